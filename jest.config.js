@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/server', '<rootDir>/schema', '<rootDir>/live', '<rootDir>/jobs', '<rootDir>/emails', '<rootDir>/client', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/bench/'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
+  testTimeout: 30000,
+};

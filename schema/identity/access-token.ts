@@ -1,0 +1,60 @@
+import { jwtVerify, SignJWT } from 'jose';
+import type { Clock } from '../../server/clock';
+
+export const ACCESS_TOKEN_SECONDS = 15 * 60;
+const ISSUER = 'hearth';
+const AUDIENCE = 'hearth-api';
+
+export interface AccessClaims {
+  memberId: string;
+  expiresAt: Date;
+}
+
+/** Signs and verifies the 15-minute access JWTs (HS256), against the injectable clock. */
+export class AccessTokens {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string,
+    private readonly clock: Clock,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async issue(memberId: string): Promise<{ token: string; expiresAt: Date }> {
+    const issuedAt = Math.floor(this.clock.now().getTime() / 1000);
+    const expiresAt = issuedAt + ACCESS_TOKEN_SECONDS;
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(memberId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .sign(this.key);
+    return { token, expiresAt: new Date(expiresAt * 1000) };
+  }
+
+  /** Returns null for anything that is not a valid, unexpired access token of ours. */
+  async verify(token: string): Promise<AccessClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        currentDate: this.clock.now(),
+      });
+      if (!payload.sub || !payload.exp) return null;
+      return { memberId: payload.sub, expiresAt: new Date(payload.exp * 1000) };
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** Extracts the token from "Bearer <token>"; anything else is treated as no token. */
+export function bearerToken(header: unknown): string | null {
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  return match ? match[1] : null;
+}

@@ -1,0 +1,10 @@
+import { AppError, ErrorCode } from '../../server/errors';
+
+/** The identity domain's errors: one message per situation, the same for every caller. */
+export const IdentityErrors = {
+  invalidCredentials: () => new AppError(ErrorCode.UNAUTHENTICATED, 'Email or password is incorrect.'),
+  invalidRefreshToken: () => new AppError(ErrorCode.UNAUTHENTICATED, 'This session has ended; log in again.'),
+  emailTaken: () => new AppError(ErrorCode.CONFLICT, 'An account with this email already exists.', { fields: { email: 'already registered' } }),
+  memberNotFound: () => new AppError(ErrorCode.NOT_FOUND, 'Member not found.'),
+  lastAdmin: () => new AppError(ErrorCode.CONFLICT, 'The community must keep at least one admin.'),
+};

@@ -1,0 +1,95 @@
+import { IsEmail, IsOptional, Length, MaxLength, MinLength } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { Max, Min } from 'class-validator';
+import { LocalDateResolver } from 'graphql-scalars';
+import { Membership, Role } from './member.entity';
+
+export const PASSWORD_MIN_LENGTH = 10;
+
+@InputType()
+export class SignUpInput {
+  @Field()
+  @IsEmail({}, { message: 'must be a valid email address' })
+  @MaxLength(254)
+  email!: string;
+
+  @Field()
+  @MinLength(PASSWORD_MIN_LENGTH, { message: `must be at least ${PASSWORD_MIN_LENGTH} characters long` })
+  @MaxLength(200)
+  password!: string;
+
+  @Field()
+  @Length(1, 80, { message: 'must be 1 to 80 characters long' })
+  displayName!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(120)
+  company?: string | null;
+}
+
+@InputType()
+export class LogInInput {
+  @Field()
+  @MaxLength(254)
+  email!: string;
+
+  @Field()
+  @MaxLength(200)
+  password!: string;
+}
+
+@InputType()
+export class UpdateProfileInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, 80, { message: 'must be 1 to 80 characters long' })
+  displayName?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(120)
+  company?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(120)
+  jobTitle?: string | null;
+}
+
+@ArgsType()
+export class MembersArgs {
+  @Field(() => Int, { defaultValue: 20 })
+  @Min(1)
+  @Max(100)
+  first!: number;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Matches name, email or company.' })
+  @IsOptional()
+  @MaxLength(100)
+  search?: string | null;
+}
+
+@ArgsType()
+export class SetMemberRoleArgs {
+  @Field(() => ID)
+  memberId!: string;
+
+  @Field(() => Role)
+  role!: Role;
+}
+
+@ArgsType()
+export class SetMembershipArgs {
+  @Field(() => ID)
+  memberId!: string;
+
+  @Field(() => Membership)
+  membership!: Membership;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  renewalDate?: string | null;
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { OptionalProps } from '@mikro-orm/core';
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum Role {
+  MEMBER = 'MEMBER',
+  SPEAKER = 'SPEAKER',
+  PARTNER = 'PARTNER',
+  ADMIN = 'ADMIN',
+}
+
+export enum Membership {
+  FREE = 'FREE',
+  PAID = 'PAID',
+}
+
+registerEnumType(Role, { name: 'Role', description: 'What a member may do beyond reading and taking part.' });
+registerEnumType(Membership, { name: 'Membership' });
+
+@Entity({ tableName: 'member' })
+@ObjectType({ description: 'A person in the community.' })
+export class Member {
+  [OptionalProps]?: 'id' | 'role' | 'membership' | 'createdAt' | 'company' | 'jobTitle' | 'renewalDate' | 'lastVisitAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  @Field(() => ID)
+  id: string = randomUUID();
+
+  /** Stored lower-cased so uniqueness is case-insensitive. Exposed (masked) by MemberResolver. */
+  @Property({ type: 'text', unique: true })
+  email!: string;
+
+  @Property({ type: 'text', lazy: true, hidden: true })
+  passwordHash!: string;
+
+  @Property({ type: 'text' })
+  @Field()
+  displayName!: string;
+
+  @Property({ type: 'text', nullable: true })
+  @Index()
+  @Field(() => String, { nullable: true })
+  company: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true })
+  jobTitle: string | null = null;
+
+  @Enum({ items: () => Role, nativeEnumName: 'member_role' })
+  @Field(() => Role)
+  role: Role = Role.MEMBER;
+
+  @Enum({ items: () => Membership, nativeEnumName: 'membership' })
+  @Field(() => Membership)
+  membership: Membership = Membership.FREE;
+
+  @Property({ type: 'date', nullable: true })
+  renewalDate: string | null = null;
+
+  @Property({ type: 'datetime' })
+  @Field()
+  createdAt: Date = new Date();
+
+  /** Last authenticated activity; maintained by the visit tracker. */
+  @Property({ type: 'datetime', nullable: true })
+  lastVisitAt: Date | null = null;
+}

@@ -1,0 +1,67 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { LocalDateResolver } from 'graphql-scalars';
+import { isAdmin, requireViewer } from '../../server/auth';
+import type { Context } from '../../server/context';
+import { Connection } from '../../server/pagination';
+import { MembersArgs, SetMemberRoleArgs, SetMembershipArgs, UpdateProfileInput } from './identity.inputs';
+import { Member, Role } from './member.entity';
+import { MemberService } from './member.service';
+
+const MemberConnection = Connection(Member);
+
+/** Contact and account details are for the member themselves and admins only. */
+const canSeePrivate = (member: Member, ctx: Context) => ctx.viewer?.id === member.id || isAdmin(ctx);
+
+@Resolver(() => Member)
+export class MemberResolver {
+  @Authorized()
+  @Query(() => Member, { description: 'The logged-in member.' })
+  me(@Ctx() ctx: Context): Member {
+    return requireViewer(ctx);
+  }
+
+  @Authorized()
+  @Query(() => Member)
+  member(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Member> {
+    return new MemberService(ctx).get(id);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => MemberConnection)
+  members(@Args() args: MembersArgs, @Ctx() ctx: Context) {
+    return new MemberService(ctx).list(args);
+  }
+
+  @Authorized()
+  @Mutation(() => Member)
+  updateProfile(@Arg('input') input: UpdateProfileInput, @Ctx() ctx: Context): Promise<Member> {
+    return new MemberService(ctx).updateProfile(requireViewer(ctx), input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Member)
+  setMemberRole(@Args() args: SetMemberRoleArgs, @Ctx() ctx: Context): Promise<Member> {
+    return new MemberService(ctx).setRole(args);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Member)
+  setMembership(@Args() args: SetMembershipArgs, @Ctx() ctx: Context): Promise<Member> {
+    return new MemberService(ctx).setMembership(args);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Visible to the member and admins only.' })
+  email(@Root() member: Member, @Ctx() ctx: Context): string | null {
+    return canSeePrivate(member, ctx) ? member.email : null;
+  }
+
+  @FieldResolver(() => LocalDateResolver, { nullable: true, description: 'Visible to the member and admins only.' })
+  renewalDate(@Root() member: Member, @Ctx() ctx: Context): string | null {
+    return canSeePrivate(member, ctx) ? member.renewalDate : null;
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'Visible to the member and admins only.' })
+  lastVisitAt(@Root() member: Member, @Ctx() ctx: Context): Date | null {
+    return canSeePrivate(member, ctx) ? member.lastVisitAt : null;
+  }
+}

@@ -1,0 +1,63 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { Context } from '../../server/context';
+import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
+import { IdentityErrors } from './identity.errors';
+import type { MembersArgs, SetMemberRoleArgs, SetMembershipArgs, UpdateProfileInput } from './identity.inputs';
+import { Member, Role } from './member.entity';
+
+const memberKey = (member: Member) => [member.createdAt.toISOString(), member.id];
+
+/** Profiles, roles and memberships. */
+export class MemberService {
+  constructor(private readonly ctx: Context) {}
+
+  async get(id: string): Promise<Member> {
+    const member = await this.ctx.loaders.memberById.load(id);
+    if (!member) throw IdentityErrors.memberNotFound();
+    return member;
+  }
+
+  async updateProfile(member: Member, input: UpdateProfileInput): Promise<Member> {
+    if (input.displayName !== undefined && input.displayName !== null) member.displayName = input.displayName.trim();
+    if (input.company !== undefined) member.company = input.company?.trim() || null;
+    if (input.jobTitle !== undefined) member.jobTitle = input.jobTitle?.trim() || null;
+    await this.ctx.em.flush();
+    return member;
+  }
+
+  async setRole({ memberId, role }: SetMemberRoleArgs): Promise<Member> {
+    const member = await this.get(memberId);
+    if (member.role === Role.ADMIN && role !== Role.ADMIN && (await this.ctx.em.count(Member, { role: Role.ADMIN })) <= 1) {
+      throw IdentityErrors.lastAdmin();
+    }
+    member.role = role;
+    await this.ctx.em.flush();
+    this.ctx.pubSub.publish('MEMBER_ACCESS_CHANGED', { memberId });
+    return member;
+  }
+
+  async setMembership({ memberId, membership, renewalDate }: SetMembershipArgs): Promise<Member> {
+    const member = await this.get(memberId);
+    member.membership = membership;
+    member.renewalDate = renewalDate ?? null;
+    await this.ctx.em.flush();
+    return member;
+  }
+
+  /** Newest first; keyset pagination on (createdAt, id). */
+  async list({ first, after, search }: MembersArgs): Promise<ConnectionShape<Member>> {
+    const where: FilterQuery<Member>[] = [];
+    const cursor = decodeCursor(after, 2);
+    if (cursor) {
+      const [createdAt, id] = cursor as [string, string];
+      where.push({ $or: [{ createdAt: { $lt: new Date(createdAt) } }, { createdAt: new Date(createdAt), id: { $lt: id } }] });
+    }
+    const term = search?.trim();
+    if (term) {
+      const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push({ $or: [{ displayName: { $ilike: pattern } }, { email: { $ilike: pattern } }, { company: { $ilike: pattern } }] });
+    }
+    const rows = await this.ctx.em.find(Member, { $and: where }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 });
+    return toConnection(rows, first, memberKey);
+  }
+}

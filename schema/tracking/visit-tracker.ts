@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Clock } from '../../server/clock';
+import type { Orm } from '../../server/db/orm';
+import { VisitSource } from './visit.entity';
+
+/** PRODUCT.md: a gap of 30 minutes or more without activity starts a new visit. */
+export const VISIT_GAP_MS = 30 * 60 * 1000;
+
+interface ActivityInterval {
+  memberId: string;
+  start: number;
+  end: number;
+  source: VisitSource;
+  attributedDigestId: string | null;
+}
+
+interface CachedInterval extends ActivityInterval {
+  persistedStart: number;
+  persistedEnd: number;
+}
+
+const isDirty = (interval: CachedInterval) =>
+  interval.start !== interval.persistedStart || interval.end !== interval.persistedEnd;
+
+/**
+ * Turns activity into visits without a database round trip per request.
+ *
+ * Each instance keeps, per member, the interval of activity it has seen (internal gaps < 30 min).
+ * The first activity of an interval is written at once, so a visit is never lost; later activity
+ * only moves the interval's end in memory and is flushed in batches. Writing an interval merges it,
+ * under a per-member advisory lock, with every stored visit less than 30 minutes away. Merging is
+ * order-independent, so several instances (or a late flush) converge on exactly the visits the
+ * definition gives for the union of all activity.
+ */
+export class VisitTracker {
+  private readonly recent = new Map<string, CachedInterval>();
+  private readonly opening = new Map<string, Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  start(flushEveryMs: number): void {
+    this.timer = setInterval(() => {
+      this.flush().catch((err: unknown) => this.logger.error({ err }, 'visit flush failed; will retry'));
+    }, flushEveryMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  async recordActivity(
+    memberId: string,
+    at: Date = this.clock.now(),
+    source: VisitSource = VisitSource.DIRECT,
+    attributedDigestId: string | null = null,
+  ): Promise<void> {
+    const time = at.getTime();
+    const opening = this.opening.get(memberId);
+    if (opening) await opening;
+    const known = this.recent.get(memberId);
+    if (known && time - known.end < VISIT_GAP_MS && known.start - time < VISIT_GAP_MS) {
+      known.start = Math.min(known.start, time);
+      known.end = Math.max(known.end, time);
+      return;
+    }
+    const fresh: ActivityInterval = { memberId, start: time, end: time, source, attributedDigestId };
+    // The interval being replaced may hold activity not flushed yet: write both together.
+    const batch = known && isDirty(known) ? [known, fresh] : [fresh];
+    const write = this.merge(batch).then(() => {
+      this.recent.set(memberId, { ...fresh, persistedStart: time, persistedEnd: time });
+    });
+    this.opening.set(memberId, write);
+    try {
+      await write;
+    } finally {
+      this.opening.delete(memberId);
+    }
+  }
+
+  /** Writes every interval extended since its last write, and forgets intervals that are over. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.catch(() => undefined).then(() => this.flushNow());
+    return this.flushing;
+  }
+
+  private async flushNow(): Promise<void> {
+    const dirty = [...this.recent.values()].filter(isDirty).map((cached) => ({ cached, written: { ...cached } }));
+    if (dirty.length) await this.merge(dirty.map(({ written }) => written));
+    for (const { cached, written } of dirty) {
+      // Activity that arrived during the write keeps the interval dirty for the next flush.
+      cached.persistedStart = written.start;
+      cached.persistedEnd = written.end;
+    }
+    const now = this.clock.now().getTime();
+    for (const [memberId, cached] of this.recent) {
+      if (!isDirty(cached) && now - cached.end >= VISIT_GAP_MS) this.recent.delete(memberId);
+    }
+  }
+
+  private async merge(intervals: ActivityInterval[]): Promise<void> {
+    const ordered = [...intervals].sort((a, b) => a.memberId.localeCompare(b.memberId) || a.start - b.start);
+    const memberIds = [...new Set(ordered.map((interval) => interval.memberId))];
+    await this.orm.em.fork().transactional(async (em) => {
+      // One statement takes every member's lock, in a fixed order so two flushes cannot deadlock.
+      await em.execute(
+        `select pg_advisory_xact_lock(hashtextextended('visit:' || m, 0)) from jsonb_array_elements_text(?::jsonb) as m order by m`,
+        [JSON.stringify(memberIds)],
+      );
+      for (const interval of ordered) await em.execute(MERGE_INTERVAL_SQL, mergeParams(interval));
+    });
+  }
+}
+
+function mergeParams(interval: ActivityInterval): unknown[] {
+  const start = new Date(interval.start);
+  const end = new Date(interval.end);
+  return [interval.memberId, start, end, randomUUID(), interval.source, interval.attributedDigestId];
+}
+
+/**
+ * Merges [start, end] into the member's visits: every visit less than 30 minutes away from it
+ * collapses into the earliest one (which keeps its source and attribution); no such visit means
+ * a new one. Params: member, start, end, new id, source, attributed digest.
+ */
+const MERGE_INTERVAL_SQL = `
+with params as (
+  select ?::uuid as member_id, ?::timestamptz as started_at, ?::timestamptz as ended_at,
+         ?::uuid as new_id, ?::visit_source as source, ?::uuid as attributed_digest_id
+), near as (
+  select v.id, v.started_at, v.last_activity_at from visit v, params p
+  where v.member_id = p.member_id
+    and v.last_activity_at > p.started_at - interval '30 minutes'
+    and v.started_at < p.ended_at + interval '30 minutes'
+), keeper as (
+  select id from near order by started_at, id limit 1
+), removed as (
+  delete from visit where id in (select id from near) and id not in (select id from keeper)
+), updated as (
+  update visit set
+    started_at = least((select min(started_at) from near), (select started_at from params)),
+    last_activity_at = greatest((select max(last_activity_at) from near), (select ended_at from params))
+  where id = (select id from keeper)
+), inserted as (
+  insert into visit (id, member_id, started_at, last_activity_at, source, attributed_digest_id)
+  select new_id, member_id, started_at, ended_at, source, attributed_digest_id from params
+  where not exists (select 1 from keeper)
+)
+update member set last_visit_at = greatest(coalesce(member.last_visit_at, p.ended_at), p.ended_at)
+from params p where member.id = p.member_id`;

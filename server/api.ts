@@ -1,0 +1,86 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ensureBootstrapAdmin } from '../schema/identity/bootstrap';
+import { Member } from '../schema/identity/member.entity';
+import { startHearth, type Hearth } from './app';
+import { resolveDatabase } from './db/database';
+import { EnvError, parseEnv, type Config } from './env';
+import { createLogger, type Logger } from './logger';
+import { seedDemoCommunity, type DemoCommunity } from './seed/demo-community';
+
+const DEMO_SIZE = { members: 500, days: 90, seed: 42 };
+
+/** On an empty database: the bootstrap admin (if configured) and, when enabled, the demo community. */
+async function prepareCommunity(hearth: Hearth, config: Config): Promise<DemoCommunity | null> {
+  const em = hearth.deps.orm.em.fork() as EntityManager;
+  const empty = (await em.count(Member, {})) === 0;
+  const now = hearth.deps.clock.now();
+  if (config.adminEmail && config.adminPassword) {
+    const admin = await ensureBootstrapAdmin(em, config.adminEmail, config.adminPassword, now);
+    if (admin) hearth.deps.logger.info({ memberId: admin.id }, 'created the bootstrap admin');
+  }
+  if (!empty || !config.seedDemo) return null;
+  return seedDemoCommunity(em, { ...DEMO_SIZE, now });
+}
+
+function printBanner(hearth: Hearth, config: Config, demo: DemoCommunity | null, embedded: boolean): void {
+  const lines = [
+    '',
+    `  Hearth is running for "${config.communityName}"`,
+    `  GraphQL (Apollo Sandbox in a browser): ${hearth.url}`,
+    `  Subscriptions (graphql-ws):            ${hearth.wsUrl}`,
+    `  Database: ${embedded ? `embedded PostgreSQL under ${config.dataDir}` : 'DATABASE_URL'}; pub/sub: ${config.redisUrl ? 'Redis' : 'in memory'}`,
+  ];
+  if (demo) {
+    lines.push('', `  Demo community: ${demo.members} members, ${demo.visits} visits. Every demo login uses the password "${demo.password}":`);
+    for (const login of demo.logins) lines.push(`    ${login.role.padEnd(8)} ${login.email}${login.habit ? `  (${login.habit})` : ''}`);
+  }
+  if (config.adminEmail) lines.push('', `  Admin: ${config.adminEmail} (password from HEARTH_ADMIN_PASSWORD)`);
+  console.log(lines.join('\n') + '\n');
+}
+
+function onShutdownSignals(stop: () => Promise<void>, logger: Logger): void {
+  let stopping = false;
+  const handle = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handle);
+  process.on('SIGINT', handle);
+}
+
+export async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = parseEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await resolveDatabase(config);
+  const hearth = await startHearth({ config, databaseUrl: database.url, logger });
+  const demo = await prepareCommunity(hearth, config);
+  printBanner(hearth, config, demo, Boolean(database.embedded));
+  onShutdownSignals(async () => {
+    await hearth.stop();
+    await database.embedded?.stop();
+  }, logger);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,22 @@
+import type { AuthChecker } from 'type-graphql';
+import { Role } from '../schema/identity/member.entity';
+import type { Context } from './context';
+import { forbidden, unauthenticated } from './errors';
+
+/**
+ * `@Authorized()` needs a logged-in member; `@Authorized(Role.ADMIN, ...)` one of those roles.
+ * Throws the typed errors itself so clients get UNAUTHENTICATED (refresh and retry) or FORBIDDEN.
+ */
+export const authChecker: AuthChecker<Context, Role> = ({ context }, roles) => {
+  const viewer = context.viewer;
+  if (!viewer) throw unauthenticated(context.authProblem ?? 'You must be logged in.');
+  if (roles.length && !roles.includes(viewer.role)) throw forbidden();
+  return true;
+};
+
+export function requireViewer(context: Context) {
+  if (!context.viewer) throw unauthenticated(context.authProblem ?? 'You must be logged in.');
+  return context.viewer;
+}
+
+export const isAdmin = (context: Context) => context.viewer?.role === Role.ADMIN;

@@ -1,0 +1,73 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { AccessTokens } from '../schema/identity/access-token';
+import { bearerToken } from '../schema/identity/access-token';
+import type { Member } from '../schema/identity/member.entity';
+import type { VisitTracker } from '../schema/tracking/visit-tracker';
+import { VisitSource } from '../schema/tracking/visit.entity';
+import type { Clock } from './clock';
+import type { Orm } from './db/orm';
+import type { Config } from './env';
+import { createLoaders, type Loaders } from './loaders';
+import type { HearthPubSub } from './pubsub';
+import type { RateLimits } from './rate-limit';
+
+/** Process-wide collaborators, made once at start. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  orm: Orm;
+  pubSub: HearthPubSub;
+  accessTokens: AccessTokens;
+  rateLimits: RateLimits;
+  visitTracker: VisitTracker;
+}
+
+/** What every resolver receives: made once per HTTP request and once per WebSocket operation. */
+export interface Context extends AppDeps {
+  em: EntityManager;
+  loaders: Loaders;
+  viewer: Member | null;
+  /** Why a presented token was not accepted (expired, invalid, member gone); null if none was presented. */
+  authProblem: string | null;
+  /** When the presented access token expires; WebSocket operations re-check it. */
+  tokenExpiresAt: Date | null;
+  ip: string;
+}
+
+export interface ContextInput {
+  authorization: unknown;
+  ip: string;
+  source?: unknown;
+}
+
+function visitSource(raw: unknown): VisitSource {
+  return typeof raw === 'string' && raw.toUpperCase() in VisitSource ? (raw.toUpperCase() as VisitSource) : VisitSource.DIRECT;
+}
+
+export async function buildContext(deps: AppDeps, input: ContextInput): Promise<Context> {
+  const em = deps.orm.em.fork() as EntityManager;
+  const loaders = createLoaders(em);
+  const context: Context = { ...deps, em, loaders, viewer: null, authProblem: null, tokenExpiresAt: null, ip: input.ip };
+  const token = bearerToken(input.authorization);
+  if (input.authorization !== undefined && input.authorization !== null && !token) {
+    context.authProblem = 'The Authorization header must be "Bearer <accessToken>".';
+    return context;
+  }
+  if (!token) return context;
+  const claims = await deps.accessTokens.verify(token);
+  if (!claims) {
+    context.authProblem = 'Your access token is invalid or has expired; refresh your session.';
+    return context;
+  }
+  const viewer = await loaders.memberById.load(claims.memberId);
+  if (!viewer) {
+    context.authProblem = 'This account no longer exists.';
+    return context;
+  }
+  context.viewer = viewer;
+  context.tokenExpiresAt = claims.expiresAt;
+  await deps.visitTracker.recordActivity(viewer.id, deps.clock.now(), visitSource(input.source));
+  return context;
+}

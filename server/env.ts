@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The only reader of process.env. Every variable is parsed and validated here, once, at start;
+ * a bad value stops the process with one line naming the variable and what is wrong.
+ */
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  /** Absent: Hearth starts an embedded PostgreSQL under `dataDir`. */
+  databaseUrl?: string;
+  /** Absent: pub/sub and rate limits stay in this process's memory. */
+  redisUrl?: string;
+  jwtSecret: string;
+  publicUrl: string;
+  communityName: string;
+  communityTimezone: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  seedDemo: boolean;
+  logLevel: LogLevel;
+  /** Project-local folder for the embedded database, the dev JWT secret and the email outbox. */
+  dataDir: string;
+  /** Port of the embedded PostgreSQL (only used without DATABASE_URL). */
+  embeddedPostgresPort: number;
+  /** How often coalesced visit activity is written to the database. */
+  visitFlushMs: number;
+}
+
+export class EnvError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid environment: ${variable} ${problem}`);
+    this.name = 'EnvError';
+  }
+}
+
+type Source = Record<string, string | undefined>;
+
+function read(source: Source, name: string): string | undefined {
+  const value = source[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function parseInteger(source: Source, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(source, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw) || value < min || value > max) {
+    throw new EnvError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function parseBoolean(source: Source, name: string, fallback: boolean): boolean {
+  const raw = read(source, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new EnvError(name, `must be true or false (got "${raw}")`);
+}
+
+function parseUrl(source: Source, name: string, protocols: string[]): string | undefined {
+  const raw = read(source, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new EnvError(name, 'must be a URL');
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new EnvError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (got "${url.protocol}//")`);
+  }
+  return raw;
+}
+
+function parseTimezone(source: Source, name: string): string {
+  const raw = read(source, name) ?? 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: raw });
+  } catch {
+    throw new EnvError(name, `must be an IANA time zone such as Europe/Paris (got "${raw}")`);
+  }
+  return raw;
+}
+
+function parseEmail(source: Source, name: string): string | undefined {
+  const raw = read(source, name);
+  if (raw !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw)) {
+    throw new EnvError(name, `must be an email address (got "${raw}")`);
+  }
+  return raw?.toLowerCase();
+}
+
+/** In development the secret is generated once and kept, so sessions survive restarts. */
+function developmentJwtSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function parseJwtSecret(source: Source, nodeEnv: Config['nodeEnv'], dataDir: string): string {
+  const raw = read(source, 'JWT_SECRET');
+  if (raw !== undefined) {
+    if (raw.length < 32) throw new EnvError('JWT_SECRET', 'must be at least 32 characters long');
+    return raw;
+  }
+  if (nodeEnv === 'production') throw new EnvError('JWT_SECRET', 'is required when NODE_ENV=production');
+  return developmentJwtSecret(dataDir);
+}
+
+export function parseEnv(source: Source = process.env, cwd = process.cwd()): Config {
+  const nodeEnvRaw = read(source, 'NODE_ENV') ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnvRaw)) {
+    throw new EnvError('NODE_ENV', `must be development, production or test (got "${nodeEnvRaw}")`);
+  }
+  const nodeEnv = nodeEnvRaw as Config['nodeEnv'];
+  const dataDir = path.resolve(cwd, read(source, 'HEARTH_DATA_DIR') ?? '.hearth');
+  const port = parseInteger(source, 'PORT', 4000, 0, 65535);
+  const databaseUrl = parseUrl(source, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const logLevel = (read(source, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info')) as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new EnvError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+  const adminEmail = parseEmail(source, 'HEARTH_ADMIN_EMAIL');
+  const adminPassword = read(source, 'HEARTH_ADMIN_PASSWORD');
+  if (adminPassword !== undefined && adminPassword.length < 10) {
+    throw new EnvError('HEARTH_ADMIN_PASSWORD', 'must be at least 10 characters long');
+  }
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    throw new EnvError(adminEmail ? 'HEARTH_ADMIN_PASSWORD' : 'HEARTH_ADMIN_EMAIL', 'must be set together with its pair');
+  }
+  const seedDemo = parseBoolean(source, 'HEARTH_SEED_DEMO', databaseUrl === undefined);
+  if (seedDemo && nodeEnv === 'production') {
+    throw new EnvError('HEARTH_SEED_DEMO', 'cannot be true when NODE_ENV=production (demo logins share one password)');
+  }
+  return {
+    nodeEnv,
+    port,
+    databaseUrl,
+    redisUrl: parseUrl(source, 'REDIS_URL', ['redis:', 'rediss:']),
+    jwtSecret: parseJwtSecret(source, nodeEnv, dataDir),
+    publicUrl: (parseUrl(source, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    communityName: read(source, 'COMMUNITY_NAME') ?? 'Hearth Community',
+    communityTimezone: parseTimezone(source, 'COMMUNITY_TIMEZONE'),
+    adminEmail,
+    adminPassword,
+    seedDemo,
+    logLevel,
+    dataDir,
+    embeddedPostgresPort: parseInteger(source, 'EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
+    visitFlushMs: parseInteger(source, 'VISIT_FLUSH_MS', 5000, 100, 600000),
+  };
+}

@@ -1,0 +1,101 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { ValidationError } from 'class-validator';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+
+/**
+ * Codes a client can rely on (`extensions.code`). Domains add their messages, never new
+ * transport semantics: anything a client must branch on is one of these.
+ */
+export enum ErrorCode {
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  NOT_FOUND = 'NOT_FOUND',
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  RATE_LIMITED = 'RATE_LIMITED',
+  CONFLICT = 'CONFLICT',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+/** Codes Apollo and graphql-js produce themselves for malformed operations; passed through as-is. */
+const TRANSPORT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export type ErrorExtras = Record<string, unknown>;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: Exclude<ErrorCode, ErrorCode.INTERNAL_SERVER_ERROR>,
+    message: string,
+    readonly extras: ErrorExtras = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${what} not found.`);
+export const forbidden = (message = 'You are not allowed to do this.') => new AppError(ErrorCode.FORBIDDEN, message);
+export const unauthenticated = (message = 'You must be logged in.') => new AppError(ErrorCode.UNAUTHENTICATED, message);
+export const badInput = (message: string, fields: Record<string, string> = {}) =>
+  new AppError(ErrorCode.BAD_USER_INPUT, message, { fields });
+
+/** Flattens class-validator's nested errors into `{ "input.email": "email must be an email" }`. */
+export function validationFields(errors: ValidationError[], prefix = ''): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const error of errors) {
+    const name = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) fields[name] = Object.values(error.constraints)[0];
+    if (error.children?.length) Object.assign(fields, validationFields(error.children, name));
+  }
+  return fields;
+}
+
+function isArgumentValidationError(
+  error: unknown,
+): error is GraphQLError & { extensions: { validationErrors: ValidationError[] } } {
+  return error instanceof GraphQLError && Array.isArray(error.extensions?.validationErrors);
+}
+
+/** Maps any thrown value to what a client may see. Unknown errors are logged and masked. */
+export function toClientError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  logger: Logger,
+): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+  if (original instanceof AppError) {
+    return { ...base, message: original.message, extensions: { code: original.code, ...original.extras } };
+  }
+  if (isArgumentValidationError(original)) {
+    const fields = validationFields(original.extensions.validationErrors);
+    return {
+      ...base,
+      message: `Invalid input: ${Object.keys(fields).join(', ')}.`,
+      extensions: { code: ErrorCode.BAD_USER_INPUT, fields },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && (TRANSPORT_CODES.has(code) || code === ErrorCode.BAD_USER_INPUT)) {
+    // Variable coercion and armor limits: the message is about the request, safe to return.
+    return { ...base, extensions: { code } };
+  }
+  if (original instanceof GraphQLError && !original.originalError && !formatted.path) {
+    // A validation error raised before execution (e.g. by a limit rule): about the request.
+    return { ...base, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+  }
+  logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving an operation');
+  return {
+    message: 'Internal server error.',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}

@@ -1,0 +1,51 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import { GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+
+/** One set of query limits, applied to HTTP (Apollo) and WebSocket (graphql-ws) operations alike. */
+export const QUERY_LIMITS = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxTokens: 2000,
+  maxCost: 5000,
+  maxDirectives: 50,
+};
+
+/** Request bodies (HTTP) and messages (WebSocket) above this are refused. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createArmor() {
+  return new ApolloArmor({
+    maxDepth: { n: QUERY_LIMITS.maxDepth, flattenFragments: true, exposeLimits: true },
+    maxAliases: { n: QUERY_LIMITS.maxAliases, exposeLimits: true },
+    maxTokens: { n: QUERY_LIMITS.maxTokens, exposeLimits: true },
+    costLimit: { maxCost: QUERY_LIMITS.maxCost, exposeLimits: true },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives, exposeLimits: true },
+    blockFieldSuggestion: { enabled: true },
+  }).protect();
+}
+
+/**
+ * Parses and validates a WebSocket operation with the same limits Apollo applies on HTTP
+ * (Apollo's validation rules never see graphql-ws traffic). Returns the document or the errors.
+ */
+export function checkOperation(
+  schema: GraphQLSchema,
+  query: string,
+  armor: ReturnType<typeof createArmor>,
+): { document: DocumentNode } | { errors: GraphQLError[] } {
+  let document: DocumentNode;
+  try {
+    document = new MaxTokensParserWLexer(query, { n: QUERY_LIMITS.maxTokens, exposeLimits: true }).parseDocument();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : 'Syntax error.';
+    return { errors: [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
+  }
+  const errors = validate(schema, document, [...specifiedRules, ...armor.validationRules]);
+  if (errors.length) {
+    return {
+      errors: errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })),
+    };
+  }
+  return { document };
+}

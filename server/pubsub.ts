@@ -1,0 +1,35 @@
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
+import { Redis } from 'ioredis';
+
+/**
+ * Every realtime topic and its payload, in one place. Payloads are plain JSON with ids: the
+ * subscription resolver re-loads and re-checks what the viewer may see before delivering.
+ * Domains add their topics here.
+ */
+export interface Topics {
+  [topic: string]: [] | [unknown] | [string | number, unknown];
+  /** Published when a member's role or membership changes, so open sockets re-check access. */
+  MEMBER_ACCESS_CHANGED: [{ memberId: string }];
+}
+
+export type HearthPubSub = PubSub<Topics>;
+
+export interface PubSubHandle {
+  pubSub: HearthPubSub;
+  close(): Promise<void>;
+}
+
+/** Redis-backed when REDIS_URL is set (several API instances share events), in-memory otherwise. */
+export function createHearthPubSub(redisUrl: string | undefined): PubSubHandle {
+  if (!redisUrl) return { pubSub: createPubSub<Topics>(), close: async () => {} };
+  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  return {
+    pubSub: createPubSub<Topics>({ eventTarget }),
+    close: async () => {
+      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { DateTimeResolver } from 'graphql-scalars';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { AuthResolver } from '../schema/identity/auth.resolver';
+import { MemberResolver } from '../schema/identity/member.resolver';
+import { VisitResolver } from '../schema/tracking/visit.resolver';
+import { authChecker } from './auth';
+import type { HearthPubSub } from './pubsub';
+
+/** Every resolver class, by domain. A domain adds its resolvers here. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const resolvers: NonEmptyArray<Function> = [AuthResolver, MemberResolver, VisitResolver];
+
+export async function buildHearthSchema(pubSub: HearthPubSub): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    authChecker,
+    pubSub,
+    validate: { forbidUnknownValues: false },
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    emitSchemaFile: false,
+  });
+}
+
+/** The SDL committed as schema.graphql: sorted, so diffs show real changes only. */
+export function printHearthSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,77 @@
+import type { Server } from 'node:http';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { bearerToken } from '../schema/identity/access-token';
+import { buildContext, type AppDeps } from './context';
+import { toClientError } from './errors';
+import { checkOperation, MAX_BODY_BYTES, type createArmor } from './limits';
+
+/** Close code for a refused or expired access token (graphql-ws' own "Forbidden"). */
+export const WS_FORBIDDEN = 4403;
+
+type SocketState = {
+  /** Expiry of the token the socket was opened with; re-checked at every new operation. */
+  tokenExpiresAt?: Date;
+  started?: Map<string, number>;
+};
+
+function clientIp(extra: Extra): string {
+  return extra.request.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * graphql-ws on the HTTP server's port and path. The same query limits as HTTP run in onSubscribe;
+ * each operation gets its own context (fresh em fork, viewer re-loaded) and counts as activity.
+ */
+export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema, deps: AppDeps, armor: ReturnType<typeof createArmor>) {
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_BODY_BYTES });
+  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+    errors.map((error) => toClientError(error.toJSON(), error, deps.logger));
+
+  const cleanup = useServer<Record<string, unknown>, SocketState>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization;
+        if (authorization === undefined || authorization === null) return true;
+        const token = bearerToken(authorization);
+        const claims = token ? await deps.accessTokens.verify(token) : null;
+        if (!claims) return false; // graphql-ws closes with 4403 Forbidden
+        ctx.extra.tokenExpiresAt = claims.expiresAt;
+        return true;
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        const expiresAt = ctx.extra.tokenExpiresAt;
+        if (expiresAt && expiresAt <= deps.clock.now()) {
+          ctx.extra.socket.close(WS_FORBIDDEN, 'Forbidden: access token expired');
+          return [new GraphQLError('Your access token has expired; reconnect with a fresh one.', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
+        const checked = checkOperation(schema, payload.query, armor);
+        if ('errors' in checked) return checked.errors;
+        const contextValue = await buildContext(deps, { authorization: ctx.connectionParams?.authorization, ip: clientIp(ctx.extra) });
+        (ctx.extra.started ??= new Map()).set(id, performance.now());
+        return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onComplete: (ctx, id, payload) => {
+        const started = ctx.extra.started?.get(id);
+        ctx.extra.started?.delete(id);
+        deps.logger.info(
+          { transport: 'ws', operation: payload.operationName ?? null, ms: started ? Math.round(performance.now() - started) : null },
+          'operation',
+        );
+      },
+    },
+    wsServer,
+  );
+  return {
+    /** Closes every socket with 1001 (going away) and stops accepting new ones. */
+    async close(): Promise<void> {
+      await cleanup.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    },
+  };
+}
