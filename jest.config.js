@@ -1,9 +1,10 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/server', '<rootDir>/schema', '<rootDir>/live', '<rootDir>/jobs', '<rootDir>/emails', '<rootDir>/client', '<rootDir>/test'],
+  roots: ['<rootDir>'],
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/bench/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.hearth/', '/test/bench/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.hearth/'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   globalSetup: '<rootDir>/test/global-setup.ts',

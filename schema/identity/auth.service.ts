@@ -118,6 +118,8 @@ export class AuthService {
     });
     await this.ctx.em.flush();
     const access = await this.ctx.accessTokens.issue(member.id);
+    // The rest of this request (e.g. the payload's `member { email }`) acts as the member it authenticated.
+    this.ctx.viewer = member;
     return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken: `${refresh.id}.${secret}`, member };
   }
 }

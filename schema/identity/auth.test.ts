@@ -1,0 +1,114 @@
+import { startTestServer, type TestServer } from '../../test/server';
+import { buildMember, FACTORY_PASSWORD } from '../../test/factories';
+
+const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { accessToken refreshToken member { id email displayName role } } }`;
+const LOG_IN = `mutation LogIn($input: LogInInput!) { logIn(input: $input) { accessToken refreshToken member { id email } } }`;
+const REFRESH = `mutation Refresh($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }`;
+const LOG_OUT = `mutation LogOut($t: String!) { logOut(refreshToken: $t) }`;
+const ME = `{ me { id email } }`;
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ rateLimits: { signUpsPerIp: { points: 1000, durationSeconds: 3600 } } });
+});
+afterAll(() => server.stop());
+
+const uniqueEmail = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}@Example.test`;
+
+describe('signUp and logIn', () => {
+  it('signs up, then logs in with the same email in any case, and the access token authenticates', async () => {
+    const email = uniqueEmail('ada');
+    const signUp = await server.gql(SIGN_UP, { input: { email, password: 'correct horse battery', displayName: 'Ada', company: 'Acme' } });
+    expect(signUp.errors).toBeUndefined();
+    expect(signUp.data!.signUp.member).toMatchObject({ email: email.toLowerCase(), displayName: 'Ada', role: 'MEMBER' });
+
+    const logIn = await server.gql(LOG_IN, { input: { email: email.toUpperCase(), password: 'correct horse battery' } });
+    expect(logIn.data!.logIn.member.id).toBe(signUp.data!.signUp.member.id);
+    const me = await server.gql(ME, {}, { token: logIn.data!.logIn.accessToken });
+    expect(me.data!.me.id).toBe(signUp.data!.signUp.member.id);
+  });
+
+  it('refuses a duplicate email (case-insensitive) with CONFLICT', async () => {
+    const email = uniqueEmail('dup');
+    await server.gql(SIGN_UP, { input: { email, password: 'long enough pw', displayName: 'One' } });
+    const again = await server.gql(SIGN_UP, { input: { email: email.toUpperCase(), password: 'long enough pw', displayName: 'Two' } });
+    expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', fields: { email: 'already registered' } });
+  });
+
+  it('refuses a weak password and a malformed email with BAD_USER_INPUT naming both fields', async () => {
+    const result = await server.gql(SIGN_UP, { input: { email: 'not-an-email', password: 'short', displayName: 'X' } });
+    expect(result.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(Object.keys(result.errors![0].extensions!.fields).sort()).toEqual(['email', 'password']);
+    expect(result.errors![0].extensions!.fields.password).toMatch(/at least 10 characters/);
+  });
+
+  it('gives the same UNAUTHENTICATED message for a wrong password and an unknown email', async () => {
+    const member = await buildMember(server.em());
+    const wrong = await server.gql(LOG_IN, { input: { email: member.email, password: 'wrong password!' } });
+    const unknown = await server.gql(LOG_IN, { input: { email: uniqueEmail('ghost'), password: 'whatever123' } });
+    expect(wrong.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    expect(unknown.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    expect(wrong.errors![0].message).toBe(unknown.errors![0].message);
+  });
+
+  it('rate limits repeated failed logins for one email with RATE_LIMITED and a retry-after', async () => {
+    const member = await buildMember(server.em());
+    for (let i = 0; i < 10; i++) {
+      const failed = await server.gql(LOG_IN, { input: { email: member.email, password: `wrong-password-${i}` } });
+      expect(failed.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    }
+    const limited = await server.gql(LOG_IN, { input: { email: member.email, password: FACTORY_PASSWORD } });
+    expect(limited.errors![0].extensions!.code).toBe('RATE_LIMITED');
+    expect(limited.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(0);
+  });
+});
+
+describe('sessions', () => {
+  async function logIn() {
+    const member = await buildMember(server.em());
+    const result = await server.gql(LOG_IN, { input: { email: member.email, password: FACTORY_PASSWORD } });
+    return result.data!.logIn as { accessToken: string; refreshToken: string };
+  }
+
+  it('rotates the refresh token: the new one works, the old one stops working', async () => {
+    const first = await logIn();
+    const rotated = await server.gql(REFRESH, { t: first.refreshToken });
+    const second = rotated.data!.refreshSession;
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect((await server.gql(ME, {}, { token: second.accessToken })).data!.me).toBeTruthy();
+    const third = await server.gql(REFRESH, { t: second.refreshToken });
+    expect(third.errors).toBeUndefined();
+  });
+
+  it('revokes the whole family when a rotated token is presented again (reuse detection)', async () => {
+    const first = await logIn();
+    const second = (await server.gql(REFRESH, { t: first.refreshToken })).data!.refreshSession;
+    const reuse = await server.gql(REFRESH, { t: first.refreshToken });
+    expect(reuse.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    // The legitimate holder's newer token is revoked too.
+    const afterReuse = await server.gql(REFRESH, { t: second.refreshToken });
+    expect(afterReuse.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('logs out: the refresh token no longer refreshes', async () => {
+    const session = await logIn();
+    expect((await server.gql(LOG_OUT, { t: session.refreshToken })).data!.logOut).toBe(true);
+    const refresh = await server.gql(REFRESH, { t: session.refreshToken });
+    expect(refresh.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('rejects an expired access token after 15 minutes', async () => {
+    const session = await logIn();
+    server.clock.advance({ minutes: 15, seconds: 1 });
+    const me = await server.gql(ME, {}, { token: session.accessToken });
+    expect(me.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    expect(me.errors![0].message).toMatch(/expired/);
+  });
+
+  it('rejects garbage refresh tokens without an internal error', async () => {
+    for (const token of ['', 'nope', '00000000-0000-0000-0000-000000000000.aaaaaaaaaaaaaaaaaaaaaaaa']) {
+      const result = await server.gql(REFRESH, { t: token });
+      expect(result.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    }
+  });
+});

@@ -1,0 +1,113 @@
+import { buildAdmin, buildMember } from '../../test/factories';
+import { startTestServer, type TestServer } from '../../test/server';
+import { Member, Role } from './member.entity';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+const SET_ROLE = `mutation($id: ID!, $role: Role!) { setMemberRole(memberId: $id, role: $role) { id role } }`;
+const SET_MEMBERSHIP = `mutation($id: ID!, $m: Membership!, $d: LocalDate) { setMembership(memberId: $id, membership: $m, renewalDate: $d) { membership renewalDate } }`;
+const MEMBERS = `query($first: Int, $after: String, $search: String) { members(first: $first, after: $after, search: $search) { edges { cursor node { id email } } pageInfo { hasNextPage endCursor } } }`;
+
+describe('role checks', () => {
+  it('answers UNAUTHENTICATED without a token and FORBIDDEN to a member for admin operations', async () => {
+    const member = await buildMember(server.em());
+    const anonymous = await server.gql(MEMBERS, { first: 5 });
+    expect(anonymous.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    const token = await server.tokenFor(member.id);
+    for (const [query, variables] of [
+      [MEMBERS, { first: 5 }],
+      [SET_ROLE, { id: member.id, role: 'ADMIN' }],
+      [SET_MEMBERSHIP, { id: member.id, m: 'PAID', d: '2027-01-01' }],
+    ] as const) {
+      const result = await server.gql(query, variables, { token });
+      expect(result.errors![0].extensions!.code).toBe('FORBIDDEN');
+    }
+    const unchanged = await server.em().findOneOrFail(Member, member.id);
+    expect(unchanged.role).toBe(Role.MEMBER);
+  });
+
+  it('lets an admin change roles and memberships, and the new role applies to the next request', async () => {
+    const admin = await buildAdmin(server.em());
+    const member = await buildMember(server.em());
+    const adminToken = await server.tokenFor(admin.id);
+    const promoted = await server.gql(SET_ROLE, { id: member.id, role: 'SPEAKER' }, { token: adminToken });
+    expect(promoted.data!.setMemberRole.role).toBe('SPEAKER');
+    const paid = await server.gql(SET_MEMBERSHIP, { id: member.id, m: 'PAID', d: '2027-03-31' }, { token: adminToken });
+    expect(paid.data!.setMembership).toEqual({ membership: 'PAID', renewalDate: '2027-03-31' });
+
+    const nowAdmin = await server.gql(SET_ROLE, { id: member.id, role: 'ADMIN' }, { token: adminToken });
+    expect(nowAdmin.data!.setMemberRole.role).toBe('ADMIN');
+    const memberToken = await server.tokenFor(member.id);
+    expect((await server.gql(MEMBERS, { first: 1 }, { token: memberToken })).errors).toBeUndefined();
+  });
+
+  it('answers NOT_FOUND for an unknown member id', async () => {
+    const admin = await buildAdmin(server.em());
+    const result = await server.gql(SET_ROLE, { id: '00000000-0000-4000-8000-000000000000', role: 'ADMIN' }, { token: await server.tokenFor(admin.id) });
+    expect(result.errors![0].extensions!.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('profiles', () => {
+  it('updates the viewer’s own profile and validates lengths', async () => {
+    const member = await buildMember(server.em());
+    const token = await server.tokenFor(member.id);
+    const updated = await server.gql(
+      `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { displayName company jobTitle } }`,
+      { input: { displayName: '  Grace  ', jobTitle: 'CTO', company: null } },
+      { token },
+    );
+    expect(updated.data!.updateProfile).toEqual({ displayName: 'Grace', company: null, jobTitle: 'CTO' });
+    const tooLong = await server.gql(`mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }`, { input: { displayName: 'x'.repeat(81) } }, { token });
+    expect(tooLong.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { displayName: expect.any(String) } });
+  });
+
+  it('shows email, renewal date and last visit only to the member themselves and admins', async () => {
+    const member = await buildMember(server.em(), { renewalDate: '2027-02-01' });
+    const other = await buildMember(server.em());
+    const admin = await buildAdmin(server.em());
+    const query = `query($id: ID!) { member(id: $id) { displayName email renewalDate } }`;
+    const asOther = await server.gql(query, { id: member.id }, { token: await server.tokenFor(other.id) });
+    expect(asOther.data!.member).toEqual({ displayName: member.displayName, email: null, renewalDate: null });
+    const asSelf = await server.gql(query, { id: member.id }, { token: await server.tokenFor(member.id) });
+    expect(asSelf.data!.member.email).toBe(member.email);
+    const asAdmin = await server.gql(query, { id: member.id }, { token: await server.tokenFor(admin.id) });
+    expect(asAdmin.data!.member.renewalDate).toBe('2027-02-01');
+  });
+});
+
+describe('members (admin)', () => {
+  it('pages with a keyset cursor and searches by name, email or company', async () => {
+    const admin = await buildAdmin(server.em());
+    const token = await server.tokenFor(admin.id);
+    const tag = `zeta${Date.now()}`;
+    for (let i = 0; i < 3; i++) {
+      await buildMember(server.em(), { company: `${tag} Ltd`, createdAt: new Date(Date.UTC(2026, 0, 1, 10, i)) });
+    }
+    const page1 = await server.gql(MEMBERS, { first: 2, search: tag }, { token });
+    expect(page1.data!.members.edges).toHaveLength(2);
+    expect(page1.data!.members.pageInfo.hasNextPage).toBe(true);
+    const page2 = await server.gql(MEMBERS, { first: 2, search: tag, after: page1.data!.members.pageInfo.endCursor }, { token });
+    expect(page2.data!.members.edges).toHaveLength(1);
+    expect(page2.data!.members.pageInfo.hasNextPage).toBe(false);
+    const ids = [...page1.data!.members.edges, ...page2.data!.members.edges].map((e: { node: { id: string } }) => e.node.id);
+    expect(new Set(ids).size).toBe(3);
+    const badCursor = await server.gql(MEMBERS, { first: 2, after: 'garbage' }, { token });
+    expect(badCursor.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('keeps at least one admin', async () => {
+    const { em } = server;
+    const admins = await em().find(Member, { role: Role.ADMIN });
+    // Demote every other admin first so exactly one remains, then try to demote it.
+    const last = await buildAdmin(em());
+    const token = await server.tokenFor(last.id);
+    for (const admin of admins) await server.gql(SET_ROLE, { id: admin.id, role: 'MEMBER' }, { token });
+    const result = await server.gql(SET_ROLE, { id: last.id, role: 'MEMBER' }, { token });
+    expect(result.errors![0].extensions!.code).toBe('CONFLICT');
+  });
+});

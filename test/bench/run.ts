@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import pino from 'pino';
+import { systemClock } from '../../server/clock';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded';
+import { migrateToLatest, openOrm } from '../../server/db/orm';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AccessTokens } from '../../schema/identity/access-token';
+import { Member, Role } from '../../schema/identity/member.entity';
+import { seedDemoCommunity } from '../../server/seed/demo-community';
+import { databaseUrl, withAdminClient } from '../db';
+import { appendResults, printRows, type BenchRow } from './report';
+import { meWorkload } from './workloads/me';
+
+export interface BenchContext {
+  databaseUrl: string;
+  jwtSecret: string;
+  memberId: string;
+  memberToken: string;
+  seconds: number;
+}
+
+export interface Workload {
+  name: string;
+  run(ctx: BenchContext): Promise<BenchRow[]>;
+}
+
+/** Every workload, in order. Later issues add theirs here. */
+const WORKLOADS: Workload[] = [meWorkload];
+
+async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+  let adminUrl = process.env.DATABASE_URL;
+  let embedded: EmbeddedDatabase | undefined;
+  if (!adminUrl) {
+    embedded = await startEmbeddedPostgres(path.resolve('.hearth/bench'), 54339, pino({ level: 'silent' }));
+    adminUrl = embedded.url;
+  }
+  const name = 'hearth_bench';
+  await withAdminClient(adminUrl, async (client) => {
+    await client.query(`drop database if exists "${name}" with (force)`);
+    await client.query(`create database "${name}"`);
+  });
+  return { url: databaseUrl(adminUrl, name), embedded };
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const only = process.argv[2];
+  const database = await prepareDatabase();
+  const orm = await openOrm(database.url);
+  await migrateToLatest(orm);
+  const em = orm.em.fork() as EntityManager;
+  await seedDemoCommunity(em, { members: 1000, days: 30, seed: 7, now: new Date() });
+  const member = await em.findOneOrFail(Member, { role: Role.MEMBER }, { orderBy: { email: 'asc' } });
+  await orm.close();
+
+  const jwtSecret = randomBytes(32).toString('hex');
+  const { token } = await new AccessTokens(jwtSecret, systemClock).issue(member.id);
+  const ctx: BenchContext = { databaseUrl: database.url, jwtSecret, memberId: member.id, memberToken: token, seconds };
+  const rows: BenchRow[] = [];
+  for (const workload of WORKLOADS.filter((w) => !only || w.name.startsWith(only))) {
+    console.log(`running ${workload.name} (${seconds} s per side)…`);
+    rows.push(...(await workload.run(ctx)));
+  }
+  printRows(rows);
+  appendResults(rows, []);
+  await database.embedded?.stop();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

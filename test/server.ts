@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { startHearth, type Hearth, type HearthOptions } from '../server/app';
+import { ManualClock } from '../server/clock';
+import { parseEnv, type Config } from '../server/env';
+import { createTestDatabase } from './db';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+}
+
+export interface TestServer {
+  hearth: Hearth;
+  config: Config;
+  clock: ManualClock;
+  databaseUrl: string;
+  databaseName: string;
+  /** A fresh EntityManager on the server's database, for arranging data and reading results. */
+  em(): EntityManager;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
+  ws(token?: string): Client;
+  tokenFor(memberId: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface TestServerOptions extends Partial<Omit<HearthOptions, 'config' | 'databaseUrl'>> {
+  env?: Record<string, string>;
+  /** Use this database instead of creating one (two instances sharing a database). */
+  databaseUrl?: string;
+}
+
+/**
+ * A real Hearth on a random port, on its own copy of the migrated database, with a ManualClock.
+ * Redis is used when REDIS_URL is set, under a key prefix of its own.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = options.databaseUrl ? null : await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? database!.url;
+  const config = parseEnv({
+    NODE_ENV: 'test',
+    PORT: '0',
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    VISIT_FLUSH_MS: '60000',
+    ...options.env,
+  });
+  const clock = (options.clock as ManualClock | undefined) ?? new ManualClock();
+  const hearth = await startHearth({ redisKeyPrefix: `test:${randomUUID()}`, ...options, config, databaseUrl, clock });
+  const sockets: Client[] = [];
+  return {
+    hearth,
+    config,
+    clock,
+    databaseUrl,
+    databaseName: database?.name ?? new URL(databaseUrl).pathname.slice(1),
+    em: () => hearth.deps.orm.em.fork() as EntityManager,
+    async gql(query, variables, { token, headers = {} } = {}) {
+      const response = await fetch(hearth.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    },
+    ws(token) {
+      const client = createClient({
+        url: hearth.wsUrl,
+        webSocketImpl: WebSocket,
+        lazy: true,
+        retryAttempts: 0,
+        connectionParams: token ? { authorization: `Bearer ${token}` } : undefined,
+      });
+      sockets.push(client);
+      return client;
+    },
+    tokenFor: async (memberId) => (await hearth.deps.accessTokens.issue(memberId)).token,
+    async stop() {
+      await Promise.all(sockets.map((socket) => socket.dispose()));
+      await hearth.stop();
+      await database?.drop();
+    },
+  };
+}
+
+/** Runs one operation over a graphql-ws client and returns its single result. */
+export function wsExecute<T = Record<string, any>>(client: Client, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+  return new Promise((resolve, reject) => {
+    let result: GraphQLResponse<T> = { status: 0 };
+    client.subscribe<T>(
+      { query, variables },
+      {
+        next: (value) => (result = { status: 0, ...(value as object) }),
+        error: (error) => (Array.isArray(error) ? resolve({ status: 0, errors: error }) : reject(error)),
+        complete: () => resolve(result),
+      },
+    );
+  });
+}
