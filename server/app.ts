@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock';
 import type { AppDeps } from './context';
 import { migrateToLatest, openOrm, pendingMigrations, type Orm } from './db/orm';
 import type { Config } from './env';
+import { DomainEventBus } from './events';
 import { createHttpApp, finishRoutes } from './http';
 import { createArmor } from './limits';
 import { createLogger, type Logger } from './logger';
@@ -15,6 +16,7 @@ import { createHearthPubSub } from './pubsub';
 import { RateLimits, type RateLimitPolicy } from './rate-limit';
 import { buildHearthSchema } from './schema';
 import { attachWebSocketServer } from './ws';
+import { registerEventHandlers } from './event-handlers';
 
 export interface HearthOptions {
   config: Config;
@@ -75,7 +77,9 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     accessTokens: new AccessTokens(config.jwtSecret, clock),
     rateLimits: new RateLimits(options.rateLimits ?? {}, redis, `${options.redisKeyPrefix ?? 'hearth'}:rl`),
     visitTracker,
+    events: new DomainEventBus(logger),
   };
+  registerEventHandlers(deps);
 
   const schema = await buildHearthSchema(deps.pubSub);
   const armor = createArmor();
@@ -101,6 +105,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
       (stopping ??= (async () => {
         // Apollo's drain plugins stop accepting, finish in-flight requests and close sockets (1001).
         await apollo.stop();
+        await deps.events.idle();
         await visitTracker.stop();
         await pubSubHandle.close();
         await redis?.quit().catch(() => undefined);

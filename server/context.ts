@@ -8,6 +8,7 @@ import { VisitSource } from '../schema/tracking/visit.entity';
 import type { Clock } from './clock';
 import type { Orm } from './db/orm';
 import type { Config } from './env';
+import type { DomainEventBus } from './events';
 import { createLoaders, type Loaders } from './loaders';
 import type { HearthPubSub } from './pubsub';
 import type { RateLimits } from './rate-limit';
@@ -22,6 +23,7 @@ export interface AppDeps {
   accessTokens: AccessTokens;
   rateLimits: RateLimits;
   visitTracker: VisitTracker;
+  events: DomainEventBus;
 }
 
 /** What every resolver receives: made once per HTTP request and once per WebSocket operation. */
@@ -48,8 +50,8 @@ function visitSource(raw: unknown): VisitSource {
 
 export async function buildContext(deps: AppDeps, input: ContextInput): Promise<Context> {
   const em = deps.orm.em.fork() as EntityManager;
-  const loaders = createLoaders(em);
-  const context: Context = { ...deps, em, loaders, viewer: null, authProblem: null, tokenExpiresAt: null, ip: input.ip };
+  const context: Context = { ...deps, em, loaders: undefined!, viewer: null, authProblem: null, tokenExpiresAt: null, ip: input.ip };
+  const loaders = (context.loaders = createLoaders(em, () => context.viewer?.id ?? null));
   const token = bearerToken(input.authorization);
   if (input.authorization !== undefined && input.authorization !== null && !token) {
     context.authProblem = 'The Authorization header must be "Bearer <accessToken>".';

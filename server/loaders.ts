@@ -10,8 +10,12 @@ export function byIdLoader<T extends { id: string }>(load: (ids: readonly string
   });
 }
 
-/** Per-request DataLoaders: field resolvers load through these, never one query per parent. */
-export function createLoaders(em: EntityManager) {
+/**
+ * Per-request DataLoaders: field resolvers load through these, never one query per parent.
+ * `viewerId` is read lazily: the viewer is itself loaded through `memberById`. Domains add theirs.
+ */
+export function createLoaders(em: EntityManager, viewerId: () => string | null) {
+  void viewerId;
   return {
     memberById: byIdLoader((ids) => em.find(Member, { id: { $in: [...ids] } })),
   };

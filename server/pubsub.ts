@@ -11,6 +11,16 @@ export interface Topics {
   [topic: string]: [] | [unknown] | [string | number, unknown];
   /** Published when a member's role or membership changes, so open sockets re-check access. */
   MEMBER_ACCESS_CHANGED: [{ memberId: string }];
+  /** Routed by recipient member id. */
+  NOTIFICATION_ADDED: [string, { notificationId: string }];
+  /** Routed by member id; carries the new unread count. */
+  UNREAD_COUNT_CHANGED: [string, { count: number }];
+  /** Routed by member id: published once per participant of the conversation. */
+  MESSAGE_ADDED: [string, { messageId: string; conversationId: string }];
+  /** Routed by content id. */
+  COMMENT_ADDED: [string, { commentId: string }];
+  /** Every published item; subscribers filter by theme. */
+  CONTENT_PUBLISHED: [{ contentId: string }];
 }
 
 export type HearthPubSub = PubSub<Topics>;

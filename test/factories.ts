@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Member, Membership, Role } from '../schema/identity/member.entity';
 import { hashPassword } from '../schema/identity/password';
+import { Content, ContentStatus, ContentType } from '../schema/content/content.entity';
+import { Theme } from '../schema/content/theme.entity';
 
 export const FACTORY_PASSWORD = 'factory-password-1';
 let passwordHash: Promise<string> | undefined;
@@ -26,3 +28,40 @@ export async function buildMember(em: EntityManager, overrides: Partial<Member> 
 }
 
 export const buildAdmin = (em: EntityManager, overrides: Partial<Member> = {}) => buildMember(em, { role: Role.ADMIN, ...overrides });
+
+let themeCounter = 0;
+/** A theme with a unique slug. */
+export async function buildTheme(em: EntityManager, overrides: Partial<Theme> = {}): Promise<Theme> {
+  const n = `${Date.now().toString(36)}${(themeCounter++).toString(36)}${randomUUID().slice(0, 4)}`;
+  const theme = em.create(Theme, { slug: `theme-${n}`, name: `Theme ${n}`, createdAt: new Date('2026-01-01T00:00:00Z'), ...overrides });
+  await em.flush();
+  return theme;
+}
+
+/**
+ * A content item, PUBLISHED by default (publishedAt = createdAt), on the given themes. Pass
+ * `author` or one is built. Status DRAFT leaves publishedAt null.
+ */
+export async function buildContent(
+  em: EntityManager,
+  overrides: Partial<Omit<Content, 'themes'>> & { themes?: Theme[]; author?: Member } = {},
+): Promise<Content> {
+  const { themes = [], author, ...fields } = overrides;
+  const createdAt = fields.createdAt ?? new Date('2026-01-02T09:00:00Z');
+  const status = fields.status ?? ContentStatus.PUBLISHED;
+  const content = em.create(Content, {
+    type: ContentType.ARTICLE,
+    title: `Content ${randomUUID().slice(0, 6)}`,
+    summary: 'A summary',
+    body: 'Some *markdown*.',
+    author: author ?? (await buildMember(em, { role: Role.SPEAKER })),
+    status,
+    createdAt,
+    updatedAt: createdAt,
+    publishedAt: status === ContentStatus.DRAFT ? null : createdAt,
+    ...fields,
+  });
+  for (const theme of themes) content.themes.add(em.getReference(Theme, theme.id));
+  await em.flush();
+  return content;
+}

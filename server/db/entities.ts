@@ -1,6 +1,35 @@
+import { Comment } from '../../schema/content/comment.entity';
+import { Content } from '../../schema/content/content.entity';
+import { MemberInterest } from '../../schema/content/member-interest.entity';
+import { Theme } from '../../schema/content/theme.entity';
+import { Block } from '../../schema/conversation/block.entity';
+import { ConversationParticipant } from '../../schema/conversation/conversation-participant.entity';
+import { Conversation } from '../../schema/conversation/conversation.entity';
+import { Message } from '../../schema/conversation/message.entity';
 import { Member } from '../../schema/identity/member.entity';
 import { RefreshToken } from '../../schema/identity/refresh-token.entity';
+import { Notification } from '../../schema/notification/notification.entity';
+import { ContentView } from '../../schema/tracking/content-view.entity';
 import { Visit } from '../../schema/tracking/visit.entity';
 
-/** Every persisted entity. A domain adds its entities here (and a migration). */
-export const entities = [Member, RefreshToken, Visit];
+/** Every persisted entity, by domain. A domain adds its entities here (and a migration). */
+export const entities = [
+  // identity
+  Member,
+  RefreshToken,
+  // content
+  Theme,
+  MemberInterest,
+  Content,
+  Comment,
+  // conversation
+  Conversation,
+  ConversationParticipant,
+  Message,
+  Block,
+  // notification
+  Notification,
+  // tracking
+  Visit,
+  ContentView,
+];

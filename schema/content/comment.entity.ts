@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { OptionalProps, type Ref } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Member } from '../identity/member.entity';
+import { Content } from './content.entity';
+
+/**
+ * A comment on a content item, or a reply to one (one level deep). Deleting keeps the row so
+ * the thread keeps its shape: `body` becomes null and `deletedAt` is set.
+ */
+@Entity({ tableName: 'comment' })
+@Index({ properties: ['content', 'createdAt', 'id'] })
+@Index({ properties: ['parent', 'createdAt', 'id'] })
+@ObjectType()
+export class Comment {
+  [OptionalProps]?: 'id' | 'parent' | 'createdAt' | 'editedAt' | 'deletedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  @Field(() => ID)
+  id: string = randomUUID();
+
+  @ManyToOne(() => Content, { ref: true, deleteRule: 'cascade' })
+  content!: Ref<Content>;
+
+  @ManyToOne(() => Member, { ref: true, deleteRule: 'cascade' })
+  author!: Ref<Member>;
+
+  @ManyToOne(() => Comment, { ref: true, nullable: true, deleteRule: 'cascade' })
+  parent: Ref<Comment> | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'Null once deleted.' })
+  body!: string | null;
+
+  @Property({ type: 'datetime' })
+  @Field()
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, { nullable: true })
+  editedAt: Date | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, { nullable: true })
+  deletedAt: Date | null = null;
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { Collection, OptionalProps, type Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToMany, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Member } from '../identity/member.entity';
+import { Theme } from './theme.entity';
+
+export enum ContentType {
+  ARTICLE = 'ARTICLE',
+  VIDEO = 'VIDEO',
+  PODCAST = 'PODCAST',
+  DOCUMENT = 'DOCUMENT',
+  REPLAY = 'REPLAY',
+}
+
+export enum ContentStatus {
+  DRAFT = 'DRAFT',
+  PUBLISHED = 'PUBLISHED',
+  ARCHIVED = 'ARCHIVED',
+}
+
+registerEnumType(ContentType, { name: 'ContentType' });
+registerEnumType(ContentStatus, { name: 'ContentStatus' });
+
+/**
+ * A published item: article, video, podcast, document or session replay. `themes`, `author` and
+ * `seenByMe` are resolved through DataLoaders (ContentResolver), never per row.
+ */
+@Entity({ tableName: 'content' })
+@Index({ name: 'content_feed_index', properties: ['status', 'publishedAt', 'id'] })
+@ObjectType()
+export class Content {
+  [OptionalProps]?: 'id' | 'status' | 'summary' | 'body' | 'mediaUrl' | 'publishedAt' | 'createdAt' | 'updatedAt' | 'commentCount' | 'viewCount';
+
+  @PrimaryKey({ type: 'uuid' })
+  @Field(() => ID)
+  id: string = randomUUID();
+
+  @Enum({ items: () => ContentType, nativeEnumName: 'content_type' })
+  @Field(() => ContentType)
+  type!: ContentType;
+
+  @Property({ type: 'text' })
+  @Field()
+  title!: string;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true })
+  summary: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'Markdown.' })
+  body: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true })
+  mediaUrl: string | null = null;
+
+  @ManyToMany(() => Theme, undefined, { pivotTable: 'content_theme', joinColumn: 'content_id', inverseJoinColumn: 'theme_id' })
+  themes = new Collection<Theme>(this);
+
+  @ManyToOne(() => Member, { ref: true, deleteRule: 'restrict' })
+  @Index()
+  author!: Ref<Member>;
+
+  @Enum({ items: () => ContentStatus, nativeEnumName: 'content_status' })
+  @Field(() => ContentStatus)
+  status: ContentStatus = ContentStatus.DRAFT;
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, { nullable: true })
+  publishedAt: Date | null = null;
+
+  @Property({ type: 'datetime' })
+  @Field()
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime' })
+  @Field()
+  updatedAt: Date = new Date();
+
+  /** Live comments (not deleted); kept by the comment service in the same transaction. */
+  @Property({ type: 'integer' })
+  @Field(() => Int)
+  commentCount = 0;
+
+  /** Recorded views; kept by the tracking domain. */
+  @Property({ type: 'integer' })
+  @Field(() => Int)
+  viewCount = 0;
+}

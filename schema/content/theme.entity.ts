@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import { OptionalProps } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ID, ObjectType } from 'type-graphql';
+
+/** A topic content is filed under and members declare interest in. */
+@Entity({ tableName: 'theme' })
+@ObjectType()
+export class Theme {
+  [OptionalProps]?: 'id' | 'createdAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  @Field(() => ID)
+  id: string = randomUUID();
+
+  @Property({ type: 'text', unique: true })
+  @Field()
+  slug!: string;
+
+  @Property({ type: 'text' })
+  @Field()
+  name!: string;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}

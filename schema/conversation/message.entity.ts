@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { OptionalProps, type Ref } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Member } from '../identity/member.entity';
+import { Conversation } from './conversation.entity';
+
+@Entity({ tableName: 'message' })
+@Index({ properties: ['conversation', 'createdAt', 'id'] })
+@ObjectType()
+export class Message {
+  [OptionalProps]?: 'id' | 'createdAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  @Field(() => ID)
+  id: string = randomUUID();
+
+  @ManyToOne(() => Conversation, { ref: true, deleteRule: 'cascade' })
+  conversation!: Ref<Conversation>;
+
+  @ManyToOne(() => Member, { ref: true, deleteRule: 'cascade' })
+  sender!: Ref<Member>;
+
+  @Property({ type: 'text' })
+  @Field()
+  body!: string;
+
+  @Property({ type: 'datetime' })
+  @Field()
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,30 @@
+import { registerEnumType } from 'type-graphql';
+
+/**
+ * Every notification kind and what its subject is. Adding a kind is adding a line here (kinds are
+ * stored as text, so no migration); the domain that raises it calls NotificationService.notify.
+ */
+export enum NotificationKind {
+  CONTENT_PUBLISHED = 'CONTENT_PUBLISHED',
+  COMMENT_REPLY = 'COMMENT_REPLY',
+  COMMENT_ON_MY_CONTENT = 'COMMENT_ON_MY_CONTENT',
+  MESSAGE_RECEIVED = 'MESSAGE_RECEIVED',
+}
+
+export enum NotificationSubjectType {
+  CONTENT = 'CONTENT',
+  COMMENT = 'COMMENT',
+  MESSAGE = 'MESSAGE',
+  SESSION = 'SESSION',
+  MEETING = 'MEETING',
+}
+
+export const NOTIFICATION_SUBJECT: Record<NotificationKind, NotificationSubjectType> = {
+  [NotificationKind.CONTENT_PUBLISHED]: NotificationSubjectType.CONTENT,
+  [NotificationKind.COMMENT_REPLY]: NotificationSubjectType.COMMENT,
+  [NotificationKind.COMMENT_ON_MY_CONTENT]: NotificationSubjectType.COMMENT,
+  [NotificationKind.MESSAGE_RECEIVED]: NotificationSubjectType.MESSAGE,
+};
+
+registerEnumType(NotificationKind, { name: 'NotificationKind' });
+registerEnumType(NotificationSubjectType, { name: 'NotificationSubjectType' });

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { OptionalProps, type Ref } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Member } from '../identity/member.entity';
+import { NotificationKind, NotificationSubjectType } from './notification-kind';
+
+@ObjectType({ description: 'What a notification is about.' })
+export class NotificationSubject {
+  @Field(() => NotificationSubjectType)
+  type!: NotificationSubjectType;
+
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: 'Title of the content or session, or an excerpt of the comment or message.' })
+  title!: string;
+}
+
+/** An in-app notification for one member. `actor` resolves through the member DataLoader. */
+@Entity({ tableName: 'notification' })
+@Index({ properties: ['recipient', 'createdAt', 'id'] })
+@ObjectType()
+export class Notification {
+  [OptionalProps]?: 'id' | 'actor' | 'readAt' | 'createdAt' | 'contextId';
+
+  @PrimaryKey({ type: 'uuid' })
+  @Field(() => ID)
+  id: string = randomUUID();
+
+  @ManyToOne(() => Member, { ref: true, deleteRule: 'cascade' })
+  recipient!: Ref<Member>;
+
+  @Property({ type: 'text' })
+  @Field(() => NotificationKind)
+  kind!: NotificationKind;
+
+  @ManyToOne(() => Member, { ref: true, nullable: true, deleteRule: 'set null' })
+  actor: Ref<Member> | null = null;
+
+  @Property({ type: 'text' })
+  subjectType!: NotificationSubjectType;
+
+  @Property({ type: 'uuid' })
+  subjectId!: string;
+
+  @Property({ type: 'text' })
+  subjectTitle!: string;
+
+  /** Where the subject lives (the content of a comment, the conversation of a message), for deep links. */
+  @Property({ type: 'uuid', nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The content of a comment, the conversation of a message.' })
+  contextId: string | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, { nullable: true })
+  readAt: Date | null = null;
+
+  @Property({ type: 'datetime' })
+  @Field()
+  createdAt: Date = new Date();
+}
