@@ -5,12 +5,13 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { AuthResolver } from '../schema/identity/auth.resolver';
 import { MemberResolver } from '../schema/identity/member.resolver';
 import { VisitResolver } from '../schema/tracking/visit.resolver';
+import { ContentViewResolver } from '../schema/tracking/content-view.resolver';
 import { authChecker } from './auth';
 import type { HearthPubSub } from './pubsub';
 
 /** Every resolver class, by domain. A domain adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [AuthResolver, MemberResolver, VisitResolver];
+export const resolvers: NonEmptyArray<Function> = [AuthResolver, MemberResolver, VisitResolver, ContentViewResolver];
 
 export async function buildHearthSchema(pubSub: HearthPubSub): Promise<GraphQLSchema> {
   return buildSchema({

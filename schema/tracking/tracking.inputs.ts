@@ -1,4 +1,9 @@
-import { ArgsType, Field, ID } from 'type-graphql';
+import { Max, Min } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { ViewSource } from './content-view.entity';
+
+/** A heartbeat may credit at most this much, and never more than the time since the previous one. */
+export const MAX_HEARTBEAT_SECONDS = 3600;
 
 @ArgsType()
 export class MemberVisitsArgs {
@@ -10,4 +15,18 @@ export class MemberVisitsArgs {
 
   @Field()
   to!: Date;
+}
+
+@InputType()
+export class RecordContentViewInput {
+  @Field(() => ID)
+  contentId!: string;
+
+  @Field(() => Int, { description: 'Seconds viewed since the previous call for this item (0 when opening it).' })
+  @Min(0)
+  @Max(MAX_HEARTBEAT_SECONDS)
+  seconds!: number;
+
+  @Field(() => ViewSource, { defaultValue: ViewSource.DIRECT })
+  source!: ViewSource;
 }
