@@ -1,0 +1,70 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EnvError, parseEnv } from './env';
+
+const tempDir = () => mkdtempSync(path.join(os.tmpdir(), 'hearth-env-'));
+const parse = (source: Record<string, string>) => parseEnv({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), ...source }, tempDir());
+
+function errorOf(source: Record<string, string>): EnvError {
+  try {
+    parse(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${JSON.stringify(source)} to be refused`);
+}
+
+describe('parseEnv', () => {
+  it('applies the documented defaults', () => {
+    const config = parse({});
+    expect(config).toMatchObject({ port: 4000, communityTimezone: 'UTC', communityName: 'Hearth Community', seedDemo: true, databaseUrl: undefined, redisUrl: undefined });
+    expect(parse({ DATABASE_URL: 'postgres://u@h/db' }).seedDemo).toBe(false);
+    expect(parse({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'Invalid environment: PORT must be a whole number from 0 to 65535 (got "abc")'],
+    [{ PORT: '70000' }, 'Invalid environment: PORT must be a whole number from 0 to 65535 (got "70000")'],
+    [{ DATABASE_URL: 'mysql://x/y' }, 'Invalid environment: DATABASE_URL must start with postgres:// or postgresql:// (got "mysql://")'],
+    [{ REDIS_URL: 'http://x' }, 'Invalid environment: REDIS_URL must start with redis:// or rediss:// (got "http://")'],
+    [{ COMMUNITY_TIMEZONE: 'Mars/Base' }, 'Invalid environment: COMMUNITY_TIMEZONE must be an IANA time zone such as Europe/Paris (got "Mars/Base")'],
+    [{ LOG_LEVEL: 'loud' }, 'Invalid environment: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    [{ HEARTH_SEED_DEMO: 'maybe' }, 'Invalid environment: HEARTH_SEED_DEMO must be true or false (got "maybe")'],
+    [{ JWT_SECRET: 'short' }, 'Invalid environment: JWT_SECRET must be at least 32 characters long'],
+    [{ HEARTH_ADMIN_EMAIL: 'admin@example.com' }, 'Invalid environment: HEARTH_ADMIN_PASSWORD must be set together with its pair'],
+    [{ HEARTH_ADMIN_EMAIL: 'not-an-email', HEARTH_ADMIN_PASSWORD: 'long-enough-pw' }, 'Invalid environment: HEARTH_ADMIN_EMAIL must be an email address (got "not-an-email")'],
+    [{ NODE_ENV: 'staging' }, 'Invalid environment: NODE_ENV must be development, production or test (got "staging")'],
+  ])('refuses %j with a message naming the variable', (source, message) => {
+    expect(errorOf(source).message).toBe(message);
+  });
+
+  it('requires JWT_SECRET in production and refuses demo data there', () => {
+    expect(() => parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@h/db' }, tempDir())).toThrow('JWT_SECRET is required when NODE_ENV=production');
+    expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, tempDir())).toThrow(/HEARTH_SEED_DEMO cannot be true when NODE_ENV=production/);
+  });
+
+  it('generates the development JWT secret once and keeps it under .hearth/', () => {
+    const cwd = tempDir();
+    const first = parseEnv({ NODE_ENV: 'development' }, cwd);
+    expect(first.jwtSecret).toMatch(/^[0-9a-f]{64}$/);
+    expect(readFileSync(path.join(cwd, '.hearth', 'jwt-secret'), 'utf8')).toBe(first.jwtSecret);
+    expect(parseEnv({ NODE_ENV: 'development' }, cwd).jwtSecret).toBe(first.jwtSecret);
+  });
+});
+
+describe('the API entry point with a bad variable', () => {
+  const root = path.resolve(__dirname, '..');
+  // Compile the current sources (about a second) so the check never runs a stale build.
+  beforeAll(() => {
+    execFileSync(path.join(root, 'node_modules/.bin/swc'), ['server', 'schema', '-d', 'dist', '--quiet', '--ignore', '**/*.test.ts'], { cwd: root });
+  });
+
+  it('exits 1 printing one line that names the variable', () => {
+    const result = spawnSync(process.execPath, ['dist/server/api.js'], { cwd: root, env: { PATH: process.env.PATH, PORT: 'abc' }, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe('Invalid environment: PORT must be a whole number from 0 to 65535 (got "abc")');
+  });
+});

@@ -1,0 +1,67 @@
+import { buildMember } from '../test/factories';
+import { startTestServer, wsExecute, type TestServer } from '../test/server';
+import { QUERY_LIMITS } from './limits';
+
+let server: TestServer;
+let token: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  token = await server.tokenFor((await buildMember(server.em())).id);
+});
+afterAll(() => server.stop());
+
+/** `__type` is not `__schema`, so armor's introspection exemption does not apply: a real nesting. */
+const deepQuery = (levels: number) => `{ __type(name: "Query") { ${'fields { type { '.repeat(levels)}name${' } }'.repeat(levels)} } }`;
+const aliasQuery = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
+const tokenQuery = (count: number) => `{ me { ${Array.from({ length: count }, () => 'id').join(' ')} } }`;
+
+const rejections = [
+  // Nesting depth 2 + 2 × levels: five levels is 12, over the limit of 10, with a cost under the cost limit.
+  ['depth', deepQuery(Math.ceil(QUERY_LIMITS.maxDepth / 2)), /depth/i],
+  ['aliases', aliasQuery(QUERY_LIMITS.maxAliases + 1), /aliases/i],
+  ['tokens', tokenQuery(QUERY_LIMITS.maxTokens), /token/i],
+] as const;
+
+describe.each(rejections)('a query over the %s limit', (_name, query, message) => {
+  it('is rejected over HTTP', async () => {
+    const result = await server.gql(query, {}, { token });
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors![0].message).toMatch(message);
+    expect(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT']).toContain(result.errors![0].extensions!.code);
+  });
+
+  it('is rejected over WebSocket', async () => {
+    const result = await wsExecute(server.ws(token), query);
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors![0].message).toMatch(message);
+  });
+});
+
+describe('queries within the limits', () => {
+  it('pass on HTTP and WebSocket', async () => {
+    const shallow = aliasQuery(3);
+    expect((await server.gql(shallow, {}, { token })).data!.a2.id).toBeTruthy();
+    expect((await wsExecute(server.ws(token), shallow)).data!.a2.id).toBeTruthy();
+    expect((await server.gql(deepQuery(2), {}, { token })).errors).toBeUndefined();
+  });
+});
+
+describe('request bodies', () => {
+  it('answers 413 with a JSON error, not a page or a stack trace, above 1 MB', async () => {
+    const response = await fetch(server.hearth.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ me { id } }', variables: { padding: 'x'.repeat(1.1 * 1024 * 1024) } }),
+    });
+    expect(response.status).toBe(413);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ errors: [{ message: 'Request body is larger than 1 MB.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    expect(text).not.toMatch(/at .*\.js|<html/i);
+  });
+
+  it('answers 400 with a JSON error for malformed JSON', async () => {
+    const response = await fetch(server.hearth.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(response.status).toBe(400);
+    expect((await response.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+});
