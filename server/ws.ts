@@ -14,7 +14,8 @@ export const WS_FORBIDDEN = 4403;
 type SocketState = {
   /** Expiry of the token the socket was opened with; re-checked at every new operation. */
   tokenExpiresAt?: Date;
-  started?: Map<string, number>;
+  /** Per operation: start time, member and first error code, for its log line. */
+  operations?: Map<string, { started: number; memberId: string | null; code: unknown }>;
 };
 
 function clientIp(extra: Extra): string {
@@ -51,16 +52,28 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         const checked = checkOperation(schema, payload.query, armor);
         if ('errors' in checked) return checked.errors;
         const contextValue = await buildContext(deps, { authorization: ctx.connectionParams?.authorization, ip: clientIp(ctx.extra) });
-        (ctx.extra.started ??= new Map()).set(id, performance.now());
+        (ctx.extra.operations ??= new Map()).set(id, { started: performance.now(), memberId: contextValue.viewer?.id ?? null, code: null });
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+      onNext: (ctx, id, _payload, _args, result) => {
+        if (!result.errors) return undefined;
+        const errors = format(result.errors);
+        const operation = ctx.extra.operations?.get(id);
+        if (operation) operation.code ??= errors[0]?.extensions?.code ?? null;
+        return { ...result, errors };
+      },
       onError: (_ctx, _id, _payload, errors) => format(errors),
       onComplete: (ctx, id, payload) => {
-        const started = ctx.extra.started?.get(id);
-        ctx.extra.started?.delete(id);
+        const operation = ctx.extra.operations?.get(id);
+        ctx.extra.operations?.delete(id);
         deps.logger.info(
-          { transport: 'ws', operation: payload.operationName ?? null, ms: started ? Math.round(performance.now() - started) : null },
+          {
+            transport: 'ws',
+            operation: payload.operationName ?? null,
+            ms: operation ? Math.round(performance.now() - operation.started) : null,
+            memberId: operation?.memberId ?? null,
+            code: operation?.code ?? null,
+          },
           'operation',
         );
       },
