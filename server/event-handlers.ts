@@ -1,9 +1,14 @@
 import type { AppDeps } from './context';
+import { registerContentHandlers } from '../schema/content/content.handlers';
+import { registerConversationHandlers } from '../schema/conversation/conversation.handlers';
+import { registerNotificationHandlers } from '../schema/notification/notification.handlers';
 
 /**
  * Wires each domain's reactions to domain events (notifications, realtime messages). A domain
  * that reacts to events adds its `register…Handlers(deps)` call here.
  */
 export function registerEventHandlers(deps: AppDeps): void {
-  void deps;
+  registerContentHandlers(deps);
+  registerConversationHandlers(deps);
+  registerNotificationHandlers(deps);
 }

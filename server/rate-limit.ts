@@ -12,12 +12,16 @@ export interface RateLimitPolicy {
   loginFailuresPerEmail: LimitRule;
   loginFailuresPerIp: LimitRule;
   signUpsPerIp: LimitRule;
+  messagesPerMember: LimitRule;
+  commentsPerMember: LimitRule;
 }
 
 export const defaultRateLimitPolicy: RateLimitPolicy = {
   loginFailuresPerEmail: { points: 10, durationSeconds: 15 * 60 },
   loginFailuresPerIp: { points: 100, durationSeconds: 60 * 60 },
   signUpsPerIp: { points: 30, durationSeconds: 60 * 60 },
+  messagesPerMember: { points: 20, durationSeconds: 60 },
+  commentsPerMember: { points: 10, durationSeconds: 60 },
 };
 
 export type LimitName = keyof RateLimitPolicy;

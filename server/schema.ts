@@ -6,12 +6,21 @@ import { AuthResolver } from '../schema/identity/auth.resolver';
 import { MemberResolver } from '../schema/identity/member.resolver';
 import { VisitResolver } from '../schema/tracking/visit.resolver';
 import { ContentViewResolver } from '../schema/tracking/content-view.resolver';
+import { CommentResolver } from '../schema/content/comment.resolver';
+import { ContentResolver } from '../schema/content/content.resolver';
+import { MemberInterestsResolver, ThemeResolver } from '../schema/content/theme.resolver';
+import { NotificationResolver } from '../schema/notification/notification.resolver';
+import { ConversationResolver } from '../schema/conversation/conversation.resolver';
 import { authChecker } from './auth';
 import type { HearthPubSub } from './pubsub';
 
 /** Every resolver class, by domain. A domain adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [AuthResolver, MemberResolver, VisitResolver, ContentViewResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  AuthResolver, MemberResolver, VisitResolver, ContentViewResolver,
+  ThemeResolver, MemberInterestsResolver, ContentResolver, CommentResolver,
+  ConversationResolver, NotificationResolver,
+];
 
 export async function buildHearthSchema(pubSub: HearthPubSub): Promise<GraphQLSchema> {
   return buildSchema({

@@ -102,3 +102,23 @@ export function wsExecute<T = Record<string, any>>(client: Client, query: string
     );
   });
 }
+
+/** The `extensions.code` of a response's first error (undefined when it succeeded). */
+export const errorCode = (result: GraphQLResponse): string | undefined => result.errors?.[0]?.extensions?.code;
+
+/** Counts the SQL statements the server sends while `work` runs. */
+export async function countQueries(server: TestServer, work: () => Promise<unknown>): Promise<number> {
+  const config = server.hearth.deps.orm.config;
+  const previous = config.get('onQuery');
+  let count = 0;
+  config.set('onQuery', (sql: string, params: readonly unknown[]) => {
+    count++;
+    return previous(sql, params);
+  });
+  try {
+    await work();
+  } finally {
+    config.set('onQuery', previous);
+  }
+  return count;
+}

@@ -1,0 +1,72 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { requireViewer } from '../../server/auth';
+import type { Context } from '../../server/context';
+import { Connection } from '../../server/pagination';
+import { deliverChecked } from '../../server/subscriptions';
+import { Member } from '../identity/member.entity';
+import { Comment } from './comment.entity';
+import { AddCommentInput, CommentsArgs, EditCommentInput } from './content.inputs';
+import { CommentService } from './comment.service';
+
+const CommentConnection = Connection(Comment);
+
+@Resolver(() => Comment)
+export class CommentResolver {
+  @Authorized()
+  @Query(() => CommentConnection, { description: 'Top-level comments of an item, oldest first, each with its replies.' })
+  comments(@Args() args: CommentsArgs, @Ctx() ctx: Context) {
+    return new CommentService(ctx).list(requireViewer(ctx), args);
+  }
+
+  @Authorized()
+  @Mutation(() => Comment)
+  addComment(@Arg('input') input: AddCommentInput, @Ctx() ctx: Context): Promise<Comment> {
+    return new CommentService(ctx).add(requireViewer(ctx), input);
+  }
+
+  @Authorized()
+  @Mutation(() => Comment)
+  editComment(@Arg('input') input: EditCommentInput, @Ctx() ctx: Context): Promise<Comment> {
+    return new CommentService(ctx).edit(requireViewer(ctx), input);
+  }
+
+  @Authorized()
+  @Mutation(() => Comment, { description: 'Author or admin; the comment stays in its thread with a null body.' })
+  deleteComment(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Comment> {
+    return new CommentService(ctx).delete(requireViewer(ctx), id);
+  }
+
+  @Subscription(() => Comment, {
+    description: 'New comments and replies on one item.',
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { contentId: string }, Context>) => {
+      const viewer = requireViewer(context);
+      return deliverChecked(context, context.pubSub.subscribe('COMMENT_ADDED', args.contentId), ({ commentId }, ctx) =>
+        new CommentService(ctx).deliverable(viewer, commentId),
+      );
+    },
+  })
+  commentAdded(@Root() comment: Comment, @Arg('contentId', () => ID) contentId: string): Comment {
+    void contentId;
+    return comment;
+  }
+
+  @FieldResolver(() => Member)
+  async author(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Member> {
+    return (await ctx.loaders.memberById.load(comment.author.id))!;
+  }
+
+  @FieldResolver(() => ID)
+  contentId(@Root() comment: Comment): string {
+    return comment.content.id;
+  }
+
+  @FieldResolver(() => ID, { nullable: true })
+  parentId(@Root() comment: Comment): string | null {
+    return comment.parent?.id ?? null;
+  }
+
+  @FieldResolver(() => [Comment], { description: 'Replies, oldest first (empty for a reply).' })
+  async replies(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Comment[]> {
+    return comment.parent ? [] : ctx.loaders.repliesByCommentId.load(comment.id);
+  }
+}

@@ -1,0 +1,95 @@
+import type { Context } from '../../server/context';
+import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
+import { Role, type Member } from '../identity/member.entity';
+import { Comment } from './comment.entity';
+import { ContentStatus } from './content.entity';
+import { ContentErrors } from './content.errors';
+import type { AddCommentInput, CommentsArgs, EditCommentInput } from './content.inputs';
+import { ContentService } from './content.service';
+
+const threadKey = (comment: Comment) => [comment.createdAt.toISOString(), comment.id];
+
+/** Comments and one level of replies; `content.commentCount` is kept in the same transaction. */
+export class CommentService {
+  constructor(private readonly ctx: Context) {}
+
+  /** Top-level comments of an item, oldest first (a thread reads top-down); replies hang off each. */
+  async list(viewer: Member, { contentId, first, after }: CommentsArgs): Promise<ConnectionShape<Comment>> {
+    await new ContentService(this.ctx).get(viewer, contentId);
+    const cursor = decodeCursor(after, 2);
+    const where = cursor
+      ? { $or: [{ createdAt: { $gt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $gt: String(cursor[1]) } }] }
+      : {};
+    const rows = await this.ctx.em.find(
+      Comment,
+      { content: contentId, parent: null, ...where },
+      { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], limit: first + 1 },
+    );
+    return toConnection(rows, first, threadKey);
+  }
+
+  async add(author: Member, input: AddCommentInput): Promise<Comment> {
+    const content = await new ContentService(this.ctx).get(author, input.contentId);
+    if (content.status !== ContentStatus.PUBLISHED) throw ContentErrors.notPublished();
+    const parent = input.parentId ? await this.replyableParent(input.parentId, content.id) : null;
+    await this.ctx.rateLimits.consume('commentsPerMember', author.id);
+    const comment = await this.ctx.em.transactional(async (em) => {
+      const created = em.create(Comment, { content: content.id, author: author.id, parent: parent?.id ?? null, body: input.body.trim(), createdAt: this.ctx.clock.now() });
+      await em.flush();
+      await em.execute('update content set comment_count = comment_count + 1 where id = ?', [content.id]);
+      return created;
+    });
+    this.ctx.events.emit('COMMENT_ADDED', { commentId: comment.id, contentId: content.id, parentId: parent?.id ?? null, authorId: author.id });
+    return comment;
+  }
+
+  async edit(viewer: Member, input: EditCommentInput): Promise<Comment> {
+    const comment = await this.visible(viewer, input.id);
+    if (comment.author.id !== viewer.id) throw ContentErrors.notAuthor();
+    if (comment.deletedAt) throw ContentErrors.commentDeleted();
+    comment.body = input.body.trim();
+    comment.editedAt = this.ctx.clock.now();
+    await this.ctx.em.flush();
+    return comment;
+  }
+
+  /** Soft delete by its author or an admin: the row stays so replies keep their place. Idempotent. */
+  async delete(viewer: Member, id: string): Promise<Comment> {
+    const comment = await this.visible(viewer, id);
+    if (comment.author.id !== viewer.id && viewer.role !== Role.ADMIN) throw ContentErrors.notAuthor();
+    if (comment.deletedAt) return comment;
+    await this.ctx.em.transactional(async (em) => {
+      comment.body = null;
+      comment.deletedAt = this.ctx.clock.now();
+      await em.flush();
+      await em.execute('update content set comment_count = comment_count - 1 where id = ?', [comment.content.id]);
+    });
+    return comment;
+  }
+
+  /** For subscribers: the comment if it is live and its item is visible to the viewer. */
+  async deliverable(viewer: Member | null, id: string): Promise<Comment | null> {
+    const comment = await this.ctx.loaders.commentById.load(id);
+    if (!comment || comment.deletedAt) return null;
+    const content = await this.ctx.loaders.contentById.load(comment.content.id);
+    return content?.status === ContentStatus.PUBLISHED && viewer ? comment : null;
+  }
+
+  private async visible(viewer: Member, id: string): Promise<Comment> {
+    const comment = await this.ctx.em.findOne(Comment, { id });
+    if (!comment) throw ContentErrors.commentNotFound();
+    await new ContentService(this.ctx).get(viewer, comment.content.id).catch(() => {
+      throw ContentErrors.commentNotFound();
+    });
+    return comment;
+  }
+
+  private async replyableParent(parentId: string, contentId: string): Promise<Comment> {
+    const parent = await this.ctx.em.findOne(Comment, { id: parentId });
+    if (!parent) throw ContentErrors.commentNotFound();
+    if (parent.content.id !== contentId) throw ContentErrors.parentElsewhere();
+    if (parent.parent) throw ContentErrors.replyTooDeep();
+    if (parent.deletedAt) throw ContentErrors.commentDeleted();
+    return parent;
+  }
+}

@@ -1,0 +1,19 @@
+import { AppError, ErrorCode } from '../../server/errors';
+
+/** The content domain's errors: one message per situation. */
+export const ContentErrors = {
+  contentNotFound: () => new AppError(ErrorCode.NOT_FOUND, 'Content not found.'),
+  themeNotFound: () => new AppError(ErrorCode.NOT_FOUND, 'Theme not found.'),
+  commentNotFound: () => new AppError(ErrorCode.NOT_FOUND, 'Comment not found.'),
+  slugTaken: () => new AppError(ErrorCode.CONFLICT, 'A theme with this slug already exists.', { fields: { slug: 'already used' } }),
+  unknownThemes: (field: string, slugs: string[]) =>
+    new AppError(ErrorCode.BAD_USER_INPUT, `Unknown theme: ${slugs.join(', ')}.`, { fields: { [field]: `unknown theme ${slugs.join(', ')}` } }),
+  notAuthor: () => new AppError(ErrorCode.FORBIDDEN, 'Only the author or an admin can change this.'),
+  notPublished: () =>
+    new AppError(ErrorCode.BAD_USER_INPUT, 'Comments can only be added to published content.', { fields: { contentId: 'not published' } }),
+  replyTooDeep: () =>
+    new AppError(ErrorCode.BAD_USER_INPUT, 'Replies are one level deep: reply to the top comment instead.', { fields: { parentId: 'is a reply' } }),
+  parentElsewhere: () =>
+    new AppError(ErrorCode.BAD_USER_INPUT, 'The parent comment belongs to another content item.', { fields: { parentId: 'other content' } }),
+  commentDeleted: () => new AppError(ErrorCode.BAD_USER_INPUT, 'This comment was deleted.', { fields: { id: 'deleted' } }),
+};

@@ -1,0 +1,158 @@
+import { ArrayMaxSize, IsOptional, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { RequiredText } from '../../server/validation';
+import { ContentType } from './content.entity';
+
+export const COMMENT_MAX_LENGTH = 10_000;
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const slugMessage = 'must be lowercase letters, digits and single dashes';
+
+@InputType()
+export class CreateThemeInput {
+  @Field()
+  @Matches(SLUG, { message: slugMessage })
+  @MaxLength(60)
+  slug!: string;
+
+  @Field()
+  @RequiredText(80)
+  name!: string;
+}
+
+@InputType()
+export class UpdateThemeInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(SLUG, { message: slugMessage })
+  @MaxLength(60)
+  slug?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @RequiredText(80)
+  name?: string | null;
+}
+
+@InputType()
+export class CreateContentInput {
+  @Field(() => ContentType)
+  type!: ContentType;
+
+  @Field()
+  @RequiredText(200)
+  title!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(1000)
+  summary?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Markdown.' })
+  @IsOptional()
+  @MaxLength(200_000)
+  body?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  mediaUrl?: string | null;
+
+  @Field(() => [String], { defaultValue: [] })
+  @ArrayMaxSize(10)
+  themeSlugs!: string[];
+}
+
+@InputType()
+export class UpdateContentInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ContentType, { nullable: true })
+  @IsOptional()
+  type?: ContentType | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @RequiredText(200)
+  title?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(1000)
+  summary?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(200_000)
+  body?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  mediaUrl?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Replaces the themes when given.' })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  themeSlugs?: string[] | null;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: 20 })
+  @Min(1)
+  @Max(100)
+  first!: number;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  after?: string | null;
+}
+
+@ArgsType()
+export class FeedArgs extends PageArgs {
+  @Field(() => ContentType, { nullable: true })
+  @IsOptional()
+  type?: ContentType | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(60)
+  themeSlug?: string | null;
+
+  @Field({ defaultValue: false, description: 'Only items the viewer has not viewed yet.' })
+  unseenOnly!: boolean;
+}
+
+@ArgsType()
+export class CommentsArgs extends PageArgs {
+  @Field(() => ID)
+  contentId!: string;
+}
+
+@InputType()
+export class AddCommentInput {
+  @Field(() => ID)
+  contentId!: string;
+
+  @Field()
+  @RequiredText(COMMENT_MAX_LENGTH)
+  body!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The comment this replies to (replies are one level deep).' })
+  @IsOptional()
+  parentId?: string | null;
+}
+
+@InputType()
+export class EditCommentInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  @RequiredText(COMMENT_MAX_LENGTH)
+  body!: string;
+}

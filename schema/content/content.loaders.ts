@@ -1,0 +1,50 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { byIdLoader, groupLoader } from '../../server/loaders';
+import { Comment } from './comment.entity';
+import { Content } from './content.entity';
+import { Theme } from './theme.entity';
+
+/** Keys go to SQL as one JSON array parameter (MikroORM would expand a JS array into a list). */
+export const idsParam = (ids: readonly string[]) => JSON.stringify(ids);
+
+/** Themes joined to a key column (`content_id` of content_theme, `member_id` of member_interest). */
+function themesBy(em: EntityManager, table: 'content_theme' | 'member_interest', keyColumn: string) {
+  return groupLoader<Theme>(async (keys) => {
+    const rows = await em.execute<(Record<string, unknown> & { key: string })[]>(
+      `select l.${keyColumn} as key, t.id, t.slug, t.name, t.created_at
+         from ${table} l join theme t on t.id = l.theme_id
+        where l.${keyColumn} in (select jsonb_array_elements_text(?::jsonb)::uuid)
+        order by t.name`,
+      [idsParam(keys)],
+    );
+    return rows.map(({ key, ...theme }) => [key, em.map(Theme, theme)]);
+  });
+}
+
+/** The content domain's per-request DataLoaders. */
+export function createContentLoaders(em: EntityManager, viewerId: () => string | null) {
+  return {
+    contentById: byIdLoader((ids) => em.find(Content, { id: { $in: [...ids] } })),
+    commentById: byIdLoader((ids) => em.find(Comment, { id: { $in: [...ids] } })),
+    themesByContentId: themesBy(em, 'content_theme', 'content_id'),
+    interestsByMemberId: themesBy(em, 'member_interest', 'member_id'),
+    /** Replies of top-level comments, oldest first. */
+    repliesByCommentId: groupLoader<Comment>(async (ids) => {
+      const replies = await em.find(Comment, { parent: { $in: [...ids] } }, { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      return replies.map((reply) => [reply.parent!.id, reply]);
+    }),
+    /** Whether the viewer has ever viewed each item. */
+    seenByMe: new DataLoader<string, boolean>(async (contentIds) => {
+      const viewer = viewerId();
+      if (!viewer) return contentIds.map(() => false);
+      const rows = await em.execute<{ content_id: string }[]>(
+        `select distinct content_id from content_view
+          where member_id = ? and content_id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+        [viewer, idsParam(contentIds)],
+      );
+      const seen = new Set(rows.map((row) => row.content_id));
+      return contentIds.map((id) => seen.has(id));
+    }),
+  };
+}

@@ -1,0 +1,80 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { requireViewer } from '../../server/auth';
+import type { Context } from '../../server/context';
+import { Connection } from '../../server/pagination';
+import { deliverChecked } from '../../server/subscriptions';
+import { Member, Role } from '../identity/member.entity';
+import { Content } from './content.entity';
+import { CreateContentInput, FeedArgs, UpdateContentInput } from './content.inputs';
+import { ContentService } from './content.service';
+import { Theme } from './theme.entity';
+
+const ContentConnection = Connection(Content);
+
+@Resolver(() => Content)
+export class ContentResolver {
+  @Authorized()
+  @Query(() => ContentConnection, { description: 'Published items, newest first.' })
+  feed(@Args() args: FeedArgs, @Ctx() ctx: Context) {
+    return new ContentService(ctx).feed(requireViewer(ctx), args);
+  }
+
+  @Authorized()
+  @Query(() => Content)
+  content(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Content> {
+    return new ContentService(ctx).get(requireViewer(ctx), id);
+  }
+
+  @Authorized(Role.ADMIN, Role.SPEAKER)
+  @Mutation(() => Content, { description: 'Creates a draft.' })
+  createContent(@Arg('input') input: CreateContentInput, @Ctx() ctx: Context): Promise<Content> {
+    return new ContentService(ctx).create(requireViewer(ctx), input);
+  }
+
+  @Authorized(Role.ADMIN, Role.SPEAKER)
+  @Mutation(() => Content)
+  updateContent(@Arg('input') input: UpdateContentInput, @Ctx() ctx: Context): Promise<Content> {
+    return new ContentService(ctx).update(requireViewer(ctx), input);
+  }
+
+  @Authorized(Role.ADMIN, Role.SPEAKER)
+  @Mutation(() => Content)
+  publishContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Content> {
+    return new ContentService(ctx).publish(requireViewer(ctx), id);
+  }
+
+  @Authorized(Role.ADMIN, Role.SPEAKER)
+  @Mutation(() => Content)
+  archiveContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Content> {
+    return new ContentService(ctx).archive(requireViewer(ctx), id);
+  }
+
+  @Subscription(() => Content, {
+    description: 'Items as they are published; only those on `themeSlug` when given.',
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { themeSlug?: string | null }, Context>) => {
+      requireViewer(context);
+      return deliverChecked(context, context.pubSub.subscribe('CONTENT_PUBLISHED'), ({ contentId }, ctx) =>
+        new ContentService(ctx).publishedOnTheme(contentId, args.themeSlug ?? null),
+      );
+    },
+  })
+  contentPublished(@Root() content: Content, @Arg('themeSlug', () => String, { nullable: true }) themeSlug: string | null): Content {
+    void themeSlug;
+    return content;
+  }
+
+  @FieldResolver(() => [Theme])
+  themes(@Root() content: Content, @Ctx() ctx: Context): Promise<Theme[]> {
+    return ctx.loaders.themesByContentId.load(content.id);
+  }
+
+  @FieldResolver(() => Member)
+  async author(@Root() content: Content, @Ctx() ctx: Context): Promise<Member> {
+    return (await ctx.loaders.memberById.load(content.author.id))!;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether the viewer has viewed this item.' })
+  seenByMe(@Root() content: Content, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.loaders.seenByMe.load(content.id);
+  }
+}

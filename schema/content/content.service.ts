@@ -1,0 +1,140 @@
+import type { Context } from '../../server/context';
+import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
+import { Role, type Member } from '../identity/member.entity';
+import { Content, ContentStatus } from './content.entity';
+import { ContentErrors } from './content.errors';
+import type { CreateContentInput, FeedArgs, UpdateContentInput } from './content.inputs';
+import { ThemeService } from './theme.service';
+
+const feedKey = (content: Content) => [content.publishedAt!.toISOString(), content.id];
+
+/** Drafts are for their author and admins; published and archived items for every member. */
+export function canSee(viewer: Member | null, content: Content): boolean {
+  if (content.status !== ContentStatus.DRAFT) return true;
+  return !!viewer && (viewer.role === Role.ADMIN || content.author.id === viewer.id);
+}
+
+const canEdit = (viewer: Member, content: Content) => viewer.role === Role.ADMIN || content.author.id === viewer.id;
+
+/** Builds the feed's WHERE clause: only the filters asked for, so the planner sees plain predicates. */
+function feedFilter(viewer: Member, args: FeedArgs): { where: string; params: unknown[] } {
+  const clauses = [`c.status = 'PUBLISHED'`];
+  const params: unknown[] = [];
+  const cursor = decodeCursor(args.after, 2);
+  if (cursor) {
+    clauses.push('(c.published_at, c.id) < (?::timestamptz, ?::uuid)');
+    params.push(cursor[0], cursor[1]);
+  }
+  if (args.type) {
+    clauses.push('c.type = ?::content_type');
+    params.push(args.type);
+  }
+  if (args.themeSlug) {
+    clauses.push('exists (select 1 from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id and t.slug = ?)');
+    params.push(args.themeSlug);
+  }
+  if (args.unseenOnly) {
+    clauses.push('not exists (select 1 from content_view v where v.member_id = ?::uuid and v.content_id = c.id)');
+    params.push(viewer.id);
+  }
+  return { where: clauses.join(' and '), params };
+}
+
+/** Content items: authoring, the publication workflow and the feed. */
+export class ContentService {
+  constructor(private readonly ctx: Context) {}
+
+  /** An item the viewer may see; NOT_FOUND otherwise (a draft's existence does not leak). */
+  async get(viewer: Member | null, id: string): Promise<Content> {
+    const content = await this.ctx.loaders.contentById.load(id);
+    if (!content || !canSee(viewer, content)) throw ContentErrors.contentNotFound();
+    return content;
+  }
+
+  async create(author: Member, input: CreateContentInput): Promise<Content> {
+    const themes = await new ThemeService(this.ctx).bySlugs(input.themeSlugs, 'themeSlugs');
+    const now = this.ctx.clock.now();
+    const content = this.ctx.em.create(Content, {
+      type: input.type,
+      title: input.title.trim(),
+      summary: input.summary?.trim() || null,
+      body: input.body ?? null,
+      mediaUrl: input.mediaUrl ?? null,
+      author,
+      createdAt: now,
+      updatedAt: now,
+    });
+    content.themes.set(themes);
+    await this.ctx.em.flush();
+    return content;
+  }
+
+  async update(viewer: Member, input: UpdateContentInput): Promise<Content> {
+    const content = await this.editable(viewer, input.id);
+    if (input.themeSlugs) {
+      await content.themes.init();
+      content.themes.set(await new ThemeService(this.ctx).bySlugs(input.themeSlugs, 'themeSlugs'));
+    }
+    if (input.type) content.type = input.type;
+    if (input.title) content.title = input.title.trim();
+    if (input.summary !== undefined) content.summary = input.summary?.trim() || null;
+    if (input.body !== undefined) content.body = input.body;
+    if (input.mediaUrl !== undefined) content.mediaUrl = input.mediaUrl;
+    content.updatedAt = this.ctx.clock.now();
+    await this.ctx.em.flush();
+    return content;
+  }
+
+  /**
+   * Publishes a draft (or re-publishes an archived item). Only the first publication is an event:
+   * re-publishing does not notify members again.
+   */
+  async publish(viewer: Member, id: string): Promise<Content> {
+    const content = await this.editable(viewer, id);
+    if (content.status === ContentStatus.PUBLISHED) return content;
+    const firstPublication = content.publishedAt === null;
+    content.status = ContentStatus.PUBLISHED;
+    content.publishedAt ??= this.ctx.clock.now();
+    content.updatedAt = this.ctx.clock.now();
+    await this.ctx.em.flush();
+    if (firstPublication) this.ctx.events.emit('CONTENT_PUBLISHED', { contentId: content.id, actorId: viewer.id });
+    return content;
+  }
+
+  /** Takes an item out of the feed; its page and comments stay readable. */
+  async archive(viewer: Member, id: string): Promise<Content> {
+    const content = await this.editable(viewer, id);
+    content.status = ContentStatus.ARCHIVED;
+    content.updatedAt = this.ctx.clock.now();
+    await this.ctx.em.flush();
+    return content;
+  }
+
+  /** Newest published first; keyset on (publishedAt, id) so pages stay stable while items are published. */
+  async feed(viewer: Member, args: FeedArgs): Promise<ConnectionShape<Content>> {
+    const { where, params } = feedFilter(viewer, args);
+    const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
+      `select c.* from content c where ${where} order by c.published_at desc, c.id desc limit ?`,
+      [...params, args.first + 1],
+    );
+    return toConnection(
+      rows.map((row) => this.ctx.em.map(Content, row)),
+      args.first,
+      feedKey,
+    );
+  }
+
+  /** For subscribers: the item if it is (still) published and, when asked, on that theme. */
+  async publishedOnTheme(id: string, themeSlug: string | null): Promise<Content | null> {
+    const content = await this.ctx.loaders.contentById.load(id);
+    if (content?.status !== ContentStatus.PUBLISHED) return null;
+    if (themeSlug && !(await this.ctx.loaders.themesByContentId.load(id)).some((theme) => theme.slug === themeSlug)) return null;
+    return content;
+  }
+
+  private async editable(viewer: Member, id: string): Promise<Content> {
+    const content = await this.get(viewer, id);
+    if (!canEdit(viewer, content)) throw ContentErrors.notAuthor();
+    return content;
+  }
+}

@@ -1,0 +1,5 @@
+import { Resolver } from 'type-graphql';
+import { Conversation } from './conversation.entity';
+
+@Resolver(() => Conversation)
+export class ConversationResolver {}

@@ -1,0 +1,42 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AppDeps } from '../../server/context';
+import { NotificationKind } from './notification-kind';
+import { NotificationWriter, type NewNotification } from './notification.service';
+
+/** Who hears about what: each domain event becomes notifications, written after its commit. */
+export function registerNotificationHandlers(deps: AppDeps): void {
+  const writer = () => new NotificationWriter(deps.orm.em.fork() as EntityManager, deps.pubSub, deps.clock);
+
+  deps.events.on('CONTENT_PUBLISHED', async ({ contentId, actorId }) => {
+    await writer().fanOutPublished(contentId, actorId);
+  });
+
+  deps.events.on('COMMENT_ADDED', async ({ commentId, contentId, parentId, authorId }) => {
+    const em = deps.orm.em.fork() as EntityManager;
+    const [row] = await em.execute<{ body: string; content_author: string; parent_author: string | null }[]>(
+      `select c.body, ct.author_id as content_author, p.author_id as parent_author
+         from comment c join content ct on ct.id = c.content_id left join comment p on p.id = ?
+        where c.id = ?`,
+      [parentId, commentId],
+    );
+    if (!row) return;
+    const about = { actorId: authorId, subjectId: commentId, subjectTitle: row.body, contextId: contentId };
+    const items: NewNotification[] = [];
+    if (row.parent_author && row.parent_author !== authorId) {
+      items.push({ ...about, recipientId: row.parent_author, kind: NotificationKind.COMMENT_REPLY });
+    }
+    if (row.content_author !== authorId && row.content_author !== row.parent_author) {
+      items.push({ ...about, recipientId: row.content_author, kind: NotificationKind.COMMENT_ON_MY_CONTENT });
+    }
+    await new NotificationWriter(em, deps.pubSub, deps.clock).notify(items);
+  });
+
+  deps.events.on('MESSAGE_SENT', async ({ messageId, conversationId, senderId, recipientId }) => {
+    const em = deps.orm.em.fork() as EntityManager;
+    const [message] = await em.execute<{ body: string }[]>('select body from message where id = ?', [messageId]);
+    if (!message) return;
+    await writer().notify([
+      { recipientId, kind: NotificationKind.MESSAGE_RECEIVED, actorId: senderId, subjectId: messageId, subjectTitle: message.body, contextId: conversationId },
+    ]);
+  });
+}

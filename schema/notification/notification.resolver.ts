@@ -1,0 +1,64 @@
+import { Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { requireViewer } from '../../server/auth';
+import type { Context } from '../../server/context';
+import { Connection } from '../../server/pagination';
+import { deliverChecked } from '../../server/subscriptions';
+import { Member } from '../identity/member.entity';
+import { Notification, NotificationSubject } from './notification.entity';
+import { MarkNotificationsReadArgs, NotificationsArgs } from './notification.inputs';
+import { NotificationQueryService } from './notification-query.service';
+
+const NotificationConnection = Connection(Notification);
+type SubscribeData = SubscribeResolverData<unknown, object, Context>;
+
+@Resolver(() => Notification)
+export class NotificationResolver {
+  @Authorized()
+  @Query(() => NotificationConnection, { description: 'The viewer’s notifications, newest first.' })
+  notifications(@Args() args: NotificationsArgs, @Ctx() ctx: Context) {
+    return new NotificationQueryService(ctx).list(requireViewer(ctx), args);
+  }
+
+  @Authorized()
+  @Query(() => Int)
+  unreadNotificationCount(@Ctx() ctx: Context): Promise<number> {
+    return new NotificationQueryService(ctx).unreadCount(requireViewer(ctx));
+  }
+
+  @Authorized()
+  @Mutation(() => Int, { description: 'Marks notifications read; returns the viewer’s new unread count.' })
+  markNotificationsRead(@Args() args: MarkNotificationsReadArgs, @Ctx() ctx: Context): Promise<number> {
+    return new NotificationQueryService(ctx).markRead(requireViewer(ctx), args);
+  }
+
+  @Subscription(() => Notification, {
+    description: 'The viewer’s own notifications as they are created.',
+    subscribe: ({ context }: SubscribeData) => {
+      const viewer = requireViewer(context);
+      return deliverChecked(context, context.pubSub.subscribe('NOTIFICATION_ADDED', viewer.id), ({ notificationId }, ctx) =>
+        new NotificationQueryService(ctx).own(viewer, notificationId),
+      );
+    },
+  })
+  notificationAdded(@Root() notification: Notification): Notification {
+    return notification;
+  }
+
+  @Subscription(() => Int, {
+    description: 'The viewer’s unread notification count, whenever it changes.',
+    subscribe: ({ context }: SubscribeData) => context.pubSub.subscribe('UNREAD_COUNT_CHANGED', requireViewer(context).id),
+  })
+  unreadNotificationCountChanged(@Root() payload: { count: number }): number {
+    return payload.count;
+  }
+
+  @FieldResolver(() => Member, { nullable: true })
+  actor(@Root() notification: Notification, @Ctx() ctx: Context): Promise<Member | null> | null {
+    return notification.actor ? ctx.loaders.memberById.load(notification.actor.id) : null;
+  }
+
+  @FieldResolver(() => NotificationSubject)
+  subject(@Root() notification: Notification): NotificationSubject {
+    return { type: notification.subjectType, id: notification.subjectId, title: notification.subjectTitle };
+  }
+}
