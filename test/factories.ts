@@ -44,7 +44,7 @@ export async function buildTheme(em: EntityManager, overrides: Partial<Theme> = 
  */
 export async function buildContent(
   em: EntityManager,
-  overrides: Partial<Omit<Content, 'themes'>> & { themes?: Theme[]; author?: Member } = {},
+  overrides: Partial<Omit<Content, 'themes' | 'author'>> & { themes?: Theme[]; author?: Member } = {},
 ): Promise<Content> {
   const { themes = [], author, ...fields } = overrides;
   const createdAt = fields.createdAt ?? new Date('2026-01-02T09:00:00Z');

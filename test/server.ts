@@ -122,3 +122,52 @@ export async function countQueries(server: TestServer, work: () => Promise<unkno
   }
   return count;
 }
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface LiveSubscription<T> {
+  /** Every result received so far, in order. */
+  received: GraphQLResponse<T>[];
+  /** The next result not yet taken (waits up to `timeoutMs`). */
+  next(timeoutMs?: number): Promise<GraphQLResponse<T>>;
+  dispose(): void;
+}
+
+/**
+ * Starts a subscription and waits until the server has had time to register it (graphql-ws has
+ * no acknowledgement for subscribe; Redis SUBSCRIBE is asynchronous too).
+ */
+export async function subscribe<T = Record<string, any>>(client: Client, query: string, variables?: Record<string, unknown>): Promise<LiveSubscription<T>> {
+  const received: GraphQLResponse<T>[] = [];
+  let taken = 0;
+  let wake: (() => void) | null = null;
+  const push = (result: GraphQLResponse<T>) => {
+    received.push(result);
+    wake?.();
+  };
+  const dispose = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (value) => push({ status: 0, ...(value as object) }),
+      error: (error) => push({ status: 0, errors: Array.isArray(error) ? error : [{ message: String(error) }] }),
+      complete: () => undefined,
+    },
+  );
+  await sleep(300);
+  return {
+    received,
+    async next(timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (received.length <= taken) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no subscription result within ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, left);
+        });
+      }
+      return received[taken++];
+    },
+    dispose,
+  };
+}

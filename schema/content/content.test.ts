@@ -1,7 +1,7 @@
 import { buildAdmin, buildContent, buildMember, buildTheme } from '../../test/factories';
 import { countQueries, errorCode, startTestServer, type TestServer } from '../../test/server';
 import { Role } from '../identity/member.entity';
-import { ContentStatus, ContentType } from './content.entity';
+import { Content, ContentStatus, ContentType } from './content.entity';
 
 const CREATE = `mutation($input: CreateContentInput!) { createContent(input: $input) { id status publishedAt themes { slug } author { id } } }`;
 const PUBLISH = `mutation($id: ID!) { publishContent(id: $id) { id status publishedAt } }`;
@@ -127,7 +127,7 @@ describe('feed', () => {
   it('filters by type and hides what the viewer has seen with unseenOnly; seenByMe says which', async () => {
     const theme = await buildTheme(server.em());
     const [newest, middle, oldest] = await itemsOnTheme(3, theme);
-    await server.em().nativeUpdate('Content', { id: middle.id }, { type: ContentType.PODCAST });
+    await server.em().nativeUpdate(Content, { id: middle.id }, { type: ContentType.PODCAST });
     const member = await buildMember(server.em());
     const podcasts = await server.gql(FEED, { themeSlug: theme.slug, type: 'PODCAST' }, await as(member.id));
     expect(feedIds(podcasts)).toEqual([middle.id]);

@@ -1,0 +1,153 @@
+import { buildContent, buildMember, buildTheme } from '../../test/factories';
+import { errorCode, startTestServer, subscribe, type TestServer } from '../../test/server';
+import { Role } from '../identity/member.entity';
+import { MemberInterest } from '../content/member-interest.entity';
+import { ContentStatus } from '../content/content.entity';
+import { Notification } from './notification.entity';
+
+const NOTIFICATIONS = `query($unreadOnly: Boolean, $first: Int, $after: String) {
+  notifications(unreadOnly: $unreadOnly, first: $first, after: $after) {
+    edges { node { id kind readAt contextId actor { id } subject { type id title } } }
+    pageInfo { hasNextPage endCursor }
+  }
+  unreadNotificationCount
+}`;
+const ADD_COMMENT = `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`;
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+const as = async (memberId: string) => ({ token: await server.tokenFor(memberId) });
+const settled = () => server.hearth.deps.events.idle();
+
+async function interested(themeIds: string[], count: number) {
+  const members = [];
+  for (let i = 0; i < count; i++) {
+    const member = await buildMember(server.em());
+    const em = server.em();
+    for (const theme of themeIds) em.create(MemberInterest, { member: member.id, theme, createdAt: new Date() });
+    await em.flush();
+    members.push(member);
+  }
+  return members;
+}
+
+describe('notifications', () => {
+  it('tells members interested in a theme of a published item, once each, never its author', async () => {
+    const [t1, t2, other] = [await buildTheme(server.em()), await buildTheme(server.em()), await buildTheme(server.em())];
+    const both = await interested([t1.id, t2.id], 2);
+    const one = await interested([t2.id], 1);
+    const uninterested = await interested([other.id], 1);
+    const author = await buildMember(server.em(), { role: Role.SPEAKER });
+    await server.em().insert(MemberInterest, { member: author.id, theme: t1.id, createdAt: new Date() });
+    const draft = await buildContent(server.em(), { author, themes: [t1, t2], status: ContentStatus.DRAFT, title: 'Q3 benchmark' });
+
+    await server.gql(`mutation($id: ID!) { publishContent(id: $id) { id } }`, { id: draft.id }, await as(author.id));
+    await settled();
+    const rows = await server.em().find(Notification, { subjectId: draft.id });
+    expect(rows.map((n) => n.recipient.id).sort()).toEqual([...both, ...one].map((m) => m.id).sort());
+    const mine = await server.gql(NOTIFICATIONS, {}, await as(one[0].id));
+    expect(mine.data!.notifications.edges[0].node).toMatchObject({
+      kind: 'CONTENT_PUBLISHED',
+      readAt: null,
+      actor: { id: author.id },
+      subject: { type: 'CONTENT', id: draft.id, title: 'Q3 benchmark' },
+    });
+    expect(mine.data!.unreadNotificationCount).toBe(1);
+    expect(await server.em().count(Notification, { recipient: uninterested[0].id })).toBe(0);
+
+    // Re-publishing after an archive does not notify again.
+    await server.gql(`mutation($id: ID!) { archiveContent(id: $id) { id } }`, { id: draft.id }, await as(author.id));
+    await server.gql(`mutation($id: ID!) { publishContent(id: $id) { id } }`, { id: draft.id }, await as(author.id));
+    await settled();
+    expect(await server.em().count(Notification, { subjectId: draft.id })).toBe(3);
+  });
+
+  it('fans out to more recipients than one batch', async () => {
+    const theme = await buildTheme(server.em());
+    const em = server.em();
+    await em.execute(
+      `insert into member (id, email, password_hash, display_name, role, membership, created_at)
+       select gen_random_uuid(), 'fan' || g || '-' || ? || '@example.test', 'x', 'Fan ' || g, 'MEMBER', 'FREE', now() from generate_series(1, 2500) g`,
+      [theme.id],
+    );
+    await em.execute(`insert into member_interest (member_id, theme_id, created_at) select id, ?, now() from member where email like ?`, [theme.id, `fan%-${theme.id}@example.test`]);
+    const content = await buildContent(server.em(), { themes: [theme], status: ContentStatus.DRAFT });
+    const admin = await buildMember(server.em(), { role: Role.ADMIN });
+    await server.gql(`mutation($id: ID!) { publishContent(id: $id) { id } }`, { id: content.id }, await as(admin.id));
+    await settled();
+    const [{ count, distinct }] = await em.execute(`select count(*)::int as count, count(distinct recipient_id)::int as distinct from notification where subject_id = ?`, [content.id]);
+    expect({ count, distinct }).toEqual({ count: 2500, distinct: 2500 });
+  });
+
+  it('tells the parent’s author of a reply and the item’s author of a comment, not the commenter', async () => {
+    const author = await buildMember(server.em(), { role: Role.SPEAKER });
+    const content = await buildContent(server.em(), { author });
+    const [alice, bob] = [await buildMember(server.em()), await buildMember(server.em())];
+    const top = (await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Great read' } }, await as(alice.id))).data!.addComment;
+    await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Yes!', parentId: top.id } }, await as(bob.id));
+    await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Thanks', parentId: top.id } }, await as(alice.id));
+    await settled();
+    const kinds = async (memberId: string) =>
+      (await server.em().find(Notification, { recipient: memberId }, { orderBy: { createdAt: 'asc' } })).map((n) => [n.kind, n.subjectTitle]);
+    expect(await kinds(author.id)).toEqual([
+      ['COMMENT_ON_MY_CONTENT', 'Great read'],
+      ['COMMENT_ON_MY_CONTENT', 'Yes!'],
+      ['COMMENT_ON_MY_CONTENT', 'Thanks'],
+    ]);
+    expect(await kinds(alice.id)).toEqual([['COMMENT_REPLY', 'Yes!']]);
+    expect(await kinds(bob.id)).toEqual([]);
+  });
+
+  it('marks given ids or all read, and pages newest first with unreadOnly', async () => {
+    const member = await buildMember(server.em());
+    const em = server.em();
+    for (let i = 0; i < 3; i++) {
+      em.create(Notification, { recipient: member.id, kind: 'MESSAGE_RECEIVED' as never, subjectType: 'MESSAGE' as never, subjectId: crypto.randomUUID(), subjectTitle: `#${i}`, createdAt: new Date(Date.UTC(2026, 0, 1, i)) });
+    }
+    await em.flush();
+    const page = await server.gql(NOTIFICATIONS, { first: 2 }, await as(member.id));
+    expect(page.data!.notifications.edges.map((e: any) => e.node.subject.title)).toEqual(['#2', '#1']);
+    const mark = `mutation($ids: [ID!], $all: Boolean) { markNotificationsRead(ids: $ids, all: $all) }`;
+    const firstId = page.data!.notifications.edges[0].node.id;
+    expect((await server.gql(mark, { ids: [firstId] }, await as(member.id))).data!.markNotificationsRead).toBe(2);
+    const unread = await server.gql(NOTIFICATIONS, { unreadOnly: true }, await as(member.id));
+    expect(unread.data!.notifications.edges.map((e: any) => e.node.subject.title)).toEqual(['#1', '#0']);
+    expect(errorCode(await server.gql(mark, {}, await as(member.id)))).toBe('BAD_USER_INPUT');
+    // Someone else's ids change nothing.
+    const stranger = await buildMember(server.em());
+    expect((await server.gql(mark, { ids: [firstId] }, await as(stranger.id))).data!.markNotificationsRead).toBe(0);
+    expect((await server.gql(mark, { all: true }, await as(member.id))).data!.markNotificationsRead).toBe(0);
+  });
+
+  it('pushes notificationAdded and unreadNotificationCountChanged to the recipient only', async () => {
+    const author = await buildMember(server.em(), { role: Role.SPEAKER });
+    const content = await buildContent(server.em(), { author, title: 'Live item' });
+    const commenter = await buildMember(server.em());
+    const bystander = await buildMember(server.em());
+    const authorSocket = server.ws(await server.tokenFor(author.id));
+    const added = await subscribe(authorSocket, `subscription { notificationAdded { kind subject { title } contextId actor { id } } }`);
+    const counts = await subscribe(authorSocket, `subscription { unreadNotificationCountChanged }`);
+    const other = await subscribe(server.ws(await server.tokenFor(bystander.id)), `subscription { notificationAdded { kind } }`);
+
+    await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Hello author' } }, await as(commenter.id));
+    expect((await added.next()).data!.notificationAdded).toEqual({
+      kind: 'COMMENT_ON_MY_CONTENT',
+      subject: { title: 'Hello author' },
+      contextId: content.id,
+      actor: { id: commenter.id },
+    });
+    expect((await counts.next()).data!.unreadNotificationCountChanged).toBe(1);
+    await server.gql(`mutation { markNotificationsRead(all: true) }`, {}, await as(author.id));
+    expect((await counts.next()).data!.unreadNotificationCountChanged).toBe(0);
+    expect(other.received).toEqual([]);
+  });
+
+  it('refuses subscriptions without a logged-in member', async () => {
+    const anonymous = await subscribe(server.ws(), `subscription { notificationAdded { id } }`);
+    expect(errorCode(await anonymous.next())).toBe('UNAUTHENTICATED');
+  });
+});
