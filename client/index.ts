@@ -111,12 +111,33 @@ export function createHearthClient(options: HearthClientOptions) {
     },
   });
 
-  async function* subscribe<T, V>(document: TypedDocumentNode<T, V>, variables?: V): AsyncGenerator<T> {
-    const iterator = ws.iterate<T>({ query: print(document), variables: variables as Record<string, unknown> | undefined });
-    for await (const result of iterator as AsyncIterable<ExecutionResult<T>>) {
-      if (result.errors?.length) throw toError(result.errors.map((error) => ({ message: error.message, extensions: error.extensions })));
-      yield result.data as T;
-    }
+  /**
+   * An async iterator over the subscription's data. Not an async generator: a generator's
+   * `return()` waits for the pending `next()`, so an app could not unsubscribe while idle; this
+   * one disposes the graphql-ws subscription at once.
+   */
+  function subscribe<T, V>(document: TypedDocumentNode<T, V>, variables?: V): AsyncIterableIterator<T> {
+    const source = ws.iterate<T>({ query: print(document), variables: variables as Record<string, unknown> | undefined });
+    const stop = async (): Promise<IteratorResult<T>> => {
+      await source.return?.();
+      return { done: true, value: undefined };
+    };
+    return {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      async next(): Promise<IteratorResult<T>> {
+        const result = await source.next();
+        if (result.done) return { done: true, value: undefined };
+        const { data, errors } = result.value as ExecutionResult<T>;
+        if (errors?.length) {
+          await stop();
+          throw toError(errors.map((error) => ({ message: error.message, extensions: error.extensions })));
+        }
+        return { done: false, value: data as T };
+      },
+      return: stop,
+    };
   }
 
   return {

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type express from 'express';
+import type { WebSocket } from 'ws';
 import { AccessTokens } from '../schema/identity/access-token';
 import { VisitTracker } from '../schema/tracking/visit-tracker';
 import { systemClock, type Clock } from './clock';
@@ -34,6 +35,8 @@ export interface Hearth {
   url: string;
   wsUrl: string;
   httpServer: Server;
+  /** The open WebSocket connections. */
+  sockets(): WebSocket[];
   stop(): Promise<void>;
 }
 
@@ -99,6 +102,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   return {
     deps,
     httpServer,
+    sockets: ws.sockets,
     url: `http://localhost:${port}/graphql`,
     wsUrl: `ws://localhost:${port}/graphql`,
     stop: () =>

@@ -1,5 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { ValidationError } from 'class-validator';
+import { DriverException } from '@mikro-orm/core';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 
@@ -26,6 +27,9 @@ const TRANSPORT_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
 ]);
+
+/** PostgreSQL's "invalid input syntax" (e.g. a malformed uuid reaching a query). */
+const INVALID_TEXT_REPRESENTATION = '22P02';
 
 export type ErrorExtras = Record<string, unknown>;
 
@@ -73,6 +77,10 @@ export function toClientError(
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
   if (original instanceof AppError) {
     return { ...base, message: original.message, extensions: { code: original.code, ...original.extras } };
+  }
+  if (original instanceof DriverException && original.code === INVALID_TEXT_REPRESENTATION) {
+    // An id that is not a UUID names nothing: the same answer as an unknown id, not a 500.
+    return { ...base, message: 'Not found: an id in the request is not valid.', extensions: { code: ErrorCode.NOT_FOUND } };
   }
   if (isArgumentValidationError(original)) {
     const fields = validationFields(original.extensions.validationErrors);

@@ -11,6 +11,7 @@ import { ContentResolver } from '../schema/content/content.resolver';
 import { MemberInterestsResolver, ThemeResolver } from '../schema/content/theme.resolver';
 import { NotificationResolver } from '../schema/notification/notification.resolver';
 import { ConversationResolver } from '../schema/conversation/conversation.resolver';
+import { MessageResolver } from '../schema/conversation/message.resolver';
 import { authChecker } from './auth';
 import type { HearthPubSub } from './pubsub';
 
@@ -19,7 +20,7 @@ import type { HearthPubSub } from './pubsub';
 export const resolvers: NonEmptyArray<Function> = [
   AuthResolver, MemberResolver, VisitResolver, ContentViewResolver,
   ThemeResolver, MemberInterestsResolver, ContentResolver, CommentResolver,
-  ConversationResolver, NotificationResolver,
+  ConversationResolver, MessageResolver, NotificationResolver,
 ];
 
 export async function buildHearthSchema(pubSub: HearthPubSub): Promise<GraphQLSchema> {

@@ -81,6 +81,8 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
     wsServer,
   );
   return {
+    /** Open sockets (operators' metrics; tests drop connections with it). */
+    sockets: () => [...wsServer.clients],
     /** Closes every socket with 1001 (going away) and stops accepting new ones. */
     async close(): Promise<void> {
       await cleanup.dispose();

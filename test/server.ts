@@ -162,8 +162,11 @@ export async function subscribe<T = Record<string, any>>(client: Client, query: 
         const left = deadline - Date.now();
         if (left <= 0) throw new Error(`no subscription result within ${timeoutMs} ms`);
         await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, left);
+          const timer = setTimeout(resolve, left);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
         });
       }
       return received[taken++];

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { readModel } from '../../server/db/read-model';
 import { byIdLoader, groupLoader } from '../../server/loaders';
 import { Comment } from './comment.entity';
 import { Content } from './content.entity';
@@ -18,7 +19,8 @@ function themesBy(em: EntityManager, table: 'content_theme' | 'member_interest',
         order by t.name`,
       [idsParam(keys)],
     );
-    return rows.map(({ key, ...theme }) => [key, em.map(Theme, theme)]);
+    const toTheme = readModel(em, Theme);
+    return rows.map((row) => [row.key, toTheme(row)]);
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Context } from '../../server/context';
+import { readModel } from '../../server/db/read-model';
 import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
 import { Role, type Member } from '../identity/member.entity';
 import { Content, ContentStatus } from './content.entity';
@@ -117,11 +118,7 @@ export class ContentService {
       `select c.* from content c where ${where} order by c.published_at desc, c.id desc limit ?`,
       [...params, args.first + 1],
     );
-    return toConnection(
-      rows.map((row) => this.ctx.em.map(Content, row)),
-      args.first,
-      feedKey,
-    );
+    return toConnection(rows.map(readModel(this.ctx.em, Content)), args.first, feedKey);
   }
 
   /** For subscribers: the item if it is (still) published and, when asked, on that theme. */

@@ -89,6 +89,7 @@ describe('content authoring', () => {
     expect(errorCode(await server.gql(update, { input: { id: content.id, title: 'Mine now' } }, await as(otherSpeaker.id)))).toBe('FORBIDDEN');
     expect(errorCode(await server.gql(update, { input: { id: content.id, themeSlugs: ['nope'] } }, await as(author.id)))).toBe('BAD_USER_INPUT');
     expect(errorCode(await server.gql(update, { input: { id: '00000000-0000-4000-8000-000000000000', title: 'x' } }, await as(author.id)))).toBe('NOT_FOUND');
+    expect(errorCode(await server.gql(CONTENT, { id: 'not-a-uuid' }, await as(author.id)))).toBe('NOT_FOUND');
     const theme = await buildTheme(server.em());
     const ok = await server.gql(update, { input: { id: content.id, title: 'Renamed', type: 'PODCAST', themeSlugs: [theme.slug] } }, await as(author.id));
     expect(ok.data!.updateContent).toEqual({ title: 'Renamed', type: 'PODCAST', themes: [{ slug: theme.slug }] });

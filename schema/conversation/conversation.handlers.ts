@@ -1,6 +1,10 @@
 import type { AppDeps } from '../../server/context';
 
-/** Realtime delivery of messages (MESSAGE_ADDED per participant) after MESSAGE_SENT commits. */
+/** Realtime delivery: each committed message is published once to each participant's topic. */
 export function registerConversationHandlers(deps: AppDeps): void {
-  void deps;
+  deps.events.on('MESSAGE_SENT', async ({ messageId, conversationId, senderId, recipientId }) => {
+    for (const memberId of [senderId, recipientId]) {
+      deps.pubSub.publish('MESSAGE_ADDED', memberId, { messageId, conversationId });
+    }
+  });
 }

@@ -1,8 +1,47 @@
+import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { idsParam } from '../content/content.loaders';
+import { Message } from './message.entity';
 
-/** The conversation domain's per-request DataLoaders. */
+const inIds = `in (select jsonb_array_elements_text(?::jsonb)::uuid)`;
+
+/** The conversation domain's per-request DataLoaders (each one SQL statement per batch). */
 export function createConversationLoaders(em: EntityManager, viewerId: () => string | null) {
-  void em;
-  void viewerId;
-  return {};
+  return {
+    /** The newest message of each conversation. */
+    lastMessageByConversationId: new DataLoader<string, Message | null>(async (ids) => {
+      const rows = await em.execute<Record<string, unknown>[]>(
+        `select distinct on (conversation_id) * from message where conversation_id ${inIds}
+          order by conversation_id, created_at desc, id desc`,
+        [idsParam(ids)],
+      );
+      const byConversation = new Map(rows.map((row) => [row.conversation_id as string, em.map(Message, row)]));
+      return ids.map((id) => byConversation.get(id) ?? null);
+    }),
+    /** The member on the other side of each of the viewer's conversations (load them through memberById). */
+    otherMemberIdByConversationId: new DataLoader<string, string | null>(async (ids) => {
+      if (!viewerId()) return ids.map(() => null);
+      const rows = await em.execute<{ conversation_id: string; member_id: string }[]>(
+        `select conversation_id, member_id from conversation_participant where conversation_id ${inIds} and member_id <> ?`,
+        [idsParam(ids), viewerId()],
+      );
+      const byConversation = new Map(rows.map((row) => [row.conversation_id, row.member_id]));
+      return ids.map((id) => byConversation.get(id) ?? null);
+    }),
+    /** Messages from others the viewer has not read, per conversation. */
+    unreadCountByConversationId: new DataLoader<string, number>(async (ids) => {
+      if (!viewerId()) return ids.map(() => 0);
+      const rows = await em.execute<{ conversation_id: string; unread: number }[]>(
+        `select p.conversation_id, count(m.id)::int as unread
+           from conversation_participant p
+           left join message m on m.conversation_id = p.conversation_id and m.sender_id <> p.member_id
+                and m.created_at > coalesce(p.last_read_at, '-infinity')
+          where p.member_id = ? and p.conversation_id ${inIds}
+          group by p.conversation_id`,
+        [viewerId(), idsParam(ids)],
+      );
+      const byConversation = new Map(rows.map((row) => [row.conversation_id, row.unread]));
+      return ids.map((id) => byConversation.get(id) ?? 0);
+    }),
+  };
 }

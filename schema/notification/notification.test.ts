@@ -88,7 +88,11 @@ describe('notifications', () => {
     const content = await buildContent(server.em(), { author });
     const [alice, bob] = [await buildMember(server.em()), await buildMember(server.em())];
     const top = (await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Great read' } }, await as(alice.id))).data!.addComment;
+    await settled(); // notifications are stamped when written, after the request
+    server.clock.advance({ seconds: 1 });
     await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Yes!', parentId: top.id } }, await as(bob.id));
+    await settled();
+    server.clock.advance({ seconds: 1 });
     await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Thanks', parentId: top.id } }, await as(alice.id));
     await settled();
     const kinds = async (memberId: string) =>

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Member, Membership, Role } from '../../schema/identity/member.entity';
 import { hashPassword } from '../../schema/identity/password';
+import { seedDemoContent } from './demo-content';
 import { seededRandom, type Random } from './random';
 
 /** Demo data only: refused under NODE_ENV=production by env.ts (HEARTH_SEED_DEMO). */
@@ -39,6 +40,7 @@ export interface DemoCommunity {
   password: string;
   members: number;
   visits: number;
+  items: number;
 }
 
 function pickHabit(random: Random): Habit {
@@ -129,7 +131,8 @@ export async function seedDemoCommunity(em: EntityManager, options: DemoOptions)
   }
   await em.flush();
   await insertVisits(em, visits);
-  return { logins, password: DEMO_PASSWORD, members: options.members + special.length, visits: visits.length };
+  const { items } = await seedDemoContent(em, random, { days: options.days, now: options.now, perDay: 2 });
+  return { logins, password: DEMO_PASSWORD, members: options.members + special.length, visits: visits.length, items };
 }
 
 async function insertVisits(em: EntityManager, rows: VisitRow[]): Promise<void> {

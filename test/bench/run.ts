@@ -11,6 +11,7 @@ import { Member, Role } from '../../schema/identity/member.entity';
 import { seedDemoCommunity } from '../../server/seed/demo-community';
 import { databaseUrl, withAdminClient } from '../db';
 import { appendResults, printRows, type BenchRow } from './report';
+import { feedWorkload } from './workloads/feed';
 import { meWorkload } from './workloads/me';
 
 export interface BenchContext {
@@ -27,7 +28,7 @@ export interface Workload {
 }
 
 /** Every workload, in order. Later issues add theirs here. */
-const WORKLOADS: Workload[] = [meWorkload];
+const WORKLOADS: Workload[] = [meWorkload, feedWorkload];
 
 async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   let adminUrl = process.env.DATABASE_URL;

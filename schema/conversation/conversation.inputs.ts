@@ -1,0 +1,38 @@
+import { IsOptional, Max, Min } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { PageArgs } from '../content/content.inputs';
+
+export const MESSAGE_MAX_LENGTH = 5000;
+
+/**
+ * The body is checked by the service after trimming (a decorator would count the surrounding
+ * whitespace), so its rules live in one place: ConversationService.
+ */
+@InputType({ description: 'Give recipientId for a first message, or conversationId to reply.' })
+export class SendMessageInput {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  recipientId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  conversationId?: string | null;
+
+  @Field({ description: `1 to ${MESSAGE_MAX_LENGTH} characters after trimming.` })
+  body!: string;
+}
+
+@ArgsType()
+export class ConversationsArgs extends PageArgs {}
+
+@ArgsType()
+export class MessagesArgs {
+  @Field(() => Int, { defaultValue: 20 })
+  @Min(1)
+  @Max(100)
+  first!: number;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page, to scroll back.' })
+  @IsOptional()
+  before?: string | null;
+}

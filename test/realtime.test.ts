@@ -1,0 +1,87 @@
+import { buildContent, buildMember, buildTheme } from './factories';
+import { startTestServer, subscribe, type TestServer } from './server';
+import { Role } from '../schema/identity/member.entity';
+import { ContentStatus } from '../schema/content/content.entity';
+import { MemberInterest } from '../schema/content/member-interest.entity';
+
+const PUBLISH = `mutation($id: ID!) { publishContent(id: $id) { id } }`;
+const CONTENT_PUBLISHED = `subscription($themeSlug: String) { contentPublished(themeSlug: $themeSlug) { id title themes { slug } author { id } } }`;
+
+describe('subscriptions on one instance', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.stop());
+
+  it('contentPublished delivers items on the theme asked for, and never an item that is not published', async () => {
+    const [design, sales] = [await buildTheme(server.em()), await buildTheme(server.em())];
+    const author = await buildMember(server.em(), { role: Role.SPEAKER });
+    const onDesign = await buildContent(server.em(), { author, themes: [design], status: ContentStatus.DRAFT, title: 'Design item' });
+    const onSales = await buildContent(server.em(), { author, themes: [sales], status: ContentStatus.DRAFT, title: 'Sales item' });
+    const stillDraft = await buildContent(server.em(), { author, themes: [design], status: ContentStatus.DRAFT });
+    const member = await buildMember(server.em());
+    const socket = server.ws(await server.tokenFor(member.id));
+    const designOnly = await subscribe(socket, CONTENT_PUBLISHED, { themeSlug: design.slug });
+    const everything = await subscribe(socket, CONTENT_PUBLISHED);
+
+    // An event about a draft (a forged or stale one) is re-checked and dropped.
+    server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: stillDraft.id });
+    const token = await server.tokenFor(author.id);
+    await server.gql(PUBLISH, { id: onSales.id }, { token });
+    await server.gql(PUBLISH, { id: onDesign.id }, { token });
+    expect((await everything.next()).data!.contentPublished).toEqual({ id: onSales.id, title: 'Sales item', themes: [{ slug: sales.slug }], author: { id: author.id } });
+    expect((await everything.next()).data!.contentPublished.id).toBe(onDesign.id);
+    expect((await designOnly.next()).data!.contentPublished.id).toBe(onDesign.id);
+    expect(designOnly.received).toHaveLength(1);
+  });
+
+  it('commentAdded delivers the item’s new comments only', async () => {
+    const [item, other] = [await buildContent(server.em()), await buildContent(server.em())];
+    const [reader, writer] = [await buildMember(server.em()), await buildMember(server.em())];
+    const comments = await subscribe(server.ws(await server.tokenFor(reader.id)), `subscription($id: ID!) { commentAdded(contentId: $id) { body author { id } } }`, { id: item.id });
+    const add = `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`;
+    const token = await server.tokenFor(writer.id);
+    await server.gql(add, { input: { contentId: other.id, body: 'elsewhere' } }, { token });
+    await server.gql(add, { input: { contentId: item.id, body: 'here' } }, { token });
+    expect((await comments.next()).data!.commentAdded).toEqual({ body: 'here', author: { id: writer.id } });
+    expect(comments.received).toHaveLength(1);
+  });
+});
+
+const withRedis = process.env.REDIS_URL ? describe : describe.skip;
+if (!process.env.REDIS_URL) console.warn('SKIPPED: two API instances sharing Redis (set REDIS_URL to run it).');
+
+withRedis('two API instances sharing Redis', () => {
+  let a: TestServer;
+  let b: TestServer;
+  beforeAll(async () => {
+    a = await startTestServer();
+    b = await startTestServer({ databaseUrl: a.databaseUrl, clock: a.clock });
+  });
+  afterAll(async () => {
+    await b.stop();
+    await a.stop();
+  });
+
+  it('delivers on instance A what a member did on instance B', async () => {
+    const theme = await buildTheme(a.em());
+    const author = await buildMember(a.em(), { role: Role.SPEAKER });
+    const [reader, friend] = [await buildMember(a.em()), await buildMember(a.em())];
+    await a.em().insert(MemberInterest, { member: reader.id, theme: theme.id, createdAt: new Date() });
+    const draft = await buildContent(a.em(), { author, themes: [theme], status: ContentStatus.DRAFT, title: 'Across instances' });
+    const onA = a.ws(await a.tokenFor(reader.id));
+    const published = await subscribe(onA, CONTENT_PUBLISHED, { themeSlug: theme.slug });
+    const notified = await subscribe(onA, `subscription { notificationAdded { kind subject { id } } }`);
+    const messages = await subscribe(onA, `subscription { messageAdded { body } }`);
+
+    await b.gql(PUBLISH, { id: draft.id }, { token: await b.tokenFor(author.id) });
+    await b.gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`, { input: { recipientId: reader.id, body: 'from B' } }, { token: await b.tokenFor(friend.id) });
+
+    expect((await published.next()).data!.contentPublished.title).toBe('Across instances');
+    const kinds = [(await notified.next()).data!.notificationAdded.kind, (await notified.next()).data!.notificationAdded.kind].sort();
+    expect(kinds).toEqual(['CONTENT_PUBLISHED', 'MESSAGE_RECEIVED']);
+    expect((await messages.next()).data!.messageAdded.body).toBe('from B');
+    expect(published.received).toHaveLength(1); // published once, delivered once
+  });
+});
