@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Member } from '../schema/identity/member.entity';
+import { readModel } from './db/read-model';
 import { createContentLoaders } from '../schema/content/content.loaders';
 import { createConversationLoaders } from '../schema/conversation/conversation.loaders';
 
@@ -27,7 +28,12 @@ export function groupLoader<T>(load: (keys: readonly string[]) => Promise<[strin
  */
 export function createLoaders(em: EntityManager, viewerId: () => string | null) {
   return {
-    memberById: byIdLoader((ids) => em.find(Member, { id: { $in: [...ids] } })),
+    /** Read-only snapshots (the viewer, authors, senders): services load managed entities to change them. */
+    memberById: byIdLoader(async (ids) =>
+      (await em.execute<Record<string, unknown>[]>(`select * from member where id in (select jsonb_array_elements_text(?::jsonb)::uuid)`, [JSON.stringify(ids)])).map(
+        readModel(em, Member),
+      ),
+    ),
     ...createContentLoaders(em, viewerId),
     ...createConversationLoaders(em, viewerId),
   };

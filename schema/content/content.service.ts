@@ -61,7 +61,7 @@ export class ContentService {
       summary: input.summary?.trim() || null,
       body: input.body ?? null,
       mediaUrl: input.mediaUrl ?? null,
-      author,
+      author: author.id,
       createdAt: now,
       updatedAt: now,
     });

@@ -17,7 +17,15 @@ export class MemberService {
     return member;
   }
 
-  async updateProfile(member: Member, input: UpdateProfileInput): Promise<Member> {
+  /** A managed entity for changes (the loaders hand out read-only snapshots). */
+  private async forUpdate(id: string): Promise<Member> {
+    const member = await this.ctx.em.findOne(Member, { id });
+    if (!member) throw IdentityErrors.memberNotFound();
+    return member;
+  }
+
+  async updateProfile(viewer: Member, input: UpdateProfileInput): Promise<Member> {
+    const member = await this.forUpdate(viewer.id);
     if (input.displayName !== undefined && input.displayName !== null) member.displayName = input.displayName.trim();
     if (input.company !== undefined) member.company = input.company?.trim() || null;
     if (input.jobTitle !== undefined) member.jobTitle = input.jobTitle?.trim() || null;
@@ -26,7 +34,7 @@ export class MemberService {
   }
 
   async setRole({ memberId, role }: SetMemberRoleArgs): Promise<Member> {
-    const member = await this.get(memberId);
+    const member = await this.forUpdate(memberId);
     if (member.role === Role.ADMIN && role !== Role.ADMIN && (await this.ctx.em.count(Member, { role: Role.ADMIN })) <= 1) {
       throw IdentityErrors.lastAdmin();
     }
@@ -37,7 +45,7 @@ export class MemberService {
   }
 
   async setMembership({ memberId, membership, renewalDate }: SetMembershipArgs): Promise<Member> {
-    const member = await this.get(memberId);
+    const member = await this.forUpdate(memberId);
     member.membership = membership;
     member.renewalDate = renewalDate ?? null;
     await this.ctx.em.flush();
