@@ -5,6 +5,7 @@ import type express from 'express';
 import type { WebSocket } from 'ws';
 import { AccessTokens } from '../schema/identity/access-token';
 import { VisitTracker } from '../schema/tracking/visit-tracker';
+import { ViewerCache } from '../schema/identity/viewer-cache';
 import { systemClock, type Clock } from './clock';
 import type { AppDeps } from './context';
 import { migrateToLatest, openOrm, pendingMigrations, type Orm } from './db/orm';
@@ -81,7 +82,9 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     rateLimits: new RateLimits(options.rateLimits ?? {}, redis, `${options.redisKeyPrefix ?? 'hearth'}:rl`),
     visitTracker,
     events: new DomainEventBus(logger),
+    viewers: new ViewerCache(clock),
   };
+  deps.viewers.listen(deps.pubSub);
   registerEventHandlers(deps);
 
   const schema = await buildHearthSchema(deps.pubSub);
@@ -111,6 +114,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
         await apollo.stop();
         await deps.events.idle();
         await visitTracker.stop();
+        await deps.viewers.stop();
         await pubSubHandle.close();
         await redis?.quit().catch(() => undefined);
         await orm.close();

@@ -4,6 +4,7 @@ import type { AccessTokens } from '../schema/identity/access-token';
 import { bearerToken } from '../schema/identity/access-token';
 import type { Member } from '../schema/identity/member.entity';
 import type { VisitTracker } from '../schema/tracking/visit-tracker';
+import type { ViewerCache } from '../schema/identity/viewer-cache';
 import { VisitSource } from '../schema/tracking/visit.entity';
 import type { Clock } from './clock';
 import type { Orm } from './db/orm';
@@ -24,6 +25,7 @@ export interface AppDeps {
   rateLimits: RateLimits;
   visitTracker: VisitTracker;
   events: DomainEventBus;
+  viewers: ViewerCache;
 }
 
 /** What every resolver receives: made once per HTTP request and once per WebSocket operation. */
@@ -63,7 +65,7 @@ export async function buildContext(deps: AppDeps, input: ContextInput): Promise<
     context.authProblem = 'Your access token is invalid or has expired; refresh your session.';
     return context;
   }
-  const viewer = await loaders.memberById.load(claims.memberId);
+  const viewer = await deps.viewers.get(claims.memberId, (id) => loaders.memberById.load(id));
   if (!viewer) {
     context.authProblem = 'This account no longer exists.';
     return context;

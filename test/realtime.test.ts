@@ -84,4 +84,14 @@ withRedis('two API instances sharing Redis', () => {
     expect((await messages.next()).data!.messageAdded.body).toBe('from B');
     expect(published.received).toHaveLength(1); // published once, delivered once
   });
+
+  it('forgets a cached viewer on every instance when an admin changes their role', async () => {
+    const [admin, member] = [await buildMember(a.em(), { role: Role.ADMIN }), await buildMember(a.em(), { role: Role.ADMIN })];
+    const members = `{ members(first: 1) { edges { node { id } } } }`;
+    const tokenOnA = await a.tokenFor(member.id);
+    expect((await a.gql(members, {}, { token: tokenOnA })).errors).toBeUndefined(); // cached on A as an admin
+    await b.gql(`mutation($id: ID!) { setMemberRole(memberId: $id, role: MEMBER) { role } }`, { id: member.id }, { token: await b.tokenFor(admin.id) });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the invalidation crosses Redis
+    expect((await a.gql(members, {}, { token: tokenOnA })).errors![0].extensions!.code).toBe('FORBIDDEN');
+  });
 });

@@ -1,4 +1,5 @@
 import { jwtVerify, SignJWT } from 'jose';
+import { BoundedMap } from '../../server/bounded-map';
 import type { Clock } from '../../server/clock';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
@@ -13,6 +14,8 @@ export interface AccessClaims {
 /** Signs and verifies the 15-minute access JWTs (HS256), against the injectable clock. */
 export class AccessTokens {
   private readonly key: Uint8Array;
+  /** Tokens whose signature was checked: a client sends the same one for 15 minutes. Expiry is re-checked on every use. */
+  private readonly verified = new BoundedMap<string, AccessClaims>(20_000);
 
   constructor(
     secret: string,
@@ -37,6 +40,8 @@ export class AccessTokens {
 
   /** Returns null for anything that is not a valid, unexpired access token of ours. */
   async verify(token: string): Promise<AccessClaims | null> {
+    const known = this.verified.get(token);
+    if (known) return known.expiresAt > this.clock.now() ? known : null;
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
@@ -45,7 +50,9 @@ export class AccessTokens {
         currentDate: this.clock.now(),
       });
       if (!payload.sub || !payload.exp) return null;
-      return { memberId: payload.sub, expiresAt: new Date(payload.exp * 1000) };
+      const claims = { memberId: payload.sub, expiresAt: new Date(payload.exp * 1000) };
+      this.verified.set(token, claims);
+      return claims;
     } catch {
       return null;
     }

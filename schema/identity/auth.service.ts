@@ -110,7 +110,7 @@ export class AuthService {
     const now = this.ctx.clock.now();
     const secret = randomBytes(32).toString('base64url');
     const refresh = this.ctx.em.create(RefreshToken, {
-      member,
+      member: member.id,
       familyId,
       secretHash: sha256(secret),
       createdAt: now,

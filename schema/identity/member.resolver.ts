@@ -16,8 +16,9 @@ const canSeePrivate = (member: Member, ctx: Context) => ctx.viewer?.id === membe
 export class MemberResolver {
   @Authorized()
   @Query(() => Member, { description: 'The logged-in member.' })
-  me(@Ctx() ctx: Context): Member {
-    return requireViewer(ctx);
+  me(@Ctx() ctx: Context): Promise<Member> {
+    // Read afresh: the viewer of the context may be a snapshot a few seconds old (lastVisitAt).
+    return new MemberService(ctx).get(requireViewer(ctx).id);
   }
 
   @Authorized()

@@ -24,13 +24,20 @@ export class MemberService {
     return member;
   }
 
+  /** After a change: cached viewers of this member are forgotten here and on every instance. */
+  private changed(member: Member): Member {
+    this.ctx.viewers.forget(member.id);
+    this.ctx.pubSub.publish('MEMBER_ACCESS_CHANGED', { memberId: member.id });
+    return member;
+  }
+
   async updateProfile(viewer: Member, input: UpdateProfileInput): Promise<Member> {
     const member = await this.forUpdate(viewer.id);
     if (input.displayName !== undefined && input.displayName !== null) member.displayName = input.displayName.trim();
     if (input.company !== undefined) member.company = input.company?.trim() || null;
     if (input.jobTitle !== undefined) member.jobTitle = input.jobTitle?.trim() || null;
     await this.ctx.em.flush();
-    return member;
+    return this.changed(member);
   }
 
   async setRole({ memberId, role }: SetMemberRoleArgs): Promise<Member> {
@@ -40,8 +47,7 @@ export class MemberService {
     }
     member.role = role;
     await this.ctx.em.flush();
-    this.ctx.pubSub.publish('MEMBER_ACCESS_CHANGED', { memberId });
-    return member;
+    return this.changed(member);
   }
 
   async setMembership({ memberId, membership, renewalDate }: SetMembershipArgs): Promise<Member> {
@@ -49,7 +55,7 @@ export class MemberService {
     member.membership = membership;
     member.renewalDate = renewalDate ?? null;
     await this.ctx.em.flush();
-    return member;
+    return this.changed(member);
   }
 
   /** Newest first; keyset pagination on (createdAt, id). */

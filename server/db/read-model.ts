@@ -18,8 +18,12 @@ export function readModel<T extends object>(em: EntityManager, entity: EntityCla
     const columns = meta.props
       .filter((prop) => prop.kind === 'scalar' || prop.kind === 'm:1')
       .map((prop) => ({ name: prop.name as string, column: prop.fieldNames[0], reference: prop.kind === 'm:1', date: prop.runtimeType === 'Date' }));
+    // Instances of the entity class (TypeGraphQL passes them to field resolvers as they are, where
+    // it would otherwise construct a fresh entity per field), through a prototype whose plain data
+    // properties shadow MikroORM's change-tracking setters.
+    const prototype = Object.create(meta.prototype as object, Object.fromEntries(columns.map(({ name }) => [name, { value: undefined, writable: true }])));
     mapper = (row: Row) => {
-      const model: Row = {};
+      const model: Row = Object.create(prototype);
       for (const { name, column, reference, date } of columns) {
         const value = row[column];
         if (value === null || value === undefined) model[name] = null;

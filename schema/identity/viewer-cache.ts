@@ -1,0 +1,46 @@
+import { BoundedMap } from '../../server/bounded-map';
+import type { Clock } from '../../server/clock';
+import type { HearthPubSub } from '../../server/pubsub';
+import type { Member } from './member.entity';
+
+/** How long a viewer snapshot may serve requests before it is read again. */
+export const VIEWER_TTL_MS = 10_000;
+
+/**
+ * The member behind each access token, kept briefly per process so authenticating a request
+ * costs no query. Changes to a member's role, membership or profile forget it here at once and,
+ * through MEMBER_ACCESS_CHANGED on the shared pub/sub, on every other instance.
+ */
+export class ViewerCache {
+  private readonly entries = new BoundedMap<string, { member: Member; until: number }>(20_000);
+  private listening: AsyncIterator<unknown> | null = null;
+
+  constructor(private readonly clock: Clock) {}
+
+  async get(memberId: string, load: (id: string) => Promise<Member | null>): Promise<Member | null> {
+    const now = this.clock.now().getTime();
+    const cached = this.entries.get(memberId);
+    if (cached && cached.until > now) return cached.member;
+    const member = await load(memberId);
+    if (member) this.entries.set(memberId, { member, until: now + VIEWER_TTL_MS });
+    else this.entries.delete(memberId);
+    return member;
+  }
+
+  forget(memberId: string): void {
+    this.entries.delete(memberId);
+  }
+
+  /** Forgets members changed on any instance, until `stop()`. */
+  listen(pubSub: HearthPubSub): void {
+    const events = pubSub.subscribe('MEMBER_ACCESS_CHANGED')[Symbol.asyncIterator]();
+    this.listening = events;
+    void (async () => {
+      for (let event = await events.next(); !event.done; event = await events.next()) this.forget(event.value.memberId);
+    })();
+  }
+
+  async stop(): Promise<void> {
+    await this.listening?.return?.();
+  }
+}
