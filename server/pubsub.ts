@@ -19,8 +19,8 @@ export interface Topics {
   MESSAGE_ADDED: [string, { messageId: string; conversationId: string }];
   /** Routed by content id. */
   COMMENT_ADDED: [string, { commentId: string }];
-  /** Every published item; subscribers filter by theme. */
-  CONTENT_PUBLISHED: [{ contentId: string }];
+  /** Every published item; subscribers filter by theme. `eventId` tells one event from another (shared per-event checks). */
+  CONTENT_PUBLISHED: [{ contentId: string; eventId: string }];
 }
 
 export type HearthPubSub = PubSub<Topics>;

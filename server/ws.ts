@@ -7,6 +7,7 @@ import { bearerToken } from '../schema/identity/access-token';
 import { buildContext, type AppDeps } from './context';
 import { toClientError } from './errors';
 import { checkOperation, MAX_BODY_BYTES, type createArmor } from './limits';
+import { subscribeShared } from './subscriptions';
 
 /** Close code for a refused or expired access token (graphql-ws' own "Forbidden"). */
 export const WS_FORBIDDEN = 4403;
@@ -34,6 +35,7 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
   const cleanup = useServer<Record<string, unknown>, SocketState>(
     {
       schema,
+      subscribe: subscribeShared,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         if (authorization === undefined || authorization === null) return true;

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { buildContent, buildMember, buildTheme } from './factories';
-import { startTestServer, subscribe, type TestServer } from './server';
+import { countQueries, startTestServer, subscribe, type LiveSubscription, type TestServer } from './server';
 import { Role } from '../schema/identity/member.entity';
-import { ContentStatus } from '../schema/content/content.entity';
+import { Content, ContentStatus } from '../schema/content/content.entity';
 import { MemberInterest } from '../schema/content/member-interest.entity';
 
 const PUBLISH = `mutation($id: ID!) { publishContent(id: $id) { id } }`;
@@ -26,7 +27,7 @@ describe('subscriptions on one instance', () => {
     const everything = await subscribe(socket, CONTENT_PUBLISHED);
 
     // An event about a draft (a forged or stale one) is re-checked and dropped.
-    server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: stillDraft.id });
+    server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: stillDraft.id, eventId: randomUUID() });
     const token = await server.tokenFor(author.id);
     await server.gql(PUBLISH, { id: onSales.id }, { token });
     await server.gql(PUBLISH, { id: onDesign.id }, { token });
@@ -34,6 +35,34 @@ describe('subscriptions on one instance', () => {
     expect((await everything.next()).data!.contentPublished.id).toBe(onDesign.id);
     expect((await designOnly.next()).data!.contentPublished.id).toBe(onDesign.id);
     expect(designOnly.received).toHaveLength(1);
+  });
+
+  it('runs one check and one execution per event for many subscribers of the same operation', async () => {
+    const theme = await buildTheme(server.em());
+    const author = await buildMember(server.em(), { role: Role.SPEAKER });
+    const query = `subscription($t: String) { contentPublished(themeSlug: $t) { id title themes { slug } author { displayName } } }`;
+    const publishAndReceive = async (live: LiveSubscription<Record<string, any>>[]) => {
+      const item = await buildContent(server.em(), { author, themes: [theme] });
+      server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: item.id, eventId: randomUUID() });
+      for (const subscription of live) expect((await subscription.next()).data!.contentPublished.id).toBe(item.id);
+    };
+    const statementsFor = async (subscribers: number) => {
+      const live: LiveSubscription<Record<string, any>>[] = [];
+      for (let i = 0; i < subscribers; i++) {
+        const member = await buildMember(server.em());
+        live.push(await subscribe(server.ws(await server.tokenFor(member.id)), query, { t: theme.slug }));
+      }
+      await publishAndReceive(live); // every subscription is registered once it has received an event
+      const draft = await buildContent(server.em(), { author, themes: [theme], status: ContentStatus.DRAFT });
+      const count = await countQueries(server, async () => {
+        server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: draft.id, eventId: randomUUID() }); // checked once, dropped
+        await publishAndReceive(live);
+      });
+      live.forEach((subscription) => subscription.dispose());
+      return count;
+    };
+    const one = await statementsFor(1);
+    expect(await statementsFor(8)).toBe(one);
   });
 
   it('commentAdded delivers the item’s new comments only', async () => {

@@ -53,8 +53,13 @@ export class ContentResolver {
     description: 'Items as they are published; only those on `themeSlug` when given.',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { themeSlug?: string | null }, Context>) => {
       requireViewer(context);
-      return deliverChecked(context, context.pubSub.subscribe('CONTENT_PUBLISHED'), ({ contentId }, ctx) =>
-        new ContentService(ctx).publishedOnTheme(contentId, args.themeSlug ?? null),
+      const themeSlug = args.themeSlug ?? null;
+      return deliverChecked(
+        context,
+        context.pubSub.subscribe('CONTENT_PUBLISHED'),
+        ({ contentId }, ctx) => new ContentService(ctx).publishedOnTheme(contentId, themeSlug),
+        // Published items are visible to every member: one check per event and theme filter.
+        ({ eventId }) => `CONTENT_PUBLISHED:${eventId}:${themeSlug ?? ''}`,
       );
     },
   })
