@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { buildContent, buildMember, buildTheme } from './factories';
 import { countQueries, startTestServer, subscribe, type LiveSubscription, type TestServer } from './server';
 import { Role } from '../schema/identity/member.entity';
-import { Content, ContentStatus } from '../schema/content/content.entity';
+import { ContentStatus } from '../schema/content/content.entity';
 import { MemberInterest } from '../schema/content/member-interest.entity';
 
 const PUBLISH = `mutation($id: ID!) { publishContent(id: $id) { id } }`;
