@@ -1,4 +1,3 @@
-import { map, Repeater } from '@graphql-yoga/subscription';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   createSourceEventStream,
@@ -52,21 +51,31 @@ export function deliverChecked<P, T>(
   check: (payload: P, ctx: Context) => Promise<T | null>,
   sharedKey?: (payload: P) => string,
 ): AsyncIterable<T> {
-  return new Repeater<T>(async (push, stop) => {
-    const events = source[Symbol.asyncIterator]();
-    void stop.then(() => events.return?.());
-    let event: IteratorResult<P>;
-    while (!(event = await events.next()).done) {
-      const payload = event.value;
-      const run = () => check(payload, contextForEvent(ctx));
-      const value = await (sharedKey ? memoized(`check:${sharedKey(payload)}`, run) : run()).catch((err: unknown) => {
-        ctx.logger.error({ err, payload }, 'subscription re-check failed');
-        return null;
-      });
-      if (value !== null) await push(value);
-    }
-    stop();
-  });
+  const events = source[Symbol.asyncIterator]();
+  const checked = (payload: P): Promise<T | null> => {
+    const run = () => check(payload, contextForEvent(ctx));
+    return (sharedKey ? memoized(`check:${sharedKey(payload)}`, run) : run()).catch((err: unknown) => {
+      ctx.logger.error({ err, payload }, 'subscription re-check failed');
+      return null;
+    });
+  };
+  // A thin iterator (no Repeater): per subscriber and event, every hop counts. The pub/sub's own
+  // iterator ends a pending next() when the subscription is returned.
+  const delivered: AsyncIterableIterator<T> = {
+    [Symbol.asyncIterator]: () => delivered,
+    async next(): Promise<IteratorResult<T>> {
+      for (let event = await events.next(); !event.done; event = await events.next()) {
+        const value = await checked(event.value);
+        if (value !== null) return { done: false, value };
+      }
+      return { done: true, value: undefined };
+    },
+    async return(): Promise<IteratorResult<T>> {
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+  return delivered;
 }
 
 const viewerIndependence = new Map<string, boolean>();
@@ -106,12 +115,26 @@ export async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterabl
   const operationKey = `${print(args.document)}|${JSON.stringify(args.variableValues ?? {})}`;
   const shareable = !selectsViewerDependentField(args, operationKey);
   const run = (payload: unknown) => execute({ ...args, rootValue: payload, contextValue: contextForEvent(ctx) }) as Promise<ExecutionResult>;
-  return map(async (payload: unknown) => {
+  const resultFor = (payload: unknown): Promise<ExecutionResult> => {
     if (!shareable || typeof payload !== 'object' || payload === null) return run(payload);
     let byOperation = sharedResults.get(payload);
     if (!byOperation) sharedResults.set(payload, (byOperation = new Map()));
     let result = byOperation.get(operationKey);
     if (!result) byOperation.set(operationKey, (result = run(payload)));
     return result;
-  })(stream as AsyncIterable<unknown>);
+  };
+  // A thin mapping iterator rather than another Repeater: one hop less per subscriber and event.
+  const events = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  const results: AsyncIterableIterator<ExecutionResult> = {
+    [Symbol.asyncIterator]: () => results,
+    next: async () => {
+      const event = await events.next();
+      return event.done ? { done: true, value: undefined } : { done: false, value: await resultFor(event.value) };
+    },
+    return: async () => {
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+  return results;
 }

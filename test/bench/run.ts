@@ -13,6 +13,7 @@ import { databaseUrl, withAdminClient } from '../db';
 import { appendResults, printRows, type BenchRow } from './report';
 import { feedWorkload } from './workloads/feed';
 import { meWorkload } from './workloads/me';
+import { broadcastWorkload } from './workloads/broadcast';
 
 export interface BenchContext {
   databaseUrl: string;
@@ -20,6 +21,9 @@ export interface BenchContext {
   memberId: string;
   memberToken: string;
   seconds: number;
+  /** A published item, and the `data` a contentPublished subscriber of P2 receives for it. */
+  contentId: string;
+  contentFrame: object;
 }
 
 export interface Workload {
@@ -28,7 +32,7 @@ export interface Workload {
 }
 
 /** Every workload, in order. Later issues add theirs here. */
-const WORKLOADS: Workload[] = [meWorkload, feedWorkload];
+const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload];
 
 async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   let adminUrl = process.env.DATABASE_URL;
@@ -54,11 +58,18 @@ async function main(): Promise<void> {
   const em = orm.em.fork() as EntityManager;
   await seedDemoCommunity(em, { members: 1000, days: 30, seed: 7, now: new Date() });
   const member = await em.findOneOrFail(Member, { role: Role.MEMBER }, { orderBy: { email: 'asc' } });
+  const [content] = await em.execute<{ id: string; frame: object }[]>(
+    `select c.id, json_build_object('data', json_build_object('contentPublished', json_build_object(
+       'id', c.id, 'title', c.title,
+       'themes', (select json_agg(json_build_object('slug', t.slug, 'name', t.name) order by t.name) from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id),
+       'author', json_build_object('id', m.id, 'displayName', m.display_name)))) as frame
+       from content c join member m on m.id = c.author_id where c.status = 'PUBLISHED' order by c.published_at desc limit 1`,
+  );
   await orm.close();
 
   const jwtSecret = randomBytes(32).toString('hex');
   const { token } = await new AccessTokens(jwtSecret, systemClock).issue(member.id);
-  const ctx: BenchContext = { databaseUrl: database.url, jwtSecret, memberId: member.id, memberToken: token, seconds };
+  const ctx: BenchContext = { databaseUrl: database.url, jwtSecret, memberId: member.id, memberToken: token, seconds, contentId: content.id, contentFrame: content.frame };
   const rows: BenchRow[] = [];
   for (const workload of WORKLOADS.filter((w) => !only || w.name.startsWith(only))) {
     console.log(`running ${workload.name} (${seconds} s per side)…`);
