@@ -31,7 +31,7 @@ function printBanner(hearth: Hearth, config: Config, demo: DemoCommunity | null,
     `  Database: ${embedded ? `embedded PostgreSQL under ${config.dataDir}` : 'DATABASE_URL'}; pub/sub: ${config.redisUrl ? 'Redis' : 'in memory'}`,
   ];
   if (demo) {
-    lines.push('', `  Demo community: ${demo.members} members, ${demo.visits} visits. Every demo login uses the password "${demo.password}":`);
+    lines.push('', `  Demo community: ${demo.members} members, ${demo.visits} visits, ${demo.items} published items. Every demo login uses the password "${demo.password}":`);
     for (const login of demo.logins) lines.push(`    ${login.role.padEnd(8)} ${login.email}${login.habit ? `  (${login.habit})` : ''}`);
   }
   if (config.adminEmail) lines.push('', `  Admin: ${config.adminEmail} (password from HEARTH_ADMIN_PASSWORD)`);
