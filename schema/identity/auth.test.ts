@@ -61,6 +61,21 @@ describe('signUp and logIn', () => {
     expect(limited.errors![0].extensions!.code).toBe('RATE_LIMITED');
     expect(limited.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(0);
   });
+
+  it('rate limits failed logins from one IP across many emails', async () => {
+    const limited = await startTestServer({ rateLimits: { loginFailuresPerIp: { points: 3, durationSeconds: 3600 } } });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const failed = await limited.gql(LOG_IN, { input: { email: uniqueEmail(`spray${i}`), password: 'wrong-password-1' } });
+        expect(failed.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+      }
+      const member = await buildMember(limited.em());
+      const blocked = await limited.gql(LOG_IN, { input: { email: member.email, password: FACTORY_PASSWORD } });
+      expect(blocked.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    } finally {
+      await limited.stop();
+    }
+  });
 });
 
 describe('sessions', () => {
