@@ -1,19 +1,17 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { serveJson } from './serve-json';
 
 /**
  * Child process: the raw baseline for P1: node:http + pg running the feed's SQL (page, themes of
  * its items, their authors) and answering the same JSON as the GraphQL query, with no framework.
  */
-const pool = new Pool({ connectionString: process.argv[2], max: 10 });
 const PAGE = `select id, type, title, published_at, author_id from content where status = 'PUBLISHED' order by published_at desc, id desc limit 21`;
 const THEMES = `select ct.content_id, t.slug, t.name from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = any($1::uuid[]) order by t.name`;
 const AUTHORS = `select m.id, m.display_name from member m where m.id = any($1::uuid[])`;
 
 type Row = Record<string, any>;
 
-async function feed(): Promise<object> {
+async function feed(pool: Pool): Promise<object> {
   const { rows } = await pool.query<Row>(PAGE);
   const page = rows.slice(0, 20);
   const ids = page.map((row) => row.id);
@@ -31,19 +29,4 @@ async function feed(): Promise<object> {
   return { data: { feed: { edges, pageInfo: { hasNextPage: rows.length > 20, endCursor: edges.at(-1)?.cursor ?? null } } } };
 }
 
-const server = createServer((_req, res) => {
-  feed().then(
-    (body) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(body));
-    },
-    () => {
-      res.statusCode = 500;
-      res.end();
-    },
-  );
-});
-server.listen(0, () => {
-  process.send!({ url: `http://localhost:${(server.address() as AddressInfo).port}/` });
-});
-process.on('message', () => void pool.end().then(() => process.exit(0)));
+serveJson((pool) => feed(pool));
