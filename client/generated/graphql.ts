@@ -94,6 +94,7 @@ export type SignUpInput = {
 };
 
 export type UpdateContentInput = {
+  /** Markdown. */
   body?: string | null | undefined;
   id: string;
   mediaUrl?: string | null | undefined;

@@ -36,15 +36,9 @@ export class UpdateThemeInput {
   name?: string | null;
 }
 
+/** The optional fields creating and updating content share. */
 @InputType()
-export class CreateContentInput {
-  @Field(() => ContentType)
-  type!: ContentType;
-
-  @Field()
-  @RequiredText(200)
-  title!: string;
-
+abstract class ContentTextFields {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @MaxLength(1000)
@@ -59,6 +53,16 @@ export class CreateContentInput {
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
   mediaUrl?: string | null;
+}
+
+@InputType()
+export class CreateContentInput extends ContentTextFields {
+  @Field(() => ContentType)
+  type!: ContentType;
+
+  @Field()
+  @RequiredText(200)
+  title!: string;
 
   @Field(() => [String], { defaultValue: [] })
   @ArrayMaxSize(10)
@@ -66,7 +70,7 @@ export class CreateContentInput {
 }
 
 @InputType()
-export class UpdateContentInput {
+export class UpdateContentInput extends ContentTextFields {
   @Field(() => ID)
   id!: string;
 
@@ -78,21 +82,6 @@ export class UpdateContentInput {
   @IsOptional()
   @RequiredText(200)
   title?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(1000)
-  summary?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(200_000)
-  body?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
-  mediaUrl?: string | null;
 
   @Field(() => [String], { nullable: true, description: 'Replaces the themes when given.' })
   @IsOptional()
