@@ -5,6 +5,12 @@ import { readModel } from './db/read-model';
 import { createContentLoaders } from '../schema/content/content.loaders';
 import { createConversationLoaders } from '../schema/conversation/conversation.loaders';
 
+/**
+ * A batch of ids as one parameter: a PostgreSQL array literal for `= any(?::uuid[])` (MikroORM
+ * would expand a JS array into a list). A malformed id fails the uuid cast: NOT_FOUND, never SQL.
+ */
+export const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
+
 /** Batches a `find by ids` into one query and returns results in key order (null where missing). */
 export function byIdLoader<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>): DataLoader<string, T | null> {
   return new DataLoader(async (ids) => {
@@ -30,7 +36,7 @@ export function createLoaders(em: EntityManager, viewerId: () => string | null) 
   return {
     /** Read-only snapshots (the viewer, authors, senders): services load managed entities to change them. */
     memberById: byIdLoader(async (ids) =>
-      (await em.execute<Record<string, unknown>[]>(`select * from member where id in (select jsonb_array_elements_text(?::jsonb)::uuid)`, [JSON.stringify(ids)])).map(
+      (await em.execute<Record<string, unknown>[]>(`select * from member where id = any(?::uuid[])`, [uuidArray(ids)])).map(
         readModel(em, Member),
       ),
     ),

@@ -1,13 +1,10 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
-import { byIdLoader, groupLoader } from '../../server/loaders';
+import { byIdLoader, groupLoader, uuidArray } from '../../server/loaders';
 import { Comment } from './comment.entity';
 import { Content } from './content.entity';
 import { Theme } from './theme.entity';
-
-/** Keys go to SQL as one JSON array parameter (MikroORM would expand a JS array into a list). */
-export const idsParam = (ids: readonly string[]) => JSON.stringify(ids);
 
 /** Themes joined to a key column (`content_id` of content_theme, `member_id` of member_interest). */
 function themesBy(em: EntityManager, table: 'content_theme' | 'member_interest', keyColumn: string) {
@@ -15,9 +12,9 @@ function themesBy(em: EntityManager, table: 'content_theme' | 'member_interest',
     const rows = await em.execute<(Record<string, unknown> & { key: string })[]>(
       `select l.${keyColumn} as key, t.id, t.slug, t.name, t.created_at
          from ${table} l join theme t on t.id = l.theme_id
-        where l.${keyColumn} in (select jsonb_array_elements_text(?::jsonb)::uuid)
+        where l.${keyColumn} = any(?::uuid[])
         order by t.name`,
-      [idsParam(keys)],
+      [uuidArray(keys)],
     );
     const toTheme = readModel(em, Theme);
     return rows.map((row) => [row.key, toTheme(row)]);
@@ -42,8 +39,8 @@ export function createContentLoaders(em: EntityManager, viewerId: () => string |
       if (!viewer) return contentIds.map(() => false);
       const rows = await em.execute<{ content_id: string }[]>(
         `select distinct content_id from content_view
-          where member_id = ? and content_id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
-        [viewer, idsParam(contentIds)],
+          where member_id = ? and content_id = any(?::uuid[])`,
+        [viewer, uuidArray(contentIds)],
       );
       const seen = new Set(rows.map((row) => row.content_id));
       return contentIds.map((id) => seen.has(id));

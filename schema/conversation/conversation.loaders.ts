@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { idsParam } from '../content/content.loaders';
+import { uuidArray } from '../../server/loaders';
 import { Message } from './message.entity';
 
-const inIds = `in (select jsonb_array_elements_text(?::jsonb)::uuid)`;
+const inIds = `= any(?::uuid[])`;
 
 /** The conversation domain's per-request DataLoaders (each one SQL statement per batch). */
 export function createConversationLoaders(em: EntityManager, viewerId: () => string | null) {
@@ -13,7 +13,7 @@ export function createConversationLoaders(em: EntityManager, viewerId: () => str
       const rows = await em.execute<Record<string, unknown>[]>(
         `select distinct on (conversation_id) * from message where conversation_id ${inIds}
           order by conversation_id, created_at desc, id desc`,
-        [idsParam(ids)],
+        [uuidArray(ids)],
       );
       const byConversation = new Map(rows.map((row) => [row.conversation_id as string, em.map(Message, row)]));
       return ids.map((id) => byConversation.get(id) ?? null);
@@ -23,7 +23,7 @@ export function createConversationLoaders(em: EntityManager, viewerId: () => str
       if (!viewerId()) return ids.map(() => null);
       const rows = await em.execute<{ conversation_id: string; member_id: string }[]>(
         `select conversation_id, member_id from conversation_participant where conversation_id ${inIds} and member_id <> ?`,
-        [idsParam(ids), viewerId()],
+        [uuidArray(ids), viewerId()],
       );
       const byConversation = new Map(rows.map((row) => [row.conversation_id, row.member_id]));
       return ids.map((id) => byConversation.get(id) ?? null);
@@ -38,7 +38,7 @@ export function createConversationLoaders(em: EntityManager, viewerId: () => str
                 and m.created_at > coalesce(p.last_read_at, '-infinity')
           where p.member_id = ? and p.conversation_id ${inIds}
           group by p.conversation_id`,
-        [viewerId(), idsParam(ids)],
+        [viewerId(), uuidArray(ids)],
       );
       const byConversation = new Map(rows.map((row) => [row.conversation_id, row.unread]));
       return ids.map((id) => byConversation.get(id) ?? 0);

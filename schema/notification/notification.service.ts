@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../server/clock';
+import { uuidArray } from '../../server/loaders';
 import type { HearthPubSub } from '../../server/pubsub';
 import { NOTIFICATION_SUBJECT, type NotificationKind } from './notification-kind';
 
@@ -94,8 +95,8 @@ export class NotificationWriter {
 export async function unreadCounts(em: EntityManager, memberIds: string[]): Promise<Map<string, number>> {
   const rows = await em.execute<{ member_id: string; count: string }[]>(
     `select m.id as member_id, (select count(*) from notification n where n.recipient_id = m.id and n.read_at is null) as count
-       from (select jsonb_array_elements_text(?::jsonb)::uuid as id) m`,
-    [JSON.stringify(memberIds)],
+       from unnest(?::uuid[]) as m(id)`,
+    [uuidArray(memberIds)],
   );
   return new Map(rows.map((row) => [row.member_id, Number(row.count)]));
 }
