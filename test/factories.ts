@@ -65,3 +65,19 @@ export async function buildContent(
   await em.flush();
   return content;
 }
+
+/** A visit row as the tracker would have written it: [start, last activity] (last defaults to start + 10 min). */
+export async function buildVisit(em: EntityManager, member: { id: string }, startedAt: string | Date, lastActivityAt?: string | Date): Promise<void> {
+  const start = new Date(startedAt);
+  const last = lastActivityAt ? new Date(lastActivityAt) : new Date(start.getTime() + 10 * 60_000);
+  await em.execute('insert into visit (id, member_id, started_at, last_activity_at) values (?, ?, ?, ?)', [randomUUID(), member.id, start, last]);
+}
+
+/** A recorded view of an item: first seen at `at`, `seconds` long. */
+export async function buildView(em: EntityManager, member: { id: string }, content: { id: string }, at: string | Date, seconds = 30): Promise<void> {
+  const seen = new Date(at);
+  await em.execute(
+    `insert into content_view (id, member_id, content_id, first_seen_at, last_seen_at, seconds, source) values (?, ?, ?, ?, ?, ?, 'FEED')`,
+    [randomUUID(), member.id, content.id, seen, new Date(seen.getTime() + seconds * 1000), seconds],
+  );
+}

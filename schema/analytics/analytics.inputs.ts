@@ -1,0 +1,65 @@
+import { IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { ArgsType, Field, Int } from 'type-graphql';
+import { PageArgs } from '../content/content.inputs';
+import { Role } from '../identity/member.entity';
+import { ReachGroupBy, ReachOrderBy, TrendBucket } from './analytics.types';
+
+@ArgsType()
+export class WindowArgs {
+  @Field({ description: 'Start of the window (inclusive).' })
+  from!: Date;
+
+  @Field({ description: 'End of the window (exclusive).' })
+  to!: Date;
+}
+
+@ArgsType()
+export class RevisitFrequencyArgs extends WindowArgs {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(120)
+  company?: string | null;
+
+  @Field(() => Role, { nullable: true })
+  @IsOptional()
+  role?: Role | null;
+}
+
+@ArgsType()
+export class RevisitFrequencyTrendArgs extends WindowArgs {
+  @Field(() => TrendBucket)
+  bucket!: TrendBucket;
+
+  @Field(() => Int, { defaultValue: 28 })
+  @Min(1)
+  @Max(366)
+  windowDays!: number;
+}
+
+@ArgsType()
+export class ContentReachArgs extends PageArgs {
+  @Field()
+  from!: Date;
+
+  @Field()
+  to!: Date;
+
+  @Field(() => ReachGroupBy, { defaultValue: ReachGroupBy.ITEM })
+  groupBy!: ReachGroupBy;
+
+  @Field(() => ReachOrderBy, { defaultValue: ReachOrderBy.REACH_ASC })
+  orderBy!: ReachOrderBy;
+}
+
+@ArgsType()
+export class AtRiskMembersArgs extends PageArgs {
+  @Field(() => Int, { defaultValue: 30 })
+  @Min(1)
+  @Max(3650)
+  noVisitDays!: number;
+
+  @Field(() => Int, { defaultValue: 60 })
+  @Min(1)
+  @Max(3650)
+  noViewDays!: number;
+}

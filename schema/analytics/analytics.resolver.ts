@@ -1,0 +1,40 @@
+import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import type { Context } from '../../server/context';
+import { Connection } from '../../server/pagination';
+import { Role } from '../identity/member.entity';
+import { AtRiskService } from './at-risk.service';
+import { AtRiskMembersArgs, ContentReachArgs, RevisitFrequencyArgs, RevisitFrequencyTrendArgs } from './analytics.inputs';
+import { AtRiskMember, ContentReachRow, RevisitFrequency, RevisitFrequencyPoint } from './analytics.types';
+import { ReachService } from './reach.service';
+import { RevisitService } from './revisit.service';
+
+const ContentReachConnection = Connection(ContentReachRow);
+const AtRiskMemberConnection = Connection(AtRiskMember);
+
+/** The community KPIs (PRODUCT.md definitions), computed in SQL. Admins only. */
+@Resolver()
+export class AnalyticsResolver {
+  @Authorized(Role.ADMIN)
+  @Query(() => RevisitFrequency, { description: 'How often members came back in the window (community time zone).' })
+  revisitFrequency(@Args() args: RevisitFrequencyArgs, @Ctx() ctx: Context): Promise<RevisitFrequency> {
+    return new RevisitService(ctx).frequency(args);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => [RevisitFrequencyPoint], { description: 'Revisit frequency over a trailing window at each week or month start.' })
+  revisitFrequencyTrend(@Args() args: RevisitFrequencyTrendArgs, @Ctx() ctx: Context): Promise<RevisitFrequencyPoint[]> {
+    return new RevisitService(ctx).trend(args);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => ContentReachConnection, { description: 'Reach of the items published in the window, per item, type or theme.' })
+  contentReach(@Args() args: ContentReachArgs, @Ctx() ctx: Context) {
+    return new ReachService(ctx).contentReach(args);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => AtRiskMemberConnection, { description: 'Members with no recent visit and no recent view; paid renewals first.' })
+  atRiskMembers(@Args() args: AtRiskMembersArgs, @Ctx() ctx: Context) {
+    return new AtRiskService(ctx).list(args);
+  }
+}

@@ -1,0 +1,74 @@
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { LocalDateResolver } from 'graphql-scalars';
+import { Member } from '../identity/member.entity';
+
+@ObjectType({ description: 'Members per revisit band (PRODUCT.md: DAILY ≤ 1.5 days, WEEKLY ≤ 7, MONTHLY ≤ 30, RARE > 30).' })
+export class RevisitBands {
+  @Field(() => Int) daily!: number;
+  @Field(() => Int) weekly!: number;
+  @Field(() => Int) monthly!: number;
+  @Field(() => Int) rare!: number;
+  @Field(() => Int, { description: 'Exactly one visit day in the window.' }) oneVisit!: number;
+  @Field(() => Int, { description: 'No visit in the window.' }) noVisit!: number;
+}
+
+@ObjectType({ description: 'Community revisit frequency over a window: how often members come back, in days.' })
+export class RevisitFrequency {
+  @Field(() => Float, { nullable: true, description: 'Mean of the member revisit intervals; null when no member has two visit days.' })
+  meanDays!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  medianDays!: number | null;
+
+  @Field(() => Int, { description: 'Members with at least two visit days (an interval is defined).' })
+  membersMeasured!: number;
+
+  @Field(() => RevisitBands)
+  bands!: RevisitBands;
+}
+
+@ObjectType()
+export class RevisitFrequencyPoint extends RevisitFrequency {
+  @Field({ description: 'The end of the trailing window this point measures (exclusive).' })
+  at!: Date;
+}
+
+export enum TrendBucket {
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+}
+registerEnumType(TrendBucket, { name: 'TrendBucket' });
+
+export enum ReachGroupBy {
+  ITEM = 'ITEM',
+  TYPE = 'TYPE',
+  THEME = 'THEME',
+}
+registerEnumType(ReachGroupBy, { name: 'ReachGroupBy' });
+
+export enum ReachOrderBy {
+  REACH_ASC = 'REACH_ASC',
+  REACH_DESC = 'REACH_DESC',
+  VIEWS = 'VIEWS',
+}
+registerEnumType(ReachOrderBy, { name: 'ReachOrderBy' });
+
+@ObjectType({ description: 'Reach of an item, or of the items of a type or theme (sums over its items).' })
+export class ContentReachRow {
+  @Field({ description: 'Item id, type name or theme slug.' }) key!: string;
+  @Field({ description: 'Item title, type name or theme name.' }) label!: string;
+  @Field(() => Int) items!: number;
+  @Field(() => Int) views!: number;
+  @Field(() => Int) uniqueViewers!: number;
+  @Field(() => Int, { description: 'Members with a visit since the item was published (summed per item for a group).' }) eligibleMembers!: number;
+  @Field(() => Float, { description: 'uniqueViewers / eligibleMembers, 0..1 (0 when nobody was eligible).' }) reach!: number;
+  @Field(() => Float, { nullable: true }) meanSecondsViewed!: number | null;
+}
+
+@ObjectType()
+export class AtRiskMember {
+  @Field(() => Member) member!: Member;
+  @Field(() => Date, { nullable: true }) lastVisitAt!: Date | null;
+  @Field(() => Date, { nullable: true }) lastViewAt!: Date | null;
+  @Field(() => LocalDateResolver, { nullable: true }) renewalDate!: string | null;
+}

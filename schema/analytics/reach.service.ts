@@ -1,0 +1,89 @@
+import type { Context } from '../../server/context';
+import { decodeCursor, encodeCursor, type ConnectionShape } from '../../server/pagination';
+import { assertWindow } from './analytics.errors';
+import type { ContentReachArgs } from './analytics.inputs';
+import { ReachGroupBy, ReachOrderBy, type ContentReachRow } from './analytics.types';
+
+/**
+ * Per item published in the window (not drafts): views and unique viewers recorded before the
+ * window's end, and eligible members (PRODUCT.md: at least one visit since it was published,
+ * before the window's end). Groups sum their items. Params: from, to, offset, limit.
+ */
+function reachSql(groupBy: ReachGroupBy, orderBy: ReachOrderBy): string {
+  const group = {
+    [ReachGroupBy.ITEM]: { key: 'i.id::text', label: 'i.title', from: '' },
+    [ReachGroupBy.TYPE]: { key: 'i.type::text', label: 'i.type::text', from: '' },
+    [ReachGroupBy.THEME]: { key: 't.slug', label: 't.name', from: 'join content_theme ct on ct.content_id = i.id join theme t on t.id = ct.theme_id' },
+  }[groupBy];
+  const order = {
+    [ReachOrderBy.REACH_ASC]: 'reach asc, key asc',
+    [ReachOrderBy.REACH_DESC]: 'reach desc, key asc',
+    [ReachOrderBy.VIEWS]: 'views desc, key asc',
+  }[orderBy];
+  return `
+with params as (select ?::timestamptz as from_at, ?::timestamptz as to_at),
+items as (
+  select c.id, c.title, c.type, c.published_at from content c, params p
+  where c.published_at >= p.from_at and c.published_at < p.to_at and c.status <> 'DRAFT'
+),
+view_stats as (
+  select v.content_id, count(*)::int as views, count(distinct v.member_id)::int as viewers, sum(v.seconds)::bigint as seconds
+  from items i join content_view v on v.content_id = i.id, params p
+  where v.first_seen_at < p.to_at group by v.content_id
+),
+eligible as (
+  select i.id, count(distinct vi.member_id)::int as members
+  from items i join visit vi on vi.last_activity_at >= i.published_at, params p
+  where vi.started_at < p.to_at group by i.id
+),
+grouped as (
+  select ${group.key} as key, min(${group.label}) as label, count(*)::int as items,
+         coalesce(sum(s.views), 0)::int as views, coalesce(sum(s.viewers), 0)::int as viewers,
+         coalesce(sum(e.members), 0)::int as eligible, sum(s.seconds) as seconds
+  from items i ${group.from}
+  left join view_stats s on s.content_id = i.id
+  left join eligible e on e.id = i.id
+  group by 1
+)
+select key, label, items, views, viewers, eligible,
+       coalesce(viewers::float8 / nullif(eligible, 0), 0) as reach,
+       (seconds::float8 / nullif(views, 0)) as mean_seconds
+from grouped order by ${order} offset ? limit ?`;
+}
+
+interface ReachRow {
+  key: string;
+  label: string;
+  items: number;
+  views: number;
+  viewers: number;
+  eligible: number;
+  reach: number;
+  mean_seconds: number | null;
+}
+
+/** How much of what is published is seen: the second KPI. */
+export class ReachService {
+  constructor(private readonly ctx: Context) {}
+
+  async contentReach({ from, to, groupBy, orderBy, first, after }: ContentReachArgs): Promise<ConnectionShape<ContentReachRow>> {
+    assertWindow(from, to);
+    await this.ctx.visitTracker.flush();
+    const offset = Number(decodeCursor(after, 1)?.[0] ?? 0);
+    const rows = await this.ctx.em.execute<ReachRow[]>(reachSql(groupBy, orderBy), [from, to, offset, first + 1]);
+    const edges = rows.slice(0, first).map((row, index) => ({
+      cursor: encodeCursor([offset + index + 1]),
+      node: {
+        key: row.key,
+        label: row.label,
+        items: row.items,
+        views: row.views,
+        uniqueViewers: row.viewers,
+        eligibleMembers: row.eligible,
+        reach: Math.round(row.reach * 1e6) / 1e6,
+        meanSecondsViewed: row.mean_seconds === null ? null : Math.round(row.mean_seconds * 100) / 100,
+      },
+    }));
+    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+}
