@@ -1,5 +1,5 @@
 import { IsOptional, Max, MaxLength, Min } from 'class-validator';
-import { ArgsType, Field, Int } from 'type-graphql';
+import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { PageArgs } from '../content/content.inputs';
 import { Role } from '../identity/member.entity';
 import { ReachGroupBy, ReachOrderBy, TrendBucket } from './analytics.types';
@@ -62,4 +62,19 @@ export class AtRiskMembersArgs extends PageArgs {
   @Min(1)
   @Max(3650)
   noViewDays!: number;
+}
+
+@ArgsType()
+export class CompanyEngagementArgs extends PageArgs {
+  @Field()
+  from!: Date;
+
+  @Field()
+  to!: Date;
+}
+
+@ArgsType()
+export class MemberEngagementArgs extends WindowArgs {
+  @Field(() => ID)
+  memberId!: string;
 }

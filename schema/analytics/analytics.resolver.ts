@@ -1,15 +1,18 @@
 import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { requireViewer } from '../../server/auth';
 import type { Context } from '../../server/context';
 import { Connection } from '../../server/pagination';
 import { Role } from '../identity/member.entity';
 import { AtRiskService } from './at-risk.service';
-import { AtRiskMembersArgs, ContentReachArgs, RevisitFrequencyArgs, RevisitFrequencyTrendArgs } from './analytics.inputs';
-import { AtRiskMember, ContentReachRow, RevisitFrequency, RevisitFrequencyPoint } from './analytics.types';
+import { AtRiskMembersArgs, CompanyEngagementArgs, ContentReachArgs, MemberEngagementArgs, RevisitFrequencyArgs, RevisitFrequencyTrendArgs } from './analytics.inputs';
+import { AtRiskMember, CompanyEngagement, ContentReachRow, MemberEngagement, RevisitFrequency, RevisitFrequencyPoint } from './analytics.types';
+import { EngagementService } from './engagement.service';
 import { ReachService } from './reach.service';
 import { RevisitService } from './revisit.service';
 
 const ContentReachConnection = Connection(ContentReachRow);
 const AtRiskMemberConnection = Connection(AtRiskMember);
+const CompanyEngagementConnection = Connection(CompanyEngagement);
 
 /** The community KPIs (PRODUCT.md definitions), computed in SQL. Admins only. */
 @Resolver()
@@ -36,5 +39,17 @@ export class AnalyticsResolver {
   @Query(() => AtRiskMemberConnection, { description: 'Members with no recent visit and no recent view; paid renewals first.' })
   atRiskMembers(@Args() args: AtRiskMembersArgs, @Ctx() ctx: Context) {
     return new AtRiskService(ctx).list(args);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => CompanyEngagementConnection, { description: 'Engagement per company (account), largest first.' })
+  companyEngagement(@Args() args: CompanyEngagementArgs, @Ctx() ctx: Context) {
+    return new EngagementService(ctx).companies(args);
+  }
+
+  @Authorized()
+  @Query(() => MemberEngagement, { description: 'One member over a window: their own, or anyone’s for admins.' })
+  memberEngagement(@Args() args: MemberEngagementArgs, @Ctx() ctx: Context): Promise<MemberEngagement> {
+    return new EngagementService(ctx).member(requireViewer(ctx), args);
   }
 }

@@ -185,3 +185,37 @@ describe('revisitFrequencyTrend', () => {
     }
   });
 });
+
+describe('companyEngagement and memberEngagement', () => {
+  it('sums an account’s members, activity, revisit, reach and at-risk; a member reads their own figures', async () => {
+    const initech = company('Initech');
+    const em = server.em();
+    const [i1, i2, i3] = [await buildMember(em, { company: initech }), await buildMember(em, { company: initech }), await buildMember(em, { company: initech })];
+    const theme = await buildTheme(em, { name: 'Gamma' });
+    const z = await buildContent(em, { themes: [theme], createdAt: new Date('2032-03-05T09:00:00Z') });
+    await buildVisit(em, i1, '2032-03-01T10:00:00Z');
+    await buildVisit(em, i1, '2032-03-04T10:00:00Z');
+    await buildVisit(em, i2, '2032-03-10T10:00:00Z');
+    await buildView(em, i2, z, '2032-03-10T10:01:00Z');
+    void i3;
+    const window = { from: '2032-01-01T00:00:00Z', to: '2032-07-01T00:00:00Z' };
+
+    const companies = await server.gql(
+      `query($from: DateTime!, $to: DateTime!) { companyEngagement(from: $from, to: $to, first: 100) { edges { node { company members activeMembers revisitMeanDays revisitMedianDays contentReach atRiskMembers } } } }`,
+      window,
+      admin(),
+    );
+    const mine = companies.data!.companyEngagement.edges.map((e: any) => e.node).find((node: any) => node.company === initech);
+    // i2 alone visited after Z was published, and saw it; all three are absent at the window's end.
+    expect(mine).toEqual({ company: initech, members: 3, activeMembers: 2, revisitMeanDays: 3, revisitMedianDays: 3, contentReach: 1, atRiskMembers: 3 });
+
+    const engagement = `query($id: ID!, $from: DateTime!, $to: DateTime!) {
+      memberEngagement(memberId: $id, from: $from, to: $to) { visits visitDays revisitIntervalDays lastVisitAt itemsSeen topThemes { slug name views } }
+    }`;
+    const own = await server.gql(engagement, { id: i1.id, ...window }, { token: await server.tokenFor(i1.id) });
+    expect(own.data!.memberEngagement).toEqual({ visits: 2, visitDays: 2, revisitIntervalDays: 3, lastVisitAt: '2032-03-04T10:10:00.000Z', itemsSeen: 0, topThemes: [] });
+    const other = await server.gql(engagement, { id: i2.id, ...window }, admin());
+    expect(other.data!.memberEngagement).toMatchObject({ visits: 1, visitDays: 1, revisitIntervalDays: null, itemsSeen: 1, topThemes: [{ slug: theme.slug, name: 'Gamma', views: 1 }] });
+    expect(errorCode(await server.gql(engagement, { id: i2.id, ...window }, { token: await server.tokenFor(i1.id) }))).toBe('FORBIDDEN');
+  });
+});

@@ -72,3 +72,32 @@ export class AtRiskMember {
   @Field(() => Date, { nullable: true }) lastViewAt!: Date | null;
   @Field(() => LocalDateResolver, { nullable: true }) renewalDate!: string | null;
 }
+
+@ObjectType({ description: 'One company (account) over a window.' })
+export class CompanyEngagement {
+  @Field() company!: string;
+  @Field(() => Int) members!: number;
+  @Field(() => Int, { description: 'Members with at least one visit day in the window.' }) activeMembers!: number;
+  @Field(() => Float, { nullable: true }) revisitMeanDays!: number | null;
+  @Field(() => Float, { nullable: true }) revisitMedianDays!: number | null;
+  @Field(() => Float, { description: "Unique viewers among the company's members / its eligible members, over the items published in the window." })
+  contentReach!: number;
+  @Field(() => Int, { description: 'Members at risk at the end of the window (30 days without visit, 60 without view).' }) atRiskMembers!: number;
+}
+
+@ObjectType()
+export class ThemeViews {
+  @Field() slug!: string;
+  @Field() name!: string;
+  @Field(() => Int) views!: number;
+}
+
+@ObjectType({ description: 'One member over a window.' })
+export class MemberEngagement {
+  @Field(() => Int) visits!: number;
+  @Field(() => Int) visitDays!: number;
+  @Field(() => Float, { nullable: true, description: 'Null with fewer than two visit days.' }) revisitIntervalDays!: number | null;
+  @Field(() => Date, { nullable: true }) lastVisitAt!: Date | null;
+  @Field(() => Int) itemsSeen!: number;
+  @Field(() => [ThemeViews], { description: 'The themes of the items they viewed most (up to 5).' }) topThemes!: ThemeViews[];
+}

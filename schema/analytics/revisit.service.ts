@@ -1,5 +1,6 @@
 import type { Context } from '../../server/context';
 import { assertWindow } from './analytics.errors';
+import { roundFigure, VISIT_DAYS_CTES } from './visit-days.sql';
 import type { RevisitFrequencyArgs, RevisitFrequencyTrendArgs } from './analytics.inputs';
 import { TrendBucket, type RevisitFrequency, type RevisitFrequencyPoint } from './analytics.types';
 
@@ -16,20 +17,7 @@ population as (
   select m.id from member m, params p
   where m.created_at < p.to_at and (p.company is null or m.company = p.company) and (p.role is null or m.role::text = p.role)
 ),
-visit_days as (
-  select distinct v.member_id, d::date as day
-  from params p
-  join visit v on v.started_at < p.to_at and v.last_activity_at >= p.from_at
-  join population pop on pop.id = v.member_id
-  cross join lateral generate_series(
-    (greatest(v.started_at, p.from_at) at time zone p.tz)::date,
-    (least(v.last_activity_at, p.to_at - interval '1 microsecond') at time zone p.tz)::date,
-    interval '1 day') d
-),
-per_member as (
-  select member_id, count(*)::int as days, (max(day) - min(day))::numeric / nullif(count(*) - 1, 0) as interval
-  from visit_days group by member_id
-)
+${VISIT_DAYS_CTES}
 select
   (select avg(interval)::float8 from per_member where days >= 2) as mean_days,
   (select percentile_cont(0.5) within group (order by interval) from per_member where days >= 2) as median_days,
@@ -53,8 +41,6 @@ interface RevisitRow {
   one_visit: number;
   no_visit: number;
 }
-
-const round = (value: number | null) => (value === null ? null : Math.round(Number(value) * 1e6) / 1e6);
 
 /** How often members come back: the first KPI. */
 export class RevisitService {
@@ -91,8 +77,8 @@ export class RevisitService {
   private async measure(from: Date, to: Date, company: string | null, role: string | null): Promise<RevisitFrequency> {
     const [row] = await this.ctx.em.execute<RevisitRow[]>(REVISIT_SQL, [from, to, this.tz, company, role]);
     return {
-      meanDays: round(row.mean_days),
-      medianDays: round(row.median_days),
+      meanDays: roundFigure(row.mean_days),
+      medianDays: roundFigure(row.median_days),
       membersMeasured: row.measured,
       bands: { daily: row.daily, weekly: row.weekly, monthly: row.monthly, rare: row.rare, oneVisit: row.one_visit, noVisit: row.no_visit },
     };

@@ -1,0 +1,107 @@
+import type { Context } from '../../server/context';
+import { forbidden } from '../../server/errors';
+import { isAdmin } from '../../server/auth';
+import { decodeCursor, encodeCursor, type ConnectionShape } from '../../server/pagination';
+import type { Member } from '../identity/member.entity';
+import { MemberService } from '../identity/member.service';
+import { assertWindow } from './analytics.errors';
+import type { CompanyEngagementArgs, MemberEngagementArgs } from './analytics.inputs';
+import type { CompanyEngagement, MemberEngagement } from './analytics.types';
+import { roundFigure, VISIT_DAYS_CTES } from './visit-days.sql';
+
+/**
+ * Per company: its members (those existing before the window's end), active ones, revisit
+ * figures, reach over the items published in the window (unique viewers among its members /
+ * its members eligible, summed per item) and at-risk members at the window's end.
+ * Params: from, to, tz, offset, limit.
+ */
+const COMPANY_SQL = `
+with params as (select ?::timestamptz as from_at, ?::timestamptz as to_at, ?::text as tz),
+population as (select m.id, m.company from member m, params p where m.created_at < p.to_at and m.company is not null),
+${VISIT_DAYS_CTES},
+items as (select c.id, c.published_at from content c, params p where c.published_at >= p.from_at and c.published_at < p.to_at and c.status <> 'DRAFT'),
+eligible as (
+  select distinct i.id as content_id, vi.member_id from items i join visit vi on vi.last_activity_at >= i.published_at, params p
+  where vi.started_at < p.to_at
+),
+viewed as (
+  select distinct v.content_id, v.member_id from content_view v join items i on i.id = v.content_id, params p where v.first_seen_at < p.to_at
+),
+last_seen as (
+  select pop.id, (select max(v.last_activity_at) from visit v, params p where v.member_id = pop.id and v.started_at < p.to_at) as last_visit,
+         (select max(cv.first_seen_at) from content_view cv, params p where cv.member_id = pop.id and cv.first_seen_at < p.to_at) as last_view
+  from population pop
+),
+companies as (
+  select pop.company, count(*)::int as members, count(pm.member_id)::int as active,
+         avg(pm.interval) filter (where pm.days >= 2)::float8 as mean_days,
+         percentile_cont(0.5) within group (order by pm.interval) filter (where pm.days >= 2) as median_days,
+         count(*) filter (where (ls.last_visit is null or ls.last_visit < p.to_at - interval '30 days')
+                            and (ls.last_view is null or ls.last_view < p.to_at - interval '60 days'))::int as at_risk
+  from population pop join last_seen ls on ls.id = pop.id left join per_member pm on pm.member_id = pop.id, params p
+  group by pop.company
+)
+select c.*,
+  coalesce((select count(*) from viewed v join population pop on pop.id = v.member_id where pop.company = c.company)::float8
+    / nullif((select count(*) from eligible e join population pop on pop.id = e.member_id where pop.company = c.company), 0), 0) as reach
+from companies c order by c.members desc, c.company asc offset ? limit ?`;
+
+/** Params: member, from, to, tz. */
+const MEMBER_SQL = `
+with params as (select ?::uuid as member_id, ?::timestamptz as from_at, ?::timestamptz as to_at, ?::text as tz),
+population as (select member_id as id from params),
+${VISIT_DAYS_CTES}
+select
+  (select count(*) from visit v, params p where v.member_id = p.member_id and v.started_at < p.to_at and v.last_activity_at >= p.from_at)::int as visits,
+  coalesce((select days from per_member), 0) as visit_days,
+  (select interval::float8 from per_member) as interval,
+  (select max(v.last_activity_at) from visit v, params p where v.member_id = p.member_id and v.started_at < p.to_at and v.last_activity_at >= p.from_at) as last_visit,
+  (select count(distinct cv.content_id) from content_view cv, params p
+    where cv.member_id = p.member_id and cv.first_seen_at >= p.from_at and cv.first_seen_at < p.to_at)::int as items_seen,
+  (select coalesce(json_agg(t order by t.views desc, t.slug), '[]') from (
+     select th.slug, th.name, count(*)::int as views from content_view cv join content_theme ct on ct.content_id = cv.content_id
+       join theme th on th.id = ct.theme_id, params p
+      where cv.member_id = p.member_id and cv.first_seen_at >= p.from_at and cv.first_seen_at < p.to_at
+      group by th.slug, th.name order by views desc, th.slug limit 5) t) as top_themes`;
+
+/** Engagement per account and per member. */
+export class EngagementService {
+  constructor(private readonly ctx: Context) {}
+
+  async companies({ from, to, first, after }: CompanyEngagementArgs): Promise<ConnectionShape<CompanyEngagement>> {
+    assertWindow(from, to);
+    await this.ctx.visitTracker.flush();
+    const offset = Number(decodeCursor(after, 1)?.[0] ?? 0);
+    const rows = await this.ctx.em.execute<Record<string, any>[]>(COMPANY_SQL, [from, to, this.ctx.config.communityTimezone, offset, first + 1]);
+    const edges = rows.slice(0, first).map((row, index) => ({
+      cursor: encodeCursor([offset + index + 1]),
+      node: {
+        company: row.company,
+        members: row.members,
+        activeMembers: row.active,
+        revisitMeanDays: roundFigure(row.mean_days),
+        revisitMedianDays: roundFigure(row.median_days),
+        contentReach: roundFigure(row.reach) ?? 0,
+        atRiskMembers: row.at_risk,
+      },
+    }));
+    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  /** A member's own figures; admins may read anyone's. */
+  async member(viewer: Member, { memberId, from, to }: MemberEngagementArgs): Promise<MemberEngagement> {
+    if (viewer.id !== memberId && !isAdmin(this.ctx)) throw forbidden('You can only see your own engagement.');
+    assertWindow(from, to);
+    await new MemberService(this.ctx).get(memberId);
+    await this.ctx.visitTracker.flush();
+    const [row] = await this.ctx.em.execute<Record<string, any>[]>(MEMBER_SQL, [memberId, from, to, this.ctx.config.communityTimezone]);
+    return {
+      visits: row.visits,
+      visitDays: row.visit_days,
+      revisitIntervalDays: roundFigure(row.interval),
+      lastVisitAt: row.last_visit ? new Date(row.last_visit) : null,
+      itemsSeen: row.items_seen,
+      topThemes: typeof row.top_themes === 'string' ? JSON.parse(row.top_themes) : row.top_themes,
+    };
+  }
+}
