@@ -31,10 +31,15 @@ view_stats as (
   from items i join content_view v on v.content_id = i.id, params p
   where v.first_seen_at < p.to_at group by v.content_id
 ),
-eligible as (
-  select i.id, count(distinct vi.member_id)::int as members
-  from items i join visit vi on vi.last_activity_at >= i.published_at, params p
-  where vi.started_at < p.to_at group by i.id
+-- "At least one visit since publication" is "latest visit since publication": the members'
+-- latest visits once, sorted, then a binary search per item (width_bucket counts the ones before it).
+member_lasts as materialized (
+  select array_agg(last order by last) as lasts, count(*)::int as n
+  from (select max(vi.last_activity_at) as last from visit vi, params p where vi.started_at < p.to_at group by vi.member_id) ml
+),
+eligible as materialized (
+  select i.id, coalesce(ml.n - width_bucket(i.published_at - interval '1 microsecond', ml.lasts), 0)::int as members
+  from items i, member_lasts ml
 ),
 grouped as (
   select ${group.key} as key, min(${group.label}) as label, count(*)::int as items,

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Member, Membership, Role } from '../../schema/identity/member.entity';
+import { Membership, Role } from '../../schema/identity/member.entity';
 import { hashPassword } from '../../schema/identity/password';
-import { seedDemoContent } from './demo-content';
+import { copyRows } from './copy';
+import { publishedBy, seedDemoContent } from './demo-content';
 import { seededRandom, type Random } from './random';
 
 /** Demo data only: refused under NODE_ENV=production by env.ts (HEARTH_SEED_DEMO). */
@@ -88,32 +89,134 @@ function habitVisits(random: Random, memberId: string, habit: Habit, joined: Dat
   return rows;
 }
 
+const VIEW_SOURCES = ['FEED', 'FEED', 'FEED', 'EMAIL', 'NOTIFICATION', 'DIRECT'];
+
+interface DemoMember {
+  id: string;
+  index: number;
+  habit: Habit;
+  joined: Date;
+}
+
+/** Each member's visits come from a stream of their own, so they can be generated twice alike. */
+const memberRandom = (seed: number, index: number, salt: number) => seededRandom((seed * 2_654_435_761 + index * 40_503 + salt) >>> 0);
+
+function* visitsOf(members: DemoMember[], options: DemoOptions): Generator<VisitRow & { id: string; random: Random }> {
+  for (const member of members) {
+    const random = memberRandom(options.seed, member.index, 1);
+    const visits = habitVisits(random, member.id, member.habit, member.joined, options).map((visit) => ({ ...visit, id: random.uuid() }));
+    // What happens during the visits draws from another stream: the visits stay the same either way.
+    const during = memberRandom(options.seed, member.index, 2);
+    for (const visit of visits) yield { ...visit, random: during };
+  }
+}
+
 /**
  * A believable community: members at a handful of companies with distinct habits (some daily,
- * many weekly, some monthly, some fading away, some never back), their visits, a few paid
- * members near renewal. Deterministic for a given seed.
+ * many weekly, some monthly, some fading away, some never back), their visits, themes and items
+ * of every type, the views of those visits, a few paid members near renewal. Deterministic for
+ * a given seed; every table is loaded with COPY in one transaction, so it scales to the
+ * benchmarks' sizes (`npm run seed:demo -- --members 100000 --days 365`).
  */
 export async function seedDemoCommunity(em: EntityManager, options: DemoOptions): Promise<DemoCommunity> {
+  const client = new Client({ connectionString: em.config.get('clientUrl') });
+  await client.connect();
+  try {
+    await client.query('begin');
+    const community = await load(client, options);
+    await client.query('commit');
+    // Fresh statistics after a bulk load, so the first queries get index plans.
+    await client.query('analyze');
+    return community;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+async function load(client: Client, options: DemoOptions): Promise<DemoCommunity> {
   const random = seededRandom(options.seed);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const logins: DemoLogin[] = [];
-  const visits: VisitRow[] = [];
   const periodStart = options.now.getTime() - options.days * 86_400_000;
+  const { members, rows, logins } = demoMembers(random, options, periodStart);
+  await copyRows(
+    client,
+    'member',
+    ['id', 'email', 'password_hash', 'display_name', 'company', 'job_title', 'role', 'membership', 'renewal_date', 'created_at'],
+    rows.map((row) => [row.id, row.email, passwordHash, row.displayName, row.company, row.jobTitle, row.role, row.membership, row.renewalDate, row.createdAt]),
+  );
+  const visits = await copyRows(
+    client,
+    'visit',
+    ['id', 'member_id', 'started_at', 'last_activity_at'],
+    (function* () {
+      for (const visit of visitsOf(members, options)) yield [visit.id, visit.memberId, visit.startedAt, visit.lastActivityAt];
+    })(),
+  );
+  const authorIds = rows.filter((row) => row.role === Role.SPEAKER || row.role === Role.ADMIN).map((row) => row.id);
+  const items = await seedDemoContent(client, random, {
+    start: periodStart,
+    end: options.now.getTime(),
+    perDay: 2,
+    days: options.days,
+    memberIds: rows.map((row) => row.id),
+    authorIds,
+  });
+  await copyRows(
+    client,
+    'content_view',
+    ['id', 'member_id', 'content_id', 'visit_id', 'first_seen_at', 'last_seen_at', 'seconds', 'source'],
+    (function* () {
+      for (const visit of visitsOf(members, options)) {
+        const available = publishedBy(items, visit.startedAt.getTime());
+        const views = Math.min(available, visit.random.int(0, 2));
+        for (let i = 0; i < views; i++) {
+          const item = items[visit.random.int(0, available - 1)];
+          const seen = new Date(visit.startedAt.getTime() + i * 60_000);
+          const seconds = visit.random.int(15, 600);
+          yield [visit.random.uuid(), visit.memberId, item.id, visit.id, seen, new Date(seen.getTime() + seconds * 1000), seconds, visit.random.pick(VIEW_SOURCES)];
+        }
+      }
+    })(),
+  );
+  await client.query(`update member set last_visit_at = v.last from (select member_id, max(last_activity_at) as last from visit group by member_id) v where v.member_id = member.id`);
+  await client.query(`update content set view_count = v.n from (select content_id, count(*) as n from content_view group by content_id) v where v.content_id = content.id`);
+  return { logins, password: DEMO_PASSWORD, members: rows.length, visits, items: items.length };
+}
+
+interface MemberRow {
+  id: string;
+  email: string;
+  displayName: string;
+  company: string;
+  jobTitle: string;
+  role: Role;
+  membership: Membership;
+  renewalDate: string | null;
+  createdAt: Date;
+}
+
+function demoMembers(random: Random, options: DemoOptions, periodStart: number) {
   const special: [string, Role][] = [
     ['admin@demo.hearth.dev', Role.ADMIN],
     ['speaker@demo.hearth.dev', Role.SPEAKER],
     ['partner@demo.hearth.dev', Role.PARTNER],
   ];
+  const members: DemoMember[] = [];
+  const rows: MemberRow[] = [];
+  const logins: DemoLogin[] = [];
   const shownHabits = new Map<Habit, number>();
-  for (let i = 0; i < options.members + special.length; i++) {
-    const [email, role] = special[i] ?? [`member${i - special.length + 1}@demo.hearth.dev`, Role.MEMBER];
+  for (let index = 0; index < options.members + special.length; index++) {
+    const [email, role] = special[index] ?? [`member${index - special.length + 1}@demo.hearth.dev`, Role.MEMBER];
     const habit = role === Role.MEMBER ? pickHabit(random) : 'daily';
     const joined = new Date(periodStart + random.int(0, Math.floor(options.days / 3)) * 86_400_000);
     const paid = random.chance(0.2);
-    const member = em.create(Member, {
-      id: randomUUID(),
+    const id = random.uuid();
+    rows.push({
+      id,
       email,
-      passwordHash,
       displayName: `${random.pick(FIRST)} ${random.pick(LAST)}`,
       company: role === Role.PARTNER ? 'Partner Solutions' : random.pick(COMPANIES),
       jobTitle: random.pick(TITLES),
@@ -122,30 +225,12 @@ export async function seedDemoCommunity(em: EntityManager, options: DemoOptions)
       renewalDate: paid ? new Date(options.now.getTime() + random.int(5, 200) * 86_400_000).toISOString().slice(0, 10) : null,
       createdAt: joined,
     });
-    visits.push(...habitVisits(random, member.id, habit, joined, options));
+    members.push({ id, index, habit, joined });
     if (role !== Role.MEMBER) logins.push({ email, role });
     else if ((shownHabits.get(habit) ?? 0) < 2) {
       shownHabits.set(habit, (shownHabits.get(habit) ?? 0) + 1);
       logins.push({ email, role, habit });
     }
   }
-  await em.flush();
-  await insertVisits(em, visits);
-  const { items } = await seedDemoContent(em, random, { days: options.days, now: options.now, perDay: 2 });
-  return { logins, password: DEMO_PASSWORD, members: options.members + special.length, visits: visits.length, items };
-}
-
-async function insertVisits(em: EntityManager, rows: VisitRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 5000) {
-    const chunk = rows.slice(i, i + 5000);
-    await em.execute(
-      `insert into visit (id, member_id, started_at, last_activity_at)
-       select gen_random_uuid(), m, s, e from jsonb_to_recordset(?::jsonb) as t(m uuid, s timestamptz, e timestamptz)`,
-      [JSON.stringify(chunk.map((r) => ({ m: r.memberId, s: r.startedAt, e: r.lastActivityAt })))],
-    );
-  }
-  await em.execute(
-    `update member set last_visit_at = v.last from (select member_id, max(last_activity_at) as last from visit group by member_id) v
-     where v.member_id = member.id`,
-  );
+  return { members, rows, logins };
 }

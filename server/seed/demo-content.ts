@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Client } from 'pg';
+import { copyRows } from './copy';
 import type { Random } from './random';
 
 const THEMES: [string, string][] = [
@@ -10,61 +10,63 @@ const THEMES: [string, string][] = [
   ['events-webinars', 'Events and webinars'],
   ['brand', 'Brand and positioning'],
 ];
-const TYPES = ['ARTICLE', 'ARTICLE', 'ARTICLE', 'VIDEO', 'PODCAST', 'DOCUMENT'];
+const TYPES = ['ARTICLE', 'ARTICLE', 'ARTICLE', 'VIDEO', 'PODCAST', 'DOCUMENT', 'REPLAY'];
 const SUBJECTS = ['pipeline reviews', 'intent data', 'webinar follow-up', 'partner co-marketing', 'renewal campaigns', 'attribution', 'community onboarding', 'field events'];
 const ANGLES = ['A practical guide to', 'What we learned from', 'Five mistakes in', 'The 2026 playbook for', 'Benchmarks for', 'How our customers run'];
 
-export interface DemoContentOptions {
-  days: number;
-  now: Date;
-  /** Published items per day of the period. */
-  perDay: number;
+export interface DemoItem {
+  id: string;
+  publishedAt: number;
 }
-
-const bulk = (em: EntityManager, sql: string, rows: object[]) => em.execute(sql, [JSON.stringify(rows)]);
 
 /**
- * Themes, members' interests, published items spread over the period by the speaker and admins,
- * and views and comments by members who visited after each item appeared. Bulk SQL: fast at any size.
+ * Themes, members' interests and the published items (every type, over the whole period, by the
+ * speaker and the admin). Returns the items sorted by publication time, for the views.
  */
-export async function seedDemoContent(em: EntityManager, random: Random, options: DemoContentOptions): Promise<{ items: number }> {
-  const themes = THEMES.map(([slug, name]) => ({ id: randomUUID(), slug, name }));
-  await bulk(em, `insert into theme (id, slug, name, created_at) select id, slug, name, now() from jsonb_to_recordset(?::jsonb) as t(id uuid, slug text, name text)`, themes);
-  const members = await em.execute<{ id: string; role: string }[]>('select id, role from member order by email');
-  const interests = members.flatMap((member) => themes.filter(() => random.chance(0.35)).map((theme) => ({ m: member.id, t: theme.id })));
-  await bulk(em, `insert into member_interest (member_id, theme_id, created_at) select m, t, now() from jsonb_to_recordset(?::jsonb) as r(m uuid, t uuid)`, interests);
-
-  const authors = members.filter((member) => member.role === 'SPEAKER' || member.role === 'ADMIN').map((member) => member.id);
-  const start = options.now.getTime() - options.days * 86_400_000;
-  const items = Array.from({ length: options.days * options.perDay }, () => {
-    const publishedAt = new Date(start + random.next() * (options.now.getTime() - start));
-    const title = `${random.pick(ANGLES)} ${random.pick(SUBJECTS)}`;
-    return { id: randomUUID(), type: random.pick(TYPES), title, summary: `Notes from the community on ${title.toLowerCase()}.`, author: random.pick(authors), at: publishedAt, theme: random.pick(themes).id };
-  });
-  await bulk(
-    em,
-    `insert into content (id, type, title, summary, body, author_id, status, published_at, created_at, updated_at)
-     select id, type::content_type, title, summary, '## ' || title || E'\n\n' || summary, author, 'PUBLISHED', at, at, at
-       from jsonb_to_recordset(?::jsonb) as r(id uuid, type text, title text, summary text, author uuid, at timestamptz)`,
-    items,
+export async function seedDemoContent(
+  client: Client,
+  random: Random,
+  options: { start: number; end: number; perDay: number; days: number; memberIds: string[]; authorIds: string[] },
+): Promise<DemoItem[]> {
+  const themes = THEMES.map(([slug, name]) => ({ id: random.uuid(), slug, name }));
+  const created = new Date(options.start);
+  await copyRows(client, 'theme', ['id', 'slug', 'name', 'created_at'], themes.map((t) => [t.id, t.slug, t.name, created]));
+  await copyRows(
+    client,
+    'member_interest',
+    ['member_id', 'theme_id', 'created_at'],
+    (function* () {
+      for (const member of options.memberIds) for (const theme of themes) if (random.chance(0.35)) yield [member, theme.id, created];
+    })(),
   );
-  await bulk(em, `insert into content_theme (content_id, theme_id) select id, theme from jsonb_to_recordset(?::jsonb) as r(id uuid, theme uuid)`, items);
-  await seedViews(em);
-  // Fresh statistics after a bulk load, so the first queries get index plans.
-  await em.execute('analyze');
-  return { items: items.length };
+  const items = Array.from({ length: options.days * options.perDay }, () => {
+    const title = `${random.pick(ANGLES)} ${random.pick(SUBJECTS)}`;
+    const publishedAt = options.start + Math.floor(random.next() * (options.end - options.start));
+    const itemThemes = random.chance(0.3) ? [random.pick(themes), random.pick(themes)] : [random.pick(themes)];
+    return { id: random.uuid(), type: random.pick(TYPES), title, author: random.pick(options.authorIds), publishedAt, themes: [...new Set(itemThemes)] };
+  }).sort((a, b) => a.publishedAt - b.publishedAt);
+  await copyRows(
+    client,
+    'content',
+    ['id', 'type', 'title', 'summary', 'body', 'author_id', 'status', 'published_at', 'created_at', 'updated_at'],
+    items.map((item) => {
+      const at = new Date(item.publishedAt);
+      const summary = `Notes from the community on ${item.title.toLowerCase()}.`;
+      return [item.id, item.type, item.title, summary, `## ${item.title}\n\n${summary}`, item.author, 'PUBLISHED', at, at, at];
+    }),
+  );
+  await copyRows(client, 'content_theme', ['content_id', 'theme_id'], items.flatMap((item) => item.themes.map((theme) => [item.id, theme.id])));
+  return items.map(({ id, publishedAt }) => ({ id, publishedAt }));
 }
 
-/** Each visit looks at one or two items published before it; view counts follow. */
-async function seedViews(em: EntityManager): Promise<void> {
-  await em.execute(
-    `insert into content_view (id, member_id, content_id, visit_id, first_seen_at, last_seen_at, seconds, source)
-     select gen_random_uuid(), v.member_id, c.id, v.id, v.started_at, v.started_at + interval '2 minutes', 120, 'FEED'
-       from visit v
-       cross join lateral (
-         select id from content where published_at <= v.started_at
-          order by md5(v.id::text || content.id::text) limit (1 + (hashtext(v.id::text) & 1))
-       ) c`,
-  );
-  await em.execute(`update content set view_count = v.n from (select content_id, count(*) as n from content_view group by content_id) v where v.content_id = content.id`);
+/** How many items were published at or before `at` (items sorted by time). */
+export function publishedBy(items: DemoItem[], at: number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (items[mid].publishedAt <= at) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
