@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import { AccessTokens } from '../schema/identity/access-token';
 import { VisitTracker } from '../schema/tracking/visit-tracker';
 import { ViewerCache } from '../schema/identity/viewer-cache';
+import { ViewWriter } from '../schema/tracking/view-writer';
 import { systemClock, type Clock } from './clock';
 import type { AppDeps } from './context';
 import { migrateToLatest, openOrm, pendingMigrations, type Orm } from './db/orm';
@@ -83,6 +84,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     visitTracker,
     events: new DomainEventBus(logger),
     viewers: new ViewerCache(clock),
+    viewWriter: new ViewWriter(orm, logger),
   };
   deps.viewers.listen(deps.pubSub);
   registerEventHandlers(deps);
@@ -113,6 +115,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
         // Apollo's drain plugins stop accepting, finish in-flight requests and close sockets (1001).
         await apollo.stop();
         await deps.events.idle();
+        await deps.viewWriter.idle();
         await visitTracker.stop();
         await deps.viewers.stop();
         await pubSubHandle.close();

@@ -5,6 +5,7 @@ import { bearerToken } from '../schema/identity/access-token';
 import type { Member } from '../schema/identity/member.entity';
 import type { VisitTracker } from '../schema/tracking/visit-tracker';
 import type { ViewerCache } from '../schema/identity/viewer-cache';
+import type { ViewWriter } from '../schema/tracking/view-writer';
 import { VisitSource } from '../schema/tracking/visit.entity';
 import type { Clock } from './clock';
 import type { Orm } from './db/orm';
@@ -26,6 +27,7 @@ export interface AppDeps {
   visitTracker: VisitTracker;
   events: DomainEventBus;
   viewers: ViewerCache;
+  viewWriter: ViewWriter;
 }
 
 /** What every resolver receives: made once per HTTP request and once per WebSocket operation. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Context } from '../../server/context';
 import { AppError, ErrorCode, notFound } from '../../server/errors';
 import type { Member } from '../identity/member.entity';
@@ -17,11 +16,11 @@ export interface RecordedView {
 /**
  * One statement under a per-(member, item) lock: extends the member's view of the item if it was
  * last seen less than 30 minutes ago (so within the current visit, by the visit definition: each
- * call is activity), else starts a new view and counts it on the item. The credit is capped by the
- * real time since the previous call. Params: lock key, member, content, now, seconds, first-call
- * cap, source, new id.
+ * call is activity), else starts a new view (ViewWriter counts it on the item). The credit is capped by the
+ * real time since the previous call. Params: member, content, now, seconds, first-call cap, source,
+ * new id.
  */
-const RECORD_VIEW_SQL = `
+export const RECORD_VIEW_SQL = `
 with params as (
   select ?::uuid as member_id, ?::uuid as content_id, ?::timestamptz as at, ?::int as seconds,
          ?::int as first_cap, ?::view_source as source, ?::uuid as new_id
@@ -44,8 +43,6 @@ with params as (
   select p.new_id, p.member_id, p.content_id, (select id from visit_now), p.at, p.at, least(p.seconds, p.first_cap), p.source
   from params p where not exists (select 1 from current_view)
   returning seconds, first_seen_at, true as new_view
-), counted as (
-  update content set view_count = view_count + 1 where id = (select content_id from params) and exists (select 1 from inserted)
 )
 select seconds, first_seen_at, new_view from extended union all select seconds, first_seen_at, new_view from inserted`;
 
@@ -59,21 +56,7 @@ export class ContentViewService {
     if (content.status === 'DRAFT') {
       throw new AppError(ErrorCode.BAD_USER_INPUT, 'Views can only be recorded for published content.', { fields: { contentId: 'not published' } });
     }
-    const at = this.ctx.clock.now();
-    const rows = await this.ctx.em.transactional(async (em) => {
-      // Two heartbeats of one view arriving together must extend one row, not open two.
-      await em.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`view:${viewer.id}:${input.contentId}`]);
-      return em.execute<{ seconds: number; first_seen_at: Date; new_view: boolean }[]>(RECORD_VIEW_SQL, [
-        viewer.id,
-        input.contentId,
-        at,
-        input.seconds,
-        FIRST_CALL_MAX_SECONDS,
-        input.source,
-        randomUUID(),
-      ]);
-    });
-    const [row] = rows;
+    const row = await this.ctx.viewWriter.write({ memberId: viewer.id, contentId: input.contentId, at: this.ctx.clock.now(), seconds: input.seconds, source: input.source });
     return { contentId: input.contentId, totalSeconds: row.seconds, firstSeenAt: new Date(row.first_seen_at), newView: row.new_view };
   }
 }

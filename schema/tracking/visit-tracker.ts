@@ -36,6 +36,8 @@ const isDirty = (interval: CachedInterval) =>
 export class VisitTracker {
   private readonly recent = new Map<string, CachedInterval>();
   private readonly opening = new Map<string, Promise<void>>();
+  private readonly openingQueue: { intervals: ActivityInterval[]; resolve(): void; reject(error: unknown): void }[] = [];
+  private openingDrain: Promise<void> | null = null;
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -75,7 +77,7 @@ export class VisitTracker {
     const fresh: ActivityInterval = { memberId, start: time, end: time, source, attributedDigestId };
     // The interval being replaced may hold activity not flushed yet: write both together.
     const batch = known && isDirty(known) ? [known, fresh] : [fresh];
-    const write = this.merge(batch).then(() => {
+    const write = this.mergeOpening(batch).then(() => {
       this.recent.set(memberId, { ...fresh, persistedStart: time, persistedEnd: time });
     });
     this.opening.set(memberId, write);
@@ -103,6 +105,34 @@ export class VisitTracker {
     const now = this.clock.now().getTime();
     for (const [memberId, cached] of this.recent) {
       if (!isDirty(cached) && now - cached.end >= VISIT_GAP_MS) this.recent.delete(memberId);
+    }
+  }
+
+  /**
+   * Group commit for the first activity of visits: openings arriving while one merge is being
+   * written go together into the next (one transaction, one wait for the disk), and each caller
+   * returns only after its own interval was committed.
+   */
+  private mergeOpening(intervals: ActivityInterval[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.openingQueue.push({ intervals, resolve, reject });
+      this.openingDrain ??= this.drainOpenings();
+    });
+  }
+
+  private async drainOpenings(): Promise<void> {
+    try {
+      while (this.openingQueue.length) {
+        const group = this.openingQueue.splice(0);
+        try {
+          await this.merge(group.flatMap((entry) => entry.intervals));
+          for (const entry of group) entry.resolve();
+        } catch (error) {
+          for (const entry of group) entry.reject(error);
+        }
+      }
+    } finally {
+      this.openingDrain = null;
     }
   }
 

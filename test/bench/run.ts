@@ -14,6 +14,7 @@ import { appendResults, printRows, type BenchRow } from './report';
 import { feedWorkload } from './workloads/feed';
 import { meWorkload } from './workloads/me';
 import { broadcastWorkload } from './workloads/broadcast';
+import { ingestWorkload } from './workloads/ingest';
 
 export interface BenchContext {
   databaseUrl: string;
@@ -32,7 +33,7 @@ export interface Workload {
 }
 
 /** Every workload, in order. Later issues add theirs here. */
-const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload];
+const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload];
 
 async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   let adminUrl = process.env.DATABASE_URL;
