@@ -74,6 +74,15 @@ describe('revisitFrequency', () => {
     expect(result.data!.revisitFrequency).toMatchObject({ meanDays: 4.25, medianDays: 3, membersMeasured: 4 });
   });
 
+  it('counts every day a long visit touched', async () => {
+    const spans = company('Spans');
+    const member = await buildMember(server.em(), { company: spans });
+    // 00:00 on 2 June to 03:00 on 4 June, Paris time (UTC+2): days 2, 3 and 4 → (4 - 2) / 2 = 1.
+    await buildVisit(server.em(), member, '2026-06-01T22:00:00Z', '2026-06-04T01:00:00Z');
+    const result = await server.gql(REVISIT, { from: '2026-06-01T00:00:00Z', to: '2026-07-01T00:00:00Z', company: spans }, admin());
+    expect(result.data!.revisitFrequency).toMatchObject({ meanDays: 1, membersMeasured: 1, bands: { daily: 1, oneVisit: 0 } });
+  });
+
   it('is for admins only and refuses an inverted window', async () => {
     const member = await buildMember(server.em());
     const window = { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' };
