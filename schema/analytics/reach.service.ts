@@ -9,7 +9,7 @@ import { ReachGroupBy, ReachOrderBy, type ContentReachRow } from './analytics.ty
  * window's end, and eligible members (PRODUCT.md: at least one visit since it was published,
  * before the window's end). Groups sum their items. Params: from, to, offset, limit.
  */
-function reachSql(groupBy: ReachGroupBy, orderBy: ReachOrderBy): string {
+export function reachSql(groupBy: ReachGroupBy, orderBy: ReachOrderBy): string {
   const group = {
     [ReachGroupBy.ITEM]: { key: 'i.id::text', label: 'i.title', from: '' },
     [ReachGroupBy.TYPE]: { key: 'i.type::text', label: 'i.type::text', from: '' },

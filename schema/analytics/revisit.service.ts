@@ -11,7 +11,7 @@ import { TrendBucket, type RevisitFrequency, type RevisitFrequencyPoint } from '
  * company or role); those without a visit day are NO_VISIT.
  * Params: from, to, time zone, company (or null), role (or null).
  */
-const REVISIT_SQL = `
+export const REVISIT_SQL = `
 with params as (select ?::timestamptz as from_at, ?::timestamptz as to_at, ?::text as tz, ?::text as company, ?::text as role),
 population as (
   select m.id from member m, params p

@@ -15,6 +15,7 @@ import { feedWorkload } from './workloads/feed';
 import { meWorkload } from './workloads/me';
 import { broadcastWorkload } from './workloads/broadcast';
 import { ingestWorkload } from './workloads/ingest';
+import { kpiWorkload } from './workloads/kpi';
 
 export interface BenchContext {
   databaseUrl: string;
@@ -33,7 +34,7 @@ export interface Workload {
 }
 
 /** Every workload, in order. Later issues add theirs here. */
-const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload];
+const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload];
 
 async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   let adminUrl = process.env.DATABASE_URL;

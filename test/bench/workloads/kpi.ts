@@ -1,0 +1,96 @@
+import { Client } from 'pg';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { reachSql } from '../../../schema/analytics/reach.service';
+import { REVISIT_SQL } from '../../../schema/analytics/revisit.service';
+import { ReachGroupBy, ReachOrderBy } from '../../../schema/analytics/analytics.types';
+import { AccessTokens } from '../../../schema/identity/access-token';
+import { systemClock } from '../../../server/clock';
+import { migrateToLatest, openOrm } from '../../../server/db/orm';
+import { seedDemoCommunity } from '../../../server/seed/demo-community';
+import { startTarget } from '../load';
+import type { BenchRow } from '../report';
+import type { BenchContext, Workload } from '../run';
+
+/** Members to seed for about N visits over 365 days with the demo habits (~66 visits a member). */
+const SIZES = (process.env.BENCH_P4_VISITS ?? '1000000').split(',').map(Number);
+const TZ = 'UTC';
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function timed(run: () => Promise<unknown>, times = 3): Promise<number> {
+  const durations: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    await run();
+    durations.push(performance.now() - started);
+  }
+  return median(durations);
+}
+
+/** A database of its own per size, seeded once with seed:demo's COPY loader and kept between runs. */
+async function kpiDatabase(ctx: BenchContext, visits: number): Promise<string> {
+  const name = `hearth_bench_kpi_${visits}`;
+  const admin = new Client({ connectionString: ctx.databaseUrl });
+  await admin.connect();
+  const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount;
+  if (!exists) await admin.query(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(ctx.databaseUrl);
+  url.pathname = `/${name}`;
+  const orm = await openOrm(url.toString());
+  try {
+    await migrateToLatest(orm);
+    const em = orm.em.fork() as EntityManager;
+    const [{ n }] = await em.execute<{ n: number }[]>('select count(*)::int as n from visit');
+    if (n === 0) {
+      console.log(`  seeding ~${visits} visits (once; kept in ${name})…`);
+      await seedDemoCommunity(em, { members: Math.round(visits / 66), days: 365, seed: 42, now: new Date('2026-11-01T00:00:00Z') });
+    }
+  } finally {
+    await orm.close();
+  }
+  return url.toString();
+}
+
+/** P4: revisitFrequency and contentReach(THEME) over a year of 1M (and 5M) visits vs their SQL alone. */
+export const kpiWorkload: Workload = {
+  name: 'P4 KPIs',
+  async run(ctx: BenchContext): Promise<BenchRow[]> {
+    const rows: BenchRow[] = [];
+    const window = { from: new Date('2025-11-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') };
+    for (const visits of SIZES) {
+      const url = await kpiDatabase(ctx, visits);
+      const db = new Client({ connectionString: url });
+      await db.connect();
+      const [{ id }] = (await db.query<{ id: string }>(`select id from member where role = 'ADMIN' limit 1`)).rows;
+      const token = (await new AccessTokens(ctx.jwtSecret, systemClock).issue(id)).token;
+      const hearth = await startTarget('hearth.js', [url, ctx.jwtSecret]);
+      const gql = (query: string) => async () => {
+        const response = await fetch(hearth.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables: { from: window.from, to: window.to } }) });
+        const body = (await response.json()) as { errors?: unknown };
+        if (body.errors) throw new Error(JSON.stringify(body.errors));
+      };
+      const sql = (text: string, params: unknown[]) => async () => {
+        let n = 0;
+        await db.query(text.replace(/\?/g, () => `$${++n}`), params);
+      };
+      const cases: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
+        ['revisitFrequency', gql('query($from: DateTime!, $to: DateTime!) { revisitFrequency(from: $from, to: $to) { meanDays medianDays membersMeasured } }'), sql(REVISIT_SQL, [window.from, window.to, TZ, null, null])],
+        ['contentReach(THEME)', gql('query($from: DateTime!, $to: DateTime!) { contentReach(from: $from, to: $to, groupBy: THEME, first: 20) { edges { node { key reach } } } }'), sql(reachSql(ReachGroupBy.THEME, ReachOrderBy.REACH_ASC), [window.from, window.to, 0, 21])],
+      ];
+      try {
+        for (const [label, viaHearth, viaSql] of cases) {
+          const hearthMs = await timed(viaHearth);
+          const sqlMs = await timed(viaSql);
+          const ratio = sqlMs / hearthMs;
+          const name = `${this.name} ${label} ${visits / 1_000_000}M visits`;
+          rows.push({ workload: name, measure: 'ms (median of 3)', hearth: hearthMs, baseline: sqlMs, ratio, target: visits <= 1_000_000 ? '≥ 0.8× SQL, ≤ 1 s' : '≥ 0.8× SQL', ok: ratio >= 0.8 && (visits > 1_000_000 || hearthMs <= 1000) });
+        }
+      } finally {
+        await hearth.stop();
+        await db.end();
+      }
+    }
+    return rows;
+  },
+};
