@@ -66,3 +66,15 @@ export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => (st
   const edges = page.map((node) => ({ node, cursor: encodeCursor(keyOf(node)) }));
   return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
 }
+
+/**
+ * Offset cursors, for computed rankings (KPI tables) that have no stable key to seek from.
+ * `decodeOffset(after)` gives where the page starts; `toOffsetConnection` builds it from
+ * `first + 1` fetched rows.
+ */
+export const decodeOffset = (after: string | null | undefined): number => Number(decodeCursor(after, 1)?.[0] ?? 0);
+
+export function toOffsetConnection<R, T>(rows: R[], first: number, offset: number, toNode: (row: R) => T): ConnectionShape<T> {
+  const edges = rows.slice(0, first).map((row, index) => ({ cursor: encodeCursor([offset + index + 1]), node: toNode(row) }));
+  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+}

@@ -1,6 +1,6 @@
 import type { Context } from '../../server/context';
 import { readModel } from '../../server/db/read-model';
-import { decodeCursor, encodeCursor, type ConnectionShape } from '../../server/pagination';
+import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../server/pagination';
 import { Member } from '../identity/member.entity';
 import type { AtRiskMembersArgs } from './analytics.inputs';
 import type { AtRiskMember } from './analytics.types';
@@ -35,7 +35,7 @@ export class AtRiskService {
 
   async list({ noVisitDays, noViewDays, first, after }: AtRiskMembersArgs): Promise<ConnectionShape<AtRiskMember>> {
     await this.ctx.visitTracker.flush();
-    const offset = Number(decodeCursor(after, 1)?.[0] ?? 0);
+    const offset = decodeOffset(after);
     const rows = await this.ctx.em.execute<Record<string, unknown>[]>(AT_RISK_SQL, [
       this.ctx.clock.now(),
       noVisitDays,
@@ -45,18 +45,14 @@ export class AtRiskService {
       first + 1,
     ]);
     const toMember = readModel(this.ctx.em, Member);
-    const edges = rows.slice(0, first).map((row, index) => {
+    return toOffsetConnection(rows, first, offset, (row) => {
       const member = toMember(row);
       return {
-        cursor: encodeCursor([offset + index + 1]),
-        node: {
-          member,
-          lastVisitAt: row.last_visit ? new Date(row.last_visit as string) : null,
-          lastViewAt: row.last_view ? new Date(row.last_view as string) : null,
-          renewalDate: member.renewalDate,
-        },
+        member,
+        lastVisitAt: row.last_visit ? new Date(row.last_visit as string) : null,
+        lastViewAt: row.last_view ? new Date(row.last_view as string) : null,
+        renewalDate: member.renewalDate,
       };
     });
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 }

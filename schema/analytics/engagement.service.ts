@@ -1,7 +1,7 @@
 import type { Context } from '../../server/context';
 import { forbidden } from '../../server/errors';
 import { isAdmin } from '../../server/auth';
-import { decodeCursor, encodeCursor, type ConnectionShape } from '../../server/pagination';
+import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../server/pagination';
 import type { Member } from '../identity/member.entity';
 import { MemberService } from '../identity/member.service';
 import { assertWindow } from './analytics.errors';
@@ -71,21 +71,17 @@ export class EngagementService {
   async companies({ from, to, first, after }: CompanyEngagementArgs): Promise<ConnectionShape<CompanyEngagement>> {
     assertWindow(from, to);
     await this.ctx.visitTracker.flush();
-    const offset = Number(decodeCursor(after, 1)?.[0] ?? 0);
+    const offset = decodeOffset(after);
     const rows = await this.ctx.em.execute<Record<string, any>[]>(COMPANY_SQL, [from, to, this.ctx.config.communityTimezone, offset, first + 1]);
-    const edges = rows.slice(0, first).map((row, index) => ({
-      cursor: encodeCursor([offset + index + 1]),
-      node: {
-        company: row.company,
-        members: row.members,
-        activeMembers: row.active,
-        revisitMeanDays: roundFigure(row.mean_days),
-        revisitMedianDays: roundFigure(row.median_days),
-        contentReach: roundFigure(row.reach) ?? 0,
-        atRiskMembers: row.at_risk,
-      },
+    return toOffsetConnection(rows, first, offset, (row) => ({
+      company: row.company,
+      members: row.members,
+      activeMembers: row.active,
+      revisitMeanDays: roundFigure(row.mean_days),
+      revisitMedianDays: roundFigure(row.median_days),
+      contentReach: roundFigure(row.reach) ?? 0,
+      atRiskMembers: row.at_risk,
     }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
   /** A member's own figures; admins may read anyone's. */

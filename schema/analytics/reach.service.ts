@@ -1,5 +1,5 @@
 import type { Context } from '../../server/context';
-import { decodeCursor, encodeCursor, type ConnectionShape } from '../../server/pagination';
+import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../server/pagination';
 import { assertWindow } from './analytics.errors';
 import type { ContentReachArgs } from './analytics.inputs';
 import { ReachGroupBy, ReachOrderBy, type ContentReachRow } from './analytics.types';
@@ -74,21 +74,17 @@ export class ReachService {
   async contentReach({ from, to, groupBy, orderBy, first, after }: ContentReachArgs): Promise<ConnectionShape<ContentReachRow>> {
     assertWindow(from, to);
     await this.ctx.visitTracker.flush();
-    const offset = Number(decodeCursor(after, 1)?.[0] ?? 0);
+    const offset = decodeOffset(after);
     const rows = await this.ctx.em.execute<ReachRow[]>(reachSql(groupBy, orderBy), [from, to, offset, first + 1]);
-    const edges = rows.slice(0, first).map((row, index) => ({
-      cursor: encodeCursor([offset + index + 1]),
-      node: {
-        key: row.key,
-        label: row.label,
-        items: row.items,
-        views: row.views,
-        uniqueViewers: row.viewers,
-        eligibleMembers: row.eligible,
-        reach: Math.round(row.reach * 1e6) / 1e6,
-        meanSecondsViewed: row.mean_seconds === null ? null : Math.round(row.mean_seconds * 100) / 100,
-      },
+    return toOffsetConnection(rows, first, offset, (row) => ({
+      key: row.key,
+      label: row.label,
+      items: row.items,
+      views: row.views,
+      uniqueViewers: row.viewers,
+      eligibleMembers: row.eligible,
+      reach: Math.round(row.reach * 1e6) / 1e6,
+      meanSecondsViewed: row.mean_seconds === null ? null : Math.round(row.mean_seconds * 100) / 100,
     }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 }
