@@ -20,3 +20,6 @@ export function requireViewer(context: Context) {
 }
 
 export const isAdmin = (context: Context) => context.viewer?.role === Role.ADMIN;
+
+/** A member's private details (contact, account, interests, engagement) are for them and admins. */
+export const isSelfOrAdmin = (context: Context, memberId: string) => context.viewer?.id === memberId || isAdmin(context);

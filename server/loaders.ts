@@ -2,14 +2,9 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Member } from '../schema/identity/member.entity';
 import { readModel } from './db/read-model';
+import { uuidArray } from './db/sql';
 import { createContentLoaders } from '../schema/content/content.loaders';
 import { createConversationLoaders } from '../schema/conversation/conversation.loaders';
-
-/**
- * A batch of ids as one parameter: a PostgreSQL array literal for `= any(?::uuid[])` (MikroORM
- * would expand a JS array into a list). A malformed id fails the uuid cast: NOT_FOUND, never SQL.
- */
-export const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
 
 /** Batches a `find by ids` into one query and returns results in key order (null where missing). */
 export function byIdLoader<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>): DataLoader<string, T | null> {

@@ -4,6 +4,7 @@ import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../se
 import { Member } from '../identity/member.entity';
 import type { AtRiskMembersArgs } from './analytics.inputs';
 import type { AtRiskMember } from './analytics.types';
+import { atRiskCondition, LAST_VIEW_CTE, LAST_VISIT_CTE } from './visit-days.sql';
 
 /** Renewals this close put a paid at-risk member at the top of the list (PRODUCT.md). */
 export const RENEWAL_HORIZON_DAYS = 60;
@@ -14,17 +15,20 @@ export const RENEWAL_HORIZON_DAYS = 60;
  * Params: now, noVisitDays, noViewDays, horizon days, offset, limit.
  */
 const AT_RISK_SQL = `
-with params as (select ?::timestamptz as now, ?::int as no_visit_days, ?::int as no_view_days, ?::int as horizon),
+-- The shared CTEs take activity strictly before to_at: up to and including now here.
+with params as (select ?::timestamptz + interval '1 microsecond' as to_at, ?::int as no_visit_days, ?::int as no_view_days, ?::int as horizon),
+${LAST_VISIT_CTE},
+${LAST_VIEW_CTE},
 candidates as (
-  select m.*, (select max(v.last_activity_at) from visit v where v.member_id = m.id) as last_visit,
-         (select max(cv.last_seen_at) from content_view cv where cv.member_id = m.id) as last_view,
+  select m.*, lv.last_visit, lw.last_view,
          (m.membership = 'PAID' and m.renewal_date is not null
-          and m.renewal_date <= ((p.now at time zone 'UTC')::date + p.horizon)) as renewing
-  from member m, params p where m.created_at < p.now
+          and m.renewal_date <= ((p.to_at at time zone 'UTC')::date + p.horizon)) as renewing
+  from member m
+  left join member_last_visit lv on lv.member_id = m.id
+  left join member_last_view lw on lw.member_id = m.id, params p
+  where m.created_at < p.to_at and ${atRiskCondition('lv.last_visit', 'lw.last_view', 'p.no_visit_days', 'p.no_view_days')}
 )
-select c.* from candidates c, params p
-where (c.last_visit is null or c.last_visit < p.now - make_interval(days => p.no_visit_days))
-  and (c.last_view is null or c.last_view < p.now - make_interval(days => p.no_view_days))
+select c.* from candidates c
 order by c.renewing desc, case when c.renewing then c.renewal_date end asc nulls last,
          coalesce(c.last_visit, c.created_at) asc, c.id asc
 offset ? limit ?`;

@@ -1,13 +1,12 @@
 import type { Context } from '../../server/context';
 import { forbidden } from '../../server/errors';
-import { isAdmin } from '../../server/auth';
+import { isSelfOrAdmin } from '../../server/auth';
 import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../server/pagination';
-import type { Member } from '../identity/member.entity';
 import { MemberService } from '../identity/member.service';
 import { assertWindow } from './analytics.errors';
 import type { CompanyEngagementArgs, MemberEngagementArgs } from './analytics.inputs';
 import type { CompanyEngagement, MemberEngagement } from './analytics.types';
-import { roundFigure, VISIT_DAYS_CTES } from './visit-days.sql';
+import { atRiskCondition, eligibleSince, LAST_VIEW_CTE, LAST_VISIT_CTE, roundFigure, VISIT_DAYS_CTES } from './visit-days.sql';
 
 /**
  * Per company: its members (those existing before the window's end), active ones, revisit
@@ -20,31 +19,35 @@ with params as (select ?::timestamptz as from_at, ?::timestamptz as to_at, ?::te
 population as (select m.id, m.company from member m, params p where m.created_at < p.to_at and m.company is not null),
 ${VISIT_DAYS_CTES},
 items as (select c.id, c.published_at from content c, params p where c.published_at >= p.from_at and c.published_at < p.to_at and c.status <> 'DRAFT'),
-eligible as (
-  select distinct i.id as content_id, vi.member_id from items i join visit vi on vi.last_activity_at >= i.published_at, params p
-  where vi.started_at < p.to_at
+${LAST_VISIT_CTE},
+${LAST_VIEW_CTE},
+company_lasts as materialized (
+  select pop.company, array_agg(lv.last_visit order by lv.last_visit) as lasts, count(*)::int as n
+  from population pop join member_last_visit lv on lv.member_id = pop.id group by pop.company
 ),
-viewed as (
-  select distinct v.content_id, v.member_id from content_view v join items i on i.id = v.content_id, params p where v.first_seen_at < p.to_at
+company_eligible as (
+  select cl.company, sum(${eligibleSince('cl.lasts', 'cl.n', 'i.published_at')})::int as eligible
+  from company_lasts cl cross join items i group by cl.company
 ),
-last_seen as (
-  select pop.id, (select max(v.last_activity_at) from visit v, params p where v.member_id = pop.id and v.started_at < p.to_at) as last_visit,
-         (select max(cv.first_seen_at) from content_view cv, params p where cv.member_id = pop.id and cv.first_seen_at < p.to_at) as last_view
-  from population pop
+company_viewers as (
+  select pop.company, count(*)::int as viewers from (
+    select distinct v.content_id, v.member_id from content_view v join items i on i.id = v.content_id, params p where v.first_seen_at < p.to_at
+  ) seen join population pop on pop.id = seen.member_id group by pop.company
 ),
 companies as (
   select pop.company, count(*)::int as members, count(pm.member_id)::int as active,
          avg(pm.interval) filter (where pm.days >= 2)::float8 as mean_days,
          percentile_cont(0.5) within group (order by pm.interval) filter (where pm.days >= 2) as median_days,
-         count(*) filter (where (ls.last_visit is null or ls.last_visit < p.to_at - interval '30 days')
-                            and (ls.last_view is null or ls.last_view < p.to_at - interval '60 days'))::int as at_risk
-  from population pop join last_seen ls on ls.id = pop.id left join per_member pm on pm.member_id = pop.id, params p
+         count(*) filter (where ${atRiskCondition('lv.last_visit', 'lw.last_view', '30', '60')})::int as at_risk
+  from population pop
+  left join per_member pm on pm.member_id = pop.id
+  left join member_last_visit lv on lv.member_id = pop.id
+  left join member_last_view lw on lw.member_id = pop.id, params p
   group by pop.company
 )
-select c.*,
-  coalesce((select count(*) from viewed v join population pop on pop.id = v.member_id where pop.company = c.company)::float8
-    / nullif((select count(*) from eligible e join population pop on pop.id = e.member_id where pop.company = c.company), 0), 0) as reach
-from companies c order by c.members desc, c.company asc offset ? limit ?`;
+select c.*, coalesce(cv.viewers::float8 / nullif(ce.eligible, 0), 0) as reach
+from companies c left join company_viewers cv on cv.company = c.company left join company_eligible ce on ce.company = c.company
+order by c.members desc, c.company asc offset ? limit ?`;
 
 /** Params: member, from, to, tz. */
 const MEMBER_SQL = `
@@ -85,8 +88,8 @@ export class EngagementService {
   }
 
   /** A member's own figures; admins may read anyone's. */
-  async member(viewer: Member, { memberId, from, to }: MemberEngagementArgs): Promise<MemberEngagement> {
-    if (viewer.id !== memberId && !isAdmin(this.ctx)) throw forbidden('You can only see your own engagement.');
+  async member({ memberId, from, to }: MemberEngagementArgs): Promise<MemberEngagement> {
+    if (!isSelfOrAdmin(this.ctx, memberId)) throw forbidden('You can only see your own engagement.');
     assertWindow(from, to);
     await new MemberService(this.ctx).get(memberId);
     await this.ctx.visitTracker.flush();

@@ -1,6 +1,7 @@
 import type { Context } from '../../server/context';
 import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../server/pagination';
 import { assertWindow } from './analytics.errors';
+import { eligibleSince, LAST_VISIT_CTE } from './visit-days.sql';
 import type { ContentReachArgs } from './analytics.inputs';
 import { ReachGroupBy, ReachOrderBy, type ContentReachRow } from './analytics.types';
 
@@ -31,15 +32,12 @@ view_stats as (
   from items i join content_view v on v.content_id = i.id, params p
   where v.first_seen_at < p.to_at group by v.content_id
 ),
--- "At least one visit since publication" is "latest visit since publication": the members'
--- latest visits once, sorted, then a binary search per item (width_bucket counts the ones before it).
+${LAST_VISIT_CTE},
 member_lasts as materialized (
-  select array_agg(last order by last) as lasts, count(*)::int as n
-  from (select max(vi.last_activity_at) as last from visit vi, params p where vi.started_at < p.to_at group by vi.member_id) ml
+  select array_agg(last_visit order by last_visit) as lasts, count(*)::int as n from member_last_visit
 ),
 eligible as materialized (
-  select i.id, coalesce(ml.n - width_bucket(i.published_at - interval '1 microsecond', ml.lasts), 0)::int as members
-  from items i, member_lasts ml
+  select i.id, ${eligibleSince('ml.lasts', 'ml.n', 'i.published_at')}::int as members from items i, member_lasts ml
 ),
 grouped as (
   select ${group.key} as key, min(${group.label}) as label, count(*)::int as items,

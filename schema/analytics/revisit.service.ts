@@ -57,10 +57,12 @@ export class RevisitService {
   async trend({ from, to, bucket, windowDays }: RevisitFrequencyTrendArgs): Promise<RevisitFrequencyPoint[]> {
     assertWindow(from, to);
     await this.ctx.visitTracker.flush();
+    const [unit, step] = bucket === TrendBucket.WEEK ? ['week', '1 week'] : ['month', '1 month'];
     const [{ ends }] = await this.ctx.em.execute<{ ends: Date[] }[]>(
-      `select coalesce(array_agg(b at time zone ?::text order by b), '{}') as ends
-         from generate_series(date_trunc(?, ?::timestamptz at time zone ?::text) + ?::interval, ?::timestamptz at time zone ?::text, ?::interval) b`,
-      [this.tz, bucket === TrendBucket.WEEK ? 'week' : 'month', from, this.tz, bucket === TrendBucket.WEEK ? '1 week' : '1 month', to, this.tz, bucket === TrendBucket.WEEK ? '1 week' : '1 month'],
+      `select coalesce(array_agg(b at time zone p.tz order by b), '{}') as ends
+         from (select ?::text as tz, ?::text as unit, ?::interval as step, ?::timestamptz as from_at, ?::timestamptz as to_at) p,
+              generate_series(date_trunc(p.unit, p.from_at at time zone p.tz) + p.step, p.to_at at time zone p.tz, p.step) b`,
+      [this.tz, unit, step, from, to],
     );
     const points: RevisitFrequencyPoint[] = [];
     for (const end of ends.map((value) => new Date(value))) {

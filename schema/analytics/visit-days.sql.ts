@@ -31,3 +31,31 @@ per_member as (
 
 /** Rounds to 6 decimals: KPI figures are compared exactly in tests and shown to people. */
 export const roundFigure = (value: number | string | null) => (value === null ? null : Math.round(Number(value) * 1e6) / 1e6);
+
+/** Each member's latest visit before the window's end (expects `params.to_at`). */
+export const LAST_VISIT_CTE = `
+member_last_visit as materialized (
+  select v.member_id, max(v.last_activity_at) as last_visit from visit v, params p where v.started_at < p.to_at group by v.member_id
+)`;
+
+/** Each member's latest view before the window's end (expects `params.to_at`). */
+export const LAST_VIEW_CTE = `
+member_last_view as materialized (
+  select cv.member_id, max(cv.last_seen_at) as last_view from content_view cv, params p where cv.first_seen_at < p.to_at group by cv.member_id
+)`;
+
+/**
+ * PRODUCT.md's at-risk member as of `params.to_at`: no visit in the last `noVisitDays` and no
+ * content seen in the last `noViewDays` (SQL expressions for each).
+ */
+export const atRiskCondition = (lastVisit: string, lastView: string, noVisitDays: string, noViewDays: string) =>
+  `((${lastVisit} is null or ${lastVisit} < p.to_at - make_interval(days => ${noVisitDays}))
+    and (${lastView} is null or ${lastView} < p.to_at - make_interval(days => ${noViewDays})))`;
+
+/**
+ * Eligible members for an item published at `publishedAt` (PRODUCT.md: a visit since then, i.e.
+ * a latest visit since then), from the latest visits sorted ascending in `lasts` (`n` of them):
+ * a binary search, where joining items to visits would be items × visits rows.
+ */
+export const eligibleSince = (lasts: string, n: string, publishedAt: string) =>
+  `coalesce(${n} - width_bucket(${publishedAt} - interval '1 microsecond', ${lasts}), 0)`;

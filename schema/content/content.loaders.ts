@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
-import { byIdLoader, groupLoader, uuidArray } from '../../server/loaders';
+import { byIdLoader, groupLoader } from '../../server/loaders';
+import { uuidArray } from '../../server/db/sql';
 import { Comment } from './comment.entity';
 import { Content } from './content.entity';
 import { Theme } from './theme.entity';

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { isAdmin, requireViewer } from '../../server/auth';
+import { isSelfOrAdmin, requireViewer } from '../../server/auth';
 import type { Context } from '../../server/context';
 import { Member, Role } from '../identity/member.entity';
 import { CreateThemeInput, UpdateThemeInput } from './content.inputs';
@@ -37,7 +37,7 @@ export class ThemeResolver {
 export class MemberInterestsResolver {
   @FieldResolver(() => [Theme], { nullable: true, description: 'Themes the member follows; visible to the member and admins only.' })
   async interests(@Root() member: Member, @Ctx() ctx: Context): Promise<Theme[] | null> {
-    if (ctx.viewer?.id !== member.id && !isAdmin(ctx)) return null;
+    if (!isSelfOrAdmin(ctx, member.id)) return null;
     return ctx.loaders.interestsByMemberId.load(member.id);
   }
 }

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { uuidArray } from '../../server/loaders';
+import { readModel } from '../../server/db/read-model';
+import { uuidArray } from '../../server/db/sql';
 import { Message } from './message.entity';
 
 const inIds = `= any(?::uuid[])`;
@@ -15,7 +16,8 @@ export function createConversationLoaders(em: EntityManager, viewerId: () => str
           order by conversation_id, created_at desc, id desc`,
         [uuidArray(ids)],
       );
-      const byConversation = new Map(rows.map((row) => [row.conversation_id as string, em.map(Message, row)]));
+      const toMessage = readModel(em, Message);
+      const byConversation = new Map(rows.map((row) => [row.conversation_id as string, toMessage(row)]));
       return ids.map((id) => byConversation.get(id) ?? null);
     }),
     /** The member on the other side of each of the viewer's conversations (load them through memberById). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isUUID } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
+import { readModel } from '../../server/db/read-model';
 import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
 import type { Member } from '../identity/member.entity';
 import { Conversation, pairKeyOf } from './conversation.entity';
@@ -57,7 +58,7 @@ export class ConversationService {
       [id, viewer.id],
     );
     if (!row) throw ConversationErrors.conversationNotFound();
-    return this.ctx.em.map(Conversation, row);
+    return readModel(this.ctx.em, Conversation)(row);
   }
 
   /** The viewer's conversations they have not left, newest activity first; keyset on (lastMessageAt, id). */
@@ -71,7 +72,7 @@ export class ConversationService {
         limit ?`,
       [viewer.id, ...(cursor ?? []), first + 1],
     );
-    const conversations = rows.map((row) => this.ctx.em.map(Conversation, row));
+    const conversations = rows.map(readModel(this.ctx.em, Conversation));
     return toConnection(conversations, first, activityKey);
   }
 
@@ -112,7 +113,7 @@ export class ConversationService {
       [viewer.id, messageId],
     );
     if (!row || (onlyConversationId && row.conversation_id !== onlyConversationId)) return null;
-    return this.ctx.em.map(Message, row);
+    return readModel(this.ctx.em, Message)(row);
   }
 
   private async blockedBetween(a: string, b: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { isAdmin, requireViewer } from '../../server/auth';
+import { isSelfOrAdmin, requireViewer } from '../../server/auth';
 import type { Context } from '../../server/context';
 import { Connection } from '../../server/pagination';
 import { MembersArgs, SetMemberRoleArgs, SetMembershipArgs, UpdateProfileInput } from './identity.inputs';
@@ -10,7 +10,7 @@ import { MemberService } from './member.service';
 const MemberConnection = Connection(Member);
 
 /** Contact and account details are for the member themselves and admins only. */
-const canSeePrivate = (member: Member, ctx: Context) => ctx.viewer?.id === member.id || isAdmin(ctx);
+const canSeePrivate = (member: Member, ctx: Context) => isSelfOrAdmin(ctx, member.id);
 
 @Resolver(() => Member)
 export class MemberResolver {

@@ -5,14 +5,15 @@ import { NotificationWriter, type NewNotification } from './notification.service
 
 /** Who hears about what: each domain event becomes notifications, written after its commit. */
 export function registerNotificationHandlers(deps: AppDeps): void {
-  const writer = () => new NotificationWriter(deps.orm.em.fork() as EntityManager, deps.pubSub, deps.clock);
+  const fork = () => deps.orm.em.fork() as EntityManager;
+  const writer = (em: EntityManager) => new NotificationWriter(em, deps.pubSub, deps.clock);
 
   deps.events.on('CONTENT_PUBLISHED', async ({ contentId, actorId }) => {
-    await writer().fanOutPublished(contentId, actorId);
+    await writer(fork()).fanOutPublished(contentId, actorId);
   });
 
   deps.events.on('COMMENT_ADDED', async ({ commentId, contentId, parentId, authorId }) => {
-    const em = deps.orm.em.fork() as EntityManager;
+    const em = fork();
     const [row] = await em.execute<{ body: string; content_author: string; parent_author: string | null }[]>(
       `select c.body, ct.author_id as content_author, p.author_id as parent_author
          from comment c join content ct on ct.id = c.content_id left join comment p on p.id = ?
@@ -28,14 +29,14 @@ export function registerNotificationHandlers(deps: AppDeps): void {
     if (row.content_author !== authorId && row.content_author !== row.parent_author) {
       items.push({ ...about, recipientId: row.content_author, kind: NotificationKind.COMMENT_ON_MY_CONTENT });
     }
-    await new NotificationWriter(em, deps.pubSub, deps.clock).notify(items);
+    await writer(em).notify(items);
   });
 
   deps.events.on('MESSAGE_SENT', async ({ messageId, conversationId, senderId, recipientId }) => {
-    const em = deps.orm.em.fork() as EntityManager;
+    const em = fork();
     const [message] = await em.execute<{ body: string }[]>('select body from message where id = ?', [messageId]);
     if (!message) return;
-    await writer().notify([
+    await writer(em).notify([
       { recipientId, kind: NotificationKind.MESSAGE_RECEIVED, actorId: senderId, subjectId: messageId, subjectTitle: message.body, contextId: conversationId },
     ]);
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../server/clock';
-import { uuidArray } from '../../server/loaders';
+import { uuidArray } from '../../server/db/sql';
 import type { HearthPubSub } from '../../server/pubsub';
 import { NOTIFICATION_SUBJECT, type NotificationKind } from './notification-kind';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../../server/clock';
+import { uuidArray } from '../../server/db/sql';
 import type { Orm } from '../../server/db/orm';
 import { VisitSource } from './visit.entity';
 
@@ -142,8 +143,8 @@ export class VisitTracker {
     await this.orm.em.fork().transactional(async (em) => {
       // One statement takes every member's lock, in a fixed order so two flushes cannot deadlock.
       await em.execute(
-        `select pg_advisory_xact_lock(hashtextextended('visit:' || m, 0)) from jsonb_array_elements_text(?::jsonb) as m order by m`,
-        [JSON.stringify(memberIds)],
+        `select pg_advisory_xact_lock(hashtextextended('visit:' || m, 0)) from unnest(?::text[]) as m order by m`,
+        [uuidArray(memberIds)],
       );
       for (const interval of ordered) await em.execute(MERGE_INTERVAL_SQL, mergeParams(interval));
     });
