@@ -6,6 +6,7 @@ import { resolveDatabase } from './db/database';
 import { EnvError, parseEnv, type Config } from './env';
 import { createLogger, type Logger } from './logger';
 import { seedDemoCommunity, type DemoCommunity } from './seed/demo-community';
+import { outboxDir, startWorker, type Worker } from './worker';
 
 const DEMO_SIZE = { members: 500, days: 90, seed: 42 };
 
@@ -22,13 +23,14 @@ async function prepareCommunity(hearth: Hearth, config: Config): Promise<DemoCom
   return seedDemoCommunity(em, { ...DEMO_SIZE, now });
 }
 
-function printBanner(hearth: Hearth, config: Config, demo: DemoCommunity | null, embedded: boolean): void {
+function printBanner(hearth: Hearth, config: Config, demo: DemoCommunity | null, embedded: boolean, worker: Worker | null): void {
   const lines = [
     '',
     `  Hearth is running for "${config.communityName}"`,
     `  GraphQL (Apollo Sandbox in a browser): ${hearth.url}`,
     `  Subscriptions (graphql-ws):            ${hearth.wsUrl}`,
     `  Database: ${embedded ? `embedded PostgreSQL under ${config.dataDir}` : 'DATABASE_URL'}; pub/sub: ${config.redisUrl ? 'Redis' : 'in memory'}`,
+    `  Jobs: ${worker ? 'worker running in this process' : 'run `npm run worker` separately'}; emails: ${config.smtpUrl ? 'SMTP_URL' : `.eml files in ${outboxDir(config)}`}`,
   ];
   if (demo) {
     lines.push('', `  Demo community: ${demo.members} members, ${demo.visits} visits, ${demo.items} published items. Every demo login uses the password "${demo.password}":`);
@@ -71,8 +73,12 @@ export async function main(): Promise<void> {
   const database = await resolveDatabase(config);
   const hearth = await startHearth({ config, databaseUrl: database.url, logger });
   const demo = await prepareCommunity(hearth, config);
-  printBanner(hearth, config, demo, Boolean(database.embedded));
+  const worker = config.workerInProcess
+    ? await startWorker({ config, databaseUrl: database.url, orm: hearth.deps.orm, logger, clock: hearth.deps.clock })
+    : null;
+  printBanner(hearth, config, demo, Boolean(database.embedded), worker);
   onShutdownSignals(async () => {
+    await worker?.stop();
     await hearth.stop();
     await database.embedded?.stop();
   }, logger);

@@ -7,6 +7,8 @@ import { AccessTokens } from '../schema/identity/access-token';
 import { VisitTracker } from '../schema/tracking/visit-tracker';
 import { ViewerCache } from '../schema/identity/viewer-cache';
 import { ViewWriter } from '../schema/tracking/view-writer';
+import { EmailLinks } from '../schema/engagement/email-links';
+import { registerEmailRoutes } from '../schema/engagement/email.routes';
 import { systemClock, type Clock } from './clock';
 import type { AppDeps } from './context';
 import { migrateToLatest, openOrm, pendingMigrations, type Orm } from './db/orm';
@@ -85,6 +87,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     events: new DomainEventBus(logger),
     viewers: new ViewerCache(clock),
     viewWriter: new ViewWriter(orm, logger),
+    emailLinks: new EmailLinks(config.jwtSecret, config.publicUrl),
   };
   deps.viewers.listen(deps.pubSub);
   registerEventHandlers(deps);
@@ -97,6 +100,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     { serverWillStart: async () => ({ drainServer: () => ws.close() }) },
   ]);
   readinessRoute(app, orm, logger);
+  registerEmailRoutes(app, deps);
   finishRoutes(app, deps);
   httpServer.on('request', app);
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));

@@ -6,6 +6,7 @@ import type { Member } from '../schema/identity/member.entity';
 import type { VisitTracker } from '../schema/tracking/visit-tracker';
 import type { ViewerCache } from '../schema/identity/viewer-cache';
 import type { ViewWriter } from '../schema/tracking/view-writer';
+import type { EmailLinks } from '../schema/engagement/email-links';
 import { VisitSource } from '../schema/tracking/visit.entity';
 import type { Clock } from './clock';
 import type { Orm } from './db/orm';
@@ -28,6 +29,7 @@ export interface AppDeps {
   events: DomainEventBus;
   viewers: ViewerCache;
   viewWriter: ViewWriter;
+  emailLinks: EmailLinks;
 }
 
 /** What every resolver receives: made once per HTTP request and once per WebSocket operation. */

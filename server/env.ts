@@ -31,6 +31,19 @@ export interface Config {
   embeddedPostgresPort: number;
   /** How often coalesced visit activity is written to the database. */
   visitFlushMs: number;
+  /** Absent: emails are written as .eml files under `<dataDir>/outbox`. */
+  smtpUrl?: string;
+  mailFrom: string;
+  /** A member gets at most one digest per this many days, across all rules. */
+  digestMinIntervalDays: number;
+  /** How often engagement rules are evaluated, in milliseconds. */
+  rulesEveryMs: number;
+  /** Members per send-digest job. */
+  digestBatchSize: number;
+  /** How long a worker owns a job (and a digest it is sending) before another may take it over. */
+  jobLockLifetimeMs: number;
+  /** Run the Agenda worker inside the API process (the one-command embedded default). */
+  workerInProcess: boolean;
 }
 
 export class EnvError extends Error {
@@ -79,6 +92,27 @@ function parseUrl(source: Source, name: string, protocols: string[]): string | u
   }
   if (!protocols.includes(url.protocol)) {
     throw new EnvError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (got "${url.protocol}//")`);
+  }
+  return raw;
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration such as `15m`, `30s`, `2h` or a number of milliseconds. */
+function parseDuration(source: Source, name: string, fallback: number, minMs: number): number {
+  const raw = read(source, name);
+  if (raw === undefined) return fallback;
+  const match = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(raw);
+  const value = match ? Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms'] : NaN;
+  if (!(value >= minMs)) throw new EnvError(name, `must be a duration of at least ${minMs} ms such as 15m, 30s or 2h (got "${raw}")`);
+  return value;
+}
+
+function parseMailFrom(source: Source, communityName: string): string {
+  const raw = read(source, 'MAIL_FROM');
+  if (raw === undefined) return `"${communityName.replace(/"/g, '')}" <no-reply@hearth.localhost>`;
+  if (!/<[^\s@]+@[^\s@]+>$|^[^\s@<]+@[^\s@>]+$/.test(raw)) {
+    throw new EnvError('MAIL_FROM', `must be an address such as "Community <news@example.com>" (got "${raw}")`);
   }
   return raw;
 }
@@ -146,6 +180,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
   if (seedDemo && nodeEnv === 'production') {
     throw new EnvError('HEARTH_SEED_DEMO', 'cannot be true when NODE_ENV=production (demo logins share one password)');
   }
+  const communityName = read(source, 'COMMUNITY_NAME') ?? 'Hearth Community';
   return {
     nodeEnv,
     port,
@@ -153,7 +188,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     redisUrl: parseUrl(source, 'REDIS_URL', ['redis:', 'rediss:']),
     jwtSecret: parseJwtSecret(source, nodeEnv, dataDir),
     publicUrl: (parseUrl(source, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, ''),
-    communityName: read(source, 'COMMUNITY_NAME') ?? 'Hearth Community',
+    communityName,
     communityTimezone: parseTimezone(source, 'COMMUNITY_TIMEZONE'),
     adminEmail,
     adminPassword,
@@ -162,5 +197,12 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     dataDir,
     embeddedPostgresPort: parseInteger(source, 'EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
     visitFlushMs: parseInteger(source, 'VISIT_FLUSH_MS', 5000, 100, 600000),
+    smtpUrl: parseUrl(source, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: parseMailFrom(source, communityName),
+    digestMinIntervalDays: parseInteger(source, 'DIGEST_MIN_INTERVAL_DAYS', 2, 0, 365),
+    rulesEveryMs: parseDuration(source, 'RULES_EVERY', 15 * 60_000, 100),
+    digestBatchSize: parseInteger(source, 'DIGEST_BATCH_SIZE', 100, 1, 10_000),
+    jobLockLifetimeMs: parseDuration(source, 'JOB_LOCK_LIFETIME', 10 * 60_000, 500),
+    workerInProcess: parseBoolean(source, 'HEARTH_WORKER_IN_PROCESS', databaseUrl === undefined),
   };
 }

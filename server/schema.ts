@@ -13,6 +13,7 @@ import { AnalyticsResolver } from '../schema/analytics/analytics.resolver';
 import { NotificationResolver } from '../schema/notification/notification.resolver';
 import { ConversationResolver } from '../schema/conversation/conversation.resolver';
 import { MessageResolver } from '../schema/conversation/message.resolver';
+import { EmailPreferencesResolver, EngagementRuleResolver } from '../schema/engagement/engagement.resolver';
 import { authChecker } from './auth';
 import type { HearthPubSub } from './pubsub';
 
@@ -23,6 +24,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ThemeResolver, MemberInterestsResolver, ContentResolver, CommentResolver,
   ConversationResolver, MessageResolver, NotificationResolver,
   AnalyticsResolver,
+  EngagementRuleResolver, EmailPreferencesResolver,
 ];
 
 export async function buildHearthSchema(pubSub: HearthPubSub): Promise<GraphQLSchema> {

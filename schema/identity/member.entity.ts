@@ -21,7 +21,7 @@ registerEnumType(Membership, { name: 'Membership' });
 @Entity({ tableName: 'member' })
 @ObjectType({ description: 'A person in the community.' })
 export class Member {
-  [OptionalProps]?: 'id' | 'role' | 'membership' | 'createdAt' | 'company' | 'jobTitle' | 'renewalDate' | 'lastVisitAt';
+  [OptionalProps]?: 'id' | 'role' | 'membership' | 'createdAt' | 'company' | 'jobTitle' | 'renewalDate' | 'lastVisitAt' | 'digestEmails';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
@@ -65,4 +65,8 @@ export class Member {
   /** Last authenticated activity; maintained by the visit tracker. */
   @Property({ type: 'datetime', nullable: true })
   lastVisitAt: Date | null = null;
+
+  /** Opted in to engagement digests; cleared by updateEmailPreferences or one-click unsubscribe. */
+  @Property({ type: 'boolean', default: true })
+  digestEmails: boolean = true;
 }

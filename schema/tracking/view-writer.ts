@@ -34,7 +34,10 @@ with params as (
   order by vi.started_at desc limit 1
 ), inserted as (
   insert into content_view (id, member_id, content_id, visit_id, first_seen_at, last_seen_at, seconds, source)
-  select p.new_id, p.member_id, p.content_id, (select id from visit_now), p.at, p.at, least(p.seconds, p.first_cap), p.source
+  select p.new_id, p.member_id, p.content_id, (select id from visit_now), p.at, p.at, least(p.seconds, p.first_cap),
+    -- opened from a digest link in the last 30 minutes: the view comes from that email
+    case when exists (select 1 from digest_click c where c.member_id = p.member_id and c.content_id = p.content_id
+      and c.clicked_at > p.at - interval '30 minutes' and c.clicked_at <= p.at) then 'EMAIL'::view_source else p.source end
   from params p where not exists (select 1 from current_view)
   returning seconds, first_seen_at, true as new_view
 )

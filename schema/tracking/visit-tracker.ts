@@ -160,12 +160,22 @@ function mergeParams(interval: ActivityInterval): unknown[] {
 /**
  * Merges [start, end] into the member's visits: every visit less than 30 minutes away from it
  * collapses into the earliest one (which keeps its source and attribution); no such visit means
- * a new one. Params: member, start, end, new id, source, attributed digest.
+ * a new one, attributed to the digest whose link the member followed in the 30 minutes before it
+ * began (source EMAIL). Params: member, start, end, new id, source, attributed digest.
  */
 const MERGE_INTERVAL_SQL = `
-with params as (
+with input as (
   select ?::uuid as member_id, ?::timestamptz as started_at, ?::timestamptz as ended_at,
          ?::uuid as new_id, ?::visit_source as source, ?::uuid as attributed_digest_id
+), click as (
+  select c.digest_id from digest_click c, input i
+  where c.member_id = i.member_id and c.clicked_at > i.started_at - interval '30 minutes' and c.clicked_at <= i.started_at
+  order by c.clicked_at desc limit 1
+), params as (
+  select i.member_id, i.started_at, i.ended_at, i.new_id,
+    case when i.attributed_digest_id is null and exists (select 1 from click) then 'EMAIL'::visit_source else i.source end as source,
+    coalesce(i.attributed_digest_id, (select digest_id from click)) as attributed_digest_id
+  from input i
 ), near as (
   select v.id, v.started_at, v.last_activity_at from visit v, params p
   where v.member_id = p.member_id

@@ -1,3 +1,6 @@
+import { Digest } from '../../schema/engagement/digest.entity';
+import { DigestClick } from '../../schema/engagement/digest-click.entity';
+import { EngagementRule } from '../../schema/engagement/engagement-rule.entity';
 import { Comment } from '../../schema/content/comment.entity';
 import { Content } from '../../schema/content/content.entity';
 import { MemberInterest } from '../../schema/content/member-interest.entity';
@@ -32,4 +35,8 @@ export const entities = [
   // tracking
   Visit,
   ContentView,
+  // engagement
+  EngagementRule,
+  Digest,
+  DigestClick,
 ];

@@ -1,0 +1,27 @@
+import { render } from '@react-email/render';
+import { createElement, type ReactElement } from 'react';
+import { DigestEmail, type DigestEmailProps } from './digest.email';
+
+export interface RenderedEmail {
+  html: string;
+  text: string;
+}
+
+export interface RenderedEmailWithSubject extends RenderedEmail {
+  subject: string;
+}
+
+/** Every email goes out as multipart/alternative: the HTML and a plain-text part from the same tree. */
+export async function renderEmail(element: ReactElement): Promise<RenderedEmail> {
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  return { html, text };
+}
+
+export function digestSubject({ communityName, hot }: Pick<DigestEmailProps, 'communityName' | 'hot'>): string {
+  return `${hot.length > 0 ? 'New for you' : 'You may have missed'} in ${communityName}`;
+}
+
+export async function renderDigestEmail(props: DigestEmailProps): Promise<RenderedEmailWithSubject> {
+  const { html, text } = await renderEmail(createElement(DigestEmail, props));
+  return { subject: digestSubject(props), html, text };
+}

@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../server/clock';
+import type { Orm } from '../server/db/orm';
+import type { Config } from '../server/env';
+import type { Mailer } from '../server/mailer';
+import type { DigestSender } from '../schema/engagement/digest-sender';
+
+/** What every job receives: made once per worker process. */
+export interface JobDeps {
+  config: Config;
+  orm: Orm;
+  clock: Clock;
+  logger: Logger;
+  mailer: Mailer;
+  digests: DigestSender;
+}
+
+/** Jobs enqueue other jobs through this, so they need not know Agenda. */
+export interface JobQueue {
+  enqueue<Data>(name: string, data: Data): Promise<void>;
+}

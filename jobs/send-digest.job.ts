@@ -1,0 +1,39 @@
+import type { DeliveryOutcome } from '../schema/engagement/digest-sender';
+import type { JobDeps } from './job-deps';
+
+export const SEND_DIGEST = 'send-digest';
+
+export interface SendDigestData {
+  ruleId: string;
+  members: { memberId: string; periodKey: string }[];
+}
+
+/** Parallel SMTP conversations per job: enough to hide the relay's latency, few enough to be polite. */
+const PARALLEL_SENDS = 8;
+
+export class DigestBatchIncomplete extends Error {
+  constructor(readonly pending: number) {
+    super(`${pending} digest(s) failed or are being sent elsewhere; the job retries them`);
+    this.name = 'DigestBatchIncomplete';
+  }
+}
+
+/**
+ * Delivers a batch. Every member is idempotent (DigestSender), so a retried or duplicated job only
+ * finishes what is left; a failed send or a member another worker still holds fails the job, and
+ * Agenda's backoff brings it back until each one is done.
+ */
+export async function sendDigestBatch(deps: JobDeps, data: SendDigestData): Promise<Record<DeliveryOutcome, number>> {
+  const counts: Record<DeliveryOutcome, number> = { sent: 0, held_out: 0, skipped_empty: 0, done_before: 0, not_eligible: 0, busy: 0, failed: 0 };
+  let next = 0;
+  const worker = async () => {
+    while (next < data.members.length) {
+      const { memberId, periodKey } = data.members[next++];
+      counts[await deps.digests.deliver(data.ruleId, memberId, periodKey)] += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_SENDS, data.members.length) }, worker));
+  deps.logger.info({ job: SEND_DIGEST, ruleId: data.ruleId, ...counts }, 'digest batch');
+  if (counts.failed + counts.busy) throw new DigestBatchIncomplete(counts.failed + counts.busy);
+  return counts;
+}

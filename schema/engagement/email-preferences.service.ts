@@ -1,0 +1,19 @@
+import type { Context } from '../../server/context';
+import { requireViewer } from '../../server/auth';
+import type { EmailPreferences } from './engagement.types';
+
+export class EmailPreferencesService {
+  constructor(private readonly ctx: Context) {}
+
+  /** Read fresh (not from the viewer snapshot): an unsubscribe link may have changed it a moment ago. */
+  async of(memberId: string): Promise<EmailPreferences> {
+    const [row] = await this.ctx.em.execute<{ digest_emails: boolean }[]>('select digest_emails from member where id = ?', [memberId]);
+    return { digests: row?.digest_emails ?? false };
+  }
+
+  async update(digests: boolean): Promise<EmailPreferences> {
+    const viewer = requireViewer(this.ctx);
+    await this.ctx.em.execute('update member set digest_emails = ? where id = ?', [digests, viewer.id]);
+    return { digests };
+  }
+}

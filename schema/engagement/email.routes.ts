@@ -1,0 +1,67 @@
+import express from 'express';
+import type { AppDeps } from '../../server/context';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>${escapeHtml(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2933}button{font-size:1rem;padding:.6rem 1.2rem}</style>
+</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+const INVALID_LINK = page('This link is not valid', '<p>The link may be incomplete or altered. Copy the whole link from the email, or change your email preferences from your account.</p>');
+
+/**
+ * Links in emails, usable without logging in: `GET /r/:token` records the click and redirects to
+ * the item; `GET /unsubscribe/:token` asks for confirmation (mail scanners follow GETs) and
+ * `POST /unsubscribe/:token` unsubscribes, which is also RFC 8058's one-click POST. A bad or altered
+ * token is a 400 page, never an exception.
+ */
+export function registerEmailRoutes(app: express.Express, deps: AppDeps): void {
+  const em = () => deps.orm.em.fork() as EntityManager;
+
+  app.get('/r/:token', async (req, res, next) => {
+    try {
+      const click = deps.emailLinks.readClick(req.params.token);
+      const [digest] = click ? await em().execute<{ member_id: string }[]>('select member_id from digest where id = ?', [click.digestId]) : [];
+      if (!click || !digest) {
+        res.status(400).type('html').send(INVALID_LINK);
+        return;
+      }
+      await em().execute(
+        'insert into digest_click (id, digest_id, member_id, content_id, clicked_at) values (gen_random_uuid(), ?, ?, ?, ?)',
+        [click.digestId, digest.member_id, click.contentId, deps.clock.now()],
+      );
+      res.redirect(302, deps.emailLinks.contentUrl(click.contentId));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  app.get('/unsubscribe/:token', (req, res) => {
+    if (!deps.emailLinks.readUnsubscribe(req.params.token)) {
+      res.status(400).type('html').send(INVALID_LINK);
+      return;
+    }
+    const action = `/unsubscribe/${encodeURIComponent(req.params.token)}`;
+    res.type('html').send(page(`Unsubscribe from ${deps.config.communityName} digests?`,
+      `<p>You will no longer receive emails about content you have not seen.</p><form method="post" action="${escapeHtml(action)}"><button type="submit">Unsubscribe</button></form>`));
+  });
+
+  app.post('/unsubscribe/:token', express.urlencoded({ extended: false, limit: '1kb' }), async (req, res, next) => {
+    try {
+      const target = deps.emailLinks.readUnsubscribe(req.params.token);
+      if (!target) {
+        res.status(400).type('html').send(INVALID_LINK);
+        return;
+      }
+      await em().execute('update member set digest_emails = false where id = ?', [target.memberId]);
+      deps.logger.info({ memberId: target.memberId }, 'member unsubscribed from digests');
+      res.type('html').send(page('You are unsubscribed', `<p>You will not receive ${escapeHtml(deps.config.communityName)} digests any more. You can turn them back on in your email preferences.</p>`));
+    } catch (error) {
+      next(error);
+    }
+  });
+}

@@ -1,0 +1,3 @@
+import { notFound } from '../../server/errors';
+
+export const ruleNotFound = () => notFound('Engagement rule');

@@ -1,0 +1,109 @@
+import { ArrayMaxSize, IsIn, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { RequiredText } from '../../server/validation';
+import { Membership, Role } from '../identity/member.entity';
+import { EngagementTrigger } from './triggers';
+
+@InputType({ description: 'Empty lists (the default) mean everybody.' })
+export class EngagementAudienceInput {
+  @Field(() => [Role])
+  @ArrayMaxSize(10)
+  roles: Role[] = [];
+
+  @Field(() => [String], { description: 'Theme slugs.' })
+  @ArrayMaxSize(50)
+  @Matches(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { each: true, message: 'must be theme slugs' })
+  themes: string[] = [];
+
+  @Field(() => [Membership])
+  @ArrayMaxSize(2)
+  memberships: Membership[] = [];
+}
+
+/** The rule parameters, with their PRODUCT.md defaults and the bounds an admin may choose in. */
+@InputType()
+export class EngagementRuleFields {
+  @Field()
+  @RequiredText(120)
+  name!: string;
+
+  @Field(() => EngagementTrigger)
+  @IsIn(Object.values(EngagementTrigger))
+  trigger!: EngagementTrigger;
+
+  @Field(() => Int, { defaultValue: 7 })
+  @Min(1)
+  @Max(365)
+  inactivityDays: number = 7;
+
+  @Field(() => Int, { defaultValue: 10 })
+  @Min(1)
+  @Max(365)
+  everyDays: number = 10;
+
+  @Field(() => Int, { defaultValue: 3 })
+  @Min(1)
+  @Max(100)
+  minUnseen: number = 3;
+
+  @Field(() => Int, { defaultValue: 6 })
+  @Min(1)
+  @Max(20)
+  maxItems: number = 6;
+
+  @Field(() => EngagementAudienceInput, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  audience?: EngagementAudienceInput | null;
+
+  @Field(() => Int, { defaultValue: 10 })
+  @Min(0)
+  @Max(50)
+  holdoutPercent: number = 10;
+}
+
+@InputType()
+export class CreateEngagementRuleInput extends EngagementRuleFields {
+  @Field({ defaultValue: false, description: 'Rules start disabled unless asked: preview first.' })
+  enabled: boolean = false;
+}
+
+@InputType()
+export class UpdateEngagementRuleInput extends EngagementRuleFields {
+  @Field(() => ID)
+  id!: string;
+}
+
+@ArgsType()
+export class PreviewEngagementRuleArgs {
+  @Field(() => ID, { nullable: true, description: 'A saved rule; or give `input` for a rule not saved yet.' })
+  id?: string | null;
+
+  @Field(() => EngagementRuleFields, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  input?: EngagementRuleFields | null;
+
+  @Field(() => Int, { defaultValue: 5 })
+  @Min(0)
+  @Max(50)
+  sampleSize: number = 5;
+}
+
+@ArgsType()
+export class EngagementRuleStatsArgs {
+  @Field(() => ID)
+  ruleId!: string;
+
+  @Field()
+  from!: Date;
+
+  @Field()
+  to!: Date;
+}
+
+@InputType()
+export class UpdateEmailPreferencesInput {
+  @Field({ description: 'Receive engagement digests.' })
+  digests!: boolean;
+}

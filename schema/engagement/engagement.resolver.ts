@@ -1,0 +1,84 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../server/context';
+import { isSelfOrAdmin } from '../../server/auth';
+import { forbidden } from '../../server/errors';
+import { Member, Role } from '../identity/member.entity';
+import { EmailPreferencesService } from './email-preferences.service';
+import { EngagementAudience, EngagementRule } from './engagement-rule.entity';
+import { EngagementPreviewService } from './engagement-preview.service';
+import { EngagementRuleService } from './engagement-rule.service';
+import { EngagementStatsService } from './engagement-stats.service';
+import { CreateEngagementRuleInput, EngagementRuleStatsArgs, PreviewEngagementRuleArgs, UpdateEmailPreferencesInput, UpdateEngagementRuleInput } from './engagement.inputs';
+import { EmailPreferences, EngagementRulePreview, EngagementRuleStats } from './engagement.types';
+
+/** Admins' engagement rules: define, preview, switch on, measure. */
+@Resolver(() => EngagementRule)
+export class EngagementRuleResolver {
+  @Authorized(Role.ADMIN)
+  @Query(() => [EngagementRule], { description: 'Rules not deleted, oldest first.' })
+  engagementRules(@Ctx() ctx: Context): Promise<EngagementRule[]> {
+    return new EngagementRuleService(ctx).list();
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => EngagementRule)
+  createEngagementRule(@Arg('input') input: CreateEngagementRuleInput, @Ctx() ctx: Context): Promise<EngagementRule> {
+    return new EngagementRuleService(ctx).create(input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => EngagementRule)
+  updateEngagementRule(@Arg('input') input: UpdateEngagementRuleInput, @Ctx() ctx: Context): Promise<EngagementRule> {
+    return new EngagementRuleService(ctx).update(input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => EngagementRule)
+  setEngagementRuleEnabled(@Arg('id', () => ID) id: string, @Arg('enabled') enabled: boolean, @Ctx() ctx: Context): Promise<EngagementRule> {
+    return new EngagementRuleService(ctx).setEnabled(id, enabled);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Boolean, { description: 'The rule stops; its digests stay for statistics and the global budget.' })
+  deleteEngagementRule(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    return new EngagementRuleService(ctx).delete(id);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => EngagementRulePreview, { description: 'Who a rule (saved, or given as input) would email now, and with what. Sends nothing.' })
+  previewEngagementRule(@Args() args: PreviewEngagementRuleArgs, @Ctx() ctx: Context): Promise<EngagementRulePreview> {
+    return new EngagementPreviewService(ctx).preview(args);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => EngagementRuleStats, { description: 'Digests decided in the window: clicks, attributed visits and return rates against the holdout.' })
+  engagementRuleStats(@Args() args: EngagementRuleStatsArgs, @Ctx() ctx: Context): Promise<EngagementRuleStats> {
+    return new EngagementStatsService(ctx).stats(args);
+  }
+
+  @FieldResolver(() => EngagementAudience)
+  audience(@Root() rule: EngagementRule): EngagementAudience {
+    return { roles: rule.audienceRoles, themes: rule.audienceThemes, memberships: rule.audienceMemberships };
+  }
+
+  @FieldResolver(() => Member, { nullable: true })
+  createdBy(@Root() rule: EngagementRule, @Ctx() ctx: Context): Promise<Member | null> {
+    return ctx.loaders.memberById.load(rule.createdById);
+  }
+}
+
+/** A member's email choices: theirs to read and change (admins may read them). */
+@Resolver(() => Member)
+export class EmailPreferencesResolver {
+  @FieldResolver(() => EmailPreferences)
+  emailPreferences(@Root() member: Member, @Ctx() ctx: Context): Promise<EmailPreferences> {
+    if (!isSelfOrAdmin(ctx, member.id)) throw forbidden('Email preferences are visible to the member and admins only.');
+    return new EmailPreferencesService(ctx).of(member.id);
+  }
+
+  @Authorized()
+  @Mutation(() => EmailPreferences)
+  updateEmailPreferences(@Arg('input') input: UpdateEmailPreferencesInput, @Ctx() ctx: Context): Promise<EmailPreferences> {
+    return new EmailPreferencesService(ctx).update(input.digests);
+  }
+}

@@ -1,0 +1,103 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { rawHeader, startSmtpSink, type SmtpSink } from '../test/smtp-sink';
+import { createMailer, OutboxMailer, SmtpMailer, type OutgoingEmail } from './mailer';
+
+function buildEmail(overrides: Partial<OutgoingEmail> = {}): OutgoingEmail {
+  return {
+    to: 'camille@hearth.test',
+    from: 'Growth Circle <digest@hearth.test>',
+    subject: 'New for you in Growth Circle',
+    html: '<p>Hello <a href="https://hearth.test/content/1">Attribution models</a></p>',
+    text: 'Hello Attribution models [https://hearth.test/content/1]',
+    headers: {
+      'List-Unsubscribe': '<https://hearth.test/unsubscribe?token=abc123>',
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+    ...overrides,
+  };
+}
+
+describe('SmtpMailer', () => {
+  let sink: SmtpSink;
+  let mailer: SmtpMailer;
+
+  beforeEach(async () => {
+    sink = await startSmtpSink();
+    mailer = new SmtpMailer(sink.url);
+  });
+
+  afterEach(async () => {
+    await mailer.close();
+    await sink.stop();
+  });
+
+  it('delivers subject, html, text and custom headers over SMTP', async () => {
+    const { messageId } = await mailer.send(buildEmail());
+
+    const [received] = await sink.waitFor(1);
+    expect(received.messageId).toBe(messageId);
+    expect(received.subject).toBe('New for you in Growth Circle');
+    expect(received.html).toContain('href="https://hearth.test/content/1"');
+    expect(received.text?.trim()).toBe('Hello Attribution models [https://hearth.test/content/1]');
+    expect(rawHeader(received, 'List-Unsubscribe')).toBe('<https://hearth.test/unsubscribe?token=abc123>');
+    expect(rawHeader(received, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+  });
+
+  it('rejects when the server refuses the message, so the caller can retry', async () => {
+    sink.failNext(1);
+
+    await expect(mailer.send(buildEmail({ subject: 'refused' }))).rejects.toMatchObject({ responseCode: 451 });
+    expect(sink.messages).toHaveLength(0);
+
+    await mailer.send(buildEmail({ subject: 'retried' }));
+    const [received] = await sink.waitFor(1);
+    expect(received.subject).toBe('retried');
+  });
+});
+
+describe('OutboxMailer', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'hearth-outbox-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes each message as a complete .eml file', async () => {
+    const outbox = path.join(dir, 'nested', 'outbox');
+    const mailer = new OutboxMailer(outbox);
+
+    const { messageId } = await mailer.send(buildEmail());
+    await mailer.send(buildEmail({ subject: 'second' }));
+    await mailer.close();
+
+    const files = (await readdir(outbox)).sort();
+    expect(files).toHaveLength(2);
+    for (const file of files) expect(file).toMatch(/^\d{4}-\d{2}-\d{2}T\d{6}\.\d{3}Z-[0-9a-f]{8}\.eml$/);
+    const parsed = await Promise.all(files.map(async (file) => simpleParser(await readFile(path.join(outbox, file)))));
+    const first = parsed.find((mail) => mail.subject === 'New for you in Growth Circle');
+    expect(first).toBeDefined();
+    expect(first?.messageId).toBe(messageId);
+    expect(rawHeader(first!, 'List-Unsubscribe')).toBe('<https://hearth.test/unsubscribe?token=abc123>');
+    expect(rawHeader(first!, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(first?.html).toContain('Attribution models');
+    expect(first?.text).toContain('https://hearth.test/content/1');
+    expect(parsed.map((mail) => mail.subject)).toContain('second');
+  });
+});
+
+describe('createMailer', () => {
+  it('uses SMTP when a URL is configured and the outbox otherwise', async () => {
+    const smtp = createMailer({ smtpUrl: 'smtp://127.0.0.1:2525', outboxDir: '/unused' });
+    const outbox = createMailer({ outboxDir: tmpdir() });
+    expect(smtp).toBeInstanceOf(SmtpMailer);
+    expect(outbox).toBeInstanceOf(OutboxMailer);
+    await Promise.all([smtp.close(), outbox.close()]);
+  });
+});

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createTransport, type Transporter } from 'nodemailer';
+
+export interface OutgoingEmail {
+  to: string;
+  from: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+  /** A fixed Message-ID (`<id@domain>`): a retry of the same email reuses it, so clients can tell. */
+  messageId?: string;
+}
+
+export interface Mailer {
+  /** Resolves once the message is accepted; rejects on any refusal so the caller can retry. */
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+  close(): Promise<void>;
+}
+
+function toMailOptions(email: OutgoingEmail) {
+  const { to, from, subject, html, text, headers, messageId } = email;
+  return { to, from, subject, html, text, headers, messageId };
+}
+
+/** Delivers through an SMTP relay; pooled so a digest run reuses a few connections. */
+export class SmtpMailer implements Mailer {
+  private readonly transport: Transporter;
+
+  constructor(smtpUrl: string) {
+    // Bounded waits: a stuck relay fails the send (retried later) instead of holding a job's lease.
+    this.transport = createTransport({ url: smtpUrl, pool: true, maxConnections: 10, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+  }
+
+  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    const info = await this.transport.sendMail(toMailOptions(email));
+    return { messageId: info.messageId };
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+}
+
+/**
+ * Without SMTP (development, self-hosters trying it out) every message lands as a complete
+ * RFC 822 `.eml` file that any mail client opens, instead of being dropped.
+ */
+export class OutboxMailer implements Mailer {
+  private readonly transport = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+
+  constructor(private readonly dir: string) {}
+
+  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    const info = await this.transport.sendMail(toMailOptions(email));
+    await mkdir(this.dir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/:/g, '');
+    const file = path.join(this.dir, `${stamp}-${randomBytes(4).toString('hex')}.eml`);
+    await writeFile(file, info.message);
+    return { messageId: info.messageId };
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+}
+
+export function createMailer(options: { smtpUrl?: string; outboxDir: string }): Mailer {
+  return options.smtpUrl ? new SmtpMailer(options.smtpUrl) : new OutboxMailer(options.outboxDir);
+}

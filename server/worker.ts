@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { createJobRunner, startJobs, type JobRunner } from '../jobs';
+import type { JobDeps } from '../jobs/job-deps';
+import { DIGEST_MAX_ATTEMPTS, DigestSender } from '../schema/engagement/digest-sender';
+import { EmailLinks } from '../schema/engagement/email-links';
+import { systemClock, type Clock } from './clock';
+import { openOrm, pendingMigrations, type Orm } from './db/orm';
+import { EnvError, parseEnv, type Config } from './env';
+import { createLogger, type Logger } from './logger';
+import { createMailer, type Mailer } from './mailer';
+
+export interface WorkerOptions {
+  config: Config;
+  databaseUrl: string;
+  /** Share the API's ORM when running in-process; a worker process opens its own. */
+  orm?: Orm;
+  clock?: Clock;
+  logger?: Logger;
+  mailer?: Mailer;
+  /** How often Agenda looks for due jobs (tests poll faster). */
+  processEveryMs?: number;
+}
+
+export interface Worker {
+  deps: JobDeps;
+  runner: JobRunner;
+  stop(): Promise<void>;
+}
+
+export function outboxDir(config: Config): string {
+  return path.join(config.dataDir, 'outbox');
+}
+
+export function createDigestSender(deps: Omit<JobDeps, 'digests'>): DigestSender {
+  const { config } = deps;
+  return new DigestSender({
+    orm: deps.orm,
+    mailer: deps.mailer,
+    clock: deps.clock,
+    logger: deps.logger,
+    links: new EmailLinks(config.jwtSecret, config.publicUrl),
+    communityName: config.communityName,
+    mailFrom: config.mailFrom,
+    minIntervalDays: config.digestMinIntervalDays,
+    leaseMs: config.jobLockLifetimeMs,
+    maxAttempts: DIGEST_MAX_ATTEMPTS,
+  });
+}
+
+/** Starts the Agenda worker: the recurring rule evaluation and the digest jobs. */
+export async function startWorker(options: WorkerOptions): Promise<Worker> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const ownOrm = !options.orm;
+  const orm = options.orm ?? (await openOrm(options.databaseUrl));
+  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: outboxDir(config) });
+  const base = { config, orm, clock: options.clock ?? systemClock, logger, mailer };
+  const deps: JobDeps = { ...base, digests: createDigestSender(base) };
+  const runner = createJobRunner(deps, options.databaseUrl, { processEveryMs: options.processEveryMs });
+  await startJobs(runner, config.rulesEveryMs);
+  logger.info({ rulesEveryMs: config.rulesEveryMs, smtp: Boolean(config.smtpUrl) }, 'worker started');
+  return {
+    deps,
+    runner,
+    async stop() {
+      await runner.stop();
+      if (!options.mailer) await mailer.close();
+      if (ownOrm) await orm.close();
+    },
+  };
+}
+
+/** A separate worker process waits for the API (or `npm run migrate`) to bring the schema up to date. */
+async function waitForMigrations(orm: Orm, logger: Logger): Promise<void> {
+  for (let attempt = 0; (await pendingMigrations(orm)) > 0; attempt++) {
+    if (attempt === 0) logger.info('waiting for migrations to be applied (start the API or run npm run migrate)');
+    if (attempt > 300) throw new Error('migrations are still pending after 10 minutes');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = parseEnv();
+    if (!config.databaseUrl) throw new EnvError('DATABASE_URL', 'is required to run the worker on its own (npm start runs it in-process on the embedded database)');
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const orm = await openOrm(config.databaseUrl);
+  await waitForMigrations(orm, logger);
+  const worker = await startWorker({ config, databaseUrl: config.databaseUrl, orm, logger });
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker stopping: finishing the jobs in hand');
+    worker.stop().then(() => orm.close()).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'worker shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
