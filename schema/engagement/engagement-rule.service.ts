@@ -64,7 +64,7 @@ export class EngagementRuleService {
     if (themes.length) {
       const known = await this.ctx.em.find(Theme, { slug: { $in: themes } }, { fields: ['slug'] });
       const unknown = themes.filter((slug) => !known.some((theme) => theme.slug === slug));
-      if (unknown.length) throw badInput(`Unknown theme: ${unknown.join(', ')}.`, { 'input.audience.themes': `unknown theme ${unknown[0]}` });
+      if (unknown.length) throw badInput(`Unknown theme: ${unknown.join(', ')}.`, { 'audience.themes': `unknown theme ${unknown[0]}` });
     }
     return {
       name: input.name.trim(),
