@@ -1,0 +1,79 @@
+import { TokenVerifier } from 'livekit-server-sdk';
+import { issueJoinToken, meetingRoomName, sessionRoomName } from './join-token';
+import type { LiveKitConfig } from './livekit.config';
+
+const config: LiveKitConfig = { url: 'ws://127.0.0.1:7880', apiKey: 'APItest', apiSecret: 'test-secret-that-is-long-enough-32b' };
+const verify = (token: string) => new TokenVerifier(config.apiKey, config.apiSecret).verify(token);
+
+describe('room names', () => {
+  it('scopes rooms by kind and id', () => {
+    expect(sessionRoomName('abc')).toBe('session-abc');
+    expect(meetingRoomName('abc')).toBe('meeting-abc');
+  });
+});
+
+describe('issueJoinToken', () => {
+  it('lets an attendee watch and chat but not publish media, in one room only', async () => {
+    const before = Date.now();
+    const { token, expiresAt } = await issueJoinToken(config, {
+      roomName: sessionRoomName('s1'),
+      identity: 'member-1',
+      name: 'Ada Attendee',
+      canPublish: false,
+      ttlSeconds: 3600,
+      metadata: '{"role":"attendee"}',
+    });
+
+    const claims = await verify(token);
+    expect(claims.video).toEqual({
+      roomJoin: true,
+      room: 'session-s1',
+      canSubscribe: true,
+      canPublish: false,
+      canPublishData: true,
+      canPublishSources: [],
+    });
+    expect(claims.sub).toBe('member-1');
+    expect(claims.name).toBe('Ada Attendee');
+    expect(claims.metadata).toBe('{"role":"attendee"}');
+    expect(claims.iss).toBe(config.apiKey);
+    expect(expiresAt.getTime()).toBe(claims.exp! * 1000);
+    expect(expiresAt.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 3600_000);
+    expect(expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 3600_000);
+  });
+
+  it('lets a speaker publish', async () => {
+    const { token } = await issueJoinToken(config, {
+      roomName: meetingRoomName('m1'),
+      identity: 'member-2',
+      name: 'Sam Speaker',
+      canPublish: true,
+      ttlSeconds: 60,
+    });
+
+    const claims = await verify(token);
+    expect(claims.video).toEqual({
+      roomJoin: true,
+      room: 'meeting-m1',
+      canSubscribe: true,
+      canPublish: true,
+      canPublishData: true,
+    });
+    expect(claims.metadata).toBeUndefined();
+    expect(claims.exp! - claims.nbf!).toBe(60);
+  });
+
+  it('is rejected when verified with another secret', async () => {
+    const { token } = await issueJoinToken(config, {
+      roomName: 'session-s1', identity: 'm', name: 'M', canPublish: false, ttlSeconds: 60,
+    });
+    await expect(new TokenVerifier(config.apiKey, 'another-secret-another-secret-xx').verify(token)).rejects.toThrow();
+  });
+
+  it('refuses empty credentials instead of falling back to LIVEKIT_* variables', async () => {
+    const request = { roomName: 'session-s1', identity: 'm', name: 'M', canPublish: false, ttlSeconds: 60 };
+    await expect(issueJoinToken({ ...config, apiSecret: '' }, request)).rejects.toThrow('apiSecret');
+    await expect(issueJoinToken(config, { ...request, ttlSeconds: 0 })).rejects.toThrow(RangeError);
+    await expect(issueJoinToken(config, { ...request, identity: '' })).rejects.toThrow('identity');
+  });
+});
