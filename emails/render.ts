@@ -1,4 +1,4 @@
-import { render } from '@react-email/render';
+import { render, toPlainText } from '@react-email/render';
 import { createElement, type ReactElement } from 'react';
 import { DigestEmail, type DigestEmailProps } from './digest.email';
 
@@ -13,8 +13,9 @@ export interface RenderedEmailWithSubject extends RenderedEmail {
 
 /** Every email goes out as multipart/alternative: the HTML and a plain-text part from the same tree. */
 export async function renderEmail(element: ReactElement): Promise<RenderedEmail> {
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  return { html, text };
+  // One render: the plain-text part is derived from the HTML (what `plainText: true` does, minus a second render).
+  const html = await render(element);
+  return { html, text: toPlainText(html) };
 }
 
 export function digestSubject({ communityName, hot }: Pick<DigestEmailProps, 'communityName' | 'hot'>): string {

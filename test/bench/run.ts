@@ -16,6 +16,7 @@ import { meWorkload } from './workloads/me';
 import { broadcastWorkload } from './workloads/broadcast';
 import { ingestWorkload } from './workloads/ingest';
 import { kpiWorkload } from './workloads/kpi';
+import { digestsWorkload } from './workloads/digests';
 
 export interface BenchContext {
   databaseUrl: string;
@@ -34,7 +35,7 @@ export interface Workload {
 }
 
 /** Every workload, in order. Later issues add theirs here. */
-const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload];
+const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload];
 
 async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   let adminUrl = process.env.DATABASE_URL;

@@ -1,0 +1,29 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+/**
+ * A local SMTP relay in its own process (as a real relay would be): accepts every message and
+ * counts it, without parsing. Reports its URL, then stops on 'stop'.
+ */
+let received = 0;
+const server = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  logger: false,
+  closeTimeout: 200,
+  onData(stream, _session, callback) {
+    stream.on('end', () => {
+      received += 1;
+      callback();
+    });
+    stream.resume();
+  },
+});
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.server.address() as AddressInfo;
+  process.send!({ url: `smtp://127.0.0.1:${port}` });
+});
+process.on('message', (message) => {
+  if (message === 'count') process.send!({ received });
+  if (message === 'stop') server.close(() => process.exit(0));
+});
