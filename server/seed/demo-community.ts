@@ -183,7 +183,27 @@ async function load(client: Client, options: DemoOptions): Promise<DemoCommunity
   );
   await client.query(`update member set last_visit_at = v.last from (select member_id, max(last_activity_at) as last from visit group by member_id) v where v.member_id = member.id`);
   await client.query(`update content set view_count = v.n from (select content_id, count(*) as n from content_view group by content_id) v where v.content_id = content.id`);
+  await seedDemoRules(client, random, rows.find((row) => row.role === Role.ADMIN)!.id, options.now);
   return { logins, password: DEMO_PASSWORD, members: rows.length, visits, items: items.length };
+}
+
+/**
+ * Two rules, so the demo shows the automated digests at work: an enabled win-back rule (the
+ * in-process worker writes its emails to the outbox) and a backlog rule left off for previewing.
+ */
+async function seedDemoRules(client: Client, random: Random, adminId: string, now: Date): Promise<void> {
+  const rules: [string, string, boolean][] = [
+    ['Win back members away for a week', 'INACTIVITY', true],
+    ['Fortnightly catch-up on unseen content', 'UNSEEN_BACKLOG', false],
+  ];
+  for (const [name, trigger, enabled] of rules) {
+    await client.query(
+      `insert into engagement_rule (id, name, trigger, inactivity_days, every_days, min_unseen, max_items, audience_roles,
+         audience_themes, audience_memberships, holdout_percent, enabled, created_by_id, created_at, updated_at)
+       values ($1, $2, $3, 7, 14, 3, 6, '{}', '{}', '{}', 10, $4, $5, $6, $6)`,
+      [random.uuid(), name, trigger, enabled, adminId, now],
+    );
+  }
 }
 
 interface MemberRow {
