@@ -3,8 +3,9 @@ import { ensureBootstrapAdmin } from '../schema/identity/bootstrap';
 import { Member } from '../schema/identity/member.entity';
 import { startHearth, type Hearth } from './app';
 import { resolveDatabase } from './db/database';
-import { EnvError, parseEnv, type Config } from './env';
-import { createLogger, type Logger } from './logger';
+import type { Config } from './env';
+import { createLogger } from './logger';
+import { configOrExit, onShutdownSignals, runMain } from './process';
 import { seedDemoCommunity, type DemoCommunity } from './seed/demo-community';
 import { outboxDir, startWorker, type Worker } from './worker';
 
@@ -40,35 +41,8 @@ function printBanner(hearth: Hearth, config: Config, demo: DemoCommunity | null,
   console.log(lines.join('\n') + '\n');
 }
 
-function onShutdownSignals(stop: () => Promise<void>, logger: Logger): void {
-  let stopping = false;
-  const handle = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', handle);
-  process.on('SIGINT', handle);
-}
-
 export async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = parseEnv();
-  } catch (error) {
-    if (error instanceof EnvError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = configOrExit();
   const logger = createLogger(config.logLevel);
   const database = await resolveDatabase(config);
   const hearth = await startHearth({ config, databaseUrl: database.url, logger });
@@ -81,12 +55,7 @@ export async function main(): Promise<void> {
     await worker?.stop();
     await hearth.stop();
     await database.embedded?.stop();
-  }, logger);
+  }, logger, 'finishing in-flight requests');
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

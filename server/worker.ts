@@ -5,9 +5,10 @@ import { DIGEST_MAX_ATTEMPTS, DigestSender } from '../schema/engagement/digest-s
 import { EmailLinks } from '../schema/engagement/email-links';
 import { systemClock, type Clock } from './clock';
 import { openOrm, pendingMigrations, type Orm } from './db/orm';
-import { EnvError, parseEnv, type Config } from './env';
+import { EnvError, type Config } from './env';
 import { createLogger, type Logger } from './logger';
 import { createMailer, type Mailer } from './mailer';
+import { configOrExit, onShutdownSignals, runMain } from './process';
 
 export interface WorkerOptions {
   config: Config;
@@ -80,41 +81,18 @@ async function waitForMigrations(orm: Orm, logger: Logger): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = parseEnv();
-    if (!config.databaseUrl) throw new EnvError('DATABASE_URL', 'is required to run the worker on its own (npm start runs it in-process on the embedded database)');
-  } catch (error) {
-    if (error instanceof EnvError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = configOrExit((parsed) => {
+    if (!parsed.databaseUrl) throw new EnvError('DATABASE_URL', 'is required to run the worker on its own (npm start runs it in-process on the embedded database)');
+  });
+  const databaseUrl = config.databaseUrl!;
   const logger = createLogger(config.logLevel);
-  const orm = await openOrm(config.databaseUrl);
+  const orm = await openOrm(databaseUrl);
   await waitForMigrations(orm, logger);
-  const worker = await startWorker({ config, databaseUrl: config.databaseUrl, orm, logger });
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'worker stopping: finishing the jobs in hand');
-    worker.stop().then(() => orm.close()).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'worker shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const worker = await startWorker({ config, databaseUrl, orm, logger });
+  onShutdownSignals(async () => {
+    await worker.stop();
+    await orm.close();
+  }, logger, 'finishing the jobs in hand');
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

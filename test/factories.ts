@@ -4,6 +4,7 @@ import { Member, Membership, Role } from '../schema/identity/member.entity';
 import { hashPassword } from '../schema/identity/password';
 import { Content, ContentStatus, ContentType } from '../schema/content/content.entity';
 import { Theme } from '../schema/content/theme.entity';
+import { MemberInterest } from '../schema/content/member-interest.entity';
 
 export const FACTORY_PASSWORD = 'factory-password-1';
 let passwordHash: Promise<string> | undefined;
@@ -80,4 +81,9 @@ export async function buildView(em: EntityManager, member: { id: string }, conte
     `insert into content_view (id, member_id, content_id, first_seen_at, last_seen_at, seconds, source) values (?, ?, ?, ?, ?, ?, 'FEED')`,
     [randomUUID(), member.id, content.id, seen, new Date(seen.getTime() + seconds * 1000), seconds],
   );
+}
+
+/** Declares `members`' interest in `theme` (written at once). */
+export async function buildInterests(em: EntityManager, members: { id: string }[], theme: { id: string }, createdAt = new Date('2026-01-01T00:00:00Z')): Promise<void> {
+  for (const member of members) await em.insert(MemberInterest, { member: member.id, theme: theme.id, createdAt });
 }

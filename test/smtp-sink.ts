@@ -125,3 +125,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The first recipient address of each message the sink accepted, in arrival order. */
+export const recipientsOf = (sink: SmtpSink): string[] =>
+  sink.messages.map((mail) => (Array.isArray(mail.to) ? mail.to[0] : mail.to)!.value[0].address!);

@@ -1,14 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { MemberInterest } from '../schema/content/member-interest.entity';
 import { Digest, DigestStatus } from '../schema/engagement/digest.entity';
 import { startWorker } from '../server/worker';
 import { SmtpMailer } from '../server/mailer';
-import { buildAdmin, buildContent, buildMember, buildTheme } from './factories';
+import { buildAdmin, buildContent, buildInterests, buildMember, buildTheme } from './factories';
 import { buildRule } from './engagement';
 import { sleep, startTestServer, type TestServer } from './server';
-import { startSmtpSink, type SmtpSink } from './smtp-sink';
+import { recipientsOf, startSmtpSink, type SmtpSink } from './smtp-sink';
 
 const ROOT = path.resolve(__dirname, '..');
 let server: TestServer;
@@ -36,10 +35,9 @@ async function awayMembers(count: number) {
   const members = [];
   for (let i = 0; i < count; i++) {
     const member = await buildMember(em, { lastVisitAt: new Date(Date.now() - 10 * day) });
-    em.create(MemberInterest, { member: member.id, theme: theme.id, createdAt: new Date() } as never);
     members.push(member);
   }
-  await em.flush();
+  await buildInterests(em, members, theme);
   const rule = await buildRule(em, (await buildAdmin(em)).id, { audienceThemes: [theme.slug], createdAt: new Date() });
   return { members, rule };
 }
@@ -53,7 +51,7 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
 }
 
 const sentCount = (ruleId: string) => server.em().count(Digest, { ruleId, status: DigestStatus.SENT });
-const recipients = () => sink.messages.map((mail) => (Array.isArray(mail.to) ? mail.to[0] : mail.to)!.value[0].address);
+const recipients = () => recipientsOf(sink);
 
 describe('worker (Agenda on PostgreSQL)', () => {
   it('evaluates the rules on schedule and delivers the digests through send-digest jobs', async () => {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from '../../server/db/sql';
+import { sql, uuidArray } from '../../server/db/sql';
 
 export interface DigestSelection {
   hot: string[];
@@ -60,7 +60,7 @@ export async function seenAmong(em: EntityManager, memberId: string, contentIds:
   if (!contentIds.length) return new Set();
   const rows = await em.execute<{ content_id: string }[]>(
     'select content_id from content_view where member_id = ?::uuid and content_id = any(?::uuid[])',
-    [memberId, `{${contentIds.join(',')}}`],
+    [memberId, uuidArray(contentIds)],
   );
   return new Set(rows.map((row) => row.content_id));
 }

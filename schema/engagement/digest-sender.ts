@@ -5,6 +5,7 @@ import { renderDigestEmail } from '../../emails/render';
 import type { DigestEmailItem } from '../../emails/digest.email';
 import type { Clock } from '../../server/clock';
 import type { Orm } from '../../server/db/orm';
+import { uuidArray } from '../../server/db/sql';
 import type { Mailer } from '../../server/mailer';
 import { Digest, DigestStatus } from './digest.entity';
 import { selectDigestContent, seenAmong } from './digest-content';
@@ -146,7 +147,7 @@ export class DigestSender {
       `select c.id, c.title, c.type, c.summary,
          coalesce(array(select t.name from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id order by t.name), '{}') as themes
        from content c where c.id = any(?::uuid[])`,
-      [`{${items.join(',')}}`],
+      [uuidArray(items)],
     );
     const byId = new Map(rows.map((row) => [row.id, row]));
     const toItem = (id: string): DigestEmailItem => {

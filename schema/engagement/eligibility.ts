@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { EMPTY_SQL, sql, textArray, type Sql } from '../../server/db/sql';
+import { EMPTY_SQL, sql, textArray, uuidArray, type Sql } from '../../server/db/sql';
 import { DigestStatus } from './digest.entity';
 import type { EngagementRule } from './engagement-rule.entity';
 import { triggerOf } from './triggers';
@@ -32,7 +32,7 @@ function audienceSql(rule: RuleForEligibility, memberIds: readonly string[] | nu
       and (cardinality(${textArray(rule.audienceThemes)}::text[]) = 0 or exists (
         select 1 from member_interest mi join theme t on t.id = mi.theme_id
         where mi.member_id = m.id and t.slug = any(${textArray(rule.audienceThemes)}::text[])))
-      ${memberIds ? sql`and m.id = any(${`{${memberIds.join(',')}}`}::uuid[])` : EMPTY_SQL}`;
+      ${memberIds ? sql`and m.id = any(${uuidArray(memberIds)}::uuid[])` : EMPTY_SQL}`;
 }
 
 /**

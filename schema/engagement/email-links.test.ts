@@ -1,7 +1,6 @@
-import { MemberInterest } from '../content/member-interest.entity';
 import { evaluateEngagementRules } from '../../jobs/evaluate-engagement-rules.job';
 import { sendDigestBatch } from '../../jobs/send-digest.job';
-import { buildAdmin, buildContent, buildMember, buildTheme } from '../../test/factories';
+import { buildAdmin, buildContent, buildInterests, buildMember, buildTheme } from '../../test/factories';
 import { buildRule, collectingQueue, jobDeps } from '../../test/engagement';
 import { startTestServer, type TestServer } from '../../test/server';
 import { rawHeader, startSmtpSink, type SmtpSink } from '../../test/smtp-sink';
@@ -32,8 +31,7 @@ async function digestFor() {
   const theme = await buildTheme(em);
   const item = await buildContent(em, { createdAt: new Date('2026-09-09T12:00:00Z'), themes: [theme], title: 'Click me' });
   const member = await buildMember(em, { lastVisitAt: new Date('2026-08-01T12:00:00Z') });
-  em.create(MemberInterest, { member: member.id, theme: theme.id, createdAt: new Date('2026-01-01T00:00:00Z') } as never);
-  await em.flush();
+  await buildInterests(em, [member], theme);
   await buildRule(em, (await buildAdmin(em)).id, { audienceThemes: [theme.slug] });
   const deps = jobDeps(server, sink.url);
   const queue = collectingQueue();

@@ -1,6 +1,12 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
 import { requireViewer } from '../../server/auth';
 import type { EmailPreferences } from './engagement.types';
+
+/** Turns a member's digests on or off: from their preferences, or from a one-click unsubscribe link. */
+export async function setDigestEmails(em: EntityManager, memberId: string, digests: boolean): Promise<void> {
+  await em.execute('update member set digest_emails = ? where id = ?', [digests, memberId]);
+}
 
 export class EmailPreferencesService {
   constructor(private readonly ctx: Context) {}
@@ -13,7 +19,7 @@ export class EmailPreferencesService {
 
   async update(digests: boolean): Promise<EmailPreferences> {
     const viewer = requireViewer(this.ctx);
-    await this.ctx.em.execute('update member set digest_emails = ? where id = ?', [digests, viewer.id]);
+    await setDigestEmails(this.ctx.em, viewer.id, digests);
     return { digests };
   }
 }

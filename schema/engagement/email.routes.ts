@@ -1,6 +1,8 @@
 import express from 'express';
 import type { AppDeps } from '../../server/context';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordDigestClick } from './digest-click.service';
+import { setDigestEmails } from './email-preferences.service';
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -25,15 +27,10 @@ export function registerEmailRoutes(app: express.Express, deps: AppDeps): void {
   app.get('/r/:token', async (req, res, next) => {
     try {
       const click = deps.emailLinks.readClick(req.params.token);
-      const [digest] = click ? await em().execute<{ member_id: string }[]>('select member_id from digest where id = ?', [click.digestId]) : [];
-      if (!click || !digest) {
+      if (!click || !(await recordDigestClick(em(), click.digestId, click.contentId, deps.clock.now()))) {
         res.status(400).type('html').send(INVALID_LINK);
         return;
       }
-      await em().execute(
-        'insert into digest_click (id, digest_id, member_id, content_id, clicked_at) values (gen_random_uuid(), ?, ?, ?, ?)',
-        [click.digestId, digest.member_id, click.contentId, deps.clock.now()],
-      );
       res.redirect(302, deps.emailLinks.contentUrl(click.contentId));
     } catch (error) {
       next(error);
@@ -57,7 +54,7 @@ export function registerEmailRoutes(app: express.Express, deps: AppDeps): void {
         res.status(400).type('html').send(INVALID_LINK);
         return;
       }
-      await em().execute('update member set digest_emails = false where id = ?', [target.memberId]);
+      await setDigestEmails(em(), target.memberId, false);
       deps.logger.info({ memberId: target.memberId }, 'member unsubscribed from digests');
       res.type('html').send(page('You are unsubscribed', `<p>You will not receive ${escapeHtml(deps.config.communityName)} digests any more. You can turn them back on in your email preferences.</p>`));
     } catch (error) {

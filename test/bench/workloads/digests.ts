@@ -9,6 +9,7 @@ import { parseEnv } from '../../../server/env';
 import { openOrm } from '../../../server/db/orm';
 import { SmtpMailer } from '../../../server/mailer';
 import { copyRows } from '../../../server/seed/copy';
+import { uuidArray } from '../../../server/db/sql';
 import { startWorker } from '../../../server/worker';
 import { startTarget } from '../load';
 import type { BenchRow } from '../report';
@@ -73,7 +74,7 @@ async function baseline(ctx: BenchContext, smtpUrl: string, themeSlug: string): 
         if (!job) return false;
         const now = new Date();
         const { hot, cold } = await selectDigestContent(tx, job.member_id, 6, now);
-        const items = await tx.execute<{ id: string; title: string; summary: string | null }[]>('select id, title, summary from content where id = any(?::uuid[])', [`{${[...hot, ...cold].join(',')}}`]);
+        const items = await tx.execute<{ id: string; title: string; summary: string | null }[]>('select id, title, summary from content where id = any(?::uuid[])', [uuidArray([...hot, ...cold])]);
         const [member] = await tx.execute<{ email: string; display_name: string }[]>('select email, display_name from member where id = ?', [job.member_id]);
         const toItem = (item: (typeof items)[number]) => ({ title: item.title, type: 'ARTICLE', themes: ['P5 digests'], summary: item.summary, url: links.clickUrl(randomUUID(), item.id) });
         const email = await renderDigestEmail({ communityName: 'Bench', memberName: member.display_name, hot: items.map(toItem), cold: [], preferencesUrl: links.preferencesUrl(), unsubscribeUrl: links.unsubscribeUrl(job.member_id) });

@@ -1,0 +1,15 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * Records that the member a digest was sent to followed its link to `contentId`. False when the
+ * digest does not exist (a well-signed token for nothing): the caller answers it as a bad link.
+ */
+export async function recordDigestClick(em: EntityManager, digestId: string, contentId: string, at: Date): Promise<boolean> {
+  const inserted = await em.execute<{ id: string }[]>(
+    `insert into digest_click (id, digest_id, member_id, content_id, clicked_at)
+     select gen_random_uuid(), d.id, d.member_id, ?, ? from digest d where d.id = ?
+     returning id`,
+    [contentId, at, digestId],
+  );
+  return inserted.length > 0;
+}
