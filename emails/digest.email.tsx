@@ -1,4 +1,5 @@
-import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from '@react-email/components';
+import { Body, Container, Head, Heading, Html, Link, Preview, Section, Text } from '@react-email/components';
+import { baseStyles, EmailFooter } from './layout';
 
 export interface DigestEmailItem {
   title: string;
@@ -83,17 +84,7 @@ export function DigestEmail(props: DigestEmailProps) {
           <Text style={styles.greeting}>Hi {memberName},</Text>
           <DigestSection heading="New for you" items={hot} />
           <DigestSection heading="You may have missed" items={cold} />
-          <Hr style={styles.rule} />
-          <Text style={styles.footer}>
-            You receive this digest as a member of {communityName}.{' '}
-            <Link href={preferencesUrl} style={styles.footerLink}>
-              Email preferences
-            </Link>
-            {' · '}
-            <Link href={unsubscribeUrl} style={styles.footerLink}>
-              Unsubscribe
-            </Link>
-          </Text>
+          <EmailFooter reason={`You receive this digest as a member of ${communityName}.`} preferencesUrl={preferencesUrl} unsubscribeUrl={unsubscribeUrl} />
         </Container>
       </Body>
     </Html>
@@ -134,12 +125,8 @@ DigestEmail.PreviewProps = {
 
 export default DigestEmail;
 
-const font = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
-
 const styles = {
-  body: { backgroundColor: '#f4f4f5', fontFamily: font, margin: 0, padding: '24px 0' },
-  container: { backgroundColor: '#ffffff', borderRadius: '8px', maxWidth: '560px', margin: '0 auto', padding: '32px' },
-  community: { color: '#18181b', fontSize: '20px', fontWeight: 700, margin: '0 0 16px' },
+  ...baseStyles,
   greeting: { color: '#18181b', fontSize: '16px', margin: '0 0 8px' },
   section: { marginTop: '16px' },
   sectionHeading: { color: '#18181b', fontSize: '18px', fontWeight: 600, margin: '16px 0 8px' },
@@ -147,7 +134,4 @@ const styles = {
   meta: { color: '#71717a', fontSize: '12px', letterSpacing: '0.02em', margin: '0 0 4px', textTransform: 'uppercase' as const },
   itemTitle: { color: '#1d4ed8', display: 'block', fontSize: '16px', fontWeight: 600, textDecoration: 'none' },
   summary: { color: '#3f3f46', fontSize: '14px', lineHeight: '20px', margin: '4px 0' },
-  rule: { borderColor: '#e4e4e7', margin: '24px 0 16px' },
-  footer: { color: '#71717a', fontSize: '12px', lineHeight: '18px', margin: 0 },
-  footerLink: { color: '#71717a', textDecoration: 'underline' },
 };

@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DigestEmail } from './digest.email';
+import { MissedSessionEmail, renderMissedSessionEmail } from './missed-session.email';
 import { renderDigestEmail, type RenderedEmail } from './render';
+import { SessionReminderEmail, renderSessionReminderEmail } from './session-reminder.email';
 
 interface EmailPreview {
   name: string;
@@ -11,6 +13,8 @@ interface EmailPreview {
 /** One line per template: its PreviewProps rendered through the same path production uses. */
 export const EMAIL_PREVIEWS: EmailPreview[] = [
   { name: 'digest', render: () => renderDigestEmail(DigestEmail.PreviewProps) },
+  { name: 'session-reminder', render: () => renderSessionReminderEmail(SessionReminderEmail.PreviewProps) },
+  { name: 'missed-session', render: () => renderMissedSessionEmail(MissedSessionEmail.PreviewProps) },
 ];
 
 /** Writes `<name>.html` and `<name>.txt` for every template; returns the paths written. */

@@ -3,6 +3,7 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import { EVALUATE_ENGAGEMENT_RULES, evaluateEngagementRules } from './evaluate-engagement-rules.job';
 import type { JobDeps, JobQueue } from './job-deps';
 import { SEND_DIGEST, sendDigestBatch, type SendDigestData } from './send-digest.job';
+import { SEND_SESSION_REMINDERS, SESSION_REMINDERS_EVERY_MS, sendSessionReminders } from './send-session-reminders.job';
 
 export interface JobRunner {
   agenda: Agenda;
@@ -32,6 +33,10 @@ export function createJobRunner(deps: JobDeps, databaseUrl: string, options: { p
   agenda.define<SendDigestData>(SEND_DIGEST, async (job) => {
     await sendDigestBatch(deps, job.attrs.data);
   }, { concurrency: 4, backoff: backoffStrategies.exponential({ delay: 2000, maxDelay: 5 * 60_000, maxRetries: 8 }) });
+  // No backoff: the next run, a minute later, retries whatever is left.
+  agenda.define(SEND_SESSION_REMINDERS, async () => {
+    await sendSessionReminders(deps);
+  }, { concurrency: 1 });
   return {
     agenda,
     queue,
@@ -41,8 +46,9 @@ export function createJobRunner(deps: JobDeps, databaseUrl: string, options: { p
   };
 }
 
-/** Starts processing and schedules the recurring evaluation (one schedule, whatever the worker count). */
+/** Starts processing and schedules the recurring jobs (one schedule each, whatever the worker count). */
 export async function startJobs(runner: JobRunner, rulesEveryMs: number): Promise<void> {
   await runner.agenda.start();
   await runner.agenda.every(rulesEveryMs, EVALUATE_ENGAGEMENT_RULES);
+  await runner.agenda.every(SESSION_REMINDERS_EVERY_MS, SEND_SESSION_REMINDERS);
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../server/clock';
 import type { Orm } from '../server/db/orm';
 import type { Config } from '../server/env';
 import type { Mailer } from '../server/mailer';
+import type { HearthPubSub } from '../server/pubsub';
 import type { DigestSender } from '../schema/engagement/digest-sender';
 
 /** What every job receives: made once per worker process. */
@@ -13,6 +14,8 @@ export interface JobDeps {
   logger: Logger;
   mailer: Mailer;
   digests: DigestSender;
+  /** Announces what jobs write (notifications) to open subscriptions; shared with the API in-process. */
+  pubSub?: HearthPubSub;
 }
 
 /** Jobs enqueue other jobs through this, so they need not know Agenda. */

@@ -1,5 +1,5 @@
-import { TokenVerifier } from 'livekit-server-sdk';
-import { issueJoinToken, meetingRoomName, sessionRoomName } from './join-token';
+import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
+import { issueJoinToken, joinGrant, meetingRoomName, sessionRoomName } from './join-token';
 import type { LiveKitConfig } from './livekit.config';
 
 const config: LiveKitConfig = { url: 'ws://127.0.0.1:7880', apiKey: 'APItest', apiSecret: 'test-secret-that-is-long-enough-32b' };
@@ -61,6 +61,21 @@ describe('issueJoinToken', () => {
     });
     expect(claims.metadata).toBeUndefined();
     expect(claims.exp! - claims.nbf!).toBe(60);
+  });
+
+  it('carries exactly the header and claims the SDK’s AccessToken would sign', async () => {
+    const request = { roomName: 'session-s1', identity: 'member-3', name: 'Ann', canPublish: false, ttlSeconds: 600, metadata: '{"role":"attendee"}' };
+    const sdk = new AccessToken(config.apiKey, config.apiSecret, { identity: request.identity, name: request.name, ttl: request.ttlSeconds, metadata: request.metadata });
+    sdk.addGrant(joinGrant(request.roomName, request.canPublish));
+    const [ours, theirs] = [(await issueJoinToken(config, request)).token, await sdk.toJwt()];
+    const decode = (token: string) => token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+    const [[ourHeader, ourClaims], [theirHeader, theirClaims]] = [decode(ours), decode(theirs)];
+    expect(ourHeader).toEqual(theirHeader);
+    // Both were signed within a second or so: the times are compared apart from the rest.
+    const untimed = ({ exp: _exp, nbf: _nbf, ...others }: Record<string, unknown>) => others;
+    expect(untimed(ourClaims)).toEqual(untimed(theirClaims));
+    expect(ourClaims.exp - ourClaims.nbf).toBe(theirClaims.exp - theirClaims.nbf);
+    expect(Math.abs(ourClaims.nbf - theirClaims.nbf)).toBeLessThanOrEqual(1);
   });
 
   it('is rejected when verified with another secret', async () => {

@@ -1,4 +1,5 @@
-import { AccessToken, type VideoGrant } from 'livekit-server-sdk';
+import { createHmac } from 'node:crypto';
+import type { VideoGrant } from 'livekit-server-sdk';
 import { assertLiveKitCredentials, type LiveKitConfig } from './livekit.config';
 
 export interface JoinTokenRequest {
@@ -47,18 +48,29 @@ export async function issueJoinToken(config: LiveKitConfig, request: JoinTokenRe
     throw new RangeError(`ttlSeconds must be a positive integer, got ${ttlSeconds}.`);
   }
 
-  const accessToken = new AccessToken(config.apiKey, config.apiSecret, { identity, name, ttl: ttlSeconds });
-  if (metadata !== undefined) accessToken.metadata = metadata;
-  accessToken.addGrant(joinGrant(roomName, canPublish));
-  const token = await accessToken.toJwt();
-  return { token, expiresAt: expiryOf(token) };
+  const now = Math.floor(Date.now() / 1000);
+  const exp = now + ttlSeconds;
+  const claims = {
+    video: joinGrant(roomName, canPublish),
+    ...(metadata !== undefined ? { metadata } : {}),
+    name,
+    iss: config.apiKey,
+    exp,
+    nbf: now,
+    sub: identity,
+  };
+  return { token: signHs256(config.apiSecret, claims), expiresAt: new Date(exp * 1000) };
 }
 
+/** base64url of `{"alg":"HS256"}`, the header the SDK's AccessToken writes. */
+const HS256_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url');
+
 /**
- * Read `exp` back from the signed token rather than recomputing now + ttl, so the date we
- * report is exactly the one LiveKit enforces (the signer rounds to whole seconds).
+ * The JWT the SDK's `AccessToken.toJwt()` makes for the same grants (a test holds them equal),
+ * signed with one synchronous HMAC instead of jose's WebCrypto round trip: about ten times
+ * cheaper, and joins come in a herd when a webinar starts (benchmark P6).
  */
-function expiryOf(jwt: string): Date {
-  const payload = JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as { exp: number };
-  return new Date(payload.exp * 1000);
+function signHs256(secret: string, claims: object): string {
+  const signed = `${HS256_HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  return `${signed}.${createHmac('sha256', secret).update(signed).digest('base64url')}`;
 }

@@ -20,6 +20,8 @@ describe('LiveKitWebhooks.verify', () => {
       createdAt: new Date('2026-01-05T09:00:00.000Z'),
       roomName: 'session-s1',
       participantIdentity: null,
+      participantSid: null,
+      participantJoinedAt: null,
       egress: null,
     });
   });
@@ -28,11 +30,17 @@ describe('LiveKitWebhooks.verify', () => {
     const body = webhookBody({
       event: 'participant_joined',
       room: { name: 'meeting-m1', sid: 'RM_2' },
-      participant: { identity: 'member-7', sid: 'PA_1' },
+      participant: { identity: 'member-7', sid: 'PA_1', joinedAt: 1767603600n },
     });
 
     const event = await signedReceive(body);
-    expect(event).toMatchObject({ event: 'participant_joined', roomName: 'meeting-m1', participantIdentity: 'member-7' });
+    expect(event).toMatchObject({
+      event: 'participant_joined',
+      roomName: 'meeting-m1',
+      participantIdentity: 'member-7',
+      participantSid: 'PA_1',
+      participantJoinedAt: new Date('2026-01-05T09:00:00.000Z'),
+    });
   });
 
   it('reads file location and duration (nanoseconds) of egress_ended', async () => {

@@ -52,6 +52,10 @@ export interface LiveKitEvent {
   createdAt: Date;
   roomName: string | null;
   participantIdentity: string | null;
+  /** LiveKit's id of this one connection: a reconnect gets a new sid. */
+  participantSid: string | null;
+  /** When the participant's connection joined, as LiveKit reports it on joined and left events. */
+  participantJoinedAt: Date | null;
   egress: LiveKitEgress | null;
 }
 
@@ -118,8 +122,19 @@ export function normalizeWebhookEvent(event: WebhookEvent): LiveKitEvent {
     // Egress events carry no `room`; the egress info names it instead.
     roomName: event.room?.name || event.egressInfo?.roomName || null,
     participantIdentity: event.participant?.identity || null,
+    participantSid: event.participant?.sid || null,
+    participantJoinedAt: participantJoinedAt(event),
     egress: event.egressInfo ? normalizeEgress(event.egressInfo) : null,
   };
+}
+
+function participantJoinedAt(event: WebhookEvent): Date | null {
+  const participant = event.participant;
+  if (!participant) return null;
+  // joinedAtMs is newer and more precise; older servers only send whole seconds.
+  if (participant.joinedAtMs > 0n) return new Date(Number(participant.joinedAtMs));
+  if (participant.joinedAt > 0n) return new Date(Number(participant.joinedAt) * 1000);
+  return null;
 }
 
 function normalizeEgress(info: EgressInfo): LiveKitEgress {

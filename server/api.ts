@@ -48,7 +48,7 @@ export async function main(): Promise<void> {
   const hearth = await startHearth({ config, databaseUrl: database.url, logger });
   const demo = await prepareCommunity(hearth, config);
   const worker = config.workerInProcess
-    ? await startWorker({ config, databaseUrl: database.url, orm: hearth.deps.orm, logger, clock: hearth.deps.clock })
+    ? await startWorker({ config, databaseUrl: database.url, orm: hearth.deps.orm, logger, clock: hearth.deps.clock, pubSub: hearth.deps.pubSub })
     : null;
   printBanner(hearth, config, demo, Boolean(database.embedded), worker);
   onShutdownSignals(async () => {

@@ -9,6 +9,10 @@ import { ViewerCache } from '../schema/identity/viewer-cache';
 import { ViewWriter } from '../schema/tracking/view-writer';
 import { EmailLinks } from '../schema/engagement/email-links';
 import { registerEmailRoutes } from '../schema/engagement/email.routes';
+import { LiveKitRooms, type LiveRooms } from '../live/room-client';
+import { LiveKitWebhooks } from '../live/webhooks';
+import { registerLiveKitWebhookRoute } from '../schema/live/livekit-webhook.route';
+import { SessionRosters } from '../schema/live/session-roster';
 import { systemClock, type Clock } from './clock';
 import type { AppDeps } from './context';
 import { migrateToLatest, openOrm, pendingMigrations, type Orm } from './db/orm';
@@ -19,7 +23,7 @@ import { createArmor } from './limits';
 import { createLogger, type Logger } from './logger';
 import { createHearthPubSub } from './pubsub';
 import { RateLimits, type RateLimitPolicy } from './rate-limit';
-import { buildHearthSchema } from './schema';
+import { buildHearthSchema, type ResolverClass } from './schema';
 import { attachWebSocketServer } from './ws';
 import { registerEventHandlers } from './event-handlers';
 
@@ -32,6 +36,10 @@ export interface HearthOptions {
   rateLimits?: Partial<RateLimitPolicy>;
   /** Namespace for shared counters in Redis (tests isolate themselves with it). */
   redisKeyPrefix?: string;
+  /** LiveKit's room APIs; tests pass a RecordingLiveRooms. */
+  liveRooms?: LiveRooms;
+  /** Resolvers added to the schema (benchmark baselines only). */
+  extraResolvers?: ResolverClass[];
 }
 
 export interface Hearth {
@@ -75,12 +83,13 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const pubSubHandle = createHearthPubSub(config.redisUrl);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   const visitTracker = new VisitTracker(orm, clock, logger);
+  const pubSub = pubSubHandle.pubSub;
   const deps: AppDeps = {
     config,
     logger,
     clock,
     orm,
-    pubSub: pubSubHandle.pubSub,
+    pubSub,
     accessTokens: new AccessTokens(config.jwtSecret, clock),
     rateLimits: new RateLimits(options.rateLimits ?? {}, redis, `${options.redisKeyPrefix ?? 'hearth'}:rl`),
     visitTracker,
@@ -88,11 +97,15 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     viewers: new ViewerCache(clock),
     viewWriter: new ViewWriter(orm, logger),
     emailLinks: new EmailLinks(config.jwtSecret, config.publicUrl),
+    liveRooms: options.liveRooms ?? new LiveKitRooms({ ...config.liveKit, url: config.liveKitApiUrl }),
+    liveWebhooks: new LiveKitWebhooks(config.liveKit),
+    rosters: new SessionRosters(orm, pubSub, clock),
   };
   deps.viewers.listen(deps.pubSub);
+  deps.rosters.listen();
   registerEventHandlers(deps);
 
-  const schema = await buildHearthSchema(deps.pubSub);
+  const schema = await buildHearthSchema(deps.pubSub, options.extraResolvers);
   const armor = createArmor();
   const httpServer = createServer();
   const ws = attachWebSocketServer(httpServer, schema, deps, armor);
@@ -101,6 +114,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   ]);
   readinessRoute(app, orm, logger);
   registerEmailRoutes(app, deps);
+  registerLiveKitWebhookRoute(app, deps);
   finishRoutes(app, deps);
   httpServer.on('request', app);
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
@@ -122,6 +136,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
         await deps.viewWriter.idle();
         await visitTracker.stop();
         await deps.viewers.stop();
+        await deps.rosters.stop();
         await pubSubHandle.close();
         await redis?.quit().catch(() => undefined);
         await orm.close();

@@ -7,6 +7,9 @@ import type { VisitTracker } from '../schema/tracking/visit-tracker';
 import type { ViewerCache } from '../schema/identity/viewer-cache';
 import type { ViewWriter } from '../schema/tracking/view-writer';
 import type { EmailLinks } from '../schema/engagement/email-links';
+import type { LiveRooms } from '../live/room-client';
+import type { LiveKitWebhooks } from '../live/webhooks';
+import type { SessionRosters } from '../schema/live/session-roster';
 import { VisitSource } from '../schema/tracking/visit.entity';
 import type { Clock } from './clock';
 import type { Orm } from './db/orm';
@@ -30,6 +33,10 @@ export interface AppDeps {
   viewers: ViewerCache;
   viewWriter: ViewWriter;
   emailLinks: EmailLinks;
+  /** LiveKit's room and egress APIs (a recording fake in tests). */
+  liveRooms: LiveRooms;
+  liveWebhooks: LiveKitWebhooks;
+  rosters: SessionRosters;
 }
 
 /** What every resolver receives: made once per HTTP request and once per WebSocket operation. */

@@ -41,6 +41,16 @@ describe('parseEnv', () => {
     expect(errorOf(source).message).toBe(message);
   });
 
+  it('defaults LiveKit to livekit-server --dev outside production and requires it in production', () => {
+    expect(parseEnv({ NODE_ENV: 'development' }, tempDir()).liveKit).toEqual({ url: 'ws://localhost:7880', apiKey: 'devkey', apiSecret: 'secret' });
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://u@h/db' };
+    expect(() => parseEnv(production, tempDir())).toThrow('Invalid environment: LIVEKIT_URL is required when NODE_ENV=production');
+    const configured = parseEnv({ ...production, LIVEKIT_URL: 'wss://live.example.com', LIVEKIT_API_KEY: 'APIk', LIVEKIT_API_SECRET: 's'.repeat(40) }, tempDir());
+    expect(configured.liveKit).toEqual({ url: 'wss://live.example.com', apiKey: 'APIk', apiSecret: 's'.repeat(40) });
+    expect(configured.liveKitApiUrl).toBe('wss://live.example.com');
+    expect(() => parseEnv({ NODE_ENV: 'development', LIVEKIT_URL: 'ftp://x' }, tempDir())).toThrow('LIVEKIT_URL must start with');
+  });
+
   it('requires JWT_SECRET in production and refuses demo data there', () => {
     expect(() => parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@h/db' }, tempDir())).toThrow('JWT_SECRET is required when NODE_ENV=production');
     expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, tempDir())).toThrow(/HEARTH_SEED_DEMO cannot be true when NODE_ENV=production/);

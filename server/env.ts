@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { LiveKitConfig } from '../live/livekit.config';
 
 /**
  * The only reader of process.env. Every variable is parsed and validated here, once, at start;
@@ -44,6 +45,10 @@ export interface Config {
   jobLockLifetimeMs: number;
   /** Run the Agenda worker inside the API process (the one-command embedded default). */
   workerInProcess: boolean;
+  /** LiveKit server and API credentials (defaults: `livekit-server --dev`, outside production only). */
+  liveKit: LiveKitConfig;
+  /** Where the API calls LiveKit's server APIs (egress); defaults to LIVEKIT_URL. Differs when clients and API reach LiveKit by different hosts. */
+  liveKitApiUrl: string;
 }
 
 export class EnvError extends Error {
@@ -127,6 +132,19 @@ function parseTimezone(source: Source, name: string): string {
   return raw;
 }
 
+/** `livekit-server --dev` listens on ws://localhost:7880 with the key `devkey` and secret `secret`. */
+function parseLiveKit(source: Source, nodeEnv: Config['nodeEnv']): LiveKitConfig {
+  const url = parseUrl(source, 'LIVEKIT_URL', ['ws:', 'wss:', 'http:', 'https:']);
+  const apiKey = read(source, 'LIVEKIT_API_KEY');
+  const apiSecret = read(source, 'LIVEKIT_API_SECRET');
+  if (nodeEnv === 'production') {
+    for (const [name, value] of [['LIVEKIT_URL', url], ['LIVEKIT_API_KEY', apiKey], ['LIVEKIT_API_SECRET', apiSecret]]) {
+      if (value === undefined) throw new EnvError(name!, 'is required when NODE_ENV=production');
+    }
+  }
+  return { url: url ?? 'ws://localhost:7880', apiKey: apiKey ?? 'devkey', apiSecret: apiSecret ?? 'secret' };
+}
+
 function parseEmail(source: Source, name: string): string | undefined {
   const raw = read(source, name);
   if (raw !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw)) {
@@ -181,12 +199,14 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     throw new EnvError('HEARTH_SEED_DEMO', 'cannot be true when NODE_ENV=production (demo logins share one password)');
   }
   const communityName = read(source, 'COMMUNITY_NAME') ?? 'Hearth Community';
+  const jwtSecret = parseJwtSecret(source, nodeEnv, dataDir);
+  const liveKit = parseLiveKit(source, nodeEnv);
   return {
     nodeEnv,
     port,
     databaseUrl,
     redisUrl: parseUrl(source, 'REDIS_URL', ['redis:', 'rediss:']),
-    jwtSecret: parseJwtSecret(source, nodeEnv, dataDir),
+    jwtSecret,
     publicUrl: (parseUrl(source, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, ''),
     communityName,
     communityTimezone: parseTimezone(source, 'COMMUNITY_TIMEZONE'),
@@ -204,5 +224,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     digestBatchSize: parseInteger(source, 'DIGEST_BATCH_SIZE', 100, 1, 10_000),
     jobLockLifetimeMs: parseDuration(source, 'JOB_LOCK_LIFETIME', 10 * 60_000, 500),
     workerInProcess: parseBoolean(source, 'HEARTH_WORKER_IN_PROCESS', databaseUrl === undefined),
+    liveKit,
+    liveKitApiUrl: parseUrl(source, 'LIVEKIT_API_URL', ['ws:', 'wss:', 'http:', 'https:']) ?? liveKit.url,
   };
 }

@@ -2,6 +2,8 @@ import type { AppDeps } from './context';
 import { registerContentHandlers } from '../schema/content/content.handlers';
 import { registerConversationHandlers } from '../schema/conversation/conversation.handlers';
 import { registerNotificationHandlers } from '../schema/notification/notification.handlers';
+import { registerLiveHandlers } from '../schema/live/live.handlers';
+import { registerMeetingHandlers } from '../schema/live/meeting.handlers';
 
 /**
  * Wires each domain's reactions to domain events (notifications, realtime messages). A domain
@@ -11,4 +13,6 @@ export function registerEventHandlers(deps: AppDeps): void {
   registerContentHandlers(deps);
   registerConversationHandlers(deps);
   registerNotificationHandlers(deps);
+  registerLiveHandlers(deps);
+  registerMeetingHandlers(deps);
 }

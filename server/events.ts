@@ -9,6 +9,14 @@ export interface DomainEvents {
   CONTENT_PUBLISHED: { contentId: string; actorId: string };
   COMMENT_ADDED: { commentId: string; contentId: string; parentId: string | null; authorId: string };
   MESSAGE_SENT: { messageId: string; conversationId: string; senderId: string; recipientId: string };
+  /** An admin cancelled a session; its registrants hear about it. */
+  SESSION_CANCELLED: { sessionId: string; actorId: string };
+  /** LiveKit reported the session's room started. */
+  SESSION_LIVE: { sessionId: string };
+  /** A session's recording became its published REPLAY content. */
+  SESSION_REPLAY_READY: { sessionId: string; contentId: string };
+  MEETING_REQUESTED: { meetingId: string; requesterId: string; recipientId: string };
+  MEETING_ACCEPTED: { meetingId: string; requesterId: string; recipientId: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -5,6 +5,7 @@ import { readModel } from './db/read-model';
 import { uuidArray } from './db/sql';
 import { createContentLoaders } from '../schema/content/content.loaders';
 import { createConversationLoaders } from '../schema/conversation/conversation.loaders';
+import { createLiveLoaders } from '../schema/live/live.loaders';
 
 /** Batches a `find by ids` into one query and returns results in key order (null where missing). */
 export function byIdLoader<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>): DataLoader<string, T | null> {
@@ -37,6 +38,7 @@ export function createLoaders(em: EntityManager, viewerId: () => string | null) 
     ),
     ...createContentLoaders(em, viewerId),
     ...createConversationLoaders(em, viewerId),
+    ...createLiveLoaders(em, viewerId),
   };
 }
 

@@ -21,6 +21,12 @@ export interface Topics {
   COMMENT_ADDED: [string, { commentId: string }];
   /** Every published item; subscribers filter by theme. `eventId` tells one event from another (shared per-event checks). */
   CONTENT_PUBLISHED: [{ contentId: string; eventId: string }];
+  /** Routed by session id: its status, schedule or replay changed. */
+  LIVE_SESSION_UPDATED: [string, { sessionId: string }];
+  /** Who may enter a session's room changed: every instance drops its roster (SessionRosters). */
+  LIVE_ROSTER_CHANGED: [{ sessionId: string }];
+  /** Routed by session id. */
+  SESSION_CHAT_MESSAGE_ADDED: [string, { messageId: string }];
 }
 
 export type HearthPubSub = PubSub<Topics>;

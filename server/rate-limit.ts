@@ -14,6 +14,7 @@ export interface RateLimitPolicy {
   signUpsPerIp: LimitRule;
   messagesPerMember: LimitRule;
   commentsPerMember: LimitRule;
+  sessionChatPerMember: LimitRule;
 }
 
 export const defaultRateLimitPolicy: RateLimitPolicy = {
@@ -22,6 +23,7 @@ export const defaultRateLimitPolicy: RateLimitPolicy = {
   signUpsPerIp: { points: 30, durationSeconds: 60 * 60 },
   messagesPerMember: { points: 20, durationSeconds: 60 },
   commentsPerMember: { points: 10, durationSeconds: 60 },
+  sessionChatPerMember: { points: 10, durationSeconds: 10 },
 };
 
 export type LimitName = keyof RateLimitPolicy;

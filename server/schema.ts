@@ -14,6 +14,12 @@ import { NotificationResolver } from '../schema/notification/notification.resolv
 import { ConversationResolver } from '../schema/conversation/conversation.resolver';
 import { MessageResolver } from '../schema/conversation/message.resolver';
 import { EmailPreferencesResolver, EngagementRuleResolver } from '../schema/engagement/engagement.resolver';
+import { LiveSessionResolver } from '../schema/live/live-session.resolver';
+import { MeetingResolver } from '../schema/live/meeting.resolver';
+import { NetworkingResolver } from '../schema/live/networking.resolver';
+import { LeadResolver } from '../schema/live/lead.resolver';
+import { LiveStatsResolver } from '../schema/live/live-stats.resolver';
+import { SessionChatResolver } from '../schema/live/session-chat.resolver';
 import { authChecker } from './auth';
 import type { HearthPubSub } from './pubsub';
 
@@ -25,11 +31,19 @@ export const resolvers: NonEmptyArray<Function> = [
   ConversationResolver, MessageResolver, NotificationResolver,
   AnalyticsResolver,
   EngagementRuleResolver, EmailPreferencesResolver,
+  LiveSessionResolver,
+  MeetingResolver, NetworkingResolver,
+  LeadResolver, LiveStatsResolver,
+  SessionChatResolver,
 ];
 
-export async function buildHearthSchema(pubSub: HearthPubSub): Promise<GraphQLSchema> {
+/** A resolver class as type-graphql takes it. */
+export type ResolverClass = (typeof resolvers)[number];
+
+/** `extraResolvers`: for benchmarks that compare a field against a baseline served by the same stack. */
+export async function buildHearthSchema(pubSub: HearthPubSub, extraResolvers: ResolverClass[] = []): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers,
+    resolvers: [...resolvers, ...extraResolvers] as typeof resolvers,
     authChecker,
     pubSub,
     validate: { forbidUnknownValues: false },

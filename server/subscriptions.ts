@@ -16,7 +16,7 @@ import { createLoaders } from './loaders';
  * Fields whose value depends on who asks. A subscription selecting none of them is executed once
  * per event for all its subscribers (see `subscribeShared`). Domains add their viewer-dependent fields.
  */
-export const VIEWER_DEPENDENT_FIELDS = new Set(['Content.seenByMe', 'Member.email', 'Member.renewalDate', 'Member.lastVisitAt', 'Member.interests']);
+export const VIEWER_DEPENDENT_FIELDS = new Set(['Content.seenByMe', 'Member.email', 'Member.renewalDate', 'Member.lastVisitAt', 'Member.interests', 'LiveSession.viewerRegistration']);
 
 /** A context for one event: the same viewer and collaborators, a fresh EntityManager and loaders. */
 export function contextForEvent(ctx: Context): Context {

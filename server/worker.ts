@@ -8,6 +8,7 @@ import { openOrm, pendingMigrations, type Orm } from './db/orm';
 import { EnvError, type Config } from './env';
 import { createLogger, type Logger } from './logger';
 import { createMailer, type Mailer } from './mailer';
+import { createHearthPubSub, type HearthPubSub } from './pubsub';
 import { configOrExit, onShutdownSignals, runMain } from './process';
 
 export interface WorkerOptions {
@@ -18,6 +19,8 @@ export interface WorkerOptions {
   clock?: Clock;
   logger?: Logger;
   mailer?: Mailer;
+  /** Share the API's pub/sub when running in-process (notifications reach its sockets directly); a worker process opens its own. */
+  pubSub?: HearthPubSub;
   /** How often Agenda looks for due jobs (tests poll faster). */
   processEveryMs?: number;
 }
@@ -48,15 +51,18 @@ export function createDigestSender(deps: Omit<JobDeps, 'digests'>): DigestSender
   });
 }
 
-/** Starts the Agenda worker: the recurring rule evaluation and the digest jobs. */
+/** Starts the Agenda worker: the recurring rule evaluation, the digest jobs and the session reminders. */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const ownOrm = !options.orm;
   const orm = options.orm ?? (await openOrm(options.databaseUrl));
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: outboxDir(config) });
+  // Redis-backed when REDIS_URL is set, so a separate worker's notifications reach the API's subscribers.
+  const ownPubSub = options.pubSub ? null : createHearthPubSub(config.redisUrl);
+  const pubSub = options.pubSub ?? ownPubSub!.pubSub;
   const base = { config, orm, clock: options.clock ?? systemClock, logger, mailer };
-  const deps: JobDeps = { ...base, digests: createDigestSender(base) };
+  const deps: JobDeps = { ...base, digests: createDigestSender(base), pubSub };
   const runner = createJobRunner(deps, options.databaseUrl, { processEveryMs: options.processEveryMs });
   await startJobs(runner, config.rulesEveryMs);
   logger.info({ rulesEveryMs: config.rulesEveryMs, smtp: Boolean(config.smtpUrl) }, 'worker started');
@@ -66,6 +72,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     async stop() {
       await runner.stop();
       if (!options.mailer) await mailer.close();
+      await ownPubSub?.close();
       if (ownOrm) await orm.close();
     },
   };

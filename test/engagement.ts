@@ -29,10 +29,10 @@ export async function buildRule(em: EntityManager, createdById: string, override
   return rule;
 }
 
-/** Job dependencies on a test server's database and clock, sending to `smtpUrl`. */
+/** Job dependencies on a test server's database, clock and pub/sub, sending to `smtpUrl`. */
 export function jobDeps(server: TestServer, smtpUrl: string): JobDeps {
   const base = { config: server.config, orm: server.hearth.deps.orm, clock: server.clock, logger: pino({ level: 'silent' }), mailer: new SmtpMailer(smtpUrl) };
-  return { ...base, digests: createDigestSender(base) };
+  return { ...base, digests: createDigestSender(base), pubSub: server.hearth.deps.pubSub };
 }
 
 /** A queue that keeps what jobs enqueue, so a test can run them itself. */

@@ -7,8 +7,8 @@ import { Comment } from './comment.entity';
 import { Content } from './content.entity';
 import { Theme } from './theme.entity';
 
-/** Themes joined to a key column (`content_id` of content_theme, `member_id` of member_interest). */
-function themesBy(em: EntityManager, table: 'content_theme' | 'member_interest', keyColumn: string) {
+/** Themes joined to a key column (`content_id` of content_theme, `member_id` of member_interest, `session_id` of live_session_theme). */
+export function themesBy(em: EntityManager, table: 'content_theme' | 'member_interest' | 'live_session_theme', keyColumn: string) {
   return groupLoader<Theme>(async (keys) => {
     const rows = await em.execute<(Record<string, unknown> & { key: string })[]>(
       `select l.${keyColumn} as key, t.id, t.slug, t.name, t.created_at

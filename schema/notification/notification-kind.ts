@@ -9,6 +9,11 @@ export enum NotificationKind {
   COMMENT_REPLY = 'COMMENT_REPLY',
   COMMENT_ON_MY_CONTENT = 'COMMENT_ON_MY_CONTENT',
   MESSAGE_RECEIVED = 'MESSAGE_RECEIVED',
+  SESSION_LIVE = 'SESSION_LIVE',
+  SESSION_REMINDER = 'SESSION_REMINDER',
+  SESSION_CANCELLED = 'SESSION_CANCELLED',
+  MEETING_REQUEST = 'MEETING_REQUEST',
+  MEETING_ACCEPTED = 'MEETING_ACCEPTED',
 }
 
 export enum NotificationSubjectType {
@@ -24,6 +29,11 @@ export const NOTIFICATION_SUBJECT: Record<NotificationKind, NotificationSubjectT
   [NotificationKind.COMMENT_REPLY]: NotificationSubjectType.COMMENT,
   [NotificationKind.COMMENT_ON_MY_CONTENT]: NotificationSubjectType.COMMENT,
   [NotificationKind.MESSAGE_RECEIVED]: NotificationSubjectType.MESSAGE,
+  [NotificationKind.SESSION_LIVE]: NotificationSubjectType.SESSION,
+  [NotificationKind.SESSION_REMINDER]: NotificationSubjectType.SESSION,
+  [NotificationKind.SESSION_CANCELLED]: NotificationSubjectType.SESSION,
+  [NotificationKind.MEETING_REQUEST]: NotificationSubjectType.MEETING,
+  [NotificationKind.MEETING_ACCEPTED]: NotificationSubjectType.MEETING,
 };
 
 registerEnumType(NotificationKind, { name: 'NotificationKind' });

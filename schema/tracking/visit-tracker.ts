@@ -89,6 +89,14 @@ export class VisitTracker {
     }
   }
 
+  /**
+   * Activity known as a whole interval, such as time connected to a live session's room: merged
+   * into the member's visits at once (the interval may be longer than the 30-minute gap).
+   */
+  async recordInterval(memberId: string, start: Date, end: Date, source: VisitSource): Promise<void> {
+    await this.mergeOpening([{ memberId, start: start.getTime(), end: Math.max(start.getTime(), end.getTime()), source, attributedDigestId: null }]);
+  }
+
   /** Writes every interval extended since its last write, and forgets intervals that are over. */
   flush(): Promise<void> {
     this.flushing = this.flushing.catch(() => undefined).then(() => this.flushNow());

@@ -14,6 +14,14 @@ import { RefreshToken } from '../../schema/identity/refresh-token.entity';
 import { Notification } from '../../schema/notification/notification.entity';
 import { ContentView } from '../../schema/tracking/content-view.entity';
 import { Visit } from '../../schema/tracking/visit.entity';
+import { AttendanceSegment } from '../../schema/live/attendance-segment.entity';
+import { Lead } from '../../schema/live/lead.entity';
+import { LiveKitEventRecord } from '../../schema/live/livekit-event.entity';
+import { LiveSession } from '../../schema/live/live-session.entity';
+import { Meeting } from '../../schema/live/meeting.entity';
+import { SessionRegistration } from '../../schema/live/registration.entity';
+import { SessionChatMessage } from '../../schema/live/session-chat-message.entity';
+import { SessionReminder } from '../../schema/live/session-reminder.entity';
 
 /** Every persisted entity, by domain. A domain adds its entities here (and a migration). */
 export const entities = [
@@ -39,4 +47,13 @@ export const entities = [
   EngagementRule,
   Digest,
   DigestClick,
+  // live
+  LiveSession,
+  SessionRegistration,
+  AttendanceSegment,
+  LiveKitEventRecord,
+  SessionChatMessage,
+  SessionReminder,
+  Meeting,
+  Lead,
 ];

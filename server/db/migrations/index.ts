@@ -3,9 +3,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123074114_Initial } from './Migration20261123074114_Initial';
 import { Migration20261123075300_ContentConversationNotification } from './Migration20261123075300_ContentConversationNotification';
 import { Migration20261123111245_Engagement } from './Migration20261123111245_Engagement';
+import { Migration20261123121425_Live } from './Migration20261123121425_Live';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
   { name: 'Migration20261123075300_ContentConversationNotification', class: Migration20261123075300_ContentConversationNotification },
   { name: 'Migration20261123111245_Engagement', class: Migration20261123111245_Engagement },
+  { name: 'Migration20261123121425_Live', class: Migration20261123121425_Live },
 ];

@@ -1,0 +1,39 @@
+import { Hr, Link, Text } from '@react-email/components';
+
+const font = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+
+/** The frame every Hearth email shares: page, card, community name, footer. */
+export const baseStyles = {
+  body: { backgroundColor: '#f4f4f5', fontFamily: font, margin: 0, padding: '24px 0' },
+  container: { backgroundColor: '#ffffff', borderRadius: '8px', maxWidth: '560px', margin: '0 auto', padding: '32px' },
+  community: { color: '#18181b', fontSize: '20px', fontWeight: 700, margin: '0 0 16px' },
+  rule: { borderColor: '#e4e4e7', margin: '24px 0 16px' },
+  footer: { color: '#71717a', fontSize: '12px', lineHeight: '18px', margin: 0 },
+  footerLink: { color: '#71717a', textDecoration: 'underline' },
+};
+
+export interface EmailFooterProps {
+  /** Why the member receives this email, e.g. "You receive this digest as a member of X." */
+  reason: string;
+  preferencesUrl: string;
+  unsubscribeUrl: string;
+}
+
+/** The footer of optional emails: why it came, email preferences and one-click unsubscribe. */
+export function EmailFooter({ reason, preferencesUrl, unsubscribeUrl }: EmailFooterProps) {
+  return (
+    <>
+      <Hr style={baseStyles.rule} />
+      <Text style={baseStyles.footer}>
+        {reason}{' '}
+        <Link href={preferencesUrl} style={baseStyles.footerLink}>
+          Email preferences
+        </Link>
+        {' · '}
+        <Link href={unsubscribeUrl} style={baseStyles.footerLink}>
+          Unsubscribe
+        </Link>
+      </Text>
+    </>
+  );
+}

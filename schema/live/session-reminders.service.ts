@@ -1,0 +1,249 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { renderMissedSessionEmail } from '../../emails/missed-session.email';
+import { renderSessionReminderEmail } from '../../emails/session-reminder.email';
+import type { Clock } from '../../server/clock';
+import type { Orm } from '../../server/db/orm';
+import { sql, type Sql } from '../../server/db/sql';
+import type { Mailer, OutgoingEmail } from '../../server/mailer';
+import type { HearthPubSub } from '../../server/pubsub';
+import { unsubscribeMailbox } from '../engagement/digest-sender';
+import type { EmailLinks } from '../engagement/email-links';
+import { NotificationKind } from '../notification/notification-kind';
+import { NotificationWriter } from '../notification/notification.service';
+import { SessionEmailKind } from './session-reminder.entity';
+
+export interface SessionRemindersOptions {
+  orm: Orm;
+  mailer: Mailer;
+  pubSub: HearthPubSub;
+  clock: Clock;
+  logger: Logger;
+  links: EmailLinks;
+  publicUrl: string;
+  communityName: string;
+  communityTimezone: string;
+  mailFrom: string;
+  /** How long a claimed, unsent email belongs to the worker that claimed it; then anyone re-sends it. */
+  leaseMs: number;
+}
+
+export interface SendCounts {
+  sent: number;
+  failed: number;
+}
+
+/** A guard row this run owns, with what the email needs; `already_notified` only for a taken-over claim whose first owner got that far. */
+interface Claim {
+  session_id: string;
+  member_id: string;
+  starts_at: Date;
+  title: string;
+  replay_id: string | null;
+  email: string;
+  display_name: string;
+  already_notified: boolean;
+}
+
+/** Rows claimed per statement: each chunk is sent right after its claim, well inside the lease. */
+const CLAIM_CHUNK = 200;
+const PARALLEL_SENDS = 8;
+/** A replay older than this gets no "you missed it": the first deploy must not mail an old backlog. */
+const MISSED_WITHIN_DAYS = 7;
+/** The most urgent first: a slow run must not hold up the 15-minute reminders behind replays. */
+const ORDER: SessionEmailKind[] = [SessionEmailKind.REMINDER_15M, SessionEmailKind.REMINDER_24H, SessionEmailKind.REPLAY_MISSED];
+
+/**
+ * Who is due for each kind at `now`: active registrations of sessions in the kind's window. The
+ * windows are written on starts_at so the (starts_at, id) index serves them.
+ */
+function dueWhere(kind: SessionEmailKind, now: Date): Sql {
+  switch (kind) {
+    case SessionEmailKind.REMINDER_24H:
+      // Registered inside the last 24 hours: they just signed up, the 15-minute reminder is enough.
+      return sql`s.status in ('SCHEDULED', 'LIVE')
+        and s.starts_at > ${now}::timestamptz + interval '15 minutes' and s.starts_at <= ${now}::timestamptz + interval '24 hours'
+        and r.registered_at < s.starts_at - interval '24 hours'`;
+    case SessionEmailKind.REMINDER_15M:
+      return sql`s.status in ('SCHEDULED', 'LIVE') and s.starts_at > ${now}::timestamptz and s.starts_at <= ${now}::timestamptz + interval '15 minutes'`;
+    case SessionEmailKind.REPLAY_MISSED:
+      // An optional follow-up, not a confirmation of what they asked for: it honours the digest opt-out.
+      return sql`s.status = 'ENDED' and s.replay_id is not null
+        and coalesce(s.ended_at, s.ends_at) > ${now}::timestamptz - make_interval(days => ${MISSED_WITHIN_DAYS}::int)
+        and exists (select 1 from content c where c.id = s.replay_id and c.status = 'PUBLISHED')
+        and exists (select 1 from member m where m.id = r.member_id and m.digest_emails)
+        and not exists (select 1 from attendance_segment a where a.session_id = s.id and a.member_id = r.member_id)`;
+  }
+}
+
+/**
+ * Claims up to CLAIM_CHUNK due emails in one statement: a new guard row (`on conflict do nothing`:
+ * of two workers, one wins), or an unsent row whose claim is older than the lease (a crashed or
+ * failed send), taken over only if nobody else took it first (same previous claimed_at).
+ */
+function claimSql(kind: SessionEmailKind, now: Date, staleBefore: Date): Sql {
+  return sql`
+    with due as (
+      select s.id as session_id, r.member_id, s.starts_at, sr.claimed_at as previous_claim
+        from live_session s
+        join session_registration r on r.session_id = s.id and r.cancelled_at is null
+        left join session_reminder sr on sr.session_id = s.id and sr.member_id = r.member_id and sr.kind = ${kind} and sr.starts_at = s.starts_at
+       where ${dueWhere(kind, now)}
+         and (sr.session_id is null or (sr.sent_at is null and sr.claimed_at < ${staleBefore}::timestamptz))
+       order by s.starts_at, s.id, r.member_id
+       limit ${CLAIM_CHUNK}
+    ), fresh as (
+      insert into session_reminder (session_id, member_id, kind, starts_at, claimed_at)
+      select session_id, member_id, ${kind}::text, starts_at, ${now}::timestamptz from due where previous_claim is null
+      on conflict do nothing
+      returning session_id, member_id, starts_at, null::timestamptz as previous_claim
+    ), taken_over as (
+      update session_reminder sr set claimed_at = ${now}::timestamptz
+        from due
+       where sr.session_id = due.session_id and sr.member_id = due.member_id and sr.kind = ${kind} and sr.starts_at = due.starts_at
+         and sr.sent_at is null and sr.claimed_at = due.previous_claim
+      returning sr.session_id, sr.member_id, sr.starts_at, due.previous_claim
+    ), claimed as (select * from fresh union all select * from taken_over)
+    select c.session_id, c.member_id, c.starts_at, s.title, s.replay_id, m.email, m.display_name,
+           exists (select 1 from notification n where n.recipient_id = c.member_id and n.subject_id = c.session_id
+                     and n.kind = ${NotificationKind.SESSION_REMINDER} and n.created_at >= c.previous_claim) as already_notified
+      from claimed c join live_session s on s.id = c.session_id join member m on m.id = c.member_id`;
+}
+
+/** "in 24 hours", "in 15 minutes": from when the email actually leaves, so a late run still tells the truth. */
+export function startsInLabel(startsAt: Date, now: Date): string {
+  const minutes = Math.max(1, Math.round((startsAt.getTime() - now.getTime()) / 60_000));
+  if (minutes < 60) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.round(minutes / 60);
+  return `in ${hours} hour${hours === 1 ? '' : 's'}`;
+}
+
+export function formatSessionTime(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+  }).format(at);
+}
+
+/** One Message-ID per guard row: a re-sent email (taken-over claim) is recognisably the same message. */
+export function sessionEmailMessageId(kind: SessionEmailKind, sessionId: string, memberId: string, startsAt: Date): string {
+  const key = createHash('sha256').update(`${kind}:${sessionId}:${memberId}:${startsAt.toISOString()}`).digest('hex').slice(0, 32);
+  return `<session-${kind.toLowerCase().replace(/_/g, '-')}.${key}@hearth>`;
+}
+
+/**
+ * Reminders 24 hours and 15 minutes before a session, and "you missed it" once its replay is out,
+ * each exactly once per registrant and start time. The guard is a session_reminder row keyed by
+ * (session, member, kind, starts_at): moving a session makes new keys (reminders for the new time,
+ * none left for the old one), and a run repeated or racing another finds the rows taken.
+ * A claimed row is notified, mailed with a fixed Message-ID and marked sent; one left unsent (crash,
+ * SMTP refusal) is taken over after the lease while its window is still open.
+ */
+export class SessionReminders {
+  constructor(private readonly options: SessionRemindersOptions) {}
+
+  async run(): Promise<Record<SessionEmailKind, SendCounts>> {
+    const counts = {} as Record<SessionEmailKind, SendCounts>;
+    // Rows claimed during this run are never stale to it, so the loop ends even with a zero lease.
+    const staleBefore = new Date(this.options.clock.now().getTime() - this.options.leaseMs);
+    for (const kind of ORDER) {
+      counts[kind] = { sent: 0, failed: 0 };
+      for (;;) {
+        const claims = await this.claim(kind, staleBefore);
+        if (!claims.length) break;
+        if (kind !== SessionEmailKind.REPLAY_MISSED) await this.notify(claims);
+        const outcome = await this.sendAll(kind, claims);
+        counts[kind].sent += outcome.sent;
+        counts[kind].failed += outcome.failed;
+      }
+    }
+    return counts;
+  }
+
+  private async claim(kind: SessionEmailKind, staleBefore: Date): Promise<Claim[]> {
+    const query = claimSql(kind, this.options.clock.now(), staleBefore);
+    const rows = await this.fork().execute<Claim[]>(query.text, [...query.params]);
+    return rows.map((row) => ({ ...row, starts_at: new Date(row.starts_at) }));
+  }
+
+  /** The notification goes with the first claim; a taken-over claim adds one only if the first never got written. */
+  private async notify(claims: Claim[]): Promise<void> {
+    const { pubSub, clock } = this.options;
+    const items = claims
+      .filter((claim) => !claim.already_notified)
+      .map((claim) => ({
+        recipientId: claim.member_id,
+        kind: NotificationKind.SESSION_REMINDER,
+        actorId: null,
+        subjectId: claim.session_id,
+        subjectTitle: claim.title,
+      }));
+    await new NotificationWriter(this.fork(), pubSub, clock).notify(items);
+  }
+
+  private async sendAll(kind: SessionEmailKind, claims: Claim[]): Promise<SendCounts> {
+    const counts: SendCounts = { sent: 0, failed: 0 };
+    let next = 0;
+    const worker = async () => {
+      while (next < claims.length) counts[(await this.deliver(kind, claims[next++])) ? 'sent' : 'failed'] += 1;
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_SENDS, claims.length) }, worker));
+    return counts;
+  }
+
+  private async deliver(kind: SessionEmailKind, claim: Claim): Promise<boolean> {
+    const messageId = sessionEmailMessageId(kind, claim.session_id, claim.member_id, claim.starts_at);
+    try {
+      await this.options.mailer.send(await this.compose(kind, claim, messageId));
+    } catch (error) {
+      // The row stays claimed and unsent: the run after the lease sends it again, same Message-ID.
+      this.options.logger.warn({ err: error, kind, sessionId: claim.session_id, memberId: claim.member_id }, 'session email failed; will retry');
+      return false;
+    }
+    await this.fork().execute(
+      `update session_reminder set sent_at = ?, message_id = ?
+        where session_id = ? and member_id = ? and kind = ? and starts_at = ? and sent_at is null`,
+      [this.options.clock.now(), messageId, claim.session_id, claim.member_id, kind, claim.starts_at],
+    );
+    return true;
+  }
+
+  private async compose(kind: SessionEmailKind, claim: Claim, messageId: string): Promise<OutgoingEmail> {
+    const { publicUrl, communityName, communityTimezone, mailFrom, links, clock } = this.options;
+    const common = {
+      communityName,
+      memberName: claim.display_name,
+      sessionTitle: claim.title,
+      startsAt: formatSessionTime(claim.starts_at, communityTimezone),
+    };
+    const envelope = { to: claim.email, from: mailFrom, messageId };
+    if (kind !== SessionEmailKind.REPLAY_MISSED) {
+      const rendered = await renderSessionReminderEmail({
+        ...common,
+        startsIn: startsInLabel(claim.starts_at, clock.now()),
+        joinUrl: `${publicUrl}/live/${claim.session_id}`,
+      });
+      return { ...envelope, ...rendered, headers: { 'X-Hearth-Session': claim.session_id } };
+    }
+    const unsubscribeUrl = links.unsubscribeUrl(claim.member_id);
+    const rendered = await renderMissedSessionEmail({
+      ...common,
+      replayUrl: `${publicUrl}/content/${claim.replay_id}`,
+      preferencesUrl: links.preferencesUrl(),
+      unsubscribeUrl,
+    });
+    return {
+      ...envelope,
+      ...rendered,
+      headers: {
+        'List-Unsubscribe': `<${unsubscribeUrl}>, <mailto:${unsubscribeMailbox(mailFrom)}?subject=unsubscribe>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        'X-Hearth-Session': claim.session_id,
+      },
+    };
+  }
+
+  private fork(): EntityManager {
+    return this.options.orm.em.fork() as EntityManager;
+  }
+}

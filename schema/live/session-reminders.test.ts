@@ -1,0 +1,244 @@
+import type { ParsedMail } from 'mailparser';
+import type { JobDeps } from '../../jobs/job-deps';
+import { sendSessionReminders } from '../../jobs/send-session-reminders.job';
+import { buildAdmin, buildContent, buildMember } from '../../test/factories';
+import { jobDeps } from '../../test/engagement';
+import { buildAttendance, buildRegistration, buildSession } from '../../test/live';
+import { startTestServer, type TestServer } from '../../test/server';
+import { rawHeader, recipientsOf, startSmtpSink, type SmtpSink } from '../../test/smtp-sink';
+import { ContentStatus, ContentType } from '../content/content.entity';
+import type { Member } from '../identity/member.entity';
+import { LiveSession, LiveSessionStatus } from './live-session.entity';
+import { SessionEmailKind } from './session-reminder.entity';
+import { sessionEmailMessageId } from './session-reminders.service';
+
+let server: TestServer;
+let sink: SmtpSink;
+let deps: JobDeps;
+const PUBLIC_URL = 'https://community.example.test';
+const STARTS = new Date('2026-03-10T10:00:00Z');
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const at = (offsetMs: number, from = STARTS) => new Date(from.getTime() + offsetMs);
+
+beforeAll(async () => {
+  sink = await startSmtpSink();
+});
+afterAll(async () => {
+  await sink.stop();
+});
+// The job scans every session: each test gets a database of its own.
+beforeEach(async () => {
+  server = await startTestServer({ env: { PUBLIC_URL, COMMUNITY_TIMEZONE: 'Europe/Paris', MAIL_FROM: 'Acme Community <news@acme.test>' } });
+  sink.messages.length = 0;
+  deps = jobDeps(server, sink.url);
+});
+afterEach(async () => {
+  await deps.mailer.close();
+  await server.stop();
+});
+
+/** Runs the job at `when`, as the worker would every minute. */
+async function runAt(when: Date) {
+  server.clock.set(when);
+  return sendSessionReminders(deps);
+}
+
+async function sessionWith(registrants: number, overrides: Parameters<typeof buildSession>[2] = {}) {
+  const em = server.em();
+  const admin = await buildAdmin(em);
+  const session = await buildSession(em, admin.id, { startsAt: STARTS, ...overrides });
+  const members: Member[] = [];
+  for (let i = 0; i < registrants; i++) {
+    const member = await buildMember(em);
+    await buildRegistration(em, session, member);
+    members.push(member);
+  }
+  return { session, members };
+}
+
+const reminderNotifications = (sessionId: string) =>
+  server.em().execute<{ recipient_id: string; subject_title: string }[]>(
+    `select recipient_id, subject_title from notification where kind = 'SESSION_REMINDER' and subject_id = ? order by created_at`,
+    [sessionId],
+  );
+const sentTo = (email: string) => recipientsOf(sink).filter((to) => to === email).length;
+const addressOf = (mail: ParsedMail) => (Array.isArray(mail.to) ? mail.to[0] : mail.to)!.value[0].address;
+const emailsOf = (members: Member[]) => members.map((m) => m.email).sort();
+
+describe('reminders before a session', () => {
+  it('sends the 24-hour reminder once to each registrant, with a notification, however often the job runs', async () => {
+    const { session, members } = await sessionWith(2);
+    const outsider = await buildMember(server.em());
+    const publish = jest.spyOn(server.hearth.deps.pubSub, 'publish');
+
+    await runAt(at(-24 * HOUR - MINUTE));
+    expect(sink.messages).toHaveLength(0);
+
+    // Two workers at once, then the next minutes: still one each.
+    const otherWorker = jobDeps(server, sink.url);
+    await Promise.all([runAt(at(-24 * HOUR + 30_000)), sendSessionReminders(otherWorker)]);
+    await otherWorker.mailer.close();
+    await runAt(at(-24 * HOUR + MINUTE));
+    await runAt(at(-20 * HOUR));
+
+    expect(recipientsOf(sink).sort()).toEqual(emailsOf(members));
+    expect(sentTo(outsider.email)).toBe(0);
+    const mail = sink.messages.find((m) => addressOf(m) === members[0].email)!;
+    expect(mail.subject).toBe('Pipeline reviews that work starts in 24 hours');
+    expect(mail.text).toContain('Tuesday, 10 March 2026 at 11:00 CET');
+    expect(mail.text).toContain(`${PUBLIC_URL}/live/${session.id}`);
+    expect(mail.messageId).toBe(sessionEmailMessageId(SessionEmailKind.REMINDER_24H, session.id, members[0].id, STARTS));
+    expect(rawHeader(mail, 'List-Unsubscribe')).toBeUndefined();
+
+    const notifications = await reminderNotifications(session.id);
+    expect(notifications.map((n) => n.recipient_id).sort()).toEqual(members.map((m) => m.id).sort());
+    expect(notifications.every((n) => n.subject_title === session.title)).toBe(true);
+    for (const member of members) expect(publish).toHaveBeenCalledWith('NOTIFICATION_ADDED', member.id, expect.anything());
+
+    const rows = await server.em().execute('select kind, starts_at, sent_at, message_id from session_reminder where session_id = ?', [session.id]);
+    expect(rows).toHaveLength(2);
+    expect(rows.every((row) => row.kind === SessionEmailKind.REMINDER_24H && row.sent_at && row.message_id)).toBe(true);
+  });
+
+  it('sends the 15-minute reminder once, and nothing more until the start', async () => {
+    const { session, members } = await sessionWith(2);
+
+    await runAt(at(-24 * HOUR));
+    await runAt(at(-15 * MINUTE + 10_000));
+    await runAt(at(-10 * MINUTE));
+    await runAt(at(-1 * MINUTE));
+    await runAt(at(5 * MINUTE));
+
+    for (const member of members) expect(sentTo(member.email)).toBe(2);
+    const last = sink.messages.slice(-2);
+    expect(last.map((m) => m.subject)).toEqual(['Pipeline reviews that work starts in 15 minutes', 'Pipeline reviews that work starts in 15 minutes']);
+    expect(last[0].messageId).not.toBe(sink.messages[0].messageId);
+    expect(await reminderNotifications(session.id)).toHaveLength(4);
+  });
+
+  it('a registrant who signs up inside the last 24 hours gets only the 15-minute reminder', async () => {
+    const { session } = await sessionWith(0);
+    const late = await buildMember(server.em());
+    await buildRegistration(server.em(), session, late, { registeredAt: at(-3 * HOUR) });
+
+    await runAt(at(-3 * HOUR + MINUTE));
+    expect(sink.messages).toHaveLength(0);
+    await runAt(at(-14 * MINUTE));
+    expect(sink.messages.map((m) => m.subject)).toEqual(['Pipeline reviews that work starts in 14 minutes']);
+  });
+
+  it('a session moved later before its reminders were due gets one reminder of each kind at the new time, none at the old', async () => {
+    const { session, members } = await sessionWith(2);
+    await runAt(at(-25 * HOUR));
+    const moved = at(48 * HOUR);
+    await server.em().nativeUpdate(LiveSession, { id: session.id }, { startsAt: moved, endsAt: at(HOUR, moved) });
+
+    for (const when of [at(-24 * HOUR), at(-15 * MINUTE), at(-1 * MINUTE)]) await runAt(when);
+    expect(sink.messages).toHaveLength(0);
+    expect(await reminderNotifications(session.id)).toHaveLength(0);
+
+    for (const when of [at(-24 * HOUR, moved), at(-23 * HOUR, moved), at(-15 * MINUTE, moved), at(-5 * MINUTE, moved)]) await runAt(when);
+    for (const member of members) expect(sentTo(member.email)).toBe(2);
+    expect(sink.messages.map((m) => m.subject).sort()).toEqual([
+      ...Array(2).fill('Pipeline reviews that work starts in 15 minutes'),
+      ...Array(2).fill('Pipeline reviews that work starts in 24 hours'),
+    ]);
+    expect(sink.messages.every((m) => m.text!.includes('Thursday, 12 March 2026 at 11:00 CET'))).toBe(true);
+    expect(await reminderNotifications(session.id)).toHaveLength(4);
+    const rows = await server.em().execute<{ starts_at: Date }[]>('select starts_at from session_reminder where session_id = ?', [session.id]);
+    expect(rows.map((row) => new Date(row.starts_at).toISOString())).toEqual(Array(4).fill(moved.toISOString()));
+  });
+
+  it('sends nothing for a cancelled registration or a cancelled session', async () => {
+    const em = server.em();
+    const { session, members: [stays, leaves] } = await sessionWith(2);
+    await em.execute('update session_registration set cancelled_at = ? where session_id = ? and member_id = ?', [at(-2 * 24 * HOUR), session.id, leaves.id]);
+    const { session: cancelled, members: [orphan] } = await sessionWith(1, { status: LiveSessionStatus.CANCELLED, cancelledAt: at(-3 * 24 * HOUR) });
+
+    await runAt(at(-24 * HOUR));
+    await runAt(at(-15 * MINUTE));
+
+    expect(recipientsOf(sink)).toEqual([stays.email, stays.email]);
+    expect((await reminderNotifications(session.id)).map((n) => n.recipient_id)).toEqual([stays.id, stays.id]);
+    expect(await reminderNotifications(cancelled.id)).toHaveLength(0);
+    expect(sentTo(orphan.email)).toBe(0);
+  });
+
+  it('reminds members who opted out of digests too: they asked for this session', async () => {
+    const { session } = await sessionWith(0);
+    const optedOut = await buildMember(server.em(), { digestEmails: false });
+    await buildRegistration(server.em(), session, optedOut);
+
+    await runAt(at(-15 * MINUTE));
+
+    expect(recipientsOf(sink)).toEqual([optedOut.email]);
+    expect(await reminderNotifications(session.id)).toHaveLength(1);
+  });
+
+  it('a send refused by the relay is retried once the lease has run out, with the same Message-ID and one notification', async () => {
+    const { session, members: [member] } = await sessionWith(1);
+    sink.failNext(1);
+
+    await runAt(at(-24 * HOUR));
+    await runAt(at(-24 * HOUR + 5 * MINUTE));
+    expect(sink.messages).toHaveLength(0);
+    const [claimed] = await server.em().execute('select sent_at from session_reminder where session_id = ?', [session.id]);
+    expect(claimed.sent_at).toBeNull();
+
+    await runAt(at(-24 * HOUR + server.config.jobLockLifetimeMs + MINUTE));
+    await runAt(at(-24 * HOUR + server.config.jobLockLifetimeMs + 2 * MINUTE));
+    expect(recipientsOf(sink)).toEqual([member.email]);
+    expect(sink.messages[0].messageId).toBe(sessionEmailMessageId(SessionEmailKind.REMINDER_24H, session.id, member.id, STARTS));
+    expect(await reminderNotifications(session.id)).toHaveLength(1);
+  });
+});
+
+describe('"you missed it" once the replay is out', () => {
+  async function endedSessionWithReplay(endedAt: Date) {
+    const em = server.em();
+    const replay = await buildContent(em, { type: ContentType.REPLAY, status: ContentStatus.PUBLISHED, createdAt: endedAt });
+    const { session, members } = await sessionWith(0, { status: LiveSessionStatus.ENDED, startedAt: STARTS, endedAt, replayId: replay.id });
+    return { session, members, replay };
+  }
+
+  it('mails registrants who did not attend, once, with the replay link', async () => {
+    const em = server.em();
+    const endedAt = at(HOUR);
+    const { session, replay } = await endedSessionWithReplay(endedAt);
+    const [attended, absent, cancelled, optedOut] = [await buildMember(em), await buildMember(em), await buildMember(em), await buildMember(em, { digestEmails: false })];
+    for (const member of [attended, absent, optedOut]) await buildRegistration(em, session, member);
+    await buildRegistration(em, session, cancelled, { cancelledAt: at(-HOUR) });
+    await buildAttendance(em, session, attended, at(5 * MINUTE), at(20 * MINUTE));
+
+    await runAt(at(2 * HOUR));
+    await runAt(at(3 * HOUR));
+    await runAt(at(3 * 24 * HOUR));
+
+    expect(recipientsOf(sink)).toEqual([absent.email]);
+    const [mail] = sink.messages;
+    expect(mail.subject).toBe('You missed "Pipeline reviews that work": the replay is ready');
+    expect(mail.text).toContain(`${PUBLIC_URL}/content/${replay.id}`);
+    expect(mail.html).toContain(`href="${PUBLIC_URL}/content/${replay.id}"`);
+    expect(mail.messageId).toBe(sessionEmailMessageId(SessionEmailKind.REPLAY_MISSED, session.id, absent.id, STARTS));
+    expect(rawHeader(mail, 'List-Unsubscribe')).toMatch(/^<https:\/\/community\.example\.test\/unsubscribe\/[\w-]+>, <mailto:unsubscribe@acme\.test\?subject=unsubscribe>$/);
+    expect(await reminderNotifications(session.id)).toHaveLength(0);
+  });
+
+  it('waits for the replay, and leaves sessions ended more than 7 days ago alone', async () => {
+    const em = server.em();
+    const nextWeek = at(7 * 24 * HOUR);
+    const recent = await sessionWith(1, { startsAt: nextWeek, status: LiveSessionStatus.ENDED, endedAt: at(HOUR, nextWeek) });
+    const old = await endedSessionWithReplay(at(HOUR));
+    await buildRegistration(em, old.session, await buildMember(em));
+
+    await runAt(at(2 * HOUR, nextWeek));
+    expect(sink.messages).toHaveLength(0);
+
+    const replay = await buildContent(em, { type: ContentType.REPLAY, createdAt: at(3 * HOUR, nextWeek) });
+    await em.nativeUpdate(LiveSession, { id: recent.session.id }, { replayId: replay.id });
+    await runAt(at(3 * HOUR, nextWeek));
+    await runAt(at(4 * HOUR, nextWeek));
+    expect(recipientsOf(sink)).toEqual([recent.members[0].email]);
+  });
+});
