@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Membership, Role } from '../../schema/identity/member.entity';
 import { hashPassword } from '../../schema/identity/password';
+import { seedDemoSessions } from './demo-live';
 import { copyRows } from './copy';
 import { publishedBy, seedDemoContent } from './demo-content';
 import { seededRandom, type Random } from './random';
@@ -183,7 +184,10 @@ async function load(client: Client, options: DemoOptions): Promise<DemoCommunity
   );
   await client.query(`update member set last_visit_at = v.last from (select member_id, max(last_activity_at) as last from visit group by member_id) v where v.member_id = member.id`);
   await client.query(`update content set view_count = v.n from (select content_id, count(*) as n from content_view group by content_id) v where v.content_id = content.id`);
-  await seedDemoRules(client, random, rows.find((row) => row.role === Role.ADMIN)!.id, options.now);
+  const staff = (role: Role) => rows.find((row) => row.role === role)!.id;
+  await seedDemoRules(client, random, staff(Role.ADMIN), options.now);
+  const memberIds = rows.filter((row) => row.role === Role.MEMBER).map((row) => row.id);
+  await seedDemoSessions(client, random, { adminId: staff(Role.ADMIN), speakerId: staff(Role.SPEAKER), partnerId: staff(Role.PARTNER), memberIds, now: options.now });
   return { logins, password: DEMO_PASSWORD, members: rows.length, visits, items: items.length };
 }
 

@@ -1,0 +1,65 @@
+import type { Client } from 'pg';
+import { copyRows, type Cell } from './copy';
+import type { Random } from './random';
+
+export interface DemoLiveOptions {
+  adminId: string;
+  speakerId: string;
+  partnerId: string;
+  memberIds: string[];
+  now: Date;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Three webinars, so the live features have something to show: one ended last week with
+ * registrations (some consenting to the partner), attendance and reconnects, one starting in an
+ * hour (its room opens 15 minutes before), and one next week. Stats, leads and joins work at once.
+ */
+export async function seedDemoSessions(client: Client, random: Random, options: DemoLiveOptions): Promise<void> {
+  const { rows: themes } = await client.query<{ id: string }>('select id from theme order by slug limit 2');
+  const day = Math.floor(options.now.getTime() / HOUR) * HOUR;
+  const sessions = [
+    { title: 'Customer panel: forecasting that sales trusts', starts: day - 7 * 24 * HOUR, status: 'ENDED', registrants: 60 },
+    { title: 'Live Q&A: the product roadmap', starts: day + HOUR, status: 'SCHEDULED', registrants: 25 },
+    { title: 'Partner workshop: pipeline reviews', starts: day + 7 * 24 * HOUR, status: 'SCHEDULED', registrants: 10 },
+  ];
+  for (const session of sessions) {
+    const id = random.uuid();
+    const startsAt = new Date(session.starts);
+    const endsAt = new Date(session.starts + HOUR);
+    const ended = session.status === 'ENDED';
+    await client.query(
+      `insert into live_session (id, title, description, starts_at, ends_at, capacity, status, partner_id, auto_record, created_by_id,
+         created_at, updated_at, started_at, ended_at)
+       values ($1, $2, $3, $4, $5, 200, $6, $7, true, $8, $9, $9, $10, $11)`,
+      [id, session.title, 'An hour with the community, questions welcome.', startsAt, endsAt, session.status, options.partnerId, options.adminId,
+        new Date(session.starts - 14 * 24 * HOUR), ended ? startsAt : null, ended ? endsAt : null],
+    );
+    for (const theme of themes) await client.query('insert into live_session_theme (session_id, theme_id) values ($1, $2)', [id, theme.id]);
+    await client.query('insert into live_session_speaker (session_id, member_id) values ($1, $2)', [id, options.speakerId]);
+    const registrants = options.memberIds.slice(0, session.registrants);
+    await copyRows(client, 'session_registration', ['id', 'session_id', 'member_id', 'share_contact_with_partner', 'registered_at'],
+      registrants.map((memberId) => [random.uuid(), id, memberId, random.chance(0.5), new Date(session.starts - 3 * 24 * HOUR)]));
+    if (ended) await seedAttendance(client, random, id, registrants, session.starts);
+  }
+}
+
+/** Two thirds of the registrants attend; some drop out and reconnect (two segments). */
+async function seedAttendance(client: Client, random: Random, sessionId: string, memberIds: string[], starts: number): Promise<void> {
+  const rows: Cell[][] = [];
+  for (const memberId of memberIds) {
+    if (!random.chance(2 / 3)) continue;
+    const joined = starts + random.int(0, 10) * 60_000;
+    const left = starts + HOUR - random.int(0, 20) * 60_000;
+    if (random.chance(0.2)) {
+      const drop = joined + random.int(5, 20) * 60_000;
+      rows.push([random.uuid(), sessionId, memberId, `PA_${random.uuid()}`, new Date(joined), new Date(drop)]);
+      rows.push([random.uuid(), sessionId, memberId, `PA_${random.uuid()}`, new Date(drop + 2 * 60_000), new Date(left)]);
+    } else {
+      rows.push([random.uuid(), sessionId, memberId, `PA_${random.uuid()}`, new Date(joined), new Date(left)]);
+    }
+  }
+  await copyRows(client, 'attendance_segment', ['id', 'session_id', 'member_id', 'participant_sid', 'joined_at', 'left_at'], rows);
+}
