@@ -17,6 +17,7 @@ import { broadcastWorkload } from './workloads/broadcast';
 import { ingestWorkload } from './workloads/ingest';
 import { kpiWorkload } from './workloads/kpi';
 import { digestsWorkload } from './workloads/digests';
+import { liveJoinWorkload } from './workloads/live-join';
 
 export interface BenchContext {
   databaseUrl: string;
@@ -35,7 +36,7 @@ export interface Workload {
 }
 
 /** Every workload, in order. Later issues add theirs here. */
-const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload];
+const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload, liveJoinWorkload];
 
 async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   let adminUrl = process.env.DATABASE_URL;

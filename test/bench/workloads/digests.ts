@@ -13,6 +13,7 @@ import { uuidArray } from '../../../server/db/sql';
 import { startWorker } from '../../../server/worker';
 import { startTarget } from '../load';
 import type { BenchRow } from '../report';
+import { BENCH_LIVEKIT_ENV } from '../bench-env';
 import type { BenchContext, Workload } from '../run';
 
 const MEMBERS = Number(process.env.BENCH_P5_MEMBERS ?? 10_000);
@@ -99,7 +100,7 @@ async function throughAgenda(ctx: BenchContext, smtpUrl: string, ruleId: string)
   const db = new Client({ connectionString: ctx.databaseUrl });
   await db.connect();
   await db.query('update engagement_rule set enabled = (id = $1)', [ruleId]);
-  const config = parseEnv({ NODE_ENV: 'production', JWT_SECRET: ctx.jwtSecret, DATABASE_URL: ctx.databaseUrl, SMTP_URL: smtpUrl, LOG_LEVEL: 'warn', RULES_EVERY: '1h', PUBLIC_URL: 'https://community.example.test' });
+  const config = parseEnv({ NODE_ENV: 'production', JWT_SECRET: ctx.jwtSecret, DATABASE_URL: ctx.databaseUrl, SMTP_URL: smtpUrl, LOG_LEVEL: 'warn', RULES_EVERY: '1h', PUBLIC_URL: 'https://community.example.test', ...BENCH_LIVEKIT_ENV });
   const started = performance.now();
   const worker = await startWorker({ config, databaseUrl: ctx.databaseUrl, logger: pino({ level: 'warn' }), processEveryMs: 200 });
   try {

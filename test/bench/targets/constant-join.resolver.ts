@@ -1,0 +1,17 @@
+import { Arg, Authorized, ID, Mutation, Resolver } from 'type-graphql';
+import { LiveJoin } from '../../../schema/live/live.types';
+import type { ResolverClass } from '../../../server/schema';
+
+/** A constant LiveJoin, signed once at start: the P6 baseline for joinLiveSession on the same stack. */
+export function constantJoinResolver(join: LiveJoin): ResolverClass {
+  @Resolver()
+  class BenchConstantJoinResolver {
+    @Authorized()
+    @Mutation(() => LiveJoin)
+    benchConstantJoin(@Arg('sessionId', () => ID) sessionId: string): LiveJoin {
+      void sessionId;
+      return join;
+    }
+  }
+  return BenchConstantJoinResolver;
+}
