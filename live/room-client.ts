@@ -5,7 +5,7 @@ export interface StartedRecording {
   egressId: string;
 }
 
-/** What the rest of Hearth needs from LiveKit's room APIs; tests use RecordingLiveRooms. */
+/** What the rest of Hearth needs from LiveKit's room APIs. */
 export interface LiveRooms {
   /** Starts a composite (whole-room) MP4 recording; `filepath` may use LiveKit templates such as `{time}`. */
   startRoomRecording(roomName: string, filepath: string): Promise<StartedRecording>;
@@ -33,33 +33,5 @@ export class LiveKitRooms implements LiveRooms {
     const info = await this.egress.startRoomCompositeEgress(roomName, { file });
     if (!info.egressId) throw new Error(`LiveKit started no egress for room ${roomName}.`);
     return { egressId: info.egressId };
-  }
-}
-
-export interface RecordedStart {
-  roomName: string;
-  filepath: string;
-  egressId: string;
-}
-
-/** In-memory LiveRooms for tests: remembers each call and hands out `EG_test_1`, `EG_test_2`, … */
-export class RecordingLiveRooms implements LiveRooms {
-  readonly recordings: RecordedStart[] = [];
-  private nextFailure: Error | null = null;
-
-  /** Makes the next call reject with `error`, as LiveKit would when egress is unavailable. */
-  failNextWith(error: Error): void {
-    this.nextFailure = error;
-  }
-
-  async startRoomRecording(roomName: string, filepath: string): Promise<StartedRecording> {
-    const failure = this.nextFailure;
-    if (failure) {
-      this.nextFailure = null;
-      throw failure;
-    }
-    const egressId = `EG_test_${this.recordings.length + 1}`;
-    this.recordings.push({ roomName, filepath, egressId });
-    return { egressId };
   }
 }

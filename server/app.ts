@@ -9,7 +9,7 @@ import { ViewerCache } from '../schema/identity/viewer-cache';
 import { ViewWriter } from '../schema/tracking/view-writer';
 import { EmailLinks } from '../schema/engagement/email-links';
 import { registerEmailRoutes } from '../schema/engagement/email.routes';
-import { LiveKitRooms, type LiveRooms } from '../live/room-client';
+import { LiveKitRooms } from '../live/room-client';
 import { LiveKitWebhooks } from '../live/webhooks';
 import { registerLiveKitWebhookRoute } from '../schema/live/livekit-webhook.route';
 import { SessionRosters } from '../schema/live/session-roster';
@@ -36,8 +36,6 @@ export interface HearthOptions {
   rateLimits?: Partial<RateLimitPolicy>;
   /** Namespace for shared counters in Redis (tests isolate themselves with it). */
   redisKeyPrefix?: string;
-  /** LiveKit's room APIs; tests pass a RecordingLiveRooms. */
-  liveRooms?: LiveRooms;
   /** Resolvers added to the schema (benchmark baselines only). */
   extraResolvers?: ResolverClass[];
 }
@@ -97,7 +95,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     viewers: new ViewerCache(clock),
     viewWriter: new ViewWriter(orm, logger),
     emailLinks: new EmailLinks(config.jwtSecret, config.publicUrl),
-    liveRooms: options.liveRooms ?? new LiveKitRooms({ ...config.liveKit, url: config.liveKitApiUrl }),
+    liveRooms: new LiveKitRooms({ ...config.liveKit, url: config.liveKitApiUrl }),
     liveWebhooks: new LiveKitWebhooks(config.liveKit),
     rosters: new SessionRosters(orm, pubSub, clock),
   };

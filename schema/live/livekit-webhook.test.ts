@@ -1,17 +1,25 @@
 import { EgressStatus } from 'livekit-server-sdk';
-import { RecordingLiveRooms } from '../../live/room-client';
 import { signWebhookForTest, webhookBody, type WebhookEventInit } from '../../live/webhook-signing';
 import { buildAdmin, buildMember, buildTheme } from '../../test/factories';
+import { startFakeLiveKit, type FakeLiveKit } from '../../test/fake-livekit';
 import { buildRegistration, buildSession, epochSeconds, postWebhook } from '../../test/live';
 import { errorCode, startTestServer, subscribe, type TestServer } from '../../test/server';
 import { Role } from '../identity/member.entity';
 
-const rooms = new RecordingLiveRooms();
+let liveKit: FakeLiveKit;
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ liveRooms: rooms });
+  liveKit = await startFakeLiveKit();
+  server = await startTestServer({ env: { LIVEKIT_API_URL: liveKit.url } });
 });
-afterAll(() => server.stop());
+afterAll(async () => {
+  await server.stop();
+  await liveKit.close();
+});
+
+/** Egress requests LiveKit received for the session's room. */
+const recordingsOf = (session: { id: string }) =>
+  liveKit.received.filter((request) => request.url === '/twirp/livekit.Egress/StartRoomCompositeEgress' && request.body.roomName === `session-${session.id}`);
 
 const as = async (member: { id: string }) => ({ token: await server.tokenFor(member.id) });
 const room = (session: { id: string }) => ({ name: `session-${session.id}`, sid: `RM_${session.id.slice(0, 8)}` });
@@ -144,11 +152,11 @@ describe('recordings and replays', () => {
     const session = await buildSession(server.em(), admin.id, { autoRecord: true });
     await postWebhook(server, { event: 'room_started', room: room(session) });
     await server.hearth.deps.events.idle();
-    const started = rooms.recordings.filter((recording) => recording.roomName === `session-${session.id}`);
-    expect(started).toEqual([{ roomName: `session-${session.id}`, filepath: `hearth/session-${session.id}-{time}.mp4`, egressId: expect.stringMatching(/^EG_test_/) }]);
+    const started = recordingsOf(session);
+    expect(started.map((request) => request.body.fileOutputs)).toEqual([[{ fileType: 'MP4', filepath: `hearth/session-${session.id}-{time}.mp4` }]]);
     const again = await server.gql(`mutation($id: ID!) { startSessionRecording(sessionId: $id) { id } }`, { id: session.id }, await as(admin));
     expect(again.errors).toBeUndefined();
-    expect(rooms.recordings.filter((recording) => recording.roomName === `session-${session.id}`)).toHaveLength(1);
+    expect(recordingsOf(session)).toHaveLength(1);
   });
 
   it('startSessionRecording: admins only, LIVE sessions only, LiveKit refusal is a CONFLICT', async () => {
@@ -159,13 +167,14 @@ describe('recordings and replays', () => {
     expect(errorCode(await server.gql(START, { id: session.id }, await as(member)))).toBe('FORBIDDEN');
     expect(errorCode(await server.gql(START, { id: session.id }, await as(admin)))).toBe('CONFLICT');
     await postWebhook(server, { event: 'room_started', room: room(session) });
-    rooms.failNextWith(new Error('egress not connected'));
+    liveKit.replyNext(503, { code: 'unavailable', msg: 'egress not connected' });
     const refused = await server.gql(START, { id: session.id }, await as(admin));
     expect(refused.errors![0]).toMatchObject({ message: 'LiveKit could not start the recording: egress not connected', extensions: { code: 'CONFLICT' } });
     const started = await server.gql(START, { id: session.id }, await as(admin));
     expect(started.data!.startSessionRecording).toEqual({ id: session.id, status: 'LIVE' });
     const [{ recording_egress_id }] = await server.em().execute('select recording_egress_id from live_session where id = ?', [session.id]);
-    expect(recording_egress_id).toBe(rooms.recordings.at(-1)!.egressId);
+    expect(recording_egress_id).toMatch(/^EG_fake_\d+$/);
+    expect(recordingsOf(session)).toHaveLength(2);
   });
 
   it('egress_ended publishes the recording as a REPLAY on the session themes, once, viewable like any content', async () => {
