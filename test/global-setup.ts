@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
@@ -25,6 +26,9 @@ async function freePort(): Promise<number> {
  * here. Migrations run once into a template database; each test server copies it.
  */
 export default async function globalSetup(): Promise<void> {
+  // Tests that start real processes (dist/server/*.js) run the current sources: build once, here,
+  // rather than in each such test, where two builds at once could hand one a half-written file.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: path.resolve(__dirname, '..'), stdio: 'inherit' });
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const folder = path.resolve(__dirname, '../.hearth/test');

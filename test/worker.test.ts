@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { Digest, DigestStatus } from '../schema/engagement/digest.entity';
 import { startWorker } from '../server/worker';
@@ -67,7 +66,6 @@ describe('worker (Agenda on PostgreSQL)', () => {
   });
 
   it('a worker killed mid-batch and restarted sends every member exactly one digest', async () => {
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'ignore' });
     const { members, rule } = await awayMembers(60);
     const env = {
       ...process.env,
