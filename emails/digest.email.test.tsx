@@ -88,6 +88,26 @@ describe('DigestEmail', () => {
     expect(text).toContain('https://hearth.test/unsubscribe?token=abc123');
   });
 
+  it('lays the plain-text part out like the HTML: sections, meta line, title, summary, link', async () => {
+    const item = (title: string, summary: string | null) => ({ title, type: 'CASE_STUDY', themes: ['ABM'], summary, url: `https://x.test/${title}` });
+    const { text } = await renderDigestEmail({
+      communityName: 'Circle',
+      memberName: 'Ann',
+      hot: [item('one', 'First.')],
+      cold: [item('two', null)],
+      preferencesUrl: 'https://x.test/prefs',
+      unsubscribeUrl: 'https://x.test/unsub',
+    });
+    expect(text).toBe(
+      [
+        'Circle', '', 'Hi Ann,', '',
+        'NEW FOR YOU', '', 'Case study · ABM', 'one', 'First.', 'https://x.test/one', '',
+        'YOU MAY HAVE MISSED', '', 'Case study · ABM', 'two', 'https://x.test/two', '',
+        'You receive this digest as a member of Circle.', 'Email preferences: https://x.test/prefs', 'Unsubscribe: https://x.test/unsub',
+      ].join('\n'),
+    );
+  });
+
   it('links to the preferences and unsubscribe pages', async () => {
     const { html } = await renderDigestEmail(buildDigestProps());
 

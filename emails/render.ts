@@ -1,6 +1,6 @@
 import { render, toPlainText } from '@react-email/render';
 import { createElement, type ReactElement } from 'react';
-import { DigestEmail, type DigestEmailProps } from './digest.email';
+import { DigestEmail, digestPlainText, type DigestEmailProps } from './digest.email';
 
 export interface RenderedEmail {
   html: string;
@@ -23,6 +23,6 @@ export function digestSubject({ communityName, hot }: Pick<DigestEmailProps, 'co
 }
 
 export async function renderDigestEmail(props: DigestEmailProps): Promise<RenderedEmailWithSubject> {
-  const { html, text } = await renderEmail(createElement(DigestEmail, props));
-  return { subject: digestSubject(props), html, text };
+  const html = await render(createElement(DigestEmail, props));
+  return { subject: digestSubject(props), html, text: digestPlainText(props) };
 }

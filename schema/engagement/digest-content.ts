@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql, uuidArray } from '../../server/db/sql';
+import { sql } from '../../server/db/sql';
 
 export interface DigestSelection {
   hot: string[];
@@ -53,16 +53,6 @@ export async function selectDigestContent(em: EntityManager, memberId: string, m
   const hot = rows.filter((row) => row.hot).map((row) => row.id);
   const cold = rows.filter((row) => !row.hot).map((row) => row.id).slice(0, Math.max(0, maxItems - hot.length));
   return { hot, cold };
-}
-
-/** Of `contentIds`, those the member has seen by now: re-checked just before an email leaves. */
-export async function seenAmong(em: EntityManager, memberId: string, contentIds: readonly string[]): Promise<Set<string>> {
-  if (!contentIds.length) return new Set();
-  const rows = await em.execute<{ content_id: string }[]>(
-    'select content_id from content_view where member_id = ?::uuid and content_id = any(?::uuid[])',
-    [memberId, uuidArray(contentIds)],
-  );
-  return new Set(rows.map((row) => row.content_id));
 }
 
 /** Recomputes the popularity used to rank cold content (a materialized view, refreshed without blocking readers). */

@@ -7,8 +7,8 @@ import type { Clock } from '../../server/clock';
 import type { Orm } from '../../server/db/orm';
 import { uuidArray } from '../../server/db/sql';
 import type { Mailer } from '../../server/mailer';
-import { Digest, DigestStatus } from './digest.entity';
-import { selectDigestContent, seenAmong } from './digest-content';
+import { DigestStatus } from './digest.entity';
+import { selectDigestContent } from './digest-content';
 import { eligibleMembers, type EligibleMember } from './eligibility';
 import { EngagementRule } from './engagement-rule.entity';
 import type { EmailLinks } from './email-links';
@@ -29,36 +29,82 @@ export interface DigestSenderOptions {
 
 export type DeliveryOutcome = 'sent' | 'held_out' | 'skipped_empty' | 'done_before' | 'not_eligible' | 'busy' | 'failed';
 
+/** The columns of a digest row the sender works with. */
+interface DigestRow {
+  id: string;
+  memberId: string;
+  status: DigestStatus;
+  items: string[];
+  hotCount: number;
+  messageId: string | null;
+  attempts: number;
+  leaseUntil: Date | null;
+}
+
 interface Claim {
-  digest: Digest;
+  digest: DigestRow;
   rule: EngagementRule;
 }
 
+/** What a finished attempt writes on its row. */
+interface Outcome {
+  status: DigestStatus;
+  items?: string[];
+  hotCount?: number;
+  sentAt?: Date;
+  lastError?: string;
+}
+
+interface ComposeRow {
+  email: string;
+  display_name: string;
+  id: string;
+  title: string;
+  type: string;
+  summary: string | null;
+  themes: string[];
+  seen: boolean;
+}
+
 export const DIGEST_MAX_ATTEMPTS = 5;
+
+const DIGEST_COLUMNS = `id, member_id as "memberId", status, items::text[] as items, hot_count as "hotCount", message_id as "messageId",
+  attempts, lease_until as "leaseUntil"`;
 
 /**
  * Sends one member's digest for one rule and period, exactly once. The row keyed by (rule, member,
  * period) is claimed in a transaction under a per-member lock (which also serialises the global
  * budget across rules); the email leaves only while the claim's lease is ours; the row then says
  * SENT. A crash after claiming leaves a PENDING row whose lease expires, and the retried job sends
- * it (with the same Message-ID); a finished row is never sent again.
+ * it (with the same Message-ID); a finished row is never sent again. Thousands go out per run, so
+ * each digest costs few statements: plain SQL, the rule loaded once per batch, and one query for
+ * what the email shows (member, items, and which of them were seen meanwhile).
  */
 export class DigestSender {
   constructor(private readonly options: DigestSenderOptions) {}
 
-  async deliver(ruleId: string, memberId: string, periodKey: string): Promise<DeliveryOutcome> {
-    const claimed = await this.claim(ruleId, memberId, periodKey);
+  /** The rule as a batch starts; deliveries re-check enabled/deleted on this snapshot. */
+  ruleFor(ruleId: string): Promise<EngagementRule | null> {
+    return this.options.orm.em.fork().findOne(EngagementRule, { id: ruleId });
+  }
+
+  async deliver(ruleId: string, memberId: string, periodKey: string, rule?: EngagementRule | null): Promise<DeliveryOutcome> {
+    const claimed = await this.claim(ruleId, memberId, periodKey, rule === undefined ? await this.ruleFor(ruleId) : rule);
     if (typeof claimed === 'string') return claimed;
     return this.send(claimed);
   }
 
-  private claim(ruleId: string, memberId: string, periodKey: string): Promise<Claim | DeliveryOutcome> {
+  private claim(ruleId: string, memberId: string, periodKey: string, rule: EngagementRule | null): Promise<Claim | DeliveryOutcome> {
     const { orm, clock } = this.options;
-    return orm.em.fork().transactional(async (em) => {
+    return orm.em.fork().transactional(async (txn) => {
+      const em = txn as EntityManager;
       await em.execute(`select pg_advisory_xact_lock(hashtextextended('digest:' || ?::text, 0))`, [memberId]);
       const now = clock.now();
-      const rule = await em.findOne(EngagementRule, { id: ruleId });
-      const existing = await em.findOne(Digest, { ruleId, memberId, periodKey });
+      const [existing] = await em.execute<DigestRow[]>(`select ${DIGEST_COLUMNS} from digest where rule_id = ? and member_id = ? and period_key = ?`, [
+        ruleId,
+        memberId,
+        periodKey,
+      ]);
       if (existing) return rule ? this.reclaim(em, existing, rule, now) : 'not_eligible';
       if (!rule || !rule.enabled || rule.deletedAt) return 'not_eligible';
       const [row] = (await eligibleMembers(em, rule, now, this.options.minIntervalDays, [memberId])).filter((r) => r.period_key === periodKey);
@@ -68,60 +114,55 @@ export class DigestSender {
   }
 
   private async decide(em: EntityManager, rule: EngagementRule, row: EligibleMember, now: Date): Promise<Claim | DeliveryOutcome> {
-    const base = { ruleId: rule.id, memberId: row.member_id, periodKey: row.period_key, createdAt: now };
+    const insert = (status: DigestStatus, items: string[] = [], hotCount = 0, messageId: string | null = null, leaseUntil: Date | null = null) =>
+      em.execute<{ id: string }[]>(
+        `insert into digest (id, rule_id, member_id, period_key, status, items, hot_count, message_id, attempts, lease_until, created_at)
+         values (?, ?, ?, ?, ?, ?::uuid[], ?, ?, ?, ?, ?) returning id`,
+        [randomUUID(), rule.id, row.member_id, row.period_key, status, uuidArray(items), hotCount, messageId, messageId ? 1 : 0, leaseUntil, now],
+      );
     if (row.held_out) {
-      em.create(Digest, { ...base, status: DigestStatus.HELD_OUT });
-      await em.flush();
+      await insert(DigestStatus.HELD_OUT);
       return 'held_out';
     }
     const { hot, cold } = await selectDigestContent(em, row.member_id, rule.maxItems, now);
     if (!hot.length && !cold.length) {
-      em.create(Digest, { ...base, status: DigestStatus.SKIPPED_EMPTY });
-      await em.flush();
+      await insert(DigestStatus.SKIPPED_EMPTY);
       return 'skipped_empty';
     }
-    const digest = em.create(Digest, {
-      ...base,
-      status: DigestStatus.PENDING,
-      items: [...hot, ...cold],
-      hotCount: hot.length,
-      messageId: `<digest-${randomUUID()}@hearth>`,
-      attempts: 1,
-      leaseUntil: new Date(now.getTime() + this.options.leaseMs),
-    });
-    await em.flush();
+    const items = [...hot, ...cold];
+    const messageId = `<digest-${randomUUID()}@hearth>`;
+    const leaseUntil = new Date(now.getTime() + this.options.leaseMs);
+    const [{ id }] = await insert(DigestStatus.PENDING, items, hot.length, messageId, leaseUntil);
+    const digest: DigestRow = { id, memberId: row.member_id, status: DigestStatus.PENDING, items, hotCount: hot.length, messageId, attempts: 1, leaseUntil };
     return { digest, rule };
   }
 
   /** A row exists: finished (nothing to do), being sent by someone else, or abandoned/failed (ours now). */
-  private async reclaim(em: EntityManager, digest: Digest, rule: EngagementRule, now: Date): Promise<Claim | DeliveryOutcome> {
+  private async reclaim(em: EntityManager, digest: DigestRow, rule: EngagementRule, now: Date): Promise<Claim | DeliveryOutcome> {
     if (digest.status !== DigestStatus.PENDING && digest.status !== DigestStatus.FAILED) return 'done_before';
-    if (digest.leaseUntil && digest.leaseUntil > now) return 'busy';
+    if (digest.leaseUntil && new Date(digest.leaseUntil) > now) return 'busy';
     if (digest.attempts >= this.options.maxAttempts) return 'done_before';
     const [optedIn] = await em.execute<{ digest_emails: boolean }[]>('select digest_emails from member where id = ?', [digest.memberId]);
     if (!optedIn?.digest_emails) {
       // Opted out since the claim: nothing was sent, so the period ends without an email.
-      em.remove(digest);
-      await em.flush();
+      await em.execute('delete from digest where id = ?', [digest.id]);
       return 'not_eligible';
     }
-    digest.attempts += 1;
-    digest.leaseUntil = new Date(now.getTime() + this.options.leaseMs);
-    digest.status = DigestStatus.PENDING;
-    await em.flush();
-    return { digest, rule };
+    const leaseUntil = new Date(now.getTime() + this.options.leaseMs);
+    await em.execute(`update digest set attempts = attempts + 1, lease_until = ?, status = 'PENDING' where id = ?`, [leaseUntil, digest.id]);
+    return { digest: { ...digest, attempts: digest.attempts + 1, status: DigestStatus.PENDING, leaseUntil }, rule };
   }
 
   private async send({ digest, rule }: Claim): Promise<DeliveryOutcome> {
     const { orm, mailer, logger } = this.options;
     const em = orm.em.fork() as EntityManager;
-    const seen = await seenAmong(em, digest.memberId, digest.items);
+    const rows = await this.emailRows(em, digest);
+    const seen = new Set(rows.filter((row) => row.seen).map((row) => row.id));
     const items = digest.items.filter((id) => !seen.has(id));
     const hotCount = digest.items.slice(0, digest.hotCount).filter((id) => !seen.has(id)).length;
-    if (!items.length) return this.finish(em, digest, { status: DigestStatus.SKIPPED_EMPTY, items: [], hotCount: 0 }, 'skipped_empty');
+    if (!items.length || !rows.length) return this.finish(em, digest, { status: DigestStatus.SKIPPED_EMPTY, items: [], hotCount: 0 }, 'skipped_empty');
     try {
-      const email = await this.compose(em, digest, items, hotCount);
-      await mailer.send(email);
+      await mailer.send(await this.compose(digest, rows, items, hotCount));
     } catch (error) {
       logger.warn({ err: error, digestId: digest.id, ruleId: rule.id, memberId: digest.memberId }, 'digest send failed; will retry');
       const lastError = error instanceof Error ? error.message.slice(0, 500) : String(error);
@@ -131,24 +172,30 @@ export class DigestSender {
   }
 
   /** Records the outcome only if the claim is still ours (same attempt): a stale worker changes nothing. */
-  private async finish(em: EntityManager, digest: Digest, changes: Partial<Digest>, outcome: DeliveryOutcome): Promise<DeliveryOutcome> {
-    const updated = await em.nativeUpdate(
-      Digest,
-      { id: digest.id, attempts: digest.attempts, status: DigestStatus.PENDING },
-      { ...changes, leaseUntil: null },
+  private async finish(em: EntityManager, digest: DigestRow, outcome: Outcome, result: DeliveryOutcome): Promise<DeliveryOutcome> {
+    const updated = await em.execute<{ id: string }[]>(
+      `update digest set status = ?, items = coalesce(?::uuid[], items), hot_count = coalesce(?, hot_count), sent_at = coalesce(?, sent_at),
+         last_error = coalesce(?, last_error), lease_until = null
+       where id = ? and attempts = ? and status = 'PENDING' returning id`,
+      [outcome.status, outcome.items ? uuidArray(outcome.items) : null, outcome.hotCount ?? null, outcome.sentAt ?? null, outcome.lastError ?? null, digest.id, digest.attempts],
     );
-    return updated ? outcome : 'busy';
+    return updated.length ? result : 'busy';
   }
 
-  private async compose(em: EntityManager, digest: Digest, items: string[], hotCount: number) {
-    const { links, communityName, mailFrom } = this.options;
-    const [member] = await em.execute<{ email: string; display_name: string }[]>('select email, display_name from member where id = ?', [digest.memberId]);
-    const rows = await em.execute<{ id: string; title: string; type: string; summary: string | null; themes: string[] }[]>(
-      `select c.id, c.title, c.type, c.summary,
-         coalesce(array(select t.name from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id order by t.name), '{}') as themes
-       from content c where c.id = any(?::uuid[])`,
-      [uuidArray(items)],
+  /** One row per item of the digest with the member's address, and whether the member has seen it by now (re-checked just before sending). */
+  private emailRows(em: EntityManager, digest: DigestRow): Promise<ComposeRow[]> {
+    return em.execute<ComposeRow[]>(
+      `select m.email, m.display_name, c.id, c.title, c.type, c.summary,
+         coalesce(array(select t.name from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id order by t.name), '{}') as themes,
+         exists (select 1 from content_view v where v.member_id = m.id and v.content_id = c.id) as seen
+       from member m join content c on c.id = any(?::uuid[])
+       where m.id = ?`,
+      [uuidArray(digest.items), digest.memberId],
     );
+  }
+
+  private async compose(digest: DigestRow, rows: ComposeRow[], items: string[], hotCount: number) {
+    const { links, communityName, mailFrom } = this.options;
     const byId = new Map(rows.map((row) => [row.id, row]));
     const toItem = (id: string): DigestEmailItem => {
       const row = byId.get(id)!;
@@ -157,14 +204,14 @@ export class DigestSender {
     const unsubscribeUrl = links.unsubscribeUrl(digest.memberId);
     const rendered = await renderDigestEmail({
       communityName,
-      memberName: member.display_name,
+      memberName: rows[0].display_name,
       hot: items.slice(0, hotCount).map(toItem),
       cold: items.slice(hotCount).map(toItem),
       preferencesUrl: links.preferencesUrl(),
       unsubscribeUrl,
     });
     return {
-      to: member.email,
+      to: rows[0].email,
       from: mailFrom,
       messageId: digest.messageId ?? undefined,
       ...rendered,

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAC_BYTES = 16;
@@ -15,13 +15,14 @@ const bytesUuid = (bytes: Buffer) => {
  * Tokens carry ids only: short enough for any mail client, nothing private in them.
  */
 export class EmailLinks {
-  private readonly keys: Record<'click' | 'unsubscribe', Buffer>;
+  /** KeyObjects, made once: a raw Buffer key is converted again on every HMAC (each digest signs several links). */
+  private readonly keys: Record<'click' | 'unsubscribe', KeyObject>;
 
   constructor(
     secret: string,
     private readonly publicUrl: string,
   ) {
-    const derive = (purpose: string) => createHash('sha256').update(`hearth-email:${purpose}:${secret}`).digest();
+    const derive = (purpose: string) => createSecretKey(createHash('sha256').update(`hearth-email:${purpose}:${secret}`).digest());
     this.keys = { click: derive('click'), unsubscribe: derive('unsubscribe') };
   }
 
