@@ -25,12 +25,12 @@ export class DigestBatchIncomplete extends Error {
  */
 export async function sendDigestBatch(deps: JobDeps, data: SendDigestData): Promise<Record<DeliveryOutcome, number>> {
   const counts: Record<DeliveryOutcome, number> = { sent: 0, held_out: 0, skipped_empty: 0, done_before: 0, not_eligible: 0, busy: 0, failed: 0 };
-  const rule = await deps.digests.ruleFor(data.ruleId);
+  const batch = await deps.digests.prepare(data.ruleId, data.members.map((member) => member.memberId));
   let next = 0;
   const worker = async () => {
     while (next < data.members.length) {
       const { memberId, periodKey } = data.members[next++];
-      counts[await deps.digests.deliver(data.ruleId, memberId, periodKey, rule)] += 1;
+      counts[await deps.digests.deliver(data.ruleId, memberId, periodKey, batch)] += 1;
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_SENDS, data.members.length) }, worker));

@@ -31,6 +31,14 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
+/**
+ * A worker process's own connections: digest batches run up to 4 at once with 8 sends each, and a
+ * send holds a connection while it claims its row; 10 (the API's pool) made sends queue for one.
+ */
+export const WORKER_POOL_SIZE = 20;
+
+const openWorkerOrm = (databaseUrl: string) => openOrm(databaseUrl, { pool: { min: 0, max: WORKER_POOL_SIZE } });
+
 export function outboxDir(config: Config): string {
   return path.join(config.dataDir, 'outbox');
 }
@@ -56,7 +64,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const ownOrm = !options.orm;
-  const orm = options.orm ?? (await openOrm(options.databaseUrl));
+  const orm = options.orm ?? (await openWorkerOrm(options.databaseUrl));
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: outboxDir(config) });
   // Redis-backed when REDIS_URL is set, so a separate worker's notifications reach the API's subscribers.
   const ownPubSub = options.pubSub ? null : createHearthPubSub(config.redisUrl);
@@ -93,7 +101,7 @@ async function main(): Promise<void> {
   });
   const databaseUrl = config.databaseUrl!;
   const logger = createLogger(config.logLevel);
-  const orm = await openOrm(databaseUrl);
+  const orm = await openWorkerOrm(databaseUrl);
   await waitForMigrations(orm, logger);
   const worker = await startWorker({ config, databaseUrl, orm, logger });
   onShutdownSignals(async () => {

@@ -8,8 +8,8 @@ import type { Orm } from '../../server/db/orm';
 import { uuidArray } from '../../server/db/sql';
 import type { Mailer } from '../../server/mailer';
 import { DigestStatus } from './digest.entity';
-import { selectDigestContent } from './digest-content';
-import { eligibleMembers, type EligibleMember } from './eligibility';
+import { selectDigestContentFor, type DigestSelection } from './digest-content';
+import { eligibleMembers } from './eligibility';
 import { EngagementRule } from './engagement-rule.entity';
 import type { EmailLinks } from './email-links';
 
@@ -46,6 +46,19 @@ interface Claim {
   rule: EngagementRule;
 }
 
+/** What a batch worked out for one member before claiming: the rule's verdict and the content. */
+export interface PreparedDigest {
+  periodKey: string;
+  heldOut: boolean;
+  selection: DigestSelection;
+}
+
+/** A batch's rule and its members' eligibility and content, read once for the whole batch. */
+export interface PreparedBatch {
+  rule: EngagementRule | null;
+  members: Map<string, PreparedDigest>;
+}
+
 /** What a finished attempt writes on its row. */
 interface Outcome {
   status: DigestStatus;
@@ -68,8 +81,9 @@ interface ComposeRow {
 
 export const DIGEST_MAX_ATTEMPTS = 5;
 
-const DIGEST_COLUMNS = `id, member_id as "memberId", status, items::text[] as items, hot_count as "hotCount", message_id as "messageId",
-  attempts, lease_until as "leaseUntil"`;
+/** The DigestRow columns of the digest aliased `d`. */
+const DIGEST_COLUMNS = `d.id, d.member_id as "memberId", d.status, d.items::text[] as items, d.hot_count as "hotCount",
+  d.message_id as "messageId", d.attempts, d.lease_until as "leaseUntil"`;
 
 /**
  * Sends one member's digest for one rule and period, exactly once. The row keyed by (rule, member,
@@ -83,48 +97,69 @@ const DIGEST_COLUMNS = `id, member_id as "memberId", status, items::text[] as it
 export class DigestSender {
   constructor(private readonly options: DigestSenderOptions) {}
 
-  /** The rule as a batch starts; deliveries re-check enabled/deleted on this snapshot. */
-  ruleFor(ruleId: string): Promise<EngagementRule | null> {
-    return this.options.orm.em.fork().findOne(EngagementRule, { id: ruleId });
+  /**
+   * Re-checks a batch against the rule as it stands (audience, opt-in, trigger, period, holdout)
+   * and selects each member's content: two statements for the whole batch. The global budget,
+   * which another rule's digest may change at any moment, is checked per member under its lock.
+   */
+  async prepare(ruleId: string, memberIds: readonly string[]): Promise<PreparedBatch> {
+    const { orm, clock, minIntervalDays } = this.options;
+    const em = orm.em.fork() as EntityManager;
+    const rule = await em.findOne(EngagementRule, { id: ruleId });
+    const members = new Map<string, PreparedDigest>();
+    if (!rule || !rule.enabled || rule.deletedAt || !memberIds.length) return { rule, members };
+    const now = clock.now();
+    const eligible = (await eligibleMembers(em, rule, now, minIntervalDays, memberIds)).filter((row) => !row.over_budget);
+    const toSelect = eligible.filter((row) => !row.held_out).map((row) => row.member_id);
+    const selections = await selectDigestContentFor(em, toSelect, rule.maxItems, now);
+    for (const row of eligible) {
+      members.set(row.member_id, { periodKey: row.period_key, heldOut: row.held_out, selection: selections.get(row.member_id) ?? { hot: [], cold: [] } });
+    }
+    return { rule, members };
   }
 
-  async deliver(ruleId: string, memberId: string, periodKey: string, rule?: EngagementRule | null): Promise<DeliveryOutcome> {
-    const claimed = await this.claim(ruleId, memberId, periodKey, rule === undefined ? await this.ruleFor(ruleId) : rule);
+  /** One member of a prepared batch (`prepare`), or on its own. */
+  async deliver(ruleId: string, memberId: string, periodKey: string, batch?: PreparedBatch): Promise<DeliveryOutcome> {
+    const prepared = batch ?? (await this.prepare(ruleId, [memberId]));
+    const claimed = await this.claim(ruleId, memberId, periodKey, prepared);
     if (typeof claimed === 'string') return claimed;
     return this.send(claimed);
   }
 
-  private claim(ruleId: string, memberId: string, periodKey: string, rule: EngagementRule | null): Promise<Claim | DeliveryOutcome> {
-    const { orm, clock } = this.options;
+  private claim(ruleId: string, memberId: string, periodKey: string, { rule, members }: PreparedBatch): Promise<Claim | DeliveryOutcome> {
+    const { orm, clock, minIntervalDays } = this.options;
     return orm.em.fork().transactional(async (txn) => {
       const em = txn as EntityManager;
       await em.execute(`select pg_advisory_xact_lock(hashtextextended('digest:' || ?::text, 0))`, [memberId]);
       const now = clock.now();
-      const [existing] = await em.execute<DigestRow[]>(`select ${DIGEST_COLUMNS} from digest where rule_id = ? and member_id = ? and period_key = ?`, [
-        ruleId,
-        memberId,
-        periodKey,
-      ]);
-      if (existing) return rule ? this.reclaim(em, existing, rule, now) : 'not_eligible';
-      if (!rule || !rule.enabled || rule.deletedAt) return 'not_eligible';
-      const [row] = (await eligibleMembers(em, rule, now, this.options.minIntervalDays, [memberId])).filter((r) => r.period_key === periodKey);
-      if (!row || row.over_budget) return 'not_eligible';
-      return this.decide(em, rule, row, now);
+      // Read after the lock: the rule's row for this period, and whether another digest took the budget.
+      const [row] = await em.execute<(DigestRow & { overBudget: boolean })[]>(
+        `select ${DIGEST_COLUMNS}, exists (
+           select 1 from digest b where b.member_id = ?::uuid and b.status in ('SENT', 'HELD_OUT', 'PENDING')
+             and b.created_at > ?::timestamptz - make_interval(days => ?::int) and not (b.rule_id = ?::uuid and b.period_key = ?)
+         ) as "overBudget"
+         from (values (1)) as one left join digest d on d.rule_id = ? and d.member_id = ? and d.period_key = ?`,
+        [memberId, now, minIntervalDays, ruleId, periodKey, ruleId, memberId, periodKey],
+      );
+      if (row.id) return rule ? this.reclaim(em, row, rule, now) : 'not_eligible';
+      const prepared = members.get(memberId);
+      if (!rule || !prepared || prepared.periodKey !== periodKey || row.overBudget) return 'not_eligible';
+      return this.decide(em, rule, memberId, prepared, now);
     });
   }
 
-  private async decide(em: EntityManager, rule: EngagementRule, row: EligibleMember, now: Date): Promise<Claim | DeliveryOutcome> {
+  private async decide(em: EntityManager, rule: EngagementRule, memberId: string, prepared: PreparedDigest, now: Date): Promise<Claim | DeliveryOutcome> {
     const insert = (status: DigestStatus, items: string[] = [], hotCount = 0, messageId: string | null = null, leaseUntil: Date | null = null) =>
       em.execute<{ id: string }[]>(
         `insert into digest (id, rule_id, member_id, period_key, status, items, hot_count, message_id, attempts, lease_until, created_at)
          values (?, ?, ?, ?, ?, ?::uuid[], ?, ?, ?, ?, ?) returning id`,
-        [randomUUID(), rule.id, row.member_id, row.period_key, status, uuidArray(items), hotCount, messageId, messageId ? 1 : 0, leaseUntil, now],
+        [randomUUID(), rule.id, memberId, prepared.periodKey, status, uuidArray(items), hotCount, messageId, messageId ? 1 : 0, leaseUntil, now],
       );
-    if (row.held_out) {
+    if (prepared.heldOut) {
       await insert(DigestStatus.HELD_OUT);
       return 'held_out';
     }
-    const { hot, cold } = await selectDigestContent(em, row.member_id, rule.maxItems, now);
+    const { hot, cold } = prepared.selection;
     if (!hot.length && !cold.length) {
       await insert(DigestStatus.SKIPPED_EMPTY);
       return 'skipped_empty';
@@ -133,7 +168,7 @@ export class DigestSender {
     const messageId = `<digest-${randomUUID()}@hearth>`;
     const leaseUntil = new Date(now.getTime() + this.options.leaseMs);
     const [{ id }] = await insert(DigestStatus.PENDING, items, hot.length, messageId, leaseUntil);
-    const digest: DigestRow = { id, memberId: row.member_id, status: DigestStatus.PENDING, items, hotCount: hot.length, messageId, attempts: 1, leaseUntil };
+    const digest: DigestRow = { id, memberId, status: DigestStatus.PENDING, items, hotCount: hot.length, messageId, attempts: 1, leaseUntil };
     return { digest, rule };
   }
 
