@@ -1,10 +1,11 @@
 import type { Context } from '../../server/context';
 import { readModel } from '../../server/db/read-model';
 import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
-import { Role, type Member } from '../identity/member.entity';
+import { Member, Role } from '../identity/member.entity';
 import { Content, ContentStatus } from './content.entity';
 import { ContentErrors } from './content.errors';
 import type { CreateContentInput, FeedArgs, UpdateContentInput } from './content.inputs';
+import { Theme } from './theme.entity';
 import { ThemeService } from './theme.service';
 
 const feedKey = (content: Content) => [content.publishedAt!.toISOString(), content.id];
@@ -111,14 +112,29 @@ export class ContentService {
     return content;
   }
 
-  /** Newest published first; keyset on (publishedAt, id) so pages stay stable while items are published. */
+  /**
+   * Newest published first; keyset on (publishedAt, id) so pages stay stable while items are
+   * published. The page's themes and authors come back in the same statement and prime the
+   * DataLoaders the field resolvers read: one round trip per page instead of three.
+   */
   async feed(viewer: Member, args: FeedArgs): Promise<ConnectionShape<Content>> {
     const { where, params } = feedFilter(viewer, args);
-    const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
-      `select c.* from content c where ${where} order by c.published_at desc, c.id desc limit ?`,
+    const rows = await this.ctx.em.execute<(Record<string, unknown> & { themes_json: Record<string, unknown>[]; author_json: Record<string, unknown> })[]>(
+      `select c.*,
+         coalesce((select json_agg(row_to_json(t) order by t.name) from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id), '[]') as themes_json,
+         (select row_to_json(m) from member m where m.id = c.author_id) as author_json
+       from content c where ${where} order by c.published_at desc, c.id desc limit ?`,
       [...params, args.first + 1],
     );
-    return toConnection(rows.map(readModel(this.ctx.em, Content)), args.first, feedKey);
+    const [toContent, toTheme, toMember] = [readModel(this.ctx.em, Content), readModel(this.ctx.em, Theme), readModel(this.ctx.em, Member)];
+    const { themesByContentId, memberById } = this.ctx.loaders;
+    const page = rows.map((row) => {
+      const content = toContent(row);
+      themesByContentId.prime(content.id, row.themes_json.map(toTheme));
+      if (row.author_json) memberById.prime(content.author.id, toMember(row.author_json));
+      return content;
+    });
+    return toConnection(page, args.first, feedKey);
   }
 
   /** For subscribers: the item if it is (still) published and, when asked, on that theme. */
