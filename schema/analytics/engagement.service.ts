@@ -6,7 +6,8 @@ import { MemberService } from '../identity/member.service';
 import { assertWindow } from './analytics.errors';
 import type { CompanyEngagementArgs, MemberEngagementArgs } from './analytics.inputs';
 import type { CompanyEngagement, MemberEngagement } from './analytics.types';
-import { atRiskCondition, eligibleSince, LAST_VIEW_CTE, LAST_VISIT_CTE, roundFigure, VISIT_DAYS_CTES } from './visit-days.sql';
+import { readVisitDays, type RollupRead } from './visit-day-rollup';
+import { atRiskCondition, eligibleSince, LAST_VIEW_CTE, LAST_VISIT_CTE, roundFigure, ROLLUP_ZONE, VISIT_DAYS_CTES } from './visit-days.sql';
 
 /**
  * Per company: its members (those existing before the window's end), active ones, revisit
@@ -45,7 +46,7 @@ companies as (
   left join member_last_view lw on lw.member_id = pop.id, params p
   group by pop.company
 )
-select c.*, coalesce(cv.viewers::float8 / nullif(ce.eligible, 0), 0) as reach
+select c.*, coalesce(cv.viewers::float8 / nullif(ce.eligible, 0), 0) as reach, ${ROLLUP_ZONE}
 from companies c left join company_viewers cv on cv.company = c.company left join company_eligible ce on ce.company = c.company
 order by c.members desc, c.company asc offset ? limit ?`;
 
@@ -65,7 +66,8 @@ select
      select th.slug, th.name, count(*)::int as views from content_view cv join content_theme ct on ct.content_id = cv.content_id
        join theme th on th.id = ct.theme_id, params p
       where cv.member_id = p.member_id and cv.first_seen_at >= p.from_at and cv.first_seen_at < p.to_at
-      group by th.slug, th.name order by views desc, th.slug limit 5) t) as top_themes`;
+      group by th.slug, th.name order by views desc, th.slug limit 5) t) as top_themes,
+  ${ROLLUP_ZONE}`;
 
 /** Engagement per account and per member. */
 export class EngagementService {
@@ -75,7 +77,8 @@ export class EngagementService {
     assertWindow(from, to);
     await this.ctx.visitTracker.flush();
     const offset = decodeOffset(after);
-    const rows = await this.ctx.em.execute<Record<string, any>[]>(COMPANY_SQL, [from, to, this.ctx.config.communityTimezone, offset, first + 1]);
+    const zone = this.ctx.config.communityTimezone;
+    const rows = await readVisitDays(this.ctx.em, zone, () => this.ctx.em.execute<(RollupRead & Record<string, any>)[]>(COMPANY_SQL, [from, to, zone, offset, first + 1]));
     return toOffsetConnection(rows, first, offset, (row) => ({
       company: row.company,
       members: row.members,
@@ -93,7 +96,8 @@ export class EngagementService {
     assertWindow(from, to);
     await new MemberService(this.ctx).get(memberId);
     await this.ctx.visitTracker.flush();
-    const [row] = await this.ctx.em.execute<Record<string, any>[]>(MEMBER_SQL, [memberId, from, to, this.ctx.config.communityTimezone]);
+    const zone = this.ctx.config.communityTimezone;
+    const [row] = await readVisitDays(this.ctx.em, zone, () => this.ctx.em.execute<(RollupRead & Record<string, any>)[]>(MEMBER_SQL, [memberId, from, to, zone]));
     return {
       visits: row.visits,
       visitDays: row.visit_days,

@@ -22,15 +22,25 @@ export function reachSql(groupBy: ReachGroupBy, orderBy: ReachOrderBy): string {
     [ReachOrderBy.VIEWS]: 'views desc, key asc',
   }[orderBy];
   return `
-with params as (select ?::timestamptz as from_at, ?::timestamptz as to_at),
-items as (
+-- Not materialized: the planner sees the window's bounds (a year of views is read whole, a week by index).
+with params as not materialized (select ?::timestamptz as from_at, ?::timestamptz as to_at),
+items as not materialized (
   select c.id, c.title, c.type, c.published_at from content c, params p
   where c.published_at >= p.from_at and c.published_at < p.to_at and c.status <> 'DRAFT'
 ),
-view_stats as (
-  select v.content_id, count(*)::int as views, count(distinct v.member_id)::int as viewers, sum(v.seconds)::bigint as seconds
-  from items i join content_view v on v.content_id = i.id, params p
-  where v.first_seen_at < p.to_at group by v.content_id
+-- Views and unique viewers per item from content_view (content_id, member_id) alone; seconds,
+-- which heartbeats keep changing and no index holds, from the rows.
+view_counts as materialized (
+  select i.id as content_id, counted.views, counted.viewers from items i, params p
+  cross join lateral (
+    select count(*)::int as views, count(distinct v.member_id)::int as viewers
+    from content_view v where v.content_id = i.id and v.first_seen_at < p.to_at
+  ) counted
+),
+view_seconds as (
+  select v.content_id, sum(v.seconds)::bigint as seconds
+  from content_view v, params p
+  where v.content_id in (select id from items) and v.first_seen_at < p.to_at group by v.content_id
 ),
 ${LAST_VISIT_CTE},
 member_lasts as materialized (
@@ -41,10 +51,11 @@ eligible as materialized (
 ),
 grouped as (
   select ${group.key} as key, min(${group.label}) as label, count(*)::int as items,
-         coalesce(sum(s.views), 0)::int as views, coalesce(sum(s.viewers), 0)::int as viewers,
+         sum(vc.views)::int as views, sum(vc.viewers)::int as viewers,
          coalesce(sum(e.members), 0)::int as eligible, sum(s.seconds) as seconds
   from items i ${group.from}
-  left join view_stats s on s.content_id = i.id
+  join view_counts vc on vc.content_id = i.id
+  left join view_seconds s on s.content_id = i.id
   left join eligible e on e.id = i.id
   group by 1
 )

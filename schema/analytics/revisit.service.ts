@@ -1,14 +1,15 @@
 import type { Context } from '../../server/context';
 import { assertWindow } from './analytics.errors';
-import { roundFigure, VISIT_DAYS_CTES } from './visit-days.sql';
+import { readVisitDays, type RollupRead } from './visit-day-rollup';
+import { roundFigure, ROLLUP_ZONE, VISIT_DAYS_CTES } from './visit-days.sql';
 import type { RevisitFrequencyArgs, RevisitFrequencyTrendArgs } from './analytics.inputs';
 import { TrendBucket, type RevisitFrequency, type RevisitFrequencyPoint } from './analytics.types';
 
 /**
  * PRODUCT.md, in one statement. Visit days: the calendar days (community time zone) a visit
- * touched inside the window. Member interval: (last day - first day) / (days - 1), for members
- * with 2+ days. Population: members who existed before the window's end (optionally of one
- * company or role); those without a visit day are NO_VISIT.
+ * touched inside the window, read from the visit_day rollup. Member interval: (last day - first
+ * day) / (days - 1), for members with 2+ days. Population: members who existed before the
+ * window's end (optionally of one company or role); those without a visit day are NO_VISIT.
  * Params: from, to, time zone, company (or null), role (or null).
  */
 export const REVISIT_SQL = `
@@ -27,10 +28,11 @@ select
   count(*) filter (where pm.interval > 7 and pm.interval <= 30)::int as monthly,
   count(*) filter (where pm.interval > 30)::int as rare,
   count(*) filter (where pm.days = 1)::int as one_visit,
-  count(*) filter (where pm.member_id is null)::int as no_visit
+  count(*) filter (where pm.member_id is null)::int as no_visit,
+  ${ROLLUP_ZONE}
 from population pop left join per_member pm on pm.member_id = pop.id`;
 
-interface RevisitRow {
+interface RevisitRow extends RollupRead {
   mean_days: number | null;
   median_days: number | null;
   measured: number;
@@ -77,7 +79,7 @@ export class RevisitService {
   }
 
   private async measure(from: Date, to: Date, company: string | null, role: string | null): Promise<RevisitFrequency> {
-    const [row] = await this.ctx.em.execute<RevisitRow[]>(REVISIT_SQL, [from, to, this.tz, company, role]);
+    const [row] = await readVisitDays(this.ctx.em, this.tz, () => this.ctx.em.execute<RevisitRow[]>(REVISIT_SQL, [from, to, this.tz, company, role]));
     return {
       meanDays: roundFigure(row.mean_days),
       medianDays: roundFigure(row.median_days),

@@ -1,41 +1,86 @@
 /**
  * SQL shared by the KPIs. They expect a `params` CTE with `from_at`, `to_at` and `tz`, and a
- * `population` CTE with the members' `id`.
+ * `population` CTE with the members' `id`. per_member: each member with a visit day in the window
+ * (a calendar day, community time zone, that one of their visits touched inside the window), their
+ * visit days and revisit interval (PRODUCT.md: (last - first) / (days - 1), null with one day).
  *
- * visit_days: the calendar days (community time zone) each visit touched inside the window;
- * per_member: each member's visit days and revisit interval (PRODUCT.md: (last - first) / (days - 1),
- * null with fewer than two days).
+ * The days come from the `visit_day` rollup (one row per member and day a visit touched, kept by
+ * triggers on visit; see the VisitDays migration). Days wholly inside the window count as the
+ * rollup has them: counted, first and last, per member by one index range each (no hash of every
+ * member-day). A day that the window's start or end cuts through counts only if a visit touched
+ * its part inside the window: checked on the visits of the members the rollup has on that day.
+ * The statement must also select ROLLUP_ZONE, so readVisitDays can tell which zone it read.
  */
 export const VISIT_DAYS_CTES = `
-spans as materialized (
-  select v.member_id,
-         (greatest(v.started_at, p.from_at) at time zone p.tz)::date as d1,
-         (least(v.last_activity_at, p.to_at - interval '1 microsecond') at time zone p.tz)::date as d2
+day_bounds as (
+  select p.from_at, p.to_at, p.tz, f.first_day, l.last_day,
+         ((p.from_at - interval '1 microsecond') at time zone p.tz)::date < f.first_day as first_whole,
+         (p.to_at at time zone p.tz)::date > l.last_day as last_whole
   from params p
-  join visit v on v.started_at < p.to_at and v.last_activity_at >= p.from_at
-  join population pop on pop.id = v.member_id
+  cross join lateral (select (p.from_at at time zone p.tz)::date as first_day) f
+  cross join lateral (select ((p.to_at - interval '1 microsecond') at time zone p.tz)::date as last_day) l
 ),
--- Nearly every visit starts and ends on one day: its two ends, and a series only for the rare
--- visits spanning more than one midnight (a third faster than a series per visit).
-visit_days as (
-  select member_id, d1 as day from spans
+whole_days as (
+  select pop.id as member_id, w.days, w.first_day, w.last_day
+  from day_bounds b
+  cross join population pop
+  cross join lateral (
+    select count(*)::int as days, min(vd.day) as first_day, max(vd.day) as last_day from visit_day vd
+    where vd.member_id = pop.id and vd.day >= b.first_day + (not b.first_whole)::int and vd.day <= b.last_day - (not b.last_whole)::int
+  ) w
+  where w.days > 0
+),
+cut_days as (
+  select first_day as day from day_bounds where not first_whole
   union
-  select member_id, d2 from spans where d2 > d1
-  union
-  select s.member_id, d::date from spans s cross join lateral generate_series(s.d1 + 1, s.d2 - 1, interval '1 day') d where s.d2 > s.d1 + 1
+  select last_day from day_bounds where not last_whole
+),
+cut_visit_days as (
+  select vd.member_id, count(*)::int as days, min(vd.day) as first_day, max(vd.day) as last_day
+  from day_bounds b
+  cross join cut_days c
+  join visit_day vd on vd.day = c.day
+  where vd.member_id in (select id from population)
+    -- A visit touching that day began before the next local midnight (+ a day: safe in any
+    -- zone). Latest first: the member's visits of that day come before any older one.
+    and (select true from visit v
+           where v.member_id = vd.member_id and v.last_activity_at >= b.from_at
+             and v.started_at < least(b.to_at, (c.day + 2)::timestamp at time zone b.tz)
+             and (greatest(v.started_at, b.from_at) at time zone b.tz)::date <= c.day
+             and (least(v.last_activity_at, b.to_at - interval '1 microsecond') at time zone b.tz)::date >= c.day
+           order by v.started_at desc limit 1)
+  group by vd.member_id
 ),
 per_member as (
-  select member_id, count(*)::int as days, (max(day) - min(day))::numeric / nullif(count(*) - 1, 0) as interval
-  from visit_days group by member_id
+  select member_id, days, (last_day - first_day)::numeric / nullif(days - 1, 0) as interval
+  from (
+    select coalesce(w.member_id, c.member_id) as member_id, coalesce(w.days, 0) + coalesce(c.days, 0) as days,
+           least(w.first_day, c.first_day) as first_day, greatest(w.last_day, c.last_day) as last_day
+    from whole_days w full join cut_visit_days c on c.member_id = w.member_id
+  ) member_days
 )`;
+
+/** The zone the visit_day rollup is in, read in the same snapshot as the figures (see readVisitDays). */
+export const ROLLUP_ZONE = '(select zone from visit_day_zone) as rollup_zone';
 
 /** Rounds to 6 decimals: KPI figures are compared exactly in tests and shown to people. */
 export const roundFigure = (value: number | string | null) => (value === null ? null : Math.round(Number(value) * 1e6) / 1e6);
 
-/** Each member's latest visit before the window's end (expects `params.to_at`). */
+/**
+ * Each member's latest visit before the window's end (expects `params.to_at`): the latest
+ * activity among the visits that started before it, one probe of visit (member_id,
+ * last_activity_at) per member rather than a pass over every visit.
+ */
 export const LAST_VISIT_CTE = `
 member_last_visit as materialized (
-  select v.member_id, max(v.last_activity_at) as last_visit from visit v, params p where v.started_at < p.to_at group by v.member_id
+  select m.id as member_id, lv.last_visit
+  from params p
+  cross join member m
+  cross join lateral (
+    select v.last_activity_at as last_visit from visit v
+    where v.member_id = m.id and v.started_at < p.to_at
+    order by v.last_activity_at desc limit 1
+  ) lv
 )`;
 
 /** Each member's latest view before the window's end (expects `params.to_at`). */

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { rebuildVisitDays } from '../../schema/analytics/visit-day-rollup';
 import { withDatabase } from '../db/database';
 import { migrateToLatest } from '../db/orm';
 import { EnvError, parseEnv } from '../env';
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
       const tables = await em.execute<{ tablename: string }[]>(`select tablename from pg_tables where schemaname = current_schema() and tablename <> 'mikro_orm_migrations'`);
       await em.execute(`truncate ${tables.map((t) => `"${t.tablename}"`).join(', ')} cascade`);
     }
+    // The visit-day rollup in the community's zone before the load, so that COPY's triggers fill it.
+    await rebuildVisitDays(em, config.communityTimezone);
     const started = performance.now();
     const demo = await seedDemoCommunity(em, options);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

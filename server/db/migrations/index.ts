@@ -4,10 +4,12 @@ import { Migration20261123074114_Initial } from './Migration20261123074114_Initi
 import { Migration20261123075300_ContentConversationNotification } from './Migration20261123075300_ContentConversationNotification';
 import { Migration20261123111245_Engagement } from './Migration20261123111245_Engagement';
 import { Migration20261123121425_Live } from './Migration20261123121425_Live';
+import { Migration20261123133000_VisitDays } from './Migration20261123133000_VisitDays';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
   { name: 'Migration20261123075300_ContentConversationNotification', class: Migration20261123075300_ContentConversationNotification },
   { name: 'Migration20261123111245_Engagement', class: Migration20261123111245_Engagement },
   { name: 'Migration20261123121425_Live', class: Migration20261123121425_Live },
+  { name: 'Migration20261123133000_VisitDays', class: Migration20261123133000_VisitDays },
 ];
