@@ -13,8 +13,6 @@ export interface DomainEvents {
   SESSION_CANCELLED: { sessionId: string; actorId: string };
   /** LiveKit reported the session's room started. */
   SESSION_LIVE: { sessionId: string };
-  /** A session's recording became its published REPLAY content. */
-  SESSION_REPLAY_READY: { sessionId: string; contentId: string };
   MEETING_REQUESTED: { meetingId: string; requesterId: string; recipientId: string };
   MEETING_ACCEPTED: { meetingId: string; requesterId: string; recipientId: string };
 }

@@ -15,6 +15,7 @@ export interface RateLimitPolicy {
   messagesPerMember: LimitRule;
   commentsPerMember: LimitRule;
   sessionChatPerMember: LimitRule;
+  meetingRequestsPerMember: LimitRule;
 }
 
 export const defaultRateLimitPolicy: RateLimitPolicy = {
@@ -24,6 +25,8 @@ export const defaultRateLimitPolicy: RateLimitPolicy = {
   messagesPerMember: { points: 20, durationSeconds: 60 },
   commentsPerMember: { points: 10, durationSeconds: 60 },
   sessionChatPerMember: { points: 10, durationSeconds: 10 },
+  /** A pair has one open request at a time anyway: this only stops asking everyone at once. */
+  meetingRequestsPerMember: { points: 20, durationSeconds: 60 * 60 },
 };
 
 export type LimitName = keyof RateLimitPolicy;

@@ -5,7 +5,7 @@ import { LiveSession, LiveSessionStatus } from '../schema/live/live-session.enti
 import { SessionRegistration } from '../schema/live/registration.entity';
 import type { TestServer } from './server';
 
-/** A session (default: tomorrow 10:00–11:00 UTC of the test clock's day, no limit, SCHEDULED). */
+/** A session (default: 2026-03-10 10:00–11:00 UTC, no capacity limit, SCHEDULED). */
 export async function buildSession(
   em: EntityManager,
   createdById: string,

@@ -11,7 +11,6 @@ import { LiveSession } from './live-session.entity';
 import { LiveSessionsArgs, ScheduleLiveSessionInput, UpdateLiveSessionInput } from './live-session.inputs';
 import { LiveSessionService } from './live-session.service';
 import { LiveJoin } from './live.types';
-import { RecordingService } from './recording.service';
 import { SessionRegistration } from './registration.entity';
 import { RegistrationService } from './registration.service';
 
@@ -75,9 +74,8 @@ export class LiveSessionResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => LiveSession, { description: 'Records the LIVE room to a file (LiveKit Egress); the file becomes the REPLAY. Idempotent.' })
-  async startSessionRecording(@Arg('sessionId', () => ID) sessionId: string, @Ctx() ctx: Context): Promise<LiveSession> {
-    await new RecordingService(ctx).start(sessionId);
-    return new LiveSessionService(ctx).get(sessionId);
+  startSessionRecording(@Arg('sessionId', () => ID) sessionId: string, @Ctx() ctx: Context): Promise<LiveSession> {
+    return new LiveSessionService(ctx).startRecording(sessionId);
   }
 
   @Subscription(() => LiveSession, {

@@ -1,13 +1,20 @@
 import { isUUID } from 'class-validator';
-import type { Context } from '../../server/context';
+import type { AppDeps, Context } from '../../server/context';
 import { readModel } from '../../server/db/read-model';
 import { uuidArray } from '../../server/db/sql';
 import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
 import { ThemeService } from '../content/theme.service';
 import { Member, Role } from '../identity/member.entity';
 import { LiveErrors } from './live.errors';
+import { RecordingService } from './recording.service';
 import { LiveSession, LiveSessionStatus } from './live-session.entity';
 import { SESSION_MAX_HOURS, type LiveSessionsArgs, type ScheduleLiveSessionInput, type UpdateLiveSessionInput } from './live-session.inputs';
+
+/** After a committed change to a session: who may join is read again everywhere, and its subscribers hear of it. */
+export function sessionChanged(deps: AppDeps, sessionId: string): void {
+  deps.rosters.changed(sessionId);
+  deps.pubSub.publish('LIVE_SESSION_UPDATED', sessionId, { sessionId });
+}
 
 const sessionKey = (session: LiveSession) => [session.startsAt.toISOString(), session.id];
 const CLOSED = new Set([LiveSessionStatus.ENDED, LiveSessionStatus.CANCELLED]);
@@ -85,8 +92,7 @@ export class LiveSessionService {
       updatedAt: this.ctx.clock.now(),
     });
     await this.ctx.em.flush();
-    this.ctx.rosters.changed(session.id);
-    this.ctx.pubSub.publish('LIVE_SESSION_UPDATED', session.id, { sessionId: session.id });
+    sessionChanged(this.ctx, session.id);
     return session;
   }
 
@@ -96,10 +102,15 @@ export class LiveSessionService {
     const now = this.ctx.clock.now();
     Object.assign(session, { status: LiveSessionStatus.CANCELLED, cancelledAt: now, updatedAt: now });
     await this.ctx.em.flush();
-    this.ctx.rosters.changed(session.id);
+    sessionChanged(this.ctx, session.id);
     this.ctx.events.emit('SESSION_CANCELLED', { sessionId: session.id, actorId: admin.id });
-    this.ctx.pubSub.publish('LIVE_SESSION_UPDATED', session.id, { sessionId: session.id });
     return session;
+  }
+
+  /** Starts (or finds) the room's recording and returns the session; see RecordingService. */
+  async startRecording(id: string): Promise<LiveSession> {
+    await new RecordingService(this.ctx).start(id);
+    return this.get(id);
   }
 
   /** A managed session that may still change: not ENDED or CANCELLED. */

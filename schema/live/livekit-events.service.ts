@@ -5,6 +5,7 @@ import type { AppDeps } from '../../server/context';
 import type { LiveKitEvent } from '../../live/webhooks';
 import { excerpt } from '../notification/notification.service';
 import { VisitSource } from '../tracking/visit.entity';
+import { sessionChanged } from './live-session.service';
 import { RecordingService } from './recording.service';
 
 export type WebhookOutcome = 'handled' | 'duplicate' | 'ignored';
@@ -64,8 +65,7 @@ export class LiveKitEventHandler {
 
   /** The session's status changed: rosters (who may join) and subscribers hear it after the commit. */
   private announce(after: AfterCommit[], sessionId: string): void {
-    after.push(() => this.deps.rosters.changed(sessionId));
-    after.push(() => this.deps.pubSub.publish('LIVE_SESSION_UPDATED', sessionId, { sessionId }));
+    after.push(() => sessionChanged(this.deps, sessionId));
   }
 
   /** SCHEDULED → LIVE only: a late room_started after room_finished changes nothing. */
@@ -153,7 +153,6 @@ export class LiveKitEventHandler {
     ]);
     await em.execute('update live_session set replay_id = ?, updated_at = ? where id = ?', [contentId, now, sessionId]);
     after.push(() => this.deps.events.emit('CONTENT_PUBLISHED', { contentId, actorId: session.author_id }));
-    after.push(() => this.deps.events.emit('SESSION_REPLAY_READY', { sessionId, contentId }));
     this.announce(after, sessionId);
   }
 

@@ -33,8 +33,4 @@ export const MeetingErrors = {
     new AppError(ErrorCode.CONFLICT, `This meeting request was already ${status.toLowerCase()}.`, { status }),
   notAccepted: (status: string) =>
     new AppError(ErrorCode.CONFLICT, `This meeting is ${status.toLowerCase()}: only an accepted meeting can be joined.`, { status }),
-  tooManyRequests: (retryAfterSeconds: number, perHour: number) =>
-    new AppError(ErrorCode.RATE_LIMITED, `You can send at most ${perHour} meeting requests per hour. Try again in ${retryAfterSeconds} seconds.`, {
-      retryAfterSeconds,
-    }),
 };

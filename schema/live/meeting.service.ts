@@ -12,14 +12,6 @@ import { MEETING_MESSAGE_MAX_LENGTH, type MyMeetingsArgs, type RequestMeetingInp
 
 const HOUR_MS = 60 * 60_000;
 
-/**
- * Meeting requests one member may send per rolling hour. Counted on the meeting table itself
- * (index requester_id, created_at): none of the named limits in server/rate-limit.ts fits, and a
- * pair can have one open request at a time anyway, so this only stops asking everyone at once.
- * Two requests racing at the limit may both pass; that is acceptable for this purpose.
- */
-export const MEETING_REQUESTS_PER_HOUR = 20;
-
 /** A join token admits until the proposed start plus this long (the meeting's expected span)... */
 export const MEETING_ROOM_OPEN_AFTER_START_MS = 2 * HOUR_MS;
 /** ...and at least this long from the moment it is issued, so a late join still gets a usable token. */
@@ -38,8 +30,6 @@ interface PairState {
   blocked: boolean;
   pending_id: string | null;
   pending_requester_id: string | null;
-  recent_requests: number;
-  oldest_recent: Date | string | null;
 }
 
 /**
@@ -61,13 +51,10 @@ export class MeetingService {
     if (input.proposedStart.getTime() <= now.getTime()) throw MeetingErrors.startInPast();
     if (input.sessionId) await this.assertSessionExists(input.sessionId);
 
-    const state = await this.pairState(viewer.id, recipient.id, now);
+    const state = await this.pairState(viewer.id, recipient.id);
     if (state.blocked) throw MeetingErrors.blocked();
     if (state.pending_id) throw MeetingErrors.alreadyPending(state.pending_id, state.pending_requester_id === viewer.id);
-    if (state.recent_requests >= MEETING_REQUESTS_PER_HOUR) {
-      const retryAt = new Date(state.oldest_recent!).getTime() + HOUR_MS;
-      throw MeetingErrors.tooManyRequests(Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)), MEETING_REQUESTS_PER_HOUR);
-    }
+    await this.ctx.rateLimits.consume('meetingRequestsPerMember', viewer.id);
 
     // A concurrent identical request loses on the partial unique index and gets the same CONFLICT.
     const [row] = await this.ctx.em.execute<Record<string, unknown>[]>(
@@ -78,7 +65,7 @@ export class MeetingService {
       [viewer.id, recipient.id, input.sessionId ?? null, message, input.proposedStart, now],
     );
     if (!row) {
-      const again = await this.pairState(viewer.id, recipient.id, now);
+      const again = await this.pairState(viewer.id, recipient.id);
       throw MeetingErrors.alreadyPending(again.pending_id ?? '', true);
     }
     const meeting = readModel(this.ctx.em, Meeting)(row);
@@ -173,19 +160,17 @@ export class MeetingService {
   }
 
   /** Blocks either way, the pair's open request either way (the viewer's first), and the viewer's requests in the last hour. */
-  private async pairState(viewerId: string, memberId: string, now: Date): Promise<PairState> {
-    const since = new Date(now.getTime() - HOUR_MS);
+  private async pairState(viewerId: string, memberId: string): Promise<PairState> {
     const [state] = await this.ctx.em.execute<PairState[]>(
       `select exists (select 1 from member_block
                        where (blocker_id = ? and blocked_id = ?) or (blocker_id = ? and blocked_id = ?)) as blocked,
-              open.id as pending_id, open.requester_id as pending_requester_id,
-              recent.count as recent_requests, recent.oldest as oldest_recent
-         from (select count(*)::int as count, min(created_at) as oldest from meeting where requester_id = ? and created_at > ?) recent
+              open.id as pending_id, open.requester_id as pending_requester_id
+         from (values (1)) as one
          left join lateral (select id, requester_id from meeting
                              where status = 'REQUESTED'
                                and ((requester_id = ? and recipient_id = ?) or (requester_id = ? and recipient_id = ?))
                              order by requester_id = ? desc limit 1) open on true`,
-      [viewerId, memberId, memberId, viewerId, viewerId, since, viewerId, memberId, memberId, viewerId, viewerId],
+      [viewerId, memberId, memberId, viewerId, viewerId, memberId, memberId, viewerId, viewerId],
     );
     return state;
   }

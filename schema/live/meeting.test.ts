@@ -4,7 +4,6 @@ import { buildRegistration, buildSession } from '../../test/live';
 import { countQueries, errorCode, startTestServer, type TestServer } from '../../test/server';
 import { Meeting, MeetingStatus } from './meeting.entity';
 import { MEETING_MESSAGE_MAX_LENGTH } from './meeting.inputs';
-import { MEETING_REQUESTS_PER_HOUR } from './meeting.service';
 
 const FIELDS = `id status message proposedStart respondedAt viewerRole requester { id } recipient { id } session { id title }`;
 const REQUEST = `mutation($input: RequestMeetingInput!) { requestMeeting(input: $input) { ${FIELDS} } }`;
@@ -131,16 +130,20 @@ describe('requestMeeting', () => {
     expect(await server.em().count(Meeting, { requesterId: ann.id, recipientId: bob.id })).toBe(1);
   });
 
-  it(`allows ${MEETING_REQUESTS_PER_HOUR} requests per rolling hour, then RATE_LIMITED until the oldest is an hour old`, async () => {
-    const [ann, ...others] = await members(MEETING_REQUESTS_PER_HOUR + 2);
-    for (const other of others.slice(0, MEETING_REQUESTS_PER_HOUR)) await requested(ann.id, other.id);
-    const over = await request(ann.id, { memberId: others[MEETING_REQUESTS_PER_HOUR].id });
-    expect(over.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 3600 });
-    server.clock.advance({ hours: 1 });
+  it('refuses requests past the per-member limit with RATE_LIMITED for about an hour, writing nothing', async () => {
+    const limited = await startTestServer({ rateLimits: { meetingRequestsPerMember: { points: 2, durationSeconds: 3600 } } });
     try {
-      expect(errorCode(await request(ann.id, { memberId: others[MEETING_REQUESTS_PER_HOUR].id }))).toBeUndefined();
+      const [ann, ...others] = await Promise.all(Array.from({ length: 4 }, () => buildMember(limited.em())));
+      const ask = async (to: { id: string }) =>
+        limited.gql(REQUEST, { input: { memberId: to.id, proposedStart: PROPOSED_START } }, { token: await limited.tokenFor(ann.id) });
+      for (const other of others.slice(0, 2)) expect(errorCode(await ask(other))).toBeUndefined();
+      const over = await ask(others[2]);
+      expect(over.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+      expect(over.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(3500);
+      expect(over.errors![0].extensions!.retryAfterSeconds).toBeLessThanOrEqual(3600);
+      expect(await limited.em().count(Meeting, { requesterId: ann.id })).toBe(2);
     } finally {
-      server.clock.advance({ hours: -1 });
+      await limited.stop();
     }
   });
 });

@@ -4,6 +4,7 @@ import type { Context } from '../../server/context';
 import type { Member } from '../identity/member.entity';
 import { LiveErrors } from './live.errors';
 import { LiveSessionStatus, type LiveSession } from './live-session.entity';
+import { LiveSessionService } from './live-session.service';
 
 /** Seats in sessions. Capacity is enforced under a lock on the session row, so the last seat goes once. */
 export class RegistrationService {
@@ -38,10 +39,10 @@ export class RegistrationService {
       );
     });
     this.ctx.rosters.changed(sessionId);
-    return this.fresh(sessionId);
+    return new LiveSessionService(this.ctx).get(sessionId);
   }
 
-  /** Idempotent; frees the seat. Leads already earned stay (consent was given when they were earned). */
+  /** Idempotent; frees the seat. The consent goes with it: lead refreshes drop leads it alone supported (lead.service). */
   async cancel(viewer: Member, sessionId: string): Promise<LiveSession> {
     if (!isUUID(sessionId)) throw LiveErrors.sessionNotFound();
     await this.ctx.em.execute(
@@ -49,12 +50,6 @@ export class RegistrationService {
       [this.ctx.clock.now(), sessionId, viewer.id],
     );
     this.ctx.rosters.changed(sessionId);
-    return this.fresh(sessionId);
-  }
-
-  private async fresh(sessionId: string): Promise<LiveSession> {
-    const session = await this.ctx.loaders.liveSessionById.load(sessionId);
-    if (!session) throw LiveErrors.sessionNotFound();
-    return session;
+    return new LiveSessionService(this.ctx).get(sessionId);
   }
 }
