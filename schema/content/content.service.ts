@@ -1,5 +1,5 @@
 import type { Context } from '../../server/context';
-import { readModel } from '../../server/db/read-model';
+import { jsonRow, readModel } from '../../server/db/read-model';
 import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
 import { Member, Role } from '../identity/member.entity';
 import { Content, ContentStatus } from './content.entity';
@@ -119,14 +119,15 @@ export class ContentService {
    */
   async feed(viewer: Member, args: FeedArgs): Promise<ConnectionShape<Content>> {
     const { where, params } = feedFilter(viewer, args);
-    const rows = await this.ctx.em.execute<(Record<string, unknown> & { themes_json: Record<string, unknown>[]; author_json: Record<string, unknown> })[]>(
+    const { em } = this.ctx;
+    const rows = await em.execute<(Record<string, unknown> & { themes_json: Record<string, unknown>[]; author_json: Record<string, unknown> })[]>(
       `select c.*,
-         coalesce((select json_agg(row_to_json(t) order by t.name) from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id), '[]') as themes_json,
-         (select row_to_json(m) from member m where m.id = c.author_id) as author_json
+         coalesce((select json_agg(${jsonRow(em, Theme, 't')} order by t.name) from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id), '[]') as themes_json,
+         (select ${jsonRow(em, Member, 'm')} from member m where m.id = c.author_id) as author_json
        from content c where ${where} order by c.published_at desc, c.id desc limit ?`,
       [...params, args.first + 1],
     );
-    const [toContent, toTheme, toMember] = [readModel(this.ctx.em, Content), readModel(this.ctx.em, Theme), readModel(this.ctx.em, Member)];
+    const [toContent, toTheme, toMember] = [readModel(em, Content), readModel(em, Theme), readModel(em, Member)];
     const { themesByContentId, memberById } = this.ctx.loaders;
     const page = rows.map((row) => {
       const content = toContent(row);

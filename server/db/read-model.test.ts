@@ -1,0 +1,28 @@
+import { Member } from '../../schema/identity/member.entity';
+import { buildMember } from '../../test/factories';
+import { startTestServer, type TestServer } from '../../test/server';
+import { jsonRow, readModel } from './read-model';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+describe('read models', () => {
+  it('map a row and its jsonRow embedding to the same object, without lazy columns', async () => {
+    const em = server.em();
+    const member = await buildMember(em, { company: 'Acme', renewalDate: '2026-12-01' });
+    const toMember = readModel(em, Member);
+    const [row] = await em.execute<Record<string, unknown>[]>('select * from member where id = ?', [member.id]);
+    const [embedded] = await em.execute<{ m: Record<string, unknown> }[]>(`select ${jsonRow(em, Member, 'x')} as m from member x where x.id = ?`, [member.id]);
+    const fromRow = toMember(row);
+    expect(fromRow).toMatchObject({ id: member.id, email: member.email, company: 'Acme', renewalDate: '2026-12-01', displayName: member.displayName });
+    expect(fromRow.createdAt).toEqual(member.createdAt);
+    // The password hash is lazy: never in a read model, never in embedded JSON.
+    expect(row.password_hash).toEqual(expect.any(String));
+    expect(fromRow.passwordHash).toBeUndefined();
+    expect(Object.keys(embedded.m)).not.toContain('password_hash');
+    expect({ ...toMember(embedded.m) }).toEqual({ ...fromRow });
+  });
+});
