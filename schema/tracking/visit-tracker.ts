@@ -148,60 +148,80 @@ export class VisitTracker {
   private async merge(intervals: ActivityInterval[]): Promise<void> {
     const ordered = [...intervals].sort((a, b) => a.memberId.localeCompare(b.memberId) || a.start - b.start);
     const memberIds = [...new Set(ordered.map((interval) => interval.memberId))];
+    // Rounds where each member appears once (a flush: one round for every member), in time order
+    // per member: one statement per round rather than one per member.
+    const rounds: ActivityInterval[][] = [];
+    let previous: string | null = null;
+    let round = 0;
+    for (const interval of ordered) {
+      round = interval.memberId === previous ? round + 1 : 0;
+      previous = interval.memberId;
+      (rounds[round] ??= []).push(interval);
+    }
     await this.orm.em.fork().transactional(async (em) => {
       // One statement takes every member's lock, in a fixed order so two flushes cannot deadlock.
       await em.execute(
         `select pg_advisory_xact_lock(hashtextextended('visit:' || m, 0)) from unnest(?::text[]) as m order by m`,
         [uuidArray(memberIds)],
       );
-      for (const interval of ordered) await em.execute(MERGE_INTERVAL_SQL, mergeParams(interval));
+      for (const members of rounds) await em.execute(MERGE_INTERVALS_SQL, [JSON.stringify(members.map(mergeRow))]);
     });
   }
 }
 
-function mergeParams(interval: ActivityInterval): unknown[] {
-  const start = new Date(interval.start);
-  const end = new Date(interval.end);
-  return [interval.memberId, start, end, randomUUID(), interval.source, interval.attributedDigestId];
+function mergeRow(interval: ActivityInterval) {
+  return {
+    member_id: interval.memberId,
+    started_at: new Date(interval.start).toISOString(),
+    ended_at: new Date(interval.end).toISOString(),
+    new_id: randomUUID(),
+    source: interval.source,
+    attributed_digest_id: interval.attributedDigestId,
+  };
 }
 
 /**
- * Merges [start, end] into the member's visits: every visit less than 30 minutes away from it
- * collapses into the earliest one (which keeps its source and attribution); no such visit means
- * a new one, attributed to the digest whose link the member followed in the 30 minutes before it
- * began (source EMAIL). Params: member, start, end, new id, source, attributed digest.
+ * Merges each member's [start, end] into their visits (one interval per member): every visit less
+ * than 30 minutes away from it collapses into the earliest one (which keeps its source and
+ * attribution); no such visit means a new one, attributed to the digest whose link the member
+ * followed in the 30 minutes before it began (source EMAIL). Param: the intervals as JSON
+ * (member_id, started_at, ended_at, new_id, source, attributed_digest_id).
  */
-const MERGE_INTERVAL_SQL = `
+const MERGE_INTERVALS_SQL = `
 with input as (
-  select ?::uuid as member_id, ?::timestamptz as started_at, ?::timestamptz as ended_at,
-         ?::uuid as new_id, ?::visit_source as source, ?::uuid as attributed_digest_id
-), click as (
-  select c.digest_id from digest_click c, input i
-  where c.member_id = i.member_id and c.clicked_at > i.started_at - interval '30 minutes' and c.clicked_at <= i.started_at
-  order by c.clicked_at desc limit 1
+  select * from jsonb_to_recordset(?::jsonb) as i(member_id uuid, started_at timestamptz, ended_at timestamptz,
+    new_id uuid, source visit_source, attributed_digest_id uuid)
 ), params as (
   select i.member_id, i.started_at, i.ended_at, i.new_id,
-    case when i.attributed_digest_id is null and exists (select 1 from click) then 'EMAIL'::visit_source else i.source end as source,
-    coalesce(i.attributed_digest_id, (select digest_id from click)) as attributed_digest_id
+    case when i.attributed_digest_id is null and click.digest_id is not null then 'EMAIL'::visit_source else i.source end as source,
+    coalesce(i.attributed_digest_id, click.digest_id) as attributed_digest_id
   from input i
+  left join lateral (
+    select c.digest_id from digest_click c
+    where c.member_id = i.member_id and c.clicked_at > i.started_at - interval '30 minutes' and c.clicked_at <= i.started_at
+    order by c.clicked_at desc limit 1
+  ) click on true
 ), near as (
-  select v.id, v.started_at, v.last_activity_at from visit v, params p
-  where v.member_id = p.member_id
+  select p.member_id, v.id, v.started_at, v.last_activity_at from params p
+  join visit v on v.member_id = p.member_id
     and v.last_activity_at > p.started_at - interval '30 minutes'
     and v.started_at < p.ended_at + interval '30 minutes'
 ), keeper as (
-  select id from near order by started_at, id limit 1
+  select distinct on (member_id) member_id, id from near order by member_id, started_at, id
+), span as (
+  select member_id, min(started_at) as started_at, max(last_activity_at) as last_activity_at from near group by member_id
 ), removed as (
   delete from visit where id in (select id from near) and id not in (select id from keeper)
 ), updated as (
-  update visit set
-    started_at = least((select min(started_at) from near), (select started_at from params)),
-    last_activity_at = greatest((select max(last_activity_at) from near), (select ended_at from params))
-  where id = (select id from keeper)
+  update visit v set
+    started_at = least(s.started_at, p.started_at),
+    last_activity_at = greatest(s.last_activity_at, p.ended_at)
+  from keeper k join span s on s.member_id = k.member_id join params p on p.member_id = k.member_id
+  where v.id = k.id
 ), inserted as (
   insert into visit (id, member_id, started_at, last_activity_at, source, attributed_digest_id)
-  select new_id, member_id, started_at, ended_at, source, attributed_digest_id from params
-  where not exists (select 1 from keeper)
+  select new_id, member_id, started_at, ended_at, source, attributed_digest_id from params p
+  where not exists (select 1 from keeper k where k.member_id = p.member_id)
 )
 update member set last_visit_at = greatest(coalesce(member.last_visit_at, p.ended_at), p.ended_at)
 from params p where member.id = p.member_id`;

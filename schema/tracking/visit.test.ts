@@ -1,4 +1,4 @@
-import { buildAdmin, buildMember } from '../../test/factories';
+import { buildAdmin, buildMember, buildVisit } from '../../test/factories';
 import { startTestServer, wsExecute, type TestServer } from '../../test/server';
 import { Member } from '../identity/member.entity';
 import { Visit } from './visit.entity';
@@ -68,6 +68,36 @@ describe('visits from HTTP activity', () => {
       ['2026-03-04T08:00:00.000Z', '2026-03-04T08:20:00.000Z'],
       ['2026-03-04T09:30:00.000Z', '2026-03-04T09:30:00.000Z'],
     ]);
+  });
+});
+
+describe('a flush of many members', () => {
+  it('merges every member\'s interval with their own visits only, in one statement', async () => {
+    const tracker = server.hearth.deps.visitTracker;
+    const [bridged, extended, fresh] = [await buildMember(server.em()), await buildMember(server.em()), await buildMember(server.em())];
+    // Two stored visits 40 minutes apart: activity between them bridges them into one.
+    await buildVisit(server.em(), bridged, '2026-03-07T09:00:00Z', '2026-03-07T09:10:00Z');
+    await buildVisit(server.em(), bridged, '2026-03-07T09:50:00Z', '2026-03-07T10:00:00Z');
+    // Opened at 09:00 by another instance; this one sees 09:20-09:45 and extends it.
+    await buildVisit(server.em(), extended, '2026-03-07T09:00:00Z', '2026-03-07T09:05:00Z');
+    for (const member of [bridged, extended, fresh]) {
+      const [first, last] = member === fresh ? ['2026-03-07T12:00:00Z', '2026-03-07T12:15:00Z'] : ['2026-03-07T09:20:00Z', '2026-03-07T09:45:00Z'];
+      await tracker.recordActivity(member.id, new Date(first));
+      await tracker.recordActivity(member.id, new Date(last));
+    }
+    await tracker.flush();
+    const spans = async (member: { id: string }) =>
+      (await storedVisits(member.id)).map((v) => [v.startedAt.toISOString(), v.lastActivityAt.toISOString()]);
+    expect(await spans(bridged)).toEqual([['2026-03-07T09:00:00.000Z', '2026-03-07T10:00:00.000Z']]);
+    expect(await spans(extended)).toEqual([['2026-03-07T09:00:00.000Z', '2026-03-07T09:45:00.000Z']]);
+    expect(await spans(fresh)).toEqual([['2026-03-07T12:00:00.000Z', '2026-03-07T12:15:00.000Z']]);
+    // lastVisitAt is the member's last activity the tracker saw (the stored visits were made by hand).
+    const lastVisits = await server.em().find(Member, { id: [bridged.id, extended.id, fresh.id] }, { refresh: true });
+    expect(Object.fromEntries(lastVisits.map((m) => [m.id, m.lastVisitAt!.toISOString()]))).toEqual({
+      [bridged.id]: '2026-03-07T09:45:00.000Z',
+      [extended.id]: '2026-03-07T09:45:00.000Z',
+      [fresh.id]: '2026-03-07T12:15:00.000Z',
+    });
   });
 });
 
