@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import { AccessTokens } from '../schema/identity/access-token';
 import { VisitTracker } from '../schema/tracking/visit-tracker';
 import { ViewerCache } from '../schema/identity/viewer-cache';
+import { ViewableContent } from '../schema/tracking/viewable-content';
 import { ViewWriter } from '../schema/tracking/view-writer';
 import { EmailLinks } from '../schema/engagement/email-links';
 import { registerEmailRoutes } from '../schema/engagement/email.routes';
@@ -93,7 +94,8 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     visitTracker,
     events: new DomainEventBus(logger),
     viewers: new ViewerCache(clock),
-    viewWriter: new ViewWriter(orm, logger),
+    viewWriter: new ViewWriter(options.databaseUrl, logger),
+    viewableContent: new ViewableContent(),
     emailLinks: new EmailLinks(config.jwtSecret, config.publicUrl),
     liveRooms: new LiveKitRooms({ ...config.liveKit, url: config.liveKitApiUrl }),
     liveWebhooks: new LiveKitWebhooks(config.liveKit),
@@ -131,7 +133,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
         // Apollo's drain plugins stop accepting, finish in-flight requests and close sockets (1001).
         await apollo.stop();
         await deps.events.idle();
-        await deps.viewWriter.idle();
+        await deps.viewWriter.close();
         await visitTracker.stop();
         await deps.viewers.stop();
         await deps.rosters.stop();

@@ -6,6 +6,7 @@ import type { Member } from '../schema/identity/member.entity';
 import type { VisitTracker } from '../schema/tracking/visit-tracker';
 import type { ViewerCache } from '../schema/identity/viewer-cache';
 import type { ViewWriter } from '../schema/tracking/view-writer';
+import type { ViewableContent } from '../schema/tracking/viewable-content';
 import type { EmailLinks } from '../schema/engagement/email-links';
 import type { LiveRooms } from '../live/room-client';
 import type { LiveKitWebhooks } from '../live/webhooks';
@@ -32,6 +33,8 @@ export interface AppDeps {
   events: DomainEventBus;
   viewers: ViewerCache;
   viewWriter: ViewWriter;
+  /** Items known to accept views (published or archived), so heartbeats skip the lookup. */
+  viewableContent: ViewableContent;
   emailLinks: EmailLinks;
   /** LiveKit's room and egress APIs (a recording fake in tests). */
   liveRooms: LiveRooms;

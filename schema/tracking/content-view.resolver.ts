@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, Field, ID, Int, Mutation, ObjectType, Resolver } 
 import { requireViewer } from '../../server/auth';
 import type { Context } from '../../server/context';
 import { ContentViewService } from './content-view.service';
-import { RecordContentViewInput } from './tracking.inputs';
+import { RecordContentViewInput, RecordContentViewsInput } from './tracking.inputs';
 
 @ObjectType({ description: 'The state of the viewer’s current view of an item after a call.' })
 export class RecordedContentView {
@@ -27,5 +27,15 @@ export class ContentViewResolver {
   })
   recordContentView(@Arg('input') input: RecordContentViewInput, @Ctx() ctx: Context): Promise<RecordedContentView> {
     return new ContentViewService(ctx).record(requireViewer(ctx), input);
+  }
+
+  @Authorized()
+  @Mutation(() => [RecordedContentView], {
+    description:
+      'recordContentView for several items at once: a client buffers its heartbeats and sends them every few seconds. ' +
+      'Each result (in input order) is returned after its view is committed.',
+  })
+  recordContentViews(@Arg('input') input: RecordContentViewsInput, @Ctx() ctx: Context): Promise<RecordedContentView[]> {
+    return new ContentViewService(ctx).recordMany(requireViewer(ctx), input.views);
   }
 }

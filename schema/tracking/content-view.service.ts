@@ -1,5 +1,6 @@
 import type { Context } from '../../server/context';
 import { AppError, ErrorCode, notFound } from '../../server/errors';
+import { uuidArray } from '../../server/db/sql';
 import type { Member } from '../identity/member.entity';
 import type { RecordContentViewInput } from './tracking.inputs';
 
@@ -10,17 +11,68 @@ export interface RecordedView {
   newView: boolean;
 }
 
+/** Ids as PostgreSQL prints them, so an upper-case id matches its row. */
+const canonical = (input: RecordContentViewInput): RecordContentViewInput => ({ ...input, contentId: input.contentId.toLowerCase() });
+
 /** Records what members view: the raw material of "seen", reach and digests. */
 export class ContentViewService {
   constructor(private readonly ctx: Context) {}
 
   async record(viewer: Member, input: RecordContentViewInput): Promise<RecordedView> {
-    const [content] = await this.ctx.em.execute<{ status: string }[]>('select status from content where id = ?', [input.contentId]);
-    if (!content) throw notFound('Content');
-    if (content.status === 'DRAFT') {
-      throw new AppError(ErrorCode.BAD_USER_INPUT, 'Views can only be recorded for published content.', { fields: { contentId: 'not published' } });
+    const [view] = await this.write(viewer, [canonical(input)], (problem) =>
+      problem === 'not found'
+        ? notFound('Content')
+        : new AppError(ErrorCode.BAD_USER_INPUT, 'Views can only be recorded for published content.', { fields: { contentId: problem } }),
+    );
+    return view;
+  }
+
+  /**
+   * A client's buffered heartbeats in one call: each view is recorded as `record` would, in one
+   * transaction with the other calls of the moment, and answered after its commit. Several entries
+   * for one item add up (the seconds since the previous call for it), still capped by real time.
+   * One unknown or unpublished item refuses the whole call, naming it; nothing is written.
+   */
+  async recordMany(viewer: Member, views: RecordContentViewInput[]): Promise<RecordedView[]> {
+    const inputs = views.map(canonical);
+    const merged = new Map<string, RecordContentViewInput>();
+    for (const input of inputs) {
+      const first = merged.get(input.contentId);
+      merged.set(input.contentId, first ? { ...first, seconds: first.seconds + input.seconds } : input);
     }
-    const row = await this.ctx.viewWriter.write({ memberId: viewer.id, contentId: input.contentId, at: this.ctx.clock.now(), seconds: input.seconds, source: input.source });
-    return { contentId: input.contentId, totalSeconds: row.seconds, firstSeenAt: new Date(row.first_seen_at), newView: row.new_view };
+    const recorded = await this.write(viewer, [...merged.values()], (problem, contentId) => {
+      const index = inputs.findIndex((input) => input.contentId === contentId);
+      const fields = { [`views.${index}.contentId`]: problem };
+      return problem === 'not found'
+        ? new AppError(ErrorCode.NOT_FOUND, `Content not found (views[${index}]).`, { fields })
+        : new AppError(ErrorCode.BAD_USER_INPUT, `Views can only be recorded for published content (views[${index}]).`, { fields });
+    });
+    const byContent = new Map(recorded.map((view) => [view.contentId, view]));
+    return inputs.map((input) => byContent.get(input.contentId)!);
+  }
+
+  /** Checks every item in one statement, then queues the views together (one batch of the writer). */
+  private async write(
+    viewer: Member,
+    inputs: RecordContentViewInput[],
+    refuse: (problem: 'not found' | 'not published', contentId: string) => AppError,
+  ): Promise<RecordedView[]> {
+    if (!inputs.length) return [];
+    const { viewableContent } = this.ctx;
+    const unknown = inputs.filter((input) => !viewableContent.has(input.contentId)).map((input) => input.contentId);
+    if (unknown.length) {
+      const rows = await this.ctx.em.execute<{ id: string; status: string }[]>('select id, status from content where id = any(?::uuid[])', [uuidArray(unknown)]);
+      const status = new Map(rows.map((row) => [row.id, row.status]));
+      for (const contentId of unknown) {
+        if (!status.has(contentId)) throw refuse('not found', contentId);
+        if (status.get(contentId) === 'DRAFT') throw refuse('not published', contentId);
+      }
+      for (const contentId of unknown) viewableContent.add(contentId);
+    }
+    const at = this.ctx.clock.now();
+    const written = await this.ctx.viewWriter.writeMany(
+      inputs.map((input) => ({ memberId: viewer.id, contentId: input.contentId, at, seconds: input.seconds, source: input.source })),
+    );
+    return written.map((row, i) => ({ contentId: inputs[i].contentId, totalSeconds: row.seconds, firstSeenAt: new Date(row.first_seen_at), newView: row.new_view }));
   }
 }

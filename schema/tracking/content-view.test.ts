@@ -8,6 +8,8 @@ import { ContentViewService } from './content-view.service';
 
 const RECORD = `mutation($input: RecordContentViewInput!) { recordContentView(input: $input) { contentId totalSeconds firstSeenAt newView } }`;
 
+const RECORD_MANY = `mutation($input: RecordContentViewsInput!) { recordContentViews(input: $input) { contentId totalSeconds newView } }`;
+
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
@@ -86,5 +88,64 @@ describe('recordContentView', () => {
     const member = await buildMember(server.em());
     const archived = await buildContent(server.em(), { status: ContentStatus.ARCHIVED });
     expect((await record(member.id, archived.id, 1)).data!.recordContentView.newView).toBe(true);
+  });
+});
+
+describe('recordContentViews', () => {
+  async function recordMany(memberId: string, views: { contentId: string; seconds: number; source?: string }[]) {
+    return server.gql(RECORD_MANY, { input: { views } }, { token: await server.tokenFor(memberId) });
+  }
+
+  it('records buffered heartbeats of several items in one call, as single calls would', async () => {
+    const member = await buildMember(server.em());
+    const [a, b, c] = [await buildContent(server.em()), await buildContent(server.em()), await buildContent(server.em())];
+    server.clock.set('2026-04-05T10:00:00Z');
+    await record(member.id, a.id, 0);
+    server.clock.advance({ seconds: 40 });
+    const result = await recordMany(member.id, [
+      { contentId: a.id, seconds: 20 },
+      { contentId: b.id, seconds: 10, source: 'SEARCH' },
+      // A second entry for an item adds up (two 15 s heartbeats of the same read): 20 + 15 = 35 ≤ 40.
+      { contentId: a.id, seconds: 15 },
+      { contentId: c.id.toUpperCase(), seconds: 500 },
+    ]);
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.recordContentViews).toEqual([
+      { contentId: a.id, totalSeconds: 35, newView: false },
+      { contentId: b.id, totalSeconds: 10, newView: true },
+      { contentId: a.id, totalSeconds: 35, newView: false },
+      // First call of a view: capped at 60 s.
+      { contentId: c.id, totalSeconds: 60, newView: true },
+    ]);
+    const views = await server.em().find(ContentView, { member: member.id }, { orderBy: { seconds: 'asc' } });
+    expect(views.map((v) => [v.content.id, v.seconds, v.source])).toEqual([
+      [b.id, 10, 'SEARCH'],
+      [a.id, 35, 'FEED'],
+      [c.id, 60, 'DIRECT'],
+    ]);
+    expect((await server.em().findOneOrFail(Content, b.id, { refresh: true })).viewCount).toBe(1);
+    expect((await server.em().findOneOrFail(Content, a.id, { refresh: true })).viewCount).toBe(1);
+  });
+
+  it('refuses the whole call, naming the entry, when one item is unknown or a draft; nothing is written', async () => {
+    const member = await buildMember(server.em());
+    const published = await buildContent(server.em());
+    const draft = await buildContent(server.em(), { status: ContentStatus.DRAFT });
+    const unknown = await recordMany(member.id, [
+      { contentId: published.id, seconds: 1 },
+      { contentId: '00000000-0000-4000-8000-000000000000', seconds: 1 },
+    ]);
+    expect(unknown.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', fields: { 'views.1.contentId': 'not found' } });
+    const drafted = await recordMany(member.id, [
+      { contentId: draft.id, seconds: 1 },
+      { contentId: published.id, seconds: 1 },
+    ]);
+    expect(drafted.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { 'views.0.contentId': 'not published' } });
+    const negative = await recordMany(member.id, [{ contentId: published.id, seconds: -1 }]);
+    expect(negative.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { 'views.0.seconds': expect.any(String) } });
+    const tooMany = await recordMany(member.id, Array.from({ length: 101 }, () => ({ contentId: published.id, seconds: 1 })));
+    expect(tooMany.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { views: expect.any(String) } });
+    expect(await server.em().count(ContentView, { member: member.id })).toBe(0);
+    expect((await recordMany(member.id, [])).data!.recordContentViews).toEqual([]);
   });
 });

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { Pool, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import type { Orm } from '../../server/db/orm';
-import { textArray, uuidArray } from '../../server/db/sql';
 
 /** What the first call of a view may credit: there is no earlier call to measure elapsed time from. */
 export const FIRST_CALL_MAX_SECONDS = 60;
@@ -11,35 +9,41 @@ export const FIRST_CALL_MAX_SECONDS = 60;
  * One statement for a set of views with distinct (member, item) keys, under their locks: each
  * extends the member's view of the item if it was last seen less than 30 minutes ago (so within
  * the current visit, by the visit definition: each call is activity), else starts a new view
- * (counted on the item after the commit). The credit is capped by the real time since the previous
+ * (counted on the item in the same commit). The credit is capped by the real time since the previous
  * call. Params: the views as JSON (idx, member_id, content_id, at, seconds, source, new_id), the
  * first-call cap.
  */
 const RECORD_VIEWS_SQL = `
 with params as (
-  select * from jsonb_to_recordset(?::jsonb)
+  select * from jsonb_to_recordset($1::jsonb)
     as p(idx int, member_id uuid, content_id uuid, at timestamptz, seconds int, source view_source, new_id uuid)
-), current_view as (
-  select distinct on (p.idx) p.idx, v.id, v.last_seen_at from params p
-  join content_view v on v.member_id = p.member_id and v.content_id = p.content_id and v.last_seen_at > p.at - interval '30 minutes'
-  order by p.idx, v.last_seen_at desc
+), matched as (
+  -- each view with the member's current view of the item, if any (one index probe per view)
+  select p.*, cv.id as view_id from params p
+  left join lateral (
+    select v.id from content_view v
+    where v.member_id = p.member_id and v.content_id = p.content_id and v.last_seen_at > p.at - interval '30 minutes'
+    order by v.last_seen_at desc limit 1
+  ) cv on true
 ), extended as (
   update content_view v set
-    seconds = v.seconds + least(p.seconds, greatest(0, floor(extract(epoch from (p.at - v.last_seen_at))))::int),
-    last_seen_at = greatest(v.last_seen_at, p.at)
-  from params p join current_view c on c.idx = p.idx where v.id = c.id
-  returning p.idx, v.seconds, v.first_seen_at, false as new_view
+    seconds = v.seconds + least(m.seconds, greatest(0, floor(extract(epoch from (m.at - v.last_seen_at))))::int),
+    last_seen_at = greatest(v.last_seen_at, m.at)
+  from matched m where v.id = m.view_id
+  returning m.idx, v.seconds, v.first_seen_at, false as new_view
 ), visit_now as (
-  select distinct on (p.idx) p.idx, vi.id from params p
-  join visit vi on vi.member_id = p.member_id and vi.last_activity_at > p.at - interval '30 minutes'
-  order by p.idx, vi.started_at desc
+  -- once per member and time (a call's views share both), not once per view
+  select m.member_id, m.at, (select vi.id from visit vi where vi.member_id = m.member_id and vi.last_activity_at > m.at - interval '30 minutes'
+    order by vi.started_at desc limit 1) as id
+  from (select distinct member_id, at from params) m
 ), inserted as (
   insert into content_view (id, member_id, content_id, visit_id, first_seen_at, last_seen_at, seconds, source)
-  select p.new_id, p.member_id, p.content_id, (select w.id from visit_now w where w.idx = p.idx), p.at, p.at, least(p.seconds, ?::int),
+  select m.new_id, m.member_id, m.content_id, w.id, m.at, m.at, least(m.seconds, $2::int),
     -- opened from a digest link in the last 30 minutes: the view comes from that email
-    case when exists (select 1 from digest_click c where c.member_id = p.member_id and c.content_id = p.content_id
-      and c.clicked_at > p.at - interval '30 minutes' and c.clicked_at <= p.at) then 'EMAIL'::view_source else p.source end
-  from params p where not exists (select 1 from current_view c where c.idx = p.idx)
+    case when exists (select 1 from digest_click c where c.member_id = m.member_id and c.content_id = m.content_id
+      and c.clicked_at > m.at - interval '30 minutes' and c.clicked_at <= m.at) then 'EMAIL'::view_source else m.source end
+  from matched m join visit_now w on w.member_id = m.member_id and w.at = m.at
+  where m.view_id is null
   returning id, seconds, first_seen_at
 )
 select idx, seconds, first_seen_at, new_view from extended
@@ -65,39 +69,81 @@ interface Pending extends ViewWrite {
   reject(error: unknown): void;
 }
 
+/** Every key's lock in one statement, in a fixed order so concurrent batches and instances cannot deadlock. */
+const LOCK_VIEWS_SQL = 'select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest($1::text[]) as k order by k';
+
+/**
+ * New views count on their items in the batch's commit (a separate one cost a second disk flush per
+ * batch). Item rows are locked in id order, so batches sharing items cannot deadlock.
+ */
+const COUNT_VIEWS_SQL = `
+with counted as (select id, count(*)::int as n from unnest($1::uuid[]) as id group by id),
+     locked as (select c.id from content c join counted x on x.id = c.id order by c.id for no key update of c)
+update content c set view_count = c.view_count + x.n from counted x where c.id = x.id and c.id in (select id from locked)`;
+
 /** At most this many views share one transaction. */
 const BATCH = 500;
+/**
+ * Batches written at once, each on its own connection of the writer's pool. While one batch waits
+ * for its commit (the disk) or its statement, the next is already being written; overlapping keys
+ * queue on their advisory locks, taken in one global order, so lanes cannot deadlock.
+ */
+const LANES = 3;
 
 /**
  * Group commit for content views. A commit waits for the disk (fdatasync: ~8 ms on the bench
  * machine), so one transaction per heartbeat caps ingest at the disk's pace. Views arriving while
- * a batch is being written wait for the next one: one transaction, one commit for all of them,
+ * batches are being written wait for the next one: one transaction, one commit for all of them,
  * and each caller is answered only after that commit (an acknowledged view is in the database).
  * A batch is one statement (per round of distinct keys) rather than one per view: PostgreSQL planned
  * and ran the per-view statement serially, which capped ingest far below the disk's pace.
+ *
+ * The writer has its own small pool and sends its three statements as prepared statements with
+ * bound parameters: a batch's JSON is neither escaped into the SQL text by the ORM nor parsed and
+ * planned again by PostgreSQL for every batch.
  */
 export class ViewWriter {
+  private readonly pool: Pool;
   private queue: Pending[] = [];
-  private draining: Promise<void> | null = null;
+  /** Batches being written now (each its own transaction), at most LANES. */
+  private lanes = 0;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly orm: Orm,
+    databaseUrl: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.pool = new Pool({ connectionString: databaseUrl, max: LANES });
+    // A connection dropped while idle: logged; the pool makes a new one for the next batch.
+    this.pool.on('error', (err) => this.logger.warn({ err }, 'content view writer lost an idle connection'));
+  }
 
   write(view: ViewWrite): Promise<ViewRow> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ ...view, resolve, reject });
-      this.draining ??= this.drain();
-    });
+    return this.writeMany([view]).then(([row]) => row);
   }
 
-  /** Resolves once everything queued so far is written (shutdown). */
+  /** Several views (one client's buffered heartbeats): queued together, so they share a batch. */
+  writeMany(views: ViewWrite[]): Promise<ViewRow[]> {
+    const rows = views.map((view) => new Promise<ViewRow>((resolve, reject) => this.queue.push({ ...view, resolve, reject })));
+    while (this.lanes < LANES && this.queue.length) {
+      this.lanes++;
+      void this.lane();
+    }
+    return Promise.all(rows);
+  }
+
+  /** Resolves once everything queued so far is written. */
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    if (this.lanes) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private async drain(): Promise<void> {
+  /** Writes what is queued, then closes the pool (shutdown). */
+  async close(): Promise<void> {
+    await this.idle();
+    await this.pool.end();
+  }
+
+  private async lane(): Promise<void> {
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, BATCH);
@@ -107,16 +153,14 @@ export class ViewWriter {
         });
       }
     } finally {
-      this.draining = null;
+      if (--this.lanes === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 
   private async writeBatch(batch: Pending[]): Promise<void> {
     const key = (view: Pending) => `view:${view.memberId}:${view.contentId}`;
-    const em = this.orm.em.fork() as EntityManager;
-    const rows = await em.transactional(async (tx) => {
-      // Every key's lock in one statement, in a fixed order so concurrent instances cannot deadlock.
-      await tx.execute('select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(?::text[]) as k order by k', [textArray([...new Set(batch.map(key))])]);
+    const rows = await this.transaction(async (client) => {
+      await client.query({ name: 'hearth-view-locks', text: LOCK_VIEWS_SQL, values: [[...new Set(batch.map(key))]] });
       const written = new Map<Pending, ViewRow>();
       // Two heartbeats of one view in a batch must extend one row, not open two: rounds of distinct
       // keys, in arrival order (usually one round).
@@ -130,21 +174,35 @@ export class ViewWriter {
           source: view.source,
           new_id: randomUUID(),
         }));
-        const result = await tx.execute<(ViewRow & { idx: number })[]>(RECORD_VIEWS_SQL, [JSON.stringify(views), FIRST_CALL_MAX_SECONDS]);
-        for (const row of result) written.set(round[row.idx], { seconds: row.seconds, first_seen_at: row.first_seen_at, new_view: row.new_view });
+        const result = await client.query<ViewRow & { idx: number }>({
+          name: 'hearth-record-views',
+          text: RECORD_VIEWS_SQL,
+          values: [JSON.stringify(views), FIRST_CALL_MAX_SECONDS],
+        });
+        for (const row of result.rows) written.set(round[row.idx], { seconds: row.seconds, first_seen_at: row.first_seen_at, new_view: row.new_view });
       }
+      const counted = batch.filter((view) => written.get(view)!.new_view).map((view) => view.contentId);
+      if (counted.length) await client.query({ name: 'hearth-count-views', text: COUNT_VIEWS_SQL, values: [counted] });
       return written;
     });
-    // Counters after the commit, one statement: an item's row is never locked across a transaction.
-    const counted = batch.filter((view) => rows.get(view)!.new_view).map((view) => view.contentId);
-    if (counted.length) {
-      await em.execute(
-        `update content c set view_count = c.view_count + x.n
-           from (select id, count(*)::int as n from unnest(?::uuid[]) as id group by id) x where c.id = x.id`,
-        [uuidArray(counted)],
-      );
-    }
     for (const view of batch) view.resolve(rows.get(view)!);
+  }
+
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('begin');
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => (broken = true));
+      throw error;
+    } finally {
+      // A connection that could not even roll back is discarded, not reused.
+      client.release(broken);
+    }
   }
 }
 
