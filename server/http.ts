@@ -76,6 +76,8 @@ export async function createHttpApp(
 
   const app = express();
   app.disable('x-powered-by');
+  // Express hashes every response body for an ETag; GraphQL POST answers are never revalidated.
+  app.set('etag', false);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -1,5 +1,5 @@
 import type { Context } from '../../server/context';
-import { jsonRow, readModel } from '../../server/db/read-model';
+import { jsonRow, readModel, selectColumns } from '../../server/db/read-model';
 import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
 import { Member, Role } from '../identity/member.entity';
 import { Content, ContentStatus } from './content.entity';
@@ -115,13 +115,14 @@ export class ContentService {
   /**
    * Newest published first; keyset on (publishedAt, id) so pages stay stable while items are
    * published. The page's themes and authors come back in the same statement and prime the
-   * DataLoaders the field resolvers read: one round trip per page instead of three.
+   * DataLoaders the field resolvers read: one round trip per page instead of three. Items' bodies
+   * (the one large column) are read only when the page shows them.
    */
-  async feed(viewer: Member, args: FeedArgs): Promise<ConnectionShape<Content>> {
+  async feed(viewer: Member, args: FeedArgs, withBody = true): Promise<ConnectionShape<Content>> {
     const { where, params } = feedFilter(viewer, args);
     const { em } = this.ctx;
     const rows = await em.execute<(Record<string, unknown> & { themes_json: Record<string, unknown>[]; author_json: Record<string, unknown> })[]>(
-      `select c.*,
+      `select ${selectColumns(em, Content, 'c', withBody ? [] : ['body'])},
          coalesce((select json_agg(${jsonRow(em, Theme, 't')} order by t.name) from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id), '[]') as themes_json,
          (select ${jsonRow(em, Member, 'm')} from member m where m.id = c.author_id) as author_json
        from content c where ${where} order by c.published_at desc, c.id desc limit ?`,

@@ -107,6 +107,35 @@ describe('feed', () => {
     return items.reverse(); // newest first
   }
 
+  it('reads the bodies of a page only when it shows them, fragments included', async () => {
+    const theme = await buildTheme(server.em());
+    const member = await buildMember(server.em());
+    const item = await buildContent(server.em(), { themes: [theme], body: 'A *long* read.' });
+    const statements: string[] = [];
+    const config = server.hearth.deps.orm.config;
+    const previous = config.get('onQuery');
+    config.set('onQuery', (sql: string, params: readonly unknown[]) => {
+      statements.push(sql);
+      return previous(sql, params);
+    });
+    try {
+      const titles = await server.gql(`query($t: String) { feed(themeSlug: $t) { edges { node { id title } } } }`, { t: theme.slug }, await as(member.id));
+      expect(feedIds(titles)).toEqual([item.id]);
+      const bodies = await server.gql(
+        `query($t: String) { feed(themeSlug: $t) { edges { node { ...Page } } } } fragment Page on Content { id ... on Content { body } }`,
+        { t: theme.slug },
+        await as(member.id),
+      );
+      expect(bodies.data!.feed.edges[0].node).toEqual({ id: item.id, body: 'A *long* read.' });
+    } finally {
+      config.set('onQuery', previous);
+    }
+    const pages = statements.filter((sql) => sql.includes('order by c.published_at desc'));
+    expect(pages).toHaveLength(2);
+    expect(pages[0]).not.toContain('c.body');
+    expect(pages[1]).toContain('c.body');
+  });
+
   it('pages newest first with a keyset cursor that stays stable when items are published meanwhile', async () => {
     const theme = await buildTheme(server.em());
     const author = await buildMember(server.em(), { role: Role.SPEAKER });

@@ -15,6 +15,8 @@ interface Shape {
   columns: Column[];
   /** `json_build_object` of the columns, per table alias. */
   json: Map<string, string>;
+  /** Select lists, per alias and omitted properties. */
+  lists: Map<string, string>;
 }
 
 const shapes = new WeakMap<EntityMetadata, Shape>();
@@ -43,7 +45,7 @@ function shapeOf(em: EntityManager, entity: EntityClass<object>): Shape {
       }
       return model;
     };
-    shape = { mapper, columns, json: new Map() };
+    shape = { mapper, columns, json: new Map(), lists: new Map() };
     shapes.set(meta, shape);
   }
   return shape;
@@ -71,6 +73,25 @@ export function jsonRow(em: EntityManager, entity: EntityClass<object>, alias: s
   if (!sql) {
     sql = `json_build_object(${shape.columns.map(({ column }) => `'${column}', ${alias}.${column}`).join(', ')})`;
     shape.json.set(alias, sql);
+  }
+  return sql;
+}
+
+/**
+ * The select list of `entity`'s read-model columns for table alias `alias`, leaving out `omit`
+ * (property names): a page that does not show a large column does not read it. The read model
+ * then holds null for those properties, so only a caller that knows they are not read omits them.
+ */
+export function selectColumns(em: EntityManager, entity: EntityClass<object>, alias: string, omit: readonly string[] = []): string {
+  const shape = shapeOf(em, entity);
+  const key = `${alias}:${omit.join(',')}`;
+  let sql = shape.lists.get(key);
+  if (!sql) {
+    sql = shape.columns
+      .filter(({ name }) => !omit.includes(name))
+      .map(({ column }) => `${alias}.${column}`)
+      .join(', ');
+    shape.lists.set(key, sql);
   }
   return sql;
 }
