@@ -107,12 +107,13 @@ export function wsExecute<T = Record<string, any>>(client: Client, query: string
 export const errorCode = (result: GraphQLResponse): string | undefined => result.errors?.[0]?.extensions?.code;
 
 /** Counts the SQL statements the server sends while `work` runs. */
-export async function countQueries(server: TestServer, work: () => Promise<unknown>): Promise<number> {
+/** The SQL statements the server's ORM runs during `work`, in order. */
+export async function captureQueries(server: TestServer, work: () => Promise<unknown>): Promise<string[]> {
   const config = server.hearth.deps.orm.config;
   const previous = config.get('onQuery');
-  let count = 0;
+  const statements: string[] = [];
   config.set('onQuery', (sql: string, params: readonly unknown[]) => {
-    count++;
+    statements.push(sql);
     return previous(sql, params);
   });
   try {
@@ -120,7 +121,11 @@ export async function countQueries(server: TestServer, work: () => Promise<unkno
   } finally {
     config.set('onQuery', previous);
   }
-  return count;
+  return statements;
+}
+
+export async function countQueries(server: TestServer, work: () => Promise<unknown>): Promise<number> {
+  return (await captureQueries(server, work)).length;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,5 @@
 import { buildAdmin, buildContent, buildMember, buildTheme } from '../../test/factories';
-import { countQueries, errorCode, startTestServer, type TestServer } from '../../test/server';
+import { captureQueries, countQueries, errorCode, startTestServer, type TestServer } from '../../test/server';
 import { Role } from '../identity/member.entity';
 import { Content, ContentStatus, ContentType } from './content.entity';
 
@@ -111,14 +111,7 @@ describe('feed', () => {
     const theme = await buildTheme(server.em());
     const member = await buildMember(server.em());
     const item = await buildContent(server.em(), { themes: [theme], body: 'A *long* read.' });
-    const statements: string[] = [];
-    const config = server.hearth.deps.orm.config;
-    const previous = config.get('onQuery');
-    config.set('onQuery', (sql: string, params: readonly unknown[]) => {
-      statements.push(sql);
-      return previous(sql, params);
-    });
-    try {
+    const statements = await captureQueries(server, async () => {
       const titles = await server.gql(`query($t: String) { feed(themeSlug: $t) { edges { node { id title } } } }`, { t: theme.slug }, await as(member.id));
       expect(feedIds(titles)).toEqual([item.id]);
       const bodies = await server.gql(
@@ -127,9 +120,7 @@ describe('feed', () => {
         await as(member.id),
       );
       expect(bodies.data!.feed.edges[0].node).toEqual({ id: item.id, body: 'A *long* read.' });
-    } finally {
-      config.set('onQuery', previous);
-    }
+    });
     const pages = statements.filter((sql) => sql.includes('order by c.published_at desc'));
     expect(pages).toHaveLength(2);
     expect(pages[0]).not.toContain('c.body');
