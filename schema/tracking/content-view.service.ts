@@ -11,6 +11,8 @@ export interface RecordedView {
   newView: boolean;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** Ids as PostgreSQL prints them, so an upper-case id matches its row. */
 const canonical = (input: RecordContentViewInput): RecordContentViewInput => ({ ...input, contentId: input.contentId.toLowerCase() });
 
@@ -60,6 +62,9 @@ export class ContentViewService {
     if (!inputs.length) return [];
     const { viewableContent } = this.ctx;
     const unknown = inputs.filter((input) => !viewableContent.has(input.contentId)).map((input) => input.contentId);
+    // An id that is not a UUID names nothing; refused here, it is named like any unknown item.
+    const malformed = unknown.find((contentId) => !UUID.test(contentId));
+    if (malformed !== undefined) throw refuse('not found', malformed);
     if (unknown.length) {
       const rows = await this.ctx.em.execute<{ id: string; status: string }[]>('select id, status from content where id = any(?::uuid[])', [uuidArray(unknown)]);
       const status = new Map(rows.map((row) => [row.id, row.status]));

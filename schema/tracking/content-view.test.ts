@@ -136,6 +136,11 @@ describe('recordContentViews', () => {
       { contentId: '00000000-0000-4000-8000-000000000000', seconds: 1 },
     ]);
     expect(unknown.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', fields: { 'views.1.contentId': 'not found' } });
+    const malformed = await recordMany(member.id, [
+      { contentId: published.id, seconds: 1 },
+      { contentId: 'not-an-id', seconds: 1 },
+    ]);
+    expect(malformed.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', fields: { 'views.1.contentId': 'not found' } });
     const drafted = await recordMany(member.id, [
       { contentId: draft.id, seconds: 1 },
       { contentId: published.id, seconds: 1 },
