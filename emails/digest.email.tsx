@@ -1,5 +1,5 @@
-import { Body, Container, Head, Heading, Html, Link, Preview, Section, Text } from '@react-email/components';
-import { baseStyles, EmailFooter } from './layout';
+import { Heading, Link, Section, Text } from '@react-email/components';
+import { baseStyles, EmailFooter, EmailFrame } from './layout';
 
 export interface DigestEmailItem {
   title: string;
@@ -73,21 +73,12 @@ function DigestSection({ heading, items }: { heading: string; items: DigestEmail
 export function DigestEmail(props: DigestEmailProps) {
   const { communityName, memberName, hot, cold, preferencesUrl, unsubscribeUrl } = props;
   return (
-    <Html lang="en">
-      <Head />
-      <Preview>{previewText(props)}</Preview>
-      <Body style={styles.body}>
-        <Container style={styles.container}>
-          <Heading as="h1" style={styles.community}>
-            {communityName}
-          </Heading>
-          <Text style={styles.greeting}>Hi {memberName},</Text>
-          <DigestSection heading="New for you" items={hot} />
-          <DigestSection heading="You may have missed" items={cold} />
-          <EmailFooter reason={`You receive this digest as a member of ${communityName}.`} preferencesUrl={preferencesUrl} unsubscribeUrl={unsubscribeUrl} />
-        </Container>
-      </Body>
-    </Html>
+    <EmailFrame preview={previewText(props)} communityName={communityName}>
+      <Text style={styles.greeting}>Hi {memberName},</Text>
+      <DigestSection heading="New for you" items={hot} />
+      <DigestSection heading="You may have missed" items={cold} />
+      <EmailFooter reason={`You receive this digest as a member of ${communityName}.`} preferencesUrl={preferencesUrl} unsubscribeUrl={unsubscribeUrl} />
+    </EmailFrame>
   );
 }
 

@@ -1,4 +1,5 @@
-import { Hr, Link, Text } from '@react-email/components';
+import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Text } from '@react-email/components';
+import type { ReactNode } from 'react';
 
 const font = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 
@@ -11,6 +12,24 @@ export const baseStyles = {
   footer: { color: '#71717a', fontSize: '12px', lineHeight: '18px', margin: 0 },
   footerLink: { color: '#71717a', textDecoration: 'underline' },
 };
+
+/** The page, the card and the community's name around an email's content. */
+export function EmailFrame({ preview, communityName, children }: { preview: string; communityName: string; children: ReactNode }) {
+  return (
+    <Html lang="en">
+      <Head />
+      <Preview>{preview}</Preview>
+      <Body style={baseStyles.body}>
+        <Container style={baseStyles.container}>
+          <Heading as="h1" style={baseStyles.community}>
+            {communityName}
+          </Heading>
+          {children}
+        </Container>
+      </Body>
+    </Html>
+  );
+}
 
 export interface EmailFooterProps {
   /** Why the member receives this email, e.g. "You receive this digest as a member of X." */

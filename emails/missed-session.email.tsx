@@ -1,8 +1,8 @@
-import { Body, Button, Container, Head, Heading, Html, Preview, Text } from '@react-email/components';
+import { Text } from '@react-email/components';
 import { createElement } from 'react';
-import { EmailFooter } from './layout';
+import { EmailFooter, EmailFrame } from './layout';
 import { renderEmail, type RenderedEmailWithSubject } from './render';
-import { sessionEmailStyles as styles } from './session-reminder.email';
+import { SessionCard, sessionEmailStyles as styles } from './session-reminder.email';
 
 export interface MissedSessionEmailProps {
   communityName: string;
@@ -18,31 +18,16 @@ export interface MissedSessionEmailProps {
 export function MissedSessionEmail(props: MissedSessionEmailProps) {
   const { communityName, memberName, sessionTitle, startsAt, replayUrl, preferencesUrl, unsubscribeUrl } = props;
   return (
-    <Html lang="en">
-      <Head />
-      <Preview>{`You missed ${sessionTitle}: the replay is ready`}</Preview>
-      <Body style={styles.body}>
-        <Container style={styles.container}>
-          <Heading as="h1" style={styles.community}>
-            {communityName}
-          </Heading>
-          <Text style={styles.text}>Hi {memberName},</Text>
-          <Text style={styles.text}>You registered for this live session but could not make it. The replay is ready:</Text>
-          <Heading as="h2" style={styles.title}>
-            {sessionTitle}
-          </Heading>
-          <Text style={styles.when}>Held on {startsAt}</Text>
-          <Button href={replayUrl} style={styles.button}>
-            Watch the replay
-          </Button>
-          <EmailFooter
-            reason={`You receive this because you registered for this session in ${communityName}.`}
-            preferencesUrl={preferencesUrl}
-            unsubscribeUrl={unsubscribeUrl}
-          />
-        </Container>
-      </Body>
-    </Html>
+    <EmailFrame preview={`You missed ${sessionTitle}: the replay is ready`} communityName={communityName}>
+      <Text style={styles.text}>Hi {memberName},</Text>
+      <Text style={styles.text}>You registered for this live session but could not make it. The replay is ready:</Text>
+      <SessionCard title={sessionTitle} when={`Held on ${startsAt}`} href={replayUrl} action="Watch the replay" />
+      <EmailFooter
+        reason={`You receive this because you registered for this session in ${communityName}.`}
+        preferencesUrl={preferencesUrl}
+        unsubscribeUrl={unsubscribeUrl}
+      />
+    </EmailFrame>
   );
 }
 

@@ -1,6 +1,6 @@
-import { Body, Button, Container, Head, Heading, Hr, Html, Preview, Text } from '@react-email/components';
+import { Button, Heading, Hr, Text } from '@react-email/components';
 import { createElement } from 'react';
-import { baseStyles } from './layout';
+import { baseStyles, EmailFrame } from './layout';
 import { renderEmail, type RenderedEmailWithSubject } from './render';
 
 export interface SessionReminderEmailProps {
@@ -14,30 +14,30 @@ export interface SessionReminderEmailProps {
   joinUrl: string;
 }
 
+/** A session in a session email: its title, when, and the one action. */
+export function SessionCard({ title, when, href, action }: { title: string; when: string; href: string; action: string }) {
+  return (
+    <>
+      <Heading as="h2" style={styles.title}>
+        {title}
+      </Heading>
+      <Text style={styles.when}>{when}</Text>
+      <Button href={href} style={styles.button}>
+        {action}
+      </Button>
+    </>
+  );
+}
+
 export function SessionReminderEmail({ communityName, memberName, sessionTitle, startsAt, startsIn, joinUrl }: SessionReminderEmailProps) {
   return (
-    <Html lang="en">
-      <Head />
-      <Preview>{`${sessionTitle} starts ${startsIn}`}</Preview>
-      <Body style={styles.body}>
-        <Container style={styles.container}>
-          <Heading as="h1" style={styles.community}>
-            {communityName}
-          </Heading>
-          <Text style={styles.text}>Hi {memberName},</Text>
-          <Text style={styles.text}>The live session you registered for starts {startsIn}:</Text>
-          <Heading as="h2" style={styles.title}>
-            {sessionTitle}
-          </Heading>
-          <Text style={styles.when}>{startsAt}</Text>
-          <Button href={joinUrl} style={styles.button}>
-            Join the session
-          </Button>
-          <Hr style={styles.rule} />
-          <Text style={styles.footer}>You receive this reminder because you registered for this session in {communityName}.</Text>
-        </Container>
-      </Body>
-    </Html>
+    <EmailFrame preview={`${sessionTitle} starts ${startsIn}`} communityName={communityName}>
+      <Text style={styles.text}>Hi {memberName},</Text>
+      <Text style={styles.text}>The live session you registered for starts {startsIn}:</Text>
+      <SessionCard title={sessionTitle} when={startsAt} href={joinUrl} action="Join the session" />
+      <Hr style={styles.rule} />
+      <Text style={styles.footer}>You receive this reminder because you registered for this session in {communityName}.</Text>
+    </EmailFrame>
   );
 }
 

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { LiveKitConfig } from '../live/livekit.config';
 import { signWebhookForTest, webhookBody, type WebhookEventInit } from '../live/webhook-signing';
 import { LiveSession, LiveSessionStatus } from '../schema/live/live-session.entity';
+import { Meeting, MeetingStatus } from '../schema/live/meeting.entity';
 import { SessionRegistration } from '../schema/live/registration.entity';
 import type { TestServer } from './server';
 
@@ -43,6 +44,20 @@ export async function buildRegistration(
   });
   await em.flush();
   return registration;
+}
+
+/** A meeting request from `requester` to `recipient` (proposed for 2026-03-20 10:00 UTC; default REQUESTED). */
+export async function buildMeeting(em: EntityManager, requester: { id: string }, recipient: { id: string }, overrides: Partial<Meeting> = {}): Promise<Meeting> {
+  const meeting = em.create(Meeting, {
+    requesterId: requester.id,
+    recipientId: recipient.id,
+    sessionId: null,
+    proposedStart: new Date('2026-03-20T10:00:00Z'),
+    status: MeetingStatus.REQUESTED,
+    ...overrides,
+  });
+  await em.flush();
+  return meeting;
 }
 
 /** A closed attendance segment (one LiveKit connection) of `member` in `session`. */

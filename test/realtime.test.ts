@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildContent, buildMember, buildTheme } from './factories';
-import { captureQueries, startTestServer, subscribe, type LiveSubscription, type TestServer } from './server';
+import { captureQueries, describeWithRedis, startTestServer, subscribe, type LiveSubscription, type TestServer } from './server';
 import { Role } from '../schema/identity/member.entity';
 import { ContentStatus } from '../schema/content/content.entity';
 import { MemberInterest } from '../schema/content/member-interest.entity';
@@ -82,10 +82,7 @@ describe('subscriptions on one instance', () => {
   });
 });
 
-const withRedis = process.env.REDIS_URL ? describe : describe.skip;
-if (!process.env.REDIS_URL) console.warn('SKIPPED: two API instances sharing Redis (set REDIS_URL to run it).');
-
-withRedis('two API instances sharing Redis', () => {
+describeWithRedis('two API instances sharing Redis', () => {
   let a: TestServer;
   let b: TestServer;
   beforeAll(async () => {

@@ -107,6 +107,13 @@ export function wsExecute<T = Record<string, any>>(client: Client, query: string
 export const errorCode = (result: GraphQLResponse): string | undefined => result.errors?.[0]?.extensions?.code;
 
 /** Counts the SQL statements the server sends while `work` runs. */
+/** A describe block that needs Redis: run when REDIS_URL is set, else skipped and said so. */
+export function describeWithRedis(title: string, body: () => void): void {
+  if (process.env.REDIS_URL) return describe(title, body);
+  console.warn(`SKIPPED: ${title} (set REDIS_URL to run it).`);
+  describe.skip(title, body);
+}
+
 /** The SQL statements the server's ORM runs during `work`, in order. */
 export async function captureQueries(server: TestServer, work: () => Promise<unknown>): Promise<string[]> {
   const config = server.hearth.deps.orm.config;

@@ -1,12 +1,12 @@
 import { buildAdmin, buildContent, buildMember, buildView } from '../../test/factories';
-import { buildAttendance, buildRegistration, buildSession } from '../../test/live';
+import { buildAttendance, buildMeeting, buildRegistration, buildSession } from '../../test/live';
 import { errorCode, startTestServer, type TestServer } from '../../test/server';
 import { ContentType } from '../content/content.entity';
 import { Role, type Member } from '../identity/member.entity';
 import { Lead } from './lead.entity';
 import { refreshAllLeads } from './lead.service';
 import { LiveSessionStatus } from './live-session.entity';
-import { Meeting, MeetingStatus } from './meeting.entity';
+import { MeetingStatus } from './meeting.entity';
 import { SessionRegistration } from './registration.entity';
 
 const LEADS = `query($first: Int, $after: String, $partnerId: ID) {
@@ -42,19 +42,8 @@ const endedSession = (partnerId: string, overrides: Parameters<typeof buildSessi
 
 const consenting = (session: { id: string }, member: Member) => buildRegistration(server.em(), session, member, { shareContactWithPartner: true });
 
-async function meeting(requester: Member, recipient: Member, status: MeetingStatus, respondedAt: string | null, sessionId: string | null = null) {
-  const em = server.em();
-  em.create(Meeting, {
-    requesterId: requester.id,
-    recipientId: recipient.id,
-    sessionId,
-    proposedStart: new Date('2026-03-20T10:00:00Z'),
-    status,
-    createdAt: new Date('2026-03-10T11:30:00Z'),
-    respondedAt: respondedAt ? new Date(respondedAt) : null,
-  });
-  await em.flush();
-}
+const meeting = (requester: Member, recipient: Member, status: MeetingStatus, respondedAt: string | null, sessionId: string | null = null) =>
+  buildMeeting(server.em(), requester, recipient, { status, sessionId, createdAt: new Date('2026-03-10T11:30:00Z'), respondedAt: respondedAt ? new Date(respondedAt) : null });
 
 async function leadsOf(viewerId: string, variables: Record<string, unknown> = {}) {
   const result = await server.gql(LEADS, { first: 100, ...variables }, await as(viewerId));

@@ -1,7 +1,7 @@
 import { TokenVerifier } from 'livekit-server-sdk';
 import { buildAdmin, buildMember, buildTheme } from '../../test/factories';
 import { buildRegistration, buildSession } from '../../test/live';
-import { errorCode, startTestServer, type TestServer } from '../../test/server';
+import { errorCode, describeWithRedis, startTestServer, type TestServer } from '../../test/server';
 import { Role } from '../identity/member.entity';
 
 const SCHEDULE = `mutation($input: ScheduleLiveSessionInput!) {
@@ -207,10 +207,7 @@ describe('joinLiveSession', () => {
   });
 });
 
-const withRedis = process.env.REDIS_URL ? describe : describe.skip;
-if (!process.env.REDIS_URL) console.warn('SKIPPED: join rosters across two API instances (set REDIS_URL to run it).');
-
-withRedis('join rosters across two API instances sharing Redis', () => {
+describeWithRedis('join rosters across two API instances sharing Redis', () => {
   it('refuses a join on instance A at once after the registration was cancelled on instance B', async () => {
     const other = await startTestServer({ databaseUrl: server.databaseUrl, clock: server.clock });
     try {

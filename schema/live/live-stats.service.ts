@@ -81,6 +81,18 @@ interface StatsRow {
   mean_minutes: number;
 }
 
+/** The figures a session's stats and a period's summary both report. */
+const sharedFigures = (row: StatsRow) => ({
+  registrants: row.registrants,
+  attendees: row.attendees,
+  attendanceRate: roundFigure(row.attendance_rate)!,
+  meanMinutesAttended: roundFigure(row.mean_minutes)!,
+  replayViews: row.replay_views,
+  meetingsRequested: row.meetings_requested,
+  meetingsAccepted: row.meetings_accepted,
+  leads: row.leads,
+});
+
 const SESSION_COLUMNS = sql`select s.id, s.ended_at, s.partner_id, s.replay_id from live_session s`;
 
 /** Session KPIs (PRODUCT.md): one session, or the sessions of a period. */
@@ -94,17 +106,7 @@ export class LiveStatsService {
     const sponsors = viewer.role === Role.PARTNER && session.partnerId === viewer.id;
     if (viewer.role !== Role.ADMIN && !sponsors) throw forbidden('Session figures are for admins and the session’s partner.');
     const row = await this.measure(sql`${SESSION_COLUMNS} where s.id = ${sessionId}::uuid`);
-    return {
-      registrants: row.registrants,
-      attendees: row.attendees,
-      attendanceRate: roundFigure(row.attendance_rate)!,
-      meanMinutesAttended: roundFigure(row.mean_minutes)!,
-      peakConcurrent: row.peak_concurrent,
-      replayViews: row.replay_views,
-      meetingsRequested: row.meetings_requested,
-      meetingsAccepted: row.meetings_accepted,
-      leads: row.leads,
-    };
+    return { ...sharedFigures(row), peakConcurrent: row.peak_concurrent };
   }
 
   /** The sessions starting in [from, to), cancelled ones excluded. */
@@ -113,17 +115,7 @@ export class LiveStatsService {
     const row = await this.measure(
       sql`${SESSION_COLUMNS} where s.starts_at >= ${from}::timestamptz and s.starts_at < ${to}::timestamptz and s.status <> ${LiveSessionStatus.CANCELLED}`,
     );
-    return {
-      sessions: row.sessions,
-      registrants: row.registrants,
-      attendees: row.attendees,
-      attendanceRate: roundFigure(row.attendance_rate)!,
-      meanMinutesAttended: roundFigure(row.mean_minutes)!,
-      replayViews: row.replay_views,
-      meetingsRequested: row.meetings_requested,
-      meetingsAccepted: row.meetings_accepted,
-      leads: row.leads,
-    };
+    return { sessions: row.sessions, ...sharedFigures(row) };
   }
 
   private async measure(scope: Sql): Promise<StatsRow> {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { buildAdmin, buildContent, buildMember, buildView } from '../../test/factories';
-import { buildAttendance, buildRegistration, buildSession } from '../../test/live';
+import { buildAttendance, buildMeeting, buildRegistration, buildSession } from '../../test/live';
 import { errorCode, startTestServer, type TestServer } from '../../test/server';
 import { ContentType } from '../content/content.entity';
 import { Role, type Member } from '../identity/member.entity';
 import { LiveSessionStatus } from './live-session.entity';
-import { Meeting, MeetingStatus } from './meeting.entity';
+import { MeetingStatus } from './meeting.entity';
 
 const STATS = `query($id: ID!) {
   liveSessionStats(sessionId: $id) {
@@ -45,18 +45,8 @@ async function register(session: { id: string }, consent: Member[], plain: Membe
   for (const member of plain) await buildRegistration(server.em(), session, member, { shareContactWithPartner: false });
 }
 
-async function meeting(requester: Member, recipient: Member, status: MeetingStatus, sessionId: string | null) {
-  const em = server.em();
-  em.create(Meeting, {
-    requesterId: requester.id,
-    recipientId: recipient.id,
-    sessionId,
-    proposedStart: new Date('2026-03-20T10:00:00Z'),
-    status,
-    respondedAt: status === MeetingStatus.REQUESTED ? null : new Date('2026-03-10T12:00:00Z'),
-  });
-  await em.flush();
-}
+const meeting = (requester: Member, recipient: Member, status: MeetingStatus, sessionId: string | null) =>
+  buildMeeting(server.em(), requester, recipient, { status, sessionId, respondedAt: status === MeetingStatus.REQUESTED ? null : new Date('2026-03-10T12:00:00Z') });
 
 describe('liveSessionStats', () => {
   it('counts registrants, attendees, minutes (union of connections), peak, replay views, meetings and leads exactly', async () => {

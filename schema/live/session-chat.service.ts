@@ -3,7 +3,7 @@ import type { Context } from '../../server/context';
 import { readModel } from '../../server/db/read-model';
 import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
 import type { Member } from '../identity/member.entity';
-import { hosts, sessionStanding, takesPart, type SessionStanding } from './live-access';
+import { hosts, takesPart, type SessionStanding } from './live-access';
 import { ROOM_OPENS_BEFORE_MS } from './live-join.service';
 import { LiveSessionStatus } from './live-session.entity';
 import { LiveErrors } from './live.errors';
@@ -87,7 +87,7 @@ export class SessionChatService {
   }
 
   private async standingOfParticipant(viewer: Member, sessionId: string): Promise<SessionStanding> {
-    const standing = isUUID(sessionId) ? await sessionStanding(this.ctx.em, viewer.id, sessionId) : null;
+    const standing = isUUID(sessionId) ? await this.ctx.rosters.standing(viewer, sessionId) : null;
     if (!standing) throw LiveErrors.sessionNotFound();
     if (!takesPart(viewer, standing)) throw SessionChatErrors.notTakingPart();
     return standing;

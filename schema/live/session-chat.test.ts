@@ -1,6 +1,6 @@
 import { buildAdmin, buildMember } from '../../test/factories';
 import { buildRegistration, buildSession } from '../../test/live';
-import { errorCode, startTestServer, subscribe, wsExecute, type TestServer } from '../../test/server';
+import { errorCode, describeWithRedis, startTestServer, subscribe, wsExecute, type TestServer } from '../../test/server';
 import type { Member } from '../identity/member.entity';
 import { LiveSession, LiveSessionStatus } from './live-session.entity';
 import { SessionRegistration } from './registration.entity';
@@ -164,10 +164,7 @@ describe('sendSessionChatMessage rate limit', () => {
   });
 });
 
-const withRedis = process.env.REDIS_URL ? describe : describe.skip;
-if (!process.env.REDIS_URL) console.warn('SKIPPED: session chat across two API instances sharing Redis (set REDIS_URL to run it).');
-
-withRedis('session chat across two API instances sharing Redis', () => {
+describeWithRedis('session chat across two API instances sharing Redis', () => {
   let a: TestServer;
   let b: TestServer;
   beforeAll(async () => {

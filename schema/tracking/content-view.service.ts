@@ -1,3 +1,4 @@
+import { isUUID } from 'class-validator';
 import type { Context } from '../../server/context';
 import { AppError, ErrorCode, notFound } from '../../server/errors';
 import { uuidArray } from '../../server/db/sql';
@@ -10,8 +11,6 @@ export interface RecordedView {
   firstSeenAt: Date;
   newView: boolean;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Ids as PostgreSQL prints them, so an upper-case id matches its row. */
 const canonical = (input: RecordContentViewInput): RecordContentViewInput => ({ ...input, contentId: input.contentId.toLowerCase() });
@@ -63,7 +62,7 @@ export class ContentViewService {
     const { viewableContent } = this.ctx;
     const unknown = inputs.filter((input) => !viewableContent.has(input.contentId)).map((input) => input.contentId);
     // An id that is not a UUID names nothing; refused here, it is named like any unknown item.
-    const malformed = unknown.find((contentId) => !UUID.test(contentId));
+    const malformed = unknown.find((contentId) => !isUUID(contentId));
     if (malformed !== undefined) throw refuse('not found', malformed);
     if (unknown.length) {
       const rows = await this.ctx.em.execute<{ id: string; status: string }[]>('select id, status from content where id = any(?::uuid[])', [uuidArray(unknown)]);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
+import { distinctRounds } from '../../server/db/sql';
 
 /** What the first call of a view may credit: there is no earlier call to measure elapsed time from. */
 export const FIRST_CALL_MAX_SECONDS = 60;
@@ -204,17 +205,4 @@ export class ViewWriter {
       client.release(broken);
     }
   }
-}
-
-/** Splits views into rounds where each key appears at most once, keeping each key's calls in order. */
-function distinctRounds<T>(items: T[], key: (item: T) => string): T[][] {
-  const rounds: T[][] = [];
-  const seen = new Map<string, number>();
-  for (const item of items) {
-    const k = key(item);
-    const round = (seen.get(k) ?? -1) + 1;
-    seen.set(k, round);
-    (rounds[round] ??= []).push(item);
-  }
-  return rounds;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../../server/clock';
-import { uuidArray } from '../../server/db/sql';
+import { distinctRounds, uuidArray } from '../../server/db/sql';
 import type { Orm } from '../../server/db/orm';
 import { VisitSource } from './visit.entity';
 
@@ -150,14 +150,7 @@ export class VisitTracker {
     const memberIds = [...new Set(ordered.map((interval) => interval.memberId))];
     // Rounds where each member appears once (a flush: one round for every member), in time order
     // per member: one statement per round rather than one per member.
-    const rounds: ActivityInterval[][] = [];
-    let previous: string | null = null;
-    let round = 0;
-    for (const interval of ordered) {
-      round = interval.memberId === previous ? round + 1 : 0;
-      previous = interval.memberId;
-      (rounds[round] ??= []).push(interval);
-    }
+    const rounds = distinctRounds(ordered, (interval) => interval.memberId);
     await this.orm.em.fork().transactional(async (em) => {
       // One statement takes every member's lock, in a fixed order so two flushes cannot deadlock.
       await em.execute(

@@ -1,5 +1,5 @@
 import { buildAdmin, buildMember, buildVisit } from '../../test/factories';
-import { startTestServer, wsExecute, type TestServer } from '../../test/server';
+import { captureQueries, startTestServer, wsExecute, type TestServer } from '../../test/server';
 import { Member } from '../identity/member.entity';
 import { Visit } from './visit.entity';
 
@@ -85,7 +85,8 @@ describe('a flush of many members', () => {
       await tracker.recordActivity(member.id, new Date(first));
       await tracker.recordActivity(member.id, new Date(last));
     }
-    await tracker.flush();
+    const statements = await captureQueries(server, () => tracker.flush());
+    expect(statements.filter((sql) => sql.includes('jsonb_to_recordset'))).toHaveLength(1);
     const spans = async (member: { id: string }) =>
       (await storedVisits(member.id)).map((v) => [v.startedAt.toISOString(), v.lastActivityAt.toISOString()]);
     expect(await spans(bridged)).toEqual([['2026-03-07T09:00:00.000Z', '2026-03-07T10:00:00.000Z']]);

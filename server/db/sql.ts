@@ -38,3 +38,19 @@ export function sql(strings: TemplateStringsArray, ...values: unknown[]): Sql {
 }
 
 export const EMPTY_SQL: Sql = { text: '', params: [] };
+
+/**
+ * Splits rows into rounds where each key appears at most once, keeping each key's rows in order:
+ * a set-based statement per round then never touches one key twice.
+ */
+export function distinctRounds<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const rounds: T[][] = [];
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const k = key(item);
+    const round = (seen.get(k) ?? -1) + 1;
+    seen.set(k, round);
+    (rounds[round] ??= []).push(item);
+  }
+  return rounds;
+}
