@@ -35,6 +35,9 @@ describe('subscriptions on one instance', () => {
     expect((await everything.next()).data!.contentPublished.id).toBe(onDesign.id);
     expect((await designOnly.next()).data!.contentPublished.id).toBe(onDesign.id);
     expect(designOnly.received).toHaveLength(1);
+    // Left open, these would keep checking every later event of this file, the next test's too.
+    designOnly.dispose();
+    everything.dispose();
   });
 
   it('runs one check and one execution per event for many subscribers of the same operation', async () => {
@@ -53,8 +56,6 @@ describe('subscriptions on one instance', () => {
         live.push(await subscribe(server.ws(await server.tokenFor(member.id)), query, { t: theme.slug }));
       }
       await publishAndReceive(live); // every subscription is registered once it has received an event
-      // Earlier tests' domain events (publications, fan-out) settle before the window opens.
-      await server.hearth.deps.events.idle();
       const draft = await buildContent(server.em(), { author, themes: [theme], status: ContentStatus.DRAFT });
       // The statements themselves (ids blanked, sorted: checks run concurrently), so a difference
       // shows which statement it is.
