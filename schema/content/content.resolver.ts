@@ -3,12 +3,12 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, R
 import { requireViewer } from '../../server/auth';
 import type { Context } from '../../server/context';
 import { Connection } from '../../server/pagination';
-import { selects } from '../../server/selection';
+import { selectedFields } from '../../server/selection';
 import { deliverChecked } from '../../server/subscriptions';
 import { Member, Role } from '../identity/member.entity';
 import { Content } from './content.entity';
 import { CreateContentInput, FeedArgs, UpdateContentInput } from './content.inputs';
-import { ContentService } from './content.service';
+import { ContentService, embeddedAuthor } from './content.service';
 import { Theme } from './theme.entity';
 
 const ContentConnection = Connection(Content);
@@ -18,7 +18,8 @@ export class ContentResolver {
   @Authorized()
   @Query(() => ContentConnection, { description: 'Published items, newest first.' })
   feed(@Args() args: FeedArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return new ContentService(ctx).feed(requireViewer(ctx), args, selects(info, ['edges', 'node', 'body']));
+    const selection = { item: selectedFields(info, ['edges', 'node']), author: selectedFields(info, ['edges', 'node', 'author']) };
+    return new ContentService(ctx).feed(requireViewer(ctx), args, selection);
   }
 
   @Authorized()
@@ -79,6 +80,8 @@ export class ContentResolver {
 
   @FieldResolver(() => Member)
   author(@Root() content: Content, @Ctx() ctx: Context): Member | Promise<Member> {
+    const embedded = embeddedAuthor(content);
+    if (embedded) return embedded;
     const { memberById } = ctx.loaders;
     return memberById.peek(content.author.id) ?? memberById.load(content.author.id).then((author) => author!);
   }

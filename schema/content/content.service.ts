@@ -1,5 +1,6 @@
 import type { Context } from '../../server/context';
-import { jsonRow, readModel, selectColumns } from '../../server/db/read-model';
+import { jsonRow, projection, readModel } from '../../server/db/read-model';
+import { readRows } from '../../server/db/read-query';
 import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
 import { Member, Role } from '../identity/member.entity';
 import { Content, ContentStatus } from './content.entity';
@@ -9,6 +10,25 @@ import { Theme } from './theme.entity';
 import { ThemeService } from './theme.service';
 
 const feedKey = (content: Content) => [content.publishedAt!.toISOString(), content.id];
+
+/** What an operation asks of a feed page: the fields of its items and of their authors. */
+export interface FeedSelection {
+  item: ReadonlySet<string>;
+  author: ReadonlySet<string>;
+}
+
+/** Read by code whatever the selection: keys, the cursor, who may see and edit an item. */
+const ITEM_KEYS = ['id', 'status', 'author', 'publishedAt'];
+
+type FeedRow = Record<string, unknown> & { themes_json: Record<string, unknown>[] | null; author_json: Record<string, unknown> | null };
+
+/**
+ * A feed page's authors when they hold only the fields the operation asked for: they must not
+ * prime the request's shared member loader, where another field could read what they lack.
+ */
+const partialAuthors = new WeakMap<Content, Member>();
+
+export const embeddedAuthor = (content: Content): Member | undefined => partialAuthors.get(content);
 
 /** Drafts are for their author and admins; published and archived items for every member. */
 export function canSee(viewer: Member | null, content: Content): boolean {
@@ -114,17 +134,23 @@ export class ContentService {
 
   /**
    * Newest published first; keyset on (publishedAt, id) so pages stay stable while items are
-   * published. The page's themes and authors come back in the same statement and prime the
-   * DataLoaders the field resolvers read: one round trip per page instead of three. Items' bodies
-   * (the one large column) are read only when the page shows them.
+   * published. The page's themes and authors come back in the same statement and feed the field
+   * resolvers without another round trip. The statement reads only the columns the operation
+   * selects (a page of titles does not carry bodies, summaries or its authors' emails) and runs
+   * as a prepared statement.
    */
-  async feed(viewer: Member, args: FeedArgs, withBody = true): Promise<ConnectionShape<Content>> {
+  async feed(viewer: Member, args: FeedArgs, selection: FeedSelection): Promise<ConnectionShape<Content>> {
     const { where, params } = feedFilter(viewer, args);
     const { em } = this.ctx;
-    const rows = await em.execute<(Record<string, unknown> & { themes_json: Record<string, unknown>[]; author_json: Record<string, unknown> })[]>(
-      `select ${selectColumns(em, Content, 'c', withBody ? [] : ['body'])},
-         coalesce((select json_agg(${jsonRow(em, Theme, 't')} order by t.name) from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id), '[]') as themes_json,
-         (select ${jsonRow(em, Member, 'm')} from member m where m.id = c.author_id) as author_json
+    const items = projection(em, Content, selection.item, ITEM_KEYS);
+    const authors = projection(em, Member, selection.author);
+    const withThemes = selection.item.has('themes');
+    const withAuthors = selection.item.has('author');
+    const rows = await readRows<FeedRow>(
+      em,
+      `select ${items.columns('c')},
+         ${withThemes ? `coalesce((select json_agg(${jsonRow(em, Theme, 't')} order by t.name) from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id), '[]')` : 'null'} as themes_json,
+         ${withAuthors ? `(select ${authors.json('m')} from member m where m.id = c.author_id)` : 'null'} as author_json
        from content c where ${where} order by c.published_at desc, c.id desc limit ?`,
       [...params, args.first + 1],
     );
@@ -132,8 +158,12 @@ export class ContentService {
     const { themesByContentId, memberById } = this.ctx.loaders;
     const page = rows.map((row) => {
       const content = toContent(row);
-      themesByContentId.prime(content.id, row.themes_json.map(toTheme));
-      if (row.author_json) memberById.prime(content.author.id, toMember(row.author_json));
+      if (row.themes_json) themesByContentId.prime(content.id, row.themes_json.map(toTheme));
+      if (row.author_json) {
+        const author = toMember(row.author_json);
+        if (authors.complete) memberById.prime(author.id, author);
+        else partialAuthors.set(content, author);
+      }
       return content;
     });
     return toConnection(page, args.first, feedKey);

@@ -107,24 +107,48 @@ describe('feed', () => {
     return items.reverse(); // newest first
   }
 
-  it('reads the bodies of a page only when it shows them, fragments included', async () => {
+  it('reads only the columns a page shows, through fragments and aliases', async () => {
     const theme = await buildTheme(server.em());
     const member = await buildMember(server.em());
-    const item = await buildContent(server.em(), { themes: [theme], body: 'A *long* read.' });
+    const author = await buildMember(server.em(), { role: Role.SPEAKER, company: 'Initech' });
+    const item = await buildContent(server.em(), { themes: [theme], author, body: 'A *long* read.', summary: 'Short.' });
     const statements = await captureQueries(server, async () => {
       const titles = await server.gql(`query($t: String) { feed(themeSlug: $t) { edges { node { id title } } } }`, { t: theme.slug }, await as(member.id));
       expect(feedIds(titles)).toEqual([item.id]);
       const bodies = await server.gql(
-        `query($t: String) { feed(themeSlug: $t) { edges { node { ...Page } } } } fragment Page on Content { id ... on Content { body } }`,
+        `query($t: String) { feed(themeSlug: $t) { edges { node { ...Page } } } } fragment Page on Content { id ... on Content { text: body } author { ... on Member { company } } }`,
         { t: theme.slug },
         await as(member.id),
       );
-      expect(bodies.data!.feed.edges[0].node).toEqual({ id: item.id, body: 'A *long* read.' });
+      expect(bodies.data!.feed.edges[0].node).toEqual({ id: item.id, text: 'A *long* read.', author: { company: 'Initech' } });
     });
     const pages = statements.filter((sql) => sql.includes('order by c.published_at desc'));
     expect(pages).toHaveLength(2);
-    expect(pages[0]).not.toContain('c.body');
+    // Titles only: no body, no summary, and neither themes nor authors are read at all.
+    for (const column of ['c.body', 'c.summary', 'c.view_count', 'from member m', 'json_agg']) expect(pages[0]).not.toContain(column);
     expect(pages[1]).toContain('c.body');
+    expect(pages[1]).not.toContain('c.summary');
+    // The author's id and the one field asked for; never their email or anything else.
+    expect(pages[1]).toMatch(/json_build_object\('id', m\.id, 'company', m\.company\) from member m/);
+  });
+
+  it('never lets a partly read author stand in for the whole member elsewhere in the operation', async () => {
+    const theme = await buildTheme(server.em());
+    const speaker = await buildMember(server.em(), { role: Role.SPEAKER, company: 'Acme' });
+    const item = await buildContent(server.em(), { themes: [theme], author: speaker });
+    const result = await server.gql(
+      `query($t: String, $id: ID!) {
+        feed(themeSlug: $t) { edges { node { author { displayName } } } }
+        content(id: $id) { author { id email company displayName } }
+        me { id email company }
+      }`,
+      { t: theme.slug, id: item.id },
+      await as(speaker.id),
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.feed.edges).toEqual([{ node: { author: { displayName: speaker.displayName } } }]);
+    expect(result.data!.content.author).toEqual({ id: speaker.id, email: speaker.email, company: 'Acme', displayName: speaker.displayName });
+    expect(result.data!.me).toEqual({ id: speaker.id, email: speaker.email, company: 'Acme' });
   });
 
   it('pages newest first with a keyset cursor that stays stable when items are published meanwhile', async () => {

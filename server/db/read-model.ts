@@ -11,12 +11,11 @@ interface Column {
 }
 
 interface Shape {
+  name: string;
   mapper: (row: Row) => unknown;
   columns: Column[];
-  /** `json_build_object` of the columns, per table alias. */
-  json: Map<string, string>;
-  /** Select lists, per alias and omitted properties. */
-  lists: Map<string, string>;
+  /** Every read-model property: the projection of a whole row. */
+  all: ReadonlySet<string>;
 }
 
 const shapes = new WeakMap<EntityMetadata, Shape>();
@@ -37,7 +36,9 @@ function shapeOf(em: EntityManager, entity: EntityClass<object>): Shape {
       const model: Row = Object.create(prototype);
       for (const { name, column, reference, date } of columns) {
         const value = row[column];
-        if (value === null || value === undefined) model[name] = null;
+        // A projected row (see projection) lacks the columns nobody asked for.
+        if (value === undefined) continue;
+        if (value === null) model[name] = null;
         else if (reference) model[name] = { id: value };
         // The driver hands timestamps back as strings (MikroORM parses them in em.map), and JSON
         // built in SQL carries them as ISO strings.
@@ -45,7 +46,7 @@ function shapeOf(em: EntityManager, entity: EntityClass<object>): Shape {
       }
       return model;
     };
-    shape = { mapper, columns, json: new Map(), lists: new Map() };
+    shape = { name: meta.className, mapper, columns, all: new Set(columns.map(({ name }) => name)) };
     shapes.set(meta, shape);
   }
   return shape;
@@ -68,30 +69,48 @@ export function readModel<T extends object>(em: EntityManager, entity: EntityCla
  * than `row_to_json`, which would also carry lazy columns and every byte of them.
  */
 export function jsonRow(em: EntityManager, entity: EntityClass<object>, alias: string): string {
-  const shape = shapeOf(em, entity);
-  let sql = shape.json.get(alias);
-  if (!sql) {
-    sql = `json_build_object(${shape.columns.map(({ column }) => `'${column}', ${alias}.${column}`).join(', ')})`;
-    shape.json.set(alias, sql);
-  }
-  return sql;
+  return projection(em, entity, shapeOf(em, entity).all).json(alias);
 }
 
+export interface Projection {
+  /** Whether it reads every read-model column: only such rows may prime a loader others share. */
+  readonly complete: boolean;
+  /** The select list for table alias `alias`. */
+  columns(alias: string): string;
+  /** `json_build_object` of the same columns, to embed such rows in another table's row. */
+  json(alias: string): string;
+}
+
+const projections = new WeakMap<ReadonlySet<string>, Map<string, Projection>>();
+
 /**
- * The select list of `entity`'s read-model columns for table alias `alias`, leaving out `omit`
- * (property names): a page that does not show a large column does not read it. The read model
- * then holds null for those properties, so only a caller that knows they are not read omits them.
+ * The read-model columns of `entity` that a read needs: the properties in `wanted` (typically the
+ * fields an operation selects, see selectedFields) and `required` (keys, what authorization and
+ * cursors read). Fields that are not columns (resolved elsewhere) are ignored. The rows map with
+ * readModel to objects holding only those properties, so a caller passes everything its field
+ * resolvers read. Memoized per `wanted` set, which selectedFields keeps per parsed document.
  */
-export function selectColumns(em: EntityManager, entity: EntityClass<object>, alias: string, omit: readonly string[] = []): string {
+export function projection(em: EntityManager, entity: EntityClass<object>, wanted: ReadonlySet<string>, required: readonly string[] = ['id']): Projection {
   const shape = shapeOf(em, entity);
-  const key = `${alias}:${omit.join(',')}`;
-  let sql = shape.lists.get(key);
-  if (!sql) {
-    sql = shape.columns
-      .filter(({ name }) => !omit.includes(name))
-      .map(({ column }) => `${alias}.${column}`)
-      .join(', ');
-    shape.lists.set(key, sql);
+  let byEntity = projections.get(wanted);
+  if (!byEntity) projections.set(wanted, (byEntity = new Map()));
+  const key = `${shape.name}:${required.join(',')}`;
+  let found = byEntity.get(key);
+  if (!found) {
+    const columns = shape.columns.filter(({ name }) => wanted.has(name) || required.includes(name)).map(({ column }) => column);
+    const lists = new Map<string, string>();
+    const memo = (kind: string, alias: string, build: () => string) => {
+      const cacheKey = `${kind}:${alias}`;
+      let sql = lists.get(cacheKey);
+      if (sql === undefined) lists.set(cacheKey, (sql = build()));
+      return sql;
+    };
+    found = {
+      complete: columns.length === shape.columns.length,
+      columns: (alias) => memo('list', alias, () => columns.map((column) => `${alias}.${column}`).join(', ')),
+      json: (alias) => memo('json', alias, () => `json_build_object(${columns.map((column) => `'${column}', ${alias}.${column}`).join(', ')})`),
+    };
+    byEntity.set(key, found);
   }
-  return sql;
+  return found;
 }
