@@ -109,14 +109,14 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const armor = createArmor();
   const httpServer = createServer();
   const ws = attachWebSocketServer(httpServer, schema, deps, armor);
-  const { app, apollo } = await createHttpApp(httpServer, schema, deps, armor, [
+  const { app, apollo, listener } = await createHttpApp(httpServer, schema, deps, armor, [
     { serverWillStart: async () => ({ drainServer: () => ws.close() }) },
   ]);
   readinessRoute(app, orm, logger);
   registerEmailRoutes(app, deps);
   registerLiveKitWebhookRoute(app, deps);
   finishRoutes(app, deps);
-  httpServer.on('request', app);
+  httpServer.on('request', listener);
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
   visitTracker.start(config.visitFlushMs);
 

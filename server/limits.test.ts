@@ -64,4 +64,31 @@ describe('request bodies', () => {
     expect(response.status).toBe(400);
     expect((await response.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
   });
+
+  it('answers 400 for JSON that is not an object or an array, as body-parser’s strict mode does', async () => {
+    for (const body of ['"{ me { id } }"', '42', 'null']) {
+      const response = await fetch(server.hearth.url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ errors: [{ message: 'Malformed request.', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+  });
+
+  it('answers the same to an operation whether its body has a declared length or comes in chunks', async () => {
+    const payload = JSON.stringify({ query: '{ me { id } }' });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const sized = await fetch(server.hearth.url, { method: 'POST', headers, body: payload });
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(payload.slice(0, 5)));
+        controller.enqueue(new TextEncoder().encode(payload.slice(5)));
+        controller.close();
+      },
+    });
+    const chunked = await fetch(server.hearth.url, { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit);
+    expect(sized.status).toBe(200);
+    expect(chunked.status).toBe(200);
+    const [a, b] = [await sized.json(), await chunked.json()];
+    expect(a.data.me.id).toEqual(expect.any(String));
+    expect(b).toEqual(a);
+  });
 });
