@@ -5,6 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import express, { type ErrorRequestHandler } from 'express';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
+import { compiledQueries } from './compiled-queries';
 import { buildContext, type AppDeps, type Context } from './context';
 import { toClientError } from './errors';
 import { MAX_BODY_BYTES, type createArmor } from './limits';
@@ -143,7 +144,8 @@ export async function createHttpApp(
   extraPlugins: ApolloServerPlugin<Context>[],
 ): Promise<HttpParts> {
   const apollo = new ApolloServer<Context>({
-    schema,
+    // The schema, executed by compiled queries (graphql-js for mutations and failed queries).
+    gateway: compiledQueries(schema),
     formatError: (formatted, error) => toClientError(formatted, error, deps.logger),
     validationRules: armor.validationRules,
     // Cache hints are unused, and its per-field hook was a large share of a feed page's CPU.

@@ -32,10 +32,14 @@ export async function startTarget(file: string, args: string[]): Promise<Target>
   };
 }
 
-/** Concurrent HTTP load for a fixed duration (autocannon), after a short warm-up. */
+/**
+ * Concurrent HTTP load for a fixed duration (autocannon), after a warm-up: long enough for V8 to
+ * optimize a whole API's hot paths (one second was not: Hearth's first seconds under load carried
+ * its tier-up in their p99), the same for both sides of a comparison.
+ */
 export async function runLoad(options: { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; connections: number; seconds: number }): Promise<LoadResult> {
   const common = { url: options.url, method: options.method ?? 'POST', headers: options.headers, body: options.body, connections: options.connections };
-  await autocannon({ ...common, duration: 1 });
+  await autocannon({ ...common, duration: 3 });
   const result = await autocannon({ ...common, duration: options.seconds });
   return {
     requestsPerSecond: result.requests.average,
