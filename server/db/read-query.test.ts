@@ -30,6 +30,16 @@ describe('readRows', () => {
     expect(second).toEqual(first);
   });
 
+  it('runs as a prepared statement of the connection it is sent on', async () => {
+    // The statement finds itself among its session's prepared statements while it runs.
+    const rows = await readRows<{ n: number }>(
+      server.em(),
+      `select count(*)::int as n from pg_prepared_statements where name like 'hearth~_read~_%' escape '~' and statement like '%find me%'`,
+      [],
+    );
+    expect(rows).toEqual([{ n: 1 }]);
+  });
+
   it('reads the writes of the transaction it runs in', async () => {
     const em = server.em();
     await em.begin();
