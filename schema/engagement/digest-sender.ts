@@ -184,7 +184,13 @@ export class DigestSender {
       return 'not_eligible';
     }
     const leaseUntil = new Date(now.getTime() + this.options.leaseMs);
-    await em.execute(`update digest set attempts = attempts + 1, lease_until = ?, status = 'PENDING' where id = ?`, [leaseUntil, digest.id]);
+    // Only the claim as read: a sender renewing its lease meanwhile (see holdLease) keeps the row.
+    const taken = await em.execute<{ id: string }[]>(
+      `update digest set attempts = attempts + 1, lease_until = ?, status = 'PENDING'
+       where id = ? and attempts = ? and lease_until is not distinct from ?::timestamptz returning id`,
+      [leaseUntil, digest.id, digest.attempts, digest.leaseUntil],
+    );
+    if (!taken.length) return 'busy';
     return { digest: { ...digest, attempts: digest.attempts + 1, status: DigestStatus.PENDING, leaseUntil }, rule };
   }
 
@@ -197,13 +203,30 @@ export class DigestSender {
     const hotCount = digest.items.slice(0, digest.hotCount).filter((id) => !seen.has(id)).length;
     if (!items.length || !rows.length) return this.finish(em, digest, { status: DigestStatus.SKIPPED_EMPTY, items: [], hotCount: 0 }, 'skipped_empty');
     try {
-      await mailer.send(await this.compose(digest, rows, items, hotCount));
+      const message = await this.compose(digest, rows, items, hotCount);
+      if (!(await this.holdLease(em, digest))) return 'busy';
+      await mailer.send(message);
     } catch (error) {
       logger.warn({ err: error, digestId: digest.id, ruleId: rule.id, memberId: digest.memberId }, 'digest send failed; will retry');
       const lastError = error instanceof Error ? error.message.slice(0, 500) : String(error);
       return this.finish(em, digest, { status: DigestStatus.FAILED, lastError }, 'failed');
     }
     return this.finish(em, digest, { status: DigestStatus.SENT, items, hotCount, sentAt: this.options.clock.now() }, 'sent');
+  }
+
+  /**
+   * Renews the claim's lease for the SMTP exchange, if the claim is still ours and its lease has
+   * not run out. A worker slower than its lease (a long render on a busy machine, a job Agenda ran
+   * again when its lock expired) may have been overtaken by another that reclaimed the row: it
+   * must not send too.
+   */
+  private async holdLease(em: EntityManager, digest: DigestRow): Promise<boolean> {
+    const now = this.options.clock.now();
+    const renewed = await em.execute<{ id: string }[]>(
+      `update digest set lease_until = ? where id = ? and attempts = ? and status = 'PENDING' and lease_until > ? returning id`,
+      [new Date(now.getTime() + this.options.leaseMs), digest.id, digest.attempts, now],
+    );
+    return renewed.length > 0;
   }
 
   /** Records the outcome only if the claim is still ours (same attempt): a stale worker changes nothing. */

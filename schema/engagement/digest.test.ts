@@ -6,6 +6,9 @@ import { buildAdmin, buildContent, buildInterests, buildMember, buildTheme, buil
 import { buildRule, collectingQueue, jobDeps } from '../../test/engagement';
 import { startTestServer, type TestServer } from '../../test/server';
 import { rawHeader, recipientsOf, startSmtpSink, type SmtpSink } from '../../test/smtp-sink';
+import type { Clock } from '../../server/clock';
+import type { Mailer } from '../../server/mailer';
+import { createDigestSender } from '../../server/worker';
 import { refreshContentPopularity } from './digest-content';
 import { Digest, DigestStatus } from './digest.entity';
 
@@ -238,6 +241,38 @@ describe('exactly once', () => {
     await Promise.all([run(one), run(two)]);
     for (const batch of batches) await sendDigestBatch(one, batch); // what a retry would do
     expect(recipients().sort()).toEqual(members.map((m) => m.email).sort());
+  });
+
+  it('a worker slower than its lease sends nothing once another has reclaimed the digest', async () => {
+    const { members, rule, batches } = await backlog(1);
+    const leaseMs = server.config.jobLockLifetimeMs;
+    const fast = jobDeps(server, sink.url);
+    // The slow worker's every reading of the clock is a lease later than the one before: by the
+    // time its email is composed, the lease it took has run out (a long render on a busy machine).
+    let slowTime = new Date(NOW).getTime();
+    const slowClock: Clock = { now: () => new Date((slowTime += leaseMs)) };
+    // If it reaches SMTP at all, the fast worker overtakes it first: the lease has run out for
+    // everyone, so the fast worker reclaims the digest and sends it.
+    let overtaken = false;
+    const overtake = async () => {
+      overtaken = true;
+      server.clock.set(new Date(new Date(NOW).getTime() + 100 * leaseMs));
+      await sendDigestBatch(fast, batches[0]);
+    };
+    const mailer: Mailer = {
+      send: async (email) => {
+        if (!overtaken) await overtake();
+        return fast.mailer.send(email);
+      },
+      close: async () => undefined,
+    };
+    const slowBase = { ...fast, clock: slowClock, mailer };
+    await sendDigestBatch({ ...slowBase, digests: createDigestSender(slowBase) }, batches[0]).catch((error) => {
+      if (!(error instanceof DigestBatchIncomplete)) throw error;
+    });
+    if (!overtaken) await overtake();
+    expect(recipients()).toEqual(members.map((m) => m.email));
+    expect((await digestsOf(rule.id)).map((d) => [d.status, d.attempts])).toEqual([[DigestStatus.SENT, 2]]);
   });
 
   it('an SMTP failure marks the digest FAILED and the retry sends it once', async () => {
