@@ -43,6 +43,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   let failuresLeft = 0;
   let holding = false;
   const held = new Map<string, { parsed: ParsedMail; reply: (error?: Error) => void }[]>();
+  // Sessions whose client went away: a message still being parsed then can never get its 250.
+  const closed = new Set<string>();
   const accept = (parsed: ParsedMail, reply: (error?: Error) => void) => {
     messages.push(parsed);
     for (const wake of waiters) wake();
@@ -56,6 +58,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     // A pooled client may still hold a connection at stop(): don't wait 30 s for it.
     closeTimeout: 500,
     onClose(session) {
+      closed.add(session.id);
       held.delete(session.id);
     },
     onData(stream, session, callback) {
@@ -66,6 +69,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
             callback(temporaryFailure());
             return;
           }
+          if (closed.has(session.id)) return;
           if (holding) {
             held.set(session.id, [...(held.get(session.id) ?? []), { parsed, reply: callback }]);
             return;
