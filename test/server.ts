@@ -106,7 +106,6 @@ export function wsExecute<T = Record<string, any>>(client: Client, query: string
 /** The `extensions.code` of a response's first error (undefined when it succeeded). */
 export const errorCode = (result: GraphQLResponse): string | undefined => result.errors?.[0]?.extensions?.code;
 
-/** Counts the SQL statements the server sends while `work` runs. */
 /** A describe block that needs Redis: run when REDIS_URL is set, else skipped and said so. */
 export function describeWithRedis(title: string, body: () => void): void {
   if (process.env.REDIS_URL) return describe(title, body);
@@ -114,8 +113,12 @@ export function describeWithRedis(title: string, body: () => void): void {
   describe.skip(title, body);
 }
 
-/** The SQL statements the server's ORM runs during `work`, in order. */
+/**
+ * The SQL statements the server's ORM runs during `work`, in order. Handlers of earlier requests'
+ * domain events (notification fan-out after a commit) finish first: their statements are not `work`'s.
+ */
 export async function captureQueries(server: TestServer, work: () => Promise<unknown>): Promise<string[]> {
+  await server.hearth.deps.events.idle();
   const config = server.hearth.deps.orm.config;
   const previous = config.get('onQuery');
   const statements: string[] = [];
@@ -131,6 +134,7 @@ export async function captureQueries(server: TestServer, work: () => Promise<unk
   return statements;
 }
 
+/** Counts the SQL statements the server sends while `work` runs (see captureQueries). */
 export async function countQueries(server: TestServer, work: () => Promise<unknown>): Promise<number> {
   return (await captureQueries(server, work)).length;
 }
