@@ -1,5 +1,5 @@
 import { EmailLinks } from '../schema/engagement/email-links';
-import { SessionReminders, type SendCounts } from '../schema/live/session-reminders.service';
+import { SessionReminders, type SendCounts, type SessionRemindersOptions } from '../schema/live/session-reminders.service';
 import type { SessionEmailKind } from '../schema/live/session-reminder.entity';
 import { createHearthPubSub } from '../server/pubsub';
 import type { JobDeps } from './job-deps';
@@ -9,7 +9,7 @@ export const SEND_SESSION_REMINDERS = 'send-session-reminders';
 /** Reminders are due to the minute: the scan is one indexed query per kind, cheap enough to run this often. */
 export const SESSION_REMINDERS_EVERY_MS = 60_000;
 
-export function createSessionReminders(deps: JobDeps): SessionReminders {
+export function createSessionReminders(deps: JobDeps, overrides: Partial<SessionRemindersOptions> = {}): SessionReminders {
   const { config } = deps;
   return new SessionReminders({
     orm: deps.orm,
@@ -24,6 +24,7 @@ export function createSessionReminders(deps: JobDeps): SessionReminders {
     communityTimezone: config.communityTimezone,
     mailFrom: config.mailFrom,
     leaseMs: config.jobLockLifetimeMs,
+    ...overrides,
   });
 }
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createJobRunner, startJobs, type JobRunner } from '../jobs';
 import type { JobDeps } from '../jobs/job-deps';
-import { DIGEST_MAX_ATTEMPTS, DigestSender } from '../schema/engagement/digest-sender';
+import { DIGEST_MAX_ATTEMPTS, DigestSender, type DigestSenderOptions } from '../schema/engagement/digest-sender';
 import { EmailLinks } from '../schema/engagement/email-links';
 import { systemClock, type Clock } from './clock';
 import { openOrm, pendingMigrations, type Orm } from './db/orm';
@@ -43,7 +43,7 @@ export function outboxDir(config: Config): string {
   return path.join(config.dataDir, 'outbox');
 }
 
-export function createDigestSender(deps: Omit<JobDeps, 'digests'>): DigestSender {
+export function createDigestSender(deps: Omit<JobDeps, 'digests'>, overrides: Partial<DigestSenderOptions> = {}): DigestSender {
   const { config } = deps;
   return new DigestSender({
     orm: deps.orm,
@@ -56,6 +56,7 @@ export function createDigestSender(deps: Omit<JobDeps, 'digests'>): DigestSender
     minIntervalDays: config.digestMinIntervalDays,
     leaseMs: config.jobLockLifetimeMs,
     maxAttempts: DIGEST_MAX_ATTEMPTS,
+    ...overrides,
   });
 }
 

@@ -6,6 +6,7 @@ import type { DigestEmailItem } from '../../emails/digest.email';
 import type { Clock } from '../../server/clock';
 import type { Orm } from '../../server/db/orm';
 import { uuidArray } from '../../server/db/sql';
+import { LOST, whileHolding } from '../../server/renewing';
 import type { Mailer } from '../../server/mailer';
 import { DigestStatus } from './digest.entity';
 import { selectDigestContentFor, type DigestSelection } from './digest-content';
@@ -25,6 +26,8 @@ export interface DigestSenderOptions {
   /** How long a claimed digest belongs to the worker sending it. */
   leaseMs: number;
   maxAttempts: number;
+  /** How often a sender renews its lease while the SMTP exchange lasts (default: a third of the lease, at most 5 s). */
+  renewEveryMs?: number;
 }
 
 export type DeliveryOutcome = 'sent' | 'held_out' | 'skipped_empty' | 'done_before' | 'not_eligible' | 'busy' | 'failed';
@@ -204,8 +207,13 @@ export class DigestSender {
     if (!items.length || !rows.length) return this.finish(em, digest, { status: DigestStatus.SKIPPED_EMPTY, items: [], hotCount: 0 }, 'skipped_empty');
     try {
       const message = await this.compose(digest, rows, items, hotCount);
-      if (!(await this.holdLease(em, digest))) return 'busy';
-      await mailer.send(message);
+      const hold = {
+        renew: () => this.holdLease(em, digest),
+        leaseMs: this.options.leaseMs,
+        renewEveryMs: this.options.renewEveryMs,
+        onRenewalError: (err: unknown) => logger.warn({ err, digestId: digest.id }, 'digest lease renewal failed'),
+      };
+      if ((await whileHolding(hold, () => mailer.send(message))) === LOST) return 'busy';
     } catch (error) {
       logger.warn({ err: error, digestId: digest.id, ruleId: rule.id, memberId: digest.memberId }, 'digest send failed; will retry');
       const lastError = error instanceof Error ? error.message.slice(0, 500) : String(error);
@@ -214,12 +222,7 @@ export class DigestSender {
     return this.finish(em, digest, { status: DigestStatus.SENT, items, hotCount, sentAt: this.options.clock.now() }, 'sent');
   }
 
-  /**
-   * Renews the claim's lease for the SMTP exchange, if the claim is still ours and its lease has
-   * not run out. A worker slower than its lease (a long render on a busy machine, a job Agenda ran
-   * again when its lock expired) may have been overtaken by another that reclaimed the row: it
-   * must not send too.
-   */
+  /** Renews the claim's lease if the claim is still ours (same attempt) and its lease has not run out (see whileHolding). */
   private async holdLease(em: EntityManager, digest: DigestRow): Promise<boolean> {
     const now = this.options.clock.now();
     const renewed = await em.execute<{ id: string }[]>(

@@ -275,6 +275,31 @@ describe('exactly once', () => {
     expect((await digestsOf(rule.id)).map((d) => [d.status, d.attempts])).toEqual([[DigestStatus.SENT, 2]]);
   });
 
+  it('a relay slower than the lease: the sender keeps renewing it, so no other worker sends the digest too', async () => {
+    const { members, rule, batches } = await backlog(1);
+    const leaseMs = server.config.jobLockLifetimeMs;
+    const fast = jobDeps(server, sink.url);
+    const mailer: Mailer = {
+      send: async (email) => {
+        // The exchange outlasts the lease twice over while the sender renews it (every 10 ms here).
+        for (let step = 0; step < 4; step++) {
+          server.clock.set(new Date(server.clock.now().getTime() + leaseMs / 2));
+          await new Promise((resolve) => setTimeout(resolve, 80));
+        }
+        // Another worker, two leases after the sender took the digest.
+        await sendDigestBatch(fast, batches[0]).catch((error) => {
+          if (!(error instanceof DigestBatchIncomplete)) throw error;
+        });
+        return fast.mailer.send(email);
+      },
+      close: async () => undefined,
+    };
+    const slowBase = { ...fast, mailer };
+    await sendDigestBatch({ ...slowBase, digests: createDigestSender(slowBase, { renewEveryMs: 10 }) }, batches[0]);
+    expect(recipients()).toEqual(members.map((m) => m.email));
+    expect((await digestsOf(rule.id)).map((d) => [d.status, d.attempts])).toEqual([[DigestStatus.SENT, 1]]);
+  });
+
   it('an SMTP failure marks the digest FAILED and the retry sends it once', async () => {
     const { members, rule, batches } = await backlog(3);
     const deps = jobDeps(server, sink.url);

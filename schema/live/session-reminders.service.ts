@@ -8,6 +8,7 @@ import type { Orm } from '../../server/db/orm';
 import { sql, type Sql } from '../../server/db/sql';
 import type { Mailer, OutgoingEmail } from '../../server/mailer';
 import type { HearthPubSub } from '../../server/pubsub';
+import { LOST, whileHolding } from '../../server/renewing';
 import { unsubscribeMailbox } from '../engagement/digest-sender';
 import type { EmailLinks } from '../engagement/email-links';
 import { NotificationKind } from '../notification/notification-kind';
@@ -27,6 +28,8 @@ export interface SessionRemindersOptions {
   mailFrom: string;
   /** How long a claimed, unsent email belongs to the worker that claimed it; then anyone re-sends it. */
   leaseMs: number;
+  /** How often a run renews its claim while the SMTP exchange lasts (default: a third of the lease, at most 5 s). */
+  renewEveryMs?: number;
 }
 
 export interface SendCounts {
@@ -44,6 +47,8 @@ interface Claim {
   email: string;
   display_name: string;
   already_notified: boolean;
+  /** When this run claimed the row: the claim is still ours while the row says so and the lease has not run out. */
+  claimed_at: Date;
 }
 
 /** Rows claimed per statement: each chunk is sent right after its claim, well inside the lease. */
@@ -161,9 +166,10 @@ export class SessionReminders {
   }
 
   private async claim(kind: SessionEmailKind, staleBefore: Date): Promise<Claim[]> {
-    const query = claimSql(kind, this.options.clock.now(), staleBefore);
-    const rows = await this.fork().execute<Claim[]>(query.text, [...query.params]);
-    return rows.map((row) => ({ ...row, starts_at: new Date(row.starts_at) }));
+    const now = this.options.clock.now();
+    const query = claimSql(kind, now, staleBefore);
+    const rows = await this.fork().execute<Omit<Claim, 'claimed_at'>[]>(query.text, [...query.params]);
+    return rows.map((row) => ({ ...row, starts_at: new Date(row.starts_at), claimed_at: now }));
   }
 
   /** The notification goes with the first claim; a taken-over claim adds one only if the first never got written. */
@@ -185,16 +191,28 @@ export class SessionReminders {
     const counts: SendCounts = { sent: 0, failed: 0 };
     let next = 0;
     const worker = async () => {
-      while (next < claims.length) counts[(await this.deliver(kind, claims[next++])) ? 'sent' : 'failed'] += 1;
+      while (next < claims.length) {
+        const outcome = await this.deliver(kind, claims[next++]);
+        if (outcome !== 'lost') counts[outcome ? 'sent' : 'failed'] += 1;
+      }
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL_SENDS, claims.length) }, worker));
     return counts;
   }
 
-  private async deliver(kind: SessionEmailKind, claim: Claim): Promise<boolean> {
+  /** 'lost': the claim was no longer ours when its email was ready (see whileHolding); someone else sends it. */
+  private async deliver(kind: SessionEmailKind, claim: Claim): Promise<boolean | 'lost'> {
     const messageId = sessionEmailMessageId(kind, claim.session_id, claim.member_id, claim.starts_at);
     try {
-      await this.options.mailer.send(await this.compose(kind, claim, messageId));
+      const email = await this.compose(kind, claim, messageId);
+      const { leaseMs, renewEveryMs, logger, mailer } = this.options;
+      const hold = {
+        renew: () => this.holdClaim(kind, claim),
+        leaseMs,
+        renewEveryMs,
+        onRenewalError: (err: unknown) => logger.warn({ err, sessionId: claim.session_id, memberId: claim.member_id }, 'session email claim renewal failed'),
+      };
+      if ((await whileHolding(hold, () => mailer.send(email))) === LOST) return 'lost';
     } catch (error) {
       // The row stays claimed and unsent: the run after the lease sends it again, same Message-ID.
       this.options.logger.warn({ err: error, kind, sessionId: claim.session_id, memberId: claim.member_id }, 'session email failed; will retry');
@@ -205,6 +223,20 @@ export class SessionReminders {
         where session_id = ? and member_id = ? and kind = ? and starts_at = ? and sent_at is null`,
       [this.options.clock.now(), messageId, claim.session_id, claim.member_id, kind, claim.starts_at],
     );
+    return true;
+  }
+
+  /** Renews the claim if it is still this run's and its lease has not run out (see whileHolding). */
+  private async holdClaim(kind: SessionEmailKind, claim: Claim): Promise<boolean> {
+    const now = this.options.clock.now();
+    const renewed = await this.fork().execute<{ session_id: string }[]>(
+      `update session_reminder set claimed_at = ?
+        where session_id = ? and member_id = ? and kind = ? and starts_at = ? and sent_at is null
+          and claimed_at = ? and claimed_at > ? returning session_id`,
+      [now, claim.session_id, claim.member_id, kind, claim.starts_at, claim.claimed_at, new Date(now.getTime() - this.options.leaseMs)],
+    );
+    if (!renewed.length) return false;
+    claim.claimed_at = now;
     return true;
   }
 

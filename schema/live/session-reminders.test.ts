@@ -1,6 +1,8 @@
 import type { ParsedMail } from 'mailparser';
 import type { JobDeps } from '../../jobs/job-deps';
-import { sendSessionReminders } from '../../jobs/send-session-reminders.job';
+import type { Clock } from '../../server/clock';
+import type { Mailer } from '../../server/mailer';
+import { createSessionReminders, sendSessionReminders } from '../../jobs/send-session-reminders.job';
 import { buildAdmin, buildContent, buildMember } from '../../test/factories';
 import { jobDeps } from '../../test/engagement';
 import { buildAttendance, buildRegistration, buildSession } from '../../test/live';
@@ -190,6 +192,54 @@ describe('reminders before a session', () => {
     await runAt(at(-24 * HOUR + server.config.jobLockLifetimeMs + 2 * MINUTE));
     expect(recipientsOf(sink)).toEqual([member.email]);
     expect(sink.messages[0].messageId).toBe(sessionEmailMessageId(SessionEmailKind.REMINDER_24H, session.id, member.id, STARTS));
+    expect(await reminderNotifications(session.id)).toHaveLength(1);
+  });
+
+  it('a run slower than its lease sends nothing once another run has taken its claim over', async () => {
+    const { session, members: [member] } = await sessionWith(1);
+    const leaseMs = server.config.jobLockLifetimeMs;
+    const claimedAround = at(-24 * HOUR + 30_000);
+    // The slow run's every reading of the clock is a lease later than the one before: by the time
+    // its email is composed, the claim it took has run out (a long render on a busy machine).
+    let slowTime = claimedAround.getTime();
+    const slowClock: Clock = { now: () => new Date((slowTime += leaseMs)) };
+    // If it reaches SMTP at all, a punctual run overtakes it first: the lease has run out for
+    // everyone, so that run takes the claim over and sends.
+    let overtaken = false;
+    const overtake = async () => {
+      overtaken = true;
+      await runAt(at(4 * leaseMs + MINUTE, claimedAround));
+    };
+    const mailer: Mailer = {
+      send: async (email) => {
+        if (!overtaken) await overtake();
+        return deps.mailer.send(email);
+      },
+      close: async () => undefined,
+    };
+    await sendSessionReminders({ ...deps, clock: slowClock, mailer });
+    if (!overtaken) await overtake();
+    expect(recipientsOf(sink)).toEqual([member.email]);
+    expect(await reminderNotifications(session.id)).toHaveLength(1);
+  });
+  it('a relay slower than the lease: the run keeps renewing its claim, so no other run sends the reminder too', async () => {
+    const { session, members: [member] } = await sessionWith(1);
+    const leaseMs = server.config.jobLockLifetimeMs;
+    server.clock.set(at(-24 * HOUR + 30_000));
+    const mailer: Mailer = {
+      send: async (email) => {
+        // The exchange outlasts the lease twice over while the run renews its claim (every 10 ms here).
+        for (let step = 0; step < 4; step++) {
+          server.clock.set(new Date(server.clock.now().getTime() + leaseMs / 2));
+          await new Promise((resolve) => setTimeout(resolve, 80));
+        }
+        await sendSessionReminders(deps); // another run, two leases after the claim
+        return deps.mailer.send(email);
+      },
+      close: async () => undefined,
+    };
+    await createSessionReminders({ ...deps, mailer }, { renewEveryMs: 10 }).run();
+    expect(recipientsOf(sink)).toEqual([member.email]);
     expect(await reminderNotifications(session.id)).toHaveLength(1);
   });
 });
