@@ -73,7 +73,9 @@ export function toClientError(
   error: unknown,
   logger: Logger,
 ): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  // graphql-ws wraps what a subscription's stream throws (no path, so Apollo does not unwrap it).
+  const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof AppError ? unwrapped.originalError : unwrapped;
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
   if (original instanceof AppError) {
     return { ...base, message: original.message, extensions: { code: original.code, ...original.extras } };

@@ -1,6 +1,6 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
 import { Redis } from 'ioredis';
+import { PushIterator } from './push-iterator';
 
 /**
  * Every realtime topic and its payload, in one place. Payloads are plain JSON with ids: the
@@ -19,8 +19,8 @@ export interface Topics {
   MESSAGE_ADDED: [string, { messageId: string; conversationId: string }];
   /** Routed by content id. */
   COMMENT_ADDED: [string, { commentId: string }];
-  /** Every published item; subscribers filter by theme. `eventId` tells one event from another (shared per-event checks). */
-  CONTENT_PUBLISHED: [{ contentId: string; eventId: string }];
+  /** Every published item; subscribers filter by theme. */
+  CONTENT_PUBLISHED: [{ contentId: string }];
   /** Routed by session id: its status, schedule or replay changed. */
   LIVE_SESSION_UPDATED: [string, { sessionId: string }];
   /** Who may enter a session's room changed: every instance drops its roster (SessionRosters). */
@@ -29,7 +29,47 @@ export interface Topics {
   SESSION_CHAT_MESSAGE_ADDED: [string, { messageId: string }];
 }
 
-export type HearthPubSub = PubSub<Topics>;
+type TopicArgs = { [topic: string]: [] | [unknown] | [string | number, unknown] };
+type Payload<T extends TopicArgs, K extends keyof T> = T[K] extends [unknown, infer P] ? P : T[K] extends [infer P] ? P : null;
+type SubscribeArgs<T extends TopicArgs, K extends keyof T> = T[K] extends [infer Id, unknown] ? [K, Id] : [K];
+
+/** Where events travel: an in-process EventTarget, or Redis shared by every instance. */
+export interface PubSubTarget {
+  addEventListener(topic: string, listener: (event: CustomEvent) => void): void;
+  removeEventListener(topic: string, listener: (event: CustomEvent) => void): void;
+  dispatchEvent(event: CustomEvent): boolean;
+}
+
+export interface TypedPubSub<T extends TopicArgs> {
+  /** Publishes to `topic`, or to `topic:id` for routed topics. */
+  publish<K extends Extract<keyof T, string>>(topic: K, ...args: T[K]): void;
+  /** Every event of `topic` (or `topic:id`) from now until `return()`. */
+  subscribe<K extends Extract<keyof T, string>>(...args: SubscribeArgs<T, K>): AsyncIterableIterator<Payload<T, K>>;
+}
+
+/** One listener and one PushIterator per subscriber: a waiting `next()` is resolved as the event arrives. */
+function subscribeTopic<V>(target: PubSubTarget, topic: string): AsyncIterableIterator<V> {
+  const events = new PushIterator<V>(() => target.removeEventListener(topic, listener));
+  const listener = (event: CustomEvent) => events.push(event.detail as V);
+  target.addEventListener(topic, listener);
+  return events;
+}
+
+/** A typed pub/sub over `target` (in-memory when omitted). */
+export function createTypedPubSub<T extends TopicArgs>(target: PubSubTarget = new EventTarget() as unknown as PubSubTarget): TypedPubSub<T> {
+  return {
+    publish(topic, ...args) {
+      const routed = args.length === 2;
+      target.dispatchEvent(new CustomEvent(routed ? `${topic}:${String(args[0])}` : topic, { detail: (routed ? args[1] : args[0]) ?? null }));
+    },
+    subscribe(...args) {
+      const [topic, id] = args as unknown as [string, unknown];
+      return subscribeTopic(target, args.length === 2 ? `${topic}:${String(id)}` : topic);
+    },
+  };
+}
+
+export type HearthPubSub = TypedPubSub<Topics>;
 
 export interface PubSubHandle {
   pubSub: HearthPubSub;
@@ -38,12 +78,12 @@ export interface PubSubHandle {
 
 /** Redis-backed when REDIS_URL is set (several API instances share events), in-memory otherwise. */
 export function createHearthPubSub(redisUrl: string | undefined): PubSubHandle {
-  if (!redisUrl) return { pubSub: createPubSub<Topics>(), close: async () => {} };
+  if (!redisUrl) return { pubSub: createTypedPubSub<Topics>(), close: async () => {} };
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  const eventTarget: PubSubTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
   return {
-    pubSub: createPubSub<Topics>({ eventTarget }),
+    pubSub: createTypedPubSub<Topics>(eventTarget),
     close: async () => {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },

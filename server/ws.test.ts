@@ -1,6 +1,12 @@
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { MessageType, stringifyMessage } from 'graphql-ws';
+import pino from 'pino';
 import WebSocket from 'ws';
 import { buildMember } from '../test/factories';
 import { startTestServer, wsExecute, type TestServer } from '../test/server';
+import { toClientError } from './errors';
+import { SubscriberOverflowError } from './push-iterator';
+import { directDelivery, MAX_BUFFERED_BYTES } from './ws';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -56,5 +62,38 @@ describe('WebSocket authentication', () => {
     server.clock.advance({ minutes: 16 });
     socket.send(JSON.stringify({ type: 'subscribe', id: '2', payload: { query: '{ me { id } }' } }));
     expect(await closed).toBe(4403);
+  });
+});
+
+describe('broadcast results written directly to a subscription', () => {
+  const serialize = (result: ExecutionResult) => ({ json: JSON.stringify(result), code: result.errors ? 'NOT_FOUND' : null });
+  const fakeSocket = (state: Partial<{ readyState: number; bufferedAmount: number }> = {}) => {
+    const sent: string[] = [];
+    return { sent, readyState: WebSocket.OPEN, bufferedAmount: 0, ...state, send: (data: string) => void sent.push(data) };
+  };
+
+  it('writes the very frame graphql-ws would send, and reports the first error code', () => {
+    const socket = fakeSocket();
+    const codes: unknown[] = [];
+    const delivery = directDelivery(socket as never, 'op "1"', serialize, (code) => codes.push(code));
+    const result = { data: { contentPublished: { id: 'c1', title: 'Ünïcode "quoted"' } } };
+    expect(delivery.write(delivery.serialize(result))).toBe(true);
+    expect(socket.sent).toEqual([stringifyMessage({ id: 'op "1"', type: MessageType.Next, payload: result })]);
+    expect(codes).toEqual([]);
+    delivery.write(delivery.serialize({ data: null, errors: [new GraphQLError('gone')] }));
+    expect(codes).toEqual(['NOT_FOUND']);
+  });
+
+  it('refuses a closed socket and one that stopped reading, so the subscription ends instead of buffering', () => {
+    for (const socket of [fakeSocket({ readyState: WebSocket.CLOSING }), fakeSocket({ bufferedAmount: MAX_BUFFERED_BYTES + 1 })]) {
+      const delivery = directDelivery(socket as never, '1', serialize, () => undefined);
+      expect(delivery.write(delivery.serialize({ data: {} }))).toBe(false);
+      expect(socket.sent).toEqual([]);
+    }
+  });
+
+  it('a subscription ended for falling behind reaches the client as RATE_LIMITED, not a masked error', () => {
+    const wrapped = new GraphQLError('fell behind', { originalError: new SubscriberOverflowError() });
+    expect(toClientError(wrapped.toJSON(), wrapped, pino({ level: 'silent' })).extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: 1 });
   });
 });

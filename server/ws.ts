@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { ExecutionResult, FormattedExecutionResult, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken } from '../schema/identity/access-token';
 import { buildContext, type AppDeps } from './context';
 import { toClientError } from './errors';
 import { checkOperation, MAX_BODY_BYTES, type createArmor } from './limits';
-import { subscribeShared } from './subscriptions';
+import { deliverDirectly, subscribeShared, type DirectDelivery } from './subscriptions';
 
 /** Close code for a refused or expired access token (graphql-ws' own "Forbidden"). */
 export const WS_FORBIDDEN = 4403;
@@ -18,6 +18,37 @@ type SocketState = {
   /** Per operation: start time, member and first error code, for its log line. */
   operations?: Map<string, { started: number; memberId: string | null; code: unknown }>;
 };
+
+/** Bytes a socket may have queued unsent before a broadcast gives up on it (a client that stopped reading). */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/** A result as graphql-ws would send it (errors formatted for clients), and the first error code for the operation's log line. */
+interface SerializedResult {
+  json: string;
+  code: unknown;
+}
+
+/**
+ * Writes a broadcast's results to one graphql-ws subscription as the `next` frames graphql-ws
+ * itself would send; the operation's own iterator stays with graphql-ws for `complete` and errors.
+ */
+export function directDelivery(
+  socket: Pick<WebSocket, 'readyState' | 'bufferedAmount' | 'send'>,
+  id: string,
+  serialize: (result: ExecutionResult) => SerializedResult,
+  onCode: (code: unknown) => void,
+): DirectDelivery<SerializedResult> {
+  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  return {
+    serialize,
+    write({ json, code }) {
+      if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount > MAX_BUFFERED_BYTES) return false;
+      if (code !== null) onCode(code);
+      socket.send(`${prefix}${json}}`);
+      return true;
+    },
+  };
+}
 
 function clientIp(extra: Extra): string {
   return extra.request.socket.remoteAddress ?? 'unknown';
@@ -31,6 +62,17 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_BODY_BYTES });
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((error) => toClientError(error.toJSON(), error, deps.logger));
+  /** A result as clients get it (errors formatted), and its first error code for the operation's log line. */
+  const forClient = (result: ExecutionResult): { result: ExecutionResult | FormattedExecutionResult; code: unknown } => {
+    if (!result.errors) return { result, code: null };
+    const errors = format(result.errors);
+    return { result: { ...result, errors }, code: errors[0]?.extensions?.code ?? null };
+  };
+  // One function for the whole server: a broadcast serializes each event once for all its sockets.
+  const serialize = (result: ExecutionResult): SerializedResult => {
+    const sent = forClient(result);
+    return { json: JSON.stringify(sent.result), code: sent.code };
+  };
 
   const cleanup = useServer<Record<string, unknown>, SocketState>(
     {
@@ -54,15 +96,17 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         const checked = checkOperation(schema, payload.query, armor);
         if ('errors' in checked) return checked.errors;
         const contextValue = await buildContext(deps, { authorization: ctx.connectionParams?.authorization, ip: clientIp(ctx.extra) });
-        (ctx.extra.operations ??= new Map()).set(id, { started: performance.now(), memberId: contextValue.viewer?.id ?? null, code: null });
+        const operation = { started: performance.now(), memberId: contextValue.viewer?.id ?? null, code: null as unknown };
+        (ctx.extra.operations ??= new Map()).set(id, operation);
+        deliverDirectly(contextValue, directDelivery(ctx.extra.socket, id, serialize, (code) => (operation.code ??= code)));
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       onNext: (ctx, id, _payload, _args, result) => {
         if (!result.errors) return undefined;
-        const errors = format(result.errors);
+        const sent = forClient(result);
         const operation = ctx.extra.operations?.get(id);
-        if (operation) operation.code ??= errors[0]?.extensions?.code ?? null;
-        return { ...result, errors };
+        if (operation) operation.code ??= sent.code;
+        return sent.result as FormattedExecutionResult;
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
       onComplete: (ctx, id, payload) => {

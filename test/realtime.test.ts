@@ -1,9 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { buildContent, buildMember, buildTheme } from './factories';
 import { captureQueries, describeWithRedis, startTestServer, subscribe, type LiveSubscription, type TestServer } from './server';
 import { Role } from '../schema/identity/member.entity';
 import { ContentStatus } from '../schema/content/content.entity';
 import { MemberInterest } from '../schema/content/member-interest.entity';
+import { broadcastCount } from '../server/subscriptions';
+
+/** Resolves once `condition` holds (a socket's complete reaches the server asynchronously). */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(condition()).toBe(true);
+}
 
 const PUBLISH = `mutation($id: ID!) { publishContent(id: $id) { id } }`;
 const CONTENT_PUBLISHED = `subscription($themeSlug: String) { contentPublished(themeSlug: $themeSlug) { id title themes { slug } author { id } } }`;
@@ -27,7 +33,7 @@ describe('subscriptions on one instance', () => {
     const everything = await subscribe(socket, CONTENT_PUBLISHED);
 
     // An event about a draft (a forged or stale one) is re-checked and dropped.
-    server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: stillDraft.id, eventId: randomUUID() });
+    server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: stillDraft.id });
     const token = await server.tokenFor(author.id);
     await server.gql(PUBLISH, { id: onSales.id }, { token });
     await server.gql(PUBLISH, { id: onDesign.id }, { token });
@@ -46,7 +52,7 @@ describe('subscriptions on one instance', () => {
     const query = `subscription($t: String) { contentPublished(themeSlug: $t) { id title themes { slug } author { displayName } } }`;
     const publishAndReceive = async (live: LiveSubscription<Record<string, any>>[]) => {
       const item = await buildContent(server.em(), { author, themes: [theme] });
-      server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: item.id, eventId: randomUUID() });
+      server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: item.id });
       for (const subscription of live) expect((await subscription.next()).data!.contentPublished.id).toBe(item.id);
     };
     const statementsFor = async (subscribers: number) => {
@@ -60,7 +66,7 @@ describe('subscriptions on one instance', () => {
       // The statements themselves (ids blanked, sorted: checks run concurrently), so a difference
       // shows which statement it is.
       const statements = await captureQueries(server, async () => {
-        server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: draft.id, eventId: randomUUID() }); // checked once, dropped
+        server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: draft.id }); // checked once, dropped
         await publishAndReceive(live);
       });
       live.forEach((subscription) => subscription.dispose());
@@ -68,6 +74,48 @@ describe('subscriptions on one instance', () => {
     };
     const one = await statementsFor(1);
     expect(await statementsFor(8)).toEqual(one);
+  });
+
+  it('subscribers of one operation share a broadcast that outlives whoever started it and ends with the last of them', async () => {
+    const theme = await buildTheme(server.em());
+    const author = await buildMember(server.em(), { role: Role.SPEAKER });
+    const query = `subscription($t: String) { contentPublished(themeSlug: $t) { id } }`;
+    const join = async () => subscribe(server.ws(await server.tokenFor((await buildMember(server.em())).id)), query, { t: theme.slug });
+    const publish = async () => {
+      const item = await buildContent(server.em(), { author, themes: [theme] });
+      server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: item.id });
+      return item.id;
+    };
+    const before = broadcastCount(server.hearth.deps.pubSub);
+    const [first, second] = [await join(), await join()];
+    expect(broadcastCount(server.hearth.deps.pubSub)).toBe(before + 1);
+    const one = await publish();
+    expect([(await first.next()).data!.contentPublished.id, (await second.next()).data!.contentPublished.id]).toEqual([one, one]);
+
+    first.dispose(); // the next join waits long enough for the server to have let it go
+    const third = await join();
+    const two = await publish();
+    expect([(await second.next()).data!.contentPublished.id, (await third.next()).data!.contentPublished.id]).toEqual([two, two]);
+    expect(first.received).toHaveLength(1);
+
+    second.dispose();
+    third.dispose();
+    await until(() => broadcastCount(server.hearth.deps.pubSub) === before);
+  });
+
+  it('executes an operation that selects viewer-dependent fields for each subscriber', async () => {
+    const theme = await buildTheme(server.em());
+    const author = await buildMember(server.em(), { role: Role.SPEAKER });
+    const reader = await buildMember(server.em());
+    const query = `subscription($t: String) { contentPublished(themeSlug: $t) { id author { id email } } }`;
+    const asAuthor = await subscribe(server.ws(await server.tokenFor(author.id)), query, { t: theme.slug });
+    const asReader = await subscribe(server.ws(await server.tokenFor(reader.id)), query, { t: theme.slug });
+    const item = await buildContent(server.em(), { author, themes: [theme] });
+    server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: item.id });
+    expect((await asAuthor.next()).data!.contentPublished.author).toEqual({ id: author.id, email: author.email });
+    expect((await asReader.next()).data!.contentPublished.author).toEqual({ id: author.id, email: null });
+    asAuthor.dispose();
+    asReader.dispose();
   });
 
   it('commentAdded delivers the item’s new comments only', async () => {

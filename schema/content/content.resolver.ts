@@ -62,7 +62,7 @@ export class ContentResolver {
         context.pubSub.subscribe('CONTENT_PUBLISHED'),
         ({ contentId }, ctx) => new ContentService(ctx).publishedOnTheme(contentId, themeSlug),
         // Published items are visible to every member: one check per event and theme filter.
-        ({ eventId }) => `CONTENT_PUBLISHED:${eventId}:${themeSlug ?? ''}`,
+        `contentPublished:${themeSlug ?? ''}`,
       );
     },
   })

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { describeWithRedis } from '../test/server';
+import { createHearthPubSub, type PubSubHandle } from './pubsub';
+import { MAX_PENDING_EVENTS, SubscriberOverflowError } from './push-iterator';
+
+/**
+ * The pub/sub's contract, for the in-memory and the Redis transport. Topics are routed by fresh
+ * ids: test files running beside this one publish on the same Redis. `subscribed(channels)`
+ * resolves once every listener of those channels is registered (Redis SUBSCRIBE is asynchronous).
+ */
+function behavesAsAPubSub(open: () => PubSubHandle, subscribed: (channels: string[]) => Promise<void>) {
+  let handle: PubSubHandle;
+  beforeEach(() => {
+    handle = open();
+  });
+  afterEach(() => handle.close());
+
+  it('delivers every event of a topic in order, routed topics only to their id', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const mine = handle.pubSub.subscribe('UNREAD_COUNT_CHANGED', a);
+    const theirs = handle.pubSub.subscribe('UNREAD_COUNT_CHANGED', b);
+    await subscribed([`UNREAD_COUNT_CHANGED:${a}`, `UNREAD_COUNT_CHANGED:${b}`]);
+    handle.pubSub.publish('UNREAD_COUNT_CHANGED', a, { count: 1 });
+    handle.pubSub.publish('UNREAD_COUNT_CHANGED', a, { count: 2 });
+    handle.pubSub.publish('UNREAD_COUNT_CHANGED', b, { count: 7 });
+    expect((await mine.next()).value).toEqual({ count: 1 });
+    expect((await mine.next()).value).toEqual({ count: 2 });
+    expect((await theirs.next()).value).toEqual({ count: 7 });
+    await Promise.all([mine.return!(), theirs.return!()]);
+  });
+
+  it('return() ends a pending next() and stops listening', async () => {
+    const id = randomUUID();
+    const events = handle.pubSub.subscribe('NOTIFICATION_ADDED', id);
+    await subscribed([`NOTIFICATION_ADDED:${id}`]);
+    const pending = events.next();
+    await events.return!();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    handle.pubSub.publish('NOTIFICATION_ADDED', id, { notificationId: 'n1' });
+    expect(await events.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it(`ends a subscriber more than ${MAX_PENDING_EVENTS} events behind with an error, without disturbing the others`, async () => {
+    const id = randomUUID();
+    const stalled = handle.pubSub.subscribe('NOTIFICATION_ADDED', id);
+    const reading = handle.pubSub.subscribe('NOTIFICATION_ADDED', id);
+    await subscribed([`NOTIFICATION_ADDED:${id}`]);
+    const total = MAX_PENDING_EVENTS + 5;
+    const received: string[] = [];
+    const reader = (async () => {
+      for await (const { notificationId } of reading) if (received.push(notificationId) === total) break;
+    })();
+    for (let i = 0; i < total; i++) {
+      handle.pubSub.publish('NOTIFICATION_ADDED', id, { notificationId: `n${i}` });
+      if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve)); // the reader keeps up
+    }
+    await reader;
+    expect(received).toEqual(Array.from({ length: total }, (_, i) => `n${i}`));
+    await expect(stalled.next()).rejects.toBeInstanceOf(SubscriberOverflowError);
+    expect(await stalled.next()).toEqual({ done: true, value: undefined });
+  });
+}
+
+describe('in-memory pub/sub', () => {
+  behavesAsAPubSub(
+    () => createHearthPubSub(undefined),
+    async () => {},
+  );
+});
+
+describeWithRedis('Redis pub/sub', () => {
+  let observer: Redis;
+  beforeAll(() => {
+    observer = new Redis(process.env.REDIS_URL!);
+  });
+  afterAll(() => observer.quit());
+  const subscribed = async (channels: string[]) => {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const counts = (await observer.pubsub('NUMSUB', ...channels)) as (string | number)[];
+      if (channels.every((_, i) => Number(counts[2 * i + 1]) > 0)) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`never subscribed to ${channels.join(', ')}`);
+  };
+
+  behavesAsAPubSub(() => createHearthPubSub(process.env.REDIS_URL), subscribed);
+
+  it('carries an event published on one instance to a subscriber of another', async () => {
+    const [a, b] = [createHearthPubSub(process.env.REDIS_URL), createHearthPubSub(process.env.REDIS_URL)];
+    try {
+      const id = randomUUID();
+      const events = b.pubSub.subscribe('LIVE_SESSION_UPDATED', id);
+      await subscribed([`LIVE_SESSION_UPDATED:${id}`]);
+      a.pubSub.publish('LIVE_SESSION_UPDATED', id, { sessionId: id });
+      expect(await events.next()).toEqual({ done: false, value: { sessionId: id } });
+      await events.return!();
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
