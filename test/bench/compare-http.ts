@@ -1,6 +1,6 @@
 import type { BenchContext } from './run';
 import type { BenchRow } from './report';
-import { runLoad, startTarget } from './load';
+import { FIRST_WARM_UP_SECONDS, runLoad, startTarget } from './load';
 
 export interface HttpComparison {
   name: string;
@@ -19,7 +19,7 @@ export async function compareHttp(ctx: BenchContext, spec: HttpComparison): Prom
   const hearth = await startTarget('hearth.js', [ctx.databaseUrl, ctx.jwtSecret]);
   const raw = await startTarget(spec.raw, [ctx.databaseUrl]);
   try {
-    const load = { connections: 32, seconds: ctx.seconds };
+    const load = { connections: 32, seconds: ctx.seconds, warmUpSeconds: FIRST_WARM_UP_SECONDS };
     const viaHearth = await runLoad({
       ...load,
       url: hearth.url,

@@ -8,14 +8,12 @@ import { systemClock } from '../../../server/clock';
 import { migrateToLatest, openOrm } from '../../../server/db/orm';
 import { seedDemoCommunity } from '../../../server/seed/demo-community';
 import { startTarget } from '../load';
-import type { BenchRow } from '../report';
+import { median, type BenchRow } from '../report';
 import type { BenchContext, Workload } from '../run';
 
 /** Members to seed for about N visits over 365 days with the demo habits (~66 visits a member). */
 const SIZES = (process.env.BENCH_P4_VISITS ?? '1000000').split(',').map(Number);
 const TZ = 'UTC';
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function timed(run: () => Promise<unknown>, times = 3): Promise<number> {
   const durations: number[] = [];
