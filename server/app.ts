@@ -48,6 +48,10 @@ export interface Hearth {
   httpServer: Server;
   /** The open WebSocket connections. */
   sockets(): WebSocket[];
+  /** Subscriptions set up over WebSocket since start (each listening to its topics on this instance). */
+  subscriptionsStarted(): number;
+  /** Resolves once every topic subscribed so far is subscribed at the broker too (Redis). */
+  subscriptionsSettled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -126,6 +130,8 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     deps,
     httpServer,
     sockets: ws.sockets,
+    subscriptionsStarted: ws.subscriptionsStarted,
+    subscriptionsSettled: () => pubSubHandle.settled(),
     url: `http://localhost:${port}/graphql`,
     wsUrl: `ws://localhost:${port}/graphql`,
     stop: () =>

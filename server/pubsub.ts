@@ -73,17 +73,23 @@ export type HearthPubSub = TypedPubSub<Topics>;
 
 export interface PubSubHandle {
   pubSub: HearthPubSub;
+  /** Resolves once every topic subscribed so far is subscribed at the broker (Redis SUBSCRIBE is asynchronous). */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Redis-backed when REDIS_URL is set (several API instances share events), in-memory otherwise. */
 export function createHearthPubSub(redisUrl: string | undefined): PubSubHandle {
-  if (!redisUrl) return { pubSub: createTypedPubSub<Topics>(), close: async () => {} };
+  if (!redisUrl) return { pubSub: createTypedPubSub<Topics>(), settled: async () => {}, close: async () => {} };
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
   const eventTarget: PubSubTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
   return {
     pubSub: createTypedPubSub<Topics>(eventTarget),
+    // Redis answers a connection's commands in order: the PING's reply follows every earlier SUBSCRIBE's.
+    settled: async () => {
+      await subscribeClient.ping();
+    },
     close: async () => {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },

@@ -74,6 +74,7 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
     return { json: JSON.stringify(sent.result), code: sent.code };
   };
 
+  let subscriptionsStarted = 0;
   const cleanup = useServer<Record<string, unknown>, SocketState>(
     {
       schema,
@@ -100,6 +101,9 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         (ctx.extra.operations ??= new Map()).set(id, operation);
         deliverDirectly(contextValue, directDelivery(ctx.extra.socket, id, serialize, (code) => (operation.code ??= code)));
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+      },
+      onOperation: (_ctx, _id, _payload, _args, result) => {
+        if (Symbol.asyncIterator in result) subscriptionsStarted++;
       },
       onNext: (ctx, id, _payload, _args, result) => {
         if (!result.errors) return undefined;
@@ -129,6 +133,8 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
   return {
     /** Open sockets (operators' metrics; tests drop connections with it). */
     sockets: () => [...wsServer.clients],
+    /** Subscriptions whose source stream was set up (listening to its topics), since start. */
+    subscriptionsStarted: () => subscriptionsStarted,
     /** Closes every socket with 1001 (going away) and stops accepting new ones. */
     async close(): Promise<void> {
       await cleanup.dispose();

@@ -20,7 +20,7 @@ import {
 } from '../client';
 import { Role } from '../schema/identity/member.entity';
 import { buildMember, FACTORY_PASSWORD } from './factories';
-import { sleep, startTestServer, type TestServer } from './server';
+import { sleep, startTestServer, subscriptionsReady, type TestServer } from './server';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -89,13 +89,15 @@ describe('a front-end app on the typed client', () => {
 
     const theme = (await adminApp.mutate(CreateThemeDocument, { input: { slug: 'e2e-abm', name: 'ABM' } })).createTheme;
     expect((await memberApp.mutate(SetInterestsDocument, { themeSlugs: [theme.slug] })).setInterests).toEqual([{ slug: 'e2e-abm', name: 'ABM' }]);
+    let since = server.hearth.subscriptionsStarted();
     const notifications = collect(memberApp.subscribe(NotificationAddedDocument));
     const published = collect(memberApp.subscribe(ContentPublishedDocument, { themeSlug: theme.slug }));
-    await sleep(300);
+    await subscriptionsReady(server.hearth, since, 2);
 
-    // The server drops every socket: the client reconnects with backoff and re-subscribes.
+    // The server drops every socket: the client reconnects with backoff and re-subscribes both.
+    since = server.hearth.subscriptionsStarted();
     for (const socket of server.hearth.sockets()) socket.terminate();
-    await sleep(400);
+    await subscriptionsReady(server.hearth, since, 2);
 
     const draft = (await speakerApp.mutate(CreateContentDocument, { input: { type: 'VIDEO', title: 'ABM in 10 minutes', themeSlugs: [theme.slug] } })).createContent;
     await speakerApp.mutate(PublishContentDocument, { id: draft.id });
@@ -111,8 +113,9 @@ describe('a front-end app on the typed client', () => {
     const thread = await speakerApp.query(CommentsDocument, { contentId: draft.id });
     expect(thread.comments.edges[0].node).toMatchObject({ body: 'Loved it', author: { displayName: 'Mia Member' }, replies: [] });
 
+    since = server.hearth.subscriptionsStarted();
     const messages = collect(memberApp.subscribe(MessageAddedDocument, {}));
-    await sleep(300);
+    await subscriptionsReady(server.hearth, since);
     await speakerApp.mutate(SendMessageDocument, { input: { recipientId: member.id, body: 'Thanks for watching!' } });
     expect((await messages.next()).messageAdded).toMatchObject({ body: 'Thanks for watching!' });
     expect((await notifications.next()).notificationAdded.kind).toBe('MESSAGE_RECEIVED');

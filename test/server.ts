@@ -53,7 +53,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const clock = (options.clock as ManualClock | undefined) ?? new ManualClock();
   const hearth = await startHearth({ redisKeyPrefix: `test:${randomUUID()}`, ...options, config, databaseUrl, clock });
   const sockets: Client[] = [];
-  return {
+  const server: TestServer = {
     hearth,
     config,
     clock,
@@ -77,6 +77,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         connectionParams: token ? { authorization: `Bearer ${token}` } : undefined,
       });
       sockets.push(client);
+      serverOfClient.set(client, hearth);
       return client;
     },
     tokenFor: async (memberId) => (await hearth.deps.accessTokens.issue(memberId)).token,
@@ -86,6 +87,26 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await database?.drop();
     },
   };
+  return server;
+}
+
+const serverOfClient = new WeakMap<Client, Hearth>();
+
+/**
+ * Waits until `hearth` has set up `count` more subscriptions than `since` (its
+ * subscriptionsStarted() read before subscribing) and the broker has them too, or until
+ * `refused()` says the server answered with errors instead. graphql-ws does not acknowledge a
+ * subscribe, and Redis SUBSCRIBE is asynchronous: sleeping instead fails on a busy machine.
+ * Subscribe one at a time per server for the count to tell whose subscription it was.
+ */
+export async function subscriptionsReady(hearth: Hearth, since: number, count = 1, refused = () => false, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (hearth.subscriptionsStarted() < since + count) {
+    if (refused()) return;
+    if (Date.now() > deadline) throw new Error(`${count} subscription(s) not set up within ${timeoutMs} ms`);
+    await sleep(5);
+  }
+  await hearth.subscriptionsSettled();
 }
 
 /** Runs one operation over a graphql-ws client and returns its single result. */
@@ -149,11 +170,11 @@ export interface LiveSubscription<T> {
   dispose(): void;
 }
 
-/**
- * Starts a subscription and waits until the server has had time to register it (graphql-ws has
- * no acknowledgement for subscribe; Redis SUBSCRIBE is asynchronous too).
- */
+/** Starts a subscription on a client of `TestServer.ws()` and waits until the server has set it up (subscriptionsReady). */
 export async function subscribe<T = Record<string, any>>(client: Client, query: string, variables?: Record<string, unknown>): Promise<LiveSubscription<T>> {
+  const hearth = serverOfClient.get(client);
+  if (!hearth) throw new Error('subscribe() takes a client made by a TestServer’s ws()');
+  const since = hearth.subscriptionsStarted();
   const received: GraphQLResponse<T>[] = [];
   let taken = 0;
   let wake: (() => void) | null = null;
@@ -169,7 +190,7 @@ export async function subscribe<T = Record<string, any>>(client: Client, query: 
       complete: () => undefined,
     },
   );
-  await sleep(300);
+  await subscriptionsReady(hearth, since, 1, () => received.length > 0);
   return {
     received,
     async next(timeoutMs = 5000) {
