@@ -86,6 +86,20 @@ describeWithRedis('Redis pub/sub', () => {
 
   behavesAsAPubSub(() => createHearthPubSub(process.env.REDIS_URL), subscribed);
 
+  it('settled() resolves once Redis has every subscription asked for so far', async () => {
+    const handle = createHearthPubSub(process.env.REDIS_URL);
+    try {
+      const ids = [randomUUID(), randomUUID(), randomUUID()];
+      const streams = ids.map((id) => handle.pubSub.subscribe('LIVE_SESSION_UPDATED', id));
+      await handle.settled();
+      const counts = (await observer.pubsub('NUMSUB', ...ids.map((id) => `LIVE_SESSION_UPDATED:${id}`))) as (string | number)[];
+      expect(counts.filter((_, i) => i % 2 === 1).map(Number)).toEqual([1, 1, 1]);
+      await Promise.all(streams.map((stream) => stream.return!()));
+    } finally {
+      await handle.close();
+    }
+  });
+
   it('carries an event published on one instance to a subscriber of another', async () => {
     const [a, b] = [createHearthPubSub(process.env.REDIS_URL), createHearthPubSub(process.env.REDIS_URL)];
     try {
