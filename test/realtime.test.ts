@@ -1,15 +1,9 @@
 import { buildContent, buildMember, buildTheme } from './factories';
-import { captureQueries, describeWithRedis, startTestServer, subscribe, type LiveSubscription, type TestServer } from './server';
+import { captureQueries, describeWithRedis, startTestServer, subscribe, until, type LiveSubscription, type TestServer } from './server';
 import { Role } from '../schema/identity/member.entity';
 import { ContentStatus } from '../schema/content/content.entity';
 import { MemberInterest } from '../schema/content/member-interest.entity';
 import { broadcastCount } from '../server/subscriptions';
-
-/** Resolves once `condition` holds (a socket's complete reaches the server asynchronously). */
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(condition()).toBe(true);
-}
 
 const PUBLISH = `mutation($id: ID!) { publishContent(id: $id) { id } }`;
 const CONTENT_PUBLISHED = `subscription($themeSlug: String) { contentPublished(themeSlug: $themeSlug) { id title themes { slug } author { id } } }`;
@@ -100,7 +94,7 @@ describe('subscriptions on one instance', () => {
 
     second.dispose();
     third.dispose();
-    await until(() => broadcastCount(server.hearth.deps.pubSub) === before);
+    await until('the broadcast to end with its last member', () => broadcastCount(server.hearth.deps.pubSub) === before); // complete reaches the server asynchronously
   });
 
   it('executes an operation that selects viewer-dependent fields for each subscriber', async () => {
@@ -172,8 +166,6 @@ describeWithRedis('two API instances sharing Redis', () => {
     await b.gql(`mutation($id: ID!) { setMemberRole(memberId: $id, role: MEMBER) { role } }`, { id: member.id }, { token: await b.tokenFor(admin.id) });
     // The invalidation crosses Redis; A's cache never expires on its own here (the test clock stands still).
     const codeOnA = async () => (await a.gql(members, {}, { token: tokenOnA })).errors?.[0]?.extensions?.code;
-    const deadline = Date.now() + 5_000;
-    while ((await codeOnA()) !== 'FORBIDDEN' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await codeOnA()).toBe('FORBIDDEN');
+    await until('A to forget the cached admin', async () => (await codeOnA()) === 'FORBIDDEN', 5_000);
   });
 });

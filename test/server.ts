@@ -162,6 +162,15 @@ export async function countQueries(server: TestServer, work: () => Promise<unkno
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Polls `check` until it holds; throws naming `what` after `timeoutMs`. Tests wait on conditions, never on fixed delays. */
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
 export interface LiveSubscription<T> {
   /** Every result received so far, in order. */
   received: GraphQLResponse<T>[];

@@ -5,7 +5,7 @@ import { startWorker } from '../server/worker';
 import { SmtpMailer } from '../server/mailer';
 import { buildAdmin, buildContent, buildInterests, buildMember, buildTheme } from './factories';
 import { buildRule } from './engagement';
-import { sleep, startTestServer, type TestServer } from './server';
+import { startTestServer, until, type TestServer } from './server';
 import { recipientsOf, startSmtpSink, type SmtpSink } from './smtp-sink';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -39,14 +39,6 @@ async function awayMembers(count: number) {
   await buildInterests(em, members, theme);
   const rule = await buildRule(em, (await buildAdmin(em)).id, { audienceThemes: [theme.slug], createdAt: new Date() });
   return { members, rule };
-}
-
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 const sentCount = (ruleId: string) => server.em().count(Digest, { ruleId, status: DigestStatus.SENT });

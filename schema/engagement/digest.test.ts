@@ -4,7 +4,7 @@ import { evaluateEngagementRules } from '../../jobs/evaluate-engagement-rules.jo
 import { sendDigestBatch, DigestBatchIncomplete } from '../../jobs/send-digest.job';
 import { buildAdmin, buildContent, buildInterests, buildMember, buildTheme, buildView } from '../../test/factories';
 import { buildRule, collectingQueue, jobDeps } from '../../test/engagement';
-import { startTestServer, type TestServer } from '../../test/server';
+import { startTestServer, until, type TestServer } from '../../test/server';
 import { rawHeader, recipientsOf, startSmtpSink, type SmtpSink } from '../../test/smtp-sink';
 import type { Clock } from '../../server/clock';
 import type { Mailer } from '../../server/mailer';
@@ -283,8 +283,9 @@ describe('exactly once', () => {
       send: async (email) => {
         // The exchange outlasts the lease twice over while the sender renews it (every 10 ms here).
         for (let step = 0; step < 4; step++) {
-          server.clock.set(new Date(server.clock.now().getTime() + leaseMs / 2));
-          await new Promise((resolve) => setTimeout(resolve, 80));
+          const now = server.clock.now().getTime() + leaseMs / 2;
+          server.clock.set(new Date(now));
+          await until('a renewal of the lease', async () => ((await digestsOf(rule.id))[0].leaseUntil?.getTime() ?? 0) >= now + leaseMs);
         }
         // Another worker, two leases after the sender took the digest.
         await sendDigestBatch(fast, batches[0]).catch((error) => {

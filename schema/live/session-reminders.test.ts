@@ -6,7 +6,7 @@ import { createSessionReminders, sendSessionReminders } from '../../jobs/send-se
 import { buildAdmin, buildContent, buildMember } from '../../test/factories';
 import { jobDeps } from '../../test/engagement';
 import { buildAttendance, buildRegistration, buildSession } from '../../test/live';
-import { startTestServer, type TestServer } from '../../test/server';
+import { startTestServer, until, type TestServer } from '../../test/server';
 import { rawHeader, recipientsOf, startSmtpSink, type SmtpSink } from '../../test/smtp-sink';
 import { ContentStatus, ContentType } from '../content/content.entity';
 import type { Member } from '../identity/member.entity';
@@ -230,8 +230,15 @@ describe('reminders before a session', () => {
       send: async (email) => {
         // The exchange outlasts the lease twice over while the run renews its claim (every 10 ms here).
         for (let step = 0; step < 4; step++) {
-          server.clock.set(new Date(server.clock.now().getTime() + leaseMs / 2));
-          await new Promise((resolve) => setTimeout(resolve, 80));
+          const now = server.clock.now().getTime() + leaseMs / 2;
+          server.clock.set(new Date(now));
+          await until('a renewal of the claim', async () => {
+            const [row] = await server.em().execute<{ claimed_at: string }[]>(
+              'select claimed_at from session_reminder where session_id = ? and member_id = ?',
+              [session.id, member.id],
+            );
+            return new Date(row.claimed_at).getTime() >= now;
+          });
         }
         await sendSessionReminders(deps); // another run, two leases after the claim
         return deps.mailer.send(email);
