@@ -1,7 +1,9 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
+import { until } from '../test/server';
 import { rawHeader, startSmtpSink, type SmtpSink } from '../test/smtp-sink';
 import { createMailer, OutboxMailer, SmtpMailer, type OutgoingEmail } from './mailer';
 
@@ -55,6 +57,25 @@ describe('SmtpMailer', () => {
     await mailer.send(buildEmail({ subject: 'retried' }));
     const [received] = await sink.waitFor(1);
     expect(received.subject).toBe('retried');
+  });
+
+  it('the test relay outlives a client reset in the middle of a message (a killed worker)', async () => {
+    const socket = connect(sink.port, '127.0.0.1');
+    let replies = '';
+    socket.on('data', (chunk) => (replies += chunk));
+    const reply = (code: string) => until(`SMTP ${code}`, () => replies.includes(`\r\n${code} `) || replies.startsWith(`${code} `), 5_000);
+    await reply('220');
+    for (const [command, code] of [['EHLO worker', '250'], ['MAIL FROM:<a@hearth.test>', '250'], ['RCPT TO:<b@hearth.test>', '250'], ['DATA', '354']]) {
+      replies = '';
+      socket.write(`${command}\r\n`);
+      await reply(code);
+    }
+    socket.write('Subject: cut short\r\n\r\nHalf a');
+    await new Promise((resolve) => socket.once('close', resolve).resetAndDestroy());
+
+    await mailer.send(buildEmail({ subject: 'after the reset' }));
+    const [received] = await sink.waitFor(1);
+    expect(received.subject).toBe('after the reset');
   });
 });
 
