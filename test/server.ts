@@ -53,7 +53,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const clock = (options.clock as ManualClock | undefined) ?? new ManualClock();
   const hearth = await startHearth({ redisKeyPrefix: `test:${randomUUID()}`, ...options, config, databaseUrl, clock });
   const sockets: Client[] = [];
-  const server: TestServer = {
+  return {
     hearth,
     config,
     clock,
@@ -87,7 +87,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await database?.drop();
     },
   };
-  return server;
 }
 
 const serverOfClient = new WeakMap<Client, Hearth>();
@@ -99,13 +98,8 @@ const serverOfClient = new WeakMap<Client, Hearth>();
  * subscribe, and Redis SUBSCRIBE is asynchronous: sleeping instead fails on a busy machine.
  * Subscribe one at a time per server for the count to tell whose subscription it was.
  */
-export async function subscriptionsReady(hearth: Hearth, since: number, count = 1, refused = () => false, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (hearth.subscriptionsStarted() < since + count) {
-    if (refused()) return;
-    if (Date.now() > deadline) throw new Error(`${count} subscription(s) not set up within ${timeoutMs} ms`);
-    await sleep(5);
-  }
+export async function subscriptionsReady(hearth: Hearth, since: number, count = 1, refused = () => false): Promise<void> {
+  await until(`${count} subscription(s) set up`, () => refused() || hearth.subscriptionsStarted() >= since + count, 10_000);
   await hearth.subscriptionsSettled();
 }
 
