@@ -48,6 +48,8 @@ export interface Hearth {
   httpServer: Server;
   /** The open WebSocket connections. */
   sockets(): WebSocket[];
+  /** Checks shared by subscribers on this instance, running now (one per subscription and arguments whose check is viewer-independent). */
+  sharedSubscriptionSources(): number;
   /** Subscriptions set up over WebSocket since start (each listening to its topics on this instance). */
   subscriptionsStarted(): number;
   /** Resolves once every topic subscribed so far is subscribed at the broker too (Redis). */
@@ -130,6 +132,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     deps,
     httpServer,
     sockets: ws.sockets,
+    sharedSubscriptionSources: ws.sharedSubscriptionSources,
     subscriptionsStarted: ws.subscriptionsStarted,
     subscriptionsSettled: () => pubSubHandle.settled(),
     url: `http://localhost:${port}/graphql`,

@@ -7,7 +7,7 @@ import { bearerToken } from '../schema/identity/access-token';
 import { buildContext, type AppDeps } from './context';
 import { toClientError } from './errors';
 import { checkOperation, MAX_BODY_BYTES, type createArmor } from './limits';
-import { deliverDirectly, subscribeShared, type DirectDelivery } from './subscriptions';
+import { SubscriptionFanout, type DirectDelivery } from './subscriptions';
 
 /** Close code for a refused or expired access token (graphql-ws' own "Forbidden"). */
 export const WS_FORBIDDEN = 4403;
@@ -74,11 +74,12 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
     return { json: JSON.stringify(sent.result), code: sent.code };
   };
 
+  const fanout = new SubscriptionFanout(deps);
   let subscriptionsStarted = 0;
   const cleanup = useServer<Record<string, unknown>, SocketState>(
     {
       schema,
-      subscribe: subscribeShared,
+      subscribe: fanout.subscribe,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         if (authorization === undefined || authorization === null) return true;
@@ -99,7 +100,7 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         const contextValue = await buildContext(deps, { authorization: ctx.connectionParams?.authorization, ip: clientIp(ctx.extra) });
         const operation = { started: performance.now(), memberId: contextValue.viewer?.id ?? null, code: null as unknown };
         (ctx.extra.operations ??= new Map()).set(id, operation);
-        deliverDirectly(contextValue, directDelivery(ctx.extra.socket, id, serialize, (code) => (operation.code ??= code)));
+        fanout.deliverDirectly(contextValue, directDelivery(ctx.extra.socket, id, serialize, (code) => (operation.code ??= code)));
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       onOperation: (_ctx, _id, _payload, _args, result) => {
@@ -133,6 +134,8 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
   return {
     /** Open sockets (operators' metrics; tests drop connections with it). */
     sockets: () => [...wsServer.clients],
+    /** Checks shared by the subscribers of one subscription and arguments, running now (see SubscriptionFanout). */
+    sharedSubscriptionSources: () => fanout.sharedSources(),
     /** Subscriptions whose source stream was set up (listening to its topics), since start. */
     subscriptionsStarted: () => subscriptionsStarted,
     /** Closes every socket with 1001 (going away) and stops accepting new ones. */
