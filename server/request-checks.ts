@@ -1,5 +1,5 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { getOperationAST, GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getOperationAST, getVariableValues, GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { operationCost } from './cost';
 import { AppError, ErrorCode } from './errors';
 import { findNulCharacter } from './input-checks';
@@ -134,5 +134,11 @@ export function checkOperation(
     };
   }
   const refused = checkRequest(schema, document, payload.operationName ?? null, payload.variables ?? {});
-  return refused ? { errors: [refused] } : { document };
+  if (refused) return { errors: [refused] };
+  // Variables are coerced here, as Apollo does before executing: graphql-ws would report a bad one
+  // as an error without a code, which formatError must mask.
+  const operation = getOperationAST(document, payload.operationName ?? undefined)!;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 5 });
+  if (coerced.errors) return { errors: coerced.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } })) };
+  return { document };
 }

@@ -49,7 +49,7 @@ const paginated: [name: string, argument: 'after' | 'before', query: () => strin
 const forgedCursors: [string, string][] = [
   ['a timestamp that is not one', cursor(['not-a-date', UUID])],
   ['an id that is not a UUID', cursor(['2026-01-01T00:00:00.000Z', 'not-an-id'])],
-  ['an id that overflows a bigint', cursor(['2026-01-01T00:00:00.000Z', 123456789012345678901234567890])],
+  ['an id that overflows a bigint', cursor(['2026-01-01T00:00:00.000Z', Number('123456789012345678901234567890')])],
   ['a timestamp out of range', cursor(['+275760-09-13T00:00:00.001Z', UUID])],
   ['a timestamp JavaScript takes and PostgreSQL does not', cursor(['-271821-04-20T00:00:00.000Z', UUID])],
   ['a negative offset', cursor([-1])],
