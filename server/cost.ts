@@ -30,6 +30,8 @@ const DEPTH_FACTOR = 1.5;
 const PAGE_ARGUMENTS = ['first', 'last'];
 /** When a field's maximum page size cannot be found (no @Max on its argument). */
 const FALLBACK_MAXIMUM = 100;
+/** GraphQL's Int is 32-bit. */
+const MAX_INT = 2 ** 31 - 1;
 
 type Variables = Record<string, unknown>;
 
@@ -70,7 +72,8 @@ function pageSize(schema: GraphQLSchema, parent: GraphQLNamedType, field: GraphQ
   if (!given) value = argument.defaultValue;
   else if (given.kind === Kind.VARIABLE) value = Object.hasOwn(variables, given.name.value) ? variables[given.name.value] : undefined;
   else value = valueFromAST(given, argument.type);
-  return typeof value === 'number' && Number.isFinite(value) ? Math.max(1, value) : maximum();
+  // Only a value GraphQL would accept as an Int counts as given; coercion refuses the others later.
+  return Number.isInteger(value) && Math.abs(value as number) <= MAX_INT ? Math.max(1, value as number) : maximum();
 }
 
 /** The operation's cost, with `variables` as sent (a variable's default applies when it is absent). */

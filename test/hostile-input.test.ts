@@ -129,6 +129,17 @@ describe('documents that do not parse', () => {
   });
 });
 
+describe('a variable of the wrong type', () => {
+  it('is BAD_USER_INPUT over WebSocket as over HTTP, never an error without a code', async () => {
+    const query = 'query($first: Int!) { feed(first: $first) { edges { cursor } } }';
+    for (const first of [1.5, 2 ** 31, 'ten', null]) {
+      expect(errorCode(await server.gql(query, { first }, { token: memberToken }))).toBe('BAD_USER_INPUT');
+      expect((await wsExecute(server.ws(memberToken), query, { first })).errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    }
+    expect(logs.errors()).toEqual([]);
+  });
+});
+
 describe('an operation name that picks no single operation', () => {
   const twoOperations = 'query A { me { id } } query B { me { displayName } }';
 
