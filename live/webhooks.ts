@@ -10,11 +10,15 @@ export class WebhookSignatureError extends Error {
   }
 }
 
-/** Correctly signed, but not a webhook event we can read: HTTP 400. */
+/** Correctly signed, but not a webhook event we can read or act on: HTTP 400 (LiveKit does not retry it). */
 export class WebhookPayloadError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /** The event's id when it has one, for the log line. */
+  readonly eventId: string | null;
+
+  constructor(message: string, options?: ErrorOptions & { eventId?: string | null }) {
     super(message, options);
     this.name = 'WebhookPayloadError';
+    this.eventId = options?.eventId ?? null;
   }
 }
 
@@ -61,6 +65,42 @@ export interface LiveKitEvent {
 
 const NANOSECONDS_PER_SECOND = 1e9;
 
+/** Instants a webhook may carry: LiveKit stamps real times; anything outside is not one of its events. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+/** Room names, identities and ids are short; file locations are URLs. Longer is not LiveKit's. */
+const MAX_NAME_LENGTH = 256;
+const MAX_LOCATION_LENGTH = 2048;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Refuses a signed event no LiveKit server sends: an instant outside [2000, 2100) or not a date,
+ * a name, identity or id with control characters (PostgreSQL text cannot hold a NUL) or longer
+ * than any real one. Such an event is a 400, never a value that reaches SQL as a 500.
+ */
+export function assertPlausible(event: LiveKitEvent): LiveKitEvent {
+  const refuse = (what: string) => new WebhookPayloadError(`LiveKit webhook event ${what}.`, { eventId: event.id });
+  const plausibleInstant = (at: Date | null) => at === null || (at.getTime() >= EARLIEST && at.getTime() < LATEST);
+  if (!plausibleInstant(event.createdAt)) throw refuse('has a createdAt out of range');
+  if (!plausibleInstant(event.participantJoinedAt)) throw refuse('has a participant joinedAt out of range');
+  const names: [string, string | null | undefined, number][] = [
+    ['id', event.id, MAX_NAME_LENGTH],
+    ['room name', event.roomName, MAX_NAME_LENGTH],
+    ['participant identity', event.participantIdentity, MAX_NAME_LENGTH],
+    ['participant sid', event.participantSid, MAX_NAME_LENGTH],
+    ['egress id', event.egress?.egressId, MAX_NAME_LENGTH],
+    ...(event.egress?.files ?? []).flatMap((file): [string, string, number][] => [
+      ['file location', file.location, MAX_LOCATION_LENGTH],
+      ['file name', file.filename, MAX_LOCATION_LENGTH],
+    ]),
+  ];
+  for (const [what, value, max] of names) {
+    if (value && (value.length > max || CONTROL_CHARACTER.test(value))) throw refuse(`has a ${what} no LiveKit server would send`);
+  }
+  return event;
+}
+
 export class LiveKitWebhooks {
   private readonly verifier: TokenVerifier;
   private readonly receiver: WebhookReceiver;
@@ -74,7 +114,7 @@ export class LiveKitWebhooks {
   /** Verifies the signature first (a forged body is a 401 even when it is also malformed), then decodes. */
   async verify(rawBody: string, authorization: string | undefined): Promise<LiveKitEvent> {
     await this.checkSignature(rawBody, authorization);
-    return normalizeWebhookEvent(await this.decode(rawBody));
+    return assertPlausible(normalizeWebhookEvent(await this.decode(rawBody)));
   }
 
   /**
@@ -104,7 +144,7 @@ export class LiveKitWebhooks {
     } catch (cause) {
       throw new WebhookPayloadError('LiveKit webhook body is not a valid webhook event.', { cause });
     }
-    if (!event.event || !event.id) throw new WebhookPayloadError('LiveKit webhook event has no name or id.');
+    if (!event.event || !event.id) throw new WebhookPayloadError('LiveKit webhook event has no name or id.', { eventId: event.id || null });
     return event;
   }
 }

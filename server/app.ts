@@ -20,7 +20,7 @@ import { migrateToLatest, openOrm, pendingMigrations, type Orm } from './db/orm'
 import type { Config } from './env';
 import { DomainEventBus } from './events';
 import { createHttpApp, finishRoutes } from './http';
-import { createArmor } from './limits';
+import { createQueryLimits } from './limits';
 import { createLogger, type Logger } from './logger';
 import { createHearthPubSub } from './pubsub';
 import { RateLimits, type RateLimitPolicy } from './rate-limit';
@@ -48,6 +48,8 @@ export interface Hearth {
   httpServer: Server;
   /** The open WebSocket connections. */
   sockets(): WebSocket[];
+  /** Checks shared by subscribers on this instance, running now (one per subscription and arguments whose check is viewer-independent). */
+  sharedSubscriptionSources(): number;
   /** Subscriptions set up over WebSocket since start (each listening to its topics on this instance). */
   subscriptionsStarted(): number;
   /** Resolves once every topic subscribed so far is subscribed at the broker too (Redis). */
@@ -110,10 +112,10 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   registerEventHandlers(deps);
 
   const schema = await buildHearthSchema(deps.pubSub, options.extraResolvers);
-  const armor = createArmor();
+  const limits = createQueryLimits({ introspection: config.introspection });
   const httpServer = createServer();
-  const ws = attachWebSocketServer(httpServer, schema, deps, armor);
-  const { app, apollo, listener } = await createHttpApp(httpServer, schema, deps, armor, [
+  const ws = attachWebSocketServer(httpServer, schema, deps, limits);
+  const { app, apollo, listener } = await createHttpApp(httpServer, schema, deps, limits, [
     { serverWillStart: async () => ({ drainServer: () => ws.close() }) },
   ]);
   readinessRoute(app, orm, logger);
@@ -130,6 +132,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     deps,
     httpServer,
     sockets: ws.sockets,
+    sharedSubscriptionSources: ws.sharedSubscriptionSources,
     subscriptionsStarted: ws.subscriptionsStarted,
     subscriptionsSettled: () => pubSubHandle.settled(),
     url: `http://localhost:${port}/graphql`,

@@ -33,7 +33,9 @@ function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationNam
 export function compiledQueries(schema: GraphQLSchema): GatewayInterface {
   const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
     const graphqlJs = () => execute({ schema, document, operationName, variableValues: request.variables, contextValue: context }) as Promise<ExecutionResult>;
-    if (operation.operation !== 'query') return graphqlJs();
+    // No operation (an unknown or ambiguous operationName): requestChecksPlugin refuses it first;
+    // graphql-js would answer it too, with its own error, never this executor.
+    if (operation?.operation !== 'query') return graphqlJs();
     const query = compiledFor(schema, document, operationName);
     if (!query) return graphqlJs();
     const result = await query.query(undefined, context, request.variables ?? {});

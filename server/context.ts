@@ -64,6 +64,33 @@ function visitSource(raw: unknown): VisitSource {
   return typeof raw === 'string' && raw.toUpperCase() in VisitSource ? (raw.toUpperCase() as VisitSource) : VisitSource.DIRECT;
 }
 
+/**
+ * Thrown when work done once for many subscribers (a shared check, a broadcast execution) asks for
+ * the viewer, or uses a per-viewer loader: that work was wrongly taken for viewer-independent.
+ * It fails there, and reaches clients as an internal error, rather than answer for someone else.
+ */
+export class ViewerInSharedExecutionError extends Error {
+  constructor() {
+    super('A shared (viewer-independent) execution asked for the viewer: the field is not shareable.');
+    this.name = 'ViewerInSharedExecutionError';
+  }
+}
+
+/**
+ * A context with no viewer at all, for what is done once for many subscribers. It is not a
+ * context "as nobody": reading `viewer` or a per-viewer loader throws (see above). A copy made by
+ * spreading it has no viewer, so it answers as for an anonymous request.
+ */
+export function buildSharedContext(deps: AppDeps): Context {
+  const em = deps.orm.em.fork() as EntityManager;
+  const noViewer = (): never => {
+    throw new ViewerInSharedExecutionError();
+  };
+  const context = { ...deps, em, loaders: createLoaders(em, noViewer), authProblem: null, tokenExpiresAt: null, ip: '' };
+  Object.defineProperty(context, 'viewer', { get: noViewer, enumerable: false });
+  return context as Context;
+}
+
 export async function buildContext(deps: AppDeps, input: ContextInput): Promise<Context> {
   const em = deps.orm.em.fork() as EntityManager;
   const context: Context = { ...deps, em, loaders: undefined!, viewer: null, authProblem: null, tokenExpiresAt: null, ip: input.ip };

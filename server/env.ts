@@ -49,6 +49,12 @@ export interface Config {
   liveKit: LiveKitConfig;
   /** Where the API calls LiveKit's server APIs (egress); defaults to LIVEKIT_URL. Differs when clients and API reach LiveKit by different hosts. */
   liveKitApiUrl: string;
+  /** Answer `__schema` and `__type` (GRAPHQL_INTROSPECTION); off by default in production. */
+  introspection: boolean;
+  /** Subscriptions one WebSocket may hold at once. */
+  maxSubscriptionsPerSocket: number;
+  /** Subscriptions one member may hold at once across their sockets on one instance. */
+  maxSubscriptionsPerMember: number;
 }
 
 export class EnvError extends Error {
@@ -226,5 +232,8 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     workerInProcess: parseBoolean(source, 'HEARTH_WORKER_IN_PROCESS', databaseUrl === undefined),
     liveKit,
     liveKitApiUrl: parseUrl(source, 'LIVEKIT_API_URL', ['ws:', 'wss:', 'http:', 'https:']) ?? liveKit.url,
+    introspection: parseBoolean(source, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
+    maxSubscriptionsPerSocket: parseInteger(source, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 50, 1, 10_000),
+    maxSubscriptionsPerMember: parseInteger(source, 'MAX_SUBSCRIPTIONS_PER_MEMBER', 100, 1, 100_000),
   };
 }

@@ -8,7 +8,8 @@ import type { GraphQLSchema } from 'graphql';
 import { compiledQueries } from './compiled-queries';
 import { buildContext, type AppDeps, type Context } from './context';
 import { toClientError } from './errors';
-import { MAX_BODY_BYTES, type createArmor } from './limits';
+import { MAX_BODY_BYTES, QUERY_LIMITS, type QueryLimits } from './limits';
+import { legacyJsonStatusPlugin, requestChecksPlugin } from './request-checks';
 
 /** One log line per HTTP operation: name, duration, member, first error code. */
 function operationLog(deps: AppDeps): ApolloServerPlugin<Context> {
@@ -35,11 +36,14 @@ function operationLog(deps: AppDeps): ApolloServerPlugin<Context> {
   };
 }
 
+/** "256 KB", "1 MB": a byte limit as people read it. */
+const readableBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`);
+
 /** The JSON answer to a request that never reached GraphQL: a code, never an HTML page or a stack trace. */
-function errorBody(status: number): string {
+function errorBody(status: number, limitBytes = MAX_BODY_BYTES): string {
   const [message, code] =
     status === 413
-      ? [`Request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`, 'PAYLOAD_TOO_LARGE']
+      ? [`Request body is larger than ${readableBytes(limitBytes)}.`, 'PAYLOAD_TOO_LARGE']
       : status < 500
         ? ['Malformed request.', 'BAD_REQUEST']
         : ['Internal server error.', 'INTERNAL_SERVER_ERROR'];
@@ -48,11 +52,12 @@ function errorBody(status: number): string {
 
 /** Body-parser and routing failures. */
 function jsonErrors(deps: AppDeps): ErrorRequestHandler {
-  return (error: { status?: number; statusCode?: number; type?: string }, _req, res, next) => {
+  return (error: { status?: number; statusCode?: number; type?: string; limit?: number }, _req, res, next) => {
     if (res.headersSent) return next(error);
     const status = error.status ?? error.statusCode ?? 500;
     if (status >= 500) deps.logger.error({ err: error }, 'unhandled HTTP error');
-    res.status(status).type('json').send(errorBody(status));
+    // body-parser says which limit a route set (the LiveKit webhook's is smaller than GraphQL's).
+    res.status(status).type('json').send(errorBody(status, error.limit));
   };
 }
 
@@ -152,18 +157,29 @@ export async function createHttpApp(
   httpServer: Server,
   schema: GraphQLSchema,
   deps: AppDeps,
-  armor: ReturnType<typeof createArmor>,
+  limits: QueryLimits,
   extraPlugins: ApolloServerPlugin<Context>[],
 ): Promise<HttpParts> {
   const apollo = new ApolloServer<Context>({
     // The schema, executed by compiled queries (graphql-js for mutations and failed queries).
     gateway: compiledQueries(schema),
     formatError: (formatted, error) => toClientError(formatted, error, deps.logger),
-    validationRules: armor.validationRules,
+    validationRules: limits.validationRules,
+    // The parser stops at the token limit: a longer document is a GRAPHQL_PARSE_FAILED (400), not a 500.
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     // Cache hints are unused, and its per-field hook was a large share of a feed page's CPU.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginDrainHttpServer({ httpServer }), ...armor.plugins, operationLog(deps), ...extraPlugins],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...limits.plugins,
+      requestChecksPlugin(schema),
+      legacyJsonStatusPlugin(),
+      operationLog(deps),
+      ...extraPlugins,
+    ],
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    // Introspection is decided by GRAPHQL_INTROSPECTION in `limits.validationRules`, one rule for HTTP and WebSocket.
     introspection: true,
   });
   await apollo.start();

@@ -1,5 +1,7 @@
+import { getIntrospectionQuery } from 'graphql';
 import { buildMember } from '../test/factories';
 import { startTestServer, wsExecute, type TestServer } from '../test/server';
+import { parseEnv } from './env';
 import { QUERY_LIMITS } from './limits';
 
 let server: TestServer;
@@ -90,5 +92,63 @@ describe('request bodies', () => {
     const [a, b] = [await sized.json(), await chunked.json()];
     expect(a.data.me.id).toEqual(expect.any(String));
     expect(b).toEqual(a);
+  });
+});
+
+describe('the cost limit', () => {
+  /** Conversations × their messages: 100 × 100 pages of members is far over the cost limit. */
+  const nested = (first: string) =>
+    `{ conversations(first: ${first}) { edges { node { messages(first: ${first}) { edges { node { id body sender { id displayName company } } } } } } } }`;
+  const withVariables = `query($a: Int) ${nested('$a')}`;
+  const refusedOn = async (transport: 'http' | 'ws', query: string, variables?: Record<string, unknown>) => {
+    const result = transport === 'http' ? await server.gql(query, variables, { token }) : await wsExecute(server.ws(token), query, variables);
+    return result.errors?.[0]?.message.match(/cost/i) ? result.errors[0].extensions!.code : null;
+  };
+
+  it.each(['http', 'ws'] as const)('counts `first` given as a variable as its value, and a missing one as the field’s maximum (%s)', async (transport) => {
+    expect(await refusedOn(transport, nested('100'))).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await refusedOn(transport, withVariables, { a: 100 })).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await refusedOn(transport, withVariables, {})).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await refusedOn(transport, `query($a: Int = 100) ${nested('$a')}`)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await refusedOn(transport, withVariables, { a: 2 })).toBeNull();
+    expect(await refusedOn(transport, nested('2'))).toBeNull();
+  });
+});
+
+describe('introspection', () => {
+  const deepSchema = `{ __schema { types { ${'fields { type { '.repeat(12)}name${' } }'.repeat(12)} } } }`;
+  const ofTypes = `{ __schema { types { ${'ofType { '.repeat(30)}name${' }'.repeat(30)} } } }`;
+  const typenames = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `t${i}: __typename`).join(' ')} }`;
+
+  it.each(['http', 'ws'] as const)('counts depth under __schema and aliases of __typename (%s)', async (transport) => {
+    const run = (query: string) => (transport === 'http' ? server.gql(query, {}, { token }) : wsExecute(server.ws(token), query));
+    for (const query of [deepSchema, ofTypes]) expect((await run(query)).errors?.[0]?.message).toMatch(/depth/i);
+    expect((await run(typenames(QUERY_LIMITS.maxAliases + 1))).errors?.[0]?.message).toMatch(/aliases/i);
+    expect((await run(typenames(600))).errors?.[0]?.message).toMatch(/aliases/i);
+    expect((await run(typenames(3))).data).toEqual({ t0: 'Query', t1: 'Query', t2: 'Query' });
+  });
+
+  it('still answers the introspection query every GraphQL tool sends', async () => {
+    const result = await server.gql(getIntrospectionQuery(), {}, { token });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.__schema.queryType.name).toBe('Query');
+  });
+
+  it('is a setting: off answers no introspection on HTTP or WebSocket, and off is the production default', async () => {
+    expect(parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://u@h/db', LIVEKIT_URL: 'wss://l', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' }).introspection).toBe(false);
+    expect(parseEnv({ NODE_ENV: 'development', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://u@h/db' }).introspection).toBe(true);
+    expect(() => parseEnv({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), GRAPHQL_INTROSPECTION: 'sometimes' })).toThrow(/GRAPHQL_INTROSPECTION/);
+    const closed = await startTestServer({ env: { GRAPHQL_INTROSPECTION: 'false' } });
+    try {
+      const closedToken = await closed.tokenFor((await buildMember(closed.em())).id);
+      for (const query of ['{ __schema { queryType { name } } }', '{ __type(name: "Member") { name } }']) {
+        const overHttp = await closed.gql(query, {}, { token: closedToken });
+        expect([overHttp.status, overHttp.errors?.[0]?.extensions?.code]).toEqual([400, 'GRAPHQL_VALIDATION_FAILED']);
+        expect((await wsExecute(closed.ws(closedToken), query)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      }
+      expect((await closed.gql('{ me { __typename } }', {}, { token: closedToken })).data).toEqual({ me: { __typename: 'Member' } });
+    } finally {
+      await closed.stop();
+    }
   });
 });

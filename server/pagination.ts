@@ -1,4 +1,5 @@
 import { Field, ObjectType, type ClassType } from 'type-graphql';
+import { isUUID } from 'class-validator';
 import { badInput } from './errors';
 
 @ObjectType()
@@ -47,18 +48,40 @@ export function encodeCursor(key: (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | null | undefined, arity: number): (string | number)[] | null {
-  if (!cursor) return null;
+/**
+ * Cursors are opaque to clients and strictly parsed here: a cursor this server did not make (a
+ * forged, truncated or stale one) is a BAD_USER_INPUT on the argument that carried it, never a
+ * value that reaches SQL.
+ */
+function invalidCursor(argument: string) {
+  return badInput('The cursor is not valid; start again from the first page.', { [argument]: 'invalid cursor' });
+}
+
+function parts(cursor: string, argument: string): unknown[] {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === arity && key.every((part) => ['string', 'number'].includes(typeof part))) {
-      return key as (string | number)[];
-    }
+    if (Array.isArray(key)) return key;
   } catch {
-    // fall through to the error below
+    // not base64 JSON: the error below
   }
-  throw badInput('The cursor is not valid; start again from the first page.', { after: 'invalid cursor' });
+  throw invalidCursor(argument);
 }
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** A keyset cursor, [ISO timestamp as toISOString() writes it, UUID], or null on the first page. */
+export function decodeKeyset(cursor: string | null | undefined, argument: 'after' | 'before' = 'after'): [at: string, id: string] | null {
+  if (!cursor) return null;
+  const [at, id, ...rest] = parts(cursor, argument);
+  // Exactly as toISOString() wrote it, with a four-digit year (PostgreSQL's range, not JavaScript's).
+  const time = typeof at === 'string' && ISO_INSTANT.test(at) ? new Date(at) : null;
+  const exact = time !== null && !Number.isNaN(time.getTime()) && time.toISOString() === at;
+  if (!exact || typeof id !== 'string' || !isUUID(id) || rest.length) throw invalidCursor(argument);
+  return [at as string, id];
+}
+
+/** Offset cursors stop here: a ranking paged this deep is an export, not a page. */
+export const MAX_OFFSET = 1_000_000;
 
 /** Builds a connection from `first + 1` fetched rows. */
 export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => (string | number)[]): ConnectionShape<T> {
@@ -72,7 +95,12 @@ export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => (st
  * `decodeOffset(after)` gives where the page starts; `toOffsetConnection` builds it from
  * `first + 1` fetched rows.
  */
-export const decodeOffset = (after: string | null | undefined): number => Number(decodeCursor(after, 1)?.[0] ?? 0);
+export function decodeOffset(after: string | null | undefined): number {
+  if (!after) return 0;
+  const [offset, ...rest] = parts(after, 'after');
+  if (!Number.isSafeInteger(offset) || (offset as number) < 0 || (offset as number) > MAX_OFFSET || rest.length) throw invalidCursor('after');
+  return offset as number;
+}
 
 export function toOffsetConnection<R, T>(rows: R[], first: number, offset: number, toNode: (row: R) => T): ConnectionShape<T> {
   const edges = rows.slice(0, first).map((row, index) => ({ cursor: encodeCursor([offset + index + 1]), node: toNode(row) }));

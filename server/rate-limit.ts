@@ -9,7 +9,8 @@ export interface LimitRule {
 
 /** Named limits; each counts `points` per key over `durationSeconds`. */
 export interface RateLimitPolicy {
-  loginFailuresPerEmail: LimitRule;
+  /** Keyed by email and client address: a guesser elsewhere never locks the owner out. */
+  loginFailuresPerEmailAndIp: LimitRule;
   loginFailuresPerIp: LimitRule;
   signUpsPerIp: LimitRule;
   messagesPerMember: LimitRule;
@@ -19,7 +20,7 @@ export interface RateLimitPolicy {
 }
 
 export const defaultRateLimitPolicy: RateLimitPolicy = {
-  loginFailuresPerEmail: { points: 10, durationSeconds: 15 * 60 },
+  loginFailuresPerEmailAndIp: { points: 10, durationSeconds: 15 * 60 },
   loginFailuresPerIp: { points: 100, durationSeconds: 60 * 60 },
   signUpsPerIp: { points: 30, durationSeconds: 60 * 60 },
   messagesPerMember: { points: 20, durationSeconds: 60 },

@@ -1,123 +1,90 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  createSourceEventStream,
-  execute,
-  print,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
-  type ExecutionArgs,
-  type ExecutionResult,
-} from 'graphql';
-import type { Context } from './context';
+import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { buildSharedContext, type AppDeps, type Context } from './context';
 import { createLoaders } from './loaders';
 import { PushIterator, SubscriberOverflowError } from './push-iterator';
+import { selectsPerViewerField } from './viewer-dependence';
 
-/**
- * Fields whose value depends on who asks. A subscription selecting none of them is executed once
- * per event for all its subscribers (see `subscribeShared`). Domains add their viewer-dependent fields.
- */
-export const VIEWER_DEPENDENT_FIELDS = new Set(['Content.seenByMe', 'Member.email', 'Member.renewalDate', 'Member.lastVisitAt', 'Member.interests', 'LiveSession.viewerRegistration']);
-
-/** A context for one event: the same viewer and collaborators, a fresh EntityManager and loaders. */
+/** A context for one event: the subscriber's viewer and collaborators, a fresh EntityManager and loaders. */
 export function contextForEvent(ctx: Context): Context {
   const em = ctx.orm.em.fork() as EntityManager;
   return { ...ctx, em, loaders: createLoaders(em, () => ctx.viewer?.id ?? null) };
 }
 
-/** Marks a checked stream whose check does not depend on the viewer, with the name it is shared under. */
-const SHARED_AS = Symbol('hearth.sharedAs');
-type CheckedStream<T> = AsyncIterableIterator<T> & { [SHARED_AS]?: string };
+type Check<P, T> = (payload: P, ctx: Context) => Promise<T | null>;
+
+/** One checked event and the context it was checked with (its execution reuses what the check loaded). */
+interface Checked<T> {
+  value: T;
+  ctx: Context;
+}
 
 /**
- * Per event payload (the pub/sub hands every listener of a process the same object): the shared
- * checks already started, by share name. Gone with the payload.
+ * What a subscription's `subscribe` returns (made by `deliverChecked`): its topic and the check
+ * every event passes before it is delivered. Iterated as it is, it is one subscriber's stream,
+ * each event checked with that subscriber's viewer. With `sharedAs`, the check does not depend on
+ * the viewer, and the fanout runs it once per event for every subscriber of the same name.
  */
-const sharedChecks = new WeakMap<object, Map<string, Promise<unknown>>>();
-/** The context a shared check loaded its value with: a shared execution of that value reuses it (and what its loaders hold). */
-const checkContexts = new WeakMap<object, Context>();
+export class CheckedSource<P = unknown, T = unknown> implements AsyncIterable<T> {
+  constructor(
+    readonly ctx: Context,
+    readonly source: AsyncIterable<P>,
+    private readonly check: Check<P, T>,
+    readonly sharedAs?: string,
+  ) {}
 
-/**
- * Re-checks every event for this viewer before it is delivered: `check` loads what the event is
- * about with a fresh context and returns it, or null when the viewer may not see it (then nothing
- * is sent). A check that does not depend on the viewer passes `sharedAs` (a name covering what the
- * check depends on besides the event: the subscription's arguments): the subscribers of this
- * process then share one check per event, and `subscribeShared` may serve them all from one stream.
- * A failing check is logged and skips the event; it never ends the subscription.
- */
-export function deliverChecked<P, T>(
-  ctx: Context,
-  source: AsyncIterable<P>,
-  check: (payload: P, ctx: Context) => Promise<T | null>,
-  sharedAs?: string,
-): AsyncIterable<T> {
-  const events = source[Symbol.asyncIterator]();
-  const guarded = (payload: P, eventCtx: Context): Promise<T | null> =>
-    check(payload, eventCtx).catch((err: unknown) => {
+  /** The check; a failing one is logged and skips the event, it never ends the subscription. */
+  checkWith(payload: P, ctx: Context): Promise<T | null> {
+    return this.check(payload, ctx).catch((err: unknown) => {
       ctx.logger.error({ err, payload }, 'subscription re-check failed');
       return null;
     });
-  const checked = (payload: P): Promise<T | null> => {
-    if (sharedAs === undefined || typeof payload !== 'object' || payload === null) return guarded(payload, contextForEvent(ctx));
-    let started = sharedChecks.get(payload);
-    if (!started) sharedChecks.set(payload, (started = new Map()));
-    let result = started.get(sharedAs) as Promise<T | null> | undefined;
-    if (!result) {
-      const eventCtx = contextForEvent(ctx);
-      result = guarded(payload, eventCtx).then((value) => {
-        if (typeof value === 'object' && value !== null) checkContexts.set(value, eventCtx);
-        return value;
-      });
-      started.set(sharedAs, result);
-    }
-    return result;
-  };
-  // A thin iterator (no Repeater): per subscriber and event, every hop counts. The pub/sub's own
-  // iterator ends a pending next() when the subscription is returned.
-  const delivered: CheckedStream<T> = {
-    [Symbol.asyncIterator]: () => delivered,
-    async next(): Promise<IteratorResult<T>> {
-      for (let event = await events.next(); !event.done; event = await events.next()) {
-        const value = await checked(event.value);
-        if (value !== null) return { done: false, value };
-      }
-      return { done: true, value: undefined };
-    },
-    async return(): Promise<IteratorResult<T>> {
-      await events.return?.();
-      return { done: true, value: undefined };
-    },
-  };
-  if (sharedAs !== undefined) delivered[SHARED_AS] = sharedAs;
-  return delivered;
-}
-
-const viewerIndependence = new Map<string, boolean>();
-
-function selectsViewerDependentField(args: ExecutionArgs, text: string): boolean {
-  let known = viewerIndependence.get(text);
-  if (known === undefined) {
-    const typeInfo = new TypeInfo(args.schema);
-    let dependent = false;
-    visit(
-      args.document,
-      visitWithTypeInfo(typeInfo, {
-        Field(node) {
-          const parent = typeInfo.getParentType();
-          if (parent && VIEWER_DEPENDENT_FIELDS.has(`${parent.name}.${node.name.value}`)) dependent = true;
-        },
-      }),
-    );
-    known = !dependent;
-    if (viewerIndependence.size < 10_000) viewerIndependence.set(text, known);
   }
-  return !known;
+
+  /** This subscriber's events that pass the check, each checked with a fresh context of its own viewer. */
+  own(): AsyncIterableIterator<Checked<T>> {
+    const events = this.source[Symbol.asyncIterator]();
+    // A thin iterator (no Repeater): per subscriber and event, every hop counts. The pub/sub's own
+    // iterator ends a pending next() when the subscription is returned.
+    const checked: AsyncIterableIterator<Checked<T>> = {
+      [Symbol.asyncIterator]: () => checked,
+      next: async () => {
+        for (let event = await events.next(); !event.done; event = await events.next()) {
+          const ctx = contextForEvent(this.ctx);
+          const value = await this.checkWith(event.value, ctx);
+          if (value !== null) return { done: false, value: { value, ctx } };
+        }
+        return { done: true, value: undefined };
+      },
+      return: async () => {
+        await events.return?.();
+        return { done: true, value: undefined };
+      },
+    };
+    return checked;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return mapEvents(this.own(), async ({ value }) => value);
+  }
 }
 
 /**
- * How a transport writes a broadcast's result straight to one subscriber, skipping its per-message
- * path (graphql-ws' costs 10 µs per message: 40% of a 10,000-socket broadcast, P2 in test/bench).
- * ws.ts registers one per operation with `deliverDirectly`.
+ * Re-checks every event before it is delivered: `check` loads what the event is about with the
+ * context it is given and returns it, or null when it must not be delivered (then nothing is
+ * sent). Without `sharedAs` the check runs per subscriber, with its viewer. A check that does not
+ * depend on the viewer passes `sharedAs`, a name covering what it depends on besides the event
+ * (the subscription's arguments): it then runs once per event for all the subscribers of that name
+ * on this instance, with a context that has no viewer at all.
+ */
+export function deliverChecked<P, T>(ctx: Context, source: AsyncIterable<P>, check: Check<P, T>, sharedAs?: string): AsyncIterable<T> {
+  return new CheckedSource(ctx, source, check, sharedAs);
+}
+
+/**
+ * How a transport writes a result straight to one subscriber, skipping its per-message path
+ * (graphql-ws' costs 10 µs per message: 40% of a 10,000-socket broadcast, P2 in test/bench).
+ * ws.ts registers one per operation with `SubscriptionFanout.deliverDirectly`.
  */
 export interface DirectDelivery<S = unknown> {
   /** The result as this transport's clients get it; the same for every subscriber of one server, so computed once per event. */
@@ -125,133 +92,192 @@ export interface DirectDelivery<S = unknown> {
   /** Writes it; false when the subscriber cannot take it (socket closed or too far behind): the subscription then ends with an error. */
   write(serialized: S): boolean;
 }
-const directDeliveries = new WeakMap<object, DirectDelivery>();
 
-/** Lets broadcasts write this operation's results directly (keyed by the operation's context value). */
-export function deliverDirectly(contextValue: object, delivery: DirectDelivery<any>): void {
-  directDeliveries.set(contextValue, delivery);
-}
-
-/** One subscriber of a broadcast: what graphql-ws iterates, and how to write to it directly when possible. */
-interface Member {
+/** One subscriber: what graphql-ws iterates, and how to write to it directly when possible. */
+interface Subscriber {
   results: PushIterator<ExecutionResult>;
   direct?: DirectDelivery;
 }
 
-/** Subscribers of one operation on one shared stream: one source, one execution per event, delivered to each. */
-interface Broadcast {
-  source: AsyncIterator<unknown>;
-  members: Set<Member>;
+/** A subscriber whose operation selects a per-viewer field: executed with its own viewer. */
+interface ViewerSubscriber extends Subscriber {
+  args: ExecutionArgs;
+  ctx: Context;
 }
-/** Per pub/sub (two servers in one process each have their own), by share name and operation. */
-const broadcastsByPubSub = new WeakMap<object, Map<string, Broadcast>>();
 
 /**
- * Delivers one result to every member: written directly when it can be, serialized once (a
- * broadcast lives on one server's pub/sub, so its members share one transport); pushed otherwise.
+ * The subscribers of one shared check on this instance: one source, one check per event, then
+ * one execution per distinct viewer-independent operation and one per per-viewer subscriber.
  */
-function deliver(members: Set<Member>, result: ExecutionResult): void {
+class SharedSource {
+  readonly operations = new Map<string, { args: ExecutionArgs; subscribers: Set<Subscriber> }>();
+  readonly viewers = new Set<ViewerSubscriber>();
+
+  constructor(
+    readonly events: AsyncIterator<unknown>,
+    readonly checked: CheckedSource,
+  ) {}
+
+  all(): Subscriber[] {
+    return [...this.viewers, ...[...this.operations.values()].flatMap((operation) => [...operation.subscribers])];
+  }
+}
+
+/**
+ * Delivers one result to subscribers: written directly when it can be, serialized once (one
+ * server's subscribers share one transport); pushed to graphql-ws otherwise.
+ */
+function deliver(subscribers: Iterable<Subscriber>, result: ExecutionResult): void {
   let serialized: { value: unknown } | undefined;
-  for (const { direct, results } of members) {
+  for (const { direct, results } of subscribers) {
     if (!direct) results.push(result);
     else if (!direct.write((serialized ??= { value: direct.serialize(result) }).value)) results.fail(new SubscriberOverflowError());
   }
 }
 
-/** Runs the broadcast's source until it ends or its last member leaves. */
-async function pump(broadcasts: Map<string, Broadcast>, key: string, broadcast: Broadcast, run: (payload: unknown) => Promise<ExecutionResult>): Promise<void> {
-  const { source, members } = broadcast;
-  try {
-    for (let event = await source.next(); !event.done; event = await source.next()) deliver(members, await run(event.value));
-    for (const member of [...members]) member.results.end();
-  } catch (error) {
-    for (const member of [...members]) member.results.fail(error);
-  } finally {
-    if (broadcasts.get(key) === broadcast) broadcasts.delete(key);
-  }
-}
-
-/** Joins (or starts) the broadcast `key`; a subscriber joining a running one lets its own source go. */
-function joinBroadcast(ctx: Context, key: string, stream: AsyncIterable<unknown>, run: (payload: unknown) => Promise<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
-  let broadcasts = broadcastsByPubSub.get(ctx.pubSub);
-  if (!broadcasts) broadcastsByPubSub.set(ctx.pubSub, (broadcasts = new Map()));
-  let broadcast = broadcasts.get(key);
-  if (broadcast) {
-    void stream[Symbol.asyncIterator]().return?.();
-  } else {
-    broadcast = { source: stream[Symbol.asyncIterator](), members: new Set() };
-    broadcasts.set(key, broadcast);
-    void pump(broadcasts, key, broadcast, run);
-  }
-  const joined = broadcast;
-  const registry = broadcasts;
-  const member: Member = {
-    direct: directDeliveries.get(ctx),
-    results: new PushIterator<ExecutionResult>(() => {
-      joined.members.delete(member);
-      if (joined.members.size > 0) return;
-      if (registry.get(key) === joined) registry.delete(key);
-      void joined.source.return?.();
-    }),
-  };
-  joined.members.add(member);
-  return member.results;
-}
-
-/** Broadcasts running on this pub/sub (tests and operators' metrics). */
-export function broadcastCount(pubSub: object): number {
-  return broadcastsByPubSub.get(pubSub)?.size ?? 0;
-}
-
-const sharedResults = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+const operationKey = (args: ExecutionArgs) => `${print(args.document)}|${args.operationName ?? ''}`;
 
 /**
- * graphql-ws' `subscribe`: like graphql-js', but an event's result is computed once per distinct
- * operation (document and variables) and shared by every subscriber of this process when the
- * operation selects no viewer-dependent field and the event payload is shared. When the source's
- * check is shared too (`deliverChecked` with `sharedAs`), the subscribers of the operation form
- * one broadcast: one source, one check and one execution per event, the result pushed to each
- * (no per-subscriber work before their sockets). Otherwise each subscriber executes with a fresh
- * context of its own.
+ * graphql-ws' `subscribe` for one server, and the one place that decides what subscribers share.
+ * It has two entry points for a checked event:
+ *
+ * - `broadcast`: an operation that selects only fields proven viewer-independent
+ *   (viewer-dependence.ts) is executed once per event, with a context that has no viewer, and the
+ *   result goes to all its subscribers (serialized once);
+ * - `perViewer`: any other operation is executed per subscriber, with that subscriber's viewer.
+ *
+ * A subscription whose check depends on the viewer (no `sharedAs`) is checked and executed per
+ * subscriber, with its own viewer.
  */
-export async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
-  const stream = await createSourceEventStream(args);
-  if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
-  const ctx = args.contextValue as Context;
-  const operationKey = `${print(args.document)}|${JSON.stringify(args.variableValues ?? {})}`;
-  const shareable = !selectsViewerDependentField(args, operationKey);
-  if (!shareable) {
-    const own = (payload: unknown) => execute({ ...args, rootValue: payload, contextValue: contextForEvent(ctx) }) as Promise<ExecutionResult>;
-    return mapEvents(stream as AsyncIterable<unknown>, own);
+export class SubscriptionFanout {
+  private readonly shared = new Map<string, SharedSource>();
+  private readonly directs = new WeakMap<object, DirectDelivery>();
+
+  constructor(private readonly deps: AppDeps) {}
+
+  readonly subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
+    const stream = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
+    if (stream instanceof CheckedSource && stream.sharedAs !== undefined) return this.join(stream, args);
+    return this.own(stream as AsyncIterable<unknown>, args);
+  };
+
+  /** Lets results be written directly to this operation's subscriber (keyed by the operation's context value). */
+  deliverDirectly(contextValue: object, delivery: DirectDelivery<any>): void {
+    this.directs.set(contextValue, delivery);
   }
-  // Viewer-independent: the context the shared check loaded the value with serves its execution.
-  const run = (payload: unknown) =>
-    execute({ ...args, rootValue: payload, contextValue: (typeof payload === 'object' && payload !== null && checkContexts.get(payload)) || contextForEvent(ctx) }) as Promise<ExecutionResult>;
-  const sharedAs = (stream as CheckedStream<unknown>)[SHARED_AS];
-  if (sharedAs !== undefined) return joinBroadcast(ctx, `${sharedAs}|${operationKey}`, stream as AsyncIterable<unknown>, run);
-  return mapEvents(stream as AsyncIterable<unknown>, (payload) => {
-    if (typeof payload !== 'object' || payload === null) return run(payload);
-    let byOperation = sharedResults.get(payload);
-    if (!byOperation) sharedResults.set(payload, (byOperation = new Map()));
-    let result = byOperation.get(operationKey);
-    if (!result) byOperation.set(operationKey, (result = run(payload)));
-    return result;
-  });
+
+  /** Shared checks running (operators' metrics; tests). */
+  sharedSources(): number {
+    return this.shared.size;
+  }
+
+  /** Joins (or starts) the shared source of `stream.sharedAs`; a subscriber joining a running one lets its own source go. */
+  private join(stream: CheckedSource, args: ExecutionArgs): AsyncIterableIterator<ExecutionResult> {
+    const key = stream.sharedAs!;
+    let shared = this.shared.get(key);
+    if (shared) void stream.source[Symbol.asyncIterator]().return?.();
+    else {
+      shared = new SharedSource(stream.source[Symbol.asyncIterator](), stream);
+      this.shared.set(key, shared);
+      void this.pump(key, shared);
+    }
+    const joined = shared;
+    const ctx = args.contextValue as Context;
+    const direct = this.directs.get(ctx);
+    if (selectsPerViewerField(args.schema, args.document, operationKey(args))) {
+      const subscriber: ViewerSubscriber = { args, ctx, direct, results: new PushIterator(() => this.leave(key, joined, () => joined.viewers.delete(subscriber))) };
+      joined.viewers.add(subscriber);
+      return subscriber.results;
+    }
+    const opKey = `${operationKey(args)}|${JSON.stringify(args.variableValues ?? {})}`;
+    let operation = joined.operations.get(opKey);
+    if (!operation) joined.operations.set(opKey, (operation = { args, subscribers: new Set() }));
+    const { subscribers } = operation;
+    const subscriber: Subscriber = {
+      direct,
+      results: new PushIterator(() =>
+        this.leave(key, joined, () => {
+          subscribers.delete(subscriber);
+          if (subscribers.size === 0) joined.operations.delete(opKey);
+        }),
+      ),
+    };
+    subscribers.add(subscriber);
+    return subscriber.results;
+  }
+
+  private leave(key: string, shared: SharedSource, remove: () => void): void {
+    remove();
+    if (shared.viewers.size > 0 || shared.operations.size > 0) return;
+    if (this.shared.get(key) === shared) this.shared.delete(key);
+    void shared.events.return?.();
+  }
+
+  /** Runs a shared source until it ends or its last subscriber leaves: one check per event, then both entry points. */
+  private async pump(key: string, shared: SharedSource): Promise<void> {
+    try {
+      for (let event = await shared.events.next(); !event.done; event = await shared.events.next()) {
+        const eventCtx = buildSharedContext(this.deps);
+        const value = await shared.checked.checkWith(event.value, eventCtx);
+        if (value === null) continue;
+        await Promise.all([this.broadcast(shared, value, eventCtx), this.perViewer(shared, value)]);
+      }
+      for (const subscriber of shared.all()) subscriber.results.end();
+    } catch (error) {
+      for (const subscriber of shared.all()) subscriber.results.fail(error);
+    } finally {
+      if (this.shared.get(key) === shared) this.shared.delete(key);
+    }
+  }
+
+  /**
+   * Entry point 1, shared: each viewer-independent operation executed once for the event, with the
+   * check's context (no viewer; what the check loaded is reused), the result to all its subscribers.
+   */
+  private async broadcast(shared: SharedSource, value: unknown, eventCtx: Context): Promise<void> {
+    await Promise.all(
+      [...shared.operations.values()].map(async ({ args, subscribers }) => {
+        deliver(subscribers, await execute({ ...args, rootValue: value, contextValue: eventCtx }));
+      }),
+    );
+  }
+
+  /**
+   * Entry point 2, per viewer: each subscriber's operation executed with a fresh context of its own
+   * viewer. All of one event's executions start together, so a loader that batches a per-viewer
+   * field across the subscribers of the event (one statement per event) can slot in here.
+   */
+  private async perViewer(shared: SharedSource, value: unknown): Promise<void> {
+    await Promise.all(
+      [...shared.viewers].map(async (subscriber) => {
+        deliver([subscriber], await execute({ ...subscriber.args, rootValue: value, contextValue: contextForEvent(subscriber.ctx) }));
+      }),
+    );
+  }
+
+  /** A subscription checked (or not checked) per subscriber: executed per event with the subscriber's own viewer. */
+  private own(stream: AsyncIterable<unknown>, args: ExecutionArgs): AsyncIterableIterator<ExecutionResult> {
+    const ctx = args.contextValue as Context;
+    const events: AsyncIterable<Checked<unknown>> =
+      stream instanceof CheckedSource ? stream.own() : mapEvents(stream, async (value) => ({ value, ctx: contextForEvent(ctx) }));
+    return mapEvents(events, ({ value, ctx: eventCtx }) => execute({ ...args, rootValue: value, contextValue: eventCtx }) as Promise<ExecutionResult>);
+  }
 }
 
 /** A thin mapping iterator rather than another Repeater: one hop less per subscriber and event. */
-function mapEvents(stream: AsyncIterable<unknown>, resultFor: (payload: unknown) => Promise<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
+function mapEvents<A, B>(stream: AsyncIterable<A>, map: (event: A) => Promise<B>): AsyncIterableIterator<B> {
   const events = stream[Symbol.asyncIterator]();
-  const results: AsyncIterableIterator<ExecutionResult> = {
-    [Symbol.asyncIterator]: () => results,
+  const mapped: AsyncIterableIterator<B> = {
+    [Symbol.asyncIterator]: () => mapped,
     next: async () => {
       const event = await events.next();
-      return event.done ? { done: true, value: undefined } : { done: false, value: await resultFor(event.value) };
+      return event.done ? { done: true, value: undefined } : { done: false, value: await map(event.value) };
     },
     return: async () => {
       await events.return?.();
       return { done: true, value: undefined };
     },
   };
-  return results;
+  return mapped;
 }

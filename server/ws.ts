@@ -1,13 +1,15 @@
 import type { Server } from 'node:http';
 import type { ExecutionResult, FormattedExecutionResult, GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken } from '../schema/identity/access-token';
 import { buildContext, type AppDeps } from './context';
 import { toClientError } from './errors';
-import { checkOperation, MAX_BODY_BYTES, type createArmor } from './limits';
-import { deliverDirectly, subscribeShared, type DirectDelivery } from './subscriptions';
+import { MAX_BODY_BYTES, type QueryLimits } from './limits';
+import { checkOperation } from './request-checks';
+import { releaseAll, SubscriptionQuota } from './subscription-quota';
+import { SubscriptionFanout, type DirectDelivery } from './subscriptions';
 
 /** Close code for a refused or expired access token (graphql-ws' own "Forbidden"). */
 export const WS_FORBIDDEN = 4403;
@@ -17,6 +19,8 @@ type SocketState = {
   tokenExpiresAt?: Date;
   /** Per operation: start time, member and first error code, for its log line. */
   operations?: Map<string, { started: number; memberId: string | null; code: unknown }>;
+  /** The subscriptions this socket holds (counted against its quota), and their member. */
+  subscriptions?: Map<string, string | null>;
 };
 
 /** Bytes a socket may have queued unsent before a broadcast gives up on it (a client that stopped reading). */
@@ -58,7 +62,7 @@ function clientIp(extra: Extra): string {
  * graphql-ws on the HTTP server's port and path. The same query limits as HTTP run in onSubscribe;
  * each operation gets its own context (fresh em fork, viewer re-loaded) and counts as activity.
  */
-export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema, deps: AppDeps, armor: ReturnType<typeof createArmor>) {
+export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema, deps: AppDeps, limits: QueryLimits) {
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_BODY_BYTES });
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((error) => toClientError(error.toJSON(), error, deps.logger));
@@ -74,11 +78,13 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
     return { json: JSON.stringify(sent.result), code: sent.code };
   };
 
+  const fanout = new SubscriptionFanout(deps);
+  const quota = new SubscriptionQuota({ perSocket: deps.config.maxSubscriptionsPerSocket, perMember: deps.config.maxSubscriptionsPerMember });
   let subscriptionsStarted = 0;
   const cleanup = useServer<Record<string, unknown>, SocketState>(
     {
       schema,
-      subscribe: subscribeShared,
+      subscribe: fanout.subscribe,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         if (authorization === undefined || authorization === null) return true;
@@ -94,12 +100,16 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
           ctx.extra.socket.close(WS_FORBIDDEN, 'Forbidden: access token expired');
           return [new GraphQLError('Your access token has expired; reconnect with a fresh one.', { extensions: { code: 'UNAUTHENTICATED' } })];
         }
-        const checked = checkOperation(schema, payload.query, armor);
+        const checked = checkOperation(schema, payload, limits);
         if ('errors' in checked) return checked.errors;
         const contextValue = await buildContext(deps, { authorization: ctx.connectionParams?.authorization, ip: clientIp(ctx.extra) });
+        if (getOperationAST(checked.document, payload.operationName)?.operation === 'subscription') {
+          const refused = quota.take((ctx.extra.subscriptions ??= new Map()), id, contextValue.viewer?.id ?? null);
+          if (refused) return [refused];
+        }
         const operation = { started: performance.now(), memberId: contextValue.viewer?.id ?? null, code: null as unknown };
         (ctx.extra.operations ??= new Map()).set(id, operation);
-        deliverDirectly(contextValue, directDelivery(ctx.extra.socket, id, serialize, (code) => (operation.code ??= code)));
+        fanout.deliverDirectly(contextValue, directDelivery(ctx.extra.socket, id, serialize, (code) => (operation.code ??= code)));
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       onOperation: (_ctx, _id, _payload, _args, result) => {
@@ -113,7 +123,9 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         return sent.result as FormattedExecutionResult;
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
+      onClose: (ctx) => releaseAll(quota, ctx.extra.subscriptions),
       onComplete: (ctx, id, payload) => {
+        if (ctx.extra.subscriptions) quota.release(ctx.extra.subscriptions, id);
         const operation = ctx.extra.operations?.get(id);
         ctx.extra.operations?.delete(id);
         deps.logger.info(
@@ -133,6 +145,8 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
   return {
     /** Open sockets (operators' metrics; tests drop connections with it). */
     sockets: () => [...wsServer.clients],
+    /** Checks shared by the subscribers of one subscription and arguments, running now (see SubscriptionFanout). */
+    sharedSubscriptionSources: () => fanout.sharedSources(),
     /** Subscriptions whose source stream was set up (listening to its topics), since start. */
     subscriptionsStarted: () => subscriptionsStarted,
     /** Closes every socket with 1001 (going away) and stops accepting new ones. */

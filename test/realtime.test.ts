@@ -3,7 +3,6 @@ import { captureQueries, describeWithRedis, startTestServer, subscribe, until, t
 import { Role } from '../schema/identity/member.entity';
 import { ContentStatus } from '../schema/content/content.entity';
 import { MemberInterest } from '../schema/content/member-interest.entity';
-import { broadcastCount } from '../server/subscriptions';
 
 const PUBLISH = `mutation($id: ID!) { publishContent(id: $id) { id } }`;
 const CONTENT_PUBLISHED = `subscription($themeSlug: String) { contentPublished(themeSlug: $themeSlug) { id title themes { slug } author { id } } }`;
@@ -80,9 +79,9 @@ describe('subscriptions on one instance', () => {
       server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: item.id });
       return item.id;
     };
-    const before = broadcastCount(server.hearth.deps.pubSub);
+    const before = server.hearth.sharedSubscriptionSources();
     const [first, second] = [await join(), await join()];
-    expect(broadcastCount(server.hearth.deps.pubSub)).toBe(before + 1);
+    expect(server.hearth.sharedSubscriptionSources()).toBe(before + 1);
     const one = await publish();
     expect([(await first.next()).data!.contentPublished.id, (await second.next()).data!.contentPublished.id]).toEqual([one, one]);
 
@@ -94,7 +93,7 @@ describe('subscriptions on one instance', () => {
 
     second.dispose();
     third.dispose();
-    await until('the broadcast to end with its last member', () => broadcastCount(server.hearth.deps.pubSub) === before); // complete reaches the server asynchronously
+    await until('the broadcast to end with its last member', () => server.hearth.sharedSubscriptionSources() === before); // complete reaches the server asynchronously
   });
 
   it('executes an operation that selects viewer-dependent fields for each subscriber', async () => {

@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { requireViewer } from '../../server/auth';
 import type { Context } from '../../server/context';
+import { Shareable } from '../../server/viewer-dependence';
 import { Connection } from '../../server/pagination';
 import { deliverChecked } from '../../server/subscriptions';
 import { Member } from '../identity/member.entity';
@@ -51,6 +52,7 @@ export class CommentResolver {
   }
 
   @FieldResolver(() => Member)
+  @Shareable('loads the author by id; Member’s own fields decide what each viewer sees')
   async author(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Member> {
     return (await ctx.loaders.memberById.load(comment.author.id))!;
   }
@@ -66,6 +68,7 @@ export class CommentResolver {
   }
 
   @FieldResolver(() => [Comment], { description: 'Replies, oldest first (empty for a reply).' })
+  @Shareable('every reader of a thread sees the same replies (deleted ones with a null body)')
   async replies(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Comment[]> {
     return comment.parent ? [] : ctx.loaders.repliesByCommentId.load(comment.id);
   }

@@ -1,5 +1,5 @@
 import type { Context } from '../../server/context';
-import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
+import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
 import { Role, type Member } from '../identity/member.entity';
 import { Comment } from './comment.entity';
 import { ContentStatus } from './content.entity';
@@ -16,7 +16,7 @@ export class CommentService {
   /** Top-level comments of an item, oldest first (a thread reads top-down); replies hang off each. */
   async list(viewer: Member, { contentId, first, after }: CommentsArgs): Promise<ConnectionShape<Comment>> {
     await new ContentService(this.ctx).get(viewer, contentId);
-    const cursor = decodeCursor(after, 2);
+    const cursor = decodeKeyset(after);
     const where = cursor
       ? { $or: [{ createdAt: { $gt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $gt: String(cursor[1]) } }] }
       : {};

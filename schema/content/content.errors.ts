@@ -6,8 +6,12 @@ export const ContentErrors = {
   themeNotFound: () => new AppError(ErrorCode.NOT_FOUND, 'Theme not found.'),
   commentNotFound: () => new AppError(ErrorCode.NOT_FOUND, 'Comment not found.'),
   slugTaken: () => new AppError(ErrorCode.CONFLICT, 'A theme with this slug already exists.', { fields: { slug: 'already used' } }),
-  unknownThemes: (field: string, slugs: string[]) =>
-    new AppError(ErrorCode.BAD_USER_INPUT, `Unknown theme: ${slugs.join(', ')}.`, { fields: { [field]: `unknown theme ${slugs.join(', ')}` } }),
+  unknownThemes: (field: string, slugs: string[]) => {
+    // A few slugs, each cut short: a request naming 20,000 unknown ones does not get them all back.
+    const named = slugs.slice(0, 5).map((slug) => (slug.length > 60 ? `${slug.slice(0, 60)}…` : slug));
+    const list = `${named.join(', ')}${slugs.length > named.length ? ` and ${slugs.length - named.length} more` : ''}`;
+    return new AppError(ErrorCode.BAD_USER_INPUT, `Unknown theme: ${list}.`, { fields: { [field]: `unknown theme ${list}` } });
+  },
   notAuthor: () => new AppError(ErrorCode.FORBIDDEN, 'Only the author or an admin can change this.'),
   notPublished: () =>
     new AppError(ErrorCode.BAD_USER_INPUT, 'Comments can only be added to published content.', { fields: { contentId: 'not published' } }),

@@ -2,6 +2,7 @@ import { ArrayMaxSize, IsOptional, IsUrl, Matches, Max, MaxLength, Min } from 'c
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { RequiredText } from '../../server/validation';
 import { ContentType } from './content.entity';
+import { MEDIA_URL_MESSAGE, MEDIA_URL_OPTIONS } from './media-url';
 
 export const COMMENT_MAX_LENGTH = 10_000;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -51,7 +52,7 @@ abstract class ContentTextFields {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  @IsUrl(MEDIA_URL_OPTIONS, { message: MEDIA_URL_MESSAGE })
   mediaUrl?: string | null;
 }
 

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { requireViewer } from '../../server/auth';
 import type { Context } from '../../server/context';
+import { Shareable } from '../../server/viewer-dependence';
 import { Connection } from '../../server/pagination';
 import { selectedFields } from '../../server/selection';
 import { deliverChecked } from '../../server/subscriptions';
@@ -73,12 +74,14 @@ export class ContentResolver {
 
   // Both read what a feed page primed without a promise when they can (see PeekableLoader).
   @FieldResolver(() => [Theme])
+  @Shareable('an item’s themes are the same for everyone')
   themes(@Root() content: Content, @Ctx() ctx: Context): Theme[] | Promise<Theme[]> {
     const { themesByContentId } = ctx.loaders;
     return themesByContentId.peek(content.id) ?? themesByContentId.load(content.id);
   }
 
   @FieldResolver(() => Member)
+  @Shareable('loads the author by id; what of the author each viewer may see is decided by Member’s own fields')
   author(@Root() content: Content, @Ctx() ctx: Context): Member | Promise<Member> {
     const embedded = embeddedAuthor(content);
     if (embedded) return embedded;

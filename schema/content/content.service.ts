@@ -1,7 +1,7 @@
 import type { Context } from '../../server/context';
 import { jsonRow, projection, readModel } from '../../server/db/read-model';
 import { readRows } from '../../server/db/read-query';
-import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
+import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
 import { Member, Role } from '../identity/member.entity';
 import { Content, ContentStatus } from './content.entity';
 import { ContentErrors } from './content.errors';
@@ -42,7 +42,7 @@ const canEdit = (viewer: Member, content: Content) => viewer.role === Role.ADMIN
 function feedFilter(viewer: Member, args: FeedArgs): { where: string; params: unknown[] } {
   const clauses = [`c.status = 'PUBLISHED'`];
   const params: unknown[] = [];
-  const cursor = decodeCursor(args.after, 2);
+  const cursor = decodeKeyset(args.after);
   if (cursor) {
     clauses.push('(c.published_at, c.id) < (?::timestamptz, ?::uuid)');
     params.push(cursor[0], cursor[1]);

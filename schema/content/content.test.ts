@@ -53,6 +53,17 @@ describe('themes and interests', () => {
     const after = await server.gql(`{ me { interests { slug } } }`, {}, await as(member.id));
     expect(after.data!.me.interests).toHaveLength(2);
   });
+
+  it('names a few unknown slugs, not every one, however many or long they are', async () => {
+    const member = await buildMember(server.em());
+    const set = `mutation($slugs: [String!]!) { setInterests(themeSlugs: $slugs) { slug } }`;
+    for (const slugs of [Array.from({ length: 20_000 }, (_, i) => `unknown-theme-${i}`), ['x'.repeat(100_000)]]) {
+      const refused = await server.gql(set, { slugs }, await as(member.id));
+      expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+      expect(JSON.stringify(refused.errors).length).toBeLessThan(1_000);
+      expect(refused.errors![0].message).toMatch(slugs.length > 1 ? /unknown-theme-0.*and 19995 more/ : /Unknown theme: x+…/);
+    }
+  });
 });
 
 describe('content authoring', () => {

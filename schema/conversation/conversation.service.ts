@@ -3,7 +3,7 @@ import { isUUID } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
 import { readModel } from '../../server/db/read-model';
-import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
+import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
 import type { Member } from '../identity/member.entity';
 import { Conversation, pairKeyOf } from './conversation.entity';
 import { ConversationErrors } from './conversation.errors';
@@ -63,7 +63,7 @@ export class ConversationService {
 
   /** The viewer's conversations they have not left, newest activity first; keyset on (lastMessageAt, id). */
   async list(viewer: Member, { first, after }: ConversationsArgs): Promise<ConnectionShape<Conversation>> {
-    const cursor = decodeCursor(after, 2);
+    const cursor = decodeKeyset(after);
     const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
       `select c.* from conversation c join conversation_participant p on p.conversation_id = c.id
         where p.member_id = ? and p.left_at is null
@@ -78,7 +78,7 @@ export class ConversationService {
 
   /** Newest first; `before` is the endCursor of the previous page. The caller has checked access. */
   async messages(conversation: Conversation, { first, before }: MessagesArgs): Promise<ConnectionShape<Message>> {
-    const cursor = decodeCursor(before, 2);
+    const cursor = decodeKeyset(before, 'before');
     const older = cursor
       ? { $or: [{ createdAt: { $lt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $lt: String(cursor[1]) } }] }
       : {};

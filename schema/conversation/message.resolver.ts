@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { requireViewer } from '../../server/auth';
 import type { Context } from '../../server/context';
+import { Shareable } from '../../server/viewer-dependence';
 import { deliverChecked } from '../../server/subscriptions';
 import { Member } from '../identity/member.entity';
 import { SendMessageInput } from './conversation.inputs';
@@ -30,6 +31,7 @@ export class MessageResolver {
   }
 
   @FieldResolver(() => Member)
+  @Shareable('loads the sender by id; Member’s own fields decide what each viewer sees')
   async sender(@Root() message: Message, @Ctx() ctx: Context): Promise<Member> {
     return (await ctx.loaders.memberById.load(message.sender.id))!;
   }

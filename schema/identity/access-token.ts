@@ -1,3 +1,4 @@
+import { isUUID } from 'class-validator';
 import { jwtVerify, SignJWT } from 'jose';
 import { BoundedMap } from '../../server/bounded-map';
 import type { Clock } from '../../server/clock';
@@ -49,7 +50,9 @@ export class AccessTokens {
         audience: AUDIENCE,
         currentDate: this.clock.now(),
       });
-      if (!payload.sub || !payload.exp) return null;
+      // A member id is a UUID: a validly signed token naming anything else names nobody (and must
+      // never reach a uuid column as a 500).
+      if (!payload.sub || !isUUID(payload.sub) || !payload.exp) return null;
       const claims = { memberId: payload.sub, expiresAt: new Date(payload.exp * 1000) };
       this.verified.set(token, claims);
       return claims;

@@ -54,19 +54,25 @@ export class AuthService {
     return this.openSession(member, randomUUID());
   }
 
+  /**
+   * Failed logins are limited per email *and* client address (10 in 15 minutes), and per address
+   * (100 an hour, across emails): someone guessing a member's password locks only their own
+   * address out of that account, never the member on theirs.
+   */
   async logIn(input: LogInInput): Promise<Session> {
     const email = normalizeEmail(input.email);
-    await this.ctx.rateLimits.assertUnder('loginFailuresPerEmail', email);
+    const attempt = `${email}|${this.ctx.ip}`;
+    await this.ctx.rateLimits.assertUnder('loginFailuresPerEmailAndIp', attempt);
     await this.ctx.rateLimits.assertUnder('loginFailuresPerIp', this.ctx.ip);
     const member = await this.ctx.em.findOne(Member, { email }, { populate: ['passwordHash'] });
     // Unknown emails cost a hash too, so timing does not reveal which emails exist.
     const valid = await verifyPassword(input.password, member?.passwordHash ?? (await decoyPasswordHash()));
     if (!member || !valid) {
-      await this.ctx.rateLimits.consume('loginFailuresPerEmail', email);
+      await this.ctx.rateLimits.consume('loginFailuresPerEmailAndIp', attempt);
       await this.ctx.rateLimits.consume('loginFailuresPerIp', this.ctx.ip);
       throw IdentityErrors.invalidCredentials();
     }
-    await this.ctx.rateLimits.reset('loginFailuresPerEmail', email);
+    await this.ctx.rateLimits.reset('loginFailuresPerEmailAndIp', attempt);
     return this.openSession(member, randomUUID());
   }
 

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { startTestServer, type TestServer } from '../../test/server';
 import { buildMember, FACTORY_PASSWORD } from '../../test/factories';
 
@@ -12,6 +13,24 @@ beforeAll(async () => {
   server = await startTestServer({ rateLimits: { signUpsPerIp: { points: 1000, durationSeconds: 3600 } } });
 });
 afterAll(() => server.stop());
+
+/** logIn over HTTP from a given loopback source address (Linux routes all of 127.0.0.0/8 to lo). */
+function logInFrom(localAddress: string, input: { email: string; password: string }): Promise<{ data?: any; errors?: any[] }> {
+  const url = new URL(server.hearth.url);
+  const body = JSON.stringify({ query: LOG_IN, variables: { input } });
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      { host: '127.0.0.1', port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve(JSON.parse(text)));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 
 const uniqueEmail = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}@Example.test`;
 
@@ -60,6 +79,20 @@ describe('signUp and logIn', () => {
     const limited = await server.gql(LOG_IN, { input: { email: member.email, password: FACTORY_PASSWORD } });
     expect(limited.errors![0].extensions!.code).toBe('RATE_LIMITED');
     expect(limited.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it('locks failed logins per email and address: the owner on another address still gets in', async () => {
+    const member = await buildMember(server.em());
+    for (let i = 0; i < 10; i++) {
+      const failed = await logInFrom('127.0.0.1', { email: member.email, password: `wrong-password-${i}` });
+      expect(failed.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    }
+    // The guesser's address is locked for this email, even with the right password...
+    expect((await logInFrom('127.0.0.1', { email: member.email, password: FACTORY_PASSWORD })).errors![0].extensions!.code).toBe('RATE_LIMITED');
+    // ...and the owner, elsewhere, is not.
+    const owner = await logInFrom('127.0.0.2', { email: member.email, password: FACTORY_PASSWORD });
+    expect(owner.errors).toBeUndefined();
+    expect(owner.data!.logIn.member.id).toBe(member.id);
   });
 
   it('rate limits failed logins from one IP across many emails', async () => {

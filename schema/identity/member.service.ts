@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { Context } from '../../server/context';
-import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
+import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
 import { IdentityErrors } from './identity.errors';
 import type { MembersArgs, SetMemberRoleArgs, SetMembershipArgs, UpdateProfileInput } from './identity.inputs';
 import { Member, Role } from './member.entity';
@@ -61,7 +61,7 @@ export class MemberService {
   /** Newest first; keyset pagination on (createdAt, id). */
   async list({ first, after, search }: MembersArgs): Promise<ConnectionShape<Member>> {
     const where: FilterQuery<Member>[] = [];
-    const cursor = decodeCursor(after, 2);
+    const cursor = decodeKeyset(after);
     if (cursor) {
       const [createdAt, id] = cursor as [string, string];
       where.push({ $or: [{ createdAt: { $lt: new Date(createdAt) } }, { createdAt: new Date(createdAt), id: { $lt: id } }] });

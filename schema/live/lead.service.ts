@@ -3,7 +3,7 @@ import type { Context } from '../../server/context';
 import { EMPTY_SQL, sql, type Sql } from '../../server/db/sql';
 import { readModel } from '../../server/db/read-model';
 import { badInput, forbidden } from '../../server/errors';
-import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
+import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
 import { Role, type Member } from '../identity/member.entity';
 import { attendanceCtes, LEAD_MIN_ATTENDED_SECONDS } from './attendance.sql';
 import { Lead, LeadSource } from './lead.entity';
@@ -124,7 +124,7 @@ export class LeadService {
   /** A partner reads their own leads only; admins anyone's; other roles nothing. Latest activity first. */
   async partnerLeads(viewer: Member, { first, after, partnerId }: PartnerLeadsQuery): Promise<ConnectionShape<Lead>> {
     const scope = this.scopeFor(viewer, partnerId ?? null);
-    const cursor = decodeCursor(after, 2);
+    const cursor = decodeKeyset(after);
     if (cursor && Number.isNaN(new Date(cursor[0]).getTime())) throw badInput('The cursor is not valid; start again from the first page.', { after: 'invalid cursor' });
     await refreshLeads(this.ctx.em, scope, this.ctx.clock.now());
     const query = sql`

@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { requireViewer } from '../../server/auth';
 import type { Context } from '../../server/context';
+import { Shareable } from '../../server/viewer-dependence';
 import { Connection } from '../../server/pagination';
 import { deliverChecked } from '../../server/subscriptions';
 import { Content } from '../content/content.entity';
@@ -96,26 +97,31 @@ export class LiveSessionResolver {
   }
 
   @FieldResolver(() => [Theme])
+  @Shareable('a session’s themes are the same for everyone')
   themes(@Root() session: LiveSession, @Ctx() ctx: Context): Promise<Theme[]> {
     return ctx.loaders.themesBySessionId.load(session.id);
   }
 
   @FieldResolver(() => [Member])
+  @Shareable('a session’s speakers are public; Member’s own fields decide what each viewer sees')
   speakers(@Root() session: LiveSession, @Ctx() ctx: Context): Promise<Member[]> {
     return ctx.loaders.speakersBySessionId.load(session.id);
   }
 
   @FieldResolver(() => Member, { nullable: true })
+  @Shareable('a session’s partner is public; Member’s own fields decide what each viewer sees')
   partner(@Root() session: LiveSession, @Ctx() ctx: Context): Promise<Member | null> | null {
     return session.partnerId ? ctx.loaders.memberById.load(session.partnerId) : null;
   }
 
   @FieldResolver(() => Content, { nullable: true, description: 'The recording, once published as REPLAY content.' })
+  @Shareable('the replay is published content, the same for every member; Content’s own fields decide the rest')
   replay(@Root() session: LiveSession, @Ctx() ctx: Context): Promise<Content | null> | null {
     return session.replayId ? ctx.loaders.contentById.load(session.replayId) : null;
   }
 
   @FieldResolver(() => Int)
+  @Shareable('a count over all registrations, the same for everyone')
   registrantCount(@Root() session: LiveSession, @Ctx() ctx: Context): Promise<number> {
     return ctx.loaders.registrantCountBySessionId.load(session.id);
   }

@@ -2,7 +2,7 @@ import { isUUID } from 'class-validator';
 import type { AppDeps, Context } from '../../server/context';
 import { readModel } from '../../server/db/read-model';
 import { uuidArray } from '../../server/db/sql';
-import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
+import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
 import { ThemeService } from '../content/theme.service';
 import { Member, Role } from '../identity/member.entity';
 import { LiveErrors } from './live.errors';
@@ -32,7 +32,7 @@ export class LiveSessionService {
 
   /** Soonest first; keyset on (startsAt, id). */
   async list({ first, after, status, from }: LiveSessionsArgs): Promise<ConnectionShape<LiveSession>> {
-    const cursor = decodeCursor(after, 2);
+    const cursor = decodeKeyset(after);
     const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
       `select * from live_session
         where (?::live_session_status is null or status = ?::live_session_status)

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { isUUID } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../../server/context';
-import type { LiveKitEvent } from '../../live/webhooks';
+import { WebhookPayloadError, type LiveKitEvent } from '../../live/webhooks';
+import { isMediaUrl } from '../content/media-url';
 import { excerpt } from '../notification/notification.service';
 import { VisitSource } from '../tracking/visit.entity';
 import { sessionChanged } from './live-session.service';
@@ -12,7 +13,16 @@ export type WebhookOutcome = 'handled' | 'duplicate' | 'ignored';
 
 type AfterCommit = () => Promise<void> | void;
 
-const SESSION_ROOM = /^session-([0-9a-f-]{36})$/i;
+/** Hearth names a session's room `session-<uuid>` (live/join-token.ts); other rooms are not its to handle. */
+const SESSION_ROOM = /^session-(.*)$/s;
+
+/** The session a room belongs to; a room named like a session's but holding no id is no event LiveKit sends for Hearth. */
+function sessionOfRoom(event: LiveKitEvent): string | null {
+  const claimed = SESSION_ROOM.exec(event.roomName ?? '')?.[1];
+  if (claimed === undefined) return null;
+  if (!isUUID(claimed)) throw new WebhookPayloadError('LiveKit webhook names a session room without a session id.', { eventId: event.id });
+  return claimed.toLowerCase();
+}
 
 /**
  * Applies LiveKit's webhook events. Each event id is recorded in the same transaction as its
@@ -24,8 +34,9 @@ export class LiveKitEventHandler {
   constructor(private readonly deps: AppDeps) {}
 
   async handle(event: LiveKitEvent): Promise<WebhookOutcome> {
-    const sessionId = SESSION_ROOM.exec(event.roomName ?? '')?.[1] ?? null;
+    const sessionId = sessionOfRoom(event);
     const after: AfterCommit[] = [];
+    let outcome: WebhookOutcome | void = undefined;
     const fresh = await this.deps.orm.em.fork().transactional(async (txn) => {
       const em = txn as EntityManager;
       const inserted = await em.execute(
@@ -34,7 +45,7 @@ export class LiveKitEventHandler {
         [event.id, event.event, event.roomName, event.createdAt, this.deps.clock.now()],
       );
       if (!inserted.length) return false;
-      if (sessionId) await this.apply(em, sessionId, event, after);
+      if (sessionId) outcome = await this.apply(em, sessionId, event, after);
       return true;
     });
     if (!fresh) return 'duplicate';
@@ -45,10 +56,11 @@ export class LiveKitEventHandler {
         this.deps.logger.error({ err, eventId: event.id, event: event.event }, 'effect of a LiveKit event failed');
       }
     }
-    return sessionId ? 'handled' : 'ignored';
+    return sessionId ? (outcome ?? 'handled') : 'ignored';
   }
 
-  private async apply(em: EntityManager, sessionId: string, event: LiveKitEvent, after: AfterCommit[]): Promise<void> {
+  /** Applies the event to its session; 'ignored' when it was refused on purpose (it is still recorded: a redelivery changes nothing). */
+  private async apply(em: EntityManager, sessionId: string, event: LiveKitEvent, after: AfterCommit[]): Promise<WebhookOutcome | void> {
     switch (event.event) {
       case 'room_started':
         return this.roomStarted(em, sessionId, event, after);
@@ -126,11 +138,17 @@ export class LiveKitEventHandler {
   }
 
   /** A finished recording becomes the session's published REPLAY, once. */
-  private async egressEnded(em: EntityManager, sessionId: string, event: LiveKitEvent, after: AfterCommit[]): Promise<void> {
+  private async egressEnded(em: EntityManager, sessionId: string, event: LiveKitEvent, after: AfterCommit[]): Promise<WebhookOutcome | void> {
     const file = event.egress?.files[0];
     if (event.egress?.status !== 'EGRESS_COMPLETE' || !file) {
       this.deps.logger.warn({ sessionId, egress: event.egress }, 'recording ended without a file: no replay');
       return;
+    }
+    // Members open a replay's mediaUrl: it is checked as createContent checks one (http or https only).
+    const mediaUrl = file.location || file.filename;
+    if (!isMediaUrl(mediaUrl)) {
+      this.deps.logger.warn({ sessionId, eventId: event.id, location: mediaUrl.slice(0, 200) }, 'recording file is not at an http(s) URL: no replay (check the egress storage settings)');
+      return 'ignored';
     }
     const [session] = await em.execute<{ title: string; description: string; author_id: string }[]>(
       `select s.title, s.description,
@@ -145,7 +163,7 @@ export class LiveKitEventHandler {
     await em.execute(
       `insert into content (id, type, title, summary, media_url, author_id, status, published_at, created_at, updated_at)
        values (?, 'REPLAY', ?, ?, ?, ?, 'PUBLISHED', ?, ?, ?)`,
-      [contentId, `Replay: ${session.title}`, excerpt(session.description) || null, file.location || file.filename, session.author_id, now, now, now],
+      [contentId, `Replay: ${session.title}`, excerpt(session.description) || null, mediaUrl, session.author_id, now, now, now],
     );
     await em.execute('insert into content_theme (content_id, theme_id) select ?, theme_id from live_session_theme where session_id = ?', [
       contentId,

@@ -27,6 +27,8 @@ export function registerLiveKitWebhookRoute(app: express.Express, deps: AppDeps)
         return;
       }
       if (err instanceof WebhookPayloadError) {
+        // Once, without a stack: a 400 is the whole story (LiveKit does not retry it).
+        deps.logger.warn({ eventId: err.eventId?.slice(0, 100) ?? null, reason: err.message }, 'livekit webhook refused');
         res.status(400).json({ errors: [{ message: err.message, extensions: { code: 'BAD_REQUEST' } }] });
         return;
       }

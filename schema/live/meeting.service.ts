@@ -1,7 +1,7 @@
 import { isUUID } from 'class-validator';
 import type { Context } from '../../server/context';
 import { readModel } from '../../server/db/read-model';
-import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
+import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
 import type { Member } from '../identity/member.entity';
 import { issueJoinToken, meetingRoomName } from '../../live/join-token';
 import { LiveErrors } from './live.errors';
@@ -110,7 +110,7 @@ export class MeetingService {
 
   /** Meetings the viewer asked for or was asked to, newest request first; keyset on (createdAt, id). */
   async list(viewer: Member, { first, after, status }: MyMeetingsArgs): Promise<ConnectionShape<Meeting>> {
-    const cursor = decodeCursor(after, 2);
+    const cursor = decodeKeyset(after);
     const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
       `select * from meeting
         where (requester_id = ? or recipient_id = ?)

@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { requireViewer } from '../../server/auth';
 import type { Context } from '../../server/context';
+import { Shareable } from '../../server/viewer-dependence';
 import { Connection } from '../../server/pagination';
 import { deliverChecked } from '../../server/subscriptions';
 import { Member } from '../identity/member.entity';
@@ -43,6 +44,7 @@ export class SessionChatResolver {
   }
 
   @FieldResolver(() => Member)
+  @Shareable('loads the author by id; Member’s own fields decide what each viewer sees')
   async author(@Root() message: SessionChatMessage, @Ctx() ctx: Context): Promise<Member> {
     return (await ctx.loaders.memberById.load(message.authorId))!;
   }

@@ -1,7 +1,7 @@
 import { isUUID } from 'class-validator';
 import type { Context } from '../../server/context';
 import { readModel } from '../../server/db/read-model';
-import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
+import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
 import type { Member } from '../identity/member.entity';
 import { hosts, takesPart, type SessionStanding } from './live-access';
 import { ROOM_OPENS_BEFORE_MS } from './live-join.service';
@@ -52,7 +52,7 @@ export class SessionChatService {
 
   /** Newest first; `before` is the endCursor of the previous page, to scroll back. */
   async history(viewer: Member, { sessionId, first, before }: SessionChatMessagesArgs): Promise<ConnectionShape<SessionChatMessage>> {
-    const cursor = decodeCursor(before, 2);
+    const cursor = decodeKeyset(before, 'before');
     await this.standingOfParticipant(viewer, sessionId);
     const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
       `select * from session_chat_message

@@ -1,6 +1,6 @@
 import type { Context } from '../../server/context';
 import { badInput } from '../../server/errors';
-import { decodeCursor, toConnection, type ConnectionShape } from '../../server/pagination';
+import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
 import type { Member } from '../identity/member.entity';
 import { Notification } from './notification.entity';
 import type { MarkNotificationsReadArgs, NotificationsArgs } from './notification.inputs';
@@ -13,7 +13,7 @@ export class NotificationQueryService {
   constructor(private readonly ctx: Context) {}
 
   async list(viewer: Member, { first, after, unreadOnly }: NotificationsArgs): Promise<ConnectionShape<Notification>> {
-    const cursor = decodeCursor(after, 2);
+    const cursor = decodeKeyset(after);
     const rows = await this.ctx.em.find(
       Notification,
       {

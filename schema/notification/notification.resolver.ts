@@ -1,6 +1,7 @@
 import { Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { requireViewer } from '../../server/auth';
 import type { Context } from '../../server/context';
+import { Shareable } from '../../server/viewer-dependence';
 import { Connection } from '../../server/pagination';
 import { deliverChecked } from '../../server/subscriptions';
 import { Member } from '../identity/member.entity';
@@ -53,6 +54,7 @@ export class NotificationResolver {
   }
 
   @FieldResolver(() => Member, { nullable: true })
+  @Shareable('loads the actor by id; Member’s own fields decide what each viewer sees')
   actor(@Root() notification: Notification, @Ctx() ctx: Context): Promise<Member | null> | null {
     return notification.actor ? ctx.loaders.memberById.load(notification.actor.id) : null;
   }

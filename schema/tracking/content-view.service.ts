@@ -20,11 +20,7 @@ export class ContentViewService {
   constructor(private readonly ctx: Context) {}
 
   async record(viewer: Member, input: RecordContentViewInput): Promise<RecordedView> {
-    const [view] = await this.write(viewer, [canonical(input)], (problem) =>
-      problem === 'not found'
-        ? notFound('Content')
-        : new AppError(ErrorCode.BAD_USER_INPUT, 'Views can only be recorded for published content.', { fields: { contentId: problem } }),
-    );
+    const [view] = await this.write(viewer, [canonical(input)], () => notFound('Content'));
     return view;
   }
 
@@ -33,6 +29,8 @@ export class ContentViewService {
    * transaction with the other calls of the moment, and answered after its commit. Several entries
    * for one item add up (the seconds since the previous call for it), still capped by real time.
    * One unknown or unpublished item refuses the whole call, naming it; nothing is written.
+   * A draft is NOT_FOUND like an unknown id, as `content(id)` answers a member: no one learns here
+   * that an unpublished id exists.
    */
   async recordMany(viewer: Member, views: RecordContentViewInput[]): Promise<RecordedView[]> {
     const inputs = views.map(canonical);
@@ -41,12 +39,9 @@ export class ContentViewService {
       const first = merged.get(input.contentId);
       merged.set(input.contentId, first ? { ...first, seconds: first.seconds + input.seconds } : input);
     }
-    const recorded = await this.write(viewer, [...merged.values()], (problem, contentId) => {
+    const recorded = await this.write(viewer, [...merged.values()], (contentId) => {
       const index = inputs.findIndex((input) => input.contentId === contentId);
-      const fields = { [`views.${index}.contentId`]: problem };
-      return problem === 'not found'
-        ? new AppError(ErrorCode.NOT_FOUND, `Content not found (views[${index}]).`, { fields })
-        : new AppError(ErrorCode.BAD_USER_INPUT, `Views can only be recorded for published content (views[${index}]).`, { fields });
+      return new AppError(ErrorCode.NOT_FOUND, `Content not found (views[${index}]).`, { fields: { [`views.${index}.contentId`]: 'not found' } });
     });
     const byContent = new Map(recorded.map((view) => [view.contentId, view]));
     return inputs.map((input) => byContent.get(input.contentId)!);
@@ -56,20 +51,19 @@ export class ContentViewService {
   private async write(
     viewer: Member,
     inputs: RecordContentViewInput[],
-    refuse: (problem: 'not found' | 'not published', contentId: string) => AppError,
+    refuse: (contentId: string) => AppError,
   ): Promise<RecordedView[]> {
     if (!inputs.length) return [];
     const { viewableContent } = this.ctx;
     const unknown = inputs.filter((input) => !viewableContent.has(input.contentId)).map((input) => input.contentId);
     // An id that is not a UUID names nothing; refused here, it is named like any unknown item.
     const malformed = unknown.find((contentId) => !isUUID(contentId));
-    if (malformed !== undefined) throw refuse('not found', malformed);
+    if (malformed !== undefined) throw refuse(malformed);
     if (unknown.length) {
       const rows = await this.ctx.em.execute<{ id: string; status: string }[]>('select id, status from content where id = any(?::uuid[])', [uuidArray(unknown)]);
       const status = new Map(rows.map((row) => [row.id, row.status]));
       for (const contentId of unknown) {
-        if (!status.has(contentId)) throw refuse('not found', contentId);
-        if (status.get(contentId) === 'DRAFT') throw refuse('not published', contentId);
+        if (!status.has(contentId) || status.get(contentId) === 'DRAFT') throw refuse(contentId);
       }
       for (const contentId of unknown) viewableContent.add(contentId);
     }

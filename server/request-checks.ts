@@ -1,0 +1,144 @@
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { getOperationAST, getVariableValues, GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { operationCost } from './cost';
+import { AppError, ErrorCode } from './errors';
+import { findNulCharacter } from './input-checks';
+import { QUERY_LIMITS, withoutSuggestions, type QueryLimits } from './limits';
+
+/** A refusal of the request itself, before anything runs: HTTP 400 (see legacyJsonStatus for the one exception). */
+function refusal(message: string, code: string, originalError?: Error): GraphQLError {
+  return new GraphQLError(message, { originalError, extensions: { code, http: { status: 400, headers: new HeaderMap() } } });
+}
+
+function unresolvedOperation(document: DocumentNode, operationName: string | null): GraphQLError {
+  const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
+  const message = operationName
+    ? `Unknown operation named "${operationName.slice(0, 100)}".`
+    : operations === 0
+      ? 'The document holds no operation.'
+      : `The document holds ${operations} operations: pass operationName to say which one to run.`;
+  return refusal(message, 'OPERATION_RESOLUTION_FAILURE');
+}
+
+/**
+ * The checks that need the operation chosen and its variables, for HTTP (after Apollo's parsing
+ * and validation) and WebSocket alike: an operation name that names no single operation, a NUL
+ * character anywhere in the input, and the cost limit counted with the variables' values.
+ * Returns the refusal, or null.
+ */
+export function checkRequest(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): GraphQLError | null {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) return unresolvedOperation(document, operationName ?? null);
+  const sent = variables !== null && typeof variables === 'object' ? variables : {};
+  const nul = findNulCharacter(document, sent);
+  if (nul) {
+    const message = `Text must not contain a NUL character (\\u0000): ${nul.slice(0, 200)}.`;
+    return refusal(message, ErrorCode.BAD_USER_INPUT, new AppError(ErrorCode.BAD_USER_INPUT, message, { fields: { [nul.slice(0, 200)]: 'must not contain a NUL character (\\u0000)' } }));
+  }
+  const cost = operationCost(schema, document, operation, sent);
+  if (cost > QUERY_LIMITS.maxCost) return refusal(`Query cost limit of ${QUERY_LIMITS.maxCost} exceeded, found ${Math.round(Math.min(cost, Number.MAX_SAFE_INTEGER))}.`, 'GRAPHQL_VALIDATION_FAILED');
+  return null;
+}
+
+/** checkRequest on Apollo's requests, once the operation is resolved (and before the executor, which needs one). */
+export function requestChecksPlugin(schema: GraphQLSchema): ApolloServerPlugin<any> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          const refused = checkRequest(schema, document, request.operationName, request.variables);
+          if (refused) throw refused;
+        },
+      };
+    },
+  };
+}
+
+/** One media range of an Accept header: quality, how specific its match is, its position. */
+type Match = { q: number; specificity: number; order: number };
+
+function bestMatch(accept: string, mediaType: string): Match {
+  let best: Match = { q: 0, specificity: -1, order: Infinity };
+  for (const [order, part] of accept.split(',').entries()) {
+    const [range, ...parameters] = part.split(';').map((piece) => piece.trim().toLowerCase());
+    const specificity = range === mediaType ? 2 : range === `${mediaType.split('/')[0]}/*` ? 1 : range === '*/*' ? 0 : -1;
+    if (specificity <= best.specificity) continue;
+    const q = parameters.find((parameter) => parameter.startsWith('q='));
+    best = { q: q ? Number(q.slice(2)) : 1, specificity, order };
+  }
+  return best;
+}
+
+/**
+ * Whether an Accept header names application/json itself and prefers it to
+ * application/graphql-response+json (Apollo's choice on a tie). A wildcard (any type, what fetch
+ * and curl send by default) is not asking for the legacy behaviour.
+ */
+export function prefersLegacyJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const json = bestMatch(accept, 'application/json');
+  const graphql = bestMatch(accept, 'application/graphql-response+json');
+  if (!(json.q > 0) || json.specificity < 2) return false;
+  if (json.q !== graphql.q) return json.q > graphql.q;
+  if (json.specificity !== graphql.specificity) return json.specificity > graphql.specificity;
+  return json.order <= graphql.order;
+}
+
+/** Codes of a well-formed request that GraphQL refused: parsing, validation, variables, operation choice, our checks. */
+const REFUSED_WELL_FORMED = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE']);
+
+/**
+ * GraphQL over HTTP: a client that explicitly asks for `application/json` (and not the newer
+ * `application/graphql-response+json`) gets 200 for a well-formed request GraphQL refused, with
+ * the errors in the body, as the spec says it SHOULD (legacy clients do not read the bodies of
+ * 4xx answers). Everyone else, a client that sends no Accept header or a wildcard included, gets 400.
+ */
+export function legacyJsonStatusPlugin(): ApolloServerPlugin<any> {
+  return {
+    async requestDidStart({ request }) {
+      if (!prefersLegacyJson(request.http?.headers.get('accept'))) return;
+      return {
+        async willSendResponse({ response }) {
+          if (response.http.status !== 400 || response.body.kind !== 'single') return;
+          const { singleResult } = response.body;
+          const code = singleResult.errors?.[0]?.extensions?.code;
+          if (singleResult.data === undefined && typeof code === 'string' && REFUSED_WELL_FORMED.has(code)) response.http.status = 200;
+        },
+      };
+    },
+  };
+}
+
+const parseFailed = (message: string) => new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+
+/**
+ * Parses, validates and checks a WebSocket operation as Apollo does an HTTP one (Apollo's
+ * validation rules and plugins never see graphql-ws traffic). Returns the document or the errors.
+ */
+export function checkOperation(
+  schema: GraphQLSchema,
+  payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+  limits: QueryLimits,
+): { document: DocumentNode } | { errors: GraphQLError[] } {
+  if (typeof payload.query !== 'string') return { errors: [parseFailed('The operation has no query text.')] };
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query, { maxTokens: QUERY_LIMITS.maxTokens });
+  } catch (error) {
+    return { errors: [parseFailed(error instanceof Error ? error.message : 'Syntax error.')] };
+  }
+  const errors = validate(schema, document, [...specifiedRules, ...limits.validationRules]);
+  if (errors.length) {
+    return {
+      errors: errors.map((e) => new GraphQLError(withoutSuggestions(e.message), { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })),
+    };
+  }
+  const refused = checkRequest(schema, document, payload.operationName ?? null, payload.variables ?? {});
+  if (refused) return { errors: [refused] };
+  // Variables are coerced here, as Apollo does before executing: graphql-ws would report a bad one
+  // as an error without a code, which formatError must mask.
+  const operation = getOperationAST(document, payload.operationName ?? undefined)!;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 5 });
+  if (coerced.errors) return { errors: coerced.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } })) };
+  return { document };
+}
