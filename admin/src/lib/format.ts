@@ -1,6 +1,7 @@
 /** How figures read in the console. The same strings go to screen readers, tests and charts' tables. */
 const number = new Intl.NumberFormat('en-GB');
 const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const shortDateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
 export const NONE = '—';
@@ -23,6 +24,9 @@ export const seconds = (value: number | null | undefined): string => (value == n
 export const date = (value: string | null | undefined): string => (value ? dateFormat.format(new Date(value.length === 10 ? `${value}T00:00:00Z` : value)) : NONE);
 
 /** An instant in the viewer's own time zone (live sessions). */
+/** A day on a chart's axis: `4 Nov`. */
+export const shortDate = (value: string): string => shortDateFormat.format(new Date(value.length === 10 ? `${value}T00:00:00Z` : value));
+
 export const dateTime = (value: string | null | undefined): string => (value ? dateTimeFormat.format(new Date(value)) : NONE);
 
 export const titleCase = (value: string): string => value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, ' ');

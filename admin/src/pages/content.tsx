@@ -5,6 +5,7 @@ import { toWindow } from '../lib/dates';
 import { count, date, percent, seconds, titleCase } from '../lib/format';
 import { useDateRange, useUrlState } from '../lib/url-state';
 import { usePages } from '../lib/use-pages';
+import { EnumSelect } from '../ui/controls';
 import { DataTable, type Column } from '../ui/data-table';
 import { DateRangePicker } from '../ui/date-range';
 import { PageHeader } from '../ui/layout';
@@ -61,17 +62,7 @@ export function ContentPage() {
       </PageHeader>
       <p className="lead">Items published in the range. Reach: unique viewers among the members who visited after the item was published.</p>
       <div className="filters" role="group" aria-label="Filters">
-        <label>
-          Type
-          <select value={type ?? ''} onChange={(event) => set({ type: event.target.value })}>
-            <option value="">All types</option>
-            {TYPES.map((value) => (
-              <option key={value} value={value}>
-                {titleCase(value)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <EnumSelect label="Type" value={type} options={TYPES} anyLabel="All types" onChange={(value) => set({ type: value })} />
         <label>
           Theme
           <select value={themeSlug ?? ''} onChange={(event) => set({ theme: event.target.value })}>

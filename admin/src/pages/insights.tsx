@@ -1,10 +1,10 @@
 import type { ChartConfiguration } from 'chart.js';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'wouter';
 import { useGraphQL } from '../api/use-graphql';
-import { InsightsDocument, type BandsFragment, type InsightsQuery, type ReachFiguresFragment } from '../generated/graphql';
+import { InsightsDocument, RevisitTrendDocument, type BandsFragment, type InsightsQuery, type ReachFiguresFragment, type RevisitTrendQuery } from '../generated/graphql';
 import { toWindow } from '../lib/dates';
-import { count, date, days, percent } from '../lib/format';
+import { count, date, days, percent, shortDate } from '../lib/format';
 import { useDateRange } from '../lib/url-state';
 import { ChartFigure, PALETTE } from '../ui/chart-figure';
 import { DateRangePicker } from '../ui/date-range';
@@ -28,22 +28,41 @@ export function InsightsPage() {
   const [range, setRange] = useDateRange();
   const window = useMemo(() => toWindow(range), [range]);
   const { data, error, loading, reload } = useGraphQL(InsightsDocument, window);
+  // The key figures first: the trend and the tables share the server's time with them otherwise.
+  const figuresShown = useFirstTrue(Boolean(data));
+  const trend = useGraphQL(RevisitTrendDocument, window, { skip: !figuresShown });
   return (
     <>
       <PageHeader title="Insights">
         <DateRangePicker range={range} onChange={setRange} />
       </PageHeader>
       <ErrorNote error={error} retry={reload} />
-      {data ? <RevisitSection data={data} /> : loading ? <Loading what="insights" /> : null}
+      {data ? <RevisitSection data={data} trend={trend.data?.revisitFrequencyTrend} /> : loading ? <Loading what="insights" /> : null}
       {data ? <ReachSection byType={data.reachByType.edges.map((e) => e.node)} byTheme={data.reachByTheme.edges.map((e) => e.node)} /> : null}
-      <AtRiskTable range={range} />
-      <CompaniesTable window={window} />
+      {figuresShown ? (
+        <>
+          <AtRiskTable range={range} />
+          <CompaniesTable window={window} />
+        </>
+      ) : null}
     </>
   );
 }
 
-function RevisitSection({ data }: { data: InsightsQuery }) {
-  const { revisitFrequency: revisit, revisitFrequencyTrend: trend } = data;
+/** Whether `value` has been true once (it stays so). */
+function useFirstTrue(value: boolean): boolean {
+  const [seen, setSeen] = useState(value);
+  if (value && !seen) setSeen(true);
+  return seen || value;
+}
+
+type TrendPoint = RevisitTrendQuery['revisitFrequencyTrend'][number];
+
+const NO_POINTS: TrendPoint[] = [];
+
+function RevisitSection({ data, trend: loadedTrend }: { data: InsightsQuery; trend?: TrendPoint[] }) {
+  const trend = loadedTrend ?? NO_POINTS;
+  const { revisitFrequency: revisit } = data;
   const bandRows = BANDS.map((band) => ({ label: band.label, members: revisit.bands[band.key] }));
   const bandsChart = useMemo(
     () =>
@@ -62,10 +81,10 @@ function RevisitSection({ data }: { data: InsightsQuery }) {
       ({
         type: 'line',
         data: {
-          labels: trend.map((point) => date(point.at)),
+          labels: trend.map((point) => shortDate(point.at)),
           datasets: [
             { label: 'Mean (days)', data: trend.map((point) => point.meanDays), borderColor: PALETTE[0], backgroundColor: PALETTE[0] },
-            { label: 'Median (days)', data: trend.map((point) => point.medianDays), borderColor: PALETTE[2], backgroundColor: PALETTE[2], borderDash: [6, 4] },
+            { label: 'Median (days)', data: trend.map((point) => point.medianDays), borderColor: PALETTE[2], backgroundColor: PALETTE[2], pointStyle: 'rect' },
           ],
         },
         options: { scales: { y: { beginAtZero: true, title: { display: true, text: 'days between visits' } } }, plugins: { legend: { position: 'bottom' } } },
@@ -94,20 +113,24 @@ function RevisitSection({ data }: { data: InsightsQuery }) {
             { header: 'Members', cell: (row) => count(row.members), numeric: true },
           ]}
           rows={bandRows}
-          height={170}
+          height={220}
         />
+        {loadedTrend ? (
         <ChartFigure
           title="Weekly trend (trailing 28 days)"
           summary={`Line chart of the mean and median revisit interval at ${trend.length} week starts.`}
           config={trendChart}
           columns={[
-            { header: 'Week of', cell: (point: InsightsQuery['revisitFrequencyTrend'][number]) => date(point.at) },
+            { header: 'Week of', cell: (point: TrendPoint) => date(point.at) },
             { header: 'Mean', cell: (point) => days(point.meanDays), numeric: true },
             { header: 'Median', cell: (point) => days(point.medianDays), numeric: true },
             { header: 'Members measured', cell: (point) => count(point.membersMeasured), numeric: true },
           ]}
           rows={trend}
         />
+        ) : (
+          <Loading what="the weekly trend" />
+        )}
       </div>
     </section>
   );
@@ -126,7 +149,7 @@ function reachChart(rows: ReachFiguresFragment[], color: string) {
   return {
     type: 'bar',
     data: { labels: rows.map((row) => row.label), datasets: [{ label: 'Reach (%)', data: rows.map((row) => Math.round(row.reach * 1000) / 10), backgroundColor: color }] },
-    options: { indexAxis: 'y', scales: { x: { min: 0, max: 100, title: { display: true, text: '% of members who could have seen it' } } }, plugins: { legend: { display: false } } },
+    options: { indexAxis: 'y', scales: { x: { min: 0, title: { display: true, text: '% of members who could have seen it' } } }, plugins: { legend: { display: false } } },
   } satisfies ChartConfiguration<'bar'>;
 }
 

@@ -5,9 +5,10 @@ import { messageOf } from '../api/hearth';
 import { useGraphQL, useMutation } from '../api/use-graphql';
 import { MemberDetailDocument, SetMemberRoleDocument, SetMembershipDocument, type MemberDetailQuery, type Membership, type MemberRowFragment, type Role } from '../generated/graphql';
 import { toWindow } from '../lib/dates';
-import { count, date, days, NONE, titleCase } from '../lib/format';
+import { count, date, days, NONE, shortDate } from '../lib/format';
 import { useDateRange } from '../lib/url-state';
 import { ChartFigure, PALETTE } from '../ui/chart-figure';
+import { EnumSelect, SaveStatus } from '../ui/controls';
 import { DateRangePicker } from '../ui/date-range';
 import { Figures } from '../ui/figures';
 import { PageHeader } from '../ui/layout';
@@ -27,7 +28,7 @@ export function MemberDetail({ id }: { id: string }) {
       ({
         type: 'bar',
         data: {
-          labels: (activity ?? []).map((day) => date(day.day)),
+          labels: (activity ?? []).map((day) => shortDate(day.day)),
           datasets: [
             { label: 'Visits', data: (activity ?? []).map((day) => day.visits), backgroundColor: PALETTE[0] },
             { label: 'Content views', data: (activity ?? []).map((day) => day.views), backgroundColor: PALETTE[2] },
@@ -60,9 +61,11 @@ export function MemberDetail({ id }: { id: string }) {
           { id: 'revisit', label: 'Revisit interval', value: days(engagement.revisitIntervalDays) },
           { id: 'items-seen', label: 'Items seen', value: count(engagement.itemsSeen) },
           { id: 'last-visit', label: 'Last visit', value: date(member.lastVisitAt) },
-          { id: 'top-themes', label: 'Top themes', value: engagement.topThemes.map((theme) => theme.name).join(', ') || NONE },
         ]}
       />
+      <p>
+        <strong>Themes viewed most:</strong> {engagement.topThemes.map((theme) => `${theme.name} (${count(theme.views)})`).join(', ') || NONE}
+      </p>
       <ChartFigure
         title="Visits and views per day"
         summary={`Bar chart of daily visits and content views: ${activeDays.length} active days in the range.`}
@@ -104,26 +107,8 @@ function AccountForm({ member, onSaved }: { member: MemberRowFragment; onSaved: 
     <section aria-labelledby="account-title">
       <h2 id="account-title">Account</h2>
       <form className="form-grid" onSubmit={save}>
-        <label>
-          Role
-          <select value={role} onChange={(event) => setRole(event.target.value as Role)}>
-            {ROLES.map((value) => (
-              <option key={value} value={value}>
-                {titleCase(value)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Membership
-          <select value={membership} onChange={(event) => setMembership(event.target.value as Membership)}>
-            {MEMBERSHIPS.map((value) => (
-              <option key={value} value={value}>
-                {titleCase(value)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <EnumSelect label="Role" value={role} options={ROLES} onChange={(value) => value && setRole(value)} />
+        <EnumSelect label="Membership" value={membership} options={MEMBERSHIPS} onChange={(value) => value && setMembership(value)} />
         <label>
           Renewal date
           <input type="date" value={renewal} disabled={membership !== 'PAID'} onChange={(event) => setRenewal(event.target.value)} />
@@ -132,11 +117,7 @@ function AccountForm({ member, onSaved }: { member: MemberRowFragment; onSaved: 
           <button type="submit" disabled={setRoleMutation.pending || setMembershipMutation.pending}>
             Save
           </button>
-          {message ? (
-            <span role="status" className={message.ok ? 'ok' : 'error-text'}>
-              {message.text}
-            </span>
-          ) : null}
+          <SaveStatus status={message} />
         </div>
       </form>
     </section>

@@ -4,7 +4,9 @@ import { useGraphQL } from '../api/use-graphql';
 import { MembersDocument, type Membership, type MemberRowFragment, type Role } from '../generated/graphql';
 import { count, date, NONE, titleCase } from '../lib/format';
 import { useUrlState } from '../lib/url-state';
+import { useDebounced } from '../lib/use-debounced';
 import { usePages } from '../lib/use-pages';
+import { EnumSelect } from '../ui/controls';
 import { DataTable } from '../ui/data-table';
 import { PageHeader } from '../ui/layout';
 import { ErrorNote, MoreButton } from '../ui/status';
@@ -17,16 +19,6 @@ export const MEMBERSHIPS: Membership[] = ['FREE', 'PAID'];
 export function MembersPage() {
   const [, params] = useRoute('/members/:id');
   return params ? <MemberDetail id={params.id} /> : <MemberList />;
-}
-
-/** Waits for the typing to pause before the URL (and the query) follows the search field. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
 }
 
 function MemberList() {
@@ -54,28 +46,8 @@ function MemberList() {
           Search
           <input type="search" value={search} placeholder="Name, email or company" onChange={(event) => setSearch(event.target.value)} />
         </label>
-        <label>
-          Role
-          <select value={role ?? ''} onChange={(event) => set({ role: event.target.value })}>
-            <option value="">All roles</option>
-            {ROLES.map((value) => (
-              <option key={value} value={value}>
-                {titleCase(value)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Membership
-          <select value={membership ?? ''} onChange={(event) => set({ membership: event.target.value })}>
-            <option value="">Free and paid</option>
-            {MEMBERSHIPS.map((value) => (
-              <option key={value} value={value}>
-                {titleCase(value)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <EnumSelect label="Role" value={role} options={ROLES} anyLabel="All roles" onChange={(value) => set({ role: value })} />
+        <EnumSelect label="Membership" value={membership} options={MEMBERSHIPS} anyLabel="Free and paid" onChange={(value) => set({ membership: value })} />
       </div>
       <ErrorNote error={error} retry={reload} />
       <DataTable

@@ -14,10 +14,14 @@ export function DateRangePicker({ range, onChange }: { range: DayRange; onChange
   return (
     <fieldset className="date-range">
       <legend>Date range (UTC)</legend>
-      <label htmlFor={`${id}-from`}>From</label>
-      <input id={`${id}-from`} type="date" value={range.from} max={range.to} onChange={change('from')} />
-      <label htmlFor={`${id}-to`}>To</label>
-      <input id={`${id}-to`} type="date" value={range.to} min={range.from} onChange={change('to')} />
+      <label htmlFor={`${id}-from`}>
+        From
+        <input id={`${id}-from`} type="date" value={range.from} max={range.to} onChange={change('from')} />
+      </label>
+      <label htmlFor={`${id}-to`}>
+        To
+        <input id={`${id}-to`} type="date" value={range.to} min={range.from} onChange={change('to')} />
+      </label>
       <span className="presets">
         {PRESETS.map((days) => (
           <button key={days} type="button" aria-pressed={length === days && range.to === lastDays(days).to} onClick={() => onChange(lastDays(days))}>

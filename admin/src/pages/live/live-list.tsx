@@ -6,6 +6,7 @@ import { toWindow } from '../../lib/dates';
 import { count, dateTime, NONE, percent, titleCase } from '../../lib/format';
 import { useDateRange, useUrlState } from '../../lib/url-state';
 import { usePages } from '../../lib/use-pages';
+import { EnumSelect } from '../../ui/controls';
 import { DataTable } from '../../ui/data-table';
 import { DateRangePicker } from '../../ui/date-range';
 import { Figures } from '../../ui/figures';
@@ -69,17 +70,7 @@ export function LiveList() {
               <option value="all">All, past included</option>
             </select>
           </label>
-          <label>
-            Status
-            <select value={status ?? ''} onChange={(event) => set({ status: event.target.value })}>
-              <option value="">Any status</option>
-              {STATUSES.map((value) => (
-                <option key={value} value={value}>
-                  {titleCase(value)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <EnumSelect label="Status" value={status} options={STATUSES} anyLabel="Any status" onChange={(value) => set({ status: value })} />
         </div>
         <ErrorNote error={error} retry={reload} />
         <DataTable

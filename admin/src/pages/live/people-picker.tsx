@@ -1,4 +1,5 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
+import { useDebounced } from '../../lib/use-debounced';
 import { useGraphQL } from '../../api/use-graphql';
 import { PeoplePickerDocument, type Role } from '../../generated/graphql';
 
@@ -11,11 +12,7 @@ export interface Person {
 export function PeoplePicker({ label, role, chosen, single, onChange }: { label: string; role?: Role; chosen: Person[]; single?: boolean; onChange: (people: Person[]) => void }) {
   const id = useId();
   const [search, setSearch] = useState('');
-  const [settled, setSettled] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(search.trim()), 250);
-    return () => clearTimeout(timer);
-  }, [search]);
+  const settled = useDebounced(search.trim(), 250);
   const { data } = useGraphQL(PeoplePickerDocument, { search: settled || null, role: role ?? null });
   const options = (data?.members.edges ?? []).map((edge) => edge.node).filter((person) => !chosen.some((c) => c.id === person.id));
   const add = (person: Person) => {

@@ -5,6 +5,7 @@ import { useGraphQL, useMutation } from '../../api/use-graphql';
 import { CancelSessionDocument, LiveSessionDetailDocument, ScheduleSessionDocument, ThemesDocument, UpdateSessionDocument, type LiveSessionDetailQuery, type ScheduledSessionFragment } from '../../generated/graphql';
 import { fromLocalInput, toLocalInput } from '../../lib/dates';
 import { count, dateTime, percent, titleCase } from '../../lib/format';
+import { SaveStatus } from '../../ui/controls';
 import { Figures } from '../../ui/figures';
 import { PageHeader } from '../../ui/layout';
 import { ErrorNote, Loading } from '../../ui/status';
@@ -170,11 +171,7 @@ function SessionEditor({ session, onChanged }: { session: ScheduledSessionFragme
               <button type="submit" disabled={schedule.pending || update.pending}>
                 {session ? 'Save changes' : 'Schedule'}
               </button>
-              {status ? (
-                <span role="status" className={status.ok ? 'ok' : 'error-text'}>
-                  {status.text}
-                </span>
-              ) : null}
+              <SaveStatus status={status} />
             </div>
           </>
         ) : null}

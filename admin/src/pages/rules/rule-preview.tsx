@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useDebounced } from '../../lib/use-debounced';
 import { useGraphQL } from '../../api/use-graphql';
 import { PreviewRuleDocument, type PreviewRuleQuery } from '../../generated/graphql';
 import { count } from '../../lib/format';
@@ -8,12 +8,7 @@ import type { RuleDraft } from './rule-form';
 
 /** The draft as the API will take it, once the admin pauses typing (numbers left blank wait). */
 function useSettledDraft(draft: RuleDraft, ms = 350): RuleDraft | null {
-  const [settled, setSettled] = useState<RuleDraft | null>(null);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(draft), ms);
-    return () => clearTimeout(timer);
-  }, [draft, ms]);
-  if (!settled) return null;
+  const settled = useDebounced(draft, ms);
   const numbers = [settled.inactivityDays, settled.everyDays, settled.minUnseen, settled.maxItems, settled.holdoutPercent];
   return numbers.some(Number.isNaN) ? null : settled;
 }

@@ -4,6 +4,7 @@ import { messageOf } from '../../api/hearth';
 import { useGraphQL, useMutation } from '../../api/use-graphql';
 import { CreateRuleDocument, DeleteRuleDocument, RulesDocument, SetRuleEnabledDocument, ThemesDocument, UpdateRuleDocument, type RuleFieldsFragment } from '../../generated/graphql';
 import { date, count } from '../../lib/format';
+import { SaveStatus } from '../../ui/controls';
 import { PageHeader } from '../../ui/layout';
 import { ErrorNote, Loading } from '../../ui/status';
 import { draftOf, NEW_RULE, RuleForm, type RuleDraft } from './rule-form';
@@ -68,11 +69,7 @@ function RuleEditor({ saved, themes, onChanged }: { saved: RuleFieldsFragment | 
             <button type="submit" disabled={create.pending || update.pending || unchanged}>
               {saved ? 'Save changes' : 'Create rule'}
             </button>
-            {status ? (
-              <span role="status" className={status.ok ? 'ok' : 'error-text'}>
-                {status.text}
-              </span>
-            ) : null}
+            <SaveStatus status={status} />
           </div>
         </form>
         <RulePreview draft={draft} />

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { useGraphQL } from '../../api/use-graphql';
 import { RuleStatsDocument, type RuleStatsQuery } from '../../generated/graphql';
 import { rangeDays, toWindow } from '../../lib/dates';
-import { count, date, NONE, percent, points } from '../../lib/format';
+import { count, date, NONE, percent, points, shortDate } from '../../lib/format';
 import { useDateRange } from '../../lib/url-state';
 import { ChartFigure, PALETTE } from '../../ui/chart-figure';
 import { DateRangePicker } from '../../ui/date-range';
@@ -27,7 +27,7 @@ export function RuleStats({ ruleId }: { ruleId: string }) {
       ({
         type: 'bar',
         data: {
-          labels: (trend ?? []).map((w) => date(w.from)),
+          labels: (trend ?? []).map((w) => shortDate(w.from)),
           datasets: [
             {
               type: 'bar',
@@ -41,7 +41,7 @@ export function RuleStats({ ruleId }: { ruleId: string }) {
             { type: 'line', label: 'Lift (points)', data: (trend ?? []).map((w) => (w.stats.lift == null ? null : w.stats.lift * 100)), showLine: false, pointRadius: 5, backgroundColor: PALETTE[2], borderColor: PALETTE[2] },
           ],
         },
-        options: { scales: { x: { stacked: true }, y: { title: { display: true, text: 'return rate, treated − held out (points)' } } }, plugins: { legend: { position: 'bottom' } } },
+        options: { scales: { x: { stacked: true }, y: { title: { display: true, text: 'lift (points)' } } }, plugins: { legend: { position: 'bottom' } } },
       }) satisfies ChartConfiguration<'bar' | 'line'>,
     [trend],
   );
@@ -66,6 +66,9 @@ export function RuleStats({ ruleId }: { ruleId: string }) {
               { id: 'click-rate', label: 'Click rate', value: percent(stats.clickRate), hint: `${count(stats.clicked)} clicked, ${count(stats.attributedVisits)} visits from links` },
             ]}
           />
+          {stats.sent + stats.heldOut === 0 ? (
+            <p className="empty">No digest of this rule was sent or held out in this range yet: the lift appears once it has run.</p>
+          ) : (
           <ChartFigure
             title={`Lift by ${bucket === 'WEEK' ? 'week' : 'month'}, with its 95 % interval`}
             summary={`Points with error bars: the lift of each ${bucket === 'WEEK' ? 'week' : 'month'} and its 95 % interval, ${trend.length} windows.`}
@@ -79,6 +82,7 @@ export function RuleStats({ ruleId }: { ruleId: string }) {
             ]}
             rows={trend}
           />
+          )}
         </>
       ) : loading ? (
         <Loading what="the statistics" />
