@@ -1,7 +1,7 @@
 import { Link } from 'wouter';
 import { useGraphQL } from '../../api/use-graphql';
 import { RulesDocument, type RuleFieldsFragment } from '../../generated/graphql';
-import { count, date } from '../../lib/format';
+import { count, dateTime } from '../../lib/format';
 import { DataTable } from '../../ui/data-table';
 import { PageHeader } from '../../ui/layout';
 import { ErrorNote } from '../../ui/status';
@@ -29,7 +29,7 @@ export function RuleList() {
           { header: 'Trigger', cell: (rule) => describeTrigger(rule) },
           { header: 'Status', cell: (rule) => <span className={`badge ${rule.enabled ? 'on' : 'off'}`}>{rule.enabled ? 'Enabled' : 'Disabled'}</span> },
           { header: 'Holdout', cell: (rule) => `${rule.holdoutPercent} %`, numeric: true },
-          { header: 'Last run', cell: (rule) => (rule.lastRunAt ? `${date(rule.lastRunAt)} · ${count(rule.lastRunMembers)} selected` : 'Never') },
+          { header: 'Last run', cell: (rule) => (rule.lastRunAt ? `${dateTime(rule.lastRunAt)} · ${count(rule.lastRunMembers)} selected` : 'Never') },
         ]}
       />
     </>

@@ -3,7 +3,7 @@ import { useLocation } from 'wouter';
 import { messageOf } from '../../api/hearth';
 import { useGraphQL, useMutation } from '../../api/use-graphql';
 import { CreateRuleDocument, DeleteRuleDocument, RulesDocument, SetRuleEnabledDocument, ThemesDocument, UpdateRuleDocument, type RuleFieldsFragment } from '../../generated/graphql';
-import { date, count } from '../../lib/format';
+import { count, dateTime } from '../../lib/format';
 import { SaveStatus } from '../../ui/controls';
 import { PageHeader } from '../../ui/layout';
 import { ErrorNote, Loading } from '../../ui/status';
@@ -56,7 +56,7 @@ function RuleEditor({ saved, themes, onChanged }: { saved: RuleFieldsFragment | 
       <PageHeader title={saved ? saved.name : 'New rule'}>{saved ? <RuleSwitch rule={saved} onChanged={onChanged} /> : null}</PageHeader>
       {saved ? (
         <p className="lead">
-          {saved.enabled ? 'Enabled' : 'Disabled'} · last run {saved.lastRunAt ? `${date(saved.lastRunAt)}, ${count(saved.lastRunMembers)} selected` : 'never'}
+          {saved.enabled ? 'Enabled' : 'Disabled'} · last run {saved.lastRunAt ? `${dateTime(saved.lastRunAt)}, ${count(saved.lastRunMembers)} selected` : 'never'}
         </p>
       ) : (
         <p className="lead">New rules start disabled: check the preview, save, then enable.</p>
