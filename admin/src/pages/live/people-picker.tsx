@@ -13,8 +13,9 @@ export function PeoplePicker({ label, role, chosen, single, onChange }: { label:
   const id = useId();
   const [search, setSearch] = useState('');
   const settled = useDebounced(search.trim(), 250);
-  const { data } = useGraphQL(PeoplePickerDocument, { search: settled || null, role: role ?? null });
-  const options = (data?.members.edges ?? []).map((edge) => edge.node).filter((person) => !chosen.some((c) => c.id === person.id));
+  // Anyone may speak: suggest once the admin types. Partners are few: list them at once.
+  const { data } = useGraphQL(PeoplePickerDocument, { search: settled || null, role: role ?? null }, { skip: !settled && !role });
+  const options = (settled || role ? (data?.members.edges ?? []) : []).map((edge) => edge.node).filter((person) => !chosen.some((c) => c.id === person.id));
   const add = (person: Person) => {
     onChange(single ? [person] : [...chosen, person]);
     setSearch('');
