@@ -1,8 +1,9 @@
 /**
- * The console's only door to the API: Hearth's typed client (client/). When the client becomes a
- * workspace package, this import is the one line to change.
+ * The console's only door to the API: Hearth's typed client (client/). Its source file, not the
+ * folder: once client/ is a workspace package its folder resolves to the package's build, which
+ * Vite need not wait for. Switching to the package is this one line.
  */
-import { createHearthClient, HearthError } from '../../../client';
+import { createHearthClient, HearthError } from '../../../client/index';
 
 export { HearthError };
 

@@ -40,6 +40,8 @@ export function MemberDetail({ id }: { id: string }) {
   );
   if (!data) return loading ? <Loading what="the member" /> : <ErrorNote error={error} retry={reload} />;
   const { member, memberEngagement: engagement } = data;
+  // A lookup of a deleted member may answer null (with NOT_FOUND) rather than fail the whole request.
+  if (!member) return <ErrorNote error={error} />;
   const activeDays = data.memberActivity.filter((day) => day.visits || day.views);
   return (
     <>

@@ -15,7 +15,7 @@ import { PeoplePicker, type Person } from './people-picker';
 export function SessionScreen({ id }: { id: string | null }) {
   const detail = useGraphQL(LiveSessionDetailDocument, { id: id ?? '' }, { skip: !id });
   if (!id) return <SessionEditor session={null} />;
-  if (!detail.data) return detail.loading ? <Loading what="the session" /> : <ErrorNote error={detail.error} retry={detail.reload} />;
+  if (!detail.data?.liveSession) return detail.loading ? <Loading what="the session" /> : <ErrorNote error={detail.error} retry={detail.reload} />;
   return (
     <>
       <SessionEditor key={detail.data.liveSession.id} session={detail.data.liveSession} onChanged={detail.reload} />
