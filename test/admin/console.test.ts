@@ -133,7 +133,7 @@ describe('admin console', () => {
     await page.context().close();
   });
 
-  it('schedules a session with a speaker and lists it', async () => {
+  it('schedules a session with a speaker, lists it, edits and cancels it', async () => {
     const page = await openAsAdmin();
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Live' }).click();
     await page.getByRole('link', { name: 'Schedule a session' }).click();
@@ -148,6 +148,16 @@ describe('admin console', () => {
     await page.getByRole('link', { name: 'Live sessions' }).click();
     await page.getByRole('row').filter({ hasText: title }).waitFor();
     expect(await page.getByRole('row').filter({ hasText: title }).textContent()).toContain('0 / 80');
+    // Edit, then cancel (asked twice: registrants are told).
+    await page.getByRole('link', { name: title }).click();
+    await page.getByLabel('Capacity (blank: no limit)').fill('120');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel the session' }).click();
+    await page.getByRole('button', { name: /^Cancel it and tell/ }).click();
+    await page.locator('.badge', { hasText: 'Cancelled' }).waitFor();
+    const sessions = await server.gql(`{ liveSessions(status: CANCELLED, first: 50) { edges { node { title capacity } } } }`, {}, { token: await adminToken() });
+    expect(sessions.data!.liveSessions.edges.map((e: any) => e.node)).toContainEqual({ title, capacity: 120 });
     await page.context().close();
   });
 

@@ -72,6 +72,8 @@ function inputOf(draft: SessionDraft) {
 function SessionEditor({ session, onChanged }: { session: ScheduledSessionFragment | null; onChanged?: () => void }) {
   const [draft, setDraft] = useState(() => draftOf(session));
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  // Cancelling notifies every registrant and cannot be undone: asked twice.
+  const [confirming, setConfirming] = useState(false);
   const [, navigate] = useLocation();
   const themes = useGraphQL(ThemesDocument, {});
   const schedule = useMutation(ScheduleSessionDocument);
@@ -112,9 +114,20 @@ function SessionEditor({ session, onChanged }: { session: ScheduledSessionFragme
       </p>
       <PageHeader title={session ? session.title : 'Schedule a session'}>
         {session && editable ? (
-          <button type="button" className="danger-outline" disabled={cancel.pending} onClick={() => void cancelSession()}>
-            Cancel the session
-          </button>
+          confirming ? (
+            <span className="rule-switch">
+              <button type="button" className="danger" disabled={cancel.pending} onClick={() => void cancelSession()}>
+                Cancel it and tell the {count(session.registrantCount)} registered
+              </button>
+              <button type="button" onClick={() => setConfirming(false)}>
+                Keep it
+              </button>
+            </span>
+          ) : (
+            <button type="button" className="danger-outline" onClick={() => setConfirming(true)}>
+              Cancel the session
+            </button>
+          )
         ) : null}
       </PageHeader>
       {session ? (
