@@ -4,7 +4,7 @@ const tseslint = require('typescript-eslint');
 const globals = require('globals');
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.hearth/', 'coverage/', 'client/generated/', 'server/db/migrations/'] },
+  { ignores: ['node_modules/', 'dist/', '.hearth/', 'coverage/', 'artifacts/', 'client/generated/', 'admin/src/generated/', 'server/db/migrations/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,6 +15,11 @@ module.exports = tseslint.config(
       'no-console': 'off',
       eqeqeq: ['error', 'smart'],
     },
+  },
+  {
+    // The admin console runs in a browser.
+    files: ['admin/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     files: ['**/*.js'],

@@ -33,7 +33,10 @@ export async function evaluateEngagementRules(deps: JobDeps, queue: JobQueue): P
       summary.jobs += 1;
     }
     summary.members += todo.length;
+    rule.lastRunAt = now;
+    rule.lastRunMembers = todo.length;
   }
+  await em.flush();
   deps.logger.info({ job: EVALUATE_ENGAGEMENT_RULES, ...summary }, 'engagement rules evaluated');
   return summary;
 }

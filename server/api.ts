@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ensureBootstrapAdmin } from '../schema/identity/bootstrap';
 import { Member } from '../schema/identity/member.entity';
@@ -30,6 +31,7 @@ function printBanner(hearth: Hearth, config: Config, demo: DemoCommunity | null,
     `  Hearth is running for "${config.communityName}"`,
     `  GraphQL (Apollo Sandbox in a browser): ${hearth.url}`,
     `  Subscriptions (graphql-ws):            ${hearth.wsUrl}`,
+    `  Admin console:                         ${hearth.url.replace(/\/graphql$/, '/admin')}`,
     `  Database: ${embedded ? `embedded PostgreSQL under ${config.dataDir}` : 'DATABASE_URL'}; pub/sub: ${config.redisUrl ? 'Redis' : 'in memory'}`,
     `  Jobs: ${worker ? 'worker running in this process' : 'run `npm run worker` separately'}; emails: ${config.smtpUrl ? 'SMTP_URL' : `.eml files in ${outboxDir(config)}`}`,
   ];
@@ -45,7 +47,8 @@ export async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
   const database = await resolveDatabase(config);
-  const hearth = await startHearth({ config, databaseUrl: database.url, logger });
+  // dist/server/api.js next to dist/admin, which `npm run build` writes.
+  const hearth = await startHearth({ config, databaseUrl: database.url, logger, adminDir: path.resolve(__dirname, '../admin') });
   const demo = await prepareCommunity(hearth, config);
   const worker = config.workerInProcess
     ? await startWorker({ config, databaseUrl: database.url, orm: hearth.deps.orm, logger, clock: hearth.deps.clock, pubSub: hearth.deps.pubSub })

@@ -26,6 +26,7 @@ import { createHearthPubSub } from './pubsub';
 import { RateLimits, type RateLimitPolicy } from './rate-limit';
 import { buildHearthSchema, type ResolverClass } from './schema';
 import { attachWebSocketServer } from './ws';
+import { registerAdminConsole } from './admin-console';
 import { registerEventHandlers } from './event-handlers';
 
 export interface HearthOptions {
@@ -39,6 +40,8 @@ export interface HearthOptions {
   redisKeyPrefix?: string;
   /** Resolvers added to the schema (benchmark baselines only). */
   extraResolvers?: ResolverClass[];
+  /** The built admin console (dist/admin) to serve at /admin; without it /admin answers 503. */
+  adminDir?: string | null;
 }
 
 export interface Hearth {
@@ -121,6 +124,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   readinessRoute(app, orm, logger);
   registerEmailRoutes(app, deps);
   registerLiveKitWebhookRoute(app, deps);
+  registerAdminConsole(app, options.adminDir ?? null, logger);
   finishRoutes(app, deps);
   httpServer.on('request', listener);
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));

@@ -9,7 +9,7 @@ import { ContentViewResolver } from '../schema/tracking/content-view.resolver';
 import { CommentResolver } from '../schema/content/comment.resolver';
 import { ContentResolver } from '../schema/content/content.resolver';
 import { MemberInterestsResolver, ThemeResolver } from '../schema/content/theme.resolver';
-import { AnalyticsResolver } from '../schema/analytics/analytics.resolver';
+import { AnalyticsResolver, ContentReachRowResolver } from '../schema/analytics/analytics.resolver';
 import { NotificationResolver } from '../schema/notification/notification.resolver';
 import { ConversationResolver } from '../schema/conversation/conversation.resolver';
 import { MessageResolver } from '../schema/conversation/message.resolver';
@@ -29,7 +29,7 @@ export const resolvers: NonEmptyArray<Function> = [
   AuthResolver, MemberResolver, VisitResolver, ContentViewResolver,
   ThemeResolver, MemberInterestsResolver, ContentResolver, CommentResolver,
   ConversationResolver, MessageResolver, NotificationResolver,
-  AnalyticsResolver,
+  AnalyticsResolver, ContentReachRowResolver,
   EngagementRuleResolver, EmailPreferencesResolver,
   LiveSessionResolver,
   MeetingResolver, NetworkingResolver,

@@ -135,8 +135,13 @@ export type ReachGroupBy =
   | 'TYPE';
 
 export type ReachOrderBy =
+  /** Latest publication first (a group: its latest item). */
+  | 'NEWEST'
+  /** Least seen first (ties: newest first): what to push next. */
   | 'REACH_ASC'
   | 'REACH_DESC'
+  /** Most unique viewers first. */
+  | 'UNIQUE_VIEWERS'
   | 'VIEWS';
 
 export type RecordContentViewInput = {

@@ -1,5 +1,6 @@
 import { IsOptional, Max, MaxLength, Min } from 'class-validator';
 import { ArgsType, Field, ID, Int } from 'type-graphql';
+import { ContentType } from '../content/content.entity';
 import { PageArgs } from '../content/content.inputs';
 import { Role } from '../identity/member.entity';
 import { ReachGroupBy, ReachOrderBy, TrendBucket } from './analytics.types';
@@ -49,6 +50,15 @@ export class ContentReachArgs extends PageArgs {
 
   @Field(() => ReachOrderBy, { defaultValue: ReachOrderBy.REACH_ASC })
   orderBy!: ReachOrderBy;
+
+  @Field(() => ContentType, { nullable: true, description: 'Only items of this type.' })
+  @IsOptional()
+  type?: ContentType | null;
+
+  @Field(() => String, { nullable: true, description: 'Only items on this theme.' })
+  @IsOptional()
+  @MaxLength(120)
+  themeSlug?: string | null;
 }
 
 @ArgsType()

@@ -1,10 +1,12 @@
-import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../server/context';
 import { Connection } from '../../server/pagination';
 import { Role } from '../identity/member.entity';
 import { AtRiskService } from './at-risk.service';
 import { AtRiskMembersArgs, CompanyEngagementArgs, ContentReachArgs, MemberEngagementArgs, RevisitFrequencyArgs, RevisitFrequencyTrendArgs } from './analytics.inputs';
-import { AtRiskMember, CompanyEngagement, ContentReachRow, MemberEngagement, RevisitFrequency, RevisitFrequencyPoint } from './analytics.types';
+import { Content } from '../content/content.entity';
+import { AtRiskMember, CompanyEngagement, ContentReachRow, MemberActivityDay, MemberEngagement, RevisitFrequency, RevisitFrequencyPoint } from './analytics.types';
+import { MemberActivityService } from './member-activity.service';
 import { EngagementService } from './engagement.service';
 import { ReachService } from './reach.service';
 import { RevisitService } from './revisit.service';
@@ -50,5 +52,19 @@ export class AnalyticsResolver {
   @Query(() => MemberEngagement, { description: 'One member over a window: their own, or anyone’s for admins.' })
   memberEngagement(@Args() args: MemberEngagementArgs, @Ctx() ctx: Context): Promise<MemberEngagement> {
     return new EngagementService(ctx).member(args);
+  }
+
+  @Authorized()
+  @Query(() => [MemberActivityDay], { description: 'A member’s visits and views day by day (community time zone): their own, or anyone’s for admins.' })
+  memberActivity(@Args() args: MemberEngagementArgs, @Ctx() ctx: Context): Promise<MemberActivityDay[]> {
+    return new MemberActivityService(ctx).days(args);
+  }
+}
+
+@Resolver(() => ContentReachRow)
+export class ContentReachRowResolver {
+  @FieldResolver(() => Content, { nullable: true, description: 'The item, for rows grouped by ITEM; null for a type or theme.' })
+  content(@Root() row: ContentReachRow, @Ctx() ctx: Context): Promise<Content | null> | null {
+    return row.itemId ? ctx.loaders.contentById.load(row.itemId) : null;
   }
 }

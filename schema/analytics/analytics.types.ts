@@ -50,8 +50,17 @@ export enum ReachOrderBy {
   REACH_ASC = 'REACH_ASC',
   REACH_DESC = 'REACH_DESC',
   VIEWS = 'VIEWS',
+  UNIQUE_VIEWERS = 'UNIQUE_VIEWERS',
+  NEWEST = 'NEWEST',
 }
-registerEnumType(ReachOrderBy, { name: 'ReachOrderBy' });
+registerEnumType(ReachOrderBy, {
+  name: 'ReachOrderBy',
+  valuesConfig: {
+    REACH_ASC: { description: 'Least seen first (ties: newest first): what to push next.' },
+    UNIQUE_VIEWERS: { description: 'Most unique viewers first.' },
+    NEWEST: { description: 'Latest publication first (a group: its latest item).' },
+  },
+});
 
 @ObjectType({ description: 'Reach of an item, or of the items of a type or theme (sums over its items).' })
 export class ContentReachRow {
@@ -63,6 +72,9 @@ export class ContentReachRow {
   @Field(() => Int, { description: 'Members with a visit since the item was published (summed per item for a group).' }) eligibleMembers!: number;
   @Field(() => Float, { description: 'uniqueViewers / eligibleMembers, 0..1 (0 when nobody was eligible).' }) reach!: number;
   @Field(() => Float, { nullable: true }) meanSecondsViewed!: number | null;
+  @Field({ description: 'Publication of the item; of the latest item for a group.' }) publishedAt!: Date;
+  /** The item's id for ITEM rows (its `content` field), null for groups. */
+  itemId!: string | null;
 }
 
 @ObjectType()
@@ -90,6 +102,13 @@ export class ThemeViews {
   @Field() slug!: string;
   @Field() name!: string;
   @Field(() => Int) views!: number;
+}
+
+@ObjectType({ description: 'One calendar day (community time zone) of a member’s activity.' })
+export class MemberActivityDay {
+  @Field(() => LocalDateResolver) day!: string;
+  @Field(() => Int, { description: 'Visits that touched the day.' }) visits!: number;
+  @Field(() => Int, { description: 'Content views that began on the day.' }) views!: number;
 }
 
 @ObjectType({ description: 'One member over a window.' })

@@ -22,7 +22,7 @@ export class EngagementAudience {
 @Index({ properties: ['enabled'] })
 @ObjectType()
 export class EngagementRule {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'enabled';
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'enabled' | 'lastRunAt' | 'lastRunMembers';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
@@ -79,6 +79,14 @@ export class EngagementRule {
   @Property({ type: 'datetime' })
   @Field()
   updatedAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the worker last evaluated this rule (null: never, e.g. while disabled since its creation).' })
+  lastRunAt: Date | null = null;
+
+  @Property({ type: 'int', default: 0 })
+  @Field(() => Int, { description: 'Members that evaluation selected for a digest or the holdout.' })
+  lastRunMembers: number = 0;
 
   /** Deleted rules keep their digests (budget and statistics); they are never evaluated again. */
   @Property({ type: 'datetime', nullable: true })

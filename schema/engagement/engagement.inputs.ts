@@ -1,4 +1,5 @@
 import { ArrayMaxSize, IsIn, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { TrendBucket } from '../analytics/analytics.types';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { RequiredText } from '../../server/validation';
 import { Membership, Role } from '../identity/member.entity';
@@ -106,4 +107,10 @@ export class EngagementRuleStatsArgs {
 export class UpdateEmailPreferencesInput {
   @Field({ description: 'Receive engagement digests.' })
   digests!: boolean;
+}
+
+@ArgsType()
+export class EngagementRuleStatsTrendArgs extends EngagementRuleStatsArgs {
+  @Field(() => TrendBucket, { defaultValue: TrendBucket.WEEK, description: 'Length of each window: 7 days, or a calendar month (UTC).' })
+  bucket: TrendBucket = TrendBucket.WEEK;
 }

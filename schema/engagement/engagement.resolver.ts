@@ -8,8 +8,16 @@ import { EngagementAudience, EngagementRule } from './engagement-rule.entity';
 import { EngagementPreviewService } from './engagement-preview.service';
 import { EngagementRuleService } from './engagement-rule.service';
 import { EngagementStatsService } from './engagement-stats.service';
-import { CreateEngagementRuleInput, EngagementRuleStatsArgs, PreviewEngagementRuleArgs, UpdateEmailPreferencesInput, UpdateEngagementRuleInput } from './engagement.inputs';
-import { EmailPreferences, EngagementRulePreview, EngagementRuleStats } from './engagement.types';
+import { EngagementStatsTrendService } from './engagement-stats-trend.service';
+import {
+  CreateEngagementRuleInput,
+  EngagementRuleStatsArgs,
+  EngagementRuleStatsTrendArgs,
+  PreviewEngagementRuleArgs,
+  UpdateEmailPreferencesInput,
+  UpdateEngagementRuleInput,
+} from './engagement.inputs';
+import { EmailPreferences, EngagementRulePreview, EngagementRuleStats, EngagementRuleStatsWindow } from './engagement.types';
 
 /** Admins' engagement rules: define, preview, switch on, measure. */
 @Resolver(() => EngagementRule)
@@ -54,6 +62,12 @@ export class EngagementRuleResolver {
   @Query(() => EngagementRuleStats, { description: 'Digests decided in the window: clicks, attributed visits and return rates against the holdout.' })
   engagementRuleStats(@Args() args: EngagementRuleStatsArgs, @Ctx() ctx: Context): Promise<EngagementRuleStats> {
     return new EngagementStatsService(ctx).stats(args);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => [EngagementRuleStatsWindow], { description: 'engagementRuleStats window after window (weeks or months) across [from, to): the lift over time.' })
+  engagementRuleStatsTrend(@Args() args: EngagementRuleStatsTrendArgs, @Ctx() ctx: Context): Promise<EngagementRuleStatsWindow[]> {
+    return new EngagementStatsTrendService(ctx).trend(args);
   }
 
   @FieldResolver(() => EngagementAudience)

@@ -79,3 +79,15 @@ export class EmailPreferences {
   @Field({ description: 'Receives engagement digests.' })
   digests!: boolean;
 }
+
+@ObjectType({ description: 'A rule’s statistics over one window of a trend.' })
+export class EngagementRuleStatsWindow {
+  @Field({ description: 'Start of the window (inclusive).' })
+  from!: Date;
+
+  @Field({ description: 'End of the window (exclusive).' })
+  to!: Date;
+
+  @Field(() => EngagementRuleStats)
+  stats!: EngagementRuleStats;
+}

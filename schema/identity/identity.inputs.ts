@@ -71,6 +71,14 @@ export class MembersArgs {
   @IsOptional()
   @MaxLength(100)
   search?: string | null;
+
+  @Field(() => Role, { nullable: true, description: 'Only members with this role.' })
+  @IsOptional()
+  role?: Role | null;
+
+  @Field(() => Membership, { nullable: true, description: 'Only members with this membership.' })
+  @IsOptional()
+  membership?: Membership | null;
 }
 
 @ArgsType()

@@ -59,8 +59,10 @@ export class MemberService {
   }
 
   /** Newest first; keyset pagination on (createdAt, id). */
-  async list({ first, after, search }: MembersArgs): Promise<ConnectionShape<Member>> {
+  async list({ first, after, search, role, membership }: MembersArgs): Promise<ConnectionShape<Member>> {
     const where: FilterQuery<Member>[] = [];
+    if (role) where.push({ role });
+    if (membership) where.push({ membership });
     const cursor = decodeKeyset(after);
     if (cursor) {
       const [createdAt, id] = cursor as [string, string];

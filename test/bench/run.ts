@@ -18,6 +18,7 @@ import { ingestWorkload } from './workloads/ingest';
 import { kpiWorkload } from './workloads/kpi';
 import { digestsWorkload } from './workloads/digests';
 import { liveJoinWorkload } from './workloads/live-join';
+import { adminConsoleWorkload } from './workloads/admin-console';
 
 export interface BenchContext {
   databaseUrl: string;
@@ -36,7 +37,7 @@ export interface Workload {
 }
 
 /** Every workload, in order. Later issues add theirs here. */
-const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload, liveJoinWorkload];
+const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload, liveJoinWorkload, adminConsoleWorkload];
 
 async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   let adminUrl = process.env.DATABASE_URL;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { startHearth } from '../../../server/app';
 import { parseEnv } from '../../../server/env';
 import { issueJoinToken } from '../../../live/join-token';
@@ -26,7 +27,9 @@ async function main(): Promise<void> {
     const { token, expiresAt } = await issueJoinToken(config.liveKit, { roomName, identity: 'bench', name: 'Bench', canPublish: false, ttlSeconds: 3600 });
     extraResolvers.push(constantJoinResolver({ serverUrl: config.liveKit.url, token, roomName, canPublish: false, expiresAt }));
   }
-  const hearth = await startHearth({ config, databaseUrl, rateLimits: {}, extraResolvers });
+  // dist/test/bench/targets → dist/admin: the console as `npm run build` wrote it (A1).
+  const adminDir = path.resolve(__dirname, '../../../admin');
+  const hearth = await startHearth({ config, databaseUrl, rateLimits: {}, extraResolvers, adminDir });
   process.send!({ url: hearth.url });
   process.on('message', () => void hearth.stop().then(() => process.exit(0)));
 }
