@@ -49,6 +49,7 @@ export const QUERIES: Record<string, Call> = {
     cases: { 'a conversation of two others': async (c) => op('query($id: ID!) { conversation(id: $id) { id } }', { id: await conversationBetween(c, c.world.other, c.world.otherSpeaker) }) },
   },
   'Query.conversations': same('{ conversations { edges { cursor } } }'),
+  'Query.engagementRuleStatsTrend': { call: async (c) => op('query($id: ID!, $from: DateTime!, $to: DateTime!) { engagementRuleStatsTrend(ruleId: $id, from: $from, to: $to) { from } }', { id: await engagementRule(c), ...window }) },
   'Query.engagementRuleStats': { call: async (c) => op('query($id: ID!, $from: DateTime!, $to: DateTime!) { engagementRuleStats(ruleId: $id, from: $from, to: $to) { sent } }', { id: await engagementRule(c), ...window }) },
   'Query.engagementRules': same('{ engagementRules { id } }'),
   'Query.feed': same('{ feed { edges { cursor } } }'),
@@ -65,6 +66,10 @@ export const QUERIES: Record<string, Call> = {
     cases: { 'a meeting of two others': async (c) => op('query($id: ID!) { meeting(id: $id) { id } }', { id: (await meetingBetween(c, await freshMember(c), c.world.other)).id }) },
   },
   'Query.member': same('query($id: ID!) { member(id: $id) { id displayName } }', (c) => ({ id: c.world.other.id })),
+  'Query.memberActivity': {
+    call: (c) => op('query($id: ID!, $from: DateTime!, $to: DateTime!) { memberActivity(memberId: $id, from: $from, to: $to) { day } }', { id: c.self.id, ...window }),
+    cases: { 'another member': (c) => op('query($id: ID!, $from: DateTime!, $to: DateTime!) { memberActivity(memberId: $id, from: $from, to: $to) { day } }', { id: c.world.other.id, ...window }) },
+  },
   'Query.memberEngagement': {
     call: (c) => op('query($id: ID!, $from: DateTime!, $to: DateTime!) { memberEngagement(memberId: $id, from: $from, to: $to) { visits } }', { id: c.self.id, ...window }),
     cases: { 'another member': (c) => op('query($id: ID!, $from: DateTime!, $to: DateTime!) { memberEngagement(memberId: $id, from: $from, to: $to) { visits } }', { id: c.world.other.id, ...window }) },
