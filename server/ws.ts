@@ -5,7 +5,7 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken } from '../schema/identity/access-token';
 import { buildContext, type AppDeps } from './context';
-import { toClientError } from './errors';
+import { asServiceUnavailable, ServiceUnavailableError, toClientError } from './errors';
 import { checkOperation, MAX_BODY_BYTES, type createArmor } from './limits';
 import { deliverDirectly, subscribeShared, type DirectDelivery } from './subscriptions';
 
@@ -96,7 +96,13 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         }
         const checked = checkOperation(schema, payload.query, armor);
         if ('errors' in checked) return checked.errors;
-        const contextValue = await buildContext(deps, { authorization: ctx.connectionParams?.authorization, ip: clientIp(ctx.extra) });
+        const contextValue = await buildContext(deps, { authorization: ctx.connectionParams?.authorization, ip: clientIp(ctx.extra) }).catch((error: unknown) => {
+          // The database away while loading the viewer: an error for this operation (retryable), not a closed socket.
+          const unavailable = asServiceUnavailable(error);
+          if (unavailable instanceof ServiceUnavailableError) return unavailable;
+          throw error;
+        });
+        if (contextValue instanceof ServiceUnavailableError) return [new GraphQLError(contextValue.message, { originalError: contextValue })];
         const operation = { started: performance.now(), memberId: contextValue.viewer?.id ?? null, code: null as unknown };
         (ctx.extra.operations ??= new Map()).set(id, operation);
         deliverDirectly(contextValue, directDelivery(ctx.extra.socket, id, serialize, (code) => (operation.code ??= code)));
