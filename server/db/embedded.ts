@@ -40,7 +40,9 @@ export interface EmbeddedOptions {
 }
 
 const READY_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 5_000;
+const STOP_TIMEOUT_MS = 3_000;
+/** How long PostgreSQL waits for the last connections to go before it ends them. */
+const SMART_SHUTDOWN_MS = 2_000;
 
 function isRunning(pid: number): boolean {
   try {
@@ -198,11 +200,12 @@ class SupervisedPostgres {
     process.removeListener('exit', this.killOnExit);
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    // SIGINT is PostgreSQL's fast shutdown; SIGQUIT its immediate one, if the first takes too long.
-    child.kill('SIGINT');
-    const timer = setTimeout(() => child.kill('SIGQUIT'), STOP_TIMEOUT_MS);
+    // Smart shutdown (SIGTERM) lets the connections Hearth just closed finish closing, rather than
+    // sending them "terminating connection"; then fast (SIGINT) and immediate (SIGQUIT) shutdown if it drags.
+    child.kill('SIGTERM');
+    const timers = [setTimeout(() => child.kill('SIGINT'), SMART_SHUTDOWN_MS), setTimeout(() => child.kill('SIGQUIT'), SMART_SHUTDOWN_MS + STOP_TIMEOUT_MS)];
     await exited;
-    clearTimeout(timer);
+    for (const timer of timers) clearTimeout(timer);
     rmSync(path.join(this.cluster.folder, 'postgres.owner'), { force: true });
   }
 

@@ -40,7 +40,9 @@ export function poolTimeouts(timeouts: DatabaseTimeouts | undefined): PoolConfig
  * next request reconnects by itself once the server is back. Logged once per 10 s, not per connection.
  */
 export function watchPool(pool: Pool, logger: Logger, name: string): Pool {
-  const warn = throttledWarning(logger, `${name}: a database connection failed`);
+  const throttled = throttledWarning(logger, `${name}: a database connection failed`);
+  // A pool being closed (shutdown) may see its last connections cut: nothing to report.
+  const warn = (err: unknown) => pool.ending || throttled(err);
   pool.on('error', warn);
   pool.on('connect', (client) => client.on('error', warn));
   reclaimDeadConnections(pool);
