@@ -57,6 +57,8 @@ const FORBIDDEN_CLOSE = 4403;
 
 /** A subscription sent again and not refused within this long is running again. */
 const RESUBSCRIBED_AFTER_MS = 1_000;
+/** The longest wait between two attempts to subscribe again: a long outage ends at most this long before realtime is back. */
+const MAX_RESUBSCRIBE_DELAY_MS = 5_000;
 
 function toError(errors: NonNullable<Response<unknown>['errors']>): HearthError {
   const first = errors[0];
@@ -71,7 +73,7 @@ function thrownError(thrown: unknown): unknown {
 /** The wait before subscribing again: the server's retryAfterSeconds, doubling while it keeps refusing, with jitter. */
 function resubscribeDelay(error: HearthError, attempt: number): number {
   const retryAfterMs = Number(error.errors[0]?.extensions?.retryAfterSeconds ?? 1) * 1000;
-  return Math.min(30_000, retryAfterMs * 2 ** attempt) * (0.75 + Math.random() / 2);
+  return Math.min(MAX_RESUBSCRIBE_DELAY_MS, retryAfterMs * 2 ** attempt) * (0.75 + Math.random() / 2);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -58,6 +58,13 @@ describe('health and readiness', () => {
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('2');
       expect(body.errors[0]).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 } });
+
+      // A route outside GraphQL (one-click unsubscribe) answers the same way.
+      const unsubscribe = new URL(server.hearth.deps.emailLinks.unsubscribeUrl(member.id)).pathname;
+      const routed = await fetch(`${origin(server)}${unsubscribe}`, { method: 'POST' });
+      expect(routed.status).toBe(503);
+      expect(routed.headers.get('retry-after')).toBe('2');
+      expect(await routed.json()).toMatchObject({ errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
       expect(text).not.toMatch(/stack|database|connection|pg_|terminat/i);
     } finally {
       await setConnections(true);

@@ -47,10 +47,9 @@ function operationLog(deps: AppDeps): ApolloServerPlugin<Context> {
 
 /** The JSON answer to a request that never reached GraphQL: a code, never an HTML page or a stack trace. */
 function errorBody(status: number): string {
+  if (status === 503) return JSON.stringify({ errors: [{ message: 'The service is temporarily unavailable; try again shortly.', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] });
   const [message, code] =
-    status === 503
-      ? ['The service is temporarily unavailable; try again shortly.', ErrorCode.SERVICE_UNAVAILABLE]
-      : status === 413
+    status === 413
       ? [`Request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`, 'PAYLOAD_TOO_LARGE']
       : status < 500
         ? ['Malformed request.', 'BAD_REQUEST']

@@ -1,7 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-export const ROOT = path.resolve(__dirname, '..');
+/** The project root, from the sources (jest) as from their build (dist/test, the drills). */
+function projectRoot(from: string): string {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) if (existsSync(path.join(dir, 'package.json'))) return dir;
+  throw new Error(`no package.json above ${from}`);
+}
+
+export const ROOT = projectRoot(__dirname);
 
 /** A Hearth entry point (dist/server/*.js, built by the jest global setup or `npm run drills`) running as a real process. */
 export interface HearthProcess {
