@@ -37,6 +37,17 @@ export interface HearthClientOptions {
 
 type Variables<V> = V extends Record<string, never> ? [variables?: V] : [variables: V];
 
+export interface SubscribeOptions {
+  /**
+   * Called each time the subscription was cut and runs again: the server ended it with
+   * SERVICE_UNAVAILABLE (it lost its realtime broker, Redis) and it was subscribed again, or the
+   * socket reconnected. Events of the gap are not replayed: refetch what they would have changed.
+   */
+  onRestart?: () => void;
+}
+
+type SubscribeArgs<V> = V extends Record<string, never> ? [variables?: V, options?: SubscribeOptions] : [variables: V, options?: SubscribeOptions];
+
 interface Response<T> {
   data?: T | null;
   errors?: { message: string; extensions?: Record<string, unknown> }[];
@@ -44,9 +55,25 @@ interface Response<T> {
 
 const FORBIDDEN_CLOSE = 4403;
 
+/** A subscription sent again and not refused within this long is running again. */
+const RESUBSCRIBED_AFTER_MS = 1_000;
+/** The longest wait between two attempts to subscribe again: a long outage ends at most this long before realtime is back. */
+const MAX_RESUBSCRIBE_DELAY_MS = 5_000;
+
 function toError(errors: NonNullable<Response<unknown>['errors']>): HearthError {
   const first = errors[0];
   return new HearthError(String(first.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), first.message, errors);
+}
+
+/** What a graphql-ws iterator throws: the operation's errors (an array), or why the socket closed. */
+function thrownError(thrown: unknown): unknown {
+  return Array.isArray(thrown) && thrown.length ? toError(thrown as NonNullable<Response<unknown>['errors']>) : thrown;
+}
+
+/** The wait before subscribing again: the server's retryAfterSeconds, doubling while it keeps refusing, with jitter. */
+function resubscribeDelay(error: HearthError, attempt: number): number {
+  const retryAfterMs = Number(error.errors[0]?.extensions?.retryAfterSeconds ?? 1) * 1000;
+  return Math.min(MAX_RESUBSCRIBE_DELAY_MS, retryAfterMs * 2 ** attempt) * (0.75 + Math.random() / 2);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -111,30 +138,79 @@ export function createHearthClient(options: HearthClientOptions) {
     },
   });
 
+  const restartListeners = new Set<() => void>();
+  // graphql-ws subscribes again by itself after a reconnection; what was published meanwhile is gone.
+  ws.on('connected', (_socket, _payload, wasRetry) => {
+    if (wasRetry) for (const onRestart of restartListeners) onRestart();
+  });
+
   /**
    * An async iterator over the subscription's data. Not an async generator: a generator's
    * `return()` waits for the pending `next()`, so an app could not unsubscribe while idle; this
-   * one disposes the graphql-ws subscription at once.
+   * one disposes the graphql-ws subscription at once. A subscription the server ends with
+   * SERVICE_UNAVAILABLE is subscribed again by itself (after `retryAfterSeconds`, with backoff
+   * while refused), and `options.onRestart` tells the app to refetch.
    */
-  function subscribe<T, V>(document: TypedDocumentNode<T, V>, variables?: V): AsyncIterableIterator<T> {
-    const source = ws.iterate<T>({ query: print(document), variables: variables as Record<string, unknown> | undefined });
+  function subscribe<T, V>(document: TypedDocumentNode<T, V>, variables?: V, options: SubscribeOptions = {}): AsyncIterableIterator<T> {
+    const request = { query: print(document), variables: variables as Record<string, unknown> | undefined };
+    type Step = { value: T } | { done: true } | { error: unknown };
+    let source = ws.iterate<T>(request);
+    let pending: Promise<Step> | null = null;
+    let stopped = false;
+    const onRestart = () => options.onRestart?.();
+    if (options.onRestart) restartListeners.add(onRestart);
+    const step = (): Promise<Step> =>
+      source.next().then(
+        (result): Step => {
+          if (result.done) return { done: true };
+          const { data, errors } = result.value as ExecutionResult<T>;
+          return errors?.length ? { error: toError(errors.map((error) => ({ message: error.message, extensions: error.extensions }))) } : { value: data as T };
+        },
+        (thrown: unknown): Step => ({ error: thrownError(thrown) }),
+      );
     const stop = async (): Promise<IteratorResult<T>> => {
+      stopped = true;
+      restartListeners.delete(onRestart);
       await source.return?.();
       return { done: true, value: undefined };
     };
+    const retryable = (error: unknown): error is HearthError => error instanceof HearthError && error.code === 'SERVICE_UNAVAILABLE' && !stopped;
+
+    /** Subscribes again until the server stops refusing; the first step of the new subscription stays pending. */
+    async function resubscribe(error: HearthError): Promise<void> {
+      for (let attempt = 0; ; attempt++) {
+        await sleep(resubscribeDelay(error, attempt));
+        if (stopped) return;
+        await source.return?.();
+        source = ws.iterate<T>(request);
+        pending = step();
+        const first = await Promise.race([pending, sleep(RESUBSCRIBED_AFTER_MS).then(() => null)]);
+        if (first === null || !('error' in first)) return onRestart();
+        pending = null;
+        if (!retryable(first.error)) throw first.error;
+        error = first.error;
+      }
+    }
+
     return {
       [Symbol.asyncIterator]() {
         return this;
       },
       async next(): Promise<IteratorResult<T>> {
-        const result = await source.next();
-        if (result.done) return { done: true, value: undefined };
-        const { data, errors } = result.value as ExecutionResult<T>;
-        if (errors?.length) {
-          await stop();
-          throw toError(errors.map((error) => ({ message: error.message, extensions: error.extensions })));
+        for (;;) {
+          const result = await (pending ?? step());
+          pending = null;
+          if ('value' in result) return { done: false, value: result.value };
+          if ('done' in result || stopped) return stop();
+          if (!retryable(result.error)) {
+            await stop();
+            throw result.error;
+          }
+          await resubscribe(result.error).catch(async (error: unknown) => {
+            await stop();
+            throw error;
+          });
         }
-        return { done: false, value: data as T };
       },
       return: stop,
     };
@@ -143,7 +219,7 @@ export function createHearthClient(options: HearthClientOptions) {
   return {
     query: <T, V>(document: TypedDocumentNode<T, V>, ...[variables]: Variables<V>) => execute(document, variables),
     mutate: <T, V>(document: TypedDocumentNode<T, V>, ...[variables]: Variables<V>) => execute(document, variables),
-    subscribe: <T, V>(document: TypedDocumentNode<T, V>, ...[variables]: Variables<V>) => subscribe(document, variables),
+    subscribe: <T, V>(document: TypedDocumentNode<T, V>, ...[variables, options]: SubscribeArgs<V>) => subscribe(document, variables, options),
     /** Closes the WebSocket; pending subscriptions complete. */
     close: () => ws.dispose(),
   };

@@ -16,6 +16,8 @@ export interface JobDeps {
   digests: DigestSender;
   /** Announces what jobs write (notifications) to open subscriptions; shared with the API in-process. */
   pubSub?: HearthPubSub;
+  /** Aborted when the worker stops: a job finishes the unit in hand and leaves the rest to its retry. */
+  stopping?: AbortSignal;
 }
 
 /** Jobs enqueue other jobs through this, so they need not know Agenda. */

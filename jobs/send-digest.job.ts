@@ -21,20 +21,24 @@ export class DigestBatchIncomplete extends Error {
 /**
  * Delivers a batch. Every member is idempotent (DigestSender), so a retried or duplicated job only
  * finishes what is left; a failed send or a member another worker still holds fails the job, and
- * Agenda's backoff brings it back until each one is done.
+ * Agenda's backoff brings it back until each one is done. The batch stops early, leaving the rest
+ * to that retry, when the relay is unreachable (no point knocking once per member) or when the
+ * worker is stopping.
  */
 export async function sendDigestBatch(deps: JobDeps, data: SendDigestData): Promise<Record<DeliveryOutcome, number>> {
-  const counts: Record<DeliveryOutcome, number> = { sent: 0, held_out: 0, skipped_empty: 0, done_before: 0, not_eligible: 0, busy: 0, failed: 0 };
+  const counts: Record<DeliveryOutcome, number> = { sent: 0, held_out: 0, skipped_empty: 0, done_before: 0, not_eligible: 0, busy: 0, failed: 0, relay_unavailable: 0 };
   const batch = await deps.digests.prepare(data.ruleId, data.members.map((member) => member.memberId));
   let next = 0;
   const worker = async () => {
-    while (next < data.members.length) {
+    while (next < data.members.length && !counts.relay_unavailable && !deps.stopping?.aborted) {
       const { memberId, periodKey } = data.members[next++];
       counts[await deps.digests.deliver(data.ruleId, memberId, periodKey, batch)] += 1;
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_SENDS, data.members.length) }, worker));
-  deps.logger.info({ job: SEND_DIGEST, ruleId: data.ruleId, ...counts }, 'digest batch');
-  if (counts.failed + counts.busy) throw new DigestBatchIncomplete(counts.failed + counts.busy);
+  const untouched = data.members.length - next;
+  deps.logger.info({ job: SEND_DIGEST, ruleId: data.ruleId, ...counts, untouched }, 'digest batch');
+  const pending = counts.failed + counts.busy + counts.relay_unavailable + untouched;
+  if (pending) throw new DigestBatchIncomplete(pending);
   return counts;
 }

@@ -24,6 +24,7 @@ export function createSessionReminders(deps: JobDeps, overrides: Partial<Session
     communityTimezone: config.communityTimezone,
     mailFrom: config.mailFrom,
     leaseMs: config.jobLockLifetimeMs,
+    stopping: deps.stopping,
     ...overrides,
   });
 }

@@ -6,7 +6,7 @@ import { startHearth, type Hearth } from './app';
 import { resolveDatabase } from './db/database';
 import type { Config } from './env';
 import { createLogger } from './logger';
-import { configOrExit, onShutdownSignals, runMain } from './process';
+import { configOrExit, onShutdownSignals, runMain, stopInOrder } from './process';
 import { seedDemoCommunity, type DemoCommunity } from './seed/demo-community';
 import { outboxDir, startWorker, type Worker } from './worker';
 
@@ -54,11 +54,17 @@ export async function main(): Promise<void> {
     ? await startWorker({ config, databaseUrl: database.url, orm: hearth.deps.orm, logger, clock: hearth.deps.clock, pubSub: hearth.deps.pubSub })
     : null;
   printBanner(hearth, config, demo, Boolean(database.embedded), worker);
-  onShutdownSignals(async () => {
-    await worker?.stop();
-    await hearth.stop();
-    await database.embedded?.stop();
-  }, logger, 'finishing in-flight requests');
+  // The embedded PostgreSQL stops last, once nothing holds a connection to it any more.
+  onShutdownSignals(
+    () =>
+      stopInOrder(logger, [
+        ['worker', async () => worker?.stop()],
+        ['API', () => hearth.stop()],
+        ['embedded PostgreSQL', async () => database.embedded?.stop()],
+      ]),
+    logger,
+    'finishing in-flight requests',
+  );
 }
 
 if (require.main === module) runMain(main);

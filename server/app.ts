@@ -1,7 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
-import type express from 'express';
 import type { WebSocket } from 'ws';
 import { AccessTokens } from '../schema/identity/access-token';
 import { VisitTracker } from '../schema/tracking/visit-tracker';
@@ -16,13 +14,17 @@ import { registerLiveKitWebhookRoute } from '../schema/live/livekit-webhook.rout
 import { SessionRosters } from '../schema/live/session-roster';
 import { systemClock, type Clock } from './clock';
 import type { AppDeps } from './context';
-import { migrateToLatest, openOrm, pendingMigrations, type Orm } from './db/orm';
+import { applyMigrations, openOrm } from './db/orm';
+import { databaseTimeouts } from './db/pool';
 import type { Config } from './env';
 import { DomainEventBus } from './events';
 import { createHttpApp, finishRoutes } from './http';
 import { createQueryLimits } from './limits';
 import { createLogger, type Logger } from './logger';
+import { StartupError, stopInOrder } from './process';
 import { createHearthPubSub } from './pubsub';
+import { readinessRoute } from './readiness';
+import { RedisConnections } from './redis';
 import { RateLimits, type RateLimitPolicy } from './rate-limit';
 import { buildHearthSchema, type ResolverClass } from './schema';
 import { attachWebSocketServer } from './ws';
@@ -60,22 +62,15 @@ export interface Hearth {
   stop(): Promise<void>;
 }
 
-/** `/ready`: the database answers and every migration is applied; 503 otherwise. */
-function readinessRoute(app: express.Express, orm: Orm, logger: Logger): void {
-  let migrated = false;
-  app.get('/ready', async (_req, res) => {
-    try {
-      await orm.em.fork().execute('select 1');
-      migrated ||= (await pendingMigrations(orm)) === 0;
-      if (!migrated) {
-        res.status(503).json({ status: 'migrating' });
-        return;
-      }
-      res.json({ status: 'ready' });
-    } catch (err) {
-      logger.warn({ err }, 'readiness check failed');
-      res.status(503).json({ status: 'database unavailable' });
-    }
+/** How long a start waits for Redis before going on without it. */
+const REDIS_START_WAIT_MS = 3_000;
+
+async function listen(httpServer: ReturnType<typeof createServer>, port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new StartupError(`PORT ${port} is already in use (another Hearth?): stop it or set PORT to a free port.`) : error),
+    );
+    httpServer.listen(port, resolve);
   });
 }
 
@@ -84,12 +79,16 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const orm = await openOrm(options.databaseUrl);
-  const applied = await migrateToLatest(orm);
+  const timeouts = databaseTimeouts(config);
+  const orm = await openOrm(options.databaseUrl, { timeouts, logger });
+  const applied = await applyMigrations(options.databaseUrl, orm);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
 
-  const pubSubHandle = createHearthPubSub(config.redisUrl);
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  const redis = config.redisUrl ? new RedisConnections(config.redisUrl, logger) : undefined;
+  const pubSubHandle = createHearthPubSub(config.redisUrl, { connections: redis, logger });
+  // Rate limits never wait for Redis: without it they count per process (RateLimits).
+  const rateLimitRedis = redis?.open('rate-limit', { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1_000 });
+  if (redis && !(await redis.whenReady(REDIS_START_WAIT_MS))) logger.warn('starting without Redis: degraded until it is reachable');
   const visitTracker = new VisitTracker(orm, clock, logger);
   const pubSub = pubSubHandle.pubSub;
   const deps: AppDeps = {
@@ -99,11 +98,11 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     orm,
     pubSub,
     accessTokens: new AccessTokens(config.jwtSecret, clock),
-    rateLimits: new RateLimits(options.rateLimits ?? {}, redis, `${options.redisKeyPrefix ?? 'hearth'}:rl`),
+    rateLimits: new RateLimits(options.rateLimits ?? {}, rateLimitRedis, `${options.redisKeyPrefix ?? 'hearth'}:rl`),
     visitTracker,
     events: new DomainEventBus(logger),
     viewers: new ViewerCache(clock),
-    viewWriter: new ViewWriter(options.databaseUrl, logger),
+    viewWriter: new ViewWriter(options.databaseUrl, logger, timeouts),
     viewableContent: new ViewableContent(),
     emailLinks: new EmailLinks(config.jwtSecret, config.publicUrl),
     liveRooms: new LiveKitRooms({ ...config.liveKit, url: config.liveKitApiUrl }),
@@ -121,13 +120,13 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const { app, apollo, listener } = await createHttpApp(httpServer, schema, deps, limits, [
     { serverWillStart: async () => ({ drainServer: () => ws.close() }) },
   ]);
-  readinessRoute(app, orm, logger);
+  readinessRoute(app, orm, logger, redis);
   registerEmailRoutes(app, deps);
   registerLiveKitWebhookRoute(app, deps);
   registerAdminConsole(app, options.adminDir ?? null, logger);
   finishRoutes(app, deps);
   httpServer.on('request', listener);
-  await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
+  await listen(httpServer, config.port);
   visitTracker.start(config.visitFlushMs);
 
   const { port } = httpServer.address() as AddressInfo;
@@ -142,17 +141,18 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     url: `http://localhost:${port}/graphql`,
     wsUrl: `ws://localhost:${port}/graphql`,
     stop: () =>
-      (stopping ??= (async () => {
+      (stopping ??= stopInOrder(logger, [
         // Apollo's drain plugins stop accepting, finish in-flight requests and close sockets (1001).
-        await apollo.stop();
-        await deps.events.idle();
-        await deps.viewWriter.close();
-        await visitTracker.stop();
-        await deps.viewers.stop();
-        await deps.rosters.stop();
-        await pubSubHandle.close();
-        await redis?.quit().catch(() => undefined);
-        await orm.close();
-      })()),
+        ['HTTP and WebSocket', () => apollo.stop()],
+        ['domain event handlers', () => deps.events.idle()],
+        ['content view writer', () => deps.viewWriter.close()],
+        ['visit tracker', () => visitTracker.stop()],
+        ['viewer cache', () => deps.viewers.stop()],
+        ['session rosters', () => deps.rosters.stop()],
+        ['pub/sub', () => pubSubHandle.close()],
+        // Every Redis connection: one left open keeps the process alive.
+        ['Redis', async () => redis?.close()],
+        ['database pool', () => orm.close()],
+      ])),
   };
 }

@@ -28,8 +28,12 @@ export interface Config {
   logLevel: LogLevel;
   /** Project-local folder for the embedded database, the dev JWT secret and the email outbox. */
   dataDir: string;
-  /** Port of the embedded PostgreSQL (only used without DATABASE_URL). */
-  embeddedPostgresPort: number;
+  /** Port of the embedded PostgreSQL (only used without DATABASE_URL); unset: 54329, or a free port when that one is taken. */
+  embeddedPostgresPort?: number;
+  /** How long a request may wait for a database connection (pool queue plus connecting) before SERVICE_UNAVAILABLE. */
+  databaseAcquireTimeoutMs: number;
+  /** How long one SQL statement may run (PostgreSQL cancels it; the client gives up shortly after if the server does not answer). */
+  databaseStatementTimeoutMs: number;
   /** How often coalesced visit activity is written to the database. */
   visitFlushMs: number;
   /** Absent: emails are written as .eml files under `<dataDir>/outbox`. */
@@ -221,7 +225,9 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     seedDemo,
     logLevel,
     dataDir,
-    embeddedPostgresPort: parseInteger(source, 'EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
+    embeddedPostgresPort: read(source, 'EMBEDDED_POSTGRES_PORT') === undefined ? undefined : parseInteger(source, 'EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
+    databaseAcquireTimeoutMs: parseDuration(source, 'DATABASE_ACQUIRE_TIMEOUT', 5_000, 100),
+    databaseStatementTimeoutMs: parseDuration(source, 'DATABASE_STATEMENT_TIMEOUT', 10_000, 100),
     visitFlushMs: parseInteger(source, 'VISIT_FLUSH_MS', 5000, 100, 600000),
     smtpUrl: parseUrl(source, 'SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: parseMailFrom(source, communityName),

@@ -1,8 +1,10 @@
+import { HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { ValidationError } from 'class-validator';
 import { DriverException } from '@mikro-orm/core';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
+import { isUnavailableError, RETRY_AFTER_SECONDS, throttledWarning } from './unavailable';
 
 /**
  * Codes a client can rely on (`extensions.code`). Domains add their messages, never new
@@ -15,6 +17,8 @@ export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   RATE_LIMITED = 'RATE_LIMITED',
   CONFLICT = 'CONFLICT',
+  /** A dependency (database, Redis, LiveKit) is unreachable or too slow: retry after `retryAfterSeconds` (HTTP 503). */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -50,6 +54,24 @@ export const unauthenticated = (message = 'You must be logged in.') => new AppEr
 export const badInput = (message: string, fields: Record<string, string> = {}) =>
   new AppError(ErrorCode.BAD_USER_INPUT, message, { fields });
 
+/**
+ * SERVICE_UNAVAILABLE with `retryAfterSeconds`. It also carries Apollo's `http` extension, so an
+ * HTTP answer that fails before execution (building the context) is a 503 with Retry-After too.
+ */
+export class ServiceUnavailableError extends AppError {
+  readonly extensions: { http: { status: number; headers: HeaderMap } };
+
+  constructor(message = 'The service is temporarily unavailable; try again shortly.', retryAfterSeconds = RETRY_AFTER_SECONDS) {
+    super(ErrorCode.SERVICE_UNAVAILABLE, message, { retryAfterSeconds });
+    this.extensions = { http: { status: 503, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) } };
+  }
+}
+
+/** `error` as a ServiceUnavailableError when it means a dependency is unreachable; as it is otherwise. */
+export function asServiceUnavailable(error: unknown): unknown {
+  return !(error instanceof AppError) && isUnavailableError(error) ? new ServiceUnavailableError() : error;
+}
+
 /** Flattens class-validator's nested errors into `{ "input.email": "email must be an email" }`. */
 export function validationFields(errors: ValidationError[], prefix = ''): Record<string, string> {
   const fields: Record<string, string> = {};
@@ -65,6 +87,15 @@ function isArgumentValidationError(
   error: unknown,
 ): error is GraphQLError & { extensions: { validationErrors: ValidationError[] } } {
   return error instanceof GraphQLError && Array.isArray(error.extensions?.validationErrors);
+}
+
+const unavailableWarnings = new WeakMap<Logger, (err: unknown) => void>();
+
+/** Outages are logged once, then every 10 s with a count, rather than once per failed request. */
+function warnUnavailable(logger: Logger, err: unknown): void {
+  let warn = unavailableWarnings.get(logger);
+  if (!warn) unavailableWarnings.set(logger, (warn = throttledWarning(logger, 'a dependency is unavailable: answering SERVICE_UNAVAILABLE')));
+  warn(err);
 }
 
 /** Maps any thrown value to what a client may see. Unknown errors are logged and masked. */
@@ -83,6 +114,11 @@ export function toClientError(
   if (original instanceof DriverException && original.code === INVALID_TEXT_REPRESENTATION) {
     // An id that is not a UUID names nothing: the same answer as an unknown id, not a 500.
     return { ...base, message: 'Not found: an id in the request is not valid.', extensions: { code: ErrorCode.NOT_FOUND } };
+  }
+  if (isUnavailableError(original)) {
+    warnUnavailable(logger, original);
+    const { message, extras } = new ServiceUnavailableError();
+    return { ...base, message, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, ...extras } };
   }
   if (isArgumentValidationError(original)) {
     const fields = validationFields(original.extensions.validationErrors);

@@ -35,16 +35,17 @@ describe('health and readiness', () => {
     expect(await (await fetch(`${origin(server)}/health`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${origin(server)}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'up', redis: process.env.REDIS_URL ? 'up' : undefined });
   });
 
-  it('answers /ready 503 and masks errors while the database is down, then recovers', async () => {
+  it('answers /ready 503 and SERVICE_UNAVAILABLE (HTTP 503, no detail) while the database is down, then recovers', async () => {
     const member = await buildMember(server.em());
     const token = await server.tokenFor(member.id);
     await setConnections(false);
     try {
       const ready = await eventually(() => fetch(`${origin(server)}/ready`), (r) => r.status === 503);
       expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: 'unavailable', database: 'down' });
       expect((await fetch(`${origin(server)}/health`)).status).toBe(200);
 
       const response = await fetch(server.hearth.url, {
@@ -54,7 +55,16 @@ describe('health and readiness', () => {
       });
       const text = await response.text();
       const body = JSON.parse(text);
-      expect(body.errors[0]).toMatchObject({ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('2');
+      expect(body.errors[0]).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 } });
+
+      // A route outside GraphQL (one-click unsubscribe) answers the same way.
+      const unsubscribe = new URL(server.hearth.deps.emailLinks.unsubscribeUrl(member.id)).pathname;
+      const routed = await fetch(`${origin(server)}${unsubscribe}`, { method: 'POST' });
+      expect(routed.status).toBe(503);
+      expect(routed.headers.get('retry-after')).toBe('2');
+      expect(await routed.json()).toMatchObject({ errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
       expect(text).not.toMatch(/stack|database|connection|pg_|terminat/i);
     } finally {
       await setConnections(true);

@@ -4,14 +4,23 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express, { type ErrorRequestHandler } from 'express';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { compiledQueries } from './compiled-queries';
 import { buildContext, type AppDeps, type Context } from './context';
-import { toClientError } from './errors';
+import { asServiceUnavailable, ErrorCode, toClientError } from './errors';
+import { isUnavailableError, RETRY_AFTER_SECONDS } from './unavailable';
 import { MAX_BODY_BYTES, QUERY_LIMITS, type QueryLimits } from './limits';
 import { legacyJsonStatusPlugin, requestChecksPlugin } from './request-checks';
 
-/** One log line per HTTP operation: name, duration, member, first error code. */
+/** An answer carrying SERVICE_UNAVAILABLE is an HTTP 503 with Retry-After, which any client or proxy knows to retry. */
+function markUnavailable(response: { http: { status?: number; headers: Map<string, string> } }, errors: readonly GraphQLFormattedError[] | undefined): void {
+  const unavailable = errors?.find((error) => error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE);
+  if (!unavailable) return;
+  response.http.status = 503;
+  response.http.headers.set('retry-after', String(unavailable.extensions?.retryAfterSeconds ?? RETRY_AFTER_SECONDS));
+}
+
+/** One log line per HTTP operation: name, duration, member, first error code (and the 503 of an unavailable dependency). */
 function operationLog(deps: AppDeps): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
@@ -20,6 +29,7 @@ function operationLog(deps: AppDeps): ApolloServerPlugin<Context> {
         async willSendResponse({ request, response, contextValue }) {
           const body = response.body;
           const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          markUnavailable(response, errors);
           deps.logger.info(
             {
               transport: 'http',
@@ -41,6 +51,7 @@ const readableBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round((
 
 /** The JSON answer to a request that never reached GraphQL: a code, never an HTML page or a stack trace. */
 function errorBody(status: number, limitBytes = MAX_BODY_BYTES): string {
+  if (status === 503) return JSON.stringify({ errors: [{ message: 'The service is temporarily unavailable; try again shortly.', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] });
   const [message, code] =
     status === 413
       ? [`Request body is larger than ${readableBytes(limitBytes)}.`, 'PAYLOAD_TOO_LARGE']
@@ -54,8 +65,10 @@ function errorBody(status: number, limitBytes = MAX_BODY_BYTES): string {
 function jsonErrors(deps: AppDeps): ErrorRequestHandler {
   return (error: { status?: number; statusCode?: number; type?: string; limit?: number }, _req, res, next) => {
     if (res.headersSent) return next(error);
-    const status = error.status ?? error.statusCode ?? 500;
-    if (status >= 500) deps.logger.error({ err: error }, 'unhandled HTTP error');
+    const unavailable = isUnavailableError(error);
+    const status = unavailable ? 503 : (error.status ?? error.statusCode ?? 500);
+    if (unavailable) res.set('retry-after', String(RETRY_AFTER_SECONDS));
+    else if (status >= 500) deps.logger.error({ err: error }, 'unhandled HTTP error');
     // body-parser says which limit a route set (the LiveKit webhook's is smaller than GraphQL's).
     res.status(status).type('json').send(errorBody(status, error.limit));
   };
@@ -66,6 +79,9 @@ function contextFor(deps: AppDeps, req: IncomingMessage): Promise<Context> {
     authorization: req.headers.authorization,
     ip: req.socket.remoteAddress ?? 'unknown',
     source: req.headers['x-hearth-source'],
+  }).catch((error: unknown) => {
+    // Loading the viewer with the database away: a 503 to retry, not "Context creation failed".
+    throw asServiceUnavailable(error);
   });
 }
 
@@ -146,6 +162,9 @@ function graphqlFastPath(apollo: ApolloServer<Context>, deps: AppDeps) {
   };
 }
 
+/** How long a stopping server lets in-flight requests finish before closing their connections. */
+export const DRAIN_GRACE_MS = 5_000;
+
 export interface HttpParts {
   app: express.Express;
   apollo: ApolloServer<Context>;
@@ -168,15 +187,18 @@ export async function createHttpApp(
     // The parser stops at the token limit: a longer document is a GRAPHQL_PARSE_FAILED (400), not a 500.
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     // Cache hints are unused, and its per-field hook was a large share of a feed page's CPU.
+    // In-flight requests get a few seconds to finish at shutdown: the whole stop fits in 10 s.
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: DRAIN_GRACE_MS }),
       ...limits.plugins,
       requestChecksPlugin(schema),
       legacyJsonStatusPlugin(),
       operationLog(deps),
       ...extraPlugins,
     ],
+    // Hearth's own handler stops everything in order (server/process.ts); Apollo's would call stop() a second time and never exit.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     // Introspection is decided by GRAPHQL_INTROSPECTION in `limits.validationRules`, one rule for HTTP and WebSocket.

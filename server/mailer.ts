@@ -20,6 +20,22 @@ export interface Mailer {
   close(): Promise<void>;
 }
 
+/** nodemailer's codes for a relay that could not be reached or talked to (as opposed to one that refused the message). */
+const RELAY_CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPROTOCOL']);
+
+/**
+ * Whether a send failed because the relay is away (unreachable, timed out, or answering with a
+ * transient 4xx such as 421 "service not available"), so the email should simply wait for it,
+ * rather than because the message was refused (5xx).
+ */
+export function isRelayUnavailable(error: unknown): boolean {
+  // Duck-typed: socket errors come from Node's own realm, where `instanceof Error` can fail (jest's VM).
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, responseCode } = error as { code?: unknown; responseCode?: unknown };
+  if (typeof responseCode === 'number') return responseCode >= 400 && responseCode < 500;
+  return typeof code === 'string' && RELAY_CONNECTION_CODES.has(code);
+}
+
 function toMailOptions(email: OutgoingEmail) {
   const { to, from, subject, html, text, headers, messageId } = email;
   return { to, from, subject, html, text, headers, messageId };

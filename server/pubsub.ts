@@ -1,6 +1,9 @@
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createLogger } from './logger';
 import { PushIterator } from './push-iterator';
+import { RedisConnections } from './redis';
+import { RedisTopics } from './redis-topics';
+import { throttledWarning } from './unavailable';
 
 /**
  * Every realtime topic and its payload, in one place. Payloads are plain JSON with ids: the
@@ -38,6 +41,10 @@ export interface PubSubTarget {
   addEventListener(topic: string, listener: (event: CustomEvent) => void): void;
   removeEventListener(topic: string, listener: (event: CustomEvent) => void): void;
   dispatchEvent(event: CustomEvent): boolean;
+  /** A broker that can be lost (Redis): why subscribing is impossible now, or null. */
+  interruption?(): Error | null;
+  /** ...and `callback` once if the subscriptions open now are cut (the returned function stops listening). */
+  onInterrupted?(callback: (error: Error) => void): () => void;
 }
 
 export interface TypedPubSub<T extends TopicArgs> {
@@ -47,11 +54,26 @@ export interface TypedPubSub<T extends TopicArgs> {
   subscribe<K extends Extract<keyof T, string>>(...args: SubscribeArgs<T, K>): AsyncIterableIterator<Payload<T, K>>;
 }
 
-/** One listener and one PushIterator per subscriber: a waiting `next()` is resolved as the event arrives. */
+/**
+ * One listener and one PushIterator per subscriber: a waiting `next()` is resolved as the event
+ * arrives. When the broker is lost the iterator fails with its error (the subscriber is told), and
+ * while it is away a new one fails at once.
+ */
 function subscribeTopic<V>(target: PubSubTarget, topic: string): AsyncIterableIterator<V> {
-  const events = new PushIterator<V>(() => target.removeEventListener(topic, listener));
+  const refused = target.interruption?.();
+  if (refused) {
+    const failed = new PushIterator<V>();
+    failed.fail(refused);
+    return failed;
+  }
+  const watching = { stop: (): unknown => undefined };
+  const events = new PushIterator<V>(() => {
+    target.removeEventListener(topic, listener);
+    watching.stop();
+  });
   const listener = (event: CustomEvent) => events.push(event.detail as V);
   target.addEventListener(topic, listener);
+  if (target.onInterrupted) watching.stop = target.onInterrupted((error) => events.fail(error));
   return events;
 }
 
@@ -78,20 +100,64 @@ export interface PubSubHandle {
   close(): Promise<void>;
 }
 
+export interface HearthPubSubOptions {
+  /** The process's Redis connections (the caller closes them); a pub/sub given none opens and closes its own. */
+  connections?: RedisConnections;
+  logger?: Logger;
+}
+
 /** Redis-backed when REDIS_URL is set (several API instances share events), in-memory otherwise. */
-export function createHearthPubSub(redisUrl: string | undefined): PubSubHandle {
+export function createHearthPubSub(redisUrl: string | undefined, options: HearthPubSubOptions = {}): PubSubHandle {
   if (!redisUrl) return { pubSub: createTypedPubSub<Topics>(), settled: async () => {}, close: async () => {} };
-  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
-  const eventTarget: PubSubTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
+  const logger = options.logger ?? createLogger('silent');
+  const connections = options.connections ?? new RedisConnections(redisUrl, logger);
+  // A publish waits through about 40 s of reconnection attempts (ioredis backs off up to 2 s), then is given up.
+  const publisher = connections.open('publish', { maxRetriesPerRequest: 20 });
+  const subscriber = connections.open('subscribe', { maxRetriesPerRequest: null, autoResubscribe: false });
+  const topics = new RedisTopics(publisher, subscriber, throttledWarning(logger, 'realtime events could not be published (Redis unavailable)'));
   return {
-    pubSub: createTypedPubSub<Topics>(eventTarget),
+    pubSub: createTypedPubSub<Topics>(topics),
     // Redis answers a connection's commands in order: the PING's reply follows every earlier SUBSCRIBE's.
     settled: async () => {
-      await subscribeClient.ping();
+      await subscriber.ping();
     },
     close: async () => {
-      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+      topics.close();
+      if (!options.connections) await connections.close();
     },
+  };
+}
+
+/**
+ * Follows a topic for the life of the process (cache invalidations), through broker outages: when
+ * the subscription is cut, `onGap` runs (invalidations may have been missed: drop what they would
+ * have dropped) and the topic is subscribed again a second later, until it works. Returns `stop`.
+ */
+export function followTopic<P>(subscribe: () => AsyncIterator<P>, onEvent: (payload: P) => void, onGap: () => void, retryMs = 1_000): () => Promise<void> {
+  let stopped = false;
+  let current: AsyncIterator<P> | null = null;
+  let wake: (() => void) | null = null;
+  void (async () => {
+    while (!stopped) {
+      current = subscribe();
+      try {
+        for (let event = await current.next(); !event.done; event = await current.next()) onEvent(event.value);
+        return;
+      } catch {
+        onGap();
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, retryMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  })();
+  return async () => {
+    stopped = true;
+    wake?.();
+    await current?.return?.();
   };
 }

@@ -41,7 +41,10 @@ function rateLimited(retryAfterMs: number): AppError {
 
 /**
  * Counters shared by every API instance through Redis when it is configured (in memory otherwise),
- * so a limit cannot be dodged by hitting another instance.
+ * so a limit cannot be dodged by hitting another instance. While Redis is unreachable each limit
+ * falls back to a per-process counter (rate-limiter-flexible's insurance limiter): logins and
+ * writes keep working, each instance enforcing the limit on its own. The Redis connection should
+ * not queue commands (`enableOfflineQueue: false`) so that the fallback answers at once.
  */
 export class RateLimits {
   private readonly limiters = new Map<LimitName, RateLimiterAbstract>();
@@ -55,7 +58,8 @@ export class RateLimits {
     for (const name of Object.keys(merged) as LimitName[]) {
       const { points, durationSeconds } = merged[name];
       const options = { points, duration: durationSeconds, keyPrefix: `${keyPrefix}:${name}` };
-      this.limiters.set(name, redis ? new RateLimiterRedis({ ...options, storeClient: redis }) : new RateLimiterMemory(options));
+      const perProcess = new RateLimiterMemory(options);
+      this.limiters.set(name, redis ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: perProcess }) : perProcess);
     }
   }
 

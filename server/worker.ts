@@ -5,11 +5,12 @@ import { DIGEST_MAX_ATTEMPTS, DigestSender, type DigestSenderOptions } from '../
 import { EmailLinks } from '../schema/engagement/email-links';
 import { systemClock, type Clock } from './clock';
 import { openOrm, pendingMigrations, type Orm } from './db/orm';
+import { databaseTimeouts } from './db/pool';
 import { EnvError, type Config } from './env';
 import { createLogger, type Logger } from './logger';
 import { createMailer, type Mailer } from './mailer';
 import { createHearthPubSub, type HearthPubSub } from './pubsub';
-import { configOrExit, onShutdownSignals, runMain } from './process';
+import { configOrExit, onShutdownSignals, runMain, stopInOrder } from './process';
 
 export interface WorkerOptions {
   config: Config;
@@ -37,7 +38,8 @@ export interface Worker {
  */
 export const WORKER_POOL_SIZE = 20;
 
-const openWorkerOrm = (databaseUrl: string) => openOrm(databaseUrl, { pool: { min: 0, max: WORKER_POOL_SIZE } });
+const openWorkerOrm = (config: Config, databaseUrl: string, logger: Logger) =>
+  openOrm(databaseUrl, { pool: { min: 0, max: WORKER_POOL_SIZE }, timeouts: databaseTimeouts(config), logger });
 
 export function outboxDir(config: Config): string {
   return path.join(config.dataDir, 'outbox');
@@ -65,25 +67,27 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const ownOrm = !options.orm;
-  const orm = options.orm ?? (await openWorkerOrm(options.databaseUrl));
+  const orm = options.orm ?? (await openWorkerOrm(config, options.databaseUrl, logger));
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: outboxDir(config) });
   // Redis-backed when REDIS_URL is set, so a separate worker's notifications reach the API's subscribers.
-  const ownPubSub = options.pubSub ? null : createHearthPubSub(config.redisUrl);
+  const ownPubSub = options.pubSub ? null : createHearthPubSub(config.redisUrl, { logger });
   const pubSub = options.pubSub ?? ownPubSub!.pubSub;
+  const stopping = new AbortController();
   const base = { config, orm, clock: options.clock ?? systemClock, logger, mailer };
-  const deps: JobDeps = { ...base, digests: createDigestSender(base), pubSub };
-  const runner = createJobRunner(deps, options.databaseUrl, { processEveryMs: options.processEveryMs });
+  const deps: JobDeps = { ...base, digests: createDigestSender(base), pubSub, stopping: stopping.signal };
+  const runner = createJobRunner(deps, options.databaseUrl, { processEveryMs: options.processEveryMs, timeouts: databaseTimeouts(config), stopping });
   await startJobs(runner, config.rulesEveryMs);
   logger.info({ rulesEveryMs: config.rulesEveryMs, smtp: Boolean(config.smtpUrl) }, 'worker started');
   return {
     deps,
     runner,
-    async stop() {
-      await runner.stop();
-      if (!options.mailer) await mailer.close();
-      await ownPubSub?.close();
-      if (ownOrm) await orm.close();
-    },
+    stop: () =>
+      stopInOrder(logger, [
+        ['jobs', () => runner.stop()],
+        ['mailer', async () => !options.mailer && mailer.close()],
+        ['pub/sub', async () => ownPubSub?.close()],
+        ['database pool', async () => ownOrm && orm.close()],
+      ]),
   };
 }
 
@@ -102,7 +106,7 @@ async function main(): Promise<void> {
   });
   const databaseUrl = config.databaseUrl!;
   const logger = createLogger(config.logLevel);
-  const orm = await openWorkerOrm(databaseUrl);
+  const orm = await openWorkerOrm(config, databaseUrl, logger);
   await waitForMigrations(orm, logger);
   const worker = await startWorker({ config, databaseUrl, orm, logger });
   onShutdownSignals(async () => {

@@ -5,7 +5,7 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken } from '../schema/identity/access-token';
 import { buildContext, type AppDeps } from './context';
-import { toClientError } from './errors';
+import { asServiceUnavailable, ServiceUnavailableError, toClientError } from './errors';
 import { MAX_BODY_BYTES, type QueryLimits } from './limits';
 import { checkOperation } from './request-checks';
 import { releaseAll, SubscriptionQuota } from './subscription-quota';
@@ -102,7 +102,13 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         }
         const checked = checkOperation(schema, payload, limits);
         if ('errors' in checked) return checked.errors;
-        const contextValue = await buildContext(deps, { authorization: ctx.connectionParams?.authorization, ip: clientIp(ctx.extra) });
+        const contextValue = await buildContext(deps, { authorization: ctx.connectionParams?.authorization, ip: clientIp(ctx.extra) }).catch((error: unknown) => {
+          // The database away while loading the viewer: an error for this operation (retryable), not a closed socket.
+          const unavailable = asServiceUnavailable(error);
+          if (unavailable instanceof ServiceUnavailableError) return unavailable;
+          throw error;
+        });
+        if (contextValue instanceof ServiceUnavailableError) return [new GraphQLError(contextValue.message, { originalError: contextValue })];
         if (getOperationAST(checked.document, payload.operationName)?.operation === 'subscription') {
           const refused = quota.take((ctx.extra.subscriptions ??= new Map()), id, contextValue.viewer?.id ?? null);
           if (refused) return [refused];

@@ -32,7 +32,7 @@ export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const folder = path.resolve(__dirname, '../.hearth/test');
-    const embedded = await startEmbeddedPostgres(folder, await freePort(), pino({ level: 'silent' }));
+    const embedded = await startEmbeddedPostgres({ folder, port: await freePort(), logger: pino({ level: 'silent' }) });
     globalThis.__HEARTH_EMBEDDED_PG__ = embedded;
     adminUrl = embedded.url;
     console.log('\n[hearth tests] DATABASE_URL is not set: using an embedded PostgreSQL.');

@@ -9,8 +9,11 @@ export interface SmtpSink {
   /** Accepted messages in arrival order; raw headers are in `headerLines`, parsed ones in `headers`. */
   messages: ParsedMail[];
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
-  /** The next `n` messages are refused after DATA with a 451 temporary error. */
-  failNext(n: number): void;
+  /** The next `n` messages are refused after DATA: with a 451 temporary error, or `code` (550: refused for good). */
+  failNext(n: number, code?: 451 | 550): void;
+  /** The relay goes away: no new connection is accepted and open ones are closed, until `acceptConnections()`. */
+  refuseConnections(): Promise<void>;
+  acceptConnections(): Promise<void>;
   /**
    * From now on, complete messages get no reply (the client waits, as if the relay were slow); they
    * count as delivered only once `release()` answers them. A client that dies meanwhile never got
@@ -32,15 +35,15 @@ export function rawHeader(mail: ParsedMail, name: string): string | undefined {
   return found?.line.slice(found.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
 }
 
-function temporaryFailure(): Error {
-  return Object.assign(new Error('Temporary failure, try again later'), { responseCode: 451 });
+function refusal(code: 451 | 550): Error {
+  return Object.assign(new Error(code === 451 ? 'Temporary failure, try again later' : 'Mailbox unavailable'), { responseCode: code });
 }
 
 /** A real SMTP server on a free local port, so mail tests exercise the wire protocol. */
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   const waiters = new Set<() => void>();
-  let failuresLeft = 0;
+  const failures: (451 | 550)[] = [];
   let holding = false;
   const held = new Map<string, { parsed: ParsedMail; reply: (error?: Error) => void }[]>();
   // Sessions whose client went away: a message still being parsed then can never get its 250.
@@ -51,7 +54,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     reply();
   };
 
-  const server = new SMTPServer({
+  const createServer = () => new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
@@ -64,9 +67,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {
-          if (failuresLeft > 0) {
-            failuresLeft -= 1;
-            callback(temporaryFailure());
+          const failure = failures.shift();
+          if (failure) {
+            callback(refusal(failure));
             return;
           }
           if (closed.has(session.id)) return;
@@ -80,18 +83,28 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const listen = async (onPort: number) => {
+    const started = createServer();
+    await new Promise<void>((resolve, reject) => {
+      started.once('error', reject);
+      started.listen(onPort, '127.0.0.1', () => {
+        started.off('error', reject);
+        resolve();
+      });
     });
-  });
-  // A client killed in the middle of a message (the worker test's SIGKILL) resets its connection:
-  // smtp-server reports that as an 'error' event, which would crash the test file unheard. A relay
-  // drops the message and carries on; so does the sink.
-  server.on('error', () => undefined);
+    // A client killed in the middle of a message (the worker test's SIGKILL) resets its connection:
+    // smtp-server reports that as an 'error' event, which would crash the test file unheard. A relay
+    // drops the message and carries on; so does the sink.
+    started.on('error', () => undefined);
+    return started;
+  };
+  let server: SMTPServer | null = await listen(0);
   const { port } = server.server.address() as AddressInfo;
+  const close = async () => {
+    const closing = server;
+    server = null;
+    if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
+  };
 
   function waitFor(count: number, timeoutMs = 5000): Promise<ParsedMail[]> {
     return new Promise((resolve, reject) => {
@@ -118,8 +131,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     url: `smtp://127.0.0.1:${port}`,
     messages,
     waitFor,
-    failNext(n) {
-      failuresLeft += n;
+    failNext(n, code = 451) {
+      failures.push(...Array.from({ length: n }, () => code));
+    },
+    refuseConnections: close,
+    async acceptConnections() {
+      server ??= await listen(port);
     },
     hold() {
       holding = true;
@@ -130,7 +147,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       held.clear();
     },
     heldCount: () => [...held.values()].reduce((sum, entries) => sum + entries.length, 0),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: close,
   };
 }
 

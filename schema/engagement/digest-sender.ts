@@ -7,7 +7,7 @@ import type { Clock } from '../../server/clock';
 import type { Orm } from '../../server/db/orm';
 import { uuidArray } from '../../server/db/sql';
 import { LOST, whileHolding } from '../../server/renewing';
-import type { Mailer } from '../../server/mailer';
+import { isRelayUnavailable, type Mailer } from '../../server/mailer';
 import { DigestStatus } from './digest.entity';
 import { selectDigestContentFor, type DigestSelection } from './digest-content';
 import { eligibleMembers } from './eligibility';
@@ -30,7 +30,8 @@ export interface DigestSenderOptions {
   renewEveryMs?: number;
 }
 
-export type DeliveryOutcome = 'sent' | 'held_out' | 'skipped_empty' | 'done_before' | 'not_eligible' | 'busy' | 'failed';
+/** `relay_unavailable`: the SMTP relay could not be reached; the digest waits for a retry without using up an attempt. */
+export type DeliveryOutcome = 'sent' | 'held_out' | 'skipped_empty' | 'done_before' | 'not_eligible' | 'busy' | 'failed' | 'relay_unavailable';
 
 /** The columns of a digest row the sender works with. */
 interface DigestRow {
@@ -69,6 +70,8 @@ interface Outcome {
   hotCount?: number;
   sentAt?: Date;
   lastError?: string;
+  /** The relay was down: this attempt does not count towards maxAttempts (which is for refusals of the message). */
+  refundAttempt?: boolean;
 }
 
 interface ComposeRow {
@@ -215,9 +218,10 @@ export class DigestSender {
       };
       if ((await whileHolding(hold, () => mailer.send(message))) === LOST) return 'busy';
     } catch (error) {
-      logger.warn({ err: error, digestId: digest.id, ruleId: rule.id, memberId: digest.memberId }, 'digest send failed; will retry');
+      const relayDown = isRelayUnavailable(error);
+      logger.warn({ err: error, digestId: digest.id, ruleId: rule.id, memberId: digest.memberId, relayDown }, 'digest send failed; will retry');
       const lastError = error instanceof Error ? error.message.slice(0, 500) : String(error);
-      return this.finish(em, digest, { status: DigestStatus.FAILED, lastError }, 'failed');
+      return this.finish(em, digest, { status: DigestStatus.FAILED, lastError, refundAttempt: relayDown }, relayDown ? 'relay_unavailable' : 'failed');
     }
     return this.finish(em, digest, { status: DigestStatus.SENT, items, hotCount, sentAt: this.options.clock.now() }, 'sent');
   }
@@ -236,9 +240,18 @@ export class DigestSender {
   private async finish(em: EntityManager, digest: DigestRow, outcome: Outcome, result: DeliveryOutcome): Promise<DeliveryOutcome> {
     const updated = await em.execute<{ id: string }[]>(
       `update digest set status = ?, items = coalesce(?::uuid[], items), hot_count = coalesce(?, hot_count), sent_at = coalesce(?, sent_at),
-         last_error = coalesce(?, last_error), lease_until = null
+         last_error = coalesce(?, last_error), lease_until = null, attempts = attempts - ?
        where id = ? and attempts = ? and status = 'PENDING' returning id`,
-      [outcome.status, outcome.items ? uuidArray(outcome.items) : null, outcome.hotCount ?? null, outcome.sentAt ?? null, outcome.lastError ?? null, digest.id, digest.attempts],
+      [
+        outcome.status,
+        outcome.items ? uuidArray(outcome.items) : null,
+        outcome.hotCount ?? null,
+        outcome.sentAt ?? null,
+        outcome.lastError ?? null,
+        outcome.refundAttempt ? 1 : 0,
+        digest.id,
+        digest.attempts,
+      ],
     );
     return updated.length ? result : 'busy';
   }

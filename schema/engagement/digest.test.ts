@@ -301,7 +301,7 @@ describe('exactly once', () => {
     expect((await digestsOf(rule.id)).map((d) => [d.status, d.attempts])).toEqual([[DigestStatus.SENT, 1]]);
   });
 
-  it('an SMTP failure marks the digest FAILED and the retry sends it once', async () => {
+  it('a temporary SMTP refusal (451) marks the digest FAILED without using up an attempt, and the retry sends it once', async () => {
     const { members, rule, batches } = await backlog(3);
     const deps = jobDeps(server, sink.url);
     sink.failNext(1);
@@ -309,8 +309,37 @@ describe('exactly once', () => {
     const failed = (await digestsOf(rule.id)).filter((d) => d.status === DigestStatus.FAILED);
     expect(failed).toHaveLength(1);
     expect(failed[0].lastError).toMatch(/451|Temporary/);
+    expect(failed[0].attempts).toBe(0);
     await sendDigestBatch(deps, batches[0]);
     expect(recipients().sort()).toEqual(members.map((m) => m.email).sort());
-    expect((await digestsOf(rule.id)).map((d) => [d.status, d.attempts]).filter(([, attempts]) => attempts === 2)).toEqual([[DigestStatus.SENT, 2]]);
+    expect((await digestsOf(rule.id)).map((d) => [d.status, d.attempts])).toEqual(members.map(() => [DigestStatus.SENT, 1]));
+  });
+
+  it('a refusal of the message itself (550) uses up an attempt', async () => {
+    const { rule, batches } = await backlog(1);
+    const deps = jobDeps(server, sink.url);
+    sink.failNext(1, 550);
+    await expect(sendDigestBatch(deps, batches[0])).rejects.toBeInstanceOf(DigestBatchIncomplete);
+    expect((await digestsOf(rule.id)).map((d) => [d.status, d.attempts])).toEqual([[DigestStatus.FAILED, 1]]);
+    await sendDigestBatch(deps, batches[0]);
+    expect((await digestsOf(rule.id)).map((d) => [d.status, d.attempts])).toEqual([[DigestStatus.SENT, 2]]);
+  });
+
+  it('a relay that refuses connections: the batch stops at the first failure, nothing counts as an attempt, everything goes once it is back', async () => {
+    const { members, rule, batches } = await backlog(20);
+    const deps = jobDeps(server, sink.url);
+    await sink.refuseConnections();
+    try {
+      await expect(sendDigestBatch(deps, batches[0])).rejects.toBeInstanceOf(DigestBatchIncomplete);
+    } finally {
+      await sink.acceptConnections();
+    }
+    const tried = await digestsOf(rule.id);
+    // At most one round of parallel sends knocked before the batch gave up: the rest were never claimed.
+    expect(tried.length).toBeLessThan(members.length);
+    expect(tried.every((d) => d.status === DigestStatus.FAILED && d.attempts === 0)).toBe(true);
+    await sendDigestBatch(jobDeps(server, sink.url), batches[0]);
+    expect(recipients().sort()).toEqual(members.map((m) => m.email).sort());
+    expect((await digestsOf(rule.id)).every((d) => d.status === DigestStatus.SENT && d.attempts === 1)).toBe(true);
   });
 });

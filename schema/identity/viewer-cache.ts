@@ -1,6 +1,6 @@
 import { BoundedMap } from '../../server/bounded-map';
 import type { Clock } from '../../server/clock';
-import type { HearthPubSub } from '../../server/pubsub';
+import { followTopic, type HearthPubSub } from '../../server/pubsub';
 import type { Member } from './member.entity';
 
 /** How long a viewer snapshot may serve requests before it is read again. */
@@ -13,7 +13,7 @@ export const VIEWER_TTL_MS = 10_000;
  */
 export class ViewerCache {
   private readonly entries = new BoundedMap<string, { member: Member; until: number }>(20_000);
-  private listening: AsyncIterator<unknown> | null = null;
+  private unfollow: (() => Promise<void>) | null = null;
 
   constructor(private readonly clock: Clock) {}
 
@@ -31,16 +31,16 @@ export class ViewerCache {
     this.entries.delete(memberId);
   }
 
-  /** Forgets members changed on any instance, until `stop()`. */
+  /** Forgets members changed on any instance, until `stop()`; forgets everyone if changes may have been missed (Redis lost). */
   listen(pubSub: HearthPubSub): void {
-    const events = pubSub.subscribe('MEMBER_ACCESS_CHANGED')[Symbol.asyncIterator]();
-    this.listening = events;
-    void (async () => {
-      for (let event = await events.next(); !event.done; event = await events.next()) this.forget(event.value.memberId);
-    })();
+    this.unfollow = followTopic(
+      () => pubSub.subscribe('MEMBER_ACCESS_CHANGED'),
+      ({ memberId }) => this.forget(memberId),
+      () => this.entries.clear(),
+    );
   }
 
   async stop(): Promise<void> {
-    await this.listening?.return?.();
+    await this.unfollow?.();
   }
 }

@@ -1,4 +1,4 @@
-import { AppError, ErrorCode } from '../../server/errors';
+import { AppError, ErrorCode, ServiceUnavailableError } from '../../server/errors';
 
 /** The live domain's errors: sessions, registrations, joining, recordings. */
 export const LiveErrors = {
@@ -25,4 +25,6 @@ export const LiveErrors = {
   over: () => new AppError(ErrorCode.FORBIDDEN, 'This session is over; its replay will be published when ready.'),
   notLive: (status: string) => new AppError(ErrorCode.CONFLICT, `Only a LIVE session can be recorded; this one is ${status}.`, { status }),
   recordingFailed: (reason: string) => new AppError(ErrorCode.CONFLICT, `LiveKit could not start the recording: ${reason}`),
+  /** LiveKit did not answer (unreachable, timed out, or a 5xx): nothing is wrong with the request, try again. */
+  liveKitUnavailable: () => new ServiceUnavailableError('LiveKit is unreachable right now; try again shortly.', 5),
 };

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { EgressStatus } from 'livekit-server-sdk';
 import { signWebhookForTest, webhookBody, type WebhookEventInit } from '../../live/webhook-signing';
 import { buildAdmin, buildMember, buildTheme } from '../../test/factories';
@@ -159,7 +160,7 @@ describe('recordings and replays', () => {
     expect(recordingsOf(session)).toHaveLength(1);
   });
 
-  it('startSessionRecording: admins only, LIVE sessions only, LiveKit refusal is a CONFLICT', async () => {
+  it('startSessionRecording: admins only, LIVE sessions only, a LiveKit refusal is a CONFLICT, a LiveKit 5xx is SERVICE_UNAVAILABLE', async () => {
     const admin = await buildAdmin(server.em());
     const member = await buildMember(server.em());
     const session = await buildSession(server.em(), admin.id);
@@ -167,14 +168,39 @@ describe('recordings and replays', () => {
     expect(errorCode(await server.gql(START, { id: session.id }, await as(member)))).toBe('FORBIDDEN');
     expect(errorCode(await server.gql(START, { id: session.id }, await as(admin)))).toBe('CONFLICT');
     await postWebhook(server, { event: 'room_started', room: room(session) });
-    liveKit.replyNext(503, { code: 'unavailable', msg: 'egress not connected' });
+    liveKit.replyNext(400, { code: 'invalid_argument', msg: 'unknown layout' });
     const refused = await server.gql(START, { id: session.id }, await as(admin));
-    expect(refused.errors![0]).toMatchObject({ message: 'LiveKit could not start the recording: egress not connected', extensions: { code: 'CONFLICT' } });
+    expect(refused.errors![0]).toMatchObject({ message: 'LiveKit could not start the recording: unknown layout', extensions: { code: 'CONFLICT' } });
+    liveKit.replyNext(503, { code: 'unavailable', msg: 'egress not connected' });
+    const unavailable = await server.gql(START, { id: session.id }, await as(admin));
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.errors![0]).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 } });
     const started = await server.gql(START, { id: session.id }, await as(admin));
     expect(started.data!.startSessionRecording).toEqual({ id: session.id, status: 'LIVE' });
     const [{ recording_egress_id }] = await server.em().execute('select recording_egress_id from live_session where id = ?', [session.id]);
     expect(recording_egress_id).toMatch(/^EG_fake_\d+$/);
-    expect(recordingsOf(session)).toHaveLength(2);
+    expect(recordingsOf(session).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('startSessionRecording with LiveKit unreachable answers SERVICE_UNAVAILABLE (HTTP 503), not CONFLICT', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const cutOff = await startTestServer({ env: { LIVEKIT_API_URL: `ws://127.0.0.1:${closedPort}` } });
+    try {
+      const admin = await buildAdmin(cutOff.em());
+      const session = await buildSession(cutOff.em(), admin.id);
+      await postWebhook(cutOff, { event: 'room_started', room: room(session) });
+      const token = await cutOff.tokenFor(admin.id);
+      const result = await cutOff.gql(`mutation($id: ID!) { startSessionRecording(sessionId: $id) { id } }`, { id: session.id }, { token });
+      expect(result.status).toBe(503);
+      expect(result.errors![0]).toMatchObject({ message: 'LiveKit is unreachable right now; try again shortly.', extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    } finally {
+      await cutOff.stop();
+    }
   });
 
   it('egress_ended publishes the recording as a REPLAY on the session themes, once, viewable like any content', async () => {

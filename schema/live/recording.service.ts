@@ -1,5 +1,6 @@
 import { isUUID } from 'class-validator';
 import type { AppDeps } from '../../server/context';
+import { isUnavailableError } from '../../server/unavailable';
 import { sessionRoomName } from '../../live/join-token';
 import { LiveErrors } from './live.errors';
 import { LiveSessionStatus } from './live-session.entity';
@@ -30,6 +31,10 @@ export class RecordingService {
     try {
       ({ egressId } = await this.deps.liveRooms.startRoomRecording(sessionRoomName(sessionId), recordingFilepath(sessionId)));
     } catch (err) {
+      if (isUnavailableError(err) || (err as { status?: number }).status! >= 500) {
+        this.deps.logger.warn({ err, sessionId }, 'LiveKit is unreachable: the recording did not start');
+        throw LiveErrors.liveKitUnavailable();
+      }
       this.deps.logger.warn({ err, sessionId }, 'LiveKit refused to start a recording');
       throw LiveErrors.recordingFailed(err instanceof Error ? err.message : String(err));
     }

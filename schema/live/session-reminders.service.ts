@@ -30,6 +30,8 @@ export interface SessionRemindersOptions {
   leaseMs: number;
   /** How often a run renews its claim while the SMTP exchange lasts (default: a third of the lease, at most 5 s). */
   renewEveryMs?: number;
+  /** Aborted when the worker stops: the run ends after the chunk in hand (the next run, on any worker, does the rest). */
+  stopping?: AbortSignal;
 }
 
 export interface SendCounts {
@@ -49,6 +51,8 @@ interface Claim {
   already_notified: boolean;
   /** When this run claimed the row: the claim is still ours while the row says so and the lease has not run out. */
   claimed_at: Date;
+  /** The claim time that gives the row back: stale to the next run, not to this one (which would retry it at once, forever). */
+  released_at: Date;
 }
 
 /** Rows claimed per statement: each chunk is sent right after its claim, well inside the lease. */
@@ -153,7 +157,7 @@ export class SessionReminders {
     const staleBefore = new Date(this.options.clock.now().getTime() - this.options.leaseMs);
     for (const kind of ORDER) {
       counts[kind] = { sent: 0, failed: 0 };
-      for (;;) {
+      while (!this.options.stopping?.aborted) {
         const claims = await this.claim(kind, staleBefore);
         if (!claims.length) break;
         if (kind !== SessionEmailKind.REPLAY_MISSED) await this.notify(claims);
@@ -168,8 +172,8 @@ export class SessionReminders {
   private async claim(kind: SessionEmailKind, staleBefore: Date): Promise<Claim[]> {
     const now = this.options.clock.now();
     const query = claimSql(kind, now, staleBefore);
-    const rows = await this.fork().execute<Omit<Claim, 'claimed_at'>[]>(query.text, [...query.params]);
-    return rows.map((row) => ({ ...row, starts_at: new Date(row.starts_at), claimed_at: now }));
+    const rows = await this.fork().execute<Omit<Claim, 'claimed_at' | 'released_at'>[]>(query.text, [...query.params]);
+    return rows.map((row) => ({ ...row, starts_at: new Date(row.starts_at), claimed_at: now, released_at: staleBefore }));
   }
 
   /** The notification goes with the first claim; a taken-over claim adds one only if the first never got written. */
@@ -214,8 +218,9 @@ export class SessionReminders {
       };
       if ((await whileHolding(hold, () => mailer.send(email))) === LOST) return 'lost';
     } catch (error) {
-      // The row stays claimed and unsent: the run after the lease sends it again, same Message-ID.
+      // Unsent: the claim is given back, so the next run (a minute later) sends it, same Message-ID.
       this.options.logger.warn({ err: error, kind, sessionId: claim.session_id, memberId: claim.member_id }, 'session email failed; will retry');
+      await this.release(kind, claim).catch((err: unknown) => this.options.logger.warn({ err }, 'session email claim not released; retried after its lease'));
       return false;
     }
     await this.fork().execute(
@@ -224,6 +229,18 @@ export class SessionReminders {
       [this.options.clock.now(), messageId, claim.session_id, claim.member_id, kind, claim.starts_at],
     );
     return true;
+  }
+
+  /**
+   * Gives an unsent claim back: a claim time a lease old makes the next run take it over (and
+   * `already_notified` then finds the notification written with it, so none is added).
+   */
+  private async release(kind: SessionEmailKind, claim: Claim): Promise<void> {
+    await this.fork().execute(
+      `update session_reminder set claimed_at = ?
+        where session_id = ? and member_id = ? and kind = ? and starts_at = ? and sent_at is null and claimed_at = ?`,
+      [claim.released_at, claim.session_id, claim.member_id, kind, claim.starts_at, claim.claimed_at],
+    );
   }
 
   /** Renews the claim if it is still this run's and its lease has not run out (see whileHolding). */

@@ -178,21 +178,35 @@ describe('reminders before a session', () => {
     expect(await reminderNotifications(session.id)).toHaveLength(1);
   });
 
-  it('a send refused by the relay is retried once the lease has run out, with the same Message-ID and one notification', async () => {
+  it('a send refused by the relay is retried by the next run (a minute later), with the same Message-ID and one notification', async () => {
     const { session, members: [member] } = await sessionWith(1);
     sink.failNext(1);
 
     await runAt(at(-24 * HOUR));
-    await runAt(at(-24 * HOUR + 5 * MINUTE));
     expect(sink.messages).toHaveLength(0);
     const [claimed] = await server.em().execute('select sent_at from session_reminder where session_id = ?', [session.id]);
     expect(claimed.sent_at).toBeNull();
 
-    await runAt(at(-24 * HOUR + server.config.jobLockLifetimeMs + MINUTE));
-    await runAt(at(-24 * HOUR + server.config.jobLockLifetimeMs + 2 * MINUTE));
+    await runAt(at(-24 * HOUR + MINUTE));
+    await runAt(at(-24 * HOUR + 2 * MINUTE));
     expect(recipientsOf(sink)).toEqual([member.email]);
     expect(sink.messages[0].messageId).toBe(sessionEmailMessageId(SessionEmailKind.REMINDER_24H, session.id, member.id, STARTS));
     expect(await reminderNotifications(session.id)).toHaveLength(1);
+  });
+
+  it('a relay refusing connections: the run ends (no retry loop), and the next one sends every reminder once', async () => {
+    const { session, members } = await sessionWith(5);
+    await sink.refuseConnections();
+    try {
+      await runAt(at(-15 * MINUTE));
+    } finally {
+      await sink.acceptConnections();
+    }
+    expect(sink.messages).toHaveLength(0);
+    await runAt(at(-14 * MINUTE));
+    await runAt(at(-13 * MINUTE));
+    expect(recipientsOf(sink).sort()).toEqual(members.map((m) => m.email).sort());
+    expect(await reminderNotifications(session.id)).toHaveLength(5);
   });
 
   it('a run slower than its lease sends nothing once another run has taken its claim over', async () => {

@@ -1,7 +1,7 @@
 import { BoundedMap } from '../../server/bounded-map';
 import type { Clock } from '../../server/clock';
 import type { Orm } from '../../server/db/orm';
-import type { HearthPubSub } from '../../server/pubsub';
+import { followTopic, type HearthPubSub } from '../../server/pubsub';
 import type { Member } from '../identity/member.entity';
 import type { SessionStanding } from './live-access';
 
@@ -32,7 +32,7 @@ interface Entry {
  */
 export class SessionRosters {
   private readonly entries = new BoundedMap<string, Entry>(2_000);
-  private listening: AsyncIterator<unknown> | null = null;
+  private unfollow: (() => Promise<void>) | null = null;
 
   constructor(
     private readonly orm: Orm,
@@ -72,17 +72,17 @@ export class SessionRosters {
     this.pubSub.publish('LIVE_ROSTER_CHANGED', { sessionId });
   }
 
-  /** Drops rosters changed on any instance, until `stop()`. */
+  /** Drops rosters changed on any instance, until `stop()`; drops them all if changes may have been missed (Redis lost). */
   listen(): void {
-    const events = this.pubSub.subscribe('LIVE_ROSTER_CHANGED')[Symbol.asyncIterator]();
-    this.listening = events;
-    void (async () => {
-      for (let event = await events.next(); !event.done; event = await events.next()) this.entries.delete(event.value.sessionId);
-    })();
+    this.unfollow = followTopic(
+      () => this.pubSub.subscribe('LIVE_ROSTER_CHANGED'),
+      ({ sessionId }) => this.entries.delete(sessionId),
+      () => this.entries.clear(),
+    );
   }
 
   async stop(): Promise<void> {
-    await this.listening?.return?.();
+    await this.unfollow?.();
   }
 
   private async load(sessionId: string): Promise<SessionRoster | null> {

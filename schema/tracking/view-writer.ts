@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
+import { createPool, type DatabaseTimeouts } from '../../server/db/pool';
 import { distinctRounds } from '../../server/db/sql';
+import { isUnavailableError } from '../../server/unavailable';
 
 /** What the first call of a view may credit: there is no earlier call to measure elapsed time from. */
 export const FIRST_CALL_MAX_SECONDS = 60;
@@ -113,10 +115,10 @@ export class ViewWriter {
   constructor(
     databaseUrl: string,
     private readonly logger: Logger,
+    timeouts?: DatabaseTimeouts,
   ) {
-    this.pool = new Pool({ connectionString: databaseUrl, max: LANES });
-    // A connection dropped while idle: logged; the pool makes a new one for the next batch.
-    this.pool.on('error', (err) => this.logger.warn({ err }, 'content view writer lost an idle connection'));
+    // A dropped connection is logged; the pool makes a new one for the next batch.
+    this.pool = createPool(databaseUrl, { max: LANES, timeouts, logger, name: 'content view writer' });
   }
 
   write(view: ViewWrite): Promise<ViewRow> {
@@ -198,7 +200,9 @@ export class ViewWriter {
       await client.query('commit');
       return result;
     } catch (error) {
-      await client.query('rollback').catch(() => (broken = true));
+      // A connection whose server stopped answering may still owe the answer: never reuse it.
+      broken = isUnavailableError(error);
+      if (!broken) await client.query('rollback').catch(() => (broken = true));
       throw error;
     } finally {
       // A connection that could not even roll back is discarded, not reused.

@@ -3,8 +3,11 @@ import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import path from 'node:path';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
 import { entities } from './entities';
 import { migrationsList } from './migrations';
+import { poolTimeouts, watchPool, type DatabaseTimeouts } from './pool';
 
 export type Orm = MikroORM;
 export type { EntityManager } from '@mikro-orm/postgresql';
@@ -39,13 +42,40 @@ export function ormConfig(databaseUrl: string, overrides: Partial<Options> = {})
   });
 }
 
-export async function openOrm(databaseUrl: string, overrides: Partial<Options> = {}): Promise<Orm> {
-  return MikroORM.init(ormConfig(databaseUrl, overrides));
+export interface OrmOptions {
+  pool?: { min: number; max: number };
+  /** Bounded waits for requests and jobs; omitted for migrations and the seed, whose statements may run long. */
+  timeouts?: DatabaseTimeouts;
+  /** Where the pool's lost connections are reported. */
+  logger?: Logger;
+}
+
+export async function openOrm(databaseUrl: string, options: OrmOptions = {}): Promise<Orm> {
+  const { pool, timeouts, logger } = options;
+  const driverOptions = {
+    ...poolTimeouts(timeouts),
+    onPoolCreated: (created: Pool) => logger && watchPool(created, logger, 'database pool'),
+  };
+  return MikroORM.init(ormConfig(databaseUrl, { ...(pool ? { pool } : {}), driverOptions }));
 }
 
 export async function migrateToLatest(orm: Orm): Promise<string[]> {
   const applied = await orm.migrator.up();
   return applied.map((m) => m.name);
+}
+
+/**
+ * Applies pending migrations on a connection of their own without the request timeouts: an index
+ * built on a large table may take longer than any request should.
+ */
+export async function applyMigrations(databaseUrl: string, orm: Orm): Promise<string[]> {
+  if ((await pendingMigrations(orm)) === 0) return [];
+  const unbounded = await openOrm(databaseUrl);
+  try {
+    return await migrateToLatest(unbounded);
+  } finally {
+    await unbounded.close();
+  }
 }
 
 export async function pendingMigrations(orm: Orm): Promise<number> {

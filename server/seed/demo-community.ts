@@ -121,6 +121,8 @@ function* visitsOf(members: DemoMember[], options: DemoOptions): Generator<Visit
  */
 export async function seedDemoCommunity(em: EntityManager, options: DemoOptions): Promise<DemoCommunity> {
   const client = new Client({ connectionString: em.config.get('clientUrl') });
+  // A connection lost mid-load fails the query in flight; without a listener it would also end the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('begin');

@@ -43,7 +43,7 @@ async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedData
   let adminUrl = process.env.DATABASE_URL;
   let embedded: EmbeddedDatabase | undefined;
   if (!adminUrl) {
-    embedded = await startEmbeddedPostgres(path.resolve('.hearth/bench'), 54339, pino({ level: 'silent' }));
+    embedded = await startEmbeddedPostgres({ folder: path.resolve('.hearth/bench'), port: 54339, logger: pino({ level: 'silent' }) });
     adminUrl = embedded.url;
   }
   const name = 'hearth_bench';
