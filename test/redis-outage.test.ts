@@ -40,10 +40,13 @@ describe('Redis killed under a running API', () => {
     await buildInterests(em, [ann, bob], theme);
     const [annToken, adminToken] = [await server.tokenFor(ann.id), await server.tokenFor(admin.id)];
     const live = await subscribe(server.ws(annToken), 'subscription { unreadNotificationCountChanged }');
+    // A shared broadcast (one execution for every subscriber of the operation) is told too.
+    const broadcast = await subscribe(server.ws(annToken), 'subscription { contentPublished { id title } }');
 
     await redis.kill();
     const ended = await live.next(10_000);
     expect(ended.errors![0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 });
+    expect((await broadcast.next(10_000)).errors![0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 });
 
     const logIn = await server.gql(`mutation($input: LogInInput!) { logIn(input: $input) { accessToken } }`, { input: { email: bob.email, password: FACTORY_PASSWORD } });
     expect(logIn.errors).toBeUndefined();
