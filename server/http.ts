@@ -6,6 +6,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import { compiledQueries } from './compiled-queries';
+import { corsPolicy } from './cors';
 import { buildContext, type AppDeps, type Context } from './context';
 import { toClientError } from './errors';
 import { MAX_BODY_BYTES, type createArmor } from './limits';
@@ -181,7 +182,9 @@ export async function createHttpApp(
     expressMiddleware(apollo, { context: ({ req }) => contextFor(deps, req) }),
   );
   const fastPath = graphqlFastPath(apollo, deps);
+  const cors = corsPolicy(deps.config.corsOrigins);
   const listener: RequestListener = (req, res) => {
+    if (cors.handle(req, res)) return;
     if (fastPathTakes(req)) void fastPath(req, res);
     else app(req, res);
   };

@@ -37,6 +37,20 @@ describe.each(rejections)('a query over the %s limit', (_name, query, message) =
   });
 });
 
+describe('the cost limit', () => {
+  // 11 aliased pages of 100 items with their authors and themes: within the alias and depth limits, over the cost.
+  const costly = `{ ${Array.from({ length: 11 }, (_, i) => `f${i}: feed(first: 100) { edges { node { id author { id } themes { id } } } }`).join(' ')} }`;
+
+  it('names the cost, not a syntax error, on HTTP and WebSocket', async () => {
+    for (const result of [await server.gql(costly, {}, { token }), await wsExecute(server.ws(token), costly)]) {
+      expect(result.data ?? null).toBeNull();
+      expect(result.errors![0].message).toMatch(/^Query Cost limit of 5000 exceeded, found \d+\.$/);
+      expect(result.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
+    for (const [, query] of rejections) expect((await server.gql(query, {}, { token })).errors![0].message).not.toMatch(/Syntax Error/);
+  });
+});
+
 describe('queries within the limits', () => {
   it('pass on HTTP and WebSocket', async () => {
     const shallow = aliasQuery(3);

@@ -14,13 +14,20 @@ export const QUERY_LIMITS = {
 /** Request bodies (HTTP) and messages (WebSocket) above this are refused. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * graphql-armor prefixes every rejection with "Syntax Error: ", though only the token limit is met
+ * while parsing: a query over the cost, depth, alias or directive limit is valid GraphQL. Its
+ * `onReject` hook gets the error before it is raised, so the message says what it is.
+ */
+const plainMessage = [(_context: unknown, error: Error) => void (error.message = error.message.replace(/^Syntax Error: /, ''))];
+
 export function createArmor() {
   return new ApolloArmor({
-    maxDepth: { n: QUERY_LIMITS.maxDepth, flattenFragments: true, exposeLimits: true },
-    maxAliases: { n: QUERY_LIMITS.maxAliases, exposeLimits: true },
-    maxTokens: { n: QUERY_LIMITS.maxTokens, exposeLimits: true },
-    costLimit: { maxCost: QUERY_LIMITS.maxCost, exposeLimits: true },
-    maxDirectives: { n: QUERY_LIMITS.maxDirectives, exposeLimits: true },
+    maxDepth: { n: QUERY_LIMITS.maxDepth, flattenFragments: true, exposeLimits: true, onReject: plainMessage },
+    maxAliases: { n: QUERY_LIMITS.maxAliases, exposeLimits: true, onReject: plainMessage },
+    maxTokens: { n: QUERY_LIMITS.maxTokens, exposeLimits: true, onReject: plainMessage },
+    costLimit: { maxCost: QUERY_LIMITS.maxCost, exposeLimits: true, onReject: plainMessage },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives, exposeLimits: true, onReject: plainMessage },
     blockFieldSuggestion: { enabled: true },
   }).protect();
 }
@@ -36,7 +43,7 @@ export function checkOperation(
 ): { document: DocumentNode } | { errors: GraphQLError[] } {
   let document: DocumentNode;
   try {
-    document = new MaxTokensParserWLexer(query, { n: QUERY_LIMITS.maxTokens, exposeLimits: true }).parseDocument();
+    document = new MaxTokensParserWLexer(query, { n: QUERY_LIMITS.maxTokens, exposeLimits: true, onReject: plainMessage }).parseDocument();
   } catch (error) {
     const message = error instanceof Error ? error.message : 'Syntax error.';
     return { errors: [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
