@@ -4,7 +4,7 @@ const tseslint = require('typescript-eslint');
 const globals = require('globals');
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.hearth/', 'coverage/', 'client/generated/', 'server/db/migrations/'] },
+  { ignores: ['node_modules/', 'dist/', '.hearth/', 'coverage/', 'client/generated/', 'client/dist/', 'server/db/migrations/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

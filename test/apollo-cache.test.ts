@@ -9,7 +9,7 @@ import {
   RecordContentViewsDocument,
   RegisterForSessionDocument,
   UnblockMemberDocument,
-} from '../client';
+} from '../client/index.ts';
 import { buildAdmin, buildContent, buildMember } from './factories';
 import { buildSession } from './live';
 import { startTestServer, type TestServer } from './server';

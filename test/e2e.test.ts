@@ -17,7 +17,7 @@ import {
   SendMessageDocument,
   SetInterestsDocument,
   type HearthClient,
-} from '../client';
+} from '../client/index.ts';
 import { Role } from '../schema/identity/member.entity';
 import { buildMember, FACTORY_PASSWORD } from './factories';
 import { sleep, startTestServer, subscriptionsReady, type TestServer } from './server';
