@@ -1,0 +1,81 @@
+import { buildAdmin } from '../../test/factories';
+import { startTestServer, type TestServer } from '../../test/server';
+import { DEMO_PASSWORD, demoLogins, seedDemoCommunity, type DemoCommunity } from './demo-community';
+
+const NOW = new Date('2026-05-04T00:00:00Z');
+const OPTIONS = { members: 150, days: 90, seed: 42, now: NOW };
+
+let server: TestServer;
+let demo: DemoCommunity;
+beforeAll(async () => {
+  server = await startTestServer();
+  server.clock.set(NOW);
+  demo = await seedDemoCommunity(server.em(), OPTIONS);
+});
+afterAll(() => server.stop());
+
+const rows = <T>(sql: string, params: unknown[] = []) => server.em().execute<T[]>(sql, params);
+
+describe('the demo community', () => {
+  it('names every member differently and tells the logins without a database', async () => {
+    const [{ members, names }] = await rows<{ members: number; names: number }>('select count(*)::int as members, count(distinct display_name)::int as names from member');
+    expect(names).toBe(members);
+    expect(demoLogins(OPTIONS)).toEqual(demo.logins);
+    expect(demo.password).toBe(DEMO_PASSWORD);
+  });
+
+  it('has summaries that say what an item holds, not a placeholder', async () => {
+    const items = await rows<{ title: string; summary: string }>('select title, summary from content');
+    expect(items.length).toBeGreaterThan(30);
+    for (const { summary } of items) {
+      expect(summary).not.toMatch(/Notes from the community/);
+      expect(summary.length).toBeGreaterThan(80);
+    }
+  });
+
+  it('seeds comments with replies, counted on their items', async () => {
+    const [{ comments, replies }] = await rows<{ comments: number; replies: number }>(
+      'select count(*) filter (where parent_id is null)::int as comments, count(*) filter (where parent_id is not null)::int as replies from comment',
+    );
+    expect(comments).toBeGreaterThan(10);
+    expect(replies).toBeGreaterThan(3);
+    const wrong = await rows('select c.id from content c where c.comment_count <> (select count(*) from comment k where k.content_id = c.id)');
+    expect(wrong).toEqual([]);
+    const early = await rows('select k.id from comment k join content c on c.id = k.content_id where k.created_at < c.published_at or k.created_at > ?', [NOW]);
+    expect(early).toEqual([]);
+  });
+
+  it('gives every demo member login a conversation with messages', async () => {
+    const memberLogins = demo.logins.filter((login) => login.role === 'MEMBER').map((login) => login.email);
+    const talking = await rows<{ email: string; messages: number }>(
+      `select m.email, count(g.id)::int as messages from member m
+         join conversation_participant p on p.member_id = m.id join message g on g.conversation_id = p.conversation_id
+        where m.email = any(?::text[]) group by m.email`,
+      [`{${memberLogins.join(',')}}`],
+    );
+    expect(talking.map((row) => row.email).sort()).toEqual([...memberLogins].sort());
+    expect(talking.every((row) => row.messages >= 2)).toBe(true);
+  });
+
+  it('dates every registration in the past, never before the session was announced', async () => {
+    const future = await rows('select id from session_registration where registered_at > ?', [NOW]);
+    expect(future).toEqual([]);
+    const [{ registrations }] = await rows<{ registrations: number }>('select count(*)::int as registrations from session_registration');
+    expect(registrations).toBeGreaterThan(0);
+  });
+
+  it('sends digests with a cold section when a member has fewer new items than the rule’s maxItems', async () => {
+    const token = await server.tokenFor((await buildAdmin(server.em())).id);
+    const [{ id }] = await rows<{ id: string }>(`select id from engagement_rule where trigger = 'INACTIVITY'`);
+    const preview = await server.gql(
+      `query($id: ID!) { previewEngagementRule(id: $id, sampleSize: 50) { eligibleMembers samples { hot { id } cold { id } } } }`,
+      { id },
+      { token },
+    );
+    const samples: { hot: unknown[]; cold: unknown[] }[] = preview.data!.previewEngagementRule.samples;
+    expect(samples.length).toBeGreaterThan(5);
+    // Hot first: cold only fills what hot leaves of the 6 items, and does so for someone in the demo.
+    for (const sample of samples) expect(sample.cold.length === 0 || sample.hot.length + sample.cold.length <= 6).toBe(true);
+    expect(samples.filter((sample) => sample.hot.length < 6 && sample.cold.length > 0).length).toBeGreaterThan(0);
+  });
+});
