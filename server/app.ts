@@ -20,6 +20,7 @@ import { migrateToLatest, openOrm, pendingMigrations, type Orm } from './db/orm'
 import type { Config } from './env';
 import { DomainEventBus } from './events';
 import { createHttpApp, finishRoutes } from './http';
+import { registerPageRoutes } from './pages/pages.routes';
 import { createArmor } from './limits';
 import { createLogger, type Logger } from './logger';
 import { createHearthPubSub } from './pubsub';
@@ -119,6 +120,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   readinessRoute(app, orm, logger);
   registerEmailRoutes(app, deps);
   registerLiveKitWebhookRoute(app, deps);
+  registerPageRoutes(app, deps);
   finishRoutes(app, deps);
   httpServer.on('request', listener);
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
