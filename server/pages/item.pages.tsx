@@ -65,6 +65,37 @@ export function LiveSessionPage(props: { session: LiveSession; when: string; spe
   );
 }
 
+export interface FeedEntry {
+  id: string;
+  title: string;
+  type: string;
+  summary: string | null;
+  published: string;
+}
+
+/** The newest items, for a digest's "see everything new" link. */
+export function FeedPage({ communityName, entries }: { communityName: string; entries: FeedEntry[] }) {
+  return (
+    <Page title={`New in ${communityName}`}>
+      <p className="eyebrow">{communityName}</p>
+      <h1>Everything new</h1>
+      {entries.map((entry) => (
+        <div className="card" key={entry.id}>
+          <p className="eyebrow">
+            {entry.type.toLowerCase()} · {entry.published}
+          </p>
+          <h2>
+            <a href={`/content/${entry.id}`}>{entry.title}</a>
+          </h2>
+          {entry.summary ? <p className="muted">{entry.summary}</p> : null}
+        </div>
+      ))}
+      {entries.length ? null : <p className="muted">Nothing is published yet.</p>}
+      <p className="notice">{FRONT_END_NOTE}</p>
+    </Page>
+  );
+}
+
 export function EmailSettingsPage({ communityName }: { communityName: string }) {
   return (
     <Page title={`Email preferences · ${communityName}`}>

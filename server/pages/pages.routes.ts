@@ -4,12 +4,12 @@ import express from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isUUID } from 'class-validator';
 import { canSee } from '../../schema/content/content.service';
-import { formatSessionTime } from '../../schema/live/session-reminders.service';
+import { formatSessionTime } from '../../schema/live/session-email.compose';
 import { buildContext, type AppDeps } from '../context';
 import { ideDir } from '../ide/ide-files';
 import { demoAccess } from '../seed/demo-access';
 import { graphiqlPage } from './graphiql.page';
-import { ContentPage, EmailSettingsPage, LiveSessionPage, NotFoundPage } from './item.pages';
+import { ContentPage, EmailSettingsPage, FeedPage, LiveSessionPage, NotFoundPage } from './item.pages';
 import { LandingPage } from './landing.page';
 import { renderPage } from './layout';
 
@@ -25,7 +25,7 @@ function endpoints(req: express.Request) {
 /**
  * The pages the API serves to a browser: `GET /` (what runs here, the demo logins), `GET /graphiql`
  * (GraphiQL bundled from its npm package: no CDN, works offline), and outside production the
- * targets of links in emails (`/content/:id`, `/live/:id`, `/settings/email`), which a community's
+ * targets of links in emails (`/content/:id`, `/live/:id`, `/feed`, `/settings/email`), which a community's
  * front end serves at PUBLIC_URL in production: without one, a demo's email links land somewhere.
  */
 export function registerPageRoutes(app: express.Express, deps: AppDeps): void {
@@ -72,6 +72,17 @@ export function registerPageRoutes(app: express.Express, deps: AppDeps): void {
       const [speakers, themes] = await Promise.all([ctx.loaders.speakersBySessionId.load(session.id), ctx.loaders.themesBySessionId.load(session.id)]);
       const when = formatSessionTime(session.startedAt ?? session.startsAt, config.communityTimezone);
       html(res, renderPage(LiveSessionPage({ session, when, speakers, themes, replayUrl: session.replayId ? `/content/${session.replayId}` : null })));
+    }),
+  );
+  app.get(
+    '/feed',
+    safely(async (_req, res) => {
+      const rows = await em().execute<{ id: string; title: string; type: string; summary: string | null; published_at: Date }[]>(
+        `select id, title, type, summary, published_at from content where status = 'PUBLISHED' order by published_at desc, id desc limit 20`,
+      );
+      const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: config.communityTimezone });
+      const entries = rows.map((row) => ({ ...row, published: date.format(new Date(row.published_at)) }));
+      html(res, renderPage(FeedPage({ communityName: config.communityName, entries })));
     }),
   );
   app.get('/settings/email', (_req, res) => html(res, renderPage(EmailSettingsPage({ communityName: config.communityName }))));

@@ -45,6 +45,7 @@ describe('pages for links in emails (outside production)', () => {
     expect(live).toContain('<h1>Live: forecasting</h1>');
     expect(live).toContain('Spoken Sam');
     expect(await (await get('/settings/email')).text()).toContain('updateEmailPreferences');
+    expect(await (await get('/feed?source=EMAIL')).text()).toContain(`href="/content/${item.id}"`);
     for (const path of [`/content/${draft.id}`, '/content/not-an-id', '/live/00000000-0000-4000-8000-000000000000']) {
       const missing = await get(path);
       expect([path, missing.status, missing.headers.get('content-type')]).toEqual([path, 404, expect.stringMatching(/text\/html/)]);

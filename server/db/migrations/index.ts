@@ -5,6 +5,7 @@ import { Migration20261123075300_ContentConversationNotification } from './Migra
 import { Migration20261123111245_Engagement } from './Migration20261123111245_Engagement';
 import { Migration20261123121425_Live } from './Migration20261123121425_Live';
 import { Migration20261123133000_VisitDays } from './Migration20261123133000_VisitDays';
+import { Migration20261203105627_EmailClicks } from './Migration20261203105627_EmailClicks';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123111245_Engagement', class: Migration20261123111245_Engagement },
   { name: 'Migration20261123121425_Live', class: Migration20261123121425_Live },
   { name: 'Migration20261123133000_VisitDays', class: Migration20261123133000_VisitDays },
+  { name: 'Migration20261203105627_EmailClicks', class: Migration20261203105627_EmailClicks },
 ];
