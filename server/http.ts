@@ -9,7 +9,7 @@ import { compiledQueries } from './compiled-queries';
 import { corsPolicy } from './cors';
 import { buildContext, type AppDeps, type Context } from './context';
 import { toClientError } from './errors';
-import { MAX_BODY_BYTES, type createArmor } from './limits';
+import { MAX_BODY_BYTES, PARSE_OPTIONS, type createArmor } from './limits';
 
 /** One log line per HTTP operation: name, duration, member, first error code. */
 function operationLog(deps: AppDeps): ApolloServerPlugin<Context> {
@@ -161,6 +161,7 @@ export async function createHttpApp(
     gateway: compiledQueries(schema),
     formatError: (formatted, error) => toClientError(formatted, error, deps.logger),
     validationRules: armor.validationRules,
+    parseOptions: PARSE_OPTIONS,
     // Cache hints are unused, and its per-field hook was a large share of a feed page's CPU.
     plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginDrainHttpServer({ httpServer }), ...armor.plugins, operationLog(deps), ...extraPlugins],
     allowBatchedHttpRequests: false,

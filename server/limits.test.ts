@@ -47,7 +47,18 @@ describe('the cost limit', () => {
       expect(result.errors![0].message).toMatch(/^Query Cost limit of 5000 exceeded, found \d+\.$/);
       expect(result.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     }
-    for (const [, query] of rejections) expect((await server.gql(query, {}, { token })).errors![0].message).not.toMatch(/Syntax Error/);
+    for (const [name, query] of rejections.filter(([name]) => name !== 'tokens')) {
+      expect([name, (await server.gql(query, {}, { token })).errors![0].message]).toEqual([name, expect.not.stringMatching(/Syntax Error/)]);
+    }
+  });
+});
+
+describe('parse errors', () => {
+  it('answer 400 GRAPHQL_PARSE_FAILED, for a typo and for too many tokens alike, never a 500', async () => {
+    for (const query of ['{ me { id } }}', tokenQuery(QUERY_LIMITS.maxTokens)]) {
+      const result = await server.gql(query, {}, { token });
+      expect([result.status, result.errors![0].extensions!.code]).toEqual([400, 'GRAPHQL_PARSE_FAILED']);
+    }
   });
 });
 

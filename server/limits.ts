@@ -1,6 +1,5 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import { GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 
 /** One set of query limits, applied to HTTP (Apollo) and WebSocket (graphql-ws) operations alike. */
 export const QUERY_LIMITS = {
@@ -10,6 +9,9 @@ export const QUERY_LIMITS = {
   maxCost: 5000,
   maxDirectives: 50,
 };
+
+/** How every operation is parsed: a document of more tokens is a parse error (400 GRAPHQL_PARSE_FAILED). */
+export const PARSE_OPTIONS = { maxTokens: QUERY_LIMITS.maxTokens };
 
 /** Request bodies (HTTP) and messages (WebSocket) above this are refused. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -25,7 +27,9 @@ export function createArmor() {
   return new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.maxDepth, flattenFragments: true, exposeLimits: true, onReject: plainMessage },
     maxAliases: { n: QUERY_LIMITS.maxAliases, exposeLimits: true, onReject: plainMessage },
-    maxTokens: { n: QUERY_LIMITS.maxTokens, exposeLimits: true, onReject: plainMessage },
+    // graphql-armor checks tokens in a plugin hook, where any error (a plain typo too) became an
+    // HTTP 500: graphql-js' own parser counts them instead (Apollo's parseOptions, checkOperation).
+    maxTokens: { enabled: false },
     costLimit: { maxCost: QUERY_LIMITS.maxCost, exposeLimits: true, onReject: plainMessage },
     maxDirectives: { n: QUERY_LIMITS.maxDirectives, exposeLimits: true, onReject: plainMessage },
     blockFieldSuggestion: { enabled: true },
@@ -43,7 +47,7 @@ export function checkOperation(
 ): { document: DocumentNode } | { errors: GraphQLError[] } {
   let document: DocumentNode;
   try {
-    document = new MaxTokensParserWLexer(query, { n: QUERY_LIMITS.maxTokens, exposeLimits: true, onReject: plainMessage }).parseDocument();
+    document = parse(query, PARSE_OPTIONS);
   } catch (error) {
     const message = error instanceof Error ? error.message : 'Syntax error.';
     return { errors: [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
