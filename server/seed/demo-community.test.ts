@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { buildAdmin } from '../../test/factories';
 import { startTestServer, type TestServer } from '../../test/server';
-import { DEMO_PASSWORD, demoLogins, seedDemoCommunity, type DemoCommunity } from './demo-community';
+import { DEMO_PASSWORD, DEMO_SIZE, demoLogins, seedDemoCommunity, type DemoCommunity } from './demo-community';
 
 const NOW = new Date('2026-05-04T00:00:00Z');
 const OPTIONS = { members: 150, days: 90, seed: 42, now: NOW };
@@ -22,6 +24,12 @@ describe('the demo community', () => {
     expect(names).toBe(members);
     expect(demoLogins(OPTIONS)).toEqual(demo.logins);
     expect(demo.password).toBe(DEMO_PASSWORD);
+  });
+
+  it('has its default logins and password listed in README', () => {
+    const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    for (const login of demoLogins(DEMO_SIZE)) expect([login.email, readme.includes(`\`${login.email}\``)]).toEqual([login.email, true]);
+    expect(readme).toContain(`\`${DEMO_PASSWORD}\``);
   });
 
   it('has summaries that say what an item holds, not a placeholder', async () => {
