@@ -2,7 +2,7 @@ import { Text } from '@react-email/components';
 import { createElement } from 'react';
 import { EmailFooter, EmailFrame, firstName } from './layout';
 import { renderEmail, type RenderedEmailWithSubject } from './render';
-import { SessionCard, sessionEmailStyles as styles, type SessionDetails } from './session-reminder.email';
+import { PREVIEW_SESSION, SessionCard, sessionEmailStyles as styles, type SessionDetails } from './session-reminder.email';
 
 export interface MissedSessionEmailProps extends SessionDetails {
   communityName: string;
@@ -32,12 +32,8 @@ export function MissedSessionEmail(props: MissedSessionEmailProps) {
 }
 
 MissedSessionEmail.PreviewProps = {
-  communityName: 'Growth Marketing Circle',
-  memberName: 'Camille Martin',
-  sessionTitle: 'Pipeline reviews that work',
+  ...PREVIEW_SESSION,
   startsAt: 'Tuesday, 10 March 2026 at 11:04 CET',
-  description: 'Three revenue leaders on the weekly pipeline review they cut to 30 minutes, and the one report they all kept.',
-  speakers: ['Hugo Moreau', 'Nadia Silva'],
   replayUrl: 'https://community.example.com/r/preview-replay-token',
   preferencesUrl: 'https://community.example.com/settings/email',
   unsubscribeUrl: 'https://community.example.com/unsubscribe/preview',

@@ -2,7 +2,7 @@ import { Hr, Text } from '@react-email/components';
 import { createElement } from 'react';
 import { EmailFrame, firstName } from './layout';
 import { renderEmail, type RenderedEmailWithSubject } from './render';
-import { SessionCard, sessionEmailStyles as styles, type SessionDetails } from './session-reminder.email';
+import { PREVIEW_SESSION, SessionCard, sessionEmailStyles as styles, type SessionDetails } from './session-reminder.email';
 
 export interface RegistrationConfirmationEmailProps extends SessionDetails {
   communityName: string;
@@ -30,12 +30,7 @@ export function RegistrationConfirmationEmail(props: RegistrationConfirmationEma
 }
 
 RegistrationConfirmationEmail.PreviewProps = {
-  communityName: 'Growth Marketing Circle',
-  memberName: 'Camille Martin',
-  sessionTitle: 'Pipeline reviews that work',
-  startsAt: 'Tuesday, 10 March 2026 at 11:00 CET',
-  description: 'Three revenue leaders on the weekly pipeline review they cut to 30 minutes, and the one report they all kept. Bring your questions.',
-  speakers: ['Hugo Moreau', 'Nadia Silva'],
+  ...PREVIEW_SESSION,
   sessionUrl: 'https://community.example.com/live/6f1c2a4e-0b7d-4c1e-9a55-2d3f4e5a6b7c',
 } satisfies RegistrationConfirmationEmailProps;
 

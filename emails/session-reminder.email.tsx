@@ -62,13 +62,18 @@ export function SessionReminderEmail(props: SessionReminderEmailProps) {
   );
 }
 
-SessionReminderEmail.PreviewProps = {
+/** The session every session email's PreviewProps show. */
+export const PREVIEW_SESSION = {
   communityName: 'Growth Marketing Circle',
   memberName: 'Camille Martin',
   sessionTitle: 'Pipeline reviews that work',
   startsAt: 'Tuesday, 10 March 2026 at 11:00 CET',
   description: 'Three revenue leaders on the weekly pipeline review they cut to 30 minutes, and the one report they all kept. Bring your questions.',
   speakers: ['Hugo Moreau', 'Nadia Silva'],
+};
+
+SessionReminderEmail.PreviewProps = {
+  ...PREVIEW_SESSION,
   startsIn: 'in 24 hours',
   joinUrl: 'https://community.example.com/live/6f1c2a4e-0b7d-4c1e-9a55-2d3f4e5a6b7c',
 } satisfies SessionReminderEmailProps;
