@@ -3,6 +3,7 @@ import path from 'node:path';
 import { buildAdmin } from '../../test/factories';
 import { startTestServer, type TestServer } from '../../test/server';
 import { DEMO_PASSWORD, DEMO_SIZE, demoLogins, seedDemoCommunity, type DemoCommunity } from './demo-community';
+import { DEMO_MESSAGES } from './demo-social';
 
 const NOW = new Date('2026-05-04T00:00:00Z');
 const OPTIONS = { members: 150, days: 90, seed: 42, now: NOW };
@@ -63,6 +64,9 @@ describe('the demo community', () => {
     );
     expect(talking.map((row) => row.email).sort()).toEqual([...memberLogins].sort());
     expect(talking.every((row) => row.messages >= 2)).toBe(true);
+    // Each reply after the message it answers: the scripted exchange reads in order.
+    const threads = await rows<{ bodies: string[] }>('select array_agg(body order by created_at, id) as bodies from message group by conversation_id');
+    for (const { bodies } of threads) expect(bodies).toEqual(DEMO_MESSAGES.slice(0, bodies.length));
   });
 
   it('dates every registration in the past, never before the session was announced', async () => {

@@ -23,7 +23,8 @@ const REPLIES = [
   'Agreed, the data part took us the longest to get right.',
   'Thanks for the details, that helps a lot.',
 ];
-const MESSAGES = [
+/** A conversation's script, said in this order. */
+export const DEMO_MESSAGES = [
   'Hi! I saw your comment on the pipeline reviews article, do you have a minute to compare notes?',
   'Sure, happy to. What are you struggling with?',
   'Mostly getting sales to keep the CRM current before the review.',
@@ -78,7 +79,9 @@ export async function seedDemoConversations(client: Client, random: Random, opti
     seen.add(pairKey);
     const id = random.uuid();
     const start = options.now.getTime() - random.int(1, 14) * 24 * HOUR;
-    const messages = Array.from({ length: random.int(2, 6) }, (_, i) => ({ sender: i % 2 ? b : a, body: MESSAGES[i % MESSAGES.length], at: new Date(start + i * random.int(5, 180) * 60_000) }));
+    // Replies come minutes to hours after the message before: in order, as a conversation does.
+    let at = start;
+    const messages = Array.from({ length: random.int(2, 6) }, (_, i) => ({ sender: i % 2 ? b : a, body: DEMO_MESSAGES[i % DEMO_MESSAGES.length], at: new Date((at += i && random.int(5, 180) * 60_000)) }));
     const last = messages.at(-1)!.at;
     await client.query('insert into conversation (id, pair_key, created_at, last_message_at) values ($1, $2, $3, $4)', [id, pairKey, messages[0].at, last]);
     const lastSentBy = (member: string) => messages.filter((message) => message.sender === member).at(-1)?.at ?? null;
