@@ -4,6 +4,7 @@
  */
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
+import { getOperationAST, parse } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { createRoot } from 'react-dom/client';
 
@@ -47,9 +48,18 @@ function socketFor(auth: string | undefined): Client {
   return client;
 }
 
+/** Whether the operation GraphiQL runs (one of the document's, by name) is a subscription. */
+function isSubscription({ query, operationName }: FetcherParams): boolean {
+  try {
+    return getOperationAST(parse(query), operationName ?? undefined)?.operation === 'subscription';
+  } catch {
+    return false; // not valid GraphQL: the server explains why
+  }
+}
+
 function fetcher(params: FetcherParams, options?: FetcherOptions) {
   const auth = authorization(options?.headers);
-  if (/^\s*subscription\b/m.test(params.query)) {
+  if (isSubscription(params)) {
     const events = socketFor(auth).iterate({ query: params.query, operationName: params.operationName ?? undefined, variables: params.variables as Record<string, unknown> });
     // graphql-ws yields formatted results (plain error objects); GraphiQL only displays them.
     return events as AsyncIterable<never>;

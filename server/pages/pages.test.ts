@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Route } from 'playwright-core';
 import { ContentStatus } from '../../schema/content/content.entity';
 import { describeWithChromium, launchChromium } from '../../test/browser';
 import { buildAdmin, buildContent, buildMember } from '../../test/factories';
@@ -90,16 +90,31 @@ describeWithChromium('the landing page and GraphiQL in Chromium', () => {
   it('runs GraphiQL from files the API serves, with every other host unreachable (offline)', async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     const elsewhere: string[] = [];
-    await page.route('**/*', (route) => {
+    const offline = (route: Route) => {
       const url = new URL(route.request().url());
       if (url.origin === origin || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
       elsewhere.push(url.href);
       return route.abort();
-    });
+    };
+    await page.route('**/*', offline);
     await page.goto(`${origin}/graphiql?query=${encodeURIComponent('{ __typename }')}`);
     await page.locator('.graphiql-query-editor').getByText('__typename').waitFor({ timeout: 60_000 });
     await page.locator('.graphiql-execute-button').click();
     await page.locator('.graphiql-response').getByText('"Query"').waitFor({ timeout: 30_000 });
+    // Its opening document logs in as a demo member, and the token is used for the next operation
+    // (in a browser profile of its own: GraphiQL keeps the last tabs).
+    const fresh = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    await fresh.route('**/*', offline);
+    const second = await fresh.newPage();
+    await second.goto(`${origin}/graphiql`);
+    await second.locator('.graphiql-query-editor').getByText('LogIn', { exact: true }).waitFor({ timeout: 60_000 });
+    for (const [operation, answer] of [['LogIn', 'accessToken'], ['Feed', 'seenByMe']]) {
+      await second.locator('.graphiql-execute-button').click();
+      await second.getByRole('menuitem', { name: operation }).click();
+      await second.locator('.graphiql-response').getByText(answer).first().waitFor({ timeout: 30_000 });
+    }
+    expect(await second.locator('.graphiql-response').innerText()).not.toContain('UNAUTHENTICATED');
+    await fresh.close();
     // The documentation explorer comes from an introspection of this API, also from here.
     await page.locator('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]').click();
     await page.locator('.graphiql-doc-explorer').getByText('Mutation', { exact: true }).waitFor({ timeout: 30_000 });
