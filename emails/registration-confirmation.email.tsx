@@ -18,7 +18,7 @@ export function RegistrationConfirmationEmail(props: RegistrationConfirmationEma
   return (
     <EmailFrame preview={`You are registered: ${props.sessionTitle}, ${startsAt}`} communityName={communityName}>
       <Text style={styles.text}>Hi {firstName(memberName)},</Text>
-      <Text style={styles.text}>You are registered for this live session. We will remind you 24 hours and 15 minutes before it starts.</Text>
+      <Text style={styles.text}>You are registered for this live session. We will send you a reminder before it starts.</Text>
       <SessionCard details={props} when={startsAt} href={sessionUrl} action="See the session" />
       <Hr style={styles.rule} />
       <Text style={styles.footer}>

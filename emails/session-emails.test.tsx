@@ -40,7 +40,7 @@ describe('RegistrationConfirmationEmail', () => {
     expect(text).toContain('Tuesday, 10 March 2026 at 11:00 CET');
     expect(text).toContain('With Hugo Moreau, Nadia Silva');
     expect(text).toContain(details.description);
-    expect(text).toContain('24 hours and 15 minutes before');
+    expect(text).toContain('We will send you a reminder before it starts');
     expect(html).toContain(`href="${confirmation.sessionUrl}"`);
     expect(text.toLowerCase()).not.toContain('unsubscribe');
   });

@@ -124,7 +124,8 @@ export function sessionEmailMessageId(kind: SessionEmailKind, sessionId: string,
 }
 
 /**
- * Reminders 24 hours and 15 minutes before a session, and "you missed it" once its replay is out,
+ * A confirmation of each new registration, reminders 24 hours and 15 minutes before a session,
+ * and "you missed it" once its replay is out,
  * each exactly once per registrant and start time. The guard is a session_reminder row keyed by
  * (session, member, kind, starts_at): moving a session makes new keys (reminders for the new time,
  * none left for the old one), and a run repeated or racing another finds the rows taken.
