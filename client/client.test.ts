@@ -1,6 +1,6 @@
-import { buildMember, FACTORY_PASSWORD } from '../test/factories';
-import { startTestServer, type TestServer } from '../test/server';
-import { createHearthClient, HearthError, LogInDocument, MeDocument, MembersDocument, RefreshSessionDocument } from './index';
+import { buildMember, FACTORY_PASSWORD } from '../test/factories.ts';
+import { startTestServer, type TestServer } from '../test/server.ts';
+import { createHearthClient, HearthError, LogInDocument, MeDocument, MembersDocument, RefreshSessionDocument } from './index.ts';
 
 let server: TestServer;
 beforeAll(async () => {

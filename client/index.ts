@@ -2,17 +2,19 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 
-export * from './generated/graphql';
+export * from './generated/graphql.ts';
 
 /** A GraphQL error answered by Hearth, with its stable `extensions.code`. */
 export class HearthError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly errors: readonly { message: string; extensions?: Record<string, unknown> }[],
-  ) {
+  // Plain fields, not constructor parameter properties: Node's type stripping runs this file as it is.
+  readonly code: string;
+  readonly errors: readonly { message: string; extensions?: Record<string, unknown> }[];
+
+  constructor(code: string, message: string, errors: readonly { message: string; extensions?: Record<string, unknown> }[]) {
     super(message);
     this.name = 'HearthError';
+    this.code = code;
+    this.errors = errors;
   }
 }
 
@@ -35,7 +37,8 @@ export interface HearthClientOptions {
   retryBaseMs?: number;
 }
 
-type Variables<V> = V extends Record<string, never> ? [variables?: V] : [variables: V];
+/** Variables may be left out when none is required (`hearth.query(FeedDocument)`), and must be given otherwise. */
+type Variables<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
 
 export interface SubscribeOptions {
   /**
@@ -46,7 +49,7 @@ export interface SubscribeOptions {
   onRestart?: () => void;
 }
 
-type SubscribeArgs<V> = V extends Record<string, never> ? [variables?: V, options?: SubscribeOptions] : [variables: V, options?: SubscribeOptions];
+type SubscribeArgs<V> = Record<string, never> extends V ? [variables?: V, options?: SubscribeOptions] : [variables: V, options?: SubscribeOptions];
 
 interface Response<T> {
   data?: T | null;

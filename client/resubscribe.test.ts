@@ -1,8 +1,8 @@
 import WebSocket from 'ws';
-import { buildMember } from '../test/factories';
-import { startRedisServer, type OwnRedis } from '../test/redis-server';
-import { startTestServer, until, type TestServer } from '../test/server';
-import { createHearthClient, HearthError, UnreadNotificationCountChangedDocument } from './index';
+import { buildMember } from '../test/factories.ts';
+import { startRedisServer, type OwnRedis } from '../test/redis-server.ts';
+import { startTestServer, until, type TestServer } from '../test/server.ts';
+import { createHearthClient, HearthError, UnreadNotificationCountChangedDocument } from './index.ts';
 
 let redis: OwnRedis;
 let server: TestServer;

@@ -6,6 +6,7 @@ const hotItem: DigestEmailItem = {
   type: 'ARTICLE',
   themes: ['Analytics', 'Privacy'],
   summary: 'Four models on real pipelines.',
+  publishedAt: '3 March 2026',
   url: 'https://hearth.test/content/hot-1',
 };
 
@@ -14,15 +15,17 @@ const coldItem: DigestEmailItem = {
   type: 'REPLAY',
   themes: ['ABM'],
   summary: 'Replay with the Q and A.',
+  publishedAt: '12 January 2026',
   url: 'https://hearth.test/content/cold-1',
 };
 
 function buildDigestProps(overrides: Partial<DigestEmailProps> = {}): DigestEmailProps {
   return {
     communityName: 'Growth Circle',
-    memberName: 'Camille',
+    memberName: 'Camille Martin',
     hot: [hotItem],
     cold: [coldItem],
+    feedUrl: 'https://hearth.test/feed?source=EMAIL',
     preferencesUrl: 'https://hearth.test/settings/notifications',
     unsubscribeUrl: 'https://hearth.test/unsubscribe?token=abc123',
     ...overrides,
@@ -30,12 +33,35 @@ function buildDigestProps(overrides: Partial<DigestEmailProps> = {}): DigestEmai
 }
 
 describe('DigestEmail', () => {
-  it('shows the community, the greeting, both sections and every item', async () => {
-    const { subject, html } = await renderDigestEmail(buildDigestProps());
-
-    expect(subject).toBe('New for you in Growth Circle');
-    expect(html).toContain('Growth Circle');
+  it('names the top item in the subject and greets the member by first name', async () => {
+    expect((await renderDigestEmail(buildDigestProps())).subject).toBe('Attribution models compared and 1 more for you');
+    const six = buildDigestProps({ hot: Array.from({ length: 4 }, (_, i) => ({ ...hotItem, url: `${hotItem.url}-${i}` })), cold: [coldItem, { ...coldItem, url: 'x' }] });
+    expect((await renderDigestEmail(six)).subject).toBe('Attribution models compared and 5 more for you');
+    expect((await renderDigestEmail(buildDigestProps({ hot: [], cold: [coldItem] }))).subject).toBe('ABM playbook session, for you');
+    const long = { ...hotItem, title: 'A'.repeat(90) };
+    expect((await renderDigestEmail(buildDigestProps({ hot: [long] }))).subject).toBe(`${'A'.repeat(69)}… and 1 more for you`);
+    const { html, text } = await renderDigestEmail(buildDigestProps());
     expect(html).toMatch(/Hi (<!-- -->)?Camille(<!-- -->)?,/);
+    expect(html).not.toContain('Camille Martin');
+    expect(text).toContain('Hi Camille,');
+  });
+
+  it('leads with a call to action to the top item, dates every item, and links to everything new', async () => {
+    const { html, text } = await renderDigestEmail(buildDigestProps());
+    // react-email's Button is an <a> styled as a button.
+    expect(html).toMatch(new RegExp(`<a href="${hotItem.url}"[^>]*style="[^"]*background-color:#1d4ed8[^"]*"[^>]*>[\\s\\S]*Start reading`));
+    expect(html.indexOf('Start reading')).toBeLessThan(html.indexOf('New for you'));
+    expect(html).toContain('3 March 2026');
+    expect(html).toContain('12 January 2026');
+    expect(html).toContain('href="https://hearth.test/feed?source=EMAIL"');
+    expect(html).toMatch(/See everything new in (<!-- -->)?Growth Circle/);
+    expect(text).toContain('See everything new in Growth Circle: https://hearth.test/feed?source=EMAIL');
+  });
+
+  it('shows the community, both sections and every item', async () => {
+    const { html } = await renderDigestEmail(buildDigestProps());
+
+    expect(html).toContain('Growth Circle');
     expect(html).toContain('New for you');
     expect(html).toContain('You may have missed');
     expect(html.indexOf('New for you')).toBeLessThan(html.indexOf('You may have missed'));
@@ -52,9 +78,8 @@ describe('DigestEmail', () => {
   });
 
   it('omits the "New for you" section when nothing is new', async () => {
-    const { subject, html } = await renderDigestEmail(buildDigestProps({ hot: [] }));
+    const { html } = await renderDigestEmail(buildDigestProps({ hot: [] }));
 
-    expect(subject).toBe('You may have missed in Growth Circle');
     expect(html).not.toContain('New for you');
     expect(html).toContain('You may have missed');
     expect(html).not.toContain(hotItem.title);
@@ -89,20 +114,23 @@ describe('DigestEmail', () => {
   });
 
   it('lays the plain-text part out like the HTML: sections, meta line, title, summary, link', async () => {
-    const item = (title: string, summary: string | null) => ({ title, type: 'CASE_STUDY', themes: ['ABM'], summary, url: `https://x.test/${title}` });
+    const item = (title: string, summary: string | null) => ({ title, type: 'CASE_STUDY', themes: ['ABM'], summary, publishedAt: '1 May 2026', url: `https://x.test/${title}` });
     const { text } = await renderDigestEmail({
       communityName: 'Circle',
-      memberName: 'Ann',
+      memberName: 'Ann Lee',
       hot: [item('one', 'First.')],
       cold: [item('two', null)],
+      feedUrl: 'https://x.test/feed',
       preferencesUrl: 'https://x.test/prefs',
       unsubscribeUrl: 'https://x.test/unsub',
     });
     expect(text).toBe(
       [
         'Circle', '', 'Hi Ann,', '',
-        'NEW FOR YOU', '', 'Case study · ABM', 'one', 'First.', 'https://x.test/one', '',
-        'YOU MAY HAVE MISSED', '', 'Case study · ABM', 'two', 'https://x.test/two', '',
+        'Here is what was published in Circle on the themes you follow since your last visit, and a few things you have not opened yet.', '',
+        'NEW FOR YOU', '', 'Case study · ABM · 1 May 2026', 'one', 'First.', 'https://x.test/one', '',
+        'YOU MAY HAVE MISSED', '', 'Case study · ABM · 1 May 2026', 'two', 'https://x.test/two', '',
+        'See everything new in Circle: https://x.test/feed', '',
         'You receive this digest as a member of Circle.', 'Email preferences: https://x.test/prefs', 'Unsubscribe: https://x.test/unsub',
       ].join('\n'),
     );

@@ -1,27 +1,27 @@
 import { Text } from '@react-email/components';
 import { createElement } from 'react';
-import { EmailFooter, EmailFrame } from './layout';
+import { EmailFooter, EmailFrame, firstName } from './layout';
 import { renderEmail, type RenderedEmailWithSubject } from './render';
-import { SessionCard, sessionEmailStyles as styles } from './session-reminder.email';
+import { PREVIEW_SESSION, SessionCard, sessionEmailStyles as styles, type SessionDetails } from './session-reminder.email';
 
-export interface MissedSessionEmailProps {
+export interface MissedSessionEmailProps extends SessionDetails {
   communityName: string;
+  /** The member's display name; they are greeted by its first word. */
   memberName: string;
-  sessionTitle: string;
-  /** When it took place, already formatted in the community's time zone. */
-  startsAt: string;
+  /** The replay, through `/r/` so the click and the visit it brings are attributed to this email. */
   replayUrl: string;
   preferencesUrl: string;
   unsubscribeUrl: string;
 }
 
+/** `startsAt` here is when the session actually started (its scheduled start if it never reported one). */
 export function MissedSessionEmail(props: MissedSessionEmailProps) {
-  const { communityName, memberName, sessionTitle, startsAt, replayUrl, preferencesUrl, unsubscribeUrl } = props;
+  const { communityName, memberName, startsAt, replayUrl, preferencesUrl, unsubscribeUrl } = props;
   return (
-    <EmailFrame preview={`You missed ${sessionTitle}: the replay is ready`} communityName={communityName}>
-      <Text style={styles.text}>Hi {memberName},</Text>
+    <EmailFrame preview={`You missed ${props.sessionTitle}: the replay is ready`} communityName={communityName}>
+      <Text style={styles.text}>Hi {firstName(memberName)},</Text>
       <Text style={styles.text}>You registered for this live session but could not make it. The replay is ready:</Text>
-      <SessionCard title={sessionTitle} when={`Held on ${startsAt}`} href={replayUrl} action="Watch the replay" />
+      <SessionCard details={props} when={`Held on ${startsAt}`} href={replayUrl} action="Watch the replay" />
       <EmailFooter
         reason={`You receive this because you registered for this session in ${communityName}.`}
         preferencesUrl={preferencesUrl}
@@ -32,11 +32,9 @@ export function MissedSessionEmail(props: MissedSessionEmailProps) {
 }
 
 MissedSessionEmail.PreviewProps = {
-  communityName: 'Growth Marketing Circle',
-  memberName: 'Camille',
-  sessionTitle: 'Pipeline reviews that work',
-  startsAt: 'Tuesday, 10 March 2026 at 11:00 CET',
-  replayUrl: 'https://community.example.com/content/0c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f',
+  ...PREVIEW_SESSION,
+  startsAt: 'Tuesday, 10 March 2026 at 11:04 CET',
+  replayUrl: 'https://community.example.com/r/preview-replay-token',
   preferencesUrl: 'https://community.example.com/settings/email',
   unsubscribeUrl: 'https://community.example.com/unsubscribe/preview',
 } satisfies MissedSessionEmailProps;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DigestEmail } from './digest.email';
 import { MissedSessionEmail, renderMissedSessionEmail } from './missed-session.email';
 import { renderDigestEmail, type RenderedEmail } from './render';
+import { RegistrationConfirmationEmail, renderRegistrationConfirmationEmail } from './registration-confirmation.email';
 import { SessionReminderEmail, renderSessionReminderEmail } from './session-reminder.email';
 
 interface EmailPreview {
@@ -13,6 +14,7 @@ interface EmailPreview {
 /** One line per template: its PreviewProps rendered through the same path production uses. */
 export const EMAIL_PREVIEWS: EmailPreview[] = [
   { name: 'digest', render: () => renderDigestEmail(DigestEmail.PreviewProps) },
+  { name: 'registration-confirmation', render: () => renderRegistrationConfirmationEmail(RegistrationConfirmationEmail.PreviewProps) },
   { name: 'session-reminder', render: () => renderSessionReminderEmail(SessionReminderEmail.PreviewProps) },
   { name: 'missed-session', render: () => renderMissedSessionEmail(MissedSessionEmail.PreviewProps) },
 ];

@@ -1,6 +1,6 @@
 import { render, toPlainText } from '@react-email/render';
 import { createElement, type ReactElement } from 'react';
-import { DigestEmail, digestPlainText, type DigestEmailProps } from './digest.email';
+import { DigestEmail, digestPlainText, digestSubject, type DigestEmailProps } from './digest.email';
 
 export interface RenderedEmail {
   html: string;
@@ -18,9 +18,7 @@ export async function renderEmail(element: ReactElement): Promise<RenderedEmail>
   return { html, text: toPlainText(html) };
 }
 
-export function digestSubject({ communityName, hot }: Pick<DigestEmailProps, 'communityName' | 'hot'>): string {
-  return `${hot.length > 0 ? 'New for you' : 'You may have missed'} in ${communityName}`;
-}
+export { digestSubject };
 
 export async function renderDigestEmail(props: DigestEmailProps): Promise<RenderedEmailWithSubject> {
   const html = await render(createElement(DigestEmail, props));

@@ -1,27 +1,58 @@
 import { MissedSessionEmail, renderMissedSessionEmail, type MissedSessionEmailProps } from './missed-session.email';
+import { RegistrationConfirmationEmail, renderRegistrationConfirmationEmail, type RegistrationConfirmationEmailProps } from './registration-confirmation.email';
 import { SessionReminderEmail, renderSessionReminderEmail, type SessionReminderEmailProps } from './session-reminder.email';
 
-const reminder: SessionReminderEmailProps = {
+const details = {
   communityName: 'Growth Circle',
-  memberName: 'Camille',
+  memberName: 'Camille Martin',
   sessionTitle: 'Pipeline reviews that work',
+  description: 'Three revenue leaders on the review they cut to 30 minutes.',
+  speakers: ['Hugo Moreau', 'Nadia Silva'],
+};
+
+const reminder: SessionReminderEmailProps = {
+  ...details,
   startsAt: 'Tuesday, 10 March 2026 at 11:00 CET',
   startsIn: 'in 15 minutes',
   joinUrl: 'https://hearth.test/live/11111111-2222-3333-4444-555555555555',
 };
 
 const missed: MissedSessionEmailProps = {
-  communityName: 'Growth Circle',
-  memberName: 'Camille',
-  sessionTitle: 'Pipeline reviews that work',
+  ...details,
   startsAt: 'Tuesday, 10 March 2026 at 11:00 CET',
-  replayUrl: 'https://hearth.test/content/66666666-7777-8888-9999-000000000000',
+  replayUrl: 'https://hearth.test/r/replay-token',
   preferencesUrl: 'https://hearth.test/settings/email',
   unsubscribeUrl: 'https://hearth.test/unsubscribe/abc123',
 };
 
+const confirmation: RegistrationConfirmationEmailProps = {
+  ...details,
+  startsAt: 'Tuesday, 10 March 2026 at 11:00 CET',
+  sessionUrl: 'https://hearth.test/live/11111111-2222-3333-4444-555555555555',
+};
+
+describe('RegistrationConfirmationEmail', () => {
+  it('confirms the session, when, who speaks, what it is about, and says reminders will follow', async () => {
+    const { subject, html, text } = await renderRegistrationConfirmationEmail(confirmation);
+
+    expect(subject).toBe('You are registered: Pipeline reviews that work');
+    expect(html).toMatch(/Hi (<!-- -->)?Camille(<!-- -->)?,/);
+    expect(text).toContain('Tuesday, 10 March 2026 at 11:00 CET');
+    expect(text).toContain('With Hugo Moreau, Nadia Silva');
+    expect(text).toContain(details.description);
+    expect(text).toContain('We will send you a reminder before it starts');
+    expect(html).toContain(`href="${confirmation.sessionUrl}"`);
+    expect(text.toLowerCase()).not.toContain('unsubscribe');
+  });
+
+  it('renders its PreviewProps', async () => {
+    const { subject } = await renderRegistrationConfirmationEmail(RegistrationConfirmationEmail.PreviewProps);
+    expect(subject).toContain(RegistrationConfirmationEmail.PreviewProps.sessionTitle);
+  });
+});
+
 describe('SessionReminderEmail', () => {
-  it('says what starts, when and how soon, with the join link', async () => {
+  it('says what starts, when, how soon, who speaks and what it is about, with the join link', async () => {
     const { subject, html } = await renderSessionReminderEmail(reminder);
 
     expect(subject).toBe('Pipeline reviews that work starts in 15 minutes');
@@ -31,6 +62,14 @@ describe('SessionReminderEmail', () => {
     expect(html).toContain('Tuesday, 10 March 2026 at 11:00 CET');
     expect(html).toMatch(/starts (<!-- -->)?in 15 minutes/);
     expect(html).toContain(`href="${reminder.joinUrl}"`);
+    expect(html).toContain('With Hugo Moreau, Nadia Silva');
+    expect(html).toContain(details.description);
+  });
+
+  it('keeps a long description short: the rest is on the session page', async () => {
+    const { text } = await renderSessionReminderEmail({ ...reminder, description: 'word '.repeat(400) });
+    expect(text).toContain('…');
+    expect(text.length).toBeLessThan(1500);
   });
 
   it('has a plain-text part with the time and the link, and no unsubscribe (it is transactional)', async () => {

@@ -7,10 +7,9 @@ import { resolveDatabase } from './db/database';
 import type { Config } from './env';
 import { createLogger } from './logger';
 import { configOrExit, onShutdownSignals, runMain, stopInOrder } from './process';
-import { seedDemoCommunity, type DemoCommunity } from './seed/demo-community';
+import { demoAccess, type DemoAccess } from './seed/demo-access';
+import { DEMO_SIZE, seedDemoCommunity, type DemoCommunity } from './seed/demo-community';
 import { outboxDir, startWorker, type Worker } from './worker';
-
-const DEMO_SIZE = { members: 500, days: 90, seed: 42 };
 
 /** On an empty database: the bootstrap admin (if configured) and, when enabled, the demo community. */
 async function prepareCommunity(hearth: Hearth, config: Config): Promise<DemoCommunity | null> {
@@ -25,18 +24,27 @@ async function prepareCommunity(hearth: Hearth, config: Config): Promise<DemoCom
   return seedDemoCommunity(em, { ...DEMO_SIZE, now });
 }
 
-function printBanner(hearth: Hearth, config: Config, demo: DemoCommunity | null, embedded: boolean, worker: Worker | null): void {
+interface Startup {
+  /** The community seeded by this start, if it did. */
+  seeded: DemoCommunity | null;
+  /** The demo logins this database has, whichever start seeded them. */
+  demo: DemoAccess | null;
+}
+
+function printBanner(hearth: Hearth, config: Config, { seeded, demo }: Startup, embedded: boolean, worker: Worker | null): void {
   const lines = [
     '',
     `  Hearth is running for "${config.communityName}"`,
+    `  Start here (GraphiQL, demo logins):    ${hearth.url.replace(/graphql$/, '')}`,
     `  GraphQL (Apollo Sandbox in a browser): ${hearth.url}`,
     `  Subscriptions (graphql-ws):            ${hearth.wsUrl}`,
     `  Admin console:                         ${hearth.url.replace(/\/graphql$/, '/admin')}`,
     `  Database: ${embedded ? `embedded PostgreSQL under ${config.dataDir}` : 'DATABASE_URL'}; pub/sub: ${config.redisUrl ? 'Redis' : 'in memory'}`,
     `  Jobs: ${worker ? 'worker running in this process' : 'run `npm run worker` separately'}; emails: ${config.smtpUrl ? 'SMTP_URL' : `.eml files in ${outboxDir(config)}`}`,
   ];
+  if (seeded) lines.push('', `  Seeded the demo community: ${seeded.members} members, ${seeded.visits} visits, ${seeded.items} published items.`);
   if (demo) {
-    lines.push('', `  Demo community: ${demo.members} members, ${demo.visits} visits, ${demo.items} published items. Every demo login uses the password "${demo.password}":`);
+    lines.push('', `  Demo logins, all with the password "${demo.password}":`);
     for (const login of demo.logins) lines.push(`    ${login.role.padEnd(8)} ${login.email}${login.habit ? `  (${login.habit})` : ''}`);
   }
   if (config.adminEmail) lines.push('', `  Admin: ${config.adminEmail} (password from HEARTH_ADMIN_PASSWORD)`);
@@ -49,11 +57,12 @@ export async function main(): Promise<void> {
   const database = await resolveDatabase(config);
   // dist/server/api.js next to dist/admin, which `npm run build` writes.
   const hearth = await startHearth({ config, databaseUrl: database.url, logger, adminDir: path.resolve(__dirname, '../admin') });
-  const demo = await prepareCommunity(hearth, config);
+  const seeded = await prepareCommunity(hearth, config);
+  const demo = await demoAccess(hearth.deps.orm.em.fork() as EntityManager, config);
   const worker = config.workerInProcess
     ? await startWorker({ config, databaseUrl: database.url, orm: hearth.deps.orm, logger, clock: hearth.deps.clock, pubSub: hearth.deps.pubSub })
     : null;
-  printBanner(hearth, config, demo, Boolean(database.embedded), worker);
+  printBanner(hearth, config, { seeded, demo }, Boolean(database.embedded), worker);
   // The embedded PostgreSQL stops last, once nothing holds a connection to it any more.
   onShutdownSignals(
     () =>

@@ -20,6 +20,7 @@ import type { Config } from './env';
 import { DomainEventBus } from './events';
 import { createHttpApp, finishRoutes } from './http';
 import { createQueryLimits } from './limits';
+import { registerPageRoutes } from './pages/pages.routes';
 import { createLogger, type Logger } from './logger';
 import { StartupError, stopInOrder } from './process';
 import { createHearthPubSub } from './pubsub';
@@ -124,6 +125,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   registerEmailRoutes(app, deps);
   registerLiveKitWebhookRoute(app, deps);
   registerAdminConsole(app, options.adminDir ?? null, logger);
+  registerPageRoutes(app, deps);
   finishRoutes(app, deps);
   httpServer.on('request', listener);
   await listen(httpServer, config.port);

@@ -37,8 +37,29 @@ describe('parseEnv', () => {
     [{ HEARTH_ADMIN_EMAIL: 'admin@example.com' }, 'Invalid environment: HEARTH_ADMIN_PASSWORD must be set together with its pair'],
     [{ HEARTH_ADMIN_EMAIL: 'not-an-email', HEARTH_ADMIN_PASSWORD: 'long-enough-pw' }, 'Invalid environment: HEARTH_ADMIN_EMAIL must be an email address (got "not-an-email")'],
     [{ NODE_ENV: 'staging' }, 'Invalid environment: NODE_ENV must be development, production or test (got "staging")'],
+    [{ REFRESH_TOKEN_GRACE: '10m' }, 'Invalid environment: REFRESH_TOKEN_GRACE must be at most 300 s (got "10m")'],
+    [{ CORS_ORIGINS: 'app.example.com' }, 'Invalid environment: CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com or http://localhost:* (got "app.example.com")'],
+    [{ CORS_ORIGINS: 'https://app.example.com/path' }, 'Invalid environment: CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com or http://localhost:* (got "https://app.example.com/path")'],
   ])('refuses %j with a message naming the variable', (source, message) => {
     expect(errorOf(source).message).toBe(message);
+  });
+
+  it('allows the front end (PUBLIC_URL) and, outside production, local ports and Apollo Sandbox to call from a browser', () => {
+    expect(parse({ PUBLIC_URL: 'https://community.example.com/app' }).corsOrigins).toEqual([
+      'https://community.example.com',
+      'http://localhost:*',
+      'http://127.0.0.1:*',
+      'https://sandbox.embed.apollographql.com',
+    ]);
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://u@h/db', LIVEKIT_URL: 'wss://l', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' };
+    expect(parseEnv({ ...production, PUBLIC_URL: 'https://community.example.com' }, tempDir()).corsOrigins).toEqual(['https://community.example.com']);
+    expect(parse({ CORS_ORIGINS: 'https://app.example.com/, https://*.example.org, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'https://*.example.org',
+      'http://localhost:5173',
+    ]);
+    expect(parse({}).refreshTokenGraceMs).toBe(30_000);
+    expect(parse({ REFRESH_TOKEN_GRACE: '0' }).refreshTokenGraceMs).toBe(0);
   });
 
   it('defaults LiveKit to livekit-server --dev outside production and requires it in production', () => {

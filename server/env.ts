@@ -49,6 +49,10 @@ export interface Config {
   jobLockLifetimeMs: number;
   /** Run the Agenda worker inside the API process (the one-command embedded default). */
   workerInProcess: boolean;
+  /** How long a just-rotated refresh token still returns the pair it was rotated to (concurrent refreshes), in ms; 0: never. */
+  refreshTokenGraceMs: number;
+  /** Origins (exact, or with `*` for a port or a subdomain) whose pages may call the API from a browser. */
+  corsOrigins: string[];
   /** LiveKit server and API credentials (defaults: `livekit-server --dev`, outside production only). */
   liveKit: LiveKitConfig;
   /** Where the API calls LiveKit's server APIs (egress); defaults to LIVEKIT_URL. Differs when clients and API reach LiveKit by different hosts. */
@@ -114,13 +118,37 @@ function parseUrl(source: Source, name: string, protocols: string[]): string | u
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** A duration such as `15m`, `30s`, `2h` or a number of milliseconds. */
-function parseDuration(source: Source, name: string, fallback: number, minMs: number): number {
+function parseDuration(source: Source, name: string, fallback: number, minMs: number, maxMs = Number.POSITIVE_INFINITY): number {
   const raw = read(source, name);
   if (raw === undefined) return fallback;
   const match = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(raw);
   const value = match ? Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms'] : NaN;
   if (!(value >= minMs)) throw new EnvError(name, `must be a duration of at least ${minMs} ms such as 15m, 30s or 2h (got "${raw}")`);
+  if (value > maxMs) throw new EnvError(name, `must be at most ${maxMs / 1000} s (got "${raw}")`);
   return value;
+}
+
+/** `https://app.example.com`, `http://localhost:*` (any port), `https://*.example.com` (any subdomain), or `*` (any origin). */
+const ORIGIN_PATTERN = /^(\*|https?:\/\/(\*\.)?[a-z0-9.-]+(\[[0-9a-f:]+\])?(:(\d{1,5}|\*))?)$/i;
+
+/**
+ * Browser origins allowed to call the API. By default the front end's (PUBLIC_URL's) origin and,
+ * outside production, any `http://localhost` or `http://127.0.0.1` port for local front ends and
+ * Apollo Sandbox.
+ */
+function parseCorsOrigins(source: Source, nodeEnv: Config['nodeEnv'], publicUrl: string): string[] {
+  const raw = read(source, 'CORS_ORIGINS');
+  if (raw === undefined) {
+    // Apollo Sandbox (the IDE at /graphql) calls the API from its own origin.
+    const local = nodeEnv === 'production' ? [] : ['http://localhost:*', 'http://127.0.0.1:*', 'https://sandbox.embed.apollographql.com'];
+    return [new URL(publicUrl).origin, ...local];
+  }
+  const origins = raw.split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean);
+  const invalid = origins.find((origin) => !ORIGIN_PATTERN.test(origin));
+  if (invalid !== undefined || !origins.length) {
+    throw new EnvError('CORS_ORIGINS', `must be a comma-separated list of origins such as https://app.example.com or http://localhost:* (got "${invalid ?? raw}")`);
+  }
+  return origins;
 }
 
 function parseMailFrom(source: Source, communityName: string): string {
@@ -211,13 +239,14 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
   const communityName = read(source, 'COMMUNITY_NAME') ?? 'Hearth Community';
   const jwtSecret = parseJwtSecret(source, nodeEnv, dataDir);
   const liveKit = parseLiveKit(source, nodeEnv);
+  const publicUrl = (parseUrl(source, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, '');
   return {
     nodeEnv,
     port,
     databaseUrl,
     redisUrl: parseUrl(source, 'REDIS_URL', ['redis:', 'rediss:']),
     jwtSecret,
-    publicUrl: (parseUrl(source, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    publicUrl,
     communityName,
     communityTimezone: parseTimezone(source, 'COMMUNITY_TIMEZONE'),
     adminEmail,
@@ -236,6 +265,8 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     digestBatchSize: parseInteger(source, 'DIGEST_BATCH_SIZE', 100, 1, 10_000),
     jobLockLifetimeMs: parseDuration(source, 'JOB_LOCK_LIFETIME', 10 * 60_000, 500),
     workerInProcess: parseBoolean(source, 'HEARTH_WORKER_IN_PROCESS', databaseUrl === undefined),
+    refreshTokenGraceMs: parseDuration(source, 'REFRESH_TOKEN_GRACE', 30_000, 0, 5 * 60_000),
+    corsOrigins: parseCorsOrigins(source, nodeEnv, publicUrl),
     liveKit,
     liveKitApiUrl: parseUrl(source, 'LIVEKIT_API_URL', ['ws:', 'wss:', 'http:', 'https:']) ?? liveKit.url,
     introspection: parseBoolean(source, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),

@@ -6,10 +6,11 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { compiledQueries } from './compiled-queries';
+import { corsPolicy } from './cors';
 import { buildContext, type AppDeps, type Context } from './context';
 import { asServiceUnavailable, ErrorCode, toClientError } from './errors';
 import { isUnavailableError, RETRY_AFTER_SECONDS } from './unavailable';
-import { MAX_BODY_BYTES, QUERY_LIMITS, type QueryLimits } from './limits';
+import { MAX_BODY_BYTES, PARSE_OPTIONS, type QueryLimits } from './limits';
 import { legacyJsonStatusPlugin, requestChecksPlugin } from './request-checks';
 
 /** An answer carrying SERVICE_UNAVAILABLE is an HTTP 503 with Retry-After, which any client or proxy knows to retry. */
@@ -185,7 +186,7 @@ export async function createHttpApp(
     formatError: (formatted, error) => toClientError(formatted, error, deps.logger),
     validationRules: limits.validationRules,
     // The parser stops at the token limit: a longer document is a GRAPHQL_PARSE_FAILED (400), not a 500.
-    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
+    parseOptions: PARSE_OPTIONS,
     // Cache hints are unused, and its per-field hook was a large share of a feed page's CPU.
     // In-flight requests get a few seconds to finish at shutdown: the whole stop fits in 10 s.
     plugins: [
@@ -219,7 +220,9 @@ export async function createHttpApp(
     expressMiddleware(apollo, { context: ({ req }) => contextFor(deps, req) }),
   );
   const fastPath = graphqlFastPath(apollo, deps);
+  const cors = corsPolicy(deps.config.corsOrigins);
   const listener: RequestListener = (req, res) => {
+    if (cors.handle(req, res)) return;
     if (fastPathTakes(req)) void fastPath(req, res);
     else app(req, res);
   };

@@ -39,6 +39,31 @@ describe.each(rejections)('a query over the %s limit', (_name, query, message) =
   });
 });
 
+describe('the cost limit', () => {
+  // 11 aliased pages of 100 items with their authors and themes: within the alias and depth limits, over the cost.
+  const costly = `{ ${Array.from({ length: 11 }, (_, i) => `f${i}: feed(first: 100) { edges { node { id author { id } themes { id } } } }`).join(' ')} }`;
+
+  it('names the cost, not a syntax error, on HTTP and WebSocket', async () => {
+    for (const result of [await server.gql(costly, {}, { token }), await wsExecute(server.ws(token), costly)]) {
+      expect(result.data ?? null).toBeNull();
+      expect(result.errors![0].message).toMatch(/^Query Cost limit of 5000 exceeded, found \d+\.$/);
+      expect(result.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
+    for (const [name, query] of rejections.filter(([name]) => name !== 'tokens')) {
+      expect([name, (await server.gql(query, {}, { token })).errors![0].message]).toEqual([name, expect.not.stringMatching(/Syntax Error/)]);
+    }
+  });
+});
+
+describe('parse errors', () => {
+  it('answer 400 GRAPHQL_PARSE_FAILED, for a typo and for too many tokens alike, never a 500', async () => {
+    for (const query of ['{ me { id } }}', tokenQuery(QUERY_LIMITS.maxTokens)]) {
+      const result = await server.gql(query, {}, { token });
+      expect([result.status, result.errors![0].extensions!.code]).toEqual([400, 'GRAPHQL_PARSE_FAILED']);
+    }
+  });
+});
+
 describe('queries within the limits', () => {
   it('pass on HTTP and WebSocket', async () => {
     const shallow = aliasQuery(3);

@@ -24,6 +24,9 @@ export const QUERY_LIMITS = {
   maxDirectives: 50,
 };
 
+/** How every operation is parsed: a document of more tokens is a parse error (400 GRAPHQL_PARSE_FAILED). */
+export const PARSE_OPTIONS = { maxTokens: QUERY_LIMITS.maxTokens };
+
 /** Request bodies (HTTP) and messages (WebSocket) above this are refused. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -74,13 +77,20 @@ export const withoutSuggestions = (message: string) => message.replace(/Did you 
  * (GRAPHQL_INTROSPECTION). Tokens are limited by the parser and cost once variables are known
  * (request-checks.ts): armor's versions of those see neither the parser's errors nor variables.
  */
+/**
+ * graphql-armor prefixes every rejection with "Syntax Error: ", though a query over the depth,
+ * alias or directive limit is valid GraphQL. Its `onReject` hook gets the error before it is
+ * raised, so the message says what it is.
+ */
+const plainMessage = [(_context: unknown, error: Error) => void (error.message = error.message.replace(/^Syntax Error: /, ''))];
+
 export function createQueryLimits(options: { introspection: boolean }): QueryLimits {
   const armor = new ApolloArmor({
-    maxDepth: { n: QUERY_LIMITS.maxDepth, flattenFragments: true, exposeLimits: true },
-    maxAliases: { n: QUERY_LIMITS.maxAliases, allowList: [], exposeLimits: true },
+    maxDepth: { n: QUERY_LIMITS.maxDepth, flattenFragments: true, exposeLimits: true, onReject: plainMessage },
+    maxAliases: { n: QUERY_LIMITS.maxAliases, allowList: [], exposeLimits: true, onReject: plainMessage },
     maxTokens: { enabled: false },
     costLimit: { enabled: false },
-    maxDirectives: { n: QUERY_LIMITS.maxDirectives, exposeLimits: true },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives, exposeLimits: true, onReject: plainMessage },
     blockFieldSuggestion: { enabled: true },
   }).protect();
   return {

@@ -12,6 +12,14 @@ export interface OutgoingEmail {
   headers?: Record<string, string>;
   /** A fixed Message-ID (`<id@domain>`): a retry of the same email reuses it, so clients can tell. */
   messageId?: string;
+  /** Files sent with the email, such as a session's calendar event (`.ics`). */
+  attachments?: EmailAttachment[];
+}
+
+export interface EmailAttachment {
+  filename: string;
+  content: string;
+  contentType: string;
 }
 
 export interface Mailer {
@@ -37,8 +45,8 @@ export function isRelayUnavailable(error: unknown): boolean {
 }
 
 function toMailOptions(email: OutgoingEmail) {
-  const { to, from, subject, html, text, headers, messageId } = email;
-  return { to, from, subject, html, text, headers, messageId };
+  const { to, from, subject, html, text, headers, messageId, attachments } = email;
+  return { to, from, subject, html, text, headers, messageId, attachments };
 }
 
 /** Delivers through an SMTP relay; pooled so a digest run reuses a few connections. */

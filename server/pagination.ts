@@ -1,13 +1,19 @@
-import { Field, ObjectType, type ClassType } from 'type-graphql';
+import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { isUUID } from 'class-validator';
 import { badInput } from './errors';
 
-@ObjectType()
+@ObjectType({ description: 'Relay page information: where this page sits in the whole list.' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'More items follow this page (pass `endCursor` as `after`).' })
   hasNextPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field({ description: 'More items precede this page (pass `startCursor` as `before`).' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first edge; null on an empty page.' })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last edge; null on an empty page.' })
   endCursor!: string | null;
 }
 
@@ -19,10 +25,17 @@ export interface Edge<T> {
 export interface ConnectionShape<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
+  /** Present on connections declared with `totalCount`: read only when a client selects the field. */
+  readonly totalCount?: Promise<number>;
+}
+
+export interface ConnectionOptions {
+  /** Adds `totalCount: Int!`, described by this text; the service must pass a count (see `withTotalCount`). */
+  totalCount?: string;
 }
 
 /** A Relay connection type for `Node`, named `<Node>Connection` with edges `<Node>Edge`. */
-export function Connection<T extends object>(Node: ClassType<T>, name = Node.name) {
+export function Connection<T extends object>(Node: ClassType<T>, name = Node.name, options: ConnectionOptions = {}) {
   @ObjectType(`${name}Edge`)
   class EdgeType {
     @Field()
@@ -32,7 +45,6 @@ export function Connection<T extends object>(Node: ClassType<T>, name = Node.nam
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
   class ConnectionType implements ConnectionShape<T> {
     @Field(() => [EdgeType])
     edges!: Edge<T>[];
@@ -40,7 +52,21 @@ export function Connection<T extends object>(Node: ClassType<T>, name = Node.nam
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
   }
+  if (options.totalCount) {
+    // Not `simple`: the getter's promise must go through a resolver (graphql-jit reads plain fields without awaiting them).
+    Field(() => Int, { description: options.totalCount, simple: false })(ConnectionType.prototype, 'totalCount');
+  }
+  ObjectType(`${name}Connection`)(ConnectionType);
   return ConnectionType;
+}
+
+/**
+ * Gives a page its `totalCount`, counted only if a client asks for it (a getter read by the
+ * field's resolver), and at most once.
+ */
+export function withTotalCount<T>(connection: ConnectionShape<T>, count: () => Promise<number>): ConnectionShape<T> {
+  let counted: Promise<number> | undefined;
+  return Object.defineProperty(connection, 'totalCount', { get: () => (counted ??= count()), enumerable: false });
 }
 
 /** Keyset cursors: the sort key of the last row, opaque to clients. */
@@ -83,11 +109,74 @@ export function decodeKeyset(cursor: string | null | undefined, argument: 'after
 /** Offset cursors stop here: a ranking paged this deep is an export, not a page. */
 export const MAX_OFFSET = 1_000_000;
 
-/** Builds a connection from `first + 1` fetched rows. */
-export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => (string | number)[]): ConnectionShape<T> {
-  const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ node, cursor: encodeCursor(keyOf(node)) }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+function pageInfo<T>(edges: Edge<T>[], hasNextPage: boolean, hasPreviousPage: boolean): PageInfo {
+  return { hasNextPage, hasPreviousPage, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
+}
+
+/**
+ * Builds a forward page from `first + 1` fetched rows. `after` is the cursor the page starts
+ * after: something precedes it (Relay allows answering that without counting).
+ */
+export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => (string | number)[], after?: string | null): ConnectionShape<T> {
+  const edges = rows.slice(0, first).map((node) => ({ node, cursor: encodeCursor(keyOf(node)) }));
+  return { edges, pageInfo: pageInfo(edges, rows.length > first, Boolean(after)) };
+}
+
+/**
+ * Builds a backward page (`last`/`before`) from `last + 1` rows fetched nearest-first (newest
+ * first for a chat): the edges come out in list order (oldest first), as a thread renders them.
+ */
+export function toBackwardConnection<T>(rowsNearestFirst: T[], last: number, keyOf: (row: T) => (string | number)[], before?: string | null): ConnectionShape<T> {
+  const edges = rowsNearestFirst
+    .slice(0, last)
+    .reverse()
+    .map((node) => ({ node, cursor: encodeCursor(keyOf(node)) }));
+  return { edges, pageInfo: pageInfo(edges, Boolean(before), rowsNearestFirst.length > last) };
+}
+
+/** Which way a list that supports both is read: `first`/`after` forward, `last`/`before` backward. */
+export interface PageDirection {
+  forward: boolean;
+  count: number;
+  cursor: string | null;
+}
+
+/**
+ * The direction of a page of a chronological list, from Relay's four arguments: `first`/`after`
+ * reads forward, `last`/`before` backward (the default, `last: defaultLast`, is the newest page).
+ */
+export function pageDirection(
+  args: { first?: number | null; after?: string | null; last?: number | null; before?: string | null },
+  defaultLast: number,
+): PageDirection {
+  const forward = args.first != null || args.after != null;
+  const backward = args.last != null || args.before != null;
+  if (forward && backward) {
+    throw badInput('Page forward with first/after or backward with last/before, not both.', { last: 'cannot be combined with first or after' });
+  }
+  if (forward) return { forward: true, count: args.first ?? defaultLast, cursor: args.after ?? null };
+  return { forward: false, count: args.last ?? defaultLast, cursor: args.before ?? null };
+}
+
+/**
+ * One page of a chronological list kept in `(created_at, id)` order, for SQL: the keyset
+ * condition on the page's cursor, the order to read rows in (nearest to the cursor first) and
+ * the row limit. `alias` qualifies the columns (`m.` for `from message m`).
+ */
+export function chronologicalKeyset(page: PageDirection, alias = '') {
+  const cursor = decodeKeyset(page.cursor, page.forward ? 'after' : 'before');
+  const [comparison, order] = page.forward ? ['>', 'asc'] : ['<', 'desc'];
+  return {
+    condition: cursor ? `and (${alias}created_at, ${alias}id) ${comparison} (?::timestamptz, ?::uuid)` : '',
+    params: cursor ?? [],
+    orderBy: `${alias}created_at ${order}, ${alias}id ${order}`,
+    limit: page.count + 1,
+  };
+}
+
+/** The connection of rows read by `chronologicalKeyset` for `page`: edges oldest first either way. */
+export function toChronologicalConnection<T>(rows: T[], page: PageDirection, keyOf: (row: T) => (string | number)[]): ConnectionShape<T> {
+  return page.forward ? toConnection(rows, page.count, keyOf, page.cursor) : toBackwardConnection(rows, page.count, keyOf, page.cursor);
 }
 
 /**
@@ -104,5 +193,5 @@ export function decodeOffset(after: string | null | undefined): number {
 
 export function toOffsetConnection<R, T>(rows: R[], first: number, offset: number, toNode: (row: R) => T): ConnectionShape<T> {
   const edges = rows.slice(0, first).map((row, index) => ({ cursor: encodeCursor([offset + index + 1]), node: toNode(row) }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, pageInfo: pageInfo(edges, rows.length > first, offset > 0) };
 }

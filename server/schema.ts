@@ -12,9 +12,11 @@ import { MemberInterestsResolver, ThemeResolver } from '../schema/content/theme.
 import { AnalyticsResolver, ContentReachRowResolver } from '../schema/analytics/analytics.resolver';
 import { NotificationResolver } from '../schema/notification/notification.resolver';
 import { ConversationResolver } from '../schema/conversation/conversation.resolver';
+import { BlockResolver } from '../schema/conversation/block.resolver';
 import { MessageResolver } from '../schema/conversation/message.resolver';
 import { EmailPreferencesResolver, EngagementRuleResolver } from '../schema/engagement/engagement.resolver';
 import { LiveSessionResolver } from '../schema/live/live-session.resolver';
+import { RegistrationResolver } from '../schema/live/registration.resolver';
 import { MeetingResolver } from '../schema/live/meeting.resolver';
 import { NetworkingResolver } from '../schema/live/networking.resolver';
 import { LeadResolver } from '../schema/live/lead.resolver';
@@ -28,10 +30,10 @@ import type { HearthPubSub } from './pubsub';
 export const resolvers: NonEmptyArray<Function> = [
   AuthResolver, MemberResolver, VisitResolver, ContentViewResolver,
   ThemeResolver, MemberInterestsResolver, ContentResolver, CommentResolver,
-  ConversationResolver, MessageResolver, NotificationResolver,
+  ConversationResolver, MessageResolver, BlockResolver, NotificationResolver,
   AnalyticsResolver, ContentReachRowResolver,
   EngagementRuleResolver, EmailPreferencesResolver,
-  LiveSessionResolver,
+  LiveSessionResolver, RegistrationResolver,
   MeetingResolver, NetworkingResolver,
   LeadResolver, LiveStatsResolver,
   SessionChatResolver,

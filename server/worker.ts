@@ -54,6 +54,7 @@ export function createDigestSender(deps: Omit<JobDeps, 'digests'>, overrides: Pa
     logger: deps.logger,
     links: new EmailLinks(config.jwtSecret, config.publicUrl),
     communityName: config.communityName,
+    communityTimezone: config.communityTimezone,
     mailFrom: config.mailFrom,
     minIntervalDays: config.digestMinIntervalDays,
     leaseMs: config.jobLockLifetimeMs,

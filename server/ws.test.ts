@@ -1,5 +1,5 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { MessageType, stringifyMessage } from 'graphql-ws';
+import { createClient, MessageType, stringifyMessage } from 'graphql-ws';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { buildMember } from '../test/factories';
@@ -28,6 +28,20 @@ describe('WebSocket authentication', () => {
   it('closes the socket with 4403 for a bad token', async () => {
     expect(await closeCodeWith({ authorization: 'Bearer not-a-jwt' })).toBe(4403);
     expect(await closeCodeWith({ authorization: 'Basic abc' })).toBe(4403);
+  });
+
+  it('reads a token under the common keys, and refuses one it cannot read with 4403, never carrying on anonymously', async () => {
+    const member = await buildMember(server.em());
+    const token = await server.tokenFor(member.id);
+    for (const connectionParams of [{ token }, { token: `Bearer ${token}` }, { Authorization: `Bearer ${token}` }, { authToken: token }, { headers: { Authorization: `Bearer ${token}` } }]) {
+      const client = createClient({ url: server.hearth.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
+      const result = await wsExecute(client, '{ me { id } }');
+      expect([connectionParams, result.data?.me.id]).toEqual([connectionParams, member.id]);
+      await client.dispose();
+    }
+    for (const connectionParams of [{ token: 'not-a-jwt' }, { token: 42 }, { jwt: token }, { token, authorization: 'Bearer other' }, { accessToken: '' }]) {
+      expect([connectionParams, await closeCodeWith(connectionParams)]).toEqual([connectionParams, 4403]);
+    }
   });
 
   it('authenticates operations with connectionParams.authorization', async () => {

@@ -1,10 +1,11 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionResult, FormattedExecutionResult, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { getOperationAST, GraphQLError } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken } from '../schema/identity/access-token';
 import { buildContext, type AppDeps } from './context';
+import { corsPolicy } from './cors';
 import { asServiceUnavailable, ServiceUnavailableError, toClientError } from './errors';
 import { MAX_BODY_BYTES, type QueryLimits } from './limits';
 import { checkOperation } from './request-checks';
@@ -15,6 +16,8 @@ import { SubscriptionFanout, type DirectDelivery } from './subscriptions';
 export const WS_FORBIDDEN = 4403;
 
 type SocketState = {
+  /** `Bearer <token>` from the connection params (see socketAuthorization), used by every operation. */
+  authorization?: string;
   /** Expiry of the token the socket was opened with; re-checked at every new operation. */
   tokenExpiresAt?: Date;
   /** Per operation: start time, member and first error code, for its log line. */
@@ -54,6 +57,37 @@ export function directDelivery(
   };
 }
 
+/** Where clients put a token in connectionParams: `authorization` ("Bearer …") is documented; the others are common. */
+const TOKEN_KEYS = ['authorization', 'token', 'authtoken', 'accesstoken'];
+const CREDENTIAL_LIKE = /auth|token|bearer|jwt/i;
+
+/**
+ * The `Authorization` value a socket authenticates with: `connectionParams.authorization`
+ * ("Bearer <token>"), or a token under `token`, `authToken`, `accessToken` (keys in any case) or
+ * `headers.authorization`, with or without "Bearer ". Undefined: no credential (anonymous).
+ * 'refused': a credential Hearth cannot read (another key, not a string, two different ones):
+ * the socket closes with 4403 rather than carrying on silently anonymous.
+ */
+export function socketAuthorization(params: Record<string, unknown> | undefined | null): string | undefined | 'refused' {
+  const entries = Object.entries(params ?? {});
+  const headers = entries.find(([key]) => key.toLowerCase() === 'headers')?.[1];
+  if (headers && typeof headers === 'object') entries.push(...Object.entries(headers).filter(([key]) => key.toLowerCase() === 'authorization'));
+  const given = entries.filter(([key, value]) => key.toLowerCase() !== 'headers' && CREDENTIAL_LIKE.test(key) && value !== undefined && value !== null);
+  if (!given.length) return undefined;
+  if (given.some(([key, value]) => !TOKEN_KEYS.includes(key.toLowerCase()) || typeof value !== 'string')) return 'refused';
+  const values = new Set(given.map(([, value]) => (value as string).trim().replace(/^bearer\s+/i, '')));
+  return values.size === 1 ? `Bearer ${[...values][0]}` : 'refused';
+}
+
+/** A page served by the API itself (the landing page's GraphQL IDE). */
+function sameOrigin(origin: string, req: IncomingMessage): boolean {
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 function clientIp(extra: Extra): string {
   return extra.request.socket.remoteAddress ?? 'unknown';
 }
@@ -63,7 +97,14 @@ function clientIp(extra: Extra): string {
  * each operation gets its own context (fresh em fork, viewer re-loaded) and counts as activity.
  */
 export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema, deps: AppDeps, limits: QueryLimits) {
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_BODY_BYTES });
+  const cors = corsPolicy(deps.config.corsOrigins);
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: MAX_BODY_BYTES,
+    // Browsers send Origin and apply no CORS to WebSockets: the same origins as HTTP (or the API's own pages) may connect.
+    verifyClient: ({ origin, req }: { origin?: string; req: IncomingMessage }) => !origin || sameOrigin(origin, req) || cors.allows(origin),
+  });
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((error) => toClientError(error.toJSON(), error, deps.logger));
   /** A result as clients get it (errors formatted), and its first error code for the operation's log line. */
@@ -86,12 +127,14 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
       schema,
       subscribe: fanout.subscribe,
       onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
-        if (authorization === undefined || authorization === null) return true;
+        const authorization = socketAuthorization(ctx.connectionParams);
+        if (authorization === undefined) return true;
+        if (authorization === 'refused') return false; // graphql-ws closes with 4403 Forbidden
         const token = bearerToken(authorization);
         const claims = token ? await deps.accessTokens.verify(token) : null;
         if (!claims) return false; // graphql-ws closes with 4403 Forbidden
         ctx.extra.tokenExpiresAt = claims.expiresAt;
+        ctx.extra.authorization = authorization;
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
@@ -102,7 +145,7 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         }
         const checked = checkOperation(schema, payload, limits);
         if ('errors' in checked) return checked.errors;
-        const contextValue = await buildContext(deps, { authorization: ctx.connectionParams?.authorization, ip: clientIp(ctx.extra) }).catch((error: unknown) => {
+        const contextValue = await buildContext(deps, { authorization: ctx.extra.authorization, ip: clientIp(ctx.extra) }).catch((error: unknown) => {
           // The database away while loading the viewer: an error for this operation (retryable), not a closed socket.
           const unavailable = asServiceUnavailable(error);
           if (unavailable instanceof ServiceUnavailableError) return unavailable;

@@ -17,7 +17,7 @@ import {
   SendMessageDocument,
   SetInterestsDocument,
   type HearthClient,
-} from '../client';
+} from '../client/index.ts';
 import { Role } from '../schema/identity/member.entity';
 import { buildMember, FACTORY_PASSWORD } from './factories';
 import { sleep, startTestServer, subscriptionsReady, type TestServer } from './server';
@@ -111,7 +111,7 @@ describe('a front-end app on the typed client', () => {
 
     await memberApp.mutate(AddCommentDocument, { input: { contentId: draft.id, body: 'Loved it' } });
     const thread = await speakerApp.query(CommentsDocument, { contentId: draft.id });
-    expect(thread.comments.edges[0].node).toMatchObject({ body: 'Loved it', author: { displayName: 'Mia Member' }, replies: [] });
+    expect(thread.comments.edges[0].node).toMatchObject({ body: 'Loved it', author: { displayName: 'Mia Member' }, replies: { edges: [], totalCount: 0 } });
 
     since = server.hearth.subscriptionsStarted();
     const messages = collect(memberApp.subscribe(MessageAddedDocument, {}));

@@ -144,7 +144,7 @@ describeWithRedis('two API instances sharing Redis', () => {
     const draft = await buildContent(a.em(), { author, themes: [theme], status: ContentStatus.DRAFT, title: 'Across instances' });
     const onA = a.ws(await a.tokenFor(reader.id));
     const published = await subscribe(onA, CONTENT_PUBLISHED, { themeSlug: theme.slug });
-    const notified = await subscribe(onA, `subscription { notificationAdded { kind subject { id } } }`);
+    const notified = await subscribe(onA, `subscription { notificationAdded { kind subjectId } }`);
     const messages = await subscribe(onA, `subscription { messageAdded { body } }`);
 
     await b.gql(PUBLISH, { id: draft.id }, { token: await b.tokenFor(author.id) });

@@ -6,10 +6,12 @@ import { Connection } from '../../server/pagination';
 import { deliverChecked } from '../../server/subscriptions';
 import { Member } from '../identity/member.entity';
 import { Comment } from './comment.entity';
-import { AddCommentInput, CommentsArgs, EditCommentInput } from './content.inputs';
+import { AddCommentInput, CommentsArgs, EditCommentInput, RepliesArgs } from './content.inputs';
 import { CommentService } from './comment.service';
 
-const CommentConnection = Connection(Comment);
+const CommentConnection = Connection(Comment, 'Comment', {
+  totalCount: 'Top-level comments of the item (for `comments`) or replies of the comment (for `replies`), deleted ones included.',
+});
 
 @Resolver(() => Comment)
 export class CommentResolver {
@@ -67,9 +69,9 @@ export class CommentResolver {
     return comment.parent?.id ?? null;
   }
 
-  @FieldResolver(() => [Comment], { description: 'Replies, oldest first (empty for a reply).' })
+  @FieldResolver(() => CommentConnection, { description: 'Replies, oldest first (none for a reply).' })
   @Shareable('every reader of a thread sees the same replies (deleted ones with a null body)')
-  async replies(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Comment[]> {
-    return comment.parent ? [] : ctx.loaders.repliesByCommentId.load(comment.id);
+  replies(@Root() comment: Comment, @Args() args: RepliesArgs, @Ctx() ctx: Context) {
+    return new CommentService(ctx).replies(comment, args);
   }
 }

@@ -1,10 +1,11 @@
 import type { Context } from '../../server/context';
-import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
+import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
 import { Role, type Member } from '../identity/member.entity';
 import { Comment } from './comment.entity';
 import { ContentStatus } from './content.entity';
 import { ContentErrors } from './content.errors';
-import type { AddCommentInput, CommentsArgs, EditCommentInput } from './content.inputs';
+import type { AddCommentInput, CommentsArgs, EditCommentInput, RepliesArgs } from './content.inputs';
+import { firstReplies } from './content.loaders';
 import { ContentService } from './content.service';
 
 const threadKey = (comment: Comment) => [comment.createdAt.toISOString(), comment.id];
@@ -25,7 +26,24 @@ export class CommentService {
       { content: contentId, parent: null, ...where },
       { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], limit: first + 1 },
     );
-    return toConnection(rows, first, threadKey);
+    return withTotalCount(toConnection(rows, first, threadKey, after), () => this.ctx.em.count(Comment, { content: contentId, parent: null }));
+  }
+
+  /**
+   * A top-level comment's replies, oldest first (a reply has none). The first page of every
+   * comment of a thread page comes from one statement; later pages seek from their cursor.
+   */
+  async replies(comment: Comment, { first, after }: RepliesArgs): Promise<ConnectionShape<Comment>> {
+    if (comment.parent) return withTotalCount(toConnection([], first, threadKey), async () => 0);
+    const cursor = decodeKeyset(after);
+    const rows = cursor
+      ? await this.ctx.em.find(
+          Comment,
+          { parent: comment.id, $or: [{ createdAt: { $gt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $gt: String(cursor[1]) } }] },
+          { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], limit: first + 1 },
+        )
+      : await firstReplies(this.ctx.em, this.ctx.loaders, first).load(comment.id);
+    return withTotalCount(toConnection(rows, first, threadKey, after), () => this.ctx.loaders.replyCountByCommentId.load(comment.id));
   }
 
   async add(author: Member, input: AddCommentInput): Promise<Comment> {

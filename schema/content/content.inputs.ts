@@ -20,7 +20,7 @@ export class CreateThemeInput {
   name!: string;
 }
 
-@InputType()
+@InputType({ description: 'Only the fields given change.' })
 export class UpdateThemeInput {
   @Field(() => ID)
   id!: string;
@@ -70,7 +70,8 @@ export class CreateContentInput extends ContentTextFields {
   themeSlugs!: string[];
 }
 
-@InputType()
+/** Only the fields given change; `null` clears summary, body, mediaUrl and themeSlugs (title and type cannot be cleared). */
+@InputType({ description: 'Only the fields given change; null clears summary, body, mediaUrl and themeSlugs (title and type cannot be cleared).' })
 export class UpdateContentInput extends ContentTextFields {
   @Field(() => ID)
   id!: string;
@@ -84,7 +85,7 @@ export class UpdateContentInput extends ContentTextFields {
   @RequiredText(200)
   title?: string | null;
 
-  @Field(() => [String], { nullable: true, description: 'Replaces the themes when given.' })
+  @Field(() => [String], { nullable: true, description: 'Replaces the themes when given; null or [] removes them all.' })
   @IsOptional()
   @ArrayMaxSize(10)
   themeSlugs?: string[] | null;
@@ -101,6 +102,37 @@ export class PageArgs {
   @IsOptional()
   after?: string | null;
 }
+
+/**
+ * A chronological list read from its newest end, as a chat is: `last`/`before` scrolls back
+ * (the default is the newest page), `first`/`after` catches up on what came after a cursor.
+ * Edges are always oldest first.
+ */
+@ArgsType()
+export class ChronologicalPageArgs {
+  @Field(() => Int, { nullable: true, description: 'Items from the newest end (the default: the newest page) or before `before`.' })
+  @IsOptional()
+  @Min(1)
+  @Max(100)
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The `startCursor` of the page already shown, to scroll back.' })
+  @IsOptional()
+  before?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Items after `after` (forward; not with last/before).' })
+  @IsOptional()
+  @Min(1)
+  @Max(100)
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The `endCursor` of the newest page shown, to catch up.' })
+  @IsOptional()
+  after?: string | null;
+}
+
+@ArgsType()
+export class RepliesArgs extends PageArgs {}
 
 @ArgsType()
 export class FeedArgs extends PageArgs {

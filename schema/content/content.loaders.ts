@@ -29,10 +29,16 @@ export function createContentLoaders(em: EntityManager, viewerId: () => string |
     commentById: byIdLoader((ids) => em.find(Comment, { id: { $in: [...ids] } })),
     themesByContentId: themesBy(em, 'content_theme', 'content_id'),
     interestsByMemberId: themesBy(em, 'member_interest', 'member_id'),
-    /** Replies of top-level comments, oldest first. */
-    repliesByCommentId: groupLoader<Comment>(async (ids) => {
-      const replies = await em.find(Comment, { parent: { $in: [...ids] } }, { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
-      return replies.map((reply) => [reply.parent!.id, reply]);
+    /** The first page of replies of top-level comments (see `firstReplies`), per page size. */
+    firstRepliesBySize: new Map<number, DataLoader<string, Comment[]>>(),
+    /** Replies per top-level comment, deleted ones included (they keep their place in the thread). */
+    replyCountByCommentId: new DataLoader<string, number>(async (ids) => {
+      const rows = await em.execute<{ parent_id: string; count: number }[]>(
+        'select parent_id, count(*)::int as count from comment where parent_id = any(?::uuid[]) group by parent_id',
+        [uuidArray(ids)],
+      );
+      const counts = new Map(rows.map((row) => [row.parent_id, row.count]));
+      return ids.map((id) => counts.get(id) ?? 0);
     }),
     /** Whether the viewer has ever viewed each item. */
     seenByMe: new DataLoader<string, boolean>(async (contentIds) => {
@@ -47,4 +53,26 @@ export function createContentLoaders(em: EntityManager, viewerId: () => string |
       return contentIds.map((id) => seen.has(id));
     }),
   };
+}
+
+/**
+ * The oldest `size + 1` replies of each of a page's top-level comments, in one statement for the
+ * whole page (`size + 1`: the extra row tells whether more follow).
+ */
+export function firstReplies(em: EntityManager, loaders: { firstRepliesBySize: Map<number, DataLoader<string, Comment[]>> }, size: number) {
+  let loader = loaders.firstRepliesBySize.get(size);
+  if (!loader) {
+    loader = groupLoader<Comment>(async (ids) => {
+      const rows = await em.execute<Record<string, unknown>[]>(
+        `select * from (select c.*, row_number() over (partition by c.parent_id order by c.created_at, c.id) as position
+                          from comment c where c.parent_id = any(?::uuid[])) ranked
+          where position <= ? order by parent_id, position`,
+        [uuidArray(ids), size + 1],
+      );
+      const toComment = readModel(em, Comment);
+      return rows.map((row) => [row.parent_id as string, toComment(row)]);
+    });
+    loaders.firstRepliesBySize.set(size, loader);
+  }
+  return loader;
 }

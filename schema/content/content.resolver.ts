@@ -24,7 +24,7 @@ export class ContentResolver {
   }
 
   @Authorized()
-  @Query(() => Content)
+  @Query(() => Content, { nullable: true, description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.' })
   content(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Content> {
     return new ContentService(ctx).get(requireViewer(ctx), id);
   }

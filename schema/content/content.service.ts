@@ -8,6 +8,7 @@ import { ContentErrors } from './content.errors';
 import type { CreateContentInput, FeedArgs, UpdateContentInput } from './content.inputs';
 import { Theme } from './theme.entity';
 import { ThemeService } from './theme.service';
+import { rejectNulls } from '../../server/validation';
 
 const feedKey = (content: Content) => [content.publishedAt!.toISOString(), content.id];
 
@@ -91,11 +92,13 @@ export class ContentService {
     return content;
   }
 
+  /** Only the fields given change; `null` clears summary, body, media and themes. */
   async update(viewer: Member, input: UpdateContentInput): Promise<Content> {
+    rejectNulls(input, ['title', 'type']);
     const content = await this.editable(viewer, input.id);
-    if (input.themeSlugs) {
+    if (input.themeSlugs !== undefined) {
       await content.themes.init();
-      content.themes.set(await new ThemeService(this.ctx).bySlugs(input.themeSlugs, 'themeSlugs'));
+      content.themes.set(await new ThemeService(this.ctx).bySlugs(input.themeSlugs ?? [], 'themeSlugs'));
     }
     if (input.type) content.type = input.type;
     if (input.title) content.title = input.title.trim();
@@ -166,7 +169,7 @@ export class ContentService {
       }
       return content;
     });
-    return toConnection(page, args.first, feedKey);
+    return toConnection(page, args.first, feedKey, args.after);
   }
 
   /** For subscribers: the item if it is (still) published and, when asked, on that theme. */

@@ -104,6 +104,14 @@ describe('content authoring', () => {
     const theme = await buildTheme(server.em());
     const ok = await server.gql(update, { input: { id: content.id, title: 'Renamed', type: 'PODCAST', themeSlugs: [theme.slug] } }, await as(author.id));
     expect(ok.data!.updateContent).toEqual({ title: 'Renamed', type: 'PODCAST', themes: [{ slug: theme.slug }] });
+    // Partial: what is left out stays; null clears what may be empty, and is refused for what may not.
+    const partial = `mutation($input: UpdateContentInput!) { updateContent(input: $input) { title type summary themes { slug } } }`;
+    const summarized = await server.gql(partial, { input: { id: content.id, summary: 'Short' } }, await as(author.id));
+    expect(summarized.data!.updateContent).toEqual({ title: 'Renamed', type: 'PODCAST', summary: 'Short', themes: [{ slug: theme.slug }] });
+    const unthemed = await server.gql(partial, { input: { id: content.id, themeSlugs: null, summary: null } }, await as(author.id));
+    expect(unthemed.data!.updateContent).toEqual({ title: 'Renamed', type: 'PODCAST', summary: null, themes: [] });
+    const untitled = await server.gql(partial, { input: { id: content.id, title: null } }, await as(author.id));
+    expect(untitled.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { title: 'cannot be null' } });
     const badUrl = await server.gql(update, { input: { id: content.id, mediaUrl: 'javascript:alert(1)' } }, await as(author.id));
     expect(badUrl.errors![0].extensions!.fields).toHaveProperty('mediaUrl');
   });

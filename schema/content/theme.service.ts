@@ -5,6 +5,7 @@ import { ContentErrors } from './content.errors';
 import type { CreateThemeInput, UpdateThemeInput } from './content.inputs';
 import { MemberInterest } from './member-interest.entity';
 import { Theme } from './theme.entity';
+import { rejectNulls } from '../../server/validation';
 
 /** Themes and the interests members declare in them. */
 export class ThemeService {
@@ -21,6 +22,7 @@ export class ThemeService {
   }
 
   async update(input: UpdateThemeInput): Promise<Theme> {
+    rejectNulls(input, ['slug', 'name']);
     const theme = await this.ctx.em.findOne(Theme, { id: input.id });
     if (!theme) throw ContentErrors.themeNotFound();
     if (input.slug) theme.slug = input.slug;

@@ -6,24 +6,28 @@ import { ConversationErrors } from './conversation.errors';
 export class BlockService {
   constructor(private readonly ctx: Context) {}
 
-  async block(viewer: Member, memberId: string): Promise<boolean> {
-    await this.other(viewer, memberId);
+  async block(viewer: Member, memberId: string): Promise<Member> {
+    const member = await this.other(viewer, memberId);
     await this.ctx.em.execute('insert into member_block (blocker_id, blocked_id, created_at) values (?, ?, ?) on conflict do nothing', [
       viewer.id,
       memberId,
       this.ctx.clock.now(),
     ]);
-    return true;
+    this.ctx.loaders.blockedByViewer.clear(member.id).prime(member.id, true);
+    return member;
   }
 
-  async unblock(viewer: Member, memberId: string): Promise<boolean> {
-    await this.other(viewer, memberId);
+  async unblock(viewer: Member, memberId: string): Promise<Member> {
+    const member = await this.other(viewer, memberId);
     await this.ctx.em.execute('delete from member_block where blocker_id = ? and blocked_id = ?', [viewer.id, memberId]);
-    return true;
+    this.ctx.loaders.blockedByViewer.clear(member.id).prime(member.id, false);
+    return member;
   }
 
-  private async other(viewer: Member, memberId: string): Promise<void> {
+  private async other(viewer: Member, memberId: string): Promise<Member> {
     if (memberId === viewer.id) throw ConversationErrors.toYourself('memberId');
-    if (!(await this.ctx.loaders.memberById.load(memberId))) throw ConversationErrors.recipientNotFound();
+    const member = await this.ctx.loaders.memberById.load(memberId);
+    if (!member) throw ConversationErrors.recipientNotFound();
+    return member;
   }
 }

@@ -1,6 +1,6 @@
-import { IsOptional, Max, Min } from 'class-validator';
-import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { PageArgs } from '../content/content.inputs';
+import { IsOptional } from 'class-validator';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { ChronologicalPageArgs, PageArgs } from '../content/content.inputs';
 
 export const MESSAGE_MAX_LENGTH = 5000;
 
@@ -26,13 +26,4 @@ export class SendMessageInput {
 export class ConversationsArgs extends PageArgs {}
 
 @ArgsType()
-export class MessagesArgs {
-  @Field(() => Int, { defaultValue: 20 })
-  @Min(1)
-  @Max(100)
-  first!: number;
-
-  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page, to scroll back.' })
-  @IsOptional()
-  before?: string | null;
-}
+export class MessagesArgs extends ChronologicalPageArgs {}

@@ -3,12 +3,33 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
 import { uuidArray } from '../../server/db/sql';
 import { Message } from './message.entity';
+import { byIdLoader } from '../../server/loaders';
 
 const inIds = `= any(?::uuid[])`;
 
 /** The conversation domain's per-request DataLoaders (each one SQL statement per batch). */
 export function createConversationLoaders(em: EntityManager, viewerId: () => string | null) {
   return {
+    /** Messages of conversations the viewer takes part in and has not left (null for any other id). */
+    viewerMessageById: byIdLoader<Message>(async (ids) => {
+      if (!viewerId()) return [];
+      const rows = await em.execute<Record<string, unknown>[]>(
+        `select m.* from message m join conversation_participant p on p.conversation_id = m.conversation_id and p.member_id = ? and p.left_at is null
+          where m.id ${inIds}`,
+        [viewerId(), uuidArray(ids)],
+      );
+      return rows.map(readModel(em, Message));
+    }),
+    /** Whether the viewer blocks each member. */
+    blockedByViewer: new DataLoader<string, boolean>(async (ids) => {
+      if (!viewerId()) return ids.map(() => false);
+      const rows = await em.execute<{ blocked_id: string }[]>('select blocked_id from member_block where blocker_id = ? and blocked_id ' + inIds, [
+        viewerId(),
+        uuidArray(ids),
+      ]);
+      const blocked = new Set(rows.map((row) => row.blocked_id));
+      return ids.map((id) => blocked.has(id));
+    }),
     /** The newest message of each conversation. */
     lastMessageByConversationId: new DataLoader<string, Message | null>(async (ids) => {
       const rows = await em.execute<Record<string, unknown>[]>(

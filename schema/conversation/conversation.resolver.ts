@@ -3,14 +3,13 @@ import { requireViewer } from '../../server/auth';
 import type { Context } from '../../server/context';
 import { Connection } from '../../server/pagination';
 import { Member } from '../identity/member.entity';
-import { BlockService } from './block.service';
 import { Conversation } from './conversation.entity';
 import { ConversationsArgs, MessagesArgs } from './conversation.inputs';
 import { ConversationService } from './conversation.service';
 import { Message } from './message.entity';
 
-const ConversationConnection = Connection(Conversation);
-const MessageConnection = Connection(Message);
+const ConversationConnection = Connection(Conversation, 'Conversation', { totalCount: 'Conversations the viewer takes part in (not left).' });
+const MessageConnection = Connection(Message, 'Message', { totalCount: 'Messages in the conversation.' });
 
 /** Conversations, read positions and blocks. Messages themselves (send, live, fields) are in MessageResolver. */
 @Resolver(() => Conversation)
@@ -22,7 +21,7 @@ export class ConversationResolver {
   }
 
   @Authorized()
-  @Query(() => Conversation)
+  @Query(() => Conversation, { nullable: true, description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.' })
   conversation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Conversation> {
     return new ConversationService(ctx).get(requireViewer(ctx), id);
   }
@@ -31,18 +30,6 @@ export class ConversationResolver {
   @Mutation(() => Conversation, { description: 'Marks every message of the conversation read for the viewer.' })
   markConversationRead(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Conversation> {
     return new ConversationService(ctx).markRead(requireViewer(ctx), id);
-  }
-
-  @Authorized()
-  @Mutation(() => Boolean, { description: 'No messages either way until unblocked. Idempotent.' })
-  blockMember(@Arg('memberId', () => ID) memberId: string, @Ctx() ctx: Context): Promise<boolean> {
-    return new BlockService(ctx).block(requireViewer(ctx), memberId);
-  }
-
-  @Authorized()
-  @Mutation(() => Boolean, { description: 'Idempotent.' })
-  unblockMember(@Arg('memberId', () => ID) memberId: string, @Ctx() ctx: Context): Promise<boolean> {
-    return new BlockService(ctx).unblock(requireViewer(ctx), memberId);
   }
 
   @FieldResolver(() => Member)
@@ -61,7 +48,9 @@ export class ConversationResolver {
     return ctx.loaders.unreadCountByConversationId.load(conversation.id);
   }
 
-  @FieldResolver(() => MessageConnection, { description: 'Newest first; pass the previous endCursor as `before` to scroll back.' })
+  @FieldResolver(() => MessageConnection, {
+    description: 'Oldest first, from the newest end: `last` (default 20) and `before` (the startCursor shown) scroll back; `first`/`after` catch up.',
+  })
   messages(@Root() conversation: Conversation, @Args() args: MessagesArgs, @Ctx() ctx: Context) {
     return new ConversationService(ctx).messages(conversation, args);
   }

@@ -3,7 +3,7 @@ import { isUUID } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
 import { readModel } from '../../server/db/read-model';
-import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
+import { chronologicalKeyset, decodeKeyset, pageDirection, toChronologicalConnection, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
 import type { Member } from '../identity/member.entity';
 import { Conversation, pairKeyOf } from './conversation.entity';
 import { ConversationErrors } from './conversation.errors';
@@ -73,21 +73,29 @@ export class ConversationService {
       [viewer.id, ...(cursor ?? []), first + 1],
     );
     const conversations = rows.map(readModel(this.ctx.em, Conversation));
-    return toConnection(conversations, first, activityKey);
+    return withTotalCount(toConnection(conversations, first, activityKey, after), () =>
+      this.count('select count(*)::int as count from conversation_participant where member_id = ? and left_at is null', [viewer.id]),
+    );
   }
 
-  /** Newest first; `before` is the endCursor of the previous page. The caller has checked access. */
-  async messages(conversation: Conversation, { first, before }: MessagesArgs): Promise<ConnectionShape<Message>> {
-    const cursor = decodeKeyset(before, 'before');
-    const older = cursor
-      ? { $or: [{ createdAt: { $lt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $lt: String(cursor[1]) } }] }
-      : {};
-    const rows = await this.ctx.em.find(
-      Message,
-      { conversation: conversation.id, ...older },
-      { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 },
+  /**
+   * Oldest first, read from the newest end: `last`/`before` scrolls back, `first`/`after` catches
+   * up. The caller has checked access.
+   */
+  async messages(conversation: Conversation, args: MessagesArgs): Promise<ConnectionShape<Message>> {
+    const page = pageDirection(args, 20);
+    const keyset = chronologicalKeyset(page);
+    const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
+      `select * from message where conversation_id = ? ${keyset.condition} order by ${keyset.orderBy} limit ?`,
+      [conversation.id, ...keyset.params, keyset.limit],
     );
-    return toConnection(rows, first, messageKey);
+    const connection = toChronologicalConnection(rows.map(readModel(this.ctx.em, Message)), page, messageKey);
+    return withTotalCount(connection, () => this.count('select count(*)::int as count from message where conversation_id = ?', [conversation.id]));
+  }
+
+  private async count(sql: string, params: unknown[]): Promise<number> {
+    const [{ count }] = await this.ctx.em.execute<{ count: number }[]>(sql, params);
+    return count;
   }
 
   async markRead(viewer: Member, id: string): Promise<Conversation> {

@@ -13,8 +13,14 @@ const CONVERSATIONS = `query($first: Int, $after: String) {
     pageInfo { hasNextPage endCursor }
   }
 }`;
-const MESSAGES = `query($id: ID!, $first: Int, $before: String) {
-  conversation(id: $id) { messages(first: $first, before: $before) { edges { node { body } } pageInfo { hasNextPage endCursor } } }
+const MESSAGES = `query($id: ID!, $last: Int, $before: String, $first: Int, $after: String) {
+  conversation(id: $id) {
+    messages(last: $last, before: $before, first: $first, after: $after) {
+      edges { node { body } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      totalCount
+    }
+  }
 }`;
 
 let server: TestServer;
@@ -67,19 +73,31 @@ describe('direct messages', () => {
     expect((await server.gql(CONVERSATIONS, {}, await as(x.id))).data!.conversations.edges[0].node.unreadCount).toBe(0);
   });
 
-  it('scrolls back through messages with `before`, without gaps or duplicates', async () => {
+  it('scrolls back with last/before (each page oldest first), catches up with first/after, and counts', async () => {
     const [ann, bob] = [await buildMember(server.em()), await buildMember(server.em())];
     let conversationId = '';
     for (let i = 0; i < 5; i++) conversationId = (await send(i % 2 ? bob.id : ann.id, { recipientId: i % 2 ? ann.id : bob.id, body: `m${i}` })).data!.sendMessage.conversationId;
-    const bodies: string[] = [];
+    const pages: string[][] = [];
     let before: string | null = null;
+    let newest: any = null;
     for (;;) {
-      const page: any = await server.gql(MESSAGES, { id: conversationId, first: 2, before }, await as(ann.id));
-      bodies.push(...page.data.conversation.messages.edges.map((e: any) => e.node.body));
-      if (!page.data.conversation.messages.pageInfo.hasNextPage) break;
-      before = page.data.conversation.messages.pageInfo.endCursor;
+      const page: any = await server.gql(MESSAGES, { id: conversationId, last: 2, before }, await as(ann.id));
+      const messages = page.data.conversation.messages;
+      newest ??= messages;
+      pages.push(messages.edges.map((e: any) => e.node.body));
+      expect(messages.totalCount).toBe(5);
+      expect(messages.pageInfo.hasNextPage).toBe(before !== null);
+      if (!messages.pageInfo.hasPreviousPage) break;
+      before = messages.pageInfo.startCursor;
     }
-    expect(bodies).toEqual(['m4', 'm3', 'm2', 'm1', 'm0']);
+    expect(pages).toEqual([['m3', 'm4'], ['m1', 'm2'], ['m0']]);
+
+    await send(bob.id, { conversationId, body: 'm5' });
+    const caughtUp: any = await server.gql(MESSAGES, { id: conversationId, first: 10, after: newest.pageInfo.endCursor }, await as(ann.id));
+    expect(caughtUp.data.conversation.messages.edges.map((e: any) => e.node.body)).toEqual(['m5']);
+    expect(caughtUp.data.conversation.messages.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    const mixed = await server.gql(MESSAGES, { id: conversationId, first: 2, before: newest.pageInfo.startCursor }, await as(ann.id));
+    expect(mixed.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('answers NOT_FOUND to anyone outside the conversation, for reading and writing', async () => {
@@ -108,19 +126,22 @@ describe('direct messages', () => {
   it('stops messages both ways once either member blocks the other', async () => {
     const [ann, bob] = [await buildMember(server.em()), await buildMember(server.em())];
     const { conversationId } = (await send(ann.id, { recipientId: bob.id, body: 'hi' })).data!.sendMessage;
-    await server.gql(`mutation($id: ID!) { blockMember(memberId: $id) }`, { id: ann.id }, await as(bob.id));
+    await server.gql(`mutation($id: ID!) { blockMember(memberId: $id) { id } }`, { id: ann.id }, await as(bob.id));
     expect(errorCode(await send(ann.id, { conversationId, body: 'hello?' }))).toBe('FORBIDDEN');
     expect(errorCode(await send(bob.id, { recipientId: ann.id, body: 'sneaky' }))).toBe('FORBIDDEN');
-    await server.gql(`mutation($id: ID!) { unblockMember(memberId: $id) }`, { id: ann.id }, await as(bob.id));
+    await server.gql(`mutation($id: ID!) { unblockMember(memberId: $id) { id } }`, { id: ann.id }, await as(bob.id));
     expect(errorCode(await send(ann.id, { conversationId, body: 'hello again' }))).toBeUndefined();
   });
 
   it('blocks idempotently, never yourself or an unknown member', async () => {
     const [ann, bob] = [await buildMember(server.em()), await buildMember(server.em())];
-    const block = `mutation($id: ID!) { blockMember(memberId: $id) }`;
+    const block = `mutation($id: ID!) { blockMember(memberId: $id) { id blockedByMe } }`;
     const options = await as(ann.id);
-    expect((await server.gql(block, { id: bob.id }, options)).data).toEqual({ blockMember: true });
-    expect((await server.gql(block, { id: bob.id }, options)).data).toEqual({ blockMember: true });
+    expect((await server.gql(block, { id: bob.id }, options)).data).toEqual({ blockMember: { id: bob.id, blockedByMe: true } });
+    expect((await server.gql(block, { id: bob.id }, options)).data).toEqual({ blockMember: { id: bob.id, blockedByMe: true } });
+    const unblock = `mutation($id: ID!) { unblockMember(memberId: $id) { id blockedByMe } }`;
+    expect((await server.gql(unblock, { id: bob.id }, options)).data).toEqual({ unblockMember: { id: bob.id, blockedByMe: false } });
+    expect((await server.gql(block, { id: bob.id }, options)).data).toEqual({ blockMember: { id: bob.id, blockedByMe: true } });
     expect(await server.em().count(Block, { blocker: ann.id })).toBe(1);
     expect(errorCode(await server.gql(block, { id: ann.id }, options))).toBe('BAD_USER_INPUT');
     expect(errorCode(await server.gql(block, { id: '00000000-0000-4000-8000-000000000000' }, options))).toBe('NOT_FOUND');
@@ -176,7 +197,7 @@ describe('messageAdded', () => {
     expect((await bobWithAnn.next()).data!.messageAdded.body).toBe('from ann');
 
     // Bob blocks Ann: her earlier-queued or future events are no longer delivered to him.
-    await server.gql(`mutation($id: ID!) { blockMember(memberId: $id) }`, { id: ann.id }, await as(bob.id));
+    await server.gql(`mutation($id: ID!) { blockMember(memberId: $id) { id } }`, { id: ann.id }, await as(bob.id));
     server.hearth.deps.pubSub.publish('MESSAGE_ADDED', bob.id, { messageId: (await server.em().findOneOrFail(Message, { body: 'from ann' })).id, conversationId: withAnn });
     await send(cid.id, { recipientId: bob.id, body: 'cid again' });
     expect((await bobAll.next()).data!.messageAdded.body).toBe('cid again');

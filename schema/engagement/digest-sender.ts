@@ -21,6 +21,8 @@ export interface DigestSenderOptions {
   clock: Clock;
   logger: Logger;
   communityName: string;
+  /** IANA zone the publication dates in emails are written in. */
+  communityTimezone: string;
   mailFrom: string;
   minIntervalDays: number;
   /** How long a claimed digest belongs to the worker sending it. */
@@ -81,6 +83,7 @@ interface ComposeRow {
   title: string;
   type: string;
   summary: string | null;
+  published_at: Date;
   themes: string[];
   seen: boolean;
 }
@@ -259,7 +262,7 @@ export class DigestSender {
   /** One row per item of the digest with the member's address, and whether the member has seen it by now (re-checked just before sending). */
   private emailRows(em: EntityManager, digest: DigestRow): Promise<ComposeRow[]> {
     return em.execute<ComposeRow[]>(
-      `select m.email, m.display_name, c.id, c.title, c.type, c.summary,
+      `select m.email, m.display_name, c.id, c.title, c.type, c.summary, c.published_at,
          coalesce(array(select t.name from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id order by t.name), '{}') as themes,
          exists (select 1 from content_view v where v.member_id = m.id and v.content_id = c.id) as seen
        from member m join content c on c.id = any(?::uuid[])
@@ -269,11 +272,13 @@ export class DigestSender {
   }
 
   private async compose(digest: DigestRow, rows: ComposeRow[], items: string[], hotCount: number) {
-    const { links, communityName, mailFrom } = this.options;
+    const { links, communityName, communityTimezone, mailFrom } = this.options;
     const byId = new Map(rows.map((row) => [row.id, row]));
+    const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: communityTimezone });
     const toItem = (id: string): DigestEmailItem => {
       const row = byId.get(id)!;
-      return { title: row.title, type: row.type, themes: row.themes, summary: row.summary, url: links.clickUrl(digest.id, id) };
+      const publishedAt = date.format(new Date(row.published_at));
+      return { title: row.title, type: row.type, themes: row.themes, summary: row.summary, publishedAt, url: links.clickUrl(digest.id, id) };
     };
     const unsubscribeUrl = links.unsubscribeUrl(digest.memberId);
     const rendered = await renderDigestEmail({
@@ -281,6 +286,7 @@ export class DigestSender {
       memberName: rows[0].display_name,
       hot: items.slice(0, hotCount).map(toItem),
       cold: items.slice(hotCount).map(toItem),
+      feedUrl: links.feedUrl(),
       preferencesUrl: links.preferencesUrl(),
       unsubscribeUrl,
     });

@@ -133,7 +133,7 @@ describe('content selection (PRODUCT.md: hot, then cold)', () => {
     expect(digest.items).not.toContain(coldOtherTheme.id);
 
     const mail = sink.messages.find((m) => rawHeader(m, 'X-Hearth-Digest') === digest.id)!;
-    expect(mail.subject).toBe('New for you in Hearth Community');
+    expect(mail.subject).toBe('Hot newest and 5 more for you');
     expect(mail.html).toEqual(expect.stringContaining('You may have missed'));
     expect(mail.text!.indexOf('Hot newest')).toBeLessThan(mail.text!.indexOf('Cold popular'));
     expect(mail.messageId).toBe(digest.messageId);

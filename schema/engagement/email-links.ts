@@ -16,18 +16,23 @@ const bytesUuid = (bytes: Buffer) => {
  */
 export class EmailLinks {
   /** KeyObjects, made once: a raw Buffer key is converted again on every HMAC (each digest signs several links). */
-  private readonly keys: Record<'click' | 'unsubscribe', KeyObject>;
+  private readonly keys: Record<'click' | 'sessionClick' | 'unsubscribe', KeyObject>;
 
   constructor(
     secret: string,
     private readonly publicUrl: string,
   ) {
     const derive = (purpose: string) => createSecretKey(createHash('sha256').update(`hearth-email:${purpose}:${secret}`).digest());
-    this.keys = { click: derive('click'), unsubscribe: derive('unsubscribe') };
+    this.keys = { click: derive('click'), sessionClick: derive('session-click'), unsubscribe: derive('unsubscribe') };
   }
 
   clickUrl(digestId: string, contentId: string): string {
     return `${this.publicUrl}/r/${this.sign('click', [digestId, contentId])}`;
+  }
+
+  /** A link of a session email to an item (the replay), through `/r/` like a digest's, so its click is attributed to the email. */
+  sessionClickUrl(sessionId: string, memberId: string, contentId: string): string {
+    return `${this.publicUrl}/r/${this.sign('sessionClick', [sessionId, memberId, contentId])}`;
   }
 
   unsubscribeUrl(memberId: string): string {
@@ -38,6 +43,11 @@ export class EmailLinks {
     return `${this.publicUrl}/settings/email`;
   }
 
+  /** Where the member reads what is new for them (the "see everything new" link of a digest). */
+  feedUrl(): string {
+    return `${this.publicUrl}/feed?source=EMAIL`;
+  }
+
   /** Where a click lands: the item in the community's app, marked as coming from an email. */
   contentUrl(contentId: string): string {
     return `${this.publicUrl}/content/${contentId}?source=EMAIL`;
@@ -46,6 +56,11 @@ export class EmailLinks {
   readClick(token: string): { digestId: string; contentId: string } | null {
     const ids = this.verify('click', token, 2);
     return ids ? { digestId: ids[0], contentId: ids[1] } : null;
+  }
+
+  readSessionClick(token: string): { sessionId: string; memberId: string; contentId: string } | null {
+    const ids = this.verify('sessionClick', token, 3);
+    return ids ? { sessionId: ids[0], memberId: ids[1], contentId: ids[2] } : null;
   }
 
   readUnsubscribe(token: string): { memberId: string } | null {

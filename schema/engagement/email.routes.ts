@@ -1,7 +1,7 @@
 import express from 'express';
 import type { AppDeps } from '../../server/context';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordDigestClick } from './digest-click.service';
+import { recordDigestClick, recordSessionEmailClick } from './digest-click.service';
 import { setDigestEmails } from './email-preferences.service';
 
 const escapeHtml = (text: string) =>
@@ -16,8 +16,8 @@ function page(title: string, body: string): string {
 const INVALID_LINK = page('This link is not valid', '<p>The link may be incomplete or altered. Copy the whole link from the email, or change your email preferences from your account.</p>');
 
 /**
- * Links in emails, usable without logging in: `GET /r/:token` records the click and redirects to
- * the item; `GET /unsubscribe/:token` asks for confirmation (mail scanners follow GETs) and
+ * Links in emails, usable without logging in: `GET /r/:token` records the click (a digest's or a
+ * session email's link) and redirects to the item; `GET /unsubscribe/:token` asks for confirmation (mail scanners follow GETs) and
  * `POST /unsubscribe/:token` unsubscribes, which is also RFC 8058's one-click POST. A bad or altered
  * token is a 400 page, never an exception.
  */
@@ -26,12 +26,17 @@ export function registerEmailRoutes(app: express.Express, deps: AppDeps): void {
 
   app.get('/r/:token', async (req, res, next) => {
     try {
-      const click = deps.emailLinks.readClick(req.params.token);
-      if (!click || !(await recordDigestClick(em(), click.digestId, click.contentId, deps.clock.now()))) {
+      const { emailLinks, clock } = deps;
+      const click = emailLinks.readClick(req.params.token);
+      const sessionClick = click ? null : emailLinks.readSessionClick(req.params.token);
+      const recorded = click
+        ? await recordDigestClick(em(), click.digestId, click.contentId, clock.now())
+        : sessionClick !== null && (await recordSessionEmailClick(em(), sessionClick, clock.now()));
+      if (!recorded) {
         res.status(400).type('html').send(INVALID_LINK);
         return;
       }
-      res.redirect(302, deps.emailLinks.contentUrl(click.contentId));
+      res.redirect(302, emailLinks.contentUrl((click ?? sessionClick)!.contentId));
     } catch (error) {
       next(error);
     }

@@ -1,6 +1,7 @@
 import type { Context } from '../../server/context';
 import { badInput } from '../../server/errors';
 import { requireViewer } from '../../server/auth';
+import { rejectNulls } from '../../server/validation';
 import { Theme } from '../content/theme.entity';
 import { EngagementRule } from './engagement-rule.entity';
 import { ruleNotFound } from './engagement.errors';
@@ -34,9 +35,19 @@ export class EngagementRuleService {
     return rule;
   }
 
+  /** A partial update: what the input leaves out keeps its value (renaming keeps the audience and the thresholds). */
   async update(input: UpdateEngagementRuleInput): Promise<EngagementRule> {
+    rejectNulls(input, ['name', 'trigger', 'inactivityDays', 'everyDays', 'minUnseen', 'maxItems', 'holdoutPercent']);
     const rule = await this.get(input.id);
-    Object.assign(rule, await this.fields(input), { updatedAt: this.ctx.clock.now() });
+    const { id: _id, audience, name, ...numbers } = input;
+    const given = Object.fromEntries(Object.entries(numbers).filter(([, value]) => value !== undefined));
+    Object.assign(rule, given, name !== undefined ? { name: name!.trim() } : {}, { updatedAt: this.ctx.clock.now() });
+    if (audience === null) Object.assign(rule, { audienceRoles: [], audienceThemes: [], audienceMemberships: [] });
+    else if (audience) {
+      if (audience.roles !== undefined) rule.audienceRoles = [...new Set(audience.roles ?? [])];
+      if (audience.memberships !== undefined) rule.audienceMemberships = [...new Set(audience.memberships ?? [])];
+      if (audience.themes !== undefined) rule.audienceThemes = await this.knownThemes(audience.themes ?? []);
+    }
     await this.ctx.em.flush();
     return rule;
   }
@@ -60,12 +71,6 @@ export class EngagementRuleService {
   /** The stored shape of the parameters; unknown audience themes are an input error, not an empty audience. */
   async fields(input: EngagementRuleFields) {
     const audience = input.audience ?? { roles: [], themes: [], memberships: [] };
-    const themes = [...new Set(audience.themes)];
-    if (themes.length) {
-      const known = await this.ctx.em.find(Theme, { slug: { $in: themes } }, { fields: ['slug'] });
-      const unknown = themes.filter((slug) => !known.some((theme) => theme.slug === slug));
-      if (unknown.length) throw badInput(`Unknown theme: ${unknown.join(', ')}.`, { 'audience.themes': `unknown theme ${unknown[0]}` });
-    }
     return {
       name: input.name.trim(),
       trigger: input.trigger,
@@ -75,8 +80,18 @@ export class EngagementRuleService {
       maxItems: input.maxItems,
       holdoutPercent: input.holdoutPercent,
       audienceRoles: [...new Set(audience.roles)],
-      audienceThemes: themes,
+      audienceThemes: await this.knownThemes(audience.themes),
       audienceMemberships: [...new Set(audience.memberships)],
     };
+  }
+
+  private async knownThemes(slugs: string[]): Promise<string[]> {
+    const themes = [...new Set(slugs)];
+    if (themes.length) {
+      const known = await this.ctx.em.find(Theme, { slug: { $in: themes } }, { fields: ['slug'] });
+      const unknown = themes.filter((slug) => !known.some((theme) => theme.slug === slug));
+      if (unknown.length) throw badInput(`Unknown theme: ${unknown.join(', ')}.`, { 'audience.themes': `unknown theme ${unknown[0]}` });
+    }
+    return themes;
   }
 }

@@ -69,10 +69,76 @@ export class CreateEngagementRuleInput extends EngagementRuleFields {
   enabled: boolean = false;
 }
 
-@InputType()
-export class UpdateEngagementRuleInput extends EngagementRuleFields {
+/** A change to an audience: each list given replaces that list, `null` empties it, an absent one stays. */
+@InputType({ description: 'Each list given replaces that list (`null` or [] means no restriction); a list left out stays as it is.' })
+export class EngagementAudienceChanges {
+  @Field(() => [Role], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  roles?: Role[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Theme slugs.' })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @Matches(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { each: true, message: 'must be theme slugs' })
+  themes?: string[] | null;
+
+  @Field(() => [Membership], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(2)
+  memberships?: Membership[] | null;
+}
+
+/** A partial update: only the fields given change (`audience: null` makes the rule address everybody). */
+@InputType({ description: 'Only the fields given change; a field left out keeps its value. `audience: null` addresses everybody.' })
+export class UpdateEngagementRuleInput {
   @Field(() => ID)
   id!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @RequiredText(120)
+  name?: string | null;
+
+  @Field(() => EngagementTrigger, { nullable: true })
+  @IsOptional()
+  @IsIn(Object.values(EngagementTrigger))
+  trigger?: EngagementTrigger | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(1)
+  @Max(365)
+  inactivityDays?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(1)
+  @Max(365)
+  everyDays?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(1)
+  @Max(100)
+  minUnseen?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(1)
+  @Max(20)
+  maxItems?: number | null;
+
+  @Field(() => EngagementAudienceChanges, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  audience?: EngagementAudienceChanges | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(0)
+  @Max(50)
+  holdoutPercent?: number | null;
 }
 
 @ArgsType()

@@ -33,7 +33,7 @@ describe('engagement rules (admin)', () => {
       { input: { id, name: 'Backlog', trigger: 'UNSEEN_BACKLOG', everyDays: 14, minUnseen: 4 } },
       { token },
     );
-    expect(updated.data!.updateEngagementRule).toEqual({ trigger: 'UNSEEN_BACKLOG', everyDays: 14, minUnseen: 4, audience: { themes: [] } });
+    expect(updated.data!.updateEngagementRule).toEqual({ trigger: 'UNSEEN_BACKLOG', everyDays: 14, minUnseen: 4, audience: { themes: [theme.slug] } });
     const enabled = await server.gql(`mutation($id: ID!) { setEngagementRuleEnabled(id: $id, enabled: true) { enabled } }`, { id }, { token });
     expect(enabled.data!.setEngagementRuleEnabled.enabled).toBe(true);
     const listed = await server.gql(`{ engagementRules { id } }`, {}, { token });
@@ -43,6 +43,30 @@ describe('engagement rules (admin)', () => {
     expect(after.data!.engagementRules.map((rule: { id: string }) => rule.id)).not.toContain(id);
     const again = await server.gql(`mutation($id: ID!) { setEngagementRuleEnabled(id: $id, enabled: true) { id } }`, { id }, { token });
     expect(errorCode(again)).toBe('NOT_FOUND');
+  });
+
+  it('renames a rule aimed at PAID members without touching its audience or thresholds (a partial update)', async () => {
+    const token = await adminToken();
+    const theme = await buildTheme(server.em());
+    const input = { name: 'Paid win-back', trigger: 'INACTIVITY', inactivityDays: 21, maxItems: 4, holdoutPercent: 20, audience: { memberships: ['PAID'], themes: [theme.slug] } };
+    const created = (await server.gql(CREATE, { input }, { token })).data!.createEngagementRule;
+    const UPDATE = `mutation($input: UpdateEngagementRuleInput!) { updateEngagementRule(input: $input) { ${RULE_FIELDS} } }`;
+    const renamed = await server.gql(UPDATE, { input: { id: created.id, name: 'Paid members: win back' } }, { token });
+    expect(renamed.errors).toBeUndefined();
+    expect(renamed.data!.updateEngagementRule).toEqual({ ...created, name: 'Paid members: win back' });
+
+    // One audience list changes, the others stay; `null` clears what may be cleared, and is refused where it may not.
+    const narrowed = await server.gql(UPDATE, { input: { id: created.id, audience: { roles: ['MEMBER'] } } }, { token });
+    expect(narrowed.data!.updateEngagementRule.audience).toEqual({ roles: ['MEMBER'], memberships: ['PAID'], themes: [theme.slug] });
+    const cleared = await server.gql(UPDATE, { input: { id: created.id, audience: { themes: null } } }, { token });
+    expect(cleared.data!.updateEngagementRule.audience).toEqual({ roles: ['MEMBER'], memberships: ['PAID'], themes: [] });
+    const everybody = await server.gql(UPDATE, { input: { id: created.id, audience: null } }, { token });
+    expect(everybody.data!.updateEngagementRule).toMatchObject({ inactivityDays: 21, maxItems: 4, audience: { roles: [], memberships: [], themes: [] } });
+    const nulls = await server.gql(UPDATE, { input: { id: created.id, name: null, maxItems: null } }, { token });
+    expect(nulls.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { name: 'cannot be null', maxItems: 'cannot be null' } });
+    expect((await server.gql(`{ engagementRules { id name maxItems } }`, {}, { token })).data!.engagementRules).toContainEqual({
+      id: created.id, name: 'Paid members: win back', maxItems: 4,
+    });
   });
 
   it('rejects bad parameters with BAD_USER_INPUT and the fields, and non-admins with FORBIDDEN', async () => {

@@ -25,8 +25,9 @@ export class AccessTokens {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async issue(memberId: string): Promise<{ token: string; expiresAt: Date }> {
-    const issuedAt = Math.floor(this.clock.now().getTime() / 1000);
+  /** `at`: when it counts as issued (default now); one member and instant always give the same token. */
+  async issue(memberId: string, at: Date = this.clock.now()): Promise<{ token: string; expiresAt: Date }> {
+    const issuedAt = Math.floor(at.getTime() / 1000);
     const expiresAt = issuedAt + ACCESS_TOKEN_SECONDS;
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Context } from '../../server/context';
 import { IdentityErrors } from './identity.errors';
@@ -76,22 +77,51 @@ export class AuthService {
     return this.openSession(member, randomUUID());
   }
 
-  /** Rotates: the presented token stops working. Presenting a rotated token revokes its whole family. */
+  /**
+   * Rotates: the presented token stops working. Presenting it again within the grace window
+   * (two tabs, a retried request, React StrictMode) returns the same pair the first use got;
+   * later, or once that pair was itself rotated or revoked, it is reuse and revokes the family.
+   */
   async refresh(token: string): Promise<Session> {
+    const presented = parseRefreshToken(token);
     const stored = await this.findPresented(token);
-    if (!stored) throw IdentityErrors.invalidRefreshToken();
+    if (!stored || !presented) throw IdentityErrors.invalidRefreshToken();
     const now = this.ctx.clock.now();
     if (stored.expiresAt <= now) throw IdentityErrors.invalidRefreshToken();
-    // Claim the token atomically: of two concurrent refreshes with it, one wins, the other is reuse.
-    const claimed = await this.ctx.em.nativeUpdate(RefreshToken, { id: stored.id, revokedAt: null }, { revokedAt: now });
-    if (claimed === 0) {
-      await this.revokeFamily(stored.familyId);
-      this.ctx.logger.warn({ memberId: stored.member.id, familyId: stored.familyId }, 'refresh token reuse: family revoked');
-      throw IdentityErrors.invalidRefreshToken();
-    }
     const member = await this.ctx.loaders.memberById.load(stored.member.id);
     if (!member) throw IdentityErrors.invalidRefreshToken();
-    return this.openSession(member, stored.familyId);
+    // Claim and successor in one transaction: a concurrent refresh with the same token waits on the
+    // row, then finds it claimed and the successor committed (the grace path below).
+    const successor = await this.ctx.em.transactional(async (em) => {
+      const claimed = await em.nativeUpdate(RefreshToken, { id: stored.id, revokedAt: null }, { revokedAt: now });
+      return claimed ? this.storeToken(em as EntityManager, member.id, stored.familyId, this.successorSecret(stored.id, presented.secret), now) : null;
+    });
+    if (successor) return this.session(member, successor.token, now);
+    return this.replay(stored, presented.secret, member, now);
+  }
+
+  /** A rotated token presented again: the pair it was rotated to, inside the grace window; reuse otherwise. */
+  private async replay(stored: RefreshToken, secret: string, member: Member, now: Date): Promise<Session> {
+    await this.ctx.em.refresh(stored);
+    const secretOfSuccessor = this.successorSecret(stored.id, secret);
+    const graceMs = this.ctx.config.refreshTokenGraceMs;
+    const withinGrace = graceMs > 0 && stored.revokedAt !== null && now.getTime() - stored.revokedAt.getTime() <= graceMs;
+    const successor = withinGrace
+      ? await this.ctx.em.findOne(RefreshToken, { familyId: stored.familyId, revokedAt: null, secretHash: sha256(secretOfSuccessor), expiresAt: { $gt: now } })
+      : null;
+    if (successor) return this.session(member, `${successor.id}.${secretOfSuccessor}`, successor.createdAt);
+    await this.revokeFamily(stored.familyId);
+    this.ctx.logger.warn({ memberId: stored.member.id, familyId: stored.familyId }, 'refresh token reuse: family revoked');
+    throw IdentityErrors.invalidRefreshToken();
+  }
+
+  /**
+   * The secret of the token a rotation makes, derived from the one presented: a second
+   * presentation inside the grace window can hand out the same token again, while only its hash
+   * is stored. Without the presented secret (which the server never keeps) it cannot be derived.
+   */
+  private successorSecret(tokenId: string, presentedSecret: string): string {
+    return createHmac('sha256', this.ctx.config.jwtSecret).update(`refresh-successor:${tokenId}:${presentedSecret}`).digest('base64url');
   }
 
   /** Ends the session the refresh token belongs to. Unknown tokens are ignored: logging out twice is fine. */
@@ -114,18 +144,27 @@ export class AuthService {
 
   private async openSession(member: Member, familyId: string): Promise<Session> {
     const now = this.ctx.clock.now();
-    const secret = randomBytes(32).toString('base64url');
-    const refresh = this.ctx.em.create(RefreshToken, {
-      member: member.id,
+    const { token } = await this.storeToken(this.ctx.em, member.id, familyId, randomBytes(32).toString('base64url'), now);
+    return this.session(member, token, now);
+  }
+
+  private async storeToken(em: EntityManager, memberId: string, familyId: string, secret: string, now: Date): Promise<{ token: string }> {
+    const refresh = em.create(RefreshToken, {
+      member: memberId,
       familyId,
       secretHash: sha256(secret),
       createdAt: now,
       expiresAt: new Date(now.getTime() + REFRESH_TOKEN_DAYS * 86_400_000),
     });
-    await this.ctx.em.flush();
-    const access = await this.ctx.accessTokens.issue(member.id);
+    await em.flush();
+    return { token: `${refresh.id}.${secret}` };
+  }
+
+  /** The access token is issued as of `issuedAt`: the same instant gives the same token (a replayed rotation). */
+  private async session(member: Member, refreshToken: string, issuedAt: Date): Promise<Session> {
+    const access = await this.ctx.accessTokens.issue(member.id, issuedAt);
     // The rest of this request (e.g. the payload's `member { email }`) acts as the member it authenticated.
     this.ctx.viewer = member;
-    return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken: `${refresh.id}.${secret}`, member };
+    return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken, member };
   }
 }

@@ -128,14 +128,47 @@ describe('sessions', () => {
     expect(third.errors).toBeUndefined();
   });
 
-  it('revokes the whole family when a rotated token is presented again (reuse detection)', async () => {
+  it('gives concurrent refreshes with one token (two tabs, a retry) the same new pair within the grace window', async () => {
+    const first = await logIn();
+    const [a, b] = await Promise.all([server.gql(REFRESH, { t: first.refreshToken }), server.gql(REFRESH, { t: first.refreshToken })]);
+    expect(a.errors).toBeUndefined();
+    expect(b.errors).toBeUndefined();
+    expect(b.data!.refreshSession).toEqual(a.data!.refreshSession);
+    server.clock.advance({ seconds: 29 });
+    const late = await server.gql(REFRESH, { t: first.refreshToken });
+    expect(late.data!.refreshSession).toEqual(a.data!.refreshSession);
+    // The family is intact: the pair handed out works and rotates on.
+    expect((await server.gql(ME, {}, { token: a.data!.refreshSession.accessToken })).data!.me).toBeTruthy();
+    const next = await server.gql(REFRESH, { t: a.data!.refreshSession.refreshToken });
+    expect(next.errors).toBeUndefined();
+    // Once that pair was itself rotated, the old token is reuse even inside the window.
+    const stale = await server.gql(REFRESH, { t: first.refreshToken });
+    expect(stale.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    expect((await server.gql(REFRESH, { t: next.data!.refreshSession.refreshToken })).errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('revokes the whole family when a rotated token is presented again after the grace window (reuse detection)', async () => {
     const first = await logIn();
     const second = (await server.gql(REFRESH, { t: first.refreshToken })).data!.refreshSession;
+    server.clock.advance({ seconds: 31 });
     const reuse = await server.gql(REFRESH, { t: first.refreshToken });
     expect(reuse.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
     // The legitimate holder's newer token is revoked too.
     const afterReuse = await server.gql(REFRESH, { t: second.refreshToken });
     expect(afterReuse.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('treats any second use as reuse when REFRESH_TOKEN_GRACE is 0', async () => {
+    const strict = await startTestServer({ env: { REFRESH_TOKEN_GRACE: '0' } });
+    try {
+      const member = await buildMember(strict.em());
+      const login = (await strict.gql(LOG_IN, { input: { email: member.email, password: FACTORY_PASSWORD } })).data!.logIn;
+      const second = (await strict.gql(REFRESH, { t: login.refreshToken })).data!.refreshSession;
+      expect((await strict.gql(REFRESH, { t: login.refreshToken })).errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+      expect((await strict.gql(REFRESH, { t: second.refreshToken })).errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await strict.stop();
+    }
   });
 
   it('logs out: the refresh token no longer refreshes', async () => {

@@ -39,12 +39,12 @@ export class LogInInput {
   password!: string;
 }
 
-@InputType()
+@InputType({ description: 'Only the fields given change; null clears company and jobTitle.' })
 export class UpdateProfileInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @Length(1, 80, { message: 'must be 1 to 80 characters long' })
-  displayName?: string;
+  displayName?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()

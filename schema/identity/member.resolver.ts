@@ -7,7 +7,7 @@ import { MembersArgs, SetMemberRoleArgs, SetMembershipArgs, UpdateProfileInput }
 import { Member, Role } from './member.entity';
 import { MemberService } from './member.service';
 
-const MemberConnection = Connection(Member);
+const MemberConnection = Connection(Member, 'Member', { totalCount: 'Members matching `search` (all members without it).' });
 
 /** Contact and account details are for the member themselves and admins only. */
 const canSeePrivate = (member: Member, ctx: Context) => isSelfOrAdmin(ctx, member.id);
@@ -22,7 +22,7 @@ export class MemberResolver {
   }
 
   @Authorized()
-  @Query(() => Member)
+  @Query(() => Member, { nullable: true, description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.' })
   member(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Member> {
     return new MemberService(ctx).get(id);
   }

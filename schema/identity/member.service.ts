@@ -1,9 +1,10 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { Context } from '../../server/context';
-import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
+import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
 import { IdentityErrors } from './identity.errors';
 import type { MembersArgs, SetMemberRoleArgs, SetMembershipArgs, UpdateProfileInput } from './identity.inputs';
 import { Member, Role } from './member.entity';
+import { rejectNulls } from '../../server/validation';
 
 const memberKey = (member: Member) => [member.createdAt.toISOString(), member.id];
 
@@ -32,6 +33,7 @@ export class MemberService {
   }
 
   async updateProfile(viewer: Member, input: UpdateProfileInput): Promise<Member> {
+    rejectNulls(input, ['displayName']);
     const member = await this.forUpdate(viewer.id);
     if (input.displayName !== undefined && input.displayName !== null) member.displayName = input.displayName.trim();
     if (input.company !== undefined) member.company = input.company?.trim() || null;
@@ -74,6 +76,7 @@ export class MemberService {
       where.push({ $or: [{ displayName: { $ilike: pattern } }, { email: { $ilike: pattern } }, { company: { $ilike: pattern } }] });
     }
     const rows = await this.ctx.em.find(Member, { $and: where }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 });
-    return toConnection(rows, first, memberKey);
+    const matching = where.slice(cursor ? 1 : 0);
+    return withTotalCount(toConnection(rows, first, memberKey, after), () => this.ctx.em.count(Member, matching.length ? { $and: matching } : {}));
   }
 }

@@ -64,6 +64,11 @@ describe('profiles', () => {
     expect(updated.data!.updateProfile).toEqual({ displayName: 'Grace', company: null, jobTitle: 'CTO' });
     const tooLong = await server.gql(`mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }`, { input: { displayName: 'x'.repeat(81) } }, { token });
     expect(tooLong.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { displayName: expect.any(String) } });
+    const update = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { displayName company jobTitle } }`;
+    const unchanged = await server.gql(update, { input: { company: 'Initech' } }, { token });
+    expect(unchanged.data!.updateProfile).toEqual({ displayName: 'Grace', company: 'Initech', jobTitle: 'CTO' });
+    const nameless = await server.gql(update, { input: { displayName: null } }, { token });
+    expect(nameless.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { displayName: 'cannot be null' } });
   });
 
   it('shows email, renewal date and last visit only to the member themselves and admins', async () => {

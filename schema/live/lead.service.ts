@@ -134,7 +134,7 @@ export class LeadService {
       order by l.last_at desc, l.id desc
       limit ${first + 1}`;
     const rows = await this.ctx.em.execute<Record<string, unknown>[]>(query.text, [...query.params]);
-    return toConnection(rows.map(readModel(this.ctx.em, Lead)), first, leadKey);
+    return toConnection(rows.map(readModel(this.ctx.em, Lead)), first, leadKey, after);
   }
 
   /** Whose leads the viewer may read: a partner's own, any (or all, null) for admins. */

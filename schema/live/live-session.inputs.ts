@@ -45,7 +45,10 @@ export class ScheduleLiveSessionInput {
 }
 
 /** Only the fields given change; `capacity: null` removes the limit, `partnerId: null` the partner. */
-@InputType()
+@InputType({
+  description:
+    'Only the fields given change. null clears capacity (no limit), partnerId, description, themeSlugs and speakerIds; title, startsAt, endsAt and autoRecord cannot be cleared.',
+})
 export class UpdateLiveSessionInput {
   @Field(() => ID)
   id!: string;

@@ -15,7 +15,7 @@ import { LiveJoin } from './live.types';
 import { SessionRegistration } from './registration.entity';
 import { RegistrationService } from './registration.service';
 
-const LiveSessionConnection = Connection(LiveSession);
+const LiveSessionConnection = Connection(LiveSession, 'LiveSession', { totalCount: 'Sessions matching `status` and `from`.' });
 
 @Resolver(() => LiveSession)
 export class LiveSessionResolver {
@@ -26,7 +26,7 @@ export class LiveSessionResolver {
   }
 
   @Authorized()
-  @Query(() => LiveSession)
+  @Query(() => LiveSession, { nullable: true, description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.' })
   liveSession(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<LiveSession> {
     return new LiveSessionService(ctx).get(id);
   }
@@ -47,16 +47,6 @@ export class LiveSessionResolver {
   @Mutation(() => LiveSession, { description: 'Registrants are notified (SESSION_CANCELLED).' })
   cancelLiveSession(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<LiveSession> {
     return new LiveSessionService(ctx).cancel(requireViewer(ctx), id);
-  }
-
-  @Authorized()
-  @Mutation(() => LiveSession, { description: 'Idempotent; registering again updates the consent. A full session is a CONFLICT.' })
-  registerForSession(
-    @Arg('sessionId', () => ID) sessionId: string,
-    @Arg('shareContactWithPartner', { description: 'Consent to become a lead of the session’s partner.' }) shareContactWithPartner: boolean,
-    @Ctx() ctx: Context,
-  ): Promise<LiveSession> {
-    return new RegistrationService(ctx).register(requireViewer(ctx), sessionId, shareContactWithPartner);
   }
 
   @Authorized()

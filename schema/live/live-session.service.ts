@@ -2,8 +2,9 @@ import { isUUID } from 'class-validator';
 import type { AppDeps, Context } from '../../server/context';
 import { readModel } from '../../server/db/read-model';
 import { uuidArray } from '../../server/db/sql';
-import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
+import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
 import { ThemeService } from '../content/theme.service';
+import { rejectNulls } from '../../server/validation';
 import { Member, Role } from '../identity/member.entity';
 import { LiveErrors } from './live.errors';
 import { RecordingService } from './recording.service';
@@ -41,7 +42,14 @@ export class LiveSessionService {
         order by starts_at, id limit ?`,
       [status ?? null, status ?? null, from ?? null, from ?? null, ...(cursor ?? []), first + 1],
     );
-    return toConnection(rows.map(readModel(this.ctx.em, LiveSession)), first, sessionKey);
+    return withTotalCount(toConnection(rows.map(readModel(this.ctx.em, LiveSession)), first, sessionKey, after), async () => {
+      const [{ count }] = await this.ctx.em.execute<{ count: number }[]>(
+        `select count(*)::int as count from live_session
+          where (?::live_session_status is null or status = ?::live_session_status) and (?::timestamptz is null or ends_at >= ?::timestamptz)`,
+        [status ?? null, status ?? null, from ?? null, from ?? null],
+      );
+      return count;
+    });
   }
 
   async schedule(admin: Member, input: ScheduleLiveSessionInput): Promise<LiveSession> {
@@ -70,14 +78,15 @@ export class LiveSessionService {
 
   /** Moving a session moves its reminders too: they are keyed on the start time they announce. */
   async update(input: UpdateLiveSessionInput): Promise<LiveSession> {
+    rejectNulls(input, ['title', 'startsAt', 'endsAt', 'autoRecord']);
     const session = await this.editable(input.id);
     const startsAt = input.startsAt ?? session.startsAt;
     const endsAt = input.endsAt ?? session.endsAt;
     if (input.startsAt || input.endsAt) checkTimes(startsAt, endsAt);
-    if (input.themeSlugs) session.themes.set(await new ThemeService(this.ctx).bySlugs(input.themeSlugs, 'themeSlugs'));
-    if (input.speakerIds) {
-      await this.checkSpeakers(input.speakerIds);
-      this.setSpeakers(session, input.speakerIds);
+    if (input.themeSlugs !== undefined) session.themes.set(await new ThemeService(this.ctx).bySlugs(input.themeSlugs ?? [], 'themeSlugs'));
+    if (input.speakerIds !== undefined) {
+      await this.checkSpeakers(input.speakerIds ?? []);
+      this.setSpeakers(session, input.speakerIds ?? []);
     }
     if (input.partnerId) await this.checkPartner(input.partnerId);
     if (input.capacity) await this.checkCapacity(session.id, input.capacity);
@@ -85,7 +94,7 @@ export class LiveSessionService {
       startsAt,
       endsAt,
       ...(input.title ? { title: input.title.trim() } : {}),
-      ...(input.description != null ? { description: input.description } : {}),
+      ...(input.description !== undefined ? { description: input.description ?? '' } : {}),
       ...(input.capacity !== undefined ? { capacity: input.capacity } : {}),
       ...(input.partnerId !== undefined ? { partnerId: input.partnerId } : {}),
       ...(input.autoRecord != null ? { autoRecord: input.autoRecord } : {}),

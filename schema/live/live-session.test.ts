@@ -9,7 +9,9 @@ const SCHEDULE = `mutation($input: ScheduleLiveSessionInput!) {
 }`;
 const UPDATE = `mutation($input: UpdateLiveSessionInput!) { updateLiveSession(input: $input) { id startsAt capacity partner { id } } }`;
 const REGISTER = `mutation($id: ID!, $share: Boolean!) {
-  registerForSession(sessionId: $id, shareContactWithPartner: $share) { id registrantCount viewerRegistration { shareContactWithPartner } }
+  registerForSession(sessionId: $id, shareContactWithPartner: $share) {
+    id shareContactWithPartner session { id registrantCount viewerRegistration { id shareContactWithPartner } }
+  }
 }`;
 const UNREGISTER = `mutation($id: ID!) { cancelRegistration(sessionId: $id) { registrantCount viewerRegistration { id } } }`;
 const JOIN = `mutation($id: ID!) { joinLiveSession(sessionId: $id) { serverUrl token roomName canPublish expiresAt } }`;
@@ -81,6 +83,25 @@ describe('scheduling sessions', () => {
     expect(unlimited.data!.updateLiveSession.capacity).toBeNull();
   });
 
+  it('changes only the fields given: a rename keeps speakers, themes, partner and description', async () => {
+    const admin = await buildAdmin(server.em());
+    const [speaker, partner, theme] = [await buildMember(server.em()), await buildMember(server.em(), { role: Role.PARTNER }), await buildTheme(server.em())];
+    const input = { title: 'Before', description: 'About it', startsAt: '2026-04-01T10:00:00Z', endsAt: '2026-04-01T11:00:00Z', capacity: 50, speakerIds: [speaker.id], partnerId: partner.id, themeSlugs: [theme.slug], autoRecord: true };
+    const id = (await server.gql(SCHEDULE, { input }, await as(admin))).data!.scheduleLiveSession.id;
+    const FULL = `mutation($input: UpdateLiveSessionInput!) {
+      updateLiveSession(input: $input) { title description capacity autoRecord startsAt speakers { id } partner { id } themes { slug } }
+    }`;
+    const renamed = await server.gql(FULL, { input: { id, title: 'After' } }, await as(admin));
+    expect(renamed.data!.updateLiveSession).toEqual({
+      title: 'After', description: 'About it', capacity: 50, autoRecord: true, startsAt: '2026-04-01T10:00:00.000Z',
+      speakers: [{ id: speaker.id }], partner: { id: partner.id }, themes: [{ slug: theme.slug }],
+    });
+    const cleared = await server.gql(FULL, { input: { id, description: null, themeSlugs: null, partnerId: null } }, await as(admin));
+    expect(cleared.data!.updateLiveSession).toMatchObject({ title: 'After', description: '', themes: [], partner: null, speakers: [{ id: speaker.id }] });
+    const refused = await server.gql(FULL, { input: { id, startsAt: null, autoRecord: null } }, await as(admin));
+    expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { startsAt: 'cannot be null', autoRecord: 'cannot be null' } });
+  });
+
   it('cancels a session, notifies its registrants, and then refuses changes and registrations', async () => {
     const admin = await buildAdmin(server.em());
     const session = await buildSession(server.em(), admin.id);
@@ -117,9 +138,14 @@ describe('registration', () => {
     const admin = await buildAdmin(server.em());
     const session = await buildSession(server.em(), admin.id, { capacity: 1 });
     const ann = await buildMember(server.em());
-    await server.gql(REGISTER, { id: session.id, share: false }, await as(ann));
+    const first = (await server.gql(REGISTER, { id: session.id, share: false }, await as(ann))).data!.registerForSession;
+    expect(first).toEqual({
+      id: expect.any(String),
+      shareContactWithPartner: false,
+      session: { id: session.id, registrantCount: 1, viewerRegistration: { id: first.id, shareContactWithPartner: false } },
+    });
     const again = await server.gql(REGISTER, { id: session.id, share: true }, await as(ann));
-    expect(again.data!.registerForSession).toMatchObject({ registrantCount: 1, viewerRegistration: { shareContactWithPartner: true } });
+    expect(again.data!.registerForSession).toMatchObject({ id: first.id, shareContactWithPartner: true, session: { registrantCount: 1 } });
     const cancelled = await server.gql(UNREGISTER, { id: session.id }, await as(ann));
     expect(cancelled.data!.cancelRegistration).toEqual({ registrantCount: 0, viewerRegistration: null });
   });

@@ -6,6 +6,7 @@ import { byIdLoader, groupLoader } from '../../server/loaders';
 import { themesBy } from '../content/content.loaders';
 import { Member } from '../identity/member.entity';
 import { LiveSession } from './live-session.entity';
+import { Meeting } from './meeting.entity';
 import { SessionRegistration } from './registration.entity';
 
 /** The live domain's per-request DataLoaders. */
@@ -16,6 +17,17 @@ export function createLiveLoaders(em: EntityManager, viewerId: () => string | nu
         readModel(em, LiveSession),
       ),
     ),
+    /** Meetings the viewer is one of the two members of (null for any other id). */
+    viewerMeetingById: byIdLoader<Meeting>(async (ids) => {
+      const viewer = viewerId();
+      if (!viewer) return [];
+      const rows = await em.execute<Record<string, unknown>[]>('select * from meeting where id = any(?::uuid[]) and (requester_id = ? or recipient_id = ?)', [
+        uuidArray(ids),
+        viewer,
+        viewer,
+      ]);
+      return rows.map(readModel(em, Meeting));
+    }),
     themesBySessionId: themesBy(em, 'live_session_theme', 'session_id'),
     speakersBySessionId: groupLoader<Member>(async (ids) => {
       const rows = await em.execute<(Record<string, unknown> & { session_id: string })[]>(

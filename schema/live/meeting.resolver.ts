@@ -15,7 +15,7 @@ export enum MeetingRole {
 }
 registerEnumType(MeetingRole, { name: 'MeetingRole', description: 'Which side of a meeting request the viewer is on.' });
 
-const MeetingConnection = Connection(Meeting);
+const MeetingConnection = Connection(Meeting, 'Meeting', { totalCount: 'The viewer’s meetings (in `status` when given).' });
 
 /** Meeting requests between members and joining their private room. */
 @Resolver(() => Meeting)
@@ -39,7 +39,10 @@ export class MeetingResolver {
   }
 
   @Authorized()
-  @Query(() => Meeting, { description: 'One of the viewer’s meetings (e.g. from a MEETING notification).' })
+  @Query(() => Meeting, {
+    nullable: true,
+    description: 'One of the viewer’s meetings (e.g. from a MEETING notification); null with a NOT_FOUND error when it is not one of theirs.',
+  })
   meeting(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Meeting> {
     return new MeetingService(ctx).get(requireViewer(ctx), id);
   }

@@ -1,7 +1,7 @@
 import { isUUID } from 'class-validator';
 import type { Context } from '../../server/context';
 import { readModel } from '../../server/db/read-model';
-import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
+import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
 import type { Member } from '../identity/member.entity';
 import { issueJoinToken, meetingRoomName } from '../../live/join-token';
 import { LiveErrors } from './live.errors';
@@ -120,7 +120,13 @@ export class MeetingService {
         limit ?`,
       [viewer.id, viewer.id, ...(status ? [status] : []), ...(cursor ?? []), first + 1],
     );
-    return toConnection(rows.map(readModel(this.ctx.em, Meeting)), first, meetingKey);
+    return withTotalCount(toConnection(rows.map(readModel(this.ctx.em, Meeting)), first, meetingKey, after), async () => {
+      const [{ count }] = await this.ctx.em.execute<{ count: number }[]>(
+        `select count(*)::int as count from meeting where (requester_id = ? or recipient_id = ?) ${status ? 'and status = ?' : ''}`,
+        [viewer.id, viewer.id, ...(status ? [status] : [])],
+      );
+      return count;
+    });
   }
 
   /**

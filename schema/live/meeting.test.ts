@@ -12,7 +12,7 @@ const JOIN = `mutation($id: ID!) { joinMeeting(id: $id) { serverUrl token roomNa
 const MY_MEETINGS = `query($first: Int, $after: String, $status: MeetingStatus) {
   myMeetings(first: $first, after: $after, status: $status) { edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } }
 }`;
-const NOTIFICATIONS = `{ notifications { edges { node { kind contextId actor { id } subject { type id title } } } } }`;
+const NOTIFICATIONS = `{ notifications { edges { node { kind contextId actor { id } subjectType subjectId subjectTitle subject { __typename ... on Meeting { id } } } } } }`;
 
 /** The test clock starts on 2026-01-05T09:00Z: this is five days later. */
 const PROPOSED_START = '2026-01-10T10:00:00.000Z';
@@ -43,7 +43,7 @@ async function notificationsOf(memberId: string) {
   return (await server.gql(NOTIFICATIONS, {}, await as(memberId))).data!.notifications.edges.map((edge: any) => edge.node);
 }
 const block = async (blockerId: string, blockedId: string) =>
-  server.gql(`mutation($id: ID!) { blockMember(memberId: $id) }`, { id: blockedId }, await as(blockerId));
+  server.gql(`mutation($id: ID!) { blockMember(memberId: $id) { id } }`, { id: blockedId }, await as(blockerId));
 
 describe('requestMeeting', () => {
   it('records the request and notifies the recipient (MEETING_REQUEST), not the requester', async () => {
@@ -62,7 +62,7 @@ describe('requestMeeting', () => {
       session: { id: session.id, title: session.title },
     });
     expect(await notificationsOf(bob.id)).toEqual([
-      { kind: 'MEETING_REQUEST', contextId: session.id, actor: { id: ann.id }, subject: { type: 'MEETING', id: meeting.id, title: 'Coffee after the talk?' } },
+      { kind: 'MEETING_REQUEST', contextId: session.id, actor: { id: ann.id }, subjectType: 'MEETING', subjectId: meeting.id, subjectTitle: 'Coffee after the talk?', subject: { __typename: 'Meeting', id: meeting.id } },
     ]);
     expect(await notificationsOf(ann.id)).toEqual([]);
     const asRecipient = await server.gql(`query($id: ID!) { meeting(id: $id) { viewerRole message } }`, { id: meeting.id }, await as(bob.id));
@@ -73,7 +73,7 @@ describe('requestMeeting', () => {
     const [ann, bob] = await members(2);
     const result = await request(ann.id, { memberId: bob.id, message: '   ' });
     expect(result.data!.requestMeeting).toMatchObject({ message: null, session: null });
-    expect((await notificationsOf(bob.id))[0]).toMatchObject({ kind: 'MEETING_REQUEST', contextId: null, subject: { title: 'Meeting request' } });
+    expect((await notificationsOf(bob.id))[0]).toMatchObject({ kind: 'MEETING_REQUEST', contextId: null, subjectTitle: 'Meeting request' });
   });
 
   it('refuses yourself, the past, and an over-long message with BAD_USER_INPUT', async () => {
@@ -156,7 +156,7 @@ describe('respondToMeetingRequest', () => {
     const accepted = (await respond(bob.id, id, true)).data!.respondToMeetingRequest;
     expect(accepted).toMatchObject({ status: 'ACCEPTED', respondedAt: server.clock.now().toISOString(), viewerRole: 'RECIPIENT' });
     expect(await notificationsOf(ann.id)).toEqual([
-      { kind: 'MEETING_ACCEPTED', contextId: null, actor: { id: bob.id }, subject: { type: 'MEETING', id, title: 'Quick sync?' } },
+      { kind: 'MEETING_ACCEPTED', contextId: null, actor: { id: bob.id }, subjectType: 'MEETING', subjectId: id, subjectTitle: 'Quick sync?', subject: { __typename: 'Meeting', id } },
     ]);
     expect((await notificationsOf(bob.id)).map((n: any) => n.kind)).toEqual(['MEETING_REQUEST']);
     const twice = await respond(bob.id, id, false);

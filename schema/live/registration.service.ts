@@ -5,6 +5,8 @@ import type { Member } from '../identity/member.entity';
 import { LiveErrors } from './live.errors';
 import { LiveSessionStatus, type LiveSession } from './live-session.entity';
 import { LiveSessionService } from './live-session.service';
+import { readModel } from '../../server/db/read-model';
+import { SessionRegistration } from './registration.entity';
 
 /** Seats in sessions. Capacity is enforced under a lock on the session row, so the last seat goes once. */
 export class RegistrationService {
@@ -14,9 +16,9 @@ export class RegistrationService {
    * Idempotent: registering again updates the consent. Open while the session is SCHEDULED or
    * LIVE; a full session is a CONFLICT (a member already registered keeps their seat).
    */
-  async register(viewer: Member, sessionId: string, shareContactWithPartner: boolean): Promise<LiveSession> {
+  async register(viewer: Member, sessionId: string, shareContactWithPartner: boolean): Promise<SessionRegistration> {
     if (!isUUID(sessionId)) throw LiveErrors.sessionNotFound();
-    await this.ctx.em.transactional(async (em) => {
+    const row = await this.ctx.em.transactional(async (em) => {
       const [session] = await (em as EntityManager).execute<{ status: LiveSessionStatus; capacity: number | null }[]>(
         'select status, capacity from live_session where id = ? for update',
         [sessionId],
@@ -29,17 +31,22 @@ export class RegistrationService {
         [viewer.id, sessionId],
       );
       if (!mine && session.capacity !== null && taken >= session.capacity) throw LiveErrors.capacityFull(session.capacity);
-      await em.execute(
+      const [registration] = await em.execute<Record<string, unknown>[]>(
         `insert into session_registration (id, session_id, member_id, share_contact_with_partner, registered_at)
          values (gen_random_uuid(), ?, ?, ?, ?)
          on conflict (session_id, member_id) do update set share_contact_with_partner = excluded.share_contact_with_partner,
            registered_at = case when session_registration.cancelled_at is null then session_registration.registered_at else excluded.registered_at end,
-           cancelled_at = null`,
+           cancelled_at = null
+         returning *`,
         [sessionId, viewer.id, shareContactWithPartner, this.ctx.clock.now()],
       );
+      return registration;
     });
     this.ctx.rosters.changed(sessionId);
-    return new LiveSessionService(this.ctx).get(sessionId);
+    this.ctx.loaders.viewerRegistrationBySessionId.clear(sessionId);
+    this.ctx.loaders.registrantCountBySessionId.clear(sessionId);
+    // The confirmation email goes with the reminders (send-session-reminders), under their once-only guard.
+    return readModel(this.ctx.em, SessionRegistration)(row);
   }
 
   /** Idempotent; frees the seat. The consent goes with it: lead refreshes drop leads it alone supported (lead.service). */

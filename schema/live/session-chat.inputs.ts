@@ -1,5 +1,5 @@
-import { IsOptional, Max, Min } from 'class-validator';
-import { ArgsType, Field, ID, Int } from 'type-graphql';
+import { ArgsType, Field, ID } from 'type-graphql';
+import { ChronologicalPageArgs } from '../content/content.inputs';
 import { CHAT_BODY_MAX_LENGTH } from './session-chat.errors';
 
 /**
@@ -16,16 +16,7 @@ export class SendSessionChatMessageArgs {
 }
 
 @ArgsType()
-export class SessionChatMessagesArgs {
+export class SessionChatMessagesArgs extends ChronologicalPageArgs {
   @Field(() => ID)
   sessionId!: string;
-
-  @Field(() => Int, { defaultValue: 50 })
-  @Min(1)
-  @Max(100)
-  first!: number;
-
-  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page, to scroll back.' })
-  @IsOptional()
-  before?: string | null;
 }

@@ -9,7 +9,7 @@ import { SessionChatMessage } from './session-chat-message.entity';
 import { SendSessionChatMessageArgs, SessionChatMessagesArgs } from './session-chat.inputs';
 import { SessionChatService } from './session-chat.service';
 
-const SessionChatMessageConnection = Connection(SessionChatMessage);
+const SessionChatMessageConnection = Connection(SessionChatMessage, 'SessionChatMessage', { totalCount: 'Messages in the session’s chat.' });
 
 /** A live session's chat, for its registrants, speakers and admins. */
 @Resolver(() => SessionChatMessage)
@@ -23,7 +23,10 @@ export class SessionChatResolver {
   }
 
   @Authorized()
-  @Query(() => SessionChatMessageConnection, { description: 'The session’s chat, newest first; pass the previous endCursor as `before` to scroll back.' })
+  @Query(() => SessionChatMessageConnection, {
+    description:
+      'The session’s chat, oldest first, from the newest end: `last` (default 50) and `before` (the startCursor shown) scroll back; `first`/`after` catch up.',
+  })
   sessionChatMessages(@Args() args: SessionChatMessagesArgs, @Ctx() ctx: Context) {
     return new SessionChatService(ctx).history(requireViewer(ctx), args);
   }

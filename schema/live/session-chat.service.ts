@@ -1,7 +1,7 @@
 import { isUUID } from 'class-validator';
 import type { Context } from '../../server/context';
 import { readModel } from '../../server/db/read-model';
-import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
+import { chronologicalKeyset, pageDirection, toChronologicalConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
 import type { Member } from '../identity/member.entity';
 import { hosts, takesPart, type SessionStanding } from './live-access';
 import { ROOM_OPENS_BEFORE_MS } from './live-join.service';
@@ -50,18 +50,20 @@ export class SessionChatService {
     return message;
   }
 
-  /** Newest first; `before` is the endCursor of the previous page, to scroll back. */
-  async history(viewer: Member, { sessionId, first, before }: SessionChatMessagesArgs): Promise<ConnectionShape<SessionChatMessage>> {
-    const cursor = decodeKeyset(before, 'before');
+  /** Oldest first, read from the newest end (50 by default): `last`/`before` scrolls back, `first`/`after` catches up. */
+  async history(viewer: Member, { sessionId, ...args }: SessionChatMessagesArgs): Promise<ConnectionShape<SessionChatMessage>> {
+    const page = pageDirection(args, 50);
+    const keyset = chronologicalKeyset(page);
     await this.standingOfParticipant(viewer, sessionId);
     const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
-      `select * from session_chat_message
-        where session_id = ? ${cursor ? 'and (created_at, id) < (?::timestamptz, ?::uuid)' : ''}
-        order by created_at desc, id desc
-        limit ?`,
-      [sessionId, ...(cursor ?? []), first + 1],
+      `select * from session_chat_message where session_id = ? ${keyset.condition} order by ${keyset.orderBy} limit ?`,
+      [sessionId, ...keyset.params, keyset.limit],
     );
-    return toConnection(rows.map(readModel(this.ctx.em, SessionChatMessage)), first, messageKey);
+    const connection = toChronologicalConnection(rows.map(readModel(this.ctx.em, SessionChatMessage)), page, messageKey);
+    return withTotalCount(connection, async () => {
+      const [{ count }] = await this.ctx.em.execute<{ count: number }[]>('select count(*)::int as count from session_chat_message where session_id = ?', [sessionId]);
+      return count;
+    });
   }
 
   /** For subscribing: NOT_FOUND for an unknown session, FORBIDDEN unless the viewer takes part. Any status. */

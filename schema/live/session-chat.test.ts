@@ -8,8 +8,12 @@ import { SessionChatMessage } from './session-chat-message.entity';
 import { CHAT_BODY_MAX_LENGTH } from './session-chat.errors';
 
 const SEND = `mutation($sessionId: ID!, $body: String!) { sendSessionChatMessage(sessionId: $sessionId, body: $body) { id sessionId body author { id } } }`;
-const HISTORY = `query($sessionId: ID!, $first: Int, $before: String) {
-  sessionChatMessages(sessionId: $sessionId, first: $first, before: $before) { edges { node { body author { id } } } pageInfo { hasNextPage endCursor } }
+const HISTORY = `query($sessionId: ID!, $last: Int, $before: String) {
+  sessionChatMessages(sessionId: $sessionId, last: $last, before: $before) {
+    edges { node { body author { id } } }
+    pageInfo { hasPreviousPage startCursor }
+    totalCount
+  }
 }`;
 const ADDED = `subscription($sessionId: ID!) { sessionChatMessageAdded(sessionId: $sessionId) { body sessionId author { id } } }`;
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -64,7 +68,7 @@ describe('sendSessionChatMessage and sessionChatMessageAdded', () => {
     expect(errorCode(await send(speaker.id, session.id, 'Testing, testing'))).toBeUndefined();
     expect(errorCode(await send(admin.id, session.id, 'Loud and clear'))).toBeUndefined();
     const history = await server.gql(HISTORY, { sessionId: session.id }, { token: await server.tokenFor(admin.id) });
-    expect(history.data!.sessionChatMessages.edges.map((e: any) => e.node.author.id)).toEqual([admin.id, speaker.id]);
+    expect(history.data!.sessionChatMessages.edges.map((e: any) => e.node.author.id)).toEqual([speaker.id, admin.id]);
   });
 
   it('answers FORBIDDEN to a member who does not take part, and NOT_FOUND for an unknown session, on send, history and subscribe', async () => {
@@ -130,21 +134,22 @@ describe('sendSessionChatMessage and sessionChatMessageAdded', () => {
 });
 
 describe('sessionChatMessages', () => {
-  it('scrolls back newest first with `before`, without gaps or duplicates, and stays readable after the session ended', async () => {
+  it('scrolls back with last/before, each page oldest first, without gaps or duplicates, and stays readable after the session ended', async () => {
     const { session, registrants: [ann, bob] } = await openSession(server, 2);
     for (let i = 0; i < 5; i++) await send(i % 2 ? bob.id : ann.id, session.id, `m${i}`);
     await server.em().nativeUpdate(LiveSession, { id: session.id }, { status: LiveSessionStatus.ENDED });
     const token = await server.tokenFor(bob.id);
-    const bodies: string[] = [];
+    const pages: string[][] = [];
     let before: string | null = null;
     for (;;) {
-      const page: any = await server.gql(HISTORY, { sessionId: session.id, first: 2, before }, { token });
-      bodies.push(...page.data.sessionChatMessages.edges.map((e: any) => e.node.body));
-      if (!page.data.sessionChatMessages.pageInfo.hasNextPage) break;
-      before = page.data.sessionChatMessages.pageInfo.endCursor;
+      const page: any = await server.gql(HISTORY, { sessionId: session.id, last: 2, before }, { token });
+      pages.push(page.data.sessionChatMessages.edges.map((e: any) => e.node.body));
+      expect(page.data.sessionChatMessages.totalCount).toBe(5);
+      if (!page.data.sessionChatMessages.pageInfo.hasPreviousPage) break;
+      before = page.data.sessionChatMessages.pageInfo.startCursor;
     }
-    expect(bodies).toEqual(['m4', 'm3', 'm2', 'm1', 'm0']);
-    expect(errorCode(await server.gql(HISTORY, { sessionId: session.id, first: 101 }, { token }))).toBe('BAD_USER_INPUT');
+    expect(pages).toEqual([['m3', 'm4'], ['m1', 'm2'], ['m0']]);
+    expect(errorCode(await server.gql(HISTORY, { sessionId: session.id, last: 101 }, { token }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await server.gql(HISTORY, { sessionId: session.id, before: 'garbage' }, { token }))).toBe('BAD_USER_INPUT');
   });
 });

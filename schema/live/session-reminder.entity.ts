@@ -2,6 +2,8 @@ import { OptionalProps } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 export enum SessionEmailKind {
+  /** "You are registered": sent within a minute of a new registration, with the calendar event. */
+  REGISTERED = 'REGISTERED',
   REMINDER_24H = 'REMINDER_24H',
   REMINDER_15M = 'REMINDER_15M',
   /** "You missed it": the replay is ready and the registrant did not attend. */

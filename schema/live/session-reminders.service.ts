@@ -1,19 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { renderMissedSessionEmail } from '../../emails/missed-session.email';
-import { renderSessionReminderEmail } from '../../emails/session-reminder.email';
 import type { Clock } from '../../server/clock';
 import type { Orm } from '../../server/db/orm';
 import { sql, type Sql } from '../../server/db/sql';
-import type { Mailer, OutgoingEmail } from '../../server/mailer';
+import type { Mailer } from '../../server/mailer';
 import type { HearthPubSub } from '../../server/pubsub';
 import { LOST, whileHolding } from '../../server/renewing';
-import { unsubscribeMailbox } from '../engagement/digest-sender';
 import type { EmailLinks } from '../engagement/email-links';
 import { NotificationKind } from '../notification/notification-kind';
 import { NotificationWriter } from '../notification/notification.service';
+import { composeSessionEmail, type SessionEmailClaim } from './session-email.compose';
 import { SessionEmailKind } from './session-reminder.entity';
+
 
 export interface SessionRemindersOptions {
   orm: Orm;
@@ -40,14 +39,7 @@ export interface SendCounts {
 }
 
 /** A guard row this run owns, with what the email needs; `already_notified` only for a taken-over claim whose first owner got that far. */
-interface Claim {
-  session_id: string;
-  member_id: string;
-  starts_at: Date;
-  title: string;
-  replay_id: string | null;
-  email: string;
-  display_name: string;
+interface Claim extends SessionEmailClaim {
   already_notified: boolean;
   /** When this run claimed the row: the claim is still ours while the row says so and the lease has not run out. */
   claimed_at: Date;
@@ -61,7 +53,11 @@ const PARALLEL_SENDS = 8;
 /** A replay older than this gets no "you missed it": the first deploy must not mail an old backlog. */
 const MISSED_WITHIN_DAYS = 7;
 /** The most urgent first: a slow run must not hold up the 15-minute reminders behind replays. */
-const ORDER: SessionEmailKind[] = [SessionEmailKind.REMINDER_15M, SessionEmailKind.REMINDER_24H, SessionEmailKind.REPLAY_MISSED];
+const ORDER: SessionEmailKind[] = [SessionEmailKind.REMINDER_15M, SessionEmailKind.REMINDER_24H, SessionEmailKind.REGISTERED, SessionEmailKind.REPLAY_MISSED];
+/** Registrations older than this get no confirmation: the first deploy must not confirm every past registration. */
+const CONFIRM_WITHIN = '1 hour';
+/** The in-app SESSION_REMINDER notification goes with the reminders only. */
+const NOTIFIED = new Set([SessionEmailKind.REMINDER_24H, SessionEmailKind.REMINDER_15M]);
 
 /**
  * Who is due for each kind at `now`: active registrations of sessions in the kind's window. The
@@ -69,6 +65,9 @@ const ORDER: SessionEmailKind[] = [SessionEmailKind.REMINDER_15M, SessionEmailKi
  */
 function dueWhere(kind: SessionEmailKind, now: Date): Sql {
   switch (kind) {
+    case SessionEmailKind.REGISTERED:
+      return sql`s.status in ('SCHEDULED', 'LIVE') and s.ends_at > ${now}::timestamptz
+        and r.registered_at > ${now}::timestamptz - ${CONFIRM_WITHIN}::interval`;
     case SessionEmailKind.REMINDER_24H:
       // Registered inside the last 24 hours: they just signed up, the 15-minute reminder is enough.
       return sql`s.status in ('SCHEDULED', 'LIVE')
@@ -114,24 +113,12 @@ function claimSql(kind: SessionEmailKind, now: Date, staleBefore: Date): Sql {
          and sr.sent_at is null and sr.claimed_at = due.previous_claim
       returning sr.session_id, sr.member_id, sr.starts_at, due.previous_claim
     ), claimed as (select * from fresh union all select * from taken_over)
-    select c.session_id, c.member_id, c.starts_at, s.title, s.replay_id, m.email, m.display_name,
+    select c.session_id, c.member_id, c.starts_at, s.ends_at, s.started_at, s.updated_at, s.title, s.description, s.replay_id, m.email, m.display_name,
+           array(select sm.display_name from live_session_speaker sp join member sm on sm.id = sp.member_id
+                  where sp.session_id = s.id order by sm.display_name) as speakers,
            exists (select 1 from notification n where n.recipient_id = c.member_id and n.subject_id = c.session_id
                      and n.kind = ${NotificationKind.SESSION_REMINDER} and n.created_at >= c.previous_claim) as already_notified
       from claimed c join live_session s on s.id = c.session_id join member m on m.id = c.member_id`;
-}
-
-/** "in 24 hours", "in 15 minutes": from when the email actually leaves, so a late run still tells the truth. */
-export function startsInLabel(startsAt: Date, now: Date): string {
-  const minutes = Math.max(1, Math.round((startsAt.getTime() - now.getTime()) / 60_000));
-  if (minutes < 60) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const hours = Math.round(minutes / 60);
-  return `in ${hours} hour${hours === 1 ? '' : 's'}`;
-}
-
-export function formatSessionTime(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
-  }).format(at);
 }
 
 /** One Message-ID per guard row: a re-sent email (taken-over claim) is recognisably the same message. */
@@ -141,7 +128,8 @@ export function sessionEmailMessageId(kind: SessionEmailKind, sessionId: string,
 }
 
 /**
- * Reminders 24 hours and 15 minutes before a session, and "you missed it" once its replay is out,
+ * A confirmation of each new registration, reminders 24 hours and 15 minutes before a session,
+ * and "you missed it" once its replay is out,
  * each exactly once per registrant and start time. The guard is a session_reminder row keyed by
  * (session, member, kind, starts_at): moving a session makes new keys (reminders for the new time,
  * none left for the old one), and a run repeated or racing another finds the rows taken.
@@ -160,7 +148,7 @@ export class SessionReminders {
       while (!this.options.stopping?.aborted) {
         const claims = await this.claim(kind, staleBefore);
         if (!claims.length) break;
-        if (kind !== SessionEmailKind.REPLAY_MISSED) await this.notify(claims);
+        if (NOTIFIED.has(kind)) await this.notify(claims);
         const outcome = await this.sendAll(kind, claims);
         counts[kind].sent += outcome.sent;
         counts[kind].failed += outcome.failed;
@@ -173,7 +161,16 @@ export class SessionReminders {
     const now = this.options.clock.now();
     const query = claimSql(kind, now, staleBefore);
     const rows = await this.fork().execute<Omit<Claim, 'claimed_at' | 'released_at'>[]>(query.text, [...query.params]);
-    return rows.map((row) => ({ ...row, starts_at: new Date(row.starts_at), claimed_at: now, released_at: staleBefore }));
+    const date = (value: Date | string | null) => (value === null ? null : new Date(value));
+    return rows.map((row) => ({
+      ...row,
+      starts_at: new Date(row.starts_at),
+      ends_at: new Date(row.ends_at),
+      started_at: date(row.started_at),
+      updated_at: new Date(row.updated_at),
+      claimed_at: now,
+      released_at: staleBefore,
+    }));
   }
 
   /** The notification goes with the first claim; a taken-over claim adds one only if the first never got written. */
@@ -208,7 +205,7 @@ export class SessionReminders {
   private async deliver(kind: SessionEmailKind, claim: Claim): Promise<boolean | 'lost'> {
     const messageId = sessionEmailMessageId(kind, claim.session_id, claim.member_id, claim.starts_at);
     try {
-      const email = await this.compose(kind, claim, messageId);
+      const email = await composeSessionEmail(kind, claim, messageId, this.options, this.options.clock.now());
       const { leaseMs, renewEveryMs, logger, mailer } = this.options;
       const hold = {
         renew: () => this.holdClaim(kind, claim),
@@ -255,41 +252,6 @@ export class SessionReminders {
     if (!renewed.length) return false;
     claim.claimed_at = now;
     return true;
-  }
-
-  private async compose(kind: SessionEmailKind, claim: Claim, messageId: string): Promise<OutgoingEmail> {
-    const { publicUrl, communityName, communityTimezone, mailFrom, links, clock } = this.options;
-    const common = {
-      communityName,
-      memberName: claim.display_name,
-      sessionTitle: claim.title,
-      startsAt: formatSessionTime(claim.starts_at, communityTimezone),
-    };
-    const envelope = { to: claim.email, from: mailFrom, messageId };
-    if (kind !== SessionEmailKind.REPLAY_MISSED) {
-      const rendered = await renderSessionReminderEmail({
-        ...common,
-        startsIn: startsInLabel(claim.starts_at, clock.now()),
-        joinUrl: `${publicUrl}/live/${claim.session_id}`,
-      });
-      return { ...envelope, ...rendered, headers: { 'X-Hearth-Session': claim.session_id } };
-    }
-    const unsubscribeUrl = links.unsubscribeUrl(claim.member_id);
-    const rendered = await renderMissedSessionEmail({
-      ...common,
-      replayUrl: `${publicUrl}/content/${claim.replay_id}`,
-      preferencesUrl: links.preferencesUrl(),
-      unsubscribeUrl,
-    });
-    return {
-      ...envelope,
-      ...rendered,
-      headers: {
-        'List-Unsubscribe': `<${unsubscribeUrl}>, <mailto:${unsubscribeMailbox(mailFrom)}?subject=unsubscribe>`,
-        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        'X-Hearth-Session': claim.session_id,
-      },
-    };
   }
 
   private fork(): EntityManager {

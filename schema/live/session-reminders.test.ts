@@ -119,15 +119,16 @@ describe('reminders before a session', () => {
     expect(await reminderNotifications(session.id)).toHaveLength(4);
   });
 
-  it('a registrant who signs up inside the last 24 hours gets only the 15-minute reminder', async () => {
+  it('a registrant who signs up inside the last 24 hours gets the confirmation, then only the 15-minute reminder', async () => {
     const { session } = await sessionWith(0);
     const late = await buildMember(server.em());
     await buildRegistration(server.em(), session, late, { registeredAt: at(-3 * HOUR) });
 
     await runAt(at(-3 * HOUR + MINUTE));
-    expect(sink.messages).toHaveLength(0);
+    expect(sink.messages.map((m) => m.subject)).toEqual(['You are registered: Pipeline reviews that work']);
+    await runAt(at(-2 * HOUR));
     await runAt(at(-14 * MINUTE));
-    expect(sink.messages.map((m) => m.subject)).toEqual(['Pipeline reviews that work starts in 14 minutes']);
+    expect(sink.messages.map((m) => m.subject)).toEqual(['You are registered: Pipeline reviews that work', 'Pipeline reviews that work starts in 14 minutes']);
   });
 
   it('a session moved later before its reminders were due gets one reminder of each kind at the new time, none at the old', async () => {
@@ -265,15 +266,67 @@ describe('reminders before a session', () => {
   });
 });
 
+describe('what session emails carry', () => {
+  it('reminds with the description, the speakers and the session as a calendar event (.ics)', async () => {
+    const em = server.em();
+    const speakers = [await buildMember(em, { displayName: 'Hugo Moreau' }), await buildMember(em, { displayName: 'Nadia Silva' })];
+    const { session, members: [member] } = await sessionWith(1, {
+      description: 'Three revenue leaders, one agenda; bring questions, please.',
+      speakerIds: speakers.map((speaker) => speaker.id),
+    });
+    await runAt(at(-24 * HOUR));
+    const [mail] = sink.messages;
+    expect(mail.text).toContain('Three revenue leaders, one agenda; bring questions, please.');
+    expect(mail.text).toContain('With Hugo Moreau, Nadia Silva');
+    expect(mail.attachments.map((file) => [file.filename, file.contentType])).toEqual([['session.ics', 'text/calendar']]);
+    const ics = mail.attachments[0].content.toString('utf8');
+    expect(ics).toContain(`UID:session-${session.id}@hearth\r\n`);
+    expect(ics).toContain('DTSTART:20260310T100000Z\r\n');
+    expect(ics).toContain('DTEND:20260310T110000Z\r\n');
+    expect(ics).toContain('SUMMARY:Pipeline reviews that work\r\n');
+    expect(ics.replace(/\r\n /g, '')).toContain('DESCRIPTION:Three revenue leaders\\, one agenda\\; bring questions\\, please.');
+    expect(ics.split('\r\n').every((line) => Buffer.byteLength(line) <= 75)).toBe(true);
+    expect(addressOf(mail)).toBe(member.email);
+  });
+
+  it('confirms a new registration within a minute, once, with the calendar event; a consent change or an old registration gets none', async () => {
+    const { session } = await sessionWith(0);
+    const [member, older] = [await buildMember(server.em(), { displayName: 'Camille Martin' }), await buildMember(server.em())];
+    await buildRegistration(server.em(), session, older, { registeredAt: at(-5 * 24 * HOUR) });
+    server.clock.set(at(-3 * 24 * HOUR));
+    const token = await server.tokenFor(member.id);
+    const REGISTER = `mutation($id: ID!, $share: Boolean!) { registerForSession(sessionId: $id, shareContactWithPartner: $share) { id } }`;
+    expect((await server.gql(REGISTER, { id: session.id, share: false }, { token })).errors).toBeUndefined();
+
+    await runAt(at(-3 * 24 * HOUR + MINUTE));
+    expect(recipientsOf(sink)).toEqual([member.email]);
+    const [mail] = sink.messages;
+    expect(mail.subject).toBe('You are registered: Pipeline reviews that work');
+    expect(mail.text).toContain('Hi Camille,');
+    expect(mail.text).toContain('Tuesday, 10 March 2026 at 11:00 CET');
+    expect(mail.text).toContain(`${PUBLIC_URL}/live/${session.id}`);
+    expect(mail.attachments[0].filename).toBe('session.ics');
+    expect(mail.messageId).toBe(sessionEmailMessageId(SessionEmailKind.REGISTERED, session.id, member.id, STARTS));
+    expect(rawHeader(mail, 'List-Unsubscribe')).toBeUndefined();
+
+    expect((await server.gql(REGISTER, { id: session.id, share: true }, { token })).errors).toBeUndefined();
+    await runAt(at(-3 * 24 * HOUR + 2 * MINUTE));
+    await runAt(at(-2 * 24 * HOUR));
+    expect(sink.messages).toHaveLength(1);
+    expect(await reminderNotifications(session.id)).toHaveLength(0);
+  });
+});
+
 describe('"you missed it" once the replay is out', () => {
   async function endedSessionWithReplay(endedAt: Date) {
     const em = server.em();
     const replay = await buildContent(em, { type: ContentType.REPLAY, status: ContentStatus.PUBLISHED, createdAt: endedAt });
-    const { session, members } = await sessionWith(0, { status: LiveSessionStatus.ENDED, startedAt: STARTS, endedAt, replayId: replay.id });
+    // It started 4 minutes late: "held on" says when it actually took place.
+    const { session, members } = await sessionWith(0, { status: LiveSessionStatus.ENDED, startedAt: at(4 * MINUTE), endedAt, replayId: replay.id });
     return { session, members, replay };
   }
 
-  it('mails registrants who did not attend, once, with the replay link', async () => {
+  it('mails registrants who did not attend, once, with a replay link whose click is attributed to the email', async () => {
     const em = server.em();
     const endedAt = at(HOUR);
     const { session, replay } = await endedSessionWithReplay(endedAt);
@@ -289,8 +342,21 @@ describe('"you missed it" once the replay is out', () => {
     expect(recipientsOf(sink)).toEqual([absent.email]);
     const [mail] = sink.messages;
     expect(mail.subject).toBe('You missed "Pipeline reviews that work": the replay is ready');
-    expect(mail.text).toContain(`${PUBLIC_URL}/content/${replay.id}`);
-    expect(mail.html).toContain(`href="${PUBLIC_URL}/content/${replay.id}"`);
+    expect(mail.text).toContain('Held on Tuesday, 10 March 2026 at 11:04 CET');
+    const link = new RegExp(`${PUBLIC_URL}/r/[\\w-]+`).exec(mail.text!)![0];
+    expect(mail.html).toContain(`href="${link}"`);
+    const followed = await fetch(link.replace(PUBLIC_URL, new URL(server.hearth.url).origin), { redirect: 'manual' });
+    expect(followed.status).toBe(302);
+    expect(followed.headers.get('location')).toBe(`${PUBLIC_URL}/content/${replay.id}?source=EMAIL`);
+    server.clock.advance({ minutes: 1 });
+    await server.gql(`mutation($input: RecordContentViewInput!) { recordContentView(input: $input) { newView } }`,
+      { input: { contentId: replay.id, seconds: 0 } }, { token: await server.tokenFor(absent.id) });
+    const [visit] = await server.em().execute<{ source: string }[]>('select source from visit where member_id = ?', [absent.id]);
+    expect(visit.source).toBe('EMAIL');
+    const [view] = await server.em().execute<{ source: string }[]>('select source from content_view where member_id = ? and content_id = ?', [absent.id, replay.id]);
+    expect(view.source).toBe('EMAIL');
+    const [click] = await server.em().execute<{ session_id: string; digest_id: string | null }[]>('select session_id, digest_id from digest_click where member_id = ?', [absent.id]);
+    expect(click).toEqual({ session_id: session.id, digest_id: null });
     expect(mail.messageId).toBe(sessionEmailMessageId(SessionEmailKind.REPLAY_MISSED, session.id, absent.id, STARTS));
     expect(rawHeader(mail, 'List-Unsubscribe')).toMatch(/^<https:\/\/community\.example\.test\/unsubscribe\/[\w-]+>, <mailto:unsubscribe@acme\.test\?subject=unsubscribe>$/);
     expect(await reminderNotifications(session.id)).toHaveLength(0);

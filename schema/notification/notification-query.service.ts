@@ -1,9 +1,12 @@
 import type { Context } from '../../server/context';
 import { badInput } from '../../server/errors';
-import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
+import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
 import type { Member } from '../identity/member.entity';
 import { Notification } from './notification.entity';
-import type { MarkNotificationsReadArgs, NotificationsArgs } from './notification.inputs';
+import { isUUID } from 'class-validator';
+import { readModel } from '../../server/db/read-model';
+import { uuidArray } from '../../server/db/sql';
+import { MARKED_READ_RETURNED, type MarkNotificationsReadArgs, type MarkNotificationsReadPayload, type NotificationsArgs } from './notification.inputs';
 import { unreadCounts } from './notification.service';
 
 const key = (notification: Notification) => [notification.createdAt.toISOString(), notification.id];
@@ -23,21 +26,30 @@ export class NotificationQueryService {
       },
       { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 },
     );
-    return toConnection(rows, first, key);
+    return withTotalCount(toConnection(rows, first, key, after), () =>
+      this.ctx.em.count(Notification, { recipient: viewer.id, ...(unreadOnly ? { readAt: null } : {}) }),
+    );
   }
 
   async unreadCount(viewer: Member): Promise<number> {
     return (await unreadCounts(this.ctx.em, [viewer.id])).get(viewer.id) ?? 0;
   }
 
-  /** Marks the given (or all) of the viewer's notifications read; returns the new unread count. */
-  async markRead(viewer: Member, { ids, all }: MarkNotificationsReadArgs): Promise<number> {
+  /** Marks the given (or all) of the viewer's notifications read; returns them (read) and the new unread count. */
+  async markRead(viewer: Member, { ids, all }: MarkNotificationsReadArgs): Promise<MarkNotificationsReadPayload> {
     if (!all && !ids?.length) throw badInput('Pass the ids to mark read, or all: true.', { ids: 'required unless all is true' });
-    const where = all ? { recipient: viewer.id, readAt: null } : { recipient: viewer.id, readAt: null, id: { $in: ids! } };
-    await this.ctx.em.nativeUpdate(Notification, where, { readAt: this.ctx.clock.now() });
-    const count = await this.unreadCount(viewer);
-    this.ctx.pubSub.publish('UNREAD_COUNT_CHANGED', viewer.id, { count });
-    return count;
+    const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
+      // Named ones come back even if they were read already (elsewhere): a client cache learns either way.
+      `update notification set read_at = coalesce(read_at, ?) where recipient_id = ? ${all ? 'and read_at is null' : 'and id = any(?::uuid[])'} returning *`,
+      [this.ctx.clock.now(), viewer.id, ...(all ? [] : [uuidArray(ids!.filter((id) => isUUID(id)))])],
+    );
+    const notifications = rows
+      .map(readModel(this.ctx.em, Notification))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (b.id > a.id ? 1 : -1))
+      .slice(0, MARKED_READ_RETURNED);
+    const unreadCount = await this.unreadCount(viewer);
+    this.ctx.pubSub.publish('UNREAD_COUNT_CHANGED', viewer.id, { count: unreadCount });
+    return { notifications, unreadCount };
   }
 
   /** For subscribers: the notification if it is the viewer's. */

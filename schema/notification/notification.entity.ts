@@ -5,18 +5,6 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Member } from '../identity/member.entity';
 import { NotificationKind, NotificationSubjectType } from './notification-kind';
 
-@ObjectType({ description: 'What a notification is about.' })
-export class NotificationSubject {
-  @Field(() => NotificationSubjectType)
-  type!: NotificationSubjectType;
-
-  @Field(() => ID)
-  id!: string;
-
-  @Field({ description: 'Title of the content or session, or an excerpt of the comment or message.' })
-  title!: string;
-}
-
 /** An in-app notification for one member. `actor` resolves through the member DataLoader. */
 @Entity({ tableName: 'notification' })
 @Index({ properties: ['recipient', 'createdAt', 'id'] })
@@ -39,12 +27,16 @@ export class Notification {
   actor: Ref<Member> | null = null;
 
   @Property({ type: 'text' })
+  @Field(() => NotificationSubjectType)
   subjectType!: NotificationSubjectType;
 
   @Property({ type: 'uuid' })
+  @Field(() => ID)
   subjectId!: string;
 
+  /** Kept as it was when notified: the subject may change or go, the notification still reads. */
   @Property({ type: 'text' })
+  @Field({ description: 'Title of the content or session, or an excerpt of the comment or message, when the notification was made.' })
   subjectTitle!: string;
 
   /** Where the subject lives (the content of a comment, the conversation of a message), for deep links. */

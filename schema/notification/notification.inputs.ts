@@ -1,5 +1,6 @@
 import { ArrayMaxSize, IsOptional } from 'class-validator';
-import { ArgsType, Field, ID } from 'type-graphql';
+import { ArgsType, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Notification } from './notification.entity';
 import { PageArgs } from '../content/content.inputs';
 
 @ArgsType()
@@ -7,6 +8,9 @@ export class NotificationsArgs extends PageArgs {
   @Field({ defaultValue: false })
   unreadOnly!: boolean;
 }
+
+/** markNotificationsRead(all: true) returns at most this many of the notifications it marked read. */
+export const MARKED_READ_RETURNED = 100;
 
 @ArgsType()
 export class MarkNotificationsReadArgs {
@@ -17,4 +21,16 @@ export class MarkNotificationsReadArgs {
 
   @Field({ defaultValue: false, description: 'Mark every notification of the viewer read.' })
   all!: boolean;
+}
+
+/** What markNotificationsRead changed, for a client cache: the notifications (now read) and the count. */
+@ObjectType()
+export class MarkNotificationsReadPayload {
+  @Field(() => [Notification], {
+    description: `The notifications named by \`ids\`, now read; with \`all\`, the newest ${MARKED_READ_RETURNED} of those it marked read. Newest first.`,
+  })
+  notifications!: Notification[];
+
+  @Field(() => Int, { description: 'The viewer’s unread notifications after the call.' })
+  unreadCount!: number;
 }

@@ -5,11 +5,12 @@ import { Shareable } from '../../server/viewer-dependence';
 import { Connection } from '../../server/pagination';
 import { deliverChecked } from '../../server/subscriptions';
 import { Member } from '../identity/member.entity';
-import { Notification, NotificationSubject } from './notification.entity';
-import { MarkNotificationsReadArgs, NotificationsArgs } from './notification.inputs';
+import { Notification } from './notification.entity';
+import { loadSubject, NotificationSubject } from './notification-subject';
+import { MarkNotificationsReadArgs, MarkNotificationsReadPayload, NotificationsArgs } from './notification.inputs';
 import { NotificationQueryService } from './notification-query.service';
 
-const NotificationConnection = Connection(Notification);
+const NotificationConnection = Connection(Notification, 'Notification', { totalCount: 'The viewer’s notifications (unread ones only with `unreadOnly`).' });
 type SubscribeData = SubscribeResolverData<unknown, object, Context>;
 
 @Resolver(() => Notification)
@@ -27,8 +28,8 @@ export class NotificationResolver {
   }
 
   @Authorized()
-  @Mutation(() => Int, { description: 'Marks notifications read; returns the viewer’s new unread count.' })
-  markNotificationsRead(@Args() args: MarkNotificationsReadArgs, @Ctx() ctx: Context): Promise<number> {
+  @Mutation(() => MarkNotificationsReadPayload, { description: 'Marks notifications read; returns them and the viewer’s new unread count.' })
+  markNotificationsRead(@Args() args: MarkNotificationsReadArgs, @Ctx() ctx: Context): Promise<MarkNotificationsReadPayload> {
     return new NotificationQueryService(ctx).markRead(requireViewer(ctx), args);
   }
 
@@ -59,8 +60,11 @@ export class NotificationResolver {
     return notification.actor ? ctx.loaders.memberById.load(notification.actor.id) : null;
   }
 
-  @FieldResolver(() => NotificationSubject)
-  subject(@Root() notification: Notification): NotificationSubject {
-    return { type: notification.subjectType, id: notification.subjectId, title: notification.subjectTitle };
+  @FieldResolver(() => NotificationSubject, {
+    nullable: true,
+    description: 'The subject itself, as the viewer may see it now; null once it is gone or hidden (subjectTitle still reads).',
+  })
+  subject(@Root() notification: Notification, @Ctx() ctx: Context) {
+    return loadSubject(notification, ctx);
   }
 }

@@ -7,8 +7,9 @@ import { Notification } from './notification.entity';
 
 const NOTIFICATIONS = `query($unreadOnly: Boolean, $first: Int, $after: String) {
   notifications(unreadOnly: $unreadOnly, first: $first, after: $after) {
-    edges { node { id kind readAt contextId actor { id } subject { type id title } } }
+    edges { node { id kind readAt contextId actor { id } subjectType subjectId subjectTitle subject { __typename ... on Content { id title } } } }
     pageInfo { hasNextPage endCursor }
+    totalCount
   }
   unreadNotificationCount
 }`;
@@ -54,7 +55,10 @@ describe('notifications', () => {
       kind: 'CONTENT_PUBLISHED',
       readAt: null,
       actor: { id: author.id },
-      subject: { type: 'CONTENT', id: draft.id, title: 'Q3 benchmark' },
+      subjectType: 'CONTENT',
+      subjectId: draft.id,
+      subjectTitle: 'Q3 benchmark',
+      subject: { __typename: 'Content', id: draft.id, title: 'Q3 benchmark' },
     });
     expect(mine.data!.unreadNotificationCount).toBe(1);
     expect(await server.em().count(Notification, { recipient: uninterested[0].id })).toBe(0);
@@ -114,17 +118,22 @@ describe('notifications', () => {
     }
     await em.flush();
     const page = await server.gql(NOTIFICATIONS, { first: 2 }, await as(member.id));
-    expect(page.data!.notifications.edges.map((e: any) => e.node.subject.title)).toEqual(['#2', '#1']);
-    const mark = `mutation($ids: [ID!], $all: Boolean) { markNotificationsRead(ids: $ids, all: $all) }`;
+    expect(page.data!.notifications.edges.map((e: any) => e.node.subjectTitle)).toEqual(['#2', '#1']);
+    expect(page.data!.notifications.totalCount).toBe(3);
+    const mark = `mutation($ids: [ID!], $all: Boolean) { markNotificationsRead(ids: $ids, all: $all) { notifications { id readAt } unreadCount } }`;
     const firstId = page.data!.notifications.edges[0].node.id;
-    expect((await server.gql(mark, { ids: [firstId] }, await as(member.id))).data!.markNotificationsRead).toBe(2);
+    const marked = (await server.gql(mark, { ids: [firstId] }, await as(member.id))).data!.markNotificationsRead;
+    expect(marked).toEqual({ notifications: [{ id: firstId, readAt: server.clock.now().toISOString() }], unreadCount: 2 });
     const unread = await server.gql(NOTIFICATIONS, { unreadOnly: true }, await as(member.id));
-    expect(unread.data!.notifications.edges.map((e: any) => e.node.subject.title)).toEqual(['#1', '#0']);
+    expect(unread.data!.notifications.edges.map((e: any) => e.node.subjectTitle)).toEqual(['#1', '#0']);
+    expect(unread.data!.notifications.totalCount).toBe(2);
     expect(errorCode(await server.gql(mark, {}, await as(member.id)))).toBe('BAD_USER_INPUT');
     // Someone else's ids change nothing.
     const stranger = await buildMember(server.em());
-    expect((await server.gql(mark, { ids: [firstId] }, await as(stranger.id))).data!.markNotificationsRead).toBe(0);
-    expect((await server.gql(mark, { all: true }, await as(member.id))).data!.markNotificationsRead).toBe(0);
+    expect((await server.gql(mark, { ids: [firstId] }, await as(stranger.id))).data!.markNotificationsRead).toEqual({ notifications: [], unreadCount: 0 });
+    const all = (await server.gql(mark, { all: true }, await as(member.id))).data!.markNotificationsRead;
+    expect(all.unreadCount).toBe(0);
+    expect(all.notifications.map((n: any) => n.id)).toEqual(unread.data!.notifications.edges.map((e: any) => e.node.id));
   });
 
   it('pushes notificationAdded and unreadNotificationCountChanged to the recipient only', async () => {
@@ -133,19 +142,19 @@ describe('notifications', () => {
     const commenter = await buildMember(server.em());
     const bystander = await buildMember(server.em());
     const authorSocket = server.ws(await server.tokenFor(author.id));
-    const added = await subscribe(authorSocket, `subscription { notificationAdded { kind subject { title } contextId actor { id } } }`);
+    const added = await subscribe(authorSocket, `subscription { notificationAdded { kind subjectTitle contextId actor { id } } }`);
     const counts = await subscribe(authorSocket, `subscription { unreadNotificationCountChanged }`);
     const other = await subscribe(server.ws(await server.tokenFor(bystander.id)), `subscription { notificationAdded { kind } }`);
 
     await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Hello author' } }, await as(commenter.id));
     expect((await added.next()).data!.notificationAdded).toEqual({
       kind: 'COMMENT_ON_MY_CONTENT',
-      subject: { title: 'Hello author' },
+      subjectTitle: 'Hello author',
       contextId: content.id,
       actor: { id: commenter.id },
     });
     expect((await counts.next()).data!.unreadNotificationCountChanged).toBe(1);
-    await server.gql(`mutation { markNotificationsRead(all: true) }`, {}, await as(author.id));
+    await server.gql(`mutation { markNotificationsRead(all: true) { unreadCount } }`, {}, await as(author.id));
     expect((await counts.next()).data!.unreadNotificationCountChanged).toBe(0);
     expect(other.received).toEqual([]);
   });

@@ -1,6 +1,7 @@
-import { Arg, Authorized, Ctx, Field, ID, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { requireViewer } from '../../server/auth';
 import type { Context } from '../../server/context';
+import { Content } from '../content/content.entity';
 import { ContentViewService } from './content-view.service';
 import { RecordContentViewInput, RecordContentViewsInput } from './tracking.inputs';
 
@@ -19,7 +20,7 @@ export class RecordedContentView {
   newView!: boolean;
 }
 
-@Resolver()
+@Resolver(() => RecordedContentView)
 export class ContentViewResolver {
   @Authorized()
   @Mutation(() => RecordedContentView, {
@@ -37,5 +38,12 @@ export class ContentViewResolver {
   })
   recordContentViews(@Arg('input') input: RecordContentViewsInput, @Ctx() ctx: Context): Promise<RecordedContentView[]> {
     return new ContentViewService(ctx).recordMany(requireViewer(ctx), input.views);
+  }
+
+  @FieldResolver(() => Content, {
+    description: 'The item, read after the view was committed: its `seenByMe` and `viewCount` are current, so a normalized client cache updates.',
+  })
+  async content(@Root() view: RecordedContentView, @Ctx() ctx: Context): Promise<Content> {
+    return (await ctx.loaders.contentById.load(view.contentId))!;
   }
 }

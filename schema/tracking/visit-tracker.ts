@@ -176,8 +176,8 @@ function mergeRow(interval: ActivityInterval) {
 /**
  * Merges each member's [start, end] into their visits (one interval per member): every visit less
  * than 30 minutes away from it collapses into the earliest one (which keeps its source and
- * attribution); no such visit means a new one, attributed to the digest whose link the member
- * followed in the 30 minutes before it began (source EMAIL). Param: the intervals as JSON
+ * attribution); no such visit means a new one, from the email whose link the member followed in
+ * the 30 minutes before it began (source EMAIL), attributed to its digest if it was one. Param: the intervals as JSON
  * (member_id, started_at, ended_at, new_id, source, attributed_digest_id).
  */
 const MERGE_INTERVALS_SQL = `
@@ -186,11 +186,11 @@ with input as (
     new_id uuid, source visit_source, attributed_digest_id uuid)
 ), params as (
   select i.member_id, i.started_at, i.ended_at, i.new_id,
-    case when i.attributed_digest_id is null and click.digest_id is not null then 'EMAIL'::visit_source else i.source end as source,
+    case when i.attributed_digest_id is null and click.clicked_at is not null then 'EMAIL'::visit_source else i.source end as source,
     coalesce(i.attributed_digest_id, click.digest_id) as attributed_digest_id
   from input i
   left join lateral (
-    select c.digest_id from digest_click c
+    select c.digest_id, c.clicked_at from digest_click c
     where c.member_id = i.member_id and c.clicked_at > i.started_at - interval '30 minutes' and c.clicked_at <= i.started_at
     order by c.clicked_at desc limit 1
   ) click on true

@@ -5,6 +5,8 @@ import { hashPassword } from '../../schema/identity/password';
 import { seedDemoSessions } from './demo-live';
 import { copyRows } from './copy';
 import { publishedBy, seedDemoContent } from './demo-content';
+import { COMPANIES, TITLES, uniqueNames } from './demo-people';
+import { seedDemoConversations, seedDemoComments } from './demo-social';
 import { seededRandom, type Random } from './random';
 
 /** Demo data only: refused under NODE_ENV=production by env.ts (HEARTH_SEED_DEMO). */
@@ -19,10 +21,8 @@ const HABITS: readonly [Habit, number][] = [
   ['never-back', 0.15],
 ];
 
-const COMPANIES = ['Acme Logistics', 'Borealis Bank', 'Cobalt Health', 'Delta Retail', 'Evergreen Energy', 'Fjord Media', 'Granite Insurance', 'Helix Pharma'];
-const FIRST = ['Alice', 'Bruno', 'Chloé', 'Dmitri', 'Elena', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Kenji', 'Lea', 'Marco', 'Nadia', 'Omar', 'Paula'];
-const LAST = ['Martin', 'Schmidt', 'Rossi', 'Nowak', 'Dubois', 'Silva', 'Jensen', 'Moreau', 'Kowalski', 'Bernard'];
-const TITLES = ['Head of Marketing', 'CTO', 'Product Manager', 'Sales Director', 'Data Analyst', 'Operations Lead', 'CEO', 'Engineer'];
+/** The community `npm start` seeds on an empty embedded database. */
+export const DEMO_SIZE = { members: 500, days: 90, seed: 42 };
 
 export interface DemoOptions {
   members: number;
@@ -162,8 +162,6 @@ async function load(client: Client, options: DemoOptions): Promise<DemoCommunity
   const items = await seedDemoContent(client, random, {
     start: periodStart,
     end: options.now.getTime(),
-    perDay: 2,
-    days: options.days,
     memberIds: rows.map((row) => row.id),
     authorIds,
   });
@@ -190,6 +188,9 @@ async function load(client: Client, options: DemoOptions): Promise<DemoCommunity
   await seedDemoRules(client, random, staff(Role.ADMIN), options.now);
   const memberIds = rows.filter((row) => row.role === Role.MEMBER).map((row) => row.id);
   await seedDemoSessions(client, random, { adminId: staff(Role.ADMIN), speakerId: staff(Role.SPEAKER), partnerId: staff(Role.PARTNER), memberIds, now: options.now });
+  await seedDemoComments(client, random, { items, memberIds, now: options.now });
+  const loginIds = logins.map((login) => rows.find((row) => row.email === login.email)!.id);
+  await seedDemoConversations(client, random, { loginIds, memberIds, now: options.now });
   return { logins, password: DEMO_PASSWORD, members: rows.length, visits, items: items.length };
 }
 
@@ -224,6 +225,14 @@ interface MemberRow {
   createdAt: Date;
 }
 
+/**
+ * The logins a community seeded with these options offers, without touching a database: the
+ * same random stream as the seed, so `npm start` can show them on every start, not only the first.
+ */
+export function demoLogins(options: Pick<DemoOptions, 'members' | 'days' | 'seed'>): DemoLogin[] {
+  return demoMembers(seededRandom(options.seed), { ...options, now: new Date(0) }, 0).logins;
+}
+
 function demoMembers(random: Random, options: DemoOptions, periodStart: number) {
   const special: [string, Role][] = [
     ['admin@demo.hearth.dev', Role.ADMIN],
@@ -234,6 +243,7 @@ function demoMembers(random: Random, options: DemoOptions, periodStart: number) 
   const rows: MemberRow[] = [];
   const logins: DemoLogin[] = [];
   const shownHabits = new Map<Habit, number>();
+  const nextName = uniqueNames(random);
   for (let index = 0; index < options.members + special.length; index++) {
     const [email, role] = special[index] ?? [`member${index - special.length + 1}@demo.hearth.dev`, Role.MEMBER];
     const habit = role === Role.MEMBER ? pickHabit(random) : 'daily';
@@ -243,7 +253,7 @@ function demoMembers(random: Random, options: DemoOptions, periodStart: number) 
     rows.push({
       id,
       email,
-      displayName: `${random.pick(FIRST)} ${random.pick(LAST)}`,
+      displayName: nextName(),
       company: role === Role.PARTNER ? 'Partner Solutions' : random.pick(COMPANIES),
       jobTitle: random.pick(TITLES),
       role,

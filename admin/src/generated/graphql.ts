@@ -23,6 +23,14 @@ export type CreateEngagementRuleInput = {
   trigger: EngagementTrigger;
 };
 
+/** Each list given replaces that list (`null` or [] means no restriction); a list left out stays as it is. */
+export type EngagementAudienceChanges = {
+  memberships?: Array<Membership> | null | undefined;
+  roles?: Array<Role> | null | undefined;
+  /** Theme slugs. */
+  themes?: Array<string> | null | undefined;
+};
+
 /** Empty lists (the default) mean everybody. */
 export type EngagementAudienceInput = {
   memberships?: Array<Membership>;
@@ -102,18 +110,20 @@ export type TrendBucket =
   | 'MONTH'
   | 'WEEK';
 
+/** Only the fields given change; a field left out keeps its value. `audience: null` addresses everybody. */
 export type UpdateEngagementRuleInput = {
-  audience?: EngagementAudienceInput | null | undefined;
-  everyDays?: number;
-  holdoutPercent?: number;
+  audience?: EngagementAudienceChanges | null | undefined;
+  everyDays?: number | null | undefined;
+  holdoutPercent?: number | null | undefined;
   id: string;
-  inactivityDays?: number;
-  maxItems?: number;
-  minUnseen?: number;
-  name: string;
-  trigger: EngagementTrigger;
+  inactivityDays?: number | null | undefined;
+  maxItems?: number | null | undefined;
+  minUnseen?: number | null | undefined;
+  name?: string | null | undefined;
+  trigger?: EngagementTrigger | null | undefined;
 };
 
+/** Only the fields given change. null clears capacity (no limit), partnerId, description, themeSlugs and speakerIds; title, startsAt, endsAt and autoRecord cannot be cleared. */
 export type UpdateLiveSessionInput = {
   autoRecord?: boolean | null | undefined;
   capacity?: number | null | undefined;
@@ -208,7 +218,7 @@ export type LiveSessionDetailQueryVariables = Exact<{
 }>;
 
 
-export type LiveSessionDetailQuery = { liveSession: { id: string, title: string, description: string, startsAt: string, endsAt: string, status: LiveSessionStatus, capacity: number | null, autoRecord: boolean, registrantCount: number, cancelledAt: string | null, partner: { id: string, displayName: string, company: string | null } | null, speakers: Array<{ id: string, displayName: string, company: string | null }>, themes: Array<{ slug: string, name: string }> }, liveSessionStats: { registrants: number, attendees: number, attendanceRate: number, meanMinutesAttended: number, peakConcurrent: number, replayViews: number, meetingsRequested: number, meetingsAccepted: number, leads: number } };
+export type LiveSessionDetailQuery = { liveSession: { id: string, title: string, description: string, startsAt: string, endsAt: string, status: LiveSessionStatus, capacity: number | null, autoRecord: boolean, registrantCount: number, cancelledAt: string | null, partner: { id: string, displayName: string, company: string | null } | null, speakers: Array<{ id: string, displayName: string, company: string | null }>, themes: Array<{ slug: string, name: string }> } | null, liveSessionStats: { registrants: number, attendees: number, attendanceRate: number, meanMinutesAttended: number, peakConcurrent: number, replayViews: number, meetingsRequested: number, meetingsAccepted: number, leads: number } };
 
 export type ScheduleSessionMutationVariables = Exact<{
   input: ScheduleLiveSessionInput;
@@ -251,7 +261,7 @@ export type MemberDetailQueryVariables = Exact<{
 }>;
 
 
-export type MemberDetailQuery = { member: { id: string, displayName: string, email: string | null, company: string | null, jobTitle: string | null, role: Role, membership: Membership, renewalDate: string | null, lastVisitAt: string | null, createdAt: string }, memberEngagement: { visits: number, visitDays: number, revisitIntervalDays: number | null, lastVisitAt: string | null, itemsSeen: number, topThemes: Array<{ slug: string, name: string, views: number }> }, memberActivity: Array<{ day: string, visits: number, views: number }> };
+export type MemberDetailQuery = { member: { id: string, displayName: string, email: string | null, company: string | null, jobTitle: string | null, role: Role, membership: Membership, renewalDate: string | null, lastVisitAt: string | null, createdAt: string } | null, memberEngagement: { visits: number, visitDays: number, revisitIntervalDays: number | null, lastVisitAt: string | null, itemsSeen: number, topThemes: Array<{ slug: string, name: string, views: number }> }, memberActivity: Array<{ day: string, visits: number, views: number }> };
 
 export type SetMemberRoleMutationVariables = Exact<{
   memberId: string;

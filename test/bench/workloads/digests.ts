@@ -75,10 +75,11 @@ async function baseline(ctx: BenchContext, smtpUrl: string, themeSlug: string): 
         if (!job) return false;
         const now = new Date();
         const { hot, cold } = await selectDigestContent(tx, job.member_id, 6, now);
-        const items = await tx.execute<{ id: string; title: string; summary: string | null }[]>('select id, title, summary from content where id = any(?::uuid[])', [uuidArray([...hot, ...cold])]);
+        const items = await tx.execute<{ id: string; title: string; summary: string | null; published_at: Date }[]>('select id, title, summary, published_at from content where id = any(?::uuid[])', [uuidArray([...hot, ...cold])]);
         const [member] = await tx.execute<{ email: string; display_name: string }[]>('select email, display_name from member where id = ?', [job.member_id]);
-        const toItem = (item: (typeof items)[number]) => ({ title: item.title, type: 'ARTICLE', themes: ['P5 digests'], summary: item.summary, url: links.clickUrl(randomUUID(), item.id) });
-        const email = await renderDigestEmail({ communityName: 'Bench', memberName: member.display_name, hot: items.map(toItem), cold: [], preferencesUrl: links.preferencesUrl(), unsubscribeUrl: links.unsubscribeUrl(job.member_id) });
+        const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+        const toItem = (item: (typeof items)[number]) => ({ title: item.title, type: 'ARTICLE', themes: ['P5 digests'], summary: item.summary, publishedAt: date.format(new Date(item.published_at)), url: links.clickUrl(randomUUID(), item.id) });
+        const email = await renderDigestEmail({ communityName: 'Bench', memberName: member.display_name, hot: items.map(toItem), cold: [], feedUrl: links.feedUrl(), preferencesUrl: links.preferencesUrl(), unsubscribeUrl: links.unsubscribeUrl(job.member_id) });
         await mailer.send({ to: member.email, from: 'Bench <bench@example.test>', ...email });
         await tx.execute('update p5_queue set done = true where member_id = ?', [job.member_id]);
         return true;

@@ -1,0 +1,50 @@
+import { createUnionType } from 'type-graphql';
+import type { Context } from '../../server/context';
+import { Comment } from '../content/comment.entity';
+import { Content } from '../content/content.entity';
+import { canSee } from '../content/content.service';
+import { Message } from '../conversation/message.entity';
+import { LiveSession } from '../live/live-session.entity';
+import { Meeting } from '../live/meeting.entity';
+import type { Notification } from './notification.entity';
+import { NotificationSubjectType } from './notification-kind';
+
+type Subject = Content | Comment | Message | LiveSession | Meeting;
+
+/** The types a notification can be about, so a client renders one without a second query. */
+export const NotificationSubject = createUnionType({
+  name: 'NotificationSubject',
+  description: 'What a notification is about: a content item, a comment, a message, a live session or a meeting.',
+  types: () => [Content, Comment, Message, LiveSession, Meeting] as const,
+  resolveType: (value) => {
+    for (const type of [Content, Comment, Message, LiveSession, Meeting]) if (value instanceof type) return type;
+    return undefined;
+  },
+});
+
+/**
+ * The subject as the viewer may see it now, through the request's loaders (a page of
+ * notifications costs one query per subject type): null once it is gone or hidden (a draft again,
+ * a deleted comment's item unpublished, a conversation left).
+ */
+export async function loadSubject(notification: Notification, ctx: Context): Promise<Subject | null> {
+  const { loaders, viewer } = ctx;
+  const id = notification.subjectId;
+  switch (notification.subjectType) {
+    case NotificationSubjectType.CONTENT: {
+      const content = await loaders.contentById.load(id);
+      return content && canSee(viewer, content) ? content : null;
+    }
+    case NotificationSubjectType.COMMENT: {
+      const comment = await loaders.commentById.load(id);
+      const content = comment && (await loaders.contentById.load(comment.content.id));
+      return comment && content && canSee(viewer, content) ? comment : null;
+    }
+    case NotificationSubjectType.MESSAGE:
+      return loaders.viewerMessageById.load(id);
+    case NotificationSubjectType.SESSION:
+      return loaders.liveSessionById.load(id);
+    case NotificationSubjectType.MEETING:
+      return loaders.viewerMeetingById.load(id);
+  }
+}
