@@ -1,3 +1,4 @@
+import type { GraphQLSchema } from 'graphql';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
@@ -49,6 +50,8 @@ export interface HearthOptions {
 
 export interface Hearth {
   deps: AppDeps;
+  /** The executable schema this server answers with. */
+  schema: GraphQLSchema;
   url: string;
   wsUrl: string;
   httpServer: Server;
@@ -135,6 +138,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   let stopping: Promise<void> | undefined;
   return {
     deps,
+    schema,
     httpServer,
     sockets: ws.sockets,
     sharedSubscriptionSources: ws.sharedSubscriptionSources,

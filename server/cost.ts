@@ -8,11 +8,13 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLArgument,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 
@@ -62,18 +64,30 @@ function pageMaximums(schema: GraphQLSchema): Map<string, number> {
   return known;
 }
 
-/** How many items a field may return: its `first`/`last`, resolved as described above; 1 when it has neither. */
+/**
+ * How many items a field may return: the largest of its `first`/`last` arguments that were given,
+ * each resolved as described above; when neither was given, its default (else its maximum); 1 for
+ * a field that pages neither way.
+ */
 function pageSize(schema: GraphQLSchema, parent: GraphQLNamedType, field: GraphQLField<unknown, unknown>, node: FieldNode, variables: Variables): number {
-  const argument = field.args.find((arg) => PAGE_ARGUMENTS.includes(arg.name));
-  if (!argument) return 1;
-  const maximum = () => pageMaximums(schema).get(`${parent.name}.${field.name}.${argument.name}`) ?? FALLBACK_MAXIMUM;
-  const given = node.arguments?.find((arg) => arg.name.value === argument.name)?.value;
-  let value: unknown;
-  if (!given) value = argument.defaultValue;
-  else if (given.kind === Kind.VARIABLE) value = Object.hasOwn(variables, given.name.value) ? variables[given.name.value] : undefined;
-  else value = valueFromAST(given, argument.type);
-  // Only a value GraphQL would accept as an Int counts as given; coercion refuses the others later.
-  return Number.isInteger(value) && Math.abs(value as number) <= MAX_INT ? Math.max(1, value as number) : maximum();
+  const pageArguments = field.args.filter((arg) => PAGE_ARGUMENTS.includes(arg.name));
+  if (!pageArguments.length) return 1;
+  const sizeOf = (argument: GraphQLArgument, given: ValueNode | undefined): number => {
+    let value: unknown;
+    if (!given) value = argument.defaultValue;
+    else if (given.kind === Kind.VARIABLE) value = Object.hasOwn(variables, given.name.value) ? variables[given.name.value] : undefined;
+    else value = valueFromAST(given, argument.type);
+    // Only a value GraphQL would accept as an Int counts as given; coercion refuses the others later.
+    if (Number.isInteger(value) && Math.abs(value as number) <= MAX_INT) return Math.max(1, value as number);
+    return pageMaximums(schema).get(`${parent.name}.${field.name}.${argument.name}`) ?? FALLBACK_MAXIMUM;
+  };
+  const given = pageArguments
+    .map((argument) => [argument, node.arguments?.find((arg) => arg.name.value === argument.name)?.value] as const)
+    .filter(([, value]) => value !== undefined);
+  if (given.length) return Math.max(...given.map(([argument, value]) => sizeOf(argument, value)));
+  // A list read either way (`first` or `last`) pages by whichever has a default when neither is given.
+  const defaulted = pageArguments.filter((argument) => argument.defaultValue !== undefined);
+  return Math.max(...(defaulted.length ? defaulted : pageArguments).map((argument) => sizeOf(argument, undefined)));
 }
 
 /** The operation's cost, with `variables` as sent (a variable's default applies when it is absent). */

@@ -1,4 +1,7 @@
-import { getIntrospectionQuery } from 'graphql';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { getIntrospectionQuery, Kind, parse } from 'graphql';
+import { operationCost } from './cost';
 import { buildMember } from '../test/factories';
 import { startTestServer, wsExecute, type TestServer } from '../test/server';
 import { parseEnv } from './env';
@@ -40,18 +43,34 @@ describe.each(rejections)('a query over the %s limit', (_name, query, message) =
 });
 
 describe('the cost limit', () => {
-  // 11 aliased pages of 100 items with their authors and themes: within the alias and depth limits, over the cost.
-  const costly = `{ ${Array.from({ length: 11 }, (_, i) => `f${i}: feed(first: 100) { edges { node { id author { id } themes { id } } } }`).join(' ')} }`;
+  // 100 conversations × 100 messages with their senders: within the alias and depth limits, over the cost.
+  const costly = `{ conversations(first: 100) { edges { node { messages(first: 100) { edges { node { id body sender { id displayName } } } } } } } }`;
 
   it('names the cost, not a syntax error, on HTTP and WebSocket', async () => {
     for (const result of [await server.gql(costly, {}, { token }), await wsExecute(server.ws(token), costly)]) {
       expect(result.data ?? null).toBeNull();
-      expect(result.errors![0].message).toMatch(/^Query Cost limit of 5000 exceeded, found \d+\.$/);
+      expect(result.errors![0].message).toMatch(new RegExp(`^Query cost limit of ${QUERY_LIMITS.maxCost} exceeded, found \\d+\\.$`));
       expect(result.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     }
     for (const [name, query] of rejections.filter(([name]) => name !== 'tokens')) {
       expect([name, (await server.gql(query, {}, { token })).errors![0].message]).toEqual([name, expect.not.stringMatching(/Syntax Error/)]);
     }
+  });
+});
+
+describe('the operations the typed client and the admin console send', () => {
+  it('cost less than the limit at their largest pages (page variables left out count as the maximum)', () => {
+    const costs: [string, number][] = [];
+    for (const folder of ['client/operations', 'admin/operations']) {
+      for (const file of readdirSync(path.resolve(__dirname, '..', folder))) {
+        const document = parse(readFileSync(path.resolve(__dirname, '..', folder, file), 'utf8'));
+        for (const definition of document.definitions) {
+          if (definition.kind === Kind.OPERATION_DEFINITION) costs.push([`${folder}/${file} ${definition.name?.value}`, operationCost(server.hearth.schema, document, definition, {})]);
+        }
+      }
+    }
+    expect(costs.length).toBeGreaterThan(50);
+    expect(costs.filter(([, cost]) => cost > QUERY_LIMITS.maxCost)).toEqual([]);
   });
 });
 

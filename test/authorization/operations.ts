@@ -113,7 +113,7 @@ const CHAT = `mutation($id: ID!) { sendSessionChatMessage(sessionId: $id, body: 
 export const MUTATIONS: Record<string, Call> = {
   'Mutation.addComment': same('mutation($id: ID!) { addComment(input: { contentId: $id, body: "Nice" }) { id } }', (c) => ({ id: c.world.published.id })),
   'Mutation.archiveContent': onContent('archiveContent', ContentStatus.PUBLISHED),
-  'Mutation.blockMember': { call: async (c) => op('mutation($id: ID!) { blockMember(memberId: $id) }', { id: (await freshMember(c)).id }) },
+  'Mutation.blockMember': { call: async (c) => op('mutation($id: ID!) { blockMember(memberId: $id) { id } }', { id: (await freshMember(c)).id }) },
   'Mutation.cancelLiveSession': { call: async (c) => op('mutation($id: ID!) { cancelLiveSession(id: $id) { status } }', { id: (await openSession(c, [])).id }) },
   'Mutation.cancelRegistration': { call: async (c) => op('mutation($id: ID!) { cancelRegistration(sessionId: $id) { id } }', { id: (await openSession(c)).id }) },
   'Mutation.createContent': same('mutation { createContent(input: { type: ARTICLE, title: "A draft" }) { id } }'),
@@ -142,7 +142,7 @@ export const MUTATIONS: Record<string, Call> = {
     call: async (c) => op(MARK_READ, { id: await conversationBetween(c, c.self, c.world.other) }),
     cases: { 'a conversation of two others': async (c) => op(MARK_READ, { id: await conversationBetween(c, c.world.other, c.world.otherSpeaker) }) },
   },
-  'Mutation.markNotificationsRead': same('mutation { markNotificationsRead(all: true) }'),
+  'Mutation.markNotificationsRead': same('mutation { markNotificationsRead(all: true) { unreadCount } }'),
   'Mutation.publishContent': onContent('publishContent', ContentStatus.DRAFT),
   'Mutation.recordContentView': same('mutation($id: ID!) { recordContentView(input: { contentId: $id, seconds: 0 }) { newView } }', (c) => ({ id: c.world.published.id })),
   'Mutation.recordContentViews': same('mutation($id: ID!) { recordContentViews(input: { views: [{ contentId: $id, seconds: 0 }] }) { newView } }', (c) => ({ id: c.world.published.id })),
@@ -172,7 +172,7 @@ export const MUTATIONS: Record<string, Call> = {
   'Mutation.setMembership': { call: async (c) => op('mutation($id: ID!) { setMembership(memberId: $id, membership: PAID, renewalDate: "2026-12-31") { membership } }', { id: (await freshMember(c)).id }) },
   'Mutation.signUp': { call: () => op('mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }', { input: { email: `new-${randomUUID().slice(0, 8)}@example.test`, password: 'a long password', displayName: 'New' } }) },
   'Mutation.startSessionRecording': { call: async (c) => op('mutation($id: ID!) { startSessionRecording(sessionId: $id) { id } }', { id: (await liveSession(c)).id }) },
-  'Mutation.unblockMember': { call: async (c) => op('mutation($id: ID!) { unblockMember(memberId: $id) }', { id: (await freshMember(c)).id }) },
+  'Mutation.unblockMember': { call: async (c) => op('mutation($id: ID!) { unblockMember(memberId: $id) { id } }', { id: (await freshMember(c)).id }) },
   'Mutation.updateContent': {
     call: async (c) => op(UPDATE_CONTENT, { input: { id: (await contentBy(c, c.self)).id, title: 'Renamed' } }),
     cases: { 'someone else’s item': async (c) => op(UPDATE_CONTENT, { input: { id: (await contentBy(c, c.world.otherSpeaker)).id, title: 'Renamed' } }) },
