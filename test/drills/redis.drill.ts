@@ -51,7 +51,7 @@ export async function redisKillDrill(cluster: OwnPostgres, resources: Resources)
     const token = await tokenFor(member.id);
     const client = createClient({ url: `${origin.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 5, connectionParams: { authorization: `Bearer ${token}` } });
     clients.push(client);
-    subscribers.push(new DrillSubscriber(client, 'subscription { notificationAdded { subject { id } } }', (data) => data.notificationAdded.subject.id));
+    subscribers.push(new DrillSubscriber(client, 'subscription { notificationAdded { subjectId } }', (data) => data.notificationAdded.subjectId));
     subscribers.push(new DrillSubscriber(client, 'subscription { contentPublished { id } }', (data) => data.contentPublished.id));
   }
   resources.add(subscribers, (all) => all.forEach((subscriber) => subscriber.stop()));
@@ -69,6 +69,8 @@ export async function redisKillDrill(cluster: OwnPostgres, resources: Resources)
   // Warm-up: every one of the 200 subscriptions has received an event before the drill counts.
   await until('all 200 subscriptions to receive an event', async () => {
     if (subscribers.every((subscriber) => subscriber.received.size > 0)) return true;
+    const refused = subscribers.flatMap((subscriber) => subscriber.otherErrors);
+    if (refused.length) throw new Error(`subscriptions refused before the drill began: ${[...new Set(refused)].join(' ')}`);
     await publish();
     await sleep(1_000);
     return false;
