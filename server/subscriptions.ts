@@ -8,7 +8,7 @@ import { selectsPerViewerField } from './viewer-dependence';
 /** A context for one event: the subscriber's viewer and collaborators, a fresh EntityManager and loaders. */
 export function contextForEvent(ctx: Context): Context {
   const em = ctx.orm.em.fork() as EntityManager;
-  return { ...ctx, em, loaders: createLoaders(em, () => ctx.viewer?.id ?? null) };
+  return { ...ctx, em, loaders: createLoaders(ctx.modules, em, () => ctx.viewer?.id ?? null) };
 }
 
 type Check<P, T> = (payload: P, ctx: Context) => Promise<T | null>;

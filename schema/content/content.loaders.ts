@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
-import { byIdLoader, groupLoader } from '../../server/loaders';
+import { byIdLoader, groupLoader } from '../../server/dataloaders';
 import { uuidArray } from '../../server/db/sql';
 import { Comment } from './comment.entity';
 import { Content } from './content.entity';
@@ -75,4 +75,10 @@ export function firstReplies(em: EntityManager, loaders: { firstRepliesBySize: M
     loaders.firstRepliesBySize.set(size, loader);
   }
   return loader;
+}
+
+type ContentLoaders = ReturnType<typeof createContentLoaders>;
+
+declare module '../../server/loaders' {
+  interface Loaders extends ContentLoaders {}
 }

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
 import { uuidArray } from '../../server/db/sql';
 import { Message } from './message.entity';
-import { byIdLoader } from '../../server/loaders';
+import { byIdLoader } from '../../server/dataloaders';
 
 const inIds = `= any(?::uuid[])`;
 
@@ -67,4 +67,10 @@ export function createConversationLoaders(em: EntityManager, viewerId: () => str
       return ids.map((id) => byConversation.get(id) ?? 0);
     }),
   };
+}
+
+type ConversationLoaders = ReturnType<typeof createConversationLoaders>;
+
+declare module '../../server/loaders' {
+  interface Loaders extends ConversationLoaders {}
 }

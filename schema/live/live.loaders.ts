@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
 import { uuidArray } from '../../server/db/sql';
-import { byIdLoader, groupLoader } from '../../server/loaders';
+import { byIdLoader, groupLoader } from '../../server/dataloaders';
 import { themesBy } from '../content/content.loaders';
 import { Member } from '../identity/member.entity';
 import { LiveSession } from './sessions/live-session.entity';
@@ -59,4 +59,10 @@ export function createLiveLoaders(em: EntityManager, viewerId: () => string | nu
       return ids.map((id) => registrations.get(id) ?? null);
     }),
   };
+}
+
+type LiveLoaders = ReturnType<typeof createLiveLoaders>;
+
+declare module '../../server/loaders' {
+  interface Loaders extends LiveLoaders {}
 }
