@@ -15,13 +15,13 @@ import { ConversationResolver } from '../schema/conversation/conversation.resolv
 import { BlockResolver } from '../schema/conversation/block.resolver';
 import { MessageResolver } from '../schema/conversation/message.resolver';
 import { EmailPreferencesResolver, EngagementRuleResolver } from '../schema/engagement/engagement.resolver';
-import { LiveSessionResolver } from '../schema/live/live-session.resolver';
-import { RegistrationResolver } from '../schema/live/registration.resolver';
-import { MeetingResolver } from '../schema/live/meeting.resolver';
-import { NetworkingResolver } from '../schema/live/networking.resolver';
-import { LeadResolver } from '../schema/live/lead.resolver';
-import { LiveStatsResolver } from '../schema/live/live-stats.resolver';
-import { SessionChatResolver } from '../schema/live/session-chat.resolver';
+import { LiveSessionResolver } from '../schema/live/sessions/live-session.resolver';
+import { RegistrationResolver } from '../schema/live/sessions/registration.resolver';
+import { MeetingResolver } from '../schema/live/networking/meeting.resolver';
+import { NetworkingResolver } from '../schema/live/networking/networking.resolver';
+import { LeadResolver } from '../schema/live/leads/lead.resolver';
+import { LiveStatsResolver } from '../schema/live/sessions/live-stats.resolver';
+import { SessionChatResolver } from '../schema/live/chat/session-chat.resolver';
 import { authChecker } from './auth';
 import type { HearthPubSub } from './pubsub';
 

@@ -6,9 +6,9 @@ import { byIdLoader, groupLoader } from '../../server/loaders';
 import { inPairOrder, PAIRS, ViewerKeyedLoader, type PairRow } from '../../server/viewer-loader';
 import { themesBy } from '../content/content.loaders';
 import { Member } from '../identity/member.entity';
-import { LiveSession } from './live-session.entity';
-import { Meeting } from './meeting.entity';
-import { SessionRegistration } from './registration.entity';
+import { LiveSession } from './sessions/live-session.entity';
+import { Meeting } from './networking/meeting.entity';
+import { SessionRegistration } from './sessions/registration.entity';
 
 /** The live domain's per-request DataLoaders whose answers are the same for every viewer. */
 export function createLiveLoaders(em: EntityManager) {
