@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LiveKitConfig } from '../live/livekit.config';
+import type { LiveKitConfig } from '../integrations/livekit/livekit.config';
 
 /**
  * The only reader of process.env. Every variable is parsed and validated here, once, at start;

@@ -5,9 +5,9 @@ import { uuidArray } from '../../server/db/sql';
 import { byIdLoader, groupLoader } from '../../server/loaders';
 import { themesBy } from '../content/content.loaders';
 import { Member } from '../identity/member.entity';
-import { LiveSession } from './live-session.entity';
-import { Meeting } from './meeting.entity';
-import { SessionRegistration } from './registration.entity';
+import { LiveSession } from './sessions/live-session.entity';
+import { Meeting } from './networking/meeting.entity';
+import { SessionRegistration } from './sessions/registration.entity';
 
 /** The live domain's per-request DataLoaders. */
 export function createLiveLoaders(em: EntityManager, viewerId: () => string | null) {

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsOptional, MaxLength } from 'class-validator';
 import { ArgsType, Field } from 'type-graphql';
-import { PageArgs } from '../content/content.inputs';
+import { PageArgs } from '../../server/pagination';
 import { ContentType } from '../content/content.entity';
 import { SearchKind } from './search.types';
 

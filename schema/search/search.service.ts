@@ -4,7 +4,7 @@ import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../se
 import type { Comment } from '../content/comment.entity';
 import type { Content } from '../content/content.entity';
 import type { Member } from '../identity/member.entity';
-import type { LiveSession } from '../live/live-session.entity';
+import type { LiveSession } from '../live/sessions/live-session.entity';
 import { ensureSearchLanguage, SEARCH_CONFIGS } from './search-index';
 import { snippetHtml } from './search-snippet';
 import { searchVisibility } from './search-visibility';

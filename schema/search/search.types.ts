@@ -1,7 +1,7 @@
 import { createUnionType, Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Comment } from '../content/comment.entity';
 import { Content } from '../content/content.entity';
-import { LiveSession } from '../live/live-session.entity';
+import { LiveSession } from '../live/sessions/live-session.entity';
 
 export enum SearchKind {
   CONTENT = 'CONTENT',

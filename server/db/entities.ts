@@ -14,14 +14,14 @@ import { RefreshToken } from '../../schema/identity/refresh-token.entity';
 import { Notification } from '../../schema/notification/notification.entity';
 import { ContentView } from '../../schema/tracking/content-view.entity';
 import { Visit } from '../../schema/tracking/visit.entity';
-import { AttendanceSegment } from '../../schema/live/attendance-segment.entity';
-import { Lead } from '../../schema/live/lead.entity';
-import { LiveKitEventRecord } from '../../schema/live/livekit-event.entity';
-import { LiveSession } from '../../schema/live/live-session.entity';
-import { Meeting } from '../../schema/live/meeting.entity';
-import { SessionRegistration } from '../../schema/live/registration.entity';
-import { SessionChatMessage } from '../../schema/live/session-chat-message.entity';
-import { SessionReminder } from '../../schema/live/session-reminder.entity';
+import { AttendanceSegment } from '../../schema/live/sessions/attendance-segment.entity';
+import { Lead } from '../../schema/live/leads/lead.entity';
+import { LiveKitEventRecord } from '../../schema/live/sessions/livekit-event.entity';
+import { LiveSession } from '../../schema/live/sessions/live-session.entity';
+import { Meeting } from '../../schema/live/networking/meeting.entity';
+import { SessionRegistration } from '../../schema/live/sessions/registration.entity';
+import { SessionChatMessage } from '../../schema/live/chat/session-chat-message.entity';
+import { SessionReminder } from '../../schema/live/reminders/session-reminder.entity';
 
 /** Every persisted entity, by domain. A domain adds its entities here (and a migration). */
 export const entities = [

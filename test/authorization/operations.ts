@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ContentStatus } from '../../schema/content/content.entity';
-import { MeetingStatus } from '../../schema/live/meeting.entity';
+import { MeetingStatus } from '../../schema/live/networking/meeting.entity';
 import { FACTORY_PASSWORD } from '../factories';
 import {
   commentBy,
