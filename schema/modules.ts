@@ -8,6 +8,7 @@ import { identityModule } from './identity';
 import { liveModule } from './live';
 import { notificationModule } from './notification';
 import { pagesModule } from './pages';
+import { searchModule } from './search';
 import { trackingModule } from './tracking';
 
 /**
@@ -23,5 +24,6 @@ export const modules: readonly HearthModule[] = [
   analyticsModule,
   engagementModule,
   liveModule,
+  searchModule,
   pagesModule,
 ];

@@ -16,7 +16,8 @@ export type EntityClass = abstract new (...args: never[]) => object;
  * listed once in `schema/modules.ts`. server/ folds the list and knows no domain by name.
  *
  * Types a domain adds to the shared maps are declared beside its code by interface merging:
- * `Topics` (server/pubsub.ts), `DomainEvents` (server/events.ts), `Loaders` (server/loaders.ts),
+ * `Topics` (server/pubsub.ts), `DomainEvents` (server/events.ts), `SharedLoaders` and
+ * `ViewerKeyedLoaders` (server/loaders.ts),
  * `DomainDeps` and `ViewerFields` (server/context.ts), `JobServices` (jobs/job-deps.ts).
  */
 export interface HearthModule {
@@ -29,8 +30,10 @@ export interface HearthModule {
   authChecker?: AuthChecker<Context, any>;
   /** Process-wide collaborators, made once at start; they become part of every context (DomainDeps). */
   provide?(base: BaseDeps): object;
-  /** Per-request DataLoaders (their types merged into Loaders). */
-  loaders?(em: EntityManager, viewerId: () => string | null): object;
+  /** Per-request DataLoaders whose answers are the same for every viewer (types merged into SharedLoaders). */
+  loaders?(em: EntityManager): object;
+  /** Loaders of per-viewer answers, ViewerKeyedLoader each (types merged into ViewerKeyedLoaders). */
+  viewerLoaders?(em: EntityManager): object;
   /**
    * What a request's context needs from this domain, in list order (identity resolves the
    * viewer first; tracking then records the viewer's activity).

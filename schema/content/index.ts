@@ -3,7 +3,7 @@ import { Comment } from './comment.entity';
 import { CommentResolver } from './comment.resolver';
 import { Content } from './content.entity';
 import { registerContentHandlers } from './content.handlers';
-import { createContentLoaders } from './content.loaders';
+import { createContentLoaders, createContentViewerLoaders } from './content.loaders';
 import { ContentResolver } from './content.resolver';
 import { MemberInterest } from './member-interest.entity';
 import { Theme } from './theme.entity';
@@ -31,5 +31,6 @@ export const contentModule: HearthModule = {
   entities: [Theme, MemberInterest, Content, Comment],
   resolvers: [ThemeResolver, MemberInterestsResolver, ContentResolver, CommentResolver],
   loaders: createContentLoaders,
+  viewerLoaders: createContentViewerLoaders,
   handlers: registerContentHandlers,
 };

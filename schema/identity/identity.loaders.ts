@@ -19,5 +19,5 @@ export function createIdentityLoaders(em: EntityManager) {
 type IdentityLoaders = ReturnType<typeof createIdentityLoaders>;
 
 declare module '../../server/loaders' {
-  interface Loaders extends IdentityLoaders {}
+  interface SharedLoaders extends IdentityLoaders {}
 }

@@ -7,7 +7,7 @@ import { SessionChatResolver } from './chat/session-chat.resolver';
 import { Lead } from './leads/lead.entity';
 import { LeadResolver } from './leads/lead.resolver';
 import { registerLiveHandlers } from './live.handlers';
-import { createLiveLoaders } from './live.loaders';
+import { createLiveLoaders, createLiveViewerLoaders } from './live.loaders';
 import { registerMeetingHandlers } from './networking/meeting.handlers';
 import { Meeting } from './networking/meeting.entity';
 import { MeetingResolver } from './networking/meeting.resolver';
@@ -65,6 +65,7 @@ export const liveModule: HearthModule = {
     rosters: new SessionRosters(orm, pubSub, clock),
   }),
   loaders: createLiveLoaders,
+  viewerLoaders: createLiveViewerLoaders,
   handlers: (deps) => {
     registerLiveHandlers(deps);
     registerMeetingHandlers(deps);
