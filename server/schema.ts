@@ -22,6 +22,7 @@ import { NetworkingResolver } from '../schema/live/networking/networking.resolve
 import { LeadResolver } from '../schema/live/leads/lead.resolver';
 import { LiveStatsResolver } from '../schema/live/sessions/live-stats.resolver';
 import { SessionChatResolver } from '../schema/live/chat/session-chat.resolver';
+import { SearchResolver } from '../schema/search/search.resolver';
 import { authChecker } from './auth';
 import type { HearthPubSub } from './pubsub';
 
@@ -37,6 +38,7 @@ export const resolvers: NonEmptyArray<Function> = [
   MeetingResolver, NetworkingResolver,
   LeadResolver, LiveStatsResolver,
   SessionChatResolver,
+  SearchResolver,
 ];
 
 /** A resolver class as type-graphql takes it. */
