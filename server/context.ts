@@ -16,7 +16,7 @@ import type { Clock } from './clock';
 import type { Orm } from './db/orm';
 import type { Config } from './env';
 import type { DomainEventBus } from './events';
-import { createLoaders, type Loaders } from './loaders';
+import { createLoaders, EventLoaders, type Loaders } from './loaders';
 import type { HearthPubSub } from './pubsub';
 import type { RateLimits } from './rate-limit';
 
@@ -79,14 +79,14 @@ export class ViewerInSharedExecutionError extends Error {
 /**
  * A context with no viewer at all, for what is done once for many subscribers. It is not a
  * context "as nobody": reading `viewer` or a per-viewer loader throws (see above). A copy made by
- * spreading it has no viewer, so it answers as for an anonymous request.
+ * spreading it has no viewer, so it answers as for an anonymous request. `eventLoaders` lets the
+ * per-viewer executions of the same event share what this context loads (subscriptions.ts).
  */
-export function buildSharedContext(deps: AppDeps): Context {
-  const em = deps.orm.em.fork() as EntityManager;
+export function buildSharedContext(deps: AppDeps, eventLoaders = new EventLoaders(deps.orm.em.fork() as EntityManager)): Context {
   const noViewer = (): never => {
     throw new ViewerInSharedExecutionError();
   };
-  const context = { ...deps, em, loaders: createLoaders(em, noViewer), authProblem: null, tokenExpiresAt: null, ip: '' };
+  const context = { ...deps, em: eventLoaders.em, loaders: eventLoaders.forViewer(noViewer), authProblem: null, tokenExpiresAt: null, ip: '' };
   Object.defineProperty(context, 'viewer', { get: noViewer, enumerable: false });
   return context as Context;
 }
