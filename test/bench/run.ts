@@ -19,6 +19,7 @@ import { kpiWorkload } from './workloads/kpi';
 import { digestsWorkload } from './workloads/digests';
 import { liveJoinWorkload } from './workloads/live-join';
 import { adminConsoleWorkload } from './workloads/admin-console';
+import { searchWorkload } from './workloads/search';
 
 export interface BenchContext {
   databaseUrl: string;
@@ -37,7 +38,7 @@ export interface Workload {
 }
 
 /** Every workload, in order. Later issues add theirs here. */
-const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload, liveJoinWorkload, adminConsoleWorkload];
+const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload, liveJoinWorkload, adminConsoleWorkload, searchWorkload];
 
 async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   let adminUrl = process.env.DATABASE_URL;
