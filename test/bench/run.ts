@@ -19,6 +19,7 @@ import { kpiWorkload } from './workloads/kpi';
 import { digestsWorkload } from './workloads/digests';
 import { liveJoinWorkload } from './workloads/live-join';
 import { adminConsoleWorkload } from './workloads/admin-console';
+import { searchWorkload } from './workloads/search';
 
 export interface Identity {
   memberId: string;
@@ -47,7 +48,7 @@ export interface Workload {
 export const IDENTITIES = 200;
 
 /** Every workload, in order: one line to register a new one. */
-const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload, liveJoinWorkload, adminConsoleWorkload];
+const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload, liveJoinWorkload, adminConsoleWorkload, searchWorkload];
 
 async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   let adminUrl = process.env.DATABASE_URL;
