@@ -6,9 +6,9 @@ import { systemClock } from '../../server/clock';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded';
 import { migrateToLatest, openOrm } from '../../server/db/orm';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AccessTokens } from '../../schema/identity/access-token';
+import { AccessTokens } from '../../server/access-token';
 import { Member, Role } from '../../schema/identity/member.entity';
-import { seedDemoCommunity } from '../../server/seed/demo-community';
+import { seedDemoCommunity } from '../../seed/demo-community';
 import { databaseUrl, withAdminClient } from '../db';
 import { appendResults, printRows, writeChart, type BenchRow } from './report';
 import { feedWorkload } from './workloads/feed';
@@ -19,6 +19,7 @@ import { kpiWorkload } from './workloads/kpi';
 import { digestsWorkload } from './workloads/digests';
 import { liveJoinWorkload } from './workloads/live-join';
 import { adminConsoleWorkload } from './workloads/admin-console';
+import { searchWorkload } from './workloads/search';
 
 export interface Identity {
   memberId: string;
@@ -47,7 +48,7 @@ export interface Workload {
 export const IDENTITIES = 200;
 
 /** Every workload, in order: one line to register a new one. */
-const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload, liveJoinWorkload, adminConsoleWorkload];
+const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload, liveJoinWorkload, adminConsoleWorkload, searchWorkload];
 
 async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   let adminUrl = process.env.DATABASE_URL;

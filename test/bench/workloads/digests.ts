@@ -8,7 +8,7 @@ import { EmailLinks } from '../../../schema/engagement/email-links';
 import { parseEnv } from '../../../server/env';
 import { openOrm } from '../../../server/db/orm';
 import { SmtpMailer } from '../../../server/mailer';
-import { copyRows } from '../../../server/seed/copy';
+import { copyRows } from '../../../seed/copy';
 import { uuidArray } from '../../../server/db/sql';
 import { startWorker } from '../../../server/worker';
 import { startTarget } from '../load';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { AccessTokens } from '../../../schema/identity/access-token';
+import { AccessTokens } from '../../../server/access-token';
 import { systemClock } from '../../../server/clock';
-import { copyRows } from '../../../server/seed/copy';
+import { copyRows } from '../../../seed/copy';
 import { startTarget } from '../load';
 import type { BenchRow } from '../report';
 import type { BenchContext, Workload } from '../run';

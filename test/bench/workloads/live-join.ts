@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { AccessTokens } from '../../../schema/identity/access-token';
+import { AccessTokens } from '../../../server/access-token';
 import { systemClock } from '../../../server/clock';
 import type { BenchContext, Workload } from '../run';
 import type { BenchRow } from '../report';
