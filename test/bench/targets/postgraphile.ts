@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
-import { AccessTokens, bearerToken } from '../../../schema/identity/access-token';
+import { AccessTokens, bearerToken } from '../../../server/access-token';
 import { systemClock } from '../../../server/clock';
 
 /**
