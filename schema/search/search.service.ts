@@ -1,5 +1,4 @@
 import type { Context } from '../../server/context';
-import { readRows } from '../../server/db/read-query';
 import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../server/pagination';
 import type { Comment } from '../content/comment.entity';
 import type { Content } from '../content/content.entity';
@@ -49,7 +48,10 @@ export class SearchService {
     });
     if (!statement) return toOffsetConnection([], pageSize, offset, (hit: LoadedSearchHit) => hit);
     await ensureSearchLanguage(this.ctx.em, this.ctx.orm, config);
-    const rows = await readRows<SearchRow>(this.ctx.em, statement.text, [...statement.params]);
+    // Not a prepared statement (readRows): after five runs PostgreSQL may keep a generic plan, which
+    // cannot fold the query into a tsquery constant and plans a matching word it does not know
+    // (P-search: seconds instead of the statement's own time). Each search is planned for its words.
+    const rows = await this.ctx.em.execute<SearchRow[]>(statement.text, [...statement.params]);
     const hits = await this.withSubjects(rows);
     return toOffsetConnection(hits, pageSize, offset, (hit) => hit);
   }
