@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AccessTokens } from '../../../schema/identity/access-token';
+import { AccessTokens } from '../../../server/access-token';
 import { Member, Role } from '../../../schema/identity/member.entity';
 import { SEARCH_CONFIGS } from '../../../schema/search/search-index';
 import { searchVisibility } from '../../../schema/search/search-visibility';
@@ -8,9 +8,9 @@ import { prefixWord, searchStatement } from '../../../schema/search/search.queri
 import { SearchKind } from '../../../schema/search/search.types';
 import { systemClock } from '../../../server/clock';
 import { migrateToLatest, openOrm } from '../../../server/db/orm';
-import { copyRows, type Cell } from '../../../server/seed/copy';
-import { seedDemoCommunity } from '../../../server/seed/demo-community';
-import { seededRandom, type Random } from '../../../server/seed/random';
+import { copyRows, type Cell } from '../../../seed/copy';
+import { seedDemoCommunity } from '../../../seed/demo-community';
+import { seededRandom, type Random } from '../../../seed/random';
 import { startTarget } from '../load';
 import type { BenchRow } from '../report';
 import type { BenchContext, Workload } from '../run';
@@ -166,15 +166,12 @@ export const searchWorkload: Workload = {
         const hearthP95 = p95(await timedEach(list, SEARCHES, viaHearth));
         const sqlP95 = p95(await timedEach(list, SEARCHES, viaSql));
         const ratio = sqlP95 / hearthP95;
-        rows.push({
-          workload: `${this.name} ${label}, ${ITEMS / 1000}k items + ${COMMENTS / 1_000_000}M comments`,
-          measure: 'p95 ms',
-          hearth: hearthP95,
-          baseline: sqlP95,
-          ratio,
-          target: '≤ 100 ms, ≥ 0.8× SQL',
-          ok: hearthP95 <= 100 && ratio >= 0.8,
-        });
+        const workload = `${this.name} ${label}, ${ITEMS / 1000}k items + ${COMMENTS / 1_000_000}M comments`;
+        rows.push(
+          { workload, measure: 'p95 ms', hearth: hearthP95, baseline: sqlP95, baselineName: 'SQL alone', ratio, target: '≥ 0.8× the SQL alone', targetRatio: 0.8 },
+          // The absolute budget as a baseline of its own, so the ratio keeps meaning "higher is better".
+          { workload, measure: 'p95 ms', hearth: hearthP95, baseline: 100, baselineName: '100 ms budget', ratio: 100 / hearthP95, target: '≤ 100 ms', targetRatio: 1 },
+        );
       }
     } finally {
       await hearth.stop();
