@@ -28,6 +28,8 @@ export interface WorldOptions {
   horizonDays: number;
   /** Parallel API requests within one simulated hour. */
   concurrency: number;
+  /** A migrated database to copy instead of migrating a new one (the tests' template). */
+  template?: string;
   log?: (line: string) => void;
 }
 
@@ -105,7 +107,7 @@ export async function runWorld(options: WorldOptions): Promise<WorldResult> {
   const database = `hearth_sim_${process.pid}_${randomUUID().slice(0, 8)}`;
   const admin = new Client({ connectionString: options.adminUrl });
   await admin.connect();
-  await admin.query(`create database "${database}"`);
+  await admin.query(`create database "${database}"${options.template ? ` template "${options.template}"` : ''}`);
   const url = new URL(options.adminUrl);
   url.pathname = `/${database}`;
   const outboxDir = await mkdtemp(path.join(tmpdir(), 'hearth-sim-outbox-'));
