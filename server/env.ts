@@ -22,6 +22,8 @@ export interface Config {
   publicUrl: string;
   communityName: string;
   communityTimezone: string;
+  /** The community's default language (COMMUNITY_LOCALE): search stems words in it; `en` or `fr`. */
+  communityLocale: CommunityLocale;
   adminEmail?: string;
   adminPassword?: string;
   seedDemo: boolean;
@@ -64,6 +66,9 @@ export interface Config {
   /** Subscriptions one member may hold at once across their sockets on one instance. */
   maxSubscriptionsPerMember: number;
 }
+
+export const COMMUNITY_LOCALES = ['en', 'fr'] as const;
+export type CommunityLocale = (typeof COMMUNITY_LOCALES)[number];
 
 export class EnvError extends Error {
   constructor(
@@ -160,6 +165,14 @@ function parseMailFrom(source: Source, communityName: string): string {
   return raw;
 }
 
+function parseLocale(source: Source, name: string): CommunityLocale {
+  const raw = read(source, name)?.toLowerCase() ?? 'en';
+  if (!(COMMUNITY_LOCALES as readonly string[]).includes(raw)) {
+    throw new EnvError(name, `must be one of ${COMMUNITY_LOCALES.join(', ')} (got "${raw}")`);
+  }
+  return raw as CommunityLocale;
+}
+
 function parseTimezone(source: Source, name: string): string {
   const raw = read(source, name) ?? 'UTC';
   try {
@@ -249,6 +262,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     publicUrl,
     communityName,
     communityTimezone: parseTimezone(source, 'COMMUNITY_TIMEZONE'),
+    communityLocale: parseLocale(source, 'COMMUNITY_LOCALE'),
     adminEmail,
     adminPassword,
     seedDemo,

@@ -3,7 +3,7 @@ import type { ExecutionResult, FormattedExecutionResult, GraphQLFormattedError, 
 import { getOperationAST, GraphQLError } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
-import { bearerToken } from '../schema/identity/access-token';
+import { bearerToken } from './access-token';
 import { buildContext, type AppDeps } from './context';
 import { corsPolicy } from './cors';
 import { asServiceUnavailable, ServiceUnavailableError, toClientError } from './errors';

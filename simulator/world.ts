@@ -6,7 +6,7 @@ import pino from 'pino';
 import { Client } from 'pg';
 import { evaluateEngagementRules } from '../jobs/evaluate-engagement-rules.job';
 import type { JobDeps } from '../jobs/job-deps';
-import { sendDigestBatch, type SendDigestData } from '../jobs/send-digest.job';
+import { createDigestSender, sendDigestBatch, type SendDigestData } from '../jobs/send-digest.job';
 import { MemberInterest } from '../schema/content/member-interest.entity';
 import { EngagementRule } from '../schema/engagement/engagement-rule.entity';
 import { Member, Membership, Role } from '../schema/identity/member.entity';
@@ -14,7 +14,6 @@ import { startHearth, type Hearth } from '../server/app';
 import { ManualClock } from '../server/clock';
 import { parseEnv } from '../server/env';
 import { OutboxMailer, type Mailer, type OutgoingEmail } from '../server/mailer';
-import { createDigestSender } from '../server/worker';
 import { buildMembers, chooseViews, decideDay, type SimMember } from './behaviour-model';
 
 export interface WorldOptions {
