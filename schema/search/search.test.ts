@@ -235,14 +235,31 @@ describe('search in a French community (COMMUNITY_LOCALE=fr)', () => {
 
   it('stems French words: « webinaire » finds « webinaires », « stratégie » finds « stratégiques »', async () => {
     const member = await buildMember(french.em());
-    // Written before the first search: the index is still English and is rebuilt in French then.
     const item = await buildContent(french.em(), { title: 'Nos webinaires stratégiques de décembre' });
     expect(ids(await hits(member, { query: 'webinaire' }, french))).toEqual([item.id]);
     expect(ids(await hits(member, { query: 'strategie' }, french))).toEqual([item.id]);
-    // Written after: the trigger writes it in French.
     const later = await buildContent(french.em(), { title: 'Partenaires et stratégie' });
     expect(ids(await hits(member, { query: 'stratégiques' }, french)).sort()).toEqual([item.id, later.id].sort());
     expect((await hits(member, { query: 'webinaire' }, french))[0].snippet).toContain('<mark>webinaires</mark>');
+  });
+
+  it('rebuilds an index written in English when the community switches to French', async () => {
+    const english = await startTestServer();
+    try {
+      const member = await buildMember(english.em());
+      const item = await buildContent(english.em(), { title: 'Nos webinaires stratégiques' });
+      expect(await hits(member, { query: 'stratégie ' }, english)).toEqual([]);
+      const switched = await startTestServer({ databaseUrl: english.databaseUrl, env: { COMMUNITY_LOCALE: 'fr' } });
+      try {
+        expect(ids(await hits(member, { query: 'stratégie ' }, switched))).toEqual([item.id]);
+        const [{ language }] = await switched.em().execute<{ language: string }[]>('select language::text as language from search_language');
+        expect(language).toBe('hearth_fr');
+      } finally {
+        await switched.stop();
+      }
+    } finally {
+      await english.stop();
+    }
   });
 
   it('is language-aware: English stemming does not join « stratégie » and « stratégiques »', async () => {
