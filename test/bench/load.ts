@@ -77,10 +77,11 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
 }
 
 /** Runs a load and fails the run when any response was an error, on whichever side. */
-export async function checkedLoad(side: string, spec: LoadSpec): Promise<LoadResult> {
+export async function checkedLoad(side: string, spec: LoadSpec, { warmUp = false } = {}): Promise<LoadResult> {
   const result = await runLoad(spec);
   if (result.errors > 0) throw new Error(`${side} answered ${result.errors} error(s) of ${result.requests}; first: ${result.firstError}`);
-  if (result.requests === 0) throw new Error(`${side} answered no request`);
+  // A short warm-up on a busy machine may end before a cold server's first answer.
+  if (result.requests === 0 && !warmUp) throw new Error(`${side} answered no request`);
   return result;
 }
 
