@@ -12,6 +12,7 @@ import type { LiveRooms } from '../live/room-client';
 import type { LiveKitWebhooks } from '../live/webhooks';
 import type { SessionRosters } from '../schema/live/session-roster';
 import { VisitSource } from '../schema/tracking/visit.entity';
+import { isSuspended } from '../schema/moderation/visibility';
 import type { Clock } from './clock';
 import type { Orm } from './db/orm';
 import type { Config } from './env';
@@ -109,6 +110,10 @@ export async function buildContext(deps: AppDeps, input: ContextInput): Promise<
   const viewer = await deps.viewers.get(claims.memberId, (id) => loaders.memberById.load(id));
   if (!viewer) {
     context.authProblem = 'This account no longer exists.';
+    return context;
+  }
+  if (isSuspended(viewer, deps.clock.now())) {
+    context.authProblem = 'This account is suspended.';
     return context;
   }
   context.viewer = viewer;

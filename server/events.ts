@@ -15,6 +15,10 @@ export interface DomainEvents {
   SESSION_LIVE: { sessionId: string };
   MEETING_REQUESTED: { meetingId: string; requesterId: string; recipientId: string };
   MEETING_ACCEPTED: { meetingId: string; requesterId: string; recipientId: string };
+  /** A member reported something; `opened`: the report opened its case (moderators hear about new cases). */
+  REPORT_FILED: { caseId: string; reportId: string; reporterId: string; opened: boolean };
+  /** A moderator (or enough reporters) hid a content item, comment or message; its author hears about it. */
+  SUBJECT_HIDDEN: { kind: 'CONTENT' | 'COMMENT' | 'MESSAGE' | 'MEMBER'; subjectId: string; authorId: string; caseId: string | null };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -6,6 +6,7 @@ import { uuidArray } from './db/sql';
 import { createContentLoaders } from '../schema/content/content.loaders';
 import { createConversationLoaders } from '../schema/conversation/conversation.loaders';
 import { createLiveLoaders } from '../schema/live/live.loaders';
+import { createModerationLoaders } from '../schema/moderation/moderation.loaders';
 
 /**
  * A DataLoader whose primed values can also be read synchronously. A page fetched with its related
@@ -73,6 +74,7 @@ export function createLoaders(em: EntityManager, viewerId: () => string | null) 
     ...createContentLoaders(em, viewerId),
     ...createConversationLoaders(em, viewerId),
     ...createLiveLoaders(em, viewerId),
+    ...createModerationLoaders(em),
   };
 }
 

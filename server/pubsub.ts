@@ -14,6 +14,8 @@ export interface Topics {
   [topic: string]: [] | [unknown] | [string | number, unknown];
   /** Published when a member's role or membership changes, so open sockets re-check access. */
   MEMBER_ACCESS_CHANGED: [{ memberId: string }];
+  /** A member was suspended: every instance closes their open sockets (WS_MEMBER_SUSPENDED). */
+  MEMBER_SUSPENDED: [{ memberId: string }];
   /** Routed by recipient member id. */
   NOTIFICATION_ADDED: [string, { notificationId: string }];
   /** Routed by member id; carries the new unread count. */

@@ -22,6 +22,7 @@ import { NetworkingResolver } from '../schema/live/networking.resolver';
 import { LeadResolver } from '../schema/live/lead.resolver';
 import { LiveStatsResolver } from '../schema/live/live-stats.resolver';
 import { SessionChatResolver } from '../schema/live/session-chat.resolver';
+import { ModerationCaseResolver, ModerationLogEntryResolver, ModerationResolver, ReportResolver } from '../schema/moderation/moderation.resolver';
 import { authChecker } from './auth';
 import type { HearthPubSub } from './pubsub';
 
@@ -37,6 +38,7 @@ export const resolvers: NonEmptyArray<Function> = [
   MeetingResolver, NetworkingResolver,
   LeadResolver, LiveStatsResolver,
   SessionChatResolver,
+  ModerationResolver, ModerationCaseResolver, ReportResolver, ModerationLogEntryResolver,
 ];
 
 /** A resolver class as type-graphql takes it. */

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../server/clock';
 import { uuidArray } from '../../server/db/sql';
 import type { HearthPubSub } from '../../server/pubsub';
+import { notificationVisible } from '../moderation/visibility';
 import { NOTIFICATION_SUBJECT, type NotificationKind } from './notification-kind';
 
 export interface NewNotification {
@@ -87,16 +88,18 @@ export class NotificationWriter {
   /** Publishes each new notification to its recipient, then each recipient's unread count (one query per batch). */
   async announce(created: { id: string; recipientId: string }[]): Promise<void> {
     for (const { id, recipientId } of created) this.pubSub.publish('NOTIFICATION_ADDED', recipientId, { notificationId: id });
-    const counts = await unreadCounts(this.em, [...new Set(created.map((row) => row.recipientId))]);
+    const counts = await unreadCounts(this.em, [...new Set(created.map((row) => row.recipientId))], this.clock.now());
     for (const [memberId, count] of counts) this.pubSub.publish('UNREAD_COUNT_CHANGED', memberId, { count });
   }
 }
 
-export async function unreadCounts(em: EntityManager, memberIds: string[]): Promise<Map<string, number>> {
+/** Unread notifications per member, leaving out those about what moderation hides from them (at `now`). */
+export async function unreadCounts(em: EntityManager, memberIds: string[], now: Date): Promise<Map<string, number>> {
+  const visible = notificationVisible('n', now);
   const rows = await em.execute<{ member_id: string; count: string }[]>(
-    `select m.id as member_id, (select count(*) from notification n where n.recipient_id = m.id and n.read_at is null) as count
+    `select m.id as member_id, (select count(*) from notification n where n.recipient_id = m.id and n.read_at is null and ${visible.text}) as count
        from unnest(?::uuid[]) as m(id)`,
-    [uuidArray(memberIds)],
+    [...visible.params, uuidArray(memberIds)],
   );
   return new Map(rows.map((row) => [row.member_id, Number(row.count)]));
 }

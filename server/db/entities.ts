@@ -22,6 +22,9 @@ import { Meeting } from '../../schema/live/meeting.entity';
 import { SessionRegistration } from '../../schema/live/registration.entity';
 import { SessionChatMessage } from '../../schema/live/session-chat-message.entity';
 import { SessionReminder } from '../../schema/live/session-reminder.entity';
+import { ModerationCase } from '../../schema/moderation/moderation-case.entity';
+import { ModerationLogEntry } from '../../schema/moderation/moderation-log-entry.entity';
+import { Report } from '../../schema/moderation/report.entity';
 
 /** Every persisted entity, by domain. A domain adds its entities here (and a migration). */
 export const entities = [
@@ -56,4 +59,8 @@ export const entities = [
   SessionReminder,
   Meeting,
   Lead,
+  // moderation
+  ModerationCase,
+  Report,
+  ModerationLogEntry,
 ];
