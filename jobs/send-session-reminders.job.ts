@@ -1,6 +1,6 @@
 import { EmailLinks } from '../schema/engagement/email-links';
-import { SessionReminders, type SendCounts, type SessionRemindersOptions } from '../schema/live/session-reminders.service';
-import type { SessionEmailKind } from '../schema/live/session-reminder.entity';
+import { SessionReminders, type SendCounts, type SessionRemindersOptions } from '../schema/live/reminders/session-reminders.service';
+import type { SessionEmailKind } from '../schema/live/reminders/session-reminder.entity';
 import { createHearthPubSub } from '../server/pubsub';
 import type { JobDeps } from './job-deps';
 

@@ -8,16 +8,16 @@ import type { ViewerCache } from '../schema/identity/viewer-cache';
 import type { ViewWriter } from '../schema/tracking/view-writer';
 import type { ViewableContent } from '../schema/tracking/viewable-content';
 import type { EmailLinks } from '../schema/engagement/email-links';
-import type { LiveRooms } from '../live/room-client';
-import type { LiveKitWebhooks } from '../live/webhooks';
-import type { SessionRosters } from '../schema/live/session-roster';
+import type { LiveRooms } from '../integrations/livekit/room-client';
+import type { LiveKitWebhooks } from '../integrations/livekit/webhooks';
+import type { SessionRosters } from '../schema/live/sessions/session-roster';
 import { VisitSource } from '../schema/tracking/visit.entity';
 import { isSuspended } from '../schema/moderation/visibility';
 import type { Clock } from './clock';
 import type { Orm } from './db/orm';
 import type { Config } from './env';
 import type { DomainEventBus } from './events';
-import { createLoaders, type Loaders } from './loaders';
+import { createLoaders, EventLoaders, type Loaders } from './loaders';
 import type { HearthPubSub } from './pubsub';
 import type { RateLimits } from './rate-limit';
 
@@ -80,14 +80,14 @@ export class ViewerInSharedExecutionError extends Error {
 /**
  * A context with no viewer at all, for what is done once for many subscribers. It is not a
  * context "as nobody": reading `viewer` or a per-viewer loader throws (see above). A copy made by
- * spreading it has no viewer, so it answers as for an anonymous request.
+ * spreading it has no viewer, so it answers as for an anonymous request. `eventLoaders` lets the
+ * per-viewer executions of the same event share what this context loads (subscriptions.ts).
  */
-export function buildSharedContext(deps: AppDeps): Context {
-  const em = deps.orm.em.fork() as EntityManager;
+export function buildSharedContext(deps: AppDeps, eventLoaders = new EventLoaders(deps.orm.em.fork() as EntityManager)): Context {
   const noViewer = (): never => {
     throw new ViewerInSharedExecutionError();
   };
-  const context = { ...deps, em, loaders: createLoaders(em, noViewer), authProblem: null, tokenExpiresAt: null, ip: '' };
+  const context = { ...deps, em: eventLoaders.em, loaders: eventLoaders.forViewer(noViewer), authProblem: null, tokenExpiresAt: null, ip: '' };
   Object.defineProperty(context, 'viewer', { get: noViewer, enumerable: false });
   return context as Context;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LiveKitConfig } from '../live/livekit.config';
+import type { LiveKitConfig } from '../integrations/livekit/livekit.config';
 
 /**
  * The only reader of process.env. Every variable is parsed and validated here, once, at start;
@@ -22,6 +22,8 @@ export interface Config {
   publicUrl: string;
   communityName: string;
   communityTimezone: string;
+  /** The community's default language (COMMUNITY_LOCALE): search stems words in it; `en` or `fr`. */
+  communityLocale: CommunityLocale;
   adminEmail?: string;
   adminPassword?: string;
   seedDemo: boolean;
@@ -66,6 +68,9 @@ export interface Config {
   /** Distinct reporters after which reported content, a comment or a message is hidden until a moderator decides; 0: never automatically. */
   moderationAutoHideReporters: number;
 }
+
+export const COMMUNITY_LOCALES = ['en', 'fr'] as const;
+export type CommunityLocale = (typeof COMMUNITY_LOCALES)[number];
 
 export class EnvError extends Error {
   constructor(
@@ -162,6 +167,14 @@ function parseMailFrom(source: Source, communityName: string): string {
   return raw;
 }
 
+function parseLocale(source: Source, name: string): CommunityLocale {
+  const raw = read(source, name)?.toLowerCase() ?? 'en';
+  if (!(COMMUNITY_LOCALES as readonly string[]).includes(raw)) {
+    throw new EnvError(name, `must be one of ${COMMUNITY_LOCALES.join(', ')} (got "${raw}")`);
+  }
+  return raw as CommunityLocale;
+}
+
 function parseTimezone(source: Source, name: string): string {
   const raw = read(source, name) ?? 'UTC';
   try {
@@ -251,6 +264,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     publicUrl,
     communityName,
     communityTimezone: parseTimezone(source, 'COMMUNITY_TIMEZONE'),
+    communityLocale: parseLocale(source, 'COMMUNITY_LOCALE'),
     adminEmail,
     adminPassword,
     seedDemo,

@@ -3,7 +3,7 @@ import { registerContentHandlers } from '../schema/content/content.handlers';
 import { registerConversationHandlers } from '../schema/conversation/conversation.handlers';
 import { registerNotificationHandlers } from '../schema/notification/notification.handlers';
 import { registerLiveHandlers } from '../schema/live/live.handlers';
-import { registerMeetingHandlers } from '../schema/live/meeting.handlers';
+import { registerMeetingHandlers } from '../schema/live/networking/meeting.handlers';
 
 /**
  * Wires each domain's reactions to domain events (notifications, realtime messages). A domain

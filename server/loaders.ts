@@ -3,9 +3,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Member } from '../schema/identity/member.entity';
 import { readModel } from './db/read-model';
 import { uuidArray } from './db/sql';
-import { createContentLoaders } from '../schema/content/content.loaders';
-import { createConversationLoaders } from '../schema/conversation/conversation.loaders';
-import { createLiveLoaders } from '../schema/live/live.loaders';
+import { createContentLoaders, createContentViewerLoaders } from '../schema/content/content.loaders';
+import { createConversationLoaders, createConversationViewerLoaders } from '../schema/conversation/conversation.loaders';
+import { createLiveLoaders, createLiveViewerLoaders } from '../schema/live/live.loaders';
+import type { ViewerKeyedLoader, ViewerLoader } from './viewer-loader';
 import { createModerationLoaders } from '../schema/moderation/moderation.loaders';
 
 /**
@@ -60,10 +61,10 @@ export function groupLoader<T>(load: (keys: readonly string[]) => Promise<[strin
 }
 
 /**
- * Per-request DataLoaders: field resolvers load through these, never one query per parent.
- * `viewerId` is read lazily: the viewer is itself loaded through `memberById`. Domains add theirs.
+ * The loaders whose answers are the same for every viewer. They are given no viewer, so they
+ * cannot depend on one: what one viewer loads through them may serve another.
  */
-export function createLoaders(em: EntityManager, viewerId: () => string | null) {
+export function createSharedLoaders(em: EntityManager) {
   return {
     /** Read-only snapshots (the viewer, authors, senders): services load managed entities to change them. */
     memberById: byIdLoader(async (ids) =>
@@ -71,11 +72,50 @@ export function createLoaders(em: EntityManager, viewerId: () => string | null) 
         readModel(em, Member),
       ),
     ),
-    ...createContentLoaders(em, viewerId),
-    ...createConversationLoaders(em, viewerId),
-    ...createLiveLoaders(em, viewerId),
+    ...createContentLoaders(em),
+    ...createConversationLoaders(em),
+    ...createLiveLoaders(em),
     ...createModerationLoaders(em),
   };
+}
+
+/** The loaders of per-viewer answers, keyed by viewer: one batch may answer for many viewers. */
+export function createViewerKeyedLoaders(em: EntityManager) {
+  return { ...createContentViewerLoaders(em), ...createConversationViewerLoaders(em), ...createLiveViewerLoaders(em) };
+}
+
+type ViewerKeyed = ReturnType<typeof createViewerKeyedLoaders>;
+type BoundTo<K> = { [Name in keyof K]: K[Name] extends ViewerKeyedLoader<infer V> ? ViewerLoader<V> : never };
+
+function bindViewer(keyed: ViewerKeyed, viewerId: () => string | null): BoundTo<ViewerKeyed> {
+  return Object.fromEntries(Object.entries(keyed).map(([name, loader]) => [name, (loader as ViewerKeyedLoader<unknown>).forViewer(viewerId)])) as BoundTo<ViewerKeyed>;
+}
+
+/**
+ * The loaders of one unit of work for any number of viewers (one subscription event delivered to
+ * all its subscribers): shared loaders once, per-viewer loaders batched across viewers. Each
+ * viewer reads through `forViewer`, which binds the per-viewer ones to it.
+ */
+export class EventLoaders {
+  private readonly shared: ReturnType<typeof createSharedLoaders>;
+  private readonly keyed: ViewerKeyed;
+
+  constructor(readonly em: EntityManager) {
+    this.shared = createSharedLoaders(em);
+    this.keyed = createViewerKeyedLoaders(em);
+  }
+
+  forViewer(viewerId: () => string | null) {
+    return { ...this.shared, ...bindViewer(this.keyed, viewerId) };
+  }
+}
+
+/**
+ * Per-request DataLoaders: field resolvers load through these, never one query per parent.
+ * `viewerId` is read lazily: the viewer is itself loaded through `memberById`. Domains add theirs.
+ */
+export function createLoaders(em: EntityManager, viewerId: () => string | null) {
+  return new EventLoaders(em).forViewer(viewerId);
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

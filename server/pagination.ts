@@ -1,5 +1,5 @@
-import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import { isUUID } from 'class-validator';
+import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { IsOptional, isUUID, Max, Min } from 'class-validator';
 import { badInput } from './errors';
 
 @ObjectType({ description: 'Relay page information: where this page sits in the whole list.' })
@@ -15,6 +15,46 @@ export class PageInfo {
 
   @Field(() => String, { nullable: true, description: 'Cursor of the last edge; null on an empty page.' })
   endCursor!: string | null;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: 20 })
+  @Min(1)
+  @Max(100)
+  first!: number;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  after?: string | null;
+}
+
+/**
+ * A chronological list read from its newest end, as a chat is: `last`/`before` scrolls back
+ * (the default is the newest page), `first`/`after` catches up on what came after a cursor.
+ * Edges are always oldest first.
+ */
+@ArgsType()
+export class ChronologicalPageArgs {
+  @Field(() => Int, { nullable: true, description: 'Items from the newest end (the default: the newest page) or before `before`.' })
+  @IsOptional()
+  @Min(1)
+  @Max(100)
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The `startCursor` of the page already shown, to scroll back.' })
+  @IsOptional()
+  before?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Items after `after` (forward; not with last/before).' })
+  @IsOptional()
+  @Min(1)
+  @Max(100)
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The `endCursor` of the newest page shown, to catch up.' })
+  @IsOptional()
+  after?: string | null;
 }
 
 export interface Edge<T> {

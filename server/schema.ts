@@ -15,13 +15,14 @@ import { ConversationResolver } from '../schema/conversation/conversation.resolv
 import { BlockResolver } from '../schema/conversation/block.resolver';
 import { MessageResolver } from '../schema/conversation/message.resolver';
 import { EmailPreferencesResolver, EngagementRuleResolver } from '../schema/engagement/engagement.resolver';
-import { LiveSessionResolver } from '../schema/live/live-session.resolver';
-import { RegistrationResolver } from '../schema/live/registration.resolver';
-import { MeetingResolver } from '../schema/live/meeting.resolver';
-import { NetworkingResolver } from '../schema/live/networking.resolver';
-import { LeadResolver } from '../schema/live/lead.resolver';
-import { LiveStatsResolver } from '../schema/live/live-stats.resolver';
-import { SessionChatResolver } from '../schema/live/session-chat.resolver';
+import { LiveSessionResolver } from '../schema/live/sessions/live-session.resolver';
+import { RegistrationResolver } from '../schema/live/sessions/registration.resolver';
+import { MeetingResolver } from '../schema/live/networking/meeting.resolver';
+import { NetworkingResolver } from '../schema/live/networking/networking.resolver';
+import { LeadResolver } from '../schema/live/leads/lead.resolver';
+import { LiveStatsResolver } from '../schema/live/sessions/live-stats.resolver';
+import { SessionChatResolver } from '../schema/live/chat/session-chat.resolver';
+import { SearchResolver } from '../schema/search/search.resolver';
 import { ModerationCaseResolver, ModerationLogEntryResolver, ModerationResolver, ReportResolver } from '../schema/moderation/moderation.resolver';
 import { authChecker } from './auth';
 import type { HearthPubSub } from './pubsub';
@@ -38,6 +39,7 @@ export const resolvers: NonEmptyArray<Function> = [
   MeetingResolver, NetworkingResolver,
   LeadResolver, LiveStatsResolver,
   SessionChatResolver,
+  SearchResolver,
   ModerationResolver, ModerationCaseResolver, ReportResolver, ModerationLogEntryResolver,
 ];
 

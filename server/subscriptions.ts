@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { buildSharedContext, type AppDeps, type Context } from './context';
-import { createLoaders } from './loaders';
+import { createLoaders, EventLoaders } from './loaders';
 import { PushIterator, SubscriberOverflowError } from './push-iterator';
 import { selectsPerViewerField } from './viewer-dependence';
 
@@ -218,10 +218,11 @@ export class SubscriptionFanout {
   private async pump(key: string, shared: SharedSource): Promise<void> {
     try {
       for (let event = await shared.events.next(); !event.done; event = await shared.events.next()) {
-        const eventCtx = buildSharedContext(this.deps);
+        const eventLoaders = new EventLoaders(this.deps.orm.em.fork() as EntityManager);
+        const eventCtx = buildSharedContext(this.deps, eventLoaders);
         const value = await shared.checked.checkWith(event.value, eventCtx);
         if (value === null) continue;
-        await Promise.all([this.broadcast(shared, value, eventCtx), this.perViewer(shared, value)]);
+        await Promise.all([this.broadcast(shared, value, eventCtx), this.perViewer(shared, value, eventLoaders)]);
       }
       for (const subscriber of shared.all()) subscriber.results.end();
     } catch (error) {
@@ -244,14 +245,19 @@ export class SubscriptionFanout {
   }
 
   /**
-   * Entry point 2, per viewer: each subscriber's operation executed with a fresh context of its own
-   * viewer. All of one event's executions start together, so a loader that batches a per-viewer
-   * field across the subscribers of the event (one statement per event) can slot in here.
+   * Entry point 2, per viewer: each subscriber's operation executed with its own viewer, all of
+   * them together on the event's loaders: what is the same for everyone (the item, its themes, its
+   * author) is loaded once, and each per-viewer field kind (seenByMe, blockedByMe, ...) in one
+   * statement for all the subscribers, keyed by viewer (ViewerKeyedLoader): the statements per
+   * event do not grow with the subscribers. Each execution reads only its own viewer's answers and
+   * authorizes with its own viewer.
    */
-  private async perViewer(shared: SharedSource, value: unknown): Promise<void> {
+  private async perViewer(shared: SharedSource, value: unknown, eventLoaders: EventLoaders): Promise<void> {
     await Promise.all(
       [...shared.viewers].map(async (subscriber) => {
-        deliver([subscriber], await execute({ ...subscriber.args, rootValue: value, contextValue: contextForEvent(subscriber.ctx) }));
+        const viewerId = subscriber.ctx.viewer?.id ?? null;
+        const contextValue: Context = { ...subscriber.ctx, em: eventLoaders.em, loaders: eventLoaders.forViewer(() => viewerId) };
+        deliver([subscriber], await execute({ ...subscriber.args, rootValue: value, contextValue }));
       }),
     );
   }

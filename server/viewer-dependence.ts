@@ -10,7 +10,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { Extensions, getMetadataStorage } from 'type-graphql';
-import { BoundedMap } from './bounded-map';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Which fields give every viewer the same answer, so that one execution may serve many
@@ -104,7 +104,7 @@ export function fieldSharing(schema: GraphQLSchema): Map<string, FieldSharing> {
   return known;
 }
 
-const perViewerOperations = new BoundedMap<string, boolean>(10_000);
+const perViewerOperations = new LRUCache<string, boolean>({ max: 10_000 });
 
 /**
  * Whether an operation selects any field that is not proven shared (through fragments, and on

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { LiveKitConfig } from '../live/livekit.config';
-import { signWebhookForTest, webhookBody, type WebhookEventInit } from '../live/webhook-signing';
-import { LiveSession, LiveSessionStatus } from '../schema/live/live-session.entity';
-import { Meeting, MeetingStatus } from '../schema/live/meeting.entity';
-import { SessionRegistration } from '../schema/live/registration.entity';
+import type { LiveKitConfig } from '../integrations/livekit/livekit.config';
+import { signWebhookForTest, webhookBody, type WebhookEventInit } from './livekit-webhook-signing';
+import { LiveSession, LiveSessionStatus } from '../schema/live/sessions/live-session.entity';
+import { Meeting, MeetingStatus } from '../schema/live/networking/meeting.entity';
+import { SessionRegistration } from '../schema/live/sessions/registration.entity';
 import type { TestServer } from './server';
 
 /** A session (default: 2026-03-10 10:00–11:00 UTC, no capacity limit, SCHEDULED). */

@@ -1,7 +1,7 @@
 import { IsOptional, Max, MaxLength, Min } from 'class-validator';
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { ContentType } from '../content/content.entity';
-import { PageArgs } from '../content/content.inputs';
+import { PageArgs } from '../../server/pagination';
 import { Role } from '../identity/member.entity';
 import { ReachGroupBy, ReachOrderBy, TrendBucket } from './analytics.types';
 

@@ -7,7 +7,7 @@ import { AtRiskMembersArgs, CompanyEngagementArgs, ContentReachArgs, MemberEngag
 import { Content } from '../content/content.entity';
 import { AtRiskMember, CompanyEngagement, ContentReachRow, MemberActivityDay, MemberEngagement, RevisitFrequency, RevisitFrequencyPoint } from './analytics.types';
 import { MemberActivityService } from './member-activity.service';
-import { EngagementService } from './engagement.service';
+import { AccountEngagementService } from './account-engagement.service';
 import { ReachService } from './reach.service';
 import { RevisitService } from './revisit.service';
 
@@ -45,13 +45,13 @@ export class AnalyticsResolver {
   @Authorized(Role.ADMIN)
   @Query(() => CompanyEngagementConnection, { description: 'Engagement per company (account), largest first.' })
   companyEngagement(@Args() args: CompanyEngagementArgs, @Ctx() ctx: Context) {
-    return new EngagementService(ctx).companies(args);
+    return new AccountEngagementService(ctx).companies(args);
   }
 
   @Authorized()
   @Query(() => MemberEngagement, { description: 'One member over a window: their own, or anyone’s for admins.' })
   memberEngagement(@Args() args: MemberEngagementArgs, @Ctx() ctx: Context): Promise<MemberEngagement> {
-    return new EngagementService(ctx).member(args);
+    return new AccountEngagementService(ctx).member(args);
   }
 
   @Authorized()

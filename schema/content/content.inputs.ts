@@ -1,5 +1,6 @@
-import { ArrayMaxSize, IsOptional, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { ArrayMaxSize, IsOptional, IsUrl, Matches, MaxLength } from 'class-validator';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { PageArgs } from '../../server/pagination';
 import { RequiredText } from '../../server/validation';
 import { ContentType } from './content.entity';
 import { MEDIA_URL_MESSAGE, MEDIA_URL_OPTIONS } from './media-url';
@@ -89,46 +90,6 @@ export class UpdateContentInput extends ContentTextFields {
   @IsOptional()
   @ArrayMaxSize(10)
   themeSlugs?: string[] | null;
-}
-
-@ArgsType()
-export class PageArgs {
-  @Field(() => Int, { defaultValue: 20 })
-  @Min(1)
-  @Max(100)
-  first!: number;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  after?: string | null;
-}
-
-/**
- * A chronological list read from its newest end, as a chat is: `last`/`before` scrolls back
- * (the default is the newest page), `first`/`after` catches up on what came after a cursor.
- * Edges are always oldest first.
- */
-@ArgsType()
-export class ChronologicalPageArgs {
-  @Field(() => Int, { nullable: true, description: 'Items from the newest end (the default: the newest page) or before `before`.' })
-  @IsOptional()
-  @Min(1)
-  @Max(100)
-  last?: number | null;
-
-  @Field(() => String, { nullable: true, description: 'The `startCursor` of the page already shown, to scroll back.' })
-  @IsOptional()
-  before?: string | null;
-
-  @Field(() => Int, { nullable: true, description: 'Items after `after` (forward; not with last/before).' })
-  @IsOptional()
-  @Min(1)
-  @Max(100)
-  first?: number | null;
-
-  @Field(() => String, { nullable: true, description: 'The `endCursor` of the newest page shown, to catch up.' })
-  @IsOptional()
-  after?: string | null;
 }
 
 @ArgsType()

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
 import { byIdLoader, groupLoader } from '../../server/loaders';
 import { uuidArray } from '../../server/db/sql';
+import { inPairOrder, PAIRS, ViewerKeyedLoader, type PairRow } from '../../server/viewer-loader';
 import { Comment } from './comment.entity';
 import { Content } from './content.entity';
 import { Theme } from './theme.entity';
@@ -22,8 +23,8 @@ export function themesBy(em: EntityManager, table: 'content_theme' | 'member_int
   });
 }
 
-/** The content domain's per-request DataLoaders. */
-export function createContentLoaders(em: EntityManager, viewerId: () => string | null) {
+/** The content domain's per-request DataLoaders whose answers are the same for every viewer. */
+export function createContentLoaders(em: EntityManager) {
   return {
     contentById: byIdLoader((ids) => em.find(Content, { id: { $in: [...ids] } })),
     commentById: byIdLoader((ids) => em.find(Comment, { id: { $in: [...ids] } })),
@@ -40,18 +41,24 @@ export function createContentLoaders(em: EntityManager, viewerId: () => string |
       const counts = new Map(rows.map((row) => [row.parent_id, row.count]));
       return ids.map((id) => counts.get(id) ?? 0);
     }),
+  };
+}
+
+/** The content domain's per-viewer loaders (see ViewerKeyedLoader). */
+export function createContentViewerLoaders(em: EntityManager) {
+  return {
     /** Whether the viewer has ever viewed each item. */
-    seenByMe: new DataLoader<string, boolean>(async (contentIds) => {
-      const viewer = viewerId();
-      if (!viewer) return contentIds.map(() => false);
-      const rows = await em.execute<{ content_id: string }[]>(
-        `select distinct content_id from content_view
-          where member_id = ? and content_id = any(?::uuid[])`,
-        [viewer, uuidArray(contentIds)],
-      );
-      const seen = new Set(rows.map((row) => row.content_id));
-      return contentIds.map((id) => seen.has(id));
-    }),
+    seenByMe: new ViewerKeyedLoader<boolean>(
+      () => false,
+      async (viewerIds, ids) => {
+        const rows = await em.execute<PairRow[]>(
+          `select k.viewer_id, k.id as key_id from ${PAIRS}
+            where exists (select 1 from content_view v where v.member_id = k.viewer_id and v.content_id = k.id)`,
+          [uuidArray(viewerIds), uuidArray(ids)],
+        );
+        return inPairOrder(viewerIds, ids, rows, () => true, false);
+      },
+    ),
   };
 }
 

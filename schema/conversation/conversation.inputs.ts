@@ -1,6 +1,6 @@
 import { IsOptional } from 'class-validator';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
-import { ChronologicalPageArgs, PageArgs } from '../content/content.inputs';
+import { ChronologicalPageArgs, PageArgs } from '../../server/pagination';
 
 export const MESSAGE_MAX_LENGTH = 5000;
 

@@ -39,7 +39,7 @@ export class EngagementStatsTrendService {
     const stats = new EngagementStatsService(this.ctx);
     const result: EngagementRuleStatsWindow[] = [];
     // One after the other: they share the request's connection.
-    for (const window of windows) result.push({ ...window, stats: await stats.stats({ ruleId: args.ruleId, ...window }) });
+    for (const window of windows) result.push({ ...window, stats: await stats.stats({ ruleId: args.ruleId, horizonDays: args.horizonDays, ...window }) });
     return result;
   }
 }

@@ -3,65 +3,104 @@ import { assertWindow } from '../analytics/analytics.errors';
 import { EngagementRuleService } from './engagement-rule.service';
 import type { EngagementRuleStatsArgs } from './engagement.inputs';
 import type { EngagementRuleStats } from './engagement.types';
+import { DEFAULT_HORIZON_DAYS, estimateArm, estimateLift, type MemberOutcomes } from './lift';
 
-/** Days after a digest (sent or held out) within which a visit counts as a return. */
-export const RETURN_WINDOW_DAYS = 7;
-const Z_95 = 1.959964;
-
-const STATS_SQL = `
+/**
+ * The outcome of a selection (a digest SENT or HELD_OUT at `created_at`): the calendar days, in the
+ * community's zone, on which the member was active in the H × 24 hours after it (visits clipped to
+ * that span). Measured only once those H days are over; later selections are `pending`.
+ * One row per member and arm: the estimator needs members, not selections (lift.ts).
+ */
+const OUTCOMES_SQL = `
 with d as (
-  select id, status, member_id, created_at from digest
+  select id, status, member_id, created_at, created_at + make_interval(days => ?::int) as horizon_end from digest
   where rule_id = ? and created_at >= ? and created_at < ? and status in ('SENT', 'HELD_OUT')
-), outcome as (
-  select d.status,
-    exists (select 1 from visit v where v.member_id = d.member_id and v.started_at > d.created_at
-            and v.started_at <= d.created_at + make_interval(days => ${RETURN_WINDOW_DAYS})) as returned,
-    exists (select 1 from digest_click c where c.digest_id = d.id) as clicked
-  from d
+), measured as (
+  select d.member_id, d.status, o.days
+  from d cross join lateral (
+    select count(distinct day)::int as days from visit v
+    cross join lateral generate_series(
+      (greatest(v.started_at, d.created_at) at time zone ?::text)::date::timestamp,
+      (least(v.last_activity_at, d.horizon_end) at time zone ?::text)::date::timestamp, interval '1 day') day
+    where v.member_id = d.member_id and v.last_activity_at > d.created_at and v.started_at <= d.horizon_end
+  ) o
+  where d.horizon_end <= ?
+)
+select member_id, status, count(*)::int as selections, sum(days)::int as outcome_sum, count(*) filter (where days > 0)::int as returned
+from measured group by member_id, status`;
+
+/** Secondary figures over every selection of the window, measured or not. */
+const SECONDARY_SQL = `
+with d as (
+  select id, status, created_at from digest
+  where rule_id = ? and created_at >= ? and created_at < ? and status in ('SENT', 'HELD_OUT')
 )
 select
   count(*) filter (where status = 'SENT')::int as sent,
   count(*) filter (where status = 'HELD_OUT')::int as held_out,
-  count(*) filter (where status = 'SENT' and clicked)::int as clicked,
-  count(*) filter (where status = 'SENT' and returned)::int as treated_returned,
-  count(*) filter (where status = 'HELD_OUT' and returned)::int as holdout_returned,
+  count(*) filter (where created_at + make_interval(days => ?::int) > ?)::int as pending,
+  count(*) filter (where status = 'SENT' and exists (select 1 from digest_click c where c.digest_id = d.id))::int as clicked,
   (select count(*) from visit v where v.attributed_digest_id in (select id from d))::int as attributed_visits
-from outcome`;
+from d`;
 
-interface StatsRow {
+interface OutcomeRow extends MemberOutcomes {
+  member_id: string;
+  status: 'SENT' | 'HELD_OUT';
+  outcome_sum: number;
+  returned: number;
+}
+
+interface SecondaryRow {
   sent: number;
   held_out: number;
+  pending: number;
   clicked: number;
-  treated_returned: number;
-  holdout_returned: number;
   attributed_visits: number;
 }
 
 const rate = (part: number, whole: number) => (whole ? part / whole : null);
 
-/** The proof of effect: emailed members' 7-day return rate against the holdout's, with a 95% interval. */
+/** The proof of effect: visit days in the H days after a selection, treated against held out (README, "Measuring a rule's lift"). */
 export class EngagementStatsService {
   constructor(private readonly ctx: Context) {}
 
   async stats(args: EngagementRuleStatsArgs): Promise<EngagementRuleStats> {
     assertWindow(args.from, args.to);
     const rule = await new EngagementRuleService(this.ctx).get(args.ruleId);
-    const [row] = await this.ctx.em.execute<StatsRow[]>(STATS_SQL, [rule.id, args.from, args.to]);
-    const treated = rate(row.treated_returned, row.sent);
-    const holdout = rate(row.holdout_returned, row.held_out);
-    const lift = treated !== null && holdout !== null ? treated - holdout : null;
-    const margin = lift === null ? 0 : Z_95 * Math.sqrt((treated! * (1 - treated!)) / row.sent + (holdout! * (1 - holdout!)) / row.held_out);
+    const horizonDays = args.horizonDays ?? DEFAULT_HORIZON_DAYS;
+    const now = this.ctx.clock.now();
+    const zone = this.ctx.config.communityTimezone;
+    const rows = await this.ctx.em.execute<OutcomeRow[]>(OUTCOMES_SQL, [horizonDays, rule.id, args.from, args.to, zone, zone, now]);
+    const [secondary] = await this.ctx.em.execute<SecondaryRow[]>(SECONDARY_SQL, [rule.id, args.from, args.to, horizonDays, now]);
+    const arm = (status: OutcomeRow['status']) => {
+      const members = rows.filter((row) => row.status === status).map((row) => ({ selections: row.selections, outcomeSum: row.outcome_sum }));
+      const returned = rows.filter((row) => row.status === status).reduce((sum, row) => sum + row.returned, 0);
+      return { estimate: estimateArm(members), returned };
+    };
+    const treated = arm('SENT');
+    const heldOut = arm('HELD_OUT');
+    const lift = estimateLift(treated.estimate, heldOut.estimate);
     return {
-      sent: row.sent,
-      heldOut: row.held_out,
+      sent: secondary.sent,
+      heldOut: secondary.held_out,
       opened: null,
-      clicked: row.clicked,
-      clickRate: rate(row.clicked, row.sent),
-      attributedVisits: row.attributed_visits,
-      treatedReturnRate: treated,
-      holdoutReturnRate: holdout,
-      lift,
-      liftConfidenceInterval: lift === null ? null : { low: lift - margin, high: lift + margin },
+      clicked: secondary.clicked,
+      clickRate: rate(secondary.clicked, secondary.sent),
+      attributedVisits: secondary.attributed_visits,
+      horizonDays,
+      pendingSelections: secondary.pending,
+      treatedSelections: treated.estimate.selections,
+      heldOutSelections: heldOut.estimate.selections,
+      treatedMembers: treated.estimate.members,
+      heldOutMembers: heldOut.estimate.members,
+      treatedMeanVisitDays: treated.estimate.mean,
+      heldOutMeanVisitDays: heldOut.estimate.mean,
+      treatedReturnRate: rate(treated.returned, treated.estimate.selections),
+      holdoutReturnRate: rate(heldOut.returned, heldOut.estimate.selections),
+      lift: lift.lift,
+      liftConfidenceInterval: lift.interval,
+      relativeLift: lift.relativeLift,
+      relativeLiftConfidenceInterval: lift.relativeInterval,
     };
   }
 }

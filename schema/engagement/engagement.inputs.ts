@@ -3,6 +3,7 @@ import { TrendBucket } from '../analytics/analytics.types';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { RequiredText } from '../../server/validation';
 import { Membership, Role } from '../identity/member.entity';
+import { DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS } from './lift';
 import { EngagementTrigger } from './triggers';
 
 @InputType({ description: 'Empty lists (the default) mean everybody.' })
@@ -167,6 +168,11 @@ export class EngagementRuleStatsArgs {
 
   @Field()
   to!: Date;
+
+  @Field(() => Int, { defaultValue: DEFAULT_HORIZON_DAYS, description: 'H: the days after each selection whose visit days are its outcome.' })
+  @Min(1)
+  @Max(MAX_HORIZON_DAYS)
+  horizonDays: number = DEFAULT_HORIZON_DAYS;
 }
 
 @InputType()

@@ -59,7 +59,7 @@ export class EngagementRuleResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Query(() => EngagementRuleStats, { description: 'Digests decided in the window: clicks, attributed visits and return rates against the holdout.' })
+  @Query(() => EngagementRuleStats, { description: 'Selections decided in the window: visit days in the H days after each, treated against held out, with clicks and attributed visits.' })
   engagementRuleStats(@Args() args: EngagementRuleStatsArgs, @Ctx() ctx: Context): Promise<EngagementRuleStats> {
     return new EngagementStatsService(ctx).stats(args);
   }

@@ -103,37 +103,75 @@ describe('engagement rules (admin)', () => {
 });
 
 describe('engagementRuleStats', () => {
-  it('compares the 7-day return rate of emailed members with the holdout, with clicks and attributed visits', async () => {
+  const STATS = `query($ruleId: ID!, $horizonDays: Int) { engagementRuleStats(ruleId: $ruleId, from: "2026-05-01T00:00:00Z", to: "2026-07-01T00:00:00Z", horizonDays: $horizonDays) {
+    sent heldOut opened clicked clickRate attributedVisits horizonDays pendingSelections treatedSelections heldOutSelections treatedMembers heldOutMembers
+    treatedMeanVisitDays heldOutMeanVisitDays treatedReturnRate holdoutReturnRate lift liftConfidenceInterval { low high } relativeLift relativeLiftConfidenceInterval { low high } } }`;
+
+  it('compares visit days in the 14 days after each selection, treated against held out, clustered by member', async () => {
     const em = server.em();
     const admin = await buildAdmin(em);
     const rule = await buildRule(em, admin.id, { holdoutPercent: 50 });
-    const at = new Date('2026-06-01T09:00:00Z');
-    const visitAfter = async (memberId: string, days: number, digestId: string | null = null) =>
+    server.clock.set('2026-07-01T00:00:00Z');
+    const t0 = '2026-06-01T09:00:00Z';
+    const t1 = '2026-06-08T09:00:00Z';
+    const select = async (status: DigestStatus, at: string, periodKey: string, memberId?: string) => {
+      const id = memberId ?? (await buildMember(em)).id;
+      const digest = em.create(Digest, { ruleId: rule.id, memberId: id, periodKey, status, createdAt: new Date(at), sentAt: status === DigestStatus.SENT ? new Date(at) : null });
+      await em.flush();
+      return digest;
+    };
+    const visit = (memberId: string, start: string, end?: string, digestId: string | null = null) =>
       em.execute('insert into visit (id, member_id, started_at, last_activity_at, attributed_digest_id) values (gen_random_uuid(), ?, ?, ?, ?)',
-        [memberId, new Date(at.getTime() + days * 86_400_000), new Date(at.getTime() + days * 86_400_000 + 60_000), digestId]);
-    // 4 sent: 3 back within 7 days (one through a click), 1 back after 8 days. 2 held out: 1 back.
-    const digests: Digest[] = [];
-    for (const status of [DigestStatus.SENT, DigestStatus.SENT, DigestStatus.SENT, DigestStatus.SENT, DigestStatus.HELD_OUT, DigestStatus.HELD_OUT]) {
-      const member = await buildMember(em);
-      digests.push(em.create(Digest, { ruleId: rule.id, memberId: member.id, periodKey: 'p1', status, createdAt: at, sentAt: status === DigestStatus.SENT ? at : null }));
-    }
-    await em.flush();
-    await visitAfter(digests[0].memberId, 1, digests[0].id);
-    await em.execute('insert into digest_click (id, digest_id, member_id, content_id, clicked_at) values (gen_random_uuid(), ?, ?, gen_random_uuid(), ?)', [digests[0].id, digests[0].memberId, at]);
-    await visitAfter(digests[1].memberId, 3);
-    await visitAfter(digests[2].memberId, 6.9);
-    await visitAfter(digests[3].memberId, 8);
-    await visitAfter(digests[4].memberId, 2);
-    const result = await server.gql(
-      `query($ruleId: ID!) { engagementRuleStats(ruleId: $ruleId, from: "2026-05-01T00:00:00Z", to: "2026-07-01T00:00:00Z") {
-         sent heldOut opened clicked clickRate attributedVisits treatedReturnRate holdoutReturnRate lift liftConfidenceInterval { low high } } }`,
-      { ruleId: rule.id },
-      { token: await server.tokenFor(admin.id) },
-    );
+        [memberId, new Date(start), new Date(end ?? new Date(new Date(start).getTime() + 600_000).toISOString()), digestId]);
+    const { SENT, HELD_OUT } = DigestStatus;
+    // Treated. A, selected twice: days 06-02, 06-04, 06-11 within (06-01 09:00, 06-15 09:00] = 3; 06-11, 06-17 after 06-08 = 2.
+    const a = await select(SENT, t0, 'p1');
+    await select(SENT, t1, 'p2', a.memberId);
+    await visit(a.memberId, '2026-06-02T10:00:00Z', undefined, a.id);
+    await em.execute('insert into digest_click (id, digest_id, member_id, content_id, clicked_at) values (gen_random_uuid(), ?, ?, gen_random_uuid(), ?)', [a.id, a.memberId, new Date('2026-06-02T10:00:00Z')]);
+    for (const at of ['2026-06-04T10:00:00Z', '2026-06-11T10:00:00Z', '2026-06-17T10:00:00Z']) await visit(a.memberId, at);
+    // B: one visit across midnight (two visit days); one before the selection and one an hour after its 14 days: not counted.
+    const b = await select(SENT, t0, 'p1');
+    await visit(b.memberId, '2026-06-05T23:50:00Z', '2026-06-06T00:20:00Z');
+    await visit(b.memberId, '2026-05-31T10:00:00Z');
+    await visit(b.memberId, '2026-06-15T10:00:00Z');
+    await select(SENT, t0, 'p1'); // C: never back.
+    await select(SENT, '2026-06-20T09:00:00Z', 'p1'); // G: 14 days not over at 07-01, pending.
+    // Held out: D one day, E none, F selected twice with one visit day inside both windows.
+    const d = await select(HELD_OUT, t0, 'p1');
+    await visit(d.memberId, '2026-06-03T08:00:00Z');
+    await select(HELD_OUT, t0, 'p1');
+    const f = await select(HELD_OUT, t0, 'p1');
+    await select(HELD_OUT, t1, 'p2', f.memberId);
+    await visit(f.memberId, '2026-06-10T12:00:00Z');
+
+    const result = await server.gql(STATS, { ruleId: rule.id }, { token: await server.tokenFor(admin.id) });
+    expect(result.errors).toBeUndefined();
     const stats = result.data!.engagementRuleStats;
-    const margin = 1.959964 * Math.sqrt((0.75 * 0.25) / 4 + (0.5 * 0.5) / 2);
-    expect(stats).toMatchObject({ sent: 4, heldOut: 2, opened: null, clicked: 1, clickRate: 0.25, attributedVisits: 1, treatedReturnRate: 0.75, holdoutReturnRate: 0.5, lift: 0.25 });
-    expect(stats.liftConfidenceInterval.low).toBeCloseTo(0.25 - margin, 10);
-    expect(stats.liftConfidenceInterval.high).toBeCloseTo(0.25 + margin, 10);
+    // By hand (lift.test.ts shows the arithmetic): treated per member (selections, days) = (2, 5), (1, 2), (1, 0):
+    // mean 1.75, variance 0.50390625; held out (1, 1), (1, 0), (2, 2): mean 0.75, variance 3/2 × 0.875 / 16 = 0.08203125.
+    // Lift 1; Welch–Satterthwaite df = 0.5859375² / (0.50390625² / 2 + 0.08203125² / 2) = 2.634352, t(.975) = 3.447537.
+    expect(stats).toMatchObject({
+      sent: 5, heldOut: 4, opened: null, clicked: 1, clickRate: 0.2, attributedVisits: 1, horizonDays: 14, pendingSelections: 1,
+      treatedSelections: 4, heldOutSelections: 4, treatedMembers: 3, heldOutMembers: 3,
+      treatedMeanVisitDays: 1.75, heldOutMeanVisitDays: 0.75, treatedReturnRate: 0.75, holdoutReturnRate: 0.75, lift: 1,
+    });
+    expect(stats.liftConfidenceInterval.low).toBeCloseTo(-1.6389706663081447, 6);
+    expect(stats.liftConfidenceInterval.high).toBeCloseTo(3.6389706663081447, 6);
+    expect(stats.relativeLift).toBeCloseTo(4 / 3, 10);
+    expect(stats.relativeLiftConfidenceInterval.low).toBeCloseTo(-0.6581445960474712, 6);
+    expect(stats.relativeLiftConfidenceInterval.high).toBeCloseTo(14.926161709002791, 5);
+
+    // H = 3: A's first window holds 06-02 only (06-04 10:00 is an hour past it), its second none; B, C and now G (measured) 0;
+    // held out: D 1, E 0, F 0 then 1 (06-10 within 06-08 + 3 days).
+    const short = (await server.gql(STATS, { ruleId: rule.id, horizonDays: 3 }, { token: await server.tokenFor(admin.id) })).data!.engagementRuleStats;
+    expect(short).toMatchObject({ horizonDays: 3, pendingSelections: 0, treatedSelections: 5, treatedMeanVisitDays: 1 / 5, heldOutMeanVisitDays: 2 / 4 });
+  });
+
+  it('refuses a horizon outside 1..90 days with BAD_USER_INPUT', async () => {
+    const admin = await buildAdmin(server.em());
+    const rule = await buildRule(server.em(), admin.id);
+    const result = await server.gql(STATS, { ruleId: rule.id, horizonDays: 0 }, { token: await server.tokenFor(admin.id) });
+    expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { horizonDays: expect.any(String) } });
   });
 });

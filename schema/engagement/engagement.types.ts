@@ -41,37 +41,73 @@ export class ConfidenceInterval {
   high!: number;
 }
 
-@ObjectType({ description: 'Whether a rule brings members back: treated members against its holdout.' })
+@ObjectType({
+  description:
+    'Whether a rule brings members back: the visit days of treated selections against held-out ones in the H days after each (README, "Measuring a rule\'s lift").',
+})
 export class EngagementRuleStats {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Digests sent in the window.' })
   sent!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Selections held out in the window: recorded, not emailed.' })
   heldOut!: number;
 
   @Field(() => Int, { nullable: true, description: 'Always null: digests carry no tracking pixel, so opens are not measured.' })
   opened!: number | null;
 
-  @Field(() => Int, { description: 'Sent digests with at least one link followed.' })
+  @Field(() => Int, { description: 'Secondary: sent digests with at least one link followed.' })
   clicked!: number;
 
-  @Field(() => Float, { nullable: true, description: 'clicked / sent.' })
+  @Field(() => Float, { nullable: true, description: 'Secondary: clicked / sent.' })
   clickRate!: number | null;
 
-  @Field(() => Int, { description: 'Visits opened by a link of these digests.' })
+  @Field(() => Int, { description: 'Secondary: visits opened by a link of these digests.' })
   attributedVisits!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Share of emailed members who visited within 7 days after the digest.' })
+  @Field(() => Int, { description: 'H: days after each selection whose visit days are its outcome.' })
+  horizonDays!: number;
+
+  @Field(() => Int, { description: 'Selections of the window whose H days are not over yet: not measured.' })
+  pendingSelections!: number;
+
+  @Field(() => Int, { description: 'Sent selections measured (their H days are over).' })
+  treatedSelections!: number;
+
+  @Field(() => Int, { description: 'Held-out selections measured.' })
+  heldOutSelections!: number;
+
+  @Field(() => Int, { description: 'Distinct members behind treatedSelections (the units of the interval).' })
+  treatedMembers!: number;
+
+  @Field(() => Int, { description: 'Distinct members behind heldOutSelections.' })
+  heldOutMembers!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Mean visit days in the H days after a sent selection.' })
+  treatedMeanVisitDays!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Mean visit days in the H days after a held-out selection.' })
+  heldOutMeanVisitDays!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Secondary: share of measured sent selections followed by a visit within H days.' })
   treatedReturnRate!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Share of held-out members who visited within 7 days after their (unsent) digest.' })
+  @Field(() => Float, { nullable: true, description: 'Secondary: share of measured held-out selections followed by a visit within H days.' })
   holdoutReturnRate!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'treatedReturnRate - holdoutReturnRate.' })
+  @Field(() => Float, { nullable: true, description: 'treatedMeanVisitDays - heldOutMeanVisitDays: visit days per selection the rule adds in H days.' })
   lift!: number | null;
 
-  @Field(() => ConfidenceInterval, { nullable: true, description: '95% interval of the lift (normal approximation of a difference of proportions).' })
+  @Field(() => ConfidenceInterval, {
+    nullable: true,
+    description: '95% interval of the lift: Welch t with variances clustered by member (a member selected several times counts once in the variance).',
+  })
   liftConfidenceInterval!: ConfidenceInterval | null;
+
+  @Field(() => Float, { nullable: true, description: 'lift / heldOutMeanVisitDays (0.1 = 10 % more visit days).' })
+  relativeLift!: number | null;
+
+  @Field(() => ConfidenceInterval, { nullable: true, description: '95% interval of relativeLift (on the log of the ratio of means).' })
+  relativeLiftConfidenceInterval!: ConfidenceInterval | null;
 }
 
 @ObjectType()

@@ -45,7 +45,8 @@ describe('engagementRuleStatsTrend', () => {
     const em = server.em();
     const admin = await buildAdmin(em);
     const rule = await buildRule(em, admin.id, { holdoutPercent: 50 });
-    // Week 1: two sent (one back within 7 days), one held out (back); week 3: one sent.
+    // Week 1: two sent (one back within 14 days: 0.5 visit days each), two held out (both back: 1); week 3: one sent.
+    server.clock.set('2026-10-15T00:00:00Z');
     const digest = async (status: DigestStatus, at: string, returnsAfterDays: number | null) => {
       const member = await buildMember(em);
       em.create(Digest, { ruleId: rule.id, memberId: member.id, periodKey: at, status, createdAt: new Date(at) });
@@ -57,6 +58,7 @@ describe('engagementRuleStatsTrend', () => {
     await digest(DigestStatus.SENT, '2026-09-02T09:00:00Z', 2);
     await digest(DigestStatus.SENT, '2026-09-03T09:00:00Z', null);
     await digest(DigestStatus.HELD_OUT, '2026-09-03T10:00:00Z', 1);
+    await digest(DigestStatus.HELD_OUT, '2026-09-04T10:00:00Z', 3);
     await digest(DigestStatus.SENT, '2026-09-15T09:00:00Z', 1);
 
     const token = await server.tokenFor(admin.id);
@@ -67,8 +69,9 @@ describe('engagementRuleStatsTrend', () => {
       ['2026-09-08T00:00:00.000Z', '2026-09-15T00:00:00.000Z'],
       ['2026-09-15T00:00:00.000Z', '2026-09-20T00:00:00.000Z'],
     ]);
-    expect(windows[0].stats).toMatchObject({ sent: 2, heldOut: 1, lift: -0.5 });
-    expect(windows[0].stats.liftConfidenceInterval.low).toBeLessThan(-0.5);
+    expect(windows[0].stats).toMatchObject({ sent: 2, heldOut: 2, lift: -0.5 });
+    // Welch with 1 degree of freedom: -0.5 ± t(.975, 1) × √(0.5 / 2 + 0 / 2).
+    expect(windows[0].stats.liftConfidenceInterval.low).toBeCloseTo(-0.5 - 12.706204736174694 * 0.5, 6);
     expect(windows[1].stats).toEqual({ sent: 0, heldOut: 0, lift: null, liftConfidenceInterval: null });
     expect(windows[2].stats).toMatchObject({ sent: 1, heldOut: 0, lift: null });
 

@@ -1,6 +1,6 @@
 import { isUUID } from 'class-validator';
 import { jwtVerify, SignJWT } from 'jose';
-import { BoundedMap } from '../../server/bounded-map';
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../server/clock';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
@@ -16,7 +16,7 @@ export interface AccessClaims {
 export class AccessTokens {
   private readonly key: Uint8Array;
   /** Tokens whose signature was checked: a client sends the same one for 15 minutes. Expiry is re-checked on every use. */
-  private readonly verified = new BoundedMap<string, AccessClaims>(20_000);
+  private readonly verified = new LRUCache<string, AccessClaims>({ max: 20_000 });
 
   constructor(
     secret: string,

@@ -1,4 +1,4 @@
-import { BoundedMap } from '../../server/bounded-map';
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../server/clock';
 import { followTopic, type HearthPubSub } from '../../server/pubsub';
 import type { Member } from './member.entity';
@@ -12,7 +12,7 @@ export const VIEWER_TTL_MS = 10_000;
  * through MEMBER_ACCESS_CHANGED on the shared pub/sub, on every other instance.
  */
 export class ViewerCache {
-  private readonly entries = new BoundedMap<string, { member: Member; until: number }>(20_000);
+  private readonly entries = new LRUCache<string, { member: Member; until: number }>({ max: 20_000 });
   private unfollow: (() => Promise<void>) | null = null;
 
   constructor(private readonly clock: Clock) {}

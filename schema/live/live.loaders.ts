@@ -3,31 +3,21 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
 import { uuidArray } from '../../server/db/sql';
 import { byIdLoader, groupLoader } from '../../server/loaders';
+import { inPairOrder, PAIRS, ViewerKeyedLoader, type PairRow } from '../../server/viewer-loader';
 import { themesBy } from '../content/content.loaders';
 import { Member } from '../identity/member.entity';
-import { LiveSession } from './live-session.entity';
-import { Meeting } from './meeting.entity';
-import { SessionRegistration } from './registration.entity';
+import { LiveSession } from './sessions/live-session.entity';
+import { Meeting } from './networking/meeting.entity';
+import { SessionRegistration } from './sessions/registration.entity';
 
-/** The live domain's per-request DataLoaders. */
-export function createLiveLoaders(em: EntityManager, viewerId: () => string | null) {
+/** The live domain's per-request DataLoaders whose answers are the same for every viewer. */
+export function createLiveLoaders(em: EntityManager) {
   return {
     liveSessionById: byIdLoader(async (ids) =>
       (await em.execute<Record<string, unknown>[]>('select * from live_session where id = any(?::uuid[])', [uuidArray(ids)])).map(
         readModel(em, LiveSession),
       ),
     ),
-    /** Meetings the viewer is one of the two members of (null for any other id). */
-    viewerMeetingById: byIdLoader<Meeting>(async (ids) => {
-      const viewer = viewerId();
-      if (!viewer) return [];
-      const rows = await em.execute<Record<string, unknown>[]>('select * from meeting where id = any(?::uuid[]) and (requester_id = ? or recipient_id = ?)', [
-        uuidArray(ids),
-        viewer,
-        viewer,
-      ]);
-      return rows.map(readModel(em, Meeting));
-    }),
     themesBySessionId: themesBy(em, 'live_session_theme', 'session_id'),
     speakersBySessionId: groupLoader<Member>(async (ids) => {
       const rows = await em.execute<(Record<string, unknown> & { session_id: string })[]>(
@@ -47,16 +37,35 @@ export function createLiveLoaders(em: EntityManager, viewerId: () => string | nu
       const counts = new Map(rows.map((row) => [row.session_id, row.count]));
       return ids.map((id) => counts.get(id) ?? 0);
     }),
+  };
+}
+
+/** The live domain's per-viewer loaders (see ViewerKeyedLoader): one statement per batch, whatever the number of viewers in it. */
+export function createLiveViewerLoaders(em: EntityManager) {
+  return {
+    /** Meetings the viewer is one of the two members of (null for any other id). */
+    viewerMeetingById: new ViewerKeyedLoader<Meeting | null>(
+      () => null,
+      async (viewerIds, ids) => {
+        const rows = await em.execute<PairRow[]>(
+          `select k.viewer_id, k.id as key_id, mt.* from ${PAIRS}
+             join meeting mt on mt.id = k.id and (mt.requester_id = k.viewer_id or mt.recipient_id = k.viewer_id)`,
+          [uuidArray(viewerIds), uuidArray(ids)],
+        );
+        return inPairOrder(viewerIds, ids, rows, readModel(em, Meeting), null);
+      },
+    ),
     /** The viewer's active registration per session. */
-    viewerRegistrationBySessionId: new DataLoader<string, SessionRegistration | null>(async (ids) => {
-      const viewer = viewerId();
-      if (!viewer) return ids.map(() => null);
-      const rows = await em.execute<Record<string, unknown>[]>(
-        'select * from session_registration where member_id = ? and session_id = any(?::uuid[]) and cancelled_at is null',
-        [viewer, uuidArray(ids)],
-      );
-      const registrations = new Map(rows.map((row) => [row.session_id as string, readModel(em, SessionRegistration)(row)]));
-      return ids.map((id) => registrations.get(id) ?? null);
-    }),
+    viewerRegistrationBySessionId: new ViewerKeyedLoader<SessionRegistration | null>(
+      () => null,
+      async (viewerIds, ids) => {
+        const rows = await em.execute<PairRow[]>(
+          `select k.viewer_id, k.id as key_id, r.* from ${PAIRS}
+             join session_registration r on r.member_id = k.viewer_id and r.session_id = k.id and r.cancelled_at is null`,
+          [uuidArray(viewerIds), uuidArray(ids)],
+        );
+        return inPairOrder(viewerIds, ids, rows, readModel(em, SessionRegistration), null);
+      },
+    ),
   };
 }

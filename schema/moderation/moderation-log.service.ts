@@ -1,6 +1,6 @@
 import type { Context } from '../../server/context';
 import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
-import type { PageArgs } from '../content/content.inputs';
+import type { PageArgs } from '../../server/pagination';
 import { ModerationLogEntry } from './moderation-log-entry.entity';
 
 const entryKey = (entry: ModerationLogEntry) => [entry.createdAt.toISOString(), entry.id];

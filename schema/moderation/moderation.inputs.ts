@@ -1,6 +1,6 @@
 import { IsOptional, IsUUID, MaxLength } from 'class-validator';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
-import { PageArgs } from '../content/content.inputs';
+import { PageArgs } from '../../server/pagination';
 import { RequiredText } from '../../server/validation';
 import { ModerationAction, ModerationCaseStatus, ReportKind, ReportReason } from './moderation.enums';
 

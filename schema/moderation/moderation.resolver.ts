@@ -2,7 +2,7 @@ import { Args, Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, R
 import { requireViewer } from '../../server/auth';
 import type { Context } from '../../server/context';
 import { Connection } from '../../server/pagination';
-import { PageArgs } from '../content/content.inputs';
+import { PageArgs } from '../../server/pagination';
 import { Member, Role } from '../identity/member.entity';
 import { ModerationCase } from './moderation-case.entity';
 import { ModerationLogEntry } from './moderation-log-entry.entity';

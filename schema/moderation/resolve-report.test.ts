@@ -28,13 +28,15 @@ const reportBy = async (member: { id: string }, subjectId: string, kind = 'CONTE
   expect(result.errors).toBeUndefined();
   return (await server.em().execute<{ id: string }[]>(CASE_OF, [subjectId]))[0].id;
 };
+const searchIds = async (member: { id: string }, query: string) =>
+  ((await server.gql(`query($q: String!) { search(query: $q) { edges { node { id } } } }`, { q: query }, await as(member))).data!.search.edges as { node: { id: string } }[]).map((edge) => edge.node.id);
 const feedIds = async (member: { id: string }) => ((await server.gql(FEED, {}, await as(member))).data!.feed.edges as { node: { id: string } }[]).map((edge) => edge.node.id);
 
 describe('resolveReport', () => {
   it('HIDE hides the item from feeds, digests and others’ notifications, keeps it for its author, and is logged', async () => {
     const theme = await buildTheme(server.em());
     const author = await buildMember(server.em(), { role: Role.SPEAKER });
-    const item = await buildContent(server.em(), { author, themes: [theme], publishedAt: server.clock.now(), createdAt: server.clock.now() });
+    const item = await buildContent(server.em(), { author, themes: [theme], title: 'Zyxquorp masterclass', publishedAt: server.clock.now(), createdAt: server.clock.now() });
     const reader = await buildMember(server.em(), { createdAt: new Date(server.clock.now().getTime() - 86_400_000) });
     await buildInterests(server.em(), [reader], theme);
     const em = server.em();
@@ -52,6 +54,8 @@ describe('resolveReport', () => {
 
     expect(await feedIds(reader)).not.toContain(item.id);
     expect(await feedIds(author)).toContain(item.id);
+    expect(await searchIds(reader, 'Zyxquorp')).toEqual([]);
+    expect(await searchIds(author, 'Zyxquorp')).toEqual([item.id]);
     const digest = await selectDigestContent(server.em(), reader.id, 10, server.clock.now());
     expect([...digest.hot, ...digest.cold]).not.toContain(item.id);
     expect((await server.gql(NOTIFICATIONS, {}, await as(reader))).data).toMatchObject({ notifications: { edges: [], totalCount: 0 }, unreadNotificationCount: 0 });

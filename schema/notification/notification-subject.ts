@@ -4,8 +4,8 @@ import { Comment } from '../content/comment.entity';
 import { Content } from '../content/content.entity';
 import { canSee } from '../content/content.service';
 import { Message } from '../conversation/message.entity';
-import { LiveSession } from '../live/live-session.entity';
-import { Meeting } from '../live/meeting.entity';
+import { LiveSession } from '../live/sessions/live-session.entity';
+import { Meeting } from '../live/networking/meeting.entity';
 import type { Notification } from './notification.entity';
 import { NotificationSubjectType } from './notification-kind';
 

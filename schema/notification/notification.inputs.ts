@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { ArgsType, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Notification } from './notification.entity';
-import { PageArgs } from '../content/content.inputs';
+import { PageArgs } from '../../server/pagination';
 
 @ArgsType()
 export class NotificationsArgs extends PageArgs {

@@ -12,7 +12,7 @@ describe('ViewableContent', () => {
     known.add('a');
     known.add('b');
     known.add('c');
-    known.add('d'); // full: starts over rather than growing
-    expect(['a', 'b', 'c', 'd'].filter((id) => known.has(id))).toEqual(['d']);
+    known.add('d'); // full: forgets the least recently used rather than growing
+    expect(['a', 'b', 'c', 'd'].filter((id) => known.has(id))).toEqual(['b', 'c', 'd']);
   });
 });

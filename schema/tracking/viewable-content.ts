@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * Items recently found viewable (published or archived), so a client's heartbeats do not look the
  * same items up again on every call. Content never goes back to draft and the API never deletes it,
@@ -5,13 +7,15 @@
  * removed by hand in the database would be taken for viewable.
  */
 export class ViewableContent {
-  private readonly until = new Map<string, number>();
+  private readonly until: LRUCache<string, number>;
 
   constructor(
     private readonly now: () => number = Date.now,
     private readonly ttlMs = 60_000,
-    private readonly maxEntries = 50_000,
-  ) {}
+    maxEntries = 50_000,
+  ) {
+    this.until = new LRUCache({ max: maxEntries });
+  }
 
   has(id: string): boolean {
     const until = this.until.get(id);
@@ -22,7 +26,6 @@ export class ViewableContent {
   }
 
   add(id: string): void {
-    if (this.until.size >= this.maxEntries) this.until.clear();
     this.until.set(id, this.now() + this.ttlMs);
   }
 }

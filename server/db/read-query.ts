@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
-import { BoundedMap } from '../bounded-map';
+import { LRUCache } from 'lru-cache';
 
 interface Statement {
   text: string;
@@ -10,7 +10,7 @@ interface Statement {
 
 /** Prepared statements live on every pooled connection for its lifetime: keep their number small. */
 const NAMED_STATEMENTS = 100;
-const statements = new BoundedMap<string, Statement>(1_000);
+const statements = new LRUCache<string, Statement>({ max: 1_000 });
 let named = 0;
 
 /** `?` placeholders (MikroORM's convention) as `$1`, `$2`…, outside string literals. */

@@ -4,7 +4,7 @@ import express from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isUUID } from 'class-validator';
 import { canSee } from '../../schema/content/content.service';
-import { formatSessionTime } from '../../schema/live/session-email.compose';
+import { formatSessionTime } from '../../schema/live/reminders/session-email.compose';
 import { buildContext, type AppDeps } from '../context';
 import { ideDir } from '../ide/ide-files';
 import { demoAccess } from '../seed/demo-access';

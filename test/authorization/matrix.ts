@@ -69,6 +69,7 @@ export const MATRIX: Record<string, Row> = {
   'Query.previewEngagementRule': ADMINS,
   'Query.revisitFrequency': ADMINS,
   'Query.revisitFrequencyTrend': ADMINS,
+  'Query.search': MEMBERS,
   'Query.sessionChatMessages': { ...MEMBERS, cases: { 'a session they take no part in': PARTICIPANTS } },
   'Query.suggestedPeers': MEMBERS,
   'Query.themes': MEMBERS,

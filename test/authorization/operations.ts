@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ContentStatus } from '../../schema/content/content.entity';
-import { MeetingStatus } from '../../schema/live/meeting.entity';
+import { MeetingStatus } from '../../schema/live/networking/meeting.entity';
 import { FACTORY_PASSWORD } from '../factories';
 import {
   commentBy,
@@ -92,6 +92,7 @@ export const QUERIES: Record<string, Call> = {
   'Query.previewEngagementRule': same('{ previewEngagementRule(input: { name: "Preview", trigger: INACTIVITY }, sampleSize: 1) { eligibleMembers } }'),
   'Query.revisitFrequency': same('query($from: DateTime!, $to: DateTime!) { revisitFrequency(from: $from, to: $to) { membersMeasured } }', () => window),
   'Query.revisitFrequencyTrend': same('query($from: DateTime!, $to: DateTime!) { revisitFrequencyTrend(from: $from, to: $to, bucket: WEEK) { at } }', () => window),
+  'Query.search': same('{ search(query: "pipeline webin") { edges { cursor node { kind snippet } } } }'),
   'Query.sessionChatMessages': {
     call: async (c) => op('query($id: ID!) { sessionChatMessages(sessionId: $id) { edges { cursor } } }', { id: (await openSession(c)).id }),
     cases: { 'a session they take no part in': async (c) => op('query($id: ID!) { sessionChatMessages(sessionId: $id) { edges { cursor } } }', { id: (await openSession(c, [])).id }) },

@@ -14,9 +14,12 @@ export const count = (value: number | null | undefined): string => (value == nul
 /** A 0..1 share as a percentage with one decimal. */
 export const percent = (value: number | null | undefined): string => (value == null ? NONE : `${(value * 100).toFixed(1)} %`);
 
-/** A difference of shares in percentage points, signed. */
-export const points = (value: number | null | undefined): string =>
-  value == null ? NONE : `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)} pts`;
+/** A difference of visit days per member (the lift), signed, two decimals. */
+export const visitDays = (value: number | null | undefined): string =>
+  value == null ? NONE : `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)} visit days`;
+
+/** A relative change, signed: +12.5 %. */
+export const relative = (value: number | null | undefined): string => (value == null ? NONE : `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)} %`);
 
 export const seconds = (value: number | null | undefined): string => (value == null ? NONE : `${Math.round(value)} s`);
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { startHearth } from '../../../server/app';
 import { parseEnv } from '../../../server/env';
-import { issueJoinToken } from '../../../live/join-token';
+import { issueJoinToken } from '../../../integrations/livekit/join-token';
 import type { ResolverClass } from '../../../server/schema';
 import { BENCH_LIVEKIT_ENV } from '../bench-env';
 import { constantJoinResolver } from './constant-join.resolver';

@@ -1,0 +1,54 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { requireViewer } from '../../../server/auth';
+import type { Context } from '../../../server/context';
+import { Shareable } from '../../../server/viewer-dependence';
+import { Connection } from '../../../server/pagination';
+import { deliverChecked } from '../../../server/subscriptions';
+import { Member } from '../../identity/member.entity';
+import { SessionChatMessage } from './session-chat-message.entity';
+import { SendSessionChatMessageArgs, SessionChatMessagesArgs } from './session-chat.inputs';
+import { SessionChatService } from './session-chat.service';
+
+const SessionChatMessageConnection = Connection(SessionChatMessage, 'SessionChatMessage', { totalCount: 'Messages in the session’s chat.' });
+
+/** A live session's chat, for its registrants, speakers and admins. */
+@Resolver(() => SessionChatMessage)
+export class SessionChatResolver {
+  @Authorized()
+  @Mutation(() => SessionChatMessage, {
+    description: 'Writes in the session’s chat, open with its room (15 minutes before the start; hosts earlier) until it ends or is cancelled. Rate limited.',
+  })
+  sendSessionChatMessage(@Args() args: SendSessionChatMessageArgs, @Ctx() ctx: Context): Promise<SessionChatMessage> {
+    return new SessionChatService(ctx).send(requireViewer(ctx), args);
+  }
+
+  @Authorized()
+  @Query(() => SessionChatMessageConnection, {
+    description:
+      'The session’s chat, oldest first, from the newest end: `last` (default 50) and `before` (the startCursor shown) scroll back; `first`/`after` catch up.',
+  })
+  sessionChatMessages(@Args() args: SessionChatMessagesArgs, @Ctx() ctx: Context) {
+    return new SessionChatService(ctx).history(requireViewer(ctx), args);
+  }
+
+  @Subscription(() => SessionChatMessage, {
+    description: 'New messages in the session’s chat, while the viewer takes part in the session.',
+    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { sessionId: string }, Context>) => {
+      const viewer = requireViewer(context);
+      await new SessionChatService(context).assertMayFollow(viewer, args.sessionId);
+      return deliverChecked(context, context.pubSub.subscribe('SESSION_CHAT_MESSAGE_ADDED', args.sessionId), ({ messageId }, ctx) =>
+        new SessionChatService(ctx).deliverable(viewer, messageId, args.sessionId),
+      );
+    },
+  })
+  sessionChatMessageAdded(@Root() message: SessionChatMessage, @Arg('sessionId', () => ID) sessionId: string): SessionChatMessage {
+    void sessionId;
+    return message;
+  }
+
+  @FieldResolver(() => Member)
+  @Shareable('loads the author by id; Member’s own fields decide what each viewer sees')
+  async author(@Root() message: SessionChatMessage, @Ctx() ctx: Context): Promise<Member> {
+    return (await ctx.loaders.memberById.load(message.authorId))!;
+  }
+}

@@ -1,0 +1,97 @@
+import { isUUID } from 'class-validator';
+import type { Context } from '../../../server/context';
+import { readModel } from '../../../server/db/read-model';
+import { chronologicalKeyset, pageDirection, toChronologicalConnection, withTotalCount, type ConnectionShape } from '../../../server/pagination';
+import type { Member } from '../../identity/member.entity';
+import { hosts, takesPart, type SessionStanding } from '../live-access';
+import { ROOM_OPENS_BEFORE_MS } from '../sessions/live-join.service';
+import { LiveSessionStatus } from '../sessions/live-session.entity';
+import { LiveErrors } from '../live.errors';
+import { SessionChatMessage } from './session-chat-message.entity';
+import { CHAT_BODY_MAX_LENGTH, SessionChatErrors } from './session-chat.errors';
+import type { SendSessionChatMessageArgs, SessionChatMessagesArgs } from './session-chat.inputs';
+
+const messageKey = (message: SessionChatMessage) => [message.createdAt.toISOString(), message.id];
+
+function trimmedBody(raw: string): string {
+  const body = raw.trim();
+  if (!body) throw SessionChatErrors.emptyBody();
+  if (body.length > CHAT_BODY_MAX_LENGTH) throw SessionChatErrors.bodyTooLong();
+  return body;
+}
+
+/**
+ * Writing is for the live room, so it follows the room: attendees from its opening (15 minutes
+ * before a SCHEDULED session starts), hosts earlier too; all through LIVE, however long it
+ * overruns; never once ENDED or CANCELLED. Reading is not limited in time: latecomers and the
+ * replay page read the history.
+ */
+function assertChatOpen(viewer: Member, standing: SessionStanding, now: Date): void {
+  if (standing.status === LiveSessionStatus.ENDED || standing.status === LiveSessionStatus.CANCELLED) {
+    throw SessionChatErrors.closed(standing.status);
+  }
+  const opensAt = new Date(standing.startsAt.getTime() - ROOM_OPENS_BEFORE_MS);
+  if (standing.status === LiveSessionStatus.SCHEDULED && now < opensAt && !hosts(viewer, standing)) throw SessionChatErrors.notOpenYet(opensAt);
+}
+
+/** A live session's chat: registrants (active registration), speakers and admins read and write it. */
+export class SessionChatService {
+  constructor(private readonly ctx: Context) {}
+
+  /** Validates, rate-limits, writes the message, then publishes it on the session's topic once committed. */
+  async send(viewer: Member, { sessionId, body: raw }: SendSessionChatMessageArgs): Promise<SessionChatMessage> {
+    const body = trimmedBody(raw);
+    const standing = await this.standingOfParticipant(viewer, sessionId);
+    assertChatOpen(viewer, standing, this.ctx.clock.now());
+    await this.ctx.rateLimits.consume('sessionChatPerMember', viewer.id);
+    const message = this.ctx.em.create(SessionChatMessage, { sessionId: standing.sessionId, authorId: viewer.id, body, createdAt: this.ctx.clock.now() });
+    await this.ctx.em.flush(); // its own transaction: committed when this returns
+    this.ctx.pubSub.publish('SESSION_CHAT_MESSAGE_ADDED', message.sessionId, { messageId: message.id });
+    return message;
+  }
+
+  /** Oldest first, read from the newest end (50 by default): `last`/`before` scrolls back, `first`/`after` catches up. */
+  async history(viewer: Member, { sessionId, ...args }: SessionChatMessagesArgs): Promise<ConnectionShape<SessionChatMessage>> {
+    const page = pageDirection(args, 50);
+    const keyset = chronologicalKeyset(page);
+    await this.standingOfParticipant(viewer, sessionId);
+    const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
+      `select * from session_chat_message where session_id = ? ${keyset.condition} order by ${keyset.orderBy} limit ?`,
+      [sessionId, ...keyset.params, keyset.limit],
+    );
+    const connection = toChronologicalConnection(rows.map(readModel(this.ctx.em, SessionChatMessage)), page, messageKey);
+    return withTotalCount(connection, async () => {
+      const [{ count }] = await this.ctx.em.execute<{ count: number }[]>('select count(*)::int as count from session_chat_message where session_id = ?', [sessionId]);
+      return count;
+    });
+  }
+
+  /** For subscribing: NOT_FOUND for an unknown session, FORBIDDEN unless the viewer takes part. Any status. */
+  async assertMayFollow(viewer: Member, sessionId: string): Promise<void> {
+    await this.standingOfParticipant(viewer, sessionId);
+  }
+
+  /**
+   * For subscribers, checked again for every event, in one statement: the message if it belongs to
+   * `sessionId` and the viewer takes part now (as `takesPart`, read afresh: a registration
+   * cancelled or an admin role lost since subscribing stops delivery).
+   */
+  async deliverable(viewer: Member, messageId: string, sessionId: string): Promise<SessionChatMessage | null> {
+    const [row] = await this.ctx.em.execute<Record<string, unknown>[]>(
+      `select m.* from session_chat_message m
+        where m.id = ? and m.session_id = ?
+          and (exists (select 1 from member a where a.id = ? and a.role = 'ADMIN')
+            or exists (select 1 from live_session_speaker sp where sp.session_id = m.session_id and sp.member_id = ?)
+            or exists (select 1 from session_registration r where r.session_id = m.session_id and r.member_id = ? and r.cancelled_at is null))`,
+      [messageId, sessionId, viewer.id, viewer.id, viewer.id],
+    );
+    return row ? readModel(this.ctx.em, SessionChatMessage)(row) : null;
+  }
+
+  private async standingOfParticipant(viewer: Member, sessionId: string): Promise<SessionStanding> {
+    const standing = isUUID(sessionId) ? await this.ctx.rosters.standing(viewer, sessionId) : null;
+    if (!standing) throw LiveErrors.sessionNotFound();
+    if (!takesPart(viewer, standing)) throw SessionChatErrors.notTakingPart();
+    return standing;
+  }
+}

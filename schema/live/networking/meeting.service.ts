@@ -1,0 +1,191 @@
+import { isUUID } from 'class-validator';
+import type { Context } from '../../../server/context';
+import { readModel } from '../../../server/db/read-model';
+import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../../server/pagination';
+import type { Member } from '../../identity/member.entity';
+import { issueJoinToken, meetingRoomName } from '../../../integrations/livekit/join-token';
+import { LiveErrors } from '../live.errors';
+import type { LiveJoin } from '../live.types';
+import { Meeting, MeetingStatus } from './meeting.entity';
+import { MeetingErrors } from './meeting.errors';
+import { MEETING_MESSAGE_MAX_LENGTH, type MyMeetingsArgs, type RequestMeetingInput } from './meeting.inputs';
+
+const HOUR_MS = 60 * 60_000;
+
+/** A join token admits until the proposed start plus this long (the meeting's expected span)... */
+export const MEETING_ROOM_OPEN_AFTER_START_MS = 2 * HOUR_MS;
+/** ...and at least this long from the moment it is issued, so a late join still gets a usable token. */
+export const MEETING_TOKEN_MIN_TTL_MS = HOUR_MS;
+
+const meetingKey = (meeting: Meeting) => [meeting.createdAt.toISOString(), meeting.id];
+
+function trimmedMessage(raw: string | null | undefined): string | null {
+  const message = raw?.trim() ?? '';
+  if (message.length > MEETING_MESSAGE_MAX_LENGTH) throw MeetingErrors.messageTooLong();
+  return message || null;
+}
+
+/** What stands between two members before one asks the other for a meeting. */
+interface PairState {
+  blocked: boolean;
+  pending_id: string | null;
+  pending_requester_id: string | null;
+}
+
+/**
+ * One-to-one meetings: request, answer, list, and join the private LiveKit room `meeting-<id>`.
+ * An open request per direction is guarded by the partial unique index meeting_open_request_unique.
+ */
+export class MeetingService {
+  constructor(private readonly ctx: Context) {}
+
+  /**
+   * Asks `memberId` for a meeting, then emits MEETING_REQUESTED. Asking again while a request
+   * between the two is open (either way) is a CONFLICT naming that request's id, rather than
+   * silently returning it: the client should show the open request, not claim a new one was sent.
+   */
+  async request(viewer: Member, input: RequestMeetingInput): Promise<Meeting> {
+    const message = trimmedMessage(input.message);
+    const recipient = await this.otherMember(viewer, input.memberId);
+    const now = this.ctx.clock.now();
+    if (input.proposedStart.getTime() <= now.getTime()) throw MeetingErrors.startInPast();
+    if (input.sessionId) await this.assertSessionExists(input.sessionId);
+
+    const state = await this.pairState(viewer.id, recipient.id);
+    if (state.blocked) throw MeetingErrors.blocked();
+    if (state.pending_id) throw MeetingErrors.alreadyPending(state.pending_id, state.pending_requester_id === viewer.id);
+    await this.ctx.rateLimits.consume('meetingRequestsPerMember', viewer.id);
+
+    // A concurrent identical request loses on the partial unique index and gets the same CONFLICT.
+    const [row] = await this.ctx.em.execute<Record<string, unknown>[]>(
+      `insert into meeting (id, requester_id, recipient_id, session_id, message, proposed_start, status, created_at)
+       values (gen_random_uuid(), ?, ?, ?, ?, ?, 'REQUESTED', ?)
+       on conflict (requester_id, recipient_id) where status = 'REQUESTED' do nothing
+       returning *`,
+      [viewer.id, recipient.id, input.sessionId ?? null, message, input.proposedStart, now],
+    );
+    if (!row) {
+      const again = await this.pairState(viewer.id, recipient.id);
+      throw MeetingErrors.alreadyPending(again.pending_id ?? '', true);
+    }
+    const meeting = readModel(this.ctx.em, Meeting)(row);
+    this.ctx.events.emit('MEETING_REQUESTED', { meetingId: meeting.id, requesterId: viewer.id, recipientId: recipient.id });
+    return meeting;
+  }
+
+  /**
+   * The recipient accepts or declines an open request; accepting emits MEETING_ACCEPTED. Accepting
+   * is refused while either member blocks the other; declining never is.
+   */
+  async respond(viewer: Member, id: string, accept: boolean): Promise<Meeting> {
+    const meeting = await this.get(viewer, id);
+    if (meeting.recipientId !== viewer.id) throw MeetingErrors.notTheRecipient();
+    if (meeting.status !== MeetingStatus.REQUESTED) throw MeetingErrors.alreadyAnswered(meeting.status);
+    if (accept && (await this.blockedBetween(meeting.requesterId, meeting.recipientId))) throw MeetingErrors.blocked();
+
+    const status = accept ? MeetingStatus.ACCEPTED : MeetingStatus.DECLINED;
+    // Conditional on still being REQUESTED: of two concurrent answers, the second gets CONFLICT.
+    const [row] = await this.ctx.em.execute<Record<string, unknown>[]>(
+      `update meeting set status = ?, responded_at = ? where id = ? and recipient_id = ? and status = 'REQUESTED' returning *`,
+      [status, this.ctx.clock.now(), meeting.id, viewer.id],
+    );
+    if (!row) throw MeetingErrors.alreadyAnswered((await this.get(viewer, id)).status);
+    const answered = readModel(this.ctx.em, Meeting)(row);
+    if (accept) {
+      this.ctx.events.emit('MEETING_ACCEPTED', { meetingId: answered.id, requesterId: answered.requesterId, recipientId: answered.recipientId });
+    }
+    return answered;
+  }
+
+  /** A meeting the viewer is one of the two members of; NOT_FOUND otherwise. */
+  async get(viewer: Member, id: string): Promise<Meeting> {
+    if (!isUUID(id)) throw MeetingErrors.meetingNotFound();
+    const [row] = await this.ctx.em.execute<Record<string, unknown>[]>(
+      'select * from meeting where id = ? and (requester_id = ? or recipient_id = ?)',
+      [id, viewer.id, viewer.id],
+    );
+    if (!row) throw MeetingErrors.meetingNotFound();
+    return readModel(this.ctx.em, Meeting)(row);
+  }
+
+  /** Meetings the viewer asked for or was asked to, newest request first; keyset on (createdAt, id). */
+  async list(viewer: Member, { first, after, status }: MyMeetingsArgs): Promise<ConnectionShape<Meeting>> {
+    const cursor = decodeKeyset(after);
+    const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
+      `select * from meeting
+        where (requester_id = ? or recipient_id = ?)
+          ${status ? 'and status = ?' : ''}
+          ${cursor ? 'and (created_at, id) < (?::timestamptz, ?::uuid)' : ''}
+        order by created_at desc, id desc
+        limit ?`,
+      [viewer.id, viewer.id, ...(status ? [status] : []), ...(cursor ?? []), first + 1],
+    );
+    return withTotalCount(toConnection(rows.map(readModel(this.ctx.em, Meeting)), first, meetingKey, after), async () => {
+      const [{ count }] = await this.ctx.em.execute<{ count: number }[]>(
+        `select count(*)::int as count from meeting where (requester_id = ? or recipient_id = ?) ${status ? 'and status = ?' : ''}`,
+        [viewer.id, viewer.id, ...(status ? [status] : [])],
+      );
+      return count;
+    });
+  }
+
+  /**
+   * A token for the private room `meeting-<id>`: its two members only (others: NOT_FOUND), once
+   * accepted (CONFLICT before), never while one blocks the other. Both members publish. The token
+   * admits until proposedStart + 2 hours, and at least 1 hour from now (joining late or early).
+   */
+  async join(viewer: Member, id: string): Promise<LiveJoin> {
+    const meeting = await this.get(viewer, id);
+    if (meeting.status !== MeetingStatus.ACCEPTED) throw MeetingErrors.notAccepted(meeting.status);
+    if (await this.blockedBetween(meeting.requesterId, meeting.recipientId)) throw MeetingErrors.blocked();
+
+    const now = this.ctx.clock.now().getTime();
+    const until = Math.max(meeting.proposedStart.getTime() + MEETING_ROOM_OPEN_AFTER_START_MS, now + MEETING_TOKEN_MIN_TTL_MS);
+    const roomName = meetingRoomName(meeting.id);
+    const { token, expiresAt } = await issueJoinToken(this.ctx.config.liveKit, {
+      roomName,
+      identity: viewer.id,
+      name: viewer.displayName,
+      canPublish: true,
+      ttlSeconds: Math.ceil((until - now) / 1000),
+    });
+    return { serverUrl: this.ctx.config.liveKit.url, token, roomName, canPublish: true, expiresAt };
+  }
+
+  /** An existing member other than the viewer. */
+  private async otherMember(viewer: Member, memberId: string): Promise<Member> {
+    if (memberId === viewer.id) throw MeetingErrors.withYourself();
+    const member = isUUID(memberId) ? await this.ctx.loaders.memberById.load(memberId) : null;
+    if (!member) throw MeetingErrors.memberNotFound();
+    return member;
+  }
+
+  private async assertSessionExists(sessionId: string): Promise<void> {
+    const rows = isUUID(sessionId) ? await this.ctx.em.execute('select 1 from live_session where id = ?', [sessionId]) : [];
+    if (!rows.length) throw LiveErrors.sessionNotFound();
+  }
+
+  /** Blocks either way, the pair's open request either way (the viewer's first), and the viewer's requests in the last hour. */
+  private async pairState(viewerId: string, memberId: string): Promise<PairState> {
+    const [state] = await this.ctx.em.execute<PairState[]>(
+      `select exists (select 1 from member_block
+                       where (blocker_id = ? and blocked_id = ?) or (blocker_id = ? and blocked_id = ?)) as blocked,
+              open.id as pending_id, open.requester_id as pending_requester_id
+         from (values (1)) as one
+         left join lateral (select id, requester_id from meeting
+                             where status = 'REQUESTED'
+                               and ((requester_id = ? and recipient_id = ?) or (requester_id = ? and recipient_id = ?))
+                             order by requester_id = ? desc limit 1) open on true`,
+      [viewerId, memberId, memberId, viewerId, viewerId, memberId, memberId, viewerId, viewerId],
+    );
+    return state;
+  }
+
+  private async blockedBetween(a: string, b: string): Promise<boolean> {
+    const rows = await this.ctx.em.execute(
+      'select 1 from member_block where (blocker_id = ? and blocked_id = ?) or (blocker_id = ? and blocked_id = ?) limit 1',
+      [a, b, b, a],
+    );
+    return rows.length > 0;
+  }
+}

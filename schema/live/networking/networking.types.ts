@@ -1,0 +1,36 @@
+import { IsOptional, Max, Min } from 'class-validator';
+import { ArgsType, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Theme } from '../../content/theme.entity';
+import { Member } from '../../identity/member.entity';
+import { PEER_WEIGHTS } from './networking.service';
+
+@ObjectType({ description: 'A member worth meeting, and why: see Query.suggestedPeers for how the score is made.' })
+export class SuggestedPeer {
+  @Field(() => Member)
+  member!: Member;
+
+  @Field(() => Int, {
+    description: `${PEER_WEIGHTS.sharedInterest} per shared declared interest + ${PEER_WEIGHTS.sharedViewedTheme} per theme both viewed content on + ${PEER_WEIGHTS.sameSession} if both are registered to the session.`,
+  })
+  score!: number;
+
+  @Field(() => [Theme], { description: 'Themes in common (declared interests and viewed themes), by name.' })
+  sharedThemes!: Theme[];
+
+  @Field({ description: 'Both the viewer and this member are registered to the session given to suggestedPeers.' })
+  sameSession!: boolean;
+}
+
+export const SUGGESTED_PEERS_MAX = 50;
+
+@ArgsType()
+export class SuggestedPeersArgs {
+  @Field(() => ID, { nullable: true, description: 'Ranks members registered to this session (as the viewer is) higher.' })
+  @IsOptional()
+  sessionId?: string | null;
+
+  @Field(() => Int, { defaultValue: 10 })
+  @Min(1)
+  @Max(SUGGESTED_PEERS_MAX)
+  first!: number;
+}

@@ -1,0 +1,46 @@
+import { isUUID } from 'class-validator';
+import type { Context } from '../../../server/context';
+import { issueJoinToken, sessionRoomName } from '../../../integrations/livekit/join-token';
+import type { Member } from '../../identity/member.entity';
+import { hosts, takesPart } from '../live-access';
+import { LiveErrors } from '../live.errors';
+import { LiveSessionStatus } from './live-session.entity';
+import type { LiveJoin } from '../live.types';
+
+/** The room opens this long before the start. */
+export const ROOM_OPENS_BEFORE_MS = 15 * 60_000;
+/** A token admits until the end plus this margin (sessions overrun); connected participants are not cut off at expiry. */
+const TOKEN_MARGIN_AFTER_END_MS = 30 * 60_000;
+
+/**
+ * Room-scoped LiveKit tokens. Admission is decided from the session's roster (one query per
+ * session, shared by the herd of joins when a webinar starts), then the token is signed locally:
+ * joining is on the hot path of a webinar start (benchmark P6).
+ */
+export class LiveJoinService {
+  constructor(private readonly ctx: Context) {}
+
+  async join(viewer: Member, sessionId: string): Promise<LiveJoin> {
+    const standing = isUUID(sessionId) ? await this.ctx.rosters.standing(viewer, sessionId) : null;
+    if (!standing) throw LiveErrors.sessionNotFound();
+    if (standing.status === LiveSessionStatus.CANCELLED) throw LiveErrors.closed(standing.status);
+    if (!takesPart(viewer, standing)) throw LiveErrors.notRegistered();
+    const now = this.ctx.clock.now().getTime();
+    if (standing.status === LiveSessionStatus.ENDED || now >= standing.endsAt.getTime()) throw LiveErrors.over();
+    const opensAt = standing.startsAt.getTime() - ROOM_OPENS_BEFORE_MS;
+    if (now < opensAt && !hosts(viewer, standing)) throw LiveErrors.tooEarly(new Date(opensAt));
+
+    const canPublish = hosts(viewer, standing);
+    const roomName = sessionRoomName(standing.sessionId);
+    const ttlSeconds = Math.ceil((standing.endsAt.getTime() + TOKEN_MARGIN_AFTER_END_MS - now) / 1000);
+    const { token, expiresAt } = await issueJoinToken(this.ctx.config.liveKit, {
+      roomName,
+      identity: viewer.id,
+      name: viewer.displayName,
+      canPublish,
+      ttlSeconds,
+      metadata: JSON.stringify({ role: canPublish ? 'host' : 'attendee' }),
+    });
+    return { serverUrl: this.ctx.config.liveKit.url, token, roomName, canPublish, expiresAt };
+  }
+}

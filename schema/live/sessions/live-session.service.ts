@@ -1,0 +1,165 @@
+import { isUUID } from 'class-validator';
+import type { AppDeps, Context } from '../../../server/context';
+import { readModel } from '../../../server/db/read-model';
+import { uuidArray } from '../../../server/db/sql';
+import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../../server/pagination';
+import { ThemeService } from '../../content/theme.service';
+import { rejectNulls } from '../../../server/validation';
+import { Member, Role } from '../../identity/member.entity';
+import { LiveErrors } from '../live.errors';
+import { RecordingService } from './recording.service';
+import { LiveSession, LiveSessionStatus } from './live-session.entity';
+import { SESSION_MAX_HOURS, type LiveSessionsArgs, type ScheduleLiveSessionInput, type UpdateLiveSessionInput } from './live-session.inputs';
+
+/** After a committed change to a session: who may join is read again everywhere, and its subscribers hear of it. */
+export function sessionChanged(deps: AppDeps, sessionId: string): void {
+  deps.rosters.changed(sessionId);
+  deps.pubSub.publish('LIVE_SESSION_UPDATED', sessionId, { sessionId });
+}
+
+const sessionKey = (session: LiveSession) => [session.startsAt.toISOString(), session.id];
+const CLOSED = new Set([LiveSessionStatus.ENDED, LiveSessionStatus.CANCELLED]);
+
+/** Scheduling, changing and listing live sessions (registration: RegistrationService). */
+export class LiveSessionService {
+  constructor(private readonly ctx: Context) {}
+
+  /** Any member may see any session: they are the community's public agenda. */
+  async get(id: string): Promise<LiveSession> {
+    const session = isUUID(id) ? await this.ctx.loaders.liveSessionById.load(id) : null;
+    if (!session) throw LiveErrors.sessionNotFound();
+    return session;
+  }
+
+  /** Soonest first; keyset on (startsAt, id). */
+  async list({ first, after, status, from }: LiveSessionsArgs): Promise<ConnectionShape<LiveSession>> {
+    const cursor = decodeKeyset(after);
+    const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
+      `select * from live_session
+        where (?::live_session_status is null or status = ?::live_session_status)
+          and (?::timestamptz is null or ends_at >= ?::timestamptz)
+          ${cursor ? 'and (starts_at, id) > (?::timestamptz, ?::uuid)' : ''}
+        order by starts_at, id limit ?`,
+      [status ?? null, status ?? null, from ?? null, from ?? null, ...(cursor ?? []), first + 1],
+    );
+    return withTotalCount(toConnection(rows.map(readModel(this.ctx.em, LiveSession)), first, sessionKey, after), async () => {
+      const [{ count }] = await this.ctx.em.execute<{ count: number }[]>(
+        `select count(*)::int as count from live_session
+          where (?::live_session_status is null or status = ?::live_session_status) and (?::timestamptz is null or ends_at >= ?::timestamptz)`,
+        [status ?? null, status ?? null, from ?? null, from ?? null],
+      );
+      return count;
+    });
+  }
+
+  async schedule(admin: Member, input: ScheduleLiveSessionInput): Promise<LiveSession> {
+    checkTimes(input.startsAt, input.endsAt);
+    const themes = await new ThemeService(this.ctx).bySlugs(input.themeSlugs, 'themeSlugs');
+    await this.checkSpeakers(input.speakerIds);
+    if (input.partnerId) await this.checkPartner(input.partnerId);
+    const now = this.ctx.clock.now();
+    const session = this.ctx.em.create(LiveSession, {
+      title: input.title.trim(),
+      description: input.description,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      capacity: input.capacity ?? null,
+      partnerId: input.partnerId ?? null,
+      autoRecord: input.autoRecord,
+      createdById: admin.id,
+      createdAt: now,
+      updatedAt: now,
+    });
+    session.themes.set(themes);
+    this.setSpeakers(session, input.speakerIds);
+    await this.ctx.em.flush();
+    return session;
+  }
+
+  /** Moving a session moves its reminders too: they are keyed on the start time they announce. */
+  async update(input: UpdateLiveSessionInput): Promise<LiveSession> {
+    rejectNulls(input, ['title', 'startsAt', 'endsAt', 'autoRecord']);
+    const session = await this.editable(input.id);
+    const startsAt = input.startsAt ?? session.startsAt;
+    const endsAt = input.endsAt ?? session.endsAt;
+    if (input.startsAt || input.endsAt) checkTimes(startsAt, endsAt);
+    if (input.themeSlugs !== undefined) session.themes.set(await new ThemeService(this.ctx).bySlugs(input.themeSlugs ?? [], 'themeSlugs'));
+    if (input.speakerIds !== undefined) {
+      await this.checkSpeakers(input.speakerIds ?? []);
+      this.setSpeakers(session, input.speakerIds ?? []);
+    }
+    if (input.partnerId) await this.checkPartner(input.partnerId);
+    if (input.capacity) await this.checkCapacity(session.id, input.capacity);
+    Object.assign(session, {
+      startsAt,
+      endsAt,
+      ...(input.title ? { title: input.title.trim() } : {}),
+      ...(input.description !== undefined ? { description: input.description ?? '' } : {}),
+      ...(input.capacity !== undefined ? { capacity: input.capacity } : {}),
+      ...(input.partnerId !== undefined ? { partnerId: input.partnerId } : {}),
+      ...(input.autoRecord != null ? { autoRecord: input.autoRecord } : {}),
+      updatedAt: this.ctx.clock.now(),
+    });
+    await this.ctx.em.flush();
+    sessionChanged(this.ctx, session.id);
+    return session;
+  }
+
+  /** Registrants are notified (SESSION_CANCELLED) after the commit; reminders stop because only SCHEDULED sessions get them. */
+  async cancel(admin: Member, id: string): Promise<LiveSession> {
+    const session = await this.editable(id);
+    const now = this.ctx.clock.now();
+    Object.assign(session, { status: LiveSessionStatus.CANCELLED, cancelledAt: now, updatedAt: now });
+    await this.ctx.em.flush();
+    sessionChanged(this.ctx, session.id);
+    this.ctx.events.emit('SESSION_CANCELLED', { sessionId: session.id, actorId: admin.id });
+    return session;
+  }
+
+  /** Starts (or finds) the room's recording and returns the session; see RecordingService. */
+  async startRecording(id: string): Promise<LiveSession> {
+    await new RecordingService(this.ctx).start(id);
+    return this.get(id);
+  }
+
+  /** A managed session that may still change: not ENDED or CANCELLED. */
+  private async editable(id: string): Promise<LiveSession> {
+    const session = isUUID(id) ? await this.ctx.em.findOne(LiveSession, { id }, { populate: ['themes', 'speakers'] }) : null;
+    if (!session) throw LiveErrors.sessionNotFound();
+    if (CLOSED.has(session.status)) throw LiveErrors.closed(session.status);
+    return session;
+  }
+
+  private async checkSpeakers(ids: string[]): Promise<void> {
+    const unique = [...new Set(ids)];
+    const invalid = unique.filter((id) => !isUUID(id));
+    const rows = await this.ctx.em.execute<{ id: string }[]>('select id from member where id = any(?::uuid[])', [
+      uuidArray(unique.filter((id) => isUUID(id))),
+    ]);
+    const missing = [...invalid, ...unique.filter((id) => isUUID(id) && !rows.some((row) => row.id === id))];
+    if (missing.length) throw LiveErrors.unknownMembers('speakerIds', missing);
+  }
+
+  private setSpeakers(session: LiveSession, ids: string[]): void {
+    session.speakers.set([...new Set(ids)].map((id) => this.ctx.em.getReference(Member, id)));
+  }
+
+  private async checkPartner(partnerId: string): Promise<void> {
+    const partner = isUUID(partnerId) ? await this.ctx.loaders.memberById.load(partnerId) : null;
+    if (!partner) throw LiveErrors.unknownMembers('partnerId', [partnerId]);
+    if (partner.role !== Role.PARTNER) throw LiveErrors.notAPartner();
+  }
+
+  private async checkCapacity(sessionId: string, capacity: number): Promise<void> {
+    const [{ count }] = await this.ctx.em.execute<{ count: number }[]>(
+      'select count(*)::int as count from session_registration where session_id = ? and cancelled_at is null',
+      [sessionId],
+    );
+    if (count > capacity) throw LiveErrors.capacityBelowRegistrants(count);
+  }
+}
+
+function checkTimes(startsAt: Date, endsAt: Date): void {
+  if (endsAt.getTime() <= startsAt.getTime()) throw LiveErrors.endsBeforeStart();
+  if (endsAt.getTime() - startsAt.getTime() > SESSION_MAX_HOURS * 3_600_000) throw LiveErrors.tooLong(SESSION_MAX_HOURS);
+}

@@ -1,0 +1,255 @@
+import { TokenVerifier } from 'livekit-server-sdk';
+import { buildAdmin, buildMember, buildTheme } from '../../../test/factories';
+import { buildRegistration, buildSession } from '../../../test/live';
+import { errorCode, describeWithRedis, startTestServer, until, type TestServer } from '../../../test/server';
+import { Role } from '../../identity/member.entity';
+
+const SCHEDULE = `mutation($input: ScheduleLiveSessionInput!) {
+  scheduleLiveSession(input: $input) { id title status capacity autoRecord startsAt endsAt themes { slug } speakers { id } partner { id } registrantCount }
+}`;
+const UPDATE = `mutation($input: UpdateLiveSessionInput!) { updateLiveSession(input: $input) { id startsAt capacity partner { id } } }`;
+const REGISTER = `mutation($id: ID!, $share: Boolean!) {
+  registerForSession(sessionId: $id, shareContactWithPartner: $share) {
+    id shareContactWithPartner session { id registrantCount viewerRegistration { id shareContactWithPartner } }
+  }
+}`;
+const UNREGISTER = `mutation($id: ID!) { cancelRegistration(sessionId: $id) { registrantCount viewerRegistration { id } } }`;
+const JOIN = `mutation($id: ID!) { joinLiveSession(sessionId: $id) { serverUrl token roomName canPublish expiresAt } }`;
+const CANCEL = `mutation($id: ID!) { cancelLiveSession(id: $id) { status cancelledAt } }`;
+const SESSIONS = `query($status: LiveSessionStatus, $from: DateTime, $first: Int, $after: String) {
+  liveSessions(status: $status, from: $from, first: $first, after: $after) { edges { node { id title } } pageInfo { hasNextPage endCursor } }
+}`;
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+const as = async (member: { id: string }) => ({ token: await server.tokenFor(member.id) });
+const verifier = () => new TokenVerifier(server.config.liveKit.apiKey, server.config.liveKit.apiSecret);
+
+describe('scheduling sessions', () => {
+  it('lets an admin schedule a session with themes, speakers and a partner', async () => {
+    const admin = await buildAdmin(server.em());
+    const [speaker, partner] = [await buildMember(server.em(), { role: Role.SPEAKER }), await buildMember(server.em(), { role: Role.PARTNER })];
+    const theme = await buildTheme(server.em());
+    const input = {
+      title: ' Forecasting in practice ',
+      themeSlugs: [theme.slug],
+      startsAt: '2026-03-10T10:00:00.000Z',
+      endsAt: '2026-03-10T11:00:00.000Z',
+      capacity: 50,
+      speakerIds: [speaker.id],
+      partnerId: partner.id,
+      autoRecord: true,
+    };
+    const result = await server.gql(SCHEDULE, { input }, await as(admin));
+    expect(result.data!.scheduleLiveSession).toMatchObject({
+      title: 'Forecasting in practice',
+      status: 'SCHEDULED',
+      capacity: 50,
+      autoRecord: true,
+      themes: [{ slug: theme.slug }],
+      speakers: [{ id: speaker.id }],
+      partner: { id: partner.id },
+      registrantCount: 0,
+    });
+  });
+
+  it('refuses a session that ends before it starts, an unknown speaker, a partner who is not a PARTNER, and non-admins', async () => {
+    const admin = await buildAdmin(server.em());
+    const member = await buildMember(server.em());
+    const base = { title: 'x', startsAt: '2026-03-10T10:00:00Z', endsAt: '2026-03-10T11:00:00Z' };
+    const backwards = await server.gql(SCHEDULE, { input: { ...base, endsAt: '2026-03-10T09:00:00Z' } }, await as(admin));
+    expect(errorCode(backwards)).toBe('BAD_USER_INPUT');
+    expect(backwards.errors![0].extensions!.fields).toEqual({ endsAt: 'must be after startsAt' });
+    const unknown = await server.gql(SCHEDULE, { input: { ...base, speakerIds: ['00000000-0000-4000-8000-000000000000'] } }, await as(admin));
+    expect(unknown.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { speakerIds: 'unknown member' } });
+    const notPartner = await server.gql(SCHEDULE, { input: { ...base, partnerId: member.id } }, await as(admin));
+    expect(notPartner.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { partnerId: 'must be a PARTNER' } });
+    expect(errorCode(await server.gql(SCHEDULE, { input: base }, await as(member)))).toBe('FORBIDDEN');
+  });
+
+  it('moves a session and refuses a capacity below the registrants', async () => {
+    const admin = await buildAdmin(server.em());
+    const session = await buildSession(server.em(), admin.id);
+    for (let i = 0; i < 3; i++) await buildRegistration(server.em(), session, await buildMember(server.em()));
+    const moved = await server.gql(UPDATE, { input: { id: session.id, startsAt: '2026-03-11T10:00:00Z', endsAt: '2026-03-11T11:00:00Z' } }, await as(admin));
+    expect(moved.data!.updateLiveSession.startsAt).toBe('2026-03-11T10:00:00.000Z');
+    const tooSmall = await server.gql(UPDATE, { input: { id: session.id, capacity: 2 } }, await as(admin));
+    expect(tooSmall.errors![0].extensions).toMatchObject({ code: 'CONFLICT', fields: { capacity: 'must be at least 3' } });
+    const unlimited = await server.gql(UPDATE, { input: { id: session.id, capacity: null } }, await as(admin));
+    expect(unlimited.data!.updateLiveSession.capacity).toBeNull();
+  });
+
+  it('changes only the fields given: a rename keeps speakers, themes, partner and description', async () => {
+    const admin = await buildAdmin(server.em());
+    const [speaker, partner, theme] = [await buildMember(server.em()), await buildMember(server.em(), { role: Role.PARTNER }), await buildTheme(server.em())];
+    const input = { title: 'Before', description: 'About it', startsAt: '2026-04-01T10:00:00Z', endsAt: '2026-04-01T11:00:00Z', capacity: 50, speakerIds: [speaker.id], partnerId: partner.id, themeSlugs: [theme.slug], autoRecord: true };
+    const id = (await server.gql(SCHEDULE, { input }, await as(admin))).data!.scheduleLiveSession.id;
+    const FULL = `mutation($input: UpdateLiveSessionInput!) {
+      updateLiveSession(input: $input) { title description capacity autoRecord startsAt speakers { id } partner { id } themes { slug } }
+    }`;
+    const renamed = await server.gql(FULL, { input: { id, title: 'After' } }, await as(admin));
+    expect(renamed.data!.updateLiveSession).toEqual({
+      title: 'After', description: 'About it', capacity: 50, autoRecord: true, startsAt: '2026-04-01T10:00:00.000Z',
+      speakers: [{ id: speaker.id }], partner: { id: partner.id }, themes: [{ slug: theme.slug }],
+    });
+    const cleared = await server.gql(FULL, { input: { id, description: null, themeSlugs: null, partnerId: null } }, await as(admin));
+    expect(cleared.data!.updateLiveSession).toMatchObject({ title: 'After', description: '', themes: [], partner: null, speakers: [{ id: speaker.id }] });
+    const refused = await server.gql(FULL, { input: { id, startsAt: null, autoRecord: null } }, await as(admin));
+    expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { startsAt: 'cannot be null', autoRecord: 'cannot be null' } });
+  });
+
+  it('cancels a session, notifies its registrants, and then refuses changes and registrations', async () => {
+    const admin = await buildAdmin(server.em());
+    const session = await buildSession(server.em(), admin.id);
+    const [ann, bob] = [await buildMember(server.em()), await buildMember(server.em())];
+    await buildRegistration(server.em(), session, ann);
+    await buildRegistration(server.em(), session, bob, { cancelledAt: new Date('2026-03-02T00:00:00Z') });
+    const cancelled = await server.gql(CANCEL, { id: session.id }, await as(admin));
+    expect(cancelled.data!.cancelLiveSession.status).toBe('CANCELLED');
+    await server.hearth.deps.events.idle();
+    const notified = await server.em().execute<{ recipient_id: string; kind: string; subject_id: string }[]>(
+      'select recipient_id, kind, subject_id from notification where subject_id = ?',
+      [session.id],
+    );
+    expect(notified).toEqual([{ recipient_id: ann.id, kind: 'SESSION_CANCELLED', subject_id: session.id }]);
+    expect(errorCode(await server.gql(UPDATE, { input: { id: session.id, title: 'again' } }, await as(admin)))).toBe('CONFLICT');
+    expect(errorCode(await server.gql(REGISTER, { id: session.id, share: false }, await as(bob)))).toBe('CONFLICT');
+  });
+
+  it('lists sessions soonest first with a status filter and keyset pages', async () => {
+    const admin = await buildAdmin(server.em());
+    const title = `agenda-${Date.now()}`;
+    const starts = ['2031-05-03T10:00:00Z', '2031-05-01T10:00:00Z', '2031-05-02T10:00:00Z'];
+    for (const [i, at] of starts.entries()) await buildSession(server.em(), admin.id, { title: `${title}-${i}`, startsAt: new Date(at), endsAt: new Date(new Date(at).getTime() + 3_600_000) });
+    const page1 = await server.gql(SESSIONS, { status: 'SCHEDULED', from: '2031-01-01T00:00:00Z', first: 2 }, await as(admin));
+    const page2 = await server.gql(SESSIONS, { status: 'SCHEDULED', from: '2031-01-01T00:00:00Z', first: 2, after: page1.data!.liveSessions.pageInfo.endCursor }, await as(admin));
+    const titles = [...page1.data!.liveSessions.edges, ...page2.data!.liveSessions.edges].map((edge: any) => edge.node.title);
+    expect(titles).toEqual([`${title}-1`, `${title}-2`, `${title}-0`]);
+    expect(page2.data!.liveSessions.pageInfo.hasNextPage).toBe(false);
+  });
+});
+
+describe('registration', () => {
+  it('is idempotent, records consent, and frees the seat on cancel', async () => {
+    const admin = await buildAdmin(server.em());
+    const session = await buildSession(server.em(), admin.id, { capacity: 1 });
+    const ann = await buildMember(server.em());
+    const first = (await server.gql(REGISTER, { id: session.id, share: false }, await as(ann))).data!.registerForSession;
+    expect(first).toEqual({
+      id: expect.any(String),
+      shareContactWithPartner: false,
+      session: { id: session.id, registrantCount: 1, viewerRegistration: { id: first.id, shareContactWithPartner: false } },
+    });
+    const again = await server.gql(REGISTER, { id: session.id, share: true }, await as(ann));
+    expect(again.data!.registerForSession).toMatchObject({ id: first.id, shareContactWithPartner: true, session: { registrantCount: 1 } });
+    const cancelled = await server.gql(UNREGISTER, { id: session.id }, await as(ann));
+    expect(cancelled.data!.cancelRegistration).toEqual({ registrantCount: 0, viewerRegistration: null });
+  });
+
+  it('gives the last seat once when many register at the same moment; the others get CONFLICT', async () => {
+    const admin = await buildAdmin(server.em());
+    const session = await buildSession(server.em(), admin.id, { capacity: 3 });
+    const members = await Promise.all(Array.from({ length: 8 }, () => buildMember(server.em())));
+    const results = await Promise.all(members.map(async (member) => server.gql(REGISTER, { id: session.id, share: false }, await as(member))));
+    expect(results.filter((result) => !result.errors)).toHaveLength(3);
+    expect(results.filter((result) => errorCode(result) === 'CONFLICT')).toHaveLength(5);
+    const [{ count }] = await server.em().execute('select count(*)::int as count from session_registration where session_id = ?', [session.id]);
+    expect(count).toBe(3);
+  });
+
+  it('answers NOT_FOUND for an unknown session', async () => {
+    const ann = await buildMember(server.em());
+    expect(errorCode(await server.gql(REGISTER, { id: '00000000-0000-4000-8000-000000000000', share: false }, await as(ann)))).toBe('NOT_FOUND');
+    expect(errorCode(await server.gql(REGISTER, { id: 'not-a-uuid', share: false }, await as(ann)))).toBe('NOT_FOUND');
+  });
+});
+
+describe('joinLiveSession', () => {
+  async function setUp() {
+    const admin = await buildAdmin(server.em());
+    const speaker = await buildMember(server.em(), { role: Role.SPEAKER, displayName: 'Sam Speaker' });
+    const session = await buildSession(server.em(), admin.id, { speakerIds: [speaker.id], startsAt: new Date('2026-03-10T10:00:00Z'), endsAt: new Date('2026-03-10T11:00:00Z') });
+    const attendee = await buildMember(server.em(), { displayName: 'Ann Attendee' });
+    await buildRegistration(server.em(), session, attendee);
+    return { admin, speaker, session, attendee };
+  }
+
+  it('gives a registrant a subscribe-only token for the session room, from 15 minutes before the start', async () => {
+    const { session, attendee } = await setUp();
+    server.clock.set('2026-03-10T09:45:00Z');
+    const join = (await server.gql(JOIN, { id: session.id }, await as(attendee))).data!.joinLiveSession;
+    expect(join).toMatchObject({ serverUrl: server.config.liveKit.url, roomName: `session-${session.id}`, canPublish: false });
+    const claims = await verifier().verify(join.token);
+    expect(claims.sub).toBe(attendee.id);
+    expect(claims.name).toBe('Ann Attendee');
+    expect(claims.video).toEqual({
+      roomJoin: true,
+      room: `session-${session.id}`,
+      canSubscribe: true,
+      canPublish: false,
+      canPublishData: true,
+      canPublishSources: [],
+    });
+    expect(new Date(join.expiresAt).getTime()).toBe(claims.exp! * 1000);
+  });
+
+  it('lets speakers and admins publish', async () => {
+    const { admin, speaker, session } = await setUp();
+    server.clock.set('2026-03-10T10:05:00Z');
+    for (const host of [speaker, admin]) {
+      const join = (await server.gql(JOIN, { id: session.id }, await as(host))).data!.joinLiveSession;
+      expect(join.canPublish).toBe(true);
+      const claims = await verifier().verify(join.token);
+      expect(claims.video).toMatchObject({ room: `session-${session.id}`, canPublish: true, canSubscribe: true, canPublishData: true });
+      expect(claims.video!.canPublishSources).toBeUndefined();
+    }
+  });
+
+  it('refuses non-registrants, too-early attendees, ended and cancelled sessions', async () => {
+    const { admin, session, attendee } = await setUp();
+    const outsider = await buildMember(server.em());
+    server.clock.set('2026-03-10T10:00:00Z');
+    expect(errorCode(await server.gql(JOIN, { id: session.id }, await as(outsider)))).toBe('FORBIDDEN');
+    server.clock.set('2026-03-10T09:44:59Z');
+    const early = await server.gql(JOIN, { id: session.id }, await as(attendee));
+    expect(early.errors![0].extensions).toEqual({ code: 'FORBIDDEN', opensAt: '2026-03-10T09:45:00.000Z' });
+    server.clock.set('2026-03-10T11:00:00Z');
+    expect(errorCode(await server.gql(JOIN, { id: session.id }, await as(attendee)))).toBe('FORBIDDEN');
+    server.clock.set('2026-03-10T10:30:00Z');
+    await server.gql(CANCEL, { id: session.id }, await as(admin));
+    expect(errorCode(await server.gql(JOIN, { id: session.id }, await as(attendee)))).toBe('CONFLICT');
+    expect(errorCode(await server.gql(JOIN, { id: session.id }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a member whose registration was cancelled', async () => {
+    const { session, attendee } = await setUp();
+    server.clock.set('2026-03-10T10:00:00Z');
+    await server.gql(UNREGISTER, { id: session.id }, await as(attendee));
+    expect(errorCode(await server.gql(JOIN, { id: session.id }, await as(attendee)))).toBe('FORBIDDEN');
+  });
+});
+
+describeWithRedis('join rosters across two API instances sharing Redis', () => {
+  it('refuses a join on instance A at once after the registration was cancelled on instance B', async () => {
+    const other = await startTestServer({ databaseUrl: server.databaseUrl, clock: server.clock });
+    try {
+      const admin = await buildAdmin(server.em());
+      const session = await buildSession(server.em(), admin.id, { startsAt: new Date('2026-03-10T10:00:00Z'), endsAt: new Date('2026-03-10T11:00:00Z') });
+      const ann = await buildMember(server.em());
+      server.clock.set('2026-03-10T10:00:00Z');
+      await other.gql(REGISTER, { id: session.id, share: false }, { token: await other.tokenFor(ann.id) });
+      // A caches the roster with Ann in it.
+      expect((await server.gql(JOIN, { id: session.id }, await as(ann))).data!.joinLiveSession.roomName).toBe(`session-${session.id}`);
+      await other.gql(UNREGISTER, { id: session.id }, { token: await other.tokenFor(ann.id) });
+      // The roster's 10 s lifetime runs on the test clock, which does not move: only the invalidation can do it.
+      const joinCode = async () => errorCode(await server.gql(JOIN, { id: session.id }, await as(ann)));
+      await until('A to drop the roster', async () => (await joinCode()) === 'FORBIDDEN', 10_000);
+    } finally {
+      await other.stop();
+    }
+  });
+});

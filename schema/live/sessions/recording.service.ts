@@ -1,0 +1,57 @@
+import { isUUID } from 'class-validator';
+import type { AppDeps } from '../../../server/context';
+import { isUnavailableError } from '../../../server/unavailable';
+import { sessionRoomName } from '../../../integrations/livekit/join-token';
+import { LiveErrors } from '../live.errors';
+import { LiveSessionStatus } from './live-session.entity';
+
+/** Where LiveKit's egress writes the file (its storage settings decide the bucket or folder); `{time}` is LiveKit's template. */
+export const recordingFilepath = (sessionId: string) => `hearth/session-${sessionId}-{time}.mp4`;
+
+/**
+ * Starts the room-composite recording of a live session through LiveKit's Egress API. One
+ * recording per session: starting again returns the one already running. When it ends,
+ * LiveKit's egress_ended webhook turns the file into the REPLAY (LiveKitEventHandler).
+ */
+export class RecordingService {
+  constructor(private readonly deps: AppDeps) {}
+
+  /** For admins: the session must be LIVE (LiveKit records rooms that exist). Returns the egress id. */
+  async start(sessionId: string): Promise<string> {
+    const [session] = isUUID(sessionId)
+      ? await this.deps.orm.em.fork().execute<{ status: LiveSessionStatus; recording_egress_id: string | null }[]>(
+          'select status, recording_egress_id from live_session where id = ?',
+          [sessionId],
+        )
+      : [];
+    if (!session) throw LiveErrors.sessionNotFound();
+    if (session.recording_egress_id) return session.recording_egress_id;
+    if (session.status !== LiveSessionStatus.LIVE) throw LiveErrors.notLive(session.status);
+    let egressId: string;
+    try {
+      ({ egressId } = await this.deps.liveRooms.startRoomRecording(sessionRoomName(sessionId), recordingFilepath(sessionId)));
+    } catch (err) {
+      if (isUnavailableError(err) || (err as { status?: number }).status! >= 500) {
+        this.deps.logger.warn({ err, sessionId }, 'LiveKit is unreachable: the recording did not start');
+        throw LiveErrors.liveKitUnavailable();
+      }
+      this.deps.logger.warn({ err, sessionId }, 'LiveKit refused to start a recording');
+      throw LiveErrors.recordingFailed(err instanceof Error ? err.message : String(err));
+    }
+    // Two admins pressing at once: the first stored egress wins and is the one reported.
+    const [stored] = await this.deps.orm.em.fork().execute<{ recording_egress_id: string }[]>(
+      `update live_session set recording_egress_id = coalesce(recording_egress_id, ?), updated_at = ? where id = ? returning recording_egress_id`,
+      [egressId, this.deps.clock.now(), sessionId],
+    );
+    return stored.recording_egress_id;
+  }
+
+  /** On room_started for autoRecord sessions; failures are logged (an admin can still start it by hand). */
+  async startAutomatic(sessionId: string): Promise<void> {
+    try {
+      await this.start(sessionId);
+    } catch (err) {
+      this.deps.logger.error({ err, sessionId }, 'automatic recording did not start');
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { isUUID } from 'class-validator';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Context } from '../../../server/context';
+import type { Member } from '../../identity/member.entity';
+import { LiveErrors } from '../live.errors';
+import { LiveSessionStatus, type LiveSession } from './live-session.entity';
+import { LiveSessionService } from './live-session.service';
+import { readModel } from '../../../server/db/read-model';
+import { SessionRegistration } from './registration.entity';
+
+/** Seats in sessions. Capacity is enforced under a lock on the session row, so the last seat goes once. */
+export class RegistrationService {
+  constructor(private readonly ctx: Context) {}
+
+  /**
+   * Idempotent: registering again updates the consent. Open while the session is SCHEDULED or
+   * LIVE; a full session is a CONFLICT (a member already registered keeps their seat).
+   */
+  async register(viewer: Member, sessionId: string, shareContactWithPartner: boolean): Promise<SessionRegistration> {
+    if (!isUUID(sessionId)) throw LiveErrors.sessionNotFound();
+    const row = await this.ctx.em.transactional(async (em) => {
+      const [session] = await (em as EntityManager).execute<{ status: LiveSessionStatus; capacity: number | null }[]>(
+        'select status, capacity from live_session where id = ? for update',
+        [sessionId],
+      );
+      if (!session) throw LiveErrors.sessionNotFound();
+      if (session.status !== LiveSessionStatus.SCHEDULED && session.status !== LiveSessionStatus.LIVE) throw LiveErrors.closed(session.status);
+      const [{ taken, mine }] = await em.execute<{ taken: number; mine: boolean }[]>(
+        `select count(*)::int as taken, bool_or(member_id = ?) is true as mine
+           from session_registration where session_id = ? and cancelled_at is null`,
+        [viewer.id, sessionId],
+      );
+      if (!mine && session.capacity !== null && taken >= session.capacity) throw LiveErrors.capacityFull(session.capacity);
+      const [registration] = await em.execute<Record<string, unknown>[]>(
+        `insert into session_registration (id, session_id, member_id, share_contact_with_partner, registered_at)
+         values (gen_random_uuid(), ?, ?, ?, ?)
+         on conflict (session_id, member_id) do update set share_contact_with_partner = excluded.share_contact_with_partner,
+           registered_at = case when session_registration.cancelled_at is null then session_registration.registered_at else excluded.registered_at end,
+           cancelled_at = null
+         returning *`,
+        [sessionId, viewer.id, shareContactWithPartner, this.ctx.clock.now()],
+      );
+      return registration;
+    });
+    this.ctx.rosters.changed(sessionId);
+    this.ctx.loaders.viewerRegistrationBySessionId.clear(sessionId);
+    this.ctx.loaders.registrantCountBySessionId.clear(sessionId);
+    // The confirmation email goes with the reminders (send-session-reminders), under their once-only guard.
+    return readModel(this.ctx.em, SessionRegistration)(row);
+  }
+
+  /** Idempotent; frees the seat. The consent goes with it: lead refreshes drop leads it alone supported (lead.service). */
+  async cancel(viewer: Member, sessionId: string): Promise<LiveSession> {
+    if (!isUUID(sessionId)) throw LiveErrors.sessionNotFound();
+    await this.ctx.em.execute(
+      'update session_registration set cancelled_at = ? where session_id = ? and member_id = ? and cancelled_at is null',
+      [this.ctx.clock.now(), sessionId, viewer.id],
+    );
+    this.ctx.rosters.changed(sessionId);
+    return new LiveSessionService(this.ctx).get(sessionId);
+  }
+}

@@ -1,0 +1,83 @@
+import type { Context } from '../../server/context';
+import { readRows } from '../../server/db/read-query';
+import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../server/pagination';
+import type { Comment } from '../content/comment.entity';
+import type { Content } from '../content/content.entity';
+import type { Member } from '../identity/member.entity';
+import type { LiveSession } from '../live/sessions/live-session.entity';
+import { ensureSearchLanguage, SEARCH_CONFIGS } from './search-index';
+import { snippetHtml } from './search-snippet';
+import { searchVisibility } from './search-visibility';
+import { SearchErrors } from './search.errors';
+import { MAX_SEARCH_RESULTS, QUERY_MAX_LENGTH, type SearchArgs } from './search.inputs';
+import { prefixWord, searchStatement, type SearchRow } from './search.queries';
+import { DirectoryMember, SearchHit, SearchKind } from './search.types';
+
+export type SearchSubjectValue = Content | Comment | DirectoryMember | LiveSession;
+
+/** A hit with what it found, loaded for the page in one batch per kind. */
+export type LoadedSearchHit = SearchHit & { subject: SearchSubjectValue };
+
+const ALL_KINDS = Object.values(SearchKind);
+
+function toDirectoryMember(member: Member): DirectoryMember {
+  return Object.assign(new DirectoryMember(), { id: member.id, name: member.displayName, company: member.company, headline: member.jobTitle });
+}
+
+/** Full-text search over what a member may see: items, comments, the member directory and live sessions. */
+export class SearchService {
+  constructor(private readonly ctx: Context) {}
+
+  async search(viewer: Member, args: SearchArgs): Promise<ConnectionShape<LoadedSearchHit>> {
+    const query = args.query.trim();
+    if (!query) throw SearchErrors.emptyQuery();
+    if (query.length > QUERY_MAX_LENGTH) throw SearchErrors.queryTooLong();
+    const offset = decodeOffset(args.after);
+    if (offset >= MAX_SEARCH_RESULTS) throw SearchErrors.tooDeep();
+    const config = SEARCH_CONFIGS[this.ctx.config.communityLocale];
+    const pageSize = Math.min(args.first, MAX_SEARCH_RESULTS - offset);
+    const statement = searchStatement({
+      config,
+      query,
+      lastWord: prefixWord(args.query),
+      kinds: args.kinds?.length ? args.kinds : ALL_KINDS,
+      themeSlug: args.themeSlug ?? null,
+      type: args.type ?? null,
+      visibility: searchVisibility(viewer, this.ctx.clock.now()),
+      limit: Math.min(args.first + 1, MAX_SEARCH_RESULTS - offset),
+      offset,
+    });
+    if (!statement) return toOffsetConnection([], pageSize, offset, (hit: LoadedSearchHit) => hit);
+    await ensureSearchLanguage(this.ctx.em, this.ctx.orm, config);
+    const rows = await readRows<SearchRow>(this.ctx.em, statement.text, [...statement.params]);
+    const hits = await this.withSubjects(rows);
+    return toOffsetConnection(hits, pageSize, offset, (hit) => hit);
+  }
+
+  /** The page's subjects through the request's loaders (one statement per kind); a row deleted since is left out. */
+  private async withSubjects(rows: SearchRow[]): Promise<LoadedSearchHit[]> {
+    const subjects = await Promise.all(rows.map((row) => this.subject(row)));
+    return rows.flatMap((row, index) => {
+      const subject = subjects[index];
+      if (!subject) return [];
+      const hit = Object.assign(new SearchHit(), { kind: row.kind, id: row.id, score: Number(row.score), at: new Date(row.at), snippet: snippetHtml(row.headline) });
+      return [Object.assign(hit, { subject })];
+    });
+  }
+
+  private async subject(row: SearchRow): Promise<SearchSubjectValue | null> {
+    const { loaders } = this.ctx;
+    switch (row.kind) {
+      case SearchKind.CONTENT:
+        return loaders.contentById.load(row.id);
+      case SearchKind.COMMENT:
+        return loaders.commentById.load(row.id);
+      case SearchKind.MEMBER: {
+        const member = await loaders.memberById.load(row.id);
+        return member && toDirectoryMember(member);
+      }
+      case SearchKind.LIVE_SESSION:
+        return loaders.liveSessionById.load(row.id);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import DataLoader from 'dataloader';
+
+/** One key of a per-viewer field: whose answer, about what. */
+interface ViewerKey {
+  viewerId: string;
+  id: string;
+}
+
+/** What a field resolver or service sees of a per-viewer loader: one viewer's answers, keyed by id. */
+export interface ViewerLoader<V> {
+  load(id: string): Promise<V>;
+  prime(id: string, value: V): this;
+  clear(id: string): this;
+}
+
+/**
+ * A loader of a per-viewer answer (has this viewer seen this item, does this viewer block this
+ * member) keyed by viewer and id, so that one batch answers for many viewers: the subscribers of
+ * one event get theirs in one statement per field kind, however many they are (the fan-out of
+ * server/subscriptions.ts). `batch` receives parallel arrays (viewer i asks about id i) and
+ * answers in their order; a value can only be found under the viewer it was loaded for, and a
+ * request reads it only through `forViewer` with its own viewer.
+ */
+export class ViewerKeyedLoader<V> {
+  private readonly loader: DataLoader<ViewerKey, V, string>;
+
+  constructor(
+    /** The answer when there is no viewer (anonymous request): nothing is queried. */
+    private readonly anonymous: () => V,
+    batch: (viewerIds: string[], ids: string[]) => Promise<V[]>,
+  ) {
+    this.loader = new DataLoader(
+      (keys) =>
+        batch(
+          keys.map((key) => key.viewerId),
+          keys.map((key) => key.id),
+        ),
+      { cacheKeyFn: (key) => `${key.viewerId}|${key.id}` },
+    );
+  }
+
+  /** This viewer's answers; `viewerId` is read at each call (a request's viewer is loaded after its loaders are made). */
+  forViewer(viewerId: () => string | null): ViewerLoader<V> {
+    const { loader, anonymous } = this;
+    const bound: ViewerLoader<V> = {
+      load: async (id) => {
+        const viewer = viewerId();
+        return viewer ? loader.load({ viewerId: viewer, id }) : anonymous();
+      },
+      prime(id, value) {
+        const viewer = viewerId();
+        if (viewer) loader.prime({ viewerId: viewer, id }, value);
+        return bound;
+      },
+      clear(id) {
+        const viewer = viewerId();
+        if (viewer) loader.clear({ viewerId: viewer, id });
+        return bound;
+      },
+    };
+    return bound;
+  }
+}
+
+/** A row of a batch over `unnest(?::uuid[], ?::uuid[]) as k(viewer_id, id)`: it carries the pair it answers. */
+export type PairRow = Record<string, unknown> & { viewer_id: string; key_id: string };
+
+/** The pairs of a batch as the two parameters of `unnest(?::uuid[], ?::uuid[]) as k(viewer_id, id)`. */
+export const PAIRS = `unnest(?::uuid[], ?::uuid[]) as k(viewer_id, id)`;
+
+/** Answers in the batch's order: `value(row)` where a row answers the pair, `missing` elsewhere. */
+export function inPairOrder<V>(viewerIds: string[], ids: string[], rows: PairRow[], value: (row: PairRow) => V, missing: V): V[] {
+  const found = new Map(rows.map((row) => [`${row.viewer_id}|${row.key_id}`, value(row)]));
+  return ids.map((id, i) => {
+    const key = `${viewerIds[i]}|${id}`;
+    return found.has(key) ? found.get(key)! : missing;
+  });
+}
