@@ -92,6 +92,9 @@ export function buildSharedContext(deps: AppDeps, eventLoaders = new EventLoader
   return context as Context;
 }
 
+/** The auth problem of a suspended member's token (WebSocket operations close the socket on it). */
+export const SUSPENDED_PROBLEM = 'This account is suspended.';
+
 export async function buildContext(deps: AppDeps, input: ContextInput): Promise<Context> {
   const em = deps.orm.em.fork() as EntityManager;
   const context: Context = { ...deps, em, loaders: undefined!, viewer: null, authProblem: null, tokenExpiresAt: null, ip: input.ip };
@@ -113,7 +116,7 @@ export async function buildContext(deps: AppDeps, input: ContextInput): Promise<
     return context;
   }
   if (isSuspended(viewer, deps.clock.now())) {
-    context.authProblem = 'This account is suspended.';
+    context.authProblem = SUSPENDED_PROBLEM;
     return context;
   }
   context.viewer = viewer;

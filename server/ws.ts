@@ -4,7 +4,8 @@ import { getOperationAST, GraphQLError } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken } from '../schema/identity/access-token';
-import { buildContext, type AppDeps } from './context';
+import { buildContext, SUSPENDED_PROBLEM, type AppDeps } from './context';
+import { followTopic } from './pubsub';
 import { corsPolicy } from './cors';
 import { asServiceUnavailable, ServiceUnavailableError, toClientError } from './errors';
 import { MAX_BODY_BYTES, type QueryLimits } from './limits';
@@ -15,6 +16,9 @@ import { SubscriptionFanout, type DirectDelivery } from './subscriptions';
 /** Close code for a refused or expired access token (graphql-ws' own "Forbidden"). */
 export const WS_FORBIDDEN = 4403;
 
+/** Close code when the socket's member is suspended (at once, on every instance): do not reconnect or refresh. */
+export const WS_MEMBER_SUSPENDED = 4423;
+
 type SocketState = {
   /** `Bearer <token>` from the connection params (see socketAuthorization), used by every operation. */
   authorization?: string;
@@ -24,6 +28,8 @@ type SocketState = {
   operations?: Map<string, { started: number; memberId: string | null; code: unknown }>;
   /** The subscriptions this socket holds (counted against its quota), and their member. */
   subscriptions?: Map<string, string | null>;
+  /** The member the socket's token is for (closed with WS_MEMBER_SUSPENDED if they are suspended). */
+  memberId?: string;
 };
 
 /** Bytes a socket may have queued unsent before a broadcast gives up on it (a client that stopped reading). */
@@ -122,6 +128,14 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
   const fanout = new SubscriptionFanout(deps);
   const quota = new SubscriptionQuota({ perSocket: deps.config.maxSubscriptionsPerSocket, perMember: deps.config.maxSubscriptionsPerMember });
   let subscriptionsStarted = 0;
+  const socketsOf = new Map<string, Set<WebSocket>>();
+  const closeSuspended = (socket: WebSocket) => socket.close(WS_MEMBER_SUSPENDED, 'Member suspended');
+  // A suspension on any instance ends the member's sockets here (their subscriptions end with them).
+  const unfollowSuspensions = followTopic(
+    () => deps.pubSub.subscribe('MEMBER_SUSPENDED'),
+    ({ memberId }) => socketsOf.get(memberId)?.forEach(closeSuspended),
+    () => undefined, // Missed while Redis was away: their next operation is refused (buildContext) and closes the socket.
+  );
   const cleanup = useServer<Record<string, unknown>, SocketState>(
     {
       schema,
@@ -135,6 +149,9 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         if (!claims) return false; // graphql-ws closes with 4403 Forbidden
         ctx.extra.tokenExpiresAt = claims.expiresAt;
         ctx.extra.authorization = authorization;
+        ctx.extra.memberId = claims.memberId;
+        const sockets = socketsOf.get(claims.memberId) ?? new Set();
+        socketsOf.set(claims.memberId, sockets.add(ctx.extra.socket));
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
@@ -152,6 +169,10 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
           throw error;
         });
         if (contextValue instanceof ServiceUnavailableError) return [new GraphQLError(contextValue.message, { originalError: contextValue })];
+        if (contextValue.authProblem === SUSPENDED_PROBLEM) {
+          closeSuspended(ctx.extra.socket);
+          return [new GraphQLError(SUSPENDED_PROBLEM, { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
         if (getOperationAST(checked.document, payload.operationName)?.operation === 'subscription') {
           const refused = quota.take((ctx.extra.subscriptions ??= new Map()), id, contextValue.viewer?.id ?? null);
           if (refused) return [refused];
@@ -172,7 +193,13 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         return sent.result as FormattedExecutionResult;
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
-      onClose: (ctx) => releaseAll(quota, ctx.extra.subscriptions),
+      onClose: (ctx) => {
+        releaseAll(quota, ctx.extra.subscriptions);
+        const memberId = ctx.extra.memberId;
+        const sockets = memberId === undefined ? undefined : socketsOf.get(memberId);
+        sockets?.delete(ctx.extra.socket);
+        if (memberId !== undefined && sockets?.size === 0) socketsOf.delete(memberId);
+      },
       onComplete: (ctx, id, payload) => {
         if (ctx.extra.subscriptions) quota.release(ctx.extra.subscriptions, id);
         const operation = ctx.extra.operations?.get(id);
@@ -200,6 +227,7 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
     subscriptionsStarted: () => subscriptionsStarted,
     /** Closes every socket with 1001 (going away) and stops accepting new ones. */
     async close(): Promise<void> {
+      await unfollowSuspensions();
       await cleanup.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
