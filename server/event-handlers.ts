@@ -4,6 +4,7 @@ import { registerConversationHandlers } from '../schema/conversation/conversatio
 import { registerNotificationHandlers } from '../schema/notification/notification.handlers';
 import { registerLiveHandlers } from '../schema/live/live.handlers';
 import { registerMeetingHandlers } from '../schema/live/networking/meeting.handlers';
+import { registerModerationHandlers } from '../schema/moderation/moderation.handlers';
 
 /**
  * Wires each domain's reactions to domain events (notifications, realtime messages). A domain
@@ -15,4 +16,5 @@ export function registerEventHandlers(deps: AppDeps): void {
   registerNotificationHandlers(deps);
   registerLiveHandlers(deps);
   registerMeetingHandlers(deps);
+  registerModerationHandlers(deps);
 }

@@ -141,10 +141,12 @@ export type ModerationLogAction =
 export type NotificationKind =
   | 'COMMENT_ON_MY_CONTENT'
   | 'COMMENT_REPLY'
+  | 'CONTENT_HIDDEN'
   | 'CONTENT_PUBLISHED'
   | 'MEETING_ACCEPTED'
   | 'MEETING_REQUEST'
   | 'MESSAGE_RECEIVED'
+  | 'REPORT_FILED'
   | 'SESSION_CANCELLED'
   | 'SESSION_LIVE'
   | 'SESSION_REMINDER';
@@ -154,6 +156,7 @@ export type NotificationSubjectType =
   | 'CONTENT'
   | 'MEETING'
   | 'MESSAGE'
+  | 'MODERATION_CASE'
   | 'SESSION';
 
 export type ReachGroupBy =
@@ -975,6 +978,7 @@ export type NotificationFieldsFragment = { id: string, kind: NotificationKind, r
     | { __typename: 'LiveSession', id: string, title: string, startsAt: string, status: LiveSessionStatus }
     | { __typename: 'Meeting', id: string, proposedStart: string, meetingStatus: MeetingStatus }
     | { __typename: 'Message', id: string, conversationId: string, messageBody: string }
+    | { __typename: 'ModerationCase' }
    | null };
 
 export type NotificationsQueryVariables = Exact<{
@@ -990,6 +994,7 @@ export type NotificationsQuery = { unreadNotificationCount: number, notification
           | { __typename: 'LiveSession', id: string, title: string, startsAt: string, status: LiveSessionStatus }
           | { __typename: 'Meeting', id: string, proposedStart: string, meetingStatus: MeetingStatus }
           | { __typename: 'Message', id: string, conversationId: string, messageBody: string }
+          | { __typename: 'ModerationCase' }
          | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type MarkNotificationsReadMutationVariables = Exact<{
@@ -1009,6 +1014,7 @@ export type NotificationAddedSubscription = { notificationAdded: { id: string, k
       | { __typename: 'LiveSession', id: string, title: string, startsAt: string, status: LiveSessionStatus }
       | { __typename: 'Meeting', id: string, proposedStart: string, meetingStatus: MeetingStatus }
       | { __typename: 'Message', id: string, conversationId: string, messageBody: string }
+      | { __typename: 'ModerationCase' }
      | null } };
 
 export type UnreadNotificationCountChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;

@@ -4,6 +4,7 @@ import { readModel } from '../../server/db/read-model';
 import { uuidArray } from '../../server/db/sql';
 import { byIdLoader } from '../../server/loaders';
 import { Message } from '../conversation/message.entity';
+import { ModerationCase } from './moderation-case.entity';
 import { Report } from './report.entity';
 
 /** Moderation's per-request loaders (only moderation resolvers, behind their role check, use them). */
@@ -13,6 +14,7 @@ export function createModerationLoaders(em: EntityManager) {
     messageById: byIdLoader<Message>(async (ids) =>
       (await em.execute<Record<string, unknown>[]>('select * from message where id = any(?::uuid[])', [uuidArray(ids)])).map(readModel(em, Message)),
     ),
+    moderationCaseById: byIdLoader<ModerationCase>((ids) => em.find(ModerationCase, { id: { $in: [...ids] } })),
     /** A case's reports, oldest first. */
     reportsByCaseId: new DataLoader<string, Report[]>(async (caseIds) => {
       const rows = await em.find(Report, { caseId: { $in: [...caseIds] } }, { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });

@@ -4,7 +4,7 @@ import type { Clock } from '../../server/clock';
 import { uuidArray } from '../../server/db/sql';
 import type { HearthPubSub } from '../../server/pubsub';
 import { notificationVisible } from '../moderation/visibility';
-import { NOTIFICATION_SUBJECT, type NotificationKind } from './notification-kind';
+import { NOTIFICATION_SUBJECT, type NotificationKind, type NotificationSubjectType } from './notification-kind';
 
 export interface NewNotification {
   recipientId: string;
@@ -13,6 +13,8 @@ export interface NewNotification {
   subjectId: string;
   subjectTitle: string;
   contextId?: string | null;
+  /** When the kind's subject can be of several types (CONTENT_HIDDEN); NOTIFICATION_SUBJECT[kind] otherwise. */
+  subjectType?: NotificationSubjectType;
 }
 
 /** Recipients of one fan-out are inserted and announced this many at a time. */
@@ -43,7 +45,7 @@ export class NotificationWriter {
         recipient_id: item.recipientId,
         kind: item.kind,
         actor_id: item.actorId,
-        subject_type: NOTIFICATION_SUBJECT[item.kind],
+        subject_type: item.subjectType ?? NOTIFICATION_SUBJECT[item.kind],
         subject_id: item.subjectId,
         subject_title: excerpt(item.subjectTitle),
         context_id: item.contextId ?? null,
