@@ -3,7 +3,7 @@ import { refreshContentPopularity } from '../schema/engagement/digest-content';
 import { DIGEST_MAX_ATTEMPTS } from '../schema/engagement/digest-sender';
 import { eligibleMembers, needsWork } from '../schema/engagement/eligibility';
 import { EngagementRule } from '../schema/engagement/engagement-rule.entity';
-import type { JobDeps, JobQueue } from './job-deps';
+import type { JobDefinition, JobDeps, JobQueue } from './job-deps';
 import { SEND_DIGEST, type SendDigestData } from './send-digest.job';
 
 export const EVALUATE_ENGAGEMENT_RULES = 'evaluate-engagement-rules';
@@ -40,3 +40,10 @@ export async function evaluateEngagementRules(deps: JobDeps, queue: JobQueue): P
   deps.logger.info({ job: EVALUATE_ENGAGEMENT_RULES, ...summary }, 'engagement rules evaluated');
   return summary;
 }
+
+export const evaluateEngagementRulesJob: JobDefinition = {
+  name: EVALUATE_ENGAGEMENT_RULES,
+  run: (deps, _data, queue) => evaluateEngagementRules(deps, queue),
+  options: { concurrency: 1 },
+  everyMs: (config) => config.rulesEveryMs,
+};

@@ -1,12 +1,14 @@
-import { Agenda, backoffStrategies, type Job } from 'agenda';
+import { Agenda, type Job } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { Pool } from 'pg';
 import { createPool, type DatabaseTimeouts } from '../server/db/pool';
 import { throttledWarning } from '../server/unavailable';
-import { EVALUATE_ENGAGEMENT_RULES, evaluateEngagementRules } from './evaluate-engagement-rules.job';
-import type { JobDeps, JobQueue } from './job-deps';
-import { SEND_DIGEST, sendDigestBatch, type SendDigestData } from './send-digest.job';
-import { SEND_SESSION_REMINDERS, SESSION_REMINDERS_EVERY_MS, sendSessionReminders } from './send-session-reminders.job';
+import type { Config } from '../server/env';
+import { modules } from '../schema/modules';
+import type { JobDefinition, JobDeps, JobQueue } from './job-deps';
+
+/** Every domain's jobs, from the module list. */
+const jobs: JobDefinition[] = modules.flatMap((module) => module.jobs ?? []);
 
 export interface JobRunner {
   agenda: Agenda;
@@ -57,16 +59,11 @@ export function createJobRunner(deps: JobDeps, databaseUrl: string, options: Job
       await agenda.create(name, data).save();
     },
   };
-  agenda.define(EVALUATE_ENGAGEMENT_RULES, async () => {
-    await evaluateEngagementRules(deps, queue);
-  }, { concurrency: 1 });
-  agenda.define<SendDigestData>(SEND_DIGEST, async (job) => {
-    await sendDigestBatch(deps, job.attrs.data);
-  }, { concurrency: 4, backoff: backoffStrategies.exponential({ delay: 2000, maxDelay: 5 * 60_000, maxRetries: 8 }) });
-  // No backoff: the next run, a minute later, retries whatever is left.
-  agenda.define(SEND_SESSION_REMINDERS, async () => {
-    await sendSessionReminders(deps);
-  }, { concurrency: 1 });
+  for (const job of jobs) {
+    agenda.define(job.name, async (run: Job) => {
+      await job.run(deps, run.attrs.data, queue);
+    }, job.options);
+  }
   return {
     agenda,
     queue,
@@ -100,8 +97,7 @@ async function releaseJobs(agenda: Agenda): Promise<void> {
 }
 
 /** Starts processing and schedules the recurring jobs (one schedule each, whatever the worker count). */
-export async function startJobs(runner: JobRunner, rulesEveryMs: number): Promise<void> {
+export async function startJobs(runner: JobRunner, config: Config): Promise<void> {
   await runner.agenda.start();
-  await runner.agenda.every(rulesEveryMs, EVALUATE_ENGAGEMENT_RULES);
-  await runner.agenda.every(SESSION_REMINDERS_EVERY_MS, SEND_SESSION_REMINDERS);
+  for (const job of jobs) if (job.everyMs) await runner.agenda.every(job.everyMs(config), job.name);
 }

@@ -1,5 +1,7 @@
-import type { DeliveryOutcome } from '../schema/engagement/digest-sender';
-import type { JobDeps } from './job-deps';
+import { backoffStrategies } from 'agenda';
+import { DIGEST_MAX_ATTEMPTS, DigestSender, type DeliveryOutcome, type DigestSenderOptions } from '../schema/engagement/digest-sender';
+import { EmailLinks } from '../schema/engagement/email-links';
+import type { JobBase, JobDefinition, JobDeps } from './job-deps';
 
 export const SEND_DIGEST = 'send-digest';
 
@@ -42,3 +44,28 @@ export async function sendDigestBatch(deps: JobDeps, data: SendDigestData): Prom
   if (pending) throw new DigestBatchIncomplete(pending);
   return counts;
 }
+
+/** The digest sender of a worker: `overrides` for tests (short leases, fast renewal). */
+export function createDigestSender(deps: JobBase, overrides: Partial<DigestSenderOptions> = {}): DigestSender {
+  const { config } = deps;
+  return new DigestSender({
+    orm: deps.orm,
+    mailer: deps.mailer,
+    clock: deps.clock,
+    logger: deps.logger,
+    links: new EmailLinks(config.jwtSecret, config.publicUrl),
+    communityName: config.communityName,
+    communityTimezone: config.communityTimezone,
+    mailFrom: config.mailFrom,
+    minIntervalDays: config.digestMinIntervalDays,
+    leaseMs: config.jobLockLifetimeMs,
+    maxAttempts: DIGEST_MAX_ATTEMPTS,
+    ...overrides,
+  });
+}
+
+export const sendDigestJob: JobDefinition<SendDigestData> = {
+  name: SEND_DIGEST,
+  run: (deps, data) => sendDigestBatch(deps, data),
+  options: { concurrency: 4, backoff: backoffStrategies.exponential({ delay: 2000, maxDelay: 5 * 60_000, maxRetries: 8 }) },
+};

@@ -2,7 +2,7 @@ import { EmailLinks } from '../schema/engagement/email-links';
 import { SessionReminders, type SendCounts, type SessionRemindersOptions } from '../schema/live/reminders/session-reminders.service';
 import type { SessionEmailKind } from '../schema/live/reminders/session-reminder.entity';
 import { createHearthPubSub } from '../server/pubsub';
-import type { JobDeps } from './job-deps';
+import type { JobDefinition, JobDeps } from './job-deps';
 
 export const SEND_SESSION_REMINDERS = 'send-session-reminders';
 
@@ -38,3 +38,11 @@ export async function sendSessionReminders(deps: JobDeps): Promise<Record<Sessio
   deps.logger.info({ job: SEND_SESSION_REMINDERS, ...counts }, 'session reminders');
   return counts;
 }
+
+/** No backoff: the next run, a minute later, retries whatever is left. */
+export const sendSessionRemindersJob: JobDefinition = {
+  name: SEND_SESSION_REMINDERS,
+  run: (deps) => sendSessionReminders(deps),
+  options: { concurrency: 1 },
+  everyMs: () => SESSION_REMINDERS_EVERY_MS,
+};

@@ -1,28 +1,14 @@
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ensureBootstrapAdmin } from '../schema/identity/bootstrap';
-import { Member } from '../schema/identity/member.entity';
 import { startHearth, type Hearth } from './app';
 import { resolveDatabase } from './db/database';
 import type { Config } from './env';
 import { createLogger } from './logger';
 import { configOrExit, onShutdownSignals, runMain, stopInOrder } from './process';
-import { demoAccess, type DemoAccess } from './seed/demo-access';
-import { DEMO_SIZE, seedDemoCommunity, type DemoCommunity } from './seed/demo-community';
+import { demoAccess, type DemoAccess } from '../seed/demo-access';
+import type { DemoCommunity } from '../seed/demo-community';
+import { prepareCommunity } from '../seed/prepare-community';
 import { outboxDir, startWorker, type Worker } from './worker';
-
-/** On an empty database: the bootstrap admin (if configured) and, when enabled, the demo community. */
-async function prepareCommunity(hearth: Hearth, config: Config): Promise<DemoCommunity | null> {
-  const em = hearth.deps.orm.em.fork() as EntityManager;
-  const empty = (await em.count(Member, {})) === 0;
-  const now = hearth.deps.clock.now();
-  if (config.adminEmail && config.adminPassword) {
-    const admin = await ensureBootstrapAdmin(em, config.adminEmail, config.adminPassword, now);
-    if (admin) hearth.deps.logger.info({ memberId: admin.id }, 'created the bootstrap admin');
-  }
-  if (!empty || !config.seedDemo) return null;
-  return seedDemoCommunity(em, { ...DEMO_SIZE, now });
-}
 
 interface Startup {
   /** The community seeded by this start, if it did. */

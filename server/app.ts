@@ -2,26 +2,16 @@ import type { GraphQLSchema } from 'graphql';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
-import { AccessTokens } from '../schema/identity/access-token';
-import { VisitTracker } from '../schema/tracking/visit-tracker';
-import { ViewerCache } from '../schema/identity/viewer-cache';
-import { ViewableContent } from '../schema/tracking/viewable-content';
-import { ViewWriter } from '../schema/tracking/view-writer';
-import { EmailLinks } from '../schema/engagement/email-links';
-import { registerEmailRoutes } from '../schema/engagement/email.routes';
-import { LiveKitRooms } from '../integrations/livekit/room-client';
-import { LiveKitWebhooks } from '../integrations/livekit/webhooks';
-import { registerLiveKitWebhookRoute } from '../schema/live/sessions/livekit-webhook.route';
-import { SessionRosters } from '../schema/live/sessions/session-roster';
 import { systemClock, type Clock } from './clock';
-import type { AppDeps } from './context';
+import { modules } from '../schema/modules';
+import { AccessTokens } from './access-token';
+import type { AppDeps, BaseDeps } from './context';
 import { applyMigrations, openOrm } from './db/orm';
 import { databaseTimeouts } from './db/pool';
 import type { Config } from './env';
 import { DomainEventBus } from './events';
 import { createHttpApp, finishRoutes } from './http';
 import { createQueryLimits } from './limits';
-import { registerPageRoutes } from './pages/pages.routes';
 import { createLogger, type Logger } from './logger';
 import { StartupError, stopInOrder } from './process';
 import { createHearthPubSub } from './pubsub';
@@ -93,9 +83,8 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   // Rate limits never wait for Redis: without it they count per process (RateLimits).
   const rateLimitRedis = redis?.open('rate-limit', { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1_000 });
   if (redis && !(await redis.whenReady(REDIS_START_WAIT_MS))) logger.warn('starting without Redis: degraded until it is reachable');
-  const visitTracker = new VisitTracker(orm, clock, logger);
   const pubSub = pubSubHandle.pubSub;
-  const deps: AppDeps = {
+  const base: BaseDeps = {
     config,
     logger,
     clock,
@@ -103,18 +92,12 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     pubSub,
     accessTokens: new AccessTokens(config.jwtSecret, clock),
     rateLimits: new RateLimits(options.rateLimits ?? {}, rateLimitRedis, `${options.redisKeyPrefix ?? 'hearth'}:rl`),
-    visitTracker,
     events: new DomainEventBus(logger),
-    viewers: new ViewerCache(clock),
-    viewWriter: new ViewWriter(options.databaseUrl, logger, timeouts),
-    viewableContent: new ViewableContent(),
-    emailLinks: new EmailLinks(config.jwtSecret, config.publicUrl),
-    liveRooms: new LiveKitRooms({ ...config.liveKit, url: config.liveKitApiUrl }),
-    liveWebhooks: new LiveKitWebhooks(config.liveKit),
-    rosters: new SessionRosters(orm, pubSub, clock),
+    databaseUrl: options.databaseUrl,
+    modules,
   };
-  deps.viewers.listen(deps.pubSub);
-  deps.rosters.listen();
+  const deps = Object.assign(base, ...modules.map((module) => module.provide?.(base) ?? {})) as AppDeps;
+  for (const module of modules) module.start?.(deps);
   registerEventHandlers(deps);
 
   const schema = await buildHearthSchema(deps.pubSub, options.extraResolvers);
@@ -125,14 +108,11 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     { serverWillStart: async () => ({ drainServer: () => ws.close() }) },
   ]);
   readinessRoute(app, orm, logger, redis);
-  registerEmailRoutes(app, deps);
-  registerLiveKitWebhookRoute(app, deps);
   registerAdminConsole(app, options.adminDir ?? null, logger);
-  registerPageRoutes(app, deps);
+  for (const module of modules) module.routes?.(app, deps);
   finishRoutes(app, deps);
   httpServer.on('request', listener);
   await listen(httpServer, config.port);
-  visitTracker.start(config.visitFlushMs);
 
   const { port } = httpServer.address() as AddressInfo;
   let stopping: Promise<void> | undefined;
@@ -151,10 +131,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
         // Apollo's drain plugins stop accepting, finish in-flight requests and close sockets (1001).
         ['HTTP and WebSocket', () => apollo.stop()],
         ['domain event handlers', () => deps.events.idle()],
-        ['content view writer', () => deps.viewWriter.close()],
-        ['visit tracker', () => visitTracker.stop()],
-        ['viewer cache', () => deps.viewers.stop()],
-        ['session rosters', () => deps.rosters.stop()],
+        ...modules.flatMap((module) => (module.stop ?? []).map(([label, stop]): [string, () => Promise<unknown>] => [label, () => stop(deps)])),
         ['pub/sub', () => pubSubHandle.close()],
         // Every Redis connection: one left open keeps the process alive.
         ['Redis', async () => redis?.close()],

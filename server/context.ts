@@ -1,28 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { AccessTokens } from '../schema/identity/access-token';
-import { bearerToken } from '../schema/identity/access-token';
-import type { Member } from '../schema/identity/member.entity';
-import type { VisitTracker } from '../schema/tracking/visit-tracker';
-import type { ViewerCache } from '../schema/identity/viewer-cache';
-import type { ViewWriter } from '../schema/tracking/view-writer';
-import type { ViewableContent } from '../schema/tracking/viewable-content';
-import type { EmailLinks } from '../schema/engagement/email-links';
-import type { LiveRooms } from '../integrations/livekit/room-client';
-import type { LiveKitWebhooks } from '../integrations/livekit/webhooks';
-import type { SessionRosters } from '../schema/live/sessions/session-roster';
-import { VisitSource } from '../schema/tracking/visit.entity';
-import { isSuspended } from '../schema/moderation/visibility';
+import type { AccessTokens } from './access-token';
 import type { Clock } from './clock';
 import type { Orm } from './db/orm';
 import type { Config } from './env';
 import type { DomainEventBus } from './events';
 import { createLoaders, EventLoaders, type Loaders } from './loaders';
 import type { HearthPubSub } from './pubsub';
+import type { HearthModule } from './module';
 import type { RateLimits } from './rate-limit';
 
-/** Process-wide collaborators, made once at start. */
-export interface AppDeps {
+/** The plumbing every domain shares, made by server/app.ts before the modules' collaborators. */
+export interface BaseDeps {
   config: Config;
   logger: Logger;
   clock: Clock;
@@ -30,28 +19,34 @@ export interface AppDeps {
   pubSub: HearthPubSub;
   accessTokens: AccessTokens;
   rateLimits: RateLimits;
-  visitTracker: VisitTracker;
   events: DomainEventBus;
-  viewers: ViewerCache;
-  viewWriter: ViewWriter;
-  /** Items known to accept views (published or archived), so heartbeats skip the lookup. */
-  viewableContent: ViewableContent;
-  emailLinks: EmailLinks;
-  /** LiveKit's room and egress APIs (a recording fake in tests). */
-  liveRooms: LiveRooms;
-  liveWebhooks: LiveKitWebhooks;
-  rosters: SessionRosters;
+  /** The database the process opened (some collaborators keep connections of their own). */
+  databaseUrl: string;
+  /** The domains (schema/modules.ts), passed in so that server/ imports them in one place only: app.ts. */
+  modules: readonly HearthModule[];
 }
 
+/**
+ * Process-wide collaborators of the domains (what each module's `provide` makes), merged in by
+ * each domain: `declare module '../../server/context' { interface DomainDeps { ... } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DomainDeps {}
+
+/** Process-wide collaborators, made once at start. */
+export interface AppDeps extends BaseDeps, DomainDeps {}
+
+/**
+ * What a request's context knows about its viewer, declared by the identity domain (which
+ * resolves it in its `prepareContext`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ViewerFields {}
+
 /** What every resolver receives: made once per HTTP request and once per WebSocket operation. */
-export interface Context extends AppDeps {
+export interface Context extends AppDeps, ViewerFields {
   em: EntityManager;
   loaders: Loaders;
-  viewer: Member | null;
-  /** Why a presented token was not accepted (expired, invalid, member gone); null if none was presented. */
-  authProblem: string | null;
-  /** When the presented access token expires; WebSocket operations re-check it. */
-  tokenExpiresAt: Date | null;
   ip: string;
 }
 
@@ -59,10 +54,6 @@ export interface ContextInput {
   authorization: unknown;
   ip: string;
   source?: unknown;
-}
-
-function visitSource(raw: unknown): VisitSource {
-  return typeof raw === 'string' && raw.toUpperCase() in VisitSource ? (raw.toUpperCase() as VisitSource) : VisitSource.DIRECT;
 }
 
 /**
@@ -83,44 +74,19 @@ export class ViewerInSharedExecutionError extends Error {
  * spreading it has no viewer, so it answers as for an anonymous request. `eventLoaders` lets the
  * per-viewer executions of the same event share what this context loads (subscriptions.ts).
  */
-export function buildSharedContext(deps: AppDeps, eventLoaders = new EventLoaders(deps.orm.em.fork() as EntityManager)): Context {
+export function buildSharedContext(deps: AppDeps, eventLoaders = new EventLoaders(deps.modules, deps.orm.em.fork() as EntityManager)): Context {
   const noViewer = (): never => {
     throw new ViewerInSharedExecutionError();
   };
   const context = { ...deps, em: eventLoaders.em, loaders: eventLoaders.forViewer(noViewer), authProblem: null, tokenExpiresAt: null, ip: '' };
   Object.defineProperty(context, 'viewer', { get: noViewer, enumerable: false });
-  return context as Context;
+  return context as unknown as Context;
 }
-
-/** The auth problem of a suspended member's token (WebSocket operations close the socket on it). */
-export const SUSPENDED_PROBLEM = 'This account is suspended.';
 
 export async function buildContext(deps: AppDeps, input: ContextInput): Promise<Context> {
   const em = deps.orm.em.fork() as EntityManager;
-  const context: Context = { ...deps, em, loaders: undefined!, viewer: null, authProblem: null, tokenExpiresAt: null, ip: input.ip };
-  const loaders = (context.loaders = createLoaders(em, () => context.viewer?.id ?? null));
-  const token = bearerToken(input.authorization);
-  if (input.authorization !== undefined && input.authorization !== null && !token) {
-    context.authProblem = 'The Authorization header must be "Bearer <accessToken>".';
-    return context;
-  }
-  if (!token) return context;
-  const claims = await deps.accessTokens.verify(token);
-  if (!claims) {
-    context.authProblem = 'Your access token is invalid or has expired; refresh your session.';
-    return context;
-  }
-  const viewer = await deps.viewers.get(claims.memberId, (id) => loaders.memberById.load(id));
-  if (!viewer) {
-    context.authProblem = 'This account no longer exists.';
-    return context;
-  }
-  if (isSuspended(viewer, deps.clock.now())) {
-    context.authProblem = SUSPENDED_PROBLEM;
-    return context;
-  }
-  context.viewer = viewer;
-  context.tokenExpiresAt = claims.expiresAt;
-  await deps.visitTracker.recordActivity(viewer.id, deps.clock.now(), visitSource(input.source));
+  const context = { ...deps, em, loaders: undefined!, viewer: null, authProblem: null, tokenExpiresAt: null, ip: input.ip } as unknown as Context;
+  context.loaders = createLoaders(deps.modules, em, () => context.viewer?.id ?? null);
+  for (const module of deps.modules) await module.prepareContext?.(context, input);
   return context;
 }

@@ -3,23 +3,11 @@ import type { Logger } from 'pino';
 /**
  * Domain events: what happened, with ids only. A service emits one after its transaction
  * committed; notifications, pub/sub messages and jobs hang off these, never off half-written
- * transactions. Domains add their events here.
+ * transactions. Each domain adds its events in its index.ts:
+ * `declare module '../../server/events' { interface DomainEvents { ... } }`.
  */
-export interface DomainEvents {
-  CONTENT_PUBLISHED: { contentId: string; actorId: string };
-  COMMENT_ADDED: { commentId: string; contentId: string; parentId: string | null; authorId: string };
-  MESSAGE_SENT: { messageId: string; conversationId: string; senderId: string; recipientId: string };
-  /** An admin cancelled a session; its registrants hear about it. */
-  SESSION_CANCELLED: { sessionId: string; actorId: string };
-  /** LiveKit reported the session's room started. */
-  SESSION_LIVE: { sessionId: string };
-  MEETING_REQUESTED: { meetingId: string; requesterId: string; recipientId: string };
-  MEETING_ACCEPTED: { meetingId: string; requesterId: string; recipientId: string };
-  /** A member reported something; `opened`: the report opened its case (moderators hear about new cases). */
-  REPORT_FILED: { caseId: string; reportId: string; reporterId: string; opened: boolean };
-  /** A moderator (or enough reporters) hid a content item, comment or message; its author hears about it. */
-  SUBJECT_HIDDEN: { kind: 'CONTENT' | 'COMMENT' | 'MESSAGE' | 'MEMBER'; subjectId: string; authorId: string; caseId: string | null };
-}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DomainEvents {}
 
 export type DomainEventName = keyof DomainEvents;
 type Handler<K extends DomainEventName> = (payload: DomainEvents[K]) => Promise<void>;

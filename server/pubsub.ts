@@ -6,32 +6,13 @@ import { RedisTopics } from './redis-topics';
 import { throttledWarning } from './unavailable';
 
 /**
- * Every realtime topic and its payload, in one place. Payloads are plain JSON with ids: the
- * subscription resolver re-loads and re-checks what the viewer may see before delivering.
- * Domains add their topics here.
+ * Every realtime topic and its payload. Payloads are plain JSON with ids: the subscription
+ * resolver re-loads and re-checks what the viewer may see before delivering. Each domain adds its
+ * topics in its index.ts: `declare module '../../server/pubsub' { interface Topics { ... } }`
+ * (a topic routed by id is `[id, payload]`).
  */
 export interface Topics {
   [topic: string]: [] | [unknown] | [string | number, unknown];
-  /** Published when a member's role or membership changes, so open sockets re-check access. */
-  MEMBER_ACCESS_CHANGED: [{ memberId: string }];
-  /** A member was suspended: every instance closes their open sockets (WS_MEMBER_SUSPENDED). */
-  MEMBER_SUSPENDED: [{ memberId: string }];
-  /** Routed by recipient member id. */
-  NOTIFICATION_ADDED: [string, { notificationId: string }];
-  /** Routed by member id; carries the new unread count. */
-  UNREAD_COUNT_CHANGED: [string, { count: number }];
-  /** Routed by member id: published once per participant of the conversation. */
-  MESSAGE_ADDED: [string, { messageId: string; conversationId: string }];
-  /** Routed by content id. */
-  COMMENT_ADDED: [string, { commentId: string }];
-  /** Every published item; subscribers filter by theme. */
-  CONTENT_PUBLISHED: [{ contentId: string }];
-  /** Routed by session id: its status, schedule or replay changed. */
-  LIVE_SESSION_UPDATED: [string, { sessionId: string }];
-  /** Who may enter a session's room changed: every instance drops its roster (SessionRosters). */
-  LIVE_ROSTER_CHANGED: [{ sessionId: string }];
-  /** Routed by session id. */
-  SESSION_CHAT_MESSAGE_ADDED: [string, { messageId: string }];
 }
 
 type TopicArgs = { [topic: string]: [] | [unknown] | [string | number, unknown] };

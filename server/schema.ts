@@ -2,49 +2,16 @@ import 'reflect-metadata';
 import { DateTimeResolver } from 'graphql-scalars';
 import { isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
-import { AuthResolver } from '../schema/identity/auth.resolver';
-import { MemberResolver } from '../schema/identity/member.resolver';
-import { VisitResolver } from '../schema/tracking/visit.resolver';
-import { ContentViewResolver } from '../schema/tracking/content-view.resolver';
-import { CommentResolver } from '../schema/content/comment.resolver';
-import { ContentResolver } from '../schema/content/content.resolver';
-import { MemberInterestsResolver, ThemeResolver } from '../schema/content/theme.resolver';
-import { AnalyticsResolver, ContentReachRowResolver } from '../schema/analytics/analytics.resolver';
-import { NotificationResolver } from '../schema/notification/notification.resolver';
-import { ConversationResolver } from '../schema/conversation/conversation.resolver';
-import { BlockResolver } from '../schema/conversation/block.resolver';
-import { MessageResolver } from '../schema/conversation/message.resolver';
-import { EmailPreferencesResolver, EngagementRuleResolver } from '../schema/engagement/engagement.resolver';
-import { LiveSessionResolver } from '../schema/live/sessions/live-session.resolver';
-import { RegistrationResolver } from '../schema/live/sessions/registration.resolver';
-import { MeetingResolver } from '../schema/live/networking/meeting.resolver';
-import { NetworkingResolver } from '../schema/live/networking/networking.resolver';
-import { LeadResolver } from '../schema/live/leads/lead.resolver';
-import { LiveStatsResolver } from '../schema/live/sessions/live-stats.resolver';
-import { SessionChatResolver } from '../schema/live/chat/session-chat.resolver';
-import { SearchResolver } from '../schema/search/search.resolver';
-import { ModerationCaseResolver, ModerationLogEntryResolver, ModerationResolver, ReportResolver } from '../schema/moderation/moderation.resolver';
-import { authChecker } from './auth';
+import { modules } from '../schema/modules';
+import type { ResolverClass } from './module';
 import type { HearthPubSub } from './pubsub';
 
-/** Every resolver class, by domain. A domain adds its resolvers here. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [
-  AuthResolver, MemberResolver, VisitResolver, ContentViewResolver,
-  ThemeResolver, MemberInterestsResolver, ContentResolver, CommentResolver,
-  ConversationResolver, MessageResolver, BlockResolver, NotificationResolver,
-  AnalyticsResolver, ContentReachRowResolver,
-  EngagementRuleResolver, EmailPreferencesResolver,
-  LiveSessionResolver, RegistrationResolver,
-  MeetingResolver, NetworkingResolver,
-  LeadResolver, LiveStatsResolver,
-  SessionChatResolver,
-  SearchResolver,
-  ModerationResolver, ModerationCaseResolver, ReportResolver, ModerationLogEntryResolver,
-];
+/** Every resolver class, from the module list. */
+export const resolvers = modules.flatMap((module) => module.resolvers ?? []) as unknown as NonEmptyArray<ResolverClass>;
 
-/** A resolver class as type-graphql takes it. */
-export type ResolverClass = (typeof resolvers)[number];
+const authChecker = modules.find((module) => module.authChecker)?.authChecker;
+
+export type { ResolverClass };
 
 /**
  * A field that is a plain property (no @FieldResolver, no @Authorized, no middleware) resolves as

@@ -8,7 +8,7 @@ import { selectsPerViewerField } from './viewer-dependence';
 /** A context for one event: the subscriber's viewer and collaborators, a fresh EntityManager and loaders. */
 export function contextForEvent(ctx: Context): Context {
   const em = ctx.orm.em.fork() as EntityManager;
-  return { ...ctx, em, loaders: createLoaders(em, () => ctx.viewer?.id ?? null) };
+  return { ...ctx, em, loaders: createLoaders(ctx.modules, em, () => ctx.viewer?.id ?? null) };
 }
 
 type Check<P, T> = (payload: P, ctx: Context) => Promise<T | null>;
@@ -218,7 +218,7 @@ export class SubscriptionFanout {
   private async pump(key: string, shared: SharedSource): Promise<void> {
     try {
       for (let event = await shared.events.next(); !event.done; event = await shared.events.next()) {
-        const eventLoaders = new EventLoaders(this.deps.orm.em.fork() as EntityManager);
+        const eventLoaders = new EventLoaders(this.deps.modules, this.deps.orm.em.fork() as EntityManager);
         const eventCtx = buildSharedContext(this.deps, eventLoaders);
         const value = await shared.checked.checkWith(event.value, eventCtx);
         if (value === null) continue;

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { createJobRunner, startJobs, type JobRunner } from '../jobs';
-import type { JobDeps } from '../jobs/job-deps';
-import { DIGEST_MAX_ATTEMPTS, DigestSender, type DigestSenderOptions } from '../schema/engagement/digest-sender';
-import { EmailLinks } from '../schema/engagement/email-links';
+import type { JobBase, JobDeps } from '../jobs/job-deps';
+import { modules } from '../schema/modules';
 import { systemClock, type Clock } from './clock';
 import { openOrm, pendingMigrations, type Orm } from './db/orm';
 import { databaseTimeouts } from './db/pool';
@@ -45,24 +44,6 @@ export function outboxDir(config: Config): string {
   return path.join(config.dataDir, 'outbox');
 }
 
-export function createDigestSender(deps: Omit<JobDeps, 'digests'>, overrides: Partial<DigestSenderOptions> = {}): DigestSender {
-  const { config } = deps;
-  return new DigestSender({
-    orm: deps.orm,
-    mailer: deps.mailer,
-    clock: deps.clock,
-    logger: deps.logger,
-    links: new EmailLinks(config.jwtSecret, config.publicUrl),
-    communityName: config.communityName,
-    communityTimezone: config.communityTimezone,
-    mailFrom: config.mailFrom,
-    minIntervalDays: config.digestMinIntervalDays,
-    leaseMs: config.jobLockLifetimeMs,
-    maxAttempts: DIGEST_MAX_ATTEMPTS,
-    ...overrides,
-  });
-}
-
 /** Starts the Agenda worker: the recurring rule evaluation, the digest jobs and the session reminders. */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { config } = options;
@@ -75,9 +56,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const pubSub = options.pubSub ?? ownPubSub!.pubSub;
   const stopping = new AbortController();
   const base = { config, orm, clock: options.clock ?? systemClock, logger, mailer };
-  const deps: JobDeps = { ...base, digests: createDigestSender(base), pubSub, stopping: stopping.signal };
+  const jobBase: JobBase = { ...base, pubSub, stopping: stopping.signal };
+  const deps = Object.assign({}, jobBase, ...modules.map((module) => module.jobServices?.(jobBase) ?? {})) as JobDeps;
   const runner = createJobRunner(deps, options.databaseUrl, { processEveryMs: options.processEveryMs, timeouts: databaseTimeouts(config), stopping });
-  await startJobs(runner, config.rulesEveryMs);
+  await startJobs(runner, config);
   logger.info({ rulesEveryMs: config.rulesEveryMs, smtp: Boolean(config.smtpUrl) }, 'worker started');
   return {
     deps,

@@ -3,8 +3,8 @@ import type { ExecutionResult, FormattedExecutionResult, GraphQLFormattedError, 
 import { getOperationAST, GraphQLError } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
-import { bearerToken } from '../schema/identity/access-token';
-import { buildContext, SUSPENDED_PROBLEM, type AppDeps } from './context';
+import { bearerToken } from './access-token';
+import { buildContext, type AppDeps } from './context';
 import { followTopic } from './pubsub';
 import { corsPolicy } from './cors';
 import { asServiceUnavailable, ServiceUnavailableError, toClientError } from './errors';
@@ -16,8 +16,15 @@ import { SubscriptionFanout, type DirectDelivery } from './subscriptions';
 /** Close code for a refused or expired access token (graphql-ws' own "Forbidden"). */
 export const WS_FORBIDDEN = 4403;
 
-/** Close code when the socket's member is suspended (at once, on every instance): do not reconnect or refresh. */
+/** Close code when the socket's member is suspended (moderation): do not reconnect or refresh. */
 export const WS_MEMBER_SUSPENDED = 4423;
+
+declare module './pubsub' {
+  interface Topics {
+    /** Every instance closes the member's open sockets with `code` (their subscriptions end with them). */
+    CLOSE_MEMBER_SOCKETS: [{ memberId: string; code: number; reason: string }];
+  }
+}
 
 type SocketState = {
   /** `Bearer <token>` from the connection params (see socketAuthorization), used by every operation. */
@@ -28,7 +35,7 @@ type SocketState = {
   operations?: Map<string, { started: number; memberId: string | null; code: unknown }>;
   /** The subscriptions this socket holds (counted against its quota), and their member. */
   subscriptions?: Map<string, string | null>;
-  /** The member the socket's token is for (closed with WS_MEMBER_SUSPENDED if they are suspended). */
+  /** The member the socket's token is for (CLOSE_MEMBER_SOCKETS). */
   memberId?: string;
 };
 
@@ -129,12 +136,11 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
   const quota = new SubscriptionQuota({ perSocket: deps.config.maxSubscriptionsPerSocket, perMember: deps.config.maxSubscriptionsPerMember });
   let subscriptionsStarted = 0;
   const socketsOf = new Map<string, Set<WebSocket>>();
-  const closeSuspended = (socket: WebSocket) => socket.close(WS_MEMBER_SUSPENDED, 'Member suspended');
-  // A suspension on any instance ends the member's sockets here (their subscriptions end with them).
-  const unfollowSuspensions = followTopic(
-    () => deps.pubSub.subscribe('MEMBER_SUSPENDED'),
-    ({ memberId }) => socketsOf.get(memberId)?.forEach(closeSuspended),
-    () => undefined, // Missed while Redis was away: their next operation is refused (buildContext) and closes the socket.
+  const unfollowClosures = followTopic(
+    () => deps.pubSub.subscribe('CLOSE_MEMBER_SOCKETS'),
+    ({ memberId, code, reason }) => socketsOf.get(memberId)?.forEach((socket) => socket.close(code, reason)),
+    // Missed while Redis was away: the member's next operation is refused anyway (the viewer is re-read per operation).
+    () => undefined,
   );
   const cleanup = useServer<Record<string, unknown>, SocketState>(
     {
@@ -150,8 +156,7 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         ctx.extra.tokenExpiresAt = claims.expiresAt;
         ctx.extra.authorization = authorization;
         ctx.extra.memberId = claims.memberId;
-        const sockets = socketsOf.get(claims.memberId) ?? new Set();
-        socketsOf.set(claims.memberId, sockets.add(ctx.extra.socket));
+        socketsOf.set(claims.memberId, (socketsOf.get(claims.memberId) ?? new Set()).add(ctx.extra.socket));
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
@@ -169,10 +174,6 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
           throw error;
         });
         if (contextValue instanceof ServiceUnavailableError) return [new GraphQLError(contextValue.message, { originalError: contextValue })];
-        if (contextValue.authProblem === SUSPENDED_PROBLEM) {
-          closeSuspended(ctx.extra.socket);
-          return [new GraphQLError(SUSPENDED_PROBLEM, { extensions: { code: 'UNAUTHENTICATED' } })];
-        }
         if (getOperationAST(checked.document, payload.operationName)?.operation === 'subscription') {
           const refused = quota.take((ctx.extra.subscriptions ??= new Map()), id, contextValue.viewer?.id ?? null);
           if (refused) return [refused];
@@ -195,9 +196,9 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
       onError: (_ctx, _id, _payload, errors) => format(errors),
       onClose: (ctx) => {
         releaseAll(quota, ctx.extra.subscriptions);
-        const memberId = ctx.extra.memberId;
+        const { memberId, socket } = ctx.extra;
         const sockets = memberId === undefined ? undefined : socketsOf.get(memberId);
-        sockets?.delete(ctx.extra.socket);
+        sockets?.delete(socket);
         if (memberId !== undefined && sockets?.size === 0) socketsOf.delete(memberId);
       },
       onComplete: (ctx, id, payload) => {
@@ -227,7 +228,7 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
     subscriptionsStarted: () => subscriptionsStarted,
     /** Closes every socket with 1001 (going away) and stops accepting new ones. */
     async close(): Promise<void> {
-      await unfollowSuspensions();
+      await unfollowClosures();
       await cleanup.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },

@@ -3,7 +3,7 @@ import pino from 'pino';
 import type { JobDeps, JobQueue } from '../jobs/job-deps';
 import { EngagementRule } from '../schema/engagement/engagement-rule.entity';
 import { SmtpMailer } from '../server/mailer';
-import { createDigestSender } from '../server/worker';
+import { createDigestSender } from '../jobs/send-digest.job';
 import type { TestServer } from './server';
 
 /** A persisted rule with PRODUCT.md defaults; enabled, no holdout unless overridden. */

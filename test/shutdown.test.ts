@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { AccessTokens } from '../schema/identity/access-token';
+import { AccessTokens } from '../server/access-token';
 import { systemClock } from '../server/clock';
 import { openOrm, type Orm } from '../server/db/orm';
 import { createTestDatabase } from './db';

@@ -1,6 +1,6 @@
 import type { Context } from '../../server/context';
 import { forbidden } from '../../server/errors';
-import { isSelfOrAdmin } from '../../server/auth';
+import { isSelfOrAdmin } from '../identity/authorization';
 import { MemberService } from '../identity/member.service';
 import { assertWindow } from './analytics.errors';
 import type { MemberEngagementArgs } from './analytics.inputs';

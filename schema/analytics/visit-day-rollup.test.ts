@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { buildAdmin, buildContent, buildMember, buildVisit } from '../../test/factories';
 import { startTestServer, type TestServer } from '../../test/server';
-import { seedDemoCommunity } from '../../server/seed/demo-community';
-import { seededRandom } from '../../server/seed/random';
+import { seedDemoCommunity } from '../../seed/demo-community';
+import { seededRandom } from '../../seed/random';
 import { Member } from '../identity/member.entity';
 import { VisitSource } from '../tracking/visit.entity';
 import { roundFigure } from './visit-days.sql';

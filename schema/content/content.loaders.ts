@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
-import { byIdLoader, groupLoader } from '../../server/loaders';
+import { byIdLoader, groupLoader } from '../../server/dataloaders';
 import { uuidArray } from '../../server/db/sql';
 import { inPairOrder, PAIRS, ViewerKeyedLoader, type PairRow } from '../../server/viewer-loader';
 import { Comment } from './comment.entity';
@@ -82,4 +82,12 @@ export function firstReplies(em: EntityManager, loaders: { firstRepliesBySize: M
     loaders.firstRepliesBySize.set(size, loader);
   }
   return loader;
+}
+
+type ContentLoaders = ReturnType<typeof createContentLoaders>;
+type ContentViewerLoaders = ReturnType<typeof createContentViewerLoaders>;
+
+declare module '../../server/loaders' {
+  interface SharedLoaders extends ContentLoaders {}
+  interface ViewerKeyedLoaders extends ContentViewerLoaders {}
 }

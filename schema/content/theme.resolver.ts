@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { isSelfOrAdmin, requireViewer } from '../../server/auth';
+import { isSelfOrAdmin, requireViewer } from '../identity/authorization';
 import type { Context } from '../../server/context';
 import { Member, Role } from '../identity/member.entity';
 import { CreateThemeInput, UpdateThemeInput } from './content.inputs';

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { requireViewer } from '../../server/auth';
+import { requireViewer } from '../identity/authorization';
 import type { Context } from '../../server/context';
 import { Member } from '../identity/member.entity';
 import { BlockService } from './block.service';

@@ -83,3 +83,11 @@ export function createConversationViewerLoaders(em: EntityManager) {
     ),
   };
 }
+
+type ConversationLoaders = ReturnType<typeof createConversationLoaders>;
+type ConversationViewerLoaders = ReturnType<typeof createConversationViewerLoaders>;
+
+declare module '../../server/loaders' {
+  interface SharedLoaders extends ConversationLoaders {}
+  interface ViewerKeyedLoaders extends ConversationViewerLoaders {}
+}

@@ -8,7 +8,7 @@ import { startTestServer, until, type TestServer } from '../../test/server';
 import { rawHeader, recipientsOf, startSmtpSink, type SmtpSink } from '../../test/smtp-sink';
 import type { Clock } from '../../server/clock';
 import type { Mailer } from '../../server/mailer';
-import { createDigestSender } from '../../server/worker';
+import { createDigestSender } from '../../jobs/send-digest.job';
 import { refreshContentPopularity } from './digest-content';
 import { Digest, DigestStatus } from './digest.entity';
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
-import { requireViewer } from '../../server/auth';
+import { requireViewer } from '../identity/authorization';
 import type { EmailPreferences } from './engagement.types';
 
 /** Turns a member's digests on or off: from their preferences, or from a one-click unsubscribe link. */

@@ -1,6 +1,6 @@
 import type { Context } from '../../server/context';
 import { badInput } from '../../server/errors';
-import { requireViewer } from '../../server/auth';
+import { requireViewer } from '../identity/authorization';
 import { rejectNulls } from '../../server/validation';
 import { Theme } from '../content/theme.entity';
 import { EngagementRule } from './engagement-rule.entity';

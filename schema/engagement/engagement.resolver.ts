@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../server/context';
-import { isSelfOrAdmin } from '../../server/auth';
+import { isSelfOrAdmin } from '../identity/authorization';
 import { forbidden } from '../../server/errors';
 import { Member, Role } from '../identity/member.entity';
 import { EmailPreferencesService } from './email-preferences.service';

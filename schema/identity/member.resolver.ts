@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { isSelfOrAdmin, requireViewer } from '../../server/auth';
+import { isSelfOrAdmin, requireViewer } from './authorization';
 import type { Context } from '../../server/context';
 import { Connection } from '../../server/pagination';
 import { MembersArgs, SetMemberRoleArgs, SetMembershipArgs, UpdateProfileInput } from './identity.inputs';

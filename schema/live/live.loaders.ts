@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
 import { uuidArray } from '../../server/db/sql';
-import { byIdLoader, groupLoader } from '../../server/loaders';
+import { byIdLoader, groupLoader } from '../../server/dataloaders';
 import { inPairOrder, PAIRS, ViewerKeyedLoader, type PairRow } from '../../server/viewer-loader';
 import { themesBy } from '../content/content.loaders';
 import { Member } from '../identity/member.entity';
@@ -68,4 +68,12 @@ export function createLiveViewerLoaders(em: EntityManager) {
       },
     ),
   };
+}
+
+type LiveLoaders = ReturnType<typeof createLiveLoaders>;
+type LiveViewerLoaders = ReturnType<typeof createLiveViewerLoaders>;
+
+declare module '../../server/loaders' {
+  interface SharedLoaders extends LiveLoaders {}
+  interface ViewerKeyedLoaders extends LiveViewerLoaders {}
 }

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
 import { uuidArray } from '../../server/db/sql';
-import { byIdLoader } from '../../server/loaders';
+import { byIdLoader } from '../../server/dataloaders';
 import { Message } from '../conversation/message.entity';
 import { ModerationCase } from './moderation-case.entity';
 import { Report } from './report.entity';
@@ -21,4 +21,10 @@ export function createModerationLoaders(em: EntityManager) {
       return caseIds.map((id) => rows.filter((row) => row.caseId === id));
     }),
   };
+}
+
+type ModerationLoaders = ReturnType<typeof createModerationLoaders>;
+
+declare module '../../server/loaders' {
+  interface SharedLoaders extends ModerationLoaders {}
 }

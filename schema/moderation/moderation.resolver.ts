@@ -1,5 +1,5 @@
 import { Args, Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { requireViewer } from '../../server/auth';
+import { requireViewer } from '../identity/authorization';
 import type { Context } from '../../server/context';
 import { Connection } from '../../server/pagination';
 import { PageArgs } from '../../server/pagination';

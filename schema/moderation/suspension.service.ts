@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
+import { WS_MEMBER_SUSPENDED } from '../../server/ws';
 import { Member, Role } from '../identity/member.entity';
 import { IdentityErrors } from '../identity/identity.errors';
 import { ModerationErrors } from './moderation.errors';
@@ -10,7 +11,7 @@ import { isSuspended } from './visibility';
 /**
  * Suspending a member: no log-in or refresh, access tokens refused on every instance at once (the
  * viewer cache is forgotten through MEMBER_ACCESS_CHANGED), open sockets closed with
- * WS_MEMBER_SUSPENDED (MEMBER_SUSPENDED), and their content hidden while it lasts.
+ * WS_MEMBER_SUSPENDED (CLOSE_MEMBER_SOCKETS), and their content hidden while it lasts.
  */
 export class SuspensionService {
   constructor(private readonly ctx: Context) {}
@@ -54,7 +55,7 @@ export class SuspensionService {
   /** After a suspension committed: forget the member's cached viewer everywhere and close their sockets. */
   announce(memberId: string): void {
     this.accessChanged(memberId);
-    this.ctx.pubSub.publish('MEMBER_SUSPENDED', { memberId });
+    this.ctx.pubSub.publish('CLOSE_MEMBER_SOCKETS', { memberId, code: WS_MEMBER_SUSPENDED, reason: 'Member suspended' });
   }
 
   private accessChanged(memberId: string): void {

@@ -40,6 +40,7 @@ describe('suspendMember and unsuspendMember', () => {
     expect(errorCode(await server.gql(REFRESH, { token: session.refreshToken }))).toBe('FORBIDDEN');
     expect(await feedIds()).not.toContain(item.id);
 
+    server.clock.advance({ seconds: 1 }); // the log is newest first
     await server.gql(UNSUSPEND, { id: member.id }, await as(moderator));
     expect((await server.gql(ME, {}, { token: session.accessToken })).errors).toBeUndefined();
     expect((await logIn(member)).errors).toBeUndefined();

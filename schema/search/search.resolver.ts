@@ -1,5 +1,5 @@
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { requireViewer } from '../../server/auth';
+import { requireViewer } from '../identity/authorization';
 import type { Context } from '../../server/context';
 import { Connection } from '../../server/pagination';
 import { SearchArgs } from './search.inputs';

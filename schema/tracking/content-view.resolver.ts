@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
-import { requireViewer } from '../../server/auth';
+import { requireViewer } from '../identity/authorization';
 import type { Context } from '../../server/context';
 import { Content } from '../content/content.entity';
 import { ContentViewService } from './content-view.service';

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../server/clock';
-import { seedDemoCommunity, type DemoCommunity } from '../../server/seed/demo-community';
+import { seedDemoCommunity, type DemoCommunity } from '../../seed/demo-community';
 import { Member, Role } from '../../schema/identity/member.entity';
 import { startTestServer, until, type TestServer } from '../server';
 import { CONSOLE_DIR, launchBrowser, logIn, navigate, screenshot, seriousViolations } from './console-harness';

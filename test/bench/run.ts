@@ -6,11 +6,11 @@ import { systemClock } from '../../server/clock';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded';
 import { migrateToLatest, openOrm } from '../../server/db/orm';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AccessTokens } from '../../schema/identity/access-token';
+import { AccessTokens } from '../../server/access-token';
 import { Member, Role } from '../../schema/identity/member.entity';
-import { seedDemoCommunity } from '../../server/seed/demo-community';
+import { seedDemoCommunity } from '../../seed/demo-community';
 import { databaseUrl, withAdminClient } from '../db';
-import { appendResults, printRows, type BenchRow } from './report';
+import { appendResults, printRows, writeChart, type BenchRow } from './report';
 import { feedWorkload } from './workloads/feed';
 import { meWorkload } from './workloads/me';
 import { broadcastWorkload } from './workloads/broadcast';
@@ -19,12 +19,20 @@ import { kpiWorkload } from './workloads/kpi';
 import { digestsWorkload } from './workloads/digests';
 import { liveJoinWorkload } from './workloads/live-join';
 import { adminConsoleWorkload } from './workloads/admin-console';
+import { searchWorkload } from './workloads/search';
+
+export interface Identity {
+  memberId: string;
+  token: string;
+}
 
 export interface BenchContext {
   databaseUrl: string;
   jwtSecret: string;
   memberId: string;
   memberToken: string;
+  /** IDENTITIES distinct members with tokens issued now (they last 15 minutes: ask again per workload). */
+  identities(): Promise<Identity[]>;
   seconds: number;
   /** A published item, and the `data` a contentPublished subscriber of P2 receives for it. */
   contentId: string;
@@ -36,8 +44,11 @@ export interface Workload {
   run(ctx: BenchContext): Promise<BenchRow[]>;
 }
 
-/** Every workload, in order. Later issues add theirs here. */
-const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload, liveJoinWorkload, adminConsoleWorkload];
+/** Distinct members whose tokens the load generator rotates (one token keeps every per-process cache hot). */
+export const IDENTITIES = 200;
+
+/** Every workload, in order: one line to register a new one. */
+const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload, liveJoinWorkload, adminConsoleWorkload, searchWorkload];
 
 async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   let adminUrl = process.env.DATABASE_URL;
@@ -46,7 +57,7 @@ async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedData
     embedded = await startEmbeddedPostgres({ folder: path.resolve('.hearth/bench'), port: 54339, logger: pino({ level: 'silent' }) });
     adminUrl = embedded.url;
   }
-  const name = 'hearth_bench';
+  const name = process.env.BENCH_DATABASE ?? 'hearth_bench';
   await withAdminClient(adminUrl, async (client) => {
     await client.query(`drop database if exists "${name}" with (force)`);
     await client.query(`create database "${name}"`);
@@ -56,13 +67,15 @@ async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedData
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-  const only = process.argv[2];
+  // `npm run bench -- P1` runs the workloads whose name starts with P1 (several: `-- P1 P2`).
+  const only = process.argv.slice(2);
   const database = await prepareDatabase();
   const orm = await openOrm(database.url);
   await migrateToLatest(orm);
   const em = orm.em.fork() as EntityManager;
   await seedDemoCommunity(em, { members: 1000, days: 30, seed: 7, now: new Date() });
-  const member = await em.findOneOrFail(Member, { role: Role.MEMBER }, { orderBy: { email: 'asc' } });
+  const members = await em.find(Member, { role: Role.MEMBER }, { orderBy: { email: 'asc' }, limit: IDENTITIES });
+  const member = members[0];
   const [content] = await em.execute<{ id: string; frame: object }[]>(
     `select c.id, json_build_object('data', json_build_object('contentPublished', json_build_object(
        'id', c.id, 'title', c.title,
@@ -73,15 +86,19 @@ async function main(): Promise<void> {
   await orm.close();
 
   const jwtSecret = randomBytes(32).toString('hex');
-  const { token } = await new AccessTokens(jwtSecret, systemClock).issue(member.id);
-  const ctx: BenchContext = { databaseUrl: database.url, jwtSecret, memberId: member.id, memberToken: token, seconds, contentId: content.id, contentFrame: content.frame };
+  const accessTokens = new AccessTokens(jwtSecret, systemClock);
+  const { token } = await accessTokens.issue(member.id);
+  const identities = async () => Promise.all(members.map(async ({ id }) => ({ memberId: id, token: (await accessTokens.issue(id)).token })));
+  const ctx: BenchContext = { databaseUrl: database.url, jwtSecret, memberId: member.id, memberToken: token, identities, seconds, contentId: content.id, contentFrame: content.frame };
   const rows: BenchRow[] = [];
-  for (const workload of WORKLOADS.filter((w) => !only || w.name.startsWith(only))) {
+  for (const workload of WORKLOADS.filter((w) => only.length === 0 || only.some((prefix) => w.name.startsWith(prefix)))) {
     console.log(`running ${workload.name} (${seconds} s per side)…`);
     rows.push(...(await workload.run(ctx)));
   }
   printRows(rows);
   appendResults(rows, []);
+  // The chart shows a whole run: a run of a few workloads leaves the last whole run's chart.
+  if (only.length === 0) writeChart(rows, `npm run bench, ${new Date().toISOString().slice(0, 16)} UTC`);
   await database.embedded?.stop();
 }
 

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AccessTokens } from '../../schema/identity/access-token';
+import { AccessTokens } from '../../server/access-token';
 import { systemClock } from '../../server/clock';
 import { openOrm, type Orm } from '../../server/db/orm';
 import { apiOrigin, startProcess, type HearthProcess } from '../process';

@@ -1,6 +1,6 @@
 import { IsOptional } from 'class-validator';
 import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { isAdmin, requireViewer } from '../../../server/auth';
+import { isAdmin, requireViewer } from '../../identity/authorization';
 import type { Context } from '../../../server/context';
 import { forbidden } from '../../../server/errors';
 import { Connection, PageArgs } from '../../../server/pagination';

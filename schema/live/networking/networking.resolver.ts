@@ -1,5 +1,5 @@
 import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
-import { requireViewer } from '../../../server/auth';
+import { requireViewer } from '../../identity/authorization';
 import type { Context } from '../../../server/context';
 import { NetworkingService, PEER_WEIGHTS } from './networking.service';
 import { SuggestedPeer, SuggestedPeersArgs } from './networking.types';

@@ -1,5 +1,5 @@
 import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
-import { requireViewer } from '../../../server/auth';
+import { requireViewer } from '../../identity/authorization';
 import type { Context } from '../../../server/context';
 import { Role } from '../../identity/member.entity';
 import { LiveSessionStatsArgs, LiveSessionsSummaryArgs } from './live-stats.inputs';

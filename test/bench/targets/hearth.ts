@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     JWT_SECRET: jwtSecret,
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info', // as shipped: a line per request, paid as in production
     ...BENCH_LIVEKIT_ENV,
   });
   const extraResolvers: ResolverClass[] = [];

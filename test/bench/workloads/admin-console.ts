@@ -4,10 +4,10 @@ import { gzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { chromium, type Page } from 'playwright-core';
-import { AccessTokens } from '../../../schema/identity/access-token';
+import { AccessTokens } from '../../../server/access-token';
 import { systemClock } from '../../../server/clock';
 import { migrateToLatest, openOrm } from '../../../server/db/orm';
-import { seedDemoCommunity } from '../../../server/seed/demo-community';
+import { seedDemoCommunity } from '../../../seed/demo-community';
 import { startTarget } from '../load';
 import { median, type BenchRow } from '../report';
 import type { BenchContext, Workload } from '../run';
@@ -65,7 +65,7 @@ export const adminConsoleWorkload: Workload = {
   async run(ctx: BenchContext): Promise<BenchRow[]> {
     const kb = consoleJsGzippedKb();
     const rows: BenchRow[] = [
-      { workload: `${this.name} JS`, measure: 'KB gzipped', hearth: kb, baseline: BUDGET_KB, ratio: BUDGET_KB / kb, target: `≤ ${BUDGET_KB} KB`, ok: kb <= BUDGET_KB },
+      { workload: `${this.name} JS`, measure: 'KB gzipped', hearth: kb, baseline: BUDGET_KB, ratio: BUDGET_KB / kb, target: `≤ ${BUDGET_KB} KB`, targetRatio: 1 },
     ];
     const db = await demoDatabase(ctx);
     const hearth = await startTarget('hearth.js', [db.url, ctx.jwtSecret]);
@@ -113,7 +113,7 @@ export const adminConsoleWorkload: Workload = {
       const baseline = median(request);
       for (const [label, times] of [['login → figures', afterLogin], ['back to Insights → figures', backToInsights]] as const) {
         const ms = median(times);
-        rows.push({ workload: `${this.name} ${label}`, measure: `ms (median of ${RUNS})`, hearth: ms, baseline, ratio: baseline / ms, target: `≤ ${FIGURES_MS} ms`, ok: ms <= FIGURES_MS });
+        rows.push({ workload: `${this.name} ${label}`, measure: `ms (median of ${RUNS})`, hearth: ms, baseline, baselineName: 'the request alone', ratio: FIGURES_MS / ms, target: `≤ ${FIGURES_MS} ms`, targetRatio: 1 });
       }
     } finally {
       await browser.close();

@@ -8,7 +8,7 @@ import { EmailLinks } from '../../../schema/engagement/email-links';
 import { parseEnv } from '../../../server/env';
 import { openOrm } from '../../../server/db/orm';
 import { SmtpMailer } from '../../../server/mailer';
-import { copyRows } from '../../../server/seed/copy';
+import { copyRows } from '../../../seed/copy';
 import { uuidArray } from '../../../server/db/sql';
 import { startWorker } from '../../../server/worker';
 import { startTarget } from '../load';
@@ -131,8 +131,8 @@ export const digestsWorkload: Workload = {
       const agendaSeconds = await throughAgenda(ctx, sink.url, ruleId);
       const ratio = baselineSeconds / agendaSeconds;
       return [
-        { workload: this.name, measure: `s for ${MEMBERS} digests`, hearth: agendaSeconds, baseline: baselineSeconds, ratio: agendaSeconds / 60, target: '< 60 s', ok: agendaSeconds < 60 },
-        { workload: this.name, measure: 'digests/s', hearth: MEMBERS / agendaSeconds, baseline: MEMBERS / baselineSeconds, ratio, target: '≥ 0.5× SKIP LOCKED loop', ok: ratio >= 0.5 },
+        { workload: this.name, measure: `s for ${MEMBERS} digests`, hearth: agendaSeconds, baseline: baselineSeconds, baselineName: 'SKIP LOCKED loop', ratio: 40 / agendaSeconds, target: '< 40 s', targetRatio: 1 },
+        { workload: this.name, measure: 'digests/s', hearth: MEMBERS / agendaSeconds, baseline: MEMBERS / baselineSeconds, baselineName: 'SKIP LOCKED loop', ratio, target: '≥ 0.8× SKIP LOCKED loop', targetRatio: 0.8 },
       ];
     } finally {
       await sink.stop();

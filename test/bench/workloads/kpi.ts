@@ -3,10 +3,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { reachSql } from '../../../schema/analytics/reach.service';
 import { REVISIT_SQL } from '../../../schema/analytics/revisit.service';
 import { ReachGroupBy, ReachOrderBy } from '../../../schema/analytics/analytics.types';
-import { AccessTokens } from '../../../schema/identity/access-token';
+import { AccessTokens } from '../../../server/access-token';
 import { systemClock } from '../../../server/clock';
 import { migrateToLatest, openOrm } from '../../../server/db/orm';
-import { seedDemoCommunity } from '../../../server/seed/demo-community';
+import { seedDemoCommunity } from '../../../seed/demo-community';
 import { startTarget } from '../load';
 import { median, type BenchRow } from '../report';
 import type { BenchContext, Workload } from '../run';
@@ -89,7 +89,8 @@ export const kpiWorkload: Workload = {
           const sqlMs = await timed(viaSql);
           const ratio = sqlMs / hearthMs;
           const name = `${this.name} ${label} ${visits / 1_000_000}M visits`;
-          rows.push({ workload: name, measure: 'ms (median of 3)', hearth: hearthMs, baseline: sqlMs, ratio, target: visits <= 1_000_000 ? '≥ 0.8× SQL, ≤ 1 s' : '≥ 0.8× SQL', ok: ratio >= 0.8 && (visits > 1_000_000 || hearthMs <= 1000) });
+          rows.push({ workload: name, measure: 'ms (median of 3)', hearth: hearthMs, baseline: sqlMs, baselineName: 'SQL alone', ratio, target: '≥ 0.8× SQL', targetRatio: 0.8 });
+          rows.push({ workload: name, measure: 'ms against 1 s', hearth: hearthMs, baseline: 1000, baselineName: 'target', ratio: 1000 / hearthMs, target: '≤ 1 s', targetRatio: 1 });
         }
       } finally {
         await hearth.stop();

@@ -1,9 +1,9 @@
 import type { BenchContext, Workload } from '../run';
-import { compareHttp } from '../compare-http';
+import { compareHttp, hearthSide, rawSide } from '../compare-http';
 
-/** W1: the `me` query through the whole stack vs node:http + pg doing the same select. */
+/** W1: the `me` query through the whole stack vs node:http + pg (the same token check, the same select). */
 export const meWorkload: Workload = {
   name: 'W1 me',
   run: (ctx: BenchContext) =>
-    compareHttp(ctx, { name: 'W1 me', query: '{ me { id displayName email company role } }', raw: 'raw-me.js', rawHeaders: { 'x-member-id': ctx.memberId } }),
+    compareHttp(ctx, { name: 'W1 me', hearth: hearthSide('{ me { id displayName email company role } }'), baseline: rawSide('raw-me.js'), sameJson: true }),
 };

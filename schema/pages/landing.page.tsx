@@ -1,4 +1,4 @@
-import type { DemoAccess } from '../seed/demo-access';
+import type { DemoAccess } from '../../seed/demo-access';
 import { Page } from './layout';
 
 export interface LandingProps {

@@ -1,7 +1,7 @@
 import { isUUID } from 'class-validator';
 import { jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../../server/clock';
+import type { Clock } from './clock';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 const ISSUER = 'hearth';

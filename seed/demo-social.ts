@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import { pairKeyOf } from '../../schema/conversation/conversation.entity';
+import { pairKeyOf } from '../schema/conversation/conversation.entity';
 import { copyRows, type Cell } from './copy';
 import type { DemoItem } from './demo-content';
 import type { Random } from './random';

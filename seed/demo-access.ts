@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { textArray } from '../db/sql';
-import type { Config } from '../env';
+import { textArray } from '../server/db/sql';
+import type { Config } from '../server/env';
 import { DEMO_PASSWORD, DEMO_SIZE, demoLogins, type DemoLogin } from './demo-community';
 
 export interface DemoAccess {

@@ -1,7 +1,7 @@
 import type { AuthChecker } from 'type-graphql';
-import { Role } from '../schema/identity/member.entity';
-import type { Context } from './context';
-import { forbidden, unauthenticated } from './errors';
+import { Role } from './member.entity';
+import type { Context } from '../../server/context';
+import { forbidden, unauthenticated } from '../../server/errors';
 
 /**
  * `@Authorized()` needs a logged-in member; `@Authorized(Role.ADMIN, ...)` one of those roles.

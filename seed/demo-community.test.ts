@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildAdmin } from '../../test/factories';
-import { startTestServer, type TestServer } from '../../test/server';
+import { buildAdmin } from '../test/factories';
+import { startTestServer, type TestServer } from '../test/server';
 import { DEMO_PASSWORD, DEMO_SIZE, demoLogins, seedDemoCommunity, type DemoCommunity } from './demo-community';
 import { DEMO_MESSAGES } from './demo-social';
 
@@ -28,7 +28,7 @@ describe('the demo community', () => {
   });
 
   it('has its default logins and password listed in README', () => {
-    const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const readme = readFileSync(path.resolve(__dirname, '../README.md'), 'utf8');
     for (const login of demoLogins(DEMO_SIZE)) expect([login.email, readme.includes(`\`${login.email}\``)]).toEqual([login.email, true]);
     expect(readme).toContain(`\`${DEMO_PASSWORD}\``);
   });

@@ -1,10 +1,10 @@
 import type { Browser, Route } from 'playwright-core';
-import { ContentStatus } from '../../schema/content/content.entity';
+import { ContentStatus } from '../content/content.entity';
 import { describeWithChromium, launchChromium } from '../../test/browser';
 import { buildAdmin, buildContent, buildMember } from '../../test/factories';
 import { buildSession } from '../../test/live';
 import { startTestServer, type TestServer } from '../../test/server';
-import { DEMO_PASSWORD, seedDemoCommunity } from '../seed/demo-community';
+import { DEMO_PASSWORD, seedDemoCommunity } from '../../seed/demo-community';
 
 let server: TestServer;
 let origin: string;

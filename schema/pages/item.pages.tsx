@@ -1,7 +1,7 @@
-import type { Content } from '../../schema/content/content.entity';
-import type { Theme } from '../../schema/content/theme.entity';
-import type { Member } from '../../schema/identity/member.entity';
-import type { LiveSession } from '../../schema/live/sessions/live-session.entity';
+import type { Content } from '../content/content.entity';
+import type { Theme } from '../content/theme.entity';
+import type { Member } from '../identity/member.entity';
+import type { LiveSession } from '../live/sessions/live-session.entity';
 import { Page, PlainMarkdown } from './layout';
 
 const FRONT_END_NOTE = 'A minimal page served by the Hearth API for links in emails; the community’s front end (PUBLIC_URL) shows the full page.';

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Membership, Role } from '../../schema/identity/member.entity';
-import { hashPassword } from '../../schema/identity/password';
+import { Membership, Role } from '../schema/identity/member.entity';
+import { hashPassword } from '../schema/identity/password';
 import { seedDemoSessions } from './demo-live';
 import { copyRows } from './copy';
 import { publishedBy, seedDemoContent } from './demo-content';

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rebuildVisitDays } from '../../schema/analytics/visit-day-rollup';
-import { withDatabase } from '../db/database';
-import { migrateToLatest } from '../db/orm';
-import { EnvError, parseEnv } from '../env';
+import { rebuildVisitDays } from '../schema/analytics/visit-day-rollup';
+import { withDatabase } from '../server/db/database';
+import { migrateToLatest } from '../server/db/orm';
+import { EnvError, parseEnv } from '../server/env';
 import { seedDemoCommunity } from './demo-community';
 
 /** The period ends at today's UTC midnight: the same seed gives the same rows all day long. */

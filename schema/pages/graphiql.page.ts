@@ -1,4 +1,4 @@
-import type { DemoAccess } from '../seed/demo-access';
+import type { DemoAccess } from '../../seed/demo-access';
 
 export interface GraphiqlPageProps {
   url: string;

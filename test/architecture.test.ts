@@ -1,0 +1,43 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { modules } from '../schema/modules';
+import type { HearthModule } from '../server/module';
+import { importCycles, importsOf, isTestFile, resolveImport, root, runtimeImportGraph, sourceFiles } from './source-files';
+
+const files = sourceFiles('server', 'schema', 'integrations', 'jobs', 'emails', 'seed', 'test');
+const known = new Set(files);
+
+describe('the house (ARCHITECTURE.md)', () => {
+  it('has no import cycles (type-only imports aside: the build erases them)', () => {
+    expect(importCycles(runtimeImportGraph(files))).toEqual([]);
+  });
+
+  it('keeps server/ free of domains: it reaches schema/ only through the module list', () => {
+    const reaches = files
+      .filter((file) => file.startsWith('server/') && !isTestFile(file))
+      .flatMap((file) =>
+        importsOf(file)
+          .map(({ specifier }) => resolveImport(file, specifier, known))
+          .filter((target): target is string => target !== null && target.startsWith('schema/') && target !== 'schema/modules.ts')
+          .map((target) => `${file} → ${target}`),
+      );
+    expect(reaches).toEqual([]);
+  });
+
+  it('lists every domain folder once: a domain is its folder plus one line in schema/modules.ts', async () => {
+    const folders = readdirSync(path.join(root, 'schema'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+    const exported = await Promise.all(
+      folders.map(async (folder) => {
+        const index = (await import(`../schema/${folder}`)) as Record<string, unknown>;
+        const own = Object.values(index).filter((value): value is HearthModule => modules.includes(value as HearthModule));
+        return [folder, own.length] as const;
+      }),
+    );
+    expect(exported).toEqual(folders.map((folder) => [folder, 1]));
+    expect(new Set(modules.map((module) => module.name)).size).toBe(modules.length);
+    expect(modules.length).toBe(folders.length);
+  });
+});
