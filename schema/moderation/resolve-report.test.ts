@@ -1,5 +1,5 @@
 import { buildContent, buildInterests, buildMember, buildTheme } from '../../test/factories';
-import { errorCode, startTestServer, type TestServer } from '../../test/server';
+import { errorCode, startTestServer, subscribe, type TestServer } from '../../test/server';
 import { Role } from '../identity/member.entity';
 import { Comment } from '../content/comment.entity';
 import { Content } from '../content/content.entity';
@@ -89,6 +89,22 @@ describe('resolveReport', () => {
     expect(forWriter.edges.map((edge: { node: { id: string } }) => edge.node.id).sort()).toEqual([rude, spam].sort());
     expect((await server.em().findOneOrFail(Comment, rude)).hiddenAt).not.toBeNull();
     expect((await server.em().findOneOrFail(Content, item.id)).commentCount).toBe(1);
+  });
+
+  it('commentAdded on a hidden item reaches its author and moderators, not other members', async () => {
+    const author = await buildMember(server.em(), { role: Role.SPEAKER });
+    const item = await buildContent(server.em(), { author });
+    const [reader, moderator] = [await buildMember(server.em()), await buildMember(server.em(), { role: Role.MODERATOR })];
+    const query = `subscription($id: ID!) { commentAdded(contentId: $id) { body } }`;
+    const forReader = await subscribe(server.ws((await as(reader)).token), query, { id: item.id });
+    const forModerator = await subscribe(server.ws((await as(moderator)).token), query, { id: item.id });
+    await server.gql(RESOLVE, { id: await reportBy(reader, item.id), action: 'HIDE' }, await as(moderator));
+    await server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { contentId: item.id, body: 'Still here' } }, await as(author));
+    expect((await forModerator.next()).data!.commentAdded.body).toBe('Still here');
+    await server.hearth.deps.events.idle();
+    expect(forReader.received).toEqual([]);
+    forReader.dispose();
+    forModerator.dispose();
   });
 
   it('refuses HIDE and DELETE on a member report, unknown cases, and non-moderators, with typed errors', async () => {
