@@ -160,7 +160,7 @@ export const searchWorkload: Workload = {
         kinds: Object.values(SearchKind),
         themeSlug: null,
         type: null,
-        visibility: searchVisibility(viewer),
+        visibility: searchVisibility(viewer, new Date()),
         limit: 21,
         offset: 0,
       })!;
