@@ -20,6 +20,7 @@ import { digestsWorkload } from './workloads/digests';
 import { liveJoinWorkload } from './workloads/live-join';
 import { adminConsoleWorkload } from './workloads/admin-console';
 import { searchWorkload } from './workloads/search';
+import { IDENTITIES } from './identities';
 
 export interface Identity {
   memberId: string;
@@ -44,8 +45,7 @@ export interface Workload {
   run(ctx: BenchContext): Promise<BenchRow[]>;
 }
 
-/** Distinct members whose tokens the load generator rotates (one token keeps every per-process cache hot). */
-export const IDENTITIES = 200;
+export { IDENTITIES };
 
 /** Every workload, in order: one line to register a new one. */
 const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload, liveJoinWorkload, adminConsoleWorkload, searchWorkload];

@@ -6,7 +6,7 @@ import { copyRows } from '../../../seed/copy';
 import { alternate, checkedLoad, FIRST_WARM_UP_SECONDS, startTarget, WINDOWS } from '../load';
 import { median, type BenchRow } from '../report';
 import type { BenchContext, Workload } from '../run';
-import { IDENTITIES } from '../run';
+import { IDENTITIES } from '../identities';
 
 const RECORD = 'mutation($input: RecordContentViewInput!) { recordContentView(input: $input) { newView } }';
 const RECORD_MANY = 'mutation($input: RecordContentViewsInput!) { recordContentViews(input: $input) { newView } }';

@@ -1,0 +1,2 @@
+/** Distinct members whose tokens the load generator rotates (one token keeps every per-process cache hot). */
+export const IDENTITIES = 200;
