@@ -5,6 +5,7 @@ import { eligibleMembers, type RuleForEligibility } from './eligibility';
 import { EngagementRuleService } from './engagement-rule.service';
 import type { PreviewEngagementRuleArgs } from './engagement.inputs';
 import type { EngagementRulePreview } from './engagement.types';
+import { minimumDetectableLiftFor } from './minimum-detectable-lift';
 
 /** A draft's holdout draw uses this id; once saved, the rule's own id decides. */
 const DRAFT_RULE_ID = '00000000-0000-0000-0000-000000000000';
@@ -28,7 +29,12 @@ export class EngagementPreviewService {
       const present = <T>(items: (T | Error | null)[]) => items.filter((item): item is T => item !== null && !(item instanceof Error));
       if (member) samples.push({ member, hot: present(hotItems), cold: present(coldItems) });
     }
+    // The audience of this period: everyone selected, whether or not their digest is decided yet.
+    const selected = rows.filter((row) => row.digest_status !== null || !row.over_budget);
+    const zone = this.ctx.config.communityTimezone;
+    const minimumDetectableLift = await minimumDetectableLiftFor(this.ctx.em, selected, { now, horizonDays: args.horizonDays, holdoutPercent: rule.holdoutPercent, zone });
     return {
+      minimumDetectableLift,
       eligibleMembers: open.length,
       heldOut: open.filter((row) => row.held_out).length,
       alreadySentThisPeriod: rows.filter((row) => row.digest_status !== null).length,

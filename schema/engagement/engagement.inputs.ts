@@ -156,6 +156,11 @@ export class PreviewEngagementRuleArgs {
   @Min(0)
   @Max(50)
   sampleSize: number = 5;
+
+  @Field(() => Int, { defaultValue: DEFAULT_HORIZON_DAYS, description: 'H of minimumDetectableLift, in days.' })
+  @Min(1)
+  @Max(MAX_HORIZON_DAYS)
+  horizonDays: number = DEFAULT_HORIZON_DAYS;
 }
 
 @ArgsType()

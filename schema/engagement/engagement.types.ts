@@ -14,6 +14,33 @@ export class EngagementRuleSample {
   cold!: Content[];
 }
 
+@ObjectType({ description: 'The smallest lift a rule can detect with its audience of now (80 % power, 5 % significance, two-sided).' })
+export class MinimumDetectableLift {
+  @Field(() => Float, { nullable: true, description: 'In visit days per member over horizonDays; null when the lift cannot be measured (see sentence).' })
+  absolute!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'absolute / baselineMeanVisitDays (0.2 = 20 % more visit days).' })
+  relative!: number | null;
+
+  @Field(() => Int, { description: 'H, the horizon of the outcome.' })
+  horizonDays!: number;
+
+  @Field(() => Int, { description: 'Members the rule would email now.' })
+  treated!: number;
+
+  @Field(() => Int, { description: 'Members the rule would hold out now.' })
+  heldOut!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Standard deviation of these members’ visit days over recent spans of horizonDays.' })
+  outcomeStdDev!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Their mean visit days over those spans.' })
+  baselineMeanVisitDays!: number | null;
+
+  @Field({ description: 'The same, as a sentence an admin reads before enabling the rule.' })
+  sentence!: string;
+}
+
 @ObjectType({ description: 'A dry run of a rule at this moment: nothing is sent or recorded.' })
 export class EngagementRulePreview {
   @Field(() => Int, { description: 'Members the rule would act on now (holdout included), not handled yet this period.' })
@@ -30,6 +57,9 @@ export class EngagementRulePreview {
 
   @Field(() => [EngagementRuleSample])
   samples!: EngagementRuleSample[];
+
+  @Field(() => MinimumDetectableLift, { description: 'What lift this selection could prove, for horizonDays (README, "Measuring a rule\'s lift").' })
+  minimumDetectableLift!: MinimumDetectableLift;
 }
 
 @ObjectType()

@@ -1,22 +1,43 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
 import type { CommunityLocale } from '../../server/env';
 
 /** The text search configuration (made by the search migration) for each community language. */
 export const SEARCH_CONFIGS: Record<CommunityLocale, string> = { en: 'hearth_en', fr: 'hearth_fr' };
 
-/** Databases (by their ORM) whose index is known to be in this process's language. */
-const checked = new WeakMap<object, string>();
-
 /**
- * Makes sure the stored search vectors are in `config` before a search reads them. The triggers
- * write vectors in the language stored in `search_language`; when COMMUNITY_LOCALE names another
- * one (it changed, or the database is new), `search_rebuild` switches it and recomputes every
- * vector in one transaction (a minute or so for a million rows, once). Checked once per process.
- * Every instance of a community must share COMMUNITY_LOCALE.
+ * The search index's language, one per process. The triggers write vectors in the language stored
+ * in `search_language`; when COMMUNITY_LOCALE names another one (it changed, or the database is
+ * new), `search_rebuild` switches it and recomputes every vector in one transaction (a minute or
+ * so for a million rows, once). The module starts that at process start; a search waits for it
+ * (and tries again if it failed). Every instance of a community must share COMMUNITY_LOCALE.
  */
-export async function ensureSearchLanguage(em: EntityManager, orm: object, config: string): Promise<void> {
-  if (checked.get(orm) === config) return;
-  const [row] = await em.execute<{ language: string | null }[]>('select language::text as language from search_language');
-  if (row?.language !== config) await em.execute('select search_rebuild(?::regconfig)', [config]);
-  checked.set(orm, config);
+export class SearchIndex {
+  readonly config: string;
+  private ready: Promise<void> | undefined;
+
+  constructor(
+    private readonly em: () => EntityManager,
+    locale: CommunityLocale,
+    private readonly logger: Logger,
+  ) {
+    this.config = SEARCH_CONFIGS[locale];
+  }
+
+  /** Resolves once the stored vectors are in this process's language. */
+  inLanguage(): Promise<void> {
+    this.ready ??= this.switchLanguage().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  private async switchLanguage(): Promise<void> {
+    const em = this.em();
+    const [row] = await em.execute<{ language: string | null }[]>('select language::text as language from search_language');
+    if (row?.language === this.config) return;
+    this.logger.info({ from: row?.language ?? null, to: this.config }, 'rebuilding the search index in the community language');
+    await em.execute('select search_rebuild(?::regconfig)', [this.config]);
+  }
 }

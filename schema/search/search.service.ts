@@ -1,11 +1,9 @@
 import type { Context } from '../../server/context';
-import { readRows } from '../../server/db/read-query';
 import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../server/pagination';
 import type { Comment } from '../content/comment.entity';
 import type { Content } from '../content/content.entity';
 import type { Member } from '../identity/member.entity';
 import type { LiveSession } from '../live/sessions/live-session.entity';
-import { ensureSearchLanguage, SEARCH_CONFIGS } from './search-index';
 import { snippetHtml } from './search-snippet';
 import { searchVisibility } from './search-visibility';
 import { SearchErrors } from './search.errors';
@@ -34,10 +32,10 @@ export class SearchService {
     if (query.length > QUERY_MAX_LENGTH) throw SearchErrors.queryTooLong();
     const offset = decodeOffset(args.after);
     if (offset >= MAX_SEARCH_RESULTS) throw SearchErrors.tooDeep();
-    const config = SEARCH_CONFIGS[this.ctx.config.communityLocale];
+    const { searchIndex } = this.ctx;
     const pageSize = Math.min(args.first, MAX_SEARCH_RESULTS - offset);
     const statement = searchStatement({
-      config,
+      config: searchIndex.config,
       query,
       lastWord: prefixWord(args.query),
       kinds: args.kinds?.length ? args.kinds : ALL_KINDS,
@@ -48,8 +46,11 @@ export class SearchService {
       offset,
     });
     if (!statement) return toOffsetConnection([], pageSize, offset, (hit: LoadedSearchHit) => hit);
-    await ensureSearchLanguage(this.ctx.em, this.ctx.orm, config);
-    const rows = await readRows<SearchRow>(this.ctx.em, statement.text, [...statement.params]);
+    await searchIndex.inLanguage();
+    // Not a prepared statement (readRows): after five runs PostgreSQL may keep a generic plan, which
+    // cannot fold the query into a tsquery constant and plans a matching word it does not know
+    // (P-search: seconds instead of the statement's own time). Each search is planned for its words.
+    const rows = await this.ctx.em.execute<SearchRow[]>(statement.text, [...statement.params]);
     const hits = await this.withSubjects(rows);
     return toOffsetConnection(hits, pageSize, offset, (hit) => hit);
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildAdmin, buildContent, buildMember, buildTheme } from '../../test/factories';
 import { buildSession } from '../../test/live';
-import { errorCode, startTestServer, type TestServer } from '../../test/server';
+import { captureQueries, errorCode, startTestServer, type TestServer } from '../../test/server';
 import { encodeCursor } from '../../server/pagination';
 import { Comment } from '../content/comment.entity';
 import { ContentStatus, ContentType } from '../content/content.entity';
@@ -213,6 +213,15 @@ describe('search: pages', () => {
     expect(last.data!.search.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('runs its statement once per request: the compiled query resolves the SearchSubject union without falling back to graphql-js', async () => {
+    const word = nonce();
+    await buildContent(server.em(), { title: `${word} once` });
+    const member = await buildMember(server.em());
+    await hits(member, { query: word });
+    const statements = await captureQueries(server, () => hits(member, { query: word }));
+    expect(statements.filter((statement) => statement.includes('ts_headline'))).toHaveLength(1);
+  });
+
   it('records an item opened from a result as a view from SEARCH', async () => {
     const word = nonce();
     const item = await buildContent(server.em(), { title: `${word} opened` });
@@ -235,14 +244,31 @@ describe('search in a French community (COMMUNITY_LOCALE=fr)', () => {
 
   it('stems French words: « webinaire » finds « webinaires », « stratégie » finds « stratégiques »', async () => {
     const member = await buildMember(french.em());
-    // Written before the first search: the index is still English and is rebuilt in French then.
     const item = await buildContent(french.em(), { title: 'Nos webinaires stratégiques de décembre' });
     expect(ids(await hits(member, { query: 'webinaire' }, french))).toEqual([item.id]);
     expect(ids(await hits(member, { query: 'strategie' }, french))).toEqual([item.id]);
-    // Written after: the trigger writes it in French.
     const later = await buildContent(french.em(), { title: 'Partenaires et stratégie' });
     expect(ids(await hits(member, { query: 'stratégiques' }, french)).sort()).toEqual([item.id, later.id].sort());
     expect((await hits(member, { query: 'webinaire' }, french))[0].snippet).toContain('<mark>webinaires</mark>');
+  });
+
+  it('rebuilds an index written in English when the community switches to French', async () => {
+    const english = await startTestServer();
+    try {
+      const member = await buildMember(english.em());
+      const item = await buildContent(english.em(), { title: 'Nos webinaires stratégiques' });
+      expect(await hits(member, { query: 'stratégie ' }, english)).toEqual([]);
+      const switched = await startTestServer({ databaseUrl: english.databaseUrl, env: { COMMUNITY_LOCALE: 'fr' } });
+      try {
+        expect(ids(await hits(member, { query: 'stratégie ' }, switched))).toEqual([item.id]);
+        const [{ language }] = await switched.em().execute<{ language: string }[]>('select language::text as language from search_language');
+        expect(language).toBe('hearth_fr');
+      } finally {
+        await switched.stop();
+      }
+    } finally {
+      await english.stop();
+    }
   });
 
   it('is language-aware: English stemming does not join « stratégie » and « stratégiques »', async () => {

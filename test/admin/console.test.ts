@@ -124,6 +124,10 @@ describe('admin console', () => {
     await page.getByLabel('Days without a visit').fill('10');
     await until('the preview of a 10-day rule', async () => Number((await page.locator('[data-figure="eligible"]').textContent().catch(() => '')) || 0) > 0 && !(await page.locator('[aria-busy="true"]').count()));
     expect(await page.locator('.samples li').count()).toBeGreaterThan(0);
+    // The power of the draft as the API words it (the default 10 % held out, H = 14 days).
+    expect(await page.locator('[data-figure="minimum-detectable-lift"]').textContent()).toMatch(
+      /^With 10 % held out \(\d+ of the \d+ members it selects now\), this rule can detect a lift of [\d.]+ visit days per member in 14 days/,
+    );
     await page.getByRole('button', { name: 'Create rule' }).click();
     await page.waitForURL(/\/admin\/rules\/[0-9a-f-]{36}$/);
     await page.getByRole('button', { name: 'Enable' }).click();

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const orm = await openOrm(database.url);
   await migrateToLatest(orm);
   const em = orm.em.fork() as EntityManager;
-  await seedDemoCommunity(em, { members: 1000, days: 30, seed: 7, now: new Date() });
+  await seedDemoCommunity(em, { members: 1000, days: 60, seed: 7, now: new Date() });
   const members = await em.find(Member, { role: Role.MEMBER }, { orderBy: { email: 'asc' }, limit: IDENTITIES });
   const member = members[0];
   const [content] = await em.execute<{ id: string; frame: object }[]>(
@@ -97,8 +97,7 @@ async function main(): Promise<void> {
   }
   printRows(rows);
   appendResults(rows, []);
-  // The chart shows a whole run: a run of a few workloads leaves the last whole run's chart.
-  if (only.length === 0) writeChart(rows, `npm run bench, ${new Date().toISOString().slice(0, 16)} UTC`);
+  writeChart(rows, `npm run bench${only.length ? ` -- ${only.join(' ')}` : ''}, ${new Date().toISOString().slice(0, 16)} UTC`);
   await database.embedded?.stop();
 }
 

@@ -13,15 +13,9 @@ function useSettledDraft(draft: RuleDraft, ms = 350): RuleDraft | null {
   return numbers.some(Number.isNaN) ? null : settled;
 }
 
-/**
- * The minimum detectable lift, once the API has it (issue 21 adds it to the preview): rendered
- * when the answer carries it. Add the field to PreviewRule in admin/operations/rules.graphql then.
- */
+/** The smallest lift this selection could prove (80 % power, 5 % significance), as the API phrases it. */
 function MinimumDetectableLift({ preview }: { preview: PreviewRuleQuery['previewEngagementRule'] }) {
-  const value = (preview as Record<string, unknown>).minimumDetectableLift;
-  if (value == null) return null;
-  const text = typeof value === 'object' ? Object.values(value as Record<string, unknown>).find((part) => typeof part === 'string') : String(value);
-  return text ? <p data-figure="minimum-detectable-lift">Minimum detectable lift: {String(text)}</p> : null;
+  return <p data-figure="minimum-detectable-lift">{preview.minimumDetectableLift.sentence}</p>;
 }
 
 /** Who the rule would email now and with what, as the admin types: nothing is sent or recorded. */

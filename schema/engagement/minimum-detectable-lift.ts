@@ -1,0 +1,68 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { MinimumDetectableLift } from './engagement.types';
+import { uuidArray } from '../../server/db/sql';
+import { minimumDetectableLift } from './lift';
+
+/** Past windows of H days read per member: enough to see a habit, recent enough to be today's. */
+export const HISTORY_WINDOWS = 4;
+
+/**
+ * For each member and each of the HISTORY_WINDOWS windows of H × 24 hours before `now` that began
+ * after they joined: their
+ * visit days in it, counted as a selection's outcome is (engagement-stats.service.ts). Only the
+ * mean and variance over all member-windows come back.
+ */
+const HISTORY_SQL = `
+with w as (
+  select m.id as member_id, ?::timestamptz - make_interval(days => ?::int * k) as start_at, ?::timestamptz - make_interval(days => ?::int * (k - 1)) as end_at
+  from unnest(?::uuid[]) m(id) cross join generate_series(1, ?::int) k
+  -- A span before the member joined says nothing about their habit.
+  where ?::timestamptz - make_interval(days => ?::int * k) >= (select created_at from member where member.id = m.id)
+), outcomes as (
+  select (select count(distinct day) from visit v
+          cross join lateral generate_series(
+            (greatest(v.started_at, w.start_at) at time zone ?::text)::date::timestamp,
+            (least(v.last_activity_at, w.end_at) at time zone ?::text)::date::timestamp, interval '1 day') day
+          where v.member_id = w.member_id and v.last_activity_at > w.start_at and v.started_at <= w.end_at)::float8 as days
+  from w
+)
+select count(*)::int as n, coalesce(avg(days), 0)::float8 as mean, coalesce(var_samp(days), 0)::float8 as variance from outcomes`;
+
+const share = (value: number) => `${Math.round(value * 100)} %`;
+const visitDays = (value: number) => (value >= 1 ? value.toFixed(1) : value.toFixed(2));
+
+/**
+ * The smallest lift the rule's selection of now can detect (80 % power, 5 % two-sided), from the
+ * variance of the selected members' own visit days over recent windows of H days: treated and
+ * held-out counts are those of this period, as the holdout draw splits them.
+ */
+export async function minimumDetectableLiftFor(
+  em: EntityManager,
+  selected: { member_id: string; held_out: boolean }[],
+  options: { now: Date; horizonDays: number; holdoutPercent: number; zone: string },
+): Promise<MinimumDetectableLift> {
+  const { now, horizonDays, holdoutPercent, zone } = options;
+  const heldOut = selected.filter((row) => row.held_out).length;
+  const treated = selected.length - heldOut;
+  const ids = selected.map((row) => row.member_id);
+  const [history] = ids.length
+    ? await em.execute<{ n: number; mean: number; variance: number }[]>(HISTORY_SQL, [now, horizonDays, now, horizonDays, uuidArray(ids), HISTORY_WINDOWS, now, horizonDays, zone, zone])
+    : [{ n: 0, mean: 0, variance: 0 }];
+  const sd = Math.sqrt(history.variance);
+  const absolute = history.n > 1 ? minimumDetectableLift(sd, treated, heldOut) : null;
+  const relative = absolute !== null && history.mean > 0 ? absolute / history.mean : null;
+  const base = { horizonDays, treated, heldOut, outcomeStdDev: history.n > 1 ? sd : null, baselineMeanVisitDays: history.n ? history.mean : null };
+  if (absolute === null) {
+    const why = holdoutPercent === 0 ? 'nobody is held out' : treated + heldOut === 0 ? 'it selects nobody now' : 'too few members are selected now in one of its groups';
+    return { ...base, absolute: null, relative: null, sentence: `With ${holdoutPercent} % held out, this rule cannot measure its lift: ${why}.` };
+  }
+  const relativeText = relative === null ? '' : ` (${share(relative)} more than the ${visitDays(history.mean)} they had in recent ${horizonDays}-day spans)`;
+  return {
+    ...base,
+    absolute,
+    relative,
+    sentence:
+      `With ${holdoutPercent} % held out (${heldOut} of the ${treated + heldOut} members it selects now), this rule can detect a lift of ` +
+      `${visitDays(absolute)} visit days per member in ${horizonDays} days${relativeText}, at 80 % power and 5 % significance.`,
+  };
+}

@@ -1,0 +1,122 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../server/db/embedded';
+import { parseEnv } from '../server/env';
+import { createLogger } from '../server/logger';
+import { renderReport } from './report';
+import { runWorld, type WorldOptions, type WorldResult } from './world';
+
+export interface SimulationOptions extends Omit<WorldOptions, 'adminUrl' | 'effect'> {
+  effect: number;
+}
+
+export interface SimulationResult {
+  options: SimulationOptions;
+  /** Average effect on the treated, per measured selection: with effect minus without, same members, same streams. */
+  trueLift: number;
+  /** The same for the first evaluation's selections only (those the preview's minimum detectable lift is about). */
+  trueFirstRoundLift: number;
+  withEffect: WorldResult;
+  /** Null when effect is 0: both worlds are then the same world, and the true lift is exactly 0. */
+  withoutEffect: WorldResult | null;
+  seconds: number;
+  summary: { trueLift: number; estimatedLift: number | null; ciLow: number | null; ciHigh: number | null; covered: boolean; treated: number; heldOut: number };
+}
+
+/**
+ * Runs the community twice on the same seed, with the effect and without it, each through Hearth's
+ * real code on its own fresh database (see world.ts), and compares Hearth's estimate with the truth.
+ */
+export async function runSimulation(adminUrl: string, options: SimulationOptions): Promise<SimulationResult> {
+  const started = Date.now();
+  const withEffect = await runWorld({ ...options, adminUrl, log: options.log && ((line) => options.log!(`[effect ${options.effect}] ${line}`)) });
+  const withoutEffect = options.effect === 0 ? null : await runWorld({ ...options, adminUrl, effect: 0, log: options.log && ((line) => options.log!(`[no effect] ${line}`)) });
+  const treatedMean = (world: WorldResult | null, key: 'stats' | 'firstRound') => (world ? (world[key].treatedMeanVisitDays ?? 0) : null);
+  const trueLift = withoutEffect ? treatedMean(withEffect, 'stats')! - treatedMean(withoutEffect, 'stats')! : 0;
+  const trueFirstRoundLift = withoutEffect ? treatedMean(withEffect, 'firstRound')! - treatedMean(withoutEffect, 'firstRound')! : 0;
+  const { stats } = withEffect;
+  const ci = stats.liftConfidenceInterval as { low: number; high: number } | null;
+  return {
+    options,
+    trueLift,
+    trueFirstRoundLift,
+    withEffect,
+    withoutEffect,
+    seconds: (Date.now() - started) / 1000,
+    summary: {
+      trueLift,
+      estimatedLift: stats.lift,
+      ciLow: ci?.low ?? null,
+      ciHigh: ci?.high ?? null,
+      covered: ci !== null && ci.low <= trueLift && trueLift <= ci.high,
+      treated: stats.treatedSelections,
+      heldOut: stats.heldOutSelections,
+    },
+  };
+}
+
+/** The PostgreSQL server to create the simulation's databases on: DATABASE_URL's, or the embedded one. */
+export async function simulationDatabase(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
+  const config = parseEnv(process.env);
+  if (config.databaseUrl) return { adminUrl: config.databaseUrl, stop: async () => undefined };
+  const embedded = await startEmbeddedPostgres({ folder: path.join(config.dataDir, 'simulate'), logger: createLogger('warn') });
+  return { adminUrl: embedded.url, stop: () => embedded.stop() };
+}
+
+export function parseArgs(argv: string[]): SimulationOptions & { json: boolean; out: string } {
+  const flags = new Map<string, string>();
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--json') json = true;
+    else if (arg.startsWith('--')) flags.set(arg.slice(2), argv[++i]);
+    else throw new Error(`Unexpected argument ${arg}`);
+  }
+  const number = (name: string, fallback: number, min: number, max: number) => {
+    const raw = flags.get(name);
+    const value = raw === undefined ? fallback : Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) throw new Error(`--${name} must be a number from ${min} to ${max} (got ${raw})`);
+    return value;
+  };
+  const weeks = number('weeks', 12, 2, 52);
+  return {
+    members: number('members', 5000, 10, 100_000),
+    weeks,
+    effect: number('effect', 0.15, 0, 10),
+    holdout: number('holdout', 20, 1, 50),
+    seed: number('seed', 1, 0, 2 ** 31),
+    horizonDays: number('horizon', weeks >= 8 ? 14 : 7, 1, 90),
+    warmupWeeks: number('warmup', weeks >= 8 ? 4 : 1, 0, weeks - 1),
+    concurrency: number('concurrency', 32, 1, 64),
+    json,
+    out: flags.get('out') ?? path.join('.hearth', 'simulate'),
+  };
+}
+
+async function main() {
+  const { json, out, ...options } = parseArgs(process.argv.slice(2));
+  const log = (line: string) => console.error(line);
+  const database = await simulationDatabase();
+  try {
+    const result = await runSimulation(database.adminUrl, { ...options, log });
+    const name = `simulate-m${options.members}-w${options.weeks}-e${options.effect}-h${options.holdout}-s${options.seed}`;
+    await mkdir(out, { recursive: true });
+    const { markdown, svg } = renderReport(result, `${name}.svg`);
+    await writeFile(path.join(out, `${name}.md`), markdown);
+    await writeFile(path.join(out, `${name}.svg`), svg);
+    if (!json) console.log(`${markdown}\nReport: ${path.join(out, `${name}.md`)}`);
+    if (json) console.log(JSON.stringify(result.summary));
+  } finally {
+    await database.stop();
+  }
+}
+
+if (process.argv[1]?.endsWith('simulate.js')) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}
