@@ -42,13 +42,17 @@ export class CommentService {
    * A top-level comment's replies, oldest first (a reply has none). The first page of every
    * comment of a thread page comes from one statement; later pages seek from their cursor.
    */
+  /**
+   * Replies hidden by moderation are left out for everyone (the first page comes from a loader
+   * shared by every viewer of an event, so it cannot make exceptions for their authors).
+   */
   async replies(comment: Comment, { first, after }: RepliesArgs): Promise<ConnectionShape<Comment>> {
     if (comment.parent) return withTotalCount(toConnection([], first, threadKey), async () => 0);
     const cursor = decodeKeyset(after);
     const rows = cursor
       ? await this.ctx.em.find(
           Comment,
-          { parent: comment.id, $or: [{ createdAt: { $gt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $gt: String(cursor[1]) } }] },
+          { parent: comment.id, hiddenAt: null, $or: [{ createdAt: { $gt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $gt: String(cursor[1]) } }] },
           { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], limit: first + 1 },
         )
       : await firstReplies(this.ctx.em, this.ctx.loaders, first).load(comment.id);

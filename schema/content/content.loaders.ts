@@ -72,7 +72,7 @@ export function firstReplies(em: EntityManager, loaders: { firstRepliesBySize: M
     loader = groupLoader<Comment>(async (ids) => {
       const rows = await em.execute<Record<string, unknown>[]>(
         `select * from (select c.*, row_number() over (partition by c.parent_id order by c.created_at, c.id) as position
-                          from comment c where c.parent_id = any(?::uuid[])) ranked
+                          from comment c where c.parent_id = any(?::uuid[]) and c.hidden_at is null) ranked
           where position <= ? order by parent_id, position`,
         [uuidArray(ids), size + 1],
       );

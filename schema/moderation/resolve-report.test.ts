@@ -88,7 +88,15 @@ describe('resolveReport', () => {
     const forWriter = (await server.gql(COMMENTS, { id: item.id }, await as(writer))).data!.comments;
     expect(forWriter.edges.map((edge: { node: { id: string } }) => edge.node.id).sort()).toEqual([rude, spam].sort());
     expect((await server.em().findOneOrFail(Comment, rude)).hiddenAt).not.toBeNull();
-    expect((await server.em().findOneOrFail(Content, item.id)).commentCount).toBe(1);
+    expect((await server.em().findOneOrFail(Content, item.id)).commentCount).toBe(1); // the deleted one no longer counts
+    // A hidden reply leaves the thread too.
+    const parent = await add('A fair point');
+    const reply = (await server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { contentId: item.id, body: 'Reply', parentId: parent } }, await as(reader))).data!.addComment.id;
+    const rudeReply = (await server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { contentId: item.id, body: 'Rude reply', parentId: parent } }, await as(writer))).data!.addComment.id;
+    await server.gql(RESOLVE, { id: await reportBy(reader, rudeReply, 'COMMENT'), action: 'HIDE' }, await as(moderator));
+    const thread = await server.gql(`query($id: ID!) { comments(contentId: $id) { edges { node { id replies { edges { node { id } } } } } } }`, { id: item.id }, await as(reader));
+    const onParent = thread.data!.comments.edges.find((edge: { node: { id: string } }) => edge.node.id === parent).node;
+    expect(onParent.replies.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([reply]);
   });
 
   it('commentAdded on a hidden item reaches its author and moderators, not other members', async () => {
