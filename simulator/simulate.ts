@@ -95,7 +95,7 @@ export function parseArgs(argv: string[]): SimulationOptions & { json: boolean; 
 
 async function main() {
   const { json, out, ...options } = parseArgs(process.argv.slice(2));
-  const log = json ? undefined : (line: string) => console.error(line);
+  const log = (line: string) => console.error(line);
   const database = await simulationDatabase();
   try {
     const result = await runSimulation(database.adminUrl, { ...options, log });

@@ -15,6 +15,7 @@ import { ManualClock } from '../server/clock';
 import { parseEnv } from '../server/env';
 import { OutboxMailer, type Mailer, type OutgoingEmail } from '../server/mailer';
 import { buildMembers, chooseViews, decideDay, type SimMember } from './behaviour-model';
+import { weeklyFigures } from './weekly-figures';
 
 export interface WorldOptions {
   adminUrl: string;
@@ -27,6 +28,8 @@ export interface WorldOptions {
   horizonDays: number;
   /** Parallel API requests within one simulated hour. */
   concurrency: number;
+  /** A migrated database to copy instead of migrating a new one (the tests' template). */
+  template?: string;
   log?: (line: string) => void;
 }
 
@@ -44,7 +47,8 @@ export interface WorldResult {
   requests: number;
 }
 
-const START = new Date('2026-01-05T00:00:00Z'); // a Monday
+/** The simulation's day 0: a Monday. */
+export const START = new Date('2026-01-05T00:00:00Z');
 const DAY_MS = 86_400_000;
 const THEMES = 6;
 const ITEMS_PER_WEEK = 3;
@@ -104,7 +108,7 @@ export async function runWorld(options: WorldOptions): Promise<WorldResult> {
   const database = `hearth_sim_${process.pid}_${randomUUID().slice(0, 8)}`;
   const admin = new Client({ connectionString: options.adminUrl });
   await admin.connect();
-  await admin.query(`create database "${database}"`);
+  await admin.query(`create database "${database}"${options.template ? ` template "${options.template}"` : ''}`);
   const url = new URL(options.adminUrl);
   url.pathname = `/${database}`;
   const outboxDir = await mkdtemp(path.join(tmpdir(), 'hearth-sim-outbox-'));
@@ -213,7 +217,7 @@ async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMai
   const stats = (await adminGql(STATS, { ruleId, from, to, h: options.horizonDays })).engagementRuleStats;
   const firstEnd = new Date(firstRoundAt!.getTime() + 60_000).toISOString();
   const firstRound = (await adminGql(STATS, { ruleId, from, to: firstEnd, h: options.horizonDays })).engagementRuleStats;
-  const weekly = await weeklyFigures(hearth, ruleId, options);
+  const weekly = await weeklyFigures(hearth.deps.orm.em.fork(), ruleId, options.weeks, START);
   return { stats, firstRound, minimumDetectableLift, weekly, digestsSent: mailer.sent, clicks, visits, requests };
 
   async function publishWeek(day: number, dayStart: number) {
@@ -288,35 +292,4 @@ async function runWorker(deps: JobDeps): Promise<void> {
   const jobs: SendDigestData[] = [];
   await evaluateEngagementRules(deps, { enqueue: async (_name, data) => void jobs.push(data as SendDigestData) });
   for (const job of jobs) await sendDigestBatch(deps, job);
-}
-
-/** Treated vs held-out members by week since the rule: mean visit days and content reach (share of that week's items they saw). */
-async function weeklyFigures(hearth: Hearth, ruleId: string, options: WorldOptions): Promise<WorldResult['weekly']> {
-  const em = hearth.deps.orm.em.fork();
-  const rows = await em.execute<{ week: number; held_out: boolean; members: number; visit_days: number; reach: number }[]>(
-    `with arm as (
-       select member_id, bool_or(status = 'HELD_OUT') as held_out from digest where rule_id = ? and status in ('SENT', 'HELD_OUT') group by member_id
-     ), weeks as (select generate_series(0, ?::int - 1) as week)
-     select w.week, a.held_out, count(*)::int as members,
-       avg((select count(distinct (v.started_at at time zone 'UTC')::date) from visit v where v.member_id = a.member_id
-            and v.started_at >= (?::date + w.week * 7) and v.started_at < (?::date + w.week * 7 + 7)))::float8 as visit_days,
-       avg((select count(*) from content_view cv join content c on c.id = cv.content_id
-            where cv.member_id = a.member_id and c.published_at >= ?::date + w.week * 7 and c.published_at < ?::date + w.week * 7 + 7)::float8
-           / nullif((select count(*) from content c where c.published_at >= ?::date + w.week * 7 and c.published_at < ?::date + w.week * 7 + 7), 0))::float8 as reach
-     from weeks w cross join arm a group by w.week, a.held_out order by w.week, a.held_out`,
-    [ruleId, options.weeks, ...Array(6).fill(START.toISOString().slice(0, 10))],
-  );
-  return Array.from({ length: options.weeks }, (_, week) => {
-    const treated = rows.find((row) => row.week === week && !row.held_out);
-    const held = rows.find((row) => row.week === week && row.held_out);
-    return {
-      week: week + 1,
-      treatedVisitDays: treated?.visit_days ?? 0,
-      heldOutVisitDays: held?.visit_days ?? 0,
-      treatedMembers: treated?.members ?? 0,
-      heldOutMembers: held?.members ?? 0,
-      reachTreated: treated?.reach ?? 0,
-      reachHeldOut: held?.reach ?? 0,
-    };
-  });
 }
