@@ -52,16 +52,21 @@ export const ingestWorkload: Workload = {
       const count = async () => Number((await db.query('select count(*) from content_view')).rows[0].count);
       const json = { 'content-type': 'application/json' };
 
-      // Member groups of IDENTITIES: one per load (warm-ups and windows), so every window writes new pairs.
+      // Member groups of IDENTITIES. The batch path takes a new group per load (warm-up and windows),
+      // so each window writes new pairs; the single-view path and `me` share the last group, which
+      // no batch group overlaps (its views would turn the batch's new views into repeats).
+      const groups = Math.floor(members.length / IDENTITIES);
+      if (groups < WINDOWS + 2) throw new Error(`P3 needs ${(WINDOWS + 2) * IDENTITIES} members, the bench database has ${members.length}`);
       let nextGroup = 0;
-      const group = async () => {
-        const ids = Array.from({ length: IDENTITIES }, (_, i) => members[(nextGroup * IDENTITIES + i) % members.length]);
-        nextGroup++;
+      const membersOf = (g: number) => members.slice(g * IDENTITIES, (g + 1) * IDENTITIES);
+      const open = async (ids: string[]) => {
         const authorizations = await Promise.all(ids.map(async (id) => `Bearer ${(await tokens.issue(id)).token}`));
         // Heartbeats come from members in the middle of a visit: open it first, outside the window.
         for (const authorization of authorizations) await fetch(hearth.url, { method: 'POST', headers: { ...json, authorization }, body: JSON.stringify({ query: ME }) });
         return authorizations;
       };
+      const singleGroup = open(membersOf(groups - 1));
+      const group = (single: boolean) => (single ? singleGroup : open(membersOf(nextGroup++)));
       const view = (contentId: string, seconds: number) => ({ contentId, seconds, source: 'FEED' });
       const singleBodies = Array.from({ length: IDENTITIES * CALLS }, (_, n) => JSON.stringify({ query: RECORD, variables: { input: view(items[Math.floor(n / IDENTITIES) % items.length], 0) } }));
       const batchBodies = Array.from({ length: IDENTITIES * CALLS }, (_, n) => {
@@ -71,7 +76,7 @@ export const ingestWorkload: Workload = {
         return JSON.stringify({ query: RECORD_MANY, variables: { input: { views: [...fresh, ...repeats] } } });
       });
       const load = async (bodies: string[] | undefined, body: string | undefined, seconds: number, warmUp = false) => {
-        const authorizations = await group();
+        const authorizations = await group(bodies !== batchBodies);
         let before = 0;
         let committed: Promise<number> | undefined;
         const result = await checkedLoad('P3', { url: hearth.url, headers: json, bodies, body, authorizations, connections: 32, seconds }, {
