@@ -57,6 +57,8 @@ interface Response<T> {
 }
 
 const FORBIDDEN_CLOSE = 4403;
+/** The member was suspended: reconnecting or refreshing cannot help. */
+const SUSPENDED_CLOSE = 4423;
 
 /** A subscription sent again and not refused within this long is running again. */
 const RESUBSCRIBED_AFTER_MS = 1_000;
@@ -132,6 +134,7 @@ export function createHearthClient(options: HearthClientOptions) {
     // 4403 means the token was refused or expired: refresh, then reconnect with the new one.
     shouldRetry: (event) => {
       lastCloseCode = (event as { code?: number })?.code ?? null;
+      if (lastCloseCode === SUSPENDED_CLOSE) return false;
       return lastCloseCode !== FORBIDDEN_CLOSE || Boolean(options.refresh);
     },
     connectionParams: async () => {

@@ -1,4 +1,5 @@
 import { Heading, Link, Section, Text } from '@react-email/components';
+import { defineEmail } from './email-template';
 import { baseStyles, CallToAction, EmailFooter, EmailFrame, firstName } from './layout';
 
 export interface DigestEmailItem {
@@ -53,7 +54,7 @@ export function digestSubject({ hot, cold }: Pick<DigestEmailProps, 'hot' | 'col
   return more > 0 ? `${title} and ${more} more for you` : `${title}, for you`;
 }
 
-function previewText({ communityName, hot, cold }: DigestEmailProps): string {
+export function digestPreview({ communityName, hot, cold }: DigestEmailProps): string {
   if (hot.length > 0) return `${hot.length} new for you in ${communityName}, picked from the themes you follow.`;
   if (cold.length > 0) return `Worth a look in ${communityName}: ${cold.length} you have not opened yet.`;
   return `Your digest from ${communityName}`;
@@ -97,7 +98,7 @@ export function DigestEmail(props: DigestEmailProps) {
   const { communityName, memberName, hot, cold, feedUrl, preferencesUrl, unsubscribeUrl } = props;
   const top = hot[0] ?? cold[0];
   return (
-    <EmailFrame preview={previewText(props)} communityName={communityName}>
+    <EmailFrame preview={digestPreview(props)} communityName={communityName}>
       <Text style={styles.text}>Hi {firstName(memberName)},</Text>
       <Text style={styles.text}>{introduction(props)}</Text>
       {top ? (
@@ -179,6 +180,15 @@ DigestEmail.PreviewProps = {
 } satisfies DigestEmailProps;
 
 export default DigestEmail;
+
+export const digestEmail = defineEmail<DigestEmailProps>({
+  name: 'digest',
+  Component: DigestEmail,
+  subject: digestSubject,
+  preview: digestPreview,
+  text: digestPlainText,
+  PreviewProps: DigestEmail.PreviewProps,
+});
 
 const styles = {
   ...baseStyles,

@@ -1,7 +1,6 @@
 import { Text } from '@react-email/components';
-import { createElement } from 'react';
 import { EmailFooter, EmailFrame, firstName } from './layout';
-import { renderEmail, type RenderedEmailWithSubject } from './render';
+import { defineEmail, renderTemplate, type RenderedTemplate as RenderedEmailWithSubject } from './email-template';
 import { PREVIEW_SESSION, SessionCard, sessionEmailStyles as styles, type SessionDetails } from './session-reminder.email';
 
 export interface MissedSessionEmailProps extends SessionDetails {
@@ -14,11 +13,13 @@ export interface MissedSessionEmailProps extends SessionDetails {
   unsubscribeUrl: string;
 }
 
+export const missedSessionPreview = ({ sessionTitle }: MissedSessionEmailProps) => `You missed ${sessionTitle}: the replay is ready`;
+
 /** `startsAt` here is when the session actually started (its scheduled start if it never reported one). */
 export function MissedSessionEmail(props: MissedSessionEmailProps) {
   const { communityName, memberName, startsAt, replayUrl, preferencesUrl, unsubscribeUrl } = props;
   return (
-    <EmailFrame preview={`You missed ${props.sessionTitle}: the replay is ready`} communityName={communityName}>
+    <EmailFrame preview={missedSessionPreview(props)} communityName={communityName}>
       <Text style={styles.text}>Hi {firstName(memberName)},</Text>
       <Text style={styles.text}>You registered for this live session but could not make it. The replay is ready:</Text>
       <SessionCard details={props} when={`Held on ${startsAt}`} href={replayUrl} action="Watch the replay" />
@@ -45,7 +46,12 @@ export function missedSessionSubject({ sessionTitle }: Pick<MissedSessionEmailPr
   return `You missed "${sessionTitle}": the replay is ready`;
 }
 
-export async function renderMissedSessionEmail(props: MissedSessionEmailProps): Promise<RenderedEmailWithSubject> {
-  const { html, text } = await renderEmail(createElement(MissedSessionEmail, props));
-  return { subject: missedSessionSubject(props), html, text };
-}
+export const missedSessionEmail = defineEmail<MissedSessionEmailProps>({
+  name: 'missed-session',
+  Component: MissedSessionEmail,
+  subject: missedSessionSubject,
+  preview: missedSessionPreview,
+  PreviewProps: MissedSessionEmail.PreviewProps,
+});
+
+export const renderMissedSessionEmail = (props: MissedSessionEmailProps): Promise<RenderedEmailWithSubject> => renderTemplate(missedSessionEmail, props);

@@ -1,23 +1,22 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DigestEmail } from './digest.email';
-import { MissedSessionEmail, renderMissedSessionEmail } from './missed-session.email';
-import { renderDigestEmail, type RenderedEmail } from './render';
-import { RegistrationConfirmationEmail, renderRegistrationConfirmationEmail } from './registration-confirmation.email';
-import { SessionReminderEmail, renderSessionReminderEmail } from './session-reminder.email';
+import { digestEmail } from './digest.email';
+import { renderTemplate, type EmailTemplate } from './email-template';
+import { missedSessionEmail } from './missed-session.email';
+import type { RenderedEmail } from './render';
+import { registrationConfirmationEmail } from './registration-confirmation.email';
+import { sessionReminderEmail } from './session-reminder.email';
+
+/** Every email template: the one contract (subject, preview text, HTML, text, PreviewProps) each follows. */
+export const EMAIL_TEMPLATES: EmailTemplate<any>[] = [digestEmail, registrationConfirmationEmail, sessionReminderEmail, missedSessionEmail];
 
 interface EmailPreview {
   name: string;
   render: () => Promise<RenderedEmail>;
 }
 
-/** One line per template: its PreviewProps rendered through the same path production uses. */
-export const EMAIL_PREVIEWS: EmailPreview[] = [
-  { name: 'digest', render: () => renderDigestEmail(DigestEmail.PreviewProps) },
-  { name: 'registration-confirmation', render: () => renderRegistrationConfirmationEmail(RegistrationConfirmationEmail.PreviewProps) },
-  { name: 'session-reminder', render: () => renderSessionReminderEmail(SessionReminderEmail.PreviewProps) },
-  { name: 'missed-session', render: () => renderMissedSessionEmail(MissedSessionEmail.PreviewProps) },
-];
+/** Each template's PreviewProps rendered through the same path production uses. */
+export const EMAIL_PREVIEWS: EmailPreview[] = EMAIL_TEMPLATES.map((template) => ({ name: template.name, render: () => renderTemplate(template, template.PreviewProps) }));
 
 /** Writes `<name>.html` and `<name>.txt` for every template; returns the paths written. */
 export async function writeEmailPreviews(outDir: string): Promise<string[]> {

@@ -1,7 +1,6 @@
 import { Hr, Text } from '@react-email/components';
-import { createElement } from 'react';
 import { EmailFrame, firstName } from './layout';
-import { renderEmail, type RenderedEmailWithSubject } from './render';
+import { defineEmail, renderTemplate, type RenderedTemplate as RenderedEmailWithSubject } from './email-template';
 import { PREVIEW_SESSION, SessionCard, sessionEmailStyles as styles, type SessionDetails } from './session-reminder.email';
 
 export interface RegistrationConfirmationEmailProps extends SessionDetails {
@@ -12,11 +11,13 @@ export interface RegistrationConfirmationEmailProps extends SessionDetails {
   sessionUrl: string;
 }
 
+export const registrationConfirmationPreview = ({ sessionTitle, startsAt }: RegistrationConfirmationEmailProps) => `You are registered: ${sessionTitle}, ${startsAt}`;
+
 /** Sent once a member registers: what they registered for, when, and the calendar event attached. */
 export function RegistrationConfirmationEmail(props: RegistrationConfirmationEmailProps) {
   const { communityName, memberName, startsAt, sessionUrl } = props;
   return (
-    <EmailFrame preview={`You are registered: ${props.sessionTitle}, ${startsAt}`} communityName={communityName}>
+    <EmailFrame preview={registrationConfirmationPreview(props)} communityName={communityName}>
       <Text style={styles.text}>Hi {firstName(memberName)},</Text>
       <Text style={styles.text}>You are registered for this live session. We will send you a reminder before it starts.</Text>
       <SessionCard details={props} when={startsAt} href={sessionUrl} action="See the session" />
@@ -40,7 +41,13 @@ export function registrationConfirmationSubject({ sessionTitle }: Pick<Registrat
   return `You are registered: ${sessionTitle}`;
 }
 
-export async function renderRegistrationConfirmationEmail(props: RegistrationConfirmationEmailProps): Promise<RenderedEmailWithSubject> {
-  const { html, text } = await renderEmail(createElement(RegistrationConfirmationEmail, props));
-  return { subject: registrationConfirmationSubject(props), html, text };
-}
+export const registrationConfirmationEmail = defineEmail<RegistrationConfirmationEmailProps>({
+  name: 'registration-confirmation',
+  Component: RegistrationConfirmationEmail,
+  subject: registrationConfirmationSubject,
+  preview: registrationConfirmationPreview,
+  PreviewProps: RegistrationConfirmationEmail.PreviewProps,
+});
+
+export const renderRegistrationConfirmationEmail = (props: RegistrationConfirmationEmailProps): Promise<RenderedEmailWithSubject> =>
+  renderTemplate(registrationConfirmationEmail, props);

@@ -1,26 +1,21 @@
 import { render, toPlainText } from '@react-email/render';
-import { createElement, type ReactElement } from 'react';
-import { DigestEmail, digestPlainText, digestSubject, type DigestEmailProps } from './digest.email';
+import type { ReactElement } from 'react';
+import { digestEmail, digestSubject, type DigestEmailProps } from './digest.email';
+import { renderTemplate, type RenderedTemplate } from './email-template';
 
 export interface RenderedEmail {
   html: string;
   text: string;
 }
 
-export interface RenderedEmailWithSubject extends RenderedEmail {
-  subject: string;
-}
+export type RenderedEmailWithSubject = RenderedTemplate;
 
-/** Every email goes out as multipart/alternative: the HTML and a plain-text part from the same tree. */
+/** An element as multipart/alternative parts: the HTML and a plain-text part derived from it. Templates render through renderTemplate. */
 export async function renderEmail(element: ReactElement): Promise<RenderedEmail> {
-  // One render: the plain-text part is derived from the HTML (what `plainText: true` does, minus a second render).
   const html = await render(element);
   return { html, text: toPlainText(html) };
 }
 
 export { digestSubject };
 
-export async function renderDigestEmail(props: DigestEmailProps): Promise<RenderedEmailWithSubject> {
-  const html = await render(createElement(DigestEmail, props));
-  return { subject: digestSubject(props), html, text: digestPlainText(props) };
-}
+export const renderDigestEmail = (props: DigestEmailProps): Promise<RenderedEmailWithSubject> => renderTemplate(digestEmail, props);

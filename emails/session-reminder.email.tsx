@@ -1,7 +1,6 @@
 import { Heading, Hr, Text } from '@react-email/components';
-import { createElement } from 'react';
 import { baseStyles, CallToAction, EmailFrame, firstName } from './layout';
-import { renderEmail, type RenderedEmailWithSubject } from './render';
+import { defineEmail, renderTemplate, type RenderedTemplate as RenderedEmailWithSubject } from './email-template';
 
 /** What every session email says about the session. */
 export interface SessionDetails {
@@ -47,10 +46,12 @@ export function SessionCard({ details, when, href, action }: { details: SessionD
   );
 }
 
+export const sessionReminderPreview = ({ sessionTitle, startsIn }: SessionReminderEmailProps) => `${sessionTitle} starts ${startsIn}`;
+
 export function SessionReminderEmail(props: SessionReminderEmailProps) {
   const { communityName, memberName, startsAt, startsIn, joinUrl } = props;
   return (
-    <EmailFrame preview={`${props.sessionTitle} starts ${startsIn}`} communityName={communityName}>
+    <EmailFrame preview={sessionReminderPreview(props)} communityName={communityName}>
       <Text style={styles.text}>Hi {firstName(memberName)},</Text>
       <Text style={styles.text}>The live session you registered for starts {startsIn}:</Text>
       <SessionCard details={props} when={startsAt} href={joinUrl} action="Join the session" />
@@ -84,10 +85,15 @@ export function sessionReminderSubject({ sessionTitle, startsIn }: Pick<SessionR
   return `${sessionTitle} starts ${startsIn}`;
 }
 
-export async function renderSessionReminderEmail(props: SessionReminderEmailProps): Promise<RenderedEmailWithSubject> {
-  const { html, text } = await renderEmail(createElement(SessionReminderEmail, props));
-  return { subject: sessionReminderSubject(props), html, text };
-}
+export const sessionReminderEmail = defineEmail<SessionReminderEmailProps>({
+  name: 'session-reminder',
+  Component: SessionReminderEmail,
+  subject: sessionReminderSubject,
+  preview: sessionReminderPreview,
+  PreviewProps: SessionReminderEmail.PreviewProps,
+});
+
+export const renderSessionReminderEmail = (props: SessionReminderEmailProps): Promise<RenderedEmailWithSubject> => renderTemplate(sessionReminderEmail, props);
 
 export const sessionEmailStyles = {
   ...baseStyles,

@@ -1,6 +1,7 @@
 import { backoffStrategies } from 'agenda';
 import { DIGEST_MAX_ATTEMPTS, DigestSender, type DeliveryOutcome, type DigestSenderOptions } from '../schema/engagement/digest-sender';
 import { EmailLinks } from '../schema/engagement/email-links';
+import { EmailOutbox } from '../server/email-outbox';
 import type { JobBase, JobDefinition, JobDeps } from './job-deps';
 
 export const SEND_DIGEST = 'send-digest';
@@ -9,9 +10,6 @@ export interface SendDigestData {
   ruleId: string;
   members: { memberId: string; periodKey: string }[];
 }
-
-/** Parallel SMTP conversations per job: enough to hide the relay's latency, few enough to be polite. */
-const PARALLEL_SENDS = 8;
 
 export class DigestBatchIncomplete extends Error {
   constructor(readonly pending: number) {
@@ -30,15 +28,14 @@ export class DigestBatchIncomplete extends Error {
 export async function sendDigestBatch(deps: JobDeps, data: SendDigestData): Promise<Record<DeliveryOutcome, number>> {
   const counts: Record<DeliveryOutcome, number> = { sent: 0, held_out: 0, skipped_empty: 0, done_before: 0, not_eligible: 0, busy: 0, failed: 0, relay_unavailable: 0 };
   const batch = await deps.digests.prepare(data.ruleId, data.members.map((member) => member.memberId));
-  let next = 0;
-  const worker = async () => {
-    while (next < data.members.length && !counts.relay_unavailable && !deps.stopping?.aborted) {
-      const { memberId, periodKey } = data.members[next++];
+  const started = await EmailOutbox.forEach(
+    data.members,
+    async ({ memberId, periodKey }) => {
       counts[await deps.digests.deliver(data.ruleId, memberId, periodKey, batch)] += 1;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_SENDS, data.members.length) }, worker));
-  const untouched = data.members.length - next;
+    },
+    () => counts.relay_unavailable > 0 || Boolean(deps.stopping?.aborted),
+  );
+  const untouched = data.members.length - started;
   deps.logger.info({ job: SEND_DIGEST, ruleId: data.ruleId, ...counts, untouched }, 'digest batch');
   const pending = counts.failed + counts.busy + counts.relay_unavailable + untouched;
   if (pending) throw new DigestBatchIncomplete(pending);

@@ -6,6 +6,7 @@ import { conversationModule } from './conversation';
 import { engagementModule } from './engagement';
 import { identityModule } from './identity';
 import { liveModule } from './live';
+import { moderationModule } from './moderation';
 import { notificationModule } from './notification';
 import { pagesModule } from './pages';
 import { searchModule } from './search';
@@ -25,5 +26,6 @@ export const modules: readonly HearthModule[] = [
   engagementModule,
   liveModule,
   searchModule,
+  moderationModule,
   pagesModule,
 ];

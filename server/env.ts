@@ -65,6 +65,8 @@ export interface Config {
   maxSubscriptionsPerSocket: number;
   /** Subscriptions one member may hold at once across their sockets on one instance. */
   maxSubscriptionsPerMember: number;
+  /** Distinct reporters after which reported content, a comment or a message is hidden until a moderator decides; 0: never automatically. */
+  moderationAutoHideReporters: number;
 }
 
 export const COMMUNITY_LOCALES = ['en', 'fr'] as const;
@@ -286,5 +288,6 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     introspection: parseBoolean(source, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
     maxSubscriptionsPerSocket: parseInteger(source, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 50, 1, 10_000),
     maxSubscriptionsPerMember: parseInteger(source, 'MAX_SUBSCRIPTIONS_PER_MEMBER', 100, 1, 100_000),
+    moderationAutoHideReporters: parseInteger(source, 'MODERATION_AUTO_HIDE_REPORTERS', 3, 0, 1000),
   };
 }

@@ -17,6 +17,7 @@ export interface RateLimitPolicy {
   commentsPerMember: LimitRule;
   sessionChatPerMember: LimitRule;
   meetingRequestsPerMember: LimitRule;
+  reportsPerMember: LimitRule;
 }
 
 export const defaultRateLimitPolicy: RateLimitPolicy = {
@@ -28,6 +29,8 @@ export const defaultRateLimitPolicy: RateLimitPolicy = {
   sessionChatPerMember: { points: 10, durationSeconds: 10 },
   /** A pair has one open request at a time anyway: this only stops asking everyone at once. */
   meetingRequestsPerMember: { points: 20, durationSeconds: 60 * 60 },
+  /** Reports are read by people: a member flooding the queue is stopped, one who reports a few things in a row is not. */
+  reportsPerMember: { points: 10, durationSeconds: 60 * 60 },
 };
 
 export type LimitName = keyof RateLimitPolicy;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DateTimeResolver } from 'graphql-scalars';
-import { isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { isObjectType, isUnionType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
 import { modules } from '../schema/modules';
 import type { ResolverClass } from './module';
@@ -73,6 +73,27 @@ function callPlainFieldResolversDirectly(schema: GraphQLSchema): void {
   }
 }
 
+/**
+ * A union's `resolveType` answers synchronously when the domain's function does. type-graphql
+ * wraps every one in an async function, and graphql-jit (server/compiled-queries.ts) does not
+ * await a type resolver: each query selecting a union failed there and ran a second time on
+ * graphql-js, statements included (P-search: twice the time of its SQL).
+ */
+function resolveUnionTypesSynchronously(schema: GraphQLSchema): void {
+  const storage = getMetadataStorage();
+  const nameOf = (resolved: unknown) =>
+    typeof resolved === 'function' ? storage.objectTypes.find((type) => type.target === resolved)?.name : (resolved as string | undefined) ?? undefined;
+  for (const union of storage.unions) {
+    const type = schema.getType(union.name);
+    if (!isUnionType(type) || !union.resolveType) continue;
+    const resolveType = union.resolveType as (...args: unknown[]) => unknown;
+    type.resolveType = (...args) => {
+      const resolved = resolveType(...args);
+      return resolved instanceof Promise ? resolved.then(nameOf) : nameOf(resolved);
+    };
+  }
+}
+
 /** `extraResolvers`: for benchmarks that compare a field against a baseline served by the same stack. */
 export async function buildHearthSchema(pubSub: HearthPubSub, extraResolvers: ResolverClass[] = []): Promise<GraphQLSchema> {
   plainFieldsResolveDirectly();
@@ -85,6 +106,7 @@ export async function buildHearthSchema(pubSub: HearthPubSub, extraResolvers: Re
     emitSchemaFile: false,
   });
   callPlainFieldResolversDirectly(schema);
+  resolveUnionTypesSynchronously(schema);
   return schema;
 }
 

@@ -5,6 +5,7 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken } from './access-token';
 import { buildContext, type AppDeps } from './context';
+import { followTopic } from './pubsub';
 import { corsPolicy } from './cors';
 import { asServiceUnavailable, ServiceUnavailableError, toClientError } from './errors';
 import { MAX_BODY_BYTES, type QueryLimits } from './limits';
@@ -15,6 +16,16 @@ import { SubscriptionFanout, type DirectDelivery } from './subscriptions';
 /** Close code for a refused or expired access token (graphql-ws' own "Forbidden"). */
 export const WS_FORBIDDEN = 4403;
 
+/** Close code when the socket's member is suspended (moderation): do not reconnect or refresh. */
+export const WS_MEMBER_SUSPENDED = 4423;
+
+declare module './pubsub' {
+  interface Topics {
+    /** Every instance closes the member's open sockets with `code` (their subscriptions end with them). */
+    CLOSE_MEMBER_SOCKETS: [{ memberId: string; code: number; reason: string }];
+  }
+}
+
 type SocketState = {
   /** `Bearer <token>` from the connection params (see socketAuthorization), used by every operation. */
   authorization?: string;
@@ -24,6 +35,8 @@ type SocketState = {
   operations?: Map<string, { started: number; memberId: string | null; code: unknown }>;
   /** The subscriptions this socket holds (counted against its quota), and their member. */
   subscriptions?: Map<string, string | null>;
+  /** The member the socket's token is for (CLOSE_MEMBER_SOCKETS). */
+  memberId?: string;
 };
 
 /** Bytes a socket may have queued unsent before a broadcast gives up on it (a client that stopped reading). */
@@ -122,6 +135,13 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
   const fanout = new SubscriptionFanout(deps);
   const quota = new SubscriptionQuota({ perSocket: deps.config.maxSubscriptionsPerSocket, perMember: deps.config.maxSubscriptionsPerMember });
   let subscriptionsStarted = 0;
+  const socketsOf = new Map<string, Set<WebSocket>>();
+  const unfollowClosures = followTopic(
+    () => deps.pubSub.subscribe('CLOSE_MEMBER_SOCKETS'),
+    ({ memberId, code, reason }) => socketsOf.get(memberId)?.forEach((socket) => socket.close(code, reason)),
+    // Missed while Redis was away: the member's next operation is refused anyway (the viewer is re-read per operation).
+    () => undefined,
+  );
   const cleanup = useServer<Record<string, unknown>, SocketState>(
     {
       schema,
@@ -135,6 +155,8 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         if (!claims) return false; // graphql-ws closes with 4403 Forbidden
         ctx.extra.tokenExpiresAt = claims.expiresAt;
         ctx.extra.authorization = authorization;
+        ctx.extra.memberId = claims.memberId;
+        socketsOf.set(claims.memberId, (socketsOf.get(claims.memberId) ?? new Set()).add(ctx.extra.socket));
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
@@ -172,7 +194,13 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         return sent.result as FormattedExecutionResult;
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
-      onClose: (ctx) => releaseAll(quota, ctx.extra.subscriptions),
+      onClose: (ctx) => {
+        releaseAll(quota, ctx.extra.subscriptions);
+        const { memberId, socket } = ctx.extra;
+        const sockets = memberId === undefined ? undefined : socketsOf.get(memberId);
+        sockets?.delete(socket);
+        if (memberId !== undefined && sockets?.size === 0) socketsOf.delete(memberId);
+      },
       onComplete: (ctx, id, payload) => {
         if (ctx.extra.subscriptions) quota.release(ctx.extra.subscriptions, id);
         const operation = ctx.extra.operations?.get(id);
@@ -200,6 +228,7 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
     subscriptionsStarted: () => subscriptionsStarted,
     /** Closes every socket with 1001 (going away) and stops accepting new ones. */
     async close(): Promise<void> {
+      await unfollowClosures();
       await cleanup.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },

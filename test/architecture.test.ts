@@ -4,7 +4,7 @@ import { modules } from '../schema/modules';
 import type { HearthModule } from '../server/module';
 import { importCycles, importsOf, isTestFile, resolveImport, root, runtimeImportGraph, sourceFiles } from './source-files';
 
-const files = sourceFiles('server', 'schema', 'integrations', 'jobs', 'emails', 'seed', 'test');
+const files = sourceFiles('server', 'schema', 'integrations', 'jobs', 'emails', 'seed', 'simulator', 'test');
 const known = new Set(files);
 
 describe('the house (ARCHITECTURE.md)', () => {

@@ -14,7 +14,7 @@ import { Content } from './content.entity';
 @Index({ properties: ['parent', 'createdAt', 'id'] })
 @ObjectType()
 export class Comment {
-  [OptionalProps]?: 'id' | 'parent' | 'createdAt' | 'editedAt' | 'deletedAt';
+  [OptionalProps]?: 'id' | 'parent' | 'createdAt' | 'editedAt' | 'deletedAt' | 'hiddenAt';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
@@ -44,4 +44,8 @@ export class Comment {
   @Property({ type: 'datetime', nullable: true })
   @Field(() => Date, { nullable: true })
   deletedAt: Date | null = null;
+
+  /** Hidden by a moderator (or automatically after enough reports): only its author and moderators still see it. */
+  @Property({ type: 'datetime', nullable: true })
+  hiddenAt: Date | null = null;
 }

@@ -7,6 +7,7 @@ import { ContentErrors } from './content.errors';
 import type { AddCommentInput, CommentsArgs, EditCommentInput, RepliesArgs } from './content.inputs';
 import { firstReplies } from './content.loaders';
 import { ContentService } from './content.service';
+import { hiddenFrom, moderates } from '../moderation/visibility';
 
 const threadKey = (comment: Comment) => [comment.createdAt.toISOString(), comment.id];
 
@@ -21,12 +22,20 @@ export class CommentService {
     const where = cursor
       ? { $or: [{ createdAt: { $gt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $gt: String(cursor[1]) } }] }
       : {};
+    const visible = this.visibleTo(viewer);
     const rows = await this.ctx.em.find(
       Comment,
-      { content: contentId, parent: null, ...where },
+      { content: contentId, parent: null, ...where, ...visible },
       { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], limit: first + 1 },
     );
-    return withTotalCount(toConnection(rows, first, threadKey, after), () => this.ctx.em.count(Comment, { content: contentId, parent: null }));
+    return withTotalCount(toConnection(rows, first, threadKey, after), () => this.ctx.em.count(Comment, { content: contentId, parent: null, ...visible }));
+  }
+
+  /** Hidden comments, and those of suspended members, are for their author and moderators only (see moderation/visibility). */
+  private visibleTo(viewer: Member) {
+    if (moderates(viewer)) return {};
+    const now = this.ctx.clock.now();
+    return { $and: [{ $or: [{ author: viewer.id }, { hiddenAt: null, author: { $or: [{ suspendedUntil: null }, { suspendedUntil: { $lte: now } }] } }] }] };
   }
 
   /**
@@ -90,7 +99,13 @@ export class CommentService {
     const comment = await this.ctx.loaders.commentById.load(id);
     if (!comment || comment.deletedAt) return null;
     const content = await this.ctx.loaders.contentById.load(comment.content.id);
-    return content?.status === ContentStatus.PUBLISHED && viewer ? comment : null;
+    if (content?.status !== ContentStatus.PUBLISHED || !viewer) return null;
+    // Moderation: not a hidden comment, one on a hidden item, or one by a suspended member (but to its author and moderators).
+    const now = this.ctx.clock.now();
+    const [writer, author] = await this.ctx.loaders.memberById.loadMany([comment.author.id, content.author.id]);
+    const member = (loaded: unknown) => (loaded instanceof Error ? null : (loaded as Member | null));
+    if (hiddenFrom(viewer, comment, comment.author.id, member(writer), now) || hiddenFrom(viewer, content, content.author.id, member(author), now)) return null;
+    return comment;
   }
 
   private async visible(viewer: Member, id: string): Promise<Comment> {

@@ -30,7 +30,7 @@ registerEnumType(ContentStatus, { name: 'ContentStatus' });
 @Index({ name: 'content_feed_index', properties: ['status', 'publishedAt', 'id'] })
 @ObjectType()
 export class Content {
-  [OptionalProps]?: 'id' | 'status' | 'summary' | 'body' | 'mediaUrl' | 'publishedAt' | 'createdAt' | 'updatedAt' | 'commentCount' | 'viewCount';
+  [OptionalProps]?: 'id' | 'status' | 'summary' | 'body' | 'mediaUrl' | 'publishedAt' | 'createdAt' | 'updatedAt' | 'commentCount' | 'viewCount' | 'hiddenAt';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
@@ -88,4 +88,8 @@ export class Content {
   @Property({ type: 'integer' })
   @Field(() => Int)
   viewCount = 0;
+
+  /** Hidden by a moderator (or automatically after enough reports): only its author and moderators still see it. */
+  @Property({ type: 'datetime', nullable: true })
+  hiddenAt: Date | null = null;
 }

@@ -11,6 +11,7 @@ import { Content } from './content.entity';
 import { CreateContentInput, FeedArgs, UpdateContentInput } from './content.inputs';
 import { ContentService, embeddedAuthor } from './content.service';
 import { Theme } from './theme.entity';
+import { moderates, moderationNotice } from '../moderation/visibility';
 
 const ContentConnection = Connection(Content);
 
@@ -87,6 +88,15 @@ export class ContentResolver {
     if (embedded) return embedded;
     const { memberById } = ctx.loaders;
     return memberById.peek(content.author.id) ?? memberById.load(content.author.id).then((author) => author!);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'For its author and moderators: why other members cannot see this item (hidden by the moderators, or its author suspended); null otherwise.',
+  })
+  async moderationNotice(@Root() content: Content, @Ctx() ctx: Context): Promise<string | null> {
+    if (ctx.viewer?.id !== content.author.id && !moderates(ctx.viewer)) return null;
+    return moderationNotice(content, await ctx.loaders.memberById.load(content.author.id), ctx.clock.now());
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether the viewer has viewed this item.' })

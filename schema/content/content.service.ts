@@ -9,6 +9,7 @@ import type { CreateContentInput, FeedArgs, UpdateContentInput } from './content
 import { Theme } from './theme.entity';
 import { ThemeService } from './theme.service';
 import { rejectNulls } from '../../server/validation';
+import { isSuspended, moderates, visibleToSql } from '../moderation/visibility';
 
 const feedKey = (content: Content) => [content.publishedAt!.toISOString(), content.id];
 
@@ -31,18 +32,24 @@ const partialAuthors = new WeakMap<Content, Member>();
 
 export const embeddedAuthor = (content: Content): Member | undefined => partialAuthors.get(content);
 
-/** Drafts are for their author and admins; published and archived items for every member. */
+/**
+ * Drafts are for their author and admins; published and archived items for every member, unless
+ * moderation hid them: then for their author and moderators. (An author's suspension is checked
+ * by ContentService.get, which can load the author.)
+ */
 export function canSee(viewer: Member | null, content: Content): boolean {
+  const own = !!viewer && content.author.id === viewer.id;
+  if (content.hiddenAt && !own && !moderates(viewer)) return false;
   if (content.status !== ContentStatus.DRAFT) return true;
-  return !!viewer && (viewer.role === Role.ADMIN || content.author.id === viewer.id);
+  return !!viewer && (viewer.role === Role.ADMIN || own);
 }
 
 const canEdit = (viewer: Member, content: Content) => viewer.role === Role.ADMIN || content.author.id === viewer.id;
 
 /** Builds the feed's WHERE clause: only the filters asked for, so the planner sees plain predicates. */
-function feedFilter(viewer: Member, args: FeedArgs): { where: string; params: unknown[] } {
-  const clauses = [`c.status = 'PUBLISHED'`];
-  const params: unknown[] = [];
+function feedFilter(viewer: Member, args: FeedArgs, now: Date): { where: string; params: unknown[] } {
+  const clauses = [`c.status = 'PUBLISHED'`, visibleToSql('c', 'author_id', '?::timestamptz', '?::uuid')];
+  const params: unknown[] = [viewer.id, now];
   const cursor = decodeKeyset(args.after);
   if (cursor) {
     clauses.push('(c.published_at, c.id) < (?::timestamptz, ?::uuid)');
@@ -70,8 +77,14 @@ export class ContentService {
   /** An item the viewer may see; NOT_FOUND otherwise (a draft's existence does not leak). */
   async get(viewer: Member | null, id: string): Promise<Content> {
     const content = await this.ctx.loaders.contentById.load(id);
-    if (!content || !canSee(viewer, content)) throw ContentErrors.contentNotFound();
+    if (!content || !canSee(viewer, content) || (await this.authorSuspendedFor(viewer, content))) throw ContentErrors.contentNotFound();
     return content;
+  }
+
+  /** While its author is suspended an item is hidden from all but them and moderators. */
+  private async authorSuspendedFor(viewer: Member | null, content: Content): Promise<boolean> {
+    if (moderates(viewer) || viewer?.id === content.author.id) return false;
+    return isSuspended(await this.ctx.loaders.memberById.load(content.author.id), this.ctx.clock.now());
   }
 
   async create(author: Member, input: CreateContentInput): Promise<Content> {
@@ -143,7 +156,7 @@ export class ContentService {
    * as a prepared statement.
    */
   async feed(viewer: Member, args: FeedArgs, selection: FeedSelection): Promise<ConnectionShape<Content>> {
-    const { where, params } = feedFilter(viewer, args);
+    const { where, params } = feedFilter(viewer, args, this.ctx.clock.now());
     const { em } = this.ctx;
     const items = projection(em, Content, selection.item, ITEM_KEYS);
     const authors = projection(em, Member, selection.author);
@@ -175,7 +188,7 @@ export class ContentService {
   /** For subscribers: the item if it is (still) published and, when asked, on that theme. */
   async publishedOnTheme(id: string, themeSlug: string | null): Promise<Content | null> {
     const content = await this.ctx.loaders.contentById.load(id);
-    if (content?.status !== ContentStatus.PUBLISHED) return null;
+    if (content?.status !== ContentStatus.PUBLISHED || content.hiddenAt || (await this.authorSuspendedFor(null, content))) return null;
     if (themeSlug && !(await this.ctx.loaders.themesByContentId.load(id)).some((theme) => theme.slug === themeSlug)) return null;
     return content;
   }

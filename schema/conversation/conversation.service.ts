@@ -9,6 +9,7 @@ import { Conversation, pairKeyOf } from './conversation.entity';
 import { ConversationErrors } from './conversation.errors';
 import { MESSAGE_MAX_LENGTH, type ConversationsArgs, type MessagesArgs, type SendMessageInput } from './conversation.inputs';
 import { Message } from './message.entity';
+import { visibleToSql } from '../moderation/visibility';
 
 const activityKey = (conversation: Conversation) => [conversation.lastMessageAt.toISOString(), conversation.id];
 const messageKey = (message: Message) => [message.createdAt.toISOString(), message.id];
@@ -85,12 +86,15 @@ export class ConversationService {
   async messages(conversation: Conversation, args: MessagesArgs): Promise<ConnectionShape<Message>> {
     const page = pageDirection(args, 20);
     const keyset = chronologicalKeyset(page);
+    // Hidden messages, and those of a suspended sender, are for their sender only (moderation/visibility).
+    const visible = visibleToSql('message', 'sender_id', '?::timestamptz', '?::uuid');
+    const visibleParams = [this.ctx.viewer?.id ?? null, this.ctx.clock.now()];
     const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
-      `select * from message where conversation_id = ? ${keyset.condition} order by ${keyset.orderBy} limit ?`,
-      [conversation.id, ...keyset.params, keyset.limit],
+      `select * from message where conversation_id = ? and ${visible} ${keyset.condition} order by ${keyset.orderBy} limit ?`,
+      [conversation.id, ...visibleParams, ...keyset.params, keyset.limit],
     );
     const connection = toChronologicalConnection(rows.map(readModel(this.ctx.em, Message)), page, messageKey);
-    return withTotalCount(connection, () => this.count('select count(*)::int as count from message where conversation_id = ?', [conversation.id]));
+    return withTotalCount(connection, () => this.count(`select count(*)::int as count from message where conversation_id = ? and ${visible}`, [conversation.id, ...visibleParams]));
   }
 
   private async count(sql: string, params: unknown[]): Promise<number> {

@@ -9,7 +9,7 @@ import { Conversation } from './conversation.entity';
 @Index({ properties: ['conversation', 'createdAt', 'id'] })
 @ObjectType()
 export class Message {
-  [OptionalProps]?: 'id' | 'createdAt';
+  [OptionalProps]?: 'id' | 'createdAt' | 'hiddenAt';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
@@ -28,4 +28,8 @@ export class Message {
   @Property({ type: 'datetime' })
   @Field()
   createdAt: Date = new Date();
+
+  /** Hidden by a moderator (or automatically after enough reports): only its author and moderators still see it. */
+  @Property({ type: 'datetime', nullable: true })
+  hiddenAt: Date | null = null;
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, uuidArray, type Sql } from '../../server/db/sql';
+import { visibleToOthers } from '../moderation/visibility';
 
 export interface DigestSelection {
   hot: string[];
@@ -21,7 +22,7 @@ function selectionSql(member: Sql, maxItems: number, now: Date) {
       from member m where m.id = ${member}
     ), unseen as (
       select c.id, c.published_at, c.view_count from content c
-      where c.status = 'PUBLISHED' and c.published_at <= ${now}::timestamptz
+      where c.status = 'PUBLISHED' and c.published_at <= ${now}::timestamptz and ${visibleToOthers('c', 'author_id', now)}
         and not exists (select 1 from content_view v where v.member_id = ${member} and v.content_id = c.id)
     ), hot as (
       select u.id from unseen u, me where u.published_at > me.hot_since

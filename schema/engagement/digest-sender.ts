@@ -6,8 +6,8 @@ import type { DigestEmailItem } from '../../emails/digest.email';
 import type { Clock } from '../../server/clock';
 import type { Orm } from '../../server/db/orm';
 import { uuidArray } from '../../server/db/sql';
-import { LOST, whileHolding } from '../../server/renewing';
-import { isRelayUnavailable, type Mailer } from '../../server/mailer';
+import { EmailOutbox, stableMessageId, type OutboxLedger } from '../../server/email-outbox';
+import type { Mailer } from '../../server/mailer';
 import { DigestStatus } from './digest.entity';
 import { selectDigestContentFor, type DigestSelection } from './digest-content';
 import { eligibleMembers } from './eligibility';
@@ -95,16 +95,21 @@ const DIGEST_COLUMNS = `d.id, d.member_id as "memberId", d.status, d.items::text
   d.message_id as "messageId", d.attempts, d.lease_until as "leaseUntil"`;
 
 /**
- * Sends one member's digest for one rule and period, exactly once. The row keyed by (rule, member,
- * period) is claimed in a transaction under a per-member lock (which also serialises the global
- * budget across rules); the email leaves only while the claim's lease is ours; the row then says
- * SENT. A crash after claiming leaves a PENDING row whose lease expires, and the retried job sends
- * it (with the same Message-ID); a finished row is never sent again. Thousands go out per run, so
+ * Sends one member's digest for one rule and period, once (with the outbox's one resend window:
+ * see EmailOutbox). The row keyed by (rule, member, period) is claimed in a transaction under a
+ * per-member lock (which also serialises the global budget across rules); the email leaves through
+ * the outbox only while the claim's lease is ours; the row then says SENT. A crash after claiming
+ * leaves a PENDING row whose lease expires, and the retried job sends it (with the same
+ * Message-ID); a finished row is never sent again. Thousands go out per run, so
  * each digest costs few statements: plain SQL, the rule loaded once per batch, and one query for
  * what the email shows (member, items, and which of them were seen meanwhile).
  */
 export class DigestSender {
-  constructor(private readonly options: DigestSenderOptions) {}
+  private readonly outbox: EmailOutbox;
+
+  constructor(private readonly options: DigestSenderOptions) {
+    this.outbox = new EmailOutbox(options);
+  }
 
   /**
    * Re-checks a batch against the rule as it stands (audience, opt-in, trigger, period, holdout)
@@ -174,7 +179,7 @@ export class DigestSender {
       return 'skipped_empty';
     }
     const items = [...hot, ...cold];
-    const messageId = `<digest-${randomUUID()}@hearth>`;
+    const messageId = stableMessageId('digest', rule.id, memberId, prepared.periodKey);
     const leaseUntil = new Date(now.getTime() + this.options.leaseMs);
     const [{ id }] = await insert(DigestStatus.PENDING, items, hot.length, messageId, leaseUntil);
     const digest: DigestRow = { id, memberId, status: DigestStatus.PENDING, items, hotCount: hot.length, messageId, attempts: 1, leaseUntil };
@@ -204,29 +209,23 @@ export class DigestSender {
   }
 
   private async send({ digest, rule }: Claim): Promise<DeliveryOutcome> {
-    const { orm, mailer, logger } = this.options;
-    const em = orm.em.fork() as EntityManager;
+    const em = this.options.orm.em.fork() as EntityManager;
     const rows = await this.emailRows(em, digest);
     const seen = new Set(rows.filter((row) => row.seen).map((row) => row.id));
     const items = digest.items.filter((id) => !seen.has(id));
     const hotCount = digest.items.slice(0, digest.hotCount).filter((id) => !seen.has(id)).length;
     if (!items.length || !rows.length) return this.finish(em, digest, { status: DigestStatus.SKIPPED_EMPTY, items: [], hotCount: 0 }, 'skipped_empty');
-    try {
-      const message = await this.compose(digest, rows, items, hotCount);
-      const hold = {
-        renew: () => this.holdLease(em, digest),
-        leaseMs: this.options.leaseMs,
-        renewEveryMs: this.options.renewEveryMs,
-        onRenewalError: (err: unknown) => logger.warn({ err, digestId: digest.id }, 'digest lease renewal failed'),
-      };
-      if ((await whileHolding(hold, () => mailer.send(message))) === LOST) return 'busy';
-    } catch (error) {
-      const relayDown = isRelayUnavailable(error);
-      logger.warn({ err: error, digestId: digest.id, ruleId: rule.id, memberId: digest.memberId, relayDown }, 'digest send failed; will retry');
-      const lastError = error instanceof Error ? error.message.slice(0, 500) : String(error);
-      return this.finish(em, digest, { status: DigestStatus.FAILED, lastError, refundAttempt: relayDown }, relayDown ? 'relay_unavailable' : 'failed');
-    }
-    return this.finish(em, digest, { status: DigestStatus.SENT, items, hotCount, sentAt: this.options.clock.now() }, 'sent');
+    const ledger: OutboxLedger<DigestRow> = {
+      renew: () => this.holdLease(em, digest),
+      recordSent: async () => (await this.finish(em, digest, { status: DigestStatus.SENT, items, hotCount, sentAt: this.options.clock.now() }, 'sent')) === 'sent',
+      recordFailure: async (_digest, { error, relayDown }) => {
+        const lastError = error instanceof Error ? error.message.slice(0, 500) : String(error);
+        return (await this.finish(em, digest, { status: DigestStatus.FAILED, lastError, refundAttempt: relayDown }, 'failed')) === 'failed';
+      },
+    };
+    const compose = () => this.compose(digest, rows, items, hotCount);
+    const outcome = await this.outbox.send(digest, ledger, compose, 'digest', { digestId: digest.id, ruleId: rule.id, memberId: digest.memberId });
+    return outcome === 'lost' ? 'busy' : outcome;
   }
 
   /** Renews the claim's lease if the claim is still ours (same attempt) and its lease has not run out (see whileHolding). */

@@ -14,8 +14,9 @@ export enum DigestStatus {
 registerEnumType(DigestStatus, { name: 'DigestStatus' });
 
 /**
- * One decision for one member, rule and period. The unique key is what makes sending exactly-once:
- * whoever inserts the row owns the period; everybody else finds it.
+ * One decision for one member, rule and period. The unique key is what makes a period's digest go
+ * out once (bar the one resend window of server/email-outbox.ts, documented in README): whoever
+ * inserts the row owns the period; everybody else finds it.
  */
 @Entity({ tableName: 'digest' })
 @Unique({ properties: ['ruleId', 'memberId', 'periodKey'] })

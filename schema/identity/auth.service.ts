@@ -7,6 +7,8 @@ import type { LogInInput, SignUpInput } from './identity.inputs';
 import { Member } from './member.entity';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
 import { RefreshToken } from './refresh-token.entity';
+import { ModerationErrors } from '../moderation/moderation.errors';
+import { isSuspended } from '../moderation/visibility';
 
 const REFRESH_TOKEN_DAYS = 30;
 
@@ -33,6 +35,11 @@ function sameHash(a: string, b: string): boolean {
 /** Sign-up, log-in, refresh-token rotation with reuse detection, log-out. */
 export class AuthService {
   constructor(private readonly ctx: Context) {}
+
+  /** A suspended member gets no session (their refresh tokens work again once the suspension ends). */
+  private refuseSuspended(member: Member): void {
+    if (isSuspended(member, this.ctx.clock.now())) throw ModerationErrors.suspended(member.suspendedUntil!);
+  }
 
   async signUp(input: SignUpInput): Promise<Session> {
     await this.ctx.rateLimits.consume('signUpsPerIp', this.ctx.ip);
@@ -74,6 +81,7 @@ export class AuthService {
       throw IdentityErrors.invalidCredentials();
     }
     await this.ctx.rateLimits.reset('loginFailuresPerEmailAndIp', attempt);
+    this.refuseSuspended(member);
     return this.openSession(member, randomUUID());
   }
 
@@ -90,6 +98,7 @@ export class AuthService {
     if (stored.expiresAt <= now) throw IdentityErrors.invalidRefreshToken();
     const member = await this.ctx.loaders.memberById.load(stored.member.id);
     if (!member) throw IdentityErrors.invalidRefreshToken();
+    this.refuseSuspended(member);
     // Claim and successor in one transaction: a concurrent refresh with the same token waits on the
     // row, then finds it claimed and the successor committed (the grace path below).
     const successor = await this.ctx.em.transactional(async (em) => {

@@ -7,6 +7,8 @@ export enum Role {
   MEMBER = 'MEMBER',
   SPEAKER = 'SPEAKER',
   PARTNER = 'PARTNER',
+  /** Moderation only: the moderation queue, hiding and suspending; no KPIs, rules or member management. */
+  MODERATOR = 'MODERATOR',
   ADMIN = 'ADMIN',
 }
 
@@ -21,7 +23,7 @@ registerEnumType(Membership, { name: 'Membership' });
 @Entity({ tableName: 'member' })
 @ObjectType({ description: 'A person in the community.' })
 export class Member {
-  [OptionalProps]?: 'id' | 'role' | 'membership' | 'createdAt' | 'company' | 'jobTitle' | 'renewalDate' | 'lastVisitAt' | 'digestEmails';
+  [OptionalProps]?: 'id' | 'role' | 'membership' | 'createdAt' | 'company' | 'jobTitle' | 'renewalDate' | 'lastVisitAt' | 'digestEmails' | 'suspendedUntil' | 'suspensionReason';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
@@ -69,4 +71,11 @@ export class Member {
   /** Opted in to engagement digests; cleared by updateEmailPreferences or one-click unsubscribe. */
   @Property({ type: 'boolean', default: true })
   digestEmails: boolean = true;
+
+  /** Suspended while this is in the future: no log-in, no refresh, access tokens refused, content hidden. */
+  @Property({ type: 'datetime', nullable: true })
+  suspendedUntil: Date | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  suspensionReason: string | null = null;
 }

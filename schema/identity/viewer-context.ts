@@ -2,6 +2,7 @@ import { bearerToken } from '../../server/access-token';
 import type { Context, ContextInput } from '../../server/context';
 import type { Member } from './member.entity';
 import type { ViewerCache } from './viewer-cache';
+import { isSuspended } from '../moderation/visibility';
 
 declare module '../../server/context' {
   interface DomainDeps {
@@ -15,6 +16,9 @@ declare module '../../server/context' {
     tokenExpiresAt: Date | null;
   }
 }
+
+/** The auth problem of a suspended member's token (WebSocket operations close the socket on it). */
+export const SUSPENDED_PROBLEM = 'This account is suspended.';
 
 /** Resolves the viewer behind the request's bearer token, or says why there is none. */
 export async function resolveViewer(context: Context, input: ContextInput): Promise<void> {
@@ -32,6 +36,10 @@ export async function resolveViewer(context: Context, input: ContextInput): Prom
   const viewer = await context.viewers.get(claims.memberId, (id) => context.loaders.memberById.load(id));
   if (!viewer) {
     context.authProblem = 'This account no longer exists.';
+    return;
+  }
+  if (isSuspended(viewer, context.clock.now())) {
+    context.authProblem = SUSPENDED_PROBLEM;
     return;
   }
   context.viewer = viewer;

@@ -14,6 +14,10 @@ export enum NotificationKind {
   SESSION_CANCELLED = 'SESSION_CANCELLED',
   MEETING_REQUEST = 'MEETING_REQUEST',
   MEETING_ACCEPTED = 'MEETING_ACCEPTED',
+  /** To admins and moderators: a report opened a moderation case. */
+  REPORT_FILED = 'REPORT_FILED',
+  /** To its author: a moderator (or enough reporters) hid their item, comment or message (subjectType says which). */
+  CONTENT_HIDDEN = 'CONTENT_HIDDEN',
 }
 
 export enum NotificationSubjectType {
@@ -22,6 +26,7 @@ export enum NotificationSubjectType {
   MESSAGE = 'MESSAGE',
   SESSION = 'SESSION',
   MEETING = 'MEETING',
+  MODERATION_CASE = 'MODERATION_CASE',
 }
 
 export const NOTIFICATION_SUBJECT: Record<NotificationKind, NotificationSubjectType> = {
@@ -34,6 +39,9 @@ export const NOTIFICATION_SUBJECT: Record<NotificationKind, NotificationSubjectT
   [NotificationKind.SESSION_CANCELLED]: NotificationSubjectType.SESSION,
   [NotificationKind.MEETING_REQUEST]: NotificationSubjectType.MEETING,
   [NotificationKind.MEETING_ACCEPTED]: NotificationSubjectType.MEETING,
+  [NotificationKind.REPORT_FILED]: NotificationSubjectType.MODERATION_CASE,
+  // The default: a hidden comment or message names its own type (NewNotification.subjectType).
+  [NotificationKind.CONTENT_HIDDEN]: NotificationSubjectType.CONTENT,
 };
 
 registerEnumType(NotificationKind, { name: 'NotificationKind' });

@@ -5,7 +5,8 @@ import type { Member } from '../identity/member.entity';
 import { Notification } from './notification.entity';
 import { isUUID } from 'class-validator';
 import { readModel } from '../../server/db/read-model';
-import { uuidArray } from '../../server/db/sql';
+import { EMPTY_SQL, sql, uuidArray } from '../../server/db/sql';
+import { notificationVisible } from '../moderation/visibility';
 import { MARKED_READ_RETURNED, type MarkNotificationsReadArgs, type MarkNotificationsReadPayload, type NotificationsArgs } from './notification.inputs';
 import { unreadCounts } from './notification.service';
 
@@ -17,22 +18,18 @@ export class NotificationQueryService {
 
   async list(viewer: Member, { first, after, unreadOnly }: NotificationsArgs): Promise<ConnectionShape<Notification>> {
     const cursor = decodeKeyset(after);
-    const rows = await this.ctx.em.find(
-      Notification,
-      {
-        recipient: viewer.id,
-        ...(unreadOnly ? { readAt: null } : {}),
-        ...(cursor ? { $or: [{ createdAt: { $lt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $lt: String(cursor[1]) } }] } : {}),
-      },
-      { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 },
-    );
-    return withTotalCount(toConnection(rows, first, key, after), () =>
-      this.ctx.em.count(Notification, { recipient: viewer.id, ...(unreadOnly ? { readAt: null } : {}) }),
-    );
+    // Notifications about what moderation hides from the recipient are left out (moderation/visibility).
+    const mine = sql`n.recipient_id = ${viewer.id}::uuid ${unreadOnly ? sql`and n.read_at is null` : EMPTY_SQL} and ${notificationVisible('n', this.ctx.clock.now())}`;
+    const page = sql`select n.* from notification n where ${mine}
+      ${cursor ? sql`and (n.created_at, n.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : EMPTY_SQL}
+      order by n.created_at desc, n.id desc limit ${first + 1}::int`;
+    const rows = (await this.ctx.em.execute<Record<string, unknown>[]>(page.text, [...page.params])).map(readModel(this.ctx.em, Notification));
+    const count = sql`select count(*)::int as count from notification n where ${mine}`;
+    return withTotalCount(toConnection(rows, first, key, after), async () => (await this.ctx.em.execute<{ count: number }[]>(count.text, [...count.params]))[0].count);
   }
 
   async unreadCount(viewer: Member): Promise<number> {
-    return (await unreadCounts(this.ctx.em, [viewer.id])).get(viewer.id) ?? 0;
+    return (await unreadCounts(this.ctx.em, [viewer.id], this.ctx.clock.now())).get(viewer.id) ?? 0;
   }
 
   /** Marks the given (or all) of the viewer's notifications read; returns them (read) and the new unread count. */
@@ -54,6 +51,8 @@ export class NotificationQueryService {
 
   /** For subscribers: the notification if it is the viewer's. */
   async own(viewer: Member, id: string): Promise<Notification | null> {
-    return this.ctx.em.findOne(Notification, { id, recipient: viewer.id });
+    const query = sql`select n.* from notification n where n.id = ${id}::uuid and n.recipient_id = ${viewer.id}::uuid and ${notificationVisible('n', this.ctx.clock.now())}`;
+    const [row] = await this.ctx.em.execute<Record<string, unknown>[]>(query.text, [...query.params]);
+    return row ? readModel(this.ctx.em, Notification)(row) : null;
   }
 }

@@ -8,16 +8,18 @@ import { LiveSession } from '../live/sessions/live-session.entity';
 import { Meeting } from '../live/networking/meeting.entity';
 import type { Notification } from './notification.entity';
 import { NotificationSubjectType } from './notification-kind';
+import { ModerationCase } from '../moderation/moderation-case.entity';
+import { moderates } from '../moderation/visibility';
 
-type Subject = Content | Comment | Message | LiveSession | Meeting;
+type Subject = Content | Comment | Message | LiveSession | Meeting | ModerationCase;
 
 /** The types a notification can be about, so a client renders one without a second query. */
 export const NotificationSubject = createUnionType({
   name: 'NotificationSubject',
-  description: 'What a notification is about: a content item, a comment, a message, a live session or a meeting.',
-  types: () => [Content, Comment, Message, LiveSession, Meeting] as const,
+  description: 'What a notification is about: a content item, a comment, a message, a live session, a meeting or a moderation case.',
+  types: () => [Content, Comment, Message, LiveSession, Meeting, ModerationCase] as const,
   resolveType: (value) => {
-    for (const type of [Content, Comment, Message, LiveSession, Meeting]) if (value instanceof type) return type;
+    for (const type of [Content, Comment, Message, LiveSession, Meeting, ModerationCase]) if (value instanceof type) return type;
     return undefined;
   },
 });
@@ -46,5 +48,7 @@ export async function loadSubject(notification: Notification, ctx: Context): Pro
       return loaders.liveSessionById.load(id);
     case NotificationSubjectType.MEETING:
       return loaders.viewerMeetingById.load(id);
+    case NotificationSubjectType.MODERATION_CASE:
+      return moderates(viewer) ? loaders.moderationCaseById.load(id) : null;
   }
 }

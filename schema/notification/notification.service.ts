@@ -3,7 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../server/clock';
 import { uuidArray } from '../../server/db/sql';
 import type { HearthPubSub } from '../../server/pubsub';
-import { NOTIFICATION_SUBJECT, type NotificationKind } from './notification-kind';
+import { notificationVisible } from '../moderation/visibility';
+import { NOTIFICATION_SUBJECT, type NotificationKind, type NotificationSubjectType } from './notification-kind';
 
 export interface NewNotification {
   recipientId: string;
@@ -12,6 +13,8 @@ export interface NewNotification {
   subjectId: string;
   subjectTitle: string;
   contextId?: string | null;
+  /** When the kind's subject can be of several types (CONTENT_HIDDEN); NOTIFICATION_SUBJECT[kind] otherwise. */
+  subjectType?: NotificationSubjectType;
 }
 
 /** Recipients of one fan-out are inserted and announced this many at a time. */
@@ -42,7 +45,7 @@ export class NotificationWriter {
         recipient_id: item.recipientId,
         kind: item.kind,
         actor_id: item.actorId,
-        subject_type: NOTIFICATION_SUBJECT[item.kind],
+        subject_type: item.subjectType ?? NOTIFICATION_SUBJECT[item.kind],
         subject_id: item.subjectId,
         subject_title: excerpt(item.subjectTitle),
         context_id: item.contextId ?? null,
@@ -87,16 +90,18 @@ export class NotificationWriter {
   /** Publishes each new notification to its recipient, then each recipient's unread count (one query per batch). */
   async announce(created: { id: string; recipientId: string }[]): Promise<void> {
     for (const { id, recipientId } of created) this.pubSub.publish('NOTIFICATION_ADDED', recipientId, { notificationId: id });
-    const counts = await unreadCounts(this.em, [...new Set(created.map((row) => row.recipientId))]);
+    const counts = await unreadCounts(this.em, [...new Set(created.map((row) => row.recipientId))], this.clock.now());
     for (const [memberId, count] of counts) this.pubSub.publish('UNREAD_COUNT_CHANGED', memberId, { count });
   }
 }
 
-export async function unreadCounts(em: EntityManager, memberIds: string[]): Promise<Map<string, number>> {
+/** Unread notifications per member, leaving out those about what moderation hides from them (at `now`). */
+export async function unreadCounts(em: EntityManager, memberIds: string[], now: Date): Promise<Map<string, number>> {
+  const visible = notificationVisible('n', now);
   const rows = await em.execute<{ member_id: string; count: string }[]>(
-    `select m.id as member_id, (select count(*) from notification n where n.recipient_id = m.id and n.read_at is null) as count
+    `select m.id as member_id, (select count(*) from notification n where n.recipient_id = m.id and n.read_at is null and ${visible.text}) as count
        from unnest(?::uuid[]) as m(id)`,
-    [uuidArray(memberIds)],
+    [...visible.params, uuidArray(memberIds)],
   );
   return new Map(rows.map((row) => [row.member_id, Number(row.count)]));
 }

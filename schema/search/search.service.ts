@@ -41,7 +41,7 @@ export class SearchService {
       kinds: args.kinds?.length ? args.kinds : ALL_KINDS,
       themeSlug: args.themeSlug ?? null,
       type: args.type ?? null,
-      visibility: searchVisibility(viewer),
+      visibility: searchVisibility(viewer, this.ctx.clock.now()),
       limit: Math.min(args.first + 1, MAX_SEARCH_RESULTS - offset),
       offset,
     });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildAdmin, buildContent, buildMember, buildTheme } from '../../test/factories';
 import { buildSession } from '../../test/live';
-import { errorCode, startTestServer, type TestServer } from '../../test/server';
+import { captureQueries, errorCode, startTestServer, type TestServer } from '../../test/server';
 import { encodeCursor } from '../../server/pagination';
 import { Comment } from '../content/comment.entity';
 import { ContentStatus, ContentType } from '../content/content.entity';
@@ -211,6 +211,15 @@ describe('search: pages', () => {
     }
     const last = await search(member, { query: word, after: encodeCursor([MAX_SEARCH_RESULTS - 1]) });
     expect(last.data!.search.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('runs its statement once per request: the compiled query resolves the SearchSubject union without falling back to graphql-js', async () => {
+    const word = nonce();
+    await buildContent(server.em(), { title: `${word} once` });
+    const member = await buildMember(server.em());
+    await hits(member, { query: word });
+    const statements = await captureQueries(server, () => hits(member, { query: word }));
+    expect(statements.filter((statement) => statement.includes('ts_headline'))).toHaveLength(1);
   });
 
   it('records an item opened from a result as a view from SEARCH', async () => {

@@ -15,8 +15,9 @@ export interface Row extends Cells {
   cases?: Record<string, Omit<Cells, 'anonymous'>>;
 }
 
-const cells = (anonymous: Outcome, member: Outcome, speaker: Outcome, partner: Outcome, admin: Outcome): Cells => ({ anonymous, member, speaker, partner, admin });
-const others = (member: Outcome, speaker: Outcome, partner: Outcome, admin: Outcome) => ({ member, speaker, partner, admin });
+/** A moderator is a member for everything but moderation: their cell is the member's unless given. */
+const cells = (anonymous: Outcome, member: Outcome, speaker: Outcome, partner: Outcome, admin: Outcome, moderator: Outcome = member): Cells => ({ anonymous, member, speaker, partner, admin, moderator });
+const others = (member: Outcome, speaker: Outcome, partner: Outcome, admin: Outcome, moderator: Outcome = member) => ({ member, speaker, partner, admin, moderator });
 
 /** No account needed. */
 const ANYONE = cells('ok', 'ok', 'ok', 'ok', 'ok');
@@ -25,6 +26,8 @@ const MEMBERS = cells('UNAUTHENTICATED', 'ok', 'ok', 'ok', 'ok');
 const ADMINS = cells('UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'ok');
 /** Content authors: speakers and admins. */
 const AUTHORS = cells('UNAUTHENTICATED', 'FORBIDDEN', 'ok', 'FORBIDDEN', 'ok');
+/** Moderation: admins and moderators. */
+const MODERATORS = cells('UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'ok', 'ok');
 const PARTNERS = cells('UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN', 'ok', 'ok');
 
 /** Private to its members: anyone else, an admin too, is told it does not exist. */
@@ -58,6 +61,8 @@ export const MATRIX: Record<string, Row> = {
   'Query.memberEngagement': { ...MEMBERS, cases: { 'another member': SELF_OR_ADMIN } },
   'Query.memberVisits': ADMINS,
   'Query.members': ADMINS,
+  'Query.moderationLog': MODERATORS,
+  'Query.moderationQueue': MODERATORS,
   'Query.myMeetings': MEMBERS,
   'Query.notifications': MEMBERS,
   'Query.partnerLeads': { ...PARTNERS, cases: { 'another partner’s leads': others('FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'ok') } },
@@ -94,7 +99,9 @@ export const MATRIX: Record<string, Row> = {
   'Mutation.recordContentViews': MEMBERS,
   'Mutation.refreshSession': ANYONE,
   'Mutation.registerForSession': MEMBERS,
+  'Mutation.report': MEMBERS,
   'Mutation.requestMeeting': MEMBERS,
+  'Mutation.resolveReport': MODERATORS,
   'Mutation.respondToMeetingRequest': { ...MEMBERS, cases: { 'a request they made': others('FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN') } },
   'Mutation.scheduleLiveSession': ADMINS,
   'Mutation.sendMessage': MEMBERS,
@@ -105,7 +112,9 @@ export const MATRIX: Record<string, Row> = {
   'Mutation.setMembership': ADMINS,
   'Mutation.signUp': ANYONE,
   'Mutation.startSessionRecording': ADMINS,
+  'Mutation.suspendMember': MODERATORS,
   'Mutation.unblockMember': MEMBERS,
+  'Mutation.unsuspendMember': MODERATORS,
   'Mutation.updateContent': { ...AUTHORS, cases: { 'someone else’s item': others('FORBIDDEN', 'NOT_FOUND', 'FORBIDDEN', 'ok') } },
   'Mutation.updateEmailPreferences': MEMBERS,
   'Mutation.updateEngagementRule': ADMINS,

@@ -8,7 +8,10 @@ import {
   conversationBetween,
   engagementRule,
   freshMember,
+  freshContent,
   freshTheme,
+  openCase,
+  suspendedMember,
   liveSession,
   meetingBetween,
   minutesFromNow,
@@ -78,6 +81,8 @@ export const QUERIES: Record<string, Call> = {
     call: (c) => op('query($id: ID!, $from: DateTime!, $to: DateTime!) { memberVisits(memberId: $id, from: $from, to: $to) { id } }', { id: c.world.other.id, ...window }),
   },
   'Query.members': same('{ members { edges { cursor } } }'),
+  'Query.moderationLog': same('{ moderationLog { edges { cursor } } }'),
+  'Query.moderationQueue': same('{ moderationQueue { edges { cursor } } }'),
   'Query.myMeetings': same('{ myMeetings { edges { cursor } } }'),
   'Query.notifications': same('{ notifications { edges { cursor } } }'),
   'Query.partnerLeads': {
@@ -148,6 +153,12 @@ export const MUTATIONS: Record<string, Call> = {
   'Mutation.recordContentView': same('mutation($id: ID!) { recordContentView(input: { contentId: $id, seconds: 0 }) { newView } }', (c) => ({ id: c.world.published.id })),
   'Mutation.recordContentViews': same('mutation($id: ID!) { recordContentViews(input: { views: [{ contentId: $id, seconds: 0 }] }) { newView } }', (c) => ({ id: c.world.published.id })),
   'Mutation.refreshSession': { call: async (c) => op('mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }', { t: await refreshToken(c) }) },
+  'Mutation.report': { call: async (c) => op('mutation($input: ReportInput!) { report(input: $input) { id } }', { input: { subjectId: (await freshContent(c)).id, kind: 'CONTENT', reason: 'SPAM' } }) },
+  'Mutation.resolveReport': { call: async (c) => op('mutation($id: ID!) { resolveReport(caseId: $id, action: DISMISS) { id } }', { id: await openCase(c) }) },
+  'Mutation.suspendMember': {
+    call: async (c) => op('mutation($id: ID!, $until: DateTime!) { suspendMember(memberId: $id, until: $until, reason: "Spam") { id } }', { id: (await freshMember(c)).id, until: minutesFromNow(c, 60).toISOString() }),
+  },
+  'Mutation.unsuspendMember': { call: async (c) => op('mutation($id: ID!) { unsuspendMember(memberId: $id) { id } }', { id: (await suspendedMember(c)).id }) },
   'Mutation.registerForSession': same('mutation($id: ID!) { registerForSession(sessionId: $id, shareContactWithPartner: false) { id } }', (c) => ({ id: c.world.session.id })),
   'Mutation.requestMeeting': {
     call: async (c) => op('mutation($input: RequestMeetingInput!) { requestMeeting(input: $input) { id } }', { input: { memberId: (await freshMember(c)).id, proposedStart: minutesFromNow(c, 60).toISOString() } }),

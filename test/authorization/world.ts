@@ -11,7 +11,7 @@ import { buildMeeting, buildRegistration, buildSession } from '../live';
 import type { TestServer } from '../server';
 
 /** Who asks: nobody, or a member of each role. */
-export const ACTORS = ['anonymous', 'member', 'speaker', 'partner', 'admin'] as const;
+export const ACTORS = ['anonymous', 'member', 'speaker', 'partner', 'admin', 'moderator'] as const;
 export type Actor = (typeof ACTORS)[number];
 
 /**
@@ -44,12 +44,14 @@ export async function buildWorld(server: TestServer): Promise<World> {
     speaker: await buildMember(em, { role: Role.SPEAKER }),
     partner: await buildMember(em, { role: Role.PARTNER }),
     admin: await buildAdmin(em),
+    moderator: await buildMember(em, { role: Role.MODERATOR }),
   };
   const tokens = {
     member: await server.tokenFor(members.member.id),
     speaker: await server.tokenFor(members.speaker.id),
     partner: await server.tokenFor(members.partner.id),
     admin: await server.tokenFor(members.admin.id),
+    moderator: await server.tokenFor(members.moderator.id),
   };
   const other = await buildMember(em);
   const otherSpeaker = await buildMember(em, { role: Role.SPEAKER });
@@ -126,3 +128,20 @@ export async function refreshToken(cell: Cell): Promise<string> {
 
 export const freshMember = (cell: Cell, role = Role.MEMBER) => buildMember(cell.world.server.em(), { role });
 export const freshTheme = (cell: Cell) => buildTheme(cell.world.server.em());
+
+/** A published item by a fresh speaker, for reports. */
+export const freshContent = (cell: Cell) => buildContent(cell.world.server.em());
+
+/** An open moderation case about a fresh item, reported by a fresh member through the API. */
+export async function openCase(cell: Cell): Promise<string> {
+  const item = await freshContent(cell);
+  const reporter = await freshMember(cell);
+  const { server } = cell.world;
+  await server.gql(`mutation($input: ReportInput!) { report(input: $input) { id } }`, { input: { subjectId: item.id, kind: 'CONTENT', reason: 'SPAM' } }, { token: await server.tokenFor(reporter.id) });
+  const [row] = await server.em().execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [item.id]);
+  return row.id;
+}
+
+/** A member suspended for a day. */
+export const suspendedMember = (cell: Cell) =>
+  buildMember(cell.world.server.em(), { suspendedUntil: new Date(cell.world.server.clock.now().getTime() + 86_400_000), suspensionReason: 'Spam' });

@@ -14,6 +14,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   let firstError: string | undefined;
   const identities = spec.authorizations ?? [undefined];
   const bodies = spec.bodies ?? [spec.body];
+  process.send!('started');
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,

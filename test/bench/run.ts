@@ -97,8 +97,7 @@ async function main(): Promise<void> {
   }
   printRows(rows);
   appendResults(rows, []);
-  // The chart shows a whole run: a run of a few workloads leaves the last whole run's chart.
-  if (only.length === 0) writeChart(rows, `npm run bench, ${new Date().toISOString().slice(0, 16)} UTC`);
+  writeChart(rows, `npm run bench${only.length ? ` -- ${only.join(' ')}` : ''}, ${new Date().toISOString().slice(0, 16)} UTC`);
   await database.embedded?.stop();
 }
 

@@ -74,7 +74,8 @@ export async function workerKillDrill(cluster: OwnPostgres, resources: Resources
 /**
  * The SMTP relay refuses connections for 30 s from the start of a digest run (100 digests) and of
  * the session reminders (20 registrants of a session starting in 10 minutes): once it is back,
- * every digest and every reminder is delivered exactly once.
+ * every digest and every reminder is delivered, none twice (no worker dies inside the outbox's
+ * resend window here).
  */
 export async function smtpDownDrill(cluster: OwnPostgres, resources: Resources): Promise<DrillResult> {
   const { databaseUrl, orm, members, ruleId, sink } = await digestDrillSetup(cluster, resources, 'smtp_down', 100);

@@ -86,6 +86,7 @@ export type ReachOrderBy =
 export type Role =
   | 'ADMIN'
   | 'MEMBER'
+  | 'MODERATOR'
   | 'PARTNER'
   | 'SPEAKER';
 

@@ -11,7 +11,8 @@ export enum SessionEmailKind {
 }
 
 /**
- * The exactly-once guard of a session email to one registrant: the primary key includes the
+ * The guard of a session email to one registrant (sent once, bar the outbox's one resend window
+ * documented in README): the primary key includes the
  * start time it was for, so moving a session gives reminders for the new time, once, and a job
  * run twice finds the row and sends nothing.
  */

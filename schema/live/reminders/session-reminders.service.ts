@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../server/clock';
 import type { Orm } from '../../../server/db/orm';
 import { sql, type Sql } from '../../../server/db/sql';
+import { EmailOutbox, stableMessageId, type OutboxLedger } from '../../../server/email-outbox';
 import type { Mailer } from '../../../server/mailer';
 import type { HearthPubSub } from '../../../server/pubsub';
-import { LOST, whileHolding } from '../../../server/renewing';
 import type { EmailLinks } from '../../engagement/email-links';
 import { NotificationKind } from '../../notification/notification-kind';
 import { NotificationWriter } from '../../notification/notification.service';
@@ -49,7 +48,6 @@ interface Claim extends SessionEmailClaim {
 
 /** Rows claimed per statement: each chunk is sent right after its claim, well inside the lease. */
 const CLAIM_CHUNK = 200;
-const PARALLEL_SENDS = 8;
 /** A replay older than this gets no "you missed it": the first deploy must not mail an old backlog. */
 const MISSED_WITHIN_DAYS = 7;
 /** The most urgent first: a slow run must not hold up the 15-minute reminders behind replays. */
@@ -123,21 +121,24 @@ function claimSql(kind: SessionEmailKind, now: Date, staleBefore: Date): Sql {
 
 /** One Message-ID per guard row: a re-sent email (taken-over claim) is recognisably the same message. */
 export function sessionEmailMessageId(kind: SessionEmailKind, sessionId: string, memberId: string, startsAt: Date): string {
-  const key = createHash('sha256').update(`${kind}:${sessionId}:${memberId}:${startsAt.toISOString()}`).digest('hex').slice(0, 32);
-  return `<session-${kind.toLowerCase().replace(/_/g, '-')}.${key}@hearth>`;
+  return stableMessageId(`session-${kind.toLowerCase().replace(/_/g, '-')}`, kind, sessionId, memberId, startsAt.toISOString());
 }
 
 /**
  * A confirmation of each new registration, reminders 24 hours and 15 minutes before a session,
- * and "you missed it" once its replay is out,
- * each exactly once per registrant and start time. The guard is a session_reminder row keyed by
+ * and "you missed it" once its replay is out, each sent once per registrant and start time (with
+ * the outbox's one resend window: see EmailOutbox). The guard is a session_reminder row keyed by
  * (session, member, kind, starts_at): moving a session makes new keys (reminders for the new time,
  * none left for the old one), and a run repeated or racing another finds the rows taken.
- * A claimed row is notified, mailed with a fixed Message-ID and marked sent; one left unsent (crash,
- * SMTP refusal) is taken over after the lease while its window is still open.
+ * A claimed row is notified, then sent through the outbox with a fixed Message-ID and marked sent;
+ * one left unsent (crash, SMTP refusal) is taken over after the lease while its window is still open.
  */
 export class SessionReminders {
-  constructor(private readonly options: SessionRemindersOptions) {}
+  private readonly outbox: EmailOutbox;
+
+  constructor(private readonly options: SessionRemindersOptions) {
+    this.outbox = new EmailOutbox(options);
+  }
 
   async run(): Promise<Record<SessionEmailKind, SendCounts>> {
     const counts = {} as Record<SessionEmailKind, SendCounts>;
@@ -190,42 +191,34 @@ export class SessionReminders {
 
   private async sendAll(kind: SessionEmailKind, claims: Claim[]): Promise<SendCounts> {
     const counts: SendCounts = { sent: 0, failed: 0 };
-    let next = 0;
-    const worker = async () => {
-      while (next < claims.length) {
-        const outcome = await this.deliver(kind, claims[next++]);
-        if (outcome !== 'lost') counts[outcome ? 'sent' : 'failed'] += 1;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_SENDS, claims.length) }, worker));
+    await EmailOutbox.forEach(claims, async (claim) => {
+      const outcome = await this.deliver(kind, claim);
+      if (outcome !== 'lost') counts[outcome === 'sent' ? 'sent' : 'failed'] += 1;
+    });
     return counts;
   }
 
   /** 'lost': the claim was no longer ours when its email was ready (see whileHolding); someone else sends it. */
-  private async deliver(kind: SessionEmailKind, claim: Claim): Promise<boolean | 'lost'> {
+  private deliver(kind: SessionEmailKind, claim: Claim) {
     const messageId = sessionEmailMessageId(kind, claim.session_id, claim.member_id, claim.starts_at);
-    try {
-      const email = await composeSessionEmail(kind, claim, messageId, this.options, this.options.clock.now());
-      const { leaseMs, renewEveryMs, logger, mailer } = this.options;
-      const hold = {
-        renew: () => this.holdClaim(kind, claim),
-        leaseMs,
-        renewEveryMs,
-        onRenewalError: (err: unknown) => logger.warn({ err, sessionId: claim.session_id, memberId: claim.member_id }, 'session email claim renewal failed'),
-      };
-      if ((await whileHolding(hold, () => mailer.send(email))) === LOST) return 'lost';
-    } catch (error) {
+    const ledger: OutboxLedger<Claim> = {
+      renew: () => this.holdClaim(kind, claim),
+      recordSent: async () => {
+        await this.fork().execute(
+          `update session_reminder set sent_at = ?, message_id = ?
+            where session_id = ? and member_id = ? and kind = ? and starts_at = ? and sent_at is null`,
+          [this.options.clock.now(), messageId, claim.session_id, claim.member_id, kind, claim.starts_at],
+        );
+        return true;
+      },
       // Unsent: the claim is given back, so the next run (a minute later) sends it, same Message-ID.
-      this.options.logger.warn({ err: error, kind, sessionId: claim.session_id, memberId: claim.member_id }, 'session email failed; will retry');
-      await this.release(kind, claim).catch((err: unknown) => this.options.logger.warn({ err }, 'session email claim not released; retried after its lease'));
-      return false;
-    }
-    await this.fork().execute(
-      `update session_reminder set sent_at = ?, message_id = ?
-        where session_id = ? and member_id = ? and kind = ? and starts_at = ? and sent_at is null`,
-      [this.options.clock.now(), messageId, claim.session_id, claim.member_id, kind, claim.starts_at],
-    );
-    return true;
+      recordFailure: async () => {
+        await this.release(kind, claim);
+        return true;
+      },
+    };
+    const compose = () => composeSessionEmail(kind, claim, messageId, this.options, this.options.clock.now());
+    return this.outbox.send(claim, ledger, compose, 'session email', { kind, sessionId: claim.session_id, memberId: claim.member_id });
   }
 
   /**

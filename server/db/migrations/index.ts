@@ -8,6 +8,7 @@ import { Migration20261123133000_VisitDays } from './Migration20261123133000_Vis
 import { Migration20261203100000_RuleLastRun } from './Migration20261203100000_RuleLastRun';
 import { Migration20261203105627_EmailClicks } from './Migration20261203105627_EmailClicks';
 import { Migration20261203135500_Search } from './Migration20261203135500_Search';
+import { Migration20261203140000_Moderation } from './Migration20261203140000_Moderation';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203100000_RuleLastRun', class: Migration20261203100000_RuleLastRun },
   { name: 'Migration20261203105627_EmailClicks', class: Migration20261203105627_EmailClicks },
   { name: 'Migration20261203135500_Search', class: Migration20261203135500_Search },
+  { name: 'Migration20261203140000_Moderation', class: Migration20261203140000_Moderation },
 ];

@@ -3,17 +3,20 @@ import { SMTPServer } from 'smtp-server';
 
 /**
  * A local SMTP relay in its own process (as a real relay would be): accepts every message and
- * counts it, without parsing. Reports its URL, then stops on 'stop'.
+ * counts it (all, and those to P5's members), without parsing. Reports its URL, then stops on 'stop'.
  */
 let received = 0;
+/** Messages to the P5 members (addresses at bench.test): the worker also sends the demo's session reminders. */
+let toBench = 0;
 const server = new SMTPServer({
   authOptional: true,
   disabledCommands: ['STARTTLS'],
   logger: false,
   closeTimeout: 200,
-  onData(stream, _session, callback) {
+  onData(stream, session, callback) {
     stream.on('end', () => {
       received += 1;
+      if (session.envelope.rcptTo.some(({ address }) => address.endsWith('@bench.test'))) toBench += 1;
       callback();
     });
     stream.resume();
@@ -24,6 +27,6 @@ server.listen(0, '127.0.0.1', () => {
   process.send!({ url: `smtp://127.0.0.1:${port}` });
 });
 process.on('message', (message) => {
-  if (message === 'count') process.send!({ received });
+  if (message === 'count') process.send!({ received, toBench });
   if (message === 'stop') server.close(() => process.exit(0));
 });

@@ -1,16 +1,8 @@
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import path from 'node:path';
 import { Client } from 'pg';
-import pino from 'pino';
-import { renderDigestEmail } from '../../../emails/render';
-import { selectDigestContent } from '../../../schema/engagement/digest-content';
-import { EmailLinks } from '../../../schema/engagement/email-links';
-import { parseEnv } from '../../../server/env';
-import { openOrm } from '../../../server/db/orm';
-import { SmtpMailer } from '../../../server/mailer';
 import { copyRows } from '../../../seed/copy';
-import { uuidArray } from '../../../server/db/sql';
-import { startWorker } from '../../../server/worker';
 import { startTarget } from '../load';
 import type { BenchRow } from '../report';
 import { BENCH_LIVEKIT_ENV } from '../bench-env';
@@ -18,7 +10,7 @@ import type { BenchContext, Workload } from '../run';
 
 const MEMBERS = Number(process.env.BENCH_P5_MEMBERS ?? 10_000);
 const DAY = 86_400_000;
-/** Parallel sends in the baseline: as many as the worker's (4 jobs x 8 sends). */
+/** Parallel loops in the baseline: as many as the worker's parallel sends (4 jobs x 8 sends). */
 const BASELINE_LOOPS = 32;
 
 /** MEMBERS members away for 10 days, interested in a theme with 8 recent items; one INACTIVITY rule for them. */
@@ -53,66 +45,33 @@ async function arrange(db: Client): Promise<{ ruleId: string; themeSlug: string 
   return { ruleId, themeSlug };
 }
 
-/** The baseline: a queue table drained with SELECT … FOR UPDATE SKIP LOCKED, doing the same select+render+send. */
-async function baseline(ctx: BenchContext, smtpUrl: string, themeSlug: string): Promise<number> {
-  const orm = await openOrm(ctx.databaseUrl, { pool: { min: 0, max: BASELINE_LOOPS + 2 } });
-  const db = new Client({ connectionString: ctx.databaseUrl });
-  await db.connect();
-  await db.query('create table if not exists p5_queue (member_id uuid primary key, done boolean not null default false)');
-  await db.query('truncate p5_queue');
-  await db.query(
-    `insert into p5_queue (member_id) select mi.member_id from member_interest mi join theme t on t.id = mi.theme_id where t.slug = $1`,
-    [themeSlug],
-  );
-  const mailer = new SmtpMailer(smtpUrl);
-  const links = new EmailLinks(ctx.jwtSecret, 'https://community.example.test');
-  const started = performance.now();
-  const loop = async () => {
-    const em = orm.em.fork() as EntityManager;
-    for (;;) {
-      const more = await em.transactional(async (tx) => {
-        const [job] = await tx.execute<{ member_id: string }[]>('select member_id from p5_queue where not done limit 1 for update skip locked');
-        if (!job) return false;
-        const now = new Date();
-        const { hot, cold } = await selectDigestContent(tx, job.member_id, 6, now);
-        const items = await tx.execute<{ id: string; title: string; summary: string | null; published_at: Date }[]>('select id, title, summary, published_at from content where id = any(?::uuid[])', [uuidArray([...hot, ...cold])]);
-        const [member] = await tx.execute<{ email: string; display_name: string }[]>('select email, display_name from member where id = ?', [job.member_id]);
-        const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
-        const toItem = (item: (typeof items)[number]) => ({ title: item.title, type: 'ARTICLE', themes: ['P5 digests'], summary: item.summary, publishedAt: date.format(new Date(item.published_at)), url: links.clickUrl(randomUUID(), item.id) });
-        const email = await renderDigestEmail({ communityName: 'Bench', memberName: member.display_name, hot: items.map(toItem), cold: [], feedUrl: links.feedUrl(), preferencesUrl: links.preferencesUrl(), unsubscribeUrl: links.unsubscribeUrl(job.member_id) });
-        await mailer.send({ to: member.email, from: 'Bench <bench@example.test>', ...email });
-        await tx.execute('update p5_queue set done = true where member_id = ?', [job.member_id]);
-        return true;
-      });
-      if (!more) return;
-    }
-  };
-  await Promise.all(Array.from({ length: BASELINE_LOOPS }, loop));
-  const seconds = (performance.now() - started) / 1000;
-  await mailer.close();
-  await db.query('drop table p5_queue');
-  await db.end();
-  await orm.close();
-  return seconds;
+/** Sent digests of the rule (only SENT counts: a FAILED or PENDING one is not done). */
+async function sent(db: Client, ruleId: string): Promise<number> {
+  return (await db.query<{ n: number }>(`select count(*)::int as n from digest where rule_id = $1 and status = 'SENT'`, [ruleId])).rows[0].n;
 }
 
-/** The real path: enable the rule, start the worker, time until every digest is SENT. */
-async function throughAgenda(ctx: BenchContext, smtpUrl: string, ruleId: string): Promise<number> {
+/**
+ * The real path: the shipped worker process (dist/server/worker.js, as \`npm run worker\` runs it)
+ * with production settings (its default job polling and rule interval, LOG_LEVEL=info); timed from
+ * its start until every digest of the rule is SENT.
+ */
+async function throughWorker(ctx: BenchContext, smtpUrl: string, ruleId: string): Promise<number> {
   const db = new Client({ connectionString: ctx.databaseUrl });
   await db.connect();
   await db.query('update engagement_rule set enabled = (id = $1)', [ruleId]);
-  const config = parseEnv({ NODE_ENV: 'production', JWT_SECRET: ctx.jwtSecret, DATABASE_URL: ctx.databaseUrl, SMTP_URL: smtpUrl, LOG_LEVEL: 'warn', RULES_EVERY: '1h', PUBLIC_URL: 'https://community.example.test', ...BENCH_LIVEKIT_ENV });
+  const env = { ...process.env, NODE_ENV: 'production', JWT_SECRET: ctx.jwtSecret, DATABASE_URL: ctx.databaseUrl, SMTP_URL: smtpUrl, LOG_LEVEL: 'info', PUBLIC_URL: 'https://community.example.test', ...BENCH_LIVEKIT_ENV };
   const started = performance.now();
-  const worker = await startWorker({ config, databaseUrl: ctx.databaseUrl, logger: pino({ level: 'warn' }), processEveryMs: 200 });
+  const worker = fork(path.resolve(__dirname, '../../../server/worker.js'), [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
   try {
-    for (;;) {
-      const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from digest where rule_id = $1 and status <> 'PENDING'`, [ruleId]);
-      if (rows[0].n >= MEMBERS) break;
+    while ((await sent(db, ruleId)) < MEMBERS) {
+      if (worker.exitCode !== null) throw new Error(`the worker exited with ${worker.exitCode}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     return (performance.now() - started) / 1000;
   } finally {
-    await worker.stop();
+    worker.kill('SIGTERM');
+    await exited;
     await db.end();
   }
 }
@@ -126,9 +85,21 @@ export const digestsWorkload: Workload = {
     const { ruleId, themeSlug } = await arrange(db);
     await db.end();
     const sink = await startTarget('smtp-sink.js', []);
+    const delivered = async () => (await sink.ask<{ toBench: number }>('count')).toBench;
     try {
-      const baselineSeconds = await baseline(ctx, sink.url, themeSlug);
-      const agendaSeconds = await throughAgenda(ctx, sink.url, ruleId);
+      // Each side in a process of its own; the relay must have received exactly what each side counts as sent.
+      const loop = await startTarget('digest-loop.js', [ctx.databaseUrl, ctx.jwtSecret, sink.url, themeSlug, String(BASELINE_LOOPS)]);
+      const { seconds: baselineSeconds, sent: loopSent } = await loop.ask<{ seconds: number; sent: number }>('run');
+      await loop.stop();
+      const afterLoop = await delivered();
+      if (loopSent !== MEMBERS || afterLoop !== MEMBERS) throw new Error(`P5 baseline: ${loopSent} sent, ${afterLoop} received by the relay, ${MEMBERS} expected`);
+      const agendaSeconds = await throughWorker(ctx, sink.url, ruleId);
+      const check = new Client({ connectionString: ctx.databaseUrl });
+      await check.connect();
+      const hearthSent = await sent(check, ruleId);
+      await check.end();
+      const received = (await delivered()) - afterLoop;
+      if (received !== hearthSent || hearthSent !== MEMBERS) throw new Error(`P5 Hearth: ${hearthSent} SENT, ${received} received by the relay, ${MEMBERS} expected`);
       const ratio = baselineSeconds / agendaSeconds;
       return [
         { workload: this.name, measure: `s for ${MEMBERS} digests`, hearth: agendaSeconds, baseline: baselineSeconds, baselineName: 'SKIP LOCKED loop', ratio: 40 / agendaSeconds, target: '< 40 s', targetRatio: 1 },

@@ -7,12 +7,12 @@ import { AccessTokens } from '../../../server/access-token';
 import { systemClock } from '../../../server/clock';
 import { migrateToLatest, openOrm } from '../../../server/db/orm';
 import { seedDemoCommunity } from '../../../seed/demo-community';
-import { startTarget } from '../load';
+import { alternate, startTarget, WINDOWS } from '../load';
 import { median, type BenchRow } from '../report';
 import type { BenchContext, Workload } from '../run';
 
 /** Members to seed for about N visits over 365 days with the demo habits (~66 visits a member). */
-const SIZES = (process.env.BENCH_P4_VISITS ?? '1000000').split(',').map(Number);
+const SIZES = (process.env.BENCH_P4_VISITS ?? '1000000,5000000').split(',').map(Number);
 const TZ = 'UTC';
 
 async function timed(run: () => Promise<unknown>, times = 3): Promise<number> {
@@ -44,9 +44,9 @@ async function kpiDatabase(ctx: BenchContext, visits: number): Promise<string> {
       console.log(`  seeding ~${visits} visits (once; kept in ${name})…`);
       await seedDemoCommunity(em, { members: Math.round(visits / 66), days: 365, seed: 42, now: new Date('2026-11-01T00:00:00Z') });
     }
-    // What autovacuum does within minutes of a bulk load or a migration: the visibility map that
-    // the index-only scans of both sides rely on (visit_day and two covering indexes).
-    await em.execute('vacuum analyze');
+    // No `vacuum analyze` here: a production table has what autovacuum (as configured) gave it,
+    // not a fresh visibility map made for the measurement. The seed is kept between runs, so
+    // autovacuum has had its chance on a database that is not new.
   } finally {
     await orm.close();
   }
@@ -85,11 +85,13 @@ export const kpiWorkload: Workload = {
       ];
       try {
         for (const [label, viaHearth, viaSql] of cases) {
-          const hearthMs = await timed(viaHearth);
-          const sqlMs = await timed(viaSql);
+          // Each side warmed up by one run, then single timed runs alternating (WINDOWS each), medians.
+          const side = (name: string, run: () => Promise<unknown>) => ({ name, warmUp: run, window: () => timed(run, 1) });
+          const [viaHearthMs, viaSqlMs] = await alternate([side('Hearth', viaHearth), side('SQL', viaSql)]);
+          const [hearthMs, sqlMs] = [median(viaHearthMs), median(viaSqlMs)];
           const ratio = sqlMs / hearthMs;
           const name = `${this.name} ${label} ${visits / 1_000_000}M visits`;
-          rows.push({ workload: name, measure: 'ms (median of 3)', hearth: hearthMs, baseline: sqlMs, baselineName: 'SQL alone', ratio, target: '≥ 0.8× SQL', targetRatio: 0.8 });
+          rows.push({ workload: name, measure: `ms (median of ${WINDOWS})`, hearth: hearthMs, baseline: sqlMs, baselineName: 'SQL alone', ratio, target: '≥ 0.8× SQL', targetRatio: 0.8 });
           rows.push({ workload: name, measure: 'ms against 1 s', hearth: hearthMs, baseline: 1000, baselineName: 'target', ratio: 1000 / hearthMs, target: '≤ 1 s', targetRatio: 1 });
         }
       } finally {

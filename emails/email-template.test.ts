@@ -1,0 +1,35 @@
+import { readdirSync } from 'node:fs';
+import { renderTemplate, type EmailTemplate } from './email-template';
+import { EMAIL_TEMPLATES } from './preview';
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+
+describe('the email template contract', () => {
+  it('covers every *.email.tsx: each exports a template listed in EMAIL_TEMPLATES', async () => {
+    const files = readdirSync(__dirname).filter((file) => file.endsWith('.email.tsx'));
+    const listed = await Promise.all(
+      files.map(async (file) => {
+        const exported = Object.values((await import(`./${file}`)) as Record<string, unknown>);
+        return [file, exported.filter((value) => EMAIL_TEMPLATES.includes(value as EmailTemplate<unknown>)).length] as const;
+      }),
+    );
+    expect(listed).toEqual(files.map((file) => [file, 1]));
+    expect(new Set(EMAIL_TEMPLATES.map((template) => template.name)).size).toBe(EMAIL_TEMPLATES.length);
+  });
+
+  it.each(EMAIL_TEMPLATES.map((template) => [template.name, template] as const))(
+    '%s renders its PreviewProps: subject, preview text in the HTML, and a plain-text part',
+    async (_name, template) => {
+      const props = template.PreviewProps;
+      const rendered = await renderTemplate(template, props);
+      expect(rendered.subject).toBe(template.subject(props));
+      expect(rendered.subject.trim()).not.toBe('');
+      const preview = template.preview(props);
+      expect(preview.trim()).not.toBe('');
+      expect(rendered.html).toContain(escapeHtml(preview));
+      expect(rendered.html).toMatch(/^<!DOCTYPE html/i);
+      expect(rendered.text.trim()).not.toBe('');
+      expect(rendered.text).not.toMatch(/<[a-z]+[\s>]/i);
+    },
+  );
+});

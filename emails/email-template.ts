@@ -1,0 +1,34 @@
+import { render, toPlainText } from '@react-email/render';
+import { createElement, type ReactElement } from 'react';
+
+/**
+ * What every email template provides, in one place (after outline's BaseEmail): its subject, the
+ * preview text inbox lists show after it, the HTML (a react-email component), the plain-text
+ * part, and PreviewProps for `npm run email:preview`. Templates export one, made by defineEmail.
+ */
+export interface EmailTemplate<P> {
+  /** The file name of its preview (`<name>.html`, `<name>.txt`). */
+  name: string;
+  Component: (props: P) => ReactElement;
+  subject(props: P): string;
+  /** The hidden preheader: the component passes it to EmailFrame. */
+  preview(props: P): string;
+  /** The plain-text part; without it, derived from the HTML. */
+  text?(props: P): string;
+  PreviewProps: P;
+}
+
+export interface RenderedTemplate {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export const defineEmail = <P>(template: EmailTemplate<P>): EmailTemplate<P> => template;
+
+/** Every email goes out as multipart/alternative: the HTML and a plain-text part from the same props. */
+export async function renderTemplate<P>(template: EmailTemplate<P>, props: P): Promise<RenderedTemplate> {
+  // One render: the plain-text part is written by the template or derived from the HTML (what `plainText: true` does, minus a second render).
+  const html = await render(createElement(template.Component as (props: object) => ReactElement, props as object));
+  return { subject: template.subject(props), html, text: template.text ? template.text(props) : toPlainText(html) };
+}

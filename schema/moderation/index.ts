@@ -1,0 +1,28 @@
+import type { HearthModule } from '../../server/module';
+import { ModerationCase } from './moderation-case.entity';
+import { ModerationLogEntry } from './moderation-log-entry.entity';
+import { registerModerationHandlers } from './moderation.handlers';
+import { createModerationLoaders } from './moderation.loaders';
+import { ModerationCaseResolver, ModerationLogEntryResolver, ModerationResolver, ReportResolver } from './moderation.resolver';
+import { Report } from './report.entity';
+
+declare module '../../server/events' {
+  interface DomainEvents {
+    /** A member reported something; `opened`: the report opened its case (moderators hear about new cases). */
+    REPORT_FILED: { caseId: string; reportId: string; reporterId: string; opened: boolean };
+    /** A moderator (or enough reporters) hid a content item, comment or message; its author hears about it. */
+    SUBJECT_HIDDEN: { kind: 'CONTENT' | 'COMMENT' | 'MESSAGE' | 'MEMBER'; subjectId: string; authorId: string; caseId: string | null };
+  }
+}
+
+/**
+ * Reports, the moderators' queue and decisions, suspensions and the moderation log. What is hidden
+ * from whom lives in visibility.ts, which the other domains' lists use.
+ */
+export const moderationModule: HearthModule = {
+  name: 'moderation',
+  entities: [ModerationCase, Report, ModerationLogEntry],
+  resolvers: [ModerationResolver, ModerationCaseResolver, ReportResolver, ModerationLogEntryResolver],
+  loaders: createModerationLoaders,
+  handlers: registerModerationHandlers,
+};

@@ -1,0 +1,107 @@
+import { Args, Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { requireViewer } from '../identity/authorization';
+import type { Context } from '../../server/context';
+import { Connection } from '../../server/pagination';
+import { PageArgs } from '../../server/pagination';
+import { Member, Role } from '../identity/member.entity';
+import { ModerationCase } from './moderation-case.entity';
+import { ModerationLogEntry } from './moderation-log-entry.entity';
+import { ModerationLogService } from './moderation-log.service';
+import { ModerationQueueService } from './moderation-queue.service';
+import { ReportReason } from './moderation.enums';
+import { ModerationQueueArgs, ReportInput, ResolveReportArgs, SuspendMemberArgs, UnsuspendMemberArgs } from './moderation.inputs';
+import { ModerationSubject, subjectForModerators, type Subject } from './moderation-subject';
+import { Report } from './report.entity';
+import { ReportService } from './report.service';
+import { SuspensionService } from './suspension.service';
+
+const ModerationCaseConnection = Connection(ModerationCase, 'ModerationCase', { totalCount: 'Cases with this status.' });
+const ModerationLogConnection = Connection(ModerationLogEntry, 'ModerationLogEntry', { totalCount: 'Every entry of the log.' });
+
+/** Admins and moderators. */
+const MODERATORS = [Role.ADMIN, Role.MODERATOR];
+
+@Resolver()
+export class ModerationResolver {
+  @Authorized()
+  @Mutation(() => Report, { description: 'Reports a content item, comment, message or member to the moderators: once per member and subject (CONFLICT after).' })
+  report(@Arg('input') input: ReportInput, @Ctx() ctx: Context): Promise<Report> {
+    return new ReportService(ctx).report(requireViewer(ctx), input);
+  }
+
+  @Authorized(...MODERATORS)
+  @Query(() => ModerationCaseConnection, { description: 'Cases (open ones by default), the longest waiting first.' })
+  moderationQueue(@Args() args: ModerationQueueArgs, @Ctx() ctx: Context) {
+    return new ModerationQueueService(ctx).list(args);
+  }
+
+  @Authorized(...MODERATORS)
+  @Mutation(() => ModerationCase, { description: 'Closes an open case with a decision, recorded in the moderation log.' })
+  resolveReport(@Args() args: ResolveReportArgs, @Ctx() ctx: Context): Promise<ModerationCase> {
+    return new ModerationQueueService(ctx).resolve(requireViewer(ctx), args);
+  }
+
+  @Authorized(...MODERATORS)
+  @Mutation(() => Member, { description: 'Suspends a member until `until`: no log-in, sessions and sockets cut at once, their content hidden meanwhile.' })
+  suspendMember(@Args() args: SuspendMemberArgs, @Ctx() ctx: Context): Promise<Member> {
+    return new SuspensionService(ctx).suspend(requireViewer(ctx), args);
+  }
+
+  @Authorized(...MODERATORS)
+  @Mutation(() => Member, { description: 'Ends a suspension now.' })
+  unsuspendMember(@Args() args: UnsuspendMemberArgs, @Ctx() ctx: Context): Promise<Member> {
+    return new SuspensionService(ctx).unsuspend(requireViewer(ctx), args);
+  }
+
+  @Authorized(...MODERATORS)
+  @Query(() => ModerationLogConnection, { description: 'Every moderation decision, newest first: who, what, when and why.' })
+  moderationLog(@Args() args: PageArgs, @Ctx() ctx: Context) {
+    return new ModerationLogService(ctx).list(args);
+  }
+}
+
+@Resolver(() => ModerationCase)
+export class ModerationCaseResolver {
+  @FieldResolver(() => [Report], { description: 'Oldest first.' })
+  reports(@Root() moderationCase: ModerationCase, @Ctx() ctx: Context): Promise<Report[]> {
+    return ctx.loaders.reportsByCaseId.load(moderationCase.id);
+  }
+
+  @FieldResolver(() => [ReportReason], { description: 'The reasons given, each once.' })
+  async reasons(@Root() moderationCase: ModerationCase, @Ctx() ctx: Context): Promise<ReportReason[]> {
+    return [...new Set((await ctx.loaders.reportsByCaseId.load(moderationCase.id)).map((report) => report.reason))];
+  }
+
+  @FieldResolver(() => [Member])
+  async reporters(@Root() moderationCase: ModerationCase, @Ctx() ctx: Context): Promise<Member[]> {
+    const reports = await ctx.loaders.reportsByCaseId.load(moderationCase.id);
+    const members = await ctx.loaders.memberById.loadMany(reports.map((report) => report.reporterId));
+    return members.filter((member): member is Member => member instanceof Member);
+  }
+
+  @FieldResolver(() => ModerationSubject, { nullable: true, description: 'The subject as it is now (hidden or not); null once deleted.' })
+  subject(@Root() moderationCase: ModerationCase, @Ctx() ctx: Context): Promise<Subject | null> {
+    return subjectForModerators(ctx, moderationCase.subjectKind, moderationCase.subjectId);
+  }
+
+  @FieldResolver(() => Member, { nullable: true })
+  resolvedBy(@Root() moderationCase: ModerationCase, @Ctx() ctx: Context): Promise<Member | null> | null {
+    return moderationCase.resolvedById ? ctx.loaders.memberById.load(moderationCase.resolvedById) : null;
+  }
+}
+
+@Resolver(() => Report)
+export class ReportResolver {
+  @FieldResolver(() => Member, { nullable: true })
+  reporter(@Root() report: Report, @Ctx() ctx: Context): Promise<Member | null> {
+    return ctx.loaders.memberById.load(report.reporterId);
+  }
+}
+
+@Resolver(() => ModerationLogEntry)
+export class ModerationLogEntryResolver {
+  @FieldResolver(() => Member, { nullable: true, description: 'The moderator or admin; null for an automatic decision.' })
+  actor(@Root() entry: ModerationLogEntry, @Ctx() ctx: Context): Promise<Member | null> | null {
+    return entry.actorId ? ctx.loaders.memberById.load(entry.actorId) : null;
+  }
+}

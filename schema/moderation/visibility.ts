@@ -1,0 +1,77 @@
+import type { Sql } from '../../server/db/sql';
+import type { Member } from '../identity/member.entity';
+import { Role } from '../identity/member.entity';
+
+/**
+ * What moderation hides, in one place. Content, comments and messages are hidden from everyone
+ * but their author and moderators when a moderator (or enough reporters) hid them, and while
+ * their author is suspended. Every list that others read (feed, comments, conversations, digests,
+ * notifications, search) filters with `visibleToOthersSql`; single reads use `hiddenFrom`.
+ */
+
+/** Admins and moderators: they see hidden items (to decide about them). */
+export const moderates = (viewer: Pick<Member, 'role'> | null | undefined): boolean => viewer?.role === Role.ADMIN || viewer?.role === Role.MODERATOR;
+
+export const isSuspended = (member: Pick<Member, 'suspendedUntil'> | null | undefined, now: Date): boolean =>
+  !!member?.suspendedUntil && member.suspendedUntil.getTime() > now.getTime();
+
+/**
+ * SQL condition: the row `alias` (with `hidden_at` and an author column) is visible to members
+ * other than its author. `now` is a placeholder or expression for the current time (the
+ * application clock, not the database's).
+ */
+export function visibleToOthersSql(alias: string, authorColumn: string, now: string): string {
+  return `${alias}.hidden_at is null and not exists (select 1 from member hider where hider.id = ${alias}.${authorColumn} and hider.suspended_until > ${now})`;
+}
+
+/** `visibleToOthersSql` as a fragment for the `sql` tag, at `now`. */
+export const visibleToOthers = (alias: string, authorColumn: string, now: Date): Sql => ({ text: visibleToOthersSql(alias, authorColumn, '?::timestamptz'), params: [now] });
+
+/** SQL condition for a viewer: visible to others, or the viewer's own (`viewer`: a placeholder for their id). */
+export function visibleToSql(alias: string, authorColumn: string, now: string, viewer: string): string {
+  return `(${alias}.${authorColumn} = ${viewer} or (${visibleToOthersSql(alias, authorColumn, now)}))`;
+}
+
+interface Moderated {
+  hiddenAt: Date | null;
+}
+
+/**
+ * Whether `viewer` must not see `item` by `authorId` (whose member row is `author`): hidden or
+ * its author suspended, and the viewer neither its author nor a moderator.
+ */
+export function hiddenFrom(viewer: Member | null, item: Moderated, authorId: string, author: Pick<Member, 'suspendedUntil'> | null, now: Date): boolean {
+  if (viewer && (viewer.id === authorId || moderates(viewer))) return false;
+  return item.hiddenAt !== null || isSuspended(author, now);
+}
+
+/** Hidden for everyone but its author and moderators (what its author is told about). */
+export const isHidden = (item: Moderated, author: Pick<Member, 'suspendedUntil'> | null, now: Date): boolean => item.hiddenAt !== null || isSuspended(author, now);
+
+const AUTHORED: [type: string, table: string, authorColumn: string][] = [
+  ['CONTENT', 'content', 'author_id'],
+  ['COMMENT', 'comment', 'author_id'],
+  ['MESSAGE', 'message', 'sender_id'],
+];
+
+/**
+ * SQL condition: the notification `alias` is not about something hidden from its recipient (a
+ * hidden item, comment or message, or one whose author is suspended). One `?` per subject type,
+ * each `now`: see `notificationVisible`.
+ */
+export function notificationVisibleSql(alias: string): string {
+  return AUTHORED.map(
+    ([type, table, author]) =>
+      `not exists (select 1 from ${table} s where ${alias}.subject_type = '${type}' and s.id = ${alias}.subject_id and s.${author} <> ${alias}.recipient_id and not (${visibleToOthersSql('s', author, '?::timestamptz')}))`,
+  ).join(' and ');
+}
+
+/** `notificationVisibleSql` as a fragment for the `sql` tag, at `now`. */
+export const notificationVisible = (alias: string, now: Date): Sql => ({ text: notificationVisibleSql(alias), params: AUTHORED.map(() => now) });
+
+/** What an author (or a moderator) is told about an item others cannot see; null when others see it. */
+export function moderationNotice(item: Moderated, author: Pick<Member, 'suspendedUntil'> | null, now: Date): string | null {
+  if (item.hiddenAt) return 'Hidden by the moderators: only you and the moderators can see it.';
+  if (isSuspended(author, now)) return `Hidden while its author is suspended (until ${author!.suspendedUntil!.toISOString()}).`;
+  return null;
+}
