@@ -1,6 +1,7 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { isUnavailableError } from './unavailable';
 
 /** Per parsed document (Apollo keeps one per distinct query text) and operation name; null: not compilable. */
 const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
@@ -28,7 +29,10 @@ function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationNam
  * through graphql-js, so every error a client sees (codes, messages, locations, paths, 400s for
  * bad variables) is exactly graphql-js's; queries have no side effects, and the second run reads
  * what the first loaded from the request's DataLoaders. Mutations and anything not compilable run
- * on graphql-js only.
+ * on graphql-js only. The exception: a query that failed because PostgreSQL or Redis is unavailable
+ * is answered at once with that failure (SERVICE_UNAVAILABLE), never run again: the second run
+ * would only wait out the same acquire and statement timeouts (a request on a frozen database took
+ * twice its bound).
  */
 export function compiledQueries(schema: GraphQLSchema): GatewayInterface {
   const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
@@ -39,7 +43,11 @@ export function compiledQueries(schema: GraphQLSchema): GatewayInterface {
     const query = compiledFor(schema, document, operationName);
     if (!query) return graphqlJs();
     const result = await query.query(undefined, context, request.variables ?? {});
-    return result.errors?.length ? graphqlJs() : result;
+    if (!result.errors?.length) return result;
+    if (!result.errors.some((error) => isUnavailableError(error.originalError))) return graphqlJs();
+    // graphql-jit's errors are look-alikes: make them graphql-js's, keeping the path and the cause.
+    const errors = result.errors.map((error) => new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? undefined }));
+    return { data: result.data, errors };
   };
   return {
     onSchemaLoadOrUpdate(callback) {
