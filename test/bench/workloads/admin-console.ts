@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { benchDatabase } from '../bench-env';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Client } from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { chromium, type Page } from 'playwright-core';
 import { AccessTokens } from '../../../server/access-token';
@@ -31,14 +31,8 @@ function consoleJsGzippedKb(): number {
 
 async function demoDatabase(ctx: BenchContext): Promise<{ url: string; adminId: string; adminEmail: string; password: string }> {
   const name = 'hearth_bench_admin_console';
-  const admin = new Client({ connectionString: ctx.databaseUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists "${name}" with (force)`);
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(ctx.databaseUrl);
-  url.pathname = `/${name}`;
-  const orm = await openOrm(url.toString());
+  const url = await benchDatabase(ctx.databaseUrl, name, { fresh: true });
+  const orm = await openOrm(url);
   try {
     await migrateToLatest(orm);
     const em = orm.em.fork() as EntityManager;
@@ -46,7 +40,7 @@ async function demoDatabase(ctx: BenchContext): Promise<{ url: string; adminId: 
     const adminEmail = demo.logins.find((login) => login.role === 'ADMIN')!.email;
     const [{ id }] = await em.execute<{ id: string }[]>('select id from member where email = ?', [adminEmail]);
     await em.execute('vacuum analyze');
-    return { url: url.toString(), adminId: id, adminEmail, password: demo.password };
+    return { url, adminId: id, adminEmail, password: demo.password };
   } finally {
     await orm.close();
   }

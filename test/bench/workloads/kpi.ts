@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { benchDatabase } from '../bench-env';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { reachSql } from '../../../schema/analytics/reach.service';
 import { REVISIT_SQL } from '../../../schema/analytics/revisit.service';
@@ -28,14 +29,8 @@ async function timed(run: () => Promise<unknown>, times = 3): Promise<number> {
 /** A database of its own per size, seeded once with seed:demo's COPY loader and kept between runs. */
 async function kpiDatabase(ctx: BenchContext, visits: number): Promise<string> {
   const name = `hearth_bench_kpi_${visits}`;
-  const admin = new Client({ connectionString: ctx.databaseUrl });
-  await admin.connect();
-  const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount;
-  if (!exists) await admin.query(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(ctx.databaseUrl);
-  url.pathname = `/${name}`;
-  const orm = await openOrm(url.toString());
+  const url = await benchDatabase(ctx.databaseUrl, name);
+  const orm = await openOrm(url);
   try {
     await migrateToLatest(orm);
     const em = orm.em.fork() as EntityManager;
@@ -50,7 +45,7 @@ async function kpiDatabase(ctx: BenchContext, visits: number): Promise<string> {
   } finally {
     await orm.close();
   }
-  return url.toString();
+  return url;
 }
 
 /**

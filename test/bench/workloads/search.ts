@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { benchDatabase } from '../bench-env';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AccessTokens } from '../../../server/access-token';
 import { Member, Role } from '../../../schema/identity/member.entity';
@@ -53,13 +54,8 @@ function queries(random: Random): { one: string[]; two: string[] } {
 /** The search database: the demo community (members, themes) plus ITEMS items and COMMENTS comments, COPY-loaded once and kept. */
 async function searchDatabase(ctx: BenchContext): Promise<string> {
   const name = `hearth_bench_search_${ITEMS}_${COMMENTS}`;
-  const admin = new Client({ connectionString: ctx.databaseUrl });
-  await admin.connect();
-  if (!(await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount) await admin.query(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(ctx.databaseUrl);
-  url.pathname = `/${name}`;
-  const orm = await openOrm(url.toString());
+  const url = await benchDatabase(ctx.databaseUrl, name);
+  const orm = await openOrm(url);
   try {
     await migrateToLatest(orm);
     const em = orm.em.fork() as EntityManager;
@@ -67,13 +63,13 @@ async function searchDatabase(ctx: BenchContext): Promise<string> {
     if (n < COMMENTS) {
       console.log(`  seeding ${ITEMS} items and ${COMMENTS} comments (once; kept in ${name})…`);
       await seedDemoCommunity(em, { members: 300, days: 30, seed: 20, now: new Date('2026-11-01T00:00:00Z') });
-      await loadText(url.toString());
+      await loadText(url);
     }
     await em.execute('vacuum analyze');
   } finally {
     await orm.close();
   }
-  return url.toString();
+  return url;
 }
 
 /** COPY items and comments; the search triggers write their vectors as rows arrive, the GIN indexes are built once after. */
