@@ -106,9 +106,12 @@ const DIGEST_COLUMNS = `d.id, d.member_id as "memberId", d.status, d.items::text
  */
 export class DigestSender {
   private readonly outbox: EmailOutbox;
+  /** Publication dates as emails write them. Made once: building an Intl.DateTimeFormat costs more than rendering a digest's dates. */
+  private readonly dateFormat: Intl.DateTimeFormat;
 
   constructor(private readonly options: DigestSenderOptions) {
     this.outbox = new EmailOutbox(options);
+    this.dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: options.communityTimezone });
   }
 
   /**
@@ -271,9 +274,9 @@ export class DigestSender {
   }
 
   private async compose(digest: DigestRow, rows: ComposeRow[], items: string[], hotCount: number) {
-    const { links, communityName, communityTimezone, mailFrom } = this.options;
+    const { links, communityName, mailFrom } = this.options;
     const byId = new Map(rows.map((row) => [row.id, row]));
-    const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: communityTimezone });
+    const date = this.dateFormat;
     const toItem = (id: string): DigestEmailItem => {
       const row = byId.get(id)!;
       const publishedAt = date.format(new Date(row.published_at));
