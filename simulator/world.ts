@@ -202,7 +202,7 @@ async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMai
   let clicks = 0;
 
   const started = Date.now();
-  const spent = { worker: 0, visits: 0, flush: 0 };
+  const spent = { evaluate: 0, send: 0, visits: 0, flush: 0 };
   const timed = async <T>(phase: keyof typeof spent, work: () => Promise<T>): Promise<T> => {
     const t = Date.now();
     try {
@@ -215,13 +215,13 @@ async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMai
     const dayStart = START.getTime() + day * DAY_MS;
     const weekday = new Date(dayStart).getUTCDay();
     if (weekday === 1) {
-      log(`week ${day / 7 + 1}: ${((Date.now() - started) / 1000).toFixed(1)} s (worker ${(spent.worker / 1000).toFixed(1)}, visits ${(spent.visits / 1000).toFixed(1)}, flush ${(spent.flush / 1000).toFixed(1)}), ${requests} requests, ${mailer.sent} digests so far`);
+      log(`week ${day / 7 + 1}: ${((Date.now() - started) / 1000).toFixed(1)} s (evaluate ${(spent.evaluate / 1000).toFixed(1)}, send ${(spent.send / 1000).toFixed(1)}, visits ${(spent.visits / 1000).toFixed(1)}, flush ${(spent.flush / 1000).toFixed(1)}), ${requests} requests, ${mailer.sent} digests so far`);
       await publishWeek(day, dayStart);
     }
     if (day === ruleDay) minimumDetectableLift = await enableRule(dayStart);
     if (day >= ruleDay) {
       clock.set(new Date(dayStart + 7 * 3_600_000));
-      await timed('worker', () => runWorker(deps));
+      await runWorker(deps, timed);
       firstRoundAt ??= clock.now();
       const received = mailer.take();
       for (const email of received) {
@@ -318,8 +318,8 @@ function workerDeps(hearth: Hearth, clock: ManualClock, mailer: Mailer): JobDeps
  * The worker's daily pass, as its Agenda jobs do it: evaluate the rules, then send the batches they
  * enqueued, as many at once as Agenda runs send-digest jobs in one worker (its `concurrency`).
  */
-async function runWorker(deps: JobDeps): Promise<void> {
+async function runWorker(deps: JobDeps, timed: <T>(phase: 'evaluate' | 'send', work: () => Promise<T>) => Promise<T>): Promise<void> {
   const jobs: SendDigestData[] = [];
-  await evaluateEngagementRules(deps, { enqueue: async (_name, data) => void jobs.push(data as SendDigestData) });
-  await pool(jobs, sendDigestJob.options?.concurrency ?? 1, async (job) => void (await sendDigestBatch(deps, job)));
+  await timed('evaluate', () => evaluateEngagementRules(deps, { enqueue: async (_name, data) => void jobs.push(data as SendDigestData) }));
+  await timed('send', () => pool(jobs, sendDigestJob.options?.concurrency ?? 1, async (job) => void (await sendDigestBatch(deps, job))));
 }
