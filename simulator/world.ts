@@ -138,8 +138,23 @@ export async function runWorld(options: WorldOptions): Promise<WorldResult> {
 /**
  * One HTTP exchange over a keep-alive agent: members' clients keep their connections open, and a
  * new TCP connection per request (or fetch's streams) cost the simulation more than Hearth's work.
+ * A kept connection the server closed as idle (its keep-alive timeout, 5 s, runs out while the
+ * worker sends a day's digests) can be reset just as a request reuses it: that request never
+ * reached Hearth, and goes again on a new connection, as Node's documentation advises.
  */
-function httpRequest(agent: http.Agent, url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
+async function httpRequest(agent: http.Agent, url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
+  for (;;) {
+    try {
+      return await httpExchange(agent, url, method, headers, body);
+    } catch (error) {
+      if (!(error instanceof StaleConnection)) throw error;
+    }
+  }
+}
+
+class StaleConnection extends Error {}
+
+function httpExchange(agent: http.Agent, url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(url, { agent, method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
       const chunks: Buffer[] = [];
@@ -147,7 +162,9 @@ function httpRequest(agent: http.Agent, url: URL, method: string, headers: Recor
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
       response.on('error', reject);
     });
-    request.on('error', reject);
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      reject(request.reusedSocket && error.code === 'ECONNRESET' ? new StaleConnection(error.message) : error);
+    });
     request.end(body);
   });
 }
