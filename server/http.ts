@@ -157,8 +157,8 @@ export async function createHttpApp(
   extraPlugins: ApolloServerPlugin<Context>[],
 ): Promise<HttpParts> {
   const apollo = new ApolloServer<Context>({
-    // The schema, executed by compiled queries (graphql-js for mutations and failed queries).
-    gateway: compiledQueries(schema),
+    // GRAPHQL_EXECUTOR: queries compiled by graphql-jit (mutations on graphql-js), or graphql-js alone.
+    ...(deps.config.graphqlExecutor === 'jit' ? { gateway: compiledQueries(schema) } : { schema }),
     formatError: (formatted, error) => toClientError(formatted, error, deps.logger),
     validationRules: limits.validationRules,
     // The parser stops at the token limit: a longer document is a GRAPHQL_PARSE_FAILED (400), not a 500.
