@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { renderTemplate, type EmailTemplate } from './email-template';
-import { EMAIL_TEMPLATES } from './preview';
+import { EMAIL_PREVIEWS, EMAIL_TEMPLATES } from './preview';
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
 
@@ -10,7 +10,7 @@ describe('the email template contract', () => {
     const listed = await Promise.all(
       files.map(async (file) => {
         const exported = Object.values((await import(`./${file}`)) as Record<string, unknown>);
-        return [file, exported.filter((value) => EMAIL_TEMPLATES.includes(value as EmailTemplate<unknown>)).length] as const;
+        return [file, exported.filter((value) => EMAIL_TEMPLATES.includes(value as EmailTemplate<any>)).length] as const;
       }),
     );
     expect(listed).toEqual(files.map((file) => [file, 1]));
@@ -30,6 +30,18 @@ describe('the email template contract', () => {
       expect(rendered.html).toMatch(/^<!DOCTYPE html/i);
       expect(rendered.text.trim()).not.toBe('');
       expect(rendered.text).not.toMatch(/<[a-z]+[\s>]/i);
+    },
+  );
+
+  it.each(EMAIL_PREVIEWS.map((preview) => [preview.name, preview] as const))(
+    '%s (npm run email:preview) is written in its locale: <html lang>, Content-Language, and no words of the other language',
+    async (_name, preview) => {
+      const rendered = (await preview.render()) as Awaited<ReturnType<typeof renderTemplate>>;
+      expect(rendered.language).toBe(preview.locale);
+      expect(rendered.html).toMatch(new RegExp(`<html[^>]* lang="${preview.locale}"`));
+      const greeting = { en: /^Hi \S+,$/m, fr: /^Bonjour \S+,$/m }[preview.locale];
+      expect(rendered.text).toMatch(greeting);
+      expect(rendered.text).not.toMatch(preview.locale === 'en' ? /Bonjour|vous/ : /\bHi\b|\byou\b/);
     },
   );
 });
