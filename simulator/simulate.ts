@@ -57,7 +57,10 @@ export async function runSimulation(adminUrl: string, options: SimulationOptions
 
 /** The PostgreSQL server to create the simulation's databases on: DATABASE_URL's, or the embedded one. */
 export async function simulationDatabase(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
-  const config = parseEnv(process.env);
+  // Where the simulation's databases go, not a deployment's settings: `npm run simulate` runs with
+  // NODE_ENV=production (React's production build renders the digests, as in Hearth's image),
+  // which would otherwise ask for a deployment's secrets here.
+  const config = parseEnv({ ...process.env, NODE_ENV: 'test' });
   if (config.databaseUrl) return { adminUrl: config.databaseUrl, stop: async () => undefined };
   const embedded = await startEmbeddedPostgres({ folder: path.join(config.dataDir, 'simulate'), logger: createLogger('warn') });
   return { adminUrl: embedded.url, stop: () => embedded.stop() };

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { Client } from 'pg';
 import { evaluateEngagementRules } from '../jobs/evaluate-engagement-rules.job';
 import type { JobDeps } from '../jobs/job-deps';
-import { createDigestSender, sendDigestBatch, type SendDigestData } from '../jobs/send-digest.job';
+import { createDigestSender, sendDigestBatch, sendDigestJob, type SendDigestData } from '../jobs/send-digest.job';
 import { MemberInterest } from '../schema/content/member-interest.entity';
 import { EngagementRule } from '../schema/engagement/engagement-rule.entity';
 import { Member, Membership, Role } from '../schema/identity/member.entity';
@@ -185,17 +185,26 @@ async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMai
 
   const apiOrigin = new URL(hearth.url).origin;
   const started = Date.now();
+  const spent = { worker: 0, visits: 0, flush: 0 };
+  const timed = async <T>(phase: keyof typeof spent, work: () => Promise<T>): Promise<T> => {
+    const t = Date.now();
+    try {
+      return await work();
+    } finally {
+      spent[phase] += Date.now() - t;
+    }
+  };
   for (let day = 0; day < options.weeks * 7; day++) {
     const dayStart = START.getTime() + day * DAY_MS;
     const weekday = new Date(dayStart).getUTCDay();
     if (weekday === 1) {
-      log(`week ${day / 7 + 1}: ${((Date.now() - started) / 1000).toFixed(1)} s, ${requests} requests so far`);
+      log(`week ${day / 7 + 1}: ${((Date.now() - started) / 1000).toFixed(1)} s (worker ${(spent.worker / 1000).toFixed(1)}, visits ${(spent.visits / 1000).toFixed(1)}, flush ${(spent.flush / 1000).toFixed(1)}), ${requests} requests, ${mailer.sent} digests so far`);
       await publishWeek(day, dayStart);
     }
     if (day === ruleDay) minimumDetectableLift = await enableRule(dayStart);
     if (day >= ruleDay) {
       clock.set(new Date(dayStart + 7 * 3_600_000));
-      await runWorker(deps);
+      await timed('worker', () => runWorker(deps));
       firstRoundAt ??= clock.now();
       const received = mailer.take();
       for (const email of received) {
@@ -204,8 +213,8 @@ async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMai
       }
       if (received.length) log(`day ${day}: ${received.length} digests`);
     }
-    await visitDay(day, dayStart, weekday);
-    await hearth.deps.visitTracker.flush();
+    await timed('visits', () => visitDay(day, dayStart, weekday));
+    await timed('flush', () => hearth.deps.visitTracker.flush());
   }
   clock.set(new Date(START.getTime() + options.weeks * 7 * DAY_MS));
   const adminGql = (query: string, variables: Record<string, unknown>) => gql(query, variables, adminId);
@@ -287,9 +296,12 @@ function workerDeps(hearth: Hearth, clock: ManualClock, mailer: Mailer): JobDeps
   return { ...base, digests: createDigestSender(base), pubSub: hearth.deps.pubSub };
 }
 
-/** The worker's daily pass, as its Agenda jobs do it: evaluate the rules, then send each batch they enqueued. */
+/**
+ * The worker's daily pass, as its Agenda jobs do it: evaluate the rules, then send the batches they
+ * enqueued, as many at once as Agenda runs send-digest jobs in one worker (its `concurrency`).
+ */
 async function runWorker(deps: JobDeps): Promise<void> {
   const jobs: SendDigestData[] = [];
   await evaluateEngagementRules(deps, { enqueue: async (_name, data) => void jobs.push(data as SendDigestData) });
-  for (const job of jobs) await sendDigestBatch(deps, job);
+  await pool(jobs, sendDigestJob.options?.concurrency ?? 1, async (job) => void (await sendDigestBatch(deps, job)));
 }

@@ -113,6 +113,8 @@ describe('the classification of every field a subscription can reach', () => {
     const perViewer = [...sharing].filter(([field, how]) => how.kind === 'perViewer' && /^(Member|Content|LiveSession|Comment|Message|Notification|SessionChatMessage|Theme|EmailPreferences|SessionRegistration)\./.test(field)).map(([field]) => field);
     expect(perViewer.sort()).toEqual(
       [
+        'Comment.moderationNotice',
+        'Comment.replies',
         'Content.moderationNotice',
         'Content.seenByMe',
         'LiveSession.viewerRegistration',
@@ -123,6 +125,8 @@ describe('the classification of every field a subscription can reach', () => {
         'Member.lastVisitAt',
         'Member.locale',
         'Member.renewalDate',
+        'Member.suspendedUntil',
+        'Member.suspensionReason',
         'Member.timeZone',
         'Notification.subject',
         // In the viewer's language.

@@ -235,7 +235,7 @@ describe('holdout, budget and opt-out', () => {
   });
 });
 
-describe('exactly once', () => {
+describe('one send per digest (a resend only inside the documented window)', () => {
   async function backlog(count: number) {
     const em = server.em();
     const admin = await buildAdmin(em);
