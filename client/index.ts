@@ -70,9 +70,19 @@ function toError(errors: NonNullable<Response<unknown>['errors']>): HearthError 
   return new HearthError(String(first.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), first.message, errors);
 }
 
-/** What a graphql-ws iterator throws: the operation's errors (an array), or why the socket closed. */
+/**
+ * What a graphql-ws iterator throws: the operation's errors (an array), or why the socket closed.
+ * A suspension (close code 4423) becomes a HearthError with code MEMBER_SUSPENDED, as the API
+ * words it over HTTP (`extensions.reason`), so apps handle it in one place.
+ */
 function thrownError(thrown: unknown): unknown {
-  return Array.isArray(thrown) && thrown.length ? toError(thrown as NonNullable<Response<unknown>['errors']>) : thrown;
+  if (Array.isArray(thrown) && thrown.length) return toError(thrown as NonNullable<Response<unknown>['errors']>);
+  const close = thrown as { code?: unknown; reason?: unknown } | null;
+  if (close?.code === SUSPENDED_CLOSE) {
+    const message = `This account is suspended${typeof close.reason === 'string' && close.reason ? ` (${close.reason})` : ''}: log in again once the suspension ends.`;
+    return new HearthError('MEMBER_SUSPENDED', message, [{ message, extensions: { code: 'MEMBER_SUSPENDED' } }]);
+  }
+  return thrown;
 }
 
 /** The wait before subscribing again: the server's retryAfterSeconds, doubling while it keeps refusing, with jitter. */

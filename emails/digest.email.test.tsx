@@ -6,7 +6,7 @@ const hotItem: DigestEmailItem = {
   type: 'ARTICLE',
   themes: ['Analytics', 'Privacy'],
   summary: 'Four models on real pipelines.',
-  publishedAt: '3 March 2026',
+  publishedAt: new Date('2026-03-03T09:00:00Z'),
   url: 'https://hearth.test/content/hot-1',
 };
 
@@ -15,12 +15,14 @@ const coldItem: DigestEmailItem = {
   type: 'REPLAY',
   themes: ['ABM'],
   summary: 'Replay with the Q and A.',
-  publishedAt: '12 January 2026',
+  publishedAt: new Date('2026-01-12T09:00:00Z'),
   url: 'https://hearth.test/content/cold-1',
 };
 
 function buildDigestProps(overrides: Partial<DigestEmailProps> = {}): DigestEmailProps {
   return {
+    locale: 'en',
+    timeZone: 'Europe/Paris',
     communityName: 'Growth Circle',
     memberName: 'Camille Martin',
     hot: [hotItem],
@@ -114,8 +116,10 @@ describe('DigestEmail', () => {
   });
 
   it('lays the plain-text part out like the HTML: sections, meta line, title, summary, link', async () => {
-    const item = (title: string, summary: string | null) => ({ title, type: 'CASE_STUDY', themes: ['ABM'], summary, publishedAt: '1 May 2026', url: `https://x.test/${title}` });
+    const item = (title: string, summary: string | null) => ({ title, type: 'CASE_STUDY', themes: ['ABM'], summary, publishedAt: new Date('2026-05-01T12:00:00Z'), url: `https://x.test/${title}` });
     const { text } = await renderDigestEmail({
+      locale: 'en',
+      timeZone: 'UTC',
       communityName: 'Circle',
       memberName: 'Ann Lee',
       hot: [item('one', 'First.')],
@@ -148,5 +152,24 @@ describe('DigestEmail', () => {
 
     expect(html).toContain(DigestEmail.PreviewProps.communityName);
     expect(text).toContain(DigestEmail.PreviewProps.hot[0].title);
+  });
+
+  it('in French, with French plurals, dates in the member’s zone, and <html lang="fr">', async () => {
+    const late = { ...hotItem, publishedAt: new Date('2026-03-03T23:30:00Z') };
+    const props = buildDigestProps({ locale: 'fr', hot: [late, { ...hotItem, url: 'x' }], cold: [coldItem] });
+    const { subject, html, text, language } = await renderDigestEmail(props);
+
+    expect(subject).toBe('Attribution models compared et 2 autres contenus pour vous');
+    expect((await renderDigestEmail({ ...props, hot: [late], cold: [coldItem] })).subject).toBe('Attribution models compared et 1 autre contenu pour vous');
+    expect(language).toBe('fr');
+    expect(html).toMatch(/<html[^>]* lang="fr"/);
+    expect(html).toContain('2 nouveautés pour vous dans Growth Circle');
+    expect(text).toContain('Bonjour Camille,');
+    expect(text).toContain('NOUVEAU POUR VOUS');
+    // 23:30 UTC on 3 March is 4 March in Paris, and "Webinar replay" is a "Replay de webinaire".
+    expect(text).toContain('Article · Analytics · Privacy · 4 mars 2026');
+    expect(text).toContain('Replay de webinaire · ABM · 12 janvier 2026');
+    expect(text).toContain('Se désabonner : https://hearth.test/unsubscribe?token=abc123');
+    expect(text).not.toMatch(/Hi |New for you|Unsubscribe/);
   });
 });

@@ -1,6 +1,9 @@
 import { Heading, Link, Section, Text } from '@react-email/components';
+import type { TFunction } from 'i18next';
+import { formatDate } from '../server/i18n/datetime';
+import { translator, type Locale, type ReaderLocale } from '../server/i18n/i18n';
 import { defineEmail } from './email-template';
-import { baseStyles, CallToAction, EmailFooter, EmailFrame, firstName } from './layout';
+import { baseStyles, CallToAction, EmailFooter, EmailFrame, greeting } from './layout';
 
 export interface DigestEmailItem {
   title: string;
@@ -8,12 +11,12 @@ export interface DigestEmailItem {
   type: string;
   themes: string[];
   summary: string | null;
-  /** When it was published, already formatted in the community's time zone ("3 March 2026"). */
-  publishedAt: string;
+  /** When it was published; shown as a day in the reader's time zone ("3 March 2026", "3 mars 2026"). */
+  publishedAt: Date;
   url: string;
 }
 
-export interface DigestEmailProps {
+export interface DigestEmailProps extends ReaderLocale {
   communityName: string;
   /** The member's display name; they are greeted by its first word. */
   memberName: string;
@@ -27,18 +30,18 @@ export interface DigestEmailProps {
   unsubscribeUrl: string;
 }
 
-const TYPE_LABELS: Record<string, string> = {
-  ARTICLE: 'Article',
-  VIDEO: 'Video',
-  PODCAST: 'Podcast',
-  DOCUMENT: 'Document',
-  REPLAY: 'Webinar replay',
+const TYPE_LABELS: Record<string, (t: TFunction) => string> = {
+  ARTICLE: (t) => t('contentType.ARTICLE'),
+  VIDEO: (t) => t('contentType.VIDEO'),
+  PODCAST: (t) => t('contentType.PODCAST'),
+  DOCUMENT: (t) => t('contentType.DOCUMENT'),
+  REPLAY: (t) => t('contentType.REPLAY'),
 };
 
-/** Unknown types still read well ("CASE_STUDY" → "Case study") if the enum grows before this map. */
-export function contentTypeLabel(type: string): string {
+/** Unknown types still read well ("CASE_STUDY" → "Case study") if the enum grows before the catalogues. */
+export function contentTypeLabel(type: string, locale: Locale): string {
   const known = TYPE_LABELS[type];
-  if (known) return known;
+  if (known) return known(translator(locale));
   const words = type.toLowerCase().replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
@@ -46,26 +49,28 @@ export function contentTypeLabel(type: string): string {
 const TITLE_IN_SUBJECT = 70;
 
 /** "{top item} and 5 more for you": the subject names what is worth opening the email for. */
-export function digestSubject({ hot, cold }: Pick<DigestEmailProps, 'hot' | 'cold'>): string {
+export function digestSubject({ hot, cold, locale }: Pick<DigestEmailProps, 'hot' | 'cold' | 'locale'>): string {
+  const t = translator(locale);
   const top = hot[0] ?? cold[0];
-  if (!top) return 'New for you';
+  if (!top) return t('digest.subject.empty');
   const title = top.title.length > TITLE_IN_SUBJECT ? `${top.title.slice(0, TITLE_IN_SUBJECT - 1).trimEnd()}…` : top.title;
   const more = hot.length + cold.length - 1;
-  return more > 0 ? `${title} and ${more} more for you` : `${title}, for you`;
+  return more > 0 ? t('digest.subject.more', { title, count: more }) : t('digest.subject.single', { title });
 }
 
-export function digestPreview({ communityName, hot, cold }: DigestEmailProps): string {
-  if (hot.length > 0) return `${hot.length} new for you in ${communityName}, picked from the themes you follow.`;
-  if (cold.length > 0) return `Worth a look in ${communityName}: ${cold.length} you have not opened yet.`;
-  return `Your digest from ${communityName}`;
+export function digestPreview({ communityName, hot, cold, locale }: DigestEmailProps): string {
+  const t = translator(locale);
+  if (hot.length > 0) return t('digest.preview.hot', { count: hot.length, community: communityName });
+  if (cold.length > 0) return t('digest.preview.cold', { count: cold.length, community: communityName });
+  return t('digest.preview.none', { community: communityName });
 }
 
-const metaLine = (item: DigestEmailItem) => [contentTypeLabel(item.type), ...item.themes, item.publishedAt].join(' · ');
+const metaLine = (item: DigestEmailItem, reader: ReaderLocale) => [contentTypeLabel(item.type, reader.locale), ...item.themes, formatDate(item.publishedAt, reader)].join(' · ');
 
-function DigestItem({ item }: { item: DigestEmailItem }) {
+function DigestItem({ item, reader }: { item: DigestEmailItem; reader: ReaderLocale }) {
   return (
     <Section style={styles.item}>
-      <Text style={styles.meta}>{metaLine(item)}</Text>
+      <Text style={styles.meta}>{metaLine(item, reader)}</Text>
       <Link href={item.url} style={styles.itemTitle}>
         {item.title}
       </Link>
@@ -74,7 +79,7 @@ function DigestItem({ item }: { item: DigestEmailItem }) {
   );
 }
 
-function DigestSection({ heading, items }: { heading: string; items: DigestEmailItem[] }) {
+function DigestSection({ heading, items, reader }: { heading: string; items: DigestEmailItem[]; reader: ReaderLocale }) {
   if (items.length === 0) return null;
   return (
     <Section style={styles.section}>
@@ -82,38 +87,38 @@ function DigestSection({ heading, items }: { heading: string; items: DigestEmail
         {heading}
       </Heading>
       {items.map((item) => (
-        <DigestItem key={item.url} item={item} />
+        <DigestItem key={item.url} item={item} reader={reader} />
       ))}
     </Section>
   );
 }
 
-function introduction({ communityName, hot }: DigestEmailProps): string {
-  return hot.length > 0
-    ? `Here is what was published in ${communityName} on the themes you follow since your last visit, and a few things you have not opened yet.`
-    : `Nothing new on your themes since your last visit, but here is what members found most useful that you have not opened yet.`;
+function introduction({ communityName, hot, locale }: DigestEmailProps): string {
+  const t = translator(locale);
+  return hot.length > 0 ? t('digest.introHot', { community: communityName }) : t('digest.introCold');
 }
 
 export function DigestEmail(props: DigestEmailProps) {
-  const { communityName, memberName, hot, cold, feedUrl, preferencesUrl, unsubscribeUrl } = props;
+  const { communityName, memberName, hot, cold, feedUrl, preferencesUrl, unsubscribeUrl, locale } = props;
+  const t = translator(locale);
   const top = hot[0] ?? cold[0];
   return (
-    <EmailFrame preview={digestPreview(props)} communityName={communityName}>
-      <Text style={styles.text}>Hi {firstName(memberName)},</Text>
+    <EmailFrame preview={digestPreview(props)} communityName={communityName} locale={locale}>
+      <Text style={styles.text}>{greeting(memberName, locale)}</Text>
       <Text style={styles.text}>{introduction(props)}</Text>
       {top ? (
         <Section style={styles.cta}>
-          <CallToAction href={top.url}>Start reading</CallToAction>
+          <CallToAction href={top.url}>{t('digest.startReading')}</CallToAction>
         </Section>
       ) : null}
-      <DigestSection heading="New for you" items={hot} />
-      <DigestSection heading="You may have missed" items={cold} />
+      <DigestSection heading={t('digest.newForYou')} items={hot} reader={props} />
+      <DigestSection heading={t('digest.mayHaveMissed')} items={cold} reader={props} />
       <Text style={styles.text}>
         <Link href={feedUrl} style={styles.more}>
-          See everything new in {communityName} →
+          {t('digest.seeEverything', { community: communityName })} →
         </Link>
       </Text>
-      <EmailFooter reason={`You receive this digest as a member of ${communityName}.`} preferencesUrl={preferencesUrl} unsubscribeUrl={unsubscribeUrl} />
+      <EmailFooter reason={t('digest.reason', { community: communityName })} preferencesUrl={preferencesUrl} unsubscribeUrl={unsubscribeUrl} locale={locale} />
     </EmailFrame>
   );
 }
@@ -123,27 +128,30 @@ export function DigestEmail(props: DigestEmailProps) {
  * html-to-text cost twice the React render per digest, on the path that sends thousands.
  */
 export function digestPlainText(props: DigestEmailProps): string {
-  const { communityName, memberName, hot, cold, feedUrl, preferencesUrl, unsubscribeUrl } = props;
+  const { communityName, memberName, hot, cold, feedUrl, preferencesUrl, unsubscribeUrl, locale } = props;
+  const t = translator(locale);
   const section = (heading: string, items: DigestEmailItem[]) =>
-    items.length === 0 ? [] : [heading.toUpperCase(), '', ...items.flatMap((item) => [metaLine(item), item.title, ...(item.summary ? [item.summary] : []), item.url, ''])];
+    items.length === 0 ? [] : [heading.toLocaleUpperCase(locale), '', ...items.flatMap((item) => [metaLine(item, props), item.title, ...(item.summary ? [item.summary] : []), item.url, ''])];
   return [
     communityName,
     '',
-    `Hi ${firstName(memberName)},`,
+    greeting(memberName, locale),
     '',
     introduction(props),
     '',
-    ...section('New for you', hot),
-    ...section('You may have missed', cold),
-    `See everything new in ${communityName}: ${feedUrl}`,
+    ...section(t('digest.newForYou'), hot),
+    ...section(t('digest.mayHaveMissed'), cold),
+    t('common.labelled', { label: t('digest.seeEverything', { community: communityName }), value: feedUrl }),
     '',
-    `You receive this digest as a member of ${communityName}.`,
-    `Email preferences: ${preferencesUrl}`,
-    `Unsubscribe: ${unsubscribeUrl}`,
+    t('digest.reason', { community: communityName }),
+    t('common.labelled', { label: t('common.emailPreferences'), value: preferencesUrl }),
+    t('common.labelled', { label: t('common.unsubscribe'), value: unsubscribeUrl }),
   ].join('\n');
 }
 
 DigestEmail.PreviewProps = {
+  locale: 'en',
+  timeZone: 'Europe/Paris',
   communityName: 'Growth Marketing Circle',
   memberName: 'Camille Martin',
   hot: [
@@ -152,7 +160,7 @@ DigestEmail.PreviewProps = {
       type: 'ARTICLE',
       themes: ['Analytics', 'Privacy'],
       summary: 'Four models compared on real B2B pipelines, and the one we kept after a year.',
-      publishedAt: '3 March 2026',
+      publishedAt: new Date('2026-03-03T09:00:00Z'),
       url: 'https://community.example.com/r/attribution-models',
     },
     {
@@ -160,7 +168,7 @@ DigestEmail.PreviewProps = {
       type: 'REPLAY',
       themes: ['ABM', 'Sales alignment'],
       summary: 'Replay of the March webinar with the Q&A session.',
-      publishedAt: '5 March 2026',
+      publishedAt: new Date('2026-03-05T16:00:00Z'),
       url: 'https://community.example.com/r/abm-playbook-replay',
     },
   ],
@@ -170,7 +178,7 @@ DigestEmail.PreviewProps = {
       type: 'PODCAST',
       themes: ['Conversion'],
       summary: null,
-      publishedAt: '12 January 2026',
+      publishedAt: new Date('2026-01-12T08:30:00Z'),
       url: 'https://community.example.com/r/pricing-teardown-12',
     },
   ],

@@ -49,7 +49,9 @@ describeWithChromium('email templates in Chromium', () => {
     },
   );
 
-  it('renders every template the preview script knows, the confirmation included', () => {
-    expect(EMAIL_PREVIEWS.map((preview) => preview.name)).toEqual(['digest', 'registration-confirmation', 'session-reminder', 'missed-session']);
+  it('renders every template the preview script knows, the confirmation included, in every locale', () => {
+    expect(EMAIL_PREVIEWS.map((preview) => preview.name)).toEqual(
+      ['digest', 'registration-confirmation', 'session-reminder', 'missed-session'].flatMap((name) => [`${name}.en`, `${name}.fr`]),
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { Body, Button, Container, Head, Heading, Hr, Html, Link, Preview, Text } from '@react-email/components';
 import type { ReactNode } from 'react';
+import { translator, type Locale } from '../server/i18n/i18n';
 
 const font = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 
@@ -21,6 +22,11 @@ export function firstName(displayName: string): string {
   return displayName.trim().split(/\s+/)[0] || displayName;
 }
 
+/** "Hi Camille," / "Bonjour Camille,". */
+export function greeting(displayName: string, locale: Locale): string {
+  return translator(locale)('common.greeting', { name: firstName(displayName) });
+}
+
 /** The one main action of an email. */
 export function CallToAction({ href, children }: { href: string; children: ReactNode }) {
   return (
@@ -31,9 +37,9 @@ export function CallToAction({ href, children }: { href: string; children: React
 }
 
 /** The page, the card and the community's name around an email's content. */
-export function EmailFrame({ preview, communityName, children }: { preview: string; communityName: string; children: ReactNode }) {
+export function EmailFrame({ preview, communityName, locale, children }: { preview: string; communityName: string; locale: Locale; children: ReactNode }) {
   return (
-    <Html lang="en">
+    <Html lang={locale}>
       <Head />
       <Preview>{preview}</Preview>
       <Body style={baseStyles.body}>
@@ -49,25 +55,27 @@ export function EmailFrame({ preview, communityName, children }: { preview: stri
 }
 
 export interface EmailFooterProps {
-  /** Why the member receives this email, e.g. "You receive this digest as a member of X." */
+  /** Why the member receives this email, e.g. "You receive this digest as a member of X.", in their language. */
   reason: string;
   preferencesUrl: string;
   unsubscribeUrl: string;
+  locale: Locale;
 }
 
 /** The footer of optional emails: why it came, email preferences and one-click unsubscribe. */
-export function EmailFooter({ reason, preferencesUrl, unsubscribeUrl }: EmailFooterProps) {
+export function EmailFooter({ reason, preferencesUrl, unsubscribeUrl, locale }: EmailFooterProps) {
+  const t = translator(locale);
   return (
     <>
       <Hr style={baseStyles.rule} />
       <Text style={baseStyles.footer}>
         {reason}{' '}
         <Link href={preferencesUrl} style={baseStyles.footerLink}>
-          Email preferences
+          {t('common.emailPreferences')}
         </Link>
         {' · '}
         <Link href={unsubscribeUrl} style={baseStyles.footerLink}>
-          Unsubscribe
+          {t('common.unsubscribe')}
         </Link>
       </Text>
     </>

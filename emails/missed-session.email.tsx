@@ -1,7 +1,8 @@
 import { Text } from '@react-email/components';
-import { EmailFooter, EmailFrame, firstName } from './layout';
+import { translator } from '../server/i18n/i18n';
+import { EmailFooter, EmailFrame, greeting } from './layout';
 import { defineEmail, renderTemplate, type RenderedTemplate as RenderedEmailWithSubject } from './email-template';
-import { PREVIEW_SESSION, SessionCard, sessionEmailStyles as styles, type SessionDetails } from './session-reminder.email';
+import { PREVIEW_SESSION, SessionCard, sessionEmailStyles as styles, sessionWhen, type SessionDetails } from './session-reminder.email';
 
 export interface MissedSessionEmailProps extends SessionDetails {
   communityName: string;
@@ -13,28 +14,26 @@ export interface MissedSessionEmailProps extends SessionDetails {
   unsubscribeUrl: string;
 }
 
-export const missedSessionPreview = ({ sessionTitle }: MissedSessionEmailProps) => `You missed ${sessionTitle}: the replay is ready`;
+export const missedSessionPreview = ({ sessionTitle, locale }: MissedSessionEmailProps) => translator(locale)('session.missed.preview', { title: sessionTitle });
 
 /** `startsAt` here is when the session actually started (its scheduled start if it never reported one). */
 export function MissedSessionEmail(props: MissedSessionEmailProps) {
-  const { communityName, memberName, startsAt, replayUrl, preferencesUrl, unsubscribeUrl } = props;
+  const { communityName, memberName, replayUrl, preferencesUrl, unsubscribeUrl, locale } = props;
+  const t = translator(locale);
   return (
-    <EmailFrame preview={missedSessionPreview(props)} communityName={communityName}>
-      <Text style={styles.text}>Hi {firstName(memberName)},</Text>
-      <Text style={styles.text}>You registered for this live session but could not make it. The replay is ready:</Text>
-      <SessionCard details={props} when={`Held on ${startsAt}`} href={replayUrl} action="Watch the replay" />
-      <EmailFooter
-        reason={`You receive this because you registered for this session in ${communityName}.`}
-        preferencesUrl={preferencesUrl}
-        unsubscribeUrl={unsubscribeUrl}
-      />
+    <EmailFrame preview={missedSessionPreview(props)} communityName={communityName} locale={locale}>
+      <Text style={styles.text}>{greeting(memberName, locale)}</Text>
+      <Text style={styles.text}>{t('session.missed.intro')}</Text>
+      <SessionCard details={props} when={t('session.missed.heldOn', { when: sessionWhen(props) })} href={replayUrl} action={t('session.missed.action')} />
+      <EmailFooter reason={t('session.missed.reason', { community: communityName })} preferencesUrl={preferencesUrl} unsubscribeUrl={unsubscribeUrl} locale={locale} />
     </EmailFrame>
   );
 }
 
 MissedSessionEmail.PreviewProps = {
   ...PREVIEW_SESSION,
-  startsAt: 'Tuesday, 10 March 2026 at 11:04 CET',
+  startsAt: new Date('2026-03-10T10:04:00Z'),
+  sentAt: new Date('2026-03-10T12:00:00Z'),
   replayUrl: 'https://community.example.com/r/preview-replay-token',
   preferencesUrl: 'https://community.example.com/settings/email',
   unsubscribeUrl: 'https://community.example.com/unsubscribe/preview',
@@ -42,8 +41,8 @@ MissedSessionEmail.PreviewProps = {
 
 export default MissedSessionEmail;
 
-export function missedSessionSubject({ sessionTitle }: Pick<MissedSessionEmailProps, 'sessionTitle'>): string {
-  return `You missed "${sessionTitle}": the replay is ready`;
+export function missedSessionSubject({ sessionTitle, locale }: Pick<MissedSessionEmailProps, 'sessionTitle' | 'locale'>): string {
+  return translator(locale)('session.missed.subject', { title: sessionTitle });
 }
 
 export const missedSessionEmail = defineEmail<MissedSessionEmailProps>({

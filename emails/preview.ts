@@ -6,19 +6,24 @@ import { missedSessionEmail } from './missed-session.email';
 import type { RenderedEmail } from './render';
 import { registrationConfirmationEmail } from './registration-confirmation.email';
 import { sessionReminderEmail } from './session-reminder.email';
+import { LOCALES, type Locale } from '../server/i18n/i18n';
 
 /** Every email template: the one contract (subject, preview text, HTML, text, PreviewProps) each follows. */
 export const EMAIL_TEMPLATES: EmailTemplate<any>[] = [digestEmail, registrationConfirmationEmail, sessionReminderEmail, missedSessionEmail];
 
 interface EmailPreview {
+  /** `<template>.<locale>`, e.g. `digest.fr`. */
   name: string;
+  locale: Locale;
   render: () => Promise<RenderedEmail>;
 }
 
-/** Each template's PreviewProps rendered through the same path production uses. */
-export const EMAIL_PREVIEWS: EmailPreview[] = EMAIL_TEMPLATES.map((template) => ({ name: template.name, render: () => renderTemplate(template, template.PreviewProps) }));
+/** Each template's PreviewProps rendered through the same path production uses, in every locale. */
+export const EMAIL_PREVIEWS: EmailPreview[] = EMAIL_TEMPLATES.flatMap((template) =>
+  LOCALES.map((locale) => ({ name: `${template.name}.${locale}`, locale, render: () => renderTemplate(template, { ...template.PreviewProps, locale }) })),
+);
 
-/** Writes `<name>.html` and `<name>.txt` for every template; returns the paths written. */
+/** Writes `<name>.<locale>.html` and `.txt` for every template in every locale; returns the paths written. */
 export async function writeEmailPreviews(outDir: string): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];

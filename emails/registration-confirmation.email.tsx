@@ -1,7 +1,8 @@
 import { Hr, Text } from '@react-email/components';
-import { EmailFrame, firstName } from './layout';
+import { translator } from '../server/i18n/i18n';
+import { EmailFrame, greeting } from './layout';
 import { defineEmail, renderTemplate, type RenderedTemplate as RenderedEmailWithSubject } from './email-template';
-import { PREVIEW_SESSION, SessionCard, sessionEmailStyles as styles, type SessionDetails } from './session-reminder.email';
+import { PREVIEW_SESSION, SessionCard, sessionEmailStyles as styles, sessionWhen, type SessionDetails } from './session-reminder.email';
 
 export interface RegistrationConfirmationEmailProps extends SessionDetails {
   communityName: string;
@@ -11,21 +12,20 @@ export interface RegistrationConfirmationEmailProps extends SessionDetails {
   sessionUrl: string;
 }
 
-export const registrationConfirmationPreview = ({ sessionTitle, startsAt }: RegistrationConfirmationEmailProps) => `You are registered: ${sessionTitle}, ${startsAt}`;
+export const registrationConfirmationPreview = (props: RegistrationConfirmationEmailProps) =>
+  translator(props.locale)('session.registered.preview', { title: props.sessionTitle, startsAt: sessionWhen(props) });
 
 /** Sent once a member registers: what they registered for, when, and the calendar event attached. */
 export function RegistrationConfirmationEmail(props: RegistrationConfirmationEmailProps) {
-  const { communityName, memberName, startsAt, sessionUrl } = props;
+  const { communityName, memberName, sessionUrl, locale } = props;
+  const t = translator(locale);
   return (
-    <EmailFrame preview={registrationConfirmationPreview(props)} communityName={communityName}>
-      <Text style={styles.text}>Hi {firstName(memberName)},</Text>
-      <Text style={styles.text}>You are registered for this live session. We will send you a reminder before it starts.</Text>
-      <SessionCard details={props} when={startsAt} href={sessionUrl} action="See the session" />
+    <EmailFrame preview={registrationConfirmationPreview(props)} communityName={communityName} locale={locale}>
+      <Text style={styles.text}>{greeting(memberName, locale)}</Text>
+      <Text style={styles.text}>{t('session.registered.intro')}</Text>
+      <SessionCard details={props} when={sessionWhen(props)} href={sessionUrl} action={t('session.registered.action')} />
       <Hr style={styles.rule} />
-      <Text style={styles.footer}>
-        The attached invitation adds the session to your calendar. You receive this email because you registered in {communityName}; cancel
-        your registration from the session’s page.
-      </Text>
+      <Text style={styles.footer}>{t('session.registered.footer', { community: communityName })}</Text>
     </EmailFrame>
   );
 }
@@ -37,8 +37,8 @@ RegistrationConfirmationEmail.PreviewProps = {
 
 export default RegistrationConfirmationEmail;
 
-export function registrationConfirmationSubject({ sessionTitle }: Pick<RegistrationConfirmationEmailProps, 'sessionTitle'>): string {
-  return `You are registered: ${sessionTitle}`;
+export function registrationConfirmationSubject({ sessionTitle, locale }: Pick<RegistrationConfirmationEmailProps, 'sessionTitle' | 'locale'>): string {
+  return translator(locale)('session.registered.subject', { title: sessionTitle });
 }
 
 export const registrationConfirmationEmail = defineEmail<RegistrationConfirmationEmailProps>({

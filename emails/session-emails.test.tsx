@@ -2,7 +2,14 @@ import { MissedSessionEmail, renderMissedSessionEmail, type MissedSessionEmailPr
 import { RegistrationConfirmationEmail, renderRegistrationConfirmationEmail, type RegistrationConfirmationEmailProps } from './registration-confirmation.email';
 import { SessionReminderEmail, renderSessionReminderEmail, type SessionReminderEmailProps } from './session-reminder.email';
 
+const STARTS = new Date('2026-03-10T10:00:00Z');
+const minutesBefore = (minutes: number) => new Date(STARTS.getTime() - minutes * 60_000);
+
 const details = {
+  locale: 'en' as const,
+  timeZone: 'Europe/Paris',
+  startsAt: STARTS,
+  sentAt: minutesBefore(15),
   communityName: 'Growth Circle',
   memberName: 'Camille Martin',
   sessionTitle: 'Pipeline reviews that work',
@@ -12,14 +19,11 @@ const details = {
 
 const reminder: SessionReminderEmailProps = {
   ...details,
-  startsAt: 'Tuesday, 10 March 2026 at 11:00 CET',
-  startsIn: 'in 15 minutes',
   joinUrl: 'https://hearth.test/live/11111111-2222-3333-4444-555555555555',
 };
 
 const missed: MissedSessionEmailProps = {
   ...details,
-  startsAt: 'Tuesday, 10 March 2026 at 11:00 CET',
   replayUrl: 'https://hearth.test/r/replay-token',
   preferencesUrl: 'https://hearth.test/settings/email',
   unsubscribeUrl: 'https://hearth.test/unsubscribe/abc123',
@@ -27,7 +31,6 @@ const missed: MissedSessionEmailProps = {
 
 const confirmation: RegistrationConfirmationEmailProps = {
   ...details,
-  startsAt: 'Tuesday, 10 March 2026 at 11:00 CET',
   sessionUrl: 'https://hearth.test/live/11111111-2222-3333-4444-555555555555',
 };
 
@@ -37,8 +40,8 @@ describe('RegistrationConfirmationEmail', () => {
 
     expect(subject).toBe('You are registered: Pipeline reviews that work');
     expect(html).toMatch(/Hi (<!-- -->)?Camille(<!-- -->)?,/);
-    expect(text).toContain('Tuesday, 10 March 2026 at 11:00 CET');
-    expect(text).toContain('With Hugo Moreau, Nadia Silva');
+    expect(text).toContain('Tuesday 10 March at 11:00 (Paris time)');
+    expect(text).toContain('With Hugo Moreau and Nadia Silva');
     expect(text).toContain(details.description);
     expect(text).toContain('We will send you a reminder before it starts');
     expect(html).toContain(`href="${confirmation.sessionUrl}"`);
@@ -59,10 +62,10 @@ describe('SessionReminderEmail', () => {
     expect(html).toContain('Growth Circle');
     expect(html).toMatch(/Hi (<!-- -->)?Camille(<!-- -->)?,/);
     expect(html).toContain('Pipeline reviews that work');
-    expect(html).toContain('Tuesday, 10 March 2026 at 11:00 CET');
+    expect(html).toContain('Tuesday 10 March at 11:00 (Paris time)');
     expect(html).toMatch(/starts (<!-- -->)?in 15 minutes/);
     expect(html).toContain(`href="${reminder.joinUrl}"`);
-    expect(html).toContain('With Hugo Moreau, Nadia Silva');
+    expect(html).toContain('With Hugo Moreau and Nadia Silva');
     expect(html).toContain(details.description);
   });
 
@@ -73,12 +76,12 @@ describe('SessionReminderEmail', () => {
   });
 
   it('has a plain-text part with the time and the link, and no unsubscribe (it is transactional)', async () => {
-    const { text } = await renderSessionReminderEmail({ ...reminder, startsIn: 'in 24 hours' });
+    const { text } = await renderSessionReminderEmail({ ...reminder, sentAt: minutesBefore(24 * 60) });
 
     expect(text).not.toContain('<');
     expect(text).toContain('Hi Camille,');
     expect(text).toContain('starts in 24 hours');
-    expect(text).toContain('Tuesday, 10 March 2026 at 11:00 CET');
+    expect(text).toContain('Tuesday 10 March at 11:00 (Paris time)');
     expect(text).toContain(reminder.joinUrl);
     expect(text.toLowerCase()).not.toContain('unsubscribe');
   });
@@ -108,7 +111,7 @@ describe('MissedSessionEmail', () => {
 
     expect(text).not.toContain('<');
     expect(text).toContain('Hi Camille,');
-    expect(text).toContain('Tuesday, 10 March 2026 at 11:00 CET');
+    expect(text).toContain('Tuesday 10 March at 11:00 (Paris time)');
     expect(text).toContain(missed.replayUrl);
     expect(text).toContain(missed.unsubscribeUrl);
   });
@@ -118,5 +121,37 @@ describe('MissedSessionEmail', () => {
 
     expect(html).toContain(MissedSessionEmail.PreviewProps.communityName);
     expect(text).toContain(MissedSessionEmail.PreviewProps.replayUrl);
+  });
+});
+
+describe('session emails in the member’s language and time zone', () => {
+  it('a French member in Paris: French words, plural rules, the time on their clock, <html lang="fr">', async () => {
+    const french = { ...reminder, locale: 'fr' as const, startsAt: new Date('2026-12-10T09:00:00Z'), sentAt: new Date('2026-12-09T09:00:00Z') };
+    const { subject, html, text, language } = await renderSessionReminderEmail(french);
+
+    expect(subject).toBe('Pipeline reviews that work commence dans 24 heures');
+    expect(language).toBe('fr');
+    expect(html).toMatch(/<html[^>]* lang="fr"/);
+    expect(text).toContain('Bonjour Camille,');
+    expect(text).toContain('jeudi 10 décembre à 10:00 (heure de Paris)');
+    expect(text).toContain('Avec Hugo Moreau et Nadia Silva');
+    expect(text).toContain('Rejoindre la session');
+    expect((await renderSessionReminderEmail({ ...french, sentAt: new Date('2026-12-10T08:59:00Z') })).subject).toBe('Pipeline reviews that work commence dans 1 minute');
+  });
+
+  it('an English member in New York: the same session at 04:00 their time', async () => {
+    const { html, text, language } = await renderRegistrationConfirmationEmail({ ...confirmation, timeZone: 'America/New_York', startsAt: new Date('2026-12-10T09:00:00Z'), sentAt: new Date('2026-12-01T09:00:00Z') });
+
+    expect(language).toBe('en');
+    expect(html).toMatch(/<html[^>]* lang="en"/);
+    expect(text).toContain('Thursday 10 December at 04:00 (New York time)');
+  });
+
+  it('"you missed it" in French says when it took place', async () => {
+    const { subject, text } = await renderMissedSessionEmail({ ...missed, locale: 'fr', startsAt: new Date('2026-12-10T09:04:00Z'), sentAt: new Date('2026-12-10T11:00:00Z') });
+
+    expect(subject).toBe('Vous avez manqué « Pipeline reviews that work » : le replay est disponible');
+    expect(text).toContain('Diffusée le jeudi 10 décembre à 10:04 (heure de Paris)');
+    expect(text).toContain('Se désabonner');
   });
 });

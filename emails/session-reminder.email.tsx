@@ -1,12 +1,16 @@
 import { Heading, Hr, Text } from '@react-email/components';
-import { baseStyles, CallToAction, EmailFrame, firstName } from './layout';
+import { formatDateTime, formatList, startsInLabel } from '../server/i18n/datetime';
+import { translator, type Locale, type ReaderLocale } from '../server/i18n/i18n';
+import { baseStyles, CallToAction, EmailFrame, greeting } from './layout';
 import { defineEmail, renderTemplate, type RenderedTemplate as RenderedEmailWithSubject } from './email-template';
 
-/** What every session email says about the session. */
-export interface SessionDetails {
+/** What every session email says about the session, and to whom (their language and time zone). */
+export interface SessionDetails extends ReaderLocale {
   sessionTitle: string;
-  /** When, already formatted in the community's time zone ("Tuesday, 10 March 2026 at 11:00 CET"). */
-  startsAt: string;
+  /** When it starts; shown in the reader's zone ("jeudi 10 décembre à 10:00 (heure de Paris)"). */
+  startsAt: Date;
+  /** When the email leaves: "starts in 15 minutes" counts from it, and the year is named only when it differs. */
+  sentAt: Date;
   /** The session's description, as plain text (its Markdown shown as written). */
   description: string;
   /** Who speaks, by display name. */
@@ -17,8 +21,6 @@ export interface SessionReminderEmailProps extends SessionDetails {
   communityName: string;
   /** The member's display name; they are greeted by its first word. */
   memberName: string;
-  /** How soon, from when the email leaves: "in 24 hours", "in 15 minutes". */
-  startsIn: string;
   joinUrl: string;
 }
 
@@ -28,7 +30,10 @@ const DESCRIPTION_MAX = 600;
 export const descriptionExcerpt = (description: string) =>
   description.length > DESCRIPTION_MAX ? `${description.slice(0, DESCRIPTION_MAX - 1).trimEnd()}…` : description;
 
-export const speakersLine = (speakers: string[]) => (speakers.length ? `With ${speakers.join(', ')}` : '');
+export const speakersLine = (speakers: string[], locale: Locale) => (speakers.length ? translator(locale)('session.speakers', { speakers: formatList(speakers, locale) }) : '');
+
+/** "Thursday 10 December at 10:00 (Paris time)", as the reader reads it. */
+export const sessionWhen = ({ startsAt, sentAt, locale, timeZone }: SessionDetails) => formatDateTime(startsAt, { locale, timeZone }, sentAt);
 
 /** A session in a session email: its title, when, who speaks, what it is about, and the one action. */
 export function SessionCard({ details, when, href, action }: { details: SessionDetails; when: string; href: string; action: string }) {
@@ -39,51 +44,54 @@ export function SessionCard({ details, when, href, action }: { details: SessionD
         {details.sessionTitle}
       </Heading>
       <Text style={styles.when}>{when}</Text>
-      {details.speakers.length ? <Text style={styles.speakers}>{speakersLine(details.speakers)}</Text> : null}
+      {details.speakers.length ? <Text style={styles.speakers}>{speakersLine(details.speakers, details.locale)}</Text> : null}
       {description ? <Text style={styles.description}>{description}</Text> : null}
       <CallToAction href={href}>{action}</CallToAction>
     </>
   );
 }
 
-export const sessionReminderPreview = ({ sessionTitle, startsIn }: SessionReminderEmailProps) => `${sessionTitle} starts ${startsIn}`;
+const startsIn = ({ startsAt, sentAt, locale }: SessionReminderEmailProps) => startsInLabel(startsAt, sentAt, locale);
+
+export function sessionReminderSubject(props: SessionReminderEmailProps): string {
+  return translator(props.locale)('session.reminder.subject', { title: props.sessionTitle, startsIn: startsIn(props) });
+}
+
+export const sessionReminderPreview = sessionReminderSubject;
 
 export function SessionReminderEmail(props: SessionReminderEmailProps) {
-  const { communityName, memberName, startsAt, startsIn, joinUrl } = props;
+  const { communityName, memberName, joinUrl, locale } = props;
+  const t = translator(locale);
   return (
-    <EmailFrame preview={sessionReminderPreview(props)} communityName={communityName}>
-      <Text style={styles.text}>Hi {firstName(memberName)},</Text>
-      <Text style={styles.text}>The live session you registered for starts {startsIn}:</Text>
-      <SessionCard details={props} when={startsAt} href={joinUrl} action="Join the session" />
+    <EmailFrame preview={sessionReminderPreview(props)} communityName={communityName} locale={locale}>
+      <Text style={styles.text}>{greeting(memberName, locale)}</Text>
+      <Text style={styles.text}>{t('session.reminder.intro', { startsIn: startsIn(props) })}</Text>
+      <SessionCard details={props} when={sessionWhen(props)} href={joinUrl} action={t('session.reminder.action')} />
       <Hr style={styles.rule} />
-      <Text style={styles.footer}>
-        You receive this reminder because you registered for this session in {communityName}. The attached invitation adds it to your calendar.
-      </Text>
+      <Text style={styles.footer}>{t('session.reminder.footer', { community: communityName })}</Text>
     </EmailFrame>
   );
 }
 
 /** The session every session email's PreviewProps show. */
 export const PREVIEW_SESSION = {
+  locale: 'en' as Locale,
+  timeZone: 'Europe/Paris',
   communityName: 'Growth Marketing Circle',
   memberName: 'Camille Martin',
   sessionTitle: 'Pipeline reviews that work',
-  startsAt: 'Tuesday, 10 March 2026 at 11:00 CET',
+  startsAt: new Date('2026-03-10T10:00:00Z'),
+  sentAt: new Date('2026-03-09T10:00:00Z'),
   description: 'Three revenue leaders on the weekly pipeline review they cut to 30 minutes, and the one report they all kept. Bring your questions.',
   speakers: ['Hugo Moreau', 'Nadia Silva'],
 };
 
 SessionReminderEmail.PreviewProps = {
   ...PREVIEW_SESSION,
-  startsIn: 'in 24 hours',
   joinUrl: 'https://community.example.com/live/6f1c2a4e-0b7d-4c1e-9a55-2d3f4e5a6b7c',
 } satisfies SessionReminderEmailProps;
 
 export default SessionReminderEmail;
-
-export function sessionReminderSubject({ sessionTitle, startsIn }: Pick<SessionReminderEmailProps, 'sessionTitle' | 'startsIn'>): string {
-  return `${sessionTitle} starts ${startsIn}`;
-}
 
 export const sessionReminderEmail = defineEmail<SessionReminderEmailProps>({
   name: 'session-reminder',

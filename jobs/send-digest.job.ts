@@ -52,6 +52,7 @@ export function createDigestSender(deps: JobBase, overrides: Partial<DigestSende
     logger: deps.logger,
     links: new EmailLinks(config.jwtSecret, config.publicUrl),
     communityName: config.communityName,
+    communityLocale: config.communityLocale,
     communityTimezone: config.communityTimezone,
     mailFrom: config.mailFrom,
     minIntervalDays: config.digestMinIntervalDays,

@@ -21,6 +21,7 @@ export function createSessionReminders(deps: JobDeps, overrides: Partial<Session
     links: new EmailLinks(config.jwtSecret, config.publicUrl),
     publicUrl: config.publicUrl,
     communityName: config.communityName,
+    communityLocale: config.communityLocale,
     communityTimezone: config.communityTimezone,
     mailFrom: config.mailFrom,
     leaseMs: config.jobLockLifetimeMs,

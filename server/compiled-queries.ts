@@ -1,7 +1,7 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { execute, getVariableValues, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import { isUnavailableError } from './unavailable';
+import { asGraphQLJsError } from './jit-errors';
 
 /** Per parsed document (Apollo keeps one per distinct query text) and operation name; null: not compilable. */
 const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
@@ -25,14 +25,10 @@ function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationNam
  * argument objects for every field, null-prototype result objects that JSON serializes slowly):
  * a feed page's GraphQL execution and result serialization were a quarter of its CPU.
  *
- * Only a successful query keeps the compiled result. A query whose result has errors runs again
- * through graphql-js, so every error a client sees (codes, messages, locations, paths, 400s for
- * bad variables) is exactly graphql-js's; queries have no side effects, and the second run reads
- * what the first loaded from the request's DataLoaders. Mutations and anything not compilable run
- * on graphql-js only. The exception: a query that failed because PostgreSQL or Redis is unavailable
- * is answered at once with that failure (SERVICE_UNAVAILABLE), never run again: the second run
- * would only wait out the same acquire and statement timeouts (a request on a frozen database took
- * twice its bound).
+ * Every operation runs once. A query's variables are coerced by graphql-js first, so a bad one
+ * is refused exactly as graphql-js refuses it (Apollo answers 400 BAD_USER_INPUT); the errors of
+ * a compiled run are made graphql-js's (server/jit-errors.ts). Mutations and anything not
+ * compilable run on graphql-js. GRAPHQL_EXECUTOR=graphql-js leaves this executor out entirely.
  */
 export function compiledQueries(schema: GraphQLSchema): GatewayInterface {
   const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
@@ -42,12 +38,11 @@ export function compiledQueries(schema: GraphQLSchema): GatewayInterface {
     if (operation?.operation !== 'query') return graphqlJs();
     const query = compiledFor(schema, document, operationName);
     if (!query) return graphqlJs();
+    const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 50 });
+    if (variables.errors) return { errors: variables.errors };
     const result = await query.query(undefined, context, request.variables ?? {});
     if (!result.errors?.length) return result;
-    if (!result.errors.some((error) => isUnavailableError(error.originalError))) return graphqlJs();
-    // graphql-jit's errors are look-alikes: make them graphql-js's, keeping the path and the cause.
-    const errors = result.errors.map((error) => new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? undefined }));
-    return { data: result.data, errors };
+    return { data: result.data, errors: result.errors.map((error) => asGraphQLJsError(error, document)) };
   };
   return {
     onSchemaLoadOrUpdate(callback) {

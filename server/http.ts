@@ -1,5 +1,4 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLResponse } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express, { type ErrorRequestHandler } from 'express';
@@ -11,6 +10,7 @@ import { buildContext, type AppDeps, type Context } from './context';
 import { asServiceUnavailable, ErrorCode, toClientError } from './errors';
 import { isUnavailableError, RETRY_AFTER_SECONDS } from './unavailable';
 import { MAX_BODY_BYTES, PARSE_OPTIONS, type QueryLimits } from './limits';
+import { readJsonBody } from './request-body';
 import { legacyJsonStatusPlugin, requestChecksPlugin } from './request-checks';
 
 /** An answer carrying SERVICE_UNAVAILABLE is an HTTP 503 with Retry-After, which any client or proxy knows to retry. */
@@ -86,30 +86,13 @@ function contextFor(deps: AppDeps, req: IncomingMessage): Promise<Context> {
   });
 }
 
-const JSON_UTF8 = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
-
 /**
- * Whether a request is an operation the fast path takes: `POST /graphql` with a JSON body of a
- * declared length within the limit, not compressed. Anything else (GET operations, other
- * encodings, oversized or chunked bodies, other routes) goes through Express.
+ * Whether a request is for the GraphQL endpoint, matched as Express's `app.use('/graphql')` did:
+ * any letter case, a trailing slash or a sub-path, any query string.
  */
-function fastPathTakes(req: IncomingMessage): boolean {
-  if (req.method !== 'POST' || req.url !== '/graphql') return false;
-  const length = Number(req.headers['content-length']);
-  return JSON_UTF8.test(req.headers['content-type'] ?? '') && !req.headers['content-encoding'] && length > 0 && length <= MAX_BODY_BYTES;
-}
-
-/** The body as text, with plain listeners: the stream's async iterator cost more on every operation. */
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-    req.once('error', reject);
-    req.once('close', () => {
-      if (!req.complete) reject(new Error('The request was aborted.'));
-    });
-  });
+function isGraphQLRoute(url: string | undefined): boolean {
+  const path = (url ?? '').split('?', 1)[0].toLowerCase();
+  return path === '/graphql' || path.startsWith('/graphql/');
 }
 
 async function sendGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
@@ -124,34 +107,27 @@ async function sendGraphQLResponse(res: ServerResponse, response: HTTPGraphQLRes
 }
 
 /**
- * Operations straight from node:http to Apollo: what a front end sends on every screen skips
- * Express's router, body-parser and the integration's header and URL copies, a tenth of a feed
- * page's CPU. The answers are the same: Apollo's, or the JSON errors above for a body that is not
- * JSON (body-parser's strict mode: an object or an array).
+ * The one GraphQL-over-HTTP handler: every request to /graphql (GET and POST, any body) goes from
+ * node:http to Apollo's `executeHTTPGraphQLRequest`, the seam its own integrations are built on.
+ * Express's router, body-parser and the integration's header and URL copies were about a tenth
+ * of a feed page's CPU; Express serves the other routes only. Bodies are read as body-parser did
+ * (server/request-body.ts); one that cannot be read gets the JSON errors above.
  */
-function graphqlFastPath(apollo: ApolloServer<Context>, deps: AppDeps) {
+function graphqlHandler(apollo: ApolloServer<Context>, deps: AppDeps) {
   const answerError = (res: ServerResponse, status: number) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(errorBody(status));
   };
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let text: string;
-    try {
-      text = await readBody(req);
-    } catch {
-      return void res.destroy(); // the client went away mid-body
-    }
-    let body: unknown;
-    try {
-      if (!/^\s*[{[]/.test(text)) throw new SyntaxError('not an object or an array');
-      body = JSON.parse(text);
-    } catch {
-      return answerError(res, 400);
-    }
+    const read = await readJsonBody(req, MAX_BODY_BYTES);
+    if ('aborted' in read) return void res.destroy(); // the client went away mid-body
+    if ('refused' in read) return answerError(res, read.refused);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
     try {
       const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: 'POST', headers, search: '', body },
+        httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: query === -1 ? '' : url.slice(query), body: read.body },
         context: () => contextFor(deps, req),
       });
       await sendGraphQLResponse(res, response);
@@ -169,7 +145,7 @@ export const DRAIN_GRACE_MS = 5_000;
 export interface HttpParts {
   app: express.Express;
   apollo: ApolloServer<Context>;
-  /** The server's request listener: operations by the fast path, everything else by `app`. */
+  /** The server's request listener: /graphql by the GraphQL handler, everything else by `app`. */
   listener: RequestListener;
 }
 
@@ -181,8 +157,8 @@ export async function createHttpApp(
   extraPlugins: ApolloServerPlugin<Context>[],
 ): Promise<HttpParts> {
   const apollo = new ApolloServer<Context>({
-    // The schema, executed by compiled queries (graphql-js for mutations and failed queries).
-    gateway: compiledQueries(schema),
+    // GRAPHQL_EXECUTOR: queries compiled by graphql-jit (mutations on graphql-js), or graphql-js alone.
+    ...(deps.config.graphqlExecutor === 'jit' ? { gateway: compiledQueries(schema) } : { schema }),
     formatError: (formatted, error) => toClientError(formatted, error, deps.logger),
     validationRules: limits.validationRules,
     // The parser stops at the token limit: a longer document is a GRAPHQL_PARSE_FAILED (400), not a 500.
@@ -214,16 +190,11 @@ export async function createHttpApp(
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.use(
-    '/graphql',
-    express.json({ limit: MAX_BODY_BYTES }),
-    expressMiddleware(apollo, { context: ({ req }) => contextFor(deps, req) }),
-  );
-  const fastPath = graphqlFastPath(apollo, deps);
+  const graphql = graphqlHandler(apollo, deps);
   const cors = corsPolicy(deps.config.corsOrigins);
   const listener: RequestListener = (req, res) => {
     if (cors.handle(req, res)) return;
-    if (fastPathTakes(req)) void fastPath(req, res);
+    if (isGraphQLRoute(req.url)) void graphql(req, res);
     else app(req, res);
   };
   return { app, apollo, listener };

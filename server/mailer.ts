@@ -10,6 +10,8 @@ export interface OutgoingEmail {
   html: string;
   text: string;
   headers?: Record<string, string>;
+  /** The language it is written in (`fr`): sent as the Content-Language header (RFC 3282). */
+  language?: string;
   /** A fixed Message-ID (`<id@domain>`): a retry of the same email reuses it, so clients can tell. */
   messageId?: string;
   /** Files sent with the email, such as a session's calendar event (`.ics`). */
@@ -45,7 +47,8 @@ export function isRelayUnavailable(error: unknown): boolean {
 }
 
 function toMailOptions(email: OutgoingEmail) {
-  const { to, from, subject, html, text, headers, messageId, attachments } = email;
+  const { to, from, subject, html, text, messageId, attachments, language } = email;
+  const headers = language ? { ...email.headers, 'Content-Language': language } : email.headers;
   return { to, from, subject, html, text, headers, messageId, attachments };
 }
 

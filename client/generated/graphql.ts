@@ -315,11 +315,15 @@ export type UpdateLiveSessionInput = {
   title?: string | null | undefined;
 };
 
-/** Only the fields given change; null clears company and jobTitle. */
+/** Only the fields given change; null clears company and jobTitle, and sets locale and timeZone back to the community’s. */
 export type UpdateProfileInput = {
   company?: string | null | undefined;
   displayName?: string | null | undefined;
   jobTitle?: string | null | undefined;
+  /** The language of the member’s emails and notifications: `en` or `fr`. Null: the community’s (COMMUNITY_LOCALE). */
+  locale?: string | null | undefined;
+  /** The IANA time zone emails show times in, e.g. `Europe/Paris`. Null: the community’s (COMMUNITY_TIMEZONE). */
+  timeZone?: string | null | undefined;
 };
 
 /** Only the fields given change. */

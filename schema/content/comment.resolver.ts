@@ -8,9 +8,10 @@ import { Member } from '../identity/member.entity';
 import { Comment } from './comment.entity';
 import { AddCommentInput, CommentsArgs, EditCommentInput, RepliesArgs } from './content.inputs';
 import { CommentService } from './comment.service';
+import { moderates, moderationNotice } from '../moderation/visibility';
 
 const CommentConnection = Connection(Comment, 'Comment', {
-  totalCount: 'Top-level comments of the item (for `comments`) or replies of the comment (for `replies`), deleted ones included.',
+  totalCount: 'Top-level comments of the item (for `comments`) or replies of the comment (for `replies`) that the viewer may see, deleted ones included.',
 });
 
 @Resolver(() => Comment)
@@ -69,8 +70,18 @@ export class CommentResolver {
     return comment.parent?.id ?? null;
   }
 
-  @FieldResolver(() => CommentConnection, { description: 'Replies, oldest first (none for a reply).' })
-  @Shareable('every reader of a thread sees the same replies (deleted ones with a null body)')
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'For its author and moderators: why other members cannot see this comment (hidden by the moderators, or its author suspended); null otherwise.',
+  })
+  async moderationNotice(@Root() comment: Comment, @Ctx() ctx: Context): Promise<string | null> {
+    if (ctx.viewer?.id !== comment.author.id && !moderates(ctx.viewer)) return null;
+    return moderationNotice(comment, await ctx.loaders.memberById.load(comment.author.id), ctx.clock.now());
+  }
+
+  @FieldResolver(() => CommentConnection, {
+    description: 'Replies the viewer may see, oldest first (none for a reply): hidden ones and those of suspended members only for their author and moderators.',
+  })
   replies(@Root() comment: Comment, @Args() args: RepliesArgs, @Ctx() ctx: Context) {
     return new CommentService(ctx).replies(comment, args);
   }

@@ -7,7 +7,7 @@ import { ContentErrors } from './content.errors';
 import type { AddCommentInput, CommentsArgs, EditCommentInput, RepliesArgs } from './content.inputs';
 import { firstReplies } from './content.loaders';
 import { ContentService } from './content.service';
-import { hiddenFrom, moderates } from '../moderation/visibility';
+import { hiddenFrom, isSuspended, moderates } from '../moderation/visibility';
 
 const threadKey = (comment: Comment) => [comment.createdAt.toISOString(), comment.id];
 
@@ -32,31 +32,35 @@ export class CommentService {
   }
 
   /** Hidden comments, and those of suspended members, are for their author and moderators only (see moderation/visibility). */
-  private visibleTo(viewer: Member) {
+  private visibleTo(viewer: Member | null) {
     if (moderates(viewer)) return {};
     const now = this.ctx.clock.now();
-    return { $and: [{ $or: [{ author: viewer.id }, { hiddenAt: null, author: { $or: [{ suspendedUntil: null }, { suspendedUntil: { $lte: now } }] } }] }] };
+    const own = viewer ? [{ author: viewer.id }] : [];
+    return { $and: [{ $or: [...own, { hiddenAt: null, author: { $or: [{ suspendedUntil: null }, { suspendedUntil: { $lte: now } }] } }] }] };
   }
 
   /**
-   * A top-level comment's replies, oldest first (a reply has none). The first page of every
+   * A top-level comment's replies the viewer may see, oldest first (a reply has none): hidden ones
+   * and those of suspended members only for their author and moderators. The first page of every
    * comment of a thread page comes from one statement; later pages seek from their cursor.
-   */
-  /**
-   * Replies hidden by moderation are left out for everyone (the first page comes from a loader
-   * shared by every viewer of an event, so it cannot make exceptions for their authors).
    */
   async replies(comment: Comment, { first, after }: RepliesArgs): Promise<ConnectionShape<Comment>> {
     if (comment.parent) return withTotalCount(toConnection([], first, threadKey), async () => 0);
+    const { viewer } = this.ctx;
+    const now = this.ctx.clock.now();
     const cursor = decodeKeyset(after);
     const rows = cursor
       ? await this.ctx.em.find(
           Comment,
-          { parent: comment.id, hiddenAt: null, $or: [{ createdAt: { $gt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $gt: String(cursor[1]) } }] },
+          { parent: comment.id, ...this.visibleTo(viewer), $or: [{ createdAt: { $gt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $gt: String(cursor[1]) } }] },
           { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], limit: first + 1 },
         )
-      : await firstReplies(this.ctx.em, this.ctx.loaders, first).load(comment.id);
-    return withTotalCount(toConnection(rows, first, threadKey, after), () => this.ctx.loaders.replyCountByCommentId.load(comment.id));
+      : await firstReplies(this.ctx.em, this.ctx.loaders, first, moderates(viewer) ? { moderator: true } : { moderator: false, viewerId: viewer?.id ?? null, now }).load(comment.id);
+    return withTotalCount(toConnection(rows, first, threadKey, after), async () =>
+      (await this.ctx.loaders.replyCountsByCommentId.load(comment.id))
+        .filter((group) => moderates(viewer) || group.authorId === viewer?.id || !(group.hidden || isSuspended(group, now)))
+        .reduce((sum, group) => sum + group.count, 0),
+    );
   }
 
   async add(author: Member, input: AddCommentInput): Promise<Comment> {
@@ -93,7 +97,8 @@ export class CommentService {
       comment.body = null;
       comment.deletedAt = this.ctx.clock.now();
       await em.flush();
-      await em.execute('update content set comment_count = comment_count - 1 where id = ?', [comment.content.id]);
+      // A comment hidden by moderation had already left the count.
+      if (!comment.hiddenAt) await em.execute('update content set comment_count = comment_count - 1 where id = ?', [comment.content.id]);
     });
     return comment;
   }

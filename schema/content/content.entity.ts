@@ -28,7 +28,7 @@ registerEnumType(ContentStatus, { name: 'ContentStatus' });
  */
 @Entity({ tableName: 'content' })
 @Index({ name: 'content_feed_index', properties: ['status', 'publishedAt', 'id'] })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Content {
   [OptionalProps]?: 'id' | 'status' | 'summary' | 'body' | 'mediaUrl' | 'publishedAt' | 'createdAt' | 'updatedAt' | 'commentCount' | 'viewCount' | 'hiddenAt';
 
@@ -79,9 +79,9 @@ export class Content {
   @Field()
   updatedAt: Date = new Date();
 
-  /** Live comments (not deleted); kept by the comment service in the same transaction. */
+  /** Live comments (not deleted, not hidden by moderation); kept in the same transaction by the comment service and moderation (setHidden). */
   @Property({ type: 'integer' })
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Comments and replies, neither deleted nor hidden by the moderators.' })
   commentCount = 0;
 
   /** Recorded views; kept by the tracking domain. */

@@ -8,6 +8,7 @@ import type { Orm } from '../../server/db/orm';
 import { uuidArray } from '../../server/db/sql';
 import { EmailOutbox, stableMessageId, type OutboxLedger } from '../../server/email-outbox';
 import type { Mailer } from '../../server/mailer';
+import { readerLocale, type Locale } from '../../server/i18n/i18n';
 import { DigestStatus } from './digest.entity';
 import { selectDigestContentFor, type DigestSelection } from './digest-content';
 import { eligibleMembers } from './eligibility';
@@ -21,7 +22,8 @@ export interface DigestSenderOptions {
   clock: Clock;
   logger: Logger;
   communityName: string;
-  /** IANA zone the publication dates in emails are written in. */
+  /** The language and IANA zone of members who chose none (COMMUNITY_LOCALE, COMMUNITY_TIMEZONE). */
+  communityLocale: Locale;
   communityTimezone: string;
   mailFrom: string;
   minIntervalDays: number;
@@ -79,6 +81,8 @@ interface Outcome {
 interface ComposeRow {
   email: string;
   display_name: string;
+  locale: string | null;
+  time_zone: string | null;
   id: string;
   title: string;
   type: string;
@@ -106,12 +110,9 @@ const DIGEST_COLUMNS = `d.id, d.member_id as "memberId", d.status, d.items::text
  */
 export class DigestSender {
   private readonly outbox: EmailOutbox;
-  /** Publication dates as emails write them. Made once: building an Intl.DateTimeFormat costs more than rendering a digest's dates. */
-  private readonly dateFormat: Intl.DateTimeFormat;
 
   constructor(private readonly options: DigestSenderOptions) {
     this.outbox = new EmailOutbox(options);
-    this.dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: options.communityTimezone });
   }
 
   /**
@@ -264,7 +265,7 @@ export class DigestSender {
   /** One row per item of the digest with the member's address, and whether the member has seen it by now (re-checked just before sending). */
   private emailRows(em: EntityManager, digest: DigestRow): Promise<ComposeRow[]> {
     return em.execute<ComposeRow[]>(
-      `select m.email, m.display_name, c.id, c.title, c.type, c.summary, c.published_at,
+      `select m.email, m.display_name, m.locale, m.time_zone, c.id, c.title, c.type, c.summary, c.published_at,
          coalesce(array(select t.name from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id order by t.name), '{}') as themes,
          exists (select 1 from content_view v where v.member_id = m.id and v.content_id = c.id) as seen
        from member m join content c on c.id = any(?::uuid[])
@@ -276,14 +277,13 @@ export class DigestSender {
   private async compose(digest: DigestRow, rows: ComposeRow[], items: string[], hotCount: number) {
     const { links, communityName, mailFrom } = this.options;
     const byId = new Map(rows.map((row) => [row.id, row]));
-    const date = this.dateFormat;
     const toItem = (id: string): DigestEmailItem => {
       const row = byId.get(id)!;
-      const publishedAt = date.format(new Date(row.published_at));
-      return { title: row.title, type: row.type, themes: row.themes, summary: row.summary, publishedAt, url: links.clickUrl(digest.id, id) };
+      return { title: row.title, type: row.type, themes: row.themes, summary: row.summary, publishedAt: new Date(row.published_at), url: links.clickUrl(digest.id, id) };
     };
     const unsubscribeUrl = links.unsubscribeUrl(digest.memberId);
     const rendered = await renderDigestEmail({
+      ...readerLocale({ locale: rows[0].locale, timeZone: rows[0].time_zone }, this.options),
       communityName,
       memberName: rows[0].display_name,
       hot: items.slice(0, hotCount).map(toItem),

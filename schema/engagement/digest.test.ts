@@ -44,6 +44,35 @@ async function runRules(deps = jobDeps(server, sink.url)) {
   return queue.jobs;
 }
 
+describe('digests in each member’s language and time zone', () => {
+  it('a French member gets a French digest dated in Paris; an English member in New York gets English dated in New York', async () => {
+    const em = server.em();
+    const admin = await buildAdmin(em, { lastVisitAt: daysBefore(0) });
+    // 23:30 UTC on 9 March: already 10 March in Paris, still 9 March in New York.
+    await buildContent(em, { createdAt: new Date('2026-03-09T23:30:00Z'), title: 'Attribution models compared', type: ContentType.VIDEO });
+    await buildContent(em, { createdAt: daysBefore(2), title: 'Pricing teardown' });
+    const french = await buildMember(em, { lastVisitAt: daysBefore(8), displayName: 'Camille Martin', locale: 'fr', timeZone: 'Europe/Paris' });
+    const newYork = await buildMember(em, { lastVisitAt: daysBefore(8), displayName: 'Ann Lee', locale: 'en', timeZone: 'America/New_York' });
+    await buildRule(em, admin.id, { createdAt: daysBefore(40) });
+    await runRules();
+
+    const mailTo = (email: string) => sink.messages.find((m) => (Array.isArray(m.to) ? m.to[0] : m.to)!.value[0].address === email)!;
+    const inFrench = mailTo(french.email);
+    expect(inFrench.subject).toBe('Attribution models compared et 1 autre contenu pour vous');
+    expect(rawHeader(inFrench, 'Content-Language')).toBe('fr');
+    expect(inFrench.html).toMatch(/<html[^>]* lang="fr"/);
+    expect(inFrench.text).toContain('Bonjour Camille,');
+    expect(inFrench.text).toContain('Vidéo · 10 mars 2026');
+    expect(inFrench.text).toContain('Se désabonner : https://community.example.test/');
+
+    const inEnglish = mailTo(newYork.email);
+    expect(inEnglish.subject).toBe('Attribution models compared and 1 more for you');
+    expect(rawHeader(inEnglish, 'Content-Language')).toBe('en');
+    expect(inEnglish.html).toMatch(/<html[^>]* lang="en"/);
+    expect(inEnglish.text).toContain('Video · 9 March 2026');
+  });
+});
+
 describe('INACTIVITY (PRODUCT.md)', () => {
   it('selects members whose last visit is at least `days` old, once per period, again `days` later with something new', async () => {
     const em = server.em();
@@ -206,7 +235,7 @@ describe('holdout, budget and opt-out', () => {
   });
 });
 
-describe('exactly once', () => {
+describe('one send per digest (a resend only inside the documented window)', () => {
   async function backlog(count: number) {
     const em = server.em();
     const admin = await buildAdmin(em);

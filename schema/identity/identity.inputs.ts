@@ -39,7 +39,7 @@ export class LogInInput {
   password!: string;
 }
 
-@InputType({ description: 'Only the fields given change; null clears company and jobTitle.' })
+@InputType({ description: 'Only the fields given change; null clears company and jobTitle, and sets locale and timeZone back to the community’s.' })
 export class UpdateProfileInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
@@ -55,6 +55,16 @@ export class UpdateProfileInput {
   @IsOptional()
   @MaxLength(120)
   jobTitle?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The language of the member’s emails and notifications: `en` or `fr`. Null: the community’s (COMMUNITY_LOCALE).' })
+  @IsOptional()
+  @MaxLength(20)
+  locale?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The IANA time zone emails show times in, e.g. `Europe/Paris`. Null: the community’s (COMMUNITY_TIMEZONE).' })
+  @IsOptional()
+  @MaxLength(64)
+  timeZone?: string | null;
 }
 
 @ArgsType()

@@ -21,9 +21,9 @@ registerEnumType(Role, { name: 'Role', description: 'What a member may do beyond
 registerEnumType(Membership, { name: 'Membership' });
 
 @Entity({ tableName: 'member' })
-@ObjectType({ description: 'A person in the community.' })
+@ObjectType({ simpleResolvers: true, description: 'A person in the community.' })
 export class Member {
-  [OptionalProps]?: 'id' | 'role' | 'membership' | 'createdAt' | 'company' | 'jobTitle' | 'renewalDate' | 'lastVisitAt' | 'digestEmails' | 'suspendedUntil' | 'suspensionReason';
+  [OptionalProps]?: 'id' | 'role' | 'membership' | 'createdAt' | 'company' | 'jobTitle' | 'renewalDate' | 'lastVisitAt' | 'digestEmails' | 'suspendedUntil' | 'suspensionReason' | 'locale' | 'timeZone';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
@@ -78,4 +78,12 @@ export class Member {
 
   @Property({ type: 'text', nullable: true })
   suspensionReason: string | null = null;
+
+  /** The language of their emails and notifications (`en`, `fr`); null: the community's (COMMUNITY_LOCALE). Exposed by MemberResolver. */
+  @Property({ type: 'text', nullable: true })
+  locale: string | null = null;
+
+  /** The IANA zone their emails show times in; null: the community's (COMMUNITY_TIMEZONE). Exposed by MemberResolver. */
+  @Property({ type: 'text', nullable: true })
+  timeZone: string | null = null;
 }

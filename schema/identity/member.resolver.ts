@@ -61,6 +61,22 @@ export class MemberResolver {
     return canSeePrivate(member, ctx) ? member.renewalDate : null;
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The language of the member’s emails and notifications (`en`, `fr`): their own choice, else the community’s. Visible to the member and admins only.',
+  })
+  locale(@Root() member: Member, @Ctx() ctx: Context): string | null {
+    return canSeePrivate(member, ctx) ? new MemberService(ctx).readerOf(member).locale : null;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The IANA time zone the member’s emails show times in: their own choice, else the community’s. Visible to the member and admins only.',
+  })
+  timeZone(@Root() member: Member, @Ctx() ctx: Context): string | null {
+    return canSeePrivate(member, ctx) ? new MemberService(ctx).readerOf(member).timeZone : null;
+  }
+
   @FieldResolver(() => Date, { nullable: true, description: 'Visible to the member and admins only.' })
   lastVisitAt(@Root() member: Member, @Ctx() ctx: Context): Date | null {
     return canSeePrivate(member, ctx) ? member.lastVisitAt : null;

@@ -71,6 +71,46 @@ describe('profiles', () => {
     expect(nameless.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { displayName: 'cannot be null' } });
   });
 
+  it('sets locale and timeZone, canonical, back to the community’s with null, and refuses anything else with BAD_USER_INPUT', async () => {
+    const member = await buildMember(server.em());
+    const token = await server.tokenFor(member.id);
+    const update = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { locale timeZone } }`;
+    const me = async () => (await server.gql(`{ me { locale timeZone } }`, {}, { token })).data!.me;
+
+    // Nothing chosen: the community's (COMMUNITY_LOCALE, COMMUNITY_TIMEZONE; en and UTC by default).
+    expect(await me()).toEqual({ locale: 'en', timeZone: 'UTC' });
+    const set = await server.gql(update, { input: { locale: 'FR', timeZone: 'europe/paris' } }, { token });
+    expect(set.data!.updateProfile).toEqual({ locale: 'fr', timeZone: 'Europe/Paris' });
+    expect(await server.em().findOneOrFail(Member, member.id)).toMatchObject({ locale: 'fr', timeZone: 'Europe/Paris' });
+
+    for (const [input, field] of [
+      [{ locale: 'de' }, 'locale'],
+      [{ locale: 'fr-CA' }, 'locale'],
+      [{ timeZone: 'Mars/Olympus' }, 'timeZone'],
+      [{ timeZone: '+01:00' }, 'timeZone'],
+      [{ timeZone: 'x'.repeat(65) }, 'timeZone'],
+    ] as const) {
+      const refused = await server.gql(update, { input }, { token });
+      expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { [field]: expect.any(String) } });
+      // API errors stay English: clients translate by extensions.code.
+      expect(refused.errors![0].message).toMatch(/[a-z]/);
+    }
+    expect(await me()).toEqual({ locale: 'fr', timeZone: 'Europe/Paris' });
+
+    const reset = await server.gql(update, { input: { locale: null, timeZone: null } }, { token });
+    expect(reset.data!.updateProfile).toEqual({ locale: 'en', timeZone: 'UTC' });
+    expect(await server.em().findOneOrFail(Member, member.id)).toMatchObject({ locale: null, timeZone: null });
+  });
+
+  it('shows locale and time zone only to the member themselves and admins', async () => {
+    const member = await buildMember(server.em(), { locale: 'fr', timeZone: 'Europe/Paris' });
+    const query = `query($id: ID!) { member(id: $id) { locale timeZone } }`;
+    const asOther = await server.gql(query, { id: member.id }, { token: await server.tokenFor((await buildMember(server.em())).id) });
+    expect(asOther.data!.member).toEqual({ locale: null, timeZone: null });
+    const asAdmin = await server.gql(query, { id: member.id }, { token: await server.tokenFor((await buildAdmin(server.em())).id) });
+    expect(asAdmin.data!.member).toEqual({ locale: 'fr', timeZone: 'Europe/Paris' });
+  });
+
   it('shows email, renewal date and last visit only to the member themselves and admins', async () => {
     const member = await buildMember(server.em(), { renewalDate: '2027-02-01' });
     const other = await buildMember(server.em());

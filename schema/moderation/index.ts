@@ -3,7 +3,7 @@ import { ModerationCase } from './moderation-case.entity';
 import { ModerationLogEntry } from './moderation-log-entry.entity';
 import { registerModerationHandlers } from './moderation.handlers';
 import { createModerationLoaders } from './moderation.loaders';
-import { ModerationCaseResolver, ModerationLogEntryResolver, ModerationResolver, ReportResolver } from './moderation.resolver';
+import { MemberSuspensionResolver, ModerationCaseResolver, ModerationLogEntryResolver, ModerationResolver, ReportResolver } from './moderation.resolver';
 import { Report } from './report.entity';
 
 declare module '../../server/events' {
@@ -22,7 +22,7 @@ declare module '../../server/events' {
 export const moderationModule: HearthModule = {
   name: 'moderation',
   entities: [ModerationCase, Report, ModerationLogEntry],
-  resolvers: [ModerationResolver, ModerationCaseResolver, ReportResolver, ModerationLogEntryResolver],
+  resolvers: [ModerationResolver, ModerationCaseResolver, ReportResolver, ModerationLogEntryResolver, MemberSuspensionResolver],
   loaders: createModerationLoaders,
   handlers: registerModerationHandlers,
 };

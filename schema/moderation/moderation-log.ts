@@ -20,12 +20,17 @@ export async function logDecision(em: EntityManager, line: LogLine): Promise<voi
   );
 }
 
-/** Sets or clears `hidden_at` of a content item, comment or message; true when it changed. */
+/**
+ * Sets or clears `hidden_at` of a content item, comment or message; true when it changed. A
+ * comment (not deleted) leaves or rejoins its item's `comment_count` in the same transaction.
+ */
 export async function setHidden(em: EntityManager, table: string, id: string, hiddenAt: Date | null): Promise<boolean> {
-  const changed = await em.execute(
-    `update ${table} set hidden_at = ? where id = ? and hidden_at is ${hiddenAt ? 'null' : 'not null'}`,
+  const changed = await em.execute<{ content_id?: string; deleted_at?: Date | null }[]>(
+    `update ${table} set hidden_at = ? where id = ? and hidden_at is ${hiddenAt ? 'null' : 'not null'} returning ${table === 'comment' ? 'content_id, deleted_at' : 'id'}`,
     [hiddenAt, id],
-    'run',
   );
-  return (changed as { affectedRows?: number }).affectedRows !== 0;
+  if (!changed.length) return false;
+  const [comment] = changed;
+  if (table === 'comment' && !comment.deleted_at) await em.execute('update content set comment_count = comment_count + ? where id = ?', [hiddenAt ? -1 : 1, comment.content_id]);
+  return true;
 }

@@ -84,8 +84,12 @@ export class ModerationQueueService {
   /** A comment is deleted as its author would (its place in the thread stays); content and messages go. */
   private async deleteSubject(em: EntityManager, kind: ReportKind, id: string, now: Date): Promise<void> {
     if (kind === ReportKind.COMMENT) {
-      const changed = await em.execute<{ content_id: string }[]>('update comment set body = null, deleted_at = ? where id = ? and deleted_at is null returning content_id', [now, id]);
-      if (changed.length) await em.execute('update content set comment_count = comment_count - 1 where id = ?', [changed[0].content_id]);
+      const changed = await em.execute<{ content_id: string; hidden_at: Date | null }[]>(
+        'update comment set body = null, deleted_at = ? where id = ? and deleted_at is null returning content_id, hidden_at',
+        [now, id],
+      );
+      // A hidden comment had already left the count (setHidden).
+      if (changed.length && !changed[0].hidden_at) await em.execute('update content set comment_count = comment_count - 1 where id = ?', [changed[0].content_id]);
       return;
     }
     await em.execute(`delete from ${HIDEABLE_TABLE[kind]} where id = ?`, [id]);

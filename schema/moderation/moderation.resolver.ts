@@ -12,6 +12,7 @@ import { ReportReason } from './moderation.enums';
 import { ModerationQueueArgs, ReportInput, ResolveReportArgs, SuspendMemberArgs, UnsuspendMemberArgs } from './moderation.inputs';
 import { ModerationSubject, subjectForModerators, type Subject } from './moderation-subject';
 import { Report } from './report.entity';
+import { isSuspended, moderates } from './visibility';
 import { ReportService } from './report.service';
 import { SuspensionService } from './suspension.service';
 
@@ -105,3 +106,19 @@ export class ModerationLogEntryResolver {
     return entry.actorId ? ctx.loaders.memberById.load(entry.actorId) : null;
   }
 }
+
+/** A member's suspension, for themself, admins and moderators (others are not told why content is gone). */
+@Resolver(() => Member)
+export class MemberSuspensionResolver {
+  @FieldResolver(() => Date, { nullable: true, description: 'While suspended: when the suspension ends. Visible to the member, admins and moderators only.' })
+  suspendedUntil(@Root() member: Member, @Ctx() ctx: Context): Date | null {
+    return mayKnowSuspension(member, ctx) && isSuspended(member, ctx.clock.now()) ? member.suspendedUntil : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'While suspended: why. Visible to the member, admins and moderators only.' })
+  suspensionReason(@Root() member: Member, @Ctx() ctx: Context): string | null {
+    return mayKnowSuspension(member, ctx) && isSuspended(member, ctx.clock.now()) ? member.suspensionReason : null;
+  }
+}
+
+const mayKnowSuspension = (member: Member, ctx: Context): boolean => ctx.viewer?.id === member.id || moderates(ctx.viewer);

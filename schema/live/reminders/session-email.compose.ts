@@ -2,6 +2,7 @@ import { renderMissedSessionEmail } from '../../../emails/missed-session.email';
 import { renderRegistrationConfirmationEmail } from '../../../emails/registration-confirmation.email';
 import { renderSessionReminderEmail } from '../../../emails/session-reminder.email';
 import type { OutgoingEmail } from '../../../server/mailer';
+import { readerLocale, type Locale } from '../../../server/i18n/i18n';
 import { unsubscribeMailbox } from '../../engagement/digest-sender';
 import type { EmailLinks } from '../../engagement/email-links';
 import { sessionCalendar } from './session-calendar';
@@ -22,24 +23,21 @@ export interface SessionEmailClaim {
   replay_id: string | null;
   email: string;
   display_name: string;
+  /** The member's own language and zone; null: the community's. */
+  locale: string | null;
+  time_zone: string | null;
 }
 
 export interface SessionEmailSettings {
   publicUrl: string;
   communityName: string;
+  communityLocale: Locale;
   communityTimezone: string;
   mailFrom: string;
   links: EmailLinks;
 }
 
-/** "in 24 hours", "in 15 minutes": from when the email actually leaves, so a late run still tells the truth. */
-export function startsInLabel(startsAt: Date, now: Date): string {
-  const minutes = Math.max(1, Math.round((startsAt.getTime() - now.getTime()) / 60_000));
-  if (minutes < 60) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const hours = Math.round(minutes / 60);
-  return `in ${hours} hour${hours === 1 ? '' : 's'}`;
-}
-
+/** The community's own pages (not an email): in English and the community's zone. */
 export function formatSessionTime(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', {
     timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
@@ -63,23 +61,31 @@ function calendarAttachment(claim: SessionEmailClaim, settings: SessionEmailSett
 
 /** The email of `kind` for a claim: confirmation and reminders (transactional, with the calendar event), or "you missed it". */
 export async function composeSessionEmail(kind: SessionEmailKind, claim: SessionEmailClaim, messageId: string, settings: SessionEmailSettings, now: Date): Promise<OutgoingEmail> {
-  const { publicUrl, communityName, communityTimezone, mailFrom, links } = settings;
-  const details = { communityName, memberName: claim.display_name, sessionTitle: claim.title, description: claim.description, speakers: claim.speakers };
+  const { publicUrl, communityName, mailFrom, links } = settings;
+  const details = {
+    ...readerLocale({ locale: claim.locale, timeZone: claim.time_zone }, settings),
+    communityName,
+    memberName: claim.display_name,
+    sessionTitle: claim.title,
+    description: claim.description,
+    speakers: claim.speakers,
+    startsAt: claim.starts_at,
+    sentAt: now,
+  };
   const envelope = { to: claim.email, from: mailFrom, messageId };
   const sessionUrl = `${publicUrl}/live/${claim.session_id}`;
-  const startsAt = formatSessionTime(claim.starts_at, communityTimezone);
   if (kind === SessionEmailKind.REGISTERED || kind === SessionEmailKind.REMINDER_24H || kind === SessionEmailKind.REMINDER_15M) {
     const rendered =
       kind === SessionEmailKind.REGISTERED
-        ? await renderRegistrationConfirmationEmail({ ...details, startsAt, sessionUrl })
-        : await renderSessionReminderEmail({ ...details, startsAt, startsIn: startsInLabel(claim.starts_at, now), joinUrl: sessionUrl });
+        ? await renderRegistrationConfirmationEmail({ ...details, sessionUrl })
+        : await renderSessionReminderEmail({ ...details, joinUrl: sessionUrl });
     return { ...envelope, ...rendered, attachments: [calendarAttachment(claim, settings)], headers: { 'X-Hearth-Session': claim.session_id } };
   }
   const unsubscribeUrl = links.unsubscribeUrl(claim.member_id);
   const rendered = await renderMissedSessionEmail({
     ...details,
     // "Held on": when it actually took place.
-    startsAt: formatSessionTime(claim.started_at ?? claim.starts_at, communityTimezone),
+    startsAt: claim.started_at ?? claim.starts_at,
     replayUrl: links.sessionClickUrl(claim.session_id, claim.member_id, claim.replay_id!),
     preferencesUrl: links.preferencesUrl(),
     unsubscribeUrl,

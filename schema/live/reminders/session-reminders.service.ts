@@ -11,6 +11,7 @@ import { NotificationKind } from '../../notification/notification-kind';
 import { NotificationWriter } from '../../notification/notification.service';
 import { composeSessionEmail, type SessionEmailClaim } from './session-email.compose';
 import { SessionEmailKind } from './session-reminder.entity';
+import type { Locale } from '../../../server/i18n/i18n';
 
 
 export interface SessionRemindersOptions {
@@ -22,6 +23,8 @@ export interface SessionRemindersOptions {
   links: EmailLinks;
   publicUrl: string;
   communityName: string;
+  /** The language and IANA zone of members who chose none (COMMUNITY_LOCALE, COMMUNITY_TIMEZONE). */
+  communityLocale: Locale;
   communityTimezone: string;
   mailFrom: string;
   /** How long a claimed, unsent email belongs to the worker that claimed it; then anyone re-sends it. */
@@ -111,7 +114,7 @@ function claimSql(kind: SessionEmailKind, now: Date, staleBefore: Date): Sql {
          and sr.sent_at is null and sr.claimed_at = due.previous_claim
       returning sr.session_id, sr.member_id, sr.starts_at, due.previous_claim
     ), claimed as (select * from fresh union all select * from taken_over)
-    select c.session_id, c.member_id, c.starts_at, s.ends_at, s.started_at, s.updated_at, s.title, s.description, s.replay_id, m.email, m.display_name,
+    select c.session_id, c.member_id, c.starts_at, s.ends_at, s.started_at, s.updated_at, s.title, s.description, s.replay_id, m.email, m.display_name, m.locale, m.time_zone,
            array(select sm.display_name from live_session_speaker sp join member sm on sm.id = sp.member_id
                   where sp.session_id = s.id order by sm.display_name) as speakers,
            exists (select 1 from notification n where n.recipient_id = c.member_id and n.subject_id = c.session_id

@@ -68,6 +68,38 @@ const sentTo = (email: string) => recipientsOf(sink).filter((to) => to === email
 const addressOf = (mail: ParsedMail) => (Array.isArray(mail.to) ? mail.to[0] : mail.to)!.value[0].address;
 const emailsOf = (members: Member[]) => members.map((m) => m.email).sort();
 
+describe('session emails in each member’s language and time zone', () => {
+  it('a French member gets French with the time in Paris, an English member in New York gets English at 06:00 their time', async () => {
+    const em = server.em();
+    const { session } = await sessionWith(0);
+    const french = await buildMember(em, { displayName: 'Camille Martin', locale: 'fr', timeZone: 'Europe/Paris' });
+    const newYork = await buildMember(em, { displayName: 'Ann Lee', locale: 'en', timeZone: 'America/New_York' });
+    const undecided = await buildMember(em, { displayName: 'Sam Roe' });
+    for (const member of [french, newYork, undecided]) await buildRegistration(em, session, member);
+
+    await runAt(at(-24 * HOUR + 30_000));
+
+    const mailTo = (member: Member) => sink.messages.find((m) => addressOf(m) === member.email)!;
+    const inFrench = mailTo(french);
+    expect(inFrench.subject).toBe('Pipeline reviews that work commence dans 24 heures');
+    expect(rawHeader(inFrench, 'Content-Language')).toBe('fr');
+    expect(inFrench.html).toMatch(/<html[^>]* lang="fr"/);
+    expect(inFrench.text).toContain('Bonjour Camille,');
+    expect(inFrench.text).toContain('mardi 10 mars à 11:00 (heure de Paris)');
+
+    const inNewYork = mailTo(newYork);
+    expect(inNewYork.subject).toBe('Pipeline reviews that work starts in 24 hours');
+    expect(rawHeader(inNewYork, 'Content-Language')).toBe('en');
+    expect(inNewYork.html).toMatch(/<html[^>]* lang="en"/);
+    // 10:00 UTC; New York is on summer time (UTC-4) since 8 March.
+    expect(inNewYork.text).toContain('Tuesday 10 March at 06:00 (New York time)');
+
+    // No choice made: the community's language (COMMUNITY_LOCALE, en by default) and zone (Europe/Paris here).
+    expect(mailTo(undecided).text).toContain('Tuesday 10 March at 11:00 (Paris time)');
+    expect(rawHeader(mailTo(undecided), 'Content-Language')).toBe('en');
+  });
+});
+
 describe('reminders before a session', () => {
   it('sends the 24-hour reminder once to each registrant, with a notification, however often the job runs', async () => {
     const { session, members } = await sessionWith(2);
@@ -88,7 +120,7 @@ describe('reminders before a session', () => {
     expect(sentTo(outsider.email)).toBe(0);
     const mail = sink.messages.find((m) => addressOf(m) === members[0].email)!;
     expect(mail.subject).toBe('Pipeline reviews that work starts in 24 hours');
-    expect(mail.text).toContain('Tuesday, 10 March 2026 at 11:00 CET');
+    expect(mail.text).toContain('Tuesday 10 March at 11:00 (Paris time)');
     expect(mail.text).toContain(`${PUBLIC_URL}/live/${session.id}`);
     expect(mail.messageId).toBe(sessionEmailMessageId(SessionEmailKind.REMINDER_24H, session.id, members[0].id, STARTS));
     expect(rawHeader(mail, 'List-Unsubscribe')).toBeUndefined();
@@ -147,7 +179,7 @@ describe('reminders before a session', () => {
       ...Array(2).fill('Pipeline reviews that work starts in 15 minutes'),
       ...Array(2).fill('Pipeline reviews that work starts in 24 hours'),
     ]);
-    expect(sink.messages.every((m) => m.text!.includes('Thursday, 12 March 2026 at 11:00 CET'))).toBe(true);
+    expect(sink.messages.every((m) => m.text!.includes('Thursday 12 March at 11:00 (Paris time)'))).toBe(true);
     expect(await reminderNotifications(session.id)).toHaveLength(4);
     const rows = await server.em().execute<{ starts_at: Date }[]>('select starts_at from session_reminder where session_id = ?', [session.id]);
     expect(rows.map((row) => new Date(row.starts_at).toISOString())).toEqual(Array(4).fill(moved.toISOString()));
@@ -277,7 +309,7 @@ describe('what session emails carry', () => {
     await runAt(at(-24 * HOUR));
     const [mail] = sink.messages;
     expect(mail.text).toContain('Three revenue leaders, one agenda; bring questions, please.');
-    expect(mail.text).toContain('With Hugo Moreau, Nadia Silva');
+    expect(mail.text).toContain('With Hugo Moreau and Nadia Silva');
     expect(mail.attachments.map((file) => [file.filename, file.contentType])).toEqual([['session.ics', 'text/calendar']]);
     const ics = mail.attachments[0].content.toString('utf8');
     expect(ics).toContain(`UID:session-${session.id}@hearth\r\n`);
@@ -303,7 +335,7 @@ describe('what session emails carry', () => {
     const [mail] = sink.messages;
     expect(mail.subject).toBe('You are registered: Pipeline reviews that work');
     expect(mail.text).toContain('Hi Camille,');
-    expect(mail.text).toContain('Tuesday, 10 March 2026 at 11:00 CET');
+    expect(mail.text).toContain('Tuesday 10 March at 11:00 (Paris time)');
     expect(mail.text).toContain(`${PUBLIC_URL}/live/${session.id}`);
     expect(mail.attachments[0].filename).toBe('session.ics');
     expect(mail.messageId).toBe(sessionEmailMessageId(SessionEmailKind.REGISTERED, session.id, member.id, STARTS));
@@ -342,7 +374,7 @@ describe('"you missed it" once the replay is out', () => {
     expect(recipientsOf(sink)).toEqual([absent.email]);
     const [mail] = sink.messages;
     expect(mail.subject).toBe('You missed "Pipeline reviews that work": the replay is ready');
-    expect(mail.text).toContain('Held on Tuesday, 10 March 2026 at 11:04 CET');
+    expect(mail.text).toContain('Held on Tuesday 10 March at 11:04 (Paris time)');
     const link = new RegExp(`${PUBLIC_URL}/r/[\\w-]+`).exec(mail.text!)![0];
     expect(mail.html).toContain(`href="${link}"`);
     const followed = await fetch(link.replace(PUBLIC_URL, new URL(server.hearth.url).origin), { redirect: 'manual' });

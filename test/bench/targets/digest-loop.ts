@@ -30,7 +30,6 @@ async function run(databaseUrl: string, jwtSecret: string, smtpUrl: string, them
   await db.query(`insert into p5_queue (member_id) select mi.member_id from member_interest mi join theme t on t.id = mi.theme_id where t.slug = $1`, [themeSlug]);
   const mailer = new SmtpMailer(smtpUrl);
   const links = new EmailLinks(jwtSecret, 'https://community.example.test');
-  const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
   let sent = 0;
   const started = performance.now();
   const loop = async () => {
@@ -51,9 +50,9 @@ async function run(databaseUrl: string, jwtSecret: string, smtpUrl: string, them
           const { hot, cold } = selections.get(member.id) ?? { hot: [], cold: [] };
           const toItem = (id: string) => {
             const item = items.get(id)!;
-            return { title: item.title, type: 'ARTICLE', themes: ['P5 digests'], summary: item.summary, publishedAt: date.format(new Date(item.published_at)), url: links.clickUrl(randomUUID(), item.id) };
+            return { title: item.title, type: 'ARTICLE', themes: ['P5 digests'], summary: item.summary, publishedAt: new Date(item.published_at), url: links.clickUrl(randomUUID(), item.id) };
           };
-          const email = await renderDigestEmail({ communityName: 'Bench', memberName: member.display_name, hot: hot.map(toItem), cold: cold.map(toItem), feedUrl: links.feedUrl(), preferencesUrl: links.preferencesUrl(), unsubscribeUrl: links.unsubscribeUrl(member.id) });
+          const email = await renderDigestEmail({ locale: 'en', timeZone: 'UTC', communityName: 'Bench', memberName: member.display_name, hot: hot.map(toItem), cold: cold.map(toItem), feedUrl: links.feedUrl(), preferencesUrl: links.preferencesUrl(), unsubscribeUrl: links.unsubscribeUrl(member.id) });
           await mailer.send({ to: member.email, from: 'Bench <bench@example.test>', ...email });
           sent++;
         };
