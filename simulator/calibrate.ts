@@ -9,9 +9,11 @@ import { runSimulation, simulationDatabase, type SimulationOptions, type Simulat
  * 2. Null: with effect 0, at most 2 of 20 intervals exclude 0.
  * 3. Power: with the effect set so that the first evaluation's true lift is the minimum detectable
  *    lift the preview stated, the first evaluation's interval excludes 0 in about 80 % of seeds.
- *    The effect is a multiplier, the MDE is in visit days: a pilot seed measures the true lift of
- *    a known multiplier and the multiplier is scaled to the MDE (the lift is close to linear in it
- *    while p × (1 + effect) stays below 1); the report gives the true lifts reached.
+ *    The effect is a multiplier, the MDE is in visit days: pilot seeds (1000 to 1000 + pilots - 1)
+ *    measure the true first-evaluation lift of a known multiplier and the multiplier is scaled to
+ *    their mean MDE (the lift is close to linear in it while p × (1 + effect) stays below 1); one
+ *    seed's true lift is itself a draw (which members the effect happens to bring back), so the
+ *    pilots' mean is used. The report gives the true lifts reached.
  *
  * The report is rewritten after every run, so an interrupted calibration still leaves its results;
  * the checks take turns seed by seed (after the power check's pilot), so they get as far as each other.
@@ -28,6 +30,7 @@ function args() {
   const number = (name: string, fallback: number) => (flags.has(name) ? Number(flags.get(name)) : fallback);
   return {
     seeds: number('seeds', 20),
+    pilotSeeds: number('pilots', 3),
     effect: number('effect', 0.3),
     base: {
       members: number('members', 600),
@@ -41,6 +44,9 @@ function args() {
     out: flags.get('out') ?? path.join('simulator', 'CALIBRATION.md'),
   };
 }
+
+/** The multiplier the power check's pilots run with. */
+const PILOT_EFFECT = 1.2;
 
 const f = (value: number | null | undefined) => (value == null ? '—' : value.toFixed(3));
 
@@ -60,13 +66,13 @@ function table(rows: Row[], firstRound: boolean): string[] {
 }
 
 async function main() {
-  const { seeds, effect, base, only, out } = args();
+  const { seeds, pilotSeeds, effect, base, only, out } = args();
   const database = await simulationDatabase();
   const coverage: Row[] = [];
   const nulls: Row[] = [];
   const power: Row[] = [];
   let powerEffect: number | null = null;
-  let pilot: SimulationResult | null = null;
+  const pilots: SimulationResult[] = [];
   const started = new Date();
   const write = async (note: string) => {
     const covered = coverage.filter((row) => row.result.summary.covered).length;
@@ -98,8 +104,9 @@ async function main() {
       '',
       '## Power at the minimum detectable lift',
       '',
-      pilot
-        ? `Pilot (seed 1000, effect ${pilot.options.effect}): first-evaluation true lift ${f(pilot.trueFirstRoundLift)}, preview's MDE ${f(pilot.withEffect.minimumDetectableLift.absolute)}: effect set to ${f(powerEffect)}.`
+      pilots.length
+        ? `Pilots (seeds ${pilots.map((pilot) => pilot.options.seed).join(', ')}, effect ${PILOT_EFFECT}): first-evaluation true lifts ${pilots.map((pilot) => f(pilot.trueFirstRoundLift)).join(', ')}, ` +
+          `previews' MDE ${pilots.map((pilot) => f(pilot.withEffect.minimumDetectableLift.absolute)).join(', ')}: effect set to ${f(powerEffect)}.`
         : 'Not run yet.',
       mdes.length ? `Mean MDE stated by the previews: ${f(mdes.reduce((a, b) => a + b, 0) / mdes.length)} visit days; mean true lift reached: ${f(power.reduce((a, row) => a + row.result.trueFirstRoundLift, 0) / power.length)}.` : '',
       '',
@@ -116,8 +123,12 @@ async function main() {
   };
   try {
     if (only.includes('power')) {
-      pilot = await runSimulation(database.adminUrl, { ...base, effect: 0.5, seed: 1000 });
-      powerEffect = (0.5 * pilot.withEffect.minimumDetectableLift.absolute) / pilot.trueFirstRoundLift;
+      for (let seed = 1000; seed < 1000 + pilotSeeds; seed++) {
+        pilots.push(await runSimulation(database.adminUrl, { ...base, effect: PILOT_EFFECT, seed }));
+        console.error(`pilot ${seed}: true first-evaluation lift ${pilots.at(-1)!.trueFirstRoundLift}, MDE ${pilots.at(-1)!.withEffect.minimumDetectableLift.absolute}`);
+      }
+      const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+      powerEffect = (PILOT_EFFECT * mean(pilots.map((pilot) => pilot.withEffect.minimumDetectableLift.absolute as number))) / mean(pilots.map((pilot) => pilot.trueFirstRoundLift));
     }
     // Seed by seed across the checks, so that a calibration cut short has run all three as far.
     for (let seed = 1; seed <= seeds; seed++) {
