@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LiveKitConfig } from '../integrations/livekit/livekit.config';
+import { canonicalTimeZone } from './time';
 
 /**
  * The only reader of process.env. Every variable is parsed and validated here, once, at start;
@@ -188,14 +189,12 @@ function parseChoice<T extends string>(source: Source, name: string, choices: re
   return raw as T;
 }
 
+/** The same rule as a member's timeZone: an IANA zone (not an offset such as "+01:00", which PostgreSQL reads with the opposite sign), spelled as Intl spells it. */
 function parseTimezone(source: Source, name: string): string {
   const raw = read(source, name) ?? 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: raw });
-  } catch {
-    throw new EnvError(name, `must be an IANA time zone such as Europe/Paris (got "${raw}")`);
-  }
-  return raw;
+  const zone = canonicalTimeZone(raw);
+  if (!zone) throw new EnvError(name, `must be an IANA time zone such as Europe/Paris (got "${raw}")`);
+  return zone;
 }
 
 /** `livekit-server --dev` listens on ws://localhost:7880 with the key `devkey` and secret `secret`. */
