@@ -3,6 +3,7 @@ import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/serv
 import { compiledQueries } from './compiled-queries';
 
 let mutations = 0;
+let brokenRuns = 0;
 const Item = new GraphQLObjectType({
   name: 'Item',
   fields: { id: { type: new GraphQLNonNull(GraphQLID) }, title: { type: GraphQLString } },
@@ -15,6 +16,7 @@ const schema = new GraphQLSchema({
       broken: {
         type: new GraphQLNonNull(GraphQLString),
         resolve: () => {
+          brokenRuns++;
           throw new GraphQLError('Nope.', { extensions: { code: 'NOT_FOUND' } });
         },
       },
@@ -65,6 +67,14 @@ describe('compiled queries', () => {
     expect(result.data).toBeUndefined();
     expect(result.errors![0].nodes![0].kind).toBe(Kind.VARIABLE_DEFINITION);
     expect(result.errors![0].message).toBe((await graphqlJs(query, { n: 'one' })).errors![0].message);
+  });
+
+  it('run a failing query once: its errors are not made by running it again on graphql-js', async () => {
+    const run = await executor();
+    const before = brokenRuns;
+    const result = await run(request('{ item(n: 1) { id } broken }'));
+    expect(result.errors![0].message).toBe('Nope.');
+    expect(brokenRuns - before).toBe(1);
   });
 
   it('run a mutation once, on graphql-js', async () => {
