@@ -25,6 +25,7 @@ describe('parseEnv', () => {
     expect(parse({ COMMUNITY_LOCALE: 'FR' }).communityLocale).toBe('fr');
     expect(parse({}).graphqlExecutor).toBe('jit');
     expect(parse({ GRAPHQL_EXECUTOR: 'graphql-js' }).graphqlExecutor).toBe('graphql-js');
+    expect([parse({}).directFieldResolvers, parse({ DIRECT_FIELD_RESOLVERS: 'false' }).directFieldResolvers]).toEqual([true, false]);
     expect(parse({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
   });
 

@@ -64,6 +64,8 @@ export interface Config {
   introspection: boolean;
   /** What executes HTTP queries (GRAPHQL_EXECUTOR): `jit` compiles each query with graphql-jit; `graphql-js` runs everything on graphql-js. */
   graphqlExecutor: GraphQLExecutor;
+  /** Call plain field resolvers directly, past type-graphql's wrappers (DIRECT_FIELD_RESOLVERS; server/type-graphql-adapter.ts). */
+  directFieldResolvers: boolean;
   /** Subscriptions one WebSocket may hold at once. */
   maxSubscriptionsPerSocket: number;
   /** Subscriptions one member may hold at once across their sockets on one instance. */
@@ -297,6 +299,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     liveKitApiUrl: parseUrl(source, 'LIVEKIT_API_URL', ['ws:', 'wss:', 'http:', 'https:']) ?? liveKit.url,
     introspection: parseBoolean(source, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
     graphqlExecutor: parseChoice(source, 'GRAPHQL_EXECUTOR', GRAPHQL_EXECUTORS, 'jit'),
+    directFieldResolvers: parseBoolean(source, 'DIRECT_FIELD_RESOLVERS', true),
     maxSubscriptionsPerSocket: parseInteger(source, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 50, 1, 10_000),
     maxSubscriptionsPerMember: parseInteger(source, 'MAX_SUBSCRIPTIONS_PER_MEMBER', 100, 1, 100_000),
     moderationAutoHideReporters: parseInteger(source, 'MODERATION_AUTO_HIDE_REPORTERS', 3, 0, 1000),

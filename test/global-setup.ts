@@ -42,7 +42,7 @@ export default async function globalSetup(): Promise<void> {
     await client.query(`drop database if exists "${template}" with (force)`);
     await client.query(`create database "${template}"`);
   });
-  const orm = await openOrm(databaseUrl(adminUrl, template));
+  const orm = await openOrm(databaseUrl(adminUrl, template), { snapshotOnMigrate: false });
   try {
     await migrateToLatest(orm);
   } finally {

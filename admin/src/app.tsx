@@ -1,4 +1,4 @@
-import { Route, Router, Switch } from 'wouter';
+import { Redirect, Route, Router, Switch } from 'wouter';
 import { useSession } from './api/session';
 import { SECTIONS } from './pages';
 import { LoginPage } from './pages/login';
@@ -28,6 +28,12 @@ export function App() {
           {sections.map((section) => (
             <Route key={section.path} path={section.path === '/' ? '/' : `${section.path}/*?`} component={section.component} />
           ))}
+          {/* A role without the home section (a moderator) starts on its first section. */}
+          {sections.some((section) => section.path === '/') || !sections.length ? null : (
+            <Route path="/">
+              <Redirect to={sections[0].path} replace />
+            </Route>
+          )}
           <Route component={NotFound} />
         </Switch>
       </Layout>

@@ -4,6 +4,7 @@ import { ContentPage } from './pages/content';
 import { InsightsPage } from './pages/insights';
 import { LivePage } from './pages/live/live-page';
 import { MembersPage } from './pages/members';
+import { ModerationPage } from './pages/moderation/moderation-page';
 import { RulesPage } from './pages/rules/rules-page';
 
 export interface Section {
@@ -16,14 +17,8 @@ export interface Section {
 }
 
 /**
- * The console's sections, in navigation order.
- *
- * Moderation (issue 20) goes here once schema.graphql has `moderationQueue`: its operations in
- * admin/operations/moderation.graphql (codegen refuses them until the API has the fields, so the
- * page cannot ship before the API does), the page in pages/moderation/, and
- *   { path: '/moderation', label: 'Moderation', roles: ['ADMIN', 'MODERATOR'], component: ModerationPage },
- * with 'MODERATOR' added to CONSOLE_ROLES (api/session.ts). Suspending a member then joins the
- * member page (pages/members.tsx).
+ * The console's sections, in navigation order. A moderator sees Moderation only: the API refuses
+ * them KPIs, rules, content and the member list, so the console shows no link that would fail.
  */
 export const SECTIONS: readonly Section[] = [
   { path: '/', label: 'Insights', roles: ['ADMIN'], component: InsightsPage },
@@ -31,6 +26,7 @@ export const SECTIONS: readonly Section[] = [
   { path: '/rules', label: 'Rules', roles: ['ADMIN'], component: RulesPage },
   { path: '/live', label: 'Live', roles: ['ADMIN'], component: LivePage },
   { path: '/members', label: 'Members', roles: ['ADMIN'], component: MembersPage },
+  { path: '/moderation', label: 'Moderation', roles: ['ADMIN', 'MODERATOR'], component: ModerationPage },
 ];
 
 /** The section a location belongs to: the longest root that prefixes it. */

@@ -48,15 +48,23 @@ export interface OrmOptions {
   timeouts?: DatabaseTimeouts;
   /** Where the pool's lost connections are reported. */
   logger?: Logger;
+  /**
+   * Whether applying migrations rewrites migrations/.snapshot-hearth.json from the migrated
+   * database when they differ (MikroORM's default, kept for `npm run migrate`). Tests turn it off:
+   * they must not write the source tree, and server/db/migrations-snapshot.test.ts checks the
+   * committed snapshot instead.
+   */
+  snapshotOnMigrate?: boolean;
 }
 
 export async function openOrm(databaseUrl: string, options: OrmOptions = {}): Promise<Orm> {
-  const { pool, timeouts, logger } = options;
+  const { pool, timeouts, logger, snapshotOnMigrate = true } = options;
   const driverOptions = {
     ...poolTimeouts(timeouts),
     onPoolCreated: (created: Pool) => logger && watchPool(created, logger, 'database pool'),
   };
-  return MikroORM.init(ormConfig(databaseUrl, { ...(pool ? { pool } : {}), driverOptions }));
+  const config = ormConfig(databaseUrl, { ...(pool ? { pool } : {}), driverOptions });
+  return MikroORM.init({ ...config, migrations: { ...config.migrations, snapshotOnMigrate } });
 }
 
 export async function migrateToLatest(orm: Orm): Promise<string[]> {

@@ -2,11 +2,8 @@ import { useSyncExternalStore } from 'react';
 import { LogInDocument, LogOutDocument, RefreshSessionDocument, type ConsoleSessionFragment, type Role } from '../generated/graphql';
 import { connect, HearthError } from './hearth';
 
-/**
- * Who may open the console. Issue 20 (moderation) adds 'MODERATOR' here, and pages say which of
- * these roles each one is for (pages.tsx).
- */
-export const CONSOLE_ROLES: readonly Role[] = ['ADMIN'];
+/** Who may open the console; pages say which of these roles each one is for (pages.tsx). */
+export const CONSOLE_ROLES: readonly Role[] = ['ADMIN', 'MODERATOR'];
 
 export interface Session {
   accessToken: string;
@@ -18,7 +15,7 @@ export interface Session {
 /** A member whose role may not open the console: refused at login, with words that say why. */
 export class ConsoleRefused extends Error {
   constructor(readonly role: Role) {
-    super(`This console is for community admins. Your account (${role.toLowerCase()}) cannot open it: use the community app instead.`);
+    super(`This console is for community admins and moderators. Your account (${role.toLowerCase()}) cannot open it: use the community app instead.`);
     this.name = 'ConsoleRefused';
   }
 }

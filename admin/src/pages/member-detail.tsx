@@ -13,6 +13,7 @@ import { DateRangePicker } from '../ui/date-range';
 import { Figures } from '../ui/figures';
 import { PageHeader } from '../ui/layout';
 import { ErrorNote, Loading } from '../ui/status';
+import { SuspensionForm } from './moderation/suspension-form';
 import { MEMBERSHIPS, ROLES } from './members';
 
 type Day = MemberDetailQuery['memberActivity'][number];
@@ -80,11 +81,12 @@ export function MemberDetail({ id }: { id: string }) {
         rows={data.memberActivity}
       />
       <AccountForm member={member} onSaved={reload} />
+      <SuspensionForm member={member} onSaved={reload} />
     </>
   );
 }
 
-/** Role, membership and renewal date. (Suspending arrives with moderation, issue 20.) */
+/** Role, membership and renewal date. */
 function AccountForm({ member, onSaved }: { member: MemberRowFragment; onSaved: () => void }) {
   const [role, setRole] = useState<Role>(member.role);
   const [membership, setMembership] = useState<Membership>(member.membership);

@@ -12,7 +12,7 @@ import { PageHeader } from '../ui/layout';
 import { ErrorNote, MoreButton } from '../ui/status';
 import { MemberDetail } from './member-detail';
 
-export const ROLES: Role[] = ['MEMBER', 'SPEAKER', 'PARTNER', 'ADMIN'];
+export const ROLES: Role[] = ['MEMBER', 'SPEAKER', 'PARTNER', 'MODERATOR', 'ADMIN'];
 export const MEMBERSHIPS: Membership[] = ['FREE', 'PAID'];
 
 /** /members and /members/:id. */

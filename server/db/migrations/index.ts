@@ -9,6 +9,7 @@ import { Migration20261203100000_RuleLastRun } from './Migration20261203100000_R
 import { Migration20261203105627_EmailClicks } from './Migration20261203105627_EmailClicks';
 import { Migration20261203135500_Search } from './Migration20261203135500_Search';
 import { Migration20261203140000_Moderation } from './Migration20261203140000_Moderation';
+import { Migration20261203170000_ModerationChecks } from './Migration20261203170000_ModerationChecks';
 import { Migration20261203171500_MemberLocale } from './Migration20261203171500_MemberLocale';
 
 export const migrationsList: MigrationObject[] = [
@@ -21,5 +22,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203105627_EmailClicks', class: Migration20261203105627_EmailClicks },
   { name: 'Migration20261203135500_Search', class: Migration20261203135500_Search },
   { name: 'Migration20261203140000_Moderation', class: Migration20261203140000_Moderation },
+  { name: 'Migration20261203170000_ModerationChecks', class: Migration20261203170000_ModerationChecks },
   { name: 'Migration20261203171500_MemberLocale', class: Migration20261203171500_MemberLocale },
 ];
