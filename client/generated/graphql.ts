@@ -263,7 +263,11 @@ export type SignUpInput = {
   company?: string | null | undefined;
   displayName: string;
   email: string;
+  /** The language of the member’s emails and notifications (`en`, `fr`), e.g. the browser’s. Absent: the community’s (COMMUNITY_LOCALE). */
+  locale?: string | null | undefined;
   password: string;
+  /** The IANA time zone emails show times in, e.g. the device’s. Absent: the community’s (COMMUNITY_TIMEZONE). */
+  timeZone?: string | null | undefined;
 };
 
 export type TrendBucket =
