@@ -211,3 +211,30 @@ describe('moderation in comment threads', () => {
     });
   });
 });
+
+describe('moderation in conversations', () => {
+  it('a hidden message leaves the recipient’s conversation and stays for its sender with a notice', async () => {
+    const [sender, recipient] = [await buildMember(server.em()), await buildMember(server.em())];
+    const send = async (from: { id: string }, input: Record<string, string>) => {
+      const result = await server.gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { id conversationId } }`, { input }, await as(from));
+      expect(result.errors).toBeUndefined();
+      server.clock.advance({ seconds: 1 });
+      return result.data!.sendMessage as { id: string; conversationId: string };
+    };
+    const first = await send(sender, { recipientId: recipient.id, body: 'Hello there' });
+    const rude = await send(sender, { conversationId: first.conversationId, body: 'You idiot' });
+    expect((await server.gql(REPORT, { input: { subjectId: rude.id, kind: 'MESSAGE', reason: 'HARASSMENT' } }, await as(recipient))).errors).toBeUndefined();
+    const [{ id }] = await server.em().execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [rude.id]);
+    expect((await server.gql(RESOLVE, { id, action: 'HIDE' }, await as(await moderator()))).errors).toBeUndefined();
+
+    const messages = async (viewer: { id: string }) => {
+      const result = await server.gql(`query($id: ID!) { conversation(id: $id) { messages(first: 10) { edges { node { id moderationNotice } } } } }`, { id: first.conversationId }, await as(viewer));
+      expect(result.errors).toBeUndefined();
+      return (result.data!.conversation.messages.edges as { node: { id: string; moderationNotice: string | null } }[]).map((edge) => edge.node);
+    };
+    expect((await messages(recipient)).map((message) => message.id)).toEqual([first.id]);
+    const forSender = await messages(sender);
+    expect(forSender.find((message) => message.id === rude.id)?.moderationNotice).toMatch(/hidden by the moderators/i);
+    expect(forSender.find((message) => message.id === first.id)?.moderationNotice).toBeNull();
+  });
+});
