@@ -169,7 +169,7 @@ describe('DigestEmail', () => {
     // 23:30 UTC on 3 March is 4 March in Paris, and "Webinar replay" is a "Replay de webinaire".
     expect(text).toContain('Article · Analytics · Privacy · 4 mars 2026');
     expect(text).toContain('Replay de webinaire · ABM · 12 janvier 2026');
-    expect(text).toContain('Se désabonner: https://hearth.test/unsubscribe?token=abc123');
+    expect(text).toContain('Se désabonner : https://hearth.test/unsubscribe?token=abc123');
     expect(text).not.toMatch(/Hi |New for you|Unsubscribe/);
   });
 });

@@ -141,11 +141,11 @@ export function digestPlainText(props: DigestEmailProps): string {
     '',
     ...section(t('digest.newForYou'), hot),
     ...section(t('digest.mayHaveMissed'), cold),
-    `${t('digest.seeEverything', { community: communityName })}: ${feedUrl}`,
+    t('common.labelled', { label: t('digest.seeEverything', { community: communityName }), value: feedUrl }),
     '',
     t('digest.reason', { community: communityName }),
-    `${t('common.emailPreferences')}: ${preferencesUrl}`,
-    `${t('common.unsubscribe')}: ${unsubscribeUrl}`,
+    t('common.labelled', { label: t('common.emailPreferences'), value: preferencesUrl }),
+    t('common.labelled', { label: t('common.unsubscribe'), value: unsubscribeUrl }),
   ].join('\n');
 }
 

@@ -1,6 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { renderTemplate, type EmailTemplate } from './email-template';
-import { EMAIL_PREVIEWS, EMAIL_TEMPLATES } from './preview';
+import { EMAIL_PREVIEWS, EMAIL_TEMPLATES, writeEmailPreviews } from './preview';
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
 
@@ -44,4 +46,16 @@ describe('the email template contract', () => {
       expect(rendered.text).not.toMatch(preview.locale === 'en' ? /Bonjour|vous/ : /\bHi\b|\byou\b/);
     },
   );
+
+  it('npm run email:preview writes every template in every locale', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hearth-email-preview-'));
+    try {
+      const written = (await writeEmailPreviews(dir)).map((file) => path.basename(file));
+      const expected = EMAIL_TEMPLATES.flatMap((template) => ['en', 'fr'].flatMap((locale) => [`${template.name}.${locale}.html`, `${template.name}.${locale}.txt`]));
+      expect(written.sort()).toEqual(expected.sort());
+      expect(readFileSync(path.join(dir, 'session-reminder.fr.txt'), 'utf8')).toContain('mardi 10 mars à 11:00 (heure de Paris)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

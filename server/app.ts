@@ -20,6 +20,7 @@ import { RedisConnections } from './redis';
 import { RateLimits, type RateLimitPolicy } from './rate-limit';
 import { buildHearthSchema, type ResolverClass } from './schema';
 import { attachWebSocketServer } from './ws';
+import { installedTypeGraphQLVersion, TYPE_GRAPHQL_VERSION } from './type-graphql-adapter';
 import { registerAdminConsole } from './admin-console';
 import { registerEventHandlers } from './event-handlers';
 
@@ -32,7 +33,7 @@ export interface HearthOptions {
   rateLimits?: Partial<RateLimitPolicy>;
   /** Namespace for shared counters in Redis (tests isolate themselves with it). */
   redisKeyPrefix?: string;
-  /** Resolvers added to the schema (benchmark baselines only). */
+  /** Resolvers added to the schema (benchmark baselines, tests that need a field of their own). */
   extraResolvers?: ResolverClass[];
   /** The built admin console (dist/admin) to serve at /admin; without it /admin answers 503. */
   adminDir?: string | null;
@@ -100,7 +101,11 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   for (const module of modules) module.start?.(deps);
   registerEventHandlers(deps);
 
-  const schema = await buildHearthSchema(deps.pubSub, options.extraResolvers);
+  const typeGraphQLVersion = installedTypeGraphQLVersion();
+  if (config.directFieldResolvers && typeGraphQLVersion !== TYPE_GRAPHQL_VERSION) {
+    logger.warn({ installed: typeGraphQLVersion, writtenFor: TYPE_GRAPHQL_VERSION }, 'server/type-graphql-adapter.ts was written for another type-graphql: field resolvers go through type-graphql until it is checked');
+  }
+  const schema = await buildHearthSchema(deps.pubSub, { extraResolvers: options.extraResolvers, directFieldResolvers: config.directFieldResolvers });
   const limits = createQueryLimits({ introspection: config.introspection });
   const httpServer = createServer();
   const ws = attachWebSocketServer(httpServer, schema, deps, limits);

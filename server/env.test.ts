@@ -25,6 +25,7 @@ describe('parseEnv', () => {
     expect(parse({ COMMUNITY_LOCALE: 'FR' }).communityLocale).toBe('fr');
     expect(parse({}).graphqlExecutor).toBe('jit');
     expect(parse({ GRAPHQL_EXECUTOR: 'graphql-js' }).graphqlExecutor).toBe('graphql-js');
+    expect([parse({}).directFieldResolvers, parse({ DIRECT_FIELD_RESOLVERS: 'false' }).directFieldResolvers]).toEqual([true, false]);
     expect(parse({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
   });
 
@@ -34,6 +35,7 @@ describe('parseEnv', () => {
     [{ DATABASE_URL: 'mysql://x/y' }, 'Invalid environment: DATABASE_URL must start with postgres:// or postgresql:// (got "mysql://")'],
     [{ REDIS_URL: 'http://x' }, 'Invalid environment: REDIS_URL must start with redis:// or rediss:// (got "http://")'],
     [{ COMMUNITY_TIMEZONE: 'Mars/Base' }, 'Invalid environment: COMMUNITY_TIMEZONE must be an IANA time zone such as Europe/Paris (got "Mars/Base")'],
+    [{ COMMUNITY_TIMEZONE: '+01:00' }, 'Invalid environment: COMMUNITY_TIMEZONE must be an IANA time zone such as Europe/Paris (got "+01:00")'],
     [{ COMMUNITY_LOCALE: 'de' }, 'Invalid environment: COMMUNITY_LOCALE must be one of en, fr (got "de")'],
     [{ GRAPHQL_EXECUTOR: 'fast' }, 'Invalid environment: GRAPHQL_EXECUTOR must be one of jit, graphql-js (got "fast")'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid environment: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],

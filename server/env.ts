@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LiveKitConfig } from '../integrations/livekit/livekit.config';
+import { canonicalTimeZone } from './time';
 
 /**
  * The only reader of process.env. Every variable is parsed and validated here, once, at start;
@@ -63,6 +64,8 @@ export interface Config {
   introspection: boolean;
   /** What executes HTTP queries (GRAPHQL_EXECUTOR): `jit` compiles each query with graphql-jit; `graphql-js` runs everything on graphql-js. */
   graphqlExecutor: GraphQLExecutor;
+  /** Call plain field resolvers directly, past type-graphql's wrappers (DIRECT_FIELD_RESOLVERS; server/type-graphql-adapter.ts). */
+  directFieldResolvers: boolean;
   /** Subscriptions one WebSocket may hold at once. */
   maxSubscriptionsPerSocket: number;
   /** Subscriptions one member may hold at once across their sockets on one instance. */
@@ -186,14 +189,12 @@ function parseChoice<T extends string>(source: Source, name: string, choices: re
   return raw as T;
 }
 
+/** The same rule as a member's timeZone: an IANA zone (not an offset such as "+01:00", which PostgreSQL reads with the opposite sign), spelled as Intl spells it. */
 function parseTimezone(source: Source, name: string): string {
   const raw = read(source, name) ?? 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: raw });
-  } catch {
-    throw new EnvError(name, `must be an IANA time zone such as Europe/Paris (got "${raw}")`);
-  }
-  return raw;
+  const zone = canonicalTimeZone(raw);
+  if (!zone) throw new EnvError(name, `must be an IANA time zone such as Europe/Paris (got "${raw}")`);
+  return zone;
 }
 
 /** `livekit-server --dev` listens on ws://localhost:7880 with the key `devkey` and secret `secret`. */
@@ -298,6 +299,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     liveKitApiUrl: parseUrl(source, 'LIVEKIT_API_URL', ['ws:', 'wss:', 'http:', 'https:']) ?? liveKit.url,
     introspection: parseBoolean(source, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
     graphqlExecutor: parseChoice(source, 'GRAPHQL_EXECUTOR', GRAPHQL_EXECUTORS, 'jit'),
+    directFieldResolvers: parseBoolean(source, 'DIRECT_FIELD_RESOLVERS', true),
     maxSubscriptionsPerSocket: parseInteger(source, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 50, 1, 10_000),
     maxSubscriptionsPerMember: parseInteger(source, 'MAX_SUBSCRIPTIONS_PER_MEMBER', 100, 1, 100_000),
     moderationAutoHideReporters: parseInteger(source, 'MODERATION_AUTO_HIDE_REPORTERS', 3, 0, 1000),

@@ -36,6 +36,16 @@ describe('SmtpMailer', () => {
     await sink.stop();
   });
 
+  it('sends the language of the email as Content-Language, beside its own headers', async () => {
+    await mailer.send(buildEmail({ language: 'fr' }));
+    await mailer.send(buildEmail());
+
+    const [french, unsaid] = await sink.waitFor(2);
+    expect(rawHeader(french, 'Content-Language')).toBe('fr');
+    expect(rawHeader(french, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(rawHeader(unsaid, 'Content-Language')).toBeUndefined();
+  });
+
   it('delivers subject, html, text and custom headers over SMTP', async () => {
     const { messageId } = await mailer.send(buildEmail());
 

@@ -77,12 +77,18 @@ export class SmtpMailer implements Mailer {
  */
 export class OutboxMailer implements Mailer {
   private readonly transport = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  /** The folder, made by the first send (not once per email: a worker writes thousands per run). */
+  private made: Promise<unknown> | null = null;
 
   constructor(private readonly dir: string) {}
 
   async send(email: OutgoingEmail): Promise<{ messageId: string }> {
     const info = await this.transport.sendMail(toMailOptions(email));
-    await mkdir(this.dir, { recursive: true });
+    this.made ??= mkdir(this.dir, { recursive: true }).catch((error: unknown) => {
+      this.made = null;
+      throw error;
+    });
+    await this.made;
     const stamp = new Date().toISOString().replace(/:/g, '');
     const file = path.join(this.dir, `${stamp}-${randomBytes(4).toString('hex')}.eml`);
     await writeFile(file, info.message);

@@ -2,7 +2,7 @@ import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { IsOptional, isUUID, Max, Min } from 'class-validator';
 import { badInput } from './errors';
 
-@ObjectType({ description: 'Relay page information: where this page sits in the whole list.' })
+@ObjectType({ simpleResolvers: true, description: 'Relay page information: where this page sits in the whole list.' })
 export class PageInfo {
   @Field({ description: 'More items follow this page (pass `endCursor` as `after`).' })
   hasNextPage!: boolean;
@@ -76,7 +76,7 @@ export interface ConnectionOptions {
 
 /** A Relay connection type for `Node`, named `<Node>Connection` with edges `<Node>Edge`. */
 export function Connection<T extends object>(Node: ClassType<T>, name = Node.name, options: ConnectionOptions = {}) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class EdgeType {
     @Field()
     cursor!: string;
@@ -96,7 +96,7 @@ export function Connection<T extends object>(Node: ClassType<T>, name = Node.nam
     // Not `simple`: the getter's promise must go through a resolver (graphql-jit reads plain fields without awaiting them).
     Field(() => Int, { description: options.totalCount, simple: false })(ConnectionType.prototype, 'totalCount');
   }
-  ObjectType(`${name}Connection`)(ConnectionType);
+  ObjectType(`${name}Connection`, { simpleResolvers: true })(ConnectionType);
   return ConnectionType;
 }
 

@@ -12,6 +12,17 @@ export function localDate(at: Date, timeZone: string): string {
   return formatter.format(at);
 }
 
+/** The IANA id of `raw` as Intl knows it (case fixed: "europe/paris" → "Europe/Paris"), or null when it is no IANA zone. */
+export function canonicalTimeZone(raw: string): string | null {
+  // Offsets ("+01:00") are accepted by Intl but are no IANA zone: they ignore daylight saving time.
+  if (!/^[A-Za-z]/.test(raw)) return null;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
 /** Every calendar day from `first` to `last` (YYYY-MM-DD), both included. */
 export function daysFromTo(first: string, last: string): string[] {
   const days: string[] = [];

@@ -13,7 +13,8 @@ import { runSimulation, simulationDatabase, type SimulationOptions, type Simulat
  *    a known multiplier and the multiplier is scaled to the MDE (the lift is close to linear in it
  *    while p × (1 + effect) stays below 1); the report gives the true lifts reached.
  *
- * The report is rewritten after every run, so an interrupted calibration still leaves its results.
+ * The report is rewritten after every run, so an interrupted calibration still leaves its results;
+ * the checks take turns seed by seed (after the power check's pilot), so they get as far as each other.
  */
 interface Row {
   seed: number;
@@ -114,12 +115,15 @@ async function main() {
     await write('in progress');
   };
   try {
-    if (only.includes('coverage')) for (let seed = 1; seed <= seeds; seed++) await run(coverage, seed, { ...base, effect });
-    if (only.includes('null')) for (let seed = 1; seed <= seeds; seed++) await run(nulls, seed, { ...base, effect: 0 });
     if (only.includes('power')) {
       pilot = await runSimulation(database.adminUrl, { ...base, effect: 0.5, seed: 1000 });
       powerEffect = (0.5 * pilot.withEffect.minimumDetectableLift.absolute) / pilot.trueFirstRoundLift;
-      for (let seed = 1; seed <= seeds; seed++) await run(power, seed, { ...base, effect: powerEffect });
+    }
+    // Seed by seed across the checks, so that a calibration cut short has run all three as far.
+    for (let seed = 1; seed <= seeds; seed++) {
+      if (only.includes('coverage')) await run(coverage, seed, { ...base, effect });
+      if (only.includes('null')) await run(nulls, seed, { ...base, effect: 0 });
+      if (powerEffect !== null) await run(power, seed, { ...base, effect: powerEffect });
     }
     await write('finished');
   } finally {

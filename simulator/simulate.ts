@@ -1,3 +1,5 @@
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../server/db/embedded';
@@ -5,9 +7,12 @@ import { parseEnv } from '../server/env';
 import { createLogger } from '../server/logger';
 import { renderReport } from './report';
 import { runWorld, type WorldOptions, type WorldResult } from './world';
+import type { WorldProcessMessage } from './world-process';
 
 export interface SimulationOptions extends Omit<WorldOptions, 'adminUrl' | 'effect'> {
   effect: number;
+  /** Run the world without the effect in a child process, at the same time as the other (default true): two cores instead of one. */
+  parallel?: boolean;
 }
 
 export interface SimulationResult {
@@ -29,8 +34,22 @@ export interface SimulationResult {
  */
 export async function runSimulation(adminUrl: string, options: SimulationOptions): Promise<SimulationResult> {
   const started = Date.now();
-  const withEffect = await runWorld({ ...options, adminUrl, log: options.log && ((line) => options.log!(`[effect ${options.effect}] ${line}`)) });
-  const withoutEffect = options.effect === 0 ? null : await runWorld({ ...options, adminUrl, effect: 0, log: options.log && ((line) => options.log!(`[no effect] ${line}`)) });
+  const { parallel = true, ...worldOptions } = options;
+  const withEffectOptions: WorldOptions = { ...worldOptions, adminUrl, log: options.log && ((line) => options.log!(`[effect ${options.effect}] ${line}`)) };
+  const withoutEffectOptions: WorldOptions = { ...worldOptions, adminUrl, effect: 0, log: options.log && ((line) => options.log!(`[no effect] ${line}`)) };
+  let withEffect: WorldResult;
+  let withoutEffect: WorldResult | null = null;
+  if (options.effect === 0) withEffect = await runWorld(withEffectOptions);
+  else if (!parallel) {
+    withEffect = await runWorld(withEffectOptions);
+    withoutEffect = await runWorld(withoutEffectOptions);
+  } else {
+    // Both settled before either error is thrown: a failed world does not leave the other running.
+    const [a, b] = await Promise.allSettled([runWorld(withEffectOptions), runWorldInProcess(withoutEffectOptions)]);
+    if (a.status === 'rejected') throw a.reason;
+    if (b.status === 'rejected') throw b.reason;
+    [withEffect, withoutEffect] = [a.value, b.value];
+  }
   const treatedMean = (world: WorldResult | null, key: 'stats' | 'firstRound') => (world ? (world[key].treatedMeanVisitDays ?? 0) : null);
   const trueLift = withoutEffect ? treatedMean(withEffect, 'stats')! - treatedMean(withoutEffect, 'stats')! : 0;
   const trueFirstRoundLift = withoutEffect ? treatedMean(withEffect, 'firstRound')! - treatedMean(withoutEffect, 'firstRound')! : 0;
@@ -53,6 +72,30 @@ export async function runSimulation(adminUrl: string, options: SimulationOptions
       heldOut: stats.heldOutSelections,
     },
   };
+}
+
+/** The compiled world-process.js: next to this file when it runs from dist, else (jest, from the sources) in dist. */
+function worldProcessScript(): string {
+  const beside = path.join(__dirname, 'world-process.js');
+  return existsSync(beside) ? beside : path.resolve(__dirname, '..', 'dist', 'simulator', 'world-process.js');
+}
+
+/** runWorld in a child process (world-process.ts), same options, same result. */
+function runWorldInProcess({ log, ...options }: WorldOptions): Promise<WorldResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(worldProcessScript(), [], { execArgv: ['--enable-source-maps'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let outcome: WorldProcessMessage | null = null;
+    child.on('message', (message: WorldProcessMessage) => {
+      if ('log' in message) log?.(message.log);
+      else outcome = message;
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (outcome && 'result' in outcome) resolve(outcome.result);
+      else reject(new Error(outcome && 'error' in outcome ? `world without the effect: ${outcome.error}` : `world process ended (${signal ?? code}) without a result`));
+    });
+    child.send(options);
+  });
 }
 
 /** The PostgreSQL server to create the simulation's databases on: DATABASE_URL's, or the embedded one. */
@@ -91,6 +134,7 @@ export function parseArgs(argv: string[]): SimulationOptions & { json: boolean; 
     horizonDays: number('horizon', weeks >= 8 ? 14 : 7, 1, 90),
     warmupWeeks: number('warmup', weeks >= 8 ? 4 : 1, 0, weeks - 1),
     concurrency: number('concurrency', 32, 1, 64),
+    parallel: number('parallel', 1, 0, 1) === 1,
     json,
     out: flags.get('out') ?? path.join('.hearth', 'simulate'),
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -121,9 +122,11 @@ export async function runWorld(options: WorldOptions): Promise<WorldResult> {
   const hearth = await startHearth({ config, databaseUrl: url.toString(), clock, redisKeyPrefix: `sim:${database}` });
   log(`Hearth started on a fresh database in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const mailer = new RecordingMailer(new OutboxMailer(outboxDir));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   try {
-    return await simulate(hearth, clock, mailer, options, log);
+    return await simulate(hearth, clock, mailer, agent, options, log);
   } finally {
+    agent.destroy();
     await hearth.stop();
     await mailer.close();
     await admin.query(`drop database if exists "${database}" with (force)`);
@@ -132,20 +135,35 @@ export async function runWorld(options: WorldOptions): Promise<WorldResult> {
   }
 }
 
-async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMailer, options: WorldOptions, log: (line: string) => void): Promise<WorldResult> {
+/**
+ * One HTTP exchange over a keep-alive agent: members' clients keep their connections open, and a
+ * new TCP connection per request (or fetch's streams) cost the simulation more than Hearth's work.
+ */
+function httpRequest(agent: http.Agent, url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { agent, method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMailer, agent: http.Agent, options: WorldOptions, log: (line: string) => void): Promise<WorldResult> {
   let requests = 0;
+  const apiUrl = new URL(hearth.url);
   const gql = async (query: string, variables: Record<string, unknown>, memberId: string) => {
     const { token } = await hearth.deps.accessTokens.issue(memberId);
     requests += 1;
-    const response = await fetch(hearth.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: any; errors?: { message: string }[] };
+    const response = await httpRequest(agent, apiUrl, 'POST', { 'content-type': 'application/json', authorization: `Bearer ${token}` }, JSON.stringify({ query, variables }));
+    const body = JSON.parse(response.body) as { data?: any; errors?: { message: string }[] };
     if (body.errors) throw new Error(`${query.slice(0, 60)}…: ${body.errors[0].message}`);
     return body.data;
   };
+
 
   // The community: an admin, themes (through the API), members and their interests (bulk: sign-up
   // is rate-limited per address and hashes a password; visits are what is measured, not sign-ups).
@@ -183,9 +201,8 @@ async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMai
   let visits = 0;
   let clicks = 0;
 
-  const apiOrigin = new URL(hearth.url).origin;
   const started = Date.now();
-  const spent = { worker: 0, visits: 0, flush: 0 };
+  const spent = { evaluate: 0, send: 0, visits: 0, flush: 0 };
   const timed = async <T>(phase: keyof typeof spent, work: () => Promise<T>): Promise<T> => {
     const t = Date.now();
     try {
@@ -198,13 +215,13 @@ async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMai
     const dayStart = START.getTime() + day * DAY_MS;
     const weekday = new Date(dayStart).getUTCDay();
     if (weekday === 1) {
-      log(`week ${day / 7 + 1}: ${((Date.now() - started) / 1000).toFixed(1)} s (worker ${(spent.worker / 1000).toFixed(1)}, visits ${(spent.visits / 1000).toFixed(1)}, flush ${(spent.flush / 1000).toFixed(1)}), ${requests} requests, ${mailer.sent} digests so far`);
+      log(`week ${day / 7 + 1}: ${((Date.now() - started) / 1000).toFixed(1)} s (evaluate ${(spent.evaluate / 1000).toFixed(1)}, send ${(spent.send / 1000).toFixed(1)}, visits ${(spent.visits / 1000).toFixed(1)}, flush ${(spent.flush / 1000).toFixed(1)}), ${requests} requests, ${mailer.sent} digests so far`);
       await publishWeek(day, dayStart);
     }
     if (day === ruleDay) minimumDetectableLift = await enableRule(dayStart);
     if (day >= ruleDay) {
       clock.set(new Date(dayStart + 7 * 3_600_000));
-      await timed('worker', () => runWorker(deps));
+      await runWorker(deps, timed);
       firstRoundAt ??= clock.now();
       const received = mailer.take();
       for (const email of received) {
@@ -274,13 +291,14 @@ async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMai
       const links = mailer.inbox.get(emailOf(visit.member.index));
       if (visit.click && links?.length) {
         // The link as the member's mail client would open it, against this API (PUBLIC_URL is its own address).
-        const response = await fetch(`${apiOrigin}${new URL(links[0]).pathname}`, { redirect: 'manual' });
+        const response = await httpRequest(agent, new URL(new URL(links[0]).pathname, apiUrl), 'GET', {});
         requests += 1;
         if (response.status === 302) clicks += 1;
       }
       const memberId = ids[visit.member.index];
       if (visit.views.length) {
-        await gql(`mutation($input: RecordContentViewsInput!) { recordContentViews(input: $input) { content { id } } }`,
+        // The simulated client asks for what it uses (nothing): not `content`, which would load the items again.
+        await gql(`mutation($input: RecordContentViewsInput!) { recordContentViews(input: $input) { newView } }`,
           { input: { views: visit.views.map((item) => ({ contentId: item.id, seconds: 0, source: visit.click ? 'EMAIL' : 'DIRECT' })) } }, memberId);
         for (const item of visit.views) seen[visit.member.index].add(item.id);
       } else {
@@ -300,8 +318,8 @@ function workerDeps(hearth: Hearth, clock: ManualClock, mailer: Mailer): JobDeps
  * The worker's daily pass, as its Agenda jobs do it: evaluate the rules, then send the batches they
  * enqueued, as many at once as Agenda runs send-digest jobs in one worker (its `concurrency`).
  */
-async function runWorker(deps: JobDeps): Promise<void> {
+async function runWorker(deps: JobDeps, timed: <T>(phase: 'evaluate' | 'send', work: () => Promise<T>) => Promise<T>): Promise<void> {
   const jobs: SendDigestData[] = [];
-  await evaluateEngagementRules(deps, { enqueue: async (_name, data) => void jobs.push(data as SendDigestData) });
-  await pool(jobs, sendDigestJob.options?.concurrency ?? 1, async (job) => void (await sendDigestBatch(deps, job)));
+  await timed('evaluate', () => evaluateEngagementRules(deps, { enqueue: async (_name, data) => void jobs.push(data as SendDigestData) }));
+  await timed('send', () => pool(jobs, sendDigestJob.options?.concurrency ?? 1, async (job) => void (await sendDigestBatch(deps, job))));
 }

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { modules } from '../schema/modules';
 import type { HearthModule } from '../server/module';
@@ -39,5 +39,13 @@ describe('the house (ARCHITECTURE.md)', () => {
     expect(exported).toEqual(folders.map((folder) => [folder, 1]));
     expect(new Set(modules.map((module) => module.name)).size).toBe(modules.length);
     expect(modules.length).toBe(folders.length);
+  });
+
+  it('leaves content’s rows to the content domain where live sessions meet it: a replay is published through schema/content', () => {
+    const writesContent = /\b(insert\s+into|update|delete\s+from)\s+content(_theme)?\b/i;
+    const writers = files
+      .filter((file) => (file.startsWith('schema/live/') || file.startsWith('integrations/livekit/')) && !isTestFile(file))
+      .filter((file) => writesContent.test(readFileSync(path.join(root, file), 'utf8')));
+    expect(writers).toEqual([]);
   });
 });

@@ -112,7 +112,28 @@ describe('the classification of every field a subscription can reach', () => {
     const sharing = fieldSharing(schema);
     const perViewer = [...sharing].filter(([field, how]) => how.kind === 'perViewer' && /^(Member|Content|LiveSession|Comment|Message|Notification|SessionChatMessage|Theme|EmailPreferences|SessionRegistration)\./.test(field)).map(([field]) => field);
     expect(perViewer.sort()).toEqual(
-      ['Comment.moderationNotice', 'Comment.replies', 'Content.moderationNotice', 'Content.seenByMe', 'LiveSession.viewerRegistration', 'Message.moderationNotice', 'Member.blockedByMe', 'Member.email', 'Member.emailPreferences', 'Member.interests', 'Member.lastVisitAt', 'Member.locale', 'Member.renewalDate', 'Member.suspendedUntil', 'Member.suspensionReason', 'Member.timeZone', 'Notification.subject', 'SessionRegistration.session'].sort(),
+      [
+        'Comment.moderationNotice',
+        'Comment.replies',
+        'Content.moderationNotice',
+        'Content.seenByMe',
+        'LiveSession.viewerRegistration',
+        'Message.moderationNotice',
+        'Member.blockedByMe',
+        'Member.email',
+        'Member.emailPreferences',
+        'Member.interests',
+        'Member.lastVisitAt',
+        'Member.locale',
+        'Member.renewalDate',
+        'Member.suspendedUntil',
+        'Member.suspensionReason',
+        'Member.timeZone',
+        'Notification.subject',
+        // In the viewer's language.
+        'Notification.text',
+        'SessionRegistration.session',
+      ].sort(),
     );
   });
 

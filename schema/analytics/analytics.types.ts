@@ -2,7 +2,7 @@ import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Member } from '../identity/member.entity';
 
-@ObjectType({ description: 'Members per revisit band (PRODUCT.md: DAILY ≤ 1.5 days, WEEKLY ≤ 7, MONTHLY ≤ 30, RARE > 30).' })
+@ObjectType({ simpleResolvers: true, description: 'Members per revisit band (PRODUCT.md: DAILY ≤ 1.5 days, WEEKLY ≤ 7, MONTHLY ≤ 30, RARE > 30).' })
 export class RevisitBands {
   @Field(() => Int) daily!: number;
   @Field(() => Int) weekly!: number;
@@ -12,7 +12,7 @@ export class RevisitBands {
   @Field(() => Int, { description: 'No visit in the window.' }) noVisit!: number;
 }
 
-@ObjectType({ description: 'Community revisit frequency over a window: how often members come back, in days.' })
+@ObjectType({ simpleResolvers: true, description: 'Community revisit frequency over a window: how often members come back, in days.' })
 export class RevisitFrequency {
   @Field(() => Float, { nullable: true, description: 'Mean of the member revisit intervals; null when no member has two visit days.' })
   meanDays!: number | null;
@@ -27,7 +27,7 @@ export class RevisitFrequency {
   bands!: RevisitBands;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RevisitFrequencyPoint extends RevisitFrequency {
   @Field({ description: 'The end of the trailing window this point measures (exclusive).' })
   at!: Date;
@@ -62,7 +62,7 @@ registerEnumType(ReachOrderBy, {
   },
 });
 
-@ObjectType({ description: 'Reach of an item, or of the items of a type or theme (sums over its items).' })
+@ObjectType({ simpleResolvers: true, description: 'Reach of an item, or of the items of a type or theme (sums over its items).' })
 export class ContentReachRow {
   @Field({ description: 'Item id, type name or theme slug.' }) key!: string;
   @Field({ description: 'Item title, type name or theme name.' }) label!: string;
@@ -77,7 +77,7 @@ export class ContentReachRow {
   itemId!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AtRiskMember {
   @Field(() => Member) member!: Member;
   @Field(() => Date, { nullable: true }) lastVisitAt!: Date | null;
@@ -85,7 +85,7 @@ export class AtRiskMember {
   @Field(() => LocalDateResolver, { nullable: true }) renewalDate!: string | null;
 }
 
-@ObjectType({ description: 'One company (account) over a window.' })
+@ObjectType({ simpleResolvers: true, description: 'One company (account) over a window.' })
 export class CompanyEngagement {
   @Field() company!: string;
   @Field(() => Int) members!: number;
@@ -97,21 +97,21 @@ export class CompanyEngagement {
   @Field(() => Int, { description: 'Members at risk at the end of the window (30 days without visit, 60 without view).' }) atRiskMembers!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ThemeViews {
   @Field() slug!: string;
   @Field() name!: string;
   @Field(() => Int) views!: number;
 }
 
-@ObjectType({ description: 'One calendar day (community time zone) of a member’s activity.' })
+@ObjectType({ simpleResolvers: true, description: 'One calendar day (community time zone) of a member’s activity.' })
 export class MemberActivityDay {
   @Field(() => LocalDateResolver) day!: string;
   @Field(() => Int, { description: 'Visits that touched the day.' }) visits!: number;
   @Field(() => Int, { description: 'Content views that began on the day.' }) views!: number;
 }
 
-@ObjectType({ description: 'One member over a window.' })
+@ObjectType({ simpleResolvers: true, description: 'One member over a window.' })
 export class MemberEngagement {
   @Field(() => Int) visits!: number;
   @Field(() => Int) visitDays!: number;

@@ -12,7 +12,7 @@ import { Content } from './content.entity';
 @Entity({ tableName: 'comment' })
 @Index({ properties: ['content', 'createdAt', 'id'] })
 @Index({ properties: ['parent', 'createdAt', 'id'] })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Comment {
   [OptionalProps]?: 'id' | 'parent' | 'createdAt' | 'editedAt' | 'deletedAt' | 'hiddenAt';
 

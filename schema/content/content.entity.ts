@@ -28,7 +28,7 @@ registerEnumType(ContentStatus, { name: 'ContentStatus' });
  */
 @Entity({ tableName: 'content' })
 @Index({ name: 'content_feed_index', properties: ['status', 'publishedAt', 'id'] })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Content {
   [OptionalProps]?: 'id' | 'status' | 'summary' | 'body' | 'mediaUrl' | 'publishedAt' | 'createdAt' | 'updatedAt' | 'commentCount' | 'viewCount' | 'hiddenAt';
 

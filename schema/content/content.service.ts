@@ -1,9 +1,11 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
+import type { DomainEventBus } from '../../server/events';
 import { jsonRow, projection, readModel } from '../../server/db/read-model';
 import { readRows } from '../../server/db/read-query';
 import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
 import { Member, Role } from '../identity/member.entity';
-import { Content, ContentStatus } from './content.entity';
+import { Content, ContentStatus, ContentType } from './content.entity';
 import { ContentErrors } from './content.errors';
 import type { CreateContentInput, FeedArgs, UpdateContentInput } from './content.inputs';
 import { Theme } from './theme.entity';
@@ -68,6 +70,38 @@ function feedFilter(viewer: Member, args: FeedArgs, now: Date): { where: string;
     params.push(viewer.id);
   }
   return { where: clauses.join(' and '), params };
+}
+
+/** A finished live session's recording, as the live domain hands it over. */
+export interface ReplayInput {
+  title: string;
+  summary: string | null;
+  /** Checked by the caller as createContent checks one (isMediaUrl). */
+  mediaUrl: string;
+  authorId: string;
+  themeIds: readonly string[];
+}
+
+/**
+ * A recording published as a REPLAY item at once, in the caller's transaction (`em`: the live
+ * domain records the webhook event and links the session in the same one). Call `announce` after
+ * that transaction commits: members hear of it as of any first publication.
+ */
+export async function publishReplay(em: EntityManager, events: DomainEventBus, input: ReplayInput, now: Date): Promise<{ content: Content; announce: () => void }> {
+  const content = em.create(Content, {
+    type: ContentType.REPLAY,
+    title: input.title,
+    summary: input.summary,
+    mediaUrl: input.mediaUrl,
+    author: input.authorId,
+    status: ContentStatus.PUBLISHED,
+    publishedAt: now,
+    createdAt: now,
+    updatedAt: now,
+  });
+  content.themes.set(input.themeIds.map((id) => em.getReference(Theme, id)));
+  await em.flush();
+  return { content, announce: () => events.emit('CONTENT_PUBLISHED', { contentId: content.id, actorId: input.authorId }) };
 }
 
 /** Content items: authoring, the publication workflow and the feed. */

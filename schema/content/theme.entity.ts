@@ -5,7 +5,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 
 /** A topic content is filed under and members declare interest in. */
 @Entity({ tableName: 'theme' })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Theme {
   [OptionalProps]?: 'id' | 'createdAt';
 

@@ -8,7 +8,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
  * at most one conversation even when both write first at the same moment.
  */
 @Entity({ tableName: 'conversation' })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Conversation {
   [OptionalProps]?: 'id' | 'createdAt' | 'lastMessageAt';
 

@@ -7,7 +7,7 @@ import { Conversation } from './conversation.entity';
 
 @Entity({ tableName: 'message' })
 @Index({ properties: ['conversation', 'createdAt', 'id'] })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Message {
   [OptionalProps]?: 'id' | 'createdAt' | 'hiddenAt';
 

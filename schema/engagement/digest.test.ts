@@ -63,7 +63,7 @@ describe('digests in each member’s language and time zone', () => {
     expect(inFrench.html).toMatch(/<html[^>]* lang="fr"/);
     expect(inFrench.text).toContain('Bonjour Camille,');
     expect(inFrench.text).toContain('Vidéo · 10 mars 2026');
-    expect(inFrench.text).toContain('Se désabonner: https://community.example.test/');
+    expect(inFrench.text).toContain('Se désabonner : https://community.example.test/');
 
     const inEnglish = mailTo(newYork.email);
     expect(inEnglish.subject).toBe('Attribution models compared and 1 more for you');

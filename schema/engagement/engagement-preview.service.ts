@@ -5,7 +5,7 @@ import { eligibleMembers, type RuleForEligibility } from './eligibility';
 import { EngagementRuleService } from './engagement-rule.service';
 import type { PreviewEngagementRuleArgs } from './engagement.inputs';
 import type { EngagementRulePreview } from './engagement.types';
-import { minimumDetectableLiftFor } from './minimum-detectable-lift';
+import { historyEnd, minimumDetectableLiftFor } from './minimum-detectable-lift';
 
 /** A draft's holdout draw uses this id; once saved, the rule's own id decides. */
 const DRAFT_RULE_ID = '00000000-0000-0000-0000-000000000000';
@@ -32,7 +32,7 @@ export class EngagementPreviewService {
     // The audience of this period: everyone selected, whether or not their digest is decided yet.
     const selected = rows.filter((row) => row.digest_status !== null || !row.over_budget);
     const zone = this.ctx.config.communityTimezone;
-    const minimumDetectableLift = await minimumDetectableLiftFor(this.ctx.em, selected, { now, horizonDays: args.horizonDays, holdoutPercent: rule.holdoutPercent, zone });
+    const minimumDetectableLift = await minimumDetectableLiftFor(this.ctx.em, selected, { historyEnd: historyEnd(rule, now), horizonDays: args.horizonDays, holdoutPercent: rule.holdoutPercent, zone });
     return {
       minimumDetectableLift,
       eligibleMembers: open.length,

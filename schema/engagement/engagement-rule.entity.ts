@@ -5,7 +5,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Membership, Role } from '../identity/member.entity';
 import { EngagementTrigger } from './triggers';
 
-@ObjectType({ description: 'Who a rule addresses; an empty list means no restriction on that dimension.' })
+@ObjectType({ simpleResolvers: true, description: 'Who a rule addresses; an empty list means no restriction on that dimension.' })
 export class EngagementAudience {
   @Field(() => [Role])
   roles!: Role[];
@@ -20,7 +20,7 @@ export class EngagementAudience {
 /** An admin's standing instruction: which members get a digest of what they have not seen, and when. */
 @Entity({ tableName: 'engagement_rule' })
 @Index({ properties: ['enabled'] })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class EngagementRule {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'enabled' | 'lastRunAt' | 'lastRunMembers';
 

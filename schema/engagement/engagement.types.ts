@@ -2,7 +2,7 @@ import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Content } from '../content/content.entity';
 import { Member } from '../identity/member.entity';
 
-@ObjectType({ description: 'One member of a preview and what their digest would hold.' })
+@ObjectType({ simpleResolvers: true, description: 'One member of a preview and what their digest would hold.' })
 export class EngagementRuleSample {
   @Field(() => Member)
   member!: Member;
@@ -14,7 +14,7 @@ export class EngagementRuleSample {
   cold!: Content[];
 }
 
-@ObjectType({ description: 'The smallest lift a rule can detect with its audience of now (80 % power, 5 % significance, two-sided).' })
+@ObjectType({ simpleResolvers: true, description: 'The smallest lift a rule can detect with its audience of now (80 % power, 5 % significance, two-sided).' })
 export class MinimumDetectableLift {
   @Field(() => Float, { nullable: true, description: 'In visit days per member over horizonDays; null when the lift cannot be measured (see sentence).' })
   absolute!: number | null;
@@ -41,7 +41,7 @@ export class MinimumDetectableLift {
   sentence!: string;
 }
 
-@ObjectType({ description: 'A dry run of a rule at this moment: nothing is sent or recorded.' })
+@ObjectType({ simpleResolvers: true, description: 'A dry run of a rule at this moment: nothing is sent or recorded.' })
 export class EngagementRulePreview {
   @Field(() => Int, { description: 'Members the rule would act on now (holdout included), not handled yet this period.' })
   eligibleMembers!: number;
@@ -62,7 +62,7 @@ export class EngagementRulePreview {
   minimumDetectableLift!: MinimumDetectableLift;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ConfidenceInterval {
   @Field(() => Float)
   low!: number;
@@ -72,6 +72,7 @@ export class ConfidenceInterval {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'Whether a rule brings members back: the visit days of treated selections against held-out ones in the H days after each (README, "Measuring a rule\'s lift").',
 })
@@ -140,13 +141,13 @@ export class EngagementRuleStats {
   relativeLiftConfidenceInterval!: ConfidenceInterval | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class EmailPreferences {
   @Field({ description: 'Receives engagement digests.' })
   digests!: boolean;
 }
 
-@ObjectType({ description: 'A rule’s statistics over one window of a trend.' })
+@ObjectType({ simpleResolvers: true, description: 'A rule’s statistics over one window of a trend.' })
 export class EngagementRuleStatsWindow {
   @Field({ description: 'Start of the window (inclusive).' })
   from!: Date;

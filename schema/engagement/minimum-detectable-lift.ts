@@ -2,13 +2,16 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MinimumDetectableLift } from './engagement.types';
 import { uuidArray } from '../../server/db/sql';
 import { minimumDetectableLift } from './lift';
+import { triggerOf } from './triggers';
+import { DAY_MS } from './triggers/trigger';
 
 /** Past windows of H days read per member: enough to see a habit, recent enough to be today's. */
 export const HISTORY_WINDOWS = 4;
 
 /**
- * For each member and each of the HISTORY_WINDOWS windows of H × 24 hours before `now` that began
- * after they joined: their
+ * For each member and each of the HISTORY_WINDOWS windows of H × 24 hours before the history's end
+ * (`now`, or before the days the trigger requires to be quiet: see historyEnd) that began after
+ * they joined: their
  * visit days in it, counted as a selection's outcome is (engagement-stats.service.ts). Only the
  * mean and variance over all member-windows come back.
  */
@@ -32,21 +35,34 @@ const share = (value: number) => `${Math.round(value * 100)} %`;
 const visitDays = (value: number) => (value >= 1 ? value.toFixed(1) : value.toFixed(2));
 
 /**
+ * Where the history read for a rule's selection ends: `now`, less the days its trigger requires to
+ * be without a visit. An INACTIVITY(7) rule selects members with no visit in the last 7 days: read
+ * up to now, their latest window is zero for everyone by construction (its whole span with H = 7),
+ * which pulled the mean down and mixed a forced zero into the variance (most when members have
+ * little history: with two windows, half the values), where the outcome after selection has no
+ * such zero.
+ */
+export function historyEnd(rule: { trigger: string; inactivityDays: number; everyDays: number; minUnseen: number; createdAt: Date }, now: Date): Date {
+  const quietDays = triggerOf(rule.trigger).quietDays?.(rule) ?? 0;
+  return new Date(now.getTime() - quietDays * DAY_MS);
+}
+
+/**
  * The smallest lift the rule's selection of now can detect (80 % power, 5 % two-sided), from the
- * variance of the selected members' own visit days over recent windows of H days: treated and
- * held-out counts are those of this period, as the holdout draw splits them.
+ * variance of the selected members' own visit days over recent windows of H days ending at
+ * `historyEnd`: treated and held-out counts are those of this period, as the holdout draw splits them.
  */
 export async function minimumDetectableLiftFor(
   em: EntityManager,
   selected: { member_id: string; held_out: boolean }[],
-  options: { now: Date; horizonDays: number; holdoutPercent: number; zone: string },
+  options: { historyEnd: Date; horizonDays: number; holdoutPercent: number; zone: string },
 ): Promise<MinimumDetectableLift> {
-  const { now, horizonDays, holdoutPercent, zone } = options;
+  const { historyEnd: end, horizonDays, holdoutPercent, zone } = options;
   const heldOut = selected.filter((row) => row.held_out).length;
   const treated = selected.length - heldOut;
   const ids = selected.map((row) => row.member_id);
   const [history] = ids.length
-    ? await em.execute<{ n: number; mean: number; variance: number }[]>(HISTORY_SQL, [now, horizonDays, now, horizonDays, uuidArray(ids), HISTORY_WINDOWS, now, horizonDays, zone, zone])
+    ? await em.execute<{ n: number; mean: number; variance: number }[]>(HISTORY_SQL, [end, horizonDays, end, horizonDays, uuidArray(ids), HISTORY_WINDOWS, end, horizonDays, zone, zone])
     : [{ n: 0, mean: 0, variance: 0 }];
   const sd = Math.sqrt(history.variance);
   const absolute = history.n > 1 ? minimumDetectableLift(sd, treated, heldOut) : null;

@@ -4,7 +4,7 @@ import { AuthService } from './auth.service';
 import { LogInInput, SignUpInput } from './identity.inputs';
 import { Member } from './member.entity';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuthPayload {
   @Field({ description: 'JWT for `Authorization: Bearer`; valid 15 minutes.' })
   accessToken!: string;

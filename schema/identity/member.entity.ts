@@ -21,7 +21,7 @@ registerEnumType(Role, { name: 'Role', description: 'What a member may do beyond
 registerEnumType(Membership, { name: 'Membership' });
 
 @Entity({ tableName: 'member' })
-@ObjectType({ description: 'A person in the community.' })
+@ObjectType({ simpleResolvers: true, description: 'A person in the community.' })
 export class Member {
   [OptionalProps]?: 'id' | 'role' | 'membership' | 'createdAt' | 'company' | 'jobTitle' | 'renewalDate' | 'lastVisitAt' | 'digestEmails' | 'suspendedUntil' | 'suspensionReason' | 'locale' | 'timeZone';
 

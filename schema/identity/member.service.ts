@@ -5,7 +5,7 @@ import { IdentityErrors } from './identity.errors';
 import type { MembersArgs, SetMemberRoleArgs, SetMembershipArgs, UpdateProfileInput } from './identity.inputs';
 import { Member, Role } from './member.entity';
 import { rejectNulls } from '../../server/validation';
-import { canonicalTimeZone } from '../../server/i18n/datetime';
+import { canonicalTimeZone } from '../../server/time';
 import { isLocale, readerLocale, type ReaderLocale } from '../../server/i18n/i18n';
 
 const memberKey = (member: Member) => [member.createdAt.toISOString(), member.id];

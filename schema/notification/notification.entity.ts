@@ -8,7 +8,7 @@ import { NotificationKind, NotificationSubjectType } from './notification-kind';
 /** An in-app notification for one member. `actor` resolves through the member DataLoader. */
 @Entity({ tableName: 'notification' })
 @Index({ properties: ['recipient', 'createdAt', 'id'] })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Notification {
   [OptionalProps]?: 'id' | 'actor' | 'readAt' | 'createdAt' | 'contextId';
 

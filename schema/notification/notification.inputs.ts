@@ -24,7 +24,7 @@ export class MarkNotificationsReadArgs {
 }
 
 /** What markNotificationsRead changed, for a client cache: the notifications (now read) and the count. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class MarkNotificationsReadPayload {
   @Field(() => [Notification], {
     description: `The notifications named by \`ids\`, now read; with \`all\`, the newest ${MARKED_READ_RETURNED} of those it marked read. Newest first.`,

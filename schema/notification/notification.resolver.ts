@@ -9,6 +9,7 @@ import { Notification } from './notification.entity';
 import { loadSubject, NotificationSubject } from './notification-subject';
 import { MarkNotificationsReadArgs, MarkNotificationsReadPayload, NotificationsArgs } from './notification.inputs';
 import { NotificationQueryService } from './notification-query.service';
+import { loadNotificationText } from './notification-text';
 
 const NotificationConnection = Connection(Notification, 'Notification', { totalCount: 'The viewer’s notifications (unread ones only with `unreadOnly`).' });
 type SubscribeData = SubscribeResolverData<unknown, object, Context>;
@@ -58,6 +59,13 @@ export class NotificationResolver {
   @Shareable('loads the actor by id; Member’s own fields decide what each viewer sees')
   actor(@Root() notification: Notification, @Ctx() ctx: Context): Promise<Member | null> | null {
     return notification.actor ? ctx.loaders.memberById.load(notification.actor.id) : null;
+  }
+
+  @FieldResolver(() => String, {
+    description: 'What happened, as one sentence in the viewer’s language (their `locale`, else the community’s), e.g. "Camille Martin replied to your comment: “…”".',
+  })
+  text(@Root() notification: Notification, @Ctx() ctx: Context): Promise<string> {
+    return loadNotificationText(notification, ctx);
   }
 
   @FieldResolver(() => NotificationSubject, {

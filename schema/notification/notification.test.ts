@@ -4,6 +4,9 @@ import { Role } from '../identity/member.entity';
 import { MemberInterest } from '../content/member-interest.entity';
 import { ContentStatus } from '../content/content.entity';
 import { Notification } from './notification.entity';
+import { NotificationKind, NotificationSubjectType, NOTIFICATION_SUBJECT } from './notification-kind';
+import { notificationText } from './notification-text';
+import { LOCALES } from '../../server/i18n/i18n';
 
 const NOTIFICATIONS = `query($unreadOnly: Boolean, $first: Int, $after: String) {
   notifications(unreadOnly: $unreadOnly, first: $first, after: $after) {
@@ -157,6 +160,38 @@ describe('notifications', () => {
     await server.gql(`mutation { markNotificationsRead(all: true) { unreadCount } }`, {}, await as(author.id));
     expect((await counts.next()).data!.unreadNotificationCountChanged).toBe(0);
     expect(other.received).toEqual([]);
+  });
+
+  it('writes each notification’s text in the reader’s language, live and in the list, and in the new one after a change', async () => {
+    const author = await buildMember(server.em(), { role: Role.SPEAKER, locale: 'fr', displayName: 'Léa Dupont' });
+    const content = await buildContent(server.em(), { author, title: 'Benchmark T3' });
+    const commenter = await buildMember(server.em(), { displayName: 'Ann Lee' });
+    const added = await subscribe(server.ws(await server.tokenFor(author.id)), `subscription { notificationAdded { text } }`);
+
+    const top = (await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Great read' } }, await as(commenter.id))).data!.addComment;
+    expect((await added.next()).data!.notificationAdded.text).toBe('Ann Lee a commenté votre contenu : « Great read »');
+    await settled();
+    await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Merci !', parentId: top.id } }, await as(author.id));
+    await settled();
+    // The commenter chose nothing: the community's language (COMMUNITY_LOCALE, en here).
+    const theirs = await server.gql(`{ notifications { edges { node { text } } } }`, {}, await as(commenter.id));
+    expect(theirs.data!.notifications.edges.map((e: any) => e.node.text)).toEqual(['Léa Dupont replied to your comment: “Merci !”']);
+
+    await server.gql(`mutation { updateProfile(input: { locale: "en" }) { locale } }`, {}, await as(author.id));
+    const mine = await server.gql(`{ notifications { edges { node { text } } } }`, {}, await as(author.id));
+    expect(mine.data!.notifications.edges.map((e: any) => e.node.text)).toEqual(['Ann Lee commented on your content: “Great read”']);
+  });
+
+  it.each(LOCALES)('has a sentence for every kind in %s, with the actor and the subject in it', (locale) => {
+    for (const kind of Object.values(NotificationKind)) {
+      const subjectTypes = kind === NotificationKind.CONTENT_HIDDEN ? [NotificationSubjectType.CONTENT, NotificationSubjectType.COMMENT, NotificationSubjectType.MESSAGE] : [NOTIFICATION_SUBJECT[kind]];
+      for (const subjectType of subjectTypes) {
+        const text = notificationText({ kind, subjectType, subjectTitle: 'Quarterly review', actorName: 'Ann Lee' }, locale);
+        expect({ kind, text }).toEqual({ kind, text: expect.stringMatching(/Quarterly review|Ann Lee/) });
+        expect(text).not.toMatch(/\{\{|notification\./);
+      }
+    }
+    expect(notificationText({ kind: NotificationKind.MESSAGE_RECEIVED, subjectType: NotificationSubjectType.MESSAGE, subjectTitle: 'Hi', actorName: null }, locale)).toMatch(/^(Someone|Quelqu’un) /);
   });
 
   it('refuses subscriptions without a logged-in member', async () => {

@@ -5,7 +5,7 @@ import { Content } from '../content/content.entity';
 import { ContentViewService } from './content-view.service';
 import { RecordContentViewInput, RecordContentViewsInput } from './tracking.inputs';
 
-@ObjectType({ description: 'The state of the viewer’s current view of an item after a call.' })
+@ObjectType({ simpleResolvers: true, description: 'The state of the viewer’s current view of an item after a call.' })
 export class RecordedContentView {
   @Field(() => ID)
   contentId!: string;

@@ -19,7 +19,7 @@ registerEnumType(VisitSource, { name: 'VisitSource' });
 @Entity({ tableName: 'visit' })
 @Index({ properties: ['member', 'startedAt'] })
 @Index({ properties: ['startedAt'] })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Visit {
   [OptionalProps]?: 'source' | 'attributedDigestId';
 

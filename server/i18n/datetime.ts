@@ -22,17 +22,6 @@ function format(locale: Locale, timeZone: string, options: Intl.DateTimeFormatOp
   return found;
 }
 
-/** The IANA id of `raw` as Intl knows it (case fixed: "europe/paris" → "Europe/Paris"), or null when it is no IANA zone. */
-export function canonicalTimeZone(raw: string): string | null {
-  // Offsets ("+01:00") are accepted by Intl but are no IANA zone: they ignore daylight saving time.
-  if (!/^[A-Za-z]/.test(raw)) return null;
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}
-
 /** "heure de Paris", "New York time", "UTC". */
 export function zoneLabel(at: Date, { locale, timeZone }: ReaderLocale): string {
   const t = translator(locale);

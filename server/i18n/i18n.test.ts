@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isTestFile, root, sourceFiles } from '../../test/source-files';
-import { canonicalTimeZone, formatDate, formatDateTime, formatList, startsInLabel } from './datetime';
+import { canonicalTimeZone } from '../time';
+import { formatDate, formatDateTime, formatList, startsInLabel } from './datetime';
 import { CATALOGUES, LOCALES, translator, type Locale } from './i18n';
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;

@@ -18,4 +18,5 @@ export const inactivityTrigger: EngagementTriggerDefinition<'INACTIVITY'> = {
       from audience a cross join lateral (select coalesce(a.last_visit_at, a.created_at) as since) s
       where s.since <= ${now}::timestamptz - make_interval(days => ${days}::int)`;
   },
+  quietDays: (rule) => rule.inactivityDays,
 };

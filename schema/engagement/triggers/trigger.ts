@@ -18,6 +18,12 @@ export interface EngagementTriggerDefinition<Kind extends string = string> {
   kind: Kind;
   description: string;
   eligible(rule: TriggerRule, now: Date): Sql;
+  /**
+   * Days before `now` in which every member the trigger selects has, by its very condition, no
+   * visit (INACTIVITY: `inactivityDays`). Their habit is read before them: that span is zero for
+   * everyone selected, where the outcome after a digest is not (minimum-detectable-lift.ts).
+   */
+  quietDays?(rule: TriggerRule): number;
 }
 
 export const DAY_MS = 86_400_000;

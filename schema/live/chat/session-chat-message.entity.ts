@@ -6,7 +6,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 /** A message in a session's live chat, kept so latecomers and the replay page can read it. */
 @Entity({ tableName: 'session_chat_message' })
 @Index({ properties: ['sessionId', 'createdAt', 'id'] })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SessionChatMessage {
   [OptionalProps]?: 'id' | 'createdAt';
 

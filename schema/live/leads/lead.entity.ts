@@ -16,7 +16,7 @@ registerEnumType(LeadSource, { name: 'LeadSource' });
 @Entity({ tableName: 'lead' })
 @Unique({ properties: ['partnerId', 'memberId'] })
 @Index({ properties: ['partnerId', 'lastAt'] })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Lead {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)

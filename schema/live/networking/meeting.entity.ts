@@ -15,7 +15,7 @@ registerEnumType(MeetingStatus, { name: 'MeetingStatus' });
 @Index({ properties: ['requesterId', 'createdAt'] })
 @Index({ properties: ['recipientId', 'createdAt'] })
 @Index({ properties: ['sessionId'] })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Meeting {
   [OptionalProps]?: 'id' | 'sessionId' | 'message' | 'status' | 'createdAt' | 'respondedAt';
 

@@ -4,7 +4,7 @@ import { Theme } from '../../content/theme.entity';
 import { Member } from '../../identity/member.entity';
 import { PEER_WEIGHTS } from './networking.service';
 
-@ObjectType({ description: 'A member worth meeting, and why: see Query.suggestedPeers for how the score is made.' })
+@ObjectType({ simpleResolvers: true, description: 'A member worth meeting, and why: see Query.suggestedPeers for how the score is made.' })
 export class SuggestedPeer {
   @Field(() => Member)
   member!: Member;

@@ -21,7 +21,7 @@ registerEnumType(LiveSessionStatus, { name: 'LiveSessionStatus' });
  */
 @Entity({ tableName: 'live_session' })
 @Index({ properties: ['startsAt', 'id'] })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class LiveSession {
   [OptionalProps]?:
     | 'id' | 'description' | 'capacity' | 'status' | 'partnerId' | 'autoRecord' | 'replayId' | 'createdAt' | 'updatedAt'

@@ -1,7 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 
 /** What a session did (PRODUCT.md's session KPIs). Audience figures count registrants: hosts who join unregistered are not audience. */
-@ObjectType({ description: 'One live session’s KPIs, computed from registrations, LiveKit attendance, replay views and meetings.' })
+@ObjectType({ simpleResolvers: true, description: 'One live session’s KPIs, computed from registrations, LiveKit attendance, replay views and meetings.' })
 export class LiveSessionStats {
   @Field(() => Int, { description: 'Active registrations (not cancelled).' })
   registrants!: number;
@@ -37,7 +37,7 @@ export class LiveSessionStats {
   leads!: number;
 }
 
-@ObjectType({ description: 'Session KPIs over the sessions starting in a window and not cancelled: sums, and ratios of the sums.' })
+@ObjectType({ simpleResolvers: true, description: 'Session KPIs over the sessions starting in a window and not cancelled: sums, and ratios of the sums.' })
 export class LiveSessionsSummary {
   @Field(() => Int, { description: 'Sessions starting in the window, cancelled ones excluded.' })
   sessions!: number;

@@ -3,6 +3,7 @@ import { isUUID } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../../../server/context';
 import { WebhookPayloadError, type LiveKitEvent } from '../../../integrations/livekit/webhooks';
+import { publishReplay } from '../../content/content.service';
 import { isMediaUrl } from '../../content/media-url';
 import { excerpt } from '../../notification/notification.service';
 import { VisitSource } from '../../tracking/visit.entity';
@@ -150,27 +151,25 @@ export class LiveKitEventHandler {
       this.deps.logger.warn({ sessionId, eventId: event.id, location: mediaUrl.slice(0, 200) }, 'recording file is not at an http(s) URL: no replay (check the egress storage settings)');
       return 'ignored';
     }
-    const [session] = await em.execute<{ title: string; description: string; author_id: string }[]>(
+    const [session] = await em.execute<{ title: string; description: string; author_id: string; theme_ids: string[] }[]>(
       `select s.title, s.description,
               coalesce((select sp.member_id from live_session_speaker sp join member m on m.id = sp.member_id
-                         where sp.session_id = s.id order by m.display_name, m.id limit 1), s.created_by_id) as author_id
+                         where sp.session_id = s.id order by m.display_name, m.id limit 1), s.created_by_id) as author_id,
+              array(select st.theme_id from live_session_theme st where st.session_id = s.id) as theme_ids
          from live_session s where s.id = ? and s.replay_id is null for update`,
       [sessionId],
     );
     if (!session) return;
-    const contentId = randomUUID();
     const now = this.deps.clock.now();
-    await em.execute(
-      `insert into content (id, type, title, summary, media_url, author_id, status, published_at, created_at, updated_at)
-       values (?, 'REPLAY', ?, ?, ?, ?, 'PUBLISHED', ?, ?, ?)`,
-      [contentId, `Replay: ${session.title}`, excerpt(session.description) || null, mediaUrl, session.author_id, now, now, now],
+    // The content domain writes the item; this transaction records the event and links the session.
+    const replay = await publishReplay(
+      em,
+      this.deps.events,
+      { title: `Replay: ${session.title}`, summary: excerpt(session.description) || null, mediaUrl, authorId: session.author_id, themeIds: session.theme_ids },
+      now,
     );
-    await em.execute('insert into content_theme (content_id, theme_id) select ?, theme_id from live_session_theme where session_id = ?', [
-      contentId,
-      sessionId,
-    ]);
-    await em.execute('update live_session set replay_id = ?, updated_at = ? where id = ?', [contentId, now, sessionId]);
-    after.push(() => this.deps.events.emit('CONTENT_PUBLISHED', { contentId, actorId: session.author_id }));
+    await em.execute('update live_session set replay_id = ?, updated_at = ? where id = ?', [replay.content.id, now, sessionId]);
+    after.push(replay.announce);
     this.announce(after, sessionId);
   }
 

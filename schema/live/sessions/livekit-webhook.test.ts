@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { EgressStatus } from 'livekit-server-sdk';
 import { signWebhookForTest, webhookBody, type WebhookEventInit } from '../../../test/livekit-webhook-signing';
-import { buildAdmin, buildMember, buildTheme } from '../../../test/factories';
+import { buildAdmin, buildInterests, buildMember, buildTheme } from '../../../test/factories';
 import { startFakeLiveKit, type FakeLiveKit } from '../../../test/fake-livekit';
 import { buildRegistration, buildSession, epochSeconds, postWebhook } from '../../../test/live';
 import { errorCode, startTestServer, subscribe, type TestServer } from '../../../test/server';
@@ -209,6 +209,7 @@ describe('recordings and replays', () => {
     const theme = await buildTheme(server.em());
     const session = await buildSession(server.em(), admin.id, { title: 'Pricing', themeIds: [theme.id], speakerIds: [speaker.id] });
     const ann = await buildMember(server.em());
+    await buildInterests(server.em(), [ann], theme);
     const ended: WebhookEventInit = {
       event: 'egress_ended',
       id: `EV_egress_${session.id}`,
@@ -238,6 +239,10 @@ describe('recordings and replays', () => {
     });
     const [{ count }] = await server.em().execute(`select count(*)::int as count from content where type = 'REPLAY' and title = 'Replay: Pricing'`);
     expect(count).toBe(1);
+    // Members interested in its themes hear of it as of any publication, once.
+    await server.hearth.deps.events.idle();
+    const [{ notified }] = await server.em().execute(`select count(*)::int as notified from notification where subject_id = ? and recipient_id = ? and kind = 'CONTENT_PUBLISHED'`, [replay_id, ann.id]);
+    expect(notified).toBe(1);
     const view = await server.gql(
       `mutation($input: RecordContentViewInput!) { recordContentView(input: $input) { newView } }`,
       { input: { contentId: replay_id, seconds: 0, source: 'LIVE' } },

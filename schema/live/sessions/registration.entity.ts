@@ -10,7 +10,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 @Entity({ tableName: 'session_registration' })
 @Unique({ properties: ['sessionId', 'memberId'] })
 @Index({ properties: ['memberId'] })
-@ObjectType('SessionRegistration')
+@ObjectType('SessionRegistration', { simpleResolvers: true })
 export class SessionRegistration {
   [OptionalProps]?: 'id' | 'registeredAt' | 'cancelledAt';
 
