@@ -26,7 +26,7 @@ interface ThreadComment {
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ env: { MODERATION_AUTO_HIDE_REPORTERS: '2' } });
 });
 afterAll(() => server.stop());
 
@@ -109,6 +109,17 @@ describe('moderation in comment threads', () => {
     // The author deletes their hidden comment: it had already left the count.
     expect((await server.gql(`mutation($id: ID!) { deleteComment(id: $id) { id } }`, { id: rude }, await as(writer))).errors).toBeUndefined();
     expect((await thread(reader, item.id)).commentCount).toBe(1);
+  });
+
+  it('a comment enough reporters hid leaves the count until a moderator dismisses the case, then comes back', async () => {
+    const item = await buildContent(server.em());
+    const [writer, a, b] = [await buildMember(server.em()), await buildMember(server.em()), await buildMember(server.em())];
+    const comment = await addComment(writer, item.id, 'Borderline joke');
+    for (const reporter of [a, b]) expect((await server.gql(REPORT, { input: { subjectId: comment, kind: 'COMMENT', reason: 'OFF_TOPIC' } }, await as(reporter))).errors).toBeUndefined();
+    expect(await thread(a, item.id)).toMatchObject({ commentCount: 0, totalCount: 0 });
+    const [{ id }] = await server.em().execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [comment]);
+    expect((await server.gql(RESOLVE, { id, action: 'DISMISS' }, await as(await moderator()))).errors).toBeUndefined();
+    expect(await thread(a, item.id)).toMatchObject({ commentCount: 1, totalCount: 1 });
   });
 
   it('a suspended member’s comments and replies leave the thread for others while suspended, and come back after', async () => {
