@@ -1,20 +1,28 @@
-import { execute, GraphQLError, GraphQLID, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, parse, Kind, type ExecutionResult } from 'graphql';
+import { execute, GraphQLError, GraphQLID, GraphQLInputObjectType, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, parse, Kind, type ExecutionResult } from 'graphql';
 import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { compiledQueries } from './compiled-queries';
 
 let mutations = 0;
+let brokenRuns = 0;
 const Item = new GraphQLObjectType({
   name: 'Item',
   fields: { id: { type: new GraphQLNonNull(GraphQLID) }, title: { type: GraphQLString } },
+});
+/** An input whose non-null field has a default: graphql-jit 0.8's variable coercion refuses it omitted, graphql-js applies the default. */
+const Window = new GraphQLInputObjectType({
+  name: 'Window',
+  fields: { days: { type: new GraphQLNonNull(GraphQLInt), defaultValue: 7 }, label: { type: GraphQLString, defaultValue: 'week' } },
 });
 const schema = new GraphQLSchema({
   query: new GraphQLObjectType({
     name: 'Query',
     fields: {
       item: { type: Item, args: { n: { type: new GraphQLNonNull(GraphQLInt) } }, resolve: (_root, { n }) => ({ id: String(n), title: `Item ${n}` }) },
+      window: { type: GraphQLString, args: { input: { type: Window } }, resolve: (_root, { input }) => `${input?.label}:${input?.days}` },
       broken: {
         type: new GraphQLNonNull(GraphQLString),
         resolve: () => {
+          brokenRuns++;
           throw new GraphQLError('Nope.', { extensions: { code: 'NOT_FOUND' } });
         },
       },
@@ -65,6 +73,22 @@ describe('compiled queries', () => {
     expect(result.data).toBeUndefined();
     expect(result.errors![0].nodes![0].kind).toBe(Kind.VARIABLE_DEFINITION);
     expect(result.errors![0].message).toBe((await graphqlJs(query, { n: 'one' })).errors![0].message);
+  });
+
+  it('run a failing query once: its errors are not made by running it again on graphql-js', async () => {
+    const run = await executor();
+    const before = brokenRuns;
+    const result = await run(request('{ item(n: 1) { id } broken }'));
+    expect(result.errors![0].message).toBe('Nope.');
+    expect(brokenRuns - before).toBe(1);
+  });
+
+  it('apply the defaults of an input’s non-null fields to variables as graphql-js does', async () => {
+    const run = await executor();
+    const query = 'query($input: Window) { window(input: $input) }';
+    const result = await run(request(query, { input: {} }));
+    expect(result).toEqual(JSON.parse(JSON.stringify(await graphqlJs(query, { input: {} }))));
+    expect(result.data).toEqual({ window: 'week:7' });
   });
 
   it('run a mutation once, on graphql-js', async () => {

@@ -1,19 +1,51 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, getVariableValues, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  execute,
+  getNamedType,
+  getVariableValues,
+  isInputObjectType,
+  isNonNullType,
+  typeFromAST,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { asGraphQLJsError } from './jit-errors';
 
 /** Per parsed document (Apollo keeps one per distinct query text) and operation name; null: not compilable. */
 const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
 
-function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationName: string | null): CompiledQuery | null {
+/**
+ * Whether an input type reaches an input object field that is non-null and has a default.
+ * graphql-jit 0.8 coerces variables itself and refuses such a field omitted, where graphql-js
+ * applies its default ("Field value.days of required type Int! was not provided"): operations
+ * whose variables reach one run on graphql-js, as one execution.
+ */
+function reachesNonNullDefault(type: GraphQLInputType, seen = new Set<string>()): boolean {
+  const named = getNamedType(type);
+  if (!isInputObjectType(named) || seen.has(named.name)) return false;
+  seen.add(named.name);
+  return Object.values(named.getFields()).some((field) => (isNonNullType(field.type) && field.defaultValue !== undefined) || reachesNonNullDefault(field.type, seen));
+}
+
+function jitCoercesVariables(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
+  return (operation.variableDefinitions ?? []).every((definition) => {
+    const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+    return type !== undefined && !reachesNonNullDefault(type);
+  });
+}
+
+function compiledFor(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, operationName: string | null): CompiledQuery | null {
   let byName = compiled.get(document);
   if (!byName) compiled.set(document, (byName = new Map()));
   const key = operationName ?? '';
   let query = byName.get(key);
   if (query === undefined) {
-    const result = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
-    query = isCompiledQuery(result) ? result : null;
+    const result = jitCoercesVariables(schema, operation) ? compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true }) : null;
+    query = result && isCompiledQuery(result) ? result : null;
     byName.set(key, query);
   }
   return query;
@@ -28,7 +60,7 @@ function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationNam
  * Every operation runs once. A query's variables are coerced by graphql-js first, so a bad one
  * is refused exactly as graphql-js refuses it (Apollo answers 400 BAD_USER_INPUT); the errors of
  * a compiled run are made graphql-js's (server/jit-errors.ts). Mutations and anything not
- * compilable run on graphql-js. GRAPHQL_EXECUTOR=graphql-js leaves this executor out entirely.
+ * compilable (or whose variables graphql-jit would coerce differently) run on graphql-js. GRAPHQL_EXECUTOR=graphql-js leaves this executor out entirely.
  */
 export function compiledQueries(schema: GraphQLSchema): GatewayInterface {
   const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
@@ -36,7 +68,7 @@ export function compiledQueries(schema: GraphQLSchema): GatewayInterface {
     // No operation (an unknown or ambiguous operationName): requestChecksPlugin refuses it first;
     // graphql-js would answer it too, with its own error, never this executor.
     if (operation?.operation !== 'query') return graphqlJs();
-    const query = compiledFor(schema, document, operationName);
+    const query = compiledFor(schema, document, operation, operationName);
     if (!query) return graphqlJs();
     const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 50 });
     if (variables.errors) return { errors: variables.errors };

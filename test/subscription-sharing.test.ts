@@ -118,6 +118,7 @@ describe('the classification of every field a subscription can reach', () => {
         'Content.moderationNotice',
         'Content.seenByMe',
         'LiveSession.viewerRegistration',
+        'Message.moderationNotice',
         'Member.blockedByMe',
         'Member.email',
         'Member.emailPreferences',

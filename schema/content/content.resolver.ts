@@ -4,11 +4,11 @@ import { requireViewer } from '../identity/authorization';
 import type { Context } from '../../server/context';
 import { Shareable } from '../../server/viewer-dependence';
 import { Connection } from '../../server/pagination';
-import { selectedFields } from '../../server/selection';
 import { deliverChecked } from '../../server/subscriptions';
 import { Member, Role } from '../identity/member.entity';
 import { Content } from './content.entity';
 import { CreateContentInput, FeedArgs, UpdateContentInput } from './content.inputs';
+import { feedSelection } from './content.queries';
 import { ContentService, embeddedAuthor } from './content.service';
 import { Theme } from './theme.entity';
 import { moderates, moderationNotice } from '../moderation/visibility';
@@ -20,8 +20,7 @@ export class ContentResolver {
   @Authorized()
   @Query(() => ContentConnection, { description: 'Published items, newest first.' })
   feed(@Args() args: FeedArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    const selection = { item: selectedFields(info, ['edges', 'node']), author: selectedFields(info, ['edges', 'node', 'author']) };
-    return new ContentService(ctx).feed(requireViewer(ctx), args, selection);
+    return new ContentService(ctx).feed(requireViewer(ctx), args, feedSelection(info));
   }
 
   @Authorized()

@@ -1,9 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
 import type { DomainEventBus } from '../../server/events';
-import { jsonRow, projection, readModel } from '../../server/db/read-model';
-import { readRows } from '../../server/db/read-query';
-import { decodeKeyset, toConnection, type ConnectionShape } from '../../server/pagination';
+import { toConnection, type ConnectionShape } from '../../server/pagination';
 import { Member, Role } from '../identity/member.entity';
 import { Content, ContentStatus, ContentType } from './content.entity';
 import { ContentErrors } from './content.errors';
@@ -11,20 +9,10 @@ import type { CreateContentInput, FeedArgs, UpdateContentInput } from './content
 import { Theme } from './theme.entity';
 import { ThemeService } from './theme.service';
 import { rejectNulls } from '../../server/validation';
-import { isSuspended, moderates, visibleToSql } from '../moderation/visibility';
+import { isSuspended, moderates } from '../moderation/visibility';
+import { feedPage, type FeedSelection } from './content.queries';
 
 const feedKey = (content: Content) => [content.publishedAt!.toISOString(), content.id];
-
-/** What an operation asks of a feed page: the fields of its items and of their authors. */
-export interface FeedSelection {
-  item: ReadonlySet<string>;
-  author: ReadonlySet<string>;
-}
-
-/** Read by code whatever the selection: keys, the cursor, who may see and edit an item. */
-const ITEM_KEYS = ['id', 'status', 'author', 'publishedAt'];
-
-type FeedRow = Record<string, unknown> & { themes_json: Record<string, unknown>[] | null; author_json: Record<string, unknown> | null };
 
 /**
  * A feed page's authors when they hold only the fields the operation asked for: they must not
@@ -47,30 +35,6 @@ export function canSee(viewer: Member | null, content: Content): boolean {
 }
 
 const canEdit = (viewer: Member, content: Content) => viewer.role === Role.ADMIN || content.author.id === viewer.id;
-
-/** Builds the feed's WHERE clause: only the filters asked for, so the planner sees plain predicates. */
-function feedFilter(viewer: Member, args: FeedArgs, now: Date): { where: string; params: unknown[] } {
-  const clauses = [`c.status = 'PUBLISHED'`, visibleToSql('c', 'author_id', '?::timestamptz', '?::uuid')];
-  const params: unknown[] = [viewer.id, now];
-  const cursor = decodeKeyset(args.after);
-  if (cursor) {
-    clauses.push('(c.published_at, c.id) < (?::timestamptz, ?::uuid)');
-    params.push(cursor[0], cursor[1]);
-  }
-  if (args.type) {
-    clauses.push('c.type = ?::content_type');
-    params.push(args.type);
-  }
-  if (args.themeSlug) {
-    clauses.push('exists (select 1 from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id and t.slug = ?)');
-    params.push(args.themeSlug);
-  }
-  if (args.unseenOnly) {
-    clauses.push('not exists (select 1 from content_view v where v.member_id = ?::uuid and v.content_id = c.id)');
-    params.push(viewer.id);
-  }
-  return { where: clauses.join(' and '), params };
-}
 
 /** A finished live session's recording, as the live domain hands it over. */
 export interface ReplayInput {
@@ -184,39 +148,21 @@ export class ContentService {
 
   /**
    * Newest published first; keyset on (publishedAt, id) so pages stay stable while items are
-   * published. The page's themes and authors come back in the same statement and feed the field
-   * resolvers without another round trip. The statement reads only the columns the operation
-   * selects (a page of titles does not carry bodies, summaries or its authors' emails) and runs
-   * as a prepared statement.
+   * published. The page (content.queries.ts) comes with its themes and authors, which feed the
+   * field resolvers through the request's loaders without another round trip.
    */
   async feed(viewer: Member, args: FeedArgs, selection: FeedSelection): Promise<ConnectionShape<Content>> {
-    const { where, params } = feedFilter(viewer, args, this.ctx.clock.now());
-    const { em } = this.ctx;
-    const items = projection(em, Content, selection.item, ITEM_KEYS);
-    const authors = projection(em, Member, selection.author);
-    const withThemes = selection.item.has('themes');
-    const withAuthors = selection.item.has('author');
-    const rows = await readRows<FeedRow>(
-      em,
-      `select ${items.columns('c')},
-         ${withThemes ? `coalesce((select json_agg(${jsonRow(em, Theme, 't')} order by t.name) from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id), '[]')` : 'null'} as themes_json,
-         ${withAuthors ? `(select ${authors.json('m')} from member m where m.id = c.author_id)` : 'null'} as author_json
-       from content c where ${where} order by c.published_at desc, c.id desc limit ?`,
-      [...params, args.first + 1],
-    );
-    const [toContent, toTheme, toMember] = [readModel(em, Content), readModel(em, Theme), readModel(em, Member)];
+    const page = await feedPage(this.ctx.em, viewer.id, args, selection, this.ctx.clock.now());
     const { themesByContentId, memberById } = this.ctx.loaders;
-    const page = rows.map((row) => {
-      const content = toContent(row);
-      if (row.themes_json) themesByContentId.prime(content.id, row.themes_json.map(toTheme));
-      if (row.author_json) {
-        const author = toMember(row.author_json);
-        if (authors.complete) memberById.prime(author.id, author);
+    const items = page.items.map(({ content, themes, author }) => {
+      if (themes) themesByContentId.prime(content.id, themes);
+      if (author) {
+        if (page.authorsComplete) memberById.prime(author.id, author);
         else partialAuthors.set(content, author);
       }
       return content;
     });
-    return toConnection(page, args.first, feedKey, args.after);
+    return toConnection(items, args.first, feedKey, args.after);
   }
 
   /** For subscribers: the item if it is (still) published and, when asked, on that theme. */

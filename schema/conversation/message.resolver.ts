@@ -7,6 +7,7 @@ import { Member } from '../identity/member.entity';
 import { SendMessageInput } from './conversation.inputs';
 import { ConversationService } from './conversation.service';
 import { Message } from './message.entity';
+import { moderates, moderationNotice } from '../moderation/visibility';
 
 @Resolver(() => Message)
 export class MessageResolver {
@@ -34,6 +35,15 @@ export class MessageResolver {
   @Shareable('loads the sender by id; Member’s own fields decide what each viewer sees')
   async sender(@Root() message: Message, @Ctx() ctx: Context): Promise<Member> {
     return (await ctx.loaders.memberById.load(message.sender.id))!;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'For its sender and moderators: why the other member cannot see this message (hidden by the moderators, or its sender suspended); null otherwise.',
+  })
+  async moderationNotice(@Root() message: Message, @Ctx() ctx: Context): Promise<string | null> {
+    if (ctx.viewer?.id !== message.sender.id && !moderates(ctx.viewer)) return null;
+    return moderationNotice(message, await ctx.loaders.memberById.load(message.sender.id), ctx.clock.now());
   }
 
   @FieldResolver(() => ID)

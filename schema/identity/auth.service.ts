@@ -1,3 +1,4 @@
+import { parseMemberLocale, parseMemberTimeZone } from './member-locale';
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
@@ -44,12 +45,16 @@ export class AuthService {
   async signUp(input: SignUpInput): Promise<Session> {
     await this.ctx.rateLimits.consume('signUpsPerIp', this.ctx.ip);
     const email = normalizeEmail(input.email);
+    const locale = parseMemberLocale(input.locale ?? null);
+    const timeZone = parseMemberTimeZone(input.timeZone ?? null);
     if (await this.ctx.em.count(Member, { email })) throw IdentityErrors.emailTaken();
     const member = this.ctx.em.create(Member, {
       email,
       passwordHash: await hashPassword(input.password),
       displayName: input.displayName.trim(),
       company: input.company?.trim() || null,
+      locale,
+      timeZone,
       createdAt: this.ctx.clock.now(),
     });
     try {

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { startTestServer, type TestServer } from '../../test/server';
 import { buildMember, FACTORY_PASSWORD } from '../../test/factories';
+import { Member } from './member.entity';
 
 const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { accessToken refreshToken member { id email displayName role } } }`;
 const LOG_IN = `mutation LogIn($input: LogInInput!) { logIn(input: $input) { accessToken refreshToken member { id email } } }`;
@@ -45,6 +46,19 @@ describe('signUp and logIn', () => {
     expect(logIn.data!.logIn.member.id).toBe(signUp.data!.signUp.member.id);
     const me = await server.gql(ME, {}, { token: logIn.data!.logIn.accessToken });
     expect(me.data!.me.id).toBe(signUp.data!.signUp.member.id);
+  });
+
+  it('takes the language and time zone at sign-up (the browser’s), checked like updateProfile’s, else the community’s', async () => {
+    const withLocale = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { member { locale timeZone } } }`;
+    const french = await server.gql(withLocale, { input: { email: uniqueEmail('fr'), password: 'long enough pw', displayName: 'Léa', locale: 'fr', timeZone: 'europe/paris' } });
+    expect(french.data!.signUp.member).toEqual({ locale: 'fr', timeZone: 'Europe/Paris' });
+    const plain = await server.gql(withLocale, { input: { email: uniqueEmail('en'), password: 'long enough pw', displayName: 'Ann' } });
+    expect(plain.data!.signUp.member).toEqual({ locale: 'en', timeZone: 'UTC' });
+
+    const email = uniqueEmail('bad-zone');
+    const refused = await server.gql(withLocale, { input: { email, password: 'long enough pw', displayName: 'X', timeZone: 'Mars/Olympus' } });
+    expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { timeZone: expect.any(String) } });
+    expect(await server.em().count(Member, { email })).toBe(0);
   });
 
   it('refuses a duplicate email (case-insensitive) with CONFLICT', async () => {

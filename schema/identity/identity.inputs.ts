@@ -26,6 +26,16 @@ export class SignUpInput {
   @IsOptional()
   @MaxLength(120)
   company?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The language of the member’s emails and notifications (`en`, `fr`), e.g. the browser’s. Absent: the community’s (COMMUNITY_LOCALE).' })
+  @IsOptional()
+  @MaxLength(20)
+  locale?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The IANA time zone emails show times in, e.g. the device’s. Absent: the community’s (COMMUNITY_TIMEZONE).' })
+  @IsOptional()
+  @MaxLength(64)
+  timeZone?: string | null;
 }
 
 @InputType()

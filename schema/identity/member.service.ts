@@ -5,8 +5,8 @@ import { IdentityErrors } from './identity.errors';
 import type { MembersArgs, SetMemberRoleArgs, SetMembershipArgs, UpdateProfileInput } from './identity.inputs';
 import { Member, Role } from './member.entity';
 import { rejectNulls } from '../../server/validation';
-import { canonicalTimeZone } from '../../server/time';
-import { isLocale, readerLocale, type ReaderLocale } from '../../server/i18n/i18n';
+import { readerLocale, type ReaderLocale } from '../../server/i18n/i18n';
+import { parseMemberLocale, parseMemberTimeZone } from './member-locale';
 
 const memberKey = (member: Member) => [member.createdAt.toISOString(), member.id];
 
@@ -40,26 +40,10 @@ export class MemberService {
     if (input.displayName !== undefined && input.displayName !== null) member.displayName = input.displayName.trim();
     if (input.company !== undefined) member.company = input.company?.trim() || null;
     if (input.jobTitle !== undefined) member.jobTitle = input.jobTitle?.trim() || null;
-    if (input.locale !== undefined) member.locale = this.locale(input.locale);
-    if (input.timeZone !== undefined) member.timeZone = this.timeZone(input.timeZone);
+    if (input.locale !== undefined) member.locale = parseMemberLocale(input.locale);
+    if (input.timeZone !== undefined) member.timeZone = parseMemberTimeZone(input.timeZone);
     await this.ctx.em.flush();
     return this.changed(member);
-  }
-
-  /** `en`, `fr` (any case); null: back to the community's. */
-  private locale(raw: string | null): string | null {
-    if (raw === null) return null;
-    const locale = raw.trim().toLowerCase();
-    if (!isLocale(locale)) throw IdentityErrors.unknownLocale();
-    return locale;
-  }
-
-  /** An IANA zone, stored as Intl spells it ("europe/paris" → "Europe/Paris"); null: back to the community's. */
-  private timeZone(raw: string | null): string | null {
-    if (raw === null) return null;
-    const zone = canonicalTimeZone(raw.trim());
-    if (!zone) throw IdentityErrors.unknownTimeZone();
-    return zone;
   }
 
   /** The language and zone the member reads in: their own, else the community's. */

@@ -26,7 +26,7 @@ interface ThreadComment {
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ env: { MODERATION_AUTO_HIDE_REPORTERS: '2' } });
 });
 afterAll(() => server.stop());
 
@@ -109,6 +109,17 @@ describe('moderation in comment threads', () => {
     // The author deletes their hidden comment: it had already left the count.
     expect((await server.gql(`mutation($id: ID!) { deleteComment(id: $id) { id } }`, { id: rude }, await as(writer))).errors).toBeUndefined();
     expect((await thread(reader, item.id)).commentCount).toBe(1);
+  });
+
+  it('a comment enough reporters hid leaves the count until a moderator dismisses the case, then comes back', async () => {
+    const item = await buildContent(server.em());
+    const [writer, a, b] = [await buildMember(server.em()), await buildMember(server.em()), await buildMember(server.em())];
+    const comment = await addComment(writer, item.id, 'Borderline joke');
+    for (const reporter of [a, b]) expect((await server.gql(REPORT, { input: { subjectId: comment, kind: 'COMMENT', reason: 'OFF_TOPIC' } }, await as(reporter))).errors).toBeUndefined();
+    expect(await thread(a, item.id)).toMatchObject({ commentCount: 0, totalCount: 0 });
+    const [{ id }] = await server.em().execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [comment]);
+    expect((await server.gql(RESOLVE, { id, action: 'DISMISS' }, await as(await moderator()))).errors).toBeUndefined();
+    expect(await thread(a, item.id)).toMatchObject({ commentCount: 1, totalCount: 1 });
   });
 
   it('a suspended member’s comments and replies leave the thread for others while suspended, and come back after', async () => {
@@ -209,5 +220,32 @@ describe('moderation in comment threads', () => {
       notifications: true,
       digest: true,
     });
+  });
+});
+
+describe('moderation in conversations', () => {
+  it('a hidden message leaves the recipient’s conversation and stays for its sender with a notice', async () => {
+    const [sender, recipient] = [await buildMember(server.em()), await buildMember(server.em())];
+    const send = async (from: { id: string }, input: Record<string, string>) => {
+      const result = await server.gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { id conversationId } }`, { input }, await as(from));
+      expect(result.errors).toBeUndefined();
+      server.clock.advance({ seconds: 1 });
+      return result.data!.sendMessage as { id: string; conversationId: string };
+    };
+    const first = await send(sender, { recipientId: recipient.id, body: 'Hello there' });
+    const rude = await send(sender, { conversationId: first.conversationId, body: 'You idiot' });
+    expect((await server.gql(REPORT, { input: { subjectId: rude.id, kind: 'MESSAGE', reason: 'HARASSMENT' } }, await as(recipient))).errors).toBeUndefined();
+    const [{ id }] = await server.em().execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [rude.id]);
+    expect((await server.gql(RESOLVE, { id, action: 'HIDE' }, await as(await moderator()))).errors).toBeUndefined();
+
+    const messages = async (viewer: { id: string }) => {
+      const result = await server.gql(`query($id: ID!) { conversation(id: $id) { messages(first: 10) { edges { node { id moderationNotice } } } } }`, { id: first.conversationId }, await as(viewer));
+      expect(result.errors).toBeUndefined();
+      return (result.data!.conversation.messages.edges as { node: { id: string; moderationNotice: string | null } }[]).map((edge) => edge.node);
+    };
+    expect((await messages(recipient)).map((message) => message.id)).toEqual([first.id]);
+    const forSender = await messages(sender);
+    expect(forSender.find((message) => message.id === rude.id)?.moderationNotice).toMatch(/hidden by the moderators/i);
+    expect(forSender.find((message) => message.id === first.id)?.moderationNotice).toBeNull();
   });
 });

@@ -1,14 +1,13 @@
 import type { Context } from '../../server/context';
 import { badInput } from '../../server/errors';
-import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
+import { toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
 import type { Member } from '../identity/member.entity';
 import { Notification } from './notification.entity';
 import { isUUID } from 'class-validator';
 import { readModel } from '../../server/db/read-model';
-import { EMPTY_SQL, sql, uuidArray } from '../../server/db/sql';
-import { notificationVisible } from '../moderation/visibility';
+import { uuidArray } from '../../server/db/sql';
 import { MARKED_READ_RETURNED, type MarkNotificationsReadArgs, type MarkNotificationsReadPayload, type NotificationsArgs } from './notification.inputs';
-import { unreadCounts } from './notification.service';
+import { notificationPage, ownNotification, unreadCounts } from './notification.queries';
 
 const key = (notification: Notification) => [notification.createdAt.toISOString(), notification.id];
 
@@ -16,16 +15,9 @@ const key = (notification: Notification) => [notification.createdAt.toISOString(
 export class NotificationQueryService {
   constructor(private readonly ctx: Context) {}
 
-  async list(viewer: Member, { first, after, unreadOnly }: NotificationsArgs): Promise<ConnectionShape<Notification>> {
-    const cursor = decodeKeyset(after);
-    // Notifications about what moderation hides from the recipient are left out (moderation/visibility).
-    const mine = sql`n.recipient_id = ${viewer.id}::uuid ${unreadOnly ? sql`and n.read_at is null` : EMPTY_SQL} and ${notificationVisible('n', this.ctx.clock.now())}`;
-    const page = sql`select n.* from notification n where ${mine}
-      ${cursor ? sql`and (n.created_at, n.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : EMPTY_SQL}
-      order by n.created_at desc, n.id desc limit ${first + 1}::int`;
-    const rows = (await this.ctx.em.execute<Record<string, unknown>[]>(page.text, [...page.params])).map(readModel(this.ctx.em, Notification));
-    const count = sql`select count(*)::int as count from notification n where ${mine}`;
-    return withTotalCount(toConnection(rows, first, key, after), async () => (await this.ctx.em.execute<{ count: number }[]>(count.text, [...count.params]))[0].count);
+  async list(viewer: Member, args: NotificationsArgs): Promise<ConnectionShape<Notification>> {
+    const page = await notificationPage(this.ctx.em, viewer.id, args, this.ctx.clock.now());
+    return withTotalCount(toConnection(page.items, args.first, key, args.after), page.totalCount);
   }
 
   async unreadCount(viewer: Member): Promise<number> {
@@ -50,9 +42,8 @@ export class NotificationQueryService {
   }
 
   /** For subscribers: the notification if it is the viewer's. */
-  async own(viewer: Member, id: string): Promise<Notification | null> {
-    const query = sql`select n.* from notification n where n.id = ${id}::uuid and n.recipient_id = ${viewer.id}::uuid and ${notificationVisible('n', this.ctx.clock.now())}`;
-    const [row] = await this.ctx.em.execute<Record<string, unknown>[]>(query.text, [...query.params]);
-    return row ? readModel(this.ctx.em, Notification)(row) : null;
+  own(viewer: Member, id: string): Promise<Notification | null> {
+    return ownNotification(this.ctx.em, viewer.id, id, this.ctx.clock.now());
   }
+
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../server/clock';
-import { uuidArray } from '../../server/db/sql';
 import type { HearthPubSub } from '../../server/pubsub';
-import { notificationVisible } from '../moderation/visibility';
+import { unreadCounts } from './notification.queries';
 import { NOTIFICATION_SUBJECT, type NotificationKind, type NotificationSubjectType } from './notification-kind';
 
 export interface NewNotification {
@@ -93,15 +92,4 @@ export class NotificationWriter {
     const counts = await unreadCounts(this.em, [...new Set(created.map((row) => row.recipientId))], this.clock.now());
     for (const [memberId, count] of counts) this.pubSub.publish('UNREAD_COUNT_CHANGED', memberId, { count });
   }
-}
-
-/** Unread notifications per member, leaving out those about what moderation hides from them (at `now`). */
-export async function unreadCounts(em: EntityManager, memberIds: string[], now: Date): Promise<Map<string, number>> {
-  const visible = notificationVisible('n', now);
-  const rows = await em.execute<{ member_id: string; count: string }[]>(
-    `select m.id as member_id, (select count(*) from notification n where n.recipient_id = m.id and n.read_at is null and ${visible.text}) as count
-       from unnest(?::uuid[]) as m(id)`,
-    [...visible.params, uuidArray(memberIds)],
-  );
-  return new Map(rows.map((row) => [row.member_id, Number(row.count)]));
 }

@@ -3,9 +3,9 @@ import { translator, type Locale, type ReaderLocale } from './i18n';
 /**
  * Dates and times as members read them: in their language and their time zone, the zone named
  * after its city as calendars do ("jeudi 10 décembre à 10:00 (heure de Paris)"). The IANA id
- * gives the city (ICU's generic names say "heure d’Europe centrale", which hides the offset
- * a member compares with their own clock less well); zones without a city (UTC, Etc/GMT+5)
- * take ICU's short name.
+ * gives the city: ICU's generic names ("heure d’Europe centrale", "UTC+1") do not say which
+ * member's clock they mean as plainly. Zones without a city (UTC, Etc/GMT+5) take ICU's short
+ * name. The city is the IANA spelling (English: "heure de London", not "Londres").
  */
 
 /** BCP 47 tags for Intl: British English writes "Thursday 10 December", not "Thursday, December 10". */

@@ -1,13 +1,15 @@
 import { isUUID } from 'class-validator';
 import type { Context } from '../../../server/context';
 import { readModel } from '../../../server/db/read-model';
-import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../../server/pagination';
+import { toConnection, withTotalCount, type ConnectionShape } from '../../../server/pagination';
 import type { Member } from '../../identity/member.entity';
 import { issueJoinToken, meetingRoomName } from '../../../integrations/livekit/join-token';
 import { LiveErrors } from '../live.errors';
 import type { LiveJoin } from '../live.types';
 import { Meeting, MeetingStatus } from './meeting.entity';
 import { MeetingErrors } from './meeting.errors';
+import { memberMeeting, meetingPage, pairState, sessionExists } from './meeting.queries';
+import { blockedBetween } from '../../conversation/conversation.queries';
 import { MEETING_MESSAGE_MAX_LENGTH, type MyMeetingsArgs, type RequestMeetingInput } from './meeting.inputs';
 
 const HOUR_MS = 60 * 60_000;
@@ -23,13 +25,6 @@ function trimmedMessage(raw: string | null | undefined): string | null {
   const message = raw?.trim() ?? '';
   if (message.length > MEETING_MESSAGE_MAX_LENGTH) throw MeetingErrors.messageTooLong();
   return message || null;
-}
-
-/** What stands between two members before one asks the other for a meeting. */
-interface PairState {
-  blocked: boolean;
-  pending_id: string | null;
-  pending_requester_id: string | null;
 }
 
 /**
@@ -51,7 +46,7 @@ export class MeetingService {
     if (input.proposedStart.getTime() <= now.getTime()) throw MeetingErrors.startInPast();
     if (input.sessionId) await this.assertSessionExists(input.sessionId);
 
-    const state = await this.pairState(viewer.id, recipient.id);
+    const state = await pairState(this.ctx.em, viewer.id, recipient.id);
     if (state.blocked) throw MeetingErrors.blocked();
     if (state.pending_id) throw MeetingErrors.alreadyPending(state.pending_id, state.pending_requester_id === viewer.id);
     await this.ctx.rateLimits.consume('meetingRequestsPerMember', viewer.id);
@@ -65,7 +60,7 @@ export class MeetingService {
       [viewer.id, recipient.id, input.sessionId ?? null, message, input.proposedStart, now],
     );
     if (!row) {
-      const again = await this.pairState(viewer.id, recipient.id);
+      const again = await pairState(this.ctx.em, viewer.id, recipient.id);
       throw MeetingErrors.alreadyPending(again.pending_id ?? '', true);
     }
     const meeting = readModel(this.ctx.em, Meeting)(row);
@@ -81,7 +76,7 @@ export class MeetingService {
     const meeting = await this.get(viewer, id);
     if (meeting.recipientId !== viewer.id) throw MeetingErrors.notTheRecipient();
     if (meeting.status !== MeetingStatus.REQUESTED) throw MeetingErrors.alreadyAnswered(meeting.status);
-    if (accept && (await this.blockedBetween(meeting.requesterId, meeting.recipientId))) throw MeetingErrors.blocked();
+    if (accept && (await blockedBetween(this.ctx.em, meeting.requesterId, meeting.recipientId))) throw MeetingErrors.blocked();
 
     const status = accept ? MeetingStatus.ACCEPTED : MeetingStatus.DECLINED;
     // Conditional on still being REQUESTED: of two concurrent answers, the second gets CONFLICT.
@@ -99,34 +94,15 @@ export class MeetingService {
 
   /** A meeting the viewer is one of the two members of; NOT_FOUND otherwise. */
   async get(viewer: Member, id: string): Promise<Meeting> {
-    if (!isUUID(id)) throw MeetingErrors.meetingNotFound();
-    const [row] = await this.ctx.em.execute<Record<string, unknown>[]>(
-      'select * from meeting where id = ? and (requester_id = ? or recipient_id = ?)',
-      [id, viewer.id, viewer.id],
-    );
-    if (!row) throw MeetingErrors.meetingNotFound();
-    return readModel(this.ctx.em, Meeting)(row);
+    const meeting = isUUID(id) ? await memberMeeting(this.ctx.em, viewer.id, id) : null;
+    if (!meeting) throw MeetingErrors.meetingNotFound();
+    return meeting;
   }
 
   /** Meetings the viewer asked for or was asked to, newest request first; keyset on (createdAt, id). */
   async list(viewer: Member, { first, after, status }: MyMeetingsArgs): Promise<ConnectionShape<Meeting>> {
-    const cursor = decodeKeyset(after);
-    const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
-      `select * from meeting
-        where (requester_id = ? or recipient_id = ?)
-          ${status ? 'and status = ?' : ''}
-          ${cursor ? 'and (created_at, id) < (?::timestamptz, ?::uuid)' : ''}
-        order by created_at desc, id desc
-        limit ?`,
-      [viewer.id, viewer.id, ...(status ? [status] : []), ...(cursor ?? []), first + 1],
-    );
-    return withTotalCount(toConnection(rows.map(readModel(this.ctx.em, Meeting)), first, meetingKey, after), async () => {
-      const [{ count }] = await this.ctx.em.execute<{ count: number }[]>(
-        `select count(*)::int as count from meeting where (requester_id = ? or recipient_id = ?) ${status ? 'and status = ?' : ''}`,
-        [viewer.id, viewer.id, ...(status ? [status] : [])],
-      );
-      return count;
-    });
+    const page = await meetingPage(this.ctx.em, viewer.id, first, after, status);
+    return withTotalCount(toConnection(page.items, first, meetingKey, after), page.totalCount);
   }
 
   /**
@@ -137,7 +113,7 @@ export class MeetingService {
   async join(viewer: Member, id: string): Promise<LiveJoin> {
     const meeting = await this.get(viewer, id);
     if (meeting.status !== MeetingStatus.ACCEPTED) throw MeetingErrors.notAccepted(meeting.status);
-    if (await this.blockedBetween(meeting.requesterId, meeting.recipientId)) throw MeetingErrors.blocked();
+    if (await blockedBetween(this.ctx.em, meeting.requesterId, meeting.recipientId)) throw MeetingErrors.blocked();
 
     const now = this.ctx.clock.now().getTime();
     const until = Math.max(meeting.proposedStart.getTime() + MEETING_ROOM_OPEN_AFTER_START_MS, now + MEETING_TOKEN_MIN_TTL_MS);
@@ -161,31 +137,6 @@ export class MeetingService {
   }
 
   private async assertSessionExists(sessionId: string): Promise<void> {
-    const rows = isUUID(sessionId) ? await this.ctx.em.execute('select 1 from live_session where id = ?', [sessionId]) : [];
-    if (!rows.length) throw LiveErrors.sessionNotFound();
-  }
-
-  /** Blocks either way, the pair's open request either way (the viewer's first), and the viewer's requests in the last hour. */
-  private async pairState(viewerId: string, memberId: string): Promise<PairState> {
-    const [state] = await this.ctx.em.execute<PairState[]>(
-      `select exists (select 1 from member_block
-                       where (blocker_id = ? and blocked_id = ?) or (blocker_id = ? and blocked_id = ?)) as blocked,
-              open.id as pending_id, open.requester_id as pending_requester_id
-         from (values (1)) as one
-         left join lateral (select id, requester_id from meeting
-                             where status = 'REQUESTED'
-                               and ((requester_id = ? and recipient_id = ?) or (requester_id = ? and recipient_id = ?))
-                             order by requester_id = ? desc limit 1) open on true`,
-      [viewerId, memberId, memberId, viewerId, viewerId, memberId, memberId, viewerId, viewerId],
-    );
-    return state;
-  }
-
-  private async blockedBetween(a: string, b: string): Promise<boolean> {
-    const rows = await this.ctx.em.execute(
-      'select 1 from member_block where (blocker_id = ? and blocked_id = ?) or (blocker_id = ? and blocked_id = ?) limit 1',
-      [a, b, b, a],
-    );
-    return rows.length > 0;
+    if (!isUUID(sessionId) || !(await sessionExists(this.ctx.em, sessionId))) throw LiveErrors.sessionNotFound();
   }
 }

@@ -1,0 +1,48 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { readModel } from '../../server/db/read-model';
+import { EMPTY_SQL, sql, uuidArray, type Sql } from '../../server/db/sql';
+import { decodeKeyset } from '../../server/pagination';
+import { notificationVisible } from '../moderation/visibility';
+import { Notification } from './notification.entity';
+import type { NotificationsArgs } from './notification.inputs';
+
+/**
+ * The notification domain's reads that bypass the ORM, each one statement built with the sql
+ * helper. Every read leaves out the notifications about what moderation hides from their
+ * recipient at `now` (moderation/visibility).
+ */
+
+const rows = (em: EntityManager, query: Sql) => em.execute<Record<string, unknown>[]>(query.text, [...query.params]);
+
+/** One page of a member's notifications, newest first after the keyset cursor (up to `first + 1`), and their total. */
+export async function notificationPage(
+  em: EntityManager,
+  recipientId: string,
+  { first, after, unreadOnly }: NotificationsArgs,
+  now: Date,
+): Promise<{ items: Notification[]; totalCount: () => Promise<number> }> {
+  const cursor = decodeKeyset(after);
+  const mine = sql`n.recipient_id = ${recipientId}::uuid ${unreadOnly ? sql`and n.read_at is null` : EMPTY_SQL} and ${notificationVisible('n', now)}`;
+  const page = sql`select n.* from notification n where ${mine}
+      ${cursor ? sql`and (n.created_at, n.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : EMPTY_SQL}
+      order by n.created_at desc, n.id desc limit ${first + 1}::int`;
+  const items = (await rows(em, page)).map(readModel(em, Notification));
+  const count = sql`select count(*)::int as count from notification n where ${mine}`;
+  return { items, totalCount: async () => (await rows(em, count))[0].count as number };
+}
+
+/** The notification if it is `recipientId`'s and visible to them. */
+export async function ownNotification(em: EntityManager, recipientId: string, id: string, now: Date): Promise<Notification | null> {
+  const [row] = await rows(em, sql`select n.* from notification n where n.id = ${id}::uuid and n.recipient_id = ${recipientId}::uuid and ${notificationVisible('n', now)}`);
+  return row ? readModel(em, Notification)(row) : null;
+}
+
+/** Unread notifications per member. */
+export async function unreadCounts(em: EntityManager, memberIds: string[], now: Date): Promise<Map<string, number>> {
+  const counted = await rows(
+    em,
+    sql`select m.id as member_id, (select count(*) from notification n where n.recipient_id = m.id and n.read_at is null and ${notificationVisible('n', now)}) as count
+       from unnest(${uuidArray(memberIds)}::uuid[]) as m(id)`,
+  );
+  return new Map(counted.map((row) => [row.member_id as string, Number(row.count)]));
+}
