@@ -101,7 +101,9 @@ async function main() {
       pilot
         ? `Pilot (seed 1000, effect ${pilot.options.effect}): first-evaluation true lift ${f(pilot.trueFirstRoundLift)}, preview's MDE ${f(pilot.withEffect.minimumDetectableLift.absolute)}: effect set to ${f(powerEffect)}.`
         : 'Not run yet.',
-      mdes.length ? `Mean MDE stated by the previews: ${f(mdes.reduce((a, b) => a + b, 0) / mdes.length)} visit days; mean true lift reached: ${f(power.reduce((a, row) => a + row.result.trueFirstRoundLift, 0) / power.length)}.` : '',
+      mdes.length
+        ? `Mean MDE stated by the previews: ${f(mdes.reduce((a, b) => a + b, 0) / mdes.length)} visit days; mean true lift reached: ${f(power.reduce((a, row) => a + row.result.trueFirstRoundLift, 0) / power.length)}.`
+        : '',
       '',
       ...table(power, true),
       '',

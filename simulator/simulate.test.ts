@@ -7,7 +7,15 @@ import { runSimulation, type SimulationOptions } from './simulate';
  * so that its first evaluation is measured by day 14); `npm run simulate:calibrate` runs 20 seeds
  * at a medium size.
  */
-const SMALL: Omit<SimulationOptions, 'effect'> = { members: 200, weeks: 2, warmupWeeks: 1, horizonDays: 6, holdout: 30, seed: 1, concurrency: 32 };
+const SMALL: Omit<SimulationOptions, 'effect'> = {
+  members: 200,
+  weeks: 2,
+  warmupWeeks: 1,
+  horizonDays: 6,
+  holdout: 30,
+  seed: 1,
+  concurrency: 32,
+};
 
 describe('npm run simulate', () => {
   it('with an effect: the truth is above 0 and the interval covers it', async () => {
