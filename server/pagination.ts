@@ -1,3 +1,5 @@
+// Its classes are decorated when the module loads, whichever entry point (a job, a test) reaches it first.
+import 'reflect-metadata';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { IsOptional, isUUID, Max, Min } from 'class-validator';
 import { badInput } from './errors';
