@@ -4,7 +4,19 @@ const tseslint = require('typescript-eslint');
 const globals = require('globals');
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.hearth/', 'coverage/', 'artifacts/', 'client/generated/', 'client/dist/', 'admin/src/generated/', 'server/db/migrations/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.hearth/',
+      'coverage/',
+      'artifacts/',
+      'client/generated/',
+      'client/dist/',
+      'admin/src/generated/',
+      'server/db/migrations/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -49,7 +49,8 @@ export interface SubscribeOptions {
   onRestart?: () => void;
 }
 
-type SubscribeArgs<V> = Record<string, never> extends V ? [variables?: V, options?: SubscribeOptions] : [variables: V, options?: SubscribeOptions];
+type SubscribeArgs<V> =
+  Record<string, never> extends V ? [variables?: V, options?: SubscribeOptions] : [variables: V, options?: SubscribeOptions];
 
 interface Response<T> {
   data?: T | null;
@@ -180,7 +181,9 @@ export function createHearthClient(options: HearthClientOptions) {
         (result): Step => {
           if (result.done) return { done: true };
           const { data, errors } = result.value as ExecutionResult<T>;
-          return errors?.length ? { error: toError(errors.map((error) => ({ message: error.message, extensions: error.extensions }))) } : { value: data as T };
+          return errors?.length
+            ? { error: toError(errors.map((error) => ({ message: error.message, extensions: error.extensions }))) }
+            : { value: data as T };
         },
         (thrown: unknown): Step => ({ error: thrownError(thrown) }),
       );
@@ -190,7 +193,8 @@ export function createHearthClient(options: HearthClientOptions) {
       await source.return?.();
       return { done: true, value: undefined };
     };
-    const retryable = (error: unknown): error is HearthError => error instanceof HearthError && error.code === 'SERVICE_UNAVAILABLE' && !stopped;
+    const retryable = (error: unknown): error is HearthError =>
+      error instanceof HearthError && error.code === 'SERVICE_UNAVAILABLE' && !stopped;
 
     /** Subscribes again until the server stops refusing; the first step of the new subscription stays pending. */
     async function resubscribe(error: HearthError): Promise<void> {
@@ -235,7 +239,8 @@ export function createHearthClient(options: HearthClientOptions) {
   return {
     query: <T, V>(document: TypedDocumentNode<T, V>, ...[variables]: Variables<V>) => execute(document, variables),
     mutate: <T, V>(document: TypedDocumentNode<T, V>, ...[variables]: Variables<V>) => execute(document, variables),
-    subscribe: <T, V>(document: TypedDocumentNode<T, V>, ...[variables, options]: SubscribeArgs<V>) => subscribe(document, variables, options),
+    subscribe: <T, V>(document: TypedDocumentNode<T, V>, ...[variables, options]: SubscribeArgs<V>) =>
+      subscribe(document, variables, options),
     /** Closes the WebSocket; pending subscriptions complete. */
     close: () => ws.dispose(),
   };

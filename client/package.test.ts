@@ -113,7 +113,11 @@ async function runApp(dir: string, file: string): Promise<Record<string, unknown
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   await subscriptionsReady(server.hearth, since, 1, () => child.exitCode !== null);
   const admin = await buildMember(server.em(), { role: Role.ADMIN });
-  const draft = await buildContent(server.em(), { author: admin, status: ContentStatus.DRAFT, title: `Published for ${path.basename(dir)}` });
+  const draft = await buildContent(server.em(), {
+    author: admin,
+    status: ContentStatus.DRAFT,
+    title: `Published for ${path.basename(dir)}`,
+  });
   await server.gql(`mutation($id: ID!) { publishContent(id: $id) { id } }`, { id: draft.id }, { token: await server.tokenFor(admin.id) });
   expect({ code: await exited, stderr }).toEqual({ code: 0, stderr: '' });
   const lines = stdout.trim().split('\n');
@@ -126,10 +130,21 @@ beforeAll(async () => {
   await buildContent(server.em(), { title: 'Already in the feed' });
   apps = mkdtempSync(path.join(os.tmpdir(), 'hearth-client-apps-'));
   // prepack builds dist/esm and dist/cjs into the tarball.
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--workspace', 'client', '--pack-destination', apps, '--json', '--silent'], { cwd: repo, encoding: 'utf8' }));
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--workspace', 'client', '--pack-destination', apps, '--json', '--silent'], {
+      cwd: repo,
+      encoding: 'utf8',
+    }),
+  );
   const tarball = `file:./${packed.filename}`;
-  writeFileSync(path.join(apps, 'package.json'), JSON.stringify({ private: true, dependencies: { '@hearth/client': tarball, graphql: '16.15.0', 'graphql-ws': '6.4.2' } }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error'], { cwd: apps, encoding: 'utf8' });
+  writeFileSync(
+    path.join(apps, 'package.json'),
+    JSON.stringify({ private: true, dependencies: { '@hearth/client': tarball, graphql: '16.15.0', 'graphql-ws': '6.4.2' } }),
+  );
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error'], {
+    cwd: apps,
+    encoding: 'utf8',
+  });
   writeApp('esm', 'module', 'app.ts', ESM_APP);
   writeApp('cjs', 'commonjs', 'app.js', CJS_APP);
 });
@@ -141,9 +156,23 @@ afterAll(async () => {
 
 describe('the npm-packed client in an app outside the repository', () => {
   it('ships ESM and CommonJS builds with their declarations, and no sources or tests', () => {
-    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
-    const shipped = files(path.join(apps, 'node_modules/@hearth/client')).map((file) => path.relative(path.join(apps, 'node_modules/@hearth/client'), file));
-    expect(shipped).toEqual(expect.arrayContaining(['package.json', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json']));
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? files(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
+      );
+    const shipped = files(path.join(apps, 'node_modules/@hearth/client')).map((file) =>
+      path.relative(path.join(apps, 'node_modules/@hearth/client'), file),
+    );
+    expect(shipped).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'dist/esm/index.js',
+        'dist/esm/index.d.ts',
+        'dist/cjs/index.js',
+        'dist/cjs/index.d.ts',
+        'dist/cjs/package.json',
+      ]),
+    );
     expect(shipped.filter((file) => !file.startsWith('dist/') && file !== 'package.json' && file !== 'README.md')).toEqual([]);
   });
 

@@ -19,7 +19,12 @@ describe('createHearthClient subscriptions through a Redis outage', () => {
   it('subscribes again by itself when the server ends the subscription with SERVICE_UNAVAILABLE, and says so with onRestart', async () => {
     const member = await buildMember(server.em());
     const token = await server.tokenFor(member.id);
-    const client = createHearthClient({ url: server.hearth.url, wsUrl: server.hearth.wsUrl, getAccessToken: () => token, webSocketImpl: WebSocket });
+    const client = createHearthClient({
+      url: server.hearth.url,
+      wsUrl: server.hearth.wsUrl,
+      getAccessToken: () => token,
+      webSocketImpl: WebSocket,
+    });
     let restarts = 0;
     const counts: number[] = [];
     let failure: unknown = null;
@@ -61,7 +66,12 @@ describe('createHearthClient subscriptions through a Redis outage', () => {
   }, 60_000);
 
   it('other errors still end the iterator with a HearthError', async () => {
-    const client = createHearthClient({ url: server.hearth.url, wsUrl: server.hearth.wsUrl, getAccessToken: () => null, webSocketImpl: WebSocket });
+    const client = createHearthClient({
+      url: server.hearth.url,
+      wsUrl: server.hearth.wsUrl,
+      getAccessToken: () => null,
+      webSocketImpl: WebSocket,
+    });
     const iterator = client.subscribe(UnreadNotificationCountChangedDocument, {}, { onRestart: () => undefined });
     const error = await iterator.next().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HearthError);

@@ -2,7 +2,15 @@
  * Checked by `npm run typecheck` (never run): documents whose variables are all optional are
  * called without `{}`; documents with a required variable refuse to be called without it.
  */
-import { ContentDocument, createHearthClient, FeedDocument, LogInDocument, MeDocument, MessageAddedDocument, NotificationAddedDocument } from './index.ts';
+import {
+  ContentDocument,
+  createHearthClient,
+  FeedDocument,
+  LogInDocument,
+  MeDocument,
+  MessageAddedDocument,
+  NotificationAddedDocument,
+} from './index.ts';
 
 declare const hearth: ReturnType<typeof createHearthClient>;
 

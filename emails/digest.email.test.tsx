@@ -37,7 +37,10 @@ function buildDigestProps(overrides: Partial<DigestEmailProps> = {}): DigestEmai
 describe('DigestEmail', () => {
   it('names the top item in the subject and greets the member by first name', async () => {
     expect((await renderDigestEmail(buildDigestProps())).subject).toBe('Attribution models compared and 1 more for you');
-    const six = buildDigestProps({ hot: Array.from({ length: 4 }, (_, i) => ({ ...hotItem, url: `${hotItem.url}-${i}` })), cold: [coldItem, { ...coldItem, url: 'x' }] });
+    const six = buildDigestProps({
+      hot: Array.from({ length: 4 }, (_, i) => ({ ...hotItem, url: `${hotItem.url}-${i}` })),
+      cold: [coldItem, { ...coldItem, url: 'x' }],
+    });
     expect((await renderDigestEmail(six)).subject).toBe('Attribution models compared and 5 more for you');
     expect((await renderDigestEmail(buildDigestProps({ hot: [], cold: [coldItem] }))).subject).toBe('ABM playbook session, for you');
     const long = { ...hotItem, title: 'A'.repeat(90) };
@@ -116,7 +119,14 @@ describe('DigestEmail', () => {
   });
 
   it('lays the plain-text part out like the HTML: sections, meta line, title, summary, link', async () => {
-    const item = (title: string, summary: string | null) => ({ title, type: 'CASE_STUDY', themes: ['ABM'], summary, publishedAt: new Date('2026-05-01T12:00:00Z'), url: `https://x.test/${title}` });
+    const item = (title: string, summary: string | null) => ({
+      title,
+      type: 'CASE_STUDY',
+      themes: ['ABM'],
+      summary,
+      publishedAt: new Date('2026-05-01T12:00:00Z'),
+      url: `https://x.test/${title}`,
+    });
     const { text } = await renderDigestEmail({
       locale: 'en',
       timeZone: 'UTC',
@@ -130,12 +140,30 @@ describe('DigestEmail', () => {
     });
     expect(text).toBe(
       [
-        'Circle', '', 'Hi Ann,', '',
-        'Here is what was published in Circle on the themes you follow since your last visit, and a few things you have not opened yet.', '',
-        'NEW FOR YOU', '', 'Case study · ABM · 1 May 2026', 'one', 'First.', 'https://x.test/one', '',
-        'YOU MAY HAVE MISSED', '', 'Case study · ABM · 1 May 2026', 'two', 'https://x.test/two', '',
-        'See everything new in Circle: https://x.test/feed', '',
-        'You receive this digest as a member of Circle.', 'Email preferences: https://x.test/prefs', 'Unsubscribe: https://x.test/unsub',
+        'Circle',
+        '',
+        'Hi Ann,',
+        '',
+        'Here is what was published in Circle on the themes you follow since your last visit, and a few things you have not opened yet.',
+        '',
+        'NEW FOR YOU',
+        '',
+        'Case study · ABM · 1 May 2026',
+        'one',
+        'First.',
+        'https://x.test/one',
+        '',
+        'YOU MAY HAVE MISSED',
+        '',
+        'Case study · ABM · 1 May 2026',
+        'two',
+        'https://x.test/two',
+        '',
+        'See everything new in Circle: https://x.test/feed',
+        '',
+        'You receive this digest as a member of Circle.',
+        'Email preferences: https://x.test/prefs',
+        'Unsubscribe: https://x.test/unsub',
       ].join('\n'),
     );
   });
@@ -160,7 +188,9 @@ describe('DigestEmail', () => {
     const { subject, html, text, language } = await renderDigestEmail(props);
 
     expect(subject).toBe('Attribution models compared et 2 autres contenus pour vous');
-    expect((await renderDigestEmail({ ...props, hot: [late], cold: [coldItem] })).subject).toBe('Attribution models compared et 1 autre contenu pour vous');
+    expect((await renderDigestEmail({ ...props, hot: [late], cold: [coldItem] })).subject).toBe(
+      'Attribution models compared et 1 autre contenu pour vous',
+    );
     expect(language).toBe('fr');
     expect(html).toMatch(/<html[^>]* lang="fr"/);
     expect(html).toContain('2 nouveautés pour vous dans Growth Circle');

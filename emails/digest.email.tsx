@@ -65,7 +65,8 @@ export function digestPreview({ communityName, hot, cold, locale }: DigestEmailP
   return t('digest.preview.none', { community: communityName });
 }
 
-const metaLine = (item: DigestEmailItem, reader: ReaderLocale) => [contentTypeLabel(item.type, reader.locale), ...item.themes, formatDate(item.publishedAt, reader)].join(' · ');
+const metaLine = (item: DigestEmailItem, reader: ReaderLocale) =>
+  [contentTypeLabel(item.type, reader.locale), ...item.themes, formatDate(item.publishedAt, reader)].join(' · ');
 
 function DigestItem({ item, reader }: { item: DigestEmailItem; reader: ReaderLocale }) {
   return (
@@ -118,7 +119,12 @@ export function DigestEmail(props: DigestEmailProps) {
           {t('digest.seeEverything', { community: communityName })} →
         </Link>
       </Text>
-      <EmailFooter reason={t('digest.reason', { community: communityName })} preferencesUrl={preferencesUrl} unsubscribeUrl={unsubscribeUrl} locale={locale} />
+      <EmailFooter
+        reason={t('digest.reason', { community: communityName })}
+        preferencesUrl={preferencesUrl}
+        unsubscribeUrl={unsubscribeUrl}
+        locale={locale}
+      />
     </EmailFrame>
   );
 }
@@ -131,7 +137,13 @@ export function digestPlainText(props: DigestEmailProps): string {
   const { communityName, memberName, hot, cold, feedUrl, preferencesUrl, unsubscribeUrl, locale } = props;
   const t = translator(locale);
   const section = (heading: string, items: DigestEmailItem[]) =>
-    items.length === 0 ? [] : [heading.toLocaleUpperCase(locale), '', ...items.flatMap((item) => [metaLine(item, props), item.title, ...(item.summary ? [item.summary] : []), item.url, ''])];
+    items.length === 0
+      ? []
+      : [
+          heading.toLocaleUpperCase(locale),
+          '',
+          ...items.flatMap((item) => [metaLine(item, props), item.title, ...(item.summary ? [item.summary] : []), item.url, '']),
+        ];
   return [
     communityName,
     '',

@@ -15,13 +15,40 @@ const stressed = {
   description: `${LONG_WORD}\n${'A long paragraph about the session. '.repeat(30)}`,
   speakers: Array.from({ length: 8 }, (_, i) => `${LONG_WORD.slice(0, 40)}${i}`),
 };
-const item = { ...DigestEmail.PreviewProps.hot[0], title: `${LONG_WORD} ${LONG_WORD}`, summary: `See ${LONG_URL}`, themes: [LONG_WORD, 'ABM'], url: LONG_URL };
+const item = {
+  ...DigestEmail.PreviewProps.hot[0],
+  title: `${LONG_WORD} ${LONG_WORD}`,
+  summary: `See ${LONG_URL}`,
+  themes: [LONG_WORD, 'ABM'],
+  url: LONG_URL,
+};
 
 const STRESS: { name: string; render: () => Promise<RenderedEmail> }[] = [
-  { name: 'digest, long words and links', render: () => renderDigestEmail({ ...DigestEmail.PreviewProps, communityName: LONG_WORD, memberName: LONG_WORD, hot: [item, item], cold: [item], feedUrl: LONG_URL }) },
-  { name: 'registration confirmation, long words', render: () => renderRegistrationConfirmationEmail({ ...RegistrationConfirmationEmail.PreviewProps, ...stressed, sessionUrl: LONG_URL }) },
-  { name: 'session reminder, long words', render: () => renderSessionReminderEmail({ ...SessionReminderEmail.PreviewProps, ...stressed, joinUrl: LONG_URL }) },
-  { name: 'missed session, long words', render: () => renderMissedSessionEmail({ ...MissedSessionEmail.PreviewProps, ...stressed, replayUrl: LONG_URL, unsubscribeUrl: LONG_URL }) },
+  {
+    name: 'digest, long words and links',
+    render: () =>
+      renderDigestEmail({
+        ...DigestEmail.PreviewProps,
+        communityName: LONG_WORD,
+        memberName: LONG_WORD,
+        hot: [item, item],
+        cold: [item],
+        feedUrl: LONG_URL,
+      }),
+  },
+  {
+    name: 'registration confirmation, long words',
+    render: () => renderRegistrationConfirmationEmail({ ...RegistrationConfirmationEmail.PreviewProps, ...stressed, sessionUrl: LONG_URL }),
+  },
+  {
+    name: 'session reminder, long words',
+    render: () => renderSessionReminderEmail({ ...SessionReminderEmail.PreviewProps, ...stressed, joinUrl: LONG_URL }),
+  },
+  {
+    name: 'missed session, long words',
+    render: () =>
+      renderMissedSessionEmail({ ...MissedSessionEmail.PreviewProps, ...stressed, replayUrl: LONG_URL, unsubscribeUrl: LONG_URL }),
+  },
 ];
 
 /**
@@ -35,19 +62,19 @@ describeWithChromium('email templates in Chromium', () => {
   });
   afterAll(() => browser?.close());
 
-  it.each([...EMAIL_PREVIEWS.map((preview) => [`${preview.name} (PreviewProps)`, preview.render] as const), ...STRESS.map((s) => [s.name, s.render] as const)])(
-    '%s fits 375 px and 800 px without horizontal overflow',
-    async (_name, render) => {
-      const { html } = await render();
-      for (const width of [375, 800]) {
-        const page = await browser.newPage({ viewport: { width, height: 900 } });
-        await page.setContent(html, { waitUntil: 'load' });
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        expect({ width, overflow }).toEqual({ width, overflow: 0 });
-        await page.close();
-      }
-    },
-  );
+  it.each([
+    ...EMAIL_PREVIEWS.map((preview) => [`${preview.name} (PreviewProps)`, preview.render] as const),
+    ...STRESS.map((s) => [s.name, s.render] as const),
+  ])('%s fits 375 px and 800 px without horizontal overflow', async (_name, render) => {
+    const { html } = await render();
+    for (const width of [375, 800]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.setContent(html, { waitUntil: 'load' });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect({ width, overflow }).toEqual({ width, overflow: 0 });
+      await page.close();
+    }
+  });
 
   it('renders every template the preview script knows, the confirmation included, in every locale', () => {
     expect(EMAIL_PREVIEWS.map((preview) => preview.name)).toEqual(

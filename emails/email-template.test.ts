@@ -4,7 +4,8 @@ import path from 'node:path';
 import { renderTemplate, type EmailTemplate } from './email-template';
 import { EMAIL_PREVIEWS, EMAIL_TEMPLATES, writeEmailPreviews } from './preview';
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
 
 describe('the email template contract', () => {
   it('covers every *.email.tsx: each exports a template listed in EMAIL_TEMPLATES', async () => {
@@ -51,7 +52,9 @@ describe('the email template contract', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'hearth-email-preview-'));
     try {
       const written = (await writeEmailPreviews(dir)).map((file) => path.basename(file));
-      const expected = EMAIL_TEMPLATES.flatMap((template) => ['en', 'fr'].flatMap((locale) => [`${template.name}.${locale}.html`, `${template.name}.${locale}.txt`]));
+      const expected = EMAIL_TEMPLATES.flatMap((template) =>
+        ['en', 'fr'].flatMap((locale) => [`${template.name}.${locale}.html`, `${template.name}.${locale}.txt`]),
+      );
       expect(written.sort()).toEqual(expected.sort());
       expect(readFileSync(path.join(dir, 'session-reminder.fr.txt'), 'utf8')).toContain('mardi 10 mars à 11:00 (heure de Paris)');
     } finally {

@@ -8,13 +8,29 @@ const font = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, 
 export const baseStyles = {
   body: { backgroundColor: '#f4f4f5', fontFamily: font, margin: 0, padding: '24px 0' },
   // Long words and URLs wrap instead of widening the email on a phone.
-  container: { backgroundColor: '#ffffff', borderRadius: '8px', maxWidth: '560px', margin: '0 auto', padding: '24px', overflowWrap: 'anywhere' as const, wordBreak: 'break-word' as const },
+  container: {
+    backgroundColor: '#ffffff',
+    borderRadius: '8px',
+    maxWidth: '560px',
+    margin: '0 auto',
+    padding: '24px',
+    overflowWrap: 'anywhere' as const,
+    wordBreak: 'break-word' as const,
+  },
   community: { color: '#18181b', fontSize: '20px', fontWeight: 700, margin: '0 0 16px' },
   rule: { borderColor: '#e4e4e7', margin: '24px 0 16px' },
   footer: { color: '#71717a', fontSize: '12px', lineHeight: '18px', margin: 0 },
   footerLink: { color: '#71717a', textDecoration: 'underline' },
   text: { color: '#18181b', fontSize: '16px', lineHeight: '24px', margin: '0 0 8px' },
-  button: { backgroundColor: '#1d4ed8', borderRadius: '6px', color: '#ffffff', fontSize: '16px', fontWeight: 600, padding: '12px 20px', textDecoration: 'none' },
+  button: {
+    backgroundColor: '#1d4ed8',
+    borderRadius: '6px',
+    color: '#ffffff',
+    fontSize: '16px',
+    fontWeight: 600,
+    padding: '12px 20px',
+    textDecoration: 'none',
+  },
 };
 
 /** "Camille Martin" → "Camille": emails greet members by their first name. */
@@ -37,7 +53,17 @@ export function CallToAction({ href, children }: { href: string; children: React
 }
 
 /** The page, the card and the community's name around an email's content. */
-export function EmailFrame({ preview, communityName, locale, children }: { preview: string; communityName: string; locale: Locale; children: ReactNode }) {
+export function EmailFrame({
+  preview,
+  communityName,
+  locale,
+  children,
+}: {
+  preview: string;
+  communityName: string;
+  locale: Locale;
+  children: ReactNode;
+}) {
   return (
     <Html lang={locale}>
       <Head />

@@ -14,7 +14,8 @@ export interface MissedSessionEmailProps extends SessionDetails {
   unsubscribeUrl: string;
 }
 
-export const missedSessionPreview = ({ sessionTitle, locale }: MissedSessionEmailProps) => translator(locale)('session.missed.preview', { title: sessionTitle });
+export const missedSessionPreview = ({ sessionTitle, locale }: MissedSessionEmailProps) =>
+  translator(locale)('session.missed.preview', { title: sessionTitle });
 
 /** `startsAt` here is when the session actually started (its scheduled start if it never reported one). */
 export function MissedSessionEmail(props: MissedSessionEmailProps) {
@@ -24,8 +25,18 @@ export function MissedSessionEmail(props: MissedSessionEmailProps) {
     <EmailFrame preview={missedSessionPreview(props)} communityName={communityName} locale={locale}>
       <Text style={styles.text}>{greeting(memberName, locale)}</Text>
       <Text style={styles.text}>{t('session.missed.intro')}</Text>
-      <SessionCard details={props} when={t('session.missed.heldOn', { when: sessionWhen(props) })} href={replayUrl} action={t('session.missed.action')} />
-      <EmailFooter reason={t('session.missed.reason', { community: communityName })} preferencesUrl={preferencesUrl} unsubscribeUrl={unsubscribeUrl} locale={locale} />
+      <SessionCard
+        details={props}
+        when={t('session.missed.heldOn', { when: sessionWhen(props) })}
+        href={replayUrl}
+        action={t('session.missed.action')}
+      />
+      <EmailFooter
+        reason={t('session.missed.reason', { community: communityName })}
+        preferencesUrl={preferencesUrl}
+        unsubscribeUrl={unsubscribeUrl}
+        locale={locale}
+      />
     </EmailFrame>
   );
 }
@@ -53,4 +64,5 @@ export const missedSessionEmail = defineEmail<MissedSessionEmailProps>({
   PreviewProps: MissedSessionEmail.PreviewProps,
 });
 
-export const renderMissedSessionEmail = (props: MissedSessionEmailProps): Promise<RenderedEmailWithSubject> => renderTemplate(missedSessionEmail, props);
+export const renderMissedSessionEmail = (props: MissedSessionEmailProps): Promise<RenderedEmailWithSubject> =>
+  renderTemplate(missedSessionEmail, props);

@@ -20,7 +20,11 @@ interface EmailPreview {
 
 /** Each template's PreviewProps rendered through the same path production uses, in every locale. */
 export const EMAIL_PREVIEWS: EmailPreview[] = EMAIL_TEMPLATES.flatMap((template) =>
-  LOCALES.map((locale) => ({ name: `${template.name}.${locale}`, locale, render: () => renderTemplate(template, { ...template.PreviewProps, locale }) })),
+  LOCALES.map((locale) => ({
+    name: `${template.name}.${locale}`,
+    locale,
+    render: () => renderTemplate(template, { ...template.PreviewProps, locale }),
+  })),
 );
 
 /** Writes `<name>.<locale>.html` and `.txt` for every template in every locale; returns the paths written. */

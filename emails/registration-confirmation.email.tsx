@@ -37,7 +37,10 @@ RegistrationConfirmationEmail.PreviewProps = {
 
 export default RegistrationConfirmationEmail;
 
-export function registrationConfirmationSubject({ sessionTitle, locale }: Pick<RegistrationConfirmationEmailProps, 'sessionTitle' | 'locale'>): string {
+export function registrationConfirmationSubject({
+  sessionTitle,
+  locale,
+}: Pick<RegistrationConfirmationEmailProps, 'sessionTitle' | 'locale'>): string {
   return translator(locale)('session.registered.subject', { title: sessionTitle });
 }
 

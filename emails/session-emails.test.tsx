@@ -1,5 +1,9 @@
 import { MissedSessionEmail, renderMissedSessionEmail, type MissedSessionEmailProps } from './missed-session.email';
-import { RegistrationConfirmationEmail, renderRegistrationConfirmationEmail, type RegistrationConfirmationEmailProps } from './registration-confirmation.email';
+import {
+  RegistrationConfirmationEmail,
+  renderRegistrationConfirmationEmail,
+  type RegistrationConfirmationEmailProps,
+} from './registration-confirmation.email';
 import { SessionReminderEmail, renderSessionReminderEmail, type SessionReminderEmailProps } from './session-reminder.email';
 
 const STARTS = new Date('2026-03-10T10:00:00Z');
@@ -126,7 +130,12 @@ describe('MissedSessionEmail', () => {
 
 describe('session emails in the member’s language and time zone', () => {
   it('a French member in Paris: French words, plural rules, the time on their clock, <html lang="fr">', async () => {
-    const french = { ...reminder, locale: 'fr' as const, startsAt: new Date('2026-12-10T09:00:00Z'), sentAt: new Date('2026-12-09T09:00:00Z') };
+    const french = {
+      ...reminder,
+      locale: 'fr' as const,
+      startsAt: new Date('2026-12-10T09:00:00Z'),
+      sentAt: new Date('2026-12-09T09:00:00Z'),
+    };
     const { subject, html, text, language } = await renderSessionReminderEmail(french);
 
     expect(subject).toBe('Pipeline reviews that work commence dans 24 heures');
@@ -136,11 +145,18 @@ describe('session emails in the member’s language and time zone', () => {
     expect(text).toContain('jeudi 10 décembre à 10:00 (heure de Paris)');
     expect(text).toContain('Avec Hugo Moreau et Nadia Silva');
     expect(text).toContain('Rejoindre la session');
-    expect((await renderSessionReminderEmail({ ...french, sentAt: new Date('2026-12-10T08:59:00Z') })).subject).toBe('Pipeline reviews that work commence dans 1 minute');
+    expect((await renderSessionReminderEmail({ ...french, sentAt: new Date('2026-12-10T08:59:00Z') })).subject).toBe(
+      'Pipeline reviews that work commence dans 1 minute',
+    );
   });
 
   it('an English member in New York: the same session at 04:00 their time', async () => {
-    const { html, text, language } = await renderRegistrationConfirmationEmail({ ...confirmation, timeZone: 'America/New_York', startsAt: new Date('2026-12-10T09:00:00Z'), sentAt: new Date('2026-12-01T09:00:00Z') });
+    const { html, text, language } = await renderRegistrationConfirmationEmail({
+      ...confirmation,
+      timeZone: 'America/New_York',
+      startsAt: new Date('2026-12-10T09:00:00Z'),
+      sentAt: new Date('2026-12-01T09:00:00Z'),
+    });
 
     expect(language).toBe('en');
     expect(html).toMatch(/<html[^>]* lang="en"/);
@@ -148,7 +164,12 @@ describe('session emails in the member’s language and time zone', () => {
   });
 
   it('"you missed it" in French says when it took place', async () => {
-    const { subject, text } = await renderMissedSessionEmail({ ...missed, locale: 'fr', startsAt: new Date('2026-12-10T09:04:00Z'), sentAt: new Date('2026-12-10T11:00:00Z') });
+    const { subject, text } = await renderMissedSessionEmail({
+      ...missed,
+      locale: 'fr',
+      startsAt: new Date('2026-12-10T09:04:00Z'),
+      sentAt: new Date('2026-12-10T11:00:00Z'),
+    });
 
     expect(subject).toBe('Vous avez manqué « Pipeline reviews that work » : le replay est disponible');
     expect(text).toContain('Diffusée le jeudi 10 décembre à 10:04 (heure de Paris)');

@@ -30,10 +30,12 @@ const DESCRIPTION_MAX = 600;
 export const descriptionExcerpt = (description: string) =>
   description.length > DESCRIPTION_MAX ? `${description.slice(0, DESCRIPTION_MAX - 1).trimEnd()}…` : description;
 
-export const speakersLine = (speakers: string[], locale: Locale) => (speakers.length ? translator(locale)('session.speakers', { speakers: formatList(speakers, locale) }) : '');
+export const speakersLine = (speakers: string[], locale: Locale) =>
+  speakers.length ? translator(locale)('session.speakers', { speakers: formatList(speakers, locale) }) : '';
 
 /** "Thursday 10 December at 10:00 (Paris time)", as the reader reads it. */
-export const sessionWhen = ({ startsAt, sentAt, locale, timeZone }: SessionDetails) => formatDateTime(startsAt, { locale, timeZone }, sentAt);
+export const sessionWhen = ({ startsAt, sentAt, locale, timeZone }: SessionDetails) =>
+  formatDateTime(startsAt, { locale, timeZone }, sentAt);
 
 /** A session in a session email: its title, when, who speaks, what it is about, and the one action. */
 export function SessionCard({ details, when, href, action }: { details: SessionDetails; when: string; href: string; action: string }) {
@@ -82,7 +84,8 @@ export const PREVIEW_SESSION = {
   sessionTitle: 'Pipeline reviews that work',
   startsAt: new Date('2026-03-10T10:00:00Z'),
   sentAt: new Date('2026-03-09T10:00:00Z'),
-  description: 'Three revenue leaders on the weekly pipeline review they cut to 30 minutes, and the one report they all kept. Bring your questions.',
+  description:
+    'Three revenue leaders on the weekly pipeline review they cut to 30 minutes, and the one report they all kept. Bring your questions.',
   speakers: ['Hugo Moreau', 'Nadia Silva'],
 };
 
@@ -101,7 +104,8 @@ export const sessionReminderEmail = defineEmail<SessionReminderEmailProps>({
   PreviewProps: SessionReminderEmail.PreviewProps,
 });
 
-export const renderSessionReminderEmail = (props: SessionReminderEmailProps): Promise<RenderedEmailWithSubject> => renderTemplate(sessionReminderEmail, props);
+export const renderSessionReminderEmail = (props: SessionReminderEmailProps): Promise<RenderedEmailWithSubject> =>
+  renderTemplate(sessionReminderEmail, props);
 
 export const sessionEmailStyles = {
   ...baseStyles,

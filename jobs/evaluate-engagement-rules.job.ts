@@ -28,7 +28,9 @@ export async function evaluateEngagementRules(deps: JobDeps, queue: JobQueue): P
     const rows = await eligibleMembers(em, rule, now, deps.config.digestMinIntervalDays);
     const todo = rows.filter((row) => needsWork(row, now, DIGEST_MAX_ATTEMPTS));
     for (let start = 0; start < todo.length; start += deps.config.digestBatchSize) {
-      const members = todo.slice(start, start + deps.config.digestBatchSize).map((row) => ({ memberId: row.member_id, periodKey: row.period_key }));
+      const members = todo
+        .slice(start, start + deps.config.digestBatchSize)
+        .map((row) => ({ memberId: row.member_id, periodKey: row.period_key }));
       await queue.enqueue<SendDigestData>(SEND_DIGEST, { ruleId: rule.id, members });
       summary.jobs += 1;
     }

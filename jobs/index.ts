@@ -60,9 +60,13 @@ export function createJobRunner(deps: JobDeps, databaseUrl: string, options: Job
     },
   };
   for (const job of jobs) {
-    agenda.define(job.name, async (run: Job) => {
-      await job.run(deps, run.attrs.data, queue);
-    }, job.options);
+    agenda.define(
+      job.name,
+      async (run: Job) => {
+        await job.run(deps, run.attrs.data, queue);
+      },
+      job.options,
+    );
   }
   return {
     agenda,

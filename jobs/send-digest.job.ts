@@ -26,8 +26,20 @@ export class DigestBatchIncomplete extends Error {
  * worker is stopping.
  */
 export async function sendDigestBatch(deps: JobDeps, data: SendDigestData): Promise<Record<DeliveryOutcome, number>> {
-  const counts: Record<DeliveryOutcome, number> = { sent: 0, held_out: 0, skipped_empty: 0, done_before: 0, not_eligible: 0, busy: 0, failed: 0, relay_unavailable: 0 };
-  const batch = await deps.digests.prepare(data.ruleId, data.members.map((member) => member.memberId));
+  const counts: Record<DeliveryOutcome, number> = {
+    sent: 0,
+    held_out: 0,
+    skipped_empty: 0,
+    done_before: 0,
+    not_eligible: 0,
+    busy: 0,
+    failed: 0,
+    relay_unavailable: 0,
+  };
+  const batch = await deps.digests.prepare(
+    data.ruleId,
+    data.members.map((member) => member.memberId),
+  );
   const started = await EmailOutbox.forEach(
     data.members,
     async ({ memberId, periodKey }) => {

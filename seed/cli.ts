@@ -14,7 +14,8 @@ const USAGE = 'usage: npm run seed:demo -- [--members 500] [--days 90] [--seed 4
 /** A positive integer option, or a one-line error naming it. */
 function count(name: string, raw: string, max: number): number {
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${name} must be an integer from 1 to ${max} (got "${raw}").\n${USAGE}`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new Error(`--${name} must be an integer from 1 to ${max} (got "${raw}").\n${USAGE}`);
   return value;
 }
 
@@ -33,14 +34,22 @@ async function main(): Promise<void> {
   });
   const config = parseEnv();
   if (config.nodeEnv === 'production') throw new Error('The demo community is demo data: refused with NODE_ENV=production.');
-  const options = { members: count('members', values.members, 2_000_000), days: count('days', values.days, 3650), seed: count('seed', values.seed, 2 ** 31), now: startOfTodayUtc() };
+  const options = {
+    members: count('members', values.members, 2_000_000),
+    days: count('days', values.days, 3650),
+    seed: count('seed', values.seed, 2 ** 31),
+    now: startOfTodayUtc(),
+  };
   await withDatabase(config, async (orm) => {
     await migrateToLatest(orm);
     const em = orm.em.fork() as EntityManager;
     const [{ members }] = await em.execute<{ members: number }[]>('select count(*)::int as members from member');
-    if (members > 0 && !values.reset) throw new Error(`The database already has ${members} members; pass --reset to replace everything with the demo.`);
+    if (members > 0 && !values.reset)
+      throw new Error(`The database already has ${members} members; pass --reset to replace everything with the demo.`);
     if (values.reset) {
-      const tables = await em.execute<{ tablename: string }[]>(`select tablename from pg_tables where schemaname = current_schema() and tablename <> 'mikro_orm_migrations'`);
+      const tables = await em.execute<{ tablename: string }[]>(
+        `select tablename from pg_tables where schemaname = current_schema() and tablename <> 'mikro_orm_migrations'`,
+      );
       await em.execute(`truncate ${tables.map((t) => `"${t.tablename}"`).join(', ')} cascade`);
     }
     // The visit-day rollup in the community's zone before the load, so that COPY's triggers fill it.
@@ -48,7 +57,9 @@ async function main(): Promise<void> {
     const started = performance.now();
     const demo = await seedDemoCommunity(em, options);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`Seeded ${demo.members} members, ${demo.visits} visits, ${demo.items} items in ${seconds} s. Demo password: "${demo.password}"`);
+    console.log(
+      `Seeded ${demo.members} members, ${demo.visits} visits, ${demo.items} items in ${seconds} s. Demo password: "${demo.password}"`,
+    );
     for (const login of demo.logins) console.log(`  ${login.role.padEnd(8)} ${login.email}${login.habit ? `  (${login.habit})` : ''}`);
   });
 }

@@ -15,7 +15,9 @@ export interface DemoAccess {
 export async function demoAccess(em: EntityManager, config: Pick<Config, 'nodeEnv'>): Promise<DemoAccess | null> {
   if (config.nodeEnv === 'production') return null;
   const logins = demoLogins(DEMO_SIZE);
-  const rows = await em.execute<{ email: string }[]>('select email from member where email = any(?::text[])', [textArray(logins.map((login) => login.email))]);
+  const rows = await em.execute<{ email: string }[]>('select email from member where email = any(?::text[])', [
+    textArray(logins.map((login) => login.email)),
+  ]);
   const present = new Set(rows.map((row) => row.email));
   const found = logins.filter((login) => present.has(login.email));
   return found.length ? { password: DEMO_PASSWORD, logins: found } : null;

@@ -21,7 +21,9 @@ const rows = <T>(sql: string, params: unknown[] = []) => server.em().execute<T[]
 
 describe('the demo community', () => {
   it('names every member differently and tells the logins without a database', async () => {
-    const [{ members, names }] = await rows<{ members: number; names: number }>('select count(*)::int as members, count(distinct display_name)::int as names from member');
+    const [{ members, names }] = await rows<{ members: number; names: number }>(
+      'select count(*)::int as members, count(distinct display_name)::int as names from member',
+    );
     expect(names).toBe(members);
     expect(demoLogins(OPTIONS)).toEqual(demo.logins);
     expect(demo.password).toBe(DEMO_PASSWORD);
@@ -48,9 +50,14 @@ describe('the demo community', () => {
     );
     expect(comments).toBeGreaterThan(10);
     expect(replies).toBeGreaterThan(3);
-    const wrong = await rows('select c.id from content c where c.comment_count <> (select count(*) from comment k where k.content_id = c.id)');
+    const wrong = await rows(
+      'select c.id from content c where c.comment_count <> (select count(*) from comment k where k.content_id = c.id)',
+    );
     expect(wrong).toEqual([]);
-    const early = await rows('select k.id from comment k join content c on c.id = k.content_id where k.created_at < c.published_at or k.created_at > ?', [NOW]);
+    const early = await rows(
+      'select k.id from comment k join content c on c.id = k.content_id where k.created_at < c.published_at or k.created_at > ?',
+      [NOW],
+    );
     expect(early).toEqual([]);
   });
 
@@ -65,7 +72,9 @@ describe('the demo community', () => {
     expect(talking.map((row) => row.email).sort()).toEqual([...memberLogins].sort());
     expect(talking.every((row) => row.messages >= 2)).toBe(true);
     // Each reply after the message it answers: the scripted exchange reads in order.
-    const threads = await rows<{ bodies: string[] }>('select array_agg(body order by created_at, id) as bodies from message group by conversation_id');
+    const threads = await rows<{ bodies: string[] }>(
+      'select array_agg(body order by created_at, id) as bodies from message group by conversation_id',
+    );
     for (const { bodies } of threads) expect(bodies).toEqual(DEMO_MESSAGES.slice(0, bodies.length));
   });
 

@@ -148,7 +148,18 @@ async function load(client: Client, options: DemoOptions): Promise<DemoCommunity
     client,
     'member',
     ['id', 'email', 'password_hash', 'display_name', 'company', 'job_title', 'role', 'membership', 'renewal_date', 'created_at'],
-    rows.map((row) => [row.id, row.email, passwordHash, row.displayName, row.company, row.jobTitle, row.role, row.membership, row.renewalDate, row.createdAt]),
+    rows.map((row) => [
+      row.id,
+      row.email,
+      passwordHash,
+      row.displayName,
+      row.company,
+      row.jobTitle,
+      row.role,
+      row.membership,
+      row.renewalDate,
+      row.createdAt,
+    ]),
   );
   const visits = await copyRows(
     client,
@@ -177,17 +188,36 @@ async function load(client: Client, options: DemoOptions): Promise<DemoCommunity
           const item = items[visit.random.int(0, available - 1)];
           const seen = new Date(visit.startedAt.getTime() + i * 60_000);
           const seconds = visit.random.int(15, 600);
-          yield [visit.random.uuid(), visit.memberId, item.id, visit.id, seen, new Date(seen.getTime() + seconds * 1000), seconds, visit.random.pick(VIEW_SOURCES)];
+          yield [
+            visit.random.uuid(),
+            visit.memberId,
+            item.id,
+            visit.id,
+            seen,
+            new Date(seen.getTime() + seconds * 1000),
+            seconds,
+            visit.random.pick(VIEW_SOURCES),
+          ];
         }
       }
     })(),
   );
-  await client.query(`update member set last_visit_at = v.last from (select member_id, max(last_activity_at) as last from visit group by member_id) v where v.member_id = member.id`);
-  await client.query(`update content set view_count = v.n from (select content_id, count(*) as n from content_view group by content_id) v where v.content_id = content.id`);
+  await client.query(
+    `update member set last_visit_at = v.last from (select member_id, max(last_activity_at) as last from visit group by member_id) v where v.member_id = member.id`,
+  );
+  await client.query(
+    `update content set view_count = v.n from (select content_id, count(*) as n from content_view group by content_id) v where v.content_id = content.id`,
+  );
   const staff = (role: Role) => rows.find((row) => row.role === role)!.id;
   await seedDemoRules(client, random, staff(Role.ADMIN), options.now);
   const memberIds = rows.filter((row) => row.role === Role.MEMBER).map((row) => row.id);
-  await seedDemoSessions(client, random, { adminId: staff(Role.ADMIN), speakerId: staff(Role.SPEAKER), partnerId: staff(Role.PARTNER), memberIds, now: options.now });
+  await seedDemoSessions(client, random, {
+    adminId: staff(Role.ADMIN),
+    speakerId: staff(Role.SPEAKER),
+    partnerId: staff(Role.PARTNER),
+    memberIds,
+    now: options.now,
+  });
   await seedDemoComments(client, random, { items, memberIds, now: options.now });
   const loginIds = logins.map((login) => rows.find((row) => row.email === login.email)!.id);
   await seedDemoConversations(client, random, { loginIds, memberIds, now: options.now });

@@ -67,7 +67,12 @@ export async function seedDemoContent(
 ): Promise<DemoItem[]> {
   const themes = THEMES.map(([slug, name]) => ({ id: random.uuid(), slug, name }));
   const created = new Date(options.start);
-  await copyRows(client, 'theme', ['id', 'slug', 'name', 'created_at'], themes.map((t) => [t.id, t.slug, t.name, created]));
+  await copyRows(
+    client,
+    'theme',
+    ['id', 'slug', 'name', 'created_at'],
+    themes.map((t) => [t.id, t.slug, t.name, created]),
+  );
   await copyRows(
     client,
     'member_interest',
@@ -76,14 +81,24 @@ export async function seedDemoContent(
       for (const member of options.memberIds) for (const theme of themes) if (random.chance(0.35)) yield [member, theme.id, created];
     })(),
   );
-  const items = publicationTimes(random, options.start, options.end).map((publishedAt) => {
-    const [angle, summarize] = random.pick(ANGLES);
-    const [subject, detail] = random.pick(SUBJECTS);
-    const title = `${angle} ${subject}`;
-    const summary = summarize(subject, detail);
-    const itemThemes = random.chance(0.3) ? [random.pick(themes), random.pick(themes)] : [random.pick(themes)];
-    return { id: random.uuid(), type: random.pick(TYPES), title, summary, author: random.pick(options.authorIds), publishedAt, themes: [...new Set(itemThemes)] };
-  }).sort((a, b) => a.publishedAt - b.publishedAt);
+  const items = publicationTimes(random, options.start, options.end)
+    .map((publishedAt) => {
+      const [angle, summarize] = random.pick(ANGLES);
+      const [subject, detail] = random.pick(SUBJECTS);
+      const title = `${angle} ${subject}`;
+      const summary = summarize(subject, detail);
+      const itemThemes = random.chance(0.3) ? [random.pick(themes), random.pick(themes)] : [random.pick(themes)];
+      return {
+        id: random.uuid(),
+        type: random.pick(TYPES),
+        title,
+        summary,
+        author: random.pick(options.authorIds),
+        publishedAt,
+        themes: [...new Set(itemThemes)],
+      };
+    })
+    .sort((a, b) => a.publishedAt - b.publishedAt);
   await copyRows(
     client,
     'content',
@@ -94,7 +109,12 @@ export async function seedDemoContent(
       return [item.id, item.type, item.title, item.summary, body, item.author, 'PUBLISHED', at, at, at];
     }),
   );
-  await copyRows(client, 'content_theme', ['content_id', 'theme_id'], items.flatMap((item) => item.themes.map((theme) => [item.id, theme.id])));
+  await copyRows(
+    client,
+    'content_theme',
+    ['content_id', 'theme_id'],
+    items.flatMap((item) => item.themes.map((theme) => [item.id, theme.id])),
+  );
   return items.map(({ id, publishedAt, author }) => ({ id, publishedAt, authorId: author }));
 }
 

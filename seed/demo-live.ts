@@ -22,15 +22,25 @@ export async function seedDemoSessions(client: Client, random: Random, options: 
   const day = Math.floor(options.now.getTime() / HOUR) * HOUR;
   const sessions = [
     {
-      title: 'Customer panel: forecasting that sales trusts', starts: day - 7 * 24 * HOUR, status: 'ENDED', registrants: 60,
-      description: 'Three revenue leaders on how they rebuilt their forecast call so that sales and finance trust the same number. Bring your questions.',
+      title: 'Customer panel: forecasting that sales trusts',
+      starts: day - 7 * 24 * HOUR,
+      status: 'ENDED',
+      registrants: 60,
+      description:
+        'Three revenue leaders on how they rebuilt their forecast call so that sales and finance trust the same number. Bring your questions.',
     },
     {
-      title: 'Live Q&A: the product roadmap', starts: day + HOUR, status: 'SCHEDULED', registrants: 25,
+      title: 'Live Q&A: the product roadmap',
+      starts: day + HOUR,
+      status: 'SCHEDULED',
+      registrants: 25,
       description: 'The product team walks through what ships this quarter and takes your questions live. Vote on questions in the chat.',
     },
     {
-      title: 'Partner workshop: pipeline reviews', starts: day + 7 * 24 * HOUR, status: 'SCHEDULED', registrants: 10,
+      title: 'Partner workshop: pipeline reviews',
+      starts: day + 7 * 24 * HOUR,
+      status: 'SCHEDULED',
+      registrants: 10,
       description: 'A hands-on hour with our partner: we build a pipeline review agenda together, with the template to take home.',
     },
   ];
@@ -43,8 +53,19 @@ export async function seedDemoSessions(client: Client, random: Random, options: 
       `insert into live_session (id, title, description, starts_at, ends_at, capacity, status, partner_id, auto_record, created_by_id,
          created_at, updated_at, started_at, ended_at)
        values ($1, $2, $3, $4, $5, 200, $6, $7, true, $8, $9, $9, $10, $11)`,
-      [id, session.title, session.description, startsAt, endsAt, session.status, options.partnerId, options.adminId,
-        new Date(session.starts - 14 * 24 * HOUR), ended ? startsAt : null, ended ? endsAt : null],
+      [
+        id,
+        session.title,
+        session.description,
+        startsAt,
+        endsAt,
+        session.status,
+        options.partnerId,
+        options.adminId,
+        new Date(session.starts - 14 * 24 * HOUR),
+        ended ? startsAt : null,
+        ended ? endsAt : null,
+      ],
     );
     for (const theme of themes) await client.query('insert into live_session_theme (session_id, theme_id) values ($1, $2)', [id, theme.id]);
     await client.query('insert into live_session_speaker (session_id, member_id) values ($1, $2)', [id, options.speakerId]);
@@ -52,8 +73,18 @@ export async function seedDemoSessions(client: Client, random: Random, options: 
     // Registered between the announcement (two weeks before) and the earlier of the start and now: never in the future.
     const announced = session.starts - 14 * 24 * HOUR;
     const latest = Math.min(session.starts, options.now.getTime()) - HOUR;
-    await copyRows(client, 'session_registration', ['id', 'session_id', 'member_id', 'share_contact_with_partner', 'registered_at'],
-      registrants.map((memberId) => [random.uuid(), id, memberId, random.chance(0.5), new Date(announced + random.next() * (latest - announced))]));
+    await copyRows(
+      client,
+      'session_registration',
+      ['id', 'session_id', 'member_id', 'share_contact_with_partner', 'registered_at'],
+      registrants.map((memberId) => [
+        random.uuid(),
+        id,
+        memberId,
+        random.chance(0.5),
+        new Date(announced + random.next() * (latest - announced)),
+      ]),
+    );
     if (ended) await seedAttendance(client, random, id, registrants, session.starts);
   }
 }

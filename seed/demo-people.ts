@@ -1,17 +1,99 @@
 import type { Random } from './random';
 
-export const COMPANIES = ['Acme Logistics', 'Borealis Bank', 'Cobalt Health', 'Delta Retail', 'Evergreen Energy', 'Fjord Media', 'Granite Insurance', 'Helix Pharma'];
-export const TITLES = ['Head of Marketing', 'CTO', 'Product Manager', 'Sales Director', 'Data Analyst', 'Operations Lead', 'CEO', 'Engineer'];
+export const COMPANIES = [
+  'Acme Logistics',
+  'Borealis Bank',
+  'Cobalt Health',
+  'Delta Retail',
+  'Evergreen Energy',
+  'Fjord Media',
+  'Granite Insurance',
+  'Helix Pharma',
+];
+export const TITLES = [
+  'Head of Marketing',
+  'CTO',
+  'Product Manager',
+  'Sales Director',
+  'Data Analyst',
+  'Operations Lead',
+  'CEO',
+  'Engineer',
+];
 
 const FIRST = [
-  'Alice', 'Bruno', 'Chloé', 'Dmitri', 'Elena', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Kenji', 'Lea', 'Marco', 'Nadia', 'Omar', 'Paula',
-  'Quentin', 'Rosa', 'Sven', 'Tara', 'Umar', 'Vera', 'Wen', 'Ximena', 'Yusuf', 'Zoé', 'Amara', 'Bastian', 'Clara', 'Diego', 'Emma', 'Felix',
-  'Giulia', 'Hannah', 'Ivan', 'Julia', 'Kofi', 'Lina', 'Mateo', 'Noor',
+  'Alice',
+  'Bruno',
+  'Chloé',
+  'Dmitri',
+  'Elena',
+  'Farid',
+  'Greta',
+  'Hugo',
+  'Ines',
+  'Jonas',
+  'Kenji',
+  'Lea',
+  'Marco',
+  'Nadia',
+  'Omar',
+  'Paula',
+  'Quentin',
+  'Rosa',
+  'Sven',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Wen',
+  'Ximena',
+  'Yusuf',
+  'Zoé',
+  'Amara',
+  'Bastian',
+  'Clara',
+  'Diego',
+  'Emma',
+  'Felix',
+  'Giulia',
+  'Hannah',
+  'Ivan',
+  'Julia',
+  'Kofi',
+  'Lina',
+  'Mateo',
+  'Noor',
 ];
 const LAST = [
-  'Martin', 'Schmidt', 'Rossi', 'Nowak', 'Dubois', 'Silva', 'Jensen', 'Moreau', 'Kowalski', 'Bernard', 'Fischer', 'Costa', 'Lindqvist', 'Novak',
-  'Okafor', 'Petit', 'Quinn', 'Romero', 'Sato', 'Tanaka', 'Ueda', 'Varga', 'Weber', 'Yilmaz', 'Zimmermann', 'Haddad', 'Ivanova', 'Laurent',
-  'Mensah', 'Nakamura',
+  'Martin',
+  'Schmidt',
+  'Rossi',
+  'Nowak',
+  'Dubois',
+  'Silva',
+  'Jensen',
+  'Moreau',
+  'Kowalski',
+  'Bernard',
+  'Fischer',
+  'Costa',
+  'Lindqvist',
+  'Novak',
+  'Okafor',
+  'Petit',
+  'Quinn',
+  'Romero',
+  'Sato',
+  'Tanaka',
+  'Ueda',
+  'Varga',
+  'Weber',
+  'Yilmaz',
+  'Zimmermann',
+  'Haddad',
+  'Ivanova',
+  'Laurent',
+  'Mensah',
+  'Nakamura',
 ];
 
 /**
@@ -23,11 +105,11 @@ export function uniqueNames(random: Random): () => string {
   return () => {
     for (let attempt = 0; attempt < 20; attempt++) {
       const name = `${random.pick(FIRST)} ${random.pick(LAST)}`;
-      if (!used.has(name)) return used.add(name), name;
+      if (!used.has(name)) return (used.add(name), name);
     }
     for (;;) {
       const name = `${random.pick(FIRST)} ${String.fromCharCode(65 + random.int(0, 25))}. ${random.pick(LAST)}`;
-      if (!used.has(name)) return used.add(name), name;
+      if (!used.has(name)) return (used.add(name), name);
     }
   };
 }

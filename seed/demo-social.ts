@@ -39,7 +39,11 @@ export const DEMO_MESSAGES = [
  * Threads under a third of the items: one to four comments by members, and replies under some of
  * them (sometimes by the item's author), all after the item and before `now`. Keeps comment_count.
  */
-export async function seedDemoComments(client: Client, random: Random, options: { items: DemoItem[]; memberIds: string[]; now: Date }): Promise<void> {
+export async function seedDemoComments(
+  client: Client,
+  random: Random,
+  options: { items: DemoItem[]; memberIds: string[]; now: Date },
+): Promise<void> {
   const rows: Cell[][] = [];
   const counts = new Map<string, number>();
   const before = (at: number) => new Date(Math.min(at, options.now.getTime() - 60_000));
@@ -60,14 +64,21 @@ export async function seedDemoComments(client: Client, random: Random, options: 
   }
   // Replies after their comment: rows are in that order, and COPY keeps it for the foreign key.
   await copyRows(client, 'comment', ['id', 'content_id', 'author_id', 'parent_id', 'body', 'created_at'], rows);
-  await client.query('update content c set comment_count = x.n from unnest($1::uuid[], $2::int[]) as x(id, n) where c.id = x.id', [[...counts.keys()], [...counts.values()]]);
+  await client.query('update content c set comment_count = x.n from unnest($1::uuid[], $2::int[]) as x(id, n) where c.id = x.id', [
+    [...counts.keys()],
+    [...counts.values()],
+  ]);
 }
 
 /**
  * A few conversations, so the demo logins have messages to read: each demo member login talks to
  * another member, plus a handful between other members. Each side has read up to its own last message.
  */
-export async function seedDemoConversations(client: Client, random: Random, options: { loginIds: string[]; memberIds: string[]; now: Date }): Promise<void> {
+export async function seedDemoConversations(
+  client: Client,
+  random: Random,
+  options: { loginIds: string[]; memberIds: string[]; now: Date },
+): Promise<void> {
   const pairs: [string, string][] = [];
   const others = options.memberIds.filter((id) => !options.loginIds.includes(id));
   for (const login of options.loginIds) pairs.push([login, random.pick(others)]);
@@ -81,11 +92,28 @@ export async function seedDemoConversations(client: Client, random: Random, opti
     const start = options.now.getTime() - random.int(1, 14) * 24 * HOUR;
     // Replies come minutes to hours after the message before: in order, as a conversation does.
     let at = start;
-    const messages = Array.from({ length: random.int(2, 6) }, (_, i) => ({ sender: i % 2 ? b : a, body: DEMO_MESSAGES[i % DEMO_MESSAGES.length], at: new Date((at += i && random.int(5, 180) * 60_000)) }));
+    const messages = Array.from({ length: random.int(2, 6) }, (_, i) => ({
+      sender: i % 2 ? b : a,
+      body: DEMO_MESSAGES[i % DEMO_MESSAGES.length],
+      at: new Date((at += i && random.int(5, 180) * 60_000)),
+    }));
     const last = messages.at(-1)!.at;
-    await client.query('insert into conversation (id, pair_key, created_at, last_message_at) values ($1, $2, $3, $4)', [id, pairKey, messages[0].at, last]);
+    await client.query('insert into conversation (id, pair_key, created_at, last_message_at) values ($1, $2, $3, $4)', [
+      id,
+      pairKey,
+      messages[0].at,
+      last,
+    ]);
     const lastSentBy = (member: string) => messages.filter((message) => message.sender === member).at(-1)?.at ?? null;
-    await client.query('insert into conversation_participant (conversation_id, member_id, last_read_at) values ($1, $2, $3), ($1, $4, $5)', [id, a, lastSentBy(a), b, lastSentBy(b)]);
-    await copyRows(client, 'message', ['id', 'conversation_id', 'sender_id', 'body', 'created_at'], messages.map((message) => [random.uuid(), id, message.sender, message.body, message.at]));
+    await client.query(
+      'insert into conversation_participant (conversation_id, member_id, last_read_at) values ($1, $2, $3), ($1, $4, $5)',
+      [id, a, lastSentBy(a), b, lastSentBy(b)],
+    );
+    await copyRows(
+      client,
+      'message',
+      ['id', 'conversation_id', 'sender_id', 'body', 'created_at'],
+      messages.map((message) => [random.uuid(), id, message.sender, message.body, message.at]),
+    );
   }
 }

@@ -10,7 +10,10 @@ export function seededRandom(seed: number) {
   };
   const hex = (digits: number) => {
     let out = '';
-    while (out.length < digits) out += Math.floor(next() * 0x100000000).toString(16).padStart(8, '0');
+    while (out.length < digits)
+      out += Math.floor(next() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0');
     return out.slice(0, digits);
   };
   return {

@@ -43,7 +43,12 @@ describe('/admin', () => {
     try {
       for (const page of ['/admin', '/admin/', '/admin/live/42?from=2026-01-01']) {
         const response = await fetch(`${url}${page}`);
-        expect([page, response.status, response.headers.get('cache-control'), await response.text()]).toEqual([page, 200, 'no-cache', '<!doctype html><title>console</title>']);
+        expect([page, response.status, response.headers.get('cache-control'), await response.text()]).toEqual([
+          page,
+          200,
+          'no-cache',
+          '<!doctype html><title>console</title>',
+        ]);
         expect(response.headers.get('x-frame-options')).toBe('DENY');
       }
       const asset = await fetch(`${url}/admin/assets/index-abc123.js`);

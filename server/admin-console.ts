@@ -12,7 +12,8 @@ export const ADMIN_PATH = '/admin';
  * on its canvas, hence `style-src 'unsafe-inline'`; the console itself has no inline script.
  */
 const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
@@ -38,7 +39,9 @@ export function registerAdminConsole(app: express.Express, dir: string | null, l
   if (!index || !existsSync(index)) {
     if (dir) logger.warn({ dir }, 'admin console not built: /admin answers 503 (run `npm run build`)');
     app.use(ADMIN_PATH, (_req, res) => {
-      res.status(503).json({ errors: [{ message: 'The admin console is not built: run `npm run build`.', extensions: { code: 'ADMIN_CONSOLE_NOT_BUILT' } }] });
+      res.status(503).json({
+        errors: [{ message: 'The admin console is not built: run `npm run build`.', extensions: { code: 'ADMIN_CONSOLE_NOT_BUILT' } }],
+      });
     });
     return;
   }

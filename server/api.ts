@@ -28,7 +28,8 @@ function printBanner(hearth: Hearth, config: Config, { seeded, demo }: Startup, 
     `  Database: ${embedded ? `embedded PostgreSQL under ${config.dataDir}` : 'DATABASE_URL'}; pub/sub: ${config.redisUrl ? 'Redis' : 'in memory'}`,
     `  Jobs: ${worker ? 'worker running in this process' : 'run `npm run worker` separately'}; emails: ${config.smtpUrl ? 'SMTP_URL' : `.eml files in ${outboxDir(config)}`}`,
   ];
-  if (seeded) lines.push('', `  Seeded the demo community: ${seeded.members} members, ${seeded.visits} visits, ${seeded.items} published items.`);
+  if (seeded)
+    lines.push('', `  Seeded the demo community: ${seeded.members} members, ${seeded.visits} visits, ${seeded.items} published items.`);
   if (demo) {
     lines.push('', `  Demo logins, all with the password "${demo.password}":`);
     for (const login of demo.logins) lines.push(`    ${login.role.padEnd(8)} ${login.email}${login.habit ? `  (${login.habit})` : ''}`);
@@ -46,7 +47,14 @@ export async function main(): Promise<void> {
   const seeded = await prepareCommunity(hearth, config);
   const demo = await demoAccess(hearth.deps.orm.em.fork() as EntityManager, config);
   const worker = config.workerInProcess
-    ? await startWorker({ config, databaseUrl: database.url, orm: hearth.deps.orm, logger, clock: hearth.deps.clock, pubSub: hearth.deps.pubSub })
+    ? await startWorker({
+        config,
+        databaseUrl: database.url,
+        orm: hearth.deps.orm,
+        logger,
+        clock: hearth.deps.clock,
+        pubSub: hearth.deps.pubSub,
+      })
     : null;
   printBanner(hearth, config, { seeded, demo }, Boolean(database.embedded), worker);
   // The embedded PostgreSQL stops last, once nothing holds a connection to it any more.

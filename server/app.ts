@@ -63,7 +63,11 @@ const REDIS_START_WAIT_MS = 3_000;
 async function listen(httpServer: ReturnType<typeof createServer>, port: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new StartupError(`PORT ${port} is already in use (another Hearth?): stop it or set PORT to a free port.`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StartupError(`PORT ${port} is already in use (another Hearth?): stop it or set PORT to a free port.`)
+          : error,
+      ),
     );
     httpServer.listen(port, resolve);
   });
@@ -103,9 +107,15 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
 
   const typeGraphQLVersion = installedTypeGraphQLVersion();
   if (config.directFieldResolvers && typeGraphQLVersion !== TYPE_GRAPHQL_VERSION) {
-    logger.warn({ installed: typeGraphQLVersion, writtenFor: TYPE_GRAPHQL_VERSION }, 'server/type-graphql-adapter.ts was written for another type-graphql: field resolvers go through type-graphql until it is checked');
+    logger.warn(
+      { installed: typeGraphQLVersion, writtenFor: TYPE_GRAPHQL_VERSION },
+      'server/type-graphql-adapter.ts was written for another type-graphql: field resolvers go through type-graphql until it is checked',
+    );
   }
-  const schema = await buildHearthSchema(deps.pubSub, { extraResolvers: options.extraResolvers, directFieldResolvers: config.directFieldResolvers });
+  const schema = await buildHearthSchema(deps.pubSub, {
+    extraResolvers: options.extraResolvers,
+    directFieldResolvers: config.directFieldResolvers,
+  });
   const limits = createQueryLimits({ introspection: config.introspection });
   const httpServer = createServer();
   const ws = attachWebSocketServer(httpServer, schema, deps, limits);
@@ -136,7 +146,9 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
         // Apollo's drain plugins stop accepting, finish in-flight requests and close sockets (1001).
         ['HTTP and WebSocket', () => apollo.stop()],
         ['domain event handlers', () => deps.events.idle()],
-        ...modules.flatMap((module) => (module.stop ?? []).map(([label, stop]): [string, () => Promise<unknown>] => [label, () => stop(deps)])),
+        ...modules.flatMap((module) =>
+          (module.stop ?? []).map(([label, stop]): [string, () => Promise<unknown>] => [label, () => stop(deps)]),
+        ),
         ['pub/sub', () => pubSubHandle.close()],
         // Every Redis connection: one left open keeps the process alive.
         ['Redis', async () => redis?.close()],

@@ -1,4 +1,17 @@
-import { execute, GraphQLError, GraphQLID, GraphQLInputObjectType, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, parse, Kind, type ExecutionResult } from 'graphql';
+import {
+  execute,
+  GraphQLError,
+  GraphQLID,
+  GraphQLInputObjectType,
+  GraphQLInt,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  parse,
+  Kind,
+  type ExecutionResult,
+} from 'graphql';
 import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { compiledQueries } from './compiled-queries';
 
@@ -17,7 +30,11 @@ const schema = new GraphQLSchema({
   query: new GraphQLObjectType({
     name: 'Query',
     fields: {
-      item: { type: Item, args: { n: { type: new GraphQLNonNull(GraphQLInt) } }, resolve: (_root, { n }) => ({ id: String(n), title: `Item ${n}` }) },
+      item: {
+        type: Item,
+        args: { n: { type: new GraphQLNonNull(GraphQLInt) } },
+        resolve: (_root, { n }) => ({ id: String(n), title: `Item ${n}` }),
+      },
       window: { type: GraphQLString, args: { input: { type: Window } }, resolve: (_root, { input }) => `${input?.label}:${input?.days}` },
       broken: {
         type: new GraphQLNonNull(GraphQLString),
@@ -40,10 +57,17 @@ async function executor(): Promise<GatewayExecutor> {
 function request(query: string, variables: Record<string, unknown> = {}): GatewayGraphQLRequestContext {
   const document = parse(query);
   const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION)!;
-  return { document, operation, operationName: null, request: { query, variables }, context: {} } as unknown as GatewayGraphQLRequestContext;
+  return {
+    document,
+    operation,
+    operationName: null,
+    request: { query, variables },
+    context: {},
+  } as unknown as GatewayGraphQLRequestContext;
 }
 
-const graphqlJs = (query: string, variables: Record<string, unknown> = {}) => execute({ schema, document: parse(query), variableValues: variables }) as Promise<ExecutionResult>;
+const graphqlJs = (query: string, variables: Record<string, unknown> = {}) =>
+  execute({ schema, document: parse(query), variableValues: variables }) as Promise<ExecutionResult>;
 
 describe('compiled queries', () => {
   it('answer a query like graphql-js, with plain objects (which serialize fast)', async () => {

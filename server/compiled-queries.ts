@@ -28,7 +28,9 @@ function reachesNonNullDefault(type: GraphQLInputType, seen = new Set<string>())
   const named = getNamedType(type);
   if (!isInputObjectType(named) || seen.has(named.name)) return false;
   seen.add(named.name);
-  return Object.values(named.getFields()).some((field) => (isNonNullType(field.type) && field.defaultValue !== undefined) || reachesNonNullDefault(field.type, seen));
+  return Object.values(named.getFields()).some(
+    (field) => (isNonNullType(field.type) && field.defaultValue !== undefined) || reachesNonNullDefault(field.type, seen),
+  );
 }
 
 function jitCoercesVariables(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
@@ -38,13 +40,20 @@ function jitCoercesVariables(schema: GraphQLSchema, operation: OperationDefiniti
   });
 }
 
-function compiledFor(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, operationName: string | null): CompiledQuery | null {
+function compiledFor(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  operationName: string | null,
+): CompiledQuery | null {
   let byName = compiled.get(document);
   if (!byName) compiled.set(document, (byName = new Map()));
   const key = operationName ?? '';
   let query = byName.get(key);
   if (query === undefined) {
-    const result = jitCoercesVariables(schema, operation) ? compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true }) : null;
+    const result = jitCoercesVariables(schema, operation)
+      ? compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true })
+      : null;
     query = result && isCompiledQuery(result) ? result : null;
     byName.set(key, query);
   }
@@ -64,7 +73,8 @@ function compiledFor(schema: GraphQLSchema, document: DocumentNode, operation: O
  */
 export function compiledQueries(schema: GraphQLSchema): GatewayInterface {
   const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
-    const graphqlJs = () => execute({ schema, document, operationName, variableValues: request.variables, contextValue: context }) as Promise<ExecutionResult>;
+    const graphqlJs = () =>
+      execute({ schema, document, operationName, variableValues: request.variables, contextValue: context }) as Promise<ExecutionResult>;
     // No operation (an unknown or ambiguous operationName): requestChecksPlugin refuses it first;
     // graphql-js would answer it too, with its own error, never this executor.
     if (operation?.operation !== 'query') return graphqlJs();

@@ -74,18 +74,36 @@ export class ViewerInSharedExecutionError extends Error {
  * spreading it has no viewer, so it answers as for an anonymous request. `eventLoaders` lets the
  * per-viewer executions of the same event share what this context loads (subscriptions.ts).
  */
-export function buildSharedContext(deps: AppDeps, eventLoaders = new EventLoaders(deps.modules, deps.orm.em.fork() as EntityManager)): Context {
+export function buildSharedContext(
+  deps: AppDeps,
+  eventLoaders = new EventLoaders(deps.modules, deps.orm.em.fork() as EntityManager),
+): Context {
   const noViewer = (): never => {
     throw new ViewerInSharedExecutionError();
   };
-  const context = { ...deps, em: eventLoaders.em, loaders: eventLoaders.forViewer(noViewer), authProblem: null, tokenExpiresAt: null, ip: '' };
+  const context = {
+    ...deps,
+    em: eventLoaders.em,
+    loaders: eventLoaders.forViewer(noViewer),
+    authProblem: null,
+    tokenExpiresAt: null,
+    ip: '',
+  };
   Object.defineProperty(context, 'viewer', { get: noViewer, enumerable: false });
   return context as unknown as Context;
 }
 
 export async function buildContext(deps: AppDeps, input: ContextInput): Promise<Context> {
   const em = deps.orm.em.fork() as EntityManager;
-  const context = { ...deps, em, loaders: undefined!, viewer: null, authProblem: null, tokenExpiresAt: null, ip: input.ip } as unknown as Context;
+  const context = {
+    ...deps,
+    em,
+    loaders: undefined!,
+    viewer: null,
+    authProblem: null,
+    tokenExpiresAt: null,
+    ip: input.ip,
+  } as unknown as Context;
   context.loaders = createLoaders(deps.modules, em, () => context.viewer?.id ?? null);
   for (const module of deps.modules) await module.prepareContext?.(context, input);
   return context;

@@ -41,7 +41,9 @@ function firstEventInPage(page: Page, wsUrl: string, token: string) {
         socket.onmessage = (event) => {
           const message = JSON.parse(String(event.data));
           if (message.type === 'connection_ack') {
-            socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { contentPublished { id title } }' } }));
+            socket.send(
+              JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { contentPublished { id title } }' } }),
+            );
           } else if (message.type === 'next') {
             resolve({ data: message.payload.data, opened });
             socket.close(1000);
@@ -82,7 +84,11 @@ describeWithChromium('a front end on another origin, in Chromium', () => {
     await subscriptionsReady(server.hearth, since);
     const author = await buildMember(server.em(), { role: Role.ADMIN });
     const draft = await buildContent(server.em(), { author, status: ContentStatus.DRAFT, title: 'Seen from the browser' });
-    await server.gql(`mutation($id: ID!) { publishContent(id: $id) { id } }`, { id: draft.id }, { token: await server.tokenFor(author.id) });
+    await server.gql(
+      `mutation($id: ID!) { publishContent(id: $id) { id } }`,
+      { id: draft.id },
+      { token: await server.tokenFor(author.id) },
+    );
     expect(await event).toEqual({ opened: true, data: { contentPublished: { id: draft.id, title: 'Seen from the browser' } } });
     await page.close();
   });
@@ -145,10 +151,24 @@ describe('CORS and CSRF headers', () => {
 describe('corsPolicy origin patterns', () => {
   it('matches exact origins, any port of a host, and subdomains, nothing looser', () => {
     const policy = corsPolicy(['http://localhost:*', 'https://*.example.com', 'https://app.acme.io']);
-    for (const origin of ['http://localhost:3000', 'http://localhost', 'https://a.b.example.com', 'https://app.acme.io', 'HTTPS://APP.ACME.IO']) {
+    for (const origin of [
+      'http://localhost:3000',
+      'http://localhost',
+      'https://a.b.example.com',
+      'https://app.acme.io',
+      'HTTPS://APP.ACME.IO',
+    ]) {
       expect([origin, policy.allows(origin)]).toEqual([origin, true]);
     }
-    for (const origin of ['http://localhost.evil.com', 'https://localhost:3000', 'https://example.com', 'https://evilexample.com', 'https://app.acme.io:444', 'http://app.acme.io', 'null']) {
+    for (const origin of [
+      'http://localhost.evil.com',
+      'https://localhost:3000',
+      'https://example.com',
+      'https://evilexample.com',
+      'https://app.acme.io:444',
+      'http://app.acme.io',
+      'null',
+    ]) {
       expect([origin, policy.allows(origin)]).toEqual([origin, false]);
     }
     expect(corsPolicy(['*']).allows('https://anything.example')).toBe(true);

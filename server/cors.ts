@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Headers a browser app may send: JSON bodies, bearer tokens, Apollo's CSRF-safe headers, the visit source. */
-const ALLOWED_HEADERS = 'authorization, content-type, accept, apollo-require-preflight, x-apollo-operation-name, apollo-client-name, apollo-client-version, x-hearth-source';
+const ALLOWED_HEADERS =
+  'authorization, content-type, accept, apollo-require-preflight, x-apollo-operation-name, apollo-client-name, apollo-client-version, x-hearth-source';
 /** Browsers cache a preflight this long (Chromium caps it at 2 hours, Firefox at 24). */
 export const PREFLIGHT_MAX_AGE_SECONDS = 7200;
 
@@ -47,7 +48,9 @@ export function corsPolicy(origins: readonly string[]): CorsPolicy {
       if (!allows(origin)) {
         if (!preflight) return false;
         res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify({ errors: [{ message: `Origin ${origin} is not allowed (CORS_ORIGINS).`, extensions: { code: 'FORBIDDEN' } }] }));
+        res.end(
+          JSON.stringify({ errors: [{ message: `Origin ${origin} is not allowed (CORS_ORIGINS).`, extensions: { code: 'FORBIDDEN' } }] }),
+        );
         return true;
       }
       res.setHeader('Access-Control-Allow-Origin', origin);

@@ -46,7 +46,11 @@ function pageMaximums(schema: GraphQLSchema): Map<string, number> {
   known = new Map();
   const storage = getMetadataStorage();
   const rootName = (handlers: unknown[]) =>
-    handlers === storage.queries ? schema.getQueryType()?.name : handlers === storage.mutations ? schema.getMutationType()?.name : schema.getSubscriptionType()?.name;
+    handlers === storage.queries
+      ? schema.getQueryType()?.name
+      : handlers === storage.mutations
+        ? schema.getMutationType()?.name
+        : schema.getSubscriptionType()?.name;
   const objectName = (target: unknown) => storage.objectTypes.find((type) => type.target === target)?.name;
   for (const handlers of [storage.queries, storage.mutations, storage.subscriptions, storage.fieldResolvers]) {
     for (const handler of handlers as (typeof storage.fieldResolvers)[number][]) {
@@ -55,7 +59,8 @@ function pageMaximums(schema: GraphQLSchema): Map<string, number> {
         if (param.kind !== 'args') continue;
         const argsClass = param.getType() as new () => object;
         for (const rule of validationMetadata().getTargetValidationMetadatas(argsClass, '', true, false)) {
-          if (rule.name === 'max' && PAGE_ARGUMENTS.includes(rule.propertyName)) known.set(`${typeName}.${handler.schemaName}.${rule.propertyName}`, Number(rule.constraints[0]));
+          if (rule.name === 'max' && PAGE_ARGUMENTS.includes(rule.propertyName))
+            known.set(`${typeName}.${handler.schemaName}.${rule.propertyName}`, Number(rule.constraints[0]));
         }
       }
     }
@@ -69,7 +74,13 @@ function pageMaximums(schema: GraphQLSchema): Map<string, number> {
  * each resolved as described above; when neither was given, its default (else its maximum); 1 for
  * a field that pages neither way.
  */
-function pageSize(schema: GraphQLSchema, parent: GraphQLNamedType, field: GraphQLField<unknown, unknown>, node: FieldNode, variables: Variables): number {
+function pageSize(
+  schema: GraphQLSchema,
+  parent: GraphQLNamedType,
+  field: GraphQLField<unknown, unknown>,
+  node: FieldNode,
+  variables: Variables,
+): number {
   const pageArguments = field.args.filter((arg) => PAGE_ARGUMENTS.includes(arg.name));
   if (!pageArguments.length) return 1;
   const sizeOf = (argument: GraphQLArgument, given: ValueNode | undefined): number => {
@@ -93,7 +104,8 @@ function pageSize(schema: GraphQLSchema, parent: GraphQLNamedType, field: GraphQ
 /** The operation's cost, with `variables` as sent (a variable's default applies when it is absent). */
 export function operationCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, sent: Variables): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const variables: Variables = {};
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;

@@ -113,19 +113,26 @@ describe('EmailOutbox', () => {
   it('sends a batch at most OUTBOX_CONCURRENCY at a time, and stops when told', async () => {
     let running = 0;
     let most = 0;
-    const started = await EmailOutbox.forEach(Array.from({ length: 30 }, (_, i) => i), async () => {
-      running += 1;
-      most = Math.max(most, running);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      running -= 1;
-    });
+    const started = await EmailOutbox.forEach(
+      Array.from({ length: 30 }, (_, i) => i),
+      async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running -= 1;
+      },
+    );
     expect(started).toBe(30);
     expect(most).toBe(OUTBOX_CONCURRENCY);
 
     let done = 0;
-    const stoppedAt = await EmailOutbox.forEach(Array.from({ length: 30 }, (_, i) => i), async () => {
-      done += 1;
-    }, () => done >= 3);
+    const stoppedAt = await EmailOutbox.forEach(
+      Array.from({ length: 30 }, (_, i) => i),
+      async () => {
+        done += 1;
+      },
+      () => done >= 3,
+    );
     expect(stoppedAt).toBeLessThan(30);
   });
 });

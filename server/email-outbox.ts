@@ -58,7 +58,13 @@ export class EmailOutbox {
   constructor(private readonly options: EmailOutboxOptions) {}
 
   /** Composes and sends one claimed email. `label` names it in logs; `context` adds ids. */
-  async send<Claim>(claim: Claim, ledger: OutboxLedger<Claim>, compose: () => Promise<OutgoingEmail>, label: string, context: object): Promise<OutboxOutcome> {
+  async send<Claim>(
+    claim: Claim,
+    ledger: OutboxLedger<Claim>,
+    compose: () => Promise<OutgoingEmail>,
+    label: string,
+    context: object,
+  ): Promise<OutboxOutcome> {
     const { mailer, logger, leaseMs, renewEveryMs } = this.options;
     try {
       const email = await compose();

@@ -20,7 +20,15 @@ function errorOf(source: Record<string, string>): EnvError {
 describe('parseEnv', () => {
   it('applies the documented defaults', () => {
     const config = parse({});
-    expect(config).toMatchObject({ port: 4000, communityTimezone: 'UTC', communityLocale: 'en', communityName: 'Hearth Community', seedDemo: true, databaseUrl: undefined, redisUrl: undefined });
+    expect(config).toMatchObject({
+      port: 4000,
+      communityTimezone: 'UTC',
+      communityLocale: 'en',
+      communityName: 'Hearth Community',
+      seedDemo: true,
+      databaseUrl: undefined,
+      redisUrl: undefined,
+    });
     expect(parse({ DATABASE_URL: 'postgres://u@h/db' }).seedDemo).toBe(false);
     expect(parse({ COMMUNITY_LOCALE: 'FR' }).communityLocale).toBe('fr');
     expect(parse({}).graphqlExecutor).toBe('jit');
@@ -34,19 +42,34 @@ describe('parseEnv', () => {
     [{ PORT: '70000' }, 'Invalid environment: PORT must be a whole number from 0 to 65535 (got "70000")'],
     [{ DATABASE_URL: 'mysql://x/y' }, 'Invalid environment: DATABASE_URL must start with postgres:// or postgresql:// (got "mysql://")'],
     [{ REDIS_URL: 'http://x' }, 'Invalid environment: REDIS_URL must start with redis:// or rediss:// (got "http://")'],
-    [{ COMMUNITY_TIMEZONE: 'Mars/Base' }, 'Invalid environment: COMMUNITY_TIMEZONE must be an IANA time zone such as Europe/Paris (got "Mars/Base")'],
-    [{ COMMUNITY_TIMEZONE: '+01:00' }, 'Invalid environment: COMMUNITY_TIMEZONE must be an IANA time zone such as Europe/Paris (got "+01:00")'],
+    [
+      { COMMUNITY_TIMEZONE: 'Mars/Base' },
+      'Invalid environment: COMMUNITY_TIMEZONE must be an IANA time zone such as Europe/Paris (got "Mars/Base")',
+    ],
+    [
+      { COMMUNITY_TIMEZONE: '+01:00' },
+      'Invalid environment: COMMUNITY_TIMEZONE must be an IANA time zone such as Europe/Paris (got "+01:00")',
+    ],
     [{ COMMUNITY_LOCALE: 'de' }, 'Invalid environment: COMMUNITY_LOCALE must be one of en, fr (got "de")'],
     [{ GRAPHQL_EXECUTOR: 'fast' }, 'Invalid environment: GRAPHQL_EXECUTOR must be one of jit, graphql-js (got "fast")'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid environment: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ HEARTH_SEED_DEMO: 'maybe' }, 'Invalid environment: HEARTH_SEED_DEMO must be true or false (got "maybe")'],
     [{ JWT_SECRET: 'short' }, 'Invalid environment: JWT_SECRET must be at least 32 characters long'],
     [{ HEARTH_ADMIN_EMAIL: 'admin@example.com' }, 'Invalid environment: HEARTH_ADMIN_PASSWORD must be set together with its pair'],
-    [{ HEARTH_ADMIN_EMAIL: 'not-an-email', HEARTH_ADMIN_PASSWORD: 'long-enough-pw' }, 'Invalid environment: HEARTH_ADMIN_EMAIL must be an email address (got "not-an-email")'],
+    [
+      { HEARTH_ADMIN_EMAIL: 'not-an-email', HEARTH_ADMIN_PASSWORD: 'long-enough-pw' },
+      'Invalid environment: HEARTH_ADMIN_EMAIL must be an email address (got "not-an-email")',
+    ],
     [{ NODE_ENV: 'staging' }, 'Invalid environment: NODE_ENV must be development, production or test (got "staging")'],
     [{ REFRESH_TOKEN_GRACE: '10m' }, 'Invalid environment: REFRESH_TOKEN_GRACE must be at most 300 s (got "10m")'],
-    [{ CORS_ORIGINS: 'app.example.com' }, 'Invalid environment: CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com or http://localhost:* (got "app.example.com")'],
-    [{ CORS_ORIGINS: 'https://app.example.com/path' }, 'Invalid environment: CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com or http://localhost:* (got "https://app.example.com/path")'],
+    [
+      { CORS_ORIGINS: 'app.example.com' },
+      'Invalid environment: CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com or http://localhost:* (got "app.example.com")',
+    ],
+    [
+      { CORS_ORIGINS: 'https://app.example.com/path' },
+      'Invalid environment: CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com or http://localhost:* (got "https://app.example.com/path")',
+    ],
   ])('refuses %j with a message naming the variable', (source, message) => {
     expect(errorOf(source).message).toBe(message);
   });
@@ -58,8 +81,17 @@ describe('parseEnv', () => {
       'http://127.0.0.1:*',
       'https://sandbox.embed.apollographql.com',
     ]);
-    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://u@h/db', LIVEKIT_URL: 'wss://l', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' };
-    expect(parseEnv({ ...production, PUBLIC_URL: 'https://community.example.com' }, tempDir()).corsOrigins).toEqual(['https://community.example.com']);
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(32),
+      DATABASE_URL: 'postgres://u@h/db',
+      LIVEKIT_URL: 'wss://l',
+      LIVEKIT_API_KEY: 'k',
+      LIVEKIT_API_SECRET: 's',
+    };
+    expect(parseEnv({ ...production, PUBLIC_URL: 'https://community.example.com' }, tempDir()).corsOrigins).toEqual([
+      'https://community.example.com',
+    ]);
     expect(parse({ CORS_ORIGINS: 'https://app.example.com/, https://*.example.org, http://localhost:5173' }).corsOrigins).toEqual([
       'https://app.example.com',
       'https://*.example.org',
@@ -70,18 +102,29 @@ describe('parseEnv', () => {
   });
 
   it('defaults LiveKit to livekit-server --dev outside production and requires it in production', () => {
-    expect(parseEnv({ NODE_ENV: 'development' }, tempDir()).liveKit).toEqual({ url: 'ws://localhost:7880', apiKey: 'devkey', apiSecret: 'secret' });
+    expect(parseEnv({ NODE_ENV: 'development' }, tempDir()).liveKit).toEqual({
+      url: 'ws://localhost:7880',
+      apiKey: 'devkey',
+      apiSecret: 'secret',
+    });
     const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://u@h/db' };
     expect(() => parseEnv(production, tempDir())).toThrow('Invalid environment: LIVEKIT_URL is required when NODE_ENV=production');
-    const configured = parseEnv({ ...production, LIVEKIT_URL: 'wss://live.example.com', LIVEKIT_API_KEY: 'APIk', LIVEKIT_API_SECRET: 's'.repeat(40) }, tempDir());
+    const configured = parseEnv(
+      { ...production, LIVEKIT_URL: 'wss://live.example.com', LIVEKIT_API_KEY: 'APIk', LIVEKIT_API_SECRET: 's'.repeat(40) },
+      tempDir(),
+    );
     expect(configured.liveKit).toEqual({ url: 'wss://live.example.com', apiKey: 'APIk', apiSecret: 's'.repeat(40) });
     expect(configured.liveKitApiUrl).toBe('wss://live.example.com');
     expect(() => parseEnv({ NODE_ENV: 'development', LIVEKIT_URL: 'ftp://x' }, tempDir())).toThrow('LIVEKIT_URL must start with');
   });
 
   it('requires JWT_SECRET in production and refuses demo data there', () => {
-    expect(() => parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@h/db' }, tempDir())).toThrow('JWT_SECRET is required when NODE_ENV=production');
-    expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, tempDir())).toThrow(/HEARTH_SEED_DEMO cannot be true when NODE_ENV=production/);
+    expect(() => parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@h/db' }, tempDir())).toThrow(
+      'JWT_SECRET is required when NODE_ENV=production',
+    );
+    expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, tempDir())).toThrow(
+      /HEARTH_SEED_DEMO cannot be true when NODE_ENV=production/,
+    );
   });
 
   it('generates the development JWT secret once and keeps it under .hearth/', () => {
@@ -98,7 +141,11 @@ describe('the API entry point with a bad variable', () => {
   const root = path.resolve(__dirname, '..');
 
   it('exits 1 printing one line that names the variable', () => {
-    const result = spawnSync(process.execPath, ['dist/server/api.js'], { cwd: root, env: { PATH: process.env.PATH, PORT: 'abc' }, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['dist/server/api.js'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, PORT: 'abc' },
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe('Invalid environment: PORT must be a whole number from 0 to 65535 (got "abc")');
   });

@@ -158,10 +158,16 @@ function parseCorsOrigins(source: Source, nodeEnv: Config['nodeEnv'], publicUrl:
     const local = nodeEnv === 'production' ? [] : ['http://localhost:*', 'http://127.0.0.1:*', 'https://sandbox.embed.apollographql.com'];
     return [new URL(publicUrl).origin, ...local];
   }
-  const origins = raw.split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/$/, ''))
+    .filter(Boolean);
   const invalid = origins.find((origin) => !ORIGIN_PATTERN.test(origin));
   if (invalid !== undefined || !origins.length) {
-    throw new EnvError('CORS_ORIGINS', `must be a comma-separated list of origins such as https://app.example.com or http://localhost:* (got "${invalid ?? raw}")`);
+    throw new EnvError(
+      'CORS_ORIGINS',
+      `must be a comma-separated list of origins such as https://app.example.com or http://localhost:* (got "${invalid ?? raw}")`,
+    );
   }
   return origins;
 }
@@ -203,7 +209,11 @@ function parseLiveKit(source: Source, nodeEnv: Config['nodeEnv']): LiveKitConfig
   const apiKey = read(source, 'LIVEKIT_API_KEY');
   const apiSecret = read(source, 'LIVEKIT_API_SECRET');
   if (nodeEnv === 'production') {
-    for (const [name, value] of [['LIVEKIT_URL', url], ['LIVEKIT_API_KEY', apiKey], ['LIVEKIT_API_SECRET', apiSecret]]) {
+    for (const [name, value] of [
+      ['LIVEKIT_URL', url],
+      ['LIVEKIT_API_KEY', apiKey],
+      ['LIVEKIT_API_SECRET', apiSecret],
+    ]) {
       if (value === undefined) throw new EnvError(name!, 'is required when NODE_ENV=production');
     }
   }
@@ -282,7 +292,8 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     seedDemo,
     logLevel,
     dataDir,
-    embeddedPostgresPort: read(source, 'EMBEDDED_POSTGRES_PORT') === undefined ? undefined : parseInteger(source, 'EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
+    embeddedPostgresPort:
+      read(source, 'EMBEDDED_POSTGRES_PORT') === undefined ? undefined : parseInteger(source, 'EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
     databaseAcquireTimeoutMs: parseDuration(source, 'DATABASE_ACQUIRE_TIMEOUT', 5_000, 100),
     databaseStatementTimeoutMs: parseDuration(source, 'DATABASE_STATEMENT_TIMEOUT', 10_000, 100),
     visitFlushMs: parseInteger(source, 'VISIT_FLUSH_MS', 5000, 100, 600000),

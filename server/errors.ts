@@ -83,9 +83,7 @@ export function validationFields(errors: ValidationError[], prefix = ''): Record
   return fields;
 }
 
-function isArgumentValidationError(
-  error: unknown,
-): error is GraphQLError & { extensions: { validationErrors: ValidationError[] } } {
+function isArgumentValidationError(error: unknown): error is GraphQLError & { extensions: { validationErrors: ValidationError[] } } {
   return error instanceof GraphQLError && Array.isArray(error.extensions?.validationErrors);
 }
 
@@ -94,16 +92,13 @@ const unavailableWarnings = new WeakMap<Logger, (err: unknown) => void>();
 /** Outages are logged once, then every 10 s with a count, rather than once per failed request. */
 function warnUnavailable(logger: Logger, err: unknown): void {
   let warn = unavailableWarnings.get(logger);
-  if (!warn) unavailableWarnings.set(logger, (warn = throttledWarning(logger, 'a dependency is unavailable: answering SERVICE_UNAVAILABLE')));
+  if (!warn)
+    unavailableWarnings.set(logger, (warn = throttledWarning(logger, 'a dependency is unavailable: answering SERVICE_UNAVAILABLE')));
   warn(err);
 }
 
 /** Maps any thrown value to what a client may see. Unknown errors are logged and masked. */
-export function toClientError(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-  logger: Logger,
-): GraphQLFormattedError {
+export function toClientError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
   const unwrapped = unwrapResolverError(error);
   // graphql-ws wraps what a subscription's stream throws (no path, so Apollo does not unwrap it).
   const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof AppError ? unwrapped.originalError : unwrapped;

@@ -28,7 +28,10 @@ describe('health and readiness', () => {
   const setConnections = (allowed: boolean) =>
     withAdminClient(testDatabaseEnv().adminUrl, async (client) => {
       await client.query(`alter database "${server.databaseName}" with allow_connections ${allowed}`);
-      if (!allowed) await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [server.databaseName]);
+      if (!allowed)
+        await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+          server.databaseName,
+        ]);
     });
 
   it('answers /health and /ready while the database is up', async () => {
@@ -43,7 +46,10 @@ describe('health and readiness', () => {
     const token = await server.tokenFor(member.id);
     await setConnections(false);
     try {
-      const ready = await eventually(() => fetch(`${origin(server)}/ready`), (r) => r.status === 503);
+      const ready = await eventually(
+        () => fetch(`${origin(server)}/ready`),
+        (r) => r.status === 503,
+      );
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({ status: 'unavailable', database: 'down' });
       expect((await fetch(`${origin(server)}/health`)).status).toBe(200);
@@ -69,7 +75,10 @@ describe('health and readiness', () => {
     } finally {
       await setConnections(true);
     }
-    const recovered = await eventually(() => fetch(`${origin(server)}/ready`), (r) => r.status === 200);
+    const recovered = await eventually(
+      () => fetch(`${origin(server)}/ready`),
+      (r) => r.status === 200,
+    );
     expect(recovered.status).toBe(200);
   });
 });
@@ -81,7 +90,12 @@ describe('toClientError', () => {
     const cause = new Error('secret db detail');
     const error = new GraphQLError('secret db detail', { originalError: cause, path: ['me'] });
     const formatted = toClientError(error.toJSON(), error, logger);
-    expect(formatted).toEqual({ message: 'Internal server error.', locations: undefined, path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(formatted).toEqual({
+      message: 'Internal server error.',
+      locations: undefined,
+      path: ['me'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expect(lines.join('')).toContain('secret db detail');
   });
 });

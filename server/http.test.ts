@@ -23,7 +23,10 @@ const CSRF_MESSAGE = /blocked as a potential Cross-Site Request Forgery/;
 
 async function send(init: RequestInit & { path?: string }): Promise<{ status: number; type: string | null; text: string; body: any }> {
   const url = new URL(init.path ?? '/graphql', server.hearth.url);
-  const response = await fetch(url, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) } });
+  const response = await fetch(url, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
+  });
   const text = await response.text();
   return { status: response.status, type: response.headers.get('content-type'), text, body: text ? JSON.parse(text) : undefined };
 }
@@ -97,12 +100,19 @@ describe('the /graphql route', () => {
     const path = (query: string) => `/graphql?query=${encodeURIComponent(query)}`;
     const get = await send({ method: 'GET', path: path(TEXT), headers: { 'apollo-require-preflight': 'true' } });
     const simple = await send({ method: 'GET', path: path(TEXT) });
-    const mutation = await send({ method: 'GET', path: path('mutation { logOut(refreshToken: "x") }'), headers: { 'apollo-require-preflight': 'true' } });
+    const mutation = await send({
+      method: 'GET',
+      path: path('mutation { logOut(refreshToken: "x") }'),
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     const put = await send({ method: 'PUT', headers: JSON_TYPE, body: QUERY });
     const head = await send({ method: 'HEAD' });
     expect([get.status, get.body]).toEqual([200, ANSWER]);
     expect([simple.status, simple.body.errors[0].message]).toEqual([400, expect.stringMatching(CSRF_MESSAGE)]);
-    expect([mutation.status, mutation.body.errors[0].message]).toEqual([405, 'GET requests only support query operations, not mutation operations']);
+    expect([mutation.status, mutation.body.errors[0].message]).toEqual([
+      405,
+      'GET requests only support query operations, not mutation operations',
+    ]);
     expect([put.status, put.body.errors[0].message]).toEqual([405, 'Apollo Server supports only GET/POST requests.']);
     expect([head.status, head.text]).toEqual([400, '']);
   });

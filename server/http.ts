@@ -14,7 +14,10 @@ import { readJsonBody } from './request-body';
 import { legacyJsonStatusPlugin, requestChecksPlugin } from './request-checks';
 
 /** An answer carrying SERVICE_UNAVAILABLE is an HTTP 503 with Retry-After, which any client or proxy knows to retry. */
-function markUnavailable(response: { http: { status?: number; headers: Map<string, string> } }, errors: readonly GraphQLFormattedError[] | undefined): void {
+function markUnavailable(
+  response: { http: { status?: number; headers: Map<string, string> } },
+  errors: readonly GraphQLFormattedError[] | undefined,
+): void {
   const unavailable = errors?.find((error) => error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE);
   if (!unavailable) return;
   response.http.status = 503;
@@ -48,11 +51,17 @@ function operationLog(deps: AppDeps): ApolloServerPlugin<Context> {
 }
 
 /** "256 KB", "1 MB": a byte limit as people read it. */
-const readableBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`);
+const readableBytes = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
 
 /** The JSON answer to a request that never reached GraphQL: a code, never an HTML page or a stack trace. */
 function errorBody(status: number, limitBytes = MAX_BODY_BYTES): string {
-  if (status === 503) return JSON.stringify({ errors: [{ message: 'The service is temporarily unavailable; try again shortly.', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] });
+  if (status === 503)
+    return JSON.stringify({
+      errors: [
+        { message: 'The service is temporarily unavailable; try again shortly.', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } },
+      ],
+    });
   const [message, code] =
     status === 413
       ? [`Request body is larger than ${readableBytes(limitBytes)}.`, 'PAYLOAD_TOO_LARGE']
@@ -122,12 +131,18 @@ function graphqlHandler(apollo: ApolloServer<Context>, deps: AppDeps) {
     if ('aborted' in read) return void res.destroy(); // the client went away mid-body
     if ('refused' in read) return answerError(res, read.refused);
     const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    for (const [key, value] of Object.entries(req.headers))
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     const url = req.url ?? '';
     const query = url.indexOf('?');
     try {
       const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: query === -1 ? '' : url.slice(query), body: read.body },
+        httpGraphQLRequest: {
+          method: (req.method ?? 'GET').toUpperCase(),
+          headers,
+          search: query === -1 ? '' : url.slice(query),
+          body: read.body,
+        },
         context: () => contextFor(deps, req),
       });
       await sendGraphQLResponse(res, response);

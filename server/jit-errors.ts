@@ -26,7 +26,13 @@ export function asGraphQLJsError(error: GraphQLError, document: DocumentNode): G
   const cause = original ?? new Error(error.message);
   const path = error.path ? [...error.path] : undefined;
   if (original instanceof GraphQLError && (original.nodes || original.positions)) {
-    return new GraphQLError(original.message, { nodes: original.nodes, source: original.source, positions: original.positions, path, originalError: original });
+    return new GraphQLError(original.message, {
+      nodes: original.nodes,
+      source: original.source,
+      positions: original.positions,
+      path,
+      originalError: original,
+    });
   }
   const source = document.loc?.source;
   const positions = source && error.locations?.length ? error.locations.map((location) => offsetOf(source.body, location)) : undefined;

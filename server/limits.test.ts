@@ -53,7 +53,10 @@ describe('the cost limit', () => {
       expect(result.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     }
     for (const [name, query] of rejections.filter(([name]) => name !== 'tokens')) {
-      expect([name, (await server.gql(query, {}, { token })).errors![0].message]).toEqual([name, expect.not.stringMatching(/Syntax Error/)]);
+      expect([name, (await server.gql(query, {}, { token })).errors![0].message]).toEqual([
+        name,
+        expect.not.stringMatching(/Syntax Error/),
+      ]);
     }
   });
 });
@@ -65,7 +68,8 @@ describe('the operations the typed client and the admin console send', () => {
       for (const file of readdirSync(path.resolve(__dirname, '..', folder))) {
         const document = parse(readFileSync(path.resolve(__dirname, '..', folder, file), 'utf8'));
         for (const definition of document.definitions) {
-          if (definition.kind === Kind.OPERATION_DEFINITION) costs.push([`${folder}/${file} ${definition.name?.value}`, operationCost(server.hearth.schema, document, definition, {})]);
+          if (definition.kind === Kind.OPERATION_DEFINITION)
+            costs.push([`${folder}/${file} ${definition.name?.value}`, operationCost(server.hearth.schema, document, definition, {})]);
         }
       }
     }
@@ -101,19 +105,29 @@ describe('request bodies', () => {
     });
     expect(response.status).toBe(413);
     const text = await response.text();
-    expect(JSON.parse(text)).toEqual({ errors: [{ message: 'Request body is larger than 1 MB.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    expect(JSON.parse(text)).toEqual({
+      errors: [{ message: 'Request body is larger than 1 MB.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
     expect(text).not.toMatch(/at .*\.js|<html/i);
   });
 
   it('answers 400 with a JSON error for malformed JSON', async () => {
-    const response = await fetch(server.hearth.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const response = await fetch(server.hearth.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     expect(response.status).toBe(400);
     expect((await response.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
   it('answers 400 for JSON that is not an object or an array, as body-parser’s strict mode does', async () => {
     for (const body of ['"{ me { id } }"', '42', 'null']) {
-      const response = await fetch(server.hearth.url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body });
+      const response = await fetch(server.hearth.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body,
+      });
       expect(response.status).toBe(400);
       expect(await response.json()).toEqual({ errors: [{ message: 'Malformed request.', extensions: { code: 'BAD_REQUEST' } }] });
     }
@@ -145,18 +159,22 @@ describe('the cost limit', () => {
     `{ conversations(first: ${first}) { edges { node { messages(first: ${first}) { edges { node { id body sender { id displayName company } } } } } } } }`;
   const withVariables = `query($a: Int) ${nested('$a')}`;
   const refusedOn = async (transport: 'http' | 'ws', query: string, variables?: Record<string, unknown>) => {
-    const result = transport === 'http' ? await server.gql(query, variables, { token }) : await wsExecute(server.ws(token), query, variables);
+    const result =
+      transport === 'http' ? await server.gql(query, variables, { token }) : await wsExecute(server.ws(token), query, variables);
     return result.errors?.[0]?.message.match(/cost/i) ? result.errors[0].extensions!.code : null;
   };
 
-  it.each(['http', 'ws'] as const)('counts `first` given as a variable as its value, and a missing one as the field’s maximum (%s)', async (transport) => {
-    expect(await refusedOn(transport, nested('100'))).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(await refusedOn(transport, withVariables, { a: 100 })).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(await refusedOn(transport, withVariables, {})).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(await refusedOn(transport, `query($a: Int = 100) ${nested('$a')}`)).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(await refusedOn(transport, withVariables, { a: 2 })).toBeNull();
-    expect(await refusedOn(transport, nested('2'))).toBeNull();
-  });
+  it.each(['http', 'ws'] as const)(
+    'counts `first` given as a variable as its value, and a missing one as the field’s maximum (%s)',
+    async (transport) => {
+      expect(await refusedOn(transport, nested('100'))).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(await refusedOn(transport, withVariables, { a: 100 })).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(await refusedOn(transport, withVariables, {})).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(await refusedOn(transport, `query($a: Int = 100) ${nested('$a')}`)).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(await refusedOn(transport, withVariables, { a: 2 })).toBeNull();
+      expect(await refusedOn(transport, nested('2'))).toBeNull();
+    },
+  );
 });
 
 describe('introspection', () => {
@@ -179,9 +197,20 @@ describe('introspection', () => {
   });
 
   it('is a setting: off answers no introspection on HTTP or WebSocket, and off is the production default', async () => {
-    expect(parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://u@h/db', LIVEKIT_URL: 'wss://l', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' }).introspection).toBe(false);
+    expect(
+      parseEnv({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'x'.repeat(32),
+        DATABASE_URL: 'postgres://u@h/db',
+        LIVEKIT_URL: 'wss://l',
+        LIVEKIT_API_KEY: 'k',
+        LIVEKIT_API_SECRET: 's',
+      }).introspection,
+    ).toBe(false);
     expect(parseEnv({ NODE_ENV: 'development', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://u@h/db' }).introspection).toBe(true);
-    expect(() => parseEnv({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), GRAPHQL_INTROSPECTION: 'sometimes' })).toThrow(/GRAPHQL_INTROSPECTION/);
+    expect(() => parseEnv({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), GRAPHQL_INTROSPECTION: 'sometimes' })).toThrow(
+      /GRAPHQL_INTROSPECTION/,
+    );
     const closed = await startTestServer({ env: { GRAPHQL_INTROSPECTION: 'false' } });
     try {
       const closedToken = await closed.tokenFor((await buildMember(closed.em())).id);

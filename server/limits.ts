@@ -1,12 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import {
-  GraphQLError,
-  Kind,
-  NoSchemaIntrospectionCustomRule,
-  type SelectionSetNode,
-  type ValidationRule,
-} from 'graphql';
+import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, type SelectionSetNode, type ValidationRule } from 'graphql';
 
 /** One set of query limits, applied to HTTP (Apollo) and WebSocket (graphql-ws) operations alike. */
 export const QUERY_LIMITS = {
@@ -58,7 +52,8 @@ function introspectionDepthRule(max: number): ValidationRule {
       Field(node) {
         if (node.name.value !== '__schema' && node.name.value !== '__type') return;
         const depth = 1 + depthOf(node.selectionSet);
-        if (depth > max) context.reportError(new GraphQLError(`Introspection depth limit of ${max} exceeded, found ${depth}.`, { nodes: [node] }));
+        if (depth > max)
+          context.reportError(new GraphQLError(`Introspection depth limit of ${max} exceeded, found ${depth}.`, { nodes: [node] }));
       },
     };
   };

@@ -75,7 +75,12 @@ describe('SmtpMailer', () => {
     socket.on('data', (chunk) => (replies += chunk));
     const reply = (code: string) => until(`SMTP ${code}`, () => replies.includes(`\r\n${code} `) || replies.startsWith(`${code} `), 5_000);
     await reply('220');
-    for (const [command, code] of [['EHLO worker', '250'], ['MAIL FROM:<a@hearth.test>', '250'], ['RCPT TO:<b@hearth.test>', '250'], ['DATA', '354']]) {
+    for (const [command, code] of [
+      ['EHLO worker', '250'],
+      ['MAIL FROM:<a@hearth.test>', '250'],
+      ['RCPT TO:<b@hearth.test>', '250'],
+      ['DATA', '354'],
+    ]) {
       replies = '';
       socket.write(`${command}\r\n`);
       await reply(code);

@@ -58,7 +58,14 @@ export class SmtpMailer implements Mailer {
 
   constructor(smtpUrl: string) {
     // Bounded waits: a stuck relay fails the send (retried later) instead of holding a job's lease.
-    this.transport = createTransport({ url: smtpUrl, pool: true, maxConnections: 10, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+    this.transport = createTransport({
+      url: smtpUrl,
+      pool: true,
+      maxConnections: 10,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
   }
 
   async send(email: OutgoingEmail): Promise<{ messageId: string }> {

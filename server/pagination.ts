@@ -1,3 +1,5 @@
+// Its classes are decorated when the module loads, whichever entry point (a job, a test) reaches it first.
+import 'reflect-metadata';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { IsOptional, isUUID, Max, Min } from 'class-validator';
 import { badInput } from './errors';
@@ -157,7 +159,12 @@ function pageInfo<T>(edges: Edge<T>[], hasNextPage: boolean, hasPreviousPage: bo
  * Builds a forward page from `first + 1` fetched rows. `after` is the cursor the page starts
  * after: something precedes it (Relay allows answering that without counting).
  */
-export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => (string | number)[], after?: string | null): ConnectionShape<T> {
+export function toConnection<T>(
+  rows: T[],
+  first: number,
+  keyOf: (row: T) => (string | number)[],
+  after?: string | null,
+): ConnectionShape<T> {
   const edges = rows.slice(0, first).map((node) => ({ node, cursor: encodeCursor(keyOf(node)) }));
   return { edges, pageInfo: pageInfo(edges, rows.length > first, Boolean(after)) };
 }
@@ -166,7 +173,12 @@ export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => (st
  * Builds a backward page (`last`/`before`) from `last + 1` rows fetched nearest-first (newest
  * first for a chat): the edges come out in list order (oldest first), as a thread renders them.
  */
-export function toBackwardConnection<T>(rowsNearestFirst: T[], last: number, keyOf: (row: T) => (string | number)[], before?: string | null): ConnectionShape<T> {
+export function toBackwardConnection<T>(
+  rowsNearestFirst: T[],
+  last: number,
+  keyOf: (row: T) => (string | number)[],
+  before?: string | null,
+): ConnectionShape<T> {
   const edges = rowsNearestFirst
     .slice(0, last)
     .reverse()
@@ -192,7 +204,9 @@ export function pageDirection(
   const forward = args.first != null || args.after != null;
   const backward = args.last != null || args.before != null;
   if (forward && backward) {
-    throw badInput('Page forward with first/after or backward with last/before, not both.', { last: 'cannot be combined with first or after' });
+    throw badInput('Page forward with first/after or backward with last/before, not both.', {
+      last: 'cannot be combined with first or after',
+    });
   }
   if (forward) return { forward: true, count: args.first ?? defaultLast, cursor: args.after ?? null };
   return { forward: false, count: args.last ?? defaultLast, cursor: args.before ?? null };
@@ -227,7 +241,8 @@ export function toChronologicalConnection<T>(rows: T[], page: PageDirection, key
 export function decodeOffset(after: string | null | undefined): number {
   if (!after) return 0;
   const [offset, ...rest] = parts(after, 'after');
-  if (!Number.isSafeInteger(offset) || (offset as number) < 0 || (offset as number) > MAX_OFFSET || rest.length) throw invalidCursor('after');
+  if (!Number.isSafeInteger(offset) || (offset as number) < 0 || (offset as number) > MAX_OFFSET || rest.length)
+    throw invalidCursor('after');
   return offset as number;
 }
 

@@ -61,11 +61,15 @@ function subscribeTopic<V>(target: PubSubTarget, topic: string): AsyncIterableIt
 }
 
 /** A typed pub/sub over `target` (in-memory when omitted). */
-export function createTypedPubSub<T extends TopicArgs>(target: PubSubTarget = new EventTarget() as unknown as PubSubTarget): TypedPubSub<T> {
+export function createTypedPubSub<T extends TopicArgs>(
+  target: PubSubTarget = new EventTarget() as unknown as PubSubTarget,
+): TypedPubSub<T> {
   return {
     publish(topic, ...args) {
       const routed = args.length === 2;
-      target.dispatchEvent(new CustomEvent(routed ? `${topic}:${String(args[0])}` : topic, { detail: (routed ? args[1] : args[0]) ?? null }));
+      target.dispatchEvent(
+        new CustomEvent(routed ? `${topic}:${String(args[0])}` : topic, { detail: (routed ? args[1] : args[0]) ?? null }),
+      );
     },
     subscribe(...args) {
       const [topic, id] = args as unknown as [string, unknown];
@@ -97,7 +101,11 @@ export function createHearthPubSub(redisUrl: string | undefined, options: Hearth
   // A publish waits through about 40 s of reconnection attempts (ioredis backs off up to 2 s), then is given up.
   const publisher = connections.open('publish', { maxRetriesPerRequest: 20 });
   const subscriber = connections.open('subscribe', { maxRetriesPerRequest: null, autoResubscribe: false });
-  const topics = new RedisTopics(publisher, subscriber, throttledWarning(logger, 'realtime events could not be published (Redis unavailable)'));
+  const topics = new RedisTopics(
+    publisher,
+    subscriber,
+    throttledWarning(logger, 'realtime events could not be published (Redis unavailable)'),
+  );
   return {
     pubSub: createTypedPubSub<Topics>(topics),
     // Redis answers a connection's commands in order: the PING's reply follows every earlier SUBSCRIBE's.
@@ -116,7 +124,12 @@ export function createHearthPubSub(redisUrl: string | undefined, options: Hearth
  * the subscription is cut, `onGap` runs (invalidations may have been missed: drop what they would
  * have dropped) and the topic is subscribed again a second later, until it works. Returns `stop`.
  */
-export function followTopic<P>(subscribe: () => AsyncIterator<P>, onEvent: (payload: P) => void, onGap: () => void, retryMs = 1_000): () => Promise<void> {
+export function followTopic<P>(
+  subscribe: () => AsyncIterator<P>,
+  onEvent: (payload: P) => void,
+  onGap: () => void,
+  retryMs = 1_000,
+): () => Promise<void> {
   let stopped = false;
   let current: AsyncIterator<P> | null = null;
   let wake: (() => void) | null = null;

@@ -9,7 +9,9 @@ export const MAX_PENDING_EVENTS = 1024;
  */
 export class SubscriberOverflowError extends AppError {
   constructor() {
-    super(ErrorCode.RATE_LIMITED, 'This subscription fell too far behind its events and was ended; subscribe again.', { retryAfterSeconds: 1 });
+    super(ErrorCode.RATE_LIMITED, 'This subscription fell too far behind its events and was ended; subscribe again.', {
+      retryAfterSeconds: 1,
+    });
   }
 }
 

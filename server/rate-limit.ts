@@ -52,17 +52,18 @@ function rateLimited(retryAfterMs: number): AppError {
 export class RateLimits {
   private readonly limiters = new Map<LimitName, RateLimiterAbstract>();
 
-  constructor(
-    policy: Partial<RateLimitPolicy>,
-    redis: Redis | undefined,
-    keyPrefix = 'hearth:rl',
-  ) {
+  constructor(policy: Partial<RateLimitPolicy>, redis: Redis | undefined, keyPrefix = 'hearth:rl') {
     const merged = { ...defaultRateLimitPolicy, ...policy };
     for (const name of Object.keys(merged) as LimitName[]) {
       const { points, durationSeconds } = merged[name];
       const options = { points, duration: durationSeconds, keyPrefix: `${keyPrefix}:${name}` };
       const perProcess = new RateLimiterMemory(options);
-      this.limiters.set(name, redis ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: perProcess }) : perProcess);
+      this.limiters.set(
+        name,
+        redis
+          ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: perProcess })
+          : perProcess,
+      );
     }
   }
 

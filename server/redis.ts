@@ -61,7 +61,10 @@ export class RedisConnections {
     this.down.add(client);
     if (this.outageSince !== null || (err === null && !this.wasReady.has(client))) return;
     this.outageSince = Date.now();
-    this.logger.warn({ err }, 'Redis is unavailable: rate limits count per process and realtime subscriptions end (SERVICE_UNAVAILABLE) until it is back');
+    this.logger.warn(
+      { err },
+      'Redis is unavailable: rate limits count per process and realtime subscriptions end (SERVICE_UNAVAILABLE) until it is back',
+    );
   }
 
   private markUp(client: Redis): void {

@@ -23,12 +23,15 @@ export interface Hold {
 export async function whileHolding<T>(hold: Hold, work: () => Promise<T>): Promise<T | typeof LOST> {
   if (!(await hold.renew())) return LOST;
   let renewing: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    renewing ??= hold
-      .renew()
-      .catch(hold.onRenewalError)
-      .finally(() => (renewing = null));
-  }, hold.renewEveryMs ?? Math.min(hold.leaseMs / 3, 5_000));
+  const timer = setInterval(
+    () => {
+      renewing ??= hold
+        .renew()
+        .catch(hold.onRenewalError)
+        .finally(() => (renewing = null));
+    },
+    hold.renewEveryMs ?? Math.min(hold.leaseMs / 3, 5_000),
+  );
   try {
     return await work();
   } finally {

@@ -23,7 +23,8 @@ class BodyTooLarge extends Error {}
 class BodyAborted extends Error {}
 
 /** type-is' `hasBody`: chunked, or any declared length (0 included: an empty body is read as `{}`). */
-const hasBody = (req: IncomingMessage) => req.headers['transfer-encoding'] !== undefined || !Number.isNaN(Number(req.headers['content-length'] ?? NaN));
+const hasBody = (req: IncomingMessage) =>
+  req.headers['transfer-encoding'] !== undefined || !Number.isNaN(Number(req.headers['content-length'] ?? NaN));
 
 function contentType(req: IncomingMessage): { mediaType: string; charset: string } {
   const [mediaType, ...parameters] = (req.headers['content-type'] ?? '').split(';');

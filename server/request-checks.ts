@@ -1,5 +1,15 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { getOperationAST, getVariableValues, GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
 import { operationCost } from './cost';
 import { AppError, ErrorCode } from './errors';
 import { findNulCharacter } from './input-checks';
@@ -26,17 +36,30 @@ function unresolvedOperation(document: DocumentNode, operationName: string | nul
  * character anywhere in the input, and the cost limit counted with the variables' values.
  * Returns the refusal, or null.
  */
-export function checkRequest(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): GraphQLError | null {
+export function checkRequest(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): GraphQLError | null {
   const operation = getOperationAST(document, operationName ?? undefined);
   if (!operation) return unresolvedOperation(document, operationName ?? null);
   const sent = variables !== null && typeof variables === 'object' ? variables : {};
   const nul = findNulCharacter(document, sent);
   if (nul) {
     const message = `Text must not contain a NUL character (\\u0000): ${nul.slice(0, 200)}.`;
-    return refusal(message, ErrorCode.BAD_USER_INPUT, new AppError(ErrorCode.BAD_USER_INPUT, message, { fields: { [nul.slice(0, 200)]: 'must not contain a NUL character (\\u0000)' } }));
+    return refusal(
+      message,
+      ErrorCode.BAD_USER_INPUT,
+      new AppError(ErrorCode.BAD_USER_INPUT, message, { fields: { [nul.slice(0, 200)]: 'must not contain a NUL character (\\u0000)' } }),
+    );
   }
   const cost = operationCost(schema, document, operation, sent);
-  if (cost > QUERY_LIMITS.maxCost) return refusal(`Query cost limit of ${QUERY_LIMITS.maxCost} exceeded, found ${Math.round(Math.min(cost, Number.MAX_SAFE_INTEGER))}.`, 'GRAPHQL_VALIDATION_FAILED');
+  if (cost > QUERY_LIMITS.maxCost)
+    return refusal(
+      `Query cost limit of ${QUERY_LIMITS.maxCost} exceeded, found ${Math.round(Math.min(cost, Number.MAX_SAFE_INTEGER))}.`,
+      'GRAPHQL_VALIDATION_FAILED',
+    );
   return null;
 }
 
@@ -85,7 +108,12 @@ export function prefersLegacyJson(accept: string | undefined): boolean {
 }
 
 /** Codes of a well-formed request that GraphQL refused: parsing, validation, variables, operation choice, our checks. */
-const REFUSED_WELL_FORMED = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE']);
+const REFUSED_WELL_FORMED = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
 
 /**
  * GraphQL over HTTP: a client that explicitly asks for `application/json` (and not the newer
@@ -130,7 +158,9 @@ export function checkOperation(
   const errors = validate(schema, document, [...specifiedRules, ...limits.validationRules]);
   if (errors.length) {
     return {
-      errors: errors.map((e) => new GraphQLError(withoutSuggestions(e.message), { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })),
+      errors: errors.map(
+        (e) => new GraphQLError(withoutSuggestions(e.message), { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+      ),
     };
   }
   const refused = checkRequest(schema, document, payload.operationName ?? null, payload.variables ?? {});
@@ -139,6 +169,9 @@ export function checkOperation(
   // as an error without a code, which formatError must mask.
   const operation = getOperationAST(document, payload.operationName ?? undefined)!;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 5 });
-  if (coerced.errors) return { errors: coerced.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } })) };
+  if (coerced.errors)
+    return {
+      errors: coerced.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } })),
+    };
   return { document };
 }

@@ -21,7 +21,10 @@ export interface SchemaOptions {
   directFieldResolvers?: boolean;
 }
 
-export async function buildHearthSchema(pubSub: HearthPubSub, { extraResolvers = [], directFieldResolvers = true }: SchemaOptions = {}): Promise<GraphQLSchema> {
+export async function buildHearthSchema(
+  pubSub: HearthPubSub,
+  { extraResolvers = [], directFieldResolvers = true }: SchemaOptions = {},
+): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [...resolvers, ...extraResolvers] as typeof resolvers,
     authChecker,

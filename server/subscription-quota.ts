@@ -17,11 +17,17 @@ export class SubscriptionQuota {
    */
   take(held: Map<string, string | null>, id: string, memberId: string | null): GraphQLError | null {
     if (held.size >= this.limits.perSocket) {
-      return refusal(`This connection already holds ${this.limits.perSocket} subscriptions (MAX_SUBSCRIPTIONS_PER_SOCKET): complete one before starting another.`, this.limits.perSocket);
+      return refusal(
+        `This connection already holds ${this.limits.perSocket} subscriptions (MAX_SUBSCRIPTIONS_PER_SOCKET): complete one before starting another.`,
+        this.limits.perSocket,
+      );
     }
     const count = memberId ? (this.perMember.get(memberId) ?? 0) : 0;
     if (memberId && count >= this.limits.perMember) {
-      return refusal(`You already hold ${this.limits.perMember} subscriptions across your connections (MAX_SUBSCRIPTIONS_PER_MEMBER): complete one before starting another.`, this.limits.perMember);
+      return refusal(
+        `You already hold ${this.limits.perMember} subscriptions across your connections (MAX_SUBSCRIPTIONS_PER_MEMBER): complete one before starting another.`,
+        this.limits.perMember,
+      );
     }
     held.set(id, memberId);
     if (memberId) this.perMember.set(memberId, count + 1);
@@ -39,7 +45,10 @@ export class SubscriptionQuota {
 }
 
 function refusal(message: string, limit: number): GraphQLError {
-  return new GraphQLError(message, { originalError: new AppError(ErrorCode.RATE_LIMITED, message, { limit }), extensions: { code: ErrorCode.RATE_LIMITED } });
+  return new GraphQLError(message, {
+    originalError: new AppError(ErrorCode.RATE_LIMITED, message, { limit }),
+    extensions: { code: ErrorCode.RATE_LIMITED },
+  });
 }
 
 /** Releases every slot a closing socket still holds. */

@@ -186,7 +186,12 @@ export class SubscriptionFanout {
     const ctx = args.contextValue as Context;
     const direct = this.directs.get(ctx);
     if (selectsPerViewerField(args.schema, args.document, operationKey(args))) {
-      const subscriber: ViewerSubscriber = { args, ctx, direct, results: new PushIterator(() => this.leave(key, joined, () => joined.viewers.delete(subscriber))) };
+      const subscriber: ViewerSubscriber = {
+        args,
+        ctx,
+        direct,
+        results: new PushIterator(() => this.leave(key, joined, () => joined.viewers.delete(subscriber))),
+      };
       joined.viewers.add(subscriber);
       return subscriber.results;
     }
@@ -267,7 +272,10 @@ export class SubscriptionFanout {
     const ctx = args.contextValue as Context;
     const events: AsyncIterable<Checked<unknown>> =
       stream instanceof CheckedSource ? stream.own() : mapEvents(stream, async (value) => ({ value, ctx: contextForEvent(ctx) }));
-    return mapEvents(events, ({ value, ctx: eventCtx }) => execute({ ...args, rootValue: value, contextValue: eventCtx }) as Promise<ExecutionResult>);
+    return mapEvents(
+      events,
+      ({ value, ctx: eventCtx }) => execute({ ...args, rootValue: value, contextValue: eventCtx }) as Promise<ExecutionResult>,
+    );
   }
 }
 

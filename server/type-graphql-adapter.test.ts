@@ -8,7 +8,14 @@ import { buildHearthSchema, resolvers } from './schema';
 import { adaptTypeGraphQLSchema, installedTypeGraphQLVersion, securedSimpleFields, TYPE_GRAPHQL_VERSION } from './type-graphql-adapter';
 
 /** type-graphql's schema as it builds it, before the adapter. */
-const plainSchema = () => buildSchema({ resolvers, authChecker: () => true, pubSub: createHearthPubSub(undefined).pubSub, validate: { forbidUnknownValues: false }, emitSchemaFile: false });
+const plainSchema = () =>
+  buildSchema({
+    resolvers,
+    authChecker: () => true,
+    pubSub: createHearthPubSub(undefined).pubSub,
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: false,
+  });
 
 const fieldOf = (schema: GraphQLSchema, type: string, name: string) => {
   const found = schema.getType(type);
@@ -21,7 +28,7 @@ const fieldOf = (schema: GraphQLSchema, type: string, name: string) => {
  * go through type-graphql's basic resolver (correct, slower). Adding `simpleResolvers: true` there
  * empties this list.
  */
-const NOT_YET_SIMPLE = ['ModerationCase', 'ModerationLogEntry', 'Report'];
+const NOT_YET_SIMPLE: string[] = [];
 
 describe('the type-graphql adapter', () => {
   it('was written for the installed type-graphql (on a bump: check its bypasses, then TYPE_GRAPHQL_VERSION)', () => {
@@ -37,14 +44,22 @@ describe('the type-graphql adapter', () => {
     const wrapped = inSchema
       .filter((type) => type.simpleResolvers)
       .flatMap((type) => type.fields ?? [])
-      .filter((field) => field.simple !== false && !storage.fieldResolvers.some((it) => it.getObjectType?.() === field.target && it.methodName === field.name))
-      .filter((field) => fieldOf(schema, storage.objectTypes.find((type) => type.target === field.target)!.name, field.schemaName).resolve !== undefined);
+      .filter(
+        (field) =>
+          field.simple !== false &&
+          !storage.fieldResolvers.some((it) => it.getObjectType?.() === field.target && it.methodName === field.name),
+      )
+      .filter(
+        (field) =>
+          fieldOf(schema, storage.objectTypes.find((type) => type.target === field.target)!.name, field.schemaName).resolve !== undefined,
+      );
     expect(wrapped.map((field) => field.schemaName)).toEqual([]);
     expect(securedSimpleFields()).toEqual([]);
   });
 
   it('calls plain field resolvers directly only when asked to and on the version it was written for', async () => {
-    const counted = async (options: Parameters<typeof adaptTypeGraphQLSchema>[1]) => adaptTypeGraphQLSchema(await plainSchema(), options).directFieldResolvers;
+    const counted = async (options: Parameters<typeof adaptTypeGraphQLSchema>[1]) =>
+      adaptTypeGraphQLSchema(await plainSchema(), options).directFieldResolvers;
     expect(await counted({ directFieldResolvers: true })).toBeGreaterThan(10);
     expect(await counted({ directFieldResolvers: false })).toBe(0);
     expect(await counted({ directFieldResolvers: true, version: '2.1.0' })).toBe(0);
@@ -52,7 +67,11 @@ describe('the type-graphql adapter', () => {
 
   it('answers the same with direct calls as through type-graphql’s wrappers, for an entity or a plain object as root', async () => {
     const direct = fieldOf(await buildHearthSchema(createHearthPubSub(undefined).pubSub), 'Member', 'email').resolve!;
-    const wrapped = fieldOf(await buildHearthSchema(createHearthPubSub(undefined).pubSub, { directFieldResolvers: false }), 'Member', 'email').resolve!;
+    const wrapped = fieldOf(
+      await buildHearthSchema(createHearthPubSub(undefined).pubSub, { directFieldResolvers: false }),
+      'Member',
+      'email',
+    ).resolve!;
     expect(direct).not.toBe(wrapped);
     const self = { viewer: { id: 'm1', role: Role.MEMBER } };
     const other = { viewer: { id: 'm2', role: Role.MEMBER } };
@@ -74,7 +93,12 @@ describe('the type-graphql adapter', () => {
     const answers = ['NotificationSubject', 'SearchSubject', 'ModerationSubject'].map((name) => {
       const union = schema.getType(name);
       if (!isUnionType(union)) throw new Error(`${name} is not a union`);
-      return union.resolveType!(name === 'SearchSubject' ? content : name === 'ModerationSubject' ? member : content, {}, {} as GraphQLResolveInfo, union);
+      return union.resolveType!(
+        name === 'SearchSubject' ? content : name === 'ModerationSubject' ? member : content,
+        {},
+        {} as GraphQLResolveInfo,
+        union,
+      );
     });
     expect(answers).toEqual(['Content', 'Content', 'Member']);
   });

@@ -32,7 +32,10 @@ type Storage = ReturnType<typeof getMetadataStorage>;
 export function securedSimpleFields(storage: Storage = getMetadataStorage()): string[] {
   const simpleTypes = new Map(storage.objectTypes.filter((type) => type.simpleResolvers).map((type) => [type.target, type.name]));
   return storage.fields
-    .filter((field) => simpleTypes.has(field.target) && field.simple !== false && (field.roles !== undefined || (field.middlewares?.length ?? 0) > 0))
+    .filter(
+      (field) =>
+        simpleTypes.has(field.target) && field.simple !== false && (field.roles !== undefined || (field.middlewares?.length ?? 0) > 0),
+    )
     .map((field) => `${simpleTypes.get(field.target)}.${field.schemaName}`);
 }
 
@@ -67,7 +70,8 @@ function callPlainFieldResolversDirectly(schema: GraphQLSchema, storage: Storage
     const rootType: unknown = rootParam && 'getType' in rootParam ? rootParam.getType?.() : undefined;
     if (rootType !== undefined && typeof rootType !== 'function') continue; // a scalar root: type-graphql converts it
     const kinds = params.map((p) => p.kind as ParamKind);
-    const pick = (kind: ParamKind, root: unknown, context: unknown, info: unknown) => (kind === 'root' ? root : kind === 'context' ? context : info);
+    const pick = (kind: ParamKind, root: unknown, context: unknown, info: unknown) =>
+      kind === 'root' ? root : kind === 'context' ? context : info;
     field.resolve = (root, args, context, info) => {
       if (rootType && !(root instanceof (rootType as abstract new () => unknown))) return fallback(root, args, context, info);
       switch (kinds.length) {
@@ -78,7 +82,10 @@ function callPlainFieldResolversDirectly(schema: GraphQLSchema, storage: Storage
         case 2:
           return method.call(instance, pick(kinds[0], root, context, info), pick(kinds[1], root, context, info));
         default:
-          return method.apply(instance, kinds.map((kind) => pick(kind, root, context, info)));
+          return method.apply(
+            instance,
+            kinds.map((kind) => pick(kind, root, context, info)),
+          );
       }
     };
     direct++;
@@ -94,7 +101,9 @@ function callPlainFieldResolversDirectly(schema: GraphQLSchema, storage: Storage
  */
 function resolveUnionTypesSynchronously(schema: GraphQLSchema, storage: Storage): void {
   const nameOf = (resolved: unknown) =>
-    typeof resolved === 'function' ? storage.objectTypes.find((type) => type.target === resolved)?.name : ((resolved as string | undefined) ?? undefined);
+    typeof resolved === 'function'
+      ? storage.objectTypes.find((type) => type.target === resolved)?.name
+      : ((resolved as string | undefined) ?? undefined);
   for (const union of storage.unions) {
     const type = schema.getType(union.name);
     if (!isUnionType(type) || !union.resolveType) continue;
@@ -123,7 +132,9 @@ export function adaptTypeGraphQLSchema(schema: GraphQLSchema, options: AdapterOp
   const storage = getMetadataStorage();
   const secured = securedSimpleFields(storage);
   if (secured.length) {
-    throw new Error(`These fields have @Authorized or middleware on an @ObjectType({ simpleResolvers: true }): give them simple: false, or they run unchecked: ${secured.join(', ')}`);
+    throw new Error(
+      `These fields have @Authorized or middleware on an @ObjectType({ simpleResolvers: true }): give them simple: false, or they run unchecked: ${secured.join(', ')}`,
+    );
   }
   resolveUnionTypesSynchronously(schema, storage);
   const known = (options.version ?? installedTypeGraphQLVersion()) === TYPE_GRAPHQL_VERSION;

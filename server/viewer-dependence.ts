@@ -47,7 +47,9 @@ const CONTEXT_PARAMS = new Set(['context', 'custom', 'pubSub']);
 
 /** The type-graphql metadata behind `typeName.fieldName`: its field resolver, else its field (own or inherited). */
 function sourceOf(storage: Meta, typeName: string, fieldName: string): { resolver?: ResolverMeta; field?: FieldMeta } {
-  const classes: unknown[] = [...storage.objectTypes, ...storage.interfaceTypes].filter((type) => type.name === typeName).map((type) => type.target);
+  const classes: unknown[] = [...storage.objectTypes, ...storage.interfaceTypes]
+    .filter((type) => type.name === typeName)
+    .map((type) => type.target);
   for (let declaring of classes) {
     // An inherited field is declared on a parent class: walk up until one declares it.
     while (typeof declaring === 'function' && declaring !== Function.prototype) {
@@ -62,17 +64,26 @@ function sourceOf(storage: Meta, typeName: string, fieldName: string): { resolve
 }
 
 function classifyResolver(resolver: ResolverMeta, declared: string | undefined): FieldSharing {
-  if (resolver.roles !== undefined) return { kind: 'perViewer', because: 'authorized', problem: declared && 'declared @Shareable but @Authorized' };
-  if (resolver.middlewares?.length) return { kind: 'perViewer', because: 'middleware', problem: declared && 'declared @Shareable but runs middleware' };
+  if (resolver.roles !== undefined)
+    return { kind: 'perViewer', because: 'authorized', problem: declared && 'declared @Shareable but @Authorized' };
+  if (resolver.middlewares?.length)
+    return { kind: 'perViewer', because: 'middleware', problem: declared && 'declared @Shareable but runs middleware' };
   const takesContext = (resolver.params ?? []).some((param) => CONTEXT_PARAMS.has(param.kind));
-  if (!takesContext) return { kind: 'shared', because: 'pure resolver', problem: declared && 'declared @Shareable but takes no context: nothing to review' };
+  if (!takesContext)
+    return { kind: 'shared', because: 'pure resolver', problem: declared && 'declared @Shareable but takes no context: nothing to review' };
   return declared ? { kind: 'shared', because: 'reviewed', reason: declared } : { kind: 'perViewer', because: 'takes the context' };
 }
 
 /** The root types' fields are resolved by queries, mutations and subscriptions, not field resolvers. */
 function rootResolver(storage: Meta, schema: GraphQLSchema, type: GraphQLObjectType, fieldName: string): ResolverMeta | undefined {
   const handlers =
-    type === schema.getQueryType() ? storage.queries : type === schema.getMutationType() ? storage.mutations : type === schema.getSubscriptionType() ? storage.subscriptions : [];
+    type === schema.getQueryType()
+      ? storage.queries
+      : type === schema.getMutationType()
+        ? storage.mutations
+        : type === schema.getSubscriptionType()
+          ? storage.subscriptions
+          : [];
   return handlers.find((handler) => handler.schemaName === fieldName);
 }
 
@@ -98,7 +109,8 @@ export function fieldSharing(schema: GraphQLSchema): Map<string, FieldSharing> {
   const storage = getMetadataStorage();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    for (const fieldName of Object.keys(type.getFields())) known.set(`${type.name}.${fieldName}`, classifyField(storage, schema, type, fieldName));
+    for (const fieldName of Object.keys(type.getFields()))
+      known.set(`${type.name}.${fieldName}`, classifyField(storage, schema, type, fieldName));
   }
   classifications.set(schema, known);
   return known;
@@ -116,7 +128,8 @@ export function selectsPerViewerField(schema: GraphQLSchema, document: DocumentN
   const sharing = fieldSharing(schema);
   const typeInfo = new TypeInfo(schema);
   let perViewer = false;
-  const isShared = (typeName: string, fieldName: string) => fieldName.startsWith('__') || sharing.get(`${typeName}.${fieldName}`)?.kind === 'shared';
+  const isShared = (typeName: string, fieldName: string) =>
+    fieldName.startsWith('__') || sharing.get(`${typeName}.${fieldName}`)?.kind === 'shared';
   visit(
     document,
     visitWithTypeInfo(typeInfo, {

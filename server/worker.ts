@@ -58,7 +58,11 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const base = { config, orm, clock: options.clock ?? systemClock, logger, mailer };
   const jobBase: JobBase = { ...base, pubSub, stopping: stopping.signal };
   const deps = Object.assign({}, jobBase, ...modules.map((module) => module.jobServices?.(jobBase) ?? {})) as JobDeps;
-  const runner = createJobRunner(deps, options.databaseUrl, { processEveryMs: options.processEveryMs, timeouts: databaseTimeouts(config), stopping });
+  const runner = createJobRunner(deps, options.databaseUrl, {
+    processEveryMs: options.processEveryMs,
+    timeouts: databaseTimeouts(config),
+    stopping,
+  });
   await startJobs(runner, config);
   logger.info({ rulesEveryMs: config.rulesEveryMs, smtp: Boolean(config.smtpUrl) }, 'worker started');
   return {
@@ -85,17 +89,25 @@ async function waitForMigrations(orm: Orm, logger: Logger): Promise<void> {
 
 async function main(): Promise<void> {
   const config = configOrExit((parsed) => {
-    if (!parsed.databaseUrl) throw new EnvError('DATABASE_URL', 'is required to run the worker on its own (npm start runs it in-process on the embedded database)');
+    if (!parsed.databaseUrl)
+      throw new EnvError(
+        'DATABASE_URL',
+        'is required to run the worker on its own (npm start runs it in-process on the embedded database)',
+      );
   });
   const databaseUrl = config.databaseUrl!;
   const logger = createLogger(config.logLevel);
   const orm = await openWorkerOrm(config, databaseUrl, logger);
   await waitForMigrations(orm, logger);
   const worker = await startWorker({ config, databaseUrl, orm, logger });
-  onShutdownSignals(async () => {
-    await worker.stop();
-    await orm.close();
-  }, logger, 'finishing the jobs in hand');
+  onShutdownSignals(
+    async () => {
+      await worker.stop();
+      await orm.close();
+    },
+    logger,
+    'finishing the jobs in hand',
+  );
 }
 
 if (require.main === module) runMain(main);

@@ -10,7 +10,9 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 /** Subscribes and returns the refusal's extensions, or null once the subscription is set up. */
-async function tryToSubscribe(client: ReturnType<TestServer['ws']>): Promise<{ live: LiveSubscription<Record<string, any>>; refusal: Record<string, any> | null }> {
+async function tryToSubscribe(
+  client: ReturnType<TestServer['ws']>,
+): Promise<{ live: LiveSubscription<Record<string, any>>; refusal: Record<string, any> | null }> {
   const live = await subscribe(client, UNREAD);
   return { live, refusal: live.received[0]?.errors?.[0] ?? null };
 }
@@ -45,7 +47,10 @@ describe('subscriptions per socket and per member', () => {
     for (let i = 0; i < 3; i++) expect((await tryToSubscribe(a)).refusal).toBeNull();
     for (let i = 0; i < 2; i++) expect((await tryToSubscribe(b)).refusal).toBeNull();
     const refused = await tryToSubscribe(b);
-    expect(refused.refusal).toMatchObject({ message: expect.stringMatching(/MAX_SUBSCRIPTIONS_PER_MEMBER/), extensions: { code: 'RATE_LIMITED', limit: 5 } });
+    expect(refused.refusal).toMatchObject({
+      message: expect.stringMatching(/MAX_SUBSCRIPTIONS_PER_MEMBER/),
+      extensions: { code: 'RATE_LIMITED', limit: 5 },
+    });
     // Another member is not affected.
     const other = server.ws(await server.tokenFor((await buildMember(server.em())).id));
     expect((await tryToSubscribe(other)).refusal).toBeNull();

@@ -33,13 +33,25 @@ describe('WebSocket authentication', () => {
   it('reads a token under the common keys, and refuses one it cannot read with 4403, never carrying on anonymously', async () => {
     const member = await buildMember(server.em());
     const token = await server.tokenFor(member.id);
-    for (const connectionParams of [{ token }, { token: `Bearer ${token}` }, { Authorization: `Bearer ${token}` }, { authToken: token }, { headers: { Authorization: `Bearer ${token}` } }]) {
+    for (const connectionParams of [
+      { token },
+      { token: `Bearer ${token}` },
+      { Authorization: `Bearer ${token}` },
+      { authToken: token },
+      { headers: { Authorization: `Bearer ${token}` } },
+    ]) {
       const client = createClient({ url: server.hearth.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
       const result = await wsExecute(client, '{ me { id } }');
       expect([connectionParams, result.data?.me.id]).toEqual([connectionParams, member.id]);
       await client.dispose();
     }
-    for (const connectionParams of [{ token: 'not-a-jwt' }, { token: 42 }, { jwt: token }, { token, authorization: 'Bearer other' }, { accessToken: '' }]) {
+    for (const connectionParams of [
+      { token: 'not-a-jwt' },
+      { token: 42 },
+      { jwt: token },
+      { token, authorization: 'Bearer other' },
+      { accessToken: '' },
+    ]) {
       expect([connectionParams, await closeCodeWith(connectionParams)]).toEqual([connectionParams, 4403]);
     }
   });
@@ -108,6 +120,9 @@ describe('broadcast results written directly to a subscription', () => {
 
   it('a subscription ended for falling behind reaches the client as RATE_LIMITED, not a masked error', () => {
     const wrapped = new GraphQLError('fell behind', { originalError: new SubscriberOverflowError() });
-    expect(toClientError(wrapped.toJSON(), wrapped, pino({ level: 'silent' })).extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: 1 });
+    expect(toClientError(wrapped.toJSON(), wrapped, pino({ level: 'silent' })).extensions).toEqual({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: 1,
+    });
   });
 });

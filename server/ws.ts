@@ -84,8 +84,11 @@ const CREDENTIAL_LIKE = /auth|token|bearer|jwt/i;
 export function socketAuthorization(params: Record<string, unknown> | undefined | null): string | undefined | 'refused' {
   const entries = Object.entries(params ?? {});
   const headers = entries.find(([key]) => key.toLowerCase() === 'headers')?.[1];
-  if (headers && typeof headers === 'object') entries.push(...Object.entries(headers).filter(([key]) => key.toLowerCase() === 'authorization'));
-  const given = entries.filter(([key, value]) => key.toLowerCase() !== 'headers' && CREDENTIAL_LIKE.test(key) && value !== undefined && value !== null);
+  if (headers && typeof headers === 'object')
+    entries.push(...Object.entries(headers).filter(([key]) => key.toLowerCase() === 'authorization'));
+  const given = entries.filter(
+    ([key, value]) => key.toLowerCase() !== 'headers' && CREDENTIAL_LIKE.test(key) && value !== undefined && value !== null,
+  );
   if (!given.length) return undefined;
   if (given.some(([key, value]) => !TOKEN_KEYS.includes(key.toLowerCase()) || typeof value !== 'string')) return 'refused';
   const values = new Set(given.map(([, value]) => (value as string).trim().replace(/^bearer\s+/i, '')));
@@ -133,7 +136,10 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
   };
 
   const fanout = new SubscriptionFanout(deps);
-  const quota = new SubscriptionQuota({ perSocket: deps.config.maxSubscriptionsPerSocket, perMember: deps.config.maxSubscriptionsPerMember });
+  const quota = new SubscriptionQuota({
+    perSocket: deps.config.maxSubscriptionsPerSocket,
+    perMember: deps.config.maxSubscriptionsPerMember,
+  });
   let subscriptionsStarted = 0;
   const socketsOf = new Map<string, Set<WebSocket>>();
   const unfollowClosures = followTopic(
@@ -163,25 +169,39 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         const expiresAt = ctx.extra.tokenExpiresAt;
         if (expiresAt && expiresAt <= deps.clock.now()) {
           ctx.extra.socket.close(WS_FORBIDDEN, 'Forbidden: access token expired');
-          return [new GraphQLError('Your access token has expired; reconnect with a fresh one.', { extensions: { code: 'UNAUTHENTICATED' } })];
+          return [
+            new GraphQLError('Your access token has expired; reconnect with a fresh one.', { extensions: { code: 'UNAUTHENTICATED' } }),
+          ];
         }
         const checked = checkOperation(schema, payload, limits);
         if ('errors' in checked) return checked.errors;
-        const contextValue = await buildContext(deps, { authorization: ctx.extra.authorization, ip: clientIp(ctx.extra) }).catch((error: unknown) => {
-          // The database away while loading the viewer: an error for this operation (retryable), not a closed socket.
-          const unavailable = asServiceUnavailable(error);
-          if (unavailable instanceof ServiceUnavailableError) return unavailable;
-          throw error;
-        });
-        if (contextValue instanceof ServiceUnavailableError) return [new GraphQLError(contextValue.message, { originalError: contextValue })];
+        const contextValue = await buildContext(deps, { authorization: ctx.extra.authorization, ip: clientIp(ctx.extra) }).catch(
+          (error: unknown) => {
+            // The database away while loading the viewer: an error for this operation (retryable), not a closed socket.
+            const unavailable = asServiceUnavailable(error);
+            if (unavailable instanceof ServiceUnavailableError) return unavailable;
+            throw error;
+          },
+        );
+        if (contextValue instanceof ServiceUnavailableError)
+          return [new GraphQLError(contextValue.message, { originalError: contextValue })];
         if (getOperationAST(checked.document, payload.operationName)?.operation === 'subscription') {
           const refused = quota.take((ctx.extra.subscriptions ??= new Map()), id, contextValue.viewer?.id ?? null);
           if (refused) return [refused];
         }
         const operation = { started: performance.now(), memberId: contextValue.viewer?.id ?? null, code: null as unknown };
         (ctx.extra.operations ??= new Map()).set(id, operation);
-        fanout.deliverDirectly(contextValue, directDelivery(ctx.extra.socket, id, serialize, (code) => (operation.code ??= code)));
-        return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+        fanout.deliverDirectly(
+          contextValue,
+          directDelivery(ctx.extra.socket, id, serialize, (code) => (operation.code ??= code)),
+        );
+        return {
+          schema,
+          document: checked.document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
       },
       onOperation: (_ctx, _id, _payload, _args, result) => {
         if (Symbol.asyncIterator in result) subscriptionsStarted++;

@@ -109,7 +109,8 @@ export function buildMembers(seed: number, count: number, themes: number): SimMe
   });
 }
 
-export type DayDecision = { visit: false } | { visit: true; minute: number; viaDigest: boolean; clickAnyway: boolean; viewDraws: [number, number, number, number] };
+export type DayDecision =
+  { visit: false } | { visit: true; minute: number; viaDigest: boolean; clickAnyway: boolean; viewDraws: [number, number, number, number] };
 
 /**
  * What a member does on `day`. `digestDay` is the day of the latest digest they received (or
@@ -129,7 +130,12 @@ export function decideDay(member: SimMember, day: number, weekday: number, effec
 }
 
 /** Items a visit views: 1 to 3, unseen ones on the member's interests first, then other unseen, then any. */
-export function chooseViews<T extends { id: string; theme: number }>(member: SimMember, draws: readonly number[], published: readonly T[], seen: ReadonlySet<string>): T[] {
+export function chooseViews<T extends { id: string; theme: number }>(
+  member: SimMember,
+  draws: readonly number[],
+  published: readonly T[],
+  seen: ReadonlySet<string>,
+): T[] {
   if (!published.length) return [];
   const count = 1 + Math.floor(draws[0] * 3);
   const unseen = published.filter((item) => !seen.has(item.id));

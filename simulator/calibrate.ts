@@ -108,7 +108,9 @@ async function main() {
         ? `Pilots (seeds ${pilots.map((pilot) => pilot.options.seed).join(', ')}, effect ${PILOT_EFFECT}): first-evaluation true lifts ${pilots.map((pilot) => f(pilot.trueFirstRoundLift)).join(', ')}, ` +
           `previews' MDE ${pilots.map((pilot) => f(pilot.withEffect.minimumDetectableLift.absolute)).join(', ')}: effect set to ${f(powerEffect)}.`
         : 'Not run yet.',
-      mdes.length ? `Mean MDE stated by the previews: ${f(mdes.reduce((a, b) => a + b, 0) / mdes.length)} visit days; mean true lift reached: ${f(power.reduce((a, row) => a + row.result.trueFirstRoundLift, 0) / power.length)}.` : '',
+      mdes.length
+        ? `Mean MDE stated by the previews: ${f(mdes.reduce((a, b) => a + b, 0) / mdes.length)} visit days; mean true lift reached: ${f(power.reduce((a, row) => a + row.result.trueFirstRoundLift, 0) / power.length)}.`
+        : '',
       '',
       ...table(power, true),
       '',
@@ -125,10 +127,14 @@ async function main() {
     if (only.includes('power')) {
       for (let seed = 1000; seed < 1000 + pilotSeeds; seed++) {
         pilots.push(await runSimulation(database.adminUrl, { ...base, effect: PILOT_EFFECT, seed }));
-        console.error(`pilot ${seed}: true first-evaluation lift ${pilots.at(-1)!.trueFirstRoundLift}, MDE ${pilots.at(-1)!.withEffect.minimumDetectableLift.absolute}`);
+        console.error(
+          `pilot ${seed}: true first-evaluation lift ${pilots.at(-1)!.trueFirstRoundLift}, MDE ${pilots.at(-1)!.withEffect.minimumDetectableLift.absolute}`,
+        );
       }
       const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-      powerEffect = (PILOT_EFFECT * mean(pilots.map((pilot) => pilot.withEffect.minimumDetectableLift.absolute as number))) / mean(pilots.map((pilot) => pilot.trueFirstRoundLift));
+      powerEffect =
+        (PILOT_EFFECT * mean(pilots.map((pilot) => pilot.withEffect.minimumDetectableLift.absolute as number))) /
+        mean(pilots.map((pilot) => pilot.trueFirstRoundLift));
     }
     // Seed by seed across the checks, so that a calibration cut short has run all three as far.
     for (let seed = 1; seed <= seeds; seed++) {

@@ -55,7 +55,8 @@ export function renderReport(result: SimulationResult, svgName: string): { markd
     '| week | treated visit days | held-out visit days | treated reach | held-out reach |',
     '| --- | --- | --- | --- | --- |',
     ...withEffect.weekly.map(
-      (week) => `| ${week.week}${week.week <= options.warmupWeeks ? ' (before the rule)' : ''} | ${fixed(week.treatedVisitDays, 2)} | ${fixed(week.heldOutVisitDays, 2)} | ${pct(week.reachTreated)} | ${pct(week.reachHeldOut)} |`,
+      (week) =>
+        `| ${week.week}${week.week <= options.warmupWeeks ? ' (before the rule)' : ''} | ${fixed(week.treatedVisitDays, 2)} | ${fixed(week.heldOutVisitDays, 2)} | ${pct(week.reachTreated)} | ${pct(week.reachHeldOut)} |`,
     ),
     '',
     `![Visit days per week, treated and held out](${svgName})`,
@@ -76,7 +77,8 @@ function weeklyChart(weekly: WorldResult['weekly'], warmupWeeks: number): string
   const max = Math.max(0.1, ...weekly.flatMap((week) => [week.treatedVisitDays, week.heldOutVisitDays])) * 1.1;
   const x = (week: number) => left + ((week - 1) / Math.max(1, weekly.length - 1)) * (width - left - right);
   const y = (value: number) => top + (1 - value / max) * (height - top - bottom);
-  const path = (key: 'treatedVisitDays' | 'heldOutVisitDays') => weekly.map((week, i) => `${i ? 'L' : 'M'}${x(week.week).toFixed(1)},${y(week[key]).toFixed(1)}`).join(' ');
+  const path = (key: 'treatedVisitDays' | 'heldOutVisitDays') =>
+    weekly.map((week, i) => `${i ? 'L' : 'M'}${x(week.week).toFixed(1)},${y(week[key]).toFixed(1)}`).join(' ');
   const ticks = Array.from({ length: 5 }, (_, i) => (max * i) / 4);
   const ruleX = x(warmupWeeks + 0.5);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">

@@ -9,7 +9,15 @@ import { runSimulation, type SimulationOptions } from './simulate';
  * one of the one-in-twenty whose interval misses (its held-out members happen to visit more: the
  * estimate is below the truth with the effect and the interval is below 0 without), so seed 2.
  */
-const SMALL: Omit<SimulationOptions, 'effect'> = { members: 500, weeks: 4, warmupWeeks: 1, horizonDays: 7, holdout: 30, seed: 2, concurrency: 32 };
+const SMALL: Omit<SimulationOptions, 'effect'> = {
+  members: 500,
+  weeks: 4,
+  warmupWeeks: 1,
+  horizonDays: 7,
+  holdout: 30,
+  seed: 2,
+  concurrency: 32,
+};
 
 describe('npm run simulate', () => {
   it('with an effect: the truth is above 0 and the interval covers it', async () => {

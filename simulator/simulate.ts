@@ -25,7 +25,15 @@ export interface SimulationResult {
   /** Null when effect is 0: both worlds are then the same world, and the true lift is exactly 0. */
   withoutEffect: WorldResult | null;
   seconds: number;
-  summary: { trueLift: number; estimatedLift: number | null; ciLow: number | null; ciHigh: number | null; covered: boolean; treated: number; heldOut: number };
+  summary: {
+    trueLift: number;
+    estimatedLift: number | null;
+    ciLow: number | null;
+    ciHigh: number | null;
+    covered: boolean;
+    treated: number;
+    heldOut: number;
+  };
 }
 
 /**
@@ -35,8 +43,17 @@ export interface SimulationResult {
 export async function runSimulation(adminUrl: string, options: SimulationOptions): Promise<SimulationResult> {
   const started = Date.now();
   const { parallel = true, ...worldOptions } = options;
-  const withEffectOptions: WorldOptions = { ...worldOptions, adminUrl, log: options.log && ((line) => options.log!(`[effect ${options.effect}] ${line}`)) };
-  const withoutEffectOptions: WorldOptions = { ...worldOptions, adminUrl, effect: 0, log: options.log && ((line) => options.log!(`[no effect] ${line}`)) };
+  const withEffectOptions: WorldOptions = {
+    ...worldOptions,
+    adminUrl,
+    log: options.log && ((line) => options.log!(`[effect ${options.effect}] ${line}`)),
+  };
+  const withoutEffectOptions: WorldOptions = {
+    ...worldOptions,
+    adminUrl,
+    effect: 0,
+    log: options.log && ((line) => options.log!(`[no effect] ${line}`)),
+  };
   let withEffect: WorldResult;
   let withoutEffect: WorldResult | null = null;
   if (options.effect === 0) withEffect = await runWorld(withEffectOptions);
@@ -92,7 +109,14 @@ function runWorldInProcess({ log, ...options }: WorldOptions): Promise<WorldResu
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       if (outcome && 'result' in outcome) resolve(outcome.result);
-      else reject(new Error(outcome && 'error' in outcome ? `world without the effect: ${outcome.error}` : `world process ended (${signal ?? code}) without a result`));
+      else
+        reject(
+          new Error(
+            outcome && 'error' in outcome
+              ? `world without the effect: ${outcome.error}`
+              : `world process ended (${signal ?? code}) without a result`,
+          ),
+        );
     });
     child.send(options);
   });
@@ -121,7 +145,8 @@ export function parseArgs(argv: string[]): SimulationOptions & { json: boolean; 
   const number = (name: string, fallback: number, min: number, max: number) => {
     const raw = flags.get(name);
     const value = raw === undefined ? fallback : Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max) throw new Error(`--${name} must be a number from ${min} to ${max} (got ${raw})`);
+    if (!Number.isFinite(value) || value < min || value > max)
+      throw new Error(`--${name} must be a number from ${min} to ${max} (got ${raw})`);
     return value;
   };
   const weeks = number('weeks', 12, 2, 52);

@@ -41,7 +41,15 @@ export interface WorldResult {
   firstRound: Record<string, any>;
   /** The preview's minimum detectable lift just before the rule was enabled. */
   minimumDetectableLift: Record<string, any>;
-  weekly: { week: number; treatedVisitDays: number; heldOutVisitDays: number; treatedMembers: number; heldOutMembers: number; reachTreated: number; reachHeldOut: number }[];
+  weekly: {
+    week: number;
+    treatedVisitDays: number;
+    heldOutVisitDays: number;
+    treatedMembers: number;
+    heldOutMembers: number;
+    reachTreated: number;
+    reachHeldOut: number;
+  }[];
   digestsSent: number;
   clicks: number;
   visits: number;
@@ -98,9 +106,11 @@ class RecordingMailer implements Mailer {
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 /** Runs one world: a fresh database, Hearth in this process on a ManualClock, the community, the rule, the weeks. */
@@ -115,8 +125,14 @@ export async function runWorld(options: WorldOptions): Promise<WorldResult> {
   const outboxDir = await mkdtemp(path.join(tmpdir(), 'hearth-sim-outbox-'));
   const clock = new ManualClock(new Date(START.getTime() - DAY_MS));
   const config = parseEnv({
-    NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: url.toString(), JWT_SECRET: 'simulator-secret-simulator-secret-0123456789',
-    HEARTH_DATA_DIR: outboxDir, DIGEST_MIN_INTERVAL_DAYS: '2', VISIT_FLUSH_MS: '1000',
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: url.toString(),
+    JWT_SECRET: 'simulator-secret-simulator-secret-0123456789',
+    HEARTH_DATA_DIR: outboxDir,
+    DIGEST_MIN_INTERVAL_DAYS: '2',
+    VISIT_FLUSH_MS: '1000',
   });
   const t0 = Date.now();
   const hearth = await startHearth({ config, databaseUrl: url.toString(), clock, redisKeyPrefix: `sim:${database}` });
@@ -142,7 +158,13 @@ export async function runWorld(options: WorldOptions): Promise<WorldResult> {
  * worker sends a day's digests) can be reset just as a request reuses it: that request never
  * reached Hearth, and goes again on a new connection, as Node's documentation advises.
  */
-async function httpRequest(agent: http.Agent, url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
+async function httpRequest(
+  agent: http.Agent,
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string }> {
   for (;;) {
     try {
       return await httpExchange(agent, url, method, headers, body);
@@ -154,14 +176,24 @@ async function httpRequest(agent: http.Agent, url: URL, method: string, headers:
 
 class StaleConnection extends Error {}
 
-function httpExchange(agent: http.Agent, url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
+function httpExchange(
+  agent: http.Agent,
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { agent, method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
+    const request = http.request(
+      url,
+      { agent, method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
     request.on('error', (error: NodeJS.ErrnoException) => {
       reject(request.reusedSocket && error.code === 'ECONNRESET' ? new StaleConnection(error.message) : error);
     });
@@ -169,29 +201,53 @@ function httpExchange(agent: http.Agent, url: URL, method: string, headers: Reco
   });
 }
 
-async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMailer, agent: http.Agent, options: WorldOptions, log: (line: string) => void): Promise<WorldResult> {
+async function simulate(
+  hearth: Hearth,
+  clock: ManualClock,
+  mailer: RecordingMailer,
+  agent: http.Agent,
+  options: WorldOptions,
+  log: (line: string) => void,
+): Promise<WorldResult> {
   let requests = 0;
   const apiUrl = new URL(hearth.url);
   const gql = async (query: string, variables: Record<string, unknown>, memberId: string) => {
     const { token } = await hearth.deps.accessTokens.issue(memberId);
     requests += 1;
-    const response = await httpRequest(agent, apiUrl, 'POST', { 'content-type': 'application/json', authorization: `Bearer ${token}` }, JSON.stringify({ query, variables }));
+    const response = await httpRequest(
+      agent,
+      apiUrl,
+      'POST',
+      { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      JSON.stringify({ query, variables }),
+    );
     const body = JSON.parse(response.body) as { data?: any; errors?: { message: string }[] };
     if (body.errors) throw new Error(`${query.slice(0, 60)}…: ${body.errors[0].message}`);
     return body.data;
   };
-
 
   // The community: an admin, themes (through the API), members and their interests (bulk: sign-up
   // is rate-limited per address and hashes a password; visits are what is measured, not sign-ups).
   const em = hearth.deps.orm.em.fork();
   const adminId = seededUuid(options.seed, 'admin');
   const joined = clock.now();
-  em.create(Member, { id: adminId, email: 'admin@sim.hearth.test', passwordHash: 'x', displayName: 'Sim Admin', role: Role.ADMIN, membership: Membership.FREE, createdAt: joined });
+  em.create(Member, {
+    id: adminId,
+    email: 'admin@sim.hearth.test',
+    passwordHash: 'x',
+    displayName: 'Sim Admin',
+    role: Role.ADMIN,
+    membership: Membership.FREE,
+    createdAt: joined,
+  });
   await em.flush();
   const themes: { id: string; slug: string }[] = [];
   for (let t = 0; t < THEMES; t++) {
-    const created = await gql(`mutation($input: CreateThemeInput!) { createTheme(input: $input) { id slug } }`, { input: { slug: `theme-${t}`, name: `Theme ${t}` } }, adminId);
+    const created = await gql(
+      `mutation($input: CreateThemeInput!) { createTheme(input: $input) { id slug } }`,
+      { input: { slug: `theme-${t}`, name: `Theme ${t}` } },
+      adminId,
+    );
     themes.push(created.createTheme);
   }
   const simMembers = buildMembers(options.seed, options.members, THEMES);
@@ -199,11 +255,26 @@ async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMai
   const emailOf = (index: number) => `member-${index}@sim.hearth.test`;
   for (let start = 0; start < simMembers.length; start += 1000) {
     const batch = simMembers.slice(start, start + 1000);
-    await em.insertMany(Member, batch.map((member) => ({
-      id: ids[member.index], email: emailOf(member.index), passwordHash: 'x', displayName: `Member ${member.index}`, company: `Company ${member.index % 40}`,
-      role: Role.MEMBER, membership: Membership.FREE, createdAt: joined, digestEmails: true,
-    })) as never);
-    await em.insertMany(MemberInterest, batch.flatMap((member) => member.interests.map((theme) => ({ member: ids[member.index], theme: themes[theme].id, createdAt: joined }))) as never);
+    await em.insertMany(
+      Member,
+      batch.map((member) => ({
+        id: ids[member.index],
+        email: emailOf(member.index),
+        passwordHash: 'x',
+        displayName: `Member ${member.index}`,
+        company: `Company ${member.index % 40}`,
+        role: Role.MEMBER,
+        membership: Membership.FREE,
+        createdAt: joined,
+        digestEmails: true,
+      })) as never,
+    );
+    await em.insertMany(
+      MemberInterest,
+      batch.flatMap((member) =>
+        member.interests.map((theme) => ({ member: ids[member.index], theme: themes[theme].id, createdAt: joined })),
+      ) as never,
+    );
   }
   const indexByEmail = new Map(simMembers.map((member) => [emailOf(member.index), member.index]));
 
@@ -232,7 +303,9 @@ async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMai
     const dayStart = START.getTime() + day * DAY_MS;
     const weekday = new Date(dayStart).getUTCDay();
     if (weekday === 1) {
-      log(`week ${day / 7 + 1}: ${((Date.now() - started) / 1000).toFixed(1)} s (evaluate ${(spent.evaluate / 1000).toFixed(1)}, send ${(spent.send / 1000).toFixed(1)}, visits ${(spent.visits / 1000).toFixed(1)}, flush ${(spent.flush / 1000).toFixed(1)}), ${requests} requests, ${mailer.sent} digests so far`);
+      log(
+        `week ${day / 7 + 1}: ${((Date.now() - started) / 1000).toFixed(1)} s (evaluate ${(spent.evaluate / 1000).toFixed(1)}, send ${(spent.send / 1000).toFixed(1)}, visits ${(spent.visits / 1000).toFixed(1)}, flush ${(spent.flush / 1000).toFixed(1)}), ${requests} requests, ${mailer.sent} digests so far`,
+      );
       await publishWeek(day, dayStart);
     }
     if (day === ruleDay) minimumDetectableLift = await enableRule(dayStart);
@@ -266,10 +339,18 @@ async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMai
   async function publishWeek(day: number, dayStart: number) {
     for (let i = 0; i < ITEMS_PER_WEEK; i++) {
       clock.set(new Date(dayStart + (9 + i) * 3_600_000));
-      const theme = (day / 7 * ITEMS_PER_WEEK + i) % THEMES;
+      const theme = ((day / 7) * ITEMS_PER_WEEK + i) % THEMES;
       const created = await gql(
         `mutation($input: CreateContentInput!) { createContent(input: $input) { id } }`,
-        { input: { type: 'ARTICLE', title: `Week ${day / 7} item ${i}`, summary: 'Simulated', body: 'Simulated body.', themeSlugs: [themes[theme].slug] } },
+        {
+          input: {
+            type: 'ARTICLE',
+            title: `Week ${day / 7} item ${i}`,
+            summary: 'Simulated',
+            body: 'Simulated body.',
+            themeSlugs: [themes[theme].slug],
+          },
+        },
         adminId,
       );
       await gql(`mutation($id: ID!) { publishContent(id: $id) { id } }`, { id: created.createContent.id }, adminId);
@@ -280,9 +361,21 @@ async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMai
   async function enableRule(dayStart: number) {
     clock.set(new Date(dayStart + 6 * 3_600_000));
     const rule = em.create(EngagementRule, {
-      id: ruleId, name: 'Win back', trigger: 'INACTIVITY', inactivityDays: 7, everyDays: 10, minUnseen: 3, maxItems: 6,
-      audienceRoles: [Role.MEMBER], audienceThemes: [], audienceMemberships: [], holdoutPercent: options.holdout, enabled: false,
-      createdById: adminId, createdAt: clock.now(), updatedAt: clock.now(),
+      id: ruleId,
+      name: 'Win back',
+      trigger: 'INACTIVITY',
+      inactivityDays: 7,
+      everyDays: 10,
+      minUnseen: 3,
+      maxItems: 6,
+      audienceRoles: [Role.MEMBER],
+      audienceThemes: [],
+      audienceMemberships: [],
+      holdoutPercent: options.holdout,
+      enabled: false,
+      createdById: adminId,
+      createdAt: clock.now(),
+      updatedAt: clock.now(),
     });
     await em.flush();
     clock.set(new Date(dayStart + 7 * 3_600_000));
@@ -301,7 +394,11 @@ async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMai
     for (const member of simMembers) {
       const decision = decideDay(member, day, weekday, options.effect, digestDay[member.index]);
       if (!decision.visit) continue;
-      today.push({ member, click: decision.viaDigest || decision.clickAnyway, views: chooseViews(member, decision.viewDraws, published, seen[member.index]) });
+      today.push({
+        member,
+        click: decision.viaDigest || decision.clickAnyway,
+        views: chooseViews(member, decision.viewDraws, published, seen[member.index]),
+      });
     }
     clock.set(new Date(dayStart + 12 * 3_600_000));
     await pool(today, options.concurrency, async (visit) => {
@@ -315,8 +412,11 @@ async function simulate(hearth: Hearth, clock: ManualClock, mailer: RecordingMai
       const memberId = ids[visit.member.index];
       if (visit.views.length) {
         // The simulated client asks for what it uses (nothing): not `content`, which would load the items again.
-        await gql(`mutation($input: RecordContentViewsInput!) { recordContentViews(input: $input) { newView } }`,
-          { input: { views: visit.views.map((item) => ({ contentId: item.id, seconds: 0, source: visit.click ? 'EMAIL' : 'DIRECT' })) } }, memberId);
+        await gql(
+          `mutation($input: RecordContentViewsInput!) { recordContentViews(input: $input) { newView } }`,
+          { input: { views: visit.views.map((item) => ({ contentId: item.id, seconds: 0, source: visit.click ? 'EMAIL' : 'DIRECT' })) } },
+          memberId,
+        );
         for (const item of visit.views) seen[visit.member.index].add(item.id);
       } else {
         await gql(`{ me { id } }`, {}, memberId);

@@ -21,7 +21,14 @@ describe('single-item lookups', () => {
       { id: UNKNOWN },
       { token: await server.tokenFor(member.id) },
     );
-    expect(result.data).toEqual({ content: null, member: null, conversation: null, liveSession: null, meeting: null, me: { displayName: 'Still Here' } });
+    expect(result.data).toEqual({
+      content: null,
+      member: null,
+      conversation: null,
+      liveSession: null,
+      meeting: null,
+      me: { displayName: 'Still Here' },
+    });
     expect(result.errors!.map((error) => [error.path![0], error.extensions!.code]).sort()).toEqual(
       ['content', 'conversation', 'liveSession', 'meeting', 'member'].map((field) => [field, 'NOT_FOUND']),
     );
@@ -41,7 +48,12 @@ describe('Relay page info', () => {
       );
     }
     const first = (await server.gql(query, {}, { token })).data!.notifications;
-    expect(first.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: first.edges[0].cursor, endCursor: first.edges[0].cursor });
+    expect(first.pageInfo).toEqual({
+      hasNextPage: true,
+      hasPreviousPage: false,
+      startCursor: first.edges[0].cursor,
+      endCursor: first.edges[0].cursor,
+    });
     expect(first.totalCount).toBe(2);
     const second = (await server.gql(query, { after: first.pageInfo.endCursor }, { token })).data!.notifications;
     expect(second.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
@@ -53,9 +65,18 @@ describe('Comment.replies', () => {
     const content = await buildContent(server.em());
     const [author, replier] = [await buildMember(server.em()), await buildMember(server.em())];
     const em = server.em();
-    const tops = [0, 1, 2].map((i) => em.create(Comment, { content: content.id, author: author.id, body: `top ${i}`, createdAt: new Date(Date.UTC(2026, 0, 1, i)) }));
+    const tops = [0, 1, 2].map((i) =>
+      em.create(Comment, { content: content.id, author: author.id, body: `top ${i}`, createdAt: new Date(Date.UTC(2026, 0, 1, i)) }),
+    );
     for (const [t, top] of tops.entries()) {
-      for (let r = 0; r < 3; r++) em.create(Comment, { content: content.id, author: replier.id, parent: top.id, body: `reply ${t}.${r}`, createdAt: new Date(Date.UTC(2026, 0, 2, t, r)) });
+      for (let r = 0; r < 3; r++)
+        em.create(Comment, {
+          content: content.id,
+          author: replier.id,
+          parent: top.id,
+          body: `reply ${t}.${r}`,
+          createdAt: new Date(Date.UTC(2026, 0, 2, t, r)),
+        });
     }
     await em.flush();
     const token = await server.tokenFor(author.id);
@@ -63,7 +84,10 @@ describe('Comment.replies', () => {
       comments(contentId: $contentId) { edges { node { id replies(first: 2) { edges { node { body } } pageInfo { hasNextPage endCursor } totalCount } } } }
     }`;
     let thread: any;
-    const captured = await captureQueries(server, async () => (thread = (await server.gql(THREAD, { contentId: content.id }, { token })).data!.comments));
+    const captured = await captureQueries(
+      server,
+      async () => (thread = (await server.gql(THREAD, { contentId: content.id }, { token })).data!.comments),
+    );
     const commentStatements = captured.filter((sql) => /\bcomment\b/.test(sql));
     const firstPages = thread.edges.map((edge: any) => edge.node.replies);
     expect(firstPages.map((page: any) => page.edges.map((e: any) => e.node.body))).toEqual([
@@ -78,7 +102,8 @@ describe('Comment.replies', () => {
     const REST = `query($contentId: ID!, $after: String) {
       comments(contentId: $contentId, first: 1) { edges { node { replies(first: 2, after: $after) { edges { node { body } } pageInfo { hasNextPage } } } } }
     }`;
-    const rest = (await server.gql(REST, { contentId: content.id, after: firstPages[0].pageInfo.endCursor }, { token })).data!.comments.edges[0].node.replies;
+    const rest = (await server.gql(REST, { contentId: content.id, after: firstPages[0].pageInfo.endCursor }, { token })).data!.comments
+      .edges[0].node.replies;
     expect(rest).toEqual({ edges: [{ node: { body: 'reply 0.2' } }], pageInfo: { hasNextPage: false } });
   });
 });

@@ -32,7 +32,10 @@ async function appFor(memberId: string) {
     requests++;
     return fetch(input, init);
   };
-  const client = new ApolloClient({ link: new HttpLink({ uri: server.hearth.url, fetch: counting, headers: { authorization: `Bearer ${token}` } }), cache: new InMemoryCache() });
+  const client = new ApolloClient({
+    link: new HttpLink({ uri: server.hearth.url, fetch: counting, headers: { authorization: `Bearer ${token}` } }),
+    cache: new InMemoryCache(),
+  });
   return { client, requests: () => requests };
 }
 
@@ -97,7 +100,8 @@ describe('Apollo Client 4 InMemoryCache after each mutation', () => {
     const [viewer, other] = [await buildMember(server.em()), await buildMember(server.em())];
     const { client, requests } = await appFor(viewer.id);
     await client.query({ query: MEMBER_CARD, variables: { id: other.id } });
-    const cached = () => client.readQuery<{ member: { blockedByMe: boolean } }>({ query: MEMBER_CARD, variables: { id: other.id } })!.member.blockedByMe;
+    const cached = () =>
+      client.readQuery<{ member: { blockedByMe: boolean } }>({ query: MEMBER_CARD, variables: { id: other.id } })!.member.blockedByMe;
     expect(cached()).toBe(false);
     await client.mutate({ mutation: BlockMemberDocument, variables: { memberId: other.id } });
     expect(cached()).toBe(true);
@@ -113,8 +117,14 @@ describe('Apollo Client 4 InMemoryCache after each mutation', () => {
     await client.query({ query: LiveSessionDocument, variables: { id: session.id } });
     const cached = () => client.readQuery({ query: LiveSessionDocument, variables: { id: session.id } })!.liveSession!;
     expect(cached()).toMatchObject({ registrantCount: 0, viewerRegistration: null });
-    const registered = await client.mutate({ mutation: RegisterForSessionDocument, variables: { sessionId: session.id, shareContactWithPartner: true } });
-    expect(cached()).toMatchObject({ registrantCount: 1, viewerRegistration: { id: registered.data!.registerForSession.id, shareContactWithPartner: true } });
+    const registered = await client.mutate({
+      mutation: RegisterForSessionDocument,
+      variables: { sessionId: session.id, shareContactWithPartner: true },
+    });
+    expect(cached()).toMatchObject({
+      registrantCount: 1,
+      viewerRegistration: { id: registered.data!.registerForSession.id, shareContactWithPartner: true },
+    });
     expect(requests()).toBe(2);
   });
 });

@@ -21,7 +21,8 @@ afterAll(async () => {
 });
 
 /** `ok`, or the first error's code (anything but the four outcomes shows up as itself and fails the row). */
-const outcomeOf = (result: GraphQLResponse): string => (result.errors?.length ? (result.errors[0].extensions?.code ?? result.errors[0].message) : 'ok');
+const outcomeOf = (result: GraphQLResponse): string =>
+  result.errors?.length ? (result.errors[0].extensions?.code ?? result.errors[0].message) : 'ok';
 
 async function run(field: string, actor: Actor, operation: Operation): Promise<string> {
   const token = actor === 'anonymous' ? undefined : world.tokens[actor];
@@ -55,7 +56,9 @@ async function observe(field: string, row: Row): Promise<Row> {
   for (const [scenario, expected] of Object.entries(row.cases ?? {})) {
     const actors = Object.keys(expected) as Exclude<Actor, 'anonymous'>[];
     const outcomes = await all(actors.map((actor) => () => cell(field, actor, scenario)));
-    (observed.cases ??= {})[scenario] = Object.fromEntries(actors.map((actor, i) => [actor, outcomes[i] as Outcome])) as Row['cases'] extends Record<string, infer C> | undefined ? C : never;
+    (observed.cases ??= {})[scenario] = Object.fromEntries(
+      actors.map((actor, i) => [actor, outcomes[i] as Outcome]),
+    ) as Row['cases'] extends Record<string, infer C> | undefined ? C : never;
   }
   return observed;
 }

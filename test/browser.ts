@@ -6,7 +6,15 @@ import { chromium, type Browser } from 'playwright-core';
 /** Debian's chromium package; `.ci/run` installs it when missing. The /usr/bin wrapper script is not used. */
 export const CHROMIUM_PATH = '/usr/lib/chromium/chromium';
 
-const FLAGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 
 /** Headless Chromium through playwright-core (which never downloads a browser itself). */
 export function launchChromium(): Promise<Browser> {

@@ -60,7 +60,11 @@ async function me(origin: string): Promise<{ status: number; code: string | null
     signal: AbortSignal.timeout(20_000),
   });
   const body = (await response.json()) as { data?: { me?: { id: string } }; errors?: { extensions?: { code?: string } }[] };
-  return { status: response.status, code: body.errors?.[0]?.extensions?.code ?? (body.data?.me?.id === memberId ? null : 'WRONG'), ms: Date.now() - started };
+  return {
+    status: response.status,
+    code: body.errors?.[0]?.extensions?.code ?? (body.data?.me?.id === memberId ? null : 'WRONG'),
+    ms: Date.now() - started,
+  };
 }
 
 async function readyStatus(origin: string): Promise<{ status: number; ms: number }> {
@@ -80,7 +84,9 @@ describe('PostgreSQL going away under a running API with its worker', () => {
     const { adminUrl } = testDatabaseEnv();
     await withAdminClient(adminUrl, async (client) => {
       await client.query(`alter database "${database.name}" with allow_connections false`);
-      await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database.name]);
+      await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+        database.name,
+      ]);
     });
     try {
       // The viewer is cached briefly, so ask until the request needs the database.

@@ -24,7 +24,11 @@ const shipsWithoutDevDependencies = (file: string) =>
   !isTestFile(file) && !file.startsWith('admin/') && !file.startsWith('server/ide/') && !/\.config\.m?[jt]s$/.test(file);
 
 describe('package.json', () => {
-  const files = [...sourceFiles('server', 'schema', 'integrations', 'jobs', 'emails', 'seed', 'simulator', 'test', 'admin'), 'jest.config.js', 'eslint.config.js'];
+  const files = [
+    ...sourceFiles('server', 'schema', 'integrations', 'jobs', 'emails', 'seed', 'simulator', 'test', 'admin'),
+    'jest.config.js',
+    'eslint.config.js',
+  ];
 
   it('declares every package the sources import (a transitive install is not a promise)', () => {
     const undeclared = files.flatMap((file) =>
@@ -48,7 +52,9 @@ describe('package.json', () => {
   });
 
   it('pins every version exactly', () => {
-    const ranges = Object.entries({ ...manifest.dependencies, ...manifest.devDependencies }).filter(([, version]) => !/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(version));
+    const ranges = Object.entries({ ...manifest.dependencies, ...manifest.devDependencies }).filter(
+      ([, version]) => !/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(version),
+    );
     expect(ranges).toEqual([]);
   });
 });

@@ -88,7 +88,9 @@ describe('a front-end app on the typed client', () => {
     const [adminApp, speakerApp, memberApp] = [await session(admin.email), await session(speaker.email), await session(member.email)];
 
     const theme = (await adminApp.mutate(CreateThemeDocument, { input: { slug: 'e2e-abm', name: 'ABM' } })).createTheme;
-    expect((await memberApp.mutate(SetInterestsDocument, { themeSlugs: [theme.slug] })).setInterests).toEqual([{ slug: 'e2e-abm', name: 'ABM' }]);
+    expect((await memberApp.mutate(SetInterestsDocument, { themeSlugs: [theme.slug] })).setInterests).toEqual([
+      { slug: 'e2e-abm', name: 'ABM' },
+    ]);
     let since = server.hearth.subscriptionsStarted();
     const notifications = collect(memberApp.subscribe(NotificationAddedDocument));
     const published = collect(memberApp.subscribe(ContentPublishedDocument, { themeSlug: theme.slug }));
@@ -99,9 +101,15 @@ describe('a front-end app on the typed client', () => {
     for (const socket of server.hearth.sockets()) socket.terminate();
     await subscriptionsReady(server.hearth, since, 2);
 
-    const draft = (await speakerApp.mutate(CreateContentDocument, { input: { type: 'VIDEO', title: 'ABM in 10 minutes', themeSlugs: [theme.slug] } })).createContent;
+    const draft = (
+      await speakerApp.mutate(CreateContentDocument, { input: { type: 'VIDEO', title: 'ABM in 10 minutes', themeSlugs: [theme.slug] } })
+    ).createContent;
     await speakerApp.mutate(PublishContentDocument, { id: draft.id });
-    expect((await published.next()).contentPublished).toMatchObject({ id: draft.id, title: 'ABM in 10 minutes', author: { id: speaker.id } });
+    expect((await published.next()).contentPublished).toMatchObject({
+      id: draft.id,
+      title: 'ABM in 10 minutes',
+      author: { id: speaker.id },
+    });
     expect((await notifications.next()).notificationAdded).toMatchObject({ kind: 'CONTENT_PUBLISHED', subject: { id: draft.id } });
 
     const feed = await memberApp.query(FeedDocument, { first: 5, themeSlug: theme.slug, unseenOnly: true });
@@ -111,7 +119,11 @@ describe('a front-end app on the typed client', () => {
 
     await memberApp.mutate(AddCommentDocument, { input: { contentId: draft.id, body: 'Loved it' } });
     const thread = await speakerApp.query(CommentsDocument, { contentId: draft.id });
-    expect(thread.comments.edges[0].node).toMatchObject({ body: 'Loved it', author: { displayName: 'Mia Member' }, replies: { edges: [], totalCount: 0 } });
+    expect(thread.comments.edges[0].node).toMatchObject({
+      body: 'Loved it',
+      author: { displayName: 'Mia Member' },
+      replies: { edges: [], totalCount: 0 },
+    });
 
     since = server.hearth.subscriptionsStarted();
     const messages = collect(memberApp.subscribe(MessageAddedDocument, {}));

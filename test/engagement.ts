@@ -31,7 +31,13 @@ export async function buildRule(em: EntityManager, createdById: string, override
 
 /** Job dependencies on a test server's database, clock and pub/sub, sending to `smtpUrl`. */
 export function jobDeps(server: TestServer, smtpUrl: string): JobDeps {
-  const base = { config: server.config, orm: server.hearth.deps.orm, clock: server.clock, logger: pino({ level: 'silent' }), mailer: new SmtpMailer(smtpUrl) };
+  const base = {
+    config: server.config,
+    orm: server.hearth.deps.orm,
+    clock: server.clock,
+    logger: pino({ level: 'silent' }),
+    mailer: new SmtpMailer(smtpUrl),
+  };
   return { ...base, digests: createDigestSender(base), pubSub: server.hearth.deps.pubSub };
 }
 

@@ -68,14 +68,30 @@ export async function buildContent(
 }
 
 /** A visit row as the tracker would have written it: [start, last activity] (last defaults to start + 10 min). */
-export async function buildVisit(em: EntityManager, member: { id: string }, startedAt: string | Date, lastActivityAt?: string | Date): Promise<void> {
+export async function buildVisit(
+  em: EntityManager,
+  member: { id: string },
+  startedAt: string | Date,
+  lastActivityAt?: string | Date,
+): Promise<void> {
   const start = new Date(startedAt);
   const last = lastActivityAt ? new Date(lastActivityAt) : new Date(start.getTime() + 10 * 60_000);
-  await em.execute('insert into visit (id, member_id, started_at, last_activity_at) values (?, ?, ?, ?)', [randomUUID(), member.id, start, last]);
+  await em.execute('insert into visit (id, member_id, started_at, last_activity_at) values (?, ?, ?, ?)', [
+    randomUUID(),
+    member.id,
+    start,
+    last,
+  ]);
 }
 
 /** A recorded view of an item: first seen at `at`, `seconds` long. */
-export async function buildView(em: EntityManager, member: { id: string }, content: { id: string }, at: string | Date, seconds = 30): Promise<void> {
+export async function buildView(
+  em: EntityManager,
+  member: { id: string },
+  content: { id: string },
+  at: string | Date,
+  seconds = 30,
+): Promise<void> {
   const seen = new Date(at);
   await em.execute(
     `insert into content_view (id, member_id, content_id, first_seen_at, last_seen_at, seconds, source) values (?, ?, ?, ?, ?, ?, 'FEED')`,
@@ -84,6 +100,11 @@ export async function buildView(em: EntityManager, member: { id: string }, conte
 }
 
 /** Declares `members`' interest in `theme` (written at once). */
-export async function buildInterests(em: EntityManager, members: { id: string }[], theme: { id: string }, createdAt = new Date('2026-01-01T00:00:00Z')): Promise<void> {
+export async function buildInterests(
+  em: EntityManager,
+  members: { id: string }[],
+  theme: { id: string },
+  createdAt = new Date('2026-01-01T00:00:00Z'),
+): Promise<void> {
   for (const member of members) await em.insert(MemberInterest, { member: member.id, theme: theme.id, createdAt });
 }

@@ -32,7 +32,10 @@ export async function startFakeLiveKit(): Promise<FakeLiveKit> {
     req.on('end', () => {
       const body = JSON.parse(raw || '{}');
       received.push({ method: req.method!, url: req.url!, headers: req.headers, body });
-      const reply = queued.shift() ?? { status: 200, json: { egressId: `EG_fake_${++started}`, roomName: body.roomName, status: 'EGRESS_STARTING' } };
+      const reply = queued.shift() ?? {
+        status: 200,
+        json: { egressId: `EG_fake_${++started}`, roomName: body.roomName, status: 'EGRESS_STARTING' },
+      };
       res.writeHead(reply.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(reply.json));
     });

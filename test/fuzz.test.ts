@@ -37,7 +37,18 @@ beforeAll(async () => {
   const conversation = await conversationBetween(cell, world.members.member, world.other);
   const meeting = await meetingBetween(cell, world.other, world.members.member);
   known = {
-    ids: [world.published.id, world.othersDraft.id, world.session.id, world.othersSession.id, world.theme.id, world.other.id, world.otherPartner.id, comment.id, conversation, meeting.id],
+    ids: [
+      world.published.id,
+      world.othersDraft.id,
+      world.session.id,
+      world.othersSession.id,
+      world.theme.id,
+      world.other.id,
+      world.otherPartner.id,
+      comment.id,
+      conversation,
+      meeting.id,
+    ],
     slugs: [world.theme.slug],
   };
   for (const actor of ACTORS) sockets.set(actor, server.ws(actor === 'anonymous' ? undefined : world.tokens[actor]));
@@ -78,18 +89,30 @@ async function sendOverWs(operation: FuzzOperation, actor: FuzzActor): Promise<G
 }
 
 describe('fuzzing every operation with hostile arguments', () => {
-  it.each(rootFields(schema).map(([root, field]) => `${root}.${field}`))('%s answers no 5xx and no INTERNAL_SERVER_ERROR', async (name) => {
-    const [root, field] = name.split('.');
-    const transports = root === 'Subscription' ? fc.constant('ws' as const) : fc.constantFrom('http' as const, 'ws' as const);
-    await fc.assert(
-      fc.asyncProperty(operationsOf(schema, root, field, known), fc.constantFrom(...ACTORS), transports, async (operation, actor, transport) => {
-        const token = actor === 'anonymous' ? undefined : world.tokens[actor];
-        const result = transport === 'http' ? await sendOverHttp(operation, token) : await sendOverWs(operation, actor);
-        const problem = problemWith(result);
-        if (problem) throw new Error(`${problem}\n${transport} as ${actor}: ${operation.query}\nvariables: ${JSON.stringify(operation.variables).slice(0, 2_000)}`);
-      }),
-      // A bounded run in `npm test` stops at the first failure; a long one shrinks it to a small case.
-      { numRuns: RUNS, seed: SEED, endOnFailure: process.env.FUZZ_RUNS === undefined },
-    );
-  }, 30_000 + RUNS * 2_000);
+  it.each(rootFields(schema).map(([root, field]) => `${root}.${field}`))(
+    '%s answers no 5xx and no INTERNAL_SERVER_ERROR',
+    async (name) => {
+      const [root, field] = name.split('.');
+      const transports = root === 'Subscription' ? fc.constant('ws' as const) : fc.constantFrom('http' as const, 'ws' as const);
+      await fc.assert(
+        fc.asyncProperty(
+          operationsOf(schema, root, field, known),
+          fc.constantFrom(...ACTORS),
+          transports,
+          async (operation, actor, transport) => {
+            const token = actor === 'anonymous' ? undefined : world.tokens[actor];
+            const result = transport === 'http' ? await sendOverHttp(operation, token) : await sendOverWs(operation, actor);
+            const problem = problemWith(result);
+            if (problem)
+              throw new Error(
+                `${problem}\n${transport} as ${actor}: ${operation.query}\nvariables: ${JSON.stringify(operation.variables).slice(0, 2_000)}`,
+              );
+          },
+        ),
+        // A bounded run in `npm test` stops at the first failure; a long one shrinks it to a small case.
+        { numRuns: RUNS, seed: SEED, endOnFailure: process.env.FUZZ_RUNS === undefined },
+      );
+    },
+    30_000 + RUNS * 2_000,
+  );
 });

@@ -66,7 +66,11 @@ let graphqlJs: TestServer;
 let token: string;
 beforeAll(async () => {
   jit = await startTestServer({ env: { GRAPHQL_EXECUTOR: 'jit' }, extraResolvers: [ExecutorProbeResolver] });
-  graphqlJs = await startTestServer({ env: { GRAPHQL_EXECUTOR: 'graphql-js' }, extraResolvers: [ExecutorProbeResolver], databaseUrl: jit.databaseUrl });
+  graphqlJs = await startTestServer({
+    env: { GRAPHQL_EXECUTOR: 'graphql-js' },
+    extraResolvers: [ExecutorProbeResolver],
+    databaseUrl: jit.databaseUrl,
+  });
   token = await jit.tokenFor((await buildMember(jit.em(), { displayName: 'Executor Tester' })).id);
 });
 afterAll(async () => {
@@ -82,8 +86,18 @@ const failing: Case[] = [
   ['a null in a non-null field, bubbling up to the nullable parent', '{ probeNullInNonNull { name required } }', {}, false],
   ['a null in a non-null field of a list item', '{ probeListWithNull { name required } }', {}, false],
   ['a rejection in a non-null root field (data null)', '{ probeAsyncRejection }', {}, false],
-  ['errors beside data, aliased, in a fragment', '{ a: probeAppError ...F } fragment F on Query { b: probeUnexpected probeAppError }', {}, false],
-  ['NOT_FOUND lookups beside an answer', `{ content(id: "${UNKNOWN}") { id } member(id: "${UNKNOWN}") { id } me { displayName } }`, {}, true],
+  [
+    'errors beside data, aliased, in a fragment',
+    '{ a: probeAppError ...F } fragment F on Query { b: probeUnexpected probeAppError }',
+    {},
+    false,
+  ],
+  [
+    'NOT_FOUND lookups beside an answer',
+    `{ content(id: "${UNKNOWN}") { id } member(id: "${UNKNOWN}") { id } me { displayName } }`,
+    {},
+    true,
+  ],
   ['an id that is not a UUID', '{ content(id: "not-a-uuid") { id } }', {}, true],
   ['an argument over its validation limit', '{ notifications(first: 1000) { totalCount } }', {}, true],
   ['an @Authorized field without a token', '{ notifications { totalCount } }', {}, false],
@@ -113,7 +127,9 @@ describe('GRAPHQL_EXECUTOR', () => {
 
   it('gives locations and paths on execution errors under jit, as graphql-js does', async () => {
     const { errors } = await ask(jit, '{\n  probeAppError\n}', {}, false);
-    expect(errors).toEqual([{ message: 'Probe not found.', locations: [{ line: 2, column: 3 }], path: ['probeAppError'], extensions: { code: 'NOT_FOUND' } }]);
+    expect(errors).toEqual([
+      { message: 'Probe not found.', locations: [{ line: 2, column: 3 }], path: ['probeAppError'], extensions: { code: 'NOT_FOUND' } },
+    ]);
   });
 
   it.each([

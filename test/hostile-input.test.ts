@@ -19,7 +19,11 @@ beforeAll(async () => {
   [adminToken, memberToken] = [await server.tokenFor(admin.id), await server.tokenFor(member.id)];
   const content = await buildContent(server.em());
   const session = await buildSession(server.em(), admin.id);
-  const sent = await server.gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { conversationId } }`, { input: { recipientId: member.id, body: 'hello' } }, { token: adminToken });
+  const sent = await server.gql(
+    `mutation($input: SendMessageInput!) { sendMessage(input: $input) { conversationId } }`,
+    { input: { recipientId: member.id, body: 'hello' } },
+    { token: adminToken },
+  );
   ids = { content: content.id, session: session.id, conversation: sent.data!.sendMessage.conversationId };
 });
 afterAll(() => server.stop());
@@ -42,8 +46,16 @@ const paginated: [name: string, argument: 'after' | 'before', query: () => strin
   ['atRiskMembers', 'after', () => `query($c: String) { atRiskMembers(after: $c) { edges { cursor } } }`],
   ['companyEngagement', 'after', () => `query($c: String) { companyEngagement(${window}, after: $c) { edges { cursor } } }`],
   ['contentReach', 'after', () => `query($c: String) { contentReach(${window}, after: $c) { edges { cursor } } }`],
-  ['sessionChatMessages', 'before', () => `query($c: String) { sessionChatMessages(sessionId: "${ids.session}", before: $c) { edges { cursor } } }`],
-  ['Conversation.messages', 'before', () => `query($c: String) { conversation(id: "${ids.conversation}") { messages(before: $c) { edges { cursor } } } }`],
+  [
+    'sessionChatMessages',
+    'before',
+    () => `query($c: String) { sessionChatMessages(sessionId: "${ids.session}", before: $c) { edges { cursor } } }`,
+  ],
+  [
+    'Conversation.messages',
+    'before',
+    () => `query($c: String) { conversation(id: "${ids.conversation}") { messages(before: $c) { edges { cursor } } } }`,
+  ],
 ];
 
 const forgedCursors: [string, string][] = [
@@ -79,10 +91,30 @@ describe('a forged pagination cursor', () => {
 
 describe('a NUL byte in a text input', () => {
   const cases: [string, string, Record<string, unknown>, string][] = [
-    ['logIn.email', `mutation($input: LogInInput!) { logIn(input: $input) { accessToken } }`, { input: { email: 'a\u0000@example.test', password: 'whatever-it-is' } }, 'input.email'],
-    ['updateProfile.displayName', `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }`, { input: { displayName: 'Eve\u0000' } }, 'input.displayName'],
-    ['addComment.body', `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { contentId: UUID, body: 'hi\u0000' } }, 'input.body'],
-    ['sendMessage.body', `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`, { input: { recipientId: UUID, body: '\u0000' } }, 'input.body'],
+    [
+      'logIn.email',
+      `mutation($input: LogInInput!) { logIn(input: $input) { accessToken } }`,
+      { input: { email: 'a\u0000@example.test', password: 'whatever-it-is' } },
+      'input.email',
+    ],
+    [
+      'updateProfile.displayName',
+      `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }`,
+      { input: { displayName: 'Eve\u0000' } },
+      'input.displayName',
+    ],
+    [
+      'addComment.body',
+      `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
+      { input: { contentId: UUID, body: 'hi\u0000' } },
+      'input.body',
+    ],
+    [
+      'sendMessage.body',
+      `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`,
+      { input: { recipientId: UUID, body: '\u0000' } },
+      'input.body',
+    ],
     ['feed(themeSlug)', `query($slug: String) { feed(themeSlug: $slug) { edges { cursor } } }`, { slug: 'design\u0000' }, 'slug'],
     ['members(search)', `query($search: String) { members(search: $search) { edges { cursor } } }`, { search: '\u0000' }, 'search'],
   ];
@@ -98,7 +130,9 @@ describe('a NUL byte in a text input', () => {
   it('is refused in a literal argument and over WebSocket too', async () => {
     const literal = await server.gql(`{ feed(themeSlug: "a\\u0000b") { edges { cursor } } }`, {}, { token: memberToken });
     expect(errorCode(literal)).toBe('BAD_USER_INPUT');
-    const overWs = await wsExecute(server.ws(memberToken), `query($s: String) { members(search: $s) { edges { cursor } } }`, { s: 'x\u0000' });
+    const overWs = await wsExecute(server.ws(memberToken), `query($s: String) { members(search: $s) { edges { cursor } } }`, {
+      s: 'x\u0000',
+    });
     expect(overWs.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     expect(logs.errors()).toEqual([]);
   });
@@ -156,7 +190,11 @@ describe('an operation name that picks no single operation', () => {
     const overWs = await new Promise<GraphQLResponse>((resolve, reject) => {
       client.subscribe(
         { query: body.query, operationName: (body as { operationName?: string }).operationName },
-        { next: () => undefined, error: (error) => (Array.isArray(error) ? resolve({ status: 0, errors: error }) : reject(error)), complete: () => reject(new Error('completed without an error')) },
+        {
+          next: () => undefined,
+          error: (error) => (Array.isArray(error) ? resolve({ status: 0, errors: error }) : reject(error)),
+          complete: () => reject(new Error('completed without an error')),
+        },
       );
     });
     expect(overWs.errors![0].message).toMatch(message);
@@ -196,6 +234,8 @@ describe('an oversized LiveKit webhook', () => {
   it('answers 413 naming the webhook’s real limit', async () => {
     const response = await fetch(new URL('/webhooks/livekit', server.hearth.url), { method: 'POST', body: 'x'.repeat(300 * 1024) });
     expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ errors: [{ message: 'Request body is larger than 256 KB.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'Request body is larger than 256 KB.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
   });
 });

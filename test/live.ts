@@ -24,8 +24,10 @@ export async function buildSession(
     ...fields,
   });
   await em.flush();
-  for (const themeId of themeIds) await em.execute('insert into live_session_theme (session_id, theme_id) values (?, ?)', [session.id, themeId]);
-  for (const memberId of speakerIds) await em.execute('insert into live_session_speaker (session_id, member_id) values (?, ?)', [session.id, memberId]);
+  for (const themeId of themeIds)
+    await em.execute('insert into live_session_theme (session_id, theme_id) values (?, ?)', [session.id, themeId]);
+  for (const memberId of speakerIds)
+    await em.execute('insert into live_session_speaker (session_id, member_id) values (?, ?)', [session.id, memberId]);
   return session;
 }
 
@@ -47,7 +49,12 @@ export async function buildRegistration(
 }
 
 /** A meeting request from `requester` to `recipient` (proposed for 2026-03-20 10:00 UTC; default REQUESTED). */
-export async function buildMeeting(em: EntityManager, requester: { id: string }, recipient: { id: string }, overrides: Partial<Meeting> = {}): Promise<Meeting> {
+export async function buildMeeting(
+  em: EntityManager,
+  requester: { id: string },
+  recipient: { id: string },
+  overrides: Partial<Meeting> = {},
+): Promise<Meeting> {
   const meeting = em.create(Meeting, {
     requesterId: requester.id,
     recipientId: recipient.id,
@@ -61,7 +68,13 @@ export async function buildMeeting(em: EntityManager, requester: { id: string },
 }
 
 /** A closed attendance segment (one LiveKit connection) of `member` in `session`. */
-export async function buildAttendance(em: EntityManager, session: { id: string }, member: { id: string }, joinedAt: string | Date, leftAt: string | Date | null): Promise<void> {
+export async function buildAttendance(
+  em: EntityManager,
+  session: { id: string },
+  member: { id: string },
+  joinedAt: string | Date,
+  leftAt: string | Date | null,
+): Promise<void> {
   await em.execute(
     'insert into attendance_segment (id, session_id, member_id, participant_sid, joined_at, left_at) values (gen_random_uuid(), ?, ?, gen_random_uuid()::text, ?, ?)',
     [session.id, member.id, new Date(joinedAt), leftAt === null ? null : new Date(leftAt)],
@@ -69,7 +82,11 @@ export async function buildAttendance(em: EntityManager, session: { id: string }
 }
 
 /** Posts a LiveKit webhook, signed as LiveKit signs it, to the server's real endpoint. */
-export async function postWebhook(server: TestServer, init: WebhookEventInit, options: { config?: LiveKitConfig; authorization?: string } = {}): Promise<Response> {
+export async function postWebhook(
+  server: TestServer,
+  init: WebhookEventInit,
+  options: { config?: LiveKitConfig; authorization?: string } = {},
+): Promise<Response> {
   const body = webhookBody(init);
   const authorization = options.authorization ?? (await signWebhookForTest(options.config ?? server.config.liveKit, body));
   return fetch(new URL('/webhooks/livekit', server.hearth.url), {

@@ -22,7 +22,13 @@ async function buildMembers(count: number): Promise<Member[]> {
   const em = server.em();
   const members = Array.from({ length: count }, () => {
     const id = randomUUID();
-    return em.create(Member, { id, email: `fan-${id}@example.test`, passwordHash: 'not-used', displayName: `Fan ${id.slice(0, 4)}`, role: Role.MEMBER });
+    return em.create(Member, {
+      id,
+      email: `fan-${id}@example.test`,
+      passwordHash: 'not-used',
+      displayName: `Fan ${id.slice(0, 4)}`,
+      role: Role.MEMBER,
+    });
   });
   await em.flush();
   return members;
@@ -40,11 +46,20 @@ async function subscribeAll(members: Member[], themeSlug: string) {
     sockets.push(socket);
     socket.subscribe(
       { query: CONTENT_PUBLISHED, variables: { themeSlug } },
-      { next: (value) => results.push({ status: 0, ...(value as object) }), error: (error) => results.push({ status: 0, errors: [{ message: String(error) }] }), complete: () => undefined },
+      {
+        next: (value) => results.push({ status: 0, ...(value as object) }),
+        error: (error) => results.push({ status: 0, errors: [{ message: String(error) }] }),
+        complete: () => undefined,
+      },
     );
   }
   await subscriptionsReady(server.hearth, since, members.length);
-  const allHave = (count: number) => until(`${members.length} subscribers to have ${count} result(s)`, () => [...received.values()].every((results) => results.length >= count), 60_000);
+  const allHave = (count: number) =>
+    until(
+      `${members.length} subscribers to have ${count} result(s)`,
+      () => [...received.values()].every((results) => results.length >= count),
+      60_000,
+    );
   return { received, allHave, dispose: () => Promise.all(sockets.map((socket) => socket.dispose())) };
 }
 
@@ -56,7 +71,9 @@ describe('the per-viewer path of a shared subscription', () => {
       const members = await buildMembers(subscribers);
       const live = await subscribeAll(members, theme.slug);
       // A first event registers every subscription with the shared source.
-      server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: (await buildContent(server.em(), { author, themes: [theme] })).id });
+      server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', {
+        contentId: (await buildContent(server.em(), { author, themes: [theme] })).id,
+      });
       await live.allHave(1);
       // Every third member has already seen the item (a replay republished, a stale event):
       // each subscriber must get their own answer.
@@ -76,7 +93,12 @@ describe('the per-viewer path of a shared subscription', () => {
       for (const member of members) {
         const result = live.received.get(member.id)![1];
         expect(result.errors).toBeUndefined();
-        expect(result.data!.contentPublished).toMatchObject({ id: item.id, seenByMe: viewers.has(member.id), themes: [{ slug: theme.slug, name: theme.name }], author: { id: author.id } });
+        expect(result.data!.contentPublished).toMatchObject({
+          id: item.id,
+          seenByMe: viewers.has(member.id),
+          themes: [{ slug: theme.slug, name: theme.name }],
+          author: { id: author.id },
+        });
       }
       await live.dispose();
       // Literals blanked (ids, and the arrays of ids that grow with the subscribers), sorted: the
@@ -99,13 +121,27 @@ describe('the per-viewer path of a shared subscription', () => {
     const item = await buildContent(server.em(), { author, themes: [theme] });
     await buildView(server.em(), blocker, item, new Date());
     const token = await server.tokenFor(blocker.id);
-    expect((await server.gql(`mutation($id: ID!) { blockMember(memberId: $id) { blockedByMe } }`, { id: author.id }, { token })).data).toEqual({ blockMember: { blockedByMe: true } });
+    expect(
+      (await server.gql(`mutation($id: ID!) { blockMember(memberId: $id) { blockedByMe } }`, { id: author.id }, { token })).data,
+    ).toEqual({ blockMember: { blockedByMe: true } });
 
     server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: item.id });
     const [asBlocker, asReader, asAuthor] = await Promise.all(live.map((subscription) => subscription.next()));
-    expect(asBlocker.data!.contentPublished).toEqual({ id: item.id, seenByMe: true, author: { id: author.id, email: null, blockedByMe: true } });
-    expect(asReader.data!.contentPublished).toEqual({ id: item.id, seenByMe: false, author: { id: author.id, email: null, blockedByMe: false } });
-    expect(asAuthor.data!.contentPublished).toEqual({ id: item.id, seenByMe: false, author: { id: author.id, email: author.email, blockedByMe: false } });
+    expect(asBlocker.data!.contentPublished).toEqual({
+      id: item.id,
+      seenByMe: true,
+      author: { id: author.id, email: null, blockedByMe: true },
+    });
+    expect(asReader.data!.contentPublished).toEqual({
+      id: item.id,
+      seenByMe: false,
+      author: { id: author.id, email: null, blockedByMe: false },
+    });
+    expect(asAuthor.data!.contentPublished).toEqual({
+      id: item.id,
+      seenByMe: false,
+      author: { id: author.id, email: author.email, blockedByMe: false },
+    });
     live.forEach((subscription) => subscription.dispose());
   });
 });

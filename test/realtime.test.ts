@@ -30,7 +30,12 @@ describe('subscriptions on one instance', () => {
     const token = await server.tokenFor(author.id);
     await server.gql(PUBLISH, { id: onSales.id }, { token });
     await server.gql(PUBLISH, { id: onDesign.id }, { token });
-    expect((await everything.next()).data!.contentPublished).toEqual({ id: onSales.id, title: 'Sales item', themes: [{ slug: sales.slug }], author: { id: author.id } });
+    expect((await everything.next()).data!.contentPublished).toEqual({
+      id: onSales.id,
+      title: 'Sales item',
+      themes: [{ slug: sales.slug }],
+      author: { id: author.id },
+    });
     expect((await everything.next()).data!.contentPublished.id).toBe(onDesign.id);
     expect((await designOnly.next()).data!.contentPublished.id).toBe(onDesign.id);
     expect(designOnly.received).toHaveLength(1);
@@ -114,7 +119,11 @@ describe('subscriptions on one instance', () => {
   it('commentAdded delivers the item’s new comments only', async () => {
     const [item, other] = [await buildContent(server.em()), await buildContent(server.em())];
     const [reader, writer] = [await buildMember(server.em()), await buildMember(server.em())];
-    const comments = await subscribe(server.ws(await server.tokenFor(reader.id)), `subscription($id: ID!) { commentAdded(contentId: $id) { body author { id } } }`, { id: item.id });
+    const comments = await subscribe(
+      server.ws(await server.tokenFor(reader.id)),
+      `subscription($id: ID!) { commentAdded(contentId: $id) { body author { id } } }`,
+      { id: item.id },
+    );
     const add = `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`;
     const token = await server.tokenFor(writer.id);
     await server.gql(add, { input: { contentId: other.id, body: 'elsewhere' } }, { token });
@@ -148,7 +157,11 @@ describeWithRedis('two API instances sharing Redis', () => {
     const messages = await subscribe(onA, `subscription { messageAdded { body } }`);
 
     await b.gql(PUBLISH, { id: draft.id }, { token: await b.tokenFor(author.id) });
-    await b.gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`, { input: { recipientId: reader.id, body: 'from B' } }, { token: await b.tokenFor(friend.id) });
+    await b.gql(
+      `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`,
+      { input: { recipientId: reader.id, body: 'from B' } },
+      { token: await b.tokenFor(friend.id) },
+    );
 
     expect((await published.next()).data!.contentPublished.title).toBe('Across instances');
     const kinds = [(await notified.next()).data!.notificationAdded.kind, (await notified.next()).data!.notificationAdded.kind].sort();
@@ -162,7 +175,11 @@ describeWithRedis('two API instances sharing Redis', () => {
     const members = `{ members(first: 1) { edges { node { id } } } }`;
     const tokenOnA = await a.tokenFor(member.id);
     expect((await a.gql(members, {}, { token: tokenOnA })).errors).toBeUndefined(); // cached on A as an admin
-    await b.gql(`mutation($id: ID!) { setMemberRole(memberId: $id, role: MEMBER) { role } }`, { id: member.id }, { token: await b.tokenFor(admin.id) });
+    await b.gql(
+      `mutation($id: ID!) { setMemberRole(memberId: $id, role: MEMBER) { role } }`,
+      { id: member.id },
+      { token: await b.tokenFor(admin.id) },
+    );
     // The invalidation crosses Redis; A's cache never expires on its own here (the test clock stands still).
     const codeOnA = async () => (await a.gql(members, {}, { token: tokenOnA })).errors?.[0]?.extensions?.code;
     await until('A to forget the cached admin', async () => (await codeOnA()) === 'FORBIDDEN', 5_000);

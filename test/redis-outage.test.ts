@@ -20,7 +20,11 @@ describe('Redis killed under a running API', () => {
     const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) }));
     // ioredis prints "[ioredis] Unhandled error event" with console.error when a connection has no error listener.
     console.error = (...args: unknown[]) => void consoleErrors.push(args);
-    server = await startTestServer({ env: { REDIS_URL: redis.url }, logger, rateLimits: { commentsPerMember: { points: 3, durationSeconds: 60 } } });
+    server = await startTestServer({
+      env: { REDIS_URL: redis.url },
+      logger,
+      rateLimits: { commentsPerMember: { points: 3, durationSeconds: 60 } },
+    });
   });
   afterAll(async () => {
     console.error = originalConsoleError;
@@ -48,12 +52,23 @@ describe('Redis killed under a running API', () => {
     expect(ended.errors![0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 });
     expect((await broadcast.next(10_000)).errors![0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 });
 
-    const logIn = await server.gql(`mutation($input: LogInInput!) { logIn(input: $input) { accessToken } }`, { input: { email: bob.email, password: FACTORY_PASSWORD } });
+    const logIn = await server.gql(`mutation($input: LogInInput!) { logIn(input: $input) { accessToken } }`, {
+      input: { email: bob.email, password: FACTORY_PASSWORD },
+    });
     expect(logIn.errors).toBeUndefined();
-    const sent = await server.gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`, { input: { recipientId: bob.id, body: 'still here' } }, { token: annToken });
+    const sent = await server.gql(
+      `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`,
+      { input: { recipientId: bob.id, body: 'still here' } },
+      { token: annToken },
+    );
     expect(sent.errors).toBeUndefined();
     const content = await buildContent(em, { themes: [theme] });
-    const comment = () => server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { contentId: content.id, body: 'hello' } }, { token: annToken });
+    const comment = () =>
+      server.gql(
+        `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
+        { input: { contentId: content.id, body: 'hello' } },
+        { token: annToken },
+      );
     for (let i = 0; i < 3; i++) expect((await comment()).errors).toBeUndefined();
     expect(errorCode(await comment())).toBe('RATE_LIMITED');
 

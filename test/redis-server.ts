@@ -43,7 +43,10 @@ export async function startRedisServer(port?: number): Promise<OwnRedis> {
   const chosen = port ?? (await freeLoopbackPort());
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', detached: true });
+    child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+      detached: true,
+    });
     const deadline = Date.now() + 10_000;
     while (!(await answersPing(chosen))) {
       if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${chosen}`);

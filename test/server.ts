@@ -21,7 +21,11 @@ export interface TestServer {
   databaseName: string;
   /** A fresh EntityManager on the server's database, for arranging data and reading results. */
   em(): EntityManager;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<T>>;
   ws(token?: string): Client;
   tokenFor(memberId: string): Promise<string>;
   stop(): Promise<void>;
@@ -104,7 +108,11 @@ export async function subscriptionsReady(hearth: Hearth, since: number, count = 
 }
 
 /** Runs one operation over a graphql-ws client and returns its single result. */
-export function wsExecute<T = Record<string, any>>(client: Client, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+export function wsExecute<T = Record<string, any>>(
+  client: Client,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResponse<T>> {
   return new Promise((resolve, reject) => {
     let result: GraphQLResponse<T> = { status: 0 };
     client.subscribe<T>(
@@ -174,7 +182,11 @@ export interface LiveSubscription<T> {
 }
 
 /** Starts a subscription on a client of `TestServer.ws()` and waits until the server has set it up (subscriptionsReady). */
-export async function subscribe<T = Record<string, any>>(client: Client, query: string, variables?: Record<string, unknown>): Promise<LiveSubscription<T>> {
+export async function subscribe<T = Record<string, any>>(
+  client: Client,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<LiveSubscription<T>> {
   const hearth = serverOfClient.get(client);
   if (!hearth) throw new Error('subscribe() takes a client made by a TestServer’s ws()');
   const since = hearth.subscriptionsStarted();

@@ -49,7 +49,12 @@ async function requestInFlight(origin: string, token: string): Promise<{ finish(
   const answer = new Promise<{ status: number; body: any }>((resolve, reject) => {
     req = request(`${origin}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}`, expect: '100-continue' },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        authorization: `Bearer ${token}`,
+        expect: '100-continue',
+      },
     });
     req.on('response', (res) => {
       let text = '';
@@ -77,7 +82,15 @@ describeWithRedis('SIGTERM to real processes with REDIS_URL', () => {
     await database.drop();
   });
 
-  const env = () => ({ NODE_ENV: 'development', PORT: '0', DATABASE_URL: database.url, REDIS_URL: process.env.REDIS_URL, JWT_SECRET: SECRET, LOG_LEVEL: 'info', HEARTH_DATA_DIR: dataDir() });
+  const env = () => ({
+    NODE_ENV: 'development',
+    PORT: '0',
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.REDIS_URL,
+    JWT_SECRET: SECRET,
+    LOG_LEVEL: 'info',
+    HEARTH_DATA_DIR: dataDir(),
+  });
 
   it('the API finishes the in-flight request, closes its sockets and every Redis connection, and exits 0 within 10 s', async () => {
     const member = await buildMember(orm.em.fork());
@@ -88,10 +101,18 @@ describeWithRedis('SIGTERM to real processes with REDIS_URL', () => {
 
     // An open WebSocket with a subscription on Redis, and an idle keep-alive connection.
     const channel = `NOTIFICATION_ADDED:${member.id}`;
-    const ws = createClient({ url: `${origin.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+    const ws = createClient({
+      url: `${origin.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
     let closeCode: number | null = null;
     ws.on('closed', (event) => (closeCode = (event as { code: number }).code));
-    ws.subscribe({ query: 'subscription { notificationAdded { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    ws.subscribe(
+      { query: 'subscription { notificationAdded { id } }' },
+      { next: () => undefined, error: () => undefined, complete: () => undefined },
+    );
     await until('the subscription on Redis', async () => Number(((await observer.pubsub('NUMSUB', channel)) as unknown[])[1]) === 1);
     const idle = await fetch(`${origin}/health`, { keepalive: true });
     expect(idle.status).toBe(200);
@@ -134,7 +155,9 @@ describeWithRedis('SIGTERM to real processes with REDIS_URL', () => {
       const exit = await worker.exited();
       expect(exit.code).toBe(0);
       expect(exit.at - signalledAt).toBeLessThan(10_000);
-      const [{ locked }] = await orm.em.fork().execute<{ locked: number }[]>('select count(*)::int as locked from agenda_jobs where locked_at is not null');
+      const [{ locked }] = await orm.em
+        .fork()
+        .execute<{ locked: number }[]>('select count(*)::int as locked from agenda_jobs where locked_at is not null');
       expect(locked).toBe(0);
     } finally {
       sink.release();
@@ -146,12 +169,23 @@ describeWithRedis('SIGTERM to real processes with REDIS_URL', () => {
 describe('stopping `npm start` on the embedded database', () => {
   // SIGTERM to `npm start` itself is a drill (npm run drills): it rebuilds dist/, which tests share.
   it('Ctrl-C (SIGINT to the whole process group): one log line, exit 0, no PostgreSQL errors', async () => {
-    const env = { NODE_ENV: 'development', PORT: '0', HEARTH_DATA_DIR: dataDir(), EMBEDDED_POSTGRES_PORT: String(await freePort()), HEARTH_SEED_DEMO: 'false', LOG_LEVEL: 'info' };
+    const env = {
+      NODE_ENV: 'development',
+      PORT: '0',
+      HEARTH_DATA_DIR: dataDir(),
+      EMBEDDED_POSTGRES_PORT: String(await freePort()),
+      HEARTH_SEED_DEMO: 'false',
+      LOG_LEVEL: 'info',
+    };
     const api = startProcess('dist/server/api.js', env);
     processes.push(api);
     await apiOrigin(api);
     // The in-process worker's first runs log their own lines: let them finish first.
-    await until('the first job runs', () => ['engagement rules evaluated', 'session reminders'].every((msg) => api.logs().some((line) => line.msg === msg)), 30_000);
+    await until(
+      'the first job runs',
+      () => ['engagement rules evaluated', 'session reminders'].every((msg) => api.logs().some((line) => line.msg === msg)),
+      30_000,
+    );
     const before = api.output().length;
     process.kill(-api.pid, 'SIGINT');
     const exit = await api.exited();

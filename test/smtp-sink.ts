@@ -32,7 +32,10 @@ export interface SmtpSink {
  */
 export function rawHeader(mail: ParsedMail, name: string): string | undefined {
   const found = mail.headerLines.find((header) => header.key === name.toLowerCase());
-  return found?.line.slice(found.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  return found?.line
+    .slice(found.line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
 }
 
 function refusal(code: 451 | 550): Error {
@@ -54,34 +57,35 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     reply();
   };
 
-  const createServer = () => new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    // A pooled client may still hold a connection at stop(): don't wait 30 s for it.
-    closeTimeout: 500,
-    onClose(session) {
-      closed.add(session.id);
-      held.delete(session.id);
-    },
-    onData(stream, session, callback) {
-      simpleParser(stream)
-        .then((parsed) => {
-          const failure = failures.shift();
-          if (failure) {
-            callback(refusal(failure));
-            return;
-          }
-          if (closed.has(session.id)) return;
-          if (holding) {
-            held.set(session.id, [...(held.get(session.id) ?? []), { parsed, reply: callback }]);
-            return;
-          }
-          accept(parsed, callback);
-        })
-        .catch((error: Error) => callback(error));
-    },
-  });
+  const createServer = () =>
+    new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      // A pooled client may still hold a connection at stop(): don't wait 30 s for it.
+      closeTimeout: 500,
+      onClose(session) {
+        closed.add(session.id);
+        held.delete(session.id);
+      },
+      onData(stream, session, callback) {
+        simpleParser(stream)
+          .then((parsed) => {
+            const failure = failures.shift();
+            if (failure) {
+              callback(refusal(failure));
+              return;
+            }
+            if (closed.has(session.id)) return;
+            if (holding) {
+              held.set(session.id, [...(held.get(session.id) ?? []), { parsed, reply: callback }]);
+              return;
+            }
+            accept(parsed, callback);
+          })
+          .catch((error: Error) => callback(error));
+      },
+    });
 
   const listen = async (onPort: number) => {
     const started = createServer();

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { execute, getNamedType, isAbstractType, isNonNullType, isObjectType, parse, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import {
+  execute,
+  getNamedType,
+  isAbstractType,
+  isNonNullType,
+  isObjectType,
+  parse,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
 import { buildAdmin, buildContent, buildMember, buildTheme } from './factories';
 import { buildSession } from './live';
 import { errorCode, startTestServer, subscribe, type LiveSubscription, type TestServer } from './server';
@@ -46,7 +56,9 @@ describe('a subscription result shared between subscribers', () => {
     const member = await buildMember(server.em());
     const subscribeAdmin = async () => [await as(admin, ANY, theme.slug), await as(admin, PREFERENCES, theme.slug)];
     const subscribeMember = () => as(member, PREFERENCES, theme.slug);
-    let adminAny: LiveSubscription<Record<string, any>>, adminPreferences: LiveSubscription<Record<string, any>>, memberPreferences: LiveSubscription<Record<string, any>>;
+    let adminAny: LiveSubscription<Record<string, any>>,
+      adminPreferences: LiveSubscription<Record<string, any>>,
+      memberPreferences: LiveSubscription<Record<string, any>>;
     if (order === 'admin-first') {
       [adminAny, adminPreferences] = await subscribeAdmin();
       memberPreferences = await subscribeMember();
@@ -59,7 +71,10 @@ describe('a subscription result shared between subscribers', () => {
     const seenByMember = await memberPreferences.next();
     expect(errorCode(seenByMember)).toBe('FORBIDDEN');
     expect(JSON.stringify(seenByMember.data ?? null)).not.toContain('digests');
-    expect((await adminPreferences.next()).data!.contentPublished).toEqual({ id: item.id, author: { id: author.id, emailPreferences: { digests: false } } });
+    expect((await adminPreferences.next()).data!.contentPublished).toEqual({
+      id: item.id,
+      author: { id: author.id, emailPreferences: { digests: false } },
+    });
     expect((await adminAny.next()).data!.contentPublished).toEqual({ id: item.id });
     for (const live of [adminAny, adminPreferences, memberPreferences]) live.dispose();
   });
@@ -97,7 +112,10 @@ describe('the classification of every field a subscription can reach', () => {
   it('exists for every field of every reachable type and agrees with its resolver', () => {
     const sharing = fieldSharing(schema);
     const subscriptionFields = Object.keys(schema.getSubscriptionType()!.getFields()).map((name) => `Subscription.${name}`);
-    const fields = [...subscriptionFields, ...reachableTypes().flatMap((type) => Object.keys(type.getFields()).map((name) => `${type.name}.${name}`))];
+    const fields = [
+      ...subscriptionFields,
+      ...reachableTypes().flatMap((type) => Object.keys(type.getFields()).map((name) => `${type.name}.${name}`)),
+    ];
     expect(fields.length).toBeGreaterThan(50);
     const problems = fields.flatMap((field) => {
       const classified = sharing.get(field);
@@ -110,7 +128,15 @@ describe('the classification of every field a subscription can reach', () => {
 
   it('keeps what only some viewers may read per viewer', () => {
     const sharing = fieldSharing(schema);
-    const perViewer = [...sharing].filter(([field, how]) => how.kind === 'perViewer' && /^(Member|Content|LiveSession|Comment|Message|Notification|SessionChatMessage|Theme|EmailPreferences|SessionRegistration)\./.test(field)).map(([field]) => field);
+    const perViewer = [...sharing]
+      .filter(
+        ([field, how]) =>
+          how.kind === 'perViewer' &&
+          /^(Member|Content|LiveSession|Comment|Message|Notification|SessionChatMessage|Theme|EmailPreferences|SessionRegistration)\./.test(
+            field,
+          ),
+      )
+      .map(([field]) => field);
     expect(perViewer.sort()).toEqual(
       [
         'Comment.moderationNotice',
@@ -141,7 +167,11 @@ describe('the classification of every field a subscription can reach', () => {
   function sharedSelection(type: GraphQLObjectType, depth: number, path: string[] = []): string {
     const sharing = fieldSharing(schema);
     const parts = Object.values(type.getFields()).flatMap((field) => {
-      if (sharing.get(`${type.name}.${field.name}`)?.kind !== 'shared' || field.args.some((arg) => isNonNullType(arg.type) && arg.defaultValue === undefined)) return [];
+      if (
+        sharing.get(`${type.name}.${field.name}`)?.kind !== 'shared' ||
+        field.args.some((arg) => isNonNullType(arg.type) && arg.defaultValue === undefined)
+      )
+        return [];
       const named = getNamedType(field.type);
       if (!isObjectType(named)) return [field.name];
       if (depth === 0 || path.includes(named.name)) return [];
@@ -154,14 +184,36 @@ describe('the classification of every field a subscription can reach', () => {
   it('answers every shared field of every subscription in an execution with no viewer, and refuses the viewer to it', async () => {
     const { deps } = server.hearth;
     const theme = await buildTheme(server.em());
-    const [admin, speaker, partner, reader] = [await buildAdmin(server.em()), await buildMember(server.em(), { role: Role.SPEAKER }), await buildMember(server.em(), { role: Role.PARTNER }), await buildMember(server.em())];
+    const [admin, speaker, partner, reader] = [
+      await buildAdmin(server.em()),
+      await buildMember(server.em(), { role: Role.SPEAKER }),
+      await buildMember(server.em(), { role: Role.PARTNER }),
+      await buildMember(server.em()),
+    ];
     const content = await buildContent(server.em(), { author: speaker, themes: [theme] });
     const token = await server.tokenFor(reader.id);
-    const added = await server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { contentId: content.id, body: 'first' } }, { token });
-    await server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { contentId: content.id, body: 'reply', parentId: added.data!.addComment.id } }, { token });
-    const sent = await server.gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`, { input: { recipientId: admin.id, body: 'hello' } }, { token });
+    const added = await server.gql(
+      `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
+      { input: { contentId: content.id, body: 'first' } },
+      { token },
+    );
+    await server.gql(
+      `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
+      { input: { contentId: content.id, body: 'reply', parentId: added.data!.addComment.id } },
+      { token },
+    );
+    const sent = await server.gql(
+      `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`,
+      { input: { recipientId: admin.id, body: 'hello' } },
+      { token },
+    );
     await deps.events.idle();
-    const session = await buildSession(server.em(), admin.id, { speakerIds: [speaker.id], themeIds: [theme.id], partnerId: partner.id, replayId: content.id });
+    const session = await buildSession(server.em(), admin.id, {
+      speakerIds: [speaker.id],
+      themeIds: [theme.id],
+      partnerId: partner.id,
+      replayId: content.id,
+    });
     const chat = server.em().create(SessionChatMessage, { sessionId: session.id, authorId: speaker.id, body: 'welcome' });
     await server.em().persist(chat).flush();
     const em = server.em();
@@ -178,10 +230,15 @@ describe('the classification of every field a subscription can reach', () => {
       expect(roots).toHaveProperty(field.name);
       const named = getNamedType(field.type);
       const selection = isObjectType(named) ? `{ ${sharedSelection(named, 3)} }` : '';
-      const args = field.args.length ? `(${field.args.map((arg) => `${arg.name}: ${arg.type.toString().startsWith('ID') ? `"${randomUUID()}"` : 'null'}`).join(', ')})` : '';
+      const args = field.args.length
+        ? `(${field.args.map((arg) => `${arg.name}: ${arg.type.toString().startsWith('ID') ? `"${randomUUID()}"` : 'null'}`).join(', ')})`
+        : '';
       const document = parse(`subscription { ${field.name}${args} ${selection} }`);
       const result = await execute({ schema, document, rootValue: roots[field.name], contextValue: buildSharedContext(deps) });
-      expect({ field: field.name, errors: result.errors?.map((error) => `${error.path?.join('.')}: ${error.message}`) }).toEqual({ field: field.name, errors: undefined });
+      expect({ field: field.name, errors: result.errors?.map((error) => `${error.path?.join('.')}: ${error.message}`) }).toEqual({
+        field: field.name,
+        errors: undefined,
+      });
       expect(result.data![field.name]).toBeTruthy();
     }
     // What reads the viewer fails in a shared execution rather than answer for someone.
@@ -191,7 +248,9 @@ describe('the classification of every field a subscription can reach', () => {
       rootValue: roots.contentPublished,
       contextValue: buildSharedContext(deps),
     });
-    expect(leak.errors?.map((error) => error.originalError?.name ?? error.message)).toEqual(expect.arrayContaining(['ViewerInSharedExecutionError']));
+    expect(leak.errors?.map((error) => error.originalError?.name ?? error.message)).toEqual(
+      expect.arrayContaining(['ViewerInSharedExecutionError']),
+    );
     expect(JSON.stringify(leak.data)).not.toMatch(/digests|@/);
   });
 });

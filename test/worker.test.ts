@@ -48,7 +48,13 @@ describe('worker (Agenda on PostgreSQL)', () => {
   it('evaluates the rules on schedule and delivers the digests through send-digest jobs', async () => {
     const { members, rule } = await awayMembers(5);
     const config = { ...server.config, rulesEveryMs: 60_000, jobLockLifetimeMs: 5_000 };
-    const worker = await startWorker({ config, databaseUrl: server.databaseUrl, orm: server.hearth.deps.orm, mailer: new SmtpMailer(sink.url), processEveryMs: 100 });
+    const worker = await startWorker({
+      config,
+      databaseUrl: server.databaseUrl,
+      orm: server.hearth.deps.orm,
+      mailer: new SmtpMailer(sink.url),
+      processEveryMs: 100,
+    });
     try {
       await until('5 digests', async () => (await sentCount(rule.id)) === 5);
     } finally {
@@ -72,7 +78,11 @@ describe('worker (Agenda on PostgreSQL)', () => {
     };
     let stderr = '';
     const startChild = () => {
-      const started = spawn(process.execPath, [path.join(ROOT, 'dist/server/worker.js')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const started = spawn(process.execPath, [path.join(ROOT, 'dist/server/worker.js')], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       started.stderr!.on('data', (chunk) => (stderr += chunk));
       return started;
     };
@@ -86,7 +96,10 @@ describe('worker (Agenda on PostgreSQL)', () => {
       // kill in the instant between the relay's 250 and that commit sends the digest again with the
       // same Message-ID (README): on a busy machine that instant is long enough to hit, and it is not
       // what this test is about.
-      await until('a worker blocked in the middle of sending', async () => sink.heldCount() > 0 && (await sentCount(rule.id)) === sink.messages.length);
+      await until(
+        'a worker blocked in the middle of sending',
+        async () => sink.heldCount() > 0 && (await sentCount(rule.id)) === sink.messages.length,
+      );
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
       // The dead worker never got its 250s: the relay drops those messages.

@@ -33,5 +33,7 @@ export const SECTIONS: readonly Section[] = [
 export function sectionOf(location: string): Section | undefined {
   return [...SECTIONS]
     .sort((a, b) => b.path.length - a.path.length)
-    .find((section) => (section.path === '/' ? location === '/' || location === '' : location === section.path || location.startsWith(`${section.path}/`)));
+    .find((section) =>
+      section.path === '/' ? location === '/' || location === '' : location === section.path || location.startsWith(`${section.path}/`),
+    );
 }

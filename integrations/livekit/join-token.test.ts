@@ -64,11 +64,27 @@ describe('issueJoinToken', () => {
   });
 
   it('carries exactly the header and claims the SDK’s AccessToken would sign', async () => {
-    const request = { roomName: 'session-s1', identity: 'member-3', name: 'Ann', canPublish: false, ttlSeconds: 600, metadata: '{"role":"attendee"}' };
-    const sdk = new AccessToken(config.apiKey, config.apiSecret, { identity: request.identity, name: request.name, ttl: request.ttlSeconds, metadata: request.metadata });
+    const request = {
+      roomName: 'session-s1',
+      identity: 'member-3',
+      name: 'Ann',
+      canPublish: false,
+      ttlSeconds: 600,
+      metadata: '{"role":"attendee"}',
+    };
+    const sdk = new AccessToken(config.apiKey, config.apiSecret, {
+      identity: request.identity,
+      name: request.name,
+      ttl: request.ttlSeconds,
+      metadata: request.metadata,
+    });
     sdk.addGrant(joinGrant(request.roomName, request.canPublish));
     const [ours, theirs] = [(await issueJoinToken(config, request)).token, await sdk.toJwt()];
-    const decode = (token: string) => token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+    const decode = (token: string) =>
+      token
+        .split('.')
+        .slice(0, 2)
+        .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
     const [[ourHeader, ourClaims], [theirHeader, theirClaims]] = [decode(ours), decode(theirs)];
     expect(ourHeader).toEqual(theirHeader);
     // Both were signed within a second or so: the times are compared apart from the rest.
@@ -80,7 +96,11 @@ describe('issueJoinToken', () => {
 
   it('is rejected when verified with another secret', async () => {
     const { token } = await issueJoinToken(config, {
-      roomName: 'session-s1', identity: 'm', name: 'M', canPublish: false, ttlSeconds: 60,
+      roomName: 'session-s1',
+      identity: 'm',
+      name: 'M',
+      canPublish: false,
+      ttlSeconds: 60,
     });
     await expect(new TokenVerifier(config.apiKey, 'another-secret-another-secret-xx').verify(token)).rejects.toThrow();
   });

@@ -78,7 +78,9 @@ export class AccountEngagementService {
     await this.ctx.visitTracker.flush();
     const offset = decodeOffset(after);
     const zone = this.ctx.config.communityTimezone;
-    const rows = await readVisitDays(this.ctx.em, zone, () => this.ctx.em.execute<(RollupRead & Record<string, any>)[]>(COMPANY_SQL, [from, to, zone, offset, first + 1]));
+    const rows = await readVisitDays(this.ctx.em, zone, () =>
+      this.ctx.em.execute<(RollupRead & Record<string, any>)[]>(COMPANY_SQL, [from, to, zone, offset, first + 1]),
+    );
     return toOffsetConnection(rows, first, offset, (row) => ({
       company: row.company,
       members: row.members,
@@ -97,7 +99,9 @@ export class AccountEngagementService {
     await new MemberService(this.ctx).get(memberId);
     await this.ctx.visitTracker.flush();
     const zone = this.ctx.config.communityTimezone;
-    const [row] = await readVisitDays(this.ctx.em, zone, () => this.ctx.em.execute<(RollupRead & Record<string, any>)[]>(MEMBER_SQL, [memberId, from, to, zone]));
+    const [row] = await readVisitDays(this.ctx.em, zone, () =>
+      this.ctx.em.execute<(RollupRead & Record<string, any>)[]>(MEMBER_SQL, [memberId, from, to, zone]),
+    );
     return {
       visits: row.visits,
       visitDays: row.visit_days,

@@ -3,9 +3,24 @@ import type { Context } from '../../server/context';
 import { Connection } from '../../server/pagination';
 import { Role } from '../identity/member.entity';
 import { AtRiskService } from './at-risk.service';
-import { AtRiskMembersArgs, CompanyEngagementArgs, ContentReachArgs, MemberEngagementArgs, RevisitFrequencyArgs, RevisitFrequencyTrendArgs } from './analytics.inputs';
+import {
+  AtRiskMembersArgs,
+  CompanyEngagementArgs,
+  ContentReachArgs,
+  MemberEngagementArgs,
+  RevisitFrequencyArgs,
+  RevisitFrequencyTrendArgs,
+} from './analytics.inputs';
 import { Content } from '../content/content.entity';
-import { AtRiskMember, CompanyEngagement, ContentReachRow, MemberActivityDay, MemberEngagement, RevisitFrequency, RevisitFrequencyPoint } from './analytics.types';
+import {
+  AtRiskMember,
+  CompanyEngagement,
+  ContentReachRow,
+  MemberActivityDay,
+  MemberEngagement,
+  RevisitFrequency,
+  RevisitFrequencyPoint,
+} from './analytics.types';
 import { MemberActivityService } from './member-activity.service';
 import { AccountEngagementService } from './account-engagement.service';
 import { ReachService } from './reach.service';
@@ -55,7 +70,9 @@ export class AnalyticsResolver {
   }
 
   @Authorized()
-  @Query(() => [MemberActivityDay], { description: 'A member’s visits and views day by day (community time zone): their own, or anyone’s for admins.' })
+  @Query(() => [MemberActivityDay], {
+    description: 'A member’s visits and views day by day (community time zone): their own, or anyone’s for admins.',
+  })
   memberActivity(@Args() args: MemberEngagementArgs, @Ctx() ctx: Context): Promise<MemberActivityDay[]> {
     return new MemberActivityService(ctx).days(args);
   }

@@ -28,7 +28,9 @@ describe('revisitFrequency', () => {
   it('computes intervals, bands, mean and median exactly, with visit days in the community time zone', async () => {
     const acme = company('Acme');
     const em = server.em();
-    const [daily, weekly, oneDay, none, acrossDst, rare, monthly] = await Promise.all(Array.from({ length: 7 }, () => buildMember(em, { company: acme })));
+    const [daily, weekly, oneDay, none, acrossDst, rare, monthly] = await Promise.all(
+      Array.from({ length: 7 }, () => buildMember(em, { company: acme })),
+    );
     // 3 visit days over 3 days: (5 - 2) / 2 = 1.5 → DAILY.
     for (const day of ['02', '03', '05']) await buildVisit(em, daily, `2026-03-${day}T09:00:00Z`);
     // 7 days apart → WEEKLY.
@@ -98,7 +100,12 @@ describe('contentReach', () => {
   it('counts only members who visited since publication as eligible, per item, type and theme', async () => {
     const em = server.em();
     const [t1, t2] = [await buildTheme(em, { name: 'Alpha' }), await buildTheme(em, { name: 'Beta' })];
-    const x = await buildContent(em, { themes: [t1, t2], type: ContentType.ARTICLE, title: 'X', createdAt: new Date('2031-03-10T09:00:00Z') });
+    const x = await buildContent(em, {
+      themes: [t1, t2],
+      type: ContentType.ARTICLE,
+      title: 'X',
+      createdAt: new Date('2031-03-10T09:00:00Z'),
+    });
     const y = await buildContent(em, { themes: [t2], type: ContentType.VIDEO, title: 'Y', createdAt: new Date('2031-03-20T09:00:00Z') });
     const [a, b, c, d] = await Promise.all(Array.from({ length: 4 }, () => buildMember(em)));
     await buildVisit(em, a, '2031-03-12T10:00:00Z');
@@ -122,7 +129,11 @@ describe('contentReach', () => {
     ]);
     const byType = await server.gql(REACH, { ...window, groupBy: 'TYPE', orderBy: 'VIEWS', first: 1 }, admin());
     expect(byType.data!.contentReach.edges.map((e: any) => e.node.key)).toEqual(['ARTICLE']);
-    const next = await server.gql(REACH, { ...window, groupBy: 'TYPE', orderBy: 'VIEWS', first: 1, after: byType.data!.contentReach.pageInfo.endCursor }, admin());
+    const next = await server.gql(
+      REACH,
+      { ...window, groupBy: 'TYPE', orderBy: 'VIEWS', first: 1, after: byType.data!.contentReach.pageInfo.endCursor },
+      admin(),
+    );
     expect(next.data!.contentReach.edges.map((e: any) => e.node.key)).toEqual(['VIDEO']);
     expect(next.data!.contentReach.pageInfo.hasNextPage).toBe(false);
   });
@@ -153,7 +164,11 @@ describe('atRiskMembers', () => {
       await buildVisit(em, viewedLately, '2030-04-10T10:00:00Z');
       await buildView(em, viewedLately, await buildContent(em), '2030-04-10T10:01:00Z');
       const viewer = await buildAdmin(em);
-      const result = await own.gql(`{ atRiskMembers(first: 20) { edges { node { member { id } lastVisitAt renewalDate } } } }`, {}, { token: await own.tokenFor(viewer.id) });
+      const result = await own.gql(
+        `{ atRiskMembers(first: 20) { edges { node { member { id } lastVisitAt renewalDate } } } }`,
+        {},
+        { token: await own.tokenFor(viewer.id) },
+      );
       const ids = result.data!.atRiskMembers.edges.map((e: any) => e.node.member.id);
       // The content's author (built by the factory, never visited) is at risk too, absent since it joined.
       const expected = [renewsSoon.id, renewsLater.id, longGone.id, paidFar.id, recentlyGone.id];
@@ -161,7 +176,10 @@ describe('atRiskMembers', () => {
       expect(ids).not.toContain(visitedLately.id);
       expect(ids).not.toContain(viewedLately.id);
       expect(ids).not.toContain(viewer.id);
-      expect(result.data!.atRiskMembers.edges[0].node).toMatchObject({ lastVisitAt: '2030-03-01T10:10:00.000Z', renewalDate: '2030-06-20' });
+      expect(result.data!.atRiskMembers.edges[0].node).toMatchObject({
+        lastVisitAt: '2030-03-01T10:10:00.000Z',
+        renewalDate: '2030-06-20',
+      });
     } finally {
       await own.stop();
     }
@@ -199,7 +217,11 @@ describe('companyEngagement and memberEngagement', () => {
   it('sums an account’s members, activity, revisit, reach and at-risk; a member reads their own figures', async () => {
     const initech = company('Initech');
     const em = server.em();
-    const [i1, i2, i3] = [await buildMember(em, { company: initech }), await buildMember(em, { company: initech }), await buildMember(em, { company: initech })];
+    const [i1, i2, i3] = [
+      await buildMember(em, { company: initech }),
+      await buildMember(em, { company: initech }),
+      await buildMember(em, { company: initech }),
+    ];
     const theme = await buildTheme(em, { name: 'Gamma' });
     const z = await buildContent(em, { themes: [theme], createdAt: new Date('2032-03-05T09:00:00Z') });
     await buildVisit(em, i1, '2032-03-01T10:00:00Z');
@@ -216,15 +238,36 @@ describe('companyEngagement and memberEngagement', () => {
     );
     const mine = companies.data!.companyEngagement.edges.map((e: any) => e.node).find((node: any) => node.company === initech);
     // i2 alone visited after Z was published, and saw it; all three are absent at the window's end.
-    expect(mine).toEqual({ company: initech, members: 3, activeMembers: 2, revisitMeanDays: 3, revisitMedianDays: 3, contentReach: 1, atRiskMembers: 3 });
+    expect(mine).toEqual({
+      company: initech,
+      members: 3,
+      activeMembers: 2,
+      revisitMeanDays: 3,
+      revisitMedianDays: 3,
+      contentReach: 1,
+      atRiskMembers: 3,
+    });
 
     const engagement = `query($id: ID!, $from: DateTime!, $to: DateTime!) {
       memberEngagement(memberId: $id, from: $from, to: $to) { visits visitDays revisitIntervalDays lastVisitAt itemsSeen topThemes { slug name views } }
     }`;
     const own = await server.gql(engagement, { id: i1.id, ...window }, { token: await server.tokenFor(i1.id) });
-    expect(own.data!.memberEngagement).toEqual({ visits: 2, visitDays: 2, revisitIntervalDays: 3, lastVisitAt: '2032-03-04T10:10:00.000Z', itemsSeen: 0, topThemes: [] });
+    expect(own.data!.memberEngagement).toEqual({
+      visits: 2,
+      visitDays: 2,
+      revisitIntervalDays: 3,
+      lastVisitAt: '2032-03-04T10:10:00.000Z',
+      itemsSeen: 0,
+      topThemes: [],
+    });
     const other = await server.gql(engagement, { id: i2.id, ...window }, admin());
-    expect(other.data!.memberEngagement).toMatchObject({ visits: 1, visitDays: 1, revisitIntervalDays: null, itemsSeen: 1, topThemes: [{ slug: theme.slug, name: 'Gamma', views: 1 }] });
+    expect(other.data!.memberEngagement).toMatchObject({
+      visits: 1,
+      visitDays: 1,
+      revisitIntervalDays: null,
+      itemsSeen: 1,
+      topThemes: [{ slug: theme.slug, name: 'Gamma', views: 1 }],
+    });
     expect(errorCode(await server.gql(engagement, { id: i2.id, ...window }, { token: await server.tokenFor(i1.id) }))).toBe('FORBIDDEN');
   });
 });

@@ -2,7 +2,10 @@ import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Member } from '../identity/member.entity';
 
-@ObjectType({ simpleResolvers: true, description: 'Members per revisit band (PRODUCT.md: DAILY ≤ 1.5 days, WEEKLY ≤ 7, MONTHLY ≤ 30, RARE > 30).' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'Members per revisit band (PRODUCT.md: DAILY ≤ 1.5 days, WEEKLY ≤ 7, MONTHLY ≤ 30, RARE > 30).',
+})
 export class RevisitBands {
   @Field(() => Int) daily!: number;
   @Field(() => Int) weekly!: number;
@@ -69,7 +72,8 @@ export class ContentReachRow {
   @Field(() => Int) items!: number;
   @Field(() => Int) views!: number;
   @Field(() => Int) uniqueViewers!: number;
-  @Field(() => Int, { description: 'Members with a visit since the item was published (summed per item for a group).' }) eligibleMembers!: number;
+  @Field(() => Int, { description: 'Members with a visit since the item was published (summed per item for a group).' })
+  eligibleMembers!: number;
   @Field(() => Float, { description: 'uniqueViewers / eligibleMembers, 0..1 (0 when nobody was eligible).' }) reach!: number;
   @Field(() => Float, { nullable: true }) meanSecondsViewed!: number | null;
   @Field({ description: 'Publication of the item; of the latest item for a group.' }) publishedAt!: Date;
@@ -92,9 +96,12 @@ export class CompanyEngagement {
   @Field(() => Int, { description: 'Members with at least one visit day in the window.' }) activeMembers!: number;
   @Field(() => Float, { nullable: true }) revisitMeanDays!: number | null;
   @Field(() => Float, { nullable: true }) revisitMedianDays!: number | null;
-  @Field(() => Float, { description: "Unique viewers among the company's members / its eligible members, over the items published in the window." })
+  @Field(() => Float, {
+    description: "Unique viewers among the company's members / its eligible members, over the items published in the window.",
+  })
   contentReach!: number;
-  @Field(() => Int, { description: 'Members at risk at the end of the window (30 days without visit, 60 without view).' }) atRiskMembers!: number;
+  @Field(() => Int, { description: 'Members at risk at the end of the window (30 days without visit, 60 without view).' })
+  atRiskMembers!: number;
 }
 
 @ObjectType({ simpleResolvers: true })

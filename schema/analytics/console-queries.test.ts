@@ -26,9 +26,24 @@ describe('contentReach filters, orders and items', () => {
   it('filters by type and theme, orders least seen first (newest among equals), newest or by viewers, and links ITEM rows to their content', async () => {
     const em = server.em();
     const [alpha, beta] = [await buildTheme(em), await buildTheme(em)];
-    const old = await buildContent(em, { themes: [alpha], type: ContentType.ARTICLE, title: 'Old', createdAt: new Date('2033-02-01T09:00:00Z') });
-    const fresh = await buildContent(em, { themes: [alpha], type: ContentType.ARTICLE, title: 'Fresh', createdAt: new Date('2033-03-01T09:00:00Z') });
-    const video = await buildContent(em, { themes: [beta], type: ContentType.VIDEO, title: 'Video', createdAt: new Date('2033-02-15T09:00:00Z') });
+    const old = await buildContent(em, {
+      themes: [alpha],
+      type: ContentType.ARTICLE,
+      title: 'Old',
+      createdAt: new Date('2033-02-01T09:00:00Z'),
+    });
+    const fresh = await buildContent(em, {
+      themes: [alpha],
+      type: ContentType.ARTICLE,
+      title: 'Fresh',
+      createdAt: new Date('2033-03-01T09:00:00Z'),
+    });
+    const video = await buildContent(em, {
+      themes: [beta],
+      type: ContentType.VIDEO,
+      title: 'Video',
+      createdAt: new Date('2033-02-15T09:00:00Z'),
+    });
     const [a, b] = [await buildMember(em), await buildMember(em)];
     await buildVisit(em, a, '2033-03-02T10:00:00Z');
     await buildVisit(em, b, '2033-03-03T10:00:00Z');
@@ -40,14 +55,21 @@ describe('contentReach filters, orders and items', () => {
     // Old and Fresh both have reach 0: the newer first.
     expect(await keys({})).toEqual(['Fresh', 'Old', 'Video']);
     expect(await keys({ orderBy: 'NEWEST' })).toEqual(['Fresh', 'Video', 'Old']);
-    expect(await keys({ orderBy: 'UNIQUE_VIEWERS' })).toEqual(['Video', ...[old, fresh].sort((x, y) => x.id.localeCompare(y.id)).map((c) => c.title)]);
+    expect(await keys({ orderBy: 'UNIQUE_VIEWERS' })).toEqual([
+      'Video',
+      ...[old, fresh].sort((x, y) => x.id.localeCompare(y.id)).map((c) => c.title),
+    ]);
     expect(await keys({ type: 'ARTICLE' })).toEqual(['Fresh', 'Old']);
     expect(await keys({ themeSlug: beta.slug })).toEqual(['Video']);
     expect(await keys({ themeSlug: alpha.slug, type: 'VIDEO' })).toEqual([]);
 
     const [row] = (await server.gql(REACH, { ...window, themeSlug: beta.slug }, admin())).data!.contentReach.edges;
     expect(row.node).toEqual({
-      key: video.id, label: 'Video', reach: 1, uniqueViewers: 2, publishedAt: '2033-02-15T09:00:00.000Z',
+      key: video.id,
+      label: 'Video',
+      reach: 1,
+      uniqueViewers: 2,
+      publishedAt: '2033-02-15T09:00:00.000Z',
       content: { id: video.id, type: 'VIDEO', themes: [{ slug: beta.slug }] },
     });
     const byType = (await server.gql(REACH, { ...window, groupBy: 'TYPE', orderBy: 'NEWEST' }, admin())).data!.contentReach.edges;
@@ -82,7 +104,9 @@ describe('memberActivity', () => {
     const own = await server.gql(ACTIVITY, { id: member.id, ...window }, { token: await server.tokenFor(member.id) });
     expect(own.data!.memberActivity).toHaveLength(5);
     const other = await buildMember(em);
-    expect(errorCode(await server.gql(ACTIVITY, { id: member.id, ...window }, { token: await server.tokenFor(other.id) }))).toBe('FORBIDDEN');
+    expect(errorCode(await server.gql(ACTIVITY, { id: member.id, ...window }, { token: await server.tokenFor(other.id) }))).toBe(
+      'FORBIDDEN',
+    );
     expect(errorCode(await server.gql(ACTIVITY, { id: member.id, from: window.to, to: window.from }, admin()))).toBe('BAD_USER_INPUT');
   });
 });

@@ -21,7 +21,11 @@ export function reachSql(groupBy: ReachGroupBy, orderBy: ReachOrderBy, filters: 
   const group = {
     [ReachGroupBy.ITEM]: { key: 'i.id::text', label: 'i.title', from: '' },
     [ReachGroupBy.TYPE]: { key: 'i.type::text', label: 'i.type::text', from: '' },
-    [ReachGroupBy.THEME]: { key: 't.slug', label: 't.name', from: 'join content_theme ct on ct.content_id = i.id join theme t on t.id = ct.theme_id' },
+    [ReachGroupBy.THEME]: {
+      key: 't.slug',
+      label: 't.name',
+      from: 'join content_theme ct on ct.content_id = i.id join theme t on t.id = ct.theme_id',
+    },
   }[groupBy];
   const order = {
     [ReachOrderBy.REACH_ASC]: 'reach asc, published_at desc, key asc',
@@ -32,7 +36,9 @@ export function reachSql(groupBy: ReachGroupBy, orderBy: ReachOrderBy, filters: 
   }[orderBy];
   const filter = [
     filters.type ? 'and c.type::text = ?' : '',
-    filters.theme ? 'and exists (select 1 from content_theme ft join theme t on t.id = ft.theme_id where ft.content_id = c.id and t.slug = ?)' : '',
+    filters.theme
+      ? 'and exists (select 1 from content_theme ft join theme t on t.id = ft.theme_id where ft.content_id = c.id and t.slug = ?)'
+      : '',
   ].join(' ');
   return `
 -- Not materialized: the planner sees the window's bounds (a year of views is read whole, a week by index).
@@ -94,7 +100,16 @@ interface ReachRow {
 export class ReachService {
   constructor(private readonly ctx: Context) {}
 
-  async contentReach({ from, to, groupBy, orderBy, type, themeSlug, first, after }: ContentReachArgs): Promise<ConnectionShape<ContentReachRow>> {
+  async contentReach({
+    from,
+    to,
+    groupBy,
+    orderBy,
+    type,
+    themeSlug,
+    first,
+    after,
+  }: ContentReachArgs): Promise<ConnectionShape<ContentReachRow>> {
     assertWindow(from, to);
     await this.ctx.visitTracker.flush();
     const offset = decodeOffset(after);

@@ -79,7 +79,9 @@ export class RevisitService {
   }
 
   private async measure(from: Date, to: Date, company: string | null, role: string | null): Promise<RevisitFrequency> {
-    const [row] = await readVisitDays(this.ctx.em, this.tz, () => this.ctx.em.execute<RevisitRow[]>(REVISIT_SQL, [from, to, this.tz, company, role]));
+    const [row] = await readVisitDays(this.ctx.em, this.tz, () =>
+      this.ctx.em.execute<RevisitRow[]>(REVISIT_SQL, [from, to, this.tz, company, role]),
+    );
     return {
       meanDays: roundFigure(row.mean_days),
       medianDays: roundFigure(row.median_days),

@@ -123,9 +123,11 @@ describe('the visit_day rollup', () => {
     // A first read builds the rollup in Paris time; from then on the triggers keep it.
     expect((await server.gql(REVISIT, { from: WINDOWS[0][0], to: WINDOWS[0][1], company }, { token })).errors).toBeUndefined();
     const members = await buildActivity(server, company, 11);
-    const [{ visits, merged }] = await server.em().execute(
-      `select count(*)::int as visits, count(*) filter (where (last_activity_at - started_at) > interval '1 day')::int as merged from visit`,
-    );
+    const [{ visits, merged }] = await server
+      .em()
+      .execute(
+        `select count(*)::int as visits, count(*) filter (where (last_activity_at - started_at) > interval '1 day')::int as merged from visit`,
+      );
     expect(visits).toBeLessThan(400);
     expect(merged).toBeGreaterThan(0);
     await server.em().nativeDelete(Member, { id: members[0].id });
@@ -137,7 +139,11 @@ describe('the visit_day rollup', () => {
   it('gives memberEngagement and contentReach the figures of the definition', async () => {
     const company = 'Reach Ltd';
     const members = await buildActivity(server, company, 12);
-    const items = await Promise.all(['2026-03-22T08:00:00Z', '2026-04-01T21:30:00Z', '2026-04-15T12:00:00Z'].map((at) => buildContent(server.em(), { createdAt: new Date(at) })));
+    const items = await Promise.all(
+      ['2026-03-22T08:00:00Z', '2026-04-01T21:30:00Z', '2026-04-15T12:00:00Z'].map((at) =>
+        buildContent(server.em(), { createdAt: new Date(at) }),
+      ),
+    );
     const engagement = `query($id: ID!, $from: DateTime!, $to: DateTime!) { memberEngagement(memberId: $id, from: $from, to: $to) { visitDays revisitIntervalDays } }`;
     const reach = `query($from: DateTime!, $to: DateTime!) { contentReach(from: $from, to: $to, groupBy: ITEM, first: 100) { edges { node { key eligibleMembers } } } }`;
     for (const [from, to] of WINDOWS) {
@@ -152,7 +158,9 @@ describe('the visit_day rollup', () => {
          from content c where c.id in (?, ?, ?) and c.published_at >= ? and c.published_at < ? order by 1`,
         [to, ...items.map((item) => item.id), from, to],
       );
-      expect(rows.filter((row: any) => items.some((item) => item.id === row.key)).sort((a: any, b: any) => a.key.localeCompare(b.key))).toEqual(eligible);
+      expect(
+        rows.filter((row: any) => items.some((item) => item.id === row.key)).sort((a: any, b: any) => a.key.localeCompare(b.key)),
+      ).toEqual(eligible);
     }
   });
 

@@ -1,4 +1,17 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import { requireViewer } from '../identity/authorization';
 import type { Context } from '../../server/context';
 import { Shareable } from '../../server/viewer-dependence';
@@ -11,7 +24,8 @@ import { CommentService } from './comment.service';
 import { moderates, moderationNotice } from '../moderation/visibility';
 
 const CommentConnection = Connection(Comment, 'Comment', {
-  totalCount: 'Top-level comments of the item (for `comments`) or replies of the comment (for `replies`) that the viewer may see, deleted ones included.',
+  totalCount:
+    'Top-level comments of the item (for `comments`) or replies of the comment (for `replies`) that the viewer may see, deleted ones included.',
 });
 
 @Resolver(() => Comment)
@@ -72,7 +86,8 @@ export class CommentResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: 'For its author and moderators: why other members cannot see this comment (hidden by the moderators, or its author suspended); null otherwise.',
+    description:
+      'For its author and moderators: why other members cannot see this comment (hidden by the moderators, or its author suspended); null otherwise.',
   })
   async moderationNotice(@Root() comment: Comment, @Ctx() ctx: Context): Promise<string | null> {
     if (ctx.viewer?.id !== comment.author.id && !moderates(ctx.viewer)) return null;
@@ -80,7 +95,8 @@ export class CommentResolver {
   }
 
   @FieldResolver(() => CommentConnection, {
-    description: 'Replies the viewer may see, oldest first (none for a reply): hidden ones and those of suspended members only for their author and moderators.',
+    description:
+      'Replies the viewer may see, oldest first (none for a reply): hidden ones and those of suspended members only for their author and moderators.',
   })
   replies(@Root() comment: Comment, @Args() args: RepliesArgs, @Ctx() ctx: Context) {
     return new CommentService(ctx).replies(comment, args);

@@ -28,7 +28,9 @@ export class CommentService {
       { content: contentId, parent: null, ...where, ...visible },
       { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], limit: first + 1 },
     );
-    return withTotalCount(toConnection(rows, first, threadKey, after), () => this.ctx.em.count(Comment, { content: contentId, parent: null, ...visible }));
+    return withTotalCount(toConnection(rows, first, threadKey, after), () =>
+      this.ctx.em.count(Comment, { content: contentId, parent: null, ...visible }),
+    );
   }
 
   /** Hidden comments, and those of suspended members, are for their author and moderators only (see moderation/visibility). */
@@ -36,7 +38,9 @@ export class CommentService {
     if (moderates(viewer)) return {};
     const now = this.ctx.clock.now();
     const own = viewer ? [{ author: viewer.id }] : [];
-    return { $and: [{ $or: [...own, { hiddenAt: null, author: { $or: [{ suspendedUntil: null }, { suspendedUntil: { $lte: now } }] } }] }] };
+    return {
+      $and: [{ $or: [...own, { hiddenAt: null, author: { $or: [{ suspendedUntil: null }, { suspendedUntil: { $lte: now } }] } }] }],
+    };
   }
 
   /**
@@ -52,10 +56,19 @@ export class CommentService {
     const rows = cursor
       ? await this.ctx.em.find(
           Comment,
-          { parent: comment.id, ...this.visibleTo(viewer), $or: [{ createdAt: { $gt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $gt: String(cursor[1]) } }] },
+          {
+            parent: comment.id,
+            ...this.visibleTo(viewer),
+            $or: [{ createdAt: { $gt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $gt: String(cursor[1]) } }],
+          },
           { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], limit: first + 1 },
         )
-      : await firstReplies(this.ctx.em, this.ctx.loaders, first, moderates(viewer) ? { moderator: true } : { moderator: false, viewerId: viewer?.id ?? null, now }).load(comment.id);
+      : await firstReplies(
+          this.ctx.em,
+          this.ctx.loaders,
+          first,
+          moderates(viewer) ? { moderator: true } : { moderator: false, viewerId: viewer?.id ?? null, now },
+        ).load(comment.id);
     return withTotalCount(toConnection(rows, first, threadKey, after), async () =>
       (await this.ctx.loaders.replyCountsByCommentId.load(comment.id))
         .filter((group) => moderates(viewer) || group.authorId === viewer?.id || !(group.hidden || isSuspended(group, now)))
@@ -69,12 +82,23 @@ export class CommentService {
     const parent = input.parentId ? await this.replyableParent(input.parentId, content.id) : null;
     await this.ctx.rateLimits.consume('commentsPerMember', author.id);
     const comment = await this.ctx.em.transactional(async (em) => {
-      const created = em.create(Comment, { content: content.id, author: author.id, parent: parent?.id ?? null, body: input.body.trim(), createdAt: this.ctx.clock.now() });
+      const created = em.create(Comment, {
+        content: content.id,
+        author: author.id,
+        parent: parent?.id ?? null,
+        body: input.body.trim(),
+        createdAt: this.ctx.clock.now(),
+      });
       await em.flush();
       await em.execute('update content set comment_count = comment_count + 1 where id = ?', [content.id]);
       return created;
     });
-    this.ctx.events.emit('COMMENT_ADDED', { commentId: comment.id, contentId: content.id, parentId: parent?.id ?? null, authorId: author.id });
+    this.ctx.events.emit('COMMENT_ADDED', {
+      commentId: comment.id,
+      contentId: content.id,
+      parentId: parent?.id ?? null,
+      authorId: author.id,
+    });
     return comment;
   }
 
@@ -113,7 +137,11 @@ export class CommentService {
     const now = this.ctx.clock.now();
     const [writer, author] = await this.ctx.loaders.memberById.loadMany([comment.author.id, content.author.id]);
     const member = (loaded: unknown) => (loaded instanceof Error ? null : (loaded as Member | null));
-    if (hiddenFrom(viewer, comment, comment.author.id, member(writer), now) || hiddenFrom(viewer, content, content.author.id, member(author), now)) return null;
+    if (
+      hiddenFrom(viewer, comment, comment.author.id, member(writer), now) ||
+      hiddenFrom(viewer, content, content.author.id, member(author), now)
+    )
+      return null;
     return comment;
   }
 

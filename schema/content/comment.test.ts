@@ -32,7 +32,11 @@ describe('comments', () => {
     server.clock.advance({ seconds: 1 });
     const reply = await server.gql(ADD, { input: { contentId: content.id, body: 'Agreed', parentId: top.id } }, await as(bob.id));
     expect(reply.data!.addComment.parentId).toBe(top.id);
-    const tooDeep = await server.gql(ADD, { input: { contentId: content.id, body: 'Deeper', parentId: reply.data!.addComment.id } }, await as(alice.id));
+    const tooDeep = await server.gql(
+      ADD,
+      { input: { contentId: content.id, body: 'Deeper', parentId: reply.data!.addComment.id } },
+      await as(alice.id),
+    );
     expect(errorCode(tooDeep)).toBe('BAD_USER_INPUT');
     expect(tooDeep.errors![0].extensions!.fields).toHaveProperty('parentId');
 
@@ -54,7 +58,9 @@ describe('comments', () => {
     expect(empty.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { body: 'must not be empty' } });
     const long = await server.gql(ADD, { input: { contentId: content.id, body: 'x'.repeat(COMMENT_MAX_LENGTH + 1) } }, options);
     expect(long.errors![0].extensions!.fields.body).toMatch(/at most 10000/);
-    expect(errorCode(await server.gql(ADD, { input: { contentId: '00000000-0000-4000-8000-000000000000', body: 'Hi' } }, options))).toBe('NOT_FOUND');
+    expect(errorCode(await server.gql(ADD, { input: { contentId: '00000000-0000-4000-8000-000000000000', body: 'Hi' } }, options))).toBe(
+      'NOT_FOUND',
+    );
     expect(errorCode(await server.gql(ADD, { input: { contentId: draft.id, body: 'Hi' } }, options))).toBe('BAD_USER_INPUT');
     expect(errorCode(await server.gql(ADD, { input: { contentId: archived.id, body: 'Hi' } }, options))).toBe('BAD_USER_INPUT');
     expect(await server.em().count(Comment, { author: member.id })).toBe(0);
@@ -92,7 +98,11 @@ describe('comments', () => {
       ids.push((await server.gql(ADD, { input: { contentId: content.id, body: `#${i}` } }, await as(member.id))).data!.addComment.id);
     }
     const page1 = await server.gql(COMMENTS, { contentId: content.id, first: 2 }, await as(member.id));
-    const page2 = await server.gql(COMMENTS, { contentId: content.id, first: 2, after: page1.data!.comments.pageInfo.endCursor }, await as(member.id));
+    const page2 = await server.gql(
+      COMMENTS,
+      { contentId: content.id, first: 2, after: page1.data!.comments.pageInfo.endCursor },
+      await as(member.id),
+    );
     expect([...page1.data!.comments.edges, ...page2.data!.comments.edges].map((e: any) => e.node.id)).toEqual(ids);
     expect(page2.data!.comments.pageInfo.hasNextPage).toBe(false);
   });
@@ -105,7 +115,8 @@ describe('comment rate limit', () => {
       const content = await buildContent(limited.em());
       const member = await buildMember(limited.em());
       const options = { token: await limited.tokenFor(member.id) };
-      for (let i = 0; i < 2; i++) expect(errorCode(await limited.gql(ADD, { input: { contentId: content.id, body: `ok ${i}` } }, options))).toBeUndefined();
+      for (let i = 0; i < 2; i++)
+        expect(errorCode(await limited.gql(ADD, { input: { contentId: content.id, body: `ok ${i}` } }, options))).toBeUndefined();
       const third = await limited.gql(ADD, { input: { contentId: content.id, body: 'one too many' } }, options);
       expect(third.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
       expect(third.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(0);

@@ -30,7 +30,18 @@ registerEnumType(ContentStatus, { name: 'ContentStatus' });
 @Index({ name: 'content_feed_index', properties: ['status', 'publishedAt', 'id'] })
 @ObjectType({ simpleResolvers: true })
 export class Content {
-  [OptionalProps]?: 'id' | 'status' | 'summary' | 'body' | 'mediaUrl' | 'publishedAt' | 'createdAt' | 'updatedAt' | 'commentCount' | 'viewCount' | 'hiddenAt';
+  [OptionalProps]?:
+    | 'id'
+    | 'status'
+    | 'summary'
+    | 'body'
+    | 'mediaUrl'
+    | 'publishedAt'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'commentCount'
+    | 'viewCount'
+    | 'hiddenAt';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)

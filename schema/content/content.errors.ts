@@ -16,8 +16,12 @@ export const ContentErrors = {
   notPublished: () =>
     new AppError(ErrorCode.BAD_USER_INPUT, 'Comments can only be added to published content.', { fields: { contentId: 'not published' } }),
   replyTooDeep: () =>
-    new AppError(ErrorCode.BAD_USER_INPUT, 'Replies are one level deep: reply to the top comment instead.', { fields: { parentId: 'is a reply' } }),
+    new AppError(ErrorCode.BAD_USER_INPUT, 'Replies are one level deep: reply to the top comment instead.', {
+      fields: { parentId: 'is a reply' },
+    }),
   parentElsewhere: () =>
-    new AppError(ErrorCode.BAD_USER_INPUT, 'The parent comment belongs to another content item.', { fields: { parentId: 'other content' } }),
+    new AppError(ErrorCode.BAD_USER_INPUT, 'The parent comment belongs to another content item.', {
+      fields: { parentId: 'other content' },
+    }),
   commentDeleted: () => new AppError(ErrorCode.BAD_USER_INPUT, 'This comment was deleted.', { fields: { id: 'deleted' } }),
 };

@@ -72,7 +72,9 @@ export class CreateContentInput extends ContentTextFields {
 }
 
 /** Only the fields given change; `null` clears summary, body, mediaUrl and themeSlugs (title and type cannot be cleared). */
-@InputType({ description: 'Only the fields given change; null clears summary, body, mediaUrl and themeSlugs (title and type cannot be cleared).' })
+@InputType({
+  description: 'Only the fields given change; null clears summary, body, mediaUrl and themeSlugs (title and type cannot be cleared).',
+})
 export class UpdateContentInput extends ContentTextFields {
   @Field(() => ID)
   id!: string;

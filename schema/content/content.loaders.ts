@@ -53,7 +53,10 @@ export function createContentLoaders(em: EntityManager) {
           group by c.parent_id, c.author_id, c.hidden_at is not null, m.suspended_until`,
         [uuidArray(ids)],
       );
-      return rows.map(({ parent_id, suspendedUntil, ...count }) => [parent_id, { ...count, suspendedUntil: suspendedUntil ? new Date(suspendedUntil) : null }]);
+      return rows.map(({ parent_id, suspendedUntil, ...count }) => [
+        parent_id,
+        { ...count, suspendedUntil: suspendedUntil ? new Date(suspendedUntil) : null },
+      ]);
     }),
   };
 }
@@ -84,11 +87,18 @@ export type ReplyReader = { moderator: true } | { moderator: false; viewerId: st
  * (moderation/visibility), in one statement for the whole page (`size + 1`: the extra row tells
  * whether more follow).
  */
-export function firstReplies(em: EntityManager, loaders: { firstRepliesBySize: Map<string, DataLoader<string, Comment[]>> }, size: number, reader: ReplyReader) {
+export function firstReplies(
+  em: EntityManager,
+  loaders: { firstRepliesBySize: Map<string, DataLoader<string, Comment[]>> },
+  size: number,
+  reader: ReplyReader,
+) {
   const key = `${size}|${reader.moderator ? 'moderator' : (reader.viewerId ?? 'anonymous')}`;
   let loader = loaders.firstRepliesBySize.get(key);
   if (!loader) {
-    const visible = reader.moderator ? { text: 'true', params: [] } : { text: visibleToSql('c', 'author_id', '?::timestamptz', '?::uuid'), params: [reader.viewerId, reader.now] };
+    const visible = reader.moderator
+      ? { text: 'true', params: [] }
+      : { text: visibleToSql('c', 'author_id', '?::timestamptz', '?::uuid'), params: [reader.viewerId, reader.now] };
     loader = groupLoader<Comment>(async (ids) => {
       const rows = await em.execute<Record<string, unknown>[]>(
         `select * from (select c.*, row_number() over (partition by c.parent_id order by c.created_at, c.id) as position

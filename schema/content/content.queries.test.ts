@@ -11,7 +11,14 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const args = (overrides: Partial<FeedArgs> = {}): FeedArgs => ({ first: 20, after: null, type: null, themeSlug: null, unseenOnly: false, ...overrides });
+const args = (overrides: Partial<FeedArgs> = {}): FeedArgs => ({
+  first: 20,
+  after: null,
+  type: null,
+  themeSlug: null,
+  unseenOnly: false,
+  ...overrides,
+});
 const selection = (item: string[], author: string[] = []): FeedSelection => ({ item: new Set(item), author: new Set(author) });
 const NOW = new Date('2030-01-01T00:00:00Z');
 
@@ -20,16 +27,28 @@ describe('feedPage (the feed query module)', () => {
     const em = server.em();
     const author = await buildMember(em, { role: Role.SPEAKER, displayName: 'Page Author' });
     const [b, a] = [await buildTheme(em, { name: 'B theme' }), await buildTheme(em, { name: 'A theme' })];
-    const item = await buildContent(em, { author, themes: [b, a], type: ContentType.PODCAST, title: 'Filled in', createdAt: new Date('2029-06-01T00:00:00Z') });
+    const item = await buildContent(em, {
+      author,
+      themes: [b, a],
+      type: ContentType.PODCAST,
+      title: 'Filled in',
+      createdAt: new Date('2029-06-01T00:00:00Z'),
+    });
     const viewer = await buildMember(em);
     let page!: Awaited<ReturnType<typeof feedPage>>;
     const statements = await captureQueries(server, async () => {
-      page = await feedPage(server.em(), viewer.id, args({ type: ContentType.PODCAST, themeSlug: a.slug }), selection(['title', 'themes', 'author'], ['displayName']), NOW);
+      page = await feedPage(
+        server.em(),
+        viewer.id,
+        args({ type: ContentType.PODCAST, themeSlug: a.slug }),
+        selection(['title', 'themes', 'author'], ['displayName']),
+        NOW,
+      );
     });
     expect(statements).toHaveLength(1);
-    expect(page.items.map(({ content, themes, author: by }) => [content.id, content.title, themes?.map((theme) => theme.name), by?.displayName])).toEqual([
-      [item.id, 'Filled in', ['A theme', 'B theme'], 'Page Author'],
-    ]);
+    expect(
+      page.items.map(({ content, themes, author: by }) => [content.id, content.title, themes?.map((theme) => theme.name), by?.displayName]),
+    ).toEqual([[item.id, 'Filled in', ['A theme', 'B theme'], 'Page Author']]);
     // Only the author's selected fields were read: it must not stand for the whole member.
     expect(page.authorsComplete).toBe(false);
   });

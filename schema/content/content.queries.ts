@@ -53,14 +53,20 @@ const and = (clauses: Sql[]): Sql => clauses.reduce((all, clause) => sql`${all} 
 
 /** The feed's WHERE clause: only the filters asked for, so the planner sees plain predicates. */
 function feedFilter(viewerId: string, args: FeedArgs, now: Date): Sql {
-  const clauses: Sql[] = [sql`c.status = 'PUBLISHED'`, { text: visibleToSql('c', 'author_id', '?::timestamptz', '?::uuid'), params: [viewerId, now] }];
+  const clauses: Sql[] = [
+    sql`c.status = 'PUBLISHED'`,
+    { text: visibleToSql('c', 'author_id', '?::timestamptz', '?::uuid'), params: [viewerId, now] },
+  ];
   const cursor = decodeKeyset(args.after);
   if (cursor) clauses.push(sql`(c.published_at, c.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)`);
   if (args.type) clauses.push(sql`c.type = ${args.type}::content_type`);
   if (args.themeSlug) {
-    clauses.push(sql`exists (select 1 from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id and t.slug = ${args.themeSlug})`);
+    clauses.push(
+      sql`exists (select 1 from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id and t.slug = ${args.themeSlug})`,
+    );
   }
-  if (args.unseenOnly) clauses.push(sql`not exists (select 1 from content_view v where v.member_id = ${viewerId}::uuid and v.content_id = c.id)`);
+  if (args.unseenOnly)
+    clauses.push(sql`not exists (select 1 from content_view v where v.member_id = ${viewerId}::uuid and v.content_id = c.id)`);
   return and(clauses);
 }
 
@@ -71,11 +77,19 @@ const raw = (text: string): Sql => ({ text, params: [] });
  * Newest published first after the keyset cursor, as the viewer may see them; one statement,
  * run as a prepared statement (readRows).
  */
-export async function feedPage(em: EntityManager, viewerId: string, args: FeedArgs, selection: FeedSelection, now: Date): Promise<FeedPage> {
+export async function feedPage(
+  em: EntityManager,
+  viewerId: string,
+  args: FeedArgs,
+  selection: FeedSelection,
+  now: Date,
+): Promise<FeedPage> {
   const items = projection(em, Content, selection.item, ITEM_KEYS);
   const authors = projection(em, Member, selection.author);
   const themes = selection.item.has('themes')
-    ? raw(`coalesce((select json_agg(${jsonRow(em, Theme, 't')} order by t.name) from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id), '[]')`)
+    ? raw(
+        `coalesce((select json_agg(${jsonRow(em, Theme, 't')} order by t.name) from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id), '[]')`,
+      )
     : raw('null');
   const author = selection.item.has('author') ? raw(`(select ${authors.json('m')} from member m where m.id = c.author_id)`) : raw('null');
   const query = sql`select ${raw(items.columns('c'))}, ${themes} as themes_json, ${author} as author_json

@@ -1,5 +1,19 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Info,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import { requireViewer } from '../identity/authorization';
 import type { Context } from '../../server/context';
 import { Shareable } from '../../server/viewer-dependence';
@@ -24,7 +38,10 @@ export class ContentResolver {
   }
 
   @Authorized()
-  @Query(() => Content, { nullable: true, description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.' })
+  @Query(() => Content, {
+    nullable: true,
+    description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.',
+  })
   content(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Content> {
     return new ContentService(ctx).get(requireViewer(ctx), id);
   }
@@ -91,7 +108,8 @@ export class ContentResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: 'For its author and moderators: why other members cannot see this item (hidden by the moderators, or its author suspended); null otherwise.',
+    description:
+      'For its author and moderators: why other members cannot see this item (hidden by the moderators, or its author suspended); null otherwise.',
   })
   async moderationNotice(@Root() content: Content, @Ctx() ctx: Context): Promise<string | null> {
     if (ctx.viewer?.id !== content.author.id && !moderates(ctx.viewer)) return null;

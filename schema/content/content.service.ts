@@ -51,7 +51,12 @@ export interface ReplayInput {
  * domain records the webhook event and links the session in the same one). Call `announce` after
  * that transaction commits: members hear of it as of any first publication.
  */
-export async function publishReplay(em: EntityManager, events: DomainEventBus, input: ReplayInput, now: Date): Promise<{ content: Content; announce: () => void }> {
+export async function publishReplay(
+  em: EntityManager,
+  events: DomainEventBus,
+  input: ReplayInput,
+  now: Date,
+): Promise<{ content: Content; announce: () => void }> {
   const content = em.create(Content, {
     type: ContentType.REPLAY,
     title: input.title,

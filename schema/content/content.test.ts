@@ -35,12 +35,20 @@ describe('themes and interests', () => {
     expect(errorCode(bad)).toBe('BAD_USER_INPUT');
     expect(Object.keys(bad.errors![0].extensions!.fields).sort()).toEqual(['name', 'slug']);
     const update = `mutation($input: UpdateThemeInput!) { updateTheme(input: $input) { slug name } }`;
-    const renamed = await server.gql(update, { input: { id: created.data!.createTheme.id, name: 'Demand generation' } }, await as(admin.id));
+    const renamed = await server.gql(
+      update,
+      { input: { id: created.data!.createTheme.id, name: 'Demand generation' } },
+      await as(admin.id),
+    );
     expect(renamed.data!.updateTheme).toEqual({ slug: 'demand-gen', name: 'Demand generation' });
   });
 
   it('replaces a member’s interests with setInterests and shows them on me.interests', async () => {
-    const [a, b, c] = [await buildTheme(server.em(), { name: 'A' }), await buildTheme(server.em(), { name: 'B' }), await buildTheme(server.em(), { name: 'C' })];
+    const [a, b, c] = [
+      await buildTheme(server.em(), { name: 'A' }),
+      await buildTheme(server.em(), { name: 'B' }),
+      await buildTheme(server.em(), { name: 'C' }),
+    ];
     const member = await buildMember(server.em());
     const set = `mutation($slugs: [String!]!) { setInterests(themeSlugs: $slugs) { slug } }`;
     await server.gql(set, { slugs: [a.slug, b.slug] }, await as(member.id));
@@ -97,12 +105,22 @@ describe('content authoring', () => {
     const otherSpeaker = await buildMember(server.em(), { role: Role.SPEAKER });
     const content = await buildContent(server.em(), { author });
     const update = `mutation($input: UpdateContentInput!) { updateContent(input: $input) { title type themes { slug } } }`;
-    expect(errorCode(await server.gql(update, { input: { id: content.id, title: 'Mine now' } }, await as(otherSpeaker.id)))).toBe('FORBIDDEN');
-    expect(errorCode(await server.gql(update, { input: { id: content.id, themeSlugs: ['nope'] } }, await as(author.id)))).toBe('BAD_USER_INPUT');
-    expect(errorCode(await server.gql(update, { input: { id: '00000000-0000-4000-8000-000000000000', title: 'x' } }, await as(author.id)))).toBe('NOT_FOUND');
+    expect(errorCode(await server.gql(update, { input: { id: content.id, title: 'Mine now' } }, await as(otherSpeaker.id)))).toBe(
+      'FORBIDDEN',
+    );
+    expect(errorCode(await server.gql(update, { input: { id: content.id, themeSlugs: ['nope'] } }, await as(author.id)))).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(
+      errorCode(await server.gql(update, { input: { id: '00000000-0000-4000-8000-000000000000', title: 'x' } }, await as(author.id))),
+    ).toBe('NOT_FOUND');
     expect(errorCode(await server.gql(CONTENT, { id: 'not-a-uuid' }, await as(author.id)))).toBe('NOT_FOUND');
     const theme = await buildTheme(server.em());
-    const ok = await server.gql(update, { input: { id: content.id, title: 'Renamed', type: 'PODCAST', themeSlugs: [theme.slug] } }, await as(author.id));
+    const ok = await server.gql(
+      update,
+      { input: { id: content.id, title: 'Renamed', type: 'PODCAST', themeSlugs: [theme.slug] } },
+      await as(author.id),
+    );
     expect(ok.data!.updateContent).toEqual({ title: 'Renamed', type: 'PODCAST', themes: [{ slug: theme.slug }] });
     // Partial: what is left out stays; null clears what may be empty, and is refused for what may not.
     const partial = `mutation($input: UpdateContentInput!) { updateContent(input: $input) { title type summary themes { slug } } }`;
@@ -132,7 +150,11 @@ describe('feed', () => {
     const author = await buildMember(server.em(), { role: Role.SPEAKER, company: 'Initech' });
     const item = await buildContent(server.em(), { themes: [theme], author, body: 'A *long* read.', summary: 'Short.' });
     const statements = await captureQueries(server, async () => {
-      const titles = await server.gql(`query($t: String) { feed(themeSlug: $t) { edges { node { id title } } } }`, { t: theme.slug }, await as(member.id));
+      const titles = await server.gql(
+        `query($t: String) { feed(themeSlug: $t) { edges { node { id title } } } }`,
+        { t: theme.slug },
+        await as(member.id),
+      );
       expect(feedIds(titles)).toEqual([item.id]);
       const bodies = await server.gql(
         `query($t: String) { feed(themeSlug: $t) { edges { node { ...Page } } } } fragment Page on Content { id ... on Content { text: body } author { ... on Member { company } } }`,
@@ -166,7 +188,12 @@ describe('feed', () => {
     );
     expect(result.errors).toBeUndefined();
     expect(result.data!.feed.edges).toEqual([{ node: { author: { displayName: speaker.displayName } } }]);
-    expect(result.data!.content.author).toEqual({ id: speaker.id, email: speaker.email, company: 'Acme', displayName: speaker.displayName });
+    expect(result.data!.content.author).toEqual({
+      id: speaker.id,
+      email: speaker.email,
+      company: 'Acme',
+      displayName: speaker.displayName,
+    });
     expect(result.data!.me).toEqual({ id: speaker.id, email: speaker.email, company: 'Acme' });
   });
 
@@ -180,9 +207,17 @@ describe('feed', () => {
     expect(page1.data!.feed.pageInfo.hasNextPage).toBe(true);
     // A newer item is published between page 1 and page 2: no duplicate, no gap.
     await buildContent(server.em(), { themes: [theme], author, createdAt: new Date('2026-02-01T00:00:00Z') });
-    const page2 = await server.gql(FEED, { first: 2, themeSlug: theme.slug, after: page1.data!.feed.pageInfo.endCursor }, await as(member.id));
+    const page2 = await server.gql(
+      FEED,
+      { first: 2, themeSlug: theme.slug, after: page1.data!.feed.pageInfo.endCursor },
+      await as(member.id),
+    );
     expect(feedIds(page2)).toEqual(items.slice(2, 4).map((c) => c.id));
-    const page3 = await server.gql(FEED, { first: 2, themeSlug: theme.slug, after: page2.data!.feed.pageInfo.endCursor }, await as(member.id));
+    const page3 = await server.gql(
+      FEED,
+      { first: 2, themeSlug: theme.slug, after: page2.data!.feed.pageInfo.endCursor },
+      await as(member.id),
+    );
     expect(feedIds(page3)).toEqual([items[4].id]);
     expect(page3.data!.feed.pageInfo.hasNextPage).toBe(false);
     expect(errorCode(await server.gql(FEED, { after: 'garbage' }, await as(member.id)))).toBe('BAD_USER_INPUT');
@@ -216,7 +251,10 @@ describe('feed', () => {
     let result: any;
     const forTwo = await countQueries(server, async () => (result = await server.gql(FEED, { first: 20, themeSlug: small.slug }, options)));
     expect(result.data.feed.edges).toHaveLength(2);
-    const forTwenty = await countQueries(server, async () => (result = await server.gql(FEED, { first: 20, themeSlug: large.slug }, options)));
+    const forTwenty = await countQueries(
+      server,
+      async () => (result = await server.gql(FEED, { first: 20, themeSlug: large.slug }, options)),
+    );
     expect(result.data.feed.edges).toHaveLength(20);
     expect(result.data.feed.edges[0].node.themes).toHaveLength(2);
     expect(forTwenty).toBe(forTwo);

@@ -17,6 +17,7 @@ export const ConversationErrors = {
     new AppError(ErrorCode.BAD_USER_INPUT, `A message can be at most ${MESSAGE_MAX_LENGTH} characters long.`, {
       fields: { body: `must be at most ${MESSAGE_MAX_LENGTH} characters long` },
     }),
-  toYourself: (field: string) => new AppError(ErrorCode.BAD_USER_INPUT, 'You cannot message or block yourself.', { fields: { [field]: 'is you' } }),
+  toYourself: (field: string) =>
+    new AppError(ErrorCode.BAD_USER_INPUT, 'You cannot message or block yourself.', { fields: { [field]: 'is you' } }),
   blocked: () => new AppError(ErrorCode.FORBIDDEN, 'You cannot exchange messages with this member: one of you has blocked the other.'),
 };

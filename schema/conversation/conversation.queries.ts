@@ -39,7 +39,8 @@ export async function conversationPage(em: EntityManager, memberId: string, firs
   );
   return {
     items: page.map(readModel(em, Conversation)),
-    totalCount: () => count(em, sql`select count(*)::int as count from conversation_participant where member_id = ${memberId} and left_at is null`),
+    totalCount: () =>
+      count(em, sql`select count(*)::int as count from conversation_participant where member_id = ${memberId} and left_at is null`),
   };
 }
 
@@ -74,11 +75,16 @@ export async function deliverableMessage(em: EntityManager, memberId: string, me
 
 /** Whether either member has blocked the other. */
 export async function blockedBetween(em: EntityManager, a: string, b: string): Promise<boolean> {
-  const found = await rows(em, sql`select 1 from member_block where (blocker_id = ${a} and blocked_id = ${b}) or (blocker_id = ${b} and blocked_id = ${a}) limit 1`);
+  const found = await rows(
+    em,
+    sql`select 1 from member_block where (blocker_id = ${a} and blocked_id = ${b}) or (blocker_id = ${b} and blocked_id = ${a}) limit 1`,
+  );
   return found.length > 0;
 }
 
 /** Everyone who takes part in a conversation, those who left included. */
 export async function participantIds(em: EntityManager, conversationId: string): Promise<string[]> {
-  return (await rows(em, sql`select member_id from conversation_participant where conversation_id = ${conversationId}`)).map((row) => row.member_id as string);
+  return (await rows(em, sql`select member_id from conversation_participant where conversation_id = ${conversationId}`)).map(
+    (row) => row.member_id as string,
+  );
 }

@@ -8,7 +8,9 @@ import { ConversationsArgs, MessagesArgs } from './conversation.inputs';
 import { ConversationService } from './conversation.service';
 import { Message } from './message.entity';
 
-const ConversationConnection = Connection(Conversation, 'Conversation', { totalCount: 'Conversations the viewer takes part in (not left).' });
+const ConversationConnection = Connection(Conversation, 'Conversation', {
+  totalCount: 'Conversations the viewer takes part in (not left).',
+});
 const MessageConnection = Connection(Message, 'Message', { totalCount: 'Messages in the conversation.' });
 
 /** Conversations, read positions and blocks. Messages themselves (send, live, fields) are in MessageResolver. */
@@ -21,7 +23,10 @@ export class ConversationResolver {
   }
 
   @Authorized()
-  @Query(() => Conversation, { nullable: true, description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.' })
+  @Query(() => Conversation, {
+    nullable: true,
+    description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.',
+  })
   conversation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Conversation> {
     return new ConversationService(ctx).get(requireViewer(ctx), id);
   }
@@ -49,7 +54,8 @@ export class ConversationResolver {
   }
 
   @FieldResolver(() => MessageConnection, {
-    description: 'Oldest first, from the newest end: `last` (default 20) and `before` (the startCursor shown) scroll back; `first`/`after` catch up.',
+    description:
+      'Oldest first, from the newest end: `last` (default 20) and `before` (the startCursor shown) scroll back; `first`/`after` catch up.',
   })
   messages(@Root() conversation: Conversation, @Args() args: MessagesArgs, @Ctx() ctx: Context) {
     return new ConversationService(ctx).messages(conversation, args);

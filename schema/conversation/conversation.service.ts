@@ -8,7 +8,14 @@ import { Conversation, pairKeyOf } from './conversation.entity';
 import { ConversationErrors } from './conversation.errors';
 import { MESSAGE_MAX_LENGTH, type ConversationsArgs, type MessagesArgs, type SendMessageInput } from './conversation.inputs';
 import { Message } from './message.entity';
-import { blockedBetween, conversationPage, deliverableMessage, joinedConversation, messagePage, participantIds } from './conversation.queries';
+import {
+  blockedBetween,
+  conversationPage,
+  deliverableMessage,
+  joinedConversation,
+  messagePage,
+  participantIds,
+} from './conversation.queries';
 
 const activityKey = (conversation: Conversation) => [conversation.lastMessageAt.toISOString(), conversation.id];
 const messageKey = (message: Message) => [message.createdAt.toISOString(), message.id];

@@ -76,7 +76,9 @@ describe('direct messages', () => {
   it('scrolls back with last/before (each page oldest first), catches up with first/after, and counts', async () => {
     const [ann, bob] = [await buildMember(server.em()), await buildMember(server.em())];
     let conversationId = '';
-    for (let i = 0; i < 5; i++) conversationId = (await send(i % 2 ? bob.id : ann.id, { recipientId: i % 2 ? ann.id : bob.id, body: `m${i}` })).data!.sendMessage.conversationId;
+    for (let i = 0; i < 5; i++)
+      conversationId = (await send(i % 2 ? bob.id : ann.id, { recipientId: i % 2 ? ann.id : bob.id, body: `m${i}` })).data!.sendMessage
+        .conversationId;
     const pages: string[][] = [];
     let before: string | null = null;
     let newest: any = null;
@@ -106,8 +108,12 @@ describe('direct messages', () => {
     const options = await as(eve.id);
     expect(errorCode(await server.gql(MESSAGES, { id: conversationId }, options))).toBe('NOT_FOUND');
     expect(errorCode(await server.gql(SEND, { input: { conversationId, body: 'let me in' } }, options))).toBe('NOT_FOUND');
-    expect(errorCode(await server.gql(`mutation($id: ID!) { markConversationRead(id: $id) { id } }`, { id: conversationId }, options))).toBe('NOT_FOUND');
-    expect(errorCode(await server.gql(SEND, { input: { recipientId: '00000000-0000-4000-8000-000000000000', body: 'x' } }, options))).toBe('NOT_FOUND');
+    expect(
+      errorCode(await server.gql(`mutation($id: ID!) { markConversationRead(id: $id) { id } }`, { id: conversationId }, options)),
+    ).toBe('NOT_FOUND');
+    expect(errorCode(await server.gql(SEND, { input: { recipientId: '00000000-0000-4000-8000-000000000000', body: 'x' } }, options))).toBe(
+      'NOT_FOUND',
+    );
     expect(await server.em().count(Message, { conversation: conversationId })).toBe(1);
   });
 
@@ -172,7 +178,10 @@ describe('direct messages', () => {
       const options = await as(me.id);
       await server.gql(CONVERSATIONS, {}, options);
       let edges = 0;
-      const count = await countQueries(server, async () => (edges = (await server.gql(CONVERSATIONS, {}, options)).data!.conversations.edges.length));
+      const count = await countQueries(
+        server,
+        async () => (edges = (await server.gql(CONVERSATIONS, {}, options)).data!.conversations.edges.length),
+      );
       expect(edges).toBe(partners);
       return count;
     };
@@ -184,21 +193,40 @@ describe('direct messages', () => {
 
 describe('messageAdded', () => {
   it('delivers to both participants, filtered by conversation, never to others or after leaving', async () => {
-    const [ann, bob, cid, eve] = [await buildMember(server.em()), await buildMember(server.em()), await buildMember(server.em()), await buildMember(server.em())];
+    const [ann, bob, cid, eve] = [
+      await buildMember(server.em()),
+      await buildMember(server.em()),
+      await buildMember(server.em()),
+      await buildMember(server.em()),
+    ];
     const withAnn = (await send(bob.id, { recipientId: ann.id, body: 'opening' })).data!.sendMessage.conversationId;
-    const bobAll = await subscribe(server.ws(await server.tokenFor(bob.id)), `subscription { messageAdded { body sender { id } conversationId } }`);
-    const bobWithAnn = await subscribe(server.ws(await server.tokenFor(bob.id)), `subscription($c: ID) { messageAdded(conversationId: $c) { body } }`, { c: withAnn });
+    const bobAll = await subscribe(
+      server.ws(await server.tokenFor(bob.id)),
+      `subscription { messageAdded { body sender { id } conversationId } }`,
+    );
+    const bobWithAnn = await subscribe(
+      server.ws(await server.tokenFor(bob.id)),
+      `subscription($c: ID) { messageAdded(conversationId: $c) { body } }`,
+      { c: withAnn },
+    );
     const eveAll = await subscribe(server.ws(await server.tokenFor(eve.id)), `subscription { messageAdded { body } }`);
 
     await send(cid.id, { recipientId: bob.id, body: 'from cid' });
     await send(ann.id, { conversationId: withAnn, body: 'from ann' });
-    expect((await bobAll.next()).data!.messageAdded).toEqual({ body: 'from cid', sender: { id: cid.id }, conversationId: expect.any(String) });
+    expect((await bobAll.next()).data!.messageAdded).toEqual({
+      body: 'from cid',
+      sender: { id: cid.id },
+      conversationId: expect.any(String),
+    });
     expect((await bobAll.next()).data!.messageAdded.body).toBe('from ann');
     expect((await bobWithAnn.next()).data!.messageAdded.body).toBe('from ann');
 
     // Bob blocks Ann: her earlier-queued or future events are no longer delivered to him.
     await server.gql(`mutation($id: ID!) { blockMember(memberId: $id) { id } }`, { id: ann.id }, await as(bob.id));
-    server.hearth.deps.pubSub.publish('MESSAGE_ADDED', bob.id, { messageId: (await server.em().findOneOrFail(Message, { body: 'from ann' })).id, conversationId: withAnn });
+    server.hearth.deps.pubSub.publish('MESSAGE_ADDED', bob.id, {
+      messageId: (await server.em().findOneOrFail(Message, { body: 'from ann' })).id,
+      conversationId: withAnn,
+    });
     await send(cid.id, { recipientId: bob.id, body: 'cid again' });
     expect((await bobAll.next()).data!.messageAdded.body).toBe('cid again');
     expect(bobWithAnn.received).toHaveLength(1);

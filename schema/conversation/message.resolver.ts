@@ -39,7 +39,8 @@ export class MessageResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: 'For its sender and moderators: why the other member cannot see this message (hidden by the moderators, or its sender suspended); null otherwise.',
+    description:
+      'For its sender and moderators: why the other member cannot see this message (hidden by the moderators, or its sender suspended); null otherwise.',
   })
   async moderationNotice(@Root() message: Message, @Ctx() ctx: Context): Promise<string | null> {
     if (ctx.viewer?.id !== message.sender.id && !moderates(ctx.viewer)) return null;

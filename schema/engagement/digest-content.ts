@@ -50,7 +50,10 @@ function selectionSql(member: Sql, maxItems: number, now: Date) {
 
 function toSelection(rows: { id: string; hot: boolean }[], maxItems: number): DigestSelection {
   const hot = rows.filter((row) => row.hot).map((row) => row.id);
-  const cold = rows.filter((row) => !row.hot).map((row) => row.id).slice(0, Math.max(0, maxItems - hot.length));
+  const cold = rows
+    .filter((row) => !row.hot)
+    .map((row) => row.id)
+    .slice(0, Math.max(0, maxItems - hot.length));
   return { hot, cold };
 }
 
@@ -63,7 +66,12 @@ export async function selectDigestContent(em: EntityManager, memberId: string, m
  * The same selection for many members in one statement (a LATERAL per member): a digest batch
  * plans and round-trips once instead of once per member.
  */
-export async function selectDigestContentFor(em: EntityManager, memberIds: readonly string[], maxItems: number, now: Date): Promise<Map<string, DigestSelection>> {
+export async function selectDigestContentFor(
+  em: EntityManager,
+  memberIds: readonly string[],
+  maxItems: number,
+  now: Date,
+): Promise<Map<string, DigestSelection>> {
   const selection = selectionSql(sql`b.member_id`, maxItems, now);
   const query = sql`select b.member_id, s.id, s.hot from unnest(${uuidArray(memberIds)}::uuid[]) as b(member_id)
     cross join lateral (${selection}) s`;

@@ -35,7 +35,8 @@ export interface DigestSenderOptions {
 }
 
 /** `relay_unavailable`: the SMTP relay could not be reached; the digest waits for a retry without using up an attempt. */
-export type DeliveryOutcome = 'sent' | 'held_out' | 'skipped_empty' | 'done_before' | 'not_eligible' | 'busy' | 'failed' | 'relay_unavailable';
+export type DeliveryOutcome =
+  'sent' | 'held_out' | 'skipped_empty' | 'done_before' | 'not_eligible' | 'busy' | 'failed' | 'relay_unavailable';
 
 /** The columns of a digest row the sender works with. */
 interface DigestRow {
@@ -131,7 +132,11 @@ export class DigestSender {
     const toSelect = eligible.filter((row) => !row.held_out).map((row) => row.member_id);
     const selections = await selectDigestContentFor(em, toSelect, rule.maxItems, now);
     for (const row of eligible) {
-      members.set(row.member_id, { periodKey: row.period_key, heldOut: row.held_out, selection: selections.get(row.member_id) ?? { hot: [], cold: [] } });
+      members.set(row.member_id, {
+        periodKey: row.period_key,
+        heldOut: row.held_out,
+        selection: selections.get(row.member_id) ?? { hot: [], cold: [] },
+      });
     }
     return { rule, members };
   }
@@ -166,12 +171,36 @@ export class DigestSender {
     });
   }
 
-  private async decide(em: EntityManager, rule: EngagementRule, memberId: string, prepared: PreparedDigest, now: Date): Promise<Claim | DeliveryOutcome> {
-    const insert = (status: DigestStatus, items: string[] = [], hotCount = 0, messageId: string | null = null, leaseUntil: Date | null = null) =>
+  private async decide(
+    em: EntityManager,
+    rule: EngagementRule,
+    memberId: string,
+    prepared: PreparedDigest,
+    now: Date,
+  ): Promise<Claim | DeliveryOutcome> {
+    const insert = (
+      status: DigestStatus,
+      items: string[] = [],
+      hotCount = 0,
+      messageId: string | null = null,
+      leaseUntil: Date | null = null,
+    ) =>
       em.execute<{ id: string }[]>(
         `insert into digest (id, rule_id, member_id, period_key, status, items, hot_count, message_id, attempts, lease_until, created_at)
          values (?, ?, ?, ?, ?, ?::uuid[], ?, ?, ?, ?, ?) returning id`,
-        [randomUUID(), rule.id, memberId, prepared.periodKey, status, uuidArray(items), hotCount, messageId, messageId ? 1 : 0, leaseUntil, now],
+        [
+          randomUUID(),
+          rule.id,
+          memberId,
+          prepared.periodKey,
+          status,
+          uuidArray(items),
+          hotCount,
+          messageId,
+          messageId ? 1 : 0,
+          leaseUntil,
+          now,
+        ],
       );
     if (prepared.heldOut) {
       await insert(DigestStatus.HELD_OUT);
@@ -186,7 +215,16 @@ export class DigestSender {
     const messageId = stableMessageId('digest', rule.id, memberId, prepared.periodKey);
     const leaseUntil = new Date(now.getTime() + this.options.leaseMs);
     const [{ id }] = await insert(DigestStatus.PENDING, items, hot.length, messageId, leaseUntil);
-    const digest: DigestRow = { id, memberId, status: DigestStatus.PENDING, items, hotCount: hot.length, messageId, attempts: 1, leaseUntil };
+    const digest: DigestRow = {
+      id,
+      memberId,
+      status: DigestStatus.PENDING,
+      items,
+      hotCount: hot.length,
+      messageId,
+      attempts: 1,
+      leaseUntil,
+    };
     return { digest, rule };
   }
 
@@ -218,17 +256,24 @@ export class DigestSender {
     const seen = new Set(rows.filter((row) => row.seen).map((row) => row.id));
     const items = digest.items.filter((id) => !seen.has(id));
     const hotCount = digest.items.slice(0, digest.hotCount).filter((id) => !seen.has(id)).length;
-    if (!items.length || !rows.length) return this.finish(em, digest, { status: DigestStatus.SKIPPED_EMPTY, items: [], hotCount: 0 }, 'skipped_empty');
+    if (!items.length || !rows.length)
+      return this.finish(em, digest, { status: DigestStatus.SKIPPED_EMPTY, items: [], hotCount: 0 }, 'skipped_empty');
     const ledger: OutboxLedger<DigestRow> = {
       renew: () => this.holdLease(em, digest),
-      recordSent: async () => (await this.finish(em, digest, { status: DigestStatus.SENT, items, hotCount, sentAt: this.options.clock.now() }, 'sent')) === 'sent',
+      recordSent: async () =>
+        (await this.finish(em, digest, { status: DigestStatus.SENT, items, hotCount, sentAt: this.options.clock.now() }, 'sent')) ===
+        'sent',
       recordFailure: async (_digest, { error, relayDown }) => {
         const lastError = error instanceof Error ? error.message.slice(0, 500) : String(error);
         return (await this.finish(em, digest, { status: DigestStatus.FAILED, lastError, refundAttempt: relayDown }, 'failed')) === 'failed';
       },
     };
     const compose = () => this.compose(digest, rows, items, hotCount);
-    const outcome = await this.outbox.send(digest, ledger, compose, 'digest', { digestId: digest.id, ruleId: rule.id, memberId: digest.memberId });
+    const outcome = await this.outbox.send(digest, ledger, compose, 'digest', {
+      digestId: digest.id,
+      ruleId: rule.id,
+      memberId: digest.memberId,
+    });
     return outcome === 'lost' ? 'busy' : outcome;
   }
 
@@ -279,7 +324,14 @@ export class DigestSender {
     const byId = new Map(rows.map((row) => [row.id, row]));
     const toItem = (id: string): DigestEmailItem => {
       const row = byId.get(id)!;
-      return { title: row.title, type: row.type, themes: row.themes, summary: row.summary, publishedAt: new Date(row.published_at), url: links.clickUrl(digest.id, id) };
+      return {
+        title: row.title,
+        type: row.type,
+        themes: row.themes,
+        summary: row.summary,
+        publishedAt: new Date(row.published_at),
+        url: links.clickUrl(digest.id, id),
+      };
     };
     const unsubscribeUrl = links.unsubscribeUrl(digest.memberId);
     const rendered = await renderDigestEmail({

@@ -51,8 +51,18 @@ describe('digests in each member’s language and time zone', () => {
     // 23:30 UTC on 9 March: already 10 March in Paris, still 9 March in New York.
     await buildContent(em, { createdAt: new Date('2026-03-09T23:30:00Z'), title: 'Attribution models compared', type: ContentType.VIDEO });
     await buildContent(em, { createdAt: daysBefore(2), title: 'Pricing teardown' });
-    const french = await buildMember(em, { lastVisitAt: daysBefore(8), displayName: 'Camille Martin', locale: 'fr', timeZone: 'Europe/Paris' });
-    const newYork = await buildMember(em, { lastVisitAt: daysBefore(8), displayName: 'Ann Lee', locale: 'en', timeZone: 'America/New_York' });
+    const french = await buildMember(em, {
+      lastVisitAt: daysBefore(8),
+      displayName: 'Camille Martin',
+      locale: 'fr',
+      timeZone: 'Europe/Paris',
+    });
+    const newYork = await buildMember(em, {
+      lastVisitAt: daysBefore(8),
+      displayName: 'Ann Lee',
+      locale: 'en',
+      timeZone: 'America/New_York',
+    });
     await buildRule(em, admin.id, { createdAt: daysBefore(40) });
     await runRules();
 
@@ -86,7 +96,10 @@ describe('INACTIVITY (PRODUCT.md)', () => {
 
     const sent = (await digestsOf(rule.id)).filter((d) => d.memberId === away.id || d.memberId === never.id || d.memberId === recent.id);
     expect(sent.map((d) => [d.memberId, d.status, d.items])).toEqual(
-      expect.arrayContaining([[away.id, DigestStatus.SENT, [item.id]], [never.id, DigestStatus.SENT, [item.id]]]),
+      expect.arrayContaining([
+        [away.id, DigestStatus.SENT, [item.id]],
+        [never.id, DigestStatus.SENT, [item.id]],
+      ]),
     );
     expect(sent.some((d) => d.memberId === recent.id)).toBe(false);
     expect(recipients()).toEqual(expect.arrayContaining([away.email, never.email]));
@@ -166,7 +179,9 @@ describe('content selection (PRODUCT.md: hot, then cold)', () => {
     expect(mail.html).toEqual(expect.stringContaining('You may have missed'));
     expect(mail.text!.indexOf('Hot newest')).toBeLessThan(mail.text!.indexOf('Cold popular'));
     expect(mail.messageId).toBe(digest.messageId);
-    expect(rawHeader(mail, 'List-Unsubscribe')).toMatch(/^<https:\/\/community\.example\.test\/unsubscribe\/[\w-]+>, <mailto:unsubscribe@acme\.test\?subject=unsubscribe>$/);
+    expect(rawHeader(mail, 'List-Unsubscribe')).toMatch(
+      /^<https:\/\/community\.example\.test\/unsubscribe\/[\w-]+>, <mailto:unsubscribe@acme\.test\?subject=unsubscribe>$/,
+    );
     expect(rawHeader(mail, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     expect(mail.text).toEqual(expect.stringContaining('https://community.example.test/r/'));
   });
@@ -204,11 +219,24 @@ describe('holdout, budget and opt-out', () => {
     const rule = await buildRule(em, admin.id, { holdoutPercent: 50, audienceThemes: [theme.slug] });
     await runRules();
     const draw = (memberId: string) => parseInt(createHash('md5').update(`${rule.id}:${memberId}`).digest('hex').slice(0, 8), 16) % 100;
-    const expectedHeld = members.filter((m) => draw(m.id) < 50).map((m) => m.id).sort();
+    const expectedHeld = members
+      .filter((m) => draw(m.id) < 50)
+      .map((m) => m.id)
+      .sort();
     const digests = await digestsOf(rule.id);
-    expect(digests.filter((d) => d.status === DigestStatus.HELD_OUT).map((d) => d.memberId).sort()).toEqual(expectedHeld);
+    expect(
+      digests
+        .filter((d) => d.status === DigestStatus.HELD_OUT)
+        .map((d) => d.memberId)
+        .sort(),
+    ).toEqual(expectedHeld);
     expect(expectedHeld.length).toBeGreaterThan(0);
-    expect(recipients().sort()).toEqual(members.filter((m) => draw(m.id) >= 50).map((m) => m.email).sort());
+    expect(recipients().sort()).toEqual(
+      members
+        .filter((m) => draw(m.id) >= 50)
+        .map((m) => m.email)
+        .sort(),
+    );
   });
 
   it('sends a member at most one digest per DIGEST_MIN_INTERVAL_DAYS across rules, and nothing after opting out', async () => {
@@ -264,9 +292,14 @@ describe('one send per digest (a resend only inside the documented window)', () 
   it('two workers on the same batch send each member one digest', async () => {
     const { members, batches } = await backlog(20);
     const [one, two] = [jobDeps(server, sink.url), jobDeps(server, sink.url)];
-    const run = (deps: typeof one) => Promise.all(batches.map((batch) => sendDigestBatch(deps, batch).catch((error) => {
-      if (!(error instanceof DigestBatchIncomplete)) throw error;
-    })));
+    const run = (deps: typeof one) =>
+      Promise.all(
+        batches.map((batch) =>
+          sendDigestBatch(deps, batch).catch((error) => {
+            if (!(error instanceof DigestBatchIncomplete)) throw error;
+          }),
+        ),
+      );
     await Promise.all([run(one), run(two)]);
     for (const batch of batches) await sendDigestBatch(one, batch); // what a retry would do
     expect(recipients().sort()).toEqual(members.map((m) => m.email).sort());

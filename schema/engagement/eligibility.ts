@@ -7,7 +7,16 @@ import { triggerOf } from './triggers';
 /** The parts of a rule eligibility reads (a saved rule, or a draft being previewed). */
 export type RuleForEligibility = Pick<
   EngagementRule,
-  'id' | 'trigger' | 'inactivityDays' | 'everyDays' | 'minUnseen' | 'holdoutPercent' | 'audienceRoles' | 'audienceThemes' | 'audienceMemberships' | 'createdAt'
+  | 'id'
+  | 'trigger'
+  | 'inactivityDays'
+  | 'everyDays'
+  | 'minUnseen'
+  | 'holdoutPercent'
+  | 'audienceRoles'
+  | 'audienceThemes'
+  | 'audienceMemberships'
+  | 'createdAt'
 >;
 
 export interface EligibleMember {
@@ -45,7 +54,12 @@ const HOLDOUT_DRAW = `(('x' || substr(md5(?::text || ':' || e.member_id::text), 
  * Who the rule selects at `now`, each with the period key, the holdout draw, the rule's digest for
  * that period (if any) and the global budget. All in one statement.
  */
-export function eligibilitySql(rule: RuleForEligibility, now: Date, minIntervalDays: number, memberIds: readonly string[] | null = null): Sql {
+export function eligibilitySql(
+  rule: RuleForEligibility,
+  now: Date,
+  minIntervalDays: number,
+  memberIds: readonly string[] | null = null,
+): Sql {
   const eligible = triggerOf(rule.trigger).eligible(rule, now);
   return sql`
     with audience as (${audienceSql(rule, memberIds)}), eligible as (${eligible})

@@ -53,8 +53,11 @@ describe('GET /r/:token', () => {
 
     server.clock.advance({ minutes: 1 });
     const token = await server.tokenFor(member.id);
-    const view = await server.gql(`mutation($input: RecordContentViewInput!) { recordContentView(input: $input) { newView } }`,
-      { input: { contentId: item.id, seconds: 0, source: 'FEED' } }, { token });
+    const view = await server.gql(
+      `mutation($input: RecordContentViewInput!) { recordContentView(input: $input) { newView } }`,
+      { input: { contentId: item.id, seconds: 0, source: 'FEED' } },
+      { token },
+    );
     expect(view.data!.recordContentView.newView).toBe(true);
     const visits = await server.em().find(Visit, { member: member.id });
     expect(visits.map((v) => [v.source, v.attributedDigestId])).toEqual([[VisitSource.EMAIL, digest.id]]);
@@ -71,7 +74,10 @@ describe('GET /r/:token', () => {
       expect(await response.text()).toContain('This link is not valid');
     }
     // Well signed, but for a digest that does not exist.
-    const forged = new EmailLinks(server.config.jwtSecret, PUBLIC_URL).clickUrl('00000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000001');
+    const forged = new EmailLinks(server.config.jwtSecret, PUBLIC_URL).clickUrl(
+      '00000000-0000-4000-8000-000000000000',
+      '00000000-0000-4000-8000-000000000001',
+    );
     expect((await fetch(local(forged), { redirect: 'manual' })).status).toBe(400);
   });
 });
@@ -87,7 +93,11 @@ describe('unsubscribe', () => {
     const prefs = () => server.gql(`{ me { emailPreferences { digests } } }`, {}, { token });
     expect((await prefs()).data!.me.emailPreferences.digests).toBe(true);
 
-    const post = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const post = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(post.status).toBe(200);
     expect((await prefs()).data!.me.emailPreferences.digests).toBe(false);
 

@@ -13,7 +13,10 @@ function page(title: string, body: string): string {
 </head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
-const INVALID_LINK = page('This link is not valid', '<p>The link may be incomplete or altered. Copy the whole link from the email, or change your email preferences from your account.</p>');
+const INVALID_LINK = page(
+  'This link is not valid',
+  '<p>The link may be incomplete or altered. Copy the whole link from the email, or change your email preferences from your account.</p>',
+);
 
 /**
  * Links in emails, usable without logging in: `GET /r/:token` records the click (a digest's or a
@@ -48,8 +51,14 @@ export function registerEmailRoutes(app: express.Express, deps: AppDeps): void {
       return;
     }
     const action = `/unsubscribe/${encodeURIComponent(req.params.token)}`;
-    res.type('html').send(page(`Unsubscribe from ${deps.config.communityName} digests?`,
-      `<p>You will no longer receive emails about content you have not seen.</p><form method="post" action="${escapeHtml(action)}"><button type="submit">Unsubscribe</button></form>`));
+    res
+      .type('html')
+      .send(
+        page(
+          `Unsubscribe from ${deps.config.communityName} digests?`,
+          `<p>You will no longer receive emails about content you have not seen.</p><form method="post" action="${escapeHtml(action)}"><button type="submit">Unsubscribe</button></form>`,
+        ),
+      );
   });
 
   app.post('/unsubscribe/:token', express.urlencoded({ extended: false, limit: '1kb' }), async (req, res, next) => {
@@ -61,7 +70,14 @@ export function registerEmailRoutes(app: express.Express, deps: AppDeps): void {
       }
       await setDigestEmails(em(), target.memberId, false);
       deps.logger.info({ memberId: target.memberId }, 'member unsubscribed from digests');
-      res.type('html').send(page('You are unsubscribed', `<p>You will not receive ${escapeHtml(deps.config.communityName)} digests any more. You can turn them back on in your email preferences.</p>`));
+      res
+        .type('html')
+        .send(
+          page(
+            'You are unsubscribed',
+            `<p>You will not receive ${escapeHtml(deps.config.communityName)} digests any more. You can turn them back on in your email preferences.</p>`,
+          ),
+        );
     } catch (error) {
       next(error);
     }

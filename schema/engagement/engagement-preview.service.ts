@@ -32,7 +32,12 @@ export class EngagementPreviewService {
     // The audience of this period: everyone selected, whether or not their digest is decided yet.
     const selected = rows.filter((row) => row.digest_status !== null || !row.over_budget);
     const zone = this.ctx.config.communityTimezone;
-    const minimumDetectableLift = await minimumDetectableLiftFor(this.ctx.em, selected, { historyEnd: historyEnd(rule, now), horizonDays: args.horizonDays, holdoutPercent: rule.holdoutPercent, zone });
+    const minimumDetectableLift = await minimumDetectableLiftFor(this.ctx.em, selected, {
+      historyEnd: historyEnd(rule, now),
+      horizonDays: args.horizonDays,
+      holdoutPercent: rule.holdoutPercent,
+      zone,
+    });
     return {
       minimumDetectableLift,
       eligibleMembers: open.length,

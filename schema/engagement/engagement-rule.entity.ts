@@ -81,7 +81,10 @@ export class EngagementRule {
   updatedAt: Date = new Date();
 
   @Property({ type: 'datetime', nullable: true })
-  @Field(() => Date, { nullable: true, description: 'When the worker last evaluated this rule (null: never, e.g. while disabled since its creation).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the worker last evaluated this rule (null: never, e.g. while disabled since its creation).',
+  })
   lastRunAt: Date | null = null;
 
   @Property({ type: 'int', default: 0 })

@@ -13,7 +13,7 @@ export const MAX_TREND_WINDOWS = 60;
 /** Consecutive windows from `from`: 7 days, or calendar months (UTC); the last one ends at `to`. */
 export function trendWindows(from: Date, to: Date, bucket: TrendBucket): { from: Date; to: Date }[] {
   const windows: { from: Date; to: Date }[] = [];
-  for (let start = from; start < to; ) {
+  for (let start = from; start < to;) {
     const next =
       bucket === TrendBucket.WEEK
         ? new Date(start.getTime() + 7 * 86_400_000)
@@ -39,7 +39,8 @@ export class EngagementStatsTrendService {
     const stats = new EngagementStatsService(this.ctx);
     const result: EngagementRuleStatsWindow[] = [];
     // One after the other: they share the request's connection.
-    for (const window of windows) result.push({ ...window, stats: await stats.stats({ ruleId: args.ruleId, horizonDays: args.horizonDays, ...window }) });
+    for (const window of windows)
+      result.push({ ...window, stats: await stats.stats({ ruleId: args.ruleId, horizonDays: args.horizonDays, ...window }) });
     return result;
   }
 }

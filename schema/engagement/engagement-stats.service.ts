@@ -73,7 +73,9 @@ export class EngagementStatsService {
     const rows = await this.ctx.em.execute<OutcomeRow[]>(OUTCOMES_SQL, [horizonDays, rule.id, args.from, args.to, zone, zone, now]);
     const [secondary] = await this.ctx.em.execute<SecondaryRow[]>(SECONDARY_SQL, [rule.id, args.from, args.to, horizonDays, now]);
     const arm = (status: OutcomeRow['status']) => {
-      const members = rows.filter((row) => row.status === status).map((row) => ({ selections: row.selections, outcomeSum: row.outcome_sum }));
+      const members = rows
+        .filter((row) => row.status === status)
+        .map((row) => ({ selections: row.selections, outcomeSum: row.outcome_sum }));
       const returned = rows.filter((row) => row.status === status).reduce((sum, row) => sum + row.returned, 0);
       return { estimate: estimateArm(members), returned };
     };

@@ -174,7 +174,10 @@ export class EngagementRuleStatsArgs {
   @Field()
   to!: Date;
 
-  @Field(() => Int, { defaultValue: DEFAULT_HORIZON_DAYS, description: 'H: the days after each selection whose visit days are its outcome.' })
+  @Field(() => Int, {
+    defaultValue: DEFAULT_HORIZON_DAYS,
+    description: 'H: the days after each selection whose visit days are its outcome.',
+  })
   @Min(1)
   @Max(MAX_HORIZON_DAYS)
   horizonDays: number = DEFAULT_HORIZON_DAYS;

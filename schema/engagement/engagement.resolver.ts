@@ -42,7 +42,11 @@ export class EngagementRuleResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => EngagementRule)
-  setEngagementRuleEnabled(@Arg('id', () => ID) id: string, @Arg('enabled') enabled: boolean, @Ctx() ctx: Context): Promise<EngagementRule> {
+  setEngagementRuleEnabled(
+    @Arg('id', () => ID) id: string,
+    @Arg('enabled') enabled: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<EngagementRule> {
     return new EngagementRuleService(ctx).setEnabled(id, enabled);
   }
 
@@ -53,19 +57,26 @@ export class EngagementRuleResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Query(() => EngagementRulePreview, { description: 'Who a rule (saved, or given as input) would email now, and with what. Sends nothing.' })
+  @Query(() => EngagementRulePreview, {
+    description: 'Who a rule (saved, or given as input) would email now, and with what. Sends nothing.',
+  })
   previewEngagementRule(@Args() args: PreviewEngagementRuleArgs, @Ctx() ctx: Context): Promise<EngagementRulePreview> {
     return new EngagementPreviewService(ctx).preview(args);
   }
 
   @Authorized(Role.ADMIN)
-  @Query(() => EngagementRuleStats, { description: 'Selections decided in the window: visit days in the H days after each, treated against held out, with clicks and attributed visits.' })
+  @Query(() => EngagementRuleStats, {
+    description:
+      'Selections decided in the window: visit days in the H days after each, treated against held out, with clicks and attributed visits.',
+  })
   engagementRuleStats(@Args() args: EngagementRuleStatsArgs, @Ctx() ctx: Context): Promise<EngagementRuleStats> {
     return new EngagementStatsService(ctx).stats(args);
   }
 
   @Authorized(Role.ADMIN)
-  @Query(() => [EngagementRuleStatsWindow], { description: 'engagementRuleStats window after window (weeks or months) across [from, to): the lift over time.' })
+  @Query(() => [EngagementRuleStatsWindow], {
+    description: 'engagementRuleStats window after window (weeks or months) across [from, to): the lift over time.',
+  })
   engagementRuleStatsTrend(@Args() args: EngagementRuleStatsTrendArgs, @Ctx() ctx: Context): Promise<EngagementRuleStatsWindow[]> {
     return new EngagementStatsTrendService(ctx).trend(args);
   }

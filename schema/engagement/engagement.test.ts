@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const RULE_FIELDS = 'id name trigger inactivityDays everyDays minUnseen maxItems holdoutPercent enabled audience { roles themes memberships } createdBy { id }';
+const RULE_FIELDS =
+  'id name trigger inactivityDays everyDays minUnseen maxItems holdoutPercent enabled audience { roles themes memberships } createdBy { id }';
 const CREATE = `mutation($input: CreateEngagementRuleInput!) { createEngagementRule(input: $input) { ${RULE_FIELDS} } }`;
 
 async function adminToken() {
@@ -22,10 +23,22 @@ describe('engagement rules (admin)', () => {
     const admin = await buildAdmin(em);
     const token = await server.tokenFor(admin.id);
     const theme = await buildTheme(em);
-    const created = await server.gql(CREATE, { input: { name: ' Win back ', trigger: 'INACTIVITY', audience: { themes: [theme.slug], roles: ['MEMBER'] } } }, { token });
+    const created = await server.gql(
+      CREATE,
+      { input: { name: ' Win back ', trigger: 'INACTIVITY', audience: { themes: [theme.slug], roles: ['MEMBER'] } } },
+      { token },
+    );
     expect(created.data!.createEngagementRule).toMatchObject({
-      name: 'Win back', trigger: 'INACTIVITY', inactivityDays: 7, everyDays: 10, minUnseen: 3, maxItems: 6, holdoutPercent: 10, enabled: false,
-      audience: { roles: ['MEMBER'], themes: [theme.slug], memberships: [] }, createdBy: { id: admin.id },
+      name: 'Win back',
+      trigger: 'INACTIVITY',
+      inactivityDays: 7,
+      everyDays: 10,
+      minUnseen: 3,
+      maxItems: 6,
+      holdoutPercent: 10,
+      enabled: false,
+      audience: { roles: ['MEMBER'], themes: [theme.slug], memberships: [] },
+      createdBy: { id: admin.id },
     });
     const id = created.data!.createEngagementRule.id;
     const updated = await server.gql(
@@ -33,8 +46,17 @@ describe('engagement rules (admin)', () => {
       { input: { id, name: 'Backlog', trigger: 'UNSEEN_BACKLOG', everyDays: 14, minUnseen: 4 } },
       { token },
     );
-    expect(updated.data!.updateEngagementRule).toEqual({ trigger: 'UNSEEN_BACKLOG', everyDays: 14, minUnseen: 4, audience: { themes: [theme.slug] } });
-    const enabled = await server.gql(`mutation($id: ID!) { setEngagementRuleEnabled(id: $id, enabled: true) { enabled } }`, { id }, { token });
+    expect(updated.data!.updateEngagementRule).toEqual({
+      trigger: 'UNSEEN_BACKLOG',
+      everyDays: 14,
+      minUnseen: 4,
+      audience: { themes: [theme.slug] },
+    });
+    const enabled = await server.gql(
+      `mutation($id: ID!) { setEngagementRuleEnabled(id: $id, enabled: true) { enabled } }`,
+      { id },
+      { token },
+    );
     expect(enabled.data!.setEngagementRuleEnabled.enabled).toBe(true);
     const listed = await server.gql(`{ engagementRules { id } }`, {}, { token });
     expect(listed.data!.engagementRules.map((rule: { id: string }) => rule.id)).toContain(id);
@@ -48,7 +70,14 @@ describe('engagement rules (admin)', () => {
   it('renames a rule aimed at PAID members without touching its audience or thresholds (a partial update)', async () => {
     const token = await adminToken();
     const theme = await buildTheme(server.em());
-    const input = { name: 'Paid win-back', trigger: 'INACTIVITY', inactivityDays: 21, maxItems: 4, holdoutPercent: 20, audience: { memberships: ['PAID'], themes: [theme.slug] } };
+    const input = {
+      name: 'Paid win-back',
+      trigger: 'INACTIVITY',
+      inactivityDays: 21,
+      maxItems: 4,
+      holdoutPercent: 20,
+      audience: { memberships: ['PAID'], themes: [theme.slug] },
+    };
     const created = (await server.gql(CREATE, { input }, { token })).data!.createEngagementRule;
     const UPDATE = `mutation($input: UpdateEngagementRuleInput!) { updateEngagementRule(input: $input) { ${RULE_FIELDS} } }`;
     const renamed = await server.gql(UPDATE, { input: { id: created.id, name: 'Paid members: win back' } }, { token });
@@ -61,20 +90,37 @@ describe('engagement rules (admin)', () => {
     const cleared = await server.gql(UPDATE, { input: { id: created.id, audience: { themes: null } } }, { token });
     expect(cleared.data!.updateEngagementRule.audience).toEqual({ roles: ['MEMBER'], memberships: ['PAID'], themes: [] });
     const everybody = await server.gql(UPDATE, { input: { id: created.id, audience: null } }, { token });
-    expect(everybody.data!.updateEngagementRule).toMatchObject({ inactivityDays: 21, maxItems: 4, audience: { roles: [], memberships: [], themes: [] } });
+    expect(everybody.data!.updateEngagementRule).toMatchObject({
+      inactivityDays: 21,
+      maxItems: 4,
+      audience: { roles: [], memberships: [], themes: [] },
+    });
     const nulls = await server.gql(UPDATE, { input: { id: created.id, name: null, maxItems: null } }, { token });
-    expect(nulls.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { name: 'cannot be null', maxItems: 'cannot be null' } });
+    expect(nulls.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { name: 'cannot be null', maxItems: 'cannot be null' },
+    });
     expect((await server.gql(`{ engagementRules { id name maxItems } }`, {}, { token })).data!.engagementRules).toContainEqual({
-      id: created.id, name: 'Paid members: win back', maxItems: 4,
+      id: created.id,
+      name: 'Paid members: win back',
+      maxItems: 4,
     });
   });
 
   it('rejects bad parameters with BAD_USER_INPUT and the fields, and non-admins with FORBIDDEN', async () => {
     const token = await adminToken();
-    const bad = await server.gql(CREATE, { input: { name: 'x', trigger: 'INACTIVITY', inactivityDays: 0, maxItems: 21, holdoutPercent: 51 } }, { token });
+    const bad = await server.gql(
+      CREATE,
+      { input: { name: 'x', trigger: 'INACTIVITY', inactivityDays: 0, maxItems: 21, holdoutPercent: 51 } },
+      { token },
+    );
     expect(errorCode(bad)).toBe('BAD_USER_INPUT');
     expect(Object.keys(bad.errors![0].extensions!.fields).sort()).toEqual(['holdoutPercent', 'inactivityDays', 'maxItems']);
-    const unknownTheme = await server.gql(CREATE, { input: { name: 'x', trigger: 'INACTIVITY', audience: { themes: ['no-such-theme'] } } }, { token });
+    const unknownTheme = await server.gql(
+      CREATE,
+      { input: { name: 'x', trigger: 'INACTIVITY', audience: { themes: ['no-such-theme'] } } },
+      { token },
+    );
     expect(unknownTheme.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { 'audience.themes': expect.any(String) } });
     const member = await buildMember(server.em());
     const denied = await server.gql(CREATE, { input: { name: 'x', trigger: 'INACTIVITY' } }, { token: await server.tokenFor(member.id) });
@@ -95,7 +141,10 @@ describe('engagement rules (admin)', () => {
       { token: await adminToken() },
     );
     expect(result.data!.previewEngagementRule).toEqual({
-      eligibleMembers: 1, heldOut: 0, alreadySentThisPeriod: 0, overBudget: 0,
+      eligibleMembers: 1,
+      heldOut: 0,
+      alreadySentThisPeriod: 0,
+      overBudget: 0,
       samples: [{ member: { id: away.id }, hot: [{ id: item.id, title: 'Preview me' }], cold: [] }],
     });
     expect(await server.em().count(Digest, { memberId: away.id })).toBe(0);
@@ -116,19 +165,31 @@ describe('engagementRuleStats', () => {
     const t1 = '2026-06-08T09:00:00Z';
     const select = async (status: DigestStatus, at: string, periodKey: string, memberId?: string) => {
       const id = memberId ?? (await buildMember(em)).id;
-      const digest = em.create(Digest, { ruleId: rule.id, memberId: id, periodKey, status, createdAt: new Date(at), sentAt: status === DigestStatus.SENT ? new Date(at) : null });
+      const digest = em.create(Digest, {
+        ruleId: rule.id,
+        memberId: id,
+        periodKey,
+        status,
+        createdAt: new Date(at),
+        sentAt: status === DigestStatus.SENT ? new Date(at) : null,
+      });
       await em.flush();
       return digest;
     };
     const visit = (memberId: string, start: string, end?: string, digestId: string | null = null) =>
-      em.execute('insert into visit (id, member_id, started_at, last_activity_at, attributed_digest_id) values (gen_random_uuid(), ?, ?, ?, ?)',
-        [memberId, new Date(start), new Date(end ?? new Date(new Date(start).getTime() + 600_000).toISOString()), digestId]);
+      em.execute(
+        'insert into visit (id, member_id, started_at, last_activity_at, attributed_digest_id) values (gen_random_uuid(), ?, ?, ?, ?)',
+        [memberId, new Date(start), new Date(end ?? new Date(new Date(start).getTime() + 600_000).toISOString()), digestId],
+      );
     const { SENT, HELD_OUT } = DigestStatus;
     // Treated. A, selected twice: days 06-02, 06-04, 06-11 within (06-01 09:00, 06-15 09:00] = 3; 06-11, 06-17 after 06-08 = 2.
     const a = await select(SENT, t0, 'p1');
     await select(SENT, t1, 'p2', a.memberId);
     await visit(a.memberId, '2026-06-02T10:00:00Z', undefined, a.id);
-    await em.execute('insert into digest_click (id, digest_id, member_id, content_id, clicked_at) values (gen_random_uuid(), ?, ?, gen_random_uuid(), ?)', [a.id, a.memberId, new Date('2026-06-02T10:00:00Z')]);
+    await em.execute(
+      'insert into digest_click (id, digest_id, member_id, content_id, clicked_at) values (gen_random_uuid(), ?, ?, gen_random_uuid(), ?)',
+      [a.id, a.memberId, new Date('2026-06-02T10:00:00Z')],
+    );
     for (const at of ['2026-06-04T10:00:00Z', '2026-06-11T10:00:00Z', '2026-06-17T10:00:00Z']) await visit(a.memberId, at);
     // B: one visit across midnight (two visit days); one before the selection and one an hour after its 14 days: not counted.
     const b = await select(SENT, t0, 'p1');
@@ -152,9 +213,23 @@ describe('engagementRuleStats', () => {
     // mean 1.75, variance 0.50390625; held out (1, 1), (1, 0), (2, 2): mean 0.75, variance 3/2 × 0.875 / 16 = 0.08203125.
     // Lift 1; Welch–Satterthwaite df = 0.5859375² / (0.50390625² / 2 + 0.08203125² / 2) = 2.634352, t(.975) = 3.447537.
     expect(stats).toMatchObject({
-      sent: 5, heldOut: 4, opened: null, clicked: 1, clickRate: 0.2, attributedVisits: 1, horizonDays: 14, pendingSelections: 1,
-      treatedSelections: 4, heldOutSelections: 4, treatedMembers: 3, heldOutMembers: 3,
-      treatedMeanVisitDays: 1.75, heldOutMeanVisitDays: 0.75, treatedReturnRate: 0.75, holdoutReturnRate: 0.75, lift: 1,
+      sent: 5,
+      heldOut: 4,
+      opened: null,
+      clicked: 1,
+      clickRate: 0.2,
+      attributedVisits: 1,
+      horizonDays: 14,
+      pendingSelections: 1,
+      treatedSelections: 4,
+      heldOutSelections: 4,
+      treatedMembers: 3,
+      heldOutMembers: 3,
+      treatedMeanVisitDays: 1.75,
+      heldOutMeanVisitDays: 0.75,
+      treatedReturnRate: 0.75,
+      holdoutReturnRate: 0.75,
+      lift: 1,
     });
     expect(stats.liftConfidenceInterval.low).toBeCloseTo(-1.6389706663081447, 6);
     expect(stats.liftConfidenceInterval.high).toBeCloseTo(3.6389706663081447, 6);
@@ -164,8 +239,15 @@ describe('engagementRuleStats', () => {
 
     // H = 3: A's first window holds 06-02 only (06-04 10:00 is an hour past it), its second none; B, C and now G (measured) 0;
     // held out: D 1, E 0, F 0 then 1 (06-10 within 06-08 + 3 days).
-    const short = (await server.gql(STATS, { ruleId: rule.id, horizonDays: 3 }, { token: await server.tokenFor(admin.id) })).data!.engagementRuleStats;
-    expect(short).toMatchObject({ horizonDays: 3, pendingSelections: 0, treatedSelections: 5, treatedMeanVisitDays: 1 / 5, heldOutMeanVisitDays: 2 / 4 });
+    const short = (await server.gql(STATS, { ruleId: rule.id, horizonDays: 3 }, { token: await server.tokenFor(admin.id) })).data!
+      .engagementRuleStats;
+    expect(short).toMatchObject({
+      horizonDays: 3,
+      pendingSelections: 0,
+      treatedSelections: 5,
+      treatedMeanVisitDays: 1 / 5,
+      heldOutMeanVisitDays: 2 / 4,
+    });
   });
 
   it('refuses a horizon outside 1..90 days with BAD_USER_INPUT', async () => {

@@ -14,9 +14,15 @@ export class EngagementRuleSample {
   cold!: Content[];
 }
 
-@ObjectType({ simpleResolvers: true, description: 'The smallest lift a rule can detect with its audience of now (80 % power, 5 % significance, two-sided).' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'The smallest lift a rule can detect with its audience of now (80 % power, 5 % significance, two-sided).',
+})
 export class MinimumDetectableLift {
-  @Field(() => Float, { nullable: true, description: 'In visit days per member over horizonDays; null when the lift cannot be measured (see sentence).' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'In visit days per member over horizonDays; null when the lift cannot be measured (see sentence).',
+  })
   absolute!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'absolute / baselineMeanVisitDays (0.2 = 20 % more visit days).' })
@@ -58,7 +64,9 @@ export class EngagementRulePreview {
   @Field(() => [EngagementRuleSample])
   samples!: EngagementRuleSample[];
 
-  @Field(() => MinimumDetectableLift, { description: 'What lift this selection could prove, for horizonDays (README, "Measuring a rule\'s lift").' })
+  @Field(() => MinimumDetectableLift, {
+    description: 'What lift this selection could prove, for horizonDays (README, "Measuring a rule\'s lift").',
+  })
   minimumDetectableLift!: MinimumDetectableLift;
 }
 
@@ -122,15 +130,22 @@ export class EngagementRuleStats {
   @Field(() => Float, { nullable: true, description: 'Secondary: share of measured sent selections followed by a visit within H days.' })
   treatedReturnRate!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Secondary: share of measured held-out selections followed by a visit within H days.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Secondary: share of measured held-out selections followed by a visit within H days.',
+  })
   holdoutReturnRate!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'treatedMeanVisitDays - heldOutMeanVisitDays: visit days per selection the rule adds in H days.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'treatedMeanVisitDays - heldOutMeanVisitDays: visit days per selection the rule adds in H days.',
+  })
   lift!: number | null;
 
   @Field(() => ConfidenceInterval, {
     nullable: true,
-    description: '95% interval of the lift: Welch t with variances clustered by member (a member selected several times counts once in the variance).',
+    description:
+      '95% interval of the lift: Welch t with variances clustered by member (a member selected several times counts once in the variance).',
   })
   liftConfidenceInterval!: ConfidenceInterval | null;
 

@@ -21,13 +21,21 @@ describe('the lift estimator', () => {
     ]);
     expect(treated).toEqual({ members: 3, selections: 4, mean: 1.75, variance: 0.50390625 });
     // Pretending the four selections were four members gives a smaller variance: the dependence matters.
-    expect(estimateArm(single([3, 2, 2, 0])).variance).toBeCloseTo(((1.25 ** 2 + 0.25 ** 2 + 0.25 ** 2 + 1.75 ** 2) / 3) / 4, 12);
+    expect(estimateArm(single([3, 2, 2, 0])).variance).toBeCloseTo((1.25 ** 2 + 0.25 ** 2 + 0.25 ** 2 + 1.75 ** 2) / 3 / 4, 12);
     expect(estimateArm(single([3, 2, 2, 0])).variance!).toBeLessThan(treated.variance!);
   });
 
   it('has no interval with fewer than two members in an arm, and no relative lift over a zero baseline', () => {
-    expect(estimateLift(estimateArm(single([2])), estimateArm(single([1, 0])))).toMatchObject({ lift: 1.5, interval: null, relativeLift: 3 });
-    expect(estimateLift(estimateArm(single([2, 1])), estimateArm(single([0, 0])))).toMatchObject({ lift: 1.5, relativeLift: null, relativeInterval: null });
+    expect(estimateLift(estimateArm(single([2])), estimateArm(single([1, 0])))).toMatchObject({
+      lift: 1.5,
+      interval: null,
+      relativeLift: 3,
+    });
+    expect(estimateLift(estimateArm(single([2, 1])), estimateArm(single([0, 0])))).toMatchObject({
+      lift: 1.5,
+      relativeLift: null,
+      relativeInterval: null,
+    });
     expect(estimateLift(estimateArm([]), estimateArm(single([0, 0]))).lift).toBeNull();
   });
 

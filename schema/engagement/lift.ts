@@ -71,7 +71,10 @@ export function estimateLift(treated: ArmEstimate, heldOut: ArmEstimate): LiftEs
   const relativeLift = heldOut.mean > 0 ? lift / heldOut.mean : null;
   if (treated.variance === null || heldOut.variance === null) return { ...none, lift, relativeLift };
   const variance = treated.variance + heldOut.variance;
-  const df = variance === 0 ? Infinity : variance ** 2 / (treated.variance ** 2 / (treated.members - 1) + heldOut.variance ** 2 / (heldOut.members - 1));
+  const df =
+    variance === 0
+      ? Infinity
+      : variance ** 2 / (treated.variance ** 2 / (treated.members - 1) + heldOut.variance ** 2 / (heldOut.members - 1));
   const t = studentTQuantile(0.975, df);
   const margin = t * Math.sqrt(variance);
   let relativeInterval: Interval | null = null;
@@ -127,7 +130,10 @@ export function normalQuantile(p: number): number {
   }
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return (
+    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+  );
 }
 
 function logGamma(x: number): number {

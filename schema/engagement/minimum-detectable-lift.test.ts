@@ -73,12 +73,19 @@ describe('previewEngagementRule.minimumDetectableLift', () => {
     // Steady habits until 05-13: m1 one visit day a week, m2 three; neither since (INACTIVITY(7) selects both).
     // Weeks before 05-13 12:00: (05-06, 05-13], (04-29, 05-06], (04-22, 04-29], (04-15, 04-22].
     const weeks = ['2026-05-07', '2026-04-30', '2026-04-23', '2026-04-16'];
-    const habits: [boolean, number][] = [[true, 1], [false, 3]];
+    const habits: [boolean, number][] = [
+      [true, 1],
+      [false, 3],
+    ];
     for (const [heldOut, perWeek] of habits) {
-      const member = await buildMember(em, { id: idDrawn(heldOut), lastVisitAt: new Date(Date.parse('2026-05-07T10:10:00Z') + (perWeek - 1) * 86_400_000) });
+      const member = await buildMember(em, {
+        id: idDrawn(heldOut),
+        lastVisitAt: new Date(Date.parse('2026-05-07T10:10:00Z') + (perWeek - 1) * 86_400_000),
+      });
       await em.execute('insert into member_interest (member_id, theme_id, created_at) values (?, ?, now())', [member.id, theme.id]);
       for (const monday of weeks) {
-        for (let d = 0; d < perWeek; d++) await buildVisit(em, member, new Date(new Date(`${monday}T10:00:00Z`).getTime() + d * 86_400_000));
+        for (let d = 0; d < perWeek; d++)
+          await buildVisit(em, member, new Date(new Date(`${monday}T10:00:00Z`).getTime() + d * 86_400_000));
       }
     }
     const input = { name: 'Win back', trigger: 'INACTIVITY', inactivityDays: 7, holdoutPercent: 50, audience: { themes: [theme.slug] } };

@@ -42,7 +42,10 @@ const visitDays = (value: number) => (value >= 1 ? value.toFixed(1) : value.toFi
  * little history: with two windows, half the values), where the outcome after selection has no
  * such zero.
  */
-export function historyEnd(rule: { trigger: string; inactivityDays: number; everyDays: number; minUnseen: number; createdAt: Date }, now: Date): Date {
+export function historyEnd(
+  rule: { trigger: string; inactivityDays: number; everyDays: number; minUnseen: number; createdAt: Date },
+  now: Date,
+): Date {
   const quietDays = triggerOf(rule.trigger).quietDays?.(rule) ?? 0;
   return new Date(now.getTime() - quietDays * DAY_MS);
 }
@@ -62,17 +65,45 @@ export async function minimumDetectableLiftFor(
   const treated = selected.length - heldOut;
   const ids = selected.map((row) => row.member_id);
   const [history] = ids.length
-    ? await em.execute<{ n: number; mean: number; variance: number }[]>(HISTORY_SQL, [end, horizonDays, end, horizonDays, uuidArray(ids), HISTORY_WINDOWS, end, horizonDays, zone, zone])
+    ? await em.execute<{ n: number; mean: number; variance: number }[]>(HISTORY_SQL, [
+        end,
+        horizonDays,
+        end,
+        horizonDays,
+        uuidArray(ids),
+        HISTORY_WINDOWS,
+        end,
+        horizonDays,
+        zone,
+        zone,
+      ])
     : [{ n: 0, mean: 0, variance: 0 }];
   const sd = Math.sqrt(history.variance);
   const absolute = history.n > 1 ? minimumDetectableLift(sd, treated, heldOut) : null;
   const relative = absolute !== null && history.mean > 0 ? absolute / history.mean : null;
-  const base = { horizonDays, treated, heldOut, outcomeStdDev: history.n > 1 ? sd : null, baselineMeanVisitDays: history.n ? history.mean : null };
+  const base = {
+    horizonDays,
+    treated,
+    heldOut,
+    outcomeStdDev: history.n > 1 ? sd : null,
+    baselineMeanVisitDays: history.n ? history.mean : null,
+  };
   if (absolute === null) {
-    const why = holdoutPercent === 0 ? 'nobody is held out' : treated + heldOut === 0 ? 'it selects nobody now' : 'too few members are selected now in one of its groups';
-    return { ...base, absolute: null, relative: null, sentence: `With ${holdoutPercent} % held out, this rule cannot measure its lift: ${why}.` };
+    const why =
+      holdoutPercent === 0
+        ? 'nobody is held out'
+        : treated + heldOut === 0
+          ? 'it selects nobody now'
+          : 'too few members are selected now in one of its groups';
+    return {
+      ...base,
+      absolute: null,
+      relative: null,
+      sentence: `With ${holdoutPercent} % held out, this rule cannot measure its lift: ${why}.`,
+    };
   }
-  const relativeText = relative === null ? '' : ` (${share(relative)} more than the ${visitDays(history.mean)} they had in recent ${horizonDays}-day spans)`;
+  const relativeText =
+    relative === null ? '' : ` (${share(relative)} more than the ${visitDays(history.mean)} they had in recent ${horizonDays}-day spans)`;
   return {
     ...base,
     absolute,

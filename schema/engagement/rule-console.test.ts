@@ -22,7 +22,9 @@ describe('EngagementRule.lastRunAt and lastRunMembers', () => {
     const token = await server.tokenFor(admin.id);
     const read = async () => {
       const result = await server.gql(`{ engagementRules { id lastRunAt lastRunMembers } }`, {}, { token });
-      return Object.fromEntries(result.data!.engagementRules.map((r: any) => [r.id, { lastRunAt: r.lastRunAt, lastRunMembers: r.lastRunMembers }]));
+      return Object.fromEntries(
+        result.data!.engagementRules.map((r: any) => [r.id, { lastRunAt: r.lastRunAt, lastRunMembers: r.lastRunMembers }]),
+      );
     };
     expect((await read())[rule.id]).toEqual({ lastRunAt: null, lastRunMembers: 0 });
 
@@ -53,7 +55,11 @@ describe('engagementRuleStatsTrend', () => {
       await em.flush();
       if (returnsAfterDays === null) return;
       const back = new Date(new Date(at).getTime() + returnsAfterDays * 86_400_000);
-      await em.execute('insert into visit (id, member_id, started_at, last_activity_at) values (gen_random_uuid(), ?, ?, ?)', [member.id, back, back]);
+      await em.execute('insert into visit (id, member_id, started_at, last_activity_at) values (gen_random_uuid(), ?, ?, ?)', [
+        member.id,
+        back,
+        back,
+      ]);
     };
     await digest(DigestStatus.SENT, '2026-09-02T09:00:00Z', 2);
     await digest(DigestStatus.SENT, '2026-09-03T09:00:00Z', null);
@@ -75,7 +81,11 @@ describe('engagementRuleStatsTrend', () => {
     expect(windows[1].stats).toEqual({ sent: 0, heldOut: 0, lift: null, liftConfidenceInterval: null });
     expect(windows[2].stats).toMatchObject({ sent: 1, heldOut: 0, lift: null });
 
-    const months = await server.gql(TREND, { ruleId: rule.id, from: '2026-08-15T00:00:00Z', to: '2026-10-10T00:00:00Z', bucket: 'MONTH' }, { token });
+    const months = await server.gql(
+      TREND,
+      { ruleId: rule.id, from: '2026-08-15T00:00:00Z', to: '2026-10-10T00:00:00Z', bucket: 'MONTH' },
+      { token },
+    );
     expect(months.data!.engagementRuleStatsTrend.map((w: any) => [w.from, w.stats.sent])).toEqual([
       ['2026-08-15T00:00:00.000Z', 0],
       ['2026-09-01T00:00:00.000Z', 3],
@@ -93,6 +103,8 @@ describe('engagementRuleStatsTrend', () => {
     const window = { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' };
     expect(errorCode(await server.gql(TREND, { ruleId: '00000000-0000-4000-8000-000000000000', ...window }, { token }))).toBe('NOT_FOUND');
     const member = await buildMember(em);
-    expect(errorCode(await server.gql(TREND, { ruleId: rule.id, ...window }, { token: await server.tokenFor(member.id) }))).toBe('FORBIDDEN');
+    expect(errorCode(await server.gql(TREND, { ruleId: rule.id, ...window }, { token: await server.tokenFor(member.id) }))).toBe(
+      'FORBIDDEN',
+    );
   });
 });

@@ -108,7 +108,9 @@ export class AuthService {
     // row, then finds it claimed and the successor committed (the grace path below).
     const successor = await this.ctx.em.transactional(async (em) => {
       const claimed = await em.nativeUpdate(RefreshToken, { id: stored.id, revokedAt: null }, { revokedAt: now });
-      return claimed ? this.storeToken(em as EntityManager, member.id, stored.familyId, this.successorSecret(stored.id, presented.secret), now) : null;
+      return claimed
+        ? this.storeToken(em as EntityManager, member.id, stored.familyId, this.successorSecret(stored.id, presented.secret), now)
+        : null;
     });
     if (successor) return this.session(member, successor.token, now);
     return this.replay(stored, presented.secret, member, now);
@@ -121,7 +123,12 @@ export class AuthService {
     const graceMs = this.ctx.config.refreshTokenGraceMs;
     const withinGrace = graceMs > 0 && stored.revokedAt !== null && now.getTime() - stored.revokedAt.getTime() <= graceMs;
     const successor = withinGrace
-      ? await this.ctx.em.findOne(RefreshToken, { familyId: stored.familyId, revokedAt: null, secretHash: sha256(secretOfSuccessor), expiresAt: { $gt: now } })
+      ? await this.ctx.em.findOne(RefreshToken, {
+          familyId: stored.familyId,
+          revokedAt: null,
+          secretHash: sha256(secretOfSuccessor),
+          expiresAt: { $gt: now },
+        })
       : null;
     if (successor) return this.session(member, `${successor.id}.${secretOfSuccessor}`, successor.createdAt);
     await this.revokeFamily(stored.familyId);

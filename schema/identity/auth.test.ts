@@ -21,7 +21,14 @@ function logInFrom(localAddress: string, input: { email: string; password: strin
   const body = JSON.stringify({ query: LOG_IN, variables: { input } });
   return new Promise((resolve, reject) => {
     const request = httpRequest(
-      { host: '127.0.0.1', port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: '127.0.0.1',
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (response) => {
         let text = '';
         response.on('data', (chunk) => (text += chunk));
@@ -50,13 +57,17 @@ describe('signUp and logIn', () => {
 
   it('takes the language and time zone at sign-up (the browser’s), checked like updateProfile’s, else the community’s', async () => {
     const withLocale = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { member { locale timeZone } } }`;
-    const french = await server.gql(withLocale, { input: { email: uniqueEmail('fr'), password: 'long enough pw', displayName: 'Léa', locale: 'fr', timeZone: 'europe/paris' } });
+    const french = await server.gql(withLocale, {
+      input: { email: uniqueEmail('fr'), password: 'long enough pw', displayName: 'Léa', locale: 'fr', timeZone: 'europe/paris' },
+    });
     expect(french.data!.signUp.member).toEqual({ locale: 'fr', timeZone: 'Europe/Paris' });
     const plain = await server.gql(withLocale, { input: { email: uniqueEmail('en'), password: 'long enough pw', displayName: 'Ann' } });
     expect(plain.data!.signUp.member).toEqual({ locale: 'en', timeZone: 'UTC' });
 
     const email = uniqueEmail('bad-zone');
-    const refused = await server.gql(withLocale, { input: { email, password: 'long enough pw', displayName: 'X', timeZone: 'Mars/Olympus' } });
+    const refused = await server.gql(withLocale, {
+      input: { email, password: 'long enough pw', displayName: 'X', timeZone: 'Mars/Olympus' },
+    });
     expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { timeZone: expect.any(String) } });
     expect(await server.em().count(Member, { email })).toBe(0);
   });
@@ -102,7 +113,9 @@ describe('signUp and logIn', () => {
       expect(failed.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
     }
     // The guesser's address is locked for this email, even with the right password...
-    expect((await logInFrom('127.0.0.1', { email: member.email, password: FACTORY_PASSWORD })).errors![0].extensions!.code).toBe('RATE_LIMITED');
+    expect((await logInFrom('127.0.0.1', { email: member.email, password: FACTORY_PASSWORD })).errors![0].extensions!.code).toBe(
+      'RATE_LIMITED',
+    );
     // ...and the owner, elsewhere, is not.
     const owner = await logInFrom('127.0.0.2', { email: member.email, password: FACTORY_PASSWORD });
     expect(owner.errors).toBeUndefined();

@@ -14,7 +14,13 @@ export async function ensureBootstrapAdmin(em: EntityManager, email: string, pas
     await em.flush();
     return existing;
   }
-  const admin = em.create(Member, { email, passwordHash: await hashPassword(password), displayName: 'Admin', role: Role.ADMIN, createdAt: now });
+  const admin = em.create(Member, {
+    email,
+    passwordHash: await hashPassword(password),
+    displayName: 'Admin',
+    role: Role.ADMIN,
+    createdAt: now,
+  });
   await em.flush();
   return admin;
 }

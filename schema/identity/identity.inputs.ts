@@ -27,12 +27,19 @@ export class SignUpInput {
   @MaxLength(120)
   company?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The language of the member’s emails and notifications (`en`, `fr`), e.g. the browser’s. Absent: the community’s (COMMUNITY_LOCALE).' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The language of the member’s emails and notifications (`en`, `fr`), e.g. the browser’s. Absent: the community’s (COMMUNITY_LOCALE).',
+  })
   @IsOptional()
   @MaxLength(20)
   locale?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The IANA time zone emails show times in, e.g. the device’s. Absent: the community’s (COMMUNITY_TIMEZONE).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The IANA time zone emails show times in, e.g. the device’s. Absent: the community’s (COMMUNITY_TIMEZONE).',
+  })
   @IsOptional()
   @MaxLength(64)
   timeZone?: string | null;
@@ -49,7 +56,9 @@ export class LogInInput {
   password!: string;
 }
 
-@InputType({ description: 'Only the fields given change; null clears company and jobTitle, and sets locale and timeZone back to the community’s.' })
+@InputType({
+  description: 'Only the fields given change; null clears company and jobTitle, and sets locale and timeZone back to the community’s.',
+})
 export class UpdateProfileInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
@@ -66,12 +75,18 @@ export class UpdateProfileInput {
   @MaxLength(120)
   jobTitle?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The language of the member’s emails and notifications: `en` or `fr`. Null: the community’s (COMMUNITY_LOCALE).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The language of the member’s emails and notifications: `en` or `fr`. Null: the community’s (COMMUNITY_LOCALE).',
+  })
   @IsOptional()
   @MaxLength(20)
   locale?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The IANA time zone emails show times in, e.g. `Europe/Paris`. Null: the community’s (COMMUNITY_TIMEZONE).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The IANA time zone emails show times in, e.g. `Europe/Paris`. Null: the community’s (COMMUNITY_TIMEZONE).',
+  })
   @IsOptional()
   @MaxLength(64)
   timeZone?: string | null;

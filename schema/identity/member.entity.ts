@@ -23,7 +23,20 @@ registerEnumType(Membership, { name: 'Membership' });
 @Entity({ tableName: 'member' })
 @ObjectType({ simpleResolvers: true, description: 'A person in the community.' })
 export class Member {
-  [OptionalProps]?: 'id' | 'role' | 'membership' | 'createdAt' | 'company' | 'jobTitle' | 'renewalDate' | 'lastVisitAt' | 'digestEmails' | 'suspendedUntil' | 'suspensionReason' | 'locale' | 'timeZone';
+  [OptionalProps]?:
+    | 'id'
+    | 'role'
+    | 'membership'
+    | 'createdAt'
+    | 'company'
+    | 'jobTitle'
+    | 'renewalDate'
+    | 'lastVisitAt'
+    | 'digestEmails'
+    | 'suspendedUntil'
+    | 'suspensionReason'
+    | 'locale'
+    | 'timeZone';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)

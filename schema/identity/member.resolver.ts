@@ -22,7 +22,10 @@ export class MemberResolver {
   }
 
   @Authorized()
-  @Query(() => Member, { nullable: true, description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.' })
+  @Query(() => Member, {
+    nullable: true,
+    description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.',
+  })
   member(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Member> {
     return new MemberService(ctx).get(id);
   }
@@ -63,7 +66,8 @@ export class MemberResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: 'The language of the member’s emails and notifications (`en`, `fr`): their own choice, else the community’s. Visible to the member and admins only.',
+    description:
+      'The language of the member’s emails and notifications (`en`, `fr`): their own choice, else the community’s. Visible to the member and admins only.',
   })
   locale(@Root() member: Member, @Ctx() ctx: Context): string | null {
     return canSeePrivate(member, ctx) ? new MemberService(ctx).readerOf(member).locale : null;
@@ -71,7 +75,8 @@ export class MemberResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: 'The IANA time zone the member’s emails show times in: their own choice, else the community’s. Visible to the member and admins only.',
+    description:
+      'The IANA time zone the member’s emails show times in: their own choice, else the community’s. Visible to the member and admins only.',
   })
   timeZone(@Root() member: Member, @Ctx() ctx: Context): string | null {
     return canSeePrivate(member, ctx) ? new MemberService(ctx).readerOf(member).timeZone : null;

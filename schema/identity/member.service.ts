@@ -86,6 +86,8 @@ export class MemberService {
     }
     const rows = await this.ctx.em.find(Member, { $and: where }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 });
     const matching = where.slice(cursor ? 1 : 0);
-    return withTotalCount(toConnection(rows, first, memberKey, after), () => this.ctx.em.count(Member, matching.length ? { $and: matching } : {}));
+    return withTotalCount(toConnection(rows, first, memberKey, after), () =>
+      this.ctx.em.count(Member, matching.length ? { $and: matching } : {}),
+    );
   }
 }

@@ -47,7 +47,11 @@ describe('role checks', () => {
 
   it('answers NOT_FOUND for an unknown member id', async () => {
     const admin = await buildAdmin(server.em());
-    const result = await server.gql(SET_ROLE, { id: '00000000-0000-4000-8000-000000000000', role: 'ADMIN' }, { token: await server.tokenFor(admin.id) });
+    const result = await server.gql(
+      SET_ROLE,
+      { id: '00000000-0000-4000-8000-000000000000', role: 'ADMIN' },
+      { token: await server.tokenFor(admin.id) },
+    );
     expect(result.errors![0].extensions!.code).toBe('NOT_FOUND');
   });
 });
@@ -62,7 +66,11 @@ describe('profiles', () => {
       { token },
     );
     expect(updated.data!.updateProfile).toEqual({ displayName: 'Grace', company: null, jobTitle: 'CTO' });
-    const tooLong = await server.gql(`mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }`, { input: { displayName: 'x'.repeat(81) } }, { token });
+    const tooLong = await server.gql(
+      `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }`,
+      { input: { displayName: 'x'.repeat(81) } },
+      { token },
+    );
     expect(tooLong.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { displayName: expect.any(String) } });
     const update = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { displayName company jobTitle } }`;
     const unchanged = await server.gql(update, { input: { company: 'Initech' } }, { token });

@@ -58,7 +58,15 @@ declare module '../../server/events' {
 export const liveModule: HearthModule = {
   name: 'live',
   entities: [LiveSession, SessionRegistration, AttendanceSegment, LiveKitEventRecord, SessionChatMessage, SessionReminder, Meeting, Lead],
-  resolvers: [LiveSessionResolver, RegistrationResolver, MeetingResolver, NetworkingResolver, LeadResolver, LiveStatsResolver, SessionChatResolver],
+  resolvers: [
+    LiveSessionResolver,
+    RegistrationResolver,
+    MeetingResolver,
+    NetworkingResolver,
+    LeadResolver,
+    LiveStatsResolver,
+    SessionChatResolver,
+  ],
   provide: ({ config, orm, pubSub, clock }) => ({
     liveRooms: new LiveKitRooms({ ...config.liveKit, url: config.liveKitApiUrl }),
     liveWebhooks: new LiveKitWebhooks(config.liveKit),

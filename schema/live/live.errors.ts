@@ -6,13 +6,16 @@ export const LiveErrors = {
   endsBeforeStart: () =>
     new AppError(ErrorCode.BAD_USER_INPUT, 'A session must end after it starts.', { fields: { endsAt: 'must be after startsAt' } }),
   tooLong: (hours: number) =>
-    new AppError(ErrorCode.BAD_USER_INPUT, `A session can last at most ${hours} hours.`, { fields: { endsAt: `must be at most ${hours} hours after startsAt` } }),
+    new AppError(ErrorCode.BAD_USER_INPUT, `A session can last at most ${hours} hours.`, {
+      fields: { endsAt: `must be at most ${hours} hours after startsAt` },
+    }),
   unknownMembers: (field: string, ids: string[]) =>
     new AppError(ErrorCode.BAD_USER_INPUT, `Unknown member(s): ${ids.join(', ')}.`, { fields: { [field]: 'unknown member' } }),
   notAPartner: () =>
-    new AppError(ErrorCode.BAD_USER_INPUT, 'The partner of a session must be a member with role PARTNER.', { fields: { partnerId: 'must be a PARTNER' } }),
-  capacityFull: (capacity: number) =>
-    new AppError(ErrorCode.CONFLICT, `This session is full (${capacity} seats).`, { capacity }),
+    new AppError(ErrorCode.BAD_USER_INPUT, 'The partner of a session must be a member with role PARTNER.', {
+      fields: { partnerId: 'must be a PARTNER' },
+    }),
+  capacityFull: (capacity: number) => new AppError(ErrorCode.CONFLICT, `This session is full (${capacity} seats).`, { capacity }),
   capacityBelowRegistrants: (registrants: number) =>
     new AppError(ErrorCode.CONFLICT, `${registrants} members are already registered: capacity cannot be lower.`, {
       fields: { capacity: `must be at least ${registrants}` },
@@ -21,7 +24,9 @@ export const LiveErrors = {
     new AppError(ErrorCode.CONFLICT, `This session is ${status.toLowerCase()}: it can no longer be changed or registered for.`, { status }),
   notRegistered: () => new AppError(ErrorCode.FORBIDDEN, 'Register for this session to join it.'),
   tooEarly: (opensAt: Date) =>
-    new AppError(ErrorCode.FORBIDDEN, `The room opens 15 minutes before the start, at ${opensAt.toISOString()}.`, { opensAt: opensAt.toISOString() }),
+    new AppError(ErrorCode.FORBIDDEN, `The room opens 15 minutes before the start, at ${opensAt.toISOString()}.`, {
+      opensAt: opensAt.toISOString(),
+    }),
   over: () => new AppError(ErrorCode.FORBIDDEN, 'This session is over; its replay will be published when ready.'),
   notLive: (status: string) => new AppError(ErrorCode.CONFLICT, `Only a LIVE session can be recorded; this one is ${status}.`, { status }),
   recordingFailed: (reason: string) => new AppError(ErrorCode.CONFLICT, `LiveKit could not start the recording: ${reason}`),

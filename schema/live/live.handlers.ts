@@ -19,5 +19,7 @@ async function notifyRegistrants(deps: AppDeps, sessionId: string, kind: Notific
 /** Who hears about what happens to a live session. */
 export function registerLiveHandlers(deps: AppDeps): void {
   deps.events.on('SESSION_LIVE', ({ sessionId }) => notifyRegistrants(deps, sessionId, NotificationKind.SESSION_LIVE, null));
-  deps.events.on('SESSION_CANCELLED', ({ sessionId, actorId }) => notifyRegistrants(deps, sessionId, NotificationKind.SESSION_CANCELLED, actorId));
+  deps.events.on('SESSION_CANCELLED', ({ sessionId, actorId }) =>
+    notifyRegistrants(deps, sessionId, NotificationKind.SESSION_CANCELLED, actorId),
+  );
 }

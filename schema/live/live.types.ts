@@ -1,7 +1,10 @@
 import { Field, ObjectType } from 'type-graphql';
 
 /** Everything a front end needs to connect to a LiveKit room. */
-@ObjectType({ simpleResolvers: true, description: 'What a client needs to connect to a LiveKit room: pass `token` to the LiveKit client SDK with `serverUrl`.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'What a client needs to connect to a LiveKit room: pass `token` to the LiveKit client SDK with `serverUrl`.',
+})
 export class LiveJoin {
   @Field({ description: 'The LiveKit server URL (ws:// or wss://).' })
   serverUrl!: string;

@@ -43,8 +43,12 @@ async function addComment(author: { id: string }, contentId: string, body: strin
 }
 
 async function hideComment(reporter: { id: string }, commentId: string): Promise<void> {
-  expect((await server.gql(REPORT, { input: { subjectId: commentId, kind: 'COMMENT', reason: 'SPAM' } }, await as(reporter))).errors).toBeUndefined();
-  const [{ id }] = await server.em().execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [commentId]);
+  expect(
+    (await server.gql(REPORT, { input: { subjectId: commentId, kind: 'COMMENT', reason: 'SPAM' } }, await as(reporter))).errors,
+  ).toBeUndefined();
+  const [{ id }] = await server
+    .em()
+    .execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [commentId]);
   expect((await server.gql(RESOLVE, { id, action: 'HIDE' }, await as(await moderator()))).errors).toBeUndefined();
 }
 
@@ -107,7 +111,9 @@ describe('moderation in comment threads', () => {
     expect((await thread(reader, item.id)).totalCount).toBe(1);
     expect(forWriter.commentCount).toBe(1);
     // The author deletes their hidden comment: it had already left the count.
-    expect((await server.gql(`mutation($id: ID!) { deleteComment(id: $id) { id } }`, { id: rude }, await as(writer))).errors).toBeUndefined();
+    expect(
+      (await server.gql(`mutation($id: ID!) { deleteComment(id: $id) { id } }`, { id: rude }, await as(writer))).errors,
+    ).toBeUndefined();
     expect((await thread(reader, item.id)).commentCount).toBe(1);
   });
 
@@ -115,9 +121,14 @@ describe('moderation in comment threads', () => {
     const item = await buildContent(server.em());
     const [writer, a, b] = [await buildMember(server.em()), await buildMember(server.em()), await buildMember(server.em())];
     const comment = await addComment(writer, item.id, 'Borderline joke');
-    for (const reporter of [a, b]) expect((await server.gql(REPORT, { input: { subjectId: comment, kind: 'COMMENT', reason: 'OFF_TOPIC' } }, await as(reporter))).errors).toBeUndefined();
+    for (const reporter of [a, b])
+      expect(
+        (await server.gql(REPORT, { input: { subjectId: comment, kind: 'COMMENT', reason: 'OFF_TOPIC' } }, await as(reporter))).errors,
+      ).toBeUndefined();
     expect(await thread(a, item.id)).toMatchObject({ commentCount: 0, totalCount: 0 });
-    const [{ id }] = await server.em().execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [comment]);
+    const [{ id }] = await server
+      .em()
+      .execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [comment]);
     expect((await server.gql(RESOLVE, { id, action: 'DISMISS' }, await as(await moderator()))).errors).toBeUndefined();
     expect(await thread(a, item.id)).toMatchObject({ commentCount: 1, totalCount: 1 });
   });
@@ -132,8 +143,14 @@ describe('moderation in comment threads', () => {
     const mod = await moderator();
     expect((await server.gql(SUSPEND, { id: suspended.id, until }, await as(mod))).errors).toBeUndefined();
     const suspension = `query($id: ID!) { member(id: $id) { suspendedUntil suspensionReason } }`;
-    expect((await server.gql(suspension, { id: suspended.id }, await as(mod))).data!.member).toEqual({ suspendedUntil: until, suspensionReason: 'Spam' });
-    expect((await server.gql(suspension, { id: suspended.id }, await as(reader))).data!.member).toEqual({ suspendedUntil: null, suspensionReason: null });
+    expect((await server.gql(suspension, { id: suspended.id }, await as(mod))).data!.member).toEqual({
+      suspendedUntil: until,
+      suspensionReason: 'Spam',
+    });
+    expect((await server.gql(suspension, { id: suspended.id }, await as(reader))).data!.member).toEqual({
+      suspendedUntil: null,
+      suspensionReason: null,
+    });
 
     const forReader = await thread(reader, item.id);
     expect(forReader.totalCount).toBe(1);
@@ -194,7 +211,8 @@ describe('moderation in comment threads', () => {
         await as(reader),
       );
       expect(result.errors).toBeUndefined();
-      const ids = (connection: { edges: { node: { id?: string; subjectId?: string } }[] }) => connection.edges.map((edge) => edge.node.id ?? edge.node.subjectId);
+      const ids = (connection: { edges: { node: { id?: string; subjectId?: string } }[] }) =>
+        connection.edges.map((edge) => edge.node.id ?? edge.node.subjectId);
       return {
         feed: ids(result.data!.feed).includes(item.id),
         search: ids(result.data!.search).includes(item.id),
@@ -227,21 +245,35 @@ describe('moderation in conversations', () => {
   it('a hidden message leaves the recipient’s conversation and stays for its sender with a notice', async () => {
     const [sender, recipient] = [await buildMember(server.em()), await buildMember(server.em())];
     const send = async (from: { id: string }, input: Record<string, string>) => {
-      const result = await server.gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { id conversationId } }`, { input }, await as(from));
+      const result = await server.gql(
+        `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id conversationId } }`,
+        { input },
+        await as(from),
+      );
       expect(result.errors).toBeUndefined();
       server.clock.advance({ seconds: 1 });
       return result.data!.sendMessage as { id: string; conversationId: string };
     };
     const first = await send(sender, { recipientId: recipient.id, body: 'Hello there' });
     const rude = await send(sender, { conversationId: first.conversationId, body: 'You idiot' });
-    expect((await server.gql(REPORT, { input: { subjectId: rude.id, kind: 'MESSAGE', reason: 'HARASSMENT' } }, await as(recipient))).errors).toBeUndefined();
-    const [{ id }] = await server.em().execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [rude.id]);
+    expect(
+      (await server.gql(REPORT, { input: { subjectId: rude.id, kind: 'MESSAGE', reason: 'HARASSMENT' } }, await as(recipient))).errors,
+    ).toBeUndefined();
+    const [{ id }] = await server
+      .em()
+      .execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [rude.id]);
     expect((await server.gql(RESOLVE, { id, action: 'HIDE' }, await as(await moderator()))).errors).toBeUndefined();
 
     const messages = async (viewer: { id: string }) => {
-      const result = await server.gql(`query($id: ID!) { conversation(id: $id) { messages(first: 10) { edges { node { id moderationNotice } } } } }`, { id: first.conversationId }, await as(viewer));
+      const result = await server.gql(
+        `query($id: ID!) { conversation(id: $id) { messages(first: 10) { edges { node { id moderationNotice } } } } }`,
+        { id: first.conversationId },
+        await as(viewer),
+      );
       expect(result.errors).toBeUndefined();
-      return (result.data!.conversation.messages.edges as { node: { id: string; moderationNotice: string | null } }[]).map((edge) => edge.node);
+      return (result.data!.conversation.messages.edges as { node: { id: string; moderationNotice: string | null } }[]).map(
+        (edge) => edge.node,
+      );
     };
     expect((await messages(recipient)).map((message) => message.id)).toEqual([first.id]);
     const forSender = await messages(sender);

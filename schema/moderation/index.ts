@@ -3,7 +3,13 @@ import { ModerationCase } from './moderation-case.entity';
 import { ModerationLogEntry } from './moderation-log-entry.entity';
 import { registerModerationHandlers } from './moderation.handlers';
 import { createModerationLoaders } from './moderation.loaders';
-import { MemberSuspensionResolver, ModerationCaseResolver, ModerationLogEntryResolver, ModerationResolver, ReportResolver } from './moderation.resolver';
+import {
+  MemberSuspensionResolver,
+  ModerationCaseResolver,
+  ModerationLogEntryResolver,
+  ModerationResolver,
+  ReportResolver,
+} from './moderation.resolver';
 import { Report } from './report.entity';
 
 declare module '../../server/events' {

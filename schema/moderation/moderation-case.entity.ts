@@ -10,7 +10,7 @@ import { ModerationAction, ModerationCaseStatus, ReportKind } from './moderation
  */
 @Entity({ tableName: 'moderation_case' })
 @Index({ properties: ['status', 'openedAt', 'id'] })
-@ObjectType({ description: 'Open or resolved reports about one subject.' })
+@ObjectType({ description: 'Open or resolved reports about one subject.', simpleResolvers: true })
 export class ModerationCase {
   [OptionalProps]?: 'id' | 'status' | 'reportCount' | 'autoHidden' | 'resolvedAt' | 'resolvedById' | 'action' | 'note';
 

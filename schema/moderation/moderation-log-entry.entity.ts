@@ -7,7 +7,7 @@ import { ModerationLogAction, ReportKind } from './moderation.enums';
 /** One moderation decision: who (null: automatic), what, on what, when and why. Never changed. */
 @Entity({ tableName: 'moderation_log_entry' })
 @Index({ properties: ['createdAt', 'id'] })
-@ObjectType({ description: 'One moderation decision.' })
+@ObjectType({ description: 'One moderation decision.', simpleResolvers: true })
 export class ModerationLogEntry {
   [OptionalProps]?: 'id' | 'actorId' | 'caseId' | 'note';
 

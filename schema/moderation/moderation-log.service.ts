@@ -13,7 +13,9 @@ export class ModerationLogService {
     const cursor = decodeKeyset(after);
     const rows = await this.ctx.em.find(
       ModerationLogEntry,
-      cursor ? { $or: [{ createdAt: { $lt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $lt: String(cursor[1]) } }] } : {},
+      cursor
+        ? { $or: [{ createdAt: { $lt: new Date(cursor[0]) } }, { createdAt: new Date(cursor[0]), id: { $lt: String(cursor[1]) } }] }
+        : {},
       { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 },
     );
     return withTotalCount(toConnection(rows, first, entryKey, after), () => this.ctx.em.count(ModerationLogEntry, {}));

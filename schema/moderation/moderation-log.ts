@@ -31,6 +31,7 @@ export async function setHidden(em: EntityManager, table: string, id: string, hi
   );
   if (!changed.length) return false;
   const [comment] = changed;
-  if (table === 'comment' && !comment.deleted_at) await em.execute('update content set comment_count = comment_count + ? where id = ?', [hiddenAt ? -1 : 1, comment.content_id]);
+  if (table === 'comment' && !comment.deleted_at)
+    await em.execute('update content set comment_count = comment_count + ? where id = ?', [hiddenAt ? -1 : 1, comment.content_id]);
   return true;
 }

@@ -30,7 +30,12 @@ export class ModerationQueueService {
     const cursor = decodeKeyset(after);
     const rows = await this.ctx.em.find(
       ModerationCase,
-      { status, ...(cursor ? { $or: [{ openedAt: { $gt: new Date(cursor[0]) } }, { openedAt: new Date(cursor[0]), id: { $gt: String(cursor[1]) } }] } : {}) },
+      {
+        status,
+        ...(cursor
+          ? { $or: [{ openedAt: { $gt: new Date(cursor[0]) } }, { openedAt: new Date(cursor[0]), id: { $gt: String(cursor[1]) } }] }
+          : {}),
+      },
       { orderBy: [{ openedAt: 'asc' }, { id: 'asc' }], limit: first + 1 },
     );
     return withTotalCount(toConnection(rows, first, caseKey, after), () => this.ctx.em.count(ModerationCase, { status }));
@@ -38,19 +43,33 @@ export class ModerationQueueService {
 
   async resolve(moderator: Member, args: ResolveReportArgs): Promise<ModerationCase> {
     const now = this.ctx.clock.now();
-    const { moderationCase, hidden, suspendedId } = await this.ctx.em.transactional((em) => this.decide(em as EntityManager, moderator, args, now));
-    if (hidden) this.ctx.events.emit('SUBJECT_HIDDEN', { kind: moderationCase.subjectKind, subjectId: moderationCase.subjectId, authorId: hidden.authorId, caseId: moderationCase.id });
+    const { moderationCase, hidden, suspendedId } = await this.ctx.em.transactional((em) =>
+      this.decide(em as EntityManager, moderator, args, now),
+    );
+    if (hidden)
+      this.ctx.events.emit('SUBJECT_HIDDEN', {
+        kind: moderationCase.subjectKind,
+        subjectId: moderationCase.subjectId,
+        authorId: hidden.authorId,
+        caseId: moderationCase.id,
+      });
     if (suspendedId) new SuspensionService(this.ctx).announce(suspendedId);
     return moderationCase;
   }
 
-  private async decide(em: EntityManager, moderator: Member, { caseId, action, note, suspendUntil }: ResolveReportArgs, now: Date): Promise<Resolution> {
+  private async decide(
+    em: EntityManager,
+    moderator: Member,
+    { caseId, action, note, suspendUntil }: ResolveReportArgs,
+    now: Date,
+  ): Promise<Resolution> {
     const moderationCase = await em.findOne(ModerationCase, { id: caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!moderationCase) throw ModerationErrors.caseNotFound();
     if (moderationCase.status !== ModerationCaseStatus.OPEN) throw ModerationErrors.caseResolved();
     const { subjectKind: kind, subjectId } = moderationCase;
     const table = HIDEABLE_TABLE[kind];
-    if (kind === ReportKind.MEMBER && (action === ModerationAction.HIDE || action === ModerationAction.DELETE)) throw ModerationErrors.actionNotForMember();
+    if (kind === ReportKind.MEMBER && (action === ModerationAction.HIDE || action === ModerationAction.DELETE))
+      throw ModerationErrors.actionNotForMember();
     const authorId = await authorOf(em, kind, subjectId);
     const log = { actorId: moderator.id, subjectKind: kind, subjectId, caseId, note: note?.trim() || null, at: now };
     const resolution: Resolution = { moderationCase, hidden: null, suspendedId: null };
@@ -61,7 +80,8 @@ export class ModerationQueueService {
         await logDecision(em, { ...log, action: ModerationLogAction.DISMISS });
         break;
       case ModerationAction.HIDE:
-        if (table && authorId && ((await setHidden(em, table, subjectId, now)) || moderationCase.autoHidden)) resolution.hidden = { authorId };
+        if (table && authorId && ((await setHidden(em, table, subjectId, now)) || moderationCase.autoHidden))
+          resolution.hidden = { authorId };
         await logDecision(em, { ...log, action: ModerationLogAction.HIDE });
         break;
       case ModerationAction.DELETE:
@@ -71,12 +91,23 @@ export class ModerationQueueService {
       case ModerationAction.SUSPEND_AUTHOR: {
         if (!authorId) throw ModerationErrors.subjectNotFound();
         const until = suspendUntil ?? new Date(now.getTime() + DEFAULT_SUSPENSION_MS);
-        await new SuspensionService(this.ctx).suspendIn(em, moderator, { memberId: authorId, until, reason: log.note ?? 'Reported by members' }, caseId);
+        await new SuspensionService(this.ctx).suspendIn(
+          em,
+          moderator,
+          { memberId: authorId, until, reason: log.note ?? 'Reported by members' },
+          caseId,
+        );
         resolution.suspendedId = authorId;
         break;
       }
     }
-    Object.assign(moderationCase, { status: ModerationCaseStatus.RESOLVED, action, note: log.note, resolvedAt: now, resolvedById: moderator.id });
+    Object.assign(moderationCase, {
+      status: ModerationCaseStatus.RESOLVED,
+      action,
+      note: log.note,
+      resolvedAt: now,
+      resolvedById: moderator.id,
+    });
     await em.flush();
     return resolution;
   }
@@ -89,7 +120,8 @@ export class ModerationQueueService {
         [now, id],
       );
       // A hidden comment had already left the count (setHidden).
-      if (changed.length && !changed[0].hidden_at) await em.execute('update content set comment_count = comment_count - 1 where id = ?', [changed[0].content_id]);
+      if (changed.length && !changed[0].hidden_at)
+        await em.execute('update content set comment_count = comment_count - 1 where id = ?', [changed[0].content_id]);
       return;
     }
     await em.execute(`delete from ${HIDEABLE_TABLE[kind]} where id = ?`, [id]);

@@ -29,7 +29,11 @@ export const HIDEABLE_TABLE: Partial<Record<ReportKind, string>> = {
 };
 
 /** A subject as a reporter may see it, and who wrote it (the member themself for a MEMBER report); null if they may not see it. */
-export async function reportableSubject(ctx: Context, kind: ReportKind, id: string): Promise<{ subject: Subject; authorId: string } | null> {
+export async function reportableSubject(
+  ctx: Context,
+  kind: ReportKind,
+  id: string,
+): Promise<{ subject: Subject; authorId: string } | null> {
   const { loaders, viewer } = ctx;
   switch (kind) {
     case ReportKind.CONTENT: {

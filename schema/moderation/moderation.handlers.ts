@@ -6,13 +6,26 @@ import { ReportKind } from './moderation.enums';
 
 /** Each reportable kind's table, what names it, and where it lives (for deep links). */
 const DESCRIBED: Record<ReportKind, { sql: string; type: NotificationSubjectType | null }> = {
-  [ReportKind.CONTENT]: { sql: 'select title as label, null::uuid as context_id from content where id = ?', type: NotificationSubjectType.CONTENT },
-  [ReportKind.COMMENT]: { sql: 'select coalesce(body, \'\') as label, content_id as context_id from comment where id = ?', type: NotificationSubjectType.COMMENT },
-  [ReportKind.MESSAGE]: { sql: 'select body as label, conversation_id as context_id from message where id = ?', type: NotificationSubjectType.MESSAGE },
+  [ReportKind.CONTENT]: {
+    sql: 'select title as label, null::uuid as context_id from content where id = ?',
+    type: NotificationSubjectType.CONTENT,
+  },
+  [ReportKind.COMMENT]: {
+    sql: "select coalesce(body, '') as label, content_id as context_id from comment where id = ?",
+    type: NotificationSubjectType.COMMENT,
+  },
+  [ReportKind.MESSAGE]: {
+    sql: 'select body as label, conversation_id as context_id from message where id = ?',
+    type: NotificationSubjectType.MESSAGE,
+  },
   [ReportKind.MEMBER]: { sql: 'select display_name as label, null::uuid as context_id from member where id = ?', type: null },
 };
 
-async function describe(em: EntityManager, kind: ReportKind, id: string): Promise<{ label: string; context_id: string | null } | undefined> {
+async function describe(
+  em: EntityManager,
+  kind: ReportKind,
+  id: string,
+): Promise<{ label: string; context_id: string | null } | undefined> {
   return (await em.execute<{ label: string; context_id: string | null }[]>(DESCRIBED[kind].sql, [id]))[0];
 }
 
@@ -24,10 +37,15 @@ export function registerModerationHandlers(deps: AppDeps): void {
   deps.events.on('REPORT_FILED', async ({ caseId, reporterId, opened }) => {
     if (!opened) return; // one notification per case, not per report
     const em = fork();
-    const [found] = await em.execute<{ subject_kind: ReportKind; subject_id: string }[]>('select subject_kind, subject_id from moderation_case where id = ?', [caseId]);
+    const [found] = await em.execute<{ subject_kind: ReportKind; subject_id: string }[]>(
+      'select subject_kind, subject_id from moderation_case where id = ?',
+      [caseId],
+    );
     if (!found) return;
     const subject = await describe(em, found.subject_kind, found.subject_id);
-    const moderators = await em.execute<{ id: string }[]>(`select id from member where role in ('ADMIN', 'MODERATOR') and id <> ?`, [reporterId]);
+    const moderators = await em.execute<{ id: string }[]>(`select id from member where role in ('ADMIN', 'MODERATOR') and id <> ?`, [
+      reporterId,
+    ]);
     await writer(em).notify(
       moderators.map(({ id }) => ({
         recipientId: id,
@@ -47,7 +65,15 @@ export function registerModerationHandlers(deps: AppDeps): void {
     const subject = await describe(em, kind, subjectId);
     if (!subject) return;
     await writer(em).notify([
-      { recipientId: authorId, kind: NotificationKind.CONTENT_HIDDEN, actorId: null, subjectType: type, subjectId, subjectTitle: subject.label, contextId: subject.context_id },
+      {
+        recipientId: authorId,
+        kind: NotificationKind.CONTENT_HIDDEN,
+        actorId: null,
+        subjectType: type,
+        subjectId,
+        subjectTitle: subject.label,
+        contextId: subject.context_id,
+      },
     ]);
   });
 }

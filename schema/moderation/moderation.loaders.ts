@@ -12,7 +12,9 @@ export function createModerationLoaders(em: EntityManager) {
   return {
     /** Any message by id, whoever asks: for the moderation queue only. */
     messageById: byIdLoader<Message>(async (ids) =>
-      (await em.execute<Record<string, unknown>[]>('select * from message where id = any(?::uuid[])', [uuidArray(ids)])).map(readModel(em, Message)),
+      (await em.execute<Record<string, unknown>[]>('select * from message where id = any(?::uuid[])', [uuidArray(ids)])).map(
+        readModel(em, Message),
+      ),
     ),
     moderationCaseById: byIdLoader<ModerationCase>((ids) => em.find(ModerationCase, { id: { $in: [...ids] } })),
     /** A case's reports, oldest first. */

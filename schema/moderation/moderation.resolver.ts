@@ -25,7 +25,9 @@ const MODERATORS = [Role.ADMIN, Role.MODERATOR];
 @Resolver()
 export class ModerationResolver {
   @Authorized()
-  @Mutation(() => Report, { description: 'Reports a content item, comment, message or member to the moderators: once per member and subject (CONFLICT after).' })
+  @Mutation(() => Report, {
+    description: 'Reports a content item, comment, message or member to the moderators: once per member and subject (CONFLICT after).',
+  })
   report(@Arg('input') input: ReportInput, @Ctx() ctx: Context): Promise<Report> {
     return new ReportService(ctx).report(requireViewer(ctx), input);
   }
@@ -43,7 +45,9 @@ export class ModerationResolver {
   }
 
   @Authorized(...MODERATORS)
-  @Mutation(() => Member, { description: 'Suspends a member until `until`: no log-in, sessions and sockets cut at once, their content hidden meanwhile.' })
+  @Mutation(() => Member, {
+    description: 'Suspends a member until `until`: no log-in, sessions and sockets cut at once, their content hidden meanwhile.',
+  })
   suspendMember(@Args() args: SuspendMemberArgs, @Ctx() ctx: Context): Promise<Member> {
     return new SuspensionService(ctx).suspend(requireViewer(ctx), args);
   }
@@ -110,7 +114,10 @@ export class ModerationLogEntryResolver {
 /** A member's suspension, for themself, admins and moderators (others are not told why content is gone). */
 @Resolver(() => Member)
 export class MemberSuspensionResolver {
-  @FieldResolver(() => Date, { nullable: true, description: 'While suspended: when the suspension ends. Visible to the member, admins and moderators only.' })
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: 'While suspended: when the suspension ends. Visible to the member, admins and moderators only.',
+  })
   suspendedUntil(@Root() member: Member, @Ctx() ctx: Context): Date | null {
     return mayKnowSuspension(member, ctx) && isSuspended(member, ctx.clock.now()) ? member.suspendedUntil : null;
   }

@@ -8,7 +8,7 @@ import { ReportKind, ReportReason } from './moderation.enums';
 @Entity({ tableName: 'report' })
 @Unique({ properties: ['reporterId', 'subjectId'] })
 @Index({ properties: ['caseId'] })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Report {
   [OptionalProps]?: 'id' | 'note';
 

@@ -37,7 +37,13 @@ export class ReportService {
     }
     const { report, moderationCase, opened, autoHidden } = outcome;
     this.ctx.events.emit('REPORT_FILED', { caseId: moderationCase.id, reportId: report.id, reporterId: reporter.id, opened });
-    if (autoHidden) this.ctx.events.emit('SUBJECT_HIDDEN', { kind: input.kind, subjectId: input.subjectId, authorId: found.authorId, caseId: moderationCase.id });
+    if (autoHidden)
+      this.ctx.events.emit('SUBJECT_HIDDEN', {
+        kind: input.kind,
+        subjectId: input.subjectId,
+        authorId: found.authorId,
+        caseId: moderationCase.id,
+      });
     return report;
   }
 
@@ -87,4 +93,3 @@ export class ReportService {
     return true;
   }
 }
-

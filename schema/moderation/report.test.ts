@@ -17,14 +17,18 @@ const CONTENT = `query($id: ID!) { content(id: $id) { id title moderationNotice 
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ env: { MODERATION_AUTO_HIDE_REPORTERS: '3' }, rateLimits: { reportsPerMember: { points: 4, durationSeconds: 3600 } } });
+  server = await startTestServer({
+    env: { MODERATION_AUTO_HIDE_REPORTERS: '3' },
+    rateLimits: { reportsPerMember: { points: 4, durationSeconds: 3600 } },
+  });
 });
 afterAll(() => server.stop());
 
 const as = async (member: { id: string }) => ({ token: await server.tokenFor(member.id) });
 const report = async (member: { id: string }, subjectId: string, kind = 'CONTENT', reason = 'SPAM', note: string | null = null) =>
   server.gql(REPORT, { input: { subjectId, kind, reason, note } }, await as(member));
-const feedIds = async (member: { id: string }) => ((await server.gql(FEED, {}, await as(member))).data!.feed.edges as { node: { id: string } }[]).map((edge) => edge.node.id);
+const feedIds = async (member: { id: string }) =>
+  ((await server.gql(FEED, {}, await as(member))).data!.feed.edges as { node: { id: string } }[]).map((edge) => edge.node.id);
 
 describe('report', () => {
   it('files one report per member and subject, grouped in one open case the moderators see with reasons, reporters and the subject', async () => {
@@ -40,10 +44,19 @@ describe('report', () => {
     const queue = await server.gql(QUEUE, { first: 100 }, await as(moderator));
     expect(queue.errors).toBeUndefined();
     const node = queue.data!.moderationQueue.edges.map((edge: { node: any }) => edge.node).find((n: any) => n.subjectId === item.id);
-    expect(node).toMatchObject({ subjectKind: 'CONTENT', reportCount: 2, autoHidden: false, subject: { __typename: 'Content', id: item.id, title: 'Buy cheap watches' } });
+    expect(node).toMatchObject({
+      subjectKind: 'CONTENT',
+      reportCount: 2,
+      autoHidden: false,
+      subject: { __typename: 'Content', id: item.id, title: 'Buy cheap watches' },
+    });
     expect(node.reasons.sort()).toEqual(['OFF_TOPIC', 'SPAM']);
     expect(node.reporters.map((m: { id: string }) => m.id).sort()).toEqual([alice.id, bob.id].sort());
-    expect(node.reports.find((r: any) => r.reporter.id === alice.id)).toMatchObject({ reason: 'SPAM', note: 'Pure advertising', reporter: { id: alice.id } });
+    expect(node.reports.find((r: any) => r.reporter.id === alice.id)).toMatchObject({
+      reason: 'SPAM',
+      note: 'Pure advertising',
+      reporter: { id: alice.id },
+    });
     // Still in the feed: two reporters are under the threshold of three.
     expect(await feedIds(alice)).toContain(item.id);
   });
@@ -58,7 +71,15 @@ describe('report', () => {
     expect(errorCode(await report(member, draft.id))).toBe('NOT_FOUND');
     expect(errorCode(await report(member, item.id, 'COMMENT'))).toBe('NOT_FOUND');
     expect(errorCode(await report(member, 'not-an-id'))).toBe('BAD_USER_INPUT');
-    expect(errorCode(await server.gql(REPORT, { input: { subjectId: item.id, kind: 'CONTENT', reason: 'SPAM', note: 'x'.repeat(2001) } }, await as(member)))).toBe('BAD_USER_INPUT');
+    expect(
+      errorCode(
+        await server.gql(
+          REPORT,
+          { input: { subjectId: item.id, kind: 'CONTENT', reason: 'SPAM', note: 'x'.repeat(2001) } },
+          await as(member),
+        ),
+      ),
+    ).toBe('BAD_USER_INPUT');
     expect(errorCode(await server.gql(REPORT, { input: { subjectId: item.id, kind: 'CONTENT', reason: 'SPAM' } }))).toBe('UNAUTHENTICATED');
   });
 
@@ -82,10 +103,16 @@ describe('report', () => {
     expect(await feedIds(reader)).not.toContain(item.id);
     expect(errorCode(await server.gql(CONTENT, { id: item.id }, await as(reader)))).toBe('NOT_FOUND');
     expect(await feedIds(author)).toContain(item.id);
-    expect((await server.gql(CONTENT, { id: item.id }, await as(author))).data!.content).toMatchObject({ id: item.id, moderationNotice: expect.stringMatching(/^Hidden by the moderators/) });
+    expect((await server.gql(CONTENT, { id: item.id }, await as(author))).data!.content).toMatchObject({
+      id: item.id,
+      moderationNotice: expect.stringMatching(/^Hidden by the moderators/),
+    });
     const moderator = await buildMember(server.em(), { role: Role.MODERATOR });
     expect((await server.gql(CONTENT, { id: item.id }, await as(moderator))).data!.content.id).toBe(item.id);
     const queue = await server.gql(QUEUE, { first: 100 }, await as(await buildAdmin(server.em())));
-    expect(queue.data!.moderationQueue.edges.find((edge: { node: any }) => edge.node.subjectId === item.id).node).toMatchObject({ reportCount: 3, autoHidden: true });
+    expect(queue.data!.moderationQueue.edges.find((edge: { node: any }) => edge.node.subjectId === item.id).node).toMatchObject({
+      reportCount: 3,
+      autoHidden: true,
+    });
   });
 });

@@ -29,28 +29,53 @@ const reportBy = async (member: { id: string }, subjectId: string, kind = 'CONTE
   return (await server.em().execute<{ id: string }[]>(CASE_OF, [subjectId]))[0].id;
 };
 const searchIds = async (member: { id: string }, query: string) =>
-  ((await server.gql(`query($q: String!) { search(query: $q) { edges { node { id } } } }`, { q: query }, await as(member))).data!.search.edges as { node: { id: string } }[]).map((edge) => edge.node.id);
-const feedIds = async (member: { id: string }) => ((await server.gql(FEED, {}, await as(member))).data!.feed.edges as { node: { id: string } }[]).map((edge) => edge.node.id);
+  (
+    (await server.gql(`query($q: String!) { search(query: $q) { edges { node { id } } } }`, { q: query }, await as(member))).data!.search
+      .edges as { node: { id: string } }[]
+  ).map((edge) => edge.node.id);
+const feedIds = async (member: { id: string }) =>
+  ((await server.gql(FEED, {}, await as(member))).data!.feed.edges as { node: { id: string } }[]).map((edge) => edge.node.id);
 
 describe('resolveReport', () => {
   it('HIDE hides the item from feeds, digests and others’ notifications, keeps it for its author, and is logged', async () => {
     const theme = await buildTheme(server.em());
     const author = await buildMember(server.em(), { role: Role.SPEAKER });
-    const item = await buildContent(server.em(), { author, themes: [theme], title: 'Zyxquorp masterclass', publishedAt: server.clock.now(), createdAt: server.clock.now() });
+    const item = await buildContent(server.em(), {
+      author,
+      themes: [theme],
+      title: 'Zyxquorp masterclass',
+      publishedAt: server.clock.now(),
+      createdAt: server.clock.now(),
+    });
     const reader = await buildMember(server.em(), { createdAt: new Date(server.clock.now().getTime() - 86_400_000) });
     await buildInterests(server.em(), [reader], theme);
     const em = server.em();
-    em.create(Notification, { recipient: reader.id, kind: NotificationKind.CONTENT_PUBLISHED, subjectType: NotificationSubjectType.CONTENT, subjectId: item.id, subjectTitle: item.title, createdAt: server.clock.now() });
+    em.create(Notification, {
+      recipient: reader.id,
+      kind: NotificationKind.CONTENT_PUBLISHED,
+      subjectType: NotificationSubjectType.CONTENT,
+      subjectId: item.id,
+      subjectTitle: item.title,
+      createdAt: server.clock.now(),
+    });
     await em.flush();
     // Before the reader's first request (a visit moves what is "new" for their digest).
     expect((await selectDigestContent(server.em(), reader.id, 10, server.clock.now())).hot).toContain(item.id);
-    expect((await server.gql(NOTIFICATIONS, {}, await as(reader))).data).toMatchObject({ notifications: { totalCount: 1 }, unreadNotificationCount: 1 });
+    expect((await server.gql(NOTIFICATIONS, {}, await as(reader))).data).toMatchObject({
+      notifications: { totalCount: 1 },
+      unreadNotificationCount: 1,
+    });
 
     const caseId = await reportBy(reader, item.id);
     const moderator = await buildMember(server.em(), { role: Role.MODERATOR });
     const resolved = await server.gql(RESOLVE, { id: caseId, action: 'HIDE', note: 'Insults a speaker' }, await as(moderator));
     expect(resolved.errors).toBeUndefined();
-    expect(resolved.data!.resolveReport).toMatchObject({ status: 'RESOLVED', action: 'HIDE', note: 'Insults a speaker', resolvedBy: { id: moderator.id } });
+    expect(resolved.data!.resolveReport).toMatchObject({
+      status: 'RESOLVED',
+      action: 'HIDE',
+      note: 'Insults a speaker',
+      resolvedBy: { id: moderator.id },
+    });
 
     expect(await feedIds(reader)).not.toContain(item.id);
     expect(await feedIds(author)).toContain(item.id);
@@ -58,10 +83,19 @@ describe('resolveReport', () => {
     expect(await searchIds(author, 'Zyxquorp')).toEqual([item.id]);
     const digest = await selectDigestContent(server.em(), reader.id, 10, server.clock.now());
     expect([...digest.hot, ...digest.cold]).not.toContain(item.id);
-    expect((await server.gql(NOTIFICATIONS, {}, await as(reader))).data).toMatchObject({ notifications: { edges: [], totalCount: 0 }, unreadNotificationCount: 0 });
+    expect((await server.gql(NOTIFICATIONS, {}, await as(reader))).data).toMatchObject({
+      notifications: { edges: [], totalCount: 0 },
+      unreadNotificationCount: 0,
+    });
     expect(errorCode(await server.gql(RESOLVE, { id: caseId, action: 'DISMISS' }, await as(moderator)))).toBe('CONFLICT');
     const [logged] = await server.em().execute(`select * from moderation_log_entry where case_id = ?`, [caseId]);
-    expect(logged).toMatchObject({ actor_id: moderator.id, action: 'HIDE', subject_kind: 'CONTENT', subject_id: item.id, note: 'Insults a speaker' });
+    expect(logged).toMatchObject({
+      actor_id: moderator.id,
+      action: 'HIDE',
+      subject_kind: 'CONTENT',
+      subject_id: item.id,
+      note: 'Insults a speaker',
+    });
   });
 
   it('DISMISS shows again what enough reporters hid; a later report opens a new case', async () => {
@@ -78,8 +112,19 @@ describe('resolveReport', () => {
 
   it('hides and deletes comments: a hidden one stays for its author only; a deleted one keeps its place', async () => {
     const item = await buildContent(server.em());
-    const [writer, reader, moderator] = [await buildMember(server.em()), await buildMember(server.em()), await buildMember(server.em(), { role: Role.MODERATOR })];
-    const add = async (body: string) => (await server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { contentId: item.id, body } }, await as(writer))).data!.addComment.id as string;
+    const [writer, reader, moderator] = [
+      await buildMember(server.em()),
+      await buildMember(server.em()),
+      await buildMember(server.em(), { role: Role.MODERATOR }),
+    ];
+    const add = async (body: string) =>
+      (
+        await server.gql(
+          `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
+          { input: { contentId: item.id, body } },
+          await as(writer),
+        )
+      ).data!.addComment.id as string;
     const [rude, spam] = [await add('You are all idiots'), await add('Buy now')];
     await server.gql(RESOLVE, { id: await reportBy(reader, rude, 'COMMENT'), action: 'HIDE' }, await as(moderator));
     await server.gql(RESOLVE, { id: await reportBy(reader, spam, 'COMMENT'), action: 'DELETE' }, await as(moderator));
@@ -91,10 +136,26 @@ describe('resolveReport', () => {
     expect((await server.em().findOneOrFail(Content, item.id)).commentCount).toBe(0); // neither the deleted one nor the hidden one counts
     // A hidden reply leaves the thread too.
     const parent = await add('A fair point');
-    const reply = (await server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { contentId: item.id, body: 'Reply', parentId: parent } }, await as(reader))).data!.addComment.id;
-    const rudeReply = (await server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { contentId: item.id, body: 'Rude reply', parentId: parent } }, await as(writer))).data!.addComment.id;
+    const reply = (
+      await server.gql(
+        `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
+        { input: { contentId: item.id, body: 'Reply', parentId: parent } },
+        await as(reader),
+      )
+    ).data!.addComment.id;
+    const rudeReply = (
+      await server.gql(
+        `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
+        { input: { contentId: item.id, body: 'Rude reply', parentId: parent } },
+        await as(writer),
+      )
+    ).data!.addComment.id;
     await server.gql(RESOLVE, { id: await reportBy(reader, rudeReply, 'COMMENT'), action: 'HIDE' }, await as(moderator));
-    const thread = await server.gql(`query($id: ID!) { comments(contentId: $id) { edges { node { id replies { edges { node { id } } } } } } }`, { id: item.id }, await as(reader));
+    const thread = await server.gql(
+      `query($id: ID!) { comments(contentId: $id) { edges { node { id replies { edges { node { id } } } } } } }`,
+      { id: item.id },
+      await as(reader),
+    );
     const onParent = thread.data!.comments.edges.find((edge: { node: { id: string } }) => edge.node.id === parent).node;
     expect(onParent.replies.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([reply]);
   });
@@ -107,7 +168,11 @@ describe('resolveReport', () => {
     const forReader = await subscribe(server.ws((await as(reader)).token), query, { id: item.id });
     const forModerator = await subscribe(server.ws((await as(moderator)).token), query, { id: item.id });
     await server.gql(RESOLVE, { id: await reportBy(reader, item.id), action: 'HIDE' }, await as(moderator));
-    await server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { contentId: item.id, body: 'Still here' } }, await as(author));
+    await server.gql(
+      `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
+      { input: { contentId: item.id, body: 'Still here' } },
+      await as(author),
+    );
     expect((await forModerator.next()).data!.commentAdded.body).toBe('Still here');
     await server.hearth.deps.events.idle();
     expect(forReader.received).toEqual([]);
@@ -121,7 +186,9 @@ describe('resolveReport', () => {
     const moderator = await buildMember(server.em(), { role: Role.MODERATOR });
     expect(errorCode(await server.gql(RESOLVE, { id: caseId, action: 'HIDE' }, await as(moderator)))).toBe('BAD_USER_INPUT');
     expect(errorCode(await server.gql(RESOLVE, { id: caseId, action: 'DELETE' }, await as(moderator)))).toBe('BAD_USER_INPUT');
-    expect(errorCode(await server.gql(RESOLVE, { id: '00000000-0000-4000-8000-000000000000', action: 'DISMISS' }, await as(moderator)))).toBe('NOT_FOUND');
+    expect(
+      errorCode(await server.gql(RESOLVE, { id: '00000000-0000-4000-8000-000000000000', action: 'DISMISS' }, await as(moderator))),
+    ).toBe('NOT_FOUND');
     expect(errorCode(await server.gql(RESOLVE, { id: caseId, action: 'DISMISS' }, await as(member)))).toBe('FORBIDDEN');
     expect((await server.gql(RESOLVE, { id: caseId, action: 'DISMISS' }, await as(moderator))).errors).toBeUndefined();
   });

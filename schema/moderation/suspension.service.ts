@@ -23,7 +23,12 @@ export class SuspensionService {
   }
 
   /** Inside the caller's transaction (resolveReport's SUSPEND_AUTHOR); call `announce` after the commit. */
-  async suspendIn(em: EntityManager, moderator: Member, { memberId, until, reason }: { memberId: string; until: Date; reason: string }, caseId: string | null): Promise<Member> {
+  async suspendIn(
+    em: EntityManager,
+    moderator: Member,
+    { memberId, until, reason }: { memberId: string; until: Date; reason: string },
+    caseId: string | null,
+  ): Promise<Member> {
     const now = this.ctx.clock.now();
     if (until.getTime() <= now.getTime()) throw ModerationErrors.untilInPast();
     const member = await em.findOne(Member, { id: memberId });
@@ -32,7 +37,15 @@ export class SuspensionService {
     member.suspendedUntil = until;
     member.suspensionReason = reason.trim();
     await em.flush();
-    await logDecision(em, { actorId: moderator.id, action: ModerationLogAction.SUSPEND, subjectKind: ReportKind.MEMBER, subjectId: member.id, caseId, note: member.suspensionReason, at: now });
+    await logDecision(em, {
+      actorId: moderator.id,
+      action: ModerationLogAction.SUSPEND,
+      subjectKind: ReportKind.MEMBER,
+      subjectId: member.id,
+      caseId,
+      note: member.suspensionReason,
+      at: now,
+    });
     return member;
   }
 
@@ -45,7 +58,14 @@ export class SuspensionService {
       found.suspendedUntil = null;
       found.suspensionReason = null;
       await em.flush();
-      await logDecision(em as EntityManager, { actorId: moderator.id, action: ModerationLogAction.UNSUSPEND, subjectKind: ReportKind.MEMBER, subjectId: found.id, note: note?.trim() || null, at: now });
+      await logDecision(em as EntityManager, {
+        actorId: moderator.id,
+        action: ModerationLogAction.UNSUSPEND,
+        subjectKind: ReportKind.MEMBER,
+        subjectId: found.id,
+        note: note?.trim() || null,
+        at: now,
+      });
       return found;
     });
     this.accessChanged(member.id);

@@ -28,7 +28,8 @@ describe('suspendMember and unsuspendMember', () => {
     const item = await buildContent(server.em(), { author: member });
     const [reader, moderator] = [await buildMember(server.em()), await buildMember(server.em(), { role: Role.MODERATOR })];
     const session = (await logIn(member)).data!.logIn;
-    const feedIds = async () => ((await server.gql(FEED, {}, await as(reader))).data!.feed.edges as { node: { id: string } }[]).map((edge) => edge.node.id);
+    const feedIds = async () =>
+      ((await server.gql(FEED, {}, await as(reader))).data!.feed.edges as { node: { id: string } }[]).map((edge) => edge.node.id);
     expect(await feedIds()).toContain(item.id);
     expect((await server.gql(ME, {}, { token: session.accessToken })).errors).toBeUndefined();
 
@@ -64,20 +65,52 @@ describe('suspendMember and unsuspendMember', () => {
   it('refuses a past end, moderators and admins as targets, and unsuspending someone not suspended, with typed errors', async () => {
     const [member, other] = [await buildMember(server.em()), await buildMember(server.em(), { role: Role.MODERATOR })];
     const moderator = await buildMember(server.em(), { role: Role.MODERATOR });
-    expect(errorCode(await server.gql(SUSPEND, { id: member.id, until: inDays(server, -1), reason: 'x' }, await as(moderator)))).toBe('BAD_USER_INPUT');
-    expect(errorCode(await server.gql(SUSPEND, { id: member.id, until: inDays(server, 1), reason: '  ' }, await as(moderator)))).toBe('BAD_USER_INPUT');
-    expect(errorCode(await server.gql(SUSPEND, { id: other.id, until: inDays(server, 1), reason: 'x' }, await as(moderator)))).toBe('FORBIDDEN');
-    expect(errorCode(await server.gql(SUSPEND, { id: '00000000-0000-4000-8000-000000000000', until: inDays(server, 1), reason: 'x' }, await as(moderator)))).toBe('NOT_FOUND');
+    expect(errorCode(await server.gql(SUSPEND, { id: member.id, until: inDays(server, -1), reason: 'x' }, await as(moderator)))).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(errorCode(await server.gql(SUSPEND, { id: member.id, until: inDays(server, 1), reason: '  ' }, await as(moderator)))).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(errorCode(await server.gql(SUSPEND, { id: other.id, until: inDays(server, 1), reason: 'x' }, await as(moderator)))).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      errorCode(
+        await server.gql(
+          SUSPEND,
+          { id: '00000000-0000-4000-8000-000000000000', until: inDays(server, 1), reason: 'x' },
+          await as(moderator),
+        ),
+      ),
+    ).toBe('NOT_FOUND');
     expect(errorCode(await server.gql(UNSUSPEND, { id: member.id }, await as(moderator)))).toBe('CONFLICT');
   });
 
   it('resolveReport SUSPEND_AUTHOR suspends the reported comment’s author', async () => {
     const item = await buildContent(server.em());
-    const [writer, reader, moderator] = [await buildMember(server.em()), await buildMember(server.em()), await buildMember(server.em(), { role: Role.MODERATOR })];
-    const comment = await server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { contentId: item.id, body: 'Spam spam' } }, await as(writer));
-    await server.gql(`mutation($input: ReportInput!) { report(input: $input) { id } }`, { input: { subjectId: comment.data!.addComment.id, kind: 'COMMENT', reason: 'SPAM' } }, await as(reader));
-    const [{ id: caseId }] = await server.em().execute<{ id: string }[]>(`select id from moderation_case where subject_id = ?`, [comment.data!.addComment.id]);
-    const resolved = await server.gql(`mutation($id: ID!) { resolveReport(caseId: $id, action: SUSPEND_AUTHOR, note: "Spammer") { status } }`, { id: caseId }, await as(moderator));
+    const [writer, reader, moderator] = [
+      await buildMember(server.em()),
+      await buildMember(server.em()),
+      await buildMember(server.em(), { role: Role.MODERATOR }),
+    ];
+    const comment = await server.gql(
+      `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
+      { input: { contentId: item.id, body: 'Spam spam' } },
+      await as(writer),
+    );
+    await server.gql(
+      `mutation($input: ReportInput!) { report(input: $input) { id } }`,
+      { input: { subjectId: comment.data!.addComment.id, kind: 'COMMENT', reason: 'SPAM' } },
+      await as(reader),
+    );
+    const [{ id: caseId }] = await server
+      .em()
+      .execute<{ id: string }[]>(`select id from moderation_case where subject_id = ?`, [comment.data!.addComment.id]);
+    const resolved = await server.gql(
+      `mutation($id: ID!) { resolveReport(caseId: $id, action: SUSPEND_AUTHOR, note: "Spammer") { status } }`,
+      { id: caseId },
+      await as(moderator),
+    );
     expect(resolved.errors).toBeUndefined();
     expect(errorCode(await logIn(writer))).toBe('FORBIDDEN');
     const comments = await server.gql(`query($id: ID!) { comments(contentId: $id) { totalCount } }`, { id: item.id }, await as(reader));

@@ -10,7 +10,8 @@ import { Role } from '../identity/member.entity';
  */
 
 /** Admins and moderators: they see hidden items (to decide about them). */
-export const moderates = (viewer: Pick<Member, 'role'> | null | undefined): boolean => viewer?.role === Role.ADMIN || viewer?.role === Role.MODERATOR;
+export const moderates = (viewer: Pick<Member, 'role'> | null | undefined): boolean =>
+  viewer?.role === Role.ADMIN || viewer?.role === Role.MODERATOR;
 
 export const isSuspended = (member: Pick<Member, 'suspendedUntil'> | null | undefined, now: Date): boolean =>
   !!member?.suspendedUntil && member.suspendedUntil.getTime() > now.getTime();
@@ -25,7 +26,10 @@ export function visibleToOthersSql(alias: string, authorColumn: string, now: str
 }
 
 /** `visibleToOthersSql` as a fragment for the `sql` tag, at `now`. */
-export const visibleToOthers = (alias: string, authorColumn: string, now: Date): Sql => ({ text: visibleToOthersSql(alias, authorColumn, '?::timestamptz'), params: [now] });
+export const visibleToOthers = (alias: string, authorColumn: string, now: Date): Sql => ({
+  text: visibleToOthersSql(alias, authorColumn, '?::timestamptz'),
+  params: [now],
+});
 
 /** SQL condition for a viewer: visible to others, or the viewer's own (`viewer`: a placeholder for their id). */
 export function visibleToSql(alias: string, authorColumn: string, now: string, viewer: string): string {
@@ -40,13 +44,20 @@ interface Moderated {
  * Whether `viewer` must not see `item` by `authorId` (whose member row is `author`): hidden or
  * its author suspended, and the viewer neither its author nor a moderator.
  */
-export function hiddenFrom(viewer: Member | null, item: Moderated, authorId: string, author: Pick<Member, 'suspendedUntil'> | null, now: Date): boolean {
+export function hiddenFrom(
+  viewer: Member | null,
+  item: Moderated,
+  authorId: string,
+  author: Pick<Member, 'suspendedUntil'> | null,
+  now: Date,
+): boolean {
   if (viewer && (viewer.id === authorId || moderates(viewer))) return false;
   return item.hiddenAt !== null || isSuspended(author, now);
 }
 
 /** Hidden for everyone but its author and moderators (what its author is told about). */
-export const isHidden = (item: Moderated, author: Pick<Member, 'suspendedUntil'> | null, now: Date): boolean => item.hiddenAt !== null || isSuspended(author, now);
+export const isHidden = (item: Moderated, author: Pick<Member, 'suspendedUntil'> | null, now: Date): boolean =>
+  item.hiddenAt !== null || isSuspended(author, now);
 
 const AUTHORED: [type: string, table: string, authorColumn: string][] = [
   ['CONTENT', 'content', 'author_id'],
@@ -67,7 +78,10 @@ export function notificationVisibleSql(alias: string): string {
 }
 
 /** `notificationVisibleSql` as a fragment for the `sql` tag, at `now`. */
-export const notificationVisible = (alias: string, now: Date): Sql => ({ text: notificationVisibleSql(alias), params: AUTHORED.map(() => now) });
+export const notificationVisible = (alias: string, now: Date): Sql => ({
+  text: notificationVisibleSql(alias),
+  params: AUTHORED.map(() => now),
+});
 
 /** What an author (or a moderator) is told about an item others cannot see; null when others see it. */
 export function moderationNotice(item: Moderated, author: Pick<Member, 'suspendedUntil'> | null, now: Date): string | null {

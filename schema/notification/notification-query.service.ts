@@ -6,7 +6,12 @@ import { Notification } from './notification.entity';
 import { isUUID } from 'class-validator';
 import { readModel } from '../../server/db/read-model';
 import { uuidArray } from '../../server/db/sql';
-import { MARKED_READ_RETURNED, type MarkNotificationsReadArgs, type MarkNotificationsReadPayload, type NotificationsArgs } from './notification.inputs';
+import {
+  MARKED_READ_RETURNED,
+  type MarkNotificationsReadArgs,
+  type MarkNotificationsReadPayload,
+  type NotificationsArgs,
+} from './notification.inputs';
 import { notificationPage, ownNotification, unreadCounts } from './notification.queries';
 
 const key = (notification: Notification) => [notification.createdAt.toISOString(), notification.id];
@@ -45,5 +50,4 @@ export class NotificationQueryService {
   own(viewer: Member, id: string): Promise<Notification | null> {
     return ownNotification(this.ctx.em, viewer.id, id, this.ctx.clock.now());
   }
-
 }

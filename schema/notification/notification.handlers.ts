@@ -37,7 +37,14 @@ export function registerNotificationHandlers(deps: AppDeps): void {
     const [message] = await em.execute<{ body: string }[]>('select body from message where id = ?', [messageId]);
     if (!message) return;
     await writer(em).notify([
-      { recipientId, kind: NotificationKind.MESSAGE_RECEIVED, actorId: senderId, subjectId: messageId, subjectTitle: message.body, contextId: conversationId },
+      {
+        recipientId,
+        kind: NotificationKind.MESSAGE_RECEIVED,
+        actorId: senderId,
+        subjectId: messageId,
+        subjectTitle: message.body,
+        contextId: conversationId,
+      },
     ]);
   });
 }

@@ -33,7 +33,10 @@ export async function notificationPage(
 
 /** The notification if it is `recipientId`'s and visible to them. */
 export async function ownNotification(em: EntityManager, recipientId: string, id: string, now: Date): Promise<Notification | null> {
-  const [row] = await rows(em, sql`select n.* from notification n where n.id = ${id}::uuid and n.recipient_id = ${recipientId}::uuid and ${notificationVisible('n', now)}`);
+  const [row] = await rows(
+    em,
+    sql`select n.* from notification n where n.id = ${id}::uuid and n.recipient_id = ${recipientId}::uuid and ${notificationVisible('n', now)}`,
+  );
   return row ? readModel(em, Notification)(row) : null;
 }
 

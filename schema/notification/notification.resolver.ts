@@ -1,4 +1,16 @@
-import { Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import {
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import { requireViewer } from '../identity/authorization';
 import type { Context } from '../../server/context';
 import { Shareable } from '../../server/viewer-dependence';
@@ -11,7 +23,9 @@ import { MarkNotificationsReadArgs, MarkNotificationsReadPayload, NotificationsA
 import { NotificationQueryService } from './notification-query.service';
 import { loadNotificationText } from './notification-text';
 
-const NotificationConnection = Connection(Notification, 'Notification', { totalCount: 'The viewer’s notifications (unread ones only with `unreadOnly`).' });
+const NotificationConnection = Connection(Notification, 'Notification', {
+  totalCount: 'The viewer’s notifications (unread ones only with `unreadOnly`).',
+});
 type SubscribeData = SubscribeResolverData<unknown, object, Context>;
 
 @Resolver(() => Notification)
@@ -29,7 +43,9 @@ export class NotificationResolver {
   }
 
   @Authorized()
-  @Mutation(() => MarkNotificationsReadPayload, { description: 'Marks notifications read; returns them and the viewer’s new unread count.' })
+  @Mutation(() => MarkNotificationsReadPayload, {
+    description: 'Marks notifications read; returns them and the viewer’s new unread count.',
+  })
   markNotificationsRead(@Args() args: MarkNotificationsReadArgs, @Ctx() ctx: Context): Promise<MarkNotificationsReadPayload> {
     return new NotificationQueryService(ctx).markRead(requireViewer(ctx), args);
   }
@@ -62,7 +78,8 @@ export class NotificationResolver {
   }
 
   @FieldResolver(() => String, {
-    description: 'What happened, as one sentence in the viewer’s language (their `locale`, else the community’s), e.g. "Camille Martin replied to your comment: “…”".',
+    description:
+      'What happened, as one sentence in the viewer’s language (their `locale`, else the community’s), e.g. "Camille Martin replied to your comment: “…”".',
   })
   text(@Root() notification: Notification, @Ctx() ctx: Context): Promise<string> {
     return loadNotificationText(notification, ctx);

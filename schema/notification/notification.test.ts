@@ -81,12 +81,18 @@ describe('notifications', () => {
        select gen_random_uuid(), 'fan' || g || '-' || ? || '@example.test', 'x', 'Fan ' || g, 'MEMBER', 'FREE', now() from generate_series(1, 2500) g`,
       [theme.id],
     );
-    await em.execute(`insert into member_interest (member_id, theme_id, created_at) select id, ?, now() from member where email like ?`, [theme.id, `fan%-${theme.id}@example.test`]);
+    await em.execute(`insert into member_interest (member_id, theme_id, created_at) select id, ?, now() from member where email like ?`, [
+      theme.id,
+      `fan%-${theme.id}@example.test`,
+    ]);
     const content = await buildContent(server.em(), { themes: [theme], status: ContentStatus.DRAFT });
     const admin = await buildMember(server.em(), { role: Role.ADMIN });
     await server.gql(`mutation($id: ID!) { publishContent(id: $id) { id } }`, { id: content.id }, await as(admin.id));
     await settled();
-    const [{ count, distinct }] = await em.execute(`select count(*)::int as count, count(distinct recipient_id)::int as distinct from notification where subject_id = ?`, [content.id]);
+    const [{ count, distinct }] = await em.execute(
+      `select count(*)::int as count, count(distinct recipient_id)::int as distinct from notification where subject_id = ?`,
+      [content.id],
+    );
     expect({ count, distinct }).toEqual({ count: 2500, distinct: 2500 });
   });
 
@@ -94,7 +100,8 @@ describe('notifications', () => {
     const author = await buildMember(server.em(), { role: Role.SPEAKER });
     const content = await buildContent(server.em(), { author });
     const [alice, bob] = [await buildMember(server.em()), await buildMember(server.em())];
-    const top = (await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Great read' } }, await as(alice.id))).data!.addComment;
+    const top = (await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Great read' } }, await as(alice.id))).data!
+      .addComment;
     await settled(); // notifications are stamped when written, after the request
     server.clock.advance({ seconds: 1 });
     await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Yes!', parentId: top.id } }, await as(bob.id));
@@ -103,7 +110,10 @@ describe('notifications', () => {
     await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Thanks', parentId: top.id } }, await as(alice.id));
     await settled();
     const kinds = async (memberId: string) =>
-      (await server.em().find(Notification, { recipient: memberId }, { orderBy: { createdAt: 'asc' } })).map((n) => [n.kind, n.subjectTitle]);
+      (await server.em().find(Notification, { recipient: memberId }, { orderBy: { createdAt: 'asc' } })).map((n) => [
+        n.kind,
+        n.subjectTitle,
+      ]);
     expect(await kinds(author.id)).toEqual([
       ['COMMENT_ON_MY_CONTENT', 'Great read'],
       ['COMMENT_ON_MY_CONTENT', 'Yes!'],
@@ -117,7 +127,14 @@ describe('notifications', () => {
     const member = await buildMember(server.em());
     const em = server.em();
     for (let i = 0; i < 3; i++) {
-      em.create(Notification, { recipient: member.id, kind: 'MESSAGE_RECEIVED' as never, subjectType: 'MESSAGE' as never, subjectId: crypto.randomUUID(), subjectTitle: `#${i}`, createdAt: new Date(Date.UTC(2026, 0, 1, i)) });
+      em.create(Notification, {
+        recipient: member.id,
+        kind: 'MESSAGE_RECEIVED' as never,
+        subjectType: 'MESSAGE' as never,
+        subjectId: crypto.randomUUID(),
+        subjectTitle: `#${i}`,
+        createdAt: new Date(Date.UTC(2026, 0, 1, i)),
+      });
     }
     await em.flush();
     const page = await server.gql(NOTIFICATIONS, { first: 2 }, await as(member.id));
@@ -133,7 +150,10 @@ describe('notifications', () => {
     expect(errorCode(await server.gql(mark, {}, await as(member.id)))).toBe('BAD_USER_INPUT');
     // Someone else's ids change nothing.
     const stranger = await buildMember(server.em());
-    expect((await server.gql(mark, { ids: [firstId] }, await as(stranger.id))).data!.markNotificationsRead).toEqual({ notifications: [], unreadCount: 0 });
+    expect((await server.gql(mark, { ids: [firstId] }, await as(stranger.id))).data!.markNotificationsRead).toEqual({
+      notifications: [],
+      unreadCount: 0,
+    });
     const all = (await server.gql(mark, { all: true }, await as(member.id))).data!.markNotificationsRead;
     expect(all.unreadCount).toBe(0);
     expect(all.notifications.map((n: any) => n.id)).toEqual(unread.data!.notifications.edges.map((e: any) => e.node.id));
@@ -168,7 +188,8 @@ describe('notifications', () => {
     const commenter = await buildMember(server.em(), { displayName: 'Ann Lee' });
     const added = await subscribe(server.ws(await server.tokenFor(author.id)), `subscription { notificationAdded { text } }`);
 
-    const top = (await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Great read' } }, await as(commenter.id))).data!.addComment;
+    const top = (await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Great read' } }, await as(commenter.id))).data!
+      .addComment;
     expect((await added.next()).data!.notificationAdded.text).toBe('Ann Lee a commenté votre contenu : « Great read »');
     await settled();
     await server.gql(ADD_COMMENT, { input: { contentId: content.id, body: 'Merci !', parentId: top.id } }, await as(author.id));
@@ -184,14 +205,22 @@ describe('notifications', () => {
 
   it.each(LOCALES)('has a sentence for every kind in %s, with the actor and the subject in it', (locale) => {
     for (const kind of Object.values(NotificationKind)) {
-      const subjectTypes = kind === NotificationKind.CONTENT_HIDDEN ? [NotificationSubjectType.CONTENT, NotificationSubjectType.COMMENT, NotificationSubjectType.MESSAGE] : [NOTIFICATION_SUBJECT[kind]];
+      const subjectTypes =
+        kind === NotificationKind.CONTENT_HIDDEN
+          ? [NotificationSubjectType.CONTENT, NotificationSubjectType.COMMENT, NotificationSubjectType.MESSAGE]
+          : [NOTIFICATION_SUBJECT[kind]];
       for (const subjectType of subjectTypes) {
         const text = notificationText({ kind, subjectType, subjectTitle: 'Quarterly review', actorName: 'Ann Lee' }, locale);
         expect({ kind, text }).toEqual({ kind, text: expect.stringMatching(/Quarterly review|Ann Lee/) });
         expect(text).not.toMatch(/\{\{|notification\./);
       }
     }
-    expect(notificationText({ kind: NotificationKind.MESSAGE_RECEIVED, subjectType: NotificationSubjectType.MESSAGE, subjectTitle: 'Hi', actorName: null }, locale)).toMatch(/^(Someone|Quelqu’un) /);
+    expect(
+      notificationText(
+        { kind: NotificationKind.MESSAGE_RECEIVED, subjectType: NotificationSubjectType.MESSAGE, subjectTitle: 'Hi', actorName: null },
+        locale,
+      ),
+    ).toMatch(/^(Someone|Quelqu’un) /);
   });
 
   it('refuses subscriptions without a logged-in member', async () => {

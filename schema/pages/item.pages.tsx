@@ -4,7 +4,8 @@ import type { Member } from '../identity/member.entity';
 import type { LiveSession } from '../live/sessions/live-session.entity';
 import { Page, PlainMarkdown } from './layout';
 
-const FRONT_END_NOTE = 'A minimal page served by the Hearth API for links in emails; the community’s front end (PUBLIC_URL) shows the full page.';
+const FRONT_END_NOTE =
+  'A minimal page served by the Hearth API for links in emails; the community’s front end (PUBLIC_URL) shows the full page.';
 
 function Themes({ themes }: { themes: Theme[] }) {
   return themes.length ? (
@@ -16,7 +17,17 @@ function Themes({ themes }: { themes: Theme[] }) {
   ) : null;
 }
 
-export function ContentPage({ content, author, themes, published }: { content: Content; author: Member | null; themes: Theme[]; published: string | null }) {
+export function ContentPage({
+  content,
+  author,
+  themes,
+  published,
+}: {
+  content: Content;
+  author: Member | null;
+  themes: Theme[];
+  published: string | null;
+}) {
   return (
     <Page title={content.title}>
       <p className="eyebrow">
@@ -40,7 +51,13 @@ export function ContentPage({ content, author, themes, published }: { content: C
   );
 }
 
-export function LiveSessionPage(props: { session: LiveSession; when: string; speakers: Member[]; themes: Theme[]; replayUrl: string | null }) {
+export function LiveSessionPage(props: {
+  session: LiveSession;
+  when: string;
+  speakers: Member[];
+  themes: Theme[];
+  replayUrl: string | null;
+}) {
   const { session, when, speakers, themes, replayUrl } = props;
   return (
     <Page title={session.title}>

@@ -84,7 +84,9 @@ export function LandingPage({ communityName, url, wsUrl, publicUrl, ide, demo }:
             Open GraphiQL (works offline)
           </a>
         ) : (
-          <span className="muted">GraphiQL is not built yet: run <code>npm run build</code>. </span>
+          <span className="muted">
+            GraphiQL is not built yet: run <code>npm run build</code>.{' '}
+          </span>
         )}
         <a className="button secondary" href={url}>
           Apollo Sandbox (online)
@@ -94,8 +96,9 @@ export function LandingPage({ communityName, url, wsUrl, publicUrl, ide, demo }:
       <h2>From a front end</h2>
       <p>
         Use the typed client <code>@hearth/client</code> (in <code>client/</code>), or any GraphQL client. Authenticate HTTP requests with{' '}
-        <code>Authorization: Bearer &lt;accessToken&gt;</code> and WebSockets with <code>connectionParams: {'{ authorization: "Bearer …" }'}</code>.
-        Browser pages on other origins are allowed by <code>CORS_ORIGINS</code>.
+        <code>Authorization: Bearer &lt;accessToken&gt;</code> and WebSockets with{' '}
+        <code>connectionParams: {'{ authorization: "Bearer …" }'}</code>. Browser pages on other origins are allowed by{' '}
+        <code>CORS_ORIGINS</code>.
       </p>
       <p className="notice">
         Links in emails point to <code>PUBLIC_URL</code> ({publicUrl}), the address of the community’s front end. Without a front end, this

@@ -14,7 +14,10 @@ import { LandingPage } from './landing.page';
 import { renderPage } from './layout';
 
 type Handler = (req: express.Request, res: express.Response) => Promise<void>;
-const safely = (handler: Handler): express.RequestHandler => (req, res, next) => void handler(req, res).catch(next);
+const safely =
+  (handler: Handler): express.RequestHandler =>
+  (req, res, next) =>
+    void handler(req, res).catch(next);
 
 /** The GraphQL endpoint as the visitor reached this server (whatever host or proxy they came through). */
 function endpoints(req: express.Request) {
@@ -37,14 +40,28 @@ export function registerPageRoutes(app: express.Express, deps: AppDeps): void {
     '/',
     safely(async (req, res) => {
       const ide = existsSync(path.join(ideDir(), 'graphiql.js'));
-      html(res, renderPage(LandingPage({ communityName: config.communityName, ...endpoints(req), publicUrl: config.publicUrl, ide, demo: await demoAccess(em(), config) })));
+      html(
+        res,
+        renderPage(
+          LandingPage({
+            communityName: config.communityName,
+            ...endpoints(req),
+            publicUrl: config.publicUrl,
+            ide,
+            demo: await demoAccess(em(), config),
+          }),
+        ),
+      );
     }),
   );
   app.get(
     '/graphiql',
     safely(async (req, res) => {
       const demo = await demoAccess(em(), config);
-      html(res, graphiqlPage({ ...endpoints(req), assets: '/graphiql/assets/', demo, built: existsSync(path.join(ideDir(), 'graphiql.js')) }));
+      html(
+        res,
+        graphiqlPage({ ...endpoints(req), assets: '/graphiql/assets/', demo, built: existsSync(path.join(ideDir(), 'graphiql.js')) }),
+      );
     }),
   );
   app.use('/graphiql/assets', (req, res, next) => express.static(ideDir(), { maxAge: '1h', fallthrough: true })(req, res, next));
@@ -57,8 +74,13 @@ export function registerPageRoutes(app: express.Express, deps: AppDeps): void {
       const id = String(req.params.id);
       const content = isUUID(id) ? await ctx.loaders.contentById.load(id) : null;
       if (!content || !canSee(null, content)) return html(res, renderPage(NotFoundPage({ what: 'Content' })), 404);
-      const [author, themes] = await Promise.all([ctx.loaders.memberById.load(content.author.id), ctx.loaders.themesByContentId.load(content.id)]);
-      const published = content.publishedAt ? new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: config.communityTimezone }).format(content.publishedAt) : null;
+      const [author, themes] = await Promise.all([
+        ctx.loaders.memberById.load(content.author.id),
+        ctx.loaders.themesByContentId.load(content.id),
+      ]);
+      const published = content.publishedAt
+        ? new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: config.communityTimezone }).format(content.publishedAt)
+        : null;
       html(res, renderPage(ContentPage({ content, author, themes, published })));
     }),
   );
@@ -69,9 +91,17 @@ export function registerPageRoutes(app: express.Express, deps: AppDeps): void {
       const id = String(req.params.id);
       const session = isUUID(id) ? await ctx.loaders.liveSessionById.load(id) : null;
       if (!session) return html(res, renderPage(NotFoundPage({ what: 'Live session' })), 404);
-      const [speakers, themes] = await Promise.all([ctx.loaders.speakersBySessionId.load(session.id), ctx.loaders.themesBySessionId.load(session.id)]);
+      const [speakers, themes] = await Promise.all([
+        ctx.loaders.speakersBySessionId.load(session.id),
+        ctx.loaders.themesBySessionId.load(session.id),
+      ]);
       const when = formatSessionTime(session.startedAt ?? session.startsAt, config.communityTimezone);
-      html(res, renderPage(LiveSessionPage({ session, when, speakers, themes, replayUrl: session.replayId ? `/content/${session.replayId}` : null })));
+      html(
+        res,
+        renderPage(
+          LiveSessionPage({ session, when, speakers, themes, replayUrl: session.replayId ? `/content/${session.replayId}` : null }),
+        ),
+      );
     }),
   );
   app.get(

@@ -31,7 +31,10 @@ describe('GET /', () => {
 
 describe('pages for links in emails (outside production)', () => {
   it('shows a published item, a session and the email settings; a draft or unknown id is an HTML 404', async () => {
-    const item = await buildContent(server.em(), { title: 'Pipeline <reviews> that work', body: '## Agenda\n\nThirty minutes, <b>one</b> report.' });
+    const item = await buildContent(server.em(), {
+      title: 'Pipeline <reviews> that work',
+      body: '## Agenda\n\nThirty minutes, <b>one</b> report.',
+    });
     const draft = await buildContent(server.em(), { status: ContentStatus.DRAFT });
     const admin = await buildAdmin(server.em());
     const speaker = await buildMember(server.em(), { displayName: 'Spoken Sam' });
@@ -54,7 +57,13 @@ describe('pages for links in emails (outside production)', () => {
 
   it('leaves those paths to the front end in production', async () => {
     const production = await startTestServer({
-      env: { NODE_ENV: 'production', LIVEKIT_URL: 'wss://live.example.com', LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: 's'.repeat(32), PUBLIC_URL: 'https://community.example.com' },
+      env: {
+        NODE_ENV: 'production',
+        LIVEKIT_URL: 'wss://live.example.com',
+        LIVEKIT_API_KEY: 'key',
+        LIVEKIT_API_SECRET: 's'.repeat(32),
+        PUBLIC_URL: 'https://community.example.com',
+      },
     });
     try {
       const item = await buildContent(production.em());
@@ -108,7 +117,10 @@ describeWithChromium('the landing page and GraphiQL in Chromium', () => {
     const second = await fresh.newPage();
     await second.goto(`${origin}/graphiql`);
     await second.locator('.graphiql-query-editor').getByText('LogIn', { exact: true }).waitFor({ timeout: 60_000 });
-    for (const [operation, answer] of [['LogIn', 'accessToken'], ['Feed', 'seenByMe']]) {
+    for (const [operation, answer] of [
+      ['LogIn', 'accessToken'],
+      ['Feed', 'seenByMe'],
+    ]) {
       await second.locator('.graphiql-execute-button').click();
       await second.getByRole('menuitem', { name: operation }).click();
       await second.locator('.graphiql-response').getByText(answer).first().waitFor({ timeout: 30_000 });

@@ -14,7 +14,9 @@ declare module '../../server/context' {
 export const searchModule: HearthModule = {
   name: 'search',
   resolvers: [SearchResolver],
-  provide: ({ orm, config, logger }) => ({ searchIndex: new SearchIndex(() => orm.em.fork() as EntityManager, config.communityLocale, logger) }),
+  provide: ({ orm, config, logger }) => ({
+    searchIndex: new SearchIndex(() => orm.em.fork() as EntityManager, config.communityLocale, logger),
+  }),
   start(deps) {
     // Switch the index's language now rather than in the first search; a failure is retried by the next search.
     deps.searchIndex.inLanguage().catch((error: unknown) => deps.logger.error({ err: error }, 'search index language check failed'));

@@ -19,7 +19,9 @@ describe('prefixWord: the word still being typed', () => {
 
 describe('snippetHtml', () => {
   it('escapes everything and turns only the markers into <mark>, balanced', () => {
-    expect(snippetHtml('<b>"x" & \'y\'</b> \u0001match\u0002')).toBe('&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt; <mark>match</mark>');
+    expect(snippetHtml('<b>"x" & \'y\'</b> \u0001match\u0002')).toBe(
+      '&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt; <mark>match</mark>',
+    );
     expect(snippetHtml('\u0001a\u0001b\u0002\u0002 c \u0001d')).toBe('<mark>ab</mark> c <mark>d</mark>');
   });
 });

@@ -37,7 +37,9 @@ export function searchVisibility(viewer: Member, now: Date): SearchVisibility {
   return {
     content,
     comment: sql`cm.deleted_at is null and ${content} and ${moderated('cm')} and ${notBlocked('cm.author_id')}`,
-    member: moderates(viewer) ? notBlocked('m.id') : sql`${notBlocked('m.id')} and not (m.suspended_until is not null and m.suspended_until > ${now}::timestamptz)`,
+    member: moderates(viewer)
+      ? notBlocked('m.id')
+      : sql`${notBlocked('m.id')} and not (m.suspended_until is not null and m.suspended_until > ${now}::timestamptz)`,
     liveSession: sql`true`,
   };
 }

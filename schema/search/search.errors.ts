@@ -5,7 +5,9 @@ import { MAX_SEARCH_RESULTS, QUERY_MAX_LENGTH } from './search.inputs';
 export const SearchErrors = {
   emptyQuery: () => new AppError(ErrorCode.BAD_USER_INPUT, 'Type something to search for.', { fields: { query: 'must not be blank' } }),
   queryTooLong: () =>
-    new AppError(ErrorCode.BAD_USER_INPUT, `A search is at most ${QUERY_MAX_LENGTH} characters.`, { fields: { query: `at most ${QUERY_MAX_LENGTH} characters` } }),
+    new AppError(ErrorCode.BAD_USER_INPUT, `A search is at most ${QUERY_MAX_LENGTH} characters.`, {
+      fields: { query: `at most ${QUERY_MAX_LENGTH} characters` },
+    }),
   tooDeep: () =>
     new AppError(ErrorCode.BAD_USER_INPUT, `Search results stop at ${MAX_SEARCH_RESULTS}: refine the search instead.`, {
       fields: { after: `beyond the first ${MAX_SEARCH_RESULTS} results` },

@@ -19,7 +19,12 @@ export type LoadedSearchHit = SearchHit & { subject: SearchSubjectValue };
 const ALL_KINDS = Object.values(SearchKind);
 
 function toDirectoryMember(member: Member): DirectoryMember {
-  return Object.assign(new DirectoryMember(), { id: member.id, name: member.displayName, company: member.company, headline: member.jobTitle });
+  return Object.assign(new DirectoryMember(), {
+    id: member.id,
+    name: member.displayName,
+    company: member.company,
+    headline: member.jobTitle,
+  });
 }
 
 /** Full-text search over what a member may see: items, comments, the member directory and live sessions. */
@@ -61,7 +66,13 @@ export class SearchService {
     return rows.flatMap((row, index) => {
       const subject = subjects[index];
       if (!subject) return [];
-      const hit = Object.assign(new SearchHit(), { kind: row.kind, id: row.id, score: Number(row.score), at: new Date(row.at), snippet: snippetHtml(row.headline) });
+      const hit = Object.assign(new SearchHit(), {
+        kind: row.kind,
+        id: row.id,
+        score: Number(row.score),
+        at: new Date(row.at),
+        snippet: snippetHtml(row.headline),
+      });
       return [Object.assign(hit, { subject })];
     });
   }

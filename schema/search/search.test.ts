@@ -45,7 +45,13 @@ const ids = (found: any[]) => found.map((hit) => hit.id);
 
 async function buildComment(content: { id: string }, author: Member, body: string, overrides: Partial<Comment> = {}): Promise<Comment> {
   const em = server.em();
-  const comment = em.create(Comment, { content: content.id, author: author.id, body, createdAt: new Date('2026-02-01T10:00:00Z'), ...overrides });
+  const comment = em.create(Comment, {
+    content: content.id,
+    author: author.id,
+    body,
+    createdAt: new Date('2026-02-01T10:00:00Z'),
+    ...overrides,
+  });
   await em.flush();
   return comment;
 }
@@ -53,7 +59,10 @@ async function buildComment(content: { id: string }, author: Member, body: strin
 describe('search: ranking and syntax', () => {
   it('ranks a match in a title above one in a body, and the most recent first among equals', async () => {
     const word = nonce();
-    const inBody = await buildContent(server.em(), { title: 'Quarterly notes', body: `Some text about ${word} among many other words here.` });
+    const inBody = await buildContent(server.em(), {
+      title: 'Quarterly notes',
+      body: `Some text about ${word} among many other words here.`,
+    });
     const inTitle = await buildContent(server.em(), { title: `The ${word} playbook`, body: 'Nothing else.' });
     const older = await buildContent(server.em(), { title: `Twin ${word}`, body: 'Same.', createdAt: new Date('2026-01-05T00:00:00Z') });
     const newer = await buildContent(server.em(), { title: `Twin ${word}`, body: 'Same.', createdAt: new Date('2026-01-06T00:00:00Z') });
@@ -117,7 +126,12 @@ describe('search: what it finds', () => {
   it('finds items, comments, members (directory fields only) and live sessions in one list, and filters by kind, theme and type', async () => {
     const word = nonce();
     const theme = await buildTheme(server.em());
-    const author = await buildMember(server.em(), { displayName: `Ada ${word}`, company: 'Acme', jobTitle: 'Head of growth', email: `${word}@example.test` });
+    const author = await buildMember(server.em(), {
+      displayName: `Ada ${word}`,
+      company: 'Acme',
+      jobTitle: 'Head of growth',
+      email: `${word}@example.test`,
+    });
     const item = await buildContent(server.em(), { title: `${word} guide`, themes: [theme], type: ContentType.VIDEO });
     const comment = await buildComment(item, author, `Loved the ${word} part`);
     const admin = await buildAdmin(server.em());
@@ -127,7 +141,13 @@ describe('search: what it finds', () => {
     const all = await hits(viewer, { query: word });
     expect(all.map((hit) => hit.kind).sort()).toEqual(['COMMENT', 'CONTENT', 'LIVE_SESSION', 'MEMBER']);
     const member = all.find((hit) => hit.kind === 'MEMBER');
-    expect(member.subject).toEqual({ __typename: 'DirectoryMember', id: author.id, name: `Ada ${word}`, company: 'Acme', headline: 'Head of growth' });
+    expect(member.subject).toEqual({
+      __typename: 'DirectoryMember',
+      id: author.id,
+      name: `Ada ${word}`,
+      company: 'Acme',
+      headline: 'Head of growth',
+    });
     expect(all.find((hit) => hit.kind === 'COMMENT').subject).toMatchObject({ __typename: 'Comment', id: comment.id });
     expect(all.find((hit) => hit.kind === 'LIVE_SESSION').subject).toMatchObject({ __typename: 'LiveSession', id: session.id });
 
@@ -152,7 +172,11 @@ describe('search: what it finds', () => {
     const trollComment = await buildComment(published, troll, `My ${word} opinion`);
     const deleted = await buildComment(published, speaker, `Gone ${word}`, { deletedAt: new Date('2026-02-02T00:00:00Z') });
     const [member, blocker, admin] = [await buildMember(server.em()), await buildMember(server.em()), await buildAdmin(server.em())];
-    const block = await server.gql(`mutation($id: ID!) { blockMember(memberId: $id) { id } }`, { id: troll.id }, { token: await server.tokenFor(blocker.id) });
+    const block = await server.gql(
+      `mutation($id: ID!) { blockMember(memberId: $id) { id } }`,
+      { id: troll.id },
+      { token: await server.tokenFor(blocker.id) },
+    );
     expect(block.errors).toBeUndefined();
 
     const everyone = [archived.id, published.id, troll.id, trollComment.id];
@@ -178,7 +202,13 @@ describe('search: what it finds', () => {
     expect(hit.snippet).toContain('&lt;');
     expect(hit.snippet).toContain('&amp;');
     // What is left once the marks are removed and entities decoded is the text itself.
-    const text = hit.snippet.replace(/<\/?mark>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    const text = hit.snippet
+      .replace(/<\/?mark>/g, '')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
     expect(text).toContain(word);
     expect(text).not.toContain('\u0001');
   });
@@ -188,7 +218,8 @@ describe('search: pages', () => {
   it('pages through every hit once with opaque cursors, and refuses forged or too deep ones', async () => {
     const word = nonce();
     const items = [];
-    for (let i = 0; i < 12; i++) items.push(await buildContent(server.em(), { title: `${word} ${i}`, createdAt: new Date(Date.UTC(2026, 0, 1 + i)) }));
+    for (let i = 0; i < 12; i++)
+      items.push(await buildContent(server.em(), { title: `${word} ${i}`, createdAt: new Date(Date.UTC(2026, 0, 1 + i)) }));
     const member = await buildMember(server.em());
     const seen: string[] = [];
     let after: string | null = null;
@@ -204,7 +235,13 @@ describe('search: pages', () => {
     expect(pages).toBe(3);
     expect(seen).toEqual(items.map((item) => item.id).reverse());
 
-    for (const forged of ['not-a-cursor', encodeCursor(['2026-01-01T00:00:00.000Z', items[0].id]), encodeCursor([-1]), encodeCursor([1.5]), encodeCursor([MAX_SEARCH_RESULTS])]) {
+    for (const forged of [
+      'not-a-cursor',
+      encodeCursor(['2026-01-01T00:00:00.000Z', items[0].id]),
+      encodeCursor([-1]),
+      encodeCursor([1.5]),
+      encodeCursor([MAX_SEARCH_RESULTS]),
+    ]) {
       const refused = await search(member, { query: word, after: forged });
       expect(errorCode(refused)).toBe('BAD_USER_INPUT');
       expect(refused.errors![0].extensions!.fields.after).toBeDefined();
@@ -228,7 +265,11 @@ describe('search: pages', () => {
     const member = await buildMember(server.em());
     const [hit] = await hits(member, { query: word });
     const record = `mutation($input: RecordContentViewInput!) { recordContentView(input: $input) { contentId newView } }`;
-    const opened = await server.gql(record, { input: { contentId: hit.subject.id, seconds: 0, source: 'SEARCH' } }, { token: await server.tokenFor(member.id) });
+    const opened = await server.gql(
+      record,
+      { input: { contentId: hit.subject.id, seconds: 0, source: 'SEARCH' } },
+      { token: await server.tokenFor(member.id) },
+    );
     expect(opened.data!.recordContentView).toEqual({ contentId: item.id, newView: true });
     const [view] = await server.em().find(ContentView, { member: member.id, content: item.id });
     expect(view.source).toBe('SEARCH');
@@ -261,7 +302,9 @@ describe('search in a French community (COMMUNITY_LOCALE=fr)', () => {
       const switched = await startTestServer({ databaseUrl: english.databaseUrl, env: { COMMUNITY_LOCALE: 'fr' } });
       try {
         expect(ids(await hits(member, { query: 'stratégie ' }, switched))).toEqual([item.id]);
-        const [{ language }] = await switched.em().execute<{ language: string }[]>('select language::text as language from search_language');
+        const [{ language }] = await switched
+          .em()
+          .execute<{ language: string }[]>('select language::text as language from search_language');
         expect(language).toBe('hearth_fr');
       } finally {
         await switched.stop();

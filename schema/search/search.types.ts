@@ -12,7 +12,10 @@ export enum SearchKind {
 registerEnumType(SearchKind, { name: 'SearchKind', description: 'What a search result is.' });
 
 /** What the member directory shows of a member: never an email or anything private. */
-@ObjectType({ simpleResolvers: true, description: 'A member as the directory shows them to other members: name, company and headline only.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A member as the directory shows them to other members: name, company and headline only.',
+})
 export class DirectoryMember {
   @Field(() => ID)
   id!: string;
@@ -41,8 +44,7 @@ export const SearchSubject = createUnionType({
 
 @ObjectType({
   simpleResolvers: true,
-  description:
-    'One search result. Open a CONTENT result with recordContentView(source: SEARCH): views from search are counted as such.',
+  description: 'One search result. Open a CONTENT result with recordContentView(source: SEARCH): views from search are counted as such.',
 })
 export class SearchHit {
   @Field(() => SearchKind)

@@ -41,7 +41,8 @@ export class ContentViewResolver {
   }
 
   @FieldResolver(() => Content, {
-    description: 'The item, read after the view was committed: its `seenByMe` and `viewCount` are current, so a normalized client cache updates.',
+    description:
+      'The item, read after the view was committed: its `seenByMe` and `viewCount` are current, so a normalized client cache updates.',
   })
   async content(@Root() view: RecordedContentView, @Ctx() ctx: Context): Promise<Content> {
     return (await ctx.loaders.contentById.load(view.contentId))!;

@@ -41,18 +41,16 @@ export class ContentViewService {
     }
     const recorded = await this.write(viewer, [...merged.values()], (contentId) => {
       const index = inputs.findIndex((input) => input.contentId === contentId);
-      return new AppError(ErrorCode.NOT_FOUND, `Content not found (views[${index}]).`, { fields: { [`views.${index}.contentId`]: 'not found' } });
+      return new AppError(ErrorCode.NOT_FOUND, `Content not found (views[${index}]).`, {
+        fields: { [`views.${index}.contentId`]: 'not found' },
+      });
     });
     const byContent = new Map(recorded.map((view) => [view.contentId, view]));
     return inputs.map((input) => byContent.get(input.contentId)!);
   }
 
   /** Checks every item in one statement, then queues the views together (one batch of the writer). */
-  private async write(
-    viewer: Member,
-    inputs: RecordContentViewInput[],
-    refuse: (contentId: string) => AppError,
-  ): Promise<RecordedView[]> {
+  private async write(viewer: Member, inputs: RecordContentViewInput[], refuse: (contentId: string) => AppError): Promise<RecordedView[]> {
     if (!inputs.length) return [];
     const { viewableContent } = this.ctx;
     const unknown = inputs.filter((input) => !viewableContent.has(input.contentId)).map((input) => input.contentId);
@@ -60,7 +58,9 @@ export class ContentViewService {
     const malformed = unknown.find((contentId) => !isUUID(contentId));
     if (malformed !== undefined) throw refuse(malformed);
     if (unknown.length) {
-      const rows = await this.ctx.em.execute<{ id: string; status: string }[]>('select id, status from content where id = any(?::uuid[])', [uuidArray(unknown)]);
+      const rows = await this.ctx.em.execute<{ id: string; status: string }[]>('select id, status from content where id = any(?::uuid[])', [
+        uuidArray(unknown),
+      ]);
       const status = new Map(rows.map((row) => [row.id, row.status]));
       for (const contentId of unknown) {
         if (!status.has(contentId) || status.get(contentId) === 'DRAFT') throw refuse(contentId);
@@ -71,6 +71,11 @@ export class ContentViewService {
     const written = await this.ctx.viewWriter.writeMany(
       inputs.map((input) => ({ memberId: viewer.id, contentId: input.contentId, at, seconds: input.seconds, source: input.source })),
     );
-    return written.map((row, i) => ({ contentId: inputs[i].contentId, totalSeconds: row.seconds, firstSeenAt: new Date(row.first_seen_at), newView: row.new_view }));
+    return written.map((row, i) => ({
+      contentId: inputs[i].contentId,
+      totalSeconds: row.seconds,
+      firstSeenAt: new Date(row.first_seen_at),
+      newView: row.new_view,
+    }));
   }
 }

@@ -153,7 +153,10 @@ describe('recordContentViews', () => {
     expect(drafted.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', fields: { 'views.0.contentId': 'not found' } });
     const negative = await recordMany(member.id, [{ contentId: published.id, seconds: -1 }]);
     expect(negative.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { 'views.0.seconds': expect.any(String) } });
-    const tooMany = await recordMany(member.id, Array.from({ length: 101 }, () => ({ contentId: published.id, seconds: 1 })));
+    const tooMany = await recordMany(
+      member.id,
+      Array.from({ length: 101 }, () => ({ contentId: published.id, seconds: 1 })),
+    );
     expect(tooMany.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { views: expect.any(String) } });
     expect(await server.em().count(ContentView, { member: member.id })).toBe(0);
     expect((await recordMany(member.id, [])).data!.recordContentViews).toEqual([]);

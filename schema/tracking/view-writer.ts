@@ -182,7 +182,8 @@ export class ViewWriter {
           text: RECORD_VIEWS_SQL,
           values: [JSON.stringify(views), FIRST_CALL_MAX_SECONDS],
         });
-        for (const row of result.rows) written.set(round[row.idx], { seconds: row.seconds, first_seen_at: row.first_seen_at, new_view: row.new_view });
+        for (const row of result.rows)
+          written.set(round[row.idx], { seconds: row.seconds, first_seen_at: row.first_seen_at, new_view: row.new_view });
       }
       const counted = batch.filter((view) => written.get(view)!.new_view).map((view) => view.contentId);
       if (counted.length) await client.query({ name: 'hearth-count-views', text: COUNT_VIEWS_SQL, values: [counted] });

@@ -21,8 +21,7 @@ interface CachedInterval extends ActivityInterval {
   persistedEnd: number;
 }
 
-const isDirty = (interval: CachedInterval) =>
-  interval.start !== interval.persistedStart || interval.end !== interval.persistedEnd;
+const isDirty = (interval: CachedInterval) => interval.start !== interval.persistedStart || interval.end !== interval.persistedEnd;
 
 /**
  * Turns activity into visits without a database round trip per request.
@@ -94,7 +93,9 @@ export class VisitTracker {
    * into the member's visits at once (the interval may be longer than the 30-minute gap).
    */
   async recordInterval(memberId: string, start: Date, end: Date, source: VisitSource): Promise<void> {
-    await this.mergeOpening([{ memberId, start: start.getTime(), end: Math.max(start.getTime(), end.getTime()), source, attributedDigestId: null }]);
+    await this.mergeOpening([
+      { memberId, start: start.getTime(), end: Math.max(start.getTime(), end.getTime()), source, attributedDigestId: null },
+    ]);
   }
 
   /** Writes every interval extended since its last write, and forgets intervals that are over. */
@@ -153,10 +154,9 @@ export class VisitTracker {
     const rounds = distinctRounds(ordered, (interval) => interval.memberId);
     await this.orm.em.fork().transactional(async (em) => {
       // One statement takes every member's lock, in a fixed order so two flushes cannot deadlock.
-      await em.execute(
-        `select pg_advisory_xact_lock(hashtextextended('visit:' || m, 0)) from unnest(?::text[]) as m order by m`,
-        [uuidArray(memberIds)],
-      );
+      await em.execute(`select pg_advisory_xact_lock(hashtextextended('visit:' || m, 0)) from unnest(?::text[]) as m order by m`, [
+        uuidArray(memberIds),
+      ]);
       for (const members of rounds) await em.execute(MERGE_INTERVALS_SQL, [JSON.stringify(members.map(mergeRow))]);
     });
   }

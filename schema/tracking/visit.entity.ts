@@ -45,5 +45,4 @@ export class Visit {
   /** The digest email whose link opened this visit; filled by the engagement domain. */
   @Property({ type: 'uuid', nullable: true })
   attributedDigestId: string | null = null;
-
 }

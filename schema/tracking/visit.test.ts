@@ -13,7 +13,11 @@ afterAll(() => server.stop());
 
 async function visitsOf(memberId: string) {
   const admin = await buildAdmin(server.em());
-  const result = await server.gql(VISITS, { id: memberId, from: '2026-01-01T00:00:00Z', to: '2026-12-31T00:00:00Z' }, { token: await server.tokenFor(admin.id) });
+  const result = await server.gql(
+    VISITS,
+    { id: memberId, from: '2026-01-01T00:00:00Z', to: '2026-12-31T00:00:00Z' },
+    { token: await server.tokenFor(admin.id) },
+  );
   expect(result.errors).toBeUndefined();
   return result.data!.memberVisits as { startedAt: string; lastActivityAt: string; source: string; days: string[] }[];
 }
@@ -24,7 +28,8 @@ describe('visits from HTTP activity', () => {
   it('keeps a 29-minute gap in one visit and starts a new visit after a 30-minute gap', async () => {
     const member = await buildMember(server.em());
     // Access tokens live 15 minutes: each request gets one issued at the moved clock.
-    const me = async () => expect((await server.gql('{ me { id } }', {}, { token: await server.tokenFor(member.id) })).errors).toBeUndefined();
+    const me = async () =>
+      expect((await server.gql('{ me { id } }', {}, { token: await server.tokenFor(member.id) })).errors).toBeUndefined();
     server.clock.set('2026-03-02T09:00:00Z');
     await me();
     server.clock.advance({ minutes: 29 });
@@ -72,7 +77,7 @@ describe('visits from HTTP activity', () => {
 });
 
 describe('a flush of many members', () => {
-  it('merges every member\'s interval with their own visits only, in one statement', async () => {
+  it("merges every member's interval with their own visits only, in one statement", async () => {
     const tracker = server.hearth.deps.visitTracker;
     const [bridged, extended, fresh] = [await buildMember(server.em()), await buildMember(server.em()), await buildMember(server.em())];
     // Two stored visits 40 minutes apart: activity between them bridges them into one.
@@ -81,7 +86,8 @@ describe('a flush of many members', () => {
     // Opened at 09:00 by another instance; this one sees 09:20-09:45 and extends it.
     await buildVisit(server.em(), extended, '2026-03-07T09:00:00Z', '2026-03-07T09:05:00Z');
     for (const member of [bridged, extended, fresh]) {
-      const [first, last] = member === fresh ? ['2026-03-07T12:00:00Z', '2026-03-07T12:15:00Z'] : ['2026-03-07T09:20:00Z', '2026-03-07T09:45:00Z'];
+      const [first, last] =
+        member === fresh ? ['2026-03-07T12:00:00Z', '2026-03-07T12:15:00Z'] : ['2026-03-07T09:20:00Z', '2026-03-07T09:45:00Z'];
       await tracker.recordActivity(member.id, new Date(first));
       await tracker.recordActivity(member.id, new Date(last));
     }

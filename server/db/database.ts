@@ -11,7 +11,11 @@ export interface DatabaseHandle {
 /** DATABASE_URL when set, the embedded PostgreSQL under the data folder otherwise. */
 export async function resolveDatabase(config: Config): Promise<DatabaseHandle> {
   if (config.databaseUrl) return { url: config.databaseUrl };
-  const embedded = await startEmbeddedPostgres({ folder: config.dataDir, port: config.embeddedPostgresPort, logger: createLogger(config.logLevel) });
+  const embedded = await startEmbeddedPostgres({
+    folder: config.dataDir,
+    port: config.embeddedPostgresPort,
+    logger: createLogger(config.logLevel),
+  });
   return { url: embedded.url, embedded };
 }
 

@@ -1,6 +1,18 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,7 +56,9 @@ export async function platformBinaries(): Promise<Binaries> {
   try {
     exported = await import(name);
   } catch {
-    throw new EmbeddedPostgresError(`The embedded PostgreSQL has no binaries for ${os.platform()}-${os.arch()} (${name} is not installed): set DATABASE_URL to a PostgreSQL of your own.`);
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL has no binaries for ${os.platform()}-${os.arch()} (${name} is not installed): set DATABASE_URL to a PostgreSQL of your own.`,
+    );
   }
   return binariesIn(path.resolve(path.dirname(exported.postgres), '..'));
 }
@@ -65,7 +79,9 @@ export function runAs(): RunAs {
   try {
     idOf('-u', 'postgres');
   } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' });
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], {
+      stdio: 'ignore',
+    });
   }
   return { name: 'postgres', uid: idOf('-u', 'postgres'), gid: idOf('-g', 'postgres') };
 }
@@ -94,7 +110,10 @@ export function reachableBinaries(binaries: Binaries, user: RunAs, shelter: stri
   const copy = path.join(shelter, `postgres-${binaries.version}`);
   const done = path.join(copy, '.complete');
   if (!existsSync(done)) {
-    logger.info({ from: binaries.root, to: copy, blockedBy: blockingFolder(user, binaries.postgres) }, `the ${user.name} user cannot reach the PostgreSQL binaries: copying them where it can`);
+    logger.info(
+      { from: binaries.root, to: copy, blockedBy: blockingFolder(user, binaries.postgres) },
+      `the ${user.name} user cannot reach the PostgreSQL binaries: copying them where it can`,
+    );
     rmSync(copy, { recursive: true, force: true });
     mkdirSync(shelter, { recursive: true, mode: 0o755 });
     chmodSync(shelter, 0o755);
@@ -102,7 +121,9 @@ export function reachableBinaries(binaries: Binaries, user: RunAs, shelter: stri
     writeFileSync(done, binaries.version);
   }
   if (!userCan(user, '-x', path.join(copy, 'bin', 'postgres'))) {
-    throw new EmbeddedPostgresError(`The ${user.name} user cannot reach the PostgreSQL binaries, not even in ${copy}: set DATABASE_URL, or run Hearth as a normal user.`);
+    throw new EmbeddedPostgresError(
+      `The ${user.name} user cannot reach the PostgreSQL binaries, not even in ${copy}: set DATABASE_URL, or run Hearth as a normal user.`,
+    );
   }
   return { ...binaries, root: copy, initdb: path.join(copy, 'bin', 'initdb'), postgres: path.join(copy, 'bin', 'postgres') };
 }
@@ -123,7 +144,10 @@ export function reachableDataDir(folder: string, user: RunAs, shelter: string, l
     );
   }
   const sheltered = path.join(shelter, `data-${createHash('sha256').update(path.resolve(folder)).digest('hex').slice(0, 12)}`);
-  logger.info({ dataDir: sheltered, link, blockedBy: blockingFolder(user, folder) }, `the ${user.name} user cannot reach ${folder}: the embedded database lives in ${sheltered} (linked from ${link})`);
+  logger.info(
+    { dataDir: sheltered, link, blockedBy: blockingFolder(user, folder) },
+    `the ${user.name} user cannot reach ${folder}: the embedded database lives in ${sheltered} (linked from ${link})`,
+  );
   mkdirSync(shelter, { recursive: true, mode: 0o755 });
   chmodSync(shelter, 0o755);
   ownedBy(sheltered, user);
@@ -169,7 +193,10 @@ export async function choosePort(configured: number | undefined, logger: Logger)
   }
   if (await portIsFree(DEFAULT_EMBEDDED_PORT)) return DEFAULT_EMBEDDED_PORT;
   const port = await anyFreePort();
-  logger.info({ taken: DEFAULT_EMBEDDED_PORT, port }, `port ${DEFAULT_EMBEDDED_PORT} is taken (another Hearth?): the embedded PostgreSQL listens on ${port} instead`);
+  logger.info(
+    { taken: DEFAULT_EMBEDDED_PORT, port },
+    `port ${DEFAULT_EMBEDDED_PORT} is taken (another Hearth?): the embedded PostgreSQL listens on ${port} instead`,
+  );
   return port;
 }
 
@@ -179,8 +206,20 @@ export async function initialise(binaries: Binaries, dataDir: string, user: RunA
   writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
   if (user.uid !== undefined) chownSync(pwfile, user.uid, user.gid!);
   try {
-    const args = [`--pgdata=${dataDir}`, '--auth=scram-sha-256', '--username=hearth', `--pwfile=${pwfile}`, '--lc-messages=C', '--encoding=UTF8'];
-    const child = spawn(binaries.initdb, args, { uid: user.uid, gid: user.gid, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
+    const args = [
+      `--pgdata=${dataDir}`,
+      '--auth=scram-sha-256',
+      '--username=hearth',
+      `--pwfile=${pwfile}`,
+      '--lc-messages=C',
+      '--encoding=UTF8',
+    ];
+    const child = spawn(binaries.initdb, args, {
+      uid: user.uid,
+      gid: user.gid,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve, reject) => {
@@ -190,7 +229,9 @@ export async function initialise(binaries: Binaries, dataDir: string, user: RunA
     if (code !== 0) throw new EmbeddedPostgresError(`initdb could not create the embedded database in ${dataDir}: ${lastLine(stderr)}`);
   } catch (error) {
     if (error instanceof EmbeddedPostgresError) throw error;
-    throw new EmbeddedPostgresError(`initdb could not be started (${(error as Error).message}): set DATABASE_URL to a PostgreSQL of your own.`);
+    throw new EmbeddedPostgresError(
+      `initdb could not be started (${(error as Error).message}): set DATABASE_URL to a PostgreSQL of your own.`,
+    );
   } finally {
     rmSync(pwfile, { force: true });
   }

@@ -71,7 +71,9 @@ describe('embedded PostgreSQL', () => {
     const db = await startEmbeddedPostgres({ folder, logger, shelter: folder });
     cleanup.push(() => db.stop());
     expect(db.port).not.toBe(DEFAULT_EMBEDDED_PORT);
-    expect(messages()).toContain(`port ${DEFAULT_EMBEDDED_PORT} is taken (another Hearth?): the embedded PostgreSQL listens on ${db.port} instead`);
+    expect(messages()).toContain(
+      `port ${DEFAULT_EMBEDDED_PORT} is taken (another Hearth?): the embedded PostgreSQL listens on ${db.port} instead`,
+    );
     expect(await answers(db.url)).toBe(true);
   });
 
@@ -102,7 +104,12 @@ describe('embedded PostgreSQL', () => {
     cleanup.push(() => rmSync(shelter, { recursive: true, force: true }));
     const installed = await platformBinaries();
     symlinkSync(installed.root, path.join(checkout, 'native'));
-    const binaries: Binaries = { ...installed, root: path.join(checkout, 'native'), initdb: path.join(checkout, 'native/bin/initdb'), postgres: path.join(checkout, 'native/bin/postgres') };
+    const binaries: Binaries = {
+      ...installed,
+      root: path.join(checkout, 'native'),
+      initdb: path.join(checkout, 'native/bin/initdb'),
+      postgres: path.join(checkout, 'native/bin/postgres'),
+    };
     const folder = path.join(checkout, '.hearth');
     const { logger, messages } = capturingLogger();
 
@@ -132,7 +139,14 @@ describe('embedded PostgreSQL from `node dist/server/api.js`', () => {
     try {
       const child = spawn(process.execPath, [path.join(ROOT, 'dist/server/api.js')], {
         cwd: ROOT,
-        env: { PATH: process.env.PATH, NODE_ENV: 'development', HEARTH_DATA_DIR: folder, EMBEDDED_POSTGRES_PORT: String(port), PORT: '0', LOG_LEVEL: 'warn' },
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'development',
+          HEARTH_DATA_DIR: folder,
+          EMBEDDED_POSTGRES_PORT: String(port),
+          PORT: '0',
+          LOG_LEVEL: 'warn',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';

@@ -71,7 +71,8 @@ async function clearLeftovers(folder: string, dataDir: string): Promise<void> {
     );
   }
   process.kill(pid, 'SIGINT');
-  for (const deadline = Date.now() + STOP_TIMEOUT_MS; isRunning(pid) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (const deadline = Date.now() + STOP_TIMEOUT_MS; isRunning(pid) && Date.now() < deadline;)
+    await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 function readOrCreatePassword(folder: string): string {
@@ -86,7 +87,13 @@ function readOrCreatePassword(folder: string): string {
 async function untilAccepting(child: ChildProcess, url: string, stderr: () => string): Promise<void> {
   const exited = new Promise<never>((_, reject) => {
     child.once('exit', () => reject(new EmbeddedPostgresError(`The embedded PostgreSQL stopped while starting: ${lastLine(stderr())}`)));
-    child.once('error', (error) => reject(new EmbeddedPostgresError(`The embedded PostgreSQL could not be started (${error.message}): set DATABASE_URL to a PostgreSQL of your own.`)));
+    child.once('error', (error) =>
+      reject(
+        new EmbeddedPostgresError(
+          `The embedded PostgreSQL could not be started (${error.message}): set DATABASE_URL to a PostgreSQL of your own.`,
+        ),
+      ),
+    );
   });
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
@@ -99,7 +106,8 @@ async function untilAccepting(child: ChildProcess, url: string, stderr: () => st
     const connected = await Promise.race([attempt, exited]);
     await client.end().catch(() => undefined);
     if (connected) return;
-    if (Date.now() > deadline) throw new EmbeddedPostgresError(`The embedded PostgreSQL did not accept connections within 60 s: ${lastLine(stderr())}`);
+    if (Date.now() > deadline)
+      throw new EmbeddedPostgresError(`The embedded PostgreSQL did not accept connections within 60 s: ${lastLine(stderr())}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -175,13 +183,17 @@ class SupervisedPostgres {
     const { binaries, dataDir, port, user, url } = this.cluster;
     this.stderr = '';
     // Its own process group: the terminal's Ctrl-C goes to Hearth, which closes its pools before stopping PostgreSQL.
-    const child = spawn(binaries.postgres, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], {
-      uid: user.uid,
-      gid: user.gid,
-      detached: true,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, LC_MESSAGES: 'C' },
-    });
+    const child = spawn(
+      binaries.postgres,
+      ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      {
+        uid: user.uid,
+        gid: user.gid,
+        detached: true,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, LC_MESSAGES: 'C' },
+      },
+    );
     this.child = child;
     child.stderr!.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-4_000);
@@ -203,7 +215,10 @@ class SupervisedPostgres {
     // Smart shutdown (SIGTERM) lets the connections Hearth just closed finish closing, rather than
     // sending them "terminating connection"; then fast (SIGINT) and immediate (SIGQUIT) shutdown if it drags.
     child.kill('SIGTERM');
-    const timers = [setTimeout(() => child.kill('SIGINT'), SMART_SHUTDOWN_MS), setTimeout(() => child.kill('SIGQUIT'), SMART_SHUTDOWN_MS + STOP_TIMEOUT_MS)];
+    const timers = [
+      setTimeout(() => child.kill('SIGINT'), SMART_SHUTDOWN_MS),
+      setTimeout(() => child.kill('SIGQUIT'), SMART_SHUTDOWN_MS + STOP_TIMEOUT_MS),
+    ];
     await exited;
     for (const timer of timers) clearTimeout(timer);
     rmSync(path.join(this.cluster.folder, 'postgres.owner'), { force: true });

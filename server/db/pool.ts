@@ -81,5 +81,9 @@ function reclaimDeadConnections(pool: Pool): void {
 }
 
 export function createPool(databaseUrl: string, options: { max: number; timeouts?: DatabaseTimeouts; logger: Logger; name: string }): Pool {
-  return watchPool(new Pool({ connectionString: databaseUrl, max: options.max, ...poolTimeouts(options.timeouts) }), options.logger, options.name);
+  return watchPool(
+    new Pool({ connectionString: databaseUrl, max: options.max, ...poolTimeouts(options.timeouts) }),
+    options.logger,
+    options.name,
+  );
 }

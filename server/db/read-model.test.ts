@@ -15,9 +15,18 @@ describe('read models', () => {
     const member = await buildMember(em, { company: 'Acme', renewalDate: '2026-12-01' });
     const toMember = readModel(em, Member);
     const [row] = await em.execute<Record<string, unknown>[]>('select * from member where id = ?', [member.id]);
-    const [embedded] = await em.execute<{ m: Record<string, unknown> }[]>(`select ${jsonRow(em, Member, 'x')} as m from member x where x.id = ?`, [member.id]);
+    const [embedded] = await em.execute<{ m: Record<string, unknown> }[]>(
+      `select ${jsonRow(em, Member, 'x')} as m from member x where x.id = ?`,
+      [member.id],
+    );
     const fromRow = toMember(row);
-    expect(fromRow).toMatchObject({ id: member.id, email: member.email, company: 'Acme', renewalDate: '2026-12-01', displayName: member.displayName });
+    expect(fromRow).toMatchObject({
+      id: member.id,
+      email: member.email,
+      company: 'Acme',
+      renewalDate: '2026-12-01',
+      displayName: member.displayName,
+    });
     expect(fromRow.createdAt).toEqual(member.createdAt);
     // The password hash is lazy: never in a read model, never in embedded JSON.
     expect(row.password_hash).toEqual(expect.any(String));

@@ -27,11 +27,19 @@ function shapeOf(em: EntityManager, entity: EntityClass<object>): Shape {
     // Scalars and many-to-one keys; never a lazy column (a password hash stays out of read models).
     const columns = meta.props
       .filter((prop) => (prop.kind === 'scalar' || prop.kind === 'm:1') && !prop.lazy)
-      .map((prop) => ({ name: prop.name as string, column: prop.fieldNames[0], reference: prop.kind === 'm:1', date: prop.runtimeType === 'Date' }));
+      .map((prop) => ({
+        name: prop.name as string,
+        column: prop.fieldNames[0],
+        reference: prop.kind === 'm:1',
+        date: prop.runtimeType === 'Date',
+      }));
     // Instances of the entity class (TypeGraphQL passes them to field resolvers as they are, where
     // it would otherwise construct a fresh entity per field), through a prototype whose plain data
     // properties shadow MikroORM's change-tracking setters.
-    const prototype = Object.create(meta.prototype as object, Object.fromEntries(columns.map(({ name }) => [name, { value: undefined, writable: true }])));
+    const prototype = Object.create(
+      meta.prototype as object,
+      Object.fromEntries(columns.map(({ name }) => [name, { value: undefined, writable: true }])),
+    );
     const mapper = (row: Row) => {
       const model: Row = Object.create(prototype);
       for (const { name, column, reference, date } of columns) {
@@ -90,7 +98,12 @@ const projections = new WeakMap<ReadonlySet<string>, Map<string, Projection>>();
  * readModel to objects holding only those properties, so a caller passes everything its field
  * resolvers read. Memoized per `wanted` set, which selectedFields keeps per parsed document.
  */
-export function projection(em: EntityManager, entity: EntityClass<object>, wanted: ReadonlySet<string>, required: readonly string[] = ['id']): Projection {
+export function projection(
+  em: EntityManager,
+  entity: EntityClass<object>,
+  wanted: ReadonlySet<string>,
+  required: readonly string[] = ['id'],
+): Projection {
   const shape = shapeOf(em, entity);
   let byEntity = projections.get(wanted);
   if (!byEntity) projections.set(wanted, (byEntity = new Map()));
@@ -108,7 +121,8 @@ export function projection(em: EntityManager, entity: EntityClass<object>, wante
     found = {
       complete: columns.length === shape.columns.length,
       columns: (alias) => memo('list', alias, () => columns.map((column) => `${alias}.${column}`).join(', ')),
-      json: (alias) => memo('json', alias, () => `json_build_object(${columns.map((column) => `'${column}', ${alias}.${column}`).join(', ')})`),
+      json: (alias) =>
+        memo('json', alias, () => `json_build_object(${columns.map((column) => `'${column}', ${alias}.${column}`).join(', ')})`),
     };
     byEntity.set(key, found);
   }

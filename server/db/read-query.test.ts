@@ -12,7 +12,10 @@ afterAll(() => server.stop());
 
 describe('readRows', () => {
   it('binds ? parameters in order, leaving a ? inside a string literal alone', async () => {
-    const rows = await readRows<{ n: number; q: string; s: string }>(server.em(), `select ?::int + 1 as n, 'why?' as q, ?::text as s`, [41, "it's"]);
+    const rows = await readRows<{ n: number; q: string; s: string }>(server.em(), `select ?::int + 1 as n, 'why?' as q, ?::text as s`, [
+      41,
+      "it's",
+    ]);
     expect(rows).toEqual([{ n: 42, q: 'why?', s: "it's" }]);
   });
 

@@ -14,8 +14,7 @@ export interface Sql {
   readonly params: readonly unknown[];
 }
 
-const isSql = (value: unknown): value is Sql =>
-  typeof value === 'object' && value !== null && 'text' in value && 'params' in value;
+const isSql = (value: unknown): value is Sql => typeof value === 'object' && value !== null && 'text' in value && 'params' in value;
 
 /**
  * Builds parameterised SQL from a template: interpolated values become `?` parameters, interpolated

@@ -25,8 +25,12 @@ function format(locale: Locale, timeZone: string, options: Intl.DateTimeFormatOp
 /** "heure de Paris", "New York time", "UTC". */
 export function zoneLabel(at: Date, { locale, timeZone }: ReaderLocale): string {
   const t = translator(locale);
-  const city = timeZone.includes('/') && !timeZone.startsWith('Etc/') ? timeZone.slice(timeZone.lastIndexOf('/') + 1).replace(/_/g, ' ') : null;
-  if (!city) return format(locale, timeZone, { timeZoneName: 'short' }).formatToParts(at).find((part) => part.type === 'timeZoneName')!.value;
+  const city =
+    timeZone.includes('/') && !timeZone.startsWith('Etc/') ? timeZone.slice(timeZone.lastIndexOf('/') + 1).replace(/_/g, ' ') : null;
+  if (!city)
+    return format(locale, timeZone, { timeZoneName: 'short' })
+      .formatToParts(at)
+      .find((part) => part.type === 'timeZoneName')!.value;
   // French elides "de" before a vowel or a mute h: "heure d’Amsterdam".
   return /^[AEIOUYH]/i.test(city) ? t('time.zone_elided', { city }) : t('time.zone', { city });
 }
@@ -39,7 +43,12 @@ export function formatDateTime(at: Date, reader: ReaderLocale, now: Date): strin
   const { locale, timeZone } = reader;
   const yearOf = (date: Date) => format(locale, timeZone, { year: 'numeric' }).format(date);
   const withYear = yearOf(at) !== yearOf(now);
-  const date = format(locale, timeZone, { weekday: 'long', day: 'numeric', month: 'long', ...(withYear ? { year: 'numeric' } : {}) }).format(at);
+  const date = format(locale, timeZone, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    ...(withYear ? { year: 'numeric' } : {}),
+  }).format(at);
   const time = format(locale, timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
   return translator(locale)('time.dateTime', { date, time, zone: zoneLabel(at, reader) });
 }

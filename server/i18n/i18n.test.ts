@@ -87,7 +87,9 @@ describe('dates and times in the reader’s language and zone', () => {
   });
 
   it('names the year when it is not this year, elides French "de", and names zones without a city by ICU', () => {
-    expect(formatDateTime(new Date('2027-01-07T09:00:00Z'), { locale: 'fr', timeZone: 'Europe/Amsterdam' }, now)).toBe('jeudi 7 janvier 2027 à 10:00 (heure d’Amsterdam)');
+    expect(formatDateTime(new Date('2027-01-07T09:00:00Z'), { locale: 'fr', timeZone: 'Europe/Amsterdam' }, now)).toBe(
+      'jeudi 7 janvier 2027 à 10:00 (heure d’Amsterdam)',
+    );
     expect(formatDateTime(at, { locale: 'en', timeZone: 'UTC' }, now)).toBe('Thursday 10 December at 09:00 (UTC)');
     expect(formatDate(at, { locale: 'fr', timeZone: 'Pacific/Auckland' })).toBe('10 décembre 2026');
     expect(formatDate(new Date('2026-12-10T22:00:00Z'), { locale: 'fr', timeZone: 'Pacific/Auckland' })).toBe('11 décembre 2026');

@@ -49,5 +49,8 @@ export function readerLocale(
   member: { locale?: string | null; timeZone?: string | null },
   community: { communityLocale: Locale; communityTimezone: string },
 ): ReaderLocale {
-  return { locale: isLocale(member.locale) ? member.locale : community.communityLocale, timeZone: member.timeZone ?? community.communityTimezone };
+  return {
+    locale: isLocale(member.locale) ? member.locale : community.communityLocale,
+    timeZone: member.timeZone ?? community.communityTimezone,
+  };
 }

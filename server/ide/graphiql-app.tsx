@@ -23,7 +23,8 @@ const settings = JSON.parse(document.getElementById('hearth-ide-settings')!.text
 
 // Monaco's language services run in workers, bundled next to this file.
 (globalThis as unknown as { MonacoEnvironment: unknown }).MonacoEnvironment = {
-  getWorker: (_id: string, label: string) => new Worker(`${settings.assets}${label === 'json' ? 'json' : label === 'graphql' ? 'graphql' : 'editor'}.worker.js`),
+  getWorker: (_id: string, label: string) =>
+    new Worker(`${settings.assets}${label === 'json' ? 'json' : label === 'graphql' ? 'graphql' : 'editor'}.worker.js`),
 };
 
 /** A token from a logIn or refreshSession answer is used until the Headers tab names another. */
@@ -60,7 +61,11 @@ function isSubscription({ query, operationName }: FetcherParams): boolean {
 function fetcher(params: FetcherParams, options?: FetcherOptions) {
   const auth = authorization(options?.headers);
   if (isSubscription(params)) {
-    const events = socketFor(auth).iterate({ query: params.query, operationName: params.operationName ?? undefined, variables: params.variables as Record<string, unknown> });
+    const events = socketFor(auth).iterate({
+      query: params.query,
+      operationName: params.operationName ?? undefined,
+      variables: params.variables as Record<string, unknown>,
+    });
     // graphql-ws yields formatted results (plain error objects); GraphiQL only displays them.
     return events as AsyncIterable<never>;
   }

@@ -7,7 +7,15 @@ const ROOT = path.resolve(__dirname, '../..');
 
 /** Debian's Chromium; the `/usr/bin/chromium` wrapper misbehaves when driven (STACK-NOTES). */
 export const CHROMIUM = '/usr/lib/chromium/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 
 /** Screenshots of the console's pages, for people to look at (git-ignored, kept by CI as artifacts). */
 export const SCREENSHOTS = path.join(ROOT, 'artifacts', 'admin-console');
@@ -36,12 +44,18 @@ export async function logIn(page: Page, email: string, password: string): Promis
 /** Serious and critical accessibility violations (WCAG 2.1 A and AA rules), as readable lines. */
 export async function seriousViolations(page: Page): Promise<string[]> {
   // resultTypes: only violations are reported in full (passes keep one node each): a third faster.
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).options({ resultTypes: ['violations'] }).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .options({ resultTypes: ['violations'] })
+    .analyze();
   // A page axe could not read (nothing passed) is a failure too, not a clean bill.
   if (!results.passes.length) return ['axe checked nothing on this page'];
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+    .map(
+      (violation) =>
+        `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

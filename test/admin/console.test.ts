@@ -55,7 +55,11 @@ async function openAsAdmin(path = '/admin/', width = 1280): Promise<Page> {
 /** Every query settled and every chart drawn: what a screenshot and axe should see. */
 async function settled(page: Page): Promise<void> {
   await until('the page to settle', () =>
-    page.evaluate(() => !document.querySelector('.loading, [aria-busy="true"]') && Array.from(document.querySelectorAll('canvas')).every((canvas) => canvas.width > 0)),
+    page.evaluate(
+      () =>
+        !document.querySelector('.loading, [aria-busy="true"]') &&
+        Array.from(document.querySelectorAll('canvas')).every((canvas) => canvas.width > 0),
+    ),
   );
 }
 
@@ -109,8 +113,15 @@ describe('admin console', () => {
     expect(byType.edges.length).toBeGreaterThan(0);
     expect(await rows.count()).toBe(byType.edges.length + 1);
     for (const [i, { node }] of byType.edges.entries()) {
-      const cells = await rows.nth(i + 1).getByRole('cell').allTextContents();
-      expect([cells[0], cells[1], cells[3]]).toEqual([node.label, `${(node.reach * 100).toFixed(1)} %`, new Intl.NumberFormat('en-GB').format(node.views)]);
+      const cells = await rows
+        .nth(i + 1)
+        .getByRole('cell')
+        .allTextContents();
+      expect([cells[0], cells[1], cells[3]]).toEqual([
+        node.label,
+        `${(node.reach * 100).toFixed(1)} %`,
+        new Intl.NumberFormat('en-GB').format(node.views),
+      ]);
     }
     await page.context().close();
   });
@@ -122,7 +133,16 @@ describe('admin console', () => {
     const name = `Win back ${Date.now()}`;
     await page.getByLabel('Name').fill(name);
     await page.getByLabel('Days without a visit').fill('10');
-    await until('the preview of a 10-day rule', async () => Number((await page.locator('[data-figure="eligible"]').textContent().catch(() => '')) || 0) > 0 && !(await page.locator('[aria-busy="true"]').count()));
+    await until(
+      'the preview of a 10-day rule',
+      async () =>
+        Number(
+          (await page
+            .locator('[data-figure="eligible"]')
+            .textContent()
+            .catch(() => '')) || 0,
+        ) > 0 && !(await page.locator('[aria-busy="true"]').count()),
+    );
     expect(await page.locator('.samples li').count()).toBeGreaterThan(0);
     // The power of the draft as the API words it (the default 10 % held out, H = 14 days).
     expect(await page.locator('[data-figure="minimum-detectable-lift"]').textContent()).toMatch(
@@ -133,7 +153,12 @@ describe('admin console', () => {
     await page.getByRole('button', { name: 'Enable' }).click();
     await page.getByRole('button', { name: 'Disable' }).waitFor();
     const rules = await server.gql(`{ engagementRules { name trigger inactivityDays enabled } }`, {}, { token: await adminToken() });
-    expect(rules.data!.engagementRules.find((rule: any) => rule.name === name)).toEqual({ name, trigger: 'INACTIVITY', inactivityDays: 10, enabled: true });
+    expect(rules.data!.engagementRules.find((rule: any) => rule.name === name)).toEqual({
+      name,
+      trigger: 'INACTIVITY',
+      inactivityDays: 10,
+      enabled: true,
+    });
     await page.context().close();
   });
 
@@ -160,7 +185,11 @@ describe('admin console', () => {
     await page.getByRole('button', { name: 'Cancel the session' }).click();
     await page.getByRole('button', { name: /^Cancel it and tell/ }).click();
     await page.locator('.badge', { hasText: 'Cancelled' }).waitFor();
-    const sessions = await server.gql(`{ liveSessions(status: CANCELLED, first: 50) { edges { node { title capacity } } } }`, {}, { token: await adminToken() });
+    const sessions = await server.gql(
+      `{ liveSessions(status: CANCELLED, first: 50) { edges { node { title capacity } } } }`,
+      {},
+      { token: await adminToken() },
+    );
     expect(sessions.data!.liveSessions.edges.map((e: any) => e.node)).toContainEqual({ title, capacity: 120 });
     await page.context().close();
   });
@@ -216,7 +245,11 @@ describe('admin console', () => {
     // Past the access token's 15 minutes: the next call is refused, the console refreshes and retries.
     server.clock.set(new Date(server.clock.now().getTime() + 16 * 60_000));
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Members' }).click();
-    await page.getByRole('table', { name: /Members, newest first/ }).getByRole('link').first().waitFor();
+    await page
+      .getByRole('table', { name: /Members, newest first/ })
+      .getByRole('link')
+      .first()
+      .waitFor();
     expect(await page.getByRole('button', { name: 'Log out' }).count()).toBe(1);
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByLabel('Email').waitFor();

@@ -61,7 +61,10 @@ describe('admin console: moderation', () => {
 
   it('shows a case grouped by subject (count, reasons, reporters, preview); HIDE with a note hides it and lands in the log', async () => {
     const item = await buildContent(server.em(), { title: 'Buy followers cheap', summary: 'Ten thousand followers for ten euros.' });
-    const [ann, bob] = [await buildMember(server.em(), { displayName: 'Ann Reporter' }), await buildMember(server.em(), { displayName: 'Bob Reporter' })];
+    const [ann, bob] = [
+      await buildMember(server.em(), { displayName: 'Ann Reporter' }),
+      await buildMember(server.em(), { displayName: 'Bob Reporter' }),
+    ];
     await report(ann, item.id, 'CONTENT', 'SPAM', 'Pure advertising');
     await report(bob, item.id, 'CONTENT', 'OFF_TOPIC');
 
@@ -83,7 +86,13 @@ describe('admin console: moderation', () => {
     await page.getByRole('navigation', { name: 'Moderation' }).getByRole('link', { name: 'Log' }).click();
     const row = page.getByRole('row').filter({ hasText: 'Paid follower spam' });
     await row.waitFor();
-    expect(await row.getByRole('cell').allTextContents()).toEqual([expect.any(String), 'Mona Moderator', 'Hide', `Content ${item.id.slice(0, 8)}`, 'Paid follower spam']);
+    expect(await row.getByRole('cell').allTextContents()).toEqual([
+      expect.any(String),
+      'Mona Moderator',
+      'Hide',
+      `Content ${item.id.slice(0, 8)}`,
+      'Paid follower spam',
+    ]);
     await page.context().close();
   });
 
@@ -92,14 +101,20 @@ describe('admin console: moderation', () => {
     const reporter = await buildMember(server.em(), { displayName: 'Rita Reporter' });
     const fine = await buildContent(server.em(), { title: 'A fine webinar recap' });
     const scam = await buildContent(server.em(), { title: 'Crypto miracle', author: writer });
-    const comment = await server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { contentId: fine.id, body: 'Everyone here is stupid' } }, { token: await server.tokenFor(writer.id) });
+    const comment = await server.gql(
+      `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
+      { input: { contentId: fine.id, body: 'Everyone here is stupid' } },
+      { token: await server.tokenFor(writer.id) },
+    );
     await report(reporter, fine.id, 'CONTENT', 'OTHER');
     await report(reporter, comment.data!.addComment.id, 'COMMENT', 'HARASSMENT');
     await report(reporter, scam.id, 'CONTENT', 'SPAM');
 
     const page = await openAs(moderator);
     await caseCard(page, 'Article: A fine webinar recap').getByRole('button', { name: 'Dismiss' }).click();
-    await caseCard(page, 'Article: A fine webinar recap').getByText(/^Resolved: Dismiss/).waitFor();
+    await caseCard(page, 'Article: A fine webinar recap')
+      .getByText(/^Resolved: Dismiss/)
+      .waitFor();
     const onComment = caseCard(page, 'Comment by Walt Writer');
     expect(await onComment.locator('blockquote').textContent()).toBe('Everyone here is stupid');
     await onComment.getByRole('button', { name: 'Delete' }).click();
@@ -109,14 +124,20 @@ describe('admin console: moderation', () => {
     await onScam.getByRole('button', { name: 'Suspend the author' }).click();
     await onScam.getByText(/^Resolved: Suspend author/).waitFor();
 
-    const state = await server.gql(`query($id: ID!) { member(id: $id) { suspendedUntil suspensionReason } }`, { id: writer.id }, { token: await server.tokenFor(admin.id) });
+    const state = await server.gql(
+      `query($id: ID!) { member(id: $id) { suspendedUntil suspensionReason } }`,
+      { id: writer.id },
+      { token: await server.tokenFor(admin.id) },
+    );
     expect(state.data!.member.suspensionReason).toBe('Scam, third time');
     expect(Date.parse(state.data!.member.suspendedUntil)).toBeGreaterThan(server.clock.now().getTime() + 6 * 86_400_000);
     const [deleted] = await server.em().execute(`select deleted_at from comment where id = ?`, [comment.data!.addComment.id]);
     expect(deleted.deleted_at).not.toBeNull();
     // Resolved cases are one filter away.
     await page.getByLabel('Cases').selectOption('RESOLVED');
-    await caseCard(page, 'Article: A fine webinar recap').getByText(/^Resolved: Dismiss by Mona Moderator/).waitFor();
+    await caseCard(page, 'Article: A fine webinar recap')
+      .getByText(/^Resolved: Dismiss by Mona Moderator/)
+      .waitFor();
     await page.context().close();
   });
 
@@ -135,9 +156,17 @@ describe('admin console: moderation', () => {
     await section.getByRole('button', { name: 'Lift the suspension' }).click();
     await section.getByText('Not suspended.').waitFor();
     expect((await server.em().findOneOrFail(Member, member.id)).suspendedUntil).toBeNull();
-    const log = await server.gql(`{ moderationLog(first: 50) { edges { node { action note subjectId } } } }`, {}, { token: await server.tokenFor(admin.id) });
+    const log = await server.gql(
+      `{ moderationLog(first: 50) { edges { node { action note subjectId } } } }`,
+      {},
+      { token: await server.tokenFor(admin.id) },
+    );
     const entries = log.data!.moderationLog.edges.map((edge: { node: { action: string; note: string; subjectId: string } }) => edge.node);
-    expect(entries.filter((entry: { subjectId: string }) => entry.subjectId === member.id).map(({ action, note }: { action: string; note: string }) => ({ action, note }))).toEqual([
+    expect(
+      entries
+        .filter((entry: { subjectId: string }) => entry.subjectId === member.id)
+        .map(({ action, note }: { action: string; note: string }) => ({ action, note })),
+    ).toEqual([
       { action: 'UNSUSPEND', note: 'Apologised' },
       { action: 'SUSPEND', note: 'Spam in every thread' },
     ]);

@@ -16,8 +16,21 @@ export interface Row extends Cells {
 }
 
 /** A moderator is a member for everything but moderation: their cell is the member's unless given. */
-const cells = (anonymous: Outcome, member: Outcome, speaker: Outcome, partner: Outcome, admin: Outcome, moderator: Outcome = member): Cells => ({ anonymous, member, speaker, partner, admin, moderator });
-const others = (member: Outcome, speaker: Outcome, partner: Outcome, admin: Outcome, moderator: Outcome = member) => ({ member, speaker, partner, admin, moderator });
+const cells = (
+  anonymous: Outcome,
+  member: Outcome,
+  speaker: Outcome,
+  partner: Outcome,
+  admin: Outcome,
+  moderator: Outcome = member,
+): Cells => ({ anonymous, member, speaker, partner, admin, moderator });
+const others = (member: Outcome, speaker: Outcome, partner: Outcome, admin: Outcome, moderator: Outcome = member) => ({
+  member,
+  speaker,
+  partner,
+  admin,
+  moderator,
+});
 
 /** No account needed. */
 const ANYONE = cells('ok', 'ok', 'ok', 'ok', 'ok');
@@ -102,7 +115,10 @@ export const MATRIX: Record<string, Row> = {
   'Mutation.report': MEMBERS,
   'Mutation.requestMeeting': MEMBERS,
   'Mutation.resolveReport': MODERATORS,
-  'Mutation.respondToMeetingRequest': { ...MEMBERS, cases: { 'a request they made': others('FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN') } },
+  'Mutation.respondToMeetingRequest': {
+    ...MEMBERS,
+    cases: { 'a request they made': others('FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN') },
+  },
   'Mutation.scheduleLiveSession': ADMINS,
   'Mutation.sendMessage': MEMBERS,
   'Mutation.sendSessionChatMessage': { ...MEMBERS, cases: { 'a session they take no part in': PARTICIPANTS } },

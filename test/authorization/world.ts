@@ -75,22 +75,33 @@ export interface Cell {
 export const minutesFromNow = (cell: Cell, minutes: number) => new Date(cell.world.server.clock.now().getTime() + minutes * 60_000);
 
 /** A session whose room is open now (it starts in 5 minutes), with `registered` registered to it. */
-export async function openSession(cell: Cell, registered: Member[] = [cell.self], overrides: Partial<LiveSession> = {}): Promise<LiveSession> {
+export async function openSession(
+  cell: Cell,
+  registered: Member[] = [cell.self],
+  overrides: Partial<LiveSession> = {},
+): Promise<LiveSession> {
   const em = cell.world.server.em();
   const session = await buildSession(em, cell.world.members.admin.id, { startsAt: minutesFromNow(cell, 5), ...overrides });
   for (const member of registered) await buildRegistration(em, session, member);
   return session;
 }
 
-export const liveSession = (cell: Cell) => openSession(cell, [cell.self], { status: LiveSessionStatus.LIVE, startedAt: minutesFromNow(cell, -1) });
+export const liveSession = (cell: Cell) =>
+  openSession(cell, [cell.self], { status: LiveSessionStatus.LIVE, startedAt: minutesFromNow(cell, -1) });
 
 /** A content item of `author` (DRAFT unless said). */
-export const contentBy = (cell: Cell, author: Member, status = ContentStatus.DRAFT) => buildContent(cell.world.server.em(), { author, status });
+export const contentBy = (cell: Cell, author: Member, status = ContentStatus.DRAFT) =>
+  buildContent(cell.world.server.em(), { author, status });
 
 /** A comment of `author` on the published item. */
 export async function commentBy(cell: Cell, author: Member): Promise<Comment> {
   const em = cell.world.server.em();
-  const comment = em.create(Comment, { content: cell.world.published.id, author: author.id, body: 'A comment', createdAt: cell.world.server.clock.now() });
+  const comment = em.create(Comment, {
+    content: cell.world.published.id,
+    author: author.id,
+    body: 'A comment',
+    createdAt: cell.world.server.clock.now(),
+  });
   await em.flush();
   return comment;
 }
@@ -122,7 +133,9 @@ export async function engagementRule(cell: Cell): Promise<string> {
 /** A fresh member's refresh token, by the API. */
 export async function refreshToken(cell: Cell): Promise<string> {
   const member = await buildMember(cell.world.server.em());
-  const logIn = await cell.world.server.gql(`mutation($input: LogInInput!) { logIn(input: $input) { refreshToken } }`, { input: { email: member.email, password: FACTORY_PASSWORD } });
+  const logIn = await cell.world.server.gql(`mutation($input: LogInInput!) { logIn(input: $input) { refreshToken } }`, {
+    input: { email: member.email, password: FACTORY_PASSWORD },
+  });
   return logIn.data!.logIn.refreshToken;
 }
 
@@ -137,11 +150,20 @@ export async function openCase(cell: Cell): Promise<string> {
   const item = await freshContent(cell);
   const reporter = await freshMember(cell);
   const { server } = cell.world;
-  await server.gql(`mutation($input: ReportInput!) { report(input: $input) { id } }`, { input: { subjectId: item.id, kind: 'CONTENT', reason: 'SPAM' } }, { token: await server.tokenFor(reporter.id) });
-  const [row] = await server.em().execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [item.id]);
+  await server.gql(
+    `mutation($input: ReportInput!) { report(input: $input) { id } }`,
+    { input: { subjectId: item.id, kind: 'CONTENT', reason: 'SPAM' } },
+    { token: await server.tokenFor(reporter.id) },
+  );
+  const [row] = await server
+    .em()
+    .execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [item.id]);
   return row.id;
 }
 
 /** A member suspended for a day. */
 export const suspendedMember = (cell: Cell) =>
-  buildMember(cell.world.server.em(), { suspendedUntil: new Date(cell.world.server.clock.now().getTime() + 86_400_000), suspensionReason: 'Spam' });
+  buildMember(cell.world.server.em(), {
+    suspendedUntil: new Date(cell.world.server.clock.now().getTime() + 86_400_000),
+    suspensionReason: 'Spam',
+  });

@@ -12,7 +12,9 @@ export function clientOperation(name: string): string {
   const definitions: DefinitionNode[] = readdirSync(OPERATIONS)
     .filter((file) => file.endsWith('.graphql'))
     .flatMap((file) => parse(readFileSync(path.join(OPERATIONS, file), 'utf8')).definitions);
-  const fragments = new Map(definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const fragments = new Map(
+    definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
   const operation = definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION && d.name?.value === name);
   if (!operation) throw new Error(`client/operations has no operation ${name}`);
   const used = new Map<string, FragmentDefinitionNode>();

@@ -46,7 +46,11 @@ export const rawSide = (file: string, extraArgs: string[] = []): HttpSide => ({
 
 /** One answer, as a member would get it. */
 async function answer(target: Target, side: HttpSide, authorization: string): Promise<unknown> {
-  const response = await fetch(target.url, { method: side.request.method, headers: { ...side.request.headers, authorization }, body: side.request.body });
+  const response = await fetch(target.url, {
+    method: side.request.method,
+    headers: { ...side.request.headers, authorization },
+    body: side.request.body,
+  });
   const body = (await response.json()) as { errors?: unknown };
   if (!response.ok || body.errors) throw new Error(`${side.name} answered ${response.status}: ${JSON.stringify(body).slice(0, 500)}`);
   return body;
@@ -65,39 +69,58 @@ export async function compareHttp(ctx: BenchContext, spec: HttpComparison): Prom
     for (const side of all) targets.push(await side.start(ctx));
     if (spec.samePage) {
       for (const authorization of authorizations.slice(0, 3)) {
-        const pages = await Promise.all(all.map(async (side, i) => (side.normalize ?? ((body) => body))(await answer(targets[i], side, authorization))));
+        const pages = await Promise.all(
+          all.map(async (side, i) => (side.normalize ?? ((body) => body))(await answer(targets[i], side, authorization))),
+        );
         pages.forEach((page, i) => {
           if (!isDeepStrictEqual(page, pages[0]))
-            throw new Error(`${spec.name}: ${all[i].name} does not answer the same page as Hearth:\n${JSON.stringify(pages[0]).slice(0, 600)}\n${JSON.stringify(page).slice(0, 600)}`);
+            throw new Error(
+              `${spec.name}: ${all[i].name} does not answer the same page as Hearth:\n${JSON.stringify(pages[0]).slice(0, 600)}\n${JSON.stringify(page).slice(0, 600)}`,
+            );
         });
       }
     }
     const sides = all.map((side, i) => {
       const load = (seconds: number, warmUp = false) =>
-        checkedLoad(`${spec.name} ${side.name}`, { ...side.request, url: targets[i].url, authorizations, connections: 32, seconds }, { warmUp });
+        checkedLoad(
+          `${spec.name} ${side.name}`,
+          { ...side.request, url: targets[i].url, authorizations, connections: 32, seconds },
+          { warmUp },
+        );
       return { name: side.name, warmUp: () => load(FIRST_WARM_UP_SECONDS, true), window: () => load(ctx.seconds) };
     });
     const windows = await alternate<LoadResult>(sides);
     const figures = windows.map((side) => ({ rps: medianOf(side, (w) => w.requestsPerSecond), p99: medianOf(side, (w) => w.p99Ms) }));
     const hearth = figures[0];
-    return spec.baselines.flatMap(({ side, workload = spec.name, minThroughputRatio: minRatio, maxP99Factor: maxP99, p99Row = true }, i) => {
-      const baseline = figures[i + 1];
-      const rows: BenchRow[] = [
-        { workload, measure: 'requests/s', hearth: hearth.rps, baseline: baseline.rps, baselineName: side.name, ratio: hearth.rps / baseline.rps, target: minRatio ? `≥ ${minRatio}× ${side.name}` : 'reported', targetRatio: minRatio },
-      ];
-      if (p99Row)
-        rows.push({
-          workload,
-          measure: 'p99 ms',
-          hearth: hearth.p99,
-          baseline: baseline.p99,
-          baselineName: side.name,
-          ratio: baseline.p99 / Math.max(hearth.p99, 0.001),
-          target: maxP99 ? `Hearth ≤ ${maxP99}× ${side.name} (ratio ≥ ${1 / maxP99})` : 'reported',
-          targetRatio: maxP99 ? 1 / maxP99 : undefined,
-        });
-      return rows;
-    });
+    return spec.baselines.flatMap(
+      ({ side, workload = spec.name, minThroughputRatio: minRatio, maxP99Factor: maxP99, p99Row = true }, i) => {
+        const baseline = figures[i + 1];
+        const rows: BenchRow[] = [
+          {
+            workload,
+            measure: 'requests/s',
+            hearth: hearth.rps,
+            baseline: baseline.rps,
+            baselineName: side.name,
+            ratio: hearth.rps / baseline.rps,
+            target: minRatio ? `≥ ${minRatio}× ${side.name}` : 'reported',
+            targetRatio: minRatio,
+          },
+        ];
+        if (p99Row)
+          rows.push({
+            workload,
+            measure: 'p99 ms',
+            hearth: hearth.p99,
+            baseline: baseline.p99,
+            baselineName: side.name,
+            ratio: baseline.p99 / Math.max(hearth.p99, 0.001),
+            target: maxP99 ? `Hearth ≤ ${maxP99}× ${side.name} (ratio ≥ ${1 / maxP99})` : 'reported',
+            targetRatio: maxP99 ? 1 / maxP99 : undefined,
+          });
+        return rows;
+      },
+    );
   } finally {
     await Promise.all(targets.map((target) => target.stop()));
   }

@@ -43,18 +43,32 @@ async function main(spec: FleetSpec): Promise<void> {
     new Promise((resolve, reject) => {
       const socket = new WebSocket(spec.wsUrl, 'graphql-transport-ws');
       sockets.push(socket);
-      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: spec.authorizations[i % spec.authorizations.length] } })));
+      socket.on('open', () =>
+        socket.send(
+          JSON.stringify({ type: 'connection_init', payload: { authorization: spec.authorizations[i % spec.authorizations.length] } }),
+        ),
+      );
       socket.on('error', reject);
       socket.on('message', (data) => {
-        const message = JSON.parse(String(data)) as { type: string; payload?: { data?: Record<string, { id?: string } | null>; errors?: unknown } };
+        const message = JSON.parse(String(data)) as {
+          type: string;
+          payload?: { data?: Record<string, { id?: string } | null>; errors?: unknown };
+        };
         if (message.type === 'connection_ack') {
           socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: spec.query, variables: spec.variables } }));
           resolve();
         } else if (message.type === 'next') {
           const errors = message.payload?.errors;
           const id = Object.values(message.payload?.data ?? {})[0]?.id;
-          record(errors ? `errors: ${JSON.stringify(errors).slice(0, 300)}` : id !== waiting?.expectId ? `frame about ${id}, not ${waiting?.expectId}` : undefined);
-        } else if (message.type === 'error' || message.type === 'complete') record(`${message.type}: ${JSON.stringify(message.payload).slice(0, 300)}`);
+          record(
+            errors
+              ? `errors: ${JSON.stringify(errors).slice(0, 300)}`
+              : id !== waiting?.expectId
+                ? `frame about ${id}, not ${waiting?.expectId}`
+                : undefined,
+          );
+        } else if (message.type === 'error' || message.type === 'complete')
+          record(`${message.type}: ${JSON.stringify(message.payload).slice(0, 300)}`);
       });
     });
   for (let i = 0; i < spec.size; i += 250) await Promise.all(Array.from({ length: Math.min(250, spec.size - i) }, (_, j) => open(i + j)));
@@ -67,10 +81,21 @@ async function main(spec: FleetSpec): Promise<void> {
       return;
     }
     const { channel, message, expectId } = command.event;
-    const current = { since: performance.now(), expectId, times: [] as number[], errors: 0, firstError: undefined as string | undefined, done: () => undefined as void };
+    const current = {
+      since: performance.now(),
+      expectId,
+      times: [] as number[],
+      errors: 0,
+      firstError: undefined as string | undefined,
+      done: () => undefined as void,
+    };
     current.done = () => {
       waiting = null;
-      process.send!({ times: current.times.sort((a, b) => a - b), errors: current.errors, firstError: current.firstError } satisfies Delivery);
+      process.send!({
+        times: current.times.sort((a, b) => a - b),
+        errors: current.errors,
+        firstError: current.firstError,
+      } satisfies Delivery);
     };
     waiting = current;
     void redis.publish(channel, message);

@@ -26,7 +26,11 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
           const n = next++;
           const authorization = identities[n % identities.length];
           const body = bodies[n % bodies.length];
-          return { ...request, headers: { ...spec.headers, ...(authorization ? { authorization } : {}) }, ...(body === undefined ? {} : { body }) };
+          return {
+            ...request,
+            headers: { ...spec.headers, ...(authorization ? { authorization } : {}) },
+            ...(body === undefined ? {} : { body }),
+          };
         },
         onResponse: (status, body) => {
           let problem: string | undefined;

@@ -27,7 +27,10 @@ export interface Target {
  * LOG_LEVEL=info, which it pays for as in production, but nobody needs to read here.
  */
 export async function startTarget(file: string, args: string[], env: Record<string, string> = {}): Promise<Target> {
-  const child: ChildProcess = fork(path.join(__dirname, 'targets', file), args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+  const child: ChildProcess = fork(path.join(__dirname, 'targets', file), args, {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, ...env },
+  });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (message: { url: string }) => resolve(message.url));
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
@@ -91,7 +94,11 @@ export function runLoad(spec: LoadSpec, onStart?: () => void): Promise<LoadResul
 }
 
 /** Runs a load and fails the run when any response was an error, on whichever side. */
-export async function checkedLoad(side: string, spec: LoadSpec, { warmUp = false, onStart }: { warmUp?: boolean; onStart?: () => void } = {}): Promise<LoadResult> {
+export async function checkedLoad(
+  side: string,
+  spec: LoadSpec,
+  { warmUp = false, onStart }: { warmUp?: boolean; onStart?: () => void } = {},
+): Promise<LoadResult> {
   const result = await runLoad(spec, onStart);
   if (result.errors > 0) throw new Error(`${side} answered ${result.errors} error(s) of ${result.requests}; first: ${result.firstError}`);
   // A short warm-up on a busy machine may end before a cold server's first answer.

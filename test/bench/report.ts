@@ -45,7 +45,10 @@ export const median = (values: number[]): number => [...values].sort((a, b) => a
 
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const load = os.loadavg().map((value) => value.toFixed(1)).join(', ');
+  const load = os
+    .loadavg()
+    .map((value) => value.toFixed(1))
+    .join(', ');
   return `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, load average at the end ${load}`;
 }
 
@@ -76,7 +79,15 @@ const round = (value: number) => (Math.abs(value) >= 100 ? Math.round(value) : M
 
 export function printRows(rows: BenchRow[]): void {
   console.table(
-    rows.map((r) => ({ workload: r.workload, measure: r.measure, Hearth: round(r.hearth), baseline: `${round(r.baseline)}${r.baselineName ? ` (${r.baselineName})` : ''}`, ratio: round(r.ratio), target: r.target, met: met(r).replace(/\*/g, '') })),
+    rows.map((r) => ({
+      workload: r.workload,
+      measure: r.measure,
+      Hearth: round(r.hearth),
+      baseline: `${round(r.baseline)}${r.baselineName ? ` (${r.baselineName})` : ''}`,
+      ratio: round(r.ratio),
+      target: r.target,
+      met: met(r).replace(/\*/g, ''),
+    })),
   );
 }
 
@@ -92,7 +103,10 @@ export function appendResults(rows: BenchRow[], notes: string[]): void {
     '',
     '| workload | measure | Hearth | baseline | ratio | target | met |',
     '| --- | --- | ---: | ---: | ---: | --- | --- |',
-    ...rows.map((r) => `| ${r.workload} | ${r.measure} | ${round(r.hearth)} | ${round(r.baseline)}${r.baselineName ? ` (${r.baselineName})` : ''} | ${round(r.ratio)} | ${r.target} | ${met(r)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.workload} | ${r.measure} | ${round(r.hearth)} | ${round(r.baseline)}${r.baselineName ? ` (${r.baselineName})` : ''} | ${round(r.ratio)} | ${r.target} | ${met(r)} |`,
+    ),
     ...notes.map((note) => `\n${note}`),
     '',
   ];
@@ -112,7 +126,10 @@ export function writeChart(rows: BenchRow[], title: string): void {
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="10" y="20" font-size="14" font-weight="bold">${escape(title)}</text>`,
     `<text x="10" y="38" fill="#555">ratio, higher is better (log scale); black mark: target; green: met, red: not met</text>`,
-    ...[0.1, 0.3, 1, 3, 10].map((tick) => `<line x1="${x(tick)}" y1="${top - 4}" x2="${x(tick)}" y2="${height - 30}" stroke="#ddd"/><text x="${x(tick)}" y="${height - 14}" text-anchor="middle" fill="#555">${tick}×</text>`),
+    ...[0.1, 0.3, 1, 3, 10].map(
+      (tick) =>
+        `<line x1="${x(tick)}" y1="${top - 4}" x2="${x(tick)}" y2="${height - 30}" stroke="#ddd"/><text x="${x(tick)}" y="${height - 14}" text-anchor="middle" fill="#555">${tick}×</text>`,
+    ),
     ...targeted.flatMap((row, i) => {
       const y = top + i * rowHeight;
       const ok = row.ratio >= row.targetRatio!;

@@ -48,7 +48,17 @@ export interface Workload {
 export { IDENTITIES };
 
 /** Every workload, in order: one line to register a new one. */
-const WORKLOADS: Workload[] = [meWorkload, feedWorkload, broadcastWorkload, ingestWorkload, kpiWorkload, digestsWorkload, liveJoinWorkload, adminConsoleWorkload, searchWorkload];
+const WORKLOADS: Workload[] = [
+  meWorkload,
+  feedWorkload,
+  broadcastWorkload,
+  ingestWorkload,
+  kpiWorkload,
+  digestsWorkload,
+  liveJoinWorkload,
+  adminConsoleWorkload,
+  searchWorkload,
+];
 
 async function prepareDatabase(): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   let adminUrl = process.env.DATABASE_URL;
@@ -88,8 +98,18 @@ async function main(): Promise<void> {
   const jwtSecret = randomBytes(32).toString('hex');
   const accessTokens = new AccessTokens(jwtSecret, systemClock);
   const { token } = await accessTokens.issue(member.id);
-  const identities = async () => Promise.all(members.map(async ({ id }) => ({ memberId: id, token: (await accessTokens.issue(id)).token })));
-  const ctx: BenchContext = { databaseUrl: database.url, jwtSecret, memberId: member.id, memberToken: token, identities, seconds, contentId: content.id, contentFrame: content.frame };
+  const identities = async () =>
+    Promise.all(members.map(async ({ id }) => ({ memberId: id, token: (await accessTokens.issue(id)).token })));
+  const ctx: BenchContext = {
+    databaseUrl: database.url,
+    jwtSecret,
+    memberId: member.id,
+    memberToken: token,
+    identities,
+    seconds,
+    contentId: content.id,
+    contentFrame: content.frame,
+  };
   const rows: BenchRow[] = [];
   for (const workload of WORKLOADS.filter((w) => only.length === 0 || only.some((prefix) => w.name.startsWith(prefix)))) {
     console.log(`running ${workload.name} (${seconds} s per side)…`);

@@ -25,7 +25,12 @@ export class OwnPostgres {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hearth-drill-pg-'));
     chmodSync(dir, 0o755);
     const asUser = process.getuid?.() === 0 ? 'postgres' : null;
-    if (asUser) chownSync(dir, Number(execFileSync('id', ['-u', asUser], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', asUser], { encoding: 'utf8' })));
+    if (asUser)
+      chownSync(
+        dir,
+        Number(execFileSync('id', ['-u', asUser], { encoding: 'utf8' })),
+        Number(execFileSync('id', ['-g', asUser], { encoding: 'utf8' })),
+      );
     const cluster = new OwnPostgres(bin, dir, await freeLoopbackPort(), asUser);
     cluster.run('initdb', ['-D', cluster.dataDir, '-A', 'trust', '-U', 'root', '--no-sync']);
     await cluster.start();
@@ -45,9 +50,16 @@ export class OwnPostgres {
     const deadline = Date.now() + 30_000;
     for (;;) {
       const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-      const result = this.run('pg_ctl', ['-D', this.dataDir, '-o', options, '-l', path.join(this.dir, 'log'), '-w', '-t', '20', 'start'], false);
+      const result = this.run(
+        'pg_ctl',
+        ['-D', this.dataDir, '-o', options, '-l', path.join(this.dir, 'log'), '-w', '-t', '20', 'start'],
+        false,
+      );
       if (result === 0) return;
-      if (Date.now() > deadline) throw new Error(`PostgreSQL did not restart: ${readFileSync(path.join(this.dir, 'log'), 'utf8').split('\n').slice(-5).join(' | ')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `PostgreSQL did not restart: ${readFileSync(path.join(this.dir, 'log'), 'utf8').split('\n').slice(-5).join(' | ')}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
@@ -68,7 +80,10 @@ export class OwnPostgres {
     const pidFile = path.join(this.dataDir, 'postmaster.pid');
     if (!existsSync(pidFile)) return [];
     const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-    const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+    const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map(Number);
     return [postmaster, ...children];
   }
 
@@ -97,7 +112,11 @@ export class OwnPostgres {
   private run(tool: string, args: string[], check = true): number {
     const command = path.join(this.bin, tool);
     const result = this.asUser
-      ? spawnSync('su', [this.asUser, '-s', '/bin/sh', '-c', [command, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ')], { stdio: 'ignore' })
+      ? spawnSync(
+          'su',
+          [this.asUser, '-s', '/bin/sh', '-c', [command, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ')],
+          { stdio: 'ignore' },
+        )
       : spawnSync(command, args, { stdio: 'ignore' });
     if (check && result.status !== 0) throw new Error(`${tool} failed (${result.status})`);
     return result.status ?? 1;

@@ -36,11 +36,21 @@ export interface HearthEnv {
 }
 
 export function hearthEnv(resources: Resources, env: HearthEnv): Record<string, string | undefined> {
-  return { NODE_ENV: 'development', PORT: '0', JWT_SECRET: DRILL_SECRET, LOG_LEVEL: 'info', HEARTH_DATA_DIR: resources.folder('hearth-drill-data-'), ...env };
+  return {
+    NODE_ENV: 'development',
+    PORT: '0',
+    JWT_SECRET: DRILL_SECRET,
+    LOG_LEVEL: 'info',
+    HEARTH_DATA_DIR: resources.folder('hearth-drill-data-'),
+    ...env,
+  };
 }
 
 /** The API as a process of its own; resolves once it listens. */
-export async function startApi(resources: Resources, env: Record<string, string | undefined>): Promise<{ api: HearthProcess; origin: string }> {
+export async function startApi(
+  resources: Resources,
+  env: Record<string, string | undefined>,
+): Promise<{ api: HearthProcess; origin: string }> {
   const api = resources.add(startProcess('dist/server/api.js', env), (started) => started.kill());
   return { api, origin: await apiOrigin(api) };
 }
@@ -48,7 +58,12 @@ export async function startApi(resources: Resources, env: Record<string, string 
 /** `npm run worker` without the build: the worker as a process of its own; resolves once it runs. */
 export async function startWorkerProcess(resources: Resources, env: Record<string, string | undefined>): Promise<HearthProcess> {
   const worker = resources.add(startProcess('dist/server/worker.js', env), (started) => started.kill());
-  await until('the worker to start', () => worker.logs().some((line) => line.msg === 'worker started'), 60_000, () => worker.output());
+  await until(
+    'the worker to start',
+    () => worker.logs().some((line) => line.msg === 'worker started'),
+    60_000,
+    () => worker.output(),
+  );
   return worker;
 }
 
@@ -61,7 +76,12 @@ export async function openDrillOrm(resources: Resources, databaseUrl: string): P
 
 export const tokenFor = async (memberId: string) => (await new AccessTokens(DRILL_SECRET, systemClock).issue(memberId)).token;
 
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, detail: () => string = () => ''): Promise<void> {
+export async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  detail: () => string = () => '',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} ${detail()}`.trim());
@@ -82,7 +102,13 @@ export interface GqlOutcome {
 }
 
 /** One GraphQL request over HTTP, classified, never throwing. */
-export async function gql(origin: string, query: string, variables: Record<string, unknown> = {}, token?: string, timeoutMs = 30_000): Promise<GqlOutcome> {
+export async function gql(
+  origin: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+  timeoutMs = 30_000,
+): Promise<GqlOutcome> {
   const startedAt = Date.now();
   try {
     const response = await fetch(`${origin}/graphql`, {
@@ -95,7 +121,13 @@ export async function gql(origin: string, query: string, variables: Record<strin
     const code = body ? (body.errors?.[0]?.extensions?.code ?? null) : 'NO_GRAPHQL_BODY';
     return { status: response.status, code, data: body?.data ?? null, ms: Date.now() - startedAt, startedAt };
   } catch (error) {
-    return { status: 0, code: (error as Error).name === 'TimeoutError' ? 'CLIENT_TIMEOUT' : 'NO_ANSWER', data: null, ms: Date.now() - startedAt, startedAt };
+    return {
+      status: 0,
+      code: (error as Error).name === 'TimeoutError' ? 'CLIENT_TIMEOUT' : 'NO_ANSWER',
+      data: null,
+      ms: Date.now() - startedAt,
+      startedAt,
+    };
   }
 }
 

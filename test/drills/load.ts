@@ -42,7 +42,12 @@ export class SteadyLoad {
     for (let n = 0; this.running; n++) {
       const write = n % 2 === 1;
       const outcome = write
-        ? await gql(this.origin, WRITE, { input: { title: `drill ${randomUUID()}`, type: 'ARTICLE', body: 'written during a drill' } }, token)
+        ? await gql(
+            this.origin,
+            WRITE,
+            { input: { title: `drill ${randomUUID()}`, type: 'ARTICLE', body: 'written during a drill' } },
+            token,
+          )
         : await gql(this.origin, READ, {}, token);
       this.outcomes.push({ ...outcome, kind: write ? 'write' : 'read', client });
       const id = write ? outcome.data?.createContent?.id : undefined;

@@ -10,7 +10,8 @@ import type { DrillResult } from './run';
 /** The environment of someone who just cloned Hearth: no DATABASE_URL, no Redis, no SMTP. */
 function newcomerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'NODE_ENV', 'JWT_SECRET', 'HEARTH_WORKER_IN_PROCESS', 'HEARTH_SEED_DEMO']) delete env[name];
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'NODE_ENV', 'JWT_SECRET', 'HEARTH_WORKER_IN_PROCESS', 'HEARTH_SEED_DEMO'])
+    delete env[name];
   return env;
 }
 
@@ -31,9 +32,16 @@ export async function npmStartDrill(_cluster: OwnPostgres, resources: Resources)
   let output = '';
   npm.stdout.on('data', (chunk) => (output += chunk));
   npm.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => npm.once('exit', (code) => resolve({ code, at: Date.now() })));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+    npm.once('exit', (code) => resolve({ code, at: Date.now() })),
+  );
   resources.add(npm, (child) => child.exitCode === null && process.kill(-child.pid!, 'SIGKILL'));
-  await until('npm start to print its banner', () => output.includes('Hearth is running'), 180_000, () => output.slice(-2_000));
+  await until(
+    'npm start to print its banner',
+    () => output.includes('Hearth is running'),
+    180_000,
+    () => output.slice(-2_000),
+  );
   const origin = `http://localhost:${port}`;
 
   const postmaster = Number(readFileSync(path.join(folder, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -43,10 +51,14 @@ export async function npmStartDrill(_cluster: OwnPostgres, resources: Resources)
     return { ok: false, figures: `no embedded PostgreSQL process ${postmaster} to kill` };
   }
   const killedAt = Date.now();
-  await until('the embedded PostgreSQL and the API to answer again', async () => (await readyProbe(origin)).status === 200, 30_000).catch(() => undefined);
+  await until('the embedded PostgreSQL and the API to answer again', async () => (await readyProbe(origin)).status === 200, 30_000).catch(
+    () => undefined,
+  );
   const recovered = Date.now() - killedAt;
   const password = /password "([^"]+)"/.exec(output)?.[1] ?? '';
-  const login = await gql(origin, `mutation($input: LogInInput!) { logIn(input: $input) { accessToken } }`, { input: { email: 'admin@demo.hearth.dev', password } });
+  const login = await gql(origin, `mutation($input: LogInInput!) { logIn(input: $input) { accessToken } }`, {
+    input: { email: 'admin@demo.hearth.dev', password },
+  });
   await sleep(1_000);
 
   const before = output.length;
@@ -57,7 +69,13 @@ export async function npmStartDrill(_cluster: OwnPostgres, resources: Resources)
   const problems = after.filter((line) => !line.startsWith('{') || JSON.parse(line).level >= 40);
   const exitMs = exit ? exit.at - signalledAt : null;
   return {
-    ok: login.code === null && recovered < 10_000 && exit?.code === 0 && exitMs! < 10_000 && problems.length === 0 && after.some((line) => /shutting down/.test(line)),
+    ok:
+      login.code === null &&
+      recovered < 10_000 &&
+      exit?.code === 0 &&
+      exitMs! < 10_000 &&
+      problems.length === 0 &&
+      after.some((line) => /shutting down/.test(line)),
     figures:
       `embedded PostgreSQL SIGKILLed: restarted and the API answering again after ${seconds(recovered)}, demo login ${login.code ?? 'ok'}; ` +
       `SIGTERM to npm: exit ${exit ? `${exit.code} after ${seconds(exitMs!)}` : 'NONE within 15 s'}, ${after.length} line(s) after the signal, ${problems.length} warnings or errors`,

@@ -32,10 +32,16 @@ async function underLoad(cluster: OwnPostgres, resources: Resources, name: strin
 }
 
 /** Acknowledged writes (created drafts) missing from the database afterwards. */
-async function lostWrites(resources: Resources, databaseUrl: string, acknowledged: Iterable<string>): Promise<{ acknowledged: number; lost: number }> {
+async function lostWrites(
+  resources: Resources,
+  databaseUrl: string,
+  acknowledged: Iterable<string>,
+): Promise<{ acknowledged: number; lost: number }> {
   const ids = [...acknowledged];
   const orm = await openDrillOrm(resources, databaseUrl);
-  const [{ found }] = await orm.em.fork().execute<{ found: number }[]>('select count(*)::int as found from content where id = any(?::uuid[])', [`{${ids.join(',')}}`]);
+  const [{ found }] = await orm.em
+    .fork()
+    .execute<{ found: number }[]>('select count(*)::int as found from content where id = any(?::uuid[])', [`{${ids.join(',')}}`]);
   return { acknowledged: ids.length, lost: ids.length - found };
 }
 
@@ -43,7 +49,8 @@ async function lostWrites(resources: Resources, databaseUrl: string, acknowledge
 function recovery(outcomes: Outcome[], clients: number, since: number): number | null {
   const firstOk = new Map<number, number>();
   for (const outcome of outcomes) {
-    if (outcome.startedAt >= since && outcome.code === null && !firstOk.has(outcome.client)) firstOk.set(outcome.client, outcome.startedAt + outcome.ms);
+    if (outcome.startedAt >= since && outcome.code === null && !firstOk.has(outcome.client))
+      firstOk.set(outcome.client, outcome.startedAt + outcome.ms);
   }
   return firstOk.size < clients ? null : Math.max(...firstOk.values()) - since;
 }
@@ -63,7 +70,11 @@ export async function postgresKillDrill(cluster: OwnPostgres, resources: Resourc
   await until('every client to succeed again', () => recovery(load.outcomes, CLIENTS, backAt) !== null, 20_000).catch(() => undefined);
   await sleep(2_000);
   await load.stop();
-  const workerBack = await until('a job run of the worker after the restart', () => worker.logs().some((line) => line.msg === 'engagement rules evaluated' && line.time > backAt), 20_000).then(
+  const workerBack = await until(
+    'a job run of the worker after the restart',
+    () => worker.logs().some((line) => line.msg === 'engagement rules evaluated' && line.time > backAt),
+    20_000,
+  ).then(
     () => true,
     () => false,
   );

@@ -49,9 +49,16 @@ export async function redisKillDrill(cluster: OwnPostgres, resources: Resources)
   const subscribers: DrillSubscriber[] = [];
   for (const member of members) {
     const token = await tokenFor(member.id);
-    const client = createClient({ url: `${origin.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 5, connectionParams: { authorization: `Bearer ${token}` } });
+    const client = createClient({
+      url: `${origin.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 5,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
     clients.push(client);
-    subscribers.push(new DrillSubscriber(client, 'subscription { notificationAdded { subjectId } }', (data) => data.notificationAdded.subjectId));
+    subscribers.push(
+      new DrillSubscriber(client, 'subscription { notificationAdded { subjectId } }', (data) => data.notificationAdded.subjectId),
+    );
     subscribers.push(new DrillSubscriber(client, 'subscription { contentPublished { id } }', (data) => data.contentPublished.id));
   }
   resources.add(subscribers, (all) => all.forEach((subscriber) => subscriber.stop()));
@@ -67,14 +74,18 @@ export async function redisKillDrill(cluster: OwnPostgres, resources: Resources)
     return outcome;
   };
   // Warm-up: every one of the 200 subscriptions has received an event before the drill counts.
-  await until('all 200 subscriptions to receive an event', async () => {
-    if (subscribers.every((subscriber) => subscriber.received.size > 0)) return true;
-    const refused = subscribers.flatMap((subscriber) => subscriber.otherErrors);
-    if (refused.length) throw new Error(`subscriptions refused before the drill began: ${[...new Set(refused)].join(' ')}`);
-    await publish();
-    await sleep(1_000);
-    return false;
-  }, 60_000);
+  await until(
+    'all 200 subscriptions to receive an event',
+    async () => {
+      if (subscribers.every((subscriber) => subscriber.received.size > 0)) return true;
+      const refused = subscribers.flatMap((subscriber) => subscriber.otherErrors);
+      if (refused.length) throw new Error(`subscriptions refused before the drill began: ${[...new Set(refused)].join(' ')}`);
+      await publish();
+      await sleep(1_000);
+      return false;
+    },
+    60_000,
+  );
   const countFrom = publishes.length;
 
   let running = true;
@@ -82,9 +93,30 @@ export async function redisKillDrill(cluster: OwnPostgres, resources: Resources)
   const logins: GqlOutcome[] = [];
   const writes: GqlOutcome[] = [];
   const traffic = Promise.all([
-    every(200, () => running && nextDraft < drafts.length, () => publish(), publishOutcomes),
-    every(100, () => running, (n) => gql(origin, LOG_IN, { input: { email: members[n % MEMBERS].email, password: FACTORY_PASSWORD } }), logins),
-    every(100, () => running, async (n) => gql(origin, SEND, { input: { recipientId: members[(n + 1) % MEMBERS].id, body: `message ${n}` } }, await tokenFor(members[n % MEMBERS].id)), writes),
+    every(
+      200,
+      () => running && nextDraft < drafts.length,
+      () => publish(),
+      publishOutcomes,
+    ),
+    every(
+      100,
+      () => running,
+      (n) => gql(origin, LOG_IN, { input: { email: members[n % MEMBERS].email, password: FACTORY_PASSWORD } }),
+      logins,
+    ),
+    every(
+      100,
+      () => running,
+      async (n) =>
+        gql(
+          origin,
+          SEND,
+          { input: { recipientId: members[(n + 1) % MEMBERS].id, body: `message ${n}` } },
+          await tokenFor(members[n % MEMBERS].id),
+        ),
+      writes,
+    ),
   ]);
   await sleep(4_000);
   await redis.kill();
@@ -94,7 +126,11 @@ export async function redisKillDrill(cluster: OwnPostgres, resources: Resources)
   await redis.start();
   const backAt = Date.now();
   const interrupted = subscribers.filter((subscriber) => subscriber.notices.some((time) => time >= killedAt));
-  await until('every interrupted subscription to run again', () => interrupted.every((subscriber) => subscriber.restarts.some((time) => time >= backAt)), 60_000).catch(() => undefined);
+  await until(
+    'every interrupted subscription to run again',
+    () => interrupted.every((subscriber) => subscriber.restarts.some((time) => time >= backAt)),
+    60_000,
+  ).catch(() => undefined);
   const runningAgain = interrupted.map((subscriber) => subscriber.restarts.find((time) => time >= backAt));
   await sleep(3_000);
   running = false;
@@ -114,17 +150,29 @@ export async function redisKillDrill(cluster: OwnPostgres, resources: Resources)
     }
   }
   const ids = publishes.filter((entry) => entry.outcome.code === null).map((entry) => entry.id);
-  const [{ persisted }] = await orm.em.fork().execute<{ persisted: number }[]>('select count(*)::int as persisted from notification where subject_id = any(?::uuid[])', [`{${ids.join(',')}}`]);
+  const [{ persisted }] = await orm.em
+    .fork()
+    .execute<{ persisted: number }[]>('select count(*)::int as persisted from notification where subject_id = any(?::uuid[])', [
+      `{${ids.join(',')}}`,
+    ]);
   const expectedNotifications = ids.length * MEMBERS;
   const during = (outcomes: GqlOutcome[]) => tally(outcomes.filter((o) => o.startedAt >= killedAt && o.startedAt < backAt));
   const [loginsDown, writesDown] = [during(logins), during(writes)];
   const otherErrors = subscribers.flatMap((subscriber) => subscriber.otherErrors);
-  const resubscribedIn = runningAgain.every((time) => time !== undefined) ? Math.max(0, ...runningAgain.map((time) => time! - backAt)) : null;
+  const resubscribedIn = runningAgain.every((time) => time !== undefined)
+    ? Math.max(0, ...runningAgain.map((time) => time! - backAt))
+    : null;
   const alive = api.child.exitCode === null;
   return {
     ok:
-      alive && silent === 0 && persisted === expectedNotifications && loginsDown.ok === loginsDown.tried && writesDown.ok === writesDown.tried &&
-      tally(publishOutcomes).other === 0 && otherErrors.length === 0 && resubscribedIn !== null,
+      alive &&
+      silent === 0 &&
+      persisted === expectedNotifications &&
+      loginsDown.ok === loginsDown.tried &&
+      writesDown.ok === writesDown.tried &&
+      tally(publishOutcomes).other === 0 &&
+      otherErrors.length === 0 &&
+      resubscribedIn !== null,
     figures:
       `200 subscriptions on 100 sockets, Redis down ${seconds(downFor)}, ${counted.length} items published: events ${counted.length * subscribers.length}, delivered ${delivered}, missed but told ${told}, missed silently ${silent}; ` +
       `notifications persisted ${persisted}/${expectedNotifications} (lost ${expectedNotifications - persisted}); during the outage logins ${describeTally(loginsDown)}, writes ${describeTally(writesDown)}; ` +

@@ -52,7 +52,9 @@ async function main(): Promise<void> {
       cluster.thaw();
       if (!cluster.processes().length) await cluster.start();
       if (!result.ok) failed++;
-      console.log(`${result.ok ? 'PASS' : 'FAIL'} ${name.padEnd(16)} ${`${Math.round((Date.now() - started) / 1000)} s`.padStart(5)}  ${result.figures}`);
+      console.log(
+        `${result.ok ? 'PASS' : 'FAIL'} ${name.padEnd(16)} ${`${Math.round((Date.now() - started) / 1000)} s`.padStart(5)}  ${result.figures}`,
+      );
     }
   } finally {
     await cluster.destroy();

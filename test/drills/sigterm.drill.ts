@@ -23,9 +23,17 @@ async function apiUnderLoad(cluster: OwnPostgres, resources: Resources): Promise
   const { api, origin } = await startApi(resources, hearthEnv(resources, { DATABASE_URL: databaseUrl, REDIS_URL: redis.url }));
   const closeCodes: number[] = [];
   const sockets: Client[] = tokens.map((token) => {
-    const client = createClient({ url: `${origin.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+    const client = createClient({
+      url: `${origin.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
     client.on('closed', (event) => closeCodes.push((event as { code: number }).code));
-    client.subscribe({ query: 'subscription { contentPublished { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    client.subscribe(
+      { query: 'subscription { contentPublished { id } }' },
+      { next: () => undefined, error: () => undefined, complete: () => undefined },
+    );
     return client;
   });
   resources.add(sockets, (all) => Promise.all(all.map((client) => client.dispose())));
@@ -38,12 +46,19 @@ async function apiUnderLoad(cluster: OwnPostgres, resources: Resources): Promise
   await load.stop();
   const inFlight = load.outcomes.filter((o) => o.startedAt < signalledAt && o.startedAt + o.ms >= signalledAt);
   const ids = [...load.acknowledged.keys()];
-  const [{ found }] = await orm.em.fork().execute<{ found: number }[]>('select count(*)::int as found from content where id = any(?::uuid[])', [`{${ids.join(',')}}`]);
+  const [{ found }] = await orm.em
+    .fork()
+    .execute<{ found: number }[]>('select count(*)::int as found from content where id = any(?::uuid[])', [`{${ids.join(',')}}`]);
   const exitMs = exit ? exit.at - signalledAt : null;
   const inFlightTally = tally(inFlight);
   const closed1001 = closeCodes.filter((code) => code === 1001).length;
   return {
-    ok: exit?.code === 0 && exitMs! < 10_000 && found === ids.length && inFlightTally.ok === inFlightTally.tried && closed1001 === sockets.length,
+    ok:
+      exit?.code === 0 &&
+      exitMs! < 10_000 &&
+      found === ids.length &&
+      inFlightTally.ok === inFlightTally.tried &&
+      closed1001 === sockets.length,
     figures:
       `API: exit ${exit ? `${exit.code} after ${seconds(exitMs!)}` : 'NONE within 15 s'}; in flight at the signal ${inFlightTally.tried}, answered ${inFlightTally.ok}; ` +
       `writes acknowledged ${ids.length}, lost ${ids.length - found}; sockets closed with 1001 ${closed1001}/${sockets.length}`,
@@ -54,14 +69,22 @@ async function apiUnderLoad(cluster: OwnPostgres, resources: Resources): Promise
 async function workerMidBatch(cluster: OwnPostgres, resources: Resources): Promise<{ ok: boolean; figures: string }> {
   const redis = resources.add(await startRedisServer(), (started) => started.kill());
   const { databaseUrl, orm, members, ruleId, sink } = await digestDrillSetup(cluster, resources, 'sigterm_worker', 60);
-  const env = hearthEnv(resources, { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, SMTP_URL: sink.url, DIGEST_BATCH_SIZE: '15', RULES_EVERY: '1h' });
+  const env = hearthEnv(resources, {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redis.url,
+    SMTP_URL: sink.url,
+    DIGEST_BATCH_SIZE: '15',
+    RULES_EVERY: '1h',
+  });
   const worker = await startWorkerProcess(resources, env);
   await until('the first digests', () => sink.messages.length >= 10, 60_000);
   process.kill(worker.pid, 'SIGTERM');
   const signalledAt = Date.now();
   const exit = await Promise.race([worker.exited(), sleep(15_000).then(() => null)]);
   const exitMs = exit ? exit.at - signalledAt : null;
-  const [{ locked }] = await orm.em.fork().execute<{ locked: number }[]>('select count(*)::int as locked from agenda_jobs where locked_at is not null');
+  const [{ locked }] = await orm.em
+    .fork()
+    .execute<{ locked: number }[]>('select count(*)::int as locked from agenda_jobs where locked_at is not null');
   const beforeRestart = sink.messages.length;
   await startWorkerProcess(resources, env);
   const done = await until('all 60 digests', async () => (await sentDigests(orm, ruleId)) === members.length, 60_000).then(

@@ -35,7 +35,10 @@ export class DrillSubscriber {
           if (result.errors?.length) fail(result.errors);
           else if (result.data) this.received.add(this.idOf(result.data));
         },
-        error: (error) => fail(Array.isArray(error) ? error : [{ extensions: { code: `SOCKET: ${String((error as { code?: unknown })?.code ?? error)}` } }]),
+        error: (error) =>
+          fail(
+            Array.isArray(error) ? error : [{ extensions: { code: `SOCKET: ${String((error as { code?: unknown })?.code ?? error)}` } }],
+          ),
         complete: () => undefined,
       },
     );

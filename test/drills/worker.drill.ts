@@ -44,13 +44,23 @@ export async function digestDrillSetup(cluster: OwnPostgres, resources: Resource
  */
 export async function workerKillDrill(cluster: OwnPostgres, resources: Resources): Promise<DrillResult> {
   const { databaseUrl, orm, members, ruleId, sink } = await digestDrillSetup(cluster, resources, 'worker_kill', 60);
-  const env = hearthEnv(resources, { DATABASE_URL: databaseUrl, SMTP_URL: sink.url, DIGEST_BATCH_SIZE: '15', JOB_LOCK_LIFETIME: '1500ms', RULES_EVERY: '1h' });
+  const env = hearthEnv(resources, {
+    DATABASE_URL: databaseUrl,
+    SMTP_URL: sink.url,
+    DIGEST_BATCH_SIZE: '15',
+    JOB_LOCK_LIFETIME: '1500ms',
+    RULES_EVERY: '1h',
+  });
   const started = Date.now();
   const first = await startWorkerProcess(resources, env);
   await until('the first digests', () => sink.messages.length >= 10, 60_000);
   sink.hold();
   // Killed while it waits for the relay, every message the relay accepted already recorded SENT (see README: the one resend window).
-  await until('a worker blocked in the middle of sending', async () => sink.heldCount() > 0 && (await sentDigests(orm, ruleId)) === sink.messages.length, 30_000);
+  await until(
+    'a worker blocked in the middle of sending',
+    async () => sink.heldCount() > 0 && (await sentDigests(orm, ruleId)) === sink.messages.length,
+    30_000,
+  );
   process.kill(first.pid, 'SIGKILL');
   await first.exited();
   const beforeKill = sink.messages.length;
@@ -80,7 +90,10 @@ export async function workerKillDrill(cluster: OwnPostgres, resources: Resources
 export async function smtpDownDrill(cluster: OwnPostgres, resources: Resources): Promise<DrillResult> {
   const { databaseUrl, orm, members, ruleId, sink } = await digestDrillSetup(cluster, resources, 'smtp_down', 100);
   const em = orm.em.fork();
-  const session = await buildSession(em, (await buildAdmin(em)).id, { title: 'Drill webinar', startsAt: new Date(Date.now() + 10 * 60_000) });
+  const session = await buildSession(em, (await buildAdmin(em)).id, {
+    title: 'Drill webinar',
+    startsAt: new Date(Date.now() + 10 * 60_000),
+  });
   const registrants: Member[] = [];
   for (let i = 0; i < 20; i++) {
     const member = await buildMember(em);

@@ -34,24 +34,36 @@ function place(argument: GraphQLArgument, value: unknown, inline: boolean, name:
 /** Arguments of `field`: each one given or not (required ones almost always), as variables or literals. */
 function argumentsOf(field: GraphQLField<unknown, unknown>, known: KnownValues, prefix: string): fc.Arbitrary<Placed[]> {
   const each = field.args.map((argument, index) =>
-    fc.tuple(fc.option(valueOf(argument.type, known), { freq: isNonNullType(argument.type) ? 30 : 3, nil: undefined }), fc.boolean()).map(([value, inline]) =>
-      value === undefined ? null : place(argument, value, inline, `${prefix}${index}`),
-    ),
+    fc
+      .tuple(fc.option(valueOf(argument.type, known), { freq: isNonNullType(argument.type) ? 30 : 3, nil: undefined }), fc.boolean())
+      .map(([value, inline]) => (value === undefined ? null : place(argument, value, inline, `${prefix}${index}`))),
   );
   return fc.tuple(...each).map((placed) => placed.filter((one): one is Placed => one !== null));
 }
 
 /** A selection of `type`: its leaf fields without required arguments, and its object fields one level down (with their own arguments). */
-function selectionOf(type: GraphQLNamedType, known: KnownValues, depth: number, prefix: string): fc.Arbitrary<{ text: string; placed: Placed[] }> {
+function selectionOf(
+  type: GraphQLNamedType,
+  known: KnownValues,
+  depth: number,
+  prefix: string,
+): fc.Arbitrary<{ text: string; placed: Placed[] }> {
   if (!isObjectType(type)) return fc.constant({ text: '', placed: [] });
-  const fields = Object.values(type.getFields()).filter((field) => !field.args.some((argument) => isNonNullType(argument.type) && argument.defaultValue === undefined));
+  const fields = Object.values(type.getFields()).filter(
+    (field) => !field.args.some((argument) => isNonNullType(argument.type) && argument.defaultValue === undefined),
+  );
   const leaves = fields.filter((field) => isLeafType(getNamedType(field.type))).map((field) => field.name);
   const nested = depth > 0 ? fields.filter((field) => isObjectType(getNamedType(field.type))).slice(0, 4) : [];
   const parts = nested.map((field, index) =>
-    fc.tuple(argumentsOf(field, known, `${prefix}n${index}_`), selectionOf(getNamedType(field.type), known, depth - 1, `${prefix}n${index}s`)).map(([args, inner]) => ({
-      text: `${field.name}${args.length ? `(${args.map((arg) => arg.text).join(', ')})` : ''} ${inner.text || '{ __typename }'}`,
-      placed: [...args, ...inner.placed],
-    })),
+    fc
+      .tuple(
+        argumentsOf(field, known, `${prefix}n${index}_`),
+        selectionOf(getNamedType(field.type), known, depth - 1, `${prefix}n${index}s`),
+      )
+      .map(([args, inner]) => ({
+        text: `${field.name}${args.length ? `(${args.map((arg) => arg.text).join(', ')})` : ''} ${inner.text || '{ __typename }'}`,
+        placed: [...args, ...inner.placed],
+      })),
   );
   return fc.tuple(...parts).map((children) => ({
     text: `{ __typename ${leaves.join(' ')} ${children.map((child) => child.text).join(' ')} }`,

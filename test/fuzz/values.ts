@@ -1,13 +1,5 @@
 import fc from 'fast-check';
-import {
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  isScalarType,
-  type GraphQLInputType,
-} from 'graphql';
+import { getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType, type GraphQLInputType } from 'graphql';
 
 /** Ids the fuzzer knows exist (items, sessions, members…), so generated calls also reach past "not found". */
 export interface KnownValues {
@@ -51,7 +43,22 @@ const EDGE_STRINGS = [
   '2026-13-01',
 ];
 
-const EDGE_NUMBERS = [0, -0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 53, -(2 ** 53), 1e300, -1e300, 1.5, 5e-324, Number.MAX_SAFE_INTEGER + 2];
+const EDGE_NUMBERS = [
+  0,
+  -0,
+  1,
+  -1,
+  2 ** 31 - 1,
+  -(2 ** 31),
+  2 ** 31,
+  2 ** 53,
+  -(2 ** 53),
+  1e300,
+  -1e300,
+  1.5,
+  5e-324,
+  Number.MAX_SAFE_INTEGER + 2,
+];
 
 /** Anything JSON can carry, for a value of the wrong type. */
 const anyJson: fc.Arbitrary<unknown> = fc.oneof(
@@ -76,15 +83,36 @@ function stringOf(known: KnownValues): fc.Arbitrary<string> {
 function scalarOf(name: string, known: KnownValues): fc.Arbitrary<unknown> {
   switch (name) {
     case 'Int':
-      return fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...EDGE_NUMBERS) }, { weight: 5, arbitrary: fc.integer({ min: -2, max: 120 }) }, { weight: 1, arbitrary: fc.integer() });
+      return fc.oneof(
+        { weight: 2, arbitrary: fc.constantFrom(...EDGE_NUMBERS) },
+        { weight: 5, arbitrary: fc.integer({ min: -2, max: 120 }) },
+        { weight: 1, arbitrary: fc.integer() },
+      );
     case 'Float':
       return fc.oneof(fc.constantFrom(...EDGE_NUMBERS), fc.double({ noNaN: true }));
     case 'Boolean':
       return fc.boolean();
     case 'DateTime':
-      return fc.oneof({ weight: 5, arbitrary: fc.date({ min: new Date('1990-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }).map((date) => date.toISOString()) }, { weight: 1, arbitrary: fc.date({ noInvalidDate: true }).map((date) => date.toISOString()) }, { weight: 1, arbitrary: fc.constantFrom(...EDGE_STRINGS) });
+      return fc.oneof(
+        {
+          weight: 5,
+          arbitrary: fc
+            .date({ min: new Date('1990-01-01'), max: new Date('2040-01-01'), noInvalidDate: true })
+            .map((date) => date.toISOString()),
+        },
+        { weight: 1, arbitrary: fc.date({ noInvalidDate: true }).map((date) => date.toISOString()) },
+        { weight: 1, arbitrary: fc.constantFrom(...EDGE_STRINGS) },
+      );
     case 'LocalDate':
-      return fc.oneof({ weight: 5, arbitrary: fc.date({ min: new Date('1990-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10)) }, { weight: 1, arbitrary: fc.constantFrom(...EDGE_STRINGS) });
+      return fc.oneof(
+        {
+          weight: 5,
+          arbitrary: fc
+            .date({ min: new Date('1990-01-01'), max: new Date('2040-01-01'), noInvalidDate: true })
+            .map((date) => date.toISOString().slice(0, 10)),
+        },
+        { weight: 1, arbitrary: fc.constantFrom(...EDGE_STRINGS) },
+      );
     default:
       return stringOf(known);
   }
@@ -95,7 +123,8 @@ function scalarOf(name: string, known: KnownValues): fc.Arbitrary<unknown> {
  * nulls where they are allowed and not, values of the wrong type, and long or deep lists.
  */
 export function valueOf(type: GraphQLInputType, known: KnownValues, depth = 0): fc.Arbitrary<unknown> {
-  if (isNonNullType(type)) return fc.oneof({ weight: 40, arbitrary: valueOf(type.ofType, known, depth) }, { weight: 1, arbitrary: fc.constant(null) });
+  if (isNonNullType(type))
+    return fc.oneof({ weight: 40, arbitrary: valueOf(type.ofType, known, depth) }, { weight: 1, arbitrary: fc.constant(null) });
   // Rarely of the wrong type: an operation has several values, and one wrong one stops it all before it runs.
   const wrong = { weight: 1, arbitrary: anyJson };
   if (isListType(type)) {
@@ -129,7 +158,8 @@ function dropUndefined(value: Record<string, unknown>): Record<string, unknown> 
 export function toLiteral(value: unknown, type: GraphQLInputType): string {
   const named = getNamedType(type);
   if (value === null || value === undefined) return 'null';
-  if (Array.isArray(value)) return `[${value.map((item) => toLiteral(item, isListType(type) ? type.ofType : isNonNullType(type) && isListType(type.ofType) ? type.ofType.ofType : type)).join(', ')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => toLiteral(item, isListType(type) ? type.ofType : isNonNullType(type) && isListType(type.ofType) ? type.ofType.ofType : type)).join(', ')}]`;
   if (typeof value === 'object') {
     const fields = isInputObjectType(named) ? named.getFields() : {};
     return `{ ${Object.entries(value)

@@ -15,7 +15,9 @@ export interface Session {
 /** A member whose role may not open the console: refused at login, with words that say why. */
 export class ConsoleRefused extends Error {
   constructor(readonly role: Role) {
-    super(`This console is for community admins and moderators. Your account (${role.toLowerCase()}) cannot open it: use the community app instead.`);
+    super(
+      `This console is for community admins and moderators. Your account (${role.toLowerCase()}) cannot open it: use the community app instead.`,
+    );
     this.name = 'ConsoleRefused';
   }
 }

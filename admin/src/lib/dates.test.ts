@@ -2,7 +2,10 @@ import { addDays, isDay, lastDays, rangeDays, rangeFrom, toWindow } from './date
 
 describe('console date ranges', () => {
   it('turns an inclusive day range into the API window with an exclusive end', () => {
-    expect(toWindow({ from: '2026-11-01', to: '2026-11-30' })).toEqual({ from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' });
+    expect(toWindow({ from: '2026-11-01', to: '2026-11-30' })).toEqual({
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-12-01T00:00:00.000Z',
+    });
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
     expect(rangeDays({ from: '2026-02-01', to: '2026-02-28' })).toBe(28);
   });

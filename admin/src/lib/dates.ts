@@ -17,7 +17,8 @@ export function addDays(day: string, days: number): string {
   return toDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
 }
 
-export const isDay = (value: string | null | undefined): value is string => Boolean(value && DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)));
+export const isDay = (value: string | null | undefined): value is string =>
+  Boolean(value && DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)));
 
 /** The last `days` days up to and including `today`. */
 export function lastDays(days: number, today = toDay(new Date())): DayRange {

@@ -19,12 +19,14 @@ export const visitDays = (value: number | null | undefined): string =>
   value == null ? NONE : `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)} visit days`;
 
 /** A relative change, signed: +12.5 %. */
-export const relative = (value: number | null | undefined): string => (value == null ? NONE : `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)} %`);
+export const relative = (value: number | null | undefined): string =>
+  value == null ? NONE : `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)} %`;
 
 export const seconds = (value: number | null | undefined): string => (value == null ? NONE : `${Math.round(value)} s`);
 
 /** A calendar date (UTC day) from an ISO instant or a `YYYY-MM-DD`. */
-export const date = (value: string | null | undefined): string => (value ? dateFormat.format(new Date(value.length === 10 ? `${value}T00:00:00Z` : value)) : NONE);
+export const date = (value: string | null | undefined): string =>
+  value ? dateFormat.format(new Date(value.length === 10 ? `${value}T00:00:00Z` : value)) : NONE;
 
 /** An instant in the viewer's own time zone (live sessions). */
 /** A day on a chart's axis: `4 Nov`. */

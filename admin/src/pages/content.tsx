@@ -19,7 +19,12 @@ const isOrder = (value: string | null): value is ReachOrderBy => ORDERS.includes
 const isType = (value: string | null): value is ContentType => TYPES.includes(value as ContentType);
 
 /** A column header that sorts: which order it shows, and which a click asks for. */
-function sortable(order: ReachOrderBy, setOrder: (order: ReachOrderBy) => void, descending: ReachOrderBy, ascending?: ReachOrderBy): Column<Row>['sort'] {
+function sortable(
+  order: ReachOrderBy,
+  setOrder: (order: ReachOrderBy) => void,
+  descending: ReachOrderBy,
+  ascending?: ReachOrderBy,
+): Column<Row>['sort'] {
   const active = order === descending ? 'descending' : order === ascending ? 'ascending' : null;
   return { active, onSort: () => setOrder(active === 'descending' && ascending ? ascending : descending) };
 }
@@ -39,7 +44,14 @@ export function ContentPage() {
   const [after, setAfter] = useState<{ key: string; cursor: string | null }>({ key, cursor: null });
   const cursor = after.key === key ? after.cursor : null;
   const themes = useGraphQL(ThemesDocument, {});
-  const { data, fresh, error, loading, reload } = useGraphQL(ContentReachDocument, { ...window, orderBy: order, type, themeSlug, first: 25, after: cursor });
+  const { data, fresh, error, loading, reload } = useGraphQL(ContentReachDocument, {
+    ...window,
+    orderBy: order,
+    type,
+    themeSlug,
+    first: 25,
+    after: cursor,
+  });
   const connection = data?.contentReach;
   const nodes = useMemo(() => (fresh ? connection?.edges.map((e) => e.node) : undefined), [connection, fresh]);
   const rows = usePages(key, cursor, nodes);
@@ -60,7 +72,9 @@ export function ContentPage() {
       <PageHeader title="Content">
         <DateRangePicker range={range} onChange={setRange} />
       </PageHeader>
-      <p className="lead">Items published in the range. Reach: unique viewers among the members who visited after the item was published.</p>
+      <p className="lead">
+        Items published in the range. Reach: unique viewers among the members who visited after the item was published.
+      </p>
       <div className="filters" role="group" aria-label="Filters">
         <EnumSelect label="Type" value={type} options={TYPES} anyLabel="All types" onChange={(value) => set({ type: value })} />
         <label>
@@ -76,8 +90,18 @@ export function ContentPage() {
         </label>
       </div>
       <ErrorNote error={error} retry={reload} />
-      <DataTable caption={order === 'REACH_ASC' ? 'Reach per item, least seen first' : 'Reach per item'} columns={columns} rows={rows} rowKey={(row) => row.key} empty={loading ? 'Loading…' : 'No item published in this range.'} />
-      <MoreButton hasMore={Boolean(fresh && connection?.pageInfo.hasNextPage)} loading={loading} onMore={() => setAfter({ key, cursor: connection?.pageInfo.endCursor ?? null })} />
+      <DataTable
+        caption={order === 'REACH_ASC' ? 'Reach per item, least seen first' : 'Reach per item'}
+        columns={columns}
+        rows={rows}
+        rowKey={(row) => row.key}
+        empty={loading ? 'Loading…' : 'No item published in this range.'}
+      />
+      <MoreButton
+        hasMore={Boolean(fresh && connection?.pageInfo.hasNextPage)}
+        loading={loading}
+        onMore={() => setAfter({ key, cursor: connection?.pageInfo.endCursor ?? null })}
+      />
     </>
   );
 }

@@ -22,7 +22,10 @@ export function AtRiskTable({ range }: { range: DayRange }) {
   return (
     <section aria-labelledby="at-risk-title">
       <h2 id="at-risk-title">At-risk members</h2>
-      <p className="lead">No visit in the last 30 days and nothing seen in the last 60: paid members renewing within 60 days first. Open a member to see their visits and views.</p>
+      <p className="lead">
+        No visit in the last 30 days and nothing seen in the last 60: paid members renewing within 60 days first. Open a member to see their
+        visits and views.
+      </p>
       <ErrorNote error={error} retry={reload} />
       <DataTable
         caption="At-risk members"
@@ -30,7 +33,12 @@ export function AtRiskTable({ range }: { range: DayRange }) {
         rows={rows}
         empty="Nobody is at risk."
         columns={[
-          { header: 'Member', cell: (row: AtRisk) => <Link href={withParams(`/members/${row.member.id}`, { from: range.from, to: range.to })}>{row.member.displayName}</Link> },
+          {
+            header: 'Member',
+            cell: (row: AtRisk) => (
+              <Link href={withParams(`/members/${row.member.id}`, { from: range.from, to: range.to })}>{row.member.displayName}</Link>
+            ),
+          },
           { header: 'Company', cell: (row) => row.member.company ?? NONE },
           { header: 'Membership', cell: (row) => titleCase(row.member.membership) },
           { header: 'Renewal', cell: (row) => date(row.renewalDate) },
@@ -38,7 +46,11 @@ export function AtRiskTable({ range }: { range: DayRange }) {
           { header: 'Last view', cell: (row) => date(row.lastViewAt) },
         ]}
       />
-      <MoreButton hasMore={Boolean(connection?.pageInfo.hasNextPage)} loading={loading} onMore={() => setAfter(connection?.pageInfo.endCursor ?? null)} />
+      <MoreButton
+        hasMore={Boolean(connection?.pageInfo.hasNextPage)}
+        loading={loading}
+        onMore={() => setAfter(connection?.pageInfo.endCursor ?? null)}
+      />
     </section>
   );
 }
@@ -71,7 +83,11 @@ export function CompaniesTable({ window }: { window: { from: string; to: string 
           { header: 'At risk', cell: (row) => count(row.atRiskMembers), numeric: true },
         ]}
       />
-      <MoreButton hasMore={Boolean(connection?.pageInfo.hasNextPage)} loading={loading} onMore={() => setAfter({ key, cursor: connection?.pageInfo.endCursor ?? null })} />
+      <MoreButton
+        hasMore={Boolean(connection?.pageInfo.hasNextPage)}
+        loading={loading}
+        onMore={() => setAfter({ key, cursor: connection?.pageInfo.endCursor ?? null })}
+      />
     </section>
   );
 }

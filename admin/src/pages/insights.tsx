@@ -2,7 +2,14 @@ import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useState } from 'react';
 import { Link } from 'wouter';
 import { useGraphQL } from '../api/use-graphql';
-import { InsightsDocument, RevisitTrendDocument, type BandsFragment, type InsightsQuery, type ReachFiguresFragment, type RevisitTrendQuery } from '../generated/graphql';
+import {
+  InsightsDocument,
+  RevisitTrendDocument,
+  type BandsFragment,
+  type InsightsQuery,
+  type ReachFiguresFragment,
+  type RevisitTrendQuery,
+} from '../generated/graphql';
 import { toWindow } from '../lib/dates';
 import { count, date, days, percent, shortDate } from '../lib/format';
 import { useDateRange } from '../lib/url-state';
@@ -38,7 +45,9 @@ export function InsightsPage() {
       </PageHeader>
       <ErrorNote error={error} retry={reload} />
       {data ? <RevisitSection data={data} trend={trend.data?.revisitFrequencyTrend} /> : loading ? <Loading what="insights" /> : null}
-      {data ? <ReachSection byType={data.reachByType.edges.map((e) => e.node)} byTheme={data.reachByTheme.edges.map((e) => e.node)} /> : null}
+      {data ? (
+        <ReachSection byType={data.reachByType.edges.map((e) => e.node)} byTheme={data.reachByTheme.edges.map((e) => e.node)} />
+      ) : null}
       {figuresShown ? (
         <>
           <AtRiskTable range={range} />
@@ -72,7 +81,11 @@ function RevisitSection({ data, trend: loadedTrend }: { data: InsightsQuery; tre
           labels: ['Members'],
           datasets: BANDS.map((band, index) => ({ label: band.label, data: [revisit.bands[band.key]], backgroundColor: PALETTE[index] })),
         },
-        options: { indexAxis: 'y', scales: { x: { stacked: true, title: { display: true, text: 'members' } }, y: { stacked: true, display: false } }, plugins: { legend: { position: 'bottom' } } },
+        options: {
+          indexAxis: 'y',
+          scales: { x: { stacked: true, title: { display: true, text: 'members' } }, y: { stacked: true, display: false } },
+          plugins: { legend: { position: 'bottom' } },
+        },
       }) satisfies ChartConfiguration<'bar' | 'line'>,
     [revisit],
   );
@@ -84,10 +97,19 @@ function RevisitSection({ data, trend: loadedTrend }: { data: InsightsQuery; tre
           labels: trend.map((point) => shortDate(point.at)),
           datasets: [
             { label: 'Mean (days)', data: trend.map((point) => point.meanDays), borderColor: PALETTE[0], backgroundColor: PALETTE[0] },
-            { label: 'Median (days)', data: trend.map((point) => point.medianDays), borderColor: PALETTE[2], backgroundColor: PALETTE[2], pointStyle: 'rect' },
+            {
+              label: 'Median (days)',
+              data: trend.map((point) => point.medianDays),
+              borderColor: PALETTE[2],
+              backgroundColor: PALETTE[2],
+              pointStyle: 'rect',
+            },
           ],
         },
-        options: { scales: { y: { beginAtZero: true, title: { display: true, text: 'days between visits' } } }, plugins: { legend: { position: 'bottom' } } },
+        options: {
+          scales: { y: { beginAtZero: true, title: { display: true, text: 'days between visits' } } },
+          plugins: { legend: { position: 'bottom' } },
+        },
       }) satisfies ChartConfiguration<'bar' | 'line'>,
     [trend],
   );
@@ -116,18 +138,18 @@ function RevisitSection({ data, trend: loadedTrend }: { data: InsightsQuery; tre
           height={220}
         />
         {loadedTrend ? (
-        <ChartFigure
-          title="Weekly trend (trailing 28 days)"
-          summary={`Line chart of the mean and median revisit interval at ${trend.length} week starts.`}
-          config={trendChart}
-          columns={[
-            { header: 'Week of', cell: (point: TrendPoint) => date(point.at) },
-            { header: 'Mean', cell: (point) => days(point.meanDays), numeric: true },
-            { header: 'Median', cell: (point) => days(point.medianDays), numeric: true },
-            { header: 'Members measured', cell: (point) => count(point.membersMeasured), numeric: true },
-          ]}
-          rows={trend}
-        />
+          <ChartFigure
+            title="Weekly trend (trailing 28 days)"
+            summary={`Line chart of the mean and median revisit interval at ${trend.length} week starts.`}
+            config={trendChart}
+            columns={[
+              { header: 'Week of', cell: (point: TrendPoint) => date(point.at) },
+              { header: 'Mean', cell: (point) => days(point.meanDays), numeric: true },
+              { header: 'Median', cell: (point) => days(point.medianDays), numeric: true },
+              { header: 'Members measured', cell: (point) => count(point.membersMeasured), numeric: true },
+            ]}
+            rows={trend}
+          />
         ) : (
           <Loading what="the weekly trend" />
         )}
@@ -148,8 +170,15 @@ const reachColumns = (groupHeader: string) => [
 function reachChart(rows: ReachFiguresFragment[], color: string) {
   return {
     type: 'bar',
-    data: { labels: rows.map((row) => row.label), datasets: [{ label: 'Reach (%)', data: rows.map((row) => Math.round(row.reach * 1000) / 10), backgroundColor: color }] },
-    options: { indexAxis: 'y', scales: { x: { min: 0, title: { display: true, text: '% of members who could have seen it' } } }, plugins: { legend: { display: false } } },
+    data: {
+      labels: rows.map((row) => row.label),
+      datasets: [{ label: 'Reach (%)', data: rows.map((row) => Math.round(row.reach * 1000) / 10), backgroundColor: color }],
+    },
+    options: {
+      indexAxis: 'y',
+      scales: { x: { min: 0, title: { display: true, text: '% of members who could have seen it' } } },
+      plugins: { legend: { display: false } },
+    },
   } satisfies ChartConfiguration<'bar'>;
 }
 
@@ -165,8 +194,22 @@ function ReachSection({ byType, byTheme }: { byType: ReachFiguresFragment[]; byT
         <Link href="/content">Reach per item</Link>
       </p>
       <div className="charts">
-        <ChartFigure title="Reach by content type" summary={`Bar chart of reach by type: ${describe(byType)}.`} config={typeChart} columns={reachColumns('Type')} rows={byType} height={Math.max(140, byType.length * 36)} />
-        <ChartFigure title="Reach by theme" summary={`Bar chart of reach by theme: ${describe(byTheme)}.`} config={themeChart} columns={reachColumns('Theme')} rows={byTheme} height={Math.max(140, byTheme.length * 30)} />
+        <ChartFigure
+          title="Reach by content type"
+          summary={`Bar chart of reach by type: ${describe(byType)}.`}
+          config={typeChart}
+          columns={reachColumns('Type')}
+          rows={byType}
+          height={Math.max(140, byType.length * 36)}
+        />
+        <ChartFigure
+          title="Reach by theme"
+          summary={`Bar chart of reach by theme: ${describe(byTheme)}.`}
+          config={themeChart}
+          columns={reachColumns('Theme')}
+          rows={byTheme}
+          height={Math.max(140, byTheme.length * 30)}
+        />
       </div>
     </section>
   );

@@ -3,7 +3,15 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { messageOf } from '../api/hearth';
 import { useGraphQL, useMutation } from '../api/use-graphql';
-import { MemberDetailDocument, SetMemberRoleDocument, SetMembershipDocument, type MemberDetailQuery, type Membership, type MemberRowFragment, type Role } from '../generated/graphql';
+import {
+  MemberDetailDocument,
+  SetMemberRoleDocument,
+  SetMembershipDocument,
+  type MemberDetailQuery,
+  type Membership,
+  type MemberRowFragment,
+  type Role,
+} from '../generated/graphql';
 import { toWindow } from '../lib/dates';
 import { count, date, days, NONE, shortDate } from '../lib/format';
 import { useDateRange } from '../lib/url-state';
@@ -67,7 +75,8 @@ export function MemberDetail({ id }: { id: string }) {
         ]}
       />
       <p>
-        <strong>Themes viewed most:</strong> {engagement.topThemes.map((theme) => `${theme.name} (${count(theme.views)})`).join(', ') || NONE}
+        <strong>Themes viewed most:</strong>{' '}
+        {engagement.topThemes.map((theme) => `${theme.name} (${count(theme.views)})`).join(', ') || NONE}
       </p>
       <ChartFigure
         title="Visits and views per day"
@@ -99,7 +108,11 @@ function AccountForm({ member, onSaved }: { member: MemberRowFragment; onSaved: 
     try {
       if (role !== member.role) await setRoleMutation.run({ memberId: member.id, role });
       if (membership !== member.membership || renewal !== (member.renewalDate ?? '')) {
-        await setMembershipMutation.run({ memberId: member.id, membership, renewalDate: membership === 'PAID' && renewal ? renewal : null });
+        await setMembershipMutation.run({
+          memberId: member.id,
+          membership,
+          renewalDate: membership === 'PAID' && renewal ? renewal : null,
+        });
       }
       setMessage({ ok: true, text: 'Saved.' });
       onSaved();

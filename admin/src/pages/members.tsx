@@ -47,7 +47,13 @@ function MemberList() {
           <input type="search" value={search} placeholder="Name, email or company" onChange={(event) => setSearch(event.target.value)} />
         </label>
         <EnumSelect label="Role" value={role} options={ROLES} anyLabel="All roles" onChange={(value) => set({ role: value })} />
-        <EnumSelect label="Membership" value={membership} options={MEMBERSHIPS} anyLabel="Free and paid" onChange={(value) => set({ membership: value })} />
+        <EnumSelect
+          label="Membership"
+          value={membership}
+          options={MEMBERSHIPS}
+          anyLabel="Free and paid"
+          onChange={(value) => set({ membership: value })}
+        />
       </div>
       <ErrorNote error={error} retry={reload} />
       <DataTable
@@ -65,7 +71,11 @@ function MemberList() {
           { header: 'Last visit', cell: (row) => date(row.lastVisitAt) },
         ]}
       />
-      <MoreButton hasMore={Boolean(fresh && connection?.pageInfo.hasNextPage)} loading={loading} onMore={() => setAfter({ key, cursor: connection?.pageInfo.endCursor ?? null })} />
+      <MoreButton
+        hasMore={Boolean(fresh && connection?.pageInfo.hasNextPage)}
+        loading={loading}
+        onMore={() => setAfter({ key, cursor: connection?.pageInfo.endCursor ?? null })}
+      />
     </>
   );
 }

@@ -42,7 +42,13 @@ export function ChartFigure<Row>({ title, summary, config, columns, rows, height
     <figure className="chart" aria-labelledby={`${id}-title`}>
       <div className="chart-head">
         <figcaption id={`${id}-title`}>{title}</figcaption>
-        <button type="button" className="link-button" aria-pressed={showTable} aria-controls={`${id}-body`} onClick={() => setShowTable((value) => !value)}>
+        <button
+          type="button"
+          className="link-button"
+          aria-pressed={showTable}
+          aria-controls={`${id}-body`}
+          onClick={() => setShowTable((value) => !value)}
+        >
           {showTable ? 'Show chart' : 'Show table'}
         </button>
       </div>

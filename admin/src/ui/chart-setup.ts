@@ -2,7 +2,18 @@
  * Chart.js, registered with only what the console draws (bars, lines, points, two scales, the
  * tooltip and legend): tree-shaken, and loaded after the page's figures, which are text.
  */
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
 // Screenshots and tests read a settled chart; nobody misses the animation in a dashboard.

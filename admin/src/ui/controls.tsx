@@ -1,7 +1,19 @@
 import { titleCase } from '../lib/format';
 
 /** A select over an enum's values (shown in title case); `anyLabel` adds the "no filter" choice. */
-export function EnumSelect<T extends string>({ label, value, options, anyLabel, onChange }: { label: string; value: T | null; options: readonly T[]; anyLabel?: string; onChange: (value: T | null) => void }) {
+export function EnumSelect<T extends string>({
+  label,
+  value,
+  options,
+  anyLabel,
+  onChange,
+}: {
+  label: string;
+  value: T | null;
+  options: readonly T[];
+  anyLabel?: string;
+  onChange: (value: T | null) => void;
+}) {
   return (
     <label>
       {label}

@@ -19,7 +19,13 @@ interface DataTableProps<Row> {
 }
 
 /** A table in a scrollable, keyboard-focusable region (wide tables on a phone scroll sideways, not the page). */
-export function DataTable<Row>({ caption, columns, rows, rowKey = (_row, index) => String(index), empty = 'Nothing to show.' }: DataTableProps<Row>) {
+export function DataTable<Row>({
+  caption,
+  columns,
+  rows,
+  rowKey = (_row, index) => String(index),
+  empty = 'Nothing to show.',
+}: DataTableProps<Row>) {
   return (
     <div className="table-scroll" role="region" aria-label={caption} tabIndex={0}>
       <table>
@@ -27,11 +33,18 @@ export function DataTable<Row>({ caption, columns, rows, rowKey = (_row, index) 
         <thead>
           <tr>
             {columns.map((column) => (
-              <th key={column.header} scope="col" className={column.numeric ? 'num' : undefined} aria-sort={column.sort ? (column.sort.active ?? 'none') : undefined}>
+              <th
+                key={column.header}
+                scope="col"
+                className={column.numeric ? 'num' : undefined}
+                aria-sort={column.sort ? (column.sort.active ?? 'none') : undefined}
+              >
                 {column.sort ? (
                   <button type="button" className="sort-button" onClick={column.sort.onSort}>
                     {column.header}
-                    <span aria-hidden="true">{column.sort.active === 'ascending' ? ' ▲' : column.sort.active === 'descending' ? ' ▼' : ''}</span>
+                    <span aria-hidden="true">
+                      {column.sort.active === 'ascending' ? ' ▲' : column.sort.active === 'descending' ? ' ▼' : ''}
+                    </span>
                   </button>
                 ) : (
                   column.header

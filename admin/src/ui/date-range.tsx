@@ -24,7 +24,12 @@ export function DateRangePicker({ range, onChange }: { range: DayRange; onChange
       </label>
       <span className="presets">
         {PRESETS.map((days) => (
-          <button key={days} type="button" aria-pressed={length === days && range.to === lastDays(days).to} onClick={() => onChange(lastDays(days))}>
+          <button
+            key={days}
+            type="button"
+            aria-pressed={length === days && range.to === lastDays(days).to}
+            onClick={() => onChange(lastDays(days))}
+          >
             {days} days
           </button>
         ))}

@@ -11,8 +11,7 @@ export const SessionChatErrors = {
     }),
   notTakingPart: () => new AppError(ErrorCode.FORBIDDEN, 'Register for this session to read and write in its chat.'),
   /** ENDED or CANCELLED: the history stays readable, nothing more can be written. */
-  closed: (status: string) =>
-    new AppError(ErrorCode.CONFLICT, `This session is ${status.toLowerCase()}: its chat is closed.`, { status }),
+  closed: (status: string) => new AppError(ErrorCode.CONFLICT, `This session is ${status.toLowerCase()}: its chat is closed.`, { status }),
   notOpenYet: (opensAt: Date) =>
     new AppError(ErrorCode.CONFLICT, `The chat opens with the room, 15 minutes before the start, at ${opensAt.toISOString()}.`, {
       opensAt: opensAt.toISOString(),

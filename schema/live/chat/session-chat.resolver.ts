@@ -1,4 +1,17 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import { requireViewer } from '../../identity/authorization';
 import type { Context } from '../../../server/context';
 import { Shareable } from '../../../server/viewer-dependence';
@@ -9,14 +22,17 @@ import { SessionChatMessage } from './session-chat-message.entity';
 import { SendSessionChatMessageArgs, SessionChatMessagesArgs } from './session-chat.inputs';
 import { SessionChatService } from './session-chat.service';
 
-const SessionChatMessageConnection = Connection(SessionChatMessage, 'SessionChatMessage', { totalCount: 'Messages in the session’s chat.' });
+const SessionChatMessageConnection = Connection(SessionChatMessage, 'SessionChatMessage', {
+  totalCount: 'Messages in the session’s chat.',
+});
 
 /** A live session's chat, for its registrants, speakers and admins. */
 @Resolver(() => SessionChatMessage)
 export class SessionChatResolver {
   @Authorized()
   @Mutation(() => SessionChatMessage, {
-    description: 'Writes in the session’s chat, open with its room (15 minutes before the start; hosts earlier) until it ends or is cancelled. Rate limited.',
+    description:
+      'Writes in the session’s chat, open with its room (15 minutes before the start; hosts earlier) until it ends or is cancelled. Rate limited.',
   })
   sendSessionChatMessage(@Args() args: SendSessionChatMessageArgs, @Ctx() ctx: Context): Promise<SessionChatMessage> {
     return new SessionChatService(ctx).send(requireViewer(ctx), args);

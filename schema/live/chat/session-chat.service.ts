@@ -1,7 +1,13 @@
 import { isUUID } from 'class-validator';
 import type { Context } from '../../../server/context';
 import { readModel } from '../../../server/db/read-model';
-import { chronologicalKeyset, pageDirection, toChronologicalConnection, withTotalCount, type ConnectionShape } from '../../../server/pagination';
+import {
+  chronologicalKeyset,
+  pageDirection,
+  toChronologicalConnection,
+  withTotalCount,
+  type ConnectionShape,
+} from '../../../server/pagination';
 import type { Member } from '../../identity/member.entity';
 import { hosts, takesPart, type SessionStanding } from '../live-access';
 import { ROOM_OPENS_BEFORE_MS } from '../sessions/live-join.service';
@@ -31,7 +37,8 @@ function assertChatOpen(viewer: Member, standing: SessionStanding, now: Date): v
     throw SessionChatErrors.closed(standing.status);
   }
   const opensAt = new Date(standing.startsAt.getTime() - ROOM_OPENS_BEFORE_MS);
-  if (standing.status === LiveSessionStatus.SCHEDULED && now < opensAt && !hosts(viewer, standing)) throw SessionChatErrors.notOpenYet(opensAt);
+  if (standing.status === LiveSessionStatus.SCHEDULED && now < opensAt && !hosts(viewer, standing))
+    throw SessionChatErrors.notOpenYet(opensAt);
 }
 
 /** A live session's chat: registrants (active registration), speakers and admins read and write it. */
@@ -44,7 +51,12 @@ export class SessionChatService {
     const standing = await this.standingOfParticipant(viewer, sessionId);
     assertChatOpen(viewer, standing, this.ctx.clock.now());
     await this.ctx.rateLimits.consume('sessionChatPerMember', viewer.id);
-    const message = this.ctx.em.create(SessionChatMessage, { sessionId: standing.sessionId, authorId: viewer.id, body, createdAt: this.ctx.clock.now() });
+    const message = this.ctx.em.create(SessionChatMessage, {
+      sessionId: standing.sessionId,
+      authorId: viewer.id,
+      body,
+      createdAt: this.ctx.clock.now(),
+    });
     await this.ctx.em.flush(); // its own transaction: committed when this returns
     this.ctx.pubSub.publish('SESSION_CHAT_MESSAGE_ADDED', message.sessionId, { messageId: message.id });
     return message;
@@ -61,7 +73,10 @@ export class SessionChatService {
     );
     const connection = toChronologicalConnection(rows.map(readModel(this.ctx.em, SessionChatMessage)), page, messageKey);
     return withTotalCount(connection, async () => {
-      const [{ count }] = await this.ctx.em.execute<{ count: number }[]>('select count(*)::int as count from session_chat_message where session_id = ?', [sessionId]);
+      const [{ count }] = await this.ctx.em.execute<{ count: number }[]>(
+        'select count(*)::int as count from session_chat_message where session_id = ?',
+        [sessionId],
+      );
       return count;
     });
   }

@@ -25,7 +25,11 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 /** A session whose room is open now (it starts in 10 minutes) and `count` members registered for it. */
-async function openSession(on: TestServer, count: number, overrides: Parameters<typeof buildSession>[2] = {}): Promise<{ session: LiveSession; registrants: Member[] }> {
+async function openSession(
+  on: TestServer,
+  count: number,
+  overrides: Parameters<typeof buildSession>[2] = {},
+): Promise<{ session: LiveSession; registrants: Member[] }> {
   const admin = await buildAdmin(on.em());
   const session = await buildSession(on.em(), admin.id, { startsAt: new Date(on.clock.now().getTime() + 10 * 60_000), ...overrides });
   const registrants: Member[] = [];
@@ -47,14 +51,29 @@ const setRegistration = (member: Member, session: LiveSession, cancelledAt: Date
 
 describe('sendSessionChatMessage and sessionChatMessageAdded', () => {
   it('delivers a registrant’s message, trimmed and with its author, to the other registrants of that session only', async () => {
-    const { session, registrants: [ann, bob] } = await openSession(server, 2);
-    const { session: other, registrants: [eve] } = await openSession(server, 1);
+    const {
+      session,
+      registrants: [ann, bob],
+    } = await openSession(server, 2);
+    const {
+      session: other,
+      registrants: [eve],
+    } = await openSession(server, 1);
     const bobLive = await subscribe(server.ws(await server.tokenFor(bob.id)), ADDED, { sessionId: session.id });
     const eveLive = await subscribe(server.ws(await server.tokenFor(eve.id)), ADDED, { sessionId: other.id });
 
     const sent = await send(ann.id, session.id, '  Hello room  ');
-    expect(sent.data!.sendSessionChatMessage).toEqual({ id: expect.any(String), sessionId: session.id, body: 'Hello room', author: { id: ann.id } });
-    expect((await bobLive.next()).data!.sessionChatMessageAdded).toEqual({ body: 'Hello room', sessionId: session.id, author: { id: ann.id } });
+    expect(sent.data!.sendSessionChatMessage).toEqual({
+      id: expect.any(String),
+      sessionId: session.id,
+      body: 'Hello room',
+      author: { id: ann.id },
+    });
+    expect((await bobLive.next()).data!.sessionChatMessageAdded).toEqual({
+      body: 'Hello room',
+      sessionId: session.id,
+      author: { id: ann.id },
+    });
     await send(eve.id, other.id, 'elsewhere');
     expect((await eveLive.next()).data!.sessionChatMessageAdded.body).toBe('elsewhere');
     expect(bobLive.received).toHaveLength(1);
@@ -72,7 +91,10 @@ describe('sendSessionChatMessage and sessionChatMessageAdded', () => {
   });
 
   it('answers FORBIDDEN to a member who does not take part, and NOT_FOUND for an unknown session, on send, history and subscribe', async () => {
-    const { session, registrants: [ann, gone] } = await openSession(server, 2);
+    const {
+      session,
+      registrants: [ann, gone],
+    } = await openSession(server, 2);
     await setRegistration(gone, session, server.clock.now());
     const outsider = await buildMember(server.em());
     for (const member of [outsider, gone]) {
@@ -91,7 +113,10 @@ describe('sendSessionChatMessage and sessionChatMessageAdded', () => {
   });
 
   it('stops delivering to a subscriber whose registration was cancelled since, and resumes once they register again', async () => {
-    const { session, registrants: [ann, bob, carol] } = await openSession(server, 3);
+    const {
+      session,
+      registrants: [ann, bob, carol],
+    } = await openSession(server, 3);
     const bobLive = await subscribe(server.ws(await server.tokenFor(bob.id)), ADDED, { sessionId: session.id });
     const carolLive = await subscribe(server.ws(await server.tokenFor(carol.id)), ADDED, { sessionId: session.id });
     await send(ann.id, session.id, 'one');
@@ -109,33 +134,54 @@ describe('sendSessionChatMessage and sessionChatMessageAdded', () => {
   });
 
   it('refuses an empty or over-long body with BAD_USER_INPUT on `body`, writing nothing', async () => {
-    const { session, registrants: [ann] } = await openSession(server, 1);
+    const {
+      session,
+      registrants: [ann],
+    } = await openSession(server, 1);
     const empty = await send(ann.id, session.id, ' \n\t ');
     expect(empty.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { body: 'must not be empty' } });
     const long = await send(ann.id, session.id, 'x'.repeat(CHAT_BODY_MAX_LENGTH + 1));
-    expect(long.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { body: `must be at most ${CHAT_BODY_MAX_LENGTH} characters long` } });
+    expect(long.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { body: `must be at most ${CHAT_BODY_MAX_LENGTH} characters long` },
+    });
     expect(errorCode(await send(ann.id, session.id, ` ${'x'.repeat(CHAT_BODY_MAX_LENGTH)} `))).toBeUndefined();
     expect(await server.em().count(SessionChatMessage, { sessionId: session.id })).toBe(1);
   });
 
   it('answers CONFLICT once the session is cancelled or ended, and before the room opens; a LIVE session chats past its end', async () => {
     for (const status of [LiveSessionStatus.CANCELLED, LiveSessionStatus.ENDED]) {
-      const { session, registrants: [ann] } = await openSession(server, 1, { status });
+      const {
+        session,
+        registrants: [ann],
+      } = await openSession(server, 1, { status });
       const result = await send(ann.id, session.id, 'anyone?');
       expect(result.errors![0].extensions).toMatchObject({ code: 'CONFLICT', status });
     }
     const startsAt = new Date(server.clock.now().getTime() + 60 * 60_000);
-    const { session: later, registrants: [bob] } = await openSession(server, 1, { startsAt });
+    const {
+      session: later,
+      registrants: [bob],
+    } = await openSession(server, 1, { startsAt });
     const early = await send(bob.id, later.id, 'too early');
-    expect(early.errors![0].extensions).toMatchObject({ code: 'CONFLICT', opensAt: new Date(startsAt.getTime() - 15 * 60_000).toISOString() });
-    const overrun = await openSession(server, 1, { status: LiveSessionStatus.LIVE, startsAt: new Date(server.clock.now().getTime() - 2 * 3600_000) });
+    expect(early.errors![0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      opensAt: new Date(startsAt.getTime() - 15 * 60_000).toISOString(),
+    });
+    const overrun = await openSession(server, 1, {
+      status: LiveSessionStatus.LIVE,
+      startsAt: new Date(server.clock.now().getTime() - 2 * 3600_000),
+    });
     expect(errorCode(await send(overrun.registrants[0].id, overrun.session.id, 'still here'))).toBeUndefined();
   });
 });
 
 describe('sessionChatMessages', () => {
   it('scrolls back with last/before, each page oldest first, without gaps or duplicates, and stays readable after the session ended', async () => {
-    const { session, registrants: [ann, bob] } = await openSession(server, 2);
+    const {
+      session,
+      registrants: [ann, bob],
+    } = await openSession(server, 2);
     for (let i = 0; i < 5; i++) await send(i % 2 ? bob.id : ann.id, session.id, `m${i}`);
     await server.em().nativeUpdate(LiveSession, { id: session.id }, { status: LiveSessionStatus.ENDED });
     const token = await server.tokenFor(bob.id);
@@ -158,7 +204,10 @@ describe('sendSessionChatMessage rate limit', () => {
   it('refuses the message past the limit with RATE_LIMITED and writes nothing', async () => {
     const limited = await startTestServer({ rateLimits: { sessionChatPerMember: { points: 2, durationSeconds: 60 } } });
     try {
-      const { session, registrants: [ann] } = await openSession(limited, 1);
+      const {
+        session,
+        registrants: [ann],
+      } = await openSession(limited, 1);
       for (const body of ['one', 'two']) expect(errorCode(await send(ann.id, session.id, body, limited))).toBeUndefined();
       const third = await send(ann.id, session.id, 'three', limited);
       expect(third.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
@@ -182,7 +231,10 @@ describeWithRedis('session chat across two API instances sharing Redis', () => {
   });
 
   it('delivers on instance A a message sent on instance B, once', async () => {
-    const { session, registrants: [ann, bob] } = await openSession(a, 2);
+    const {
+      session,
+      registrants: [ann, bob],
+    } = await openSession(a, 2);
     const onA = await subscribe(a.ws(await a.tokenFor(bob.id)), ADDED, { sessionId: session.id });
     expect(errorCode(await send(ann.id, session.id, 'from B', b))).toBeUndefined();
     expect((await onA.next()).data!.sessionChatMessageAdded).toEqual({ body: 'from B', sessionId: session.id, author: { id: ann.id } });

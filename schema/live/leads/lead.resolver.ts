@@ -12,7 +12,10 @@ const LeadConnection = Connection(Lead);
 
 @ArgsType()
 export class PartnerLeadsArgs extends PageArgs {
-  @Field(() => ID, { nullable: true, description: 'Admins: one partner’s leads (all partners’ when absent). A partner may only pass their own id.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Admins: one partner’s leads (all partners’ when absent). A partner may only pass their own id.',
+  })
   @IsOptional()
   partnerId?: string | null;
 }
@@ -24,7 +27,8 @@ const mayContact = (lead: Lead, ctx: Context) => isAdmin(ctx) || ctx.viewer?.id 
 export class LeadResolver {
   @Authorized(Role.PARTNER, Role.ADMIN)
   @Query(() => LeadConnection, {
-    description: 'Members who consented and engaged with a partner’s sessions, latest activity first: a partner’s own leads, or any partner’s for admins.',
+    description:
+      'Members who consented and engaged with a partner’s sessions, latest activity first: a partner’s own leads, or any partner’s for admins.',
   })
   partnerLeads(@Args() args: PartnerLeadsArgs, @Ctx() ctx: Context) {
     return new LeadService(ctx).partnerLeads(requireViewer(ctx), args);
@@ -40,7 +44,9 @@ export class LeadResolver {
     return (await ctx.loaders.memberById.load(lead.memberId))!;
   }
 
-  @FieldResolver(() => String, { description: 'The member’s email, which they agreed to share with this partner: for the partner and admins only.' })
+  @FieldResolver(() => String, {
+    description: 'The member’s email, which they agreed to share with this partner: for the partner and admins only.',
+  })
   async contactEmail(@Root() lead: Lead, @Ctx() ctx: Context): Promise<string> {
     if (!mayContact(lead, ctx)) throw forbidden('Only the lead’s partner and admins may read its contact.');
     return (await ctx.loaders.memberById.load(lead.memberId))!.email;

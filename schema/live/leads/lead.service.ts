@@ -29,7 +29,9 @@ import { Lead, LeadSource } from './lead.entity';
  * `lead_evidence (session_id, partner_id, member_id, source, at, meeting_session_id)`: one row per
  * consenting registration and reason, so session KPIs can count leads made through one session.
  */
-export const LEAD_EVIDENCE_CTES: Sql = { params: [], text: `
+export const LEAD_EVIDENCE_CTES: Sql = {
+  params: [],
+  text: `
 consenting as (
   select s.id as session_id, s.partner_id, s.replay_id, r.member_id
   from scoped_sessions s
@@ -51,7 +53,8 @@ lead_evidence as (
   from consenting c
   join meeting m on m.status = 'ACCEPTED'
    and ((m.requester_id = c.partner_id and m.recipient_id = c.member_id) or (m.requester_id = c.member_id and m.recipient_id = c.partner_id))
-)` };
+)`,
+};
 
 /**
  * One statement: removes the leads whose consent is gone, then upserts one lead per partner and
@@ -125,7 +128,8 @@ export class LeadService {
   async partnerLeads(viewer: Member, { first, after, partnerId }: PartnerLeadsQuery): Promise<ConnectionShape<Lead>> {
     const scope = this.scopeFor(viewer, partnerId ?? null);
     const cursor = decodeKeyset(after);
-    if (cursor && Number.isNaN(new Date(cursor[0]).getTime())) throw badInput('The cursor is not valid; start again from the first page.', { after: 'invalid cursor' });
+    if (cursor && Number.isNaN(new Date(cursor[0]).getTime()))
+      throw badInput('The cursor is not valid; start again from the first page.', { after: 'invalid cursor' });
     await refreshLeads(this.ctx.em, scope, this.ctx.clock.now());
     const query = sql`
       select l.* from lead l

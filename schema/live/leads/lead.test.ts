@@ -40,10 +40,22 @@ const endedSession = (partnerId: string, overrides: Parameters<typeof buildSessi
     ...overrides,
   });
 
-const consenting = (session: { id: string }, member: Member) => buildRegistration(server.em(), session, member, { shareContactWithPartner: true });
+const consenting = (session: { id: string }, member: Member) =>
+  buildRegistration(server.em(), session, member, { shareContactWithPartner: true });
 
-const meeting = (requester: Member, recipient: Member, status: MeetingStatus, respondedAt: string | null, sessionId: string | null = null) =>
-  buildMeeting(server.em(), requester, recipient, { status, sessionId, createdAt: new Date('2026-03-10T11:30:00Z'), respondedAt: respondedAt ? new Date(respondedAt) : null });
+const meeting = (
+  requester: Member,
+  recipient: Member,
+  status: MeetingStatus,
+  respondedAt: string | null,
+  sessionId: string | null = null,
+) =>
+  buildMeeting(server.em(), requester, recipient, {
+    status,
+    sessionId,
+    createdAt: new Date('2026-03-10T11:30:00Z'),
+    respondedAt: respondedAt ? new Date(respondedAt) : null,
+  });
 
 async function leadsOf(viewerId: string, variables: Record<string, unknown> = {}) {
   const result = await server.gql(LEADS, { first: 100, ...variables }, await as(viewerId));
@@ -80,7 +92,9 @@ describe('leads from attendance', () => {
     await buildAttendance(em, session, nobodyConsented, '2026-03-10T10:00:00Z', '2026-03-10T11:00:00Z');
 
     const leads = await leadsOf(p.id);
-    expect(leads.map((lead: any) => ({ member: lead.member.id, sources: lead.sources, firstAt: lead.firstAt, lastAt: lead.lastAt }))).toEqual([
+    expect(
+      leads.map((lead: any) => ({ member: lead.member.id, sources: lead.sources, firstAt: lead.firstAt, lastAt: lead.lastAt })),
+    ).toEqual([
       { member: openFive.id, sources: ['ATTENDED'], firstAt: '2026-03-10T10:55:00.000Z', lastAt: '2026-03-10T10:55:00.000Z' },
       { member: tabs5.id, sources: ['ATTENDED'], firstAt: '2026-03-10T10:00:00.000Z', lastAt: '2026-03-10T10:00:00.000Z' },
     ]);
@@ -114,7 +128,8 @@ describe('consent', () => {
     const session = await endedSession(p.id);
     const [withdraws, cancels] = await members(2);
     const registrations = [await consenting(session, withdraws), await consenting(session, cancels)];
-    for (const member of [withdraws, cancels]) await buildAttendance(server.em(), session, member, '2026-03-10T10:00:00Z', '2026-03-10T10:20:00Z');
+    for (const member of [withdraws, cancels])
+      await buildAttendance(server.em(), session, member, '2026-03-10T10:00:00Z', '2026-03-10T10:20:00Z');
     expect(await leadsOf(p.id)).toHaveLength(2);
     await server.em().nativeUpdate(SessionRegistration, { id: registrations[0].id }, { shareContactWithPartner: false });
     await server.em().nativeUpdate(SessionRegistration, { id: registrations[1].id }, { cancelledAt: new Date('2026-03-11T00:00:00Z') });
@@ -127,7 +142,12 @@ describe('leads from replays and meetings', () => {
     const q = await partner();
     const replay = await buildContent(server.em(), { type: ContentType.REPLAY, createdAt: new Date('2026-03-11T09:00:00Z') });
     const first = await endedSession(q.id, { replayId: replay.id });
-    const second = await endedSession(q.id, { startsAt: new Date('2026-03-17T10:00:00Z'), startedAt: null, endedAt: null, status: LiveSessionStatus.SCHEDULED });
+    const second = await endedSession(q.id, {
+      startsAt: new Date('2026-03-17T10:00:00Z'),
+      startedAt: null,
+      endedAt: null,
+      status: LiveSessionStatus.SCHEDULED,
+    });
     const [viewer, attendee, metOnly, onlyAsked] = await members(4);
     // Replay: dated at the first view (12 March), a later view changes nothing.
     await consenting(first, viewer);
@@ -184,7 +204,10 @@ describe('who reads leads', () => {
   it('gives a partner their own leads only, admins anyone’s, and other roles nothing', async () => {
     const [p, q] = [await partner(), await partner()];
     const [forP, forQ, plain] = await members(3);
-    for (const [owner, member] of [[p, forP], [q, forQ]] as const) {
+    for (const [owner, member] of [
+      [p, forP],
+      [q, forQ],
+    ] as const) {
       const session = await endedSession(owner.id);
       await consenting(session, member);
       await buildAttendance(server.em(), session, member, '2026-03-10T10:00:00Z', '2026-03-10T10:30:00Z');

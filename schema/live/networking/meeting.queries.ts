@@ -22,7 +22,13 @@ export async function memberMeeting(em: EntityManager, memberId: string, id: str
 }
 
 /** Meetings `memberId` asked for or was asked to, newest request first after the keyset cursor (up to `first + 1`), and their total. */
-export async function meetingPage(em: EntityManager, memberId: string, first: number, after: string | null | undefined, status: MeetingStatus | null | undefined) {
+export async function meetingPage(
+  em: EntityManager,
+  memberId: string,
+  first: number,
+  after: string | null | undefined,
+  status: MeetingStatus | null | undefined,
+) {
   const cursor = decodeKeyset(after);
   const mine = sql`(requester_id = ${memberId} or recipient_id = ${memberId}) ${status ? sql`and status = ${status}` : EMPTY_SQL}`;
   const page = await rows(

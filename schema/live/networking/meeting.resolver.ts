@@ -41,7 +41,8 @@ export class MeetingResolver {
   @Authorized()
   @Query(() => Meeting, {
     nullable: true,
-    description: 'One of the viewer’s meetings (e.g. from a MEETING notification); null with a NOT_FOUND error when it is not one of theirs.',
+    description:
+      'One of the viewer’s meetings (e.g. from a MEETING notification); null with a NOT_FOUND error when it is not one of theirs.',
   })
   meeting(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Meeting> {
     return new MeetingService(ctx).get(requireViewer(ctx), id);

@@ -87,7 +87,11 @@ export class MeetingService {
     if (!row) throw MeetingErrors.alreadyAnswered((await this.get(viewer, id)).status);
     const answered = readModel(this.ctx.em, Meeting)(row);
     if (accept) {
-      this.ctx.events.emit('MEETING_ACCEPTED', { meetingId: answered.id, requesterId: answered.requesterId, recipientId: answered.recipientId });
+      this.ctx.events.emit('MEETING_ACCEPTED', {
+        meetingId: answered.id,
+        requesterId: answered.requesterId,
+        recipientId: answered.recipientId,
+      });
     }
     return answered;
   }

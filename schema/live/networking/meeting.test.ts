@@ -62,10 +62,22 @@ describe('requestMeeting', () => {
       session: { id: session.id, title: session.title },
     });
     expect(await notificationsOf(bob.id)).toEqual([
-      { kind: 'MEETING_REQUEST', contextId: session.id, actor: { id: ann.id }, subjectType: 'MEETING', subjectId: meeting.id, subjectTitle: 'Coffee after the talk?', subject: { __typename: 'Meeting', id: meeting.id } },
+      {
+        kind: 'MEETING_REQUEST',
+        contextId: session.id,
+        actor: { id: ann.id },
+        subjectType: 'MEETING',
+        subjectId: meeting.id,
+        subjectTitle: 'Coffee after the talk?',
+        subject: { __typename: 'Meeting', id: meeting.id },
+      },
     ]);
     expect(await notificationsOf(ann.id)).toEqual([]);
-    const asRecipient = await server.gql(`query($id: ID!) { meeting(id: $id) { viewerRole message } }`, { id: meeting.id }, await as(bob.id));
+    const asRecipient = await server.gql(
+      `query($id: ID!) { meeting(id: $id) { viewerRole message } }`,
+      { id: meeting.id },
+      await as(bob.id),
+    );
     expect(asRecipient.data!.meeting).toEqual({ viewerRole: 'RECIPIENT', message: 'Coffee after the talk?' });
   });
 
@@ -78,11 +90,17 @@ describe('requestMeeting', () => {
 
   it('refuses yourself, the past, and an over-long message with BAD_USER_INPUT', async () => {
     const [ann, bob] = await members(2);
-    expect((await request(ann.id, { memberId: ann.id })).errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { memberId: 'is you' } });
+    expect((await request(ann.id, { memberId: ann.id })).errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { memberId: 'is you' },
+    });
     const past = await request(ann.id, { memberId: bob.id, proposedStart: server.clock.now().toISOString() });
     expect(past.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { proposedStart: 'must be in the future' } });
     const long = await request(ann.id, { memberId: bob.id, message: 'x'.repeat(MEETING_MESSAGE_MAX_LENGTH + 1) });
-    expect(long.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { message: expect.stringMatching(/at most 1000/) } });
+    expect(long.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { message: expect.stringMatching(/at most 1000/) },
+    });
     expect(errorCode(await request(ann.id, { memberId: bob.id, proposedStart: 'not a date' }))).toBe('BAD_USER_INPUT');
     expect(await server.em().count(Meeting, { requesterId: ann.id })).toBe(0);
   });
@@ -115,7 +133,10 @@ describe('requestMeeting', () => {
     const again = await request(ann.id, { memberId: bob.id, message: 'ping' });
     expect(again.errors![0].extensions).toEqual({ code: 'CONFLICT', meetingId: first });
     const reverse = await request(bob.id, { memberId: ann.id });
-    expect(reverse.errors![0]).toMatchObject({ message: expect.stringMatching(/answer their request/), extensions: { code: 'CONFLICT', meetingId: first } });
+    expect(reverse.errors![0]).toMatchObject({
+      message: expect.stringMatching(/answer their request/),
+      extensions: { code: 'CONFLICT', meetingId: first },
+    });
     // Once answered, a new request is welcome.
     await respond(bob.id, first, false);
     expect(errorCode(await request(ann.id, { memberId: bob.id }))).toBeUndefined();
@@ -156,7 +177,15 @@ describe('respondToMeetingRequest', () => {
     const accepted = (await respond(bob.id, id, true)).data!.respondToMeetingRequest;
     expect(accepted).toMatchObject({ status: 'ACCEPTED', respondedAt: server.clock.now().toISOString(), viewerRole: 'RECIPIENT' });
     expect(await notificationsOf(ann.id)).toEqual([
-      { kind: 'MEETING_ACCEPTED', contextId: null, actor: { id: bob.id }, subjectType: 'MEETING', subjectId: id, subjectTitle: 'Quick sync?', subject: { __typename: 'Meeting', id } },
+      {
+        kind: 'MEETING_ACCEPTED',
+        contextId: null,
+        actor: { id: bob.id },
+        subjectType: 'MEETING',
+        subjectId: id,
+        subjectTitle: 'Quick sync?',
+        subject: { __typename: 'Meeting', id },
+      },
     ]);
     expect((await notificationsOf(bob.id)).map((n: any) => n.kind)).toEqual(['MEETING_REQUEST']);
     const twice = await respond(bob.id, id, false);
@@ -282,7 +311,10 @@ describe('myMeetings', () => {
       const options = await as(me.id);
       await server.gql(MY_MEETINGS, {}, options);
       let edges = 0;
-      const queries = await countQueries(server, async () => (edges = (await server.gql(MY_MEETINGS, {}, options)).data!.myMeetings.edges.length));
+      const queries = await countQueries(
+        server,
+        async () => (edges = (await server.gql(MY_MEETINGS, {}, options)).data!.myMeetings.edges.length),
+      );
       expect(edges).toBe(count);
       return queries;
     };

@@ -20,7 +20,12 @@ const byId = (a: Member, b: Member) => (a.id < b.id ? -1 : 1);
 async function suggested(viewerId: string, variables: Record<string, unknown> = {}) {
   const result = await server.gql(SUGGESTED, variables, await as(viewerId));
   expect(result.errors).toBeUndefined();
-  return result.data!.suggestedPeers.map((peer: any) => [peer.member.id, peer.score, peer.sameSession, peer.sharedThemes.map((t: Theme) => t.name)]);
+  return result.data!.suggestedPeers.map((peer: any) => [
+    peer.member.id,
+    peer.score,
+    peer.sameSession,
+    peer.sharedThemes.map((t: Theme) => t.name),
+  ]);
 }
 
 /**
@@ -53,8 +58,15 @@ async function community() {
   await buildView(em, cid, alsoOnCulture, '2026-01-03T12:00:00Z');
   for (const member of [viewer, bob, eli]) await buildRegistration(em, session, member);
   await buildRegistration(em, session, fay, { cancelledAt: new Date('2026-01-04T00:00:00Z') });
-  for (const [blocker, blocked] of [[viewer, xav], [yan, viewer]]) {
-    await em.execute('insert into member_block (blocker_id, blocked_id, created_at) values (?, ?, ?)', [blocker.id, blocked.id, new Date()]);
+  for (const [blocker, blocked] of [
+    [viewer, xav],
+    [yan, viewer],
+  ]) {
+    await em.execute('insert into member_block (blocker_id, blocked_id, created_at) values (?, ?, ?)', [
+      blocker.id,
+      blocked.id,
+      new Date(),
+    ]);
   }
   return { viewer, ann, bob, cid, dan, eli, fay, xav, yan, session };
 }

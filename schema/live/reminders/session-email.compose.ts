@@ -40,7 +40,14 @@ export interface SessionEmailSettings {
 /** The community's own pages (not an email): in English and the community's zone. */
 export function formatSessionTime(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', {
-    timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+    timeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
   }).format(at);
 }
 
@@ -60,7 +67,13 @@ function calendarAttachment(claim: SessionEmailClaim, settings: SessionEmailSett
 }
 
 /** The email of `kind` for a claim: confirmation and reminders (transactional, with the calendar event), or "you missed it". */
-export async function composeSessionEmail(kind: SessionEmailKind, claim: SessionEmailClaim, messageId: string, settings: SessionEmailSettings, now: Date): Promise<OutgoingEmail> {
+export async function composeSessionEmail(
+  kind: SessionEmailKind,
+  claim: SessionEmailClaim,
+  messageId: string,
+  settings: SessionEmailSettings,
+  now: Date,
+): Promise<OutgoingEmail> {
   const { publicUrl, communityName, mailFrom, links } = settings;
   const details = {
     ...readerLocale({ locale: claim.locale, timeZone: claim.time_zone }, settings),
@@ -79,7 +92,12 @@ export async function composeSessionEmail(kind: SessionEmailKind, claim: Session
       kind === SessionEmailKind.REGISTERED
         ? await renderRegistrationConfirmationEmail({ ...details, sessionUrl })
         : await renderSessionReminderEmail({ ...details, joinUrl: sessionUrl });
-    return { ...envelope, ...rendered, attachments: [calendarAttachment(claim, settings)], headers: { 'X-Hearth-Session': claim.session_id } };
+    return {
+      ...envelope,
+      ...rendered,
+      attachments: [calendarAttachment(claim, settings)],
+      headers: { 'X-Hearth-Session': claim.session_id },
+    };
   }
   const unsubscribeUrl = links.unsubscribeUrl(claim.member_id);
   const rendered = await renderMissedSessionEmail({

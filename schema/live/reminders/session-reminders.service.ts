@@ -13,7 +13,6 @@ import { composeSessionEmail, type SessionEmailClaim } from './session-email.com
 import { SessionEmailKind } from './session-reminder.entity';
 import type { Locale } from '../../../server/i18n/i18n';
 
-
 export interface SessionRemindersOptions {
   orm: Orm;
   mailer: Mailer;
@@ -54,7 +53,12 @@ const CLAIM_CHUNK = 200;
 /** A replay older than this gets no "you missed it": the first deploy must not mail an old backlog. */
 const MISSED_WITHIN_DAYS = 7;
 /** The most urgent first: a slow run must not hold up the 15-minute reminders behind replays. */
-const ORDER: SessionEmailKind[] = [SessionEmailKind.REMINDER_15M, SessionEmailKind.REMINDER_24H, SessionEmailKind.REGISTERED, SessionEmailKind.REPLAY_MISSED];
+const ORDER: SessionEmailKind[] = [
+  SessionEmailKind.REMINDER_15M,
+  SessionEmailKind.REMINDER_24H,
+  SessionEmailKind.REGISTERED,
+  SessionEmailKind.REPLAY_MISSED,
+];
 /** Registrations older than this get no confirmation: the first deploy must not confirm every past registration. */
 const CONFIRM_WITHIN = '1 hour';
 /** The in-app SESSION_REMINDER notification goes with the reminders only. */

@@ -60,10 +60,12 @@ async function sessionWith(registrants: number, overrides: Parameters<typeof bui
 }
 
 const reminderNotifications = (sessionId: string) =>
-  server.em().execute<{ recipient_id: string; subject_title: string }[]>(
-    `select recipient_id, subject_title from notification where kind = 'SESSION_REMINDER' and subject_id = ? order by created_at`,
-    [sessionId],
-  );
+  server
+    .em()
+    .execute<{ recipient_id: string; subject_title: string }[]>(
+      `select recipient_id, subject_title from notification where kind = 'SESSION_REMINDER' and subject_id = ? order by created_at`,
+      [sessionId],
+    );
 const sentTo = (email: string) => recipientsOf(sink).filter((to) => to === email).length;
 const addressOf = (mail: ParsedMail) => (Array.isArray(mail.to) ? mail.to[0] : mail.to)!.value[0].address;
 const emailsOf = (members: Member[]) => members.map((m) => m.email).sort();
@@ -130,7 +132,9 @@ describe('reminders before a session', () => {
     expect(notifications.every((n) => n.subject_title === session.title)).toBe(true);
     for (const member of members) expect(publish).toHaveBeenCalledWith('NOTIFICATION_ADDED', member.id, expect.anything());
 
-    const rows = await server.em().execute('select kind, starts_at, sent_at, message_id from session_reminder where session_id = ?', [session.id]);
+    const rows = await server
+      .em()
+      .execute('select kind, starts_at, sent_at, message_id from session_reminder where session_id = ?', [session.id]);
     expect(rows).toHaveLength(2);
     expect(rows.every((row) => row.kind === SessionEmailKind.REMINDER_24H && row.sent_at && row.message_id)).toBe(true);
   });
@@ -146,7 +150,10 @@ describe('reminders before a session', () => {
 
     for (const member of members) expect(sentTo(member.email)).toBe(2);
     const last = sink.messages.slice(-2);
-    expect(last.map((m) => m.subject)).toEqual(['Pipeline reviews that work starts in 15 minutes', 'Pipeline reviews that work starts in 15 minutes']);
+    expect(last.map((m) => m.subject)).toEqual([
+      'Pipeline reviews that work starts in 15 minutes',
+      'Pipeline reviews that work starts in 15 minutes',
+    ]);
     expect(last[0].messageId).not.toBe(sink.messages[0].messageId);
     expect(await reminderNotifications(session.id)).toHaveLength(4);
   });
@@ -160,7 +167,10 @@ describe('reminders before a session', () => {
     expect(sink.messages.map((m) => m.subject)).toEqual(['You are registered: Pipeline reviews that work']);
     await runAt(at(-2 * HOUR));
     await runAt(at(-14 * MINUTE));
-    expect(sink.messages.map((m) => m.subject)).toEqual(['You are registered: Pipeline reviews that work', 'Pipeline reviews that work starts in 14 minutes']);
+    expect(sink.messages.map((m) => m.subject)).toEqual([
+      'You are registered: Pipeline reviews that work',
+      'Pipeline reviews that work starts in 14 minutes',
+    ]);
   });
 
   it('a session moved later before its reminders were due gets one reminder of each kind at the new time, none at the old', async () => {
@@ -181,15 +191,27 @@ describe('reminders before a session', () => {
     ]);
     expect(sink.messages.every((m) => m.text!.includes('Thursday 12 March at 11:00 (Paris time)'))).toBe(true);
     expect(await reminderNotifications(session.id)).toHaveLength(4);
-    const rows = await server.em().execute<{ starts_at: Date }[]>('select starts_at from session_reminder where session_id = ?', [session.id]);
+    const rows = await server
+      .em()
+      .execute<{ starts_at: Date }[]>('select starts_at from session_reminder where session_id = ?', [session.id]);
     expect(rows.map((row) => new Date(row.starts_at).toISOString())).toEqual(Array(4).fill(moved.toISOString()));
   });
 
   it('sends nothing for a cancelled registration or a cancelled session', async () => {
     const em = server.em();
-    const { session, members: [stays, leaves] } = await sessionWith(2);
-    await em.execute('update session_registration set cancelled_at = ? where session_id = ? and member_id = ?', [at(-2 * 24 * HOUR), session.id, leaves.id]);
-    const { session: cancelled, members: [orphan] } = await sessionWith(1, { status: LiveSessionStatus.CANCELLED, cancelledAt: at(-3 * 24 * HOUR) });
+    const {
+      session,
+      members: [stays, leaves],
+    } = await sessionWith(2);
+    await em.execute('update session_registration set cancelled_at = ? where session_id = ? and member_id = ?', [
+      at(-2 * 24 * HOUR),
+      session.id,
+      leaves.id,
+    ]);
+    const {
+      session: cancelled,
+      members: [orphan],
+    } = await sessionWith(1, { status: LiveSessionStatus.CANCELLED, cancelledAt: at(-3 * 24 * HOUR) });
 
     await runAt(at(-24 * HOUR));
     await runAt(at(-15 * MINUTE));
@@ -212,7 +234,10 @@ describe('reminders before a session', () => {
   });
 
   it('a send refused by the relay is retried by the next run (a minute later), with the same Message-ID and one notification', async () => {
-    const { session, members: [member] } = await sessionWith(1);
+    const {
+      session,
+      members: [member],
+    } = await sessionWith(1);
     sink.failNext(1);
 
     await runAt(at(-24 * HOUR));
@@ -243,7 +268,10 @@ describe('reminders before a session', () => {
   });
 
   it('a run slower than its lease sends nothing once another run has taken its claim over', async () => {
-    const { session, members: [member] } = await sessionWith(1);
+    const {
+      session,
+      members: [member],
+    } = await sessionWith(1);
     const leaseMs = server.config.jobLockLifetimeMs;
     const claimedAround = at(-24 * HOUR + 30_000);
     // The slow run's every reading of the clock is a lease later than the one before: by the time
@@ -270,7 +298,10 @@ describe('reminders before a session', () => {
     expect(await reminderNotifications(session.id)).toHaveLength(1);
   });
   it('a relay slower than the lease: the run keeps renewing its claim, so no other run sends the reminder too', async () => {
-    const { session, members: [member] } = await sessionWith(1);
+    const {
+      session,
+      members: [member],
+    } = await sessionWith(1);
     const leaseMs = server.config.jobLockLifetimeMs;
     server.clock.set(at(-24 * HOUR + 30_000));
     const mailer: Mailer = {
@@ -280,10 +311,12 @@ describe('reminders before a session', () => {
           const now = server.clock.now().getTime() + leaseMs / 2;
           server.clock.set(new Date(now));
           await until('a renewal of the claim', async () => {
-            const [row] = await server.em().execute<{ claimed_at: string }[]>(
-              'select claimed_at from session_reminder where session_id = ? and member_id = ?',
-              [session.id, member.id],
-            );
+            const [row] = await server
+              .em()
+              .execute<{ claimed_at: string }[]>('select claimed_at from session_reminder where session_id = ? and member_id = ?', [
+                session.id,
+                member.id,
+              ]);
             return new Date(row.claimed_at).getTime() >= now;
           });
         }
@@ -302,7 +335,10 @@ describe('what session emails carry', () => {
   it('reminds with the description, the speakers and the session as a calendar event (.ics)', async () => {
     const em = server.em();
     const speakers = [await buildMember(em, { displayName: 'Hugo Moreau' }), await buildMember(em, { displayName: 'Nadia Silva' })];
-    const { session, members: [member] } = await sessionWith(1, {
+    const {
+      session,
+      members: [member],
+    } = await sessionWith(1, {
       description: 'Three revenue leaders, one agenda; bring questions, please.',
       speakerIds: speakers.map((speaker) => speaker.id),
     });
@@ -354,7 +390,12 @@ describe('"you missed it" once the replay is out', () => {
     const em = server.em();
     const replay = await buildContent(em, { type: ContentType.REPLAY, status: ContentStatus.PUBLISHED, createdAt: endedAt });
     // It started 4 minutes late: "held on" says when it actually took place.
-    const { session, members } = await sessionWith(0, { status: LiveSessionStatus.ENDED, startedAt: at(4 * MINUTE), endedAt, replayId: replay.id });
+    const { session, members } = await sessionWith(0, {
+      status: LiveSessionStatus.ENDED,
+      startedAt: at(4 * MINUTE),
+      endedAt,
+      replayId: replay.id,
+    });
     return { session, members, replay };
   }
 
@@ -362,7 +403,12 @@ describe('"you missed it" once the replay is out', () => {
     const em = server.em();
     const endedAt = at(HOUR);
     const { session, replay } = await endedSessionWithReplay(endedAt);
-    const [attended, absent, cancelled, optedOut] = [await buildMember(em), await buildMember(em), await buildMember(em), await buildMember(em, { digestEmails: false })];
+    const [attended, absent, cancelled, optedOut] = [
+      await buildMember(em),
+      await buildMember(em),
+      await buildMember(em),
+      await buildMember(em, { digestEmails: false }),
+    ];
     for (const member of [attended, absent, optedOut]) await buildRegistration(em, session, member);
     await buildRegistration(em, session, cancelled, { cancelledAt: at(-HOUR) });
     await buildAttendance(em, session, attended, at(5 * MINUTE), at(20 * MINUTE));
@@ -381,16 +427,27 @@ describe('"you missed it" once the replay is out', () => {
     expect(followed.status).toBe(302);
     expect(followed.headers.get('location')).toBe(`${PUBLIC_URL}/content/${replay.id}?source=EMAIL`);
     server.clock.advance({ minutes: 1 });
-    await server.gql(`mutation($input: RecordContentViewInput!) { recordContentView(input: $input) { newView } }`,
-      { input: { contentId: replay.id, seconds: 0 } }, { token: await server.tokenFor(absent.id) });
+    await server.gql(
+      `mutation($input: RecordContentViewInput!) { recordContentView(input: $input) { newView } }`,
+      { input: { contentId: replay.id, seconds: 0 } },
+      { token: await server.tokenFor(absent.id) },
+    );
     const [visit] = await server.em().execute<{ source: string }[]>('select source from visit where member_id = ?', [absent.id]);
     expect(visit.source).toBe('EMAIL');
-    const [view] = await server.em().execute<{ source: string }[]>('select source from content_view where member_id = ? and content_id = ?', [absent.id, replay.id]);
+    const [view] = await server
+      .em()
+      .execute<{ source: string }[]>('select source from content_view where member_id = ? and content_id = ?', [absent.id, replay.id]);
     expect(view.source).toBe('EMAIL');
-    const [click] = await server.em().execute<{ session_id: string; digest_id: string | null }[]>('select session_id, digest_id from digest_click where member_id = ?', [absent.id]);
+    const [click] = await server
+      .em()
+      .execute<{ session_id: string; digest_id: string | null }[]>('select session_id, digest_id from digest_click where member_id = ?', [
+        absent.id,
+      ]);
     expect(click).toEqual({ session_id: session.id, digest_id: null });
     expect(mail.messageId).toBe(sessionEmailMessageId(SessionEmailKind.REPLAY_MISSED, session.id, absent.id, STARTS));
-    expect(rawHeader(mail, 'List-Unsubscribe')).toMatch(/^<https:\/\/community\.example\.test\/unsubscribe\/[\w-]+>, <mailto:unsubscribe@acme\.test\?subject=unsubscribe>$/);
+    expect(rawHeader(mail, 'List-Unsubscribe')).toMatch(
+      /^<https:\/\/community\.example\.test\/unsubscribe\/[\w-]+>, <mailto:unsubscribe@acme\.test\?subject=unsubscribe>$/,
+    );
     expect(await reminderNotifications(session.id)).toHaveLength(0);
   });
 

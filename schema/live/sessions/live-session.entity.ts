@@ -24,8 +24,19 @@ registerEnumType(LiveSessionStatus, { name: 'LiveSessionStatus' });
 @ObjectType({ simpleResolvers: true })
 export class LiveSession {
   [OptionalProps]?:
-    | 'id' | 'description' | 'capacity' | 'status' | 'partnerId' | 'autoRecord' | 'replayId' | 'createdAt' | 'updatedAt'
-    | 'startedAt' | 'endedAt' | 'cancelledAt' | 'recordingEgressId';
+    | 'id'
+    | 'description'
+    | 'capacity'
+    | 'status'
+    | 'partnerId'
+    | 'autoRecord'
+    | 'replayId'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'startedAt'
+    | 'endedAt'
+    | 'cancelledAt'
+    | 'recordingEgressId';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)

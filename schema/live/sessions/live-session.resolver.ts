@@ -1,4 +1,18 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import { requireViewer } from '../../identity/authorization';
 import type { Context } from '../../../server/context';
 import { Shareable } from '../../../server/viewer-dependence';
@@ -26,7 +40,10 @@ export class LiveSessionResolver {
   }
 
   @Authorized()
-  @Query(() => LiveSession, { nullable: true, description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.' })
+  @Query(() => LiveSession, {
+    nullable: true,
+    description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.',
+  })
   liveSession(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<LiveSession> {
     return new LiveSessionService(ctx).get(id);
   }
@@ -57,14 +74,17 @@ export class LiveSessionResolver {
 
   @Authorized()
   @Mutation(() => LiveJoin, {
-    description: 'A LiveKit token for the session’s room: registrants from 15 minutes before the start to the end (subscribe and chat only); speakers and admins may publish.',
+    description:
+      'A LiveKit token for the session’s room: registrants from 15 minutes before the start to the end (subscribe and chat only); speakers and admins may publish.',
   })
   joinLiveSession(@Arg('sessionId', () => ID) sessionId: string, @Ctx() ctx: Context): Promise<LiveJoin> {
     return new LiveJoinService(ctx).join(requireViewer(ctx), sessionId);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => LiveSession, { description: 'Records the LIVE room to a file (LiveKit Egress); the file becomes the REPLAY. Idempotent.' })
+  @Mutation(() => LiveSession, {
+    description: 'Records the LIVE room to a file (LiveKit Egress); the file becomes the REPLAY. Idempotent.',
+  })
   startSessionRecording(@Arg('sessionId', () => ID) sessionId: string, @Ctx() ctx: Context): Promise<LiveSession> {
     return new LiveSessionService(ctx).startRecording(sessionId);
   }
@@ -74,10 +94,8 @@ export class LiveSessionResolver {
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, { sessionId: string }, Context>) => {
       requireViewer(context);
       await new LiveSessionService(context).get(args.sessionId);
-      return deliverChecked(
-        context,
-        context.pubSub.subscribe('LIVE_SESSION_UPDATED', args.sessionId),
-        ({ sessionId }, ctx) => new LiveSessionService(ctx).get(sessionId),
+      return deliverChecked(context, context.pubSub.subscribe('LIVE_SESSION_UPDATED', args.sessionId), ({ sessionId }, ctx) =>
+        new LiveSessionService(ctx).get(sessionId),
       );
     },
   })

@@ -9,7 +9,12 @@ import { Member, Role } from '../../identity/member.entity';
 import { LiveErrors } from '../live.errors';
 import { RecordingService } from './recording.service';
 import { LiveSession, LiveSessionStatus } from './live-session.entity';
-import { SESSION_MAX_HOURS, type LiveSessionsArgs, type ScheduleLiveSessionInput, type UpdateLiveSessionInput } from './live-session.inputs';
+import {
+  SESSION_MAX_HOURS,
+  type LiveSessionsArgs,
+  type ScheduleLiveSessionInput,
+  type UpdateLiveSessionInput,
+} from './live-session.inputs';
 
 /** After a committed change to a session: who may join is read again everywhere, and its subscribers hear of it. */
 export function sessionChanged(deps: AppDeps, sessionId: string): void {

@@ -32,7 +32,10 @@ const verifier = () => new TokenVerifier(server.config.liveKit.apiKey, server.co
 describe('scheduling sessions', () => {
   it('lets an admin schedule a session with themes, speakers and a partner', async () => {
     const admin = await buildAdmin(server.em());
-    const [speaker, partner] = [await buildMember(server.em(), { role: Role.SPEAKER }), await buildMember(server.em(), { role: Role.PARTNER })];
+    const [speaker, partner] = [
+      await buildMember(server.em(), { role: Role.SPEAKER }),
+      await buildMember(server.em(), { role: Role.PARTNER }),
+    ];
     const theme = await buildTheme(server.em());
     const input = {
       title: ' Forecasting in practice ',
@@ -64,7 +67,11 @@ describe('scheduling sessions', () => {
     const backwards = await server.gql(SCHEDULE, { input: { ...base, endsAt: '2026-03-10T09:00:00Z' } }, await as(admin));
     expect(errorCode(backwards)).toBe('BAD_USER_INPUT');
     expect(backwards.errors![0].extensions!.fields).toEqual({ endsAt: 'must be after startsAt' });
-    const unknown = await server.gql(SCHEDULE, { input: { ...base, speakerIds: ['00000000-0000-4000-8000-000000000000'] } }, await as(admin));
+    const unknown = await server.gql(
+      SCHEDULE,
+      { input: { ...base, speakerIds: ['00000000-0000-4000-8000-000000000000'] } },
+      await as(admin),
+    );
     expect(unknown.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { speakerIds: 'unknown member' } });
     const notPartner = await server.gql(SCHEDULE, { input: { ...base, partnerId: member.id } }, await as(admin));
     expect(notPartner.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { partnerId: 'must be a PARTNER' } });
@@ -75,7 +82,11 @@ describe('scheduling sessions', () => {
     const admin = await buildAdmin(server.em());
     const session = await buildSession(server.em(), admin.id);
     for (let i = 0; i < 3; i++) await buildRegistration(server.em(), session, await buildMember(server.em()));
-    const moved = await server.gql(UPDATE, { input: { id: session.id, startsAt: '2026-03-11T10:00:00Z', endsAt: '2026-03-11T11:00:00Z' } }, await as(admin));
+    const moved = await server.gql(
+      UPDATE,
+      { input: { id: session.id, startsAt: '2026-03-11T10:00:00Z', endsAt: '2026-03-11T11:00:00Z' } },
+      await as(admin),
+    );
     expect(moved.data!.updateLiveSession.startsAt).toBe('2026-03-11T10:00:00.000Z');
     const tooSmall = await server.gql(UPDATE, { input: { id: session.id, capacity: 2 } }, await as(admin));
     expect(tooSmall.errors![0].extensions).toMatchObject({ code: 'CONFLICT', fields: { capacity: 'must be at least 3' } });
@@ -85,21 +96,50 @@ describe('scheduling sessions', () => {
 
   it('changes only the fields given: a rename keeps speakers, themes, partner and description', async () => {
     const admin = await buildAdmin(server.em());
-    const [speaker, partner, theme] = [await buildMember(server.em()), await buildMember(server.em(), { role: Role.PARTNER }), await buildTheme(server.em())];
-    const input = { title: 'Before', description: 'About it', startsAt: '2026-04-01T10:00:00Z', endsAt: '2026-04-01T11:00:00Z', capacity: 50, speakerIds: [speaker.id], partnerId: partner.id, themeSlugs: [theme.slug], autoRecord: true };
+    const [speaker, partner, theme] = [
+      await buildMember(server.em()),
+      await buildMember(server.em(), { role: Role.PARTNER }),
+      await buildTheme(server.em()),
+    ];
+    const input = {
+      title: 'Before',
+      description: 'About it',
+      startsAt: '2026-04-01T10:00:00Z',
+      endsAt: '2026-04-01T11:00:00Z',
+      capacity: 50,
+      speakerIds: [speaker.id],
+      partnerId: partner.id,
+      themeSlugs: [theme.slug],
+      autoRecord: true,
+    };
     const id = (await server.gql(SCHEDULE, { input }, await as(admin))).data!.scheduleLiveSession.id;
     const FULL = `mutation($input: UpdateLiveSessionInput!) {
       updateLiveSession(input: $input) { title description capacity autoRecord startsAt speakers { id } partner { id } themes { slug } }
     }`;
     const renamed = await server.gql(FULL, { input: { id, title: 'After' } }, await as(admin));
     expect(renamed.data!.updateLiveSession).toEqual({
-      title: 'After', description: 'About it', capacity: 50, autoRecord: true, startsAt: '2026-04-01T10:00:00.000Z',
-      speakers: [{ id: speaker.id }], partner: { id: partner.id }, themes: [{ slug: theme.slug }],
+      title: 'After',
+      description: 'About it',
+      capacity: 50,
+      autoRecord: true,
+      startsAt: '2026-04-01T10:00:00.000Z',
+      speakers: [{ id: speaker.id }],
+      partner: { id: partner.id },
+      themes: [{ slug: theme.slug }],
     });
     const cleared = await server.gql(FULL, { input: { id, description: null, themeSlugs: null, partnerId: null } }, await as(admin));
-    expect(cleared.data!.updateLiveSession).toMatchObject({ title: 'After', description: '', themes: [], partner: null, speakers: [{ id: speaker.id }] });
+    expect(cleared.data!.updateLiveSession).toMatchObject({
+      title: 'After',
+      description: '',
+      themes: [],
+      partner: null,
+      speakers: [{ id: speaker.id }],
+    });
     const refused = await server.gql(FULL, { input: { id, startsAt: null, autoRecord: null } }, await as(admin));
-    expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { startsAt: 'cannot be null', autoRecord: 'cannot be null' } });
+    expect(refused.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { startsAt: 'cannot be null', autoRecord: 'cannot be null' },
+    });
   });
 
   it('cancels a session, notifies its registrants, and then refuses changes and registrations', async () => {
@@ -111,10 +151,12 @@ describe('scheduling sessions', () => {
     const cancelled = await server.gql(CANCEL, { id: session.id }, await as(admin));
     expect(cancelled.data!.cancelLiveSession.status).toBe('CANCELLED');
     await server.hearth.deps.events.idle();
-    const notified = await server.em().execute<{ recipient_id: string; kind: string; subject_id: string }[]>(
-      'select recipient_id, kind, subject_id from notification where subject_id = ?',
-      [session.id],
-    );
+    const notified = await server
+      .em()
+      .execute<{ recipient_id: string; kind: string; subject_id: string }[]>(
+        'select recipient_id, kind, subject_id from notification where subject_id = ?',
+        [session.id],
+      );
     expect(notified).toEqual([{ recipient_id: ann.id, kind: 'SESSION_CANCELLED', subject_id: session.id }]);
     expect(errorCode(await server.gql(UPDATE, { input: { id: session.id, title: 'again' } }, await as(admin)))).toBe('CONFLICT');
     expect(errorCode(await server.gql(REGISTER, { id: session.id, share: false }, await as(bob)))).toBe('CONFLICT');
@@ -124,9 +166,18 @@ describe('scheduling sessions', () => {
     const admin = await buildAdmin(server.em());
     const title = `agenda-${Date.now()}`;
     const starts = ['2031-05-03T10:00:00Z', '2031-05-01T10:00:00Z', '2031-05-02T10:00:00Z'];
-    for (const [i, at] of starts.entries()) await buildSession(server.em(), admin.id, { title: `${title}-${i}`, startsAt: new Date(at), endsAt: new Date(new Date(at).getTime() + 3_600_000) });
+    for (const [i, at] of starts.entries())
+      await buildSession(server.em(), admin.id, {
+        title: `${title}-${i}`,
+        startsAt: new Date(at),
+        endsAt: new Date(new Date(at).getTime() + 3_600_000),
+      });
     const page1 = await server.gql(SESSIONS, { status: 'SCHEDULED', from: '2031-01-01T00:00:00Z', first: 2 }, await as(admin));
-    const page2 = await server.gql(SESSIONS, { status: 'SCHEDULED', from: '2031-01-01T00:00:00Z', first: 2, after: page1.data!.liveSessions.pageInfo.endCursor }, await as(admin));
+    const page2 = await server.gql(
+      SESSIONS,
+      { status: 'SCHEDULED', from: '2031-01-01T00:00:00Z', first: 2, after: page1.data!.liveSessions.pageInfo.endCursor },
+      await as(admin),
+    );
     const titles = [...page1.data!.liveSessions.edges, ...page2.data!.liveSessions.edges].map((edge: any) => edge.node.title);
     expect(titles).toEqual([`${title}-1`, `${title}-2`, `${title}-0`]);
     expect(page2.data!.liveSessions.pageInfo.hasNextPage).toBe(false);
@@ -154,16 +205,22 @@ describe('registration', () => {
     const admin = await buildAdmin(server.em());
     const session = await buildSession(server.em(), admin.id, { capacity: 3 });
     const members = await Promise.all(Array.from({ length: 8 }, () => buildMember(server.em())));
-    const results = await Promise.all(members.map(async (member) => server.gql(REGISTER, { id: session.id, share: false }, await as(member))));
+    const results = await Promise.all(
+      members.map(async (member) => server.gql(REGISTER, { id: session.id, share: false }, await as(member))),
+    );
     expect(results.filter((result) => !result.errors)).toHaveLength(3);
     expect(results.filter((result) => errorCode(result) === 'CONFLICT')).toHaveLength(5);
-    const [{ count }] = await server.em().execute('select count(*)::int as count from session_registration where session_id = ?', [session.id]);
+    const [{ count }] = await server
+      .em()
+      .execute('select count(*)::int as count from session_registration where session_id = ?', [session.id]);
     expect(count).toBe(3);
   });
 
   it('answers NOT_FOUND for an unknown session', async () => {
     const ann = await buildMember(server.em());
-    expect(errorCode(await server.gql(REGISTER, { id: '00000000-0000-4000-8000-000000000000', share: false }, await as(ann)))).toBe('NOT_FOUND');
+    expect(errorCode(await server.gql(REGISTER, { id: '00000000-0000-4000-8000-000000000000', share: false }, await as(ann)))).toBe(
+      'NOT_FOUND',
+    );
     expect(errorCode(await server.gql(REGISTER, { id: 'not-a-uuid', share: false }, await as(ann)))).toBe('NOT_FOUND');
   });
 });
@@ -172,7 +229,11 @@ describe('joinLiveSession', () => {
   async function setUp() {
     const admin = await buildAdmin(server.em());
     const speaker = await buildMember(server.em(), { role: Role.SPEAKER, displayName: 'Sam Speaker' });
-    const session = await buildSession(server.em(), admin.id, { speakerIds: [speaker.id], startsAt: new Date('2026-03-10T10:00:00Z'), endsAt: new Date('2026-03-10T11:00:00Z') });
+    const session = await buildSession(server.em(), admin.id, {
+      speakerIds: [speaker.id],
+      startsAt: new Date('2026-03-10T10:00:00Z'),
+      endsAt: new Date('2026-03-10T11:00:00Z'),
+    });
     const attendee = await buildMember(server.em(), { displayName: 'Ann Attendee' });
     await buildRegistration(server.em(), session, attendee);
     return { admin, speaker, session, attendee };
@@ -238,7 +299,10 @@ describeWithRedis('join rosters across two API instances sharing Redis', () => {
     const other = await startTestServer({ databaseUrl: server.databaseUrl, clock: server.clock });
     try {
       const admin = await buildAdmin(server.em());
-      const session = await buildSession(server.em(), admin.id, { startsAt: new Date('2026-03-10T10:00:00Z'), endsAt: new Date('2026-03-10T11:00:00Z') });
+      const session = await buildSession(server.em(), admin.id, {
+        startsAt: new Date('2026-03-10T10:00:00Z'),
+        endsAt: new Date('2026-03-10T11:00:00Z'),
+      });
       const ann = await buildMember(server.em());
       server.clock.set('2026-03-10T10:00:00Z');
       await other.gql(REGISTER, { id: session.id, share: false }, { token: await other.tokenFor(ann.id) });

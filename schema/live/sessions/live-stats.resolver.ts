@@ -16,7 +16,9 @@ export class LiveStatsResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Query(() => LiveSessionsSummary, { description: 'Session KPIs over the sessions starting in [from, to), cancelled ones excluded. Admins only.' })
+  @Query(() => LiveSessionsSummary, {
+    description: 'Session KPIs over the sessions starting in [from, to), cancelled ones excluded. Admins only.',
+  })
   liveSessionsSummary(@Args() args: LiveSessionsSummaryArgs, @Ctx() ctx: Context): Promise<LiveSessionsSummary> {
     return new LiveStatsService(ctx).summary(args);
   }

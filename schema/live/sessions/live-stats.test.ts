@@ -46,7 +46,11 @@ async function register(session: { id: string }, consent: Member[], plain: Membe
 }
 
 const meeting = (requester: Member, recipient: Member, status: MeetingStatus, sessionId: string | null) =>
-  buildMeeting(server.em(), requester, recipient, { status, sessionId, respondedAt: status === MeetingStatus.REQUESTED ? null : new Date('2026-03-10T12:00:00Z') });
+  buildMeeting(server.em(), requester, recipient, {
+    status,
+    sessionId,
+    respondedAt: status === MeetingStatus.REQUESTED ? null : new Date('2026-03-10T12:00:00Z'),
+  });
 
 describe('liveSessionStats', () => {
   it('counts registrants, attendees, minutes (union of connections), peak, replay views, meetings and leads exactly', async () => {
@@ -113,7 +117,11 @@ describe('liveSessionStats', () => {
 
   it('measures a room still open up to now', async () => {
     const day = '2027-02-01';
-    const session = await buildSession(server.em(), adminId, { startsAt: new Date(at(day, '10:00')), status: LiveSessionStatus.LIVE, startedAt: new Date(at(day, '10:00')) });
+    const session = await buildSession(server.em(), adminId, {
+      startsAt: new Date(at(day, '10:00')),
+      status: LiveSessionStatus.LIVE,
+      startedAt: new Date(at(day, '10:00')),
+    });
     const [x, y] = await members(2);
     await register(session, [], [x, y]);
     await buildAttendance(server.em(), session, x, at(day, '10:10'), null);
@@ -121,7 +129,14 @@ describe('liveSessionStats', () => {
     server.clock.set(at(day, '10:30'));
     // x: 10:10–now (10:30) = 20, y: 10 → 15; they were never in together → peak 1.
     const live = await server.gql(STATS, { id: session.id }, await as(adminId));
-    expect(live.data!.liveSessionStats).toMatchObject({ registrants: 2, attendees: 2, attendanceRate: 1, meanMinutesAttended: 15, peakConcurrent: 1, leads: 0 });
+    expect(live.data!.liveSessionStats).toMatchObject({
+      registrants: 2,
+      attendees: 2,
+      attendanceRate: 1,
+      meanMinutesAttended: 15,
+      peakConcurrent: 1,
+      leads: 0,
+    });
     server.clock.set(at(day, '10:40'));
     expect((await server.gql(STATS, { id: session.id }, await as(adminId))).data!.liveSessionStats.meanMinutesAttended).toBe(20);
   });
@@ -152,7 +167,11 @@ describe('liveSessionsSummary', () => {
     const replay = await buildContent(em, { type: ContentType.REPLAY, createdAt: new Date('2041-05-02T09:00:00Z') });
     const first = await endedSession('2041-05-01', { partnerId: partner.id, replayId: replay.id });
     const second = await endedSession('2041-05-02', { partnerId: partner.id });
-    const cancelledSession = await buildSession(em, adminId, { startsAt: new Date('2041-05-03T10:00:00Z'), status: LiveSessionStatus.CANCELLED, cancelledAt: new Date('2041-04-01T00:00:00Z') });
+    const cancelledSession = await buildSession(em, adminId, {
+      startsAt: new Date('2041-05-03T10:00:00Z'),
+      status: LiveSessionStatus.CANCELLED,
+      cancelledAt: new Date('2041-04-01T00:00:00Z'),
+    });
     // Starts exactly at `to`: outside.
     const later = await buildSession(em, adminId, { startsAt: new Date('2041-06-01T00:00:00Z') });
     const [a, b, c, d, e, f, g] = await members(7);

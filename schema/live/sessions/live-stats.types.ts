@@ -1,7 +1,10 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 
 /** What a session did (PRODUCT.md's session KPIs). Audience figures count registrants: hosts who join unregistered are not audience. */
-@ObjectType({ simpleResolvers: true, description: 'One live session’s KPIs, computed from registrations, LiveKit attendance, replay views and meetings.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One live session’s KPIs, computed from registrations, LiveKit attendance, replay views and meetings.',
+})
 export class LiveSessionStats {
   @Field(() => Int, { description: 'Active registrations (not cancelled).' })
   registrants!: number;
@@ -13,15 +16,20 @@ export class LiveSessionStats {
   attendanceRate!: number;
 
   @Field(() => Float, {
-    description: 'Mean over attendees of the minutes each spent in the room: the union of their connections (two tabs count once, reconnect gaps not at all); 0 without attendees.',
+    description:
+      'Mean over attendees of the minutes each spent in the room: the union of their connections (two tabs count once, reconnect gaps not at all); 0 without attendees.',
   })
   meanMinutesAttended!: number;
 
-  @Field(() => Int, { description: 'The most attendees (registrants) in the room at the same instant, each counted once whatever their number of connections.' })
+  @Field(() => Int, {
+    description:
+      'The most attendees (registrants) in the room at the same instant, each counted once whatever their number of connections.',
+  })
   peakConcurrent!: number;
 
   @Field(() => Int, {
-    description: 'Views of the session’s replay: content views recorded (one per member and visit), not unique viewers; 0 without a replay.',
+    description:
+      'Views of the session’s replay: content views recorded (one per member and visit), not unique viewers; 0 without a replay.',
   })
   replayViews!: number;
 
@@ -32,12 +40,16 @@ export class LiveSessionStats {
   meetingsAccepted!: number;
 
   @Field(() => Int, {
-    description: 'Consenting registrants who became leads of the session’s partner through it (attended 5 minutes or more, viewed its replay, or an accepted meeting with the partner at it); 0 without a partner.',
+    description:
+      'Consenting registrants who became leads of the session’s partner through it (attended 5 minutes or more, viewed its replay, or an accepted meeting with the partner at it); 0 without a partner.',
   })
   leads!: number;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'Session KPIs over the sessions starting in a window and not cancelled: sums, and ratios of the sums.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'Session KPIs over the sessions starting in a window and not cancelled: sums, and ratios of the sums.',
+})
 export class LiveSessionsSummary {
   @Field(() => Int, { description: 'Sessions starting in the window, cancelled ones excluded.' })
   sessions!: number;

@@ -139,7 +139,12 @@ export class LiveKitEventHandler {
   }
 
   /** A finished recording becomes the session's published REPLAY, once. */
-  private async egressEnded(em: EntityManager, sessionId: string, event: LiveKitEvent, after: AfterCommit[]): Promise<WebhookOutcome | void> {
+  private async egressEnded(
+    em: EntityManager,
+    sessionId: string,
+    event: LiveKitEvent,
+    after: AfterCommit[],
+  ): Promise<WebhookOutcome | void> {
     const file = event.egress?.files[0];
     if (event.egress?.status !== 'EGRESS_COMPLETE' || !file) {
       this.deps.logger.warn({ sessionId, egress: event.egress }, 'recording ended without a file: no replay');
@@ -148,7 +153,10 @@ export class LiveKitEventHandler {
     // Members open a replay's mediaUrl: it is checked as createContent checks one (http or https only).
     const mediaUrl = file.location || file.filename;
     if (!isMediaUrl(mediaUrl)) {
-      this.deps.logger.warn({ sessionId, eventId: event.id, location: mediaUrl.slice(0, 200) }, 'recording file is not at an http(s) URL: no replay (check the egress storage settings)');
+      this.deps.logger.warn(
+        { sessionId, eventId: event.id, location: mediaUrl.slice(0, 200) },
+        'recording file is not at an http(s) URL: no replay (check the egress storage settings)',
+      );
       return 'ignored';
     }
     const [session] = await em.execute<{ title: string; description: string; author_id: string; theme_ids: string[] }[]>(
@@ -165,7 +173,13 @@ export class LiveKitEventHandler {
     const replay = await publishReplay(
       em,
       this.deps.events,
-      { title: `Replay: ${session.title}`, summary: excerpt(session.description) || null, mediaUrl, authorId: session.author_id, themeIds: session.theme_ids },
+      {
+        title: `Replay: ${session.title}`,
+        summary: excerpt(session.description) || null,
+        mediaUrl,
+        authorId: session.author_id,
+        themeIds: session.theme_ids,
+      },
       now,
     );
     await em.execute('update live_session set replay_id = ?, updated_at = ? where id = ?', [replay.content.id, now, sessionId]);
@@ -182,6 +196,11 @@ export class LiveKitEventHandler {
 
   /** Time in the room is activity: it makes (or extends) a visit covering the whole connection. */
   private recordVisit(segment: { member_id: string; joined_at: Date; left_at: Date }): Promise<void> {
-    return this.deps.visitTracker.recordInterval(segment.member_id, new Date(segment.joined_at), new Date(segment.left_at), VisitSource.LIVE);
+    return this.deps.visitTracker.recordInterval(
+      segment.member_id,
+      new Date(segment.joined_at),
+      new Date(segment.left_at),
+      VisitSource.LIVE,
+    );
   }
 }

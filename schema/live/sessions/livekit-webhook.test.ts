@@ -20,40 +20,70 @@ afterAll(async () => {
 
 /** Egress requests LiveKit received for the session's room. */
 const recordingsOf = (session: { id: string }) =>
-  liveKit.received.filter((request) => request.url === '/twirp/livekit.Egress/StartRoomCompositeEgress' && request.body.roomName === `session-${session.id}`);
+  liveKit.received.filter(
+    (request) => request.url === '/twirp/livekit.Egress/StartRoomCompositeEgress' && request.body.roomName === `session-${session.id}`,
+  );
 
 const as = async (member: { id: string }) => ({ token: await server.tokenFor(member.id) });
 const room = (session: { id: string }) => ({ name: `session-${session.id}`, sid: `RM_${session.id.slice(0, 8)}` });
 
-async function status(sessionId: string): Promise<{ status: string; started_at: Date | null; ended_at: Date | null; replay_id: string | null }> {
-  const [row] = await server.em().execute<{ status: string; started_at: string | null; ended_at: string | null; replay_id: string | null }[]>('select status, started_at, ended_at, replay_id from live_session where id = ?', [sessionId]);
+async function status(
+  sessionId: string,
+): Promise<{ status: string; started_at: Date | null; ended_at: Date | null; replay_id: string | null }> {
+  const [row] = await server
+    .em()
+    .execute<{ status: string; started_at: string | null; ended_at: string | null; replay_id: string | null }[]>(
+      'select status, started_at, ended_at, replay_id from live_session where id = ?',
+      [sessionId],
+    );
   return { ...row, started_at: asDate(row.started_at), ended_at: asDate(row.ended_at) };
 }
 
 const asDate = (value: string | Date | null) => (value === null ? null : new Date(value));
 
 async function segments(sessionId: string) {
-  const rows = await server.em().execute<{ member_id: string; participant_sid: string; joined_at: string | null; left_at: string | null }[]>(
-    'select member_id, participant_sid, joined_at, left_at from attendance_segment where session_id = ? order by participant_sid',
-    [sessionId],
-  );
+  const rows = await server
+    .em()
+    .execute<{ member_id: string; participant_sid: string; joined_at: string | null; left_at: string | null }[]>(
+      'select member_id, participant_sid, joined_at, left_at from attendance_segment where session_id = ? order by participant_sid',
+      [sessionId],
+    );
   return rows.map((row) => ({ ...row, joined_at: asDate(row.joined_at), left_at: asDate(row.left_at) }));
 }
 
-function participantEvent(event: 'participant_joined' | 'participant_left', session: { id: string }, member: { id: string }, sid: string, joinedAt: string, at: string) {
-  return { event, room: room(session), participant: { identity: member.id, sid, joinedAt: epochSeconds(joinedAt) }, createdAt: epochSeconds(at) } as const;
+function participantEvent(
+  event: 'participant_joined' | 'participant_left',
+  session: { id: string },
+  member: { id: string },
+  sid: string,
+  joinedAt: string,
+  at: string,
+) {
+  return {
+    event,
+    room: room(session),
+    participant: { identity: member.id, sid, joinedAt: epochSeconds(joinedAt) },
+    createdAt: epochSeconds(at),
+  } as const;
 }
 
 describe('POST /webhooks/livekit', () => {
   it('rejects a forged or missing signature with 401 and a signed body that is not an event with 400', async () => {
     const admin = await buildAdmin(server.em());
     const session = await buildSession(server.em(), admin.id);
-    const forged = await postWebhook(server, { event: 'room_started', room: room(session) }, {
-      config: { ...server.config.liveKit, apiSecret: 'not-the-secret-not-the-secret-0000' },
-    });
+    const forged = await postWebhook(
+      server,
+      { event: 'room_started', room: room(session) },
+      {
+        config: { ...server.config.liveKit, apiSecret: 'not-the-secret-not-the-secret-0000' },
+      },
+    );
     expect(forged.status).toBe(401);
     expect(((await forged.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
-    const unsigned = await fetch(new URL('/webhooks/livekit', server.hearth.url), { method: 'POST', body: webhookBody({ event: 'room_started', room: room(session) }) });
+    const unsigned = await fetch(new URL('/webhooks/livekit', server.hearth.url), {
+      method: 'POST',
+      body: webhookBody({ event: 'room_started', room: room(session) }),
+    });
     expect(unsigned.status).toBe(401);
     const body = '{"event": 42';
     const malformed = await fetch(new URL('/webhooks/livekit', server.hearth.url), {
@@ -70,12 +100,24 @@ describe('POST /webhooks/livekit', () => {
     const session = await buildSession(server.em(), admin.id);
     const ann = await buildMember(server.em());
     await buildRegistration(server.em(), session, ann);
-    const updates = await subscribe(server.ws(await server.tokenFor(ann.id)), `subscription($id: ID!) { liveSessionUpdated(sessionId: $id) { id status startedAt } }`, { id: session.id });
+    const updates = await subscribe(
+      server.ws(await server.tokenFor(ann.id)),
+      `subscription($id: ID!) { liveSessionUpdated(sessionId: $id) { id status startedAt } }`,
+      { id: session.id },
+    );
 
-    const response = await postWebhook(server, { event: 'room_started', room: room(session), createdAt: epochSeconds('2026-03-10T09:58:00Z') });
+    const response = await postWebhook(server, {
+      event: 'room_started',
+      room: room(session),
+      createdAt: epochSeconds('2026-03-10T09:58:00Z'),
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ outcome: 'handled' });
-    expect((await updates.next()).data!.liveSessionUpdated).toEqual({ id: session.id, status: 'LIVE', startedAt: '2026-03-10T09:58:00.000Z' });
+    expect((await updates.next()).data!.liveSessionUpdated).toEqual({
+      id: session.id,
+      status: 'LIVE',
+      startedAt: '2026-03-10T09:58:00.000Z',
+    });
     await server.hearth.deps.events.idle();
     const notified = await server.em().execute('select recipient_id, kind from notification where subject_id = ?', [session.id]);
     expect(notified).toEqual([{ recipient_id: ann.id, kind: 'SESSION_LIVE' }]);
@@ -85,7 +127,12 @@ describe('POST /webhooks/livekit', () => {
   it('counts a replayed event once (same id) and keeps status moving forward when events arrive out of order', async () => {
     const admin = await buildAdmin(server.em());
     const session = await buildSession(server.em(), admin.id);
-    const finished = { event: 'room_finished', id: `EV_fin_${session.id}`, room: room(session), createdAt: epochSeconds('2026-03-10T11:02:00Z') } as const;
+    const finished = {
+      event: 'room_finished',
+      id: `EV_fin_${session.id}`,
+      room: room(session),
+      createdAt: epochSeconds('2026-03-10T11:02:00Z'),
+    } as const;
     expect(await (await postWebhook(server, finished)).json()).toEqual({ outcome: 'handled' });
     expect(await (await postWebhook(server, finished)).json()).toEqual({ outcome: 'duplicate' });
     // room_started delivered late, after room_finished: the session stays ENDED.
@@ -105,21 +152,38 @@ describe('POST /webhooks/livekit', () => {
     await postWebhook(server, participantEvent('participant_joined', session, ann, 'PA_1', '2026-03-10T10:00:00Z', '2026-03-10T10:00:00Z'));
     // A reconnect is a second connection; its left is delivered twice.
     await postWebhook(server, participantEvent('participant_joined', session, ann, 'PA_2', '2026-03-10T10:25:00Z', '2026-03-10T10:25:00Z'));
-    const left = { ...participantEvent('participant_left', session, ann, 'PA_2', '2026-03-10T10:25:00Z', '2026-03-10T10:55:00Z'), id: `EV_left_${session.id}` };
+    const left = {
+      ...participantEvent('participant_left', session, ann, 'PA_2', '2026-03-10T10:25:00Z', '2026-03-10T10:55:00Z'),
+      id: `EV_left_${session.id}`,
+    };
     await postWebhook(server, left);
     expect(await (await postWebhook(server, left)).json()).toEqual({ outcome: 'duplicate' });
 
     expect(await segments(session.id)).toEqual([
-      { member_id: ann.id, participant_sid: 'PA_1', joined_at: new Date('2026-03-10T10:00:00Z'), left_at: new Date('2026-03-10T10:20:00Z') },
-      { member_id: ann.id, participant_sid: 'PA_2', joined_at: new Date('2026-03-10T10:25:00Z'), left_at: new Date('2026-03-10T10:55:00Z') },
+      {
+        member_id: ann.id,
+        participant_sid: 'PA_1',
+        joined_at: new Date('2026-03-10T10:00:00Z'),
+        left_at: new Date('2026-03-10T10:20:00Z'),
+      },
+      {
+        member_id: ann.id,
+        participant_sid: 'PA_2',
+        joined_at: new Date('2026-03-10T10:25:00Z'),
+        left_at: new Date('2026-03-10T10:55:00Z'),
+      },
     ]);
-    const visits = (await server.em().execute('select started_at, last_activity_at, source from visit where member_id = ?', [ann.id])).map((visit) => ({
-      ...visit,
-      started_at: asDate(visit.started_at),
-      last_activity_at: asDate(visit.last_activity_at),
-    }));
+    const visits = (await server.em().execute('select started_at, last_activity_at, source from visit where member_id = ?', [ann.id])).map(
+      (visit) => ({
+        ...visit,
+        started_at: asDate(visit.started_at),
+        last_activity_at: asDate(visit.last_activity_at),
+      }),
+    );
     // Both connections are less than 30 minutes apart: one visit covering the whole attendance.
-    expect(visits).toEqual([{ started_at: new Date('2026-03-10T10:00:00Z'), last_activity_at: new Date('2026-03-10T10:55:00Z'), source: 'LIVE' }]);
+    expect(visits).toEqual([
+      { started_at: new Date('2026-03-10T10:00:00Z'), last_activity_at: new Date('2026-03-10T10:55:00Z'), source: 'LIVE' },
+    ]);
   });
 
   it('closes open segments when the room finishes, unless the participant_left says otherwise', async () => {
@@ -140,7 +204,11 @@ describe('POST /webhooks/livekit', () => {
   it('ignores participants that are not members (the recorder) and rooms that are not sessions', async () => {
     const admin = await buildAdmin(server.em());
     const session = await buildSession(server.em(), admin.id);
-    await postWebhook(server, { event: 'participant_joined', room: room(session), participant: { identity: 'EG_recorder', sid: 'PA_rec' } });
+    await postWebhook(server, {
+      event: 'participant_joined',
+      room: room(session),
+      participant: { identity: 'EG_recorder', sid: 'PA_rec' },
+    });
     expect(await segments(session.id)).toEqual([]);
     const other = await postWebhook(server, { event: 'room_started', room: { name: 'lobby', sid: 'RM_x' } });
     expect(await other.json()).toEqual({ outcome: 'ignored' });
@@ -154,8 +222,14 @@ describe('recordings and replays', () => {
     await postWebhook(server, { event: 'room_started', room: room(session) });
     await server.hearth.deps.events.idle();
     const started = recordingsOf(session);
-    expect(started.map((request) => request.body.fileOutputs)).toEqual([[{ fileType: 'MP4', filepath: `hearth/session-${session.id}-{time}.mp4` }]]);
-    const again = await server.gql(`mutation($id: ID!) { startSessionRecording(sessionId: $id) { id } }`, { id: session.id }, await as(admin));
+    expect(started.map((request) => request.body.fileOutputs)).toEqual([
+      [{ fileType: 'MP4', filepath: `hearth/session-${session.id}-{time}.mp4` }],
+    ]);
+    const again = await server.gql(
+      `mutation($id: ID!) { startSessionRecording(sessionId: $id) { id } }`,
+      { id: session.id },
+      await as(admin),
+    );
     expect(again.errors).toBeUndefined();
     expect(recordingsOf(session)).toHaveLength(1);
   });
@@ -170,7 +244,10 @@ describe('recordings and replays', () => {
     await postWebhook(server, { event: 'room_started', room: room(session) });
     liveKit.replyNext(400, { code: 'invalid_argument', msg: 'unknown layout' });
     const refused = await server.gql(START, { id: session.id }, await as(admin));
-    expect(refused.errors![0]).toMatchObject({ message: 'LiveKit could not start the recording: unknown layout', extensions: { code: 'CONFLICT' } });
+    expect(refused.errors![0]).toMatchObject({
+      message: 'LiveKit could not start the recording: unknown layout',
+      extensions: { code: 'CONFLICT' },
+    });
     liveKit.replyNext(503, { code: 'unavailable', msg: 'egress not connected' });
     const unavailable = await server.gql(START, { id: session.id }, await as(admin));
     expect(unavailable.status).toBe(503);
@@ -197,7 +274,10 @@ describe('recordings and replays', () => {
       const token = await cutOff.tokenFor(admin.id);
       const result = await cutOff.gql(`mutation($id: ID!) { startSessionRecording(sessionId: $id) { id } }`, { id: session.id }, { token });
       expect(result.status).toBe(503);
-      expect(result.errors![0]).toMatchObject({ message: 'LiveKit is unreachable right now; try again shortly.', extensions: { code: 'SERVICE_UNAVAILABLE' } });
+      expect(result.errors![0]).toMatchObject({
+        message: 'LiveKit is unreachable right now; try again shortly.',
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      });
     } finally {
       await cutOff.stop();
     }
@@ -237,11 +317,18 @@ describe('recordings and replays', () => {
       themes: [{ slug: theme.slug }],
       author: { id: speaker.id },
     });
-    const [{ count }] = await server.em().execute(`select count(*)::int as count from content where type = 'REPLAY' and title = 'Replay: Pricing'`);
+    const [{ count }] = await server
+      .em()
+      .execute(`select count(*)::int as count from content where type = 'REPLAY' and title = 'Replay: Pricing'`);
     expect(count).toBe(1);
     // Members interested in its themes hear of it as of any publication, once.
     await server.hearth.deps.events.idle();
-    const [{ notified }] = await server.em().execute(`select count(*)::int as notified from notification where subject_id = ? and recipient_id = ? and kind = 'CONTENT_PUBLISHED'`, [replay_id, ann.id]);
+    const [{ notified }] = await server
+      .em()
+      .execute(
+        `select count(*)::int as notified from notification where subject_id = ? and recipient_id = ? and kind = 'CONTENT_PUBLISHED'`,
+        [replay_id, ann.id],
+      );
     expect(notified).toBe(1);
     const view = await server.gql(
       `mutation($input: RecordContentViewInput!) { recordContentView(input: $input) { newView } }`,
@@ -254,7 +341,10 @@ describe('recordings and replays', () => {
   it('a failed egress makes no replay', async () => {
     const admin = await buildAdmin(server.em());
     const session = await buildSession(server.em(), admin.id);
-    await postWebhook(server, { event: 'egress_ended', egressInfo: { egressId: 'EG_f', roomName: `session-${session.id}`, status: EgressStatus.EGRESS_FAILED } });
+    await postWebhook(server, {
+      event: 'egress_ended',
+      egressInfo: { egressId: 'EG_f', roomName: `session-${session.id}`, status: EgressStatus.EGRESS_FAILED },
+    });
     expect((await status(session.id)).replay_id).toBeNull();
   });
 });

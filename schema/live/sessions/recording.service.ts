@@ -19,10 +19,12 @@ export class RecordingService {
   /** For admins: the session must be LIVE (LiveKit records rooms that exist). Returns the egress id. */
   async start(sessionId: string): Promise<string> {
     const [session] = isUUID(sessionId)
-      ? await this.deps.orm.em.fork().execute<{ status: LiveSessionStatus; recording_egress_id: string | null }[]>(
-          'select status, recording_egress_id from live_session where id = ?',
-          [sessionId],
-        )
+      ? await this.deps.orm.em
+          .fork()
+          .execute<{ status: LiveSessionStatus; recording_egress_id: string | null }[]>(
+            'select status, recording_egress_id from live_session where id = ?',
+            [sessionId],
+          )
       : [];
     if (!session) throw LiveErrors.sessionNotFound();
     if (session.recording_egress_id) return session.recording_egress_id;
@@ -39,10 +41,12 @@ export class RecordingService {
       throw LiveErrors.recordingFailed(err instanceof Error ? err.message : String(err));
     }
     // Two admins pressing at once: the first stored egress wins and is the one reported.
-    const [stored] = await this.deps.orm.em.fork().execute<{ recording_egress_id: string }[]>(
-      `update live_session set recording_egress_id = coalesce(recording_egress_id, ?), updated_at = ? where id = ? returning recording_egress_id`,
-      [egressId, this.deps.clock.now(), sessionId],
-    );
+    const [stored] = await this.deps.orm.em
+      .fork()
+      .execute<{ recording_egress_id: string }[]>(
+        `update live_session set recording_egress_id = coalesce(recording_egress_id, ?), updated_at = ? where id = ? returning recording_egress_id`,
+        [egressId, this.deps.clock.now(), sessionId],
+      );
     return stored.recording_egress_id;
   }
 

@@ -24,7 +24,8 @@ export class RegistrationService {
         [sessionId],
       );
       if (!session) throw LiveErrors.sessionNotFound();
-      if (session.status !== LiveSessionStatus.SCHEDULED && session.status !== LiveSessionStatus.LIVE) throw LiveErrors.closed(session.status);
+      if (session.status !== LiveSessionStatus.SCHEDULED && session.status !== LiveSessionStatus.LIVE)
+        throw LiveErrors.closed(session.status);
       const [{ taken, mine }] = await em.execute<{ taken: number; mine: boolean }[]>(
         `select count(*)::int as taken, bool_or(member_id = ?) is true as mine
            from session_registration where session_id = ? and cancelled_at is null`,

@@ -86,15 +86,15 @@ export class SessionRosters {
   }
 
   private async load(sessionId: string): Promise<SessionRoster | null> {
-    const [row] = await this.orm.em.fork().execute<
-      { id: string; status: string; starts_at: string; ends_at: string; speakers: string[]; registrants: string[] }[]
-    >(
-      `select s.id, s.status, s.starts_at, s.ends_at,
+    const [row] = await this.orm.em
+      .fork()
+      .execute<{ id: string; status: string; starts_at: string; ends_at: string; speakers: string[]; registrants: string[] }[]>(
+        `select s.id, s.status, s.starts_at, s.ends_at,
               array(select member_id::text from live_session_speaker where session_id = s.id) as speakers,
               array(select member_id::text from session_registration where session_id = s.id and cancelled_at is null) as registrants
          from live_session s where s.id = ?`,
-      [sessionId],
-    );
+        [sessionId],
+      );
     if (!row) return null;
     return {
       sessionId: row.id,

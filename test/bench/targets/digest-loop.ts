@@ -19,7 +19,13 @@ const MAX_LOOPS = 12;
  * claiming a batch of members, selecting their content in one call per batch (as Hearth's sender
  * does), rendering and sending each digest. Answers `run` with its duration and the count sent.
  */
-async function run(databaseUrl: string, jwtSecret: string, smtpUrl: string, themeSlug: string, loops: number): Promise<{ seconds: number; sent: number }> {
+async function run(
+  databaseUrl: string,
+  jwtSecret: string,
+  smtpUrl: string,
+  themeSlug: string,
+  loops: number,
+): Promise<{ seconds: number; sent: number }> {
   const loopCount = Math.min(loops, MAX_LOOPS);
   const SENDS_PER_LOOP = Math.ceil(loops / loopCount);
   const orm = await openOrm(databaseUrl, { pool: { min: 0, max: loopCount + 2 } });
@@ -27,7 +33,10 @@ async function run(databaseUrl: string, jwtSecret: string, smtpUrl: string, them
   await db.connect();
   await db.query('create table if not exists p5_queue (member_id uuid primary key, done boolean not null default false)');
   await db.query('truncate p5_queue');
-  await db.query(`insert into p5_queue (member_id) select mi.member_id from member_interest mi join theme t on t.id = mi.theme_id where t.slug = $1`, [themeSlug]);
+  await db.query(
+    `insert into p5_queue (member_id) select mi.member_id from member_interest mi join theme t on t.id = mi.theme_id where t.slug = $1`,
+    [themeSlug],
+  );
   const mailer = new SmtpMailer(smtpUrl);
   const links = new EmailLinks(jwtSecret, 'https://community.example.test');
   let sent = 0;
@@ -36,23 +45,50 @@ async function run(databaseUrl: string, jwtSecret: string, smtpUrl: string, them
     const em = orm.em.fork() as EntityManager;
     for (;;) {
       const more = await em.transactional(async (tx) => {
-        const jobs = await tx.execute<{ member_id: string }[]>(`select member_id from p5_queue where not done limit ${BATCH} for update skip locked`);
+        const jobs = await tx.execute<{ member_id: string }[]>(
+          `select member_id from p5_queue where not done limit ${BATCH} for update skip locked`,
+        );
         if (jobs.length === 0) return false;
         const now = new Date();
         const ids = jobs.map((job) => job.member_id);
         const selections = await selectDigestContentFor(tx, ids, 6, now);
         const itemIds = [...new Set([...selections.values()].flatMap(({ hot, cold }) => [...hot, ...cold]))];
         const items = new Map(
-          (await tx.execute<{ id: string; title: string; summary: string | null; published_at: Date }[]>('select id, title, summary, published_at from content where id = any(?::uuid[])', [uuidArray(itemIds)])).map((item) => [item.id, item]),
+          (
+            await tx.execute<{ id: string; title: string; summary: string | null; published_at: Date }[]>(
+              'select id, title, summary, published_at from content where id = any(?::uuid[])',
+              [uuidArray(itemIds)],
+            )
+          ).map((item) => [item.id, item]),
         );
-        const members = await tx.execute<{ id: string; email: string; display_name: string }[]>('select id, email, display_name from member where id = any(?::uuid[])', [uuidArray(ids)]);
+        const members = await tx.execute<{ id: string; email: string; display_name: string }[]>(
+          'select id, email, display_name from member where id = any(?::uuid[])',
+          [uuidArray(ids)],
+        );
         const send = async (member: (typeof members)[number]) => {
           const { hot, cold } = selections.get(member.id) ?? { hot: [], cold: [] };
           const toItem = (id: string) => {
             const item = items.get(id)!;
-            return { title: item.title, type: 'ARTICLE', themes: ['P5 digests'], summary: item.summary, publishedAt: new Date(item.published_at), url: links.clickUrl(randomUUID(), item.id) };
+            return {
+              title: item.title,
+              type: 'ARTICLE',
+              themes: ['P5 digests'],
+              summary: item.summary,
+              publishedAt: new Date(item.published_at),
+              url: links.clickUrl(randomUUID(), item.id),
+            };
           };
-          const email = await renderDigestEmail({ locale: 'en', timeZone: 'UTC', communityName: 'Bench', memberName: member.display_name, hot: hot.map(toItem), cold: cold.map(toItem), feedUrl: links.feedUrl(), preferencesUrl: links.preferencesUrl(), unsubscribeUrl: links.unsubscribeUrl(member.id) });
+          const email = await renderDigestEmail({
+            locale: 'en',
+            timeZone: 'UTC',
+            communityName: 'Bench',
+            memberName: member.display_name,
+            hot: hot.map(toItem),
+            cold: cold.map(toItem),
+            feedUrl: links.feedUrl(),
+            preferencesUrl: links.preferencesUrl(),
+            unsubscribeUrl: links.unsubscribeUrl(member.id),
+          });
           await mailer.send({ to: member.email, from: 'Bench <bench@example.test>', ...email });
           sent++;
         };

@@ -24,7 +24,13 @@ async function main(): Promise<void> {
   const extraResolvers: ResolverClass[] = [];
   if (variant === 'constant-join') {
     const roomName = 'session-constant';
-    const { token, expiresAt } = await issueJoinToken(config.liveKit, { roomName, identity: 'bench', name: 'Bench', canPublish: false, ttlSeconds: 3600 });
+    const { token, expiresAt } = await issueJoinToken(config.liveKit, {
+      roomName,
+      identity: 'bench',
+      name: 'Bench',
+      canPublish: false,
+      ttlSeconds: 3600,
+    });
     extraResolvers.push(constantJoinResolver({ serverUrl: config.liveKit.url, token, roomName, canPublish: false, expiresAt }));
   }
   // dist/test/bench/targets → dist/admin: the console as `npm run build` wrote it (A1).

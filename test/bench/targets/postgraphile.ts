@@ -30,7 +30,11 @@ $$;`;
  * server code in the same program. This is all of their API the peer uses.
  */
 interface PostGraphileApi {
-  postgraphile(preset: object): { createServ(grafserv: unknown): { addTo(server: Server, websockets: boolean): Promise<void> }; getSchema(): unknown; release(): unknown };
+  postgraphile(preset: object): {
+    createServ(grafserv: unknown): { addTo(server: Server, websockets: boolean): Promise<void> };
+    getSchema(): unknown;
+    release(): unknown;
+  };
   makePgService(options: { pool: Pool; schemas: string[] }): object;
   grafserv: unknown;
   PostGraphileAmberPreset: object;
@@ -38,7 +42,9 @@ interface PostGraphileApi {
 
 async function loadPostGraphile(): Promise<PostGraphileApi> {
   const load = (name: string) => import(name) as Promise<Record<string, unknown>>;
-  const [main, adaptor, node, amber] = await Promise.all(['postgraphile', 'postgraphile/adaptors/pg', 'postgraphile/grafserv/node', 'postgraphile/presets/amber'].map(load));
+  const [main, adaptor, node, amber] = await Promise.all(
+    ['postgraphile', 'postgraphile/adaptors/pg', 'postgraphile/grafserv/node', 'postgraphile/presets/amber'].map(load),
+  );
   return { ...main, ...adaptor, ...node, ...amber } as unknown as PostGraphileApi;
 }
 

@@ -7,6 +7,8 @@ import { serveJson } from './serve-json';
 const ME = { name: 'me', text: 'select id, display_name, email, company, role from member where id = $1' };
 
 serveJson(async (pool, viewerId) => {
-  const { rows: [row] } = await pool.query({ ...ME, values: [viewerId] });
+  const {
+    rows: [row],
+  } = await pool.query({ ...ME, values: [viewerId] });
   return { data: { me: { id: row.id, displayName: row.display_name, email: row.email, company: row.company, role: row.role } } };
 });

@@ -76,7 +76,11 @@ export const broadcastWorkload: Workload = {
     const rows: BenchRow[] = [];
     for (const size of SIZES) {
       const channel = `bench:raw:${randomUUID()}`;
-      const raw = await startTarget('raw-broadcast.js', [redisUrl, channel, JSON.stringify({ id: '1', type: 'next', payload: ctx.contentFrame })]);
+      const raw = await startTarget('raw-broadcast.js', [
+        redisUrl,
+        channel,
+        JSON.stringify({ id: '1', type: 'next', payload: ctx.contentFrame }),
+      ]);
       const authorizations = (await ctx.identities()).map(({ token }) => `Bearer ${token}`);
       const rawFleet = await startFleet({ wsUrl: raw.url.replace('http', 'ws'), redisUrl, size, authorizations, query: SHARED });
       try {
@@ -93,11 +97,33 @@ export const broadcastWorkload: Workload = {
               side('Hearth', fleet, 'CONTENT_PUBLISHED', JSON.stringify({ contentId: ctx.contentId }), ctx.contentId),
               side('raw', rawFleet, channel, 'go', ctx.contentId),
             ]);
-            const [h50, h95, r50, r95] = [median(viaHearth.map((w) => w.p50)), median(viaHearth.map((w) => w.p95)), median(viaRaw.map((w) => w.p50)), median(viaRaw.map((w) => w.p95))];
+            const [h50, h95, r50, r95] = [
+              median(viaHearth.map((w) => w.p50)),
+              median(viaHearth.map((w) => w.p95)),
+              median(viaRaw.map((w) => w.p50)),
+              median(viaRaw.map((w) => w.p95)),
+            ];
             const name = `${this.name} ${size} (${label})`;
             rows.push(
-              { workload: name, measure: 'delivery p50 ms', hearth: h50, baseline: r50, baselineName: 'raw broadcast', ratio: r50 / Math.max(h50, 0.001), target: 'reported' },
-              { workload: name, measure: 'delivery p95 ms', hearth: h95, baseline: r95, baselineName: 'raw broadcast', ratio: r95 / Math.max(h95, 0.001), target: target ? 'Hearth ≤ 2× raw (ratio ≥ 0.5)' : 'reported', targetRatio: target },
+              {
+                workload: name,
+                measure: 'delivery p50 ms',
+                hearth: h50,
+                baseline: r50,
+                baselineName: 'raw broadcast',
+                ratio: r50 / Math.max(h50, 0.001),
+                target: 'reported',
+              },
+              {
+                workload: name,
+                measure: 'delivery p95 ms',
+                hearth: h95,
+                baseline: r95,
+                baselineName: 'raw broadcast',
+                ratio: r95 / Math.max(h95, 0.001),
+                target: target ? 'Hearth ≤ 2× raw (ratio ≥ 0.5)' : 'reported',
+                targetRatio: target,
+              },
             );
           } finally {
             await fleet?.close();

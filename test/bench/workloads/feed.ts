@@ -24,7 +24,12 @@ const postGraphile: HttpSide = {
   normalize: (body: { data: { allContents: Page } }) =>
     items({
       edges: body.data.allContents.edges.map(({ node: { rowId, memberByAuthorId: author, themes, ...node } }) => ({
-        node: { id: rowId, ...node, themes: themes.nodes, author: { id: author.rowId, displayName: author.displayName, company: author.company } },
+        node: {
+          id: rowId,
+          ...node,
+          themes: themes.nodes,
+          author: { id: author.rowId, displayName: author.displayName, company: author.company },
+        },
       })),
     }),
 };

@@ -47,7 +47,9 @@ export const ingestWorkload: Workload = {
         [author],
       );
       const members = (await db.query<{ id: string }>(`select id from member where role = 'MEMBER' order by id`)).rows.map((r) => r.id);
-      const items = (await db.query<{ id: string }>(`select id from content where title like 'P3 item %' order by id`)).rows.map((r) => r.id);
+      const items = (await db.query<{ id: string }>(`select id from content where title like 'P3 item %' order by id`)).rows.map(
+        (r) => r.id,
+      );
       const tokens = new AccessTokens(ctx.jwtSecret, systemClock);
       const count = async () => Number((await db.query('select count(*) from content_view')).rows[0].count);
       const json = { 'content-type': 'application/json' };
@@ -62,30 +64,44 @@ export const ingestWorkload: Workload = {
       const open = async (ids: string[]) => {
         const authorizations = await Promise.all(ids.map(async (id) => `Bearer ${(await tokens.issue(id)).token}`));
         // Heartbeats come from members in the middle of a visit: open it first, outside the window.
-        for (const authorization of authorizations) await fetch(hearth.url, { method: 'POST', headers: { ...json, authorization }, body: JSON.stringify({ query: ME }) });
+        for (const authorization of authorizations)
+          await fetch(hearth.url, { method: 'POST', headers: { ...json, authorization }, body: JSON.stringify({ query: ME }) });
         return authorizations;
       };
       const singleGroup = open(membersOf(groups - 1));
       const group = (single: boolean) => (single ? singleGroup : open(membersOf(nextGroup++)));
       const view = (contentId: string, seconds: number) => ({ contentId, seconds, source: 'FEED' });
-      const singleBodies = Array.from({ length: IDENTITIES * CALLS }, (_, n) => JSON.stringify({ query: RECORD, variables: { input: view(items[Math.floor(n / IDENTITIES) % items.length], 0) } }));
+      const singleBodies = Array.from({ length: IDENTITIES * CALLS }, (_, n) =>
+        JSON.stringify({ query: RECORD, variables: { input: view(items[Math.floor(n / IDENTITIES) % items.length], 0) } }),
+      );
       const batchBodies = Array.from({ length: IDENTITIES * CALLS }, (_, n) => {
         const call = Math.floor(n / IDENTITIES);
-        const fresh = Array.from({ length: NEW_PER_CALL }, (_, i) => view(items[(call * NEW_PER_CALL + i) % items.length], call === 0 ? 0 : SECONDS_PER_VIEW));
-        const repeats = call === 0 ? [] : Array.from({ length: REPEATS_PER_CALL }, (_, i) => view(items[((call - 1) * NEW_PER_CALL + i) % items.length], SECONDS_PER_VIEW));
+        const fresh = Array.from({ length: NEW_PER_CALL }, (_, i) =>
+          view(items[(call * NEW_PER_CALL + i) % items.length], call === 0 ? 0 : SECONDS_PER_VIEW),
+        );
+        const repeats =
+          call === 0
+            ? []
+            : Array.from({ length: REPEATS_PER_CALL }, (_, i) =>
+                view(items[((call - 1) * NEW_PER_CALL + i) % items.length], SECONDS_PER_VIEW),
+              );
         return JSON.stringify({ query: RECORD_MANY, variables: { input: { views: [...fresh, ...repeats] } } });
       });
       const load = async (bodies: string[] | undefined, body: string | undefined, seconds: number, warmUp = false) => {
         const authorizations = await group(bodies !== batchBodies);
         let before = 0;
         let committed: Promise<number> | undefined;
-        const result = await checkedLoad('P3', { url: hearth.url, headers: json, bodies, body, authorizations, connections: 32, seconds }, {
-          warmUp,
-          onStart: () => {
-            void count().then((n) => (before = n));
-            committed = new Promise((resolve) => setTimeout(() => void count().then(resolve), seconds * 1000));
+        const result = await checkedLoad(
+          'P3',
+          { url: hearth.url, headers: json, bodies, body, authorizations, connections: 32, seconds },
+          {
+            warmUp,
+            onStart: () => {
+              void count().then((n) => (before = n));
+              committed = new Promise((resolve) => setTimeout(() => void count().then(resolve), seconds * 1000));
+            },
           },
-        });
+        );
         return { ...result, rowsPerSecond: ((await committed!) - before) / seconds };
       };
       const copy = async () => {
@@ -96,7 +112,8 @@ export const ingestWorkload: Workload = {
           'content_view',
           ['id', 'member_id', 'content_id', 'first_seen_at', 'last_seen_at', 'seconds', 'source'],
           (function* () {
-            for (let i = 0; i < COPY_ROWS; i++) yield [randomUUID(), members[i % members.length], items[i % items.length], at, at, 0, 'FEED'];
+            for (let i = 0; i < COPY_ROWS; i++)
+              yield [randomUUID(), members[i % members.length], items[i % items.length], at, at, 0, 'FEED'];
           })(),
         );
         return { rowsPerSecond: COPY_ROWS / ((performance.now() - begun) / 1000) };
@@ -105,11 +122,23 @@ export const ingestWorkload: Workload = {
       type Window = { rowsPerSecond: number; requestsPerSecond?: number };
       const side = (name: string, window: () => Promise<Window>, warmUp: () => Promise<unknown>) => ({ name, warmUp, window });
       const [single, floor] = await alternate<Window>([
-        side('recordContentView', () => load(singleBodies, undefined, ctx.seconds), () => load(singleBodies, undefined, FIRST_WARM_UP_SECONDS, true)),
-        side('me', () => load(undefined, JSON.stringify({ query: ME }), ctx.seconds), () => load(undefined, JSON.stringify({ query: ME }), FIRST_WARM_UP_SECONDS, true)),
+        side(
+          'recordContentView',
+          () => load(singleBodies, undefined, ctx.seconds),
+          () => load(singleBodies, undefined, FIRST_WARM_UP_SECONDS, true),
+        ),
+        side(
+          'me',
+          () => load(undefined, JSON.stringify({ query: ME }), ctx.seconds),
+          () => load(undefined, JSON.stringify({ query: ME }), FIRST_WARM_UP_SECONDS, true),
+        ),
       ]);
       const [batch, viaCopy] = await alternate<Window>([
-        side('recordContentViews', () => load(batchBodies, undefined, ctx.seconds), () => load(batchBodies, undefined, 3, true)),
+        side(
+          'recordContentViews',
+          () => load(batchBodies, undefined, ctx.seconds),
+          () => load(batchBodies, undefined, 3, true),
+        ),
         side('COPY', copy, copy),
       ]);
       const rps = (windows: Window[]) => median(windows.map((w) => w.requestsPerSecond ?? 0));

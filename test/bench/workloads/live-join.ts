@@ -19,7 +19,9 @@ async function liveSessionFor(ctx: BenchContext, memberIds: string[]): Promise<{
        values ($1, 'P6 bench', now() - interval '5 minutes', now() + interval '2 hours', 'LIVE', $2, now(), now())`,
       [sessionId, ctx.memberId],
     );
-    const [{ id: leaverId }] = (await db.query<{ id: string }>(`select id from member where role = 'MEMBER' and id <> all($1::uuid[]) limit 1`, [memberIds])).rows;
+    const [{ id: leaverId }] = (
+      await db.query<{ id: string }>(`select id from member where role = 'MEMBER' and id <> all($1::uuid[]) limit 1`, [memberIds])
+    ).rows;
     await db.query(
       `insert into session_registration (id, session_id, member_id, share_contact_with_partner, registered_at)
        select gen_random_uuid(), $1, m, false, now() from unnest($2::uuid[]) as m`,
@@ -43,7 +45,10 @@ export const liveJoinWorkload: Workload = {
   name: 'P6 joinLiveSession',
   async run(ctx: BenchContext): Promise<BenchRow[]> {
     const firstIdentities = await ctx.identities();
-    const { sessionId, leaverId } = await liveSessionFor(ctx, firstIdentities.map((identity) => identity.memberId));
+    const { sessionId, leaverId } = await liveSessionFor(
+      ctx,
+      firstIdentities.map((identity) => identity.memberId),
+    );
     const hearth = await startTarget('hearth.js', [ctx.databaseUrl, ctx.jwtSecret, 'constant-join']);
     const other = await startTarget('hearth.js', [ctx.databaseUrl, ctx.jwtSecret]);
     try {
@@ -54,7 +59,11 @@ export const liveJoinWorkload: Workload = {
       };
       const load = async (body: string, seconds: number, warmUp = false) => {
         const authorizations = (await ctx.identities()).map(({ token }) => `Bearer ${token}`);
-        return checkedLoad('P6', { url: hearth.url, headers: { 'content-type': 'application/json' }, body, authorizations, connections: 32, seconds }, { warmUp });
+        return checkedLoad(
+          'P6',
+          { url: hearth.url, headers: { 'content-type': 'application/json' }, body, authorizations, connections: 32, seconds },
+          { warmUp },
+        );
       };
       // The invalidation: the leaver cancels on the other instance in the middle of the measured windows.
       const leaverToken = (await new AccessTokens(ctx.jwtSecret, systemClock).issue(leaverId)).token;
@@ -83,8 +92,25 @@ export const liveJoinWorkload: Workload = {
       const p99 = (windows: LoadResult[]) => medianOf(windows, (w) => w.p99Ms);
       const ratio = rps(join) / rps(constant);
       return [
-        { workload: this.name, measure: 'requests/s', hearth: rps(join), baseline: rps(constant), baselineName: 'constant token', ratio, target: `≥ ${TARGET_RATIO}× constant token`, targetRatio: TARGET_RATIO },
-        { workload: this.name, measure: 'p99 ms', hearth: p99(join), baseline: p99(constant), baselineName: 'constant token', ratio: p99(constant) / Math.max(p99(join), 0.001), target: 'reported' },
+        {
+          workload: this.name,
+          measure: 'requests/s',
+          hearth: rps(join),
+          baseline: rps(constant),
+          baselineName: 'constant token',
+          ratio,
+          target: `≥ ${TARGET_RATIO}× constant token`,
+          targetRatio: TARGET_RATIO,
+        },
+        {
+          workload: this.name,
+          measure: 'p99 ms',
+          hearth: p99(join),
+          baseline: p99(constant),
+          baselineName: 'constant token',
+          ratio: p99(constant) / Math.max(p99(join), 0.001),
+          target: 'reported',
+        },
       ];
     } finally {
       await Promise.all([hearth.stop(), other.stop()]);

@@ -5,5 +5,10 @@ import { compareHttp, hearthSide, rawSide } from '../compare-http';
 export const meWorkload: Workload = {
   name: 'W1 me',
   run: (ctx: BenchContext) =>
-    compareHttp(ctx, { name: 'W1 me', hearth: hearthSide('{ me { id displayName email company role } }'), baselines: [{ side: rawSide('raw-me.js') }], samePage: true }),
+    compareHttp(ctx, {
+      name: 'W1 me',
+      hearth: hearthSide('{ me { id displayName email company role } }'),
+      baselines: [{ side: rawSide('raw-me.js') }],
+      samePage: true,
+    }),
 };

@@ -26,11 +26,19 @@ export function LiveList() {
   const key = JSON.stringify([status, all]);
   const [after, setAfter] = useState<{ key: string; cursor: string | null }>({ key, cursor: null });
   const cursor = after.key === key ? after.cursor : null;
-  const { data, fresh, error, loading, reload } = useGraphQL(LiveSessionsDocument, { status, from: all ? null : now, first: 25, after: cursor });
+  const { data, fresh, error, loading, reload } = useGraphQL(LiveSessionsDocument, {
+    status,
+    from: all ? null : now,
+    first: 25,
+    after: cursor,
+  });
   const connection = data?.liveSessions;
   const nodes = useMemo(() => (fresh ? connection?.edges.map((e) => e.node) : undefined), [connection, fresh]);
   const rows = usePages(key, cursor, nodes);
-  const summary = useGraphQL(LiveSummaryDocument, useMemo(() => toWindow(range), [range]));
+  const summary = useGraphQL(
+    LiveSummaryDocument,
+    useMemo(() => toWindow(range), [range]),
+  );
   const kpis = summary.data?.liveSessionsSummary;
   return (
     <>
@@ -51,7 +59,12 @@ export function LiveList() {
             items={[
               { id: 'sessions', label: 'Sessions', value: count(kpis.sessions) },
               { id: 'registrants', label: 'Registrants', value: count(kpis.registrants) },
-              { id: 'attendance', label: 'Attendance rate', value: percent(kpis.attendanceRate), hint: `${count(kpis.attendees)} attendees` },
+              {
+                id: 'attendance',
+                label: 'Attendance rate',
+                value: percent(kpis.attendanceRate),
+                hint: `${count(kpis.attendees)} attendees`,
+              },
               { id: 'minutes', label: 'Mean minutes attended', value: kpis.meanMinutesAttended.toFixed(1) },
               { id: 'replay-views', label: 'Replay views', value: count(kpis.replayViews) },
               { id: 'meetings', label: 'Meetings accepted', value: `${count(kpis.meetingsAccepted)} of ${count(kpis.meetingsRequested)}` },
@@ -81,13 +94,25 @@ export function LiveList() {
           columns={[
             { header: 'Session', cell: (session: ScheduledSessionFragment) => <Link href={`/live/${session.id}`}>{session.title}</Link> },
             { header: 'Starts', cell: (session) => dateTime(session.startsAt) },
-            { header: 'Status', cell: (session) => <span className={`badge ${session.status.toLowerCase()}`}>{titleCase(session.status)}</span> },
-            { header: 'Registrants', cell: (session) => (session.capacity ? `${count(session.registrantCount)} / ${count(session.capacity)}` : count(session.registrantCount)), numeric: true },
+            {
+              header: 'Status',
+              cell: (session) => <span className={`badge ${session.status.toLowerCase()}`}>{titleCase(session.status)}</span>,
+            },
+            {
+              header: 'Registrants',
+              cell: (session) =>
+                session.capacity ? `${count(session.registrantCount)} / ${count(session.capacity)}` : count(session.registrantCount),
+              numeric: true,
+            },
             { header: 'Speakers', cell: (session) => session.speakers.map((speaker) => speaker.displayName).join(', ') || NONE },
             { header: 'Partner', cell: (session) => session.partner?.displayName ?? NONE },
           ]}
         />
-        <MoreButton hasMore={Boolean(fresh && connection?.pageInfo.hasNextPage)} loading={loading} onMore={() => setAfter({ key, cursor: connection?.pageInfo.endCursor ?? null })} />
+        <MoreButton
+          hasMore={Boolean(fresh && connection?.pageInfo.hasNextPage)}
+          loading={loading}
+          onMore={() => setAfter({ key, cursor: connection?.pageInfo.endCursor ?? null })}
+        />
       </section>
     </>
   );

@@ -2,7 +2,15 @@ import { useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'wouter';
 import { messageOf } from '../../api/hearth';
 import { useGraphQL, useMutation } from '../../api/use-graphql';
-import { CancelSessionDocument, LiveSessionDetailDocument, ScheduleSessionDocument, ThemesDocument, UpdateSessionDocument, type LiveSessionDetailQuery, type ScheduledSessionFragment } from '../../generated/graphql';
+import {
+  CancelSessionDocument,
+  LiveSessionDetailDocument,
+  ScheduleSessionDocument,
+  ThemesDocument,
+  UpdateSessionDocument,
+  type LiveSessionDetailQuery,
+  type ScheduledSessionFragment,
+} from '../../generated/graphql';
 import { fromLocalInput, toLocalInput } from '../../lib/dates';
 import { count, dateTime, percent, titleCase } from '../../lib/format';
 import { SaveStatus } from '../../ui/controls';
@@ -15,7 +23,8 @@ import { PeoplePicker, type Person } from './people-picker';
 export function SessionScreen({ id }: { id: string | null }) {
   const detail = useGraphQL(LiveSessionDetailDocument, { id: id ?? '' }, { skip: !id });
   if (!id) return <SessionEditor session={null} />;
-  if (!detail.data?.liveSession) return detail.loading ? <Loading what="the session" /> : <ErrorNote error={detail.error} retry={detail.reload} />;
+  if (!detail.data?.liveSession)
+    return detail.loading ? <Loading what="the session" /> : <ErrorNote error={detail.error} retry={detail.reload} />;
   return (
     <>
       <SessionEditor key={detail.data.liveSession.id} session={detail.data.liveSession} onChanged={detail.reload} />
@@ -40,7 +49,17 @@ function draftOf(session: ScheduledSessionFragment | null): SessionDraft {
   if (!session) {
     const start = new Date(Date.now() + 7 * 86_400_000);
     start.setMinutes(0, 0, 0);
-    return { title: '', description: '', startsAt: toLocalInput(start.toISOString()), endsAt: toLocalInput(new Date(start.getTime() + 3_600_000).toISOString()), capacity: '', autoRecord: true, themeSlugs: [], speakers: [], partner: [] };
+    return {
+      title: '',
+      description: '',
+      startsAt: toLocalInput(start.toISOString()),
+      endsAt: toLocalInput(new Date(start.getTime() + 3_600_000).toISOString()),
+      capacity: '',
+      autoRecord: true,
+      themeSlugs: [],
+      speakers: [],
+      partner: [],
+    };
   }
   return {
     title: session.title,
@@ -132,33 +151,72 @@ function SessionEditor({ session, onChanged }: { session: ScheduledSessionFragme
       </PageHeader>
       {session ? (
         <p className="lead">
-          <span className={`badge ${session.status.toLowerCase()}`}>{titleCase(session.status)}</span> {dateTime(session.startsAt)} · {count(session.registrantCount)} registered
+          <span className={`badge ${session.status.toLowerCase()}`}>{titleCase(session.status)}</span> {dateTime(session.startsAt)} ·{' '}
+          {count(session.registrantCount)} registered
           {session.status === 'CANCELLED' ? ' · registrants were told' : ''}
         </p>
       ) : null}
       <form className="card form-grid session-form" onSubmit={save} aria-label="Session">
         <label className="wide">
           Title
-          <input required maxLength={200} value={draft.title} disabled={!editable} onChange={(event) => patch({ title: event.target.value })} />
+          <input
+            required
+            maxLength={200}
+            value={draft.title}
+            disabled={!editable}
+            onChange={(event) => patch({ title: event.target.value })}
+          />
         </label>
         <label className="wide">
           Description (Markdown)
-          <textarea rows={4} maxLength={20_000} value={draft.description} disabled={!editable} onChange={(event) => patch({ description: event.target.value })} />
+          <textarea
+            rows={4}
+            maxLength={20_000}
+            value={draft.description}
+            disabled={!editable}
+            onChange={(event) => patch({ description: event.target.value })}
+          />
         </label>
         <label>
           Starts (your time)
-          <input type="datetime-local" required value={draft.startsAt} disabled={!editable} onChange={(event) => patch({ startsAt: event.target.value })} />
+          <input
+            type="datetime-local"
+            required
+            value={draft.startsAt}
+            disabled={!editable}
+            onChange={(event) => patch({ startsAt: event.target.value })}
+          />
         </label>
         <label>
           Ends (your time)
-          <input type="datetime-local" required value={draft.endsAt} min={draft.startsAt} disabled={!editable} onChange={(event) => patch({ endsAt: event.target.value })} />
+          <input
+            type="datetime-local"
+            required
+            value={draft.endsAt}
+            min={draft.startsAt}
+            disabled={!editable}
+            onChange={(event) => patch({ endsAt: event.target.value })}
+          />
         </label>
         <label>
           Capacity (blank: no limit)
-          <input type="number" min={1} max={100000} inputMode="numeric" value={draft.capacity} disabled={!editable} onChange={(event) => patch({ capacity: event.target.value })} />
+          <input
+            type="number"
+            min={1}
+            max={100000}
+            inputMode="numeric"
+            value={draft.capacity}
+            disabled={!editable}
+            onChange={(event) => patch({ capacity: event.target.value })}
+          />
         </label>
         <label className="check">
-          <input type="checkbox" checked={draft.autoRecord} disabled={!editable} onChange={(event) => patch({ autoRecord: event.target.checked })} />
+          <input
+            type="checkbox"
+            checked={draft.autoRecord}
+            disabled={!editable}
+            onChange={(event) => patch({ autoRecord: event.target.checked })}
+          />
           Record automatically (the recording becomes a replay)
         </label>
         {themes.data?.themes.length ? (
@@ -169,7 +227,13 @@ function SessionEditor({ session, onChanged }: { session: ScheduledSessionFragme
                 <input
                   type="checkbox"
                   checked={draft.themeSlugs.includes(theme.slug)}
-                  onChange={(event) => patch({ themeSlugs: event.target.checked ? [...draft.themeSlugs, theme.slug] : draft.themeSlugs.filter((slug) => slug !== theme.slug) })}
+                  onChange={(event) =>
+                    patch({
+                      themeSlugs: event.target.checked
+                        ? [...draft.themeSlugs, theme.slug]
+                        : draft.themeSlugs.filter((slug) => slug !== theme.slug),
+                    })
+                  }
                 />
                 {theme.name}
               </label>
@@ -201,7 +265,12 @@ function SessionStats({ stats }: { stats: LiveSessionDetailQuery['liveSessionSta
         label="Session KPIs"
         items={[
           { id: 'registrants', label: 'Registrants', value: count(stats.registrants) },
-          { id: 'attendance', label: 'Attendance rate', value: percent(stats.attendanceRate), hint: `${count(stats.attendees)} attended, ${count(stats.peakConcurrent)} at the peak` },
+          {
+            id: 'attendance',
+            label: 'Attendance rate',
+            value: percent(stats.attendanceRate),
+            hint: `${count(stats.attendees)} attended, ${count(stats.peakConcurrent)} at the peak`,
+          },
           { id: 'minutes', label: 'Mean minutes attended', value: stats.meanMinutesAttended.toFixed(1) },
           { id: 'replay-views', label: 'Replay views', value: count(stats.replayViews) },
           { id: 'meetings', label: 'Meetings accepted', value: `${count(stats.meetingsAccepted)} of ${count(stats.meetingsRequested)}` },

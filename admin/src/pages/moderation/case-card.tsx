@@ -16,7 +16,10 @@ function subjectSummary(kind: Card['subjectKind'], subject: Subject | null): { t
   if (!subject) return { title: `${titleCase(kind)} (deleted)`, preview: null };
   switch (subject.__typename) {
     case 'Content':
-      return { title: `${titleCase(subject.type)}: ${subject.title}`, preview: [`By ${subject.author.displayName}.`, subject.summary].filter(Boolean).join(' ') };
+      return {
+        title: `${titleCase(subject.type)}: ${subject.title}`,
+        preview: [`By ${subject.author.displayName}.`, subject.summary].filter(Boolean).join(' '),
+      };
     case 'Comment':
       return { title: `Comment by ${subject.author.displayName}`, preview: subject.deletedAt ? '(deleted)' : subject.body };
     case 'Message':
@@ -55,19 +58,26 @@ export function CaseCard({ moderationCase, onResolved }: { moderationCase: Card;
           <dd>{date(moderationCase.openedAt)}</dd>
         </div>
       </dl>
-      {moderationCase.autoHidden && moderationCase.status === 'OPEN' ? <p className="badge cancelled">Hidden automatically until a decision</p> : null}
+      {moderationCase.autoHidden && moderationCase.status === 'OPEN' ? (
+        <p className="badge cancelled">Hidden automatically until a decision</p>
+      ) : null}
       <details>
         <summary>What the reporters said</summary>
         <ul className="reports">
           {moderationCase.reports.map((report) => (
             <li key={report.id}>
-              <strong>{titleCase(report.reason)}</strong> · {report.reporter?.displayName ?? 'a former member'} · {dateTime(report.createdAt)}
+              <strong>{titleCase(report.reason)}</strong> · {report.reporter?.displayName ?? 'a former member'} ·{' '}
+              {dateTime(report.createdAt)}
               {report.note ? <q>{report.note}</q> : null}
             </li>
           ))}
         </ul>
       </details>
-      {moderationCase.status === 'OPEN' ? <ResolveForm moderationCase={moderationCase} onResolved={onResolved} /> : <Decision moderationCase={moderationCase} />}
+      {moderationCase.status === 'OPEN' ? (
+        <ResolveForm moderationCase={moderationCase} onResolved={onResolved} />
+      ) : (
+        <Decision moderationCase={moderationCase} />
+      )}
     </article>
   );
 }
@@ -123,7 +133,13 @@ function ResolveForm({ moderationCase, onResolved }: { moderationCase: Card; onR
       </label>
       <div className="actions">
         {actions.map(([action, label]) => (
-          <button key={action} type="button" className={action === 'DISMISS' ? undefined : 'danger-outline'} disabled={resolve.pending} onClick={() => void decide(action)}>
+          <button
+            key={action}
+            type="button"
+            className={action === 'DISMISS' ? undefined : 'danger-outline'}
+            disabled={resolve.pending}
+            onClick={() => void decide(action)}
+          >
             {label}
           </button>
         ))}

@@ -33,7 +33,11 @@ export function ModerationLog() {
           { header: 'Why', cell: (row) => row.note ?? NONE },
         ]}
       />
-      <MoreButton hasMore={Boolean(fresh && connection?.pageInfo.hasNextPage)} loading={loading} onMore={() => setCursor(connection?.pageInfo.endCursor ?? null)} />
+      <MoreButton
+        hasMore={Boolean(fresh && connection?.pageInfo.hasNextPage)}
+        loading={loading}
+        onMore={() => setCursor(connection?.pageInfo.endCursor ?? null)}
+      />
     </>
   );
 }

@@ -28,18 +28,33 @@ export function ModerationQueue() {
     <>
       <PageHeader title="Moderation">
         <div className="filters">
-          <EnumSelect label="Cases" value={status} options={STATUSES} onChange={(value) => set({ status: value === 'RESOLVED' ? 'RESOLVED' : null })} />
+          <EnumSelect
+            label="Cases"
+            value={status}
+            options={STATUSES}
+            onChange={(value) => set({ status: value === 'RESOLVED' ? 'RESOLVED' : null })}
+          />
         </div>
       </PageHeader>
       <p className="lead" aria-live="polite">
-        {total == null ? 'Loading cases…' : `${count(total)} ${status === 'OPEN' ? 'open' : 'resolved'} ${total === 1 ? 'case' : 'cases'}${status === 'OPEN' ? ', the longest waiting first' : ''}.`}
+        {total == null
+          ? 'Loading cases…'
+          : `${count(total)} ${status === 'OPEN' ? 'open' : 'resolved'} ${total === 1 ? 'case' : 'cases'}${status === 'OPEN' ? ', the longest waiting first' : ''}.`}
       </p>
       <ErrorNote error={error} retry={reload} />
       {rows.length === 0 && !loading ? <p className="empty">{status === 'OPEN' ? 'Nothing to review.' : 'No case resolved yet.'}</p> : null}
       {rows.map((row) => (
-        <CaseCard key={row.id} moderationCase={decided[row.id] ?? row} onResolved={(resolved) => setDecided((previous) => ({ ...previous, [resolved.id]: resolved }))} />
+        <CaseCard
+          key={row.id}
+          moderationCase={decided[row.id] ?? row}
+          onResolved={(resolved) => setDecided((previous) => ({ ...previous, [resolved.id]: resolved }))}
+        />
       ))}
-      <MoreButton hasMore={Boolean(fresh && connection?.pageInfo.hasNextPage)} loading={loading} onMore={() => setAfter({ key: status, cursor: connection?.pageInfo.endCursor ?? null })} />
+      <MoreButton
+        hasMore={Boolean(fresh && connection?.pageInfo.hasNextPage)}
+        loading={loading}
+        onMore={() => setAfter({ key: status, cursor: connection?.pageInfo.endCursor ?? null })}
+      />
     </>
   );
 }

@@ -31,7 +31,11 @@ export function SuspensionForm({ member, onSaved }: { member: MemberRowFragment;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (member.suspendedUntil) void run(() => unsuspend.run({ memberId: member.id, note: reason.trim() || null }), 'Suspension lifted.');
-    else void run(() => suspend.run({ memberId: member.id, until: new Date(`${until}T00:00:00Z`).toISOString(), reason: reason.trim() }), 'Suspended.');
+    else
+      void run(
+        () => suspend.run({ memberId: member.id, until: new Date(`${until}T00:00:00Z`).toISOString(), reason: reason.trim() }),
+        'Suspended.',
+      );
   };
   return (
     <section aria-labelledby="suspension-title">

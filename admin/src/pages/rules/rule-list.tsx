@@ -27,9 +27,15 @@ export function RuleList() {
         columns={[
           { header: 'Rule', cell: (rule: RuleFieldsFragment) => <Link href={`/rules/${rule.id}`}>{rule.name}</Link> },
           { header: 'Trigger', cell: (rule) => describeTrigger(rule) },
-          { header: 'Status', cell: (rule) => <span className={`badge ${rule.enabled ? 'on' : 'off'}`}>{rule.enabled ? 'Enabled' : 'Disabled'}</span> },
+          {
+            header: 'Status',
+            cell: (rule) => <span className={`badge ${rule.enabled ? 'on' : 'off'}`}>{rule.enabled ? 'Enabled' : 'Disabled'}</span>,
+          },
           { header: 'Holdout', cell: (rule) => `${rule.holdoutPercent} %`, numeric: true },
-          { header: 'Last run', cell: (rule) => (rule.lastRunAt ? `${dateTime(rule.lastRunAt)} · ${count(rule.lastRunMembers)} selected` : 'Never') },
+          {
+            header: 'Last run',
+            cell: (rule) => (rule.lastRunAt ? `${dateTime(rule.lastRunAt)} · ${count(rule.lastRunMembers)} selected` : 'Never'),
+          },
         ]}
       />
     </>

@@ -2,7 +2,15 @@ import { useEffect, useMemo, useState } from 'react';
 import { useLocation } from 'wouter';
 import { messageOf } from '../../api/hearth';
 import { useGraphQL, useMutation } from '../../api/use-graphql';
-import { CreateRuleDocument, DeleteRuleDocument, RulesDocument, SetRuleEnabledDocument, ThemesDocument, UpdateRuleDocument, type RuleFieldsFragment } from '../../generated/graphql';
+import {
+  CreateRuleDocument,
+  DeleteRuleDocument,
+  RulesDocument,
+  SetRuleEnabledDocument,
+  ThemesDocument,
+  UpdateRuleDocument,
+  type RuleFieldsFragment,
+} from '../../generated/graphql';
 import { count, dateTime } from '../../lib/format';
 import { SaveStatus } from '../../ui/controls';
 import { PageHeader } from '../../ui/layout';
@@ -17,7 +25,8 @@ export function RuleScreen({ id }: { id: string | null }) {
   const themes = useGraphQL(ThemesDocument, {});
   const saved = id ? rules.data?.engagementRules.find((rule) => rule.id === id) : undefined;
   if (id && !saved) {
-    if (rules.loading || !rules.data) return rules.error ? <ErrorNote error={rules.error} retry={rules.reload} /> : <Loading what="the rule" />;
+    if (rules.loading || !rules.data)
+      return rules.error ? <ErrorNote error={rules.error} retry={rules.reload} /> : <Loading what="the rule" />;
     return (
       <>
         <PageHeader title="Rule not found" />
@@ -28,7 +37,15 @@ export function RuleScreen({ id }: { id: string | null }) {
   return <RuleEditor key={saved?.id ?? 'new'} saved={saved ?? null} themes={themes.data?.themes ?? []} onChanged={rules.reload} />;
 }
 
-function RuleEditor({ saved, themes, onChanged }: { saved: RuleFieldsFragment | null; themes: { slug: string; name: string }[]; onChanged: () => void }) {
+function RuleEditor({
+  saved,
+  themes,
+  onChanged,
+}: {
+  saved: RuleFieldsFragment | null;
+  themes: { slug: string; name: string }[];
+  onChanged: () => void;
+}) {
   const [draft, setDraft] = useState<RuleDraft>(() => (saved ? draftOf(saved) : NEW_RULE));
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const [, navigate] = useLocation();
@@ -56,7 +73,8 @@ function RuleEditor({ saved, themes, onChanged }: { saved: RuleFieldsFragment | 
       <PageHeader title={saved ? saved.name : 'New rule'}>{saved ? <RuleSwitch rule={saved} onChanged={onChanged} /> : null}</PageHeader>
       {saved ? (
         <p className="lead">
-          {saved.enabled ? 'Enabled' : 'Disabled'} · last run {saved.lastRunAt ? `${dateTime(saved.lastRunAt)}, ${count(saved.lastRunMembers)} selected` : 'never'}
+          {saved.enabled ? 'Enabled' : 'Disabled'} · last run{' '}
+          {saved.lastRunAt ? `${dateTime(saved.lastRunAt)}, ${count(saved.lastRunMembers)} selected` : 'never'}
         </p>
       ) : (
         <p className="lead">New rules start disabled: check the preview, save, then enable.</p>
@@ -97,12 +115,25 @@ function RuleSwitch({ rule, onChanged }: { rule: RuleFieldsFragment; onChanged: 
   };
   return (
     <div className="rule-switch">
-      <button type="button" disabled={setEnabled.pending} onClick={() => void act(() => setEnabled.run({ id: rule.id, enabled: !rule.enabled }), onChanged)}>
+      <button
+        type="button"
+        disabled={setEnabled.pending}
+        onClick={() => void act(() => setEnabled.run({ id: rule.id, enabled: !rule.enabled }), onChanged)}
+      >
         {rule.enabled ? 'Disable' : 'Enable'}
       </button>
       {confirming ? (
         <>
-          <button type="button" className="danger" onClick={() => void act(() => remove.run({ id: rule.id }), () => navigate('/rules'))}>
+          <button
+            type="button"
+            className="danger"
+            onClick={() =>
+              void act(
+                () => remove.run({ id: rule.id }),
+                () => navigate('/rules'),
+              )
+            }
+          >
             Delete for good
           </button>
           <button type="button" onClick={() => setConfirming(false)}>
