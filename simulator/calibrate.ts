@@ -118,7 +118,7 @@ async function main() {
     await writeFile(out, lines.join('\n'));
   };
   const run = async (rows: Row[], seed: number, options: Omit<SimulationOptions, 'seed'>) => {
-    const result = await runSimulation(database.adminUrl, { ...options, seed });
+    const result = await runSimulation(database.adminUrl, { ...options, seed, redisUrl: database.redisUrl });
     rows.push({ seed, result });
     console.error(`seed ${seed}, effect ${options.effect}: ${JSON.stringify(result.summary)} (${result.seconds.toFixed(0)} s)`);
     await write('in progress');
@@ -126,7 +126,7 @@ async function main() {
   try {
     if (only.includes('power')) {
       for (let seed = 1000; seed < 1000 + pilotSeeds; seed++) {
-        pilots.push(await runSimulation(database.adminUrl, { ...base, effect: PILOT_EFFECT, seed }));
+        pilots.push(await runSimulation(database.adminUrl, { ...base, effect: PILOT_EFFECT, seed, redisUrl: database.redisUrl }));
         console.error(
           `pilot ${seed}: true first-evaluation lift ${pilots.at(-1)!.trueFirstRoundLift}, MDE ${pilots.at(-1)!.withEffect.minimumDetectableLift.absolute}`,
         );

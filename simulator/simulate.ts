@@ -122,15 +122,16 @@ function runWorldInProcess({ log, ...options }: WorldOptions): Promise<WorldResu
   });
 }
 
-/** The PostgreSQL server to create the simulation's databases on: DATABASE_URL's, or the embedded one. */
-export async function simulationDatabase(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
+/** The PostgreSQL server to create the simulation's databases on (DATABASE_URL's, or the embedded one), and REDIS_URL when set. */
+export async function simulationDatabase(): Promise<{ adminUrl: string; redisUrl?: string; stop(): Promise<void> }> {
   // Where the simulation's databases go, not a deployment's settings: `npm run simulate` runs with
   // NODE_ENV=production (React's production build renders the digests, as in Hearth's image),
   // which would otherwise ask for a deployment's secrets here.
   const config = parseEnv({ ...process.env, NODE_ENV: 'test' });
-  if (config.databaseUrl) return { adminUrl: config.databaseUrl, stop: async () => undefined };
+  const { redisUrl } = config;
+  if (config.databaseUrl) return { adminUrl: config.databaseUrl, redisUrl, stop: async () => undefined };
   const embedded = await startEmbeddedPostgres({ folder: path.join(config.dataDir, 'simulate'), logger: createLogger('warn') });
-  return { adminUrl: embedded.url, stop: () => embedded.stop() };
+  return { adminUrl: embedded.url, redisUrl, stop: () => embedded.stop() };
 }
 
 export function parseArgs(argv: string[]): SimulationOptions & { json: boolean; out: string } {
@@ -170,7 +171,7 @@ async function main() {
   const log = (line: string) => console.error(line);
   const database = await simulationDatabase();
   try {
-    const result = await runSimulation(database.adminUrl, { ...options, log });
+    const result = await runSimulation(database.adminUrl, { ...options, log, redisUrl: database.redisUrl });
     const name = `simulate-m${options.members}-w${options.weeks}-e${options.effect}-h${options.holdout}-s${options.seed}`;
     await mkdir(out, { recursive: true });
     const { markdown, svg } = renderReport(result, `${name}.svg`);

@@ -20,6 +20,8 @@ import { weeklyFigures } from './weekly-figures';
 
 export interface WorldOptions {
   adminUrl: string;
+  /** Hearth's pub/sub and caches go through this Redis when set (REDIS_URL), in memory otherwise. */
+  redisUrl?: string;
   members: number;
   weeks: number;
   warmupWeeks: number;
@@ -129,6 +131,7 @@ export async function runWorld(options: WorldOptions): Promise<WorldResult> {
     PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: url.toString(),
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     JWT_SECRET: 'simulator-secret-simulator-secret-0123456789',
     HEARTH_DATA_DIR: outboxDir,
     DIGEST_MIN_INTERVAL_DAYS: '2',
