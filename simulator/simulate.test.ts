@@ -17,8 +17,6 @@ const SMALL: Omit<SimulationOptions, 'effect'> = {
   holdout: 30,
   seed: 2,
   concurrency: 32,
-  // As `npm run simulate` does: Hearth's pub/sub through Redis when the tests have one.
-  redisUrl: process.env.REDIS_URL,
 };
 
 describe('npm run simulate', () => {
