@@ -21,7 +21,7 @@ import { Member } from '../identity/member.entity';
 import { Comment } from './comment.entity';
 import { AddCommentInput, CommentsArgs, EditCommentInput, RepliesArgs } from './content.inputs';
 import { CommentService } from './comment.service';
-import { moderates, moderationNotice } from '../moderation/visibility';
+import { moderationNoticeFor } from '../moderation/visibility';
 
 const CommentConnection = Connection(Comment, 'Comment', {
   totalCount:
@@ -89,9 +89,8 @@ export class CommentResolver {
     description:
       'For its author and moderators: why other members cannot see this comment (hidden by the moderators, or its author suspended); null otherwise.',
   })
-  async moderationNotice(@Root() comment: Comment, @Ctx() ctx: Context): Promise<string | null> {
-    if (ctx.viewer?.id !== comment.author.id && !moderates(ctx.viewer)) return null;
-    return moderationNotice(comment, await ctx.loaders.memberById.load(comment.author.id), ctx.clock.now());
+  moderationNotice(@Root() comment: Comment, @Ctx() ctx: Context): Promise<string | null> {
+    return moderationNoticeFor(comment, comment.author.id, ctx);
   }
 
   @FieldResolver(() => CommentConnection, {

@@ -25,7 +25,7 @@ import { CreateContentInput, FeedArgs, UpdateContentInput } from './content.inpu
 import { feedSelection } from './content.queries';
 import { ContentService, embeddedAuthor } from './content.service';
 import { Theme } from './theme.entity';
-import { moderates, moderationNotice } from '../moderation/visibility';
+import { moderationNoticeFor } from '../moderation/visibility';
 
 const ContentConnection = Connection(Content);
 
@@ -111,9 +111,8 @@ export class ContentResolver {
     description:
       'For its author and moderators: why other members cannot see this item (hidden by the moderators, or its author suspended); null otherwise.',
   })
-  async moderationNotice(@Root() content: Content, @Ctx() ctx: Context): Promise<string | null> {
-    if (ctx.viewer?.id !== content.author.id && !moderates(ctx.viewer)) return null;
-    return moderationNotice(content, await ctx.loaders.memberById.load(content.author.id), ctx.clock.now());
+  moderationNotice(@Root() content: Content, @Ctx() ctx: Context): Promise<string | null> {
+    return moderationNoticeFor(content, content.author.id, ctx);
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether the viewer has viewed this item.' })

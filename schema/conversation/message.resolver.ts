@@ -7,7 +7,7 @@ import { Member } from '../identity/member.entity';
 import { SendMessageInput } from './conversation.inputs';
 import { ConversationService } from './conversation.service';
 import { Message } from './message.entity';
-import { moderates, moderationNotice } from '../moderation/visibility';
+import { moderationNoticeFor } from '../moderation/visibility';
 
 @Resolver(() => Message)
 export class MessageResolver {
@@ -42,9 +42,8 @@ export class MessageResolver {
     description:
       'For its sender and moderators: why the other member cannot see this message (hidden by the moderators, or its sender suspended); null otherwise.',
   })
-  async moderationNotice(@Root() message: Message, @Ctx() ctx: Context): Promise<string | null> {
-    if (ctx.viewer?.id !== message.sender.id && !moderates(ctx.viewer)) return null;
-    return moderationNotice(message, await ctx.loaders.memberById.load(message.sender.id), ctx.clock.now());
+  moderationNotice(@Root() message: Message, @Ctx() ctx: Context): Promise<string | null> {
+    return moderationNoticeFor(message, message.sender.id, ctx);
   }
 
   @FieldResolver(() => ID)

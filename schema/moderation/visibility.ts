@@ -89,3 +89,16 @@ export function moderationNotice(item: Moderated, author: Pick<Member, 'suspende
   if (isSuspended(author, now)) return `Hidden while its author is suspended (until ${author!.suspendedUntil!.toISOString()}).`;
   return null;
 }
+
+/** What a notice needs of a request: who asks, the members' loader and the clock. */
+interface NoticeContext {
+  viewer?: Pick<Member, 'id' | 'role'> | null;
+  loaders: { memberById: { load(id: string): Promise<Pick<Member, 'suspendedUntil'> | null | undefined> } };
+  clock: { now(): Date };
+}
+
+/** `moderationNotice` as a field answers it: told to the item's author and to moderators only, null for everyone else. */
+export async function moderationNoticeFor(item: Moderated, authorId: string, ctx: NoticeContext): Promise<string | null> {
+  if (ctx.viewer?.id !== authorId && !moderates(ctx.viewer)) return null;
+  return moderationNotice(item, (await ctx.loaders.memberById.load(authorId)) ?? null, ctx.clock.now());
+}
