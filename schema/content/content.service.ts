@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
-import type { DomainEventBus } from '../../server/events';
+import type { PendingEvents } from '../../server/events';
 import { toConnection, type ConnectionShape } from '../../server/pagination';
 import { Member, Role } from '../identity/member.entity';
 import { Content, ContentStatus, ContentType } from './content.entity';
@@ -48,15 +48,16 @@ export interface ReplayInput {
 
 /**
  * A recording published as a REPLAY item at once, in the caller's transaction (`em`: the live
- * domain records the webhook event and links the session in the same one). Call `announce` after
- * that transaction commits: members hear of it as of any first publication.
+ * domain records the webhook event and links the session in the same one). Its CONTENT_PUBLISHED
+ * joins the caller's pending events, emitted once that transaction commits: members hear of it as
+ * of any first publication.
  */
 export async function publishReplay(
   em: EntityManager,
-  events: DomainEventBus,
+  pending: PendingEvents,
   input: ReplayInput,
   now: Date,
-): Promise<{ content: Content; announce: () => void }> {
+): Promise<{ content: Content }> {
   const content = em.create(Content, {
     type: ContentType.REPLAY,
     title: input.title,
@@ -70,7 +71,8 @@ export async function publishReplay(
   });
   content.themes.set(input.themeIds.map((id) => em.getReference(Theme, id)));
   await em.flush();
-  return { content, announce: () => events.emit('CONTENT_PUBLISHED', { contentId: content.id, actorId: input.authorId }) };
+  pending.add('CONTENT_PUBLISHED', { contentId: content.id, actorId: input.authorId });
+  return { content };
 }
 
 /** Content items: authoring, the publication workflow and the feed. */

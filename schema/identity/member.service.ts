@@ -27,10 +27,9 @@ export class MemberService {
     return member;
   }
 
-  /** After a change: cached viewers of this member are forgotten here and on every instance. */
+  /** After a committed change: cached viewers of this member are forgotten here and on every instance (identity.handlers.ts). */
   private changed(member: Member): Member {
-    this.ctx.viewers.forget(member.id);
-    this.ctx.pubSub.publish('MEMBER_ACCESS_CHANGED', { memberId: member.id });
+    this.ctx.events.emit('MEMBER_CHANGED', { memberId: member.id });
     return member;
   }
 

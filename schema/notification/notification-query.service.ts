@@ -42,7 +42,7 @@ export class NotificationQueryService {
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (b.id > a.id ? 1 : -1))
       .slice(0, MARKED_READ_RETURNED);
     const unreadCount = await this.unreadCount(viewer);
-    this.ctx.pubSub.publish('UNREAD_COUNT_CHANGED', viewer.id, { count: unreadCount });
+    this.ctx.events.emit('NOTIFICATIONS_READ', { memberId: viewer.id });
     return { notifications, unreadCount };
   }
 

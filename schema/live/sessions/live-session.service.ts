@@ -1,5 +1,5 @@
 import { isUUID } from 'class-validator';
-import type { AppDeps, Context } from '../../../server/context';
+import type { Context } from '../../../server/context';
 import { readModel } from '../../../server/db/read-model';
 import { uuidArray } from '../../../server/db/sql';
 import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../../server/pagination';
@@ -15,12 +15,6 @@ import {
   type ScheduleLiveSessionInput,
   type UpdateLiveSessionInput,
 } from './live-session.inputs';
-
-/** After a committed change to a session: who may join is read again everywhere, and its subscribers hear of it. */
-export function sessionChanged(deps: AppDeps, sessionId: string): void {
-  deps.rosters.changed(sessionId);
-  deps.pubSub.publish('LIVE_SESSION_UPDATED', sessionId, { sessionId });
-}
 
 const sessionKey = (session: LiveSession) => [session.startsAt.toISOString(), session.id];
 const CLOSED = new Set([LiveSessionStatus.ENDED, LiveSessionStatus.CANCELLED]);
@@ -106,7 +100,7 @@ export class LiveSessionService {
       updatedAt: this.ctx.clock.now(),
     });
     await this.ctx.em.flush();
-    sessionChanged(this.ctx, session.id);
+    this.ctx.events.emit('SESSION_CHANGED', { sessionId: session.id });
     return session;
   }
 
@@ -116,7 +110,7 @@ export class LiveSessionService {
     const now = this.ctx.clock.now();
     Object.assign(session, { status: LiveSessionStatus.CANCELLED, cancelledAt: now, updatedAt: now });
     await this.ctx.em.flush();
-    sessionChanged(this.ctx, session.id);
+    this.ctx.events.emit('SESSION_CHANGED', { sessionId: session.id });
     this.ctx.events.emit('SESSION_CANCELLED', { sessionId: session.id, actorId: admin.id });
     return session;
   }

@@ -43,7 +43,7 @@ export class RegistrationService {
       );
       return registration;
     });
-    this.ctx.rosters.changed(sessionId);
+    this.ctx.events.emit('SESSION_REGISTRATION_CHANGED', { sessionId, memberId: viewer.id });
     this.ctx.loaders.viewerRegistrationBySessionId.clear(sessionId);
     this.ctx.loaders.registrantCountBySessionId.clear(sessionId);
     // The confirmation email goes with the reminders (send-session-reminders), under their once-only guard.
@@ -57,7 +57,7 @@ export class RegistrationService {
       'update session_registration set cancelled_at = ? where session_id = ? and member_id = ? and cancelled_at is null',
       [this.ctx.clock.now(), sessionId, viewer.id],
     );
-    this.ctx.rosters.changed(sessionId);
+    this.ctx.events.emit('SESSION_REGISTRATION_CHANGED', { sessionId, memberId: viewer.id });
     return new LiveSessionService(this.ctx).get(sessionId);
   }
 }
