@@ -7,7 +7,7 @@ import { Content, ContentStatus, ContentType } from './content.entity';
 import { ContentErrors } from './content.errors';
 import type { CreateContentInput, FeedArgs, UpdateContentInput } from './content.inputs';
 import { Theme } from './theme.entity';
-import { ThemeService } from './theme.service';
+import { ThemeService, type ThemeServiceDeps } from './theme.service';
 import { rejectNulls } from '../../server/validation';
 import { isSuspended, moderates } from '../moderation/visibility';
 import { feedPage, type FeedSelection } from './content.queries';
@@ -75,9 +75,11 @@ export async function publishReplay(
   return { content };
 }
 
+export type ContentServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'loaders'> & ThemeServiceDeps;
+
 /** Content items: authoring, the publication workflow and the feed. */
 export class ContentService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: ContentServiceDeps) {}
 
   /** An item the viewer may see; NOT_FOUND otherwise (a draft's existence does not leak). */
   async get(viewer: Member | null, id: string): Promise<Content> {

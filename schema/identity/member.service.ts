@@ -10,9 +10,11 @@ import { parseMemberLocale, parseMemberTimeZone } from './member-locale';
 
 const memberKey = (member: Member) => [member.createdAt.toISOString(), member.id];
 
+export type MemberServiceDeps = Pick<Context, 'config' | 'em' | 'events' | 'loaders'>;
+
 /** Profiles, roles and memberships. */
 export class MemberService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: MemberServiceDeps) {}
 
   async get(id: string): Promise<Member> {
     const member = await this.ctx.loaders.memberById.load(id);

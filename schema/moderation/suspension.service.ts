@@ -7,13 +7,15 @@ import { ModerationLogAction, ReportKind } from './moderation.enums';
 import { logDecision } from './moderation-log';
 import { isSuspended } from './visibility';
 
+export type SuspensionServiceDeps = Pick<Context, 'clock' | 'em' | 'events'>;
+
 /**
  * Suspending a member: no log-in or refresh, access tokens refused on every instance at once (the
  * viewer cache is forgotten through MEMBER_CHANGED's handler), open sockets closed with
  * WS_MEMBER_SUSPENDED (MEMBER_SUSPENDED's handler), and their content hidden while it lasts.
  */
 export class SuspensionService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: SuspensionServiceDeps) {}
 
   async suspend(moderator: Member, args: { memberId: string; until: Date; reason: string }): Promise<Member> {
     const member = await this.ctx.em.transactional((em) => this.suspendIn(em as EntityManager, moderator, args, null));

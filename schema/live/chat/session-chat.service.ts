@@ -41,9 +41,11 @@ function assertChatOpen(viewer: Member, standing: SessionStanding, now: Date): v
     throw SessionChatErrors.notOpenYet(opensAt);
 }
 
+export type SessionChatServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'rateLimits' | 'rosters'>;
+
 /** A live session's chat: registrants (active registration), speakers and admins read and write it. */
 export class SessionChatService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: SessionChatServiceDeps) {}
 
   /** Validates, rate-limits, writes the message, then emits SESSION_CHAT_MESSAGE_SENT once committed (its handler publishes it). */
   async send(viewer: Member, { sessionId, body: raw }: SendSessionChatMessageArgs): Promise<SessionChatMessage> {

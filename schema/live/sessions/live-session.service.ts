@@ -3,11 +3,11 @@ import type { Context } from '../../../server/context';
 import { readModel } from '../../../server/db/read-model';
 import { uuidArray } from '../../../server/db/sql';
 import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../../server/pagination';
-import { ThemeService } from '../../content/theme.service';
+import { ThemeService, type ThemeServiceDeps } from '../../content/theme.service';
 import { rejectNulls } from '../../../server/validation';
 import { Member, Role } from '../../identity/member.entity';
 import { LiveErrors } from '../live.errors';
-import { RecordingService } from './recording.service';
+import { RecordingService, type RecordingServiceDeps } from './recording.service';
 import { LiveSession, LiveSessionStatus } from './live-session.entity';
 import {
   SESSION_MAX_HOURS,
@@ -19,9 +19,11 @@ import {
 const sessionKey = (session: LiveSession) => [session.startsAt.toISOString(), session.id];
 const CLOSED = new Set([LiveSessionStatus.ENDED, LiveSessionStatus.CANCELLED]);
 
+export type LiveSessionServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'loaders'> & RecordingServiceDeps & ThemeServiceDeps;
+
 /** Scheduling, changing and listing live sessions (registration: RegistrationService). */
 export class LiveSessionService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: LiveSessionServiceDeps) {}
 
   /** Any member may see any session: they are the community's public agenda. */
   async get(id: string): Promise<LiveSession> {

@@ -21,6 +21,8 @@ function sessionOfRoom(event: LiveKitEvent): string | null {
   return claimed.toLowerCase();
 }
 
+export type LiveKitEventHandlerDeps = Pick<AppDeps, 'clock' | 'events' | 'logger' | 'orm'>;
+
 /**
  * Applies LiveKit's webhook events. Each event id is recorded in the same transaction as its
  * effect, so a retried delivery changes nothing. Every effect tolerates any arrival order: status
@@ -29,7 +31,7 @@ function sessionOfRoom(event: LiveKitEvent): string | null {
  * off the domain events it emits once the transaction committed (live.handlers.ts).
  */
 export class LiveKitEventHandler {
-  constructor(private readonly deps: AppDeps) {}
+  constructor(private readonly deps: LiveKitEventHandlerDeps) {}
 
   async handle(event: LiveKitEvent): Promise<WebhookOutcome> {
     const sessionId = sessionOfRoom(event);
