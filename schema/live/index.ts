@@ -49,6 +49,8 @@ declare module '../../server/events' {
     SESSION_CANCELLED: { sessionId: string; actorId: string };
     /** LiveKit reported the session's room started. */
     SESSION_LIVE: { sessionId: string };
+    /** The room of an autoRecord session started: its recording starts. */
+    SESSION_RECORDING_DUE: { sessionId: string };
     /** A session's schedule, speakers, status or replay changed: who may join is read again, subscribers hear of it. */
     SESSION_CHANGED: { sessionId: string };
     /** A member registered for a session or cancelled: who may join is read again. */

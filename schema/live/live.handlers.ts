@@ -3,6 +3,7 @@ import type { AppDeps } from '../../server/context';
 import { NotificationKind } from '../notification/notification-kind';
 import { NotificationWriter } from '../notification/notification-writer';
 import { VisitSource } from '../tracking/visit.entity';
+import { attendanceSegment } from './sessions/attendance.queries';
 import { RecordingService } from './sessions/recording.service';
 
 /** Notifies every active registrant of a session (batched by NotificationWriter). */
@@ -18,26 +19,13 @@ async function notifyRegistrants(deps: AppDeps, sessionId: string, kind: Notific
   );
 }
 
-/** An autoRecord session's recording starts when its room does; failures are logged (an admin can still start it by hand). */
-async function recordIfAutomatic(deps: AppDeps, sessionId: string): Promise<void> {
-  const [session] = await deps.orm.em
-    .fork()
-    .execute<{ auto_record: boolean }[]>('select auto_record from live_session where id = ?', [sessionId]);
-  if (session?.auto_record) await new RecordingService(deps).startAutomatic(sessionId);
-}
-
 /**
  * Time in the room is activity: a connection that joined counts at once, and one that ended makes
  * (or extends) a visit covering the whole connection. The segment is read as it is now: a
  * participant_left that came after room_finished is the truth for its connection.
  */
 async function recordAttendance(deps: AppDeps, sessionId: string, participantSid: string, ended: boolean): Promise<void> {
-  const [segment] = await deps.orm.em
-    .fork()
-    .execute<{ member_id: string; joined_at: Date | null; left_at: Date | null }[]>(
-      'select member_id, joined_at, left_at from attendance_segment where session_id = ? and participant_sid = ?',
-      [sessionId, participantSid],
-    );
+  const segment = await attendanceSegment(deps.orm.em.fork() as EntityManager, sessionId, participantSid);
   if (!segment?.joined_at) return;
   const joinedAt = new Date(segment.joined_at);
   if (!ended) return deps.visitTracker.recordActivity(segment.member_id, joinedAt, VisitSource.LIVE);
@@ -57,7 +45,8 @@ export function registerLiveHandlers(deps: AppDeps): void {
     deps.pubSub.publish('SESSION_CHAT_MESSAGE_ADDED', sessionId, { messageId });
   });
   deps.events.on('SESSION_LIVE', ({ sessionId }) => notifyRegistrants(deps, sessionId, NotificationKind.SESSION_LIVE, null));
-  deps.events.on('SESSION_LIVE', ({ sessionId }) => recordIfAutomatic(deps, sessionId));
+  // Failures are logged by startAutomatic: an admin can still start the recording by hand.
+  deps.events.on('SESSION_RECORDING_DUE', ({ sessionId }) => new RecordingService(deps).startAutomatic(sessionId));
   deps.events.on('SESSION_CANCELLED', ({ sessionId, actorId }) =>
     notifyRegistrants(deps, sessionId, NotificationKind.SESSION_CANCELLED, actorId),
   );

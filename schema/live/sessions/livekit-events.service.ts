@@ -71,13 +71,14 @@ export class LiveKitEventHandler {
 
   /** SCHEDULED → LIVE only: a late room_started after room_finished changes nothing. */
   private async roomStarted(em: EntityManager, sessionId: string, event: LiveKitEvent, pending: PendingEvents): Promise<void> {
-    const [started] = await em.execute(
-      `update live_session set status = 'LIVE', started_at = ?, updated_at = ? where id = ? and status = 'SCHEDULED' returning id`,
+    const [started] = await em.execute<{ auto_record: boolean }[]>(
+      `update live_session set status = 'LIVE', started_at = ?, updated_at = ? where id = ? and status = 'SCHEDULED' returning auto_record`,
       [event.createdAt, this.deps.clock.now(), sessionId],
     );
     if (!started) return;
     pending.add('SESSION_LIVE', { sessionId });
     pending.add('SESSION_CHANGED', { sessionId });
+    if (started.auto_record) pending.add('SESSION_RECORDING_DUE', { sessionId });
   }
 
   /** Ends the session and closes the segments still open at that time (their participant_left may never come). */
