@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { REQUEST_SESSION_OPTIONS } from '../../../server/db/pool';
 import { benchDatabase } from '../bench-env';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AccessTokens } from '../../../server/access-token';
@@ -170,7 +171,7 @@ export const searchWorkload: Workload = {
   name: 'P-search',
   async run(ctx: BenchContext): Promise<BenchRow[]> {
     const url = await searchDatabase(ctx);
-    const db = new Client({ connectionString: url });
+    const db = new Client({ connectionString: url, options: REQUEST_SESSION_OPTIONS });
     await db.connect();
     const [{ id }] = (await db.query<{ id: string }>(`select id from member where role = 'MEMBER' order by email limit 1`)).rows;
     const token = (await new AccessTokens(ctx.jwtSecret, systemClock).issue(id)).token;
