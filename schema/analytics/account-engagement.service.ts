@@ -2,7 +2,7 @@ import type { Context } from '../../server/context';
 import { forbidden } from '../../server/errors';
 import { isSelfOrAdmin } from '../identity/authorization';
 import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../server/pagination';
-import { MemberService } from '../identity/member.service';
+import { MemberService, type MemberServiceDeps } from '../identity/member.service';
 import { assertWindow } from './analytics.errors';
 import type { CompanyEngagementArgs, MemberEngagementArgs } from './analytics.inputs';
 import type { CompanyEngagement, MemberEngagement } from './analytics.types';
@@ -69,9 +69,11 @@ select
       group by th.slug, th.name order by views desc, th.slug limit 5) t) as top_themes,
   ${ROLLUP_ZONE}`;
 
+export type AccountEngagementServiceDeps = Pick<Context, 'config' | 'em' | 'viewer' | 'visitTracker'> & MemberServiceDeps;
+
 /** Engagement per account and per member. */
 export class AccountEngagementService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: AccountEngagementServiceDeps) {}
 
   async companies({ from, to, first, after }: CompanyEngagementArgs): Promise<ConnectionShape<CompanyEngagement>> {
     assertWindow(from, to);

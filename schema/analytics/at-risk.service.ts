@@ -33,9 +33,11 @@ order by c.renewing desc, case when c.renewing then c.renewal_date end asc nulls
          coalesce(c.last_visit, c.created_at) asc, c.id asc
 offset ? limit ?`;
 
+export type AtRiskServiceDeps = Pick<Context, 'clock' | 'em' | 'visitTracker'>;
+
 /** Members who neither come back nor read: the ones admins must reach before renewal. */
 export class AtRiskService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: AtRiskServiceDeps) {}
 
   async list({ noVisitDays, noViewDays, first, after }: AtRiskMembersArgs): Promise<ConnectionShape<AtRiskMember>> {
     await this.ctx.visitTracker.flush();

@@ -96,9 +96,11 @@ interface ReachRow {
   published_at: Date | string;
 }
 
+export type ReachServiceDeps = Pick<Context, 'em' | 'visitTracker'>;
+
 /** How much of what is published is seen: the second KPI. */
 export class ReachService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: ReachServiceDeps) {}
 
   async contentReach({
     from,

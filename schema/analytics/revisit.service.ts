@@ -44,9 +44,11 @@ interface RevisitRow extends RollupRead {
   no_visit: number;
 }
 
+export type RevisitServiceDeps = Pick<Context, 'config' | 'em' | 'visitTracker'>;
+
 /** How often members come back: the first KPI. */
 export class RevisitService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: RevisitServiceDeps) {}
 
   async frequency({ from, to, company, role }: RevisitFrequencyArgs): Promise<RevisitFrequency> {
     assertWindow(from, to);

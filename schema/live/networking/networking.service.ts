@@ -65,9 +65,11 @@ select m.*, p.score as peer_score, p.same_session as peer_same_session,
 
 type PeerRow = Record<string, unknown> & { peer_score: number; peer_same_session: boolean; peer_themes: Record<string, unknown>[] };
 
+export type NetworkingServiceDeps = Pick<Context, 'em'>;
+
 /** Who the viewer should meet: members ranked by what they have in common with them (PEER_WEIGHTS). */
 export class NetworkingService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: NetworkingServiceDeps) {}
 
   /** At most `first` peers, best first. A sessionId that names no session is NOT_FOUND. */
   async suggestedPeers(viewer: Member, { sessionId, first }: SuggestedPeersArgs): Promise<SuggestedPeer[]> {

@@ -95,9 +95,11 @@ const sharedFigures = (row: StatsRow) => ({
 
 const SESSION_COLUMNS = sql`select s.id, s.ended_at, s.partner_id, s.replay_id from live_session s`;
 
+export type LiveStatsServiceDeps = Pick<Context, 'clock' | 'em'>;
+
 /** Session KPIs (PRODUCT.md): one session, or the sessions of a period. */
 export class LiveStatsService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: LiveStatsServiceDeps) {}
 
   /** Admins read any session's figures; a partner those of the sessions they sponsor. */
   async sessionStats(viewer: Member, sessionId: string): Promise<LiveSessionStats> {
