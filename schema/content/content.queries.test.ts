@@ -1,5 +1,5 @@
 import { buildContent, buildMember, buildTheme } from '../../test/factories';
-import { captureQueries, startTestServer, type TestServer } from '../../test/server';
+import { captureQueries, startTestServer, type GraphQLResponse, type TestServer } from '../../test/server';
 import { Role } from '../identity/member.entity';
 import { ContentType } from './content.entity';
 import type { FeedArgs } from './content.inputs';
@@ -85,7 +85,7 @@ describe('feedPage (the feed query module)', () => {
     await em.flush();
     const feed = async (viewer: { id: string }) => {
       const token = await server.tokenFor(viewer.id);
-      let result!: Awaited<ReturnType<typeof server.gql>>;
+      let result!: GraphQLResponse;
       const statements = await captureQueries(server, async () => {
         result = await server.gql(clientOperation('Feed'), { first: 2, themeSlug: theme.slug }, { token });
       });
