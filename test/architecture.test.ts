@@ -3,6 +3,7 @@ import path from 'node:path';
 import { modules } from '../schema/modules';
 import type { HearthModule } from '../server/module';
 import { importCycles, importsOf, isTestFile, resolveImport, root, runtimeImportGraph, sourceFiles } from './source-files';
+import { executedStatements, isRead } from './sql-reads';
 
 const files = sourceFiles('server', 'schema', 'integrations', 'jobs', 'emails', 'seed', 'simulator', 'test');
 const known = new Set(files);
@@ -47,5 +48,65 @@ describe('the house (ARCHITECTURE.md)', () => {
       .filter((file) => (file.startsWith('schema/live/') || file.startsWith('integrations/livekit/')) && !isTestFile(file))
       .filter((file) => writesContent.test(readFileSync(path.join(root, file), 'utf8')));
     expect(writers).toEqual([]);
+  });
+
+  it('reads past the ORM only in a domain’s *.queries.ts: nowhere else in schema/ hands a select or with to .execute', () => {
+    // Statements that open with `select` but change or lock, so they stay with their writer: a SQL
+    // function that rebuilds a rollup or an index, and the transaction-scoped advisory locks that
+    // serialise one member's digest and visits. Each entry is one file and the statement's opening.
+    const writesThatSelect: readonly (readonly [string, RegExp])[] = [
+      ['schema/analytics/visit-day-rollup.ts', /^select visit_day_rebuild\(/],
+      ['schema/search/search-index.ts', /^select search_rebuild\(/],
+      ['schema/engagement/digest-sender.ts', /^select pg_advisory_xact_lock\(/],
+      ['schema/tracking/visit-tracker.ts', /^select pg_advisory_xact_lock\(/],
+    ];
+    const allowed = (file: string, text: string) =>
+      writesThatSelect.some(([where, opening]) => where === file && opening.test(text.trim()));
+    // Issue 17 moves these files' reads into their domain's queries module, domain by domain; the
+    // list only shrinks, and a file leaves it as soon as it has no read left.
+    const notYetMoved = new Set([
+      'schema/analytics/account-engagement.service.ts',
+      'schema/analytics/at-risk.service.ts',
+      'schema/analytics/member-activity.service.ts',
+      'schema/analytics/reach.service.ts',
+      'schema/analytics/revisit.service.ts',
+      'schema/content/content.loaders.ts',
+      'schema/conversation/conversation.loaders.ts',
+      'schema/conversation/conversation.service.ts',
+      'schema/engagement/digest-content.ts',
+      'schema/engagement/digest-sender.ts',
+      'schema/engagement/eligibility.ts',
+      'schema/engagement/email-preferences.service.ts',
+      'schema/engagement/engagement-stats.service.ts',
+      'schema/engagement/minimum-detectable-lift.ts',
+      'schema/identity/identity.loaders.ts',
+      'schema/live/chat/session-chat.service.ts',
+      'schema/live/leads/lead.service.ts',
+      'schema/live/live.handlers.ts',
+      'schema/live/live.loaders.ts',
+      'schema/live/networking/meeting.handlers.ts',
+      'schema/live/networking/networking.service.ts',
+      'schema/live/sessions/live-session.service.ts',
+      'schema/live/sessions/live-stats.service.ts',
+      'schema/live/sessions/recording.service.ts',
+      'schema/live/sessions/registration.service.ts',
+      'schema/live/sessions/session-roster.ts',
+      'schema/moderation/moderation-subject.ts',
+      'schema/moderation/moderation.handlers.ts',
+      'schema/moderation/moderation.loaders.ts',
+      'schema/notification/notification.handlers.ts',
+      'schema/pages/pages.routes.ts',
+      'schema/search/search-index.ts',
+      'schema/search/search.service.ts',
+      'schema/tracking/content-view.service.ts',
+    ]);
+    const reads = files
+      .filter((file) => file.startsWith('schema/') && !isTestFile(file) && !file.endsWith('.queries.ts'))
+      .flatMap((file) => executedStatements(file, known))
+      .filter(({ file, text }) => text === null || (isRead(text) && !allowed(file, text)));
+    const described = ({ file, line, text }: (typeof reads)[number]) =>
+      `${file}:${line} ${text === null ? '(a statement this check cannot follow)' : text.trim().slice(0, 60)}`;
+    expect(reads.filter(({ file }) => !notYetMoved.has(file)).map(described)).toEqual([]);
+    expect([...notYetMoved].filter((file) => !reads.some((read) => read.file === file))).toEqual([]);
   });
 });
