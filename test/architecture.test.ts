@@ -87,7 +87,6 @@ describe('the house (ARCHITECTURE.md)', () => {
       'schema/pages/pages.routes.ts',
       'schema/search/search-index.ts',
       'schema/search/search.service.ts',
-      'schema/tracking/content-view.service.ts',
     ]);
     const reads = files
       .filter((file) => file.startsWith('schema/') && !isTestFile(file) && !file.endsWith('.queries.ts'))
