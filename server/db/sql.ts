@@ -40,9 +40,10 @@ export const EMPTY_SQL: Sql = { text: '', params: [] };
 
 /**
  * SQL text written in code (identifiers, expressions, a fragment built from constants), inlined as
- * it is: never a value that came from outside, which goes through `sql` as a parameter.
+ * it is, with the values of its own `?` if it has any: never a value that came from outside, which
+ * goes through `sql` as a parameter.
  */
-export const rawSql = (text: string): Sql => ({ text, params: [] });
+export const rawSql = (text: string, params: readonly unknown[] = []): Sql => ({ text, params });
 
 /**
  * Splits rows into rounds where each key appears at most once, keeping each key's rows in order:
