@@ -39,7 +39,10 @@ export interface HearthModule {
    * viewer first; tracking then records the viewer's activity).
    */
   prepareContext?(context: Context, input: ContextInput): Promise<void>;
-  /** Reactions to domain events (DomainEvents): notifications, realtime messages. */
+  /**
+   * Reactions to domain events (DomainEvents), the only place for what follows a commit:
+   * notifications, realtime messages, cache invalidations (`beforeAnswer`), recordings, visits.
+   */
   handlers?(deps: AppDeps): void;
   /** HTTP routes besides /graphql. */
   routes?(app: express.Express, deps: AppDeps): void;

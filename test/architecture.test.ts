@@ -42,6 +42,15 @@ describe('the house (ARCHITECTURE.md)', () => {
     expect(modules.length).toBe(folders.length);
   });
 
+  it('has one after-commit mechanism: services emit domain events, and only handlers publish pub/sub topics or run after-commit work', () => {
+    // A direct publish or an array of after-commit callbacks in a service: emit a domain event
+    // instead (PendingEvents for what a transaction decides), and publish from its handler.
+    const bypasses = /\bpubSub\.publish\(|\bAfterCommit\b|\bafter\.push\(|\b(const|let)\s+after\s*(:[^=]*)?=\s*\[/;
+    const services = files.filter((file) => file.startsWith('schema/') && file.endsWith('.service.ts'));
+    expect(services.length).toBeGreaterThan(30);
+    expect(services.filter((file) => bypasses.test(readFileSync(path.join(root, file), 'utf8')))).toEqual([]);
+  });
+
   it('leaves content’s rows to the content domain where live sessions meet it: a replay is published through schema/content', () => {
     const writesContent = /\b(insert\s+into|update|delete\s+from)\s+content(_theme)?\b/i;
     const writers = files

@@ -2,7 +2,7 @@ import type { Context } from '../../server/context';
 import { forbidden } from '../../server/errors';
 import { isSelfOrAdmin } from '../identity/authorization';
 import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../server/pagination';
-import { MemberService } from '../identity/member.service';
+import { MemberService, type MemberServiceDeps } from '../identity/member.service';
 import { assertWindow } from './analytics.errors';
 import type { CompanyEngagementArgs, MemberEngagementArgs } from './analytics.inputs';
 import type { CompanyEngagement, MemberEngagement } from './analytics.types';
@@ -10,9 +10,11 @@ import { companyEngagementRows, memberEngagementRows } from './analytics.queries
 import { readVisitDays } from './visit-day-rollup';
 import { roundFigure } from './visit-days.sql';
 
+export type AccountEngagementServiceDeps = Pick<Context, 'config' | 'em' | 'viewer' | 'visitTracker'> & MemberServiceDeps;
+
 /** Engagement per account and per member. */
 export class AccountEngagementService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: AccountEngagementServiceDeps) {}
 
   async companies({ from, to, first, after }: CompanyEngagementArgs): Promise<ConnectionShape<CompanyEngagement>> {
     assertWindow(from, to);

@@ -7,9 +7,11 @@ import { atRiskRows } from './analytics.queries';
 /** Renewals this close put a paid at-risk member at the top of the list (PRODUCT.md). */
 export const RENEWAL_HORIZON_DAYS = 60;
 
+export type AtRiskServiceDeps = Pick<Context, 'clock' | 'em' | 'visitTracker'>;
+
 /** Members who neither come back nor read: the ones admins must reach before renewal. */
 export class AtRiskService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: AtRiskServiceDeps) {}
 
   async list({ noVisitDays, noViewDays, first, after }: AtRiskMembersArgs): Promise<ConnectionShape<AtRiskMember>> {
     await this.ctx.visitTracker.flush();

@@ -5,9 +5,11 @@ import { reachRows } from './analytics.queries';
 import type { ContentReachArgs } from './analytics.inputs';
 import { ReachGroupBy, type ContentReachRow } from './analytics.types';
 
+export type ReachServiceDeps = Pick<Context, 'em' | 'visitTracker'>;
+
 /** How much of what is published is seen: the second KPI. */
 export class ReachService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: ReachServiceDeps) {}
 
   async contentReach({
     from,

@@ -6,9 +6,11 @@ import { roundFigure } from './visit-days.sql';
 import type { RevisitFrequencyArgs, RevisitFrequencyTrendArgs } from './analytics.inputs';
 import { TrendBucket, type RevisitFrequency, type RevisitFrequencyPoint } from './analytics.types';
 
+export type RevisitServiceDeps = Pick<Context, 'config' | 'em' | 'visitTracker'>;
+
 /** How often members come back: the first KPI. */
 export class RevisitService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: RevisitServiceDeps) {}
 
   async frequency({ from, to, company, role }: RevisitFrequencyArgs): Promise<RevisitFrequency> {
     assertWindow(from, to);

@@ -6,14 +6,16 @@ import { ContentStatus } from './content.entity';
 import { ContentErrors } from './content.errors';
 import type { AddCommentInput, CommentsArgs, EditCommentInput, RepliesArgs } from './content.inputs';
 import { firstReplies } from './content.loaders';
-import { ContentService } from './content.service';
+import { ContentService, type ContentServiceDeps } from './content.service';
 import { hiddenFrom, isSuspended, moderates } from '../moderation/visibility';
 
 const threadKey = (comment: Comment) => [comment.createdAt.toISOString(), comment.id];
 
+export type CommentServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'loaders' | 'rateLimits' | 'viewer'> & ContentServiceDeps;
+
 /** Comments and one level of replies; `content.commentCount` is kept in the same transaction. */
 export class CommentService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: CommentServiceDeps) {}
 
   /** Top-level comments of an item, oldest first (a thread reads top-down); replies hang off each. */
   async list(viewer: Member, { contentId, first, after }: CommentsArgs): Promise<ConnectionShape<Comment>> {

@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
-import type { DomainEventBus } from '../../server/events';
+import type { PendingEvents } from '../../server/events';
 import { toConnection, type ConnectionShape } from '../../server/pagination';
 import { Member, Role } from '../identity/member.entity';
 import { Content, ContentStatus, ContentType } from './content.entity';
 import { ContentErrors } from './content.errors';
 import type { CreateContentInput, FeedArgs, UpdateContentInput } from './content.inputs';
 import { Theme } from './theme.entity';
-import { ThemeService } from './theme.service';
+import { ThemeService, type ThemeServiceDeps } from './theme.service';
 import { rejectNulls } from '../../server/validation';
 import { isSuspended, moderates } from '../moderation/visibility';
 import { feedPage, type FeedSelection } from './content.queries';
@@ -48,15 +48,16 @@ export interface ReplayInput {
 
 /**
  * A recording published as a REPLAY item at once, in the caller's transaction (`em`: the live
- * domain records the webhook event and links the session in the same one). Call `announce` after
- * that transaction commits: members hear of it as of any first publication.
+ * domain records the webhook event and links the session in the same one). Its CONTENT_PUBLISHED
+ * joins the caller's pending events, emitted once that transaction commits: members hear of it as
+ * of any first publication.
  */
 export async function publishReplay(
   em: EntityManager,
-  events: DomainEventBus,
+  pending: PendingEvents,
   input: ReplayInput,
   now: Date,
-): Promise<{ content: Content; announce: () => void }> {
+): Promise<{ content: Content }> {
   const content = em.create(Content, {
     type: ContentType.REPLAY,
     title: input.title,
@@ -70,12 +71,15 @@ export async function publishReplay(
   });
   content.themes.set(input.themeIds.map((id) => em.getReference(Theme, id)));
   await em.flush();
-  return { content, announce: () => events.emit('CONTENT_PUBLISHED', { contentId: content.id, actorId: input.authorId }) };
+  pending.add('CONTENT_PUBLISHED', { contentId: content.id, actorId: input.authorId });
+  return { content };
 }
+
+export type ContentServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'loaders'> & ThemeServiceDeps;
 
 /** Content items: authoring, the publication workflow and the feed. */
 export class ContentService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: ContentServiceDeps) {}
 
   /** An item the viewer may see; NOT_FOUND otherwise (a draft's existence does not leak). */
   async get(viewer: Member | null, id: string): Promise<Content> {

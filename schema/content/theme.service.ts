@@ -7,9 +7,11 @@ import { MemberInterest } from './member-interest.entity';
 import { Theme } from './theme.entity';
 import { rejectNulls } from '../../server/validation';
 
+export type ThemeServiceDeps = Pick<Context, 'clock' | 'em'>;
+
 /** Themes and the interests members declare in them. */
 export class ThemeService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: ThemeServiceDeps) {}
 
   list(): Promise<Theme[]> {
     return this.ctx.em.find(Theme, {}, { orderBy: { name: 'asc' } });

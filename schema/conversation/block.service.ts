@@ -2,9 +2,11 @@ import type { Context } from '../../server/context';
 import type { Member } from '../identity/member.entity';
 import { ConversationErrors } from './conversation.errors';
 
+export type BlockServiceDeps = Pick<Context, 'clock' | 'em' | 'loaders'>;
+
 /** Blocks stop messages both ways (sending and live delivery). */
 export class BlockService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: BlockServiceDeps) {}
 
   async block(viewer: Member, memberId: string): Promise<Member> {
     const member = await this.other(viewer, memberId);

@@ -34,9 +34,11 @@ function trimmedBody(raw: string): string {
   return body;
 }
 
+export type ConversationServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'loaders' | 'rateLimits' | 'viewer'>;
+
 /** One-to-one direct messages and read positions (blocks: BlockService). */
 export class ConversationService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: ConversationServiceDeps) {}
 
   /**
    * Writes a message (making the pair's conversation on the first one) in one transaction, then

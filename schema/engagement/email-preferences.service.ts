@@ -9,8 +9,10 @@ export async function setDigestEmails(em: EntityManager, memberId: string, diges
   await em.execute('update member set digest_emails = ? where id = ?', [digests, memberId]);
 }
 
+export type EmailPreferencesServiceDeps = Pick<Context, 'authProblem' | 'em' | 'viewer'>;
+
 export class EmailPreferencesService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: EmailPreferencesServiceDeps) {}
 
   /** Read fresh (not from the viewer snapshot): an unsubscribe link may have changed it a moment ago. */
   async of(memberId: string): Promise<EmailPreferences> {

@@ -2,7 +2,7 @@ import type { Context } from '../../server/context';
 import { badInput } from '../../server/errors';
 import type { RuleForEligibility } from './eligibility';
 import { eligibleMembers, selectDigestContent } from './engagement.queries';
-import { EngagementRuleService } from './engagement-rule.service';
+import { EngagementRuleService, type EngagementRuleServiceDeps } from './engagement-rule.service';
 import type { PreviewEngagementRuleArgs } from './engagement.inputs';
 import type { EngagementRulePreview } from './engagement.types';
 import { historyEnd, minimumDetectableLiftFor } from './minimum-detectable-lift';
@@ -10,8 +10,10 @@ import { historyEnd, minimumDetectableLiftFor } from './minimum-detectable-lift'
 /** A draft's holdout draw uses this id; once saved, the rule's own id decides. */
 const DRAFT_RULE_ID = '00000000-0000-0000-0000-000000000000';
 
+export type EngagementPreviewServiceDeps = Pick<Context, 'clock' | 'config' | 'em' | 'loaders'> & EngagementRuleServiceDeps;
+
 export class EngagementPreviewService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: EngagementPreviewServiceDeps) {}
 
   async preview(args: PreviewEngagementRuleArgs): Promise<EngagementRulePreview> {
     const rule = await this.ruleFor(args);

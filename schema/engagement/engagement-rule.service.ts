@@ -7,9 +7,11 @@ import { EngagementRule } from './engagement-rule.entity';
 import { ruleNotFound } from './engagement.errors';
 import type { CreateEngagementRuleInput, EngagementRuleFields, UpdateEngagementRuleInput } from './engagement.inputs';
 
+export type EngagementRuleServiceDeps = Pick<Context, 'authProblem' | 'clock' | 'em' | 'viewer'>;
+
 /** Admins' rules: create, change, switch on and off, delete (soft: their digests keep counting). */
 export class EngagementRuleService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: EngagementRuleServiceDeps) {}
 
   list(): Promise<EngagementRule[]> {
     return this.ctx.em.find(EngagementRule, { deletedAt: null }, { orderBy: { createdAt: 'asc', id: 'asc' } });

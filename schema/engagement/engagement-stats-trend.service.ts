@@ -1,9 +1,8 @@
-import type { Context } from '../../server/context';
 import { badInput } from '../../server/errors';
 import { assertWindow } from '../analytics/analytics.errors';
 import { TrendBucket } from '../analytics/analytics.types';
-import { EngagementRuleService } from './engagement-rule.service';
-import { EngagementStatsService } from './engagement-stats.service';
+import { EngagementRuleService, type EngagementRuleServiceDeps } from './engagement-rule.service';
+import { EngagementStatsService, type EngagementStatsServiceDeps } from './engagement-stats.service';
 import type { EngagementRuleStatsTrendArgs } from './engagement.inputs';
 import type { EngagementRuleStatsWindow } from './engagement.types';
 
@@ -25,9 +24,11 @@ export function trendWindows(from: Date, to: Date, bucket: TrendBucket): { from:
   return windows;
 }
 
+export type EngagementStatsTrendServiceDeps = EngagementRuleServiceDeps & EngagementStatsServiceDeps;
+
 /** A rule's statistics window by window: the console draws each lift with its interval over time. */
 export class EngagementStatsTrendService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: EngagementStatsTrendServiceDeps) {}
 
   async trend(args: EngagementRuleStatsTrendArgs): Promise<EngagementRuleStatsWindow[]> {
     assertWindow(args.from, args.to);

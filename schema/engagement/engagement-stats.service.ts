@@ -1,6 +1,6 @@
 import type { Context } from '../../server/context';
 import { assertWindow } from '../analytics/analytics.errors';
-import { EngagementRuleService } from './engagement-rule.service';
+import { EngagementRuleService, type EngagementRuleServiceDeps } from './engagement-rule.service';
 import type { EngagementRuleStatsArgs } from './engagement.inputs';
 import type { EngagementRuleStats } from './engagement.types';
 import { ruleOutcomeRows, ruleSelectionFigures, type RuleOutcomeRow } from './engagement.queries';
@@ -8,9 +8,11 @@ import { DEFAULT_HORIZON_DAYS, estimateArm, estimateLift } from './lift';
 
 const rate = (part: number, whole: number) => (whole ? part / whole : null);
 
+export type EngagementStatsServiceDeps = Pick<Context, 'clock' | 'config' | 'em'> & EngagementRuleServiceDeps;
+
 /** The proof of effect: visit days in the H days after a selection, treated against held out (README, "Measuring a rule's lift"). */
 export class EngagementStatsService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: EngagementStatsServiceDeps) {}
 
   async stats(args: EngagementRuleStatsArgs): Promise<EngagementRuleStats> {
     assertWindow(args.from, args.to);

@@ -33,9 +33,14 @@ function sameHash(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
+export type AuthServiceDeps = Pick<
+  Context,
+  'accessTokens' | 'clock' | 'config' | 'em' | 'ip' | 'loaders' | 'logger' | 'rateLimits' | 'viewer'
+>;
+
 /** Sign-up, log-in, refresh-token rotation with reuse detection, log-out. */
 export class AuthService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: AuthServiceDeps) {}
 
   /** A suspended member gets no session (their refresh tokens work again once the suspension ends). */
   private refuseSuspended(member: Member): void {

@@ -14,12 +14,12 @@ export const authChecker: AuthChecker<Context, Role> = ({ context }, roles) => {
   return true;
 };
 
-export function requireViewer(context: Context) {
+export function requireViewer(context: Pick<Context, 'viewer' | 'authProblem'>) {
   if (!context.viewer) throw unauthenticated(context.authProblem ?? 'You must be logged in.');
   return context.viewer;
 }
 
-export const isAdmin = (context: Context) => context.viewer?.role === Role.ADMIN;
+export const isAdmin = (context: Pick<Context, 'viewer'>) => context.viewer?.role === Role.ADMIN;
 
 /** A member's private details (contact, account, interests, engagement) are for them and admins. */
-export const isSelfOrAdmin = (context: Context, memberId: string) => context.viewer?.id === memberId || isAdmin(context);
+export const isSelfOrAdmin = (context: Pick<Context, 'viewer'>, memberId: string) => context.viewer?.id === memberId || isAdmin(context);

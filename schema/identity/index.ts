@@ -1,6 +1,7 @@
 import type { HearthModule } from '../../server/module';
 import { AuthResolver } from './auth.resolver';
 import { authChecker } from './authorization';
+import { registerIdentityHandlers } from './identity.handlers';
 import { createIdentityLoaders } from './identity.loaders';
 import { Member } from './member.entity';
 import { MemberResolver } from './member.resolver';
@@ -15,6 +16,13 @@ declare module '../../server/pubsub' {
   }
 }
 
+declare module '../../server/events' {
+  interface DomainEvents {
+    /** A member's profile, role, membership or suspension changed: their cached viewer is stale everywhere. */
+    MEMBER_CHANGED: { memberId: string };
+  }
+}
+
 /** Members, roles, sign-up and log-in, refresh tokens, and the viewer of every request. */
 export const identityModule: HearthModule = {
   name: 'identity',
@@ -24,6 +32,7 @@ export const identityModule: HearthModule = {
   provide: ({ clock }) => ({ viewers: new ViewerCache(clock) }),
   loaders: (em) => createIdentityLoaders(em),
   prepareContext: resolveViewer,
+  handlers: registerIdentityHandlers,
   start: (deps) => deps.viewers.listen(deps.pubSub),
   stop: [['viewer cache', (deps) => deps.viewers.stop()]],
 };

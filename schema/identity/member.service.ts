@@ -10,9 +10,11 @@ import { parseMemberLocale, parseMemberTimeZone } from './member-locale';
 
 const memberKey = (member: Member) => [member.createdAt.toISOString(), member.id];
 
+export type MemberServiceDeps = Pick<Context, 'config' | 'em' | 'events' | 'loaders'>;
+
 /** Profiles, roles and memberships. */
 export class MemberService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: MemberServiceDeps) {}
 
   async get(id: string): Promise<Member> {
     const member = await this.ctx.loaders.memberById.load(id);
@@ -27,10 +29,9 @@ export class MemberService {
     return member;
   }
 
-  /** After a change: cached viewers of this member are forgotten here and on every instance. */
+  /** After a committed change: cached viewers of this member are forgotten here and on every instance (identity.handlers.ts). */
   private changed(member: Member): Member {
-    this.ctx.viewers.forget(member.id);
-    this.ctx.pubSub.publish('MEMBER_ACCESS_CHANGED', { memberId: member.id });
+    this.ctx.events.emit('MEMBER_CHANGED', { memberId: member.id });
     return member;
   }
 

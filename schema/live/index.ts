@@ -49,6 +49,16 @@ declare module '../../server/events' {
     SESSION_CANCELLED: { sessionId: string; actorId: string };
     /** LiveKit reported the session's room started. */
     SESSION_LIVE: { sessionId: string };
+    /** The room of an autoRecord session started: its recording starts. */
+    SESSION_RECORDING_DUE: { sessionId: string };
+    /** A session's schedule, speakers, status or replay changed: who may join is read again, subscribers hear of it. */
+    SESSION_CHANGED: { sessionId: string };
+    /** A member registered for a session or cancelled: who may join is read again. */
+    SESSION_REGISTRATION_CHANGED: { sessionId: string; memberId: string };
+    SESSION_CHAT_MESSAGE_SENT: { messageId: string; sessionId: string; authorId: string };
+    /** LiveKit reported a participant's connection (attendance segment) joined, or ended (left, or closed by the room's end). */
+    SESSION_ATTENDANCE_JOINED: { sessionId: string; participantSid: string };
+    SESSION_ATTENDANCE_LEFT: { sessionId: string; participantSid: string };
     MEETING_REQUESTED: { meetingId: string; requesterId: string; recipientId: string };
     MEETING_ACCEPTED: { meetingId: string; requesterId: string; recipientId: string };
   }

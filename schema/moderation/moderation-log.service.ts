@@ -5,9 +5,11 @@ import { ModerationLogEntry } from './moderation-log-entry.entity';
 
 const entryKey = (entry: ModerationLogEntry) => [entry.createdAt.toISOString(), entry.id];
 
+export type ModerationLogServiceDeps = Pick<Context, 'em'>;
+
 /** Reads the moderation log, newest first. */
 export class ModerationLogService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: ModerationLogServiceDeps) {}
 
   async list({ first, after }: PageArgs): Promise<ConnectionShape<ModerationLogEntry>> {
     const cursor = decodeKeyset(after);

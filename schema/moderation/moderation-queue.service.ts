@@ -10,7 +10,7 @@ import type { ModerationQueueArgs, ResolveReportArgs } from './moderation.inputs
 import { logDecision, setHidden } from './moderation-log';
 import { HIDEABLE_TABLE } from './moderation-subject';
 import { subjectAuthor } from './moderation.queries';
-import { SuspensionService } from './suspension.service';
+import { SuspensionService, type SuspensionServiceDeps } from './suspension.service';
 
 const caseKey = (moderationCase: ModerationCase) => [moderationCase.openedAt.toISOString(), moderationCase.id];
 const DEFAULT_SUSPENSION_MS = 7 * 86_400_000;
@@ -22,9 +22,11 @@ interface Resolution {
   suspendedId: string | null;
 }
 
+export type ModerationQueueServiceDeps = Pick<Context, 'clock' | 'em' | 'events'> & SuspensionServiceDeps;
+
 /** The moderators' queue: cases oldest first, and their resolution. */
 export class ModerationQueueService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: ModerationQueueServiceDeps) {}
 
   /** Oldest first (the longest waiting on top); keyset on (openedAt, id). */
   async list({ status, first, after }: ModerationQueueArgs): Promise<ConnectionShape<ModerationCase>> {

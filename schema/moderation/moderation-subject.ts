@@ -2,7 +2,7 @@ import { createUnionType } from 'type-graphql';
 import type { Context } from '../../server/context';
 import { Comment } from '../content/comment.entity';
 import { Content } from '../content/content.entity';
-import { ContentService } from '../content/content.service';
+import { ContentService, type ContentServiceDeps } from '../content/content.service';
 import { Message } from '../conversation/message.entity';
 import { Member } from '../identity/member.entity';
 import { ReportKind } from './moderation.enums';
@@ -27,9 +27,11 @@ export const HIDEABLE_TABLE: Partial<Record<ReportKind, string>> = {
   [ReportKind.MESSAGE]: 'message',
 };
 
+export type ReportableSubjectDeps = Pick<Context, 'loaders' | 'viewer'> & ContentServiceDeps;
+
 /** A subject as a reporter may see it, and who wrote it (the member themself for a MEMBER report); null if they may not see it. */
 export async function reportableSubject(
-  ctx: Context,
+  ctx: ReportableSubjectDeps,
   kind: ReportKind,
   id: string,
 ): Promise<{ subject: Subject; authorId: string } | null> {

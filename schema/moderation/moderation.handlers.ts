@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../../server/context';
+import { WS_MEMBER_SUSPENDED } from '../../server/ws';
 import { NotificationKind, NotificationSubjectType } from '../notification/notification-kind';
-import { NotificationWriter } from '../notification/notification.service';
+import { NotificationWriter } from '../notification/notification-writer';
 import { ReportKind } from './moderation.enums';
 import { caseSubject, moderatorIds, subjectLabel } from './moderation.queries';
 
@@ -13,10 +14,15 @@ const SUBJECT_TYPE: Record<ReportKind, NotificationSubjectType | null> = {
   [ReportKind.MEMBER]: null,
 };
 
-/** Who hears about moderation: admins and moderators of new cases, authors of what was hidden. */
+/** Who hears about moderation: admins and moderators of new cases, authors of what was hidden, a suspended member's sockets. */
 export function registerModerationHandlers(deps: AppDeps): void {
   const fork = () => deps.orm.em.fork() as EntityManager;
   const writer = (em: EntityManager) => new NotificationWriter(em, deps.pubSub, deps.clock);
+
+  // Before the suspension's request answers, as its MEMBER_CHANGED is (identity.handlers.ts).
+  deps.events.beforeAnswer('MEMBER_SUSPENDED', ({ memberId }) => {
+    deps.pubSub.publish('CLOSE_MEMBER_SOCKETS', { memberId, code: WS_MEMBER_SUSPENDED, reason: 'Member suspended' });
+  });
 
   deps.events.on('REPORT_FILED', async ({ caseId, reporterId, opened }) => {
     if (!opened) return; // one notification per case, not per report

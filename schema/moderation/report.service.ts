@@ -8,12 +8,14 @@ import { ModerationErrors } from './moderation.errors';
 import { ModerationLogAction } from './moderation.enums';
 import type { ReportInput } from './moderation.inputs';
 import { logDecision, setHidden } from './moderation-log';
-import { HIDEABLE_TABLE, reportableSubject } from './moderation-subject';
+import { HIDEABLE_TABLE, reportableSubject, type ReportableSubjectDeps } from './moderation-subject';
 import { Report } from './report.entity';
+
+export type ReportServiceDeps = Pick<Context, 'clock' | 'config' | 'em' | 'events' | 'rateLimits'> & ReportableSubjectDeps;
 
 /** Members reporting what they see; enough distinct reporters hide it until a moderator decides. */
 export class ReportService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: ReportServiceDeps) {}
 
   /**
    * Files the viewer's report in the subject's open case (opening one), once per member and

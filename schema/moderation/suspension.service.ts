@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
-import { WS_MEMBER_SUSPENDED } from '../../server/ws';
 import { Member, Role } from '../identity/member.entity';
 import { IdentityErrors } from '../identity/identity.errors';
 import { ModerationErrors } from './moderation.errors';
@@ -8,13 +7,15 @@ import { ModerationLogAction, ReportKind } from './moderation.enums';
 import { logDecision } from './moderation-log';
 import { isSuspended } from './visibility';
 
+export type SuspensionServiceDeps = Pick<Context, 'clock' | 'em' | 'events'>;
+
 /**
  * Suspending a member: no log-in or refresh, access tokens refused on every instance at once (the
- * viewer cache is forgotten through MEMBER_ACCESS_CHANGED), open sockets closed with
- * WS_MEMBER_SUSPENDED (CLOSE_MEMBER_SOCKETS), and their content hidden while it lasts.
+ * viewer cache is forgotten through MEMBER_CHANGED's handler), open sockets closed with
+ * WS_MEMBER_SUSPENDED (MEMBER_SUSPENDED's handler), and their content hidden while it lasts.
  */
 export class SuspensionService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: SuspensionServiceDeps) {}
 
   async suspend(moderator: Member, args: { memberId: string; until: Date; reason: string }): Promise<Member> {
     const member = await this.ctx.em.transactional((em) => this.suspendIn(em as EntityManager, moderator, args, null));
@@ -68,18 +69,13 @@ export class SuspensionService {
       });
       return found;
     });
-    this.accessChanged(member.id);
+    this.ctx.events.emit('MEMBER_CHANGED', { memberId: member.id });
     return member;
   }
 
-  /** After a suspension committed: forget the member's cached viewer everywhere and close their sockets. */
+  /** After a suspension committed: the member's cached viewer is forgotten everywhere and their sockets closed (handlers, before the answer). */
   announce(memberId: string): void {
-    this.accessChanged(memberId);
-    this.ctx.pubSub.publish('CLOSE_MEMBER_SOCKETS', { memberId, code: WS_MEMBER_SUSPENDED, reason: 'Member suspended' });
-  }
-
-  private accessChanged(memberId: string): void {
-    this.ctx.viewers.forget(memberId);
-    this.ctx.pubSub.publish('MEMBER_ACCESS_CHANGED', { memberId });
+    this.ctx.events.emit('MEMBER_CHANGED', { memberId });
+    this.ctx.events.emit('MEMBER_SUSPENDED', { memberId });
   }
 }

@@ -12,6 +12,13 @@ declare module '../../server/pubsub' {
   }
 }
 
+declare module '../../server/events' {
+  interface DomainEvents {
+    /** A member marked notifications read: their other clients hear the new unread count. */
+    NOTIFICATIONS_READ: { memberId: string };
+  }
+}
+
 /** Notification kinds (one registry), the fan-out writer and the queries. */
 export const notificationModule: HearthModule = {
   name: 'notification',

@@ -16,9 +16,11 @@ import { notificationPage, ownNotification, unreadCounts } from './notification.
 
 const key = (notification: Notification) => [notification.createdAt.toISOString(), notification.id];
 
+export type NotificationQueryServiceDeps = Pick<Context, 'clock' | 'em' | 'events'>;
+
 /** A member's own notifications: listing, counting, marking read. */
 export class NotificationQueryService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: NotificationQueryServiceDeps) {}
 
   async list(viewer: Member, args: NotificationsArgs): Promise<ConnectionShape<Notification>> {
     const page = await notificationPage(this.ctx.em, viewer.id, args, this.ctx.clock.now());
@@ -42,7 +44,7 @@ export class NotificationQueryService {
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (b.id > a.id ? 1 : -1))
       .slice(0, MARKED_READ_RETURNED);
     const unreadCount = await this.unreadCount(viewer);
-    this.ctx.pubSub.publish('UNREAD_COUNT_CHANGED', viewer.id, { count: unreadCount });
+    this.ctx.events.emit('NOTIFICATIONS_READ', { memberId: viewer.id });
     return { notifications, unreadCount };
   }
 

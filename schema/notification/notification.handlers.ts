@@ -1,13 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../../server/context';
 import { NotificationKind } from './notification-kind';
-import { commentNotice, messageBody } from './notification.queries';
-import { NotificationWriter, type NewNotification } from './notification.service';
+import { commentNotice, messageBody, unreadCounts } from './notification.queries';
+import { NotificationWriter, type NewNotification } from './notification-writer';
 
 /** Who hears about what: each domain event becomes notifications, written after its commit. */
 export function registerNotificationHandlers(deps: AppDeps): void {
   const fork = () => deps.orm.em.fork() as EntityManager;
   const writer = (em: EntityManager) => new NotificationWriter(em, deps.pubSub, deps.clock);
+
+  deps.events.on('NOTIFICATIONS_READ', async ({ memberId }) => {
+    const count = (await unreadCounts(fork(), [memberId], deps.clock.now())).get(memberId) ?? 0;
+    deps.pubSub.publish('UNREAD_COUNT_CHANGED', memberId, { count });
+  });
 
   deps.events.on('CONTENT_PUBLISHED', async ({ contentId, actorId }) => {
     await writer(fork()).fanOutPublished(contentId, actorId);

@@ -65,9 +65,11 @@ function hitsByKind(input: SearchStatementInput, tsquery: Sql): Sql[] {
       from content c where c.search_vector @@ ${tsquery} and ${visibility.content}${ofType}${onTheme(themeSlug, 'content_theme', 'content_id', 'c.id')}`);
   }
   if (kinds.includes(SearchKind.COMMENT)) {
+    // The item is joined only to filter by its type: visibility and theme need its id alone.
+    const item = type ? sql` join content c on c.id = cm.content_id` : EMPTY_SQL;
     selects.push(sql`select 'COMMENT' as kind, cm.id, ts_rank(cm.search_vector, ${tsquery}, 1) as score, cm.created_at as at
-      from comment cm join content c on c.id = cm.content_id
-      where cm.search_vector @@ ${tsquery} and ${visibility.comment}${ofType}${onTheme(themeSlug, 'content_theme', 'content_id', 'c.id')}`);
+      from comment cm${item}
+      where cm.search_vector @@ ${tsquery} and ${visibility.comment}${ofType}${onTheme(themeSlug, 'content_theme', 'content_id', 'cm.content_id')}`);
   }
   if (kinds.includes(SearchKind.MEMBER) && !themeSlug && !type) {
     selects.push(sql`select 'MEMBER' as kind, m.id, ts_rank(m.search_vector, ${tsquery}, 1) as score, m.created_at as at

@@ -27,9 +27,11 @@ function toDirectoryMember(member: Member): DirectoryMember {
   });
 }
 
+export type SearchServiceDeps = Pick<Context, 'clock' | 'em' | 'loaders' | 'searchIndex'>;
+
 /** Full-text search over what a member may see: items, comments, the member directory and live sessions. */
 export class SearchService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: SearchServiceDeps) {}
 
   async search(viewer: Member, args: SearchArgs): Promise<ConnectionShape<LoadedSearchHit>> {
     const query = args.query.trim();

@@ -187,6 +187,37 @@ describe('search: what it finds', () => {
     expect(ids(await hits(member, { query: `gone ${word}` }))).not.toContain(deleted.id);
   });
 
+  it('finds a comment only where its item may be seen: on a draft, a hidden item, an item of a suspended author', async () => {
+    const word = nonce();
+    const [speaker, hiddenAuthor, commenter, member] = [
+      await buildMember(server.em(), { role: Role.SPEAKER }),
+      await buildMember(server.em()),
+      await buildMember(server.em()),
+      await buildMember(server.em()),
+    ];
+    const suspended = await buildMember(server.em(), { suspendedUntil: new Date(Date.now() + 86_400_000) });
+    const [moderator, admin] = [await buildMember(server.em(), { role: Role.MODERATOR }), await buildAdmin(server.em())];
+    const draft = await buildContent(server.em(), { title: 'A draft', status: ContentStatus.DRAFT, author: speaker });
+    const hidden = await buildContent(server.em(), { title: 'A hidden item', author: hiddenAuthor, hiddenAt: new Date() });
+    const bySuspended = await buildContent(server.em(), { title: 'By a suspended member', author: suspended });
+    const open = await buildContent(server.em(), { title: 'An open item', author: speaker });
+    const [onDraft, onHidden, onSuspended, onOpen] = [
+      await buildComment(draft, commenter, `On the draft ${word}`),
+      await buildComment(hidden, commenter, `On the hidden item ${word}`),
+      await buildComment(bySuspended, commenter, `On the suspended author's item ${word}`),
+      await buildComment(open, commenter, `On the open item ${word}`),
+    ];
+    const found = async (viewer: Member) => ids(await hits(viewer, { query: word, kinds: ['COMMENT'] })).sort();
+
+    expect(await found(member)).toEqual([onOpen.id]);
+    // Writing a comment does not open the item it is on.
+    expect(await found(commenter)).toEqual([onOpen.id]);
+    expect(await found(speaker)).toEqual([onDraft.id, onOpen.id].sort());
+    expect(await found(hiddenAuthor)).toEqual([onHidden.id, onOpen.id].sort());
+    expect(await found(moderator)).toEqual([onHidden.id, onSuspended.id, onOpen.id].sort());
+    expect(await found(admin)).toEqual([onDraft.id, onHidden.id, onSuspended.id, onOpen.id].sort());
+  });
+
   it('gives snippets with the matches in <mark> and everything else escaped, whatever the text holds', async () => {
     const word = nonce();
     const hostile = `<script>alert("x")</script> <mark>fake</mark> & <img src=x onerror=alert(1)> \u0001 ${word} \u0002 tail's "quoted"`;

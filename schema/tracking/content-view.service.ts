@@ -15,9 +15,11 @@ export interface RecordedView {
 /** Ids as PostgreSQL prints them, so an upper-case id matches its row. */
 const canonical = (input: RecordContentViewInput): RecordContentViewInput => ({ ...input, contentId: input.contentId.toLowerCase() });
 
+export type ContentViewServiceDeps = Pick<Context, 'clock' | 'em' | 'viewWriter' | 'viewableContent'>;
+
 /** Records what members view: the raw material of "seen", reach and digests. */
 export class ContentViewService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: ContentViewServiceDeps) {}
 
   async record(viewer: Member, input: RecordContentViewInput): Promise<RecordedView> {
     const [view] = await this.write(viewer, [canonical(input)], () => notFound('Content'));

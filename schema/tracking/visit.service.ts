@@ -1,15 +1,17 @@
 import type { Context } from '../../server/context';
 import { badInput } from '../../server/errors';
 import { daysFromTo, localDate } from '../../server/time';
-import { MemberService } from '../identity/member.service';
+import { MemberService, type MemberServiceDeps } from '../identity/member.service';
 import type { MemberVisitsArgs } from './tracking.inputs';
 import { Visit } from './visit.entity';
 
 const MAX_WINDOW_DAYS = 366;
 
+export type VisitServiceDeps = Pick<Context, 'config' | 'em' | 'visitTracker'> & MemberServiceDeps;
+
 /** Reads visits. Writing them is VisitTracker's job alone. */
 export class VisitService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: VisitServiceDeps) {}
 
   /** Visits overlapping [from, to), oldest first. */
   async memberVisits({ memberId, from, to }: MemberVisitsArgs): Promise<Visit[]> {

@@ -41,11 +41,13 @@ function assertChatOpen(viewer: Member, standing: SessionStanding, now: Date): v
     throw SessionChatErrors.notOpenYet(opensAt);
 }
 
+export type SessionChatServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'rateLimits' | 'rosters'>;
+
 /** A live session's chat: registrants (active registration), speakers and admins read and write it. */
 export class SessionChatService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: SessionChatServiceDeps) {}
 
-  /** Validates, rate-limits, writes the message, then publishes it on the session's topic once committed. */
+  /** Validates, rate-limits, writes the message, then emits SESSION_CHAT_MESSAGE_SENT once committed (its handler publishes it). */
   async send(viewer: Member, { sessionId, body: raw }: SendSessionChatMessageArgs): Promise<SessionChatMessage> {
     const body = trimmedBody(raw);
     const standing = await this.standingOfParticipant(viewer, sessionId);
@@ -58,7 +60,7 @@ export class SessionChatService {
       createdAt: this.ctx.clock.now(),
     });
     await this.ctx.em.flush(); // its own transaction: committed when this returns
-    this.ctx.pubSub.publish('SESSION_CHAT_MESSAGE_ADDED', message.sessionId, { messageId: message.id });
+    this.ctx.events.emit('SESSION_CHAT_MESSAGE_SENT', { messageId: message.id, sessionId: message.sessionId, authorId: viewer.id });
     return message;
   }
 

@@ -120,9 +120,11 @@ export interface PartnerLeadsQuery {
 
 const leadKey = (lead: Lead) => [lead.lastAt.toISOString(), lead.id];
 
+export type LeadServiceDeps = Pick<Context, 'clock' | 'em'>;
+
 /** Leads as partners and admins read them. */
 export class LeadService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: LeadServiceDeps) {}
 
   /** A partner reads their own leads only; admins anyone's; other roles nothing. Latest activity first. */
   async partnerLeads(viewer: Member, { first, after, partnerId }: PartnerLeadsQuery): Promise<ConnectionShape<Lead>> {

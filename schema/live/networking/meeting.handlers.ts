@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../../../server/context';
 import { NotificationKind } from '../../notification/notification-kind';
-import { NotificationWriter } from '../../notification/notification.service';
+import { NotificationWriter } from '../../notification/notification-writer';
 import { meetingNotice } from './networking.queries';
 
 /**

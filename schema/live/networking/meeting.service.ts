@@ -27,12 +27,14 @@ function trimmedMessage(raw: string | null | undefined): string | null {
   return message || null;
 }
 
+export type MeetingServiceDeps = Pick<Context, 'clock' | 'config' | 'em' | 'events' | 'loaders' | 'rateLimits'>;
+
 /**
  * One-to-one meetings: request, answer, list, and join the private LiveKit room `meeting-<id>`.
  * An open request per direction is guarded by the partial unique index meeting_open_request_unique.
  */
 export class MeetingService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: MeetingServiceDeps) {}
 
   /**
    * Asks `memberId` for a meeting, then emits MEETING_REQUESTED. Asking again while a request

@@ -5,9 +5,11 @@ import { LiveErrors } from '../live.errors';
 import { sessionExists, suggestedPeers } from './networking.queries';
 import type { SuggestedPeer, SuggestedPeersArgs } from './networking.types';
 
+export type NetworkingServiceDeps = Pick<Context, 'em'>;
+
 /** Who the viewer should meet: members ranked by what they have in common with them (PEER_WEIGHTS). */
 export class NetworkingService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: NetworkingServiceDeps) {}
 
   /** At most `first` peers, best first. A sessionId that names no session is NOT_FOUND. */
   async suggestedPeers(viewer: Member, { sessionId, first }: SuggestedPeersArgs): Promise<SuggestedPeer[]> {

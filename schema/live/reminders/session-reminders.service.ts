@@ -8,7 +8,7 @@ import type { Mailer } from '../../../server/mailer';
 import type { HearthPubSub } from '../../../server/pubsub';
 import type { EmailLinks } from '../../engagement/email-links';
 import { NotificationKind } from '../../notification/notification-kind';
-import { NotificationWriter } from '../../notification/notification.service';
+import { NotificationWriter } from '../../notification/notification-writer';
 import { composeSessionEmail, type SessionEmailClaim } from './session-email.compose';
 import { SessionEmailKind } from './session-reminder.entity';
 import type { Locale } from '../../../server/i18n/i18n';

@@ -12,13 +12,15 @@ export const ROOM_OPENS_BEFORE_MS = 15 * 60_000;
 /** A token admits until the end plus this margin (sessions overrun); connected participants are not cut off at expiry. */
 const TOKEN_MARGIN_AFTER_END_MS = 30 * 60_000;
 
+export type LiveJoinServiceDeps = Pick<Context, 'clock' | 'config' | 'rosters'>;
+
 /**
  * Room-scoped LiveKit tokens. Admission is decided from the session's roster (one query per
  * session, shared by the herd of joins when a webinar starts), then the token is signed locally:
  * joining is on the hot path of a webinar start (benchmark P6).
  */
 export class LiveJoinService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: LiveJoinServiceDeps) {}
 
   async join(viewer: Member, sessionId: string): Promise<LiveJoin> {
     const standing = isUUID(sessionId) ? await this.ctx.rosters.standing(viewer, sessionId) : null;

@@ -1,11 +1,11 @@
 import { isUUID } from 'class-validator';
-import type { AppDeps, Context } from '../../../server/context';
+import type { Context } from '../../../server/context';
 import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../../server/pagination';
-import { ThemeService } from '../../content/theme.service';
+import { ThemeService, type ThemeServiceDeps } from '../../content/theme.service';
 import { rejectNulls } from '../../../server/validation';
 import { Member, Role } from '../../identity/member.entity';
 import { LiveErrors } from '../live.errors';
-import { RecordingService } from './recording.service';
+import { RecordingService, type RecordingServiceDeps } from './recording.service';
 import { existingMemberIds, registrantCounts, sessionPage } from './sessions.queries';
 import { LiveSession, LiveSessionStatus } from './live-session.entity';
 import {
@@ -15,18 +15,14 @@ import {
   type UpdateLiveSessionInput,
 } from './live-session.inputs';
 
-/** After a committed change to a session: who may join is read again everywhere, and its subscribers hear of it. */
-export function sessionChanged(deps: AppDeps, sessionId: string): void {
-  deps.rosters.changed(sessionId);
-  deps.pubSub.publish('LIVE_SESSION_UPDATED', sessionId, { sessionId });
-}
-
 const sessionKey = (session: LiveSession) => [session.startsAt.toISOString(), session.id];
 const CLOSED = new Set([LiveSessionStatus.ENDED, LiveSessionStatus.CANCELLED]);
 
+export type LiveSessionServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'loaders'> & RecordingServiceDeps & ThemeServiceDeps;
+
 /** Scheduling, changing and listing live sessions (registration: RegistrationService). */
 export class LiveSessionService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: LiveSessionServiceDeps) {}
 
   /** Any member may see any session: they are the community's public agenda. */
   async get(id: string): Promise<LiveSession> {
@@ -91,7 +87,7 @@ export class LiveSessionService {
       updatedAt: this.ctx.clock.now(),
     });
     await this.ctx.em.flush();
-    sessionChanged(this.ctx, session.id);
+    this.ctx.events.emit('SESSION_CHANGED', { sessionId: session.id });
     return session;
   }
 
@@ -101,7 +97,7 @@ export class LiveSessionService {
     const now = this.ctx.clock.now();
     Object.assign(session, { status: LiveSessionStatus.CANCELLED, cancelledAt: now, updatedAt: now });
     await this.ctx.em.flush();
-    sessionChanged(this.ctx, session.id);
+    this.ctx.events.emit('SESSION_CHANGED', { sessionId: session.id });
     this.ctx.events.emit('SESSION_CANCELLED', { sessionId: session.id, actorId: admin.id });
     return session;
   }

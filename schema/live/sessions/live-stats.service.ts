@@ -22,9 +22,11 @@ const sharedFigures = (row: SessionStatsRow) => ({
   leads: row.leads,
 });
 
+export type LiveStatsServiceDeps = Pick<Context, 'clock' | 'em'>;
+
 /** Session KPIs (PRODUCT.md): one session, or the sessions of a period. */
 export class LiveStatsService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: LiveStatsServiceDeps) {}
 
   /** Admins read any session's figures; a partner those of the sessions they sponsor. */
   async sessionStats(viewer: Member, sessionId: string): Promise<LiveSessionStats> {

@@ -2,17 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { isUUID } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../../../server/context';
+import type { PendingEvents } from '../../../server/events';
 import { WebhookPayloadError, type LiveKitEvent } from '../../../integrations/livekit/webhooks';
 import { publishReplay } from '../../content/content.service';
 import { isMediaUrl } from '../../content/media-url';
-import { excerpt } from '../../notification/notification.service';
-import { VisitSource } from '../../tracking/visit.entity';
-import { sessionChanged } from './live-session.service';
-import { RecordingService } from './recording.service';
+import { excerpt } from '../../notification/notification-writer';
 
 export type WebhookOutcome = 'handled' | 'duplicate' | 'ignored';
-
-type AfterCommit = () => Promise<void> | void;
 
 /** Hearth names a session's room `session-<uuid>` (integrations/livekit/join-token.ts); other rooms are not its to handle. */
 const SESSION_ROOM = /^session-(.*)$/s;
@@ -25,18 +21,21 @@ function sessionOfRoom(event: LiveKitEvent): string | null {
   return claimed.toLowerCase();
 }
 
+export type LiveKitEventHandlerDeps = Pick<AppDeps, 'clock' | 'events' | 'logger' | 'orm'>;
+
 /**
  * Applies LiveKit's webhook events. Each event id is recorded in the same transaction as its
  * effect, so a retried delivery changes nothing. Every effect tolerates any arrival order: status
  * only moves forward, and an attendance segment is filled in by its joined and left events
- * whichever comes first. Notifications, pub/sub and visits happen after the commit.
+ * whichever comes first. What follows (notifications, pub/sub, rosters, recordings, visits) hangs
+ * off the domain events it emits once the transaction committed (live.handlers.ts).
  */
 export class LiveKitEventHandler {
-  constructor(private readonly deps: AppDeps) {}
+  constructor(private readonly deps: LiveKitEventHandlerDeps) {}
 
   async handle(event: LiveKitEvent): Promise<WebhookOutcome> {
     const sessionId = sessionOfRoom(event);
-    const after: AfterCommit[] = [];
+    const pending = this.deps.events.pending();
     let outcome: WebhookOutcome | void = undefined;
     const fresh = await this.deps.orm.em.fork().transactional(async (txn) => {
       const em = txn as EntityManager;
@@ -46,70 +45,59 @@ export class LiveKitEventHandler {
         [event.id, event.event, event.roomName, event.createdAt, this.deps.clock.now()],
       );
       if (!inserted.length) return false;
-      if (sessionId) outcome = await this.apply(em, sessionId, event, after);
+      if (sessionId) outcome = await this.apply(em, sessionId, event, pending);
       return true;
     });
     if (!fresh) return 'duplicate';
-    for (const effect of after) {
-      try {
-        await effect();
-      } catch (err) {
-        this.deps.logger.error({ err, eventId: event.id, event: event.event }, 'effect of a LiveKit event failed');
-      }
-    }
+    pending.emit();
     return sessionId ? (outcome ?? 'handled') : 'ignored';
   }
 
   /** Applies the event to its session; 'ignored' when it was refused on purpose (it is still recorded: a redelivery changes nothing). */
-  private async apply(em: EntityManager, sessionId: string, event: LiveKitEvent, after: AfterCommit[]): Promise<WebhookOutcome | void> {
+  private async apply(em: EntityManager, sessionId: string, event: LiveKitEvent, pending: PendingEvents): Promise<WebhookOutcome | void> {
     switch (event.event) {
       case 'room_started':
-        return this.roomStarted(em, sessionId, event, after);
+        return this.roomStarted(em, sessionId, event, pending);
       case 'room_finished':
-        return this.roomFinished(em, sessionId, event, after);
+        return this.roomFinished(em, sessionId, event, pending);
       case 'participant_joined':
-        return this.participantJoined(em, sessionId, event, after);
+        return this.participantJoined(em, sessionId, event, pending);
       case 'participant_left':
-        return this.participantLeft(em, sessionId, event, after);
+        return this.participantLeft(em, sessionId, event, pending);
       case 'egress_ended':
-        return this.egressEnded(em, sessionId, event, after);
+        return this.egressEnded(em, sessionId, event, pending);
     }
   }
 
-  /** The session's status changed: rosters (who may join) and subscribers hear it after the commit. */
-  private announce(after: AfterCommit[], sessionId: string): void {
-    after.push(() => sessionChanged(this.deps, sessionId));
-  }
-
   /** SCHEDULED → LIVE only: a late room_started after room_finished changes nothing. */
-  private async roomStarted(em: EntityManager, sessionId: string, event: LiveKitEvent, after: AfterCommit[]): Promise<void> {
+  private async roomStarted(em: EntityManager, sessionId: string, event: LiveKitEvent, pending: PendingEvents): Promise<void> {
     const [started] = await em.execute<{ auto_record: boolean }[]>(
       `update live_session set status = 'LIVE', started_at = ?, updated_at = ? where id = ? and status = 'SCHEDULED' returning auto_record`,
       [event.createdAt, this.deps.clock.now(), sessionId],
     );
     if (!started) return;
-    after.push(() => this.deps.events.emit('SESSION_LIVE', { sessionId }));
-    this.announce(after, sessionId);
-    if (started.auto_record) after.push(() => new RecordingService(this.deps).startAutomatic(sessionId));
+    pending.add('SESSION_LIVE', { sessionId });
+    pending.add('SESSION_CHANGED', { sessionId });
+    if (started.auto_record) pending.add('SESSION_RECORDING_DUE', { sessionId });
   }
 
   /** Ends the session and closes the segments still open at that time (their participant_left may never come). */
-  private async roomFinished(em: EntityManager, sessionId: string, event: LiveKitEvent, after: AfterCommit[]): Promise<void> {
+  private async roomFinished(em: EntityManager, sessionId: string, event: LiveKitEvent, pending: PendingEvents): Promise<void> {
     const [ended] = await em.execute(
       `update live_session set status = 'ENDED', ended_at = ?, updated_at = ? where id = ? and status in ('SCHEDULED', 'LIVE') returning id`,
       [event.createdAt, this.deps.clock.now(), sessionId],
     );
     if (!ended) return;
-    const closed = await em.execute<{ member_id: string; joined_at: Date; left_at: Date }[]>(
+    const closed = await em.execute<{ participant_sid: string }[]>(
       `update attendance_segment set left_at = greatest(joined_at, ?::timestamptz)
-        where session_id = ? and left_at is null and joined_at is not null returning member_id, joined_at, left_at`,
+        where session_id = ? and left_at is null and joined_at is not null returning participant_sid`,
       [event.createdAt, sessionId],
     );
-    for (const segment of closed) after.push(() => this.recordVisit(segment));
-    this.announce(after, sessionId);
+    for (const { participant_sid } of closed) pending.add('SESSION_ATTENDANCE_LEFT', { sessionId, participantSid: participant_sid });
+    pending.add('SESSION_CHANGED', { sessionId });
   }
 
-  private async participantJoined(em: EntityManager, sessionId: string, event: LiveKitEvent, after: AfterCommit[]): Promise<void> {
+  private async participantJoined(em: EntityManager, sessionId: string, event: LiveKitEvent, pending: PendingEvents): Promise<void> {
     const participant = this.participant(event);
     if (!participant) return;
     const joinedAt = event.participantJoinedAt ?? event.createdAt;
@@ -120,22 +108,22 @@ export class LiveKitEventHandler {
        returning member_id`,
       [randomUUID(), participant.sid, joinedAt, sessionId, participant.memberId],
     );
-    if (rows.length) after.push(() => this.deps.visitTracker.recordActivity(participant.memberId, joinedAt, VisitSource.LIVE));
+    if (rows.length) pending.add('SESSION_ATTENDANCE_JOINED', { sessionId, participantSid: participant.sid });
   }
 
   /** The left event is authoritative for its connection, even when room_finished closed it first. */
-  private async participantLeft(em: EntityManager, sessionId: string, event: LiveKitEvent, after: AfterCommit[]): Promise<void> {
+  private async participantLeft(em: EntityManager, sessionId: string, event: LiveKitEvent, pending: PendingEvents): Promise<void> {
     const participant = this.participant(event);
     if (!participant) return;
-    const [segment] = await em.execute<{ member_id: string; joined_at: Date | null; left_at: Date }[]>(
+    const [segment] = await em.execute<{ joined_at: Date | null }[]>(
       `insert into attendance_segment (id, session_id, member_id, participant_sid, joined_at, left_at)
        select ?, s.id, m.id, ?, ?, ? from live_session s, member m where s.id = ? and m.id = ?
        on conflict (session_id, participant_sid) do update set
          joined_at = coalesce(attendance_segment.joined_at, excluded.joined_at), left_at = excluded.left_at
-       returning member_id, joined_at, left_at`,
+       returning joined_at`,
       [randomUUID(), participant.sid, event.participantJoinedAt, event.createdAt, sessionId, participant.memberId],
     );
-    if (segment?.joined_at) after.push(() => this.recordVisit(segment as { member_id: string; joined_at: Date; left_at: Date }));
+    if (segment?.joined_at) pending.add('SESSION_ATTENDANCE_LEFT', { sessionId, participantSid: participant.sid });
   }
 
   /** A finished recording becomes the session's published REPLAY, once. */
@@ -143,7 +131,7 @@ export class LiveKitEventHandler {
     em: EntityManager,
     sessionId: string,
     event: LiveKitEvent,
-    after: AfterCommit[],
+    pending: PendingEvents,
   ): Promise<WebhookOutcome | void> {
     const file = event.egress?.files[0];
     if (event.egress?.status !== 'EGRESS_COMPLETE' || !file) {
@@ -172,7 +160,7 @@ export class LiveKitEventHandler {
     // The content domain writes the item; this transaction records the event and links the session.
     const replay = await publishReplay(
       em,
-      this.deps.events,
+      pending,
       {
         title: `Replay: ${session.title}`,
         summary: excerpt(session.description) || null,
@@ -183,8 +171,7 @@ export class LiveKitEventHandler {
       now,
     );
     await em.execute('update live_session set replay_id = ?, updated_at = ? where id = ?', [replay.content.id, now, sessionId]);
-    after.push(replay.announce);
-    this.announce(after, sessionId);
+    pending.add('SESSION_CHANGED', { sessionId });
   }
 
   /** Participants are members (identity = member id); the recorder and other services are not. */
@@ -192,15 +179,5 @@ export class LiveKitEventHandler {
     const memberId = event.participantIdentity;
     if (!memberId || !isUUID(memberId) || !event.participantSid) return null;
     return { memberId, sid: event.participantSid };
-  }
-
-  /** Time in the room is activity: it makes (or extends) a visit covering the whole connection. */
-  private recordVisit(segment: { member_id: string; joined_at: Date; left_at: Date }): Promise<void> {
-    return this.deps.visitTracker.recordInterval(
-      segment.member_id,
-      new Date(segment.joined_at),
-      new Date(segment.left_at),
-      VisitSource.LIVE,
-    );
   }
 }

@@ -173,6 +173,7 @@ describe('POST /webhooks/livekit', () => {
         left_at: new Date('2026-03-10T10:55:00Z'),
       },
     ]);
+    await server.hearth.deps.events.idle(); // visits are recorded by the attendance events' handlers
     const visits = (await server.em().execute('select started_at, last_activity_at, source from visit where member_id = ?', [ann.id])).map(
       (visit) => ({
         ...visit,

@@ -10,13 +10,15 @@ import { recordingState } from './sessions.queries';
 /** Where LiveKit's egress writes the file (its storage settings decide the bucket or folder); `{time}` is LiveKit's template. */
 export const recordingFilepath = (sessionId: string) => `hearth/session-${sessionId}-{time}.mp4`;
 
+export type RecordingServiceDeps = Pick<AppDeps, 'clock' | 'liveRooms' | 'logger' | 'orm'>;
+
 /**
  * Starts the room-composite recording of a live session through LiveKit's Egress API. One
  * recording per session: starting again returns the one already running. When it ends,
  * LiveKit's egress_ended webhook turns the file into the REPLAY (LiveKitEventHandler).
  */
 export class RecordingService {
-  constructor(private readonly deps: AppDeps) {}
+  constructor(private readonly deps: RecordingServiceDeps) {}
 
   /** For admins: the session must be LIVE (LiveKit records rooms that exist). Returns the egress id. */
   async start(sessionId: string): Promise<string> {

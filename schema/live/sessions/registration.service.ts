@@ -4,14 +4,16 @@ import type { Context } from '../../../server/context';
 import type { Member } from '../../identity/member.entity';
 import { LiveErrors } from '../live.errors';
 import { LiveSessionStatus, type LiveSession } from './live-session.entity';
-import { LiveSessionService } from './live-session.service';
+import { LiveSessionService, type LiveSessionServiceDeps } from './live-session.service';
 import { readModel } from '../../../server/db/read-model';
 import { SessionRegistration } from './registration.entity';
 import { seatsTaken } from './sessions.queries';
 
+export type RegistrationServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'loaders'> & LiveSessionServiceDeps;
+
 /** Seats in sessions. Capacity is enforced under a lock on the session row, so the last seat goes once. */
 export class RegistrationService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: RegistrationServiceDeps) {}
 
   /**
    * Idempotent: registering again updates the consent. Open while the session is SCHEDULED or
@@ -40,7 +42,7 @@ export class RegistrationService {
       );
       return registration;
     });
-    this.ctx.rosters.changed(sessionId);
+    this.ctx.events.emit('SESSION_REGISTRATION_CHANGED', { sessionId, memberId: viewer.id });
     this.ctx.loaders.viewerRegistrationBySessionId.clear(sessionId);
     this.ctx.loaders.registrantCountBySessionId.clear(sessionId);
     // The confirmation email goes with the reminders (send-session-reminders), under their once-only guard.
@@ -54,7 +56,7 @@ export class RegistrationService {
       'update session_registration set cancelled_at = ? where session_id = ? and member_id = ? and cancelled_at is null',
       [this.ctx.clock.now(), sessionId, viewer.id],
     );
-    this.ctx.rosters.changed(sessionId);
+    this.ctx.events.emit('SESSION_REGISTRATION_CHANGED', { sessionId, memberId: viewer.id });
     return new LiveSessionService(this.ctx).get(sessionId);
   }
 }

@@ -112,6 +112,26 @@ export async function recordingState(em: EntityManager, sessionId: string): Prom
   return state ?? null;
 }
 
+/** One connection's attendance segment: who, and when they joined and left. */
+export interface AttendanceSegmentRow {
+  member_id: string;
+  joined_at: Date | null;
+  left_at: Date | null;
+}
+
+/** One connection's attendance segment as it is now (what its visit is made of), or undefined. */
+export async function attendanceSegment(
+  em: EntityManager,
+  sessionId: string,
+  participantSid: string,
+): Promise<AttendanceSegmentRow | undefined> {
+  const [row] = await rows<AttendanceSegmentRow>(
+    em,
+    sql`select member_id, joined_at, left_at from attendance_segment where session_id = ${sessionId} and participant_sid = ${participantSid}`,
+  );
+  return row;
+}
+
 /** Who may be in a session's room: its status, times, speakers and active registrants. */
 export interface SessionRosterRow {
   id: string;

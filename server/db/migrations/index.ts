@@ -11,6 +11,7 @@ import { Migration20261203135500_Search } from './Migration20261203135500_Search
 import { Migration20261203140000_Moderation } from './Migration20261203140000_Moderation';
 import { Migration20261203170000_ModerationChecks } from './Migration20261203170000_ModerationChecks';
 import { Migration20261203171500_MemberLocale } from './Migration20261203171500_MemberLocale';
+import { Migration20261204153000_ContentHiddenIndex } from './Migration20261204153000_ContentHiddenIndex';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -24,4 +25,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203140000_Moderation', class: Migration20261203140000_Moderation },
   { name: 'Migration20261203170000_ModerationChecks', class: Migration20261203170000_ModerationChecks },
   { name: 'Migration20261203171500_MemberLocale', class: Migration20261203171500_MemberLocale },
+  { name: 'Migration20261204153000_ContentHiddenIndex', class: Migration20261204153000_ContentHiddenIndex },
 ];

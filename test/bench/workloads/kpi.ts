@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { REQUEST_SESSION_OPTIONS } from '../../../server/db/pool';
 import { benchDatabase } from '../bench-env';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { reachStatement, revisitStatement } from '../../../schema/analytics/analytics.queries';
@@ -59,7 +60,7 @@ export const kpiWorkload: Workload = {
     const window = { from: new Date('2025-11-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') };
     for (const visits of SIZES) {
       const url = await kpiDatabase(ctx, visits);
-      const db = new Client({ connectionString: url });
+      const db = new Client({ connectionString: url, options: REQUEST_SESSION_OPTIONS });
       await db.connect();
       const [{ id }] = (await db.query<{ id: string }>(`select id from member where role = 'ADMIN' limit 1`)).rows;
       const token = (await new AccessTokens(ctx.jwtSecret, systemClock).issue(id)).token;
