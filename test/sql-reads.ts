@@ -114,19 +114,23 @@ function openings(file: string, node: Declared, known: ReadonlySet<string>, dept
   return [null];
 }
 
-/** Every `.execute(statement, ...)` in `file` with the statement's opening text (QueryBuilder's `execute()` has none). */
+/**
+ * Every `.execute(statement, ...)` in `file` with the statement's text (QueryBuilder's `execute()`
+ * has none), and every `readRows(em, statement, ...)` (server/db/read-query: a prepared read,
+ * whatever its text says).
+ */
 export function executedStatements(file: string, known: ReadonlySet<string>): ExecutedStatement[] {
   const source = parse(file);
   const found: ExecutedStatement[] = [];
   const visit = (node: ts.Node) => {
-    if (
-      ts.isCallExpression(node) &&
-      ts.isPropertyAccessExpression(node.expression) &&
-      node.expression.name.text === 'execute' &&
-      node.arguments.length > 0
-    ) {
+    if (ts.isCallExpression(node)) {
       const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
-      for (const text of openings(file, node.arguments[0], known)) found.push({ file, line, text });
+      const callee = node.expression;
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'execute' && node.arguments.length > 0) {
+        for (const text of openings(file, node.arguments[0], known)) found.push({ file, line, text });
+      } else if (ts.isIdentifier(callee) && callee.text === 'readRows') {
+        found.push({ file, line, text: 'select … (readRows)' });
+      }
     }
     ts.forEachChild(node, visit);
   };
