@@ -4,6 +4,8 @@ import { Role } from '../identity/member.entity';
 import { ContentType } from './content.entity';
 import type { FeedArgs } from './content.inputs';
 import { feedPage, type FeedSelection } from './content.queries';
+import { clientOperation } from '../../test/bench/client-operation';
+import { ContentView } from '../tracking/content-view.entity';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -59,9 +61,45 @@ describe('feedPage (the feed query module)', () => {
     const viewer = await buildMember(em);
     const statements = await captureQueries(server, async () => {
       const page = await feedPage(server.em(), viewer.id, args({ type: ContentType.DOCUMENT, first: 1 }), selection(['title']), NOW);
-      expect(page.items[0]).toEqual({ content: expect.objectContaining({ id: item.id, title: 'Bare' }), themes: null, author: null });
+      expect(page.items[0]).toEqual({
+        content: expect.objectContaining({ id: item.id, title: 'Bare' }),
+        themes: null,
+        author: null,
+        seenByMe: null,
+      });
       expect(page.items[0].content.body).toBeUndefined();
     });
-    expect(statements[0]).not.toMatch(/\bbody\b|json_agg|from member m\b/);
+    expect(statements[0]).not.toMatch(/\bbody\b|json_agg|from member m\b|content_view/);
+  });
+
+  it('answers the client’s Feed (its ContentCard selects seenByMe) with each viewer’s seenByMe read in the page’s one statement', async () => {
+    const em = server.em();
+    const theme = await buildTheme(em);
+    const [seen] = [
+      await buildContent(em, { themes: [theme], title: 'Seen', createdAt: new Date('2029-08-02T00:00:00Z') }),
+      await buildContent(em, { themes: [theme], title: 'Unseen', createdAt: new Date('2029-08-01T00:00:00Z') }),
+    ];
+    const [reader, other] = [await buildMember(em), await buildMember(em)];
+    const at = new Date('2029-08-03T00:00:00Z');
+    em.create(ContentView, { member: reader.id, content: seen.id, firstSeenAt: at, lastSeenAt: at });
+    await em.flush();
+    const feed = async (viewer: { id: string }) => {
+      const token = await server.tokenFor(viewer.id);
+      let result!: Awaited<ReturnType<typeof server.gql<Record<string, any>>>>;
+      const statements = await captureQueries(server, async () => {
+        result = await server.gql(clientOperation('Feed'), { first: 2, themeSlug: theme.slug }, { token });
+      });
+      expect(result.errors).toBeUndefined();
+      expect(statements.filter((statement) => /content_view/.test(statement))).toHaveLength(1);
+      return result.data!.feed.edges.map(({ node }: any) => [node.title, node.seenByMe]);
+    };
+    expect(await feed(reader)).toEqual([
+      ['Seen', true],
+      ['Unseen', false],
+    ]);
+    expect(await feed(other)).toEqual([
+      ['Seen', false],
+      ['Unseen', false],
+    ]);
   });
 });

@@ -32,11 +32,12 @@ export const feedSelection = (info: GraphQLResolveInfo): FeedSelection => ({
   author: selectedFields(info, ['edges', 'node', 'author']),
 });
 
-/** One item of a feed page with what the page read of its themes and author (null: not selected). */
+/** One item of a feed page with what the page read of its themes, author and the viewer's view of it (null: not selected). */
 export interface FeedItem {
   content: Content;
   themes: Theme[] | null;
   author: Member | null;
+  seenByMe: boolean | null;
 }
 
 export interface FeedPage {
@@ -49,7 +50,11 @@ export interface FeedPage {
 /** Read by code whatever the selection: keys, the cursor, who may see and edit an item. */
 const ITEM_KEYS = ['id', 'status', 'author', 'publishedAt'];
 
-type FeedRow = Record<string, unknown> & { themes_json: Record<string, unknown>[] | null; author_json: Record<string, unknown> | null };
+type FeedRow = Record<string, unknown> & {
+  themes_json: Record<string, unknown>[] | null;
+  author_json: Record<string, unknown> | null;
+  seen_by_me: boolean | null;
+};
 
 const and = (clauses: Sql[]): Sql => clauses.reduce((all, clause) => sql`${all} and ${clause}`);
 
@@ -93,7 +98,11 @@ export async function feedPage(
   const author = selection.item.has('author')
     ? rawSql(`(select ${authors.json('m')} from member m where m.id = c.author_id)`)
     : rawSql('null');
-  const query = sql`select ${rawSql(items.columns('c'))}, ${themes} as themes_json, ${author} as author_json
+  // In the page's statement, as the client's ContentCard asks for it: a second statement per page cost a round trip (P1).
+  const seenByMe = selection.item.has('seenByMe')
+    ? sql`exists (select 1 from content_view v where v.member_id = ${viewerId}::uuid and v.content_id = c.id)`
+    : rawSql('null');
+  const query = sql`select ${rawSql(items.columns('c'))}, ${themes} as themes_json, ${author} as author_json, ${seenByMe} as seen_by_me
        from content c where ${feedFilter(viewerId, args, now)} order by c.published_at desc, c.id desc limit ${args.first + 1}`;
   const rows = await readRows<FeedRow>(em, query.text, query.params);
   const [toContent, toTheme, toMember] = [readModel(em, Content), readModel(em, Theme), readModel(em, Member)];
@@ -102,6 +111,7 @@ export async function feedPage(
       content: toContent(row),
       themes: row.themes_json?.map(toTheme) ?? null,
       author: row.author_json ? toMember(row.author_json) : null,
+      seenByMe: row.seen_by_me,
     })),
     authorsComplete: authors.complete,
   };

@@ -157,14 +157,15 @@ export class ContentService {
 
   /**
    * Newest published first; keyset on (publishedAt, id) so pages stay stable while items are
-   * published. The page (content.queries.ts) comes with its themes and authors, which feed the
-   * field resolvers through the request's loaders without another round trip.
+   * published. The page (content.queries.ts) comes with its themes, authors and the viewer's
+   * seenByMe, which feed the field resolvers through the request's loaders without another round trip.
    */
   async feed(viewer: Member, args: FeedArgs, selection: FeedSelection): Promise<ConnectionShape<Content>> {
     const page = await feedPage(this.ctx.em, viewer.id, args, selection, this.ctx.clock.now());
-    const { themesByContentId, memberById } = this.ctx.loaders;
-    const items = page.items.map(({ content, themes, author }) => {
+    const { themesByContentId, memberById, seenByMe: seen } = this.ctx.loaders;
+    const items = page.items.map(({ content, themes, author, seenByMe }) => {
       if (themes) themesByContentId.prime(content.id, themes);
+      if (seenByMe !== null) seen.prime(content.id, seenByMe);
       if (author) {
         if (page.authorsComplete) memberById.prime(author.id, author);
         else partialAuthors.set(content, author);

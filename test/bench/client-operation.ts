@@ -1,8 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, parse, print, visit, type DefinitionNode, type FragmentDefinitionNode } from 'graphql';
 
-const OPERATIONS = path.resolve(__dirname, '../../../client/operations');
+/** client/operations, from test/bench (ts-jest) or dist/test/bench (the compiled bench). */
+const OPERATIONS = [path.resolve(__dirname, '../../client/operations'), path.resolve(__dirname, '../../../client/operations')].find((dir) =>
+  existsSync(dir),
+)!;
 
 /**
  * A named operation of the shipped client (client/operations/*.graphql) with the fragments it
