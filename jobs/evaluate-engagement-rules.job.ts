@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { refreshContentPopularity } from '../schema/engagement/digest-content';
 import { DIGEST_MAX_ATTEMPTS } from '../schema/engagement/digest-sender';
-import { eligibleMembers, needsWork } from '../schema/engagement/eligibility';
+import { needsWork } from '../schema/engagement/eligibility';
+import { eligibleMembers } from '../schema/engagement/engagement.queries';
 import { EngagementRule } from '../schema/engagement/engagement-rule.entity';
 import type { JobDefinition, JobDeps, JobQueue } from './job-deps';
 import { SEND_DIGEST, type SendDigestData } from './send-digest.job';

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { sql, uuidArray, type Sql } from './db/sql';
 
 /** One key of a per-viewer field: whose answer, about what. */
 interface ViewerKey {
@@ -65,8 +66,9 @@ export class ViewerKeyedLoader<V> {
 /** A row of a batch over `unnest(?::uuid[], ?::uuid[]) as k(viewer_id, id)`: it carries the pair it answers. */
 export type PairRow = Record<string, unknown> & { viewer_id: string; key_id: string };
 
-/** The pairs of a batch as the two parameters of `unnest(?::uuid[], ?::uuid[]) as k(viewer_id, id)`. */
-export const PAIRS = `unnest(?::uuid[], ?::uuid[]) as k(viewer_id, id)`;
+/** The batch's (viewer, id) pairs as a table `k (viewer_id, id)`, for the sql helper. */
+export const pairsOf = (viewerIds: readonly string[], ids: readonly string[]): Sql =>
+  sql`unnest(${uuidArray(viewerIds)}::uuid[], ${uuidArray(ids)}::uuid[]) as k(viewer_id, id)`;
 
 /** Answers in the batch's order: `value(row)` where a row answers the pair, `missing` elsewhere. */
 export function inPairOrder<V>(viewerIds: string[], ids: string[], rows: PairRow[], value: (row: PairRow) => V, missing: V): V[] {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { modules } from '../schema/modules';
 import type { HearthModule } from '../server/module';
 import { importCycles, importsOf, isTestFile, resolveImport, root, runtimeImportGraph, sourceFiles } from './source-files';
+import { executedStatements, isRead } from './sql-reads';
 
 const files = sourceFiles('server', 'schema', 'integrations', 'jobs', 'emails', 'seed', 'simulator', 'test');
 const known = new Set(files);
@@ -56,5 +57,31 @@ describe('the house (ARCHITECTURE.md)', () => {
       .filter((file) => (file.startsWith('schema/live/') || file.startsWith('integrations/livekit/')) && !isTestFile(file))
       .filter((file) => writesContent.test(readFileSync(path.join(root, file), 'utf8')));
     expect(writers).toEqual([]);
+  });
+
+  it('reads past the ORM only in a domain’s *.queries.ts: nowhere else in schema/ hands a select or with to .execute', () => {
+    // Statements that open with `select` but change or lock, so they stay with their writer: a SQL
+    // function that rebuilds a rollup or an index, and the transaction-scoped advisory locks that
+    // serialise one member's digest and visits. Each entry is one file and the statement's opening.
+    const writesThatSelect: readonly (readonly [string, RegExp])[] = [
+      ['schema/analytics/visit-day-rollup.ts', /^select visit_day_rebuild\(/],
+      ['schema/search/search-index.ts', /^select search_rebuild\(/],
+      ['schema/engagement/digest-sender.ts', /^select pg_advisory_xact_lock\(/],
+      ['schema/tracking/visit-tracker.ts', /^select pg_advisory_xact_lock\(/],
+    ];
+    const allowed = (file: string, text: string) =>
+      writesThatSelect.some(([where, opening]) => where === file && opening.test(text.trim()));
+    const statements = files
+      .filter((file) => file.startsWith('schema/') && !isTestFile(file) && !file.endsWith('.queries.ts'))
+      .flatMap((file) => executedStatements(file, known));
+    // The check sees what it is meant to: every listed write is found where it is listed.
+    const unseen = writesThatSelect.filter(
+      ([where, opening]) => !statements.some(({ file, text }) => file === where && opening.test(text?.trim() ?? '')),
+    );
+    expect(unseen).toEqual([]);
+    const reads = statements.filter(({ file, text }) => text === null || (isRead(text) && !allowed(file, text)));
+    const described = ({ file, line, text }: (typeof reads)[number]) =>
+      `${file}:${line} ${text === null ? '(a statement this check cannot follow)' : text.trim().slice(0, 60)}`;
+    expect(reads.map(described)).toEqual([]);
   });
 });

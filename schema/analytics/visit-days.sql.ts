@@ -1,3 +1,5 @@
+import { rawSql, sql } from '../../server/db/sql';
+
 /**
  * SQL shared by the KPIs. They expect a `params` CTE with `from_at`, `to_at` and `tz`, and a
  * `population` CTE with the members' `id`. per_member: each member with a visit day in the window
@@ -11,7 +13,7 @@
  * its part inside the window: checked on the visits of the members the rollup has on that day.
  * The statement must also select ROLLUP_ZONE, so readVisitDays can tell which zone it read.
  */
-export const VISIT_DAYS_CTES = `
+export const VISIT_DAYS_CTES = sql`
 day_bounds as (
   select p.from_at, p.to_at, p.tz, f.first_day, l.last_day,
          ((p.from_at - interval '1 microsecond') at time zone p.tz)::date < f.first_day as first_whole,
@@ -61,7 +63,7 @@ per_member as (
 )`;
 
 /** The zone the visit_day rollup is in, read in the same snapshot as the figures (see readVisitDays). */
-export const ROLLUP_ZONE = '(select zone from visit_day_zone) as rollup_zone';
+export const ROLLUP_ZONE = sql`(select zone from visit_day_zone) as rollup_zone`;
 
 /** Rounds to 6 decimals: KPI figures are compared exactly in tests and shown to people. */
 export const roundFigure = (value: number | string | null) => (value === null ? null : Math.round(Number(value) * 1e6) / 1e6);
@@ -71,7 +73,7 @@ export const roundFigure = (value: number | string | null) => (value === null ? 
  * activity among the visits that started before it, one probe of visit (member_id,
  * last_activity_at) per member rather than a pass over every visit.
  */
-export const LAST_VISIT_CTE = `
+export const LAST_VISIT_CTE = sql`
 member_last_visit as materialized (
   select m.id as member_id, lv.last_visit
   from params p
@@ -84,7 +86,7 @@ member_last_visit as materialized (
 )`;
 
 /** Each member's latest view before the window's end (expects `params.to_at`). */
-export const LAST_VIEW_CTE = `
+export const LAST_VIEW_CTE = sql`
 member_last_view as materialized (
   select cv.member_id, max(cv.last_seen_at) as last_view from content_view cv, params p where cv.first_seen_at < p.to_at group by cv.member_id
 )`;
@@ -94,8 +96,8 @@ member_last_view as materialized (
  * content seen in the last `noViewDays` (SQL expressions for each).
  */
 export const atRiskCondition = (lastVisit: string, lastView: string, noVisitDays: string, noViewDays: string) =>
-  `((${lastVisit} is null or ${lastVisit} < p.to_at - make_interval(days => ${noVisitDays}))
-    and (${lastView} is null or ${lastView} < p.to_at - make_interval(days => ${noViewDays})))`;
+  rawSql(`((${lastVisit} is null or ${lastVisit} < p.to_at - make_interval(days => ${noVisitDays}))
+    and (${lastView} is null or ${lastView} < p.to_at - make_interval(days => ${noViewDays})))`);
 
 /**
  * Eligible members for an item published at `publishedAt` (PRODUCT.md: a visit since then, i.e.
@@ -103,4 +105,4 @@ export const atRiskCondition = (lastVisit: string, lastView: string, noVisitDays
  * a binary search, where joining items to visits would be items × visits rows.
  */
 export const eligibleSince = (lasts: string, n: string, publishedAt: string) =>
-  `coalesce(${n} - width_bucket(${publishedAt} - interval '1 microsecond', ${lasts}), 0)`;
+  rawSql(`coalesce(${n} - width_bucket(${publishedAt} - interval '1 microsecond', ${lasts}), 0)`);

@@ -2,11 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { jsonRow, projection, readModel } from '../../server/db/read-model';
 import { readRows } from '../../server/db/read-query';
-import { sql, type Sql } from '../../server/db/sql';
+import { rawSql, sql, uuidArray, type Sql } from '../../server/db/sql';
 import { decodeKeyset } from '../../server/pagination';
+import { inPairOrder, pairsOf, type PairRow } from '../../server/viewer-loader';
 import { selectedFields } from '../../server/selection';
 import { Member } from '../identity/member.entity';
 import { visibleToSql } from '../moderation/visibility';
+import { Comment } from './comment.entity';
 import { Content } from './content.entity';
 import type { FeedArgs } from './content.inputs';
 import { Theme } from './theme.entity';
@@ -75,9 +77,6 @@ function feedFilter(viewerId: string, args: FeedArgs, now: Date): Sql {
   return and(clauses);
 }
 
-/** SQL text of what the query embeds, built from entity metadata: inlined as text, never a parameter. */
-const raw = (text: string): Sql => ({ text, params: [] });
-
 /**
  * Newest published first after the keyset cursor, as the viewer may see them; one statement,
  * run as a prepared statement (readRows).
@@ -92,16 +91,18 @@ export async function feedPage(
   const items = projection(em, Content, selection.item, ITEM_KEYS);
   const authors = projection(em, Member, selection.author);
   const themes = selection.item.has('themes')
-    ? raw(
+    ? rawSql(
         `coalesce((select json_agg(${jsonRow(em, Theme, 't')} order by t.name) from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id), '[]')`,
       )
-    : raw('null');
-  const author = selection.item.has('author') ? raw(`(select ${authors.json('m')} from member m where m.id = c.author_id)`) : raw('null');
+    : rawSql('null');
+  const author = selection.item.has('author')
+    ? rawSql(`(select ${authors.json('m')} from member m where m.id = c.author_id)`)
+    : rawSql('null');
   // In the page's statement, as the client's ContentCard asks for it: a second statement per page cost a round trip (P1).
   const seenByMe = selection.item.has('seenByMe')
     ? sql`exists (select 1 from content_view v where v.member_id = ${viewerId}::uuid and v.content_id = c.id)`
-    : raw('null');
-  const query = sql`select ${raw(items.columns('c'))}, ${themes} as themes_json, ${author} as author_json, ${seenByMe} as seen_by_me
+    : rawSql('null');
+  const query = sql`select ${rawSql(items.columns('c'))}, ${themes} as themes_json, ${author} as author_json, ${seenByMe} as seen_by_me
        from content c where ${feedFilter(viewerId, args, now)} order by c.published_at desc, c.id desc limit ${args.first + 1}`;
   const rows = await readRows<FeedRow>(em, query.text, query.params);
   const [toContent, toTheme, toMember] = [readModel(em, Content), readModel(em, Theme), readModel(em, Member)];
@@ -114,4 +115,77 @@ export async function feedPage(
     })),
     authorsComplete: authors.complete,
   };
+}
+
+/*
+ * The content loaders' reads: one statement per batch.
+ */
+
+const rows = <T = Record<string, unknown>>(em: EntityManager, query: Sql) => em.execute<T[]>(query.text, [...query.params]);
+
+/** The tables that join themes to a key column (`content_id`, `member_id`, `session_id`). */
+export type ThemeLink = 'content_theme' | 'member_interest' | 'live_session_theme';
+
+/** Themes joined to each key through `table`'s `keyColumn`, as (key, theme) pairs by name. */
+export async function themesOfKeys(
+  em: EntityManager,
+  table: ThemeLink,
+  keyColumn: string,
+  keys: readonly string[],
+): Promise<[string, Theme][]> {
+  const key = rawSql(`l.${keyColumn}`);
+  const found = await rows<Record<string, unknown> & { key: string }>(
+    em,
+    sql`select ${key} as key, t.id, t.slug, t.name, t.created_at
+         from ${rawSql(table)} l join theme t on t.id = l.theme_id
+        where ${key} = any(${uuidArray(keys)}::uuid[])
+        order by t.name`,
+  );
+  const toTheme = readModel(em, Theme);
+  return found.map((row) => [row.key, toTheme(row)]);
+}
+
+/** Replies of one comment by one author, hidden by moderation or not (see `replyCountsByCommentId`). */
+export interface ReplyCount {
+  authorId: string;
+  hidden: boolean;
+  suspendedUntil: Date | null;
+  count: number;
+}
+
+/** Replies per top-level comment, deleted ones included, by author and moderation state, as (comment id, count) pairs. */
+export async function replyCounts(em: EntityManager, ids: readonly string[]): Promise<[string, ReplyCount][]> {
+  const found = await rows<Omit<ReplyCount, 'suspendedUntil'> & { parent_id: string; suspendedUntil: string | Date | null }>(
+    em,
+    sql`select c.parent_id, c.author_id as "authorId", c.hidden_at is not null as hidden, m.suspended_until as "suspendedUntil", count(*)::int as count
+           from comment c join member m on m.id = c.author_id
+          where c.parent_id = any(${uuidArray(ids)}::uuid[])
+          group by c.parent_id, c.author_id, c.hidden_at is not null, m.suspended_until`,
+  );
+  return found.map(({ parent_id, suspendedUntil, ...count }) => [
+    parent_id,
+    { ...count, suspendedUntil: suspendedUntil ? new Date(suspendedUntil) : null },
+  ]);
+}
+
+/** For each (viewer, item id) pair, whether the viewer has ever viewed the item. */
+export async function seenByViewers(em: EntityManager, viewerIds: string[], ids: string[]): Promise<boolean[]> {
+  const found = await rows<PairRow>(
+    em,
+    sql`select k.viewer_id, k.id as key_id from ${pairsOf(viewerIds, ids)}
+         where exists (select 1 from content_view v where v.member_id = k.viewer_id and v.content_id = k.id)`,
+  );
+  return inPairOrder(viewerIds, ids, found, () => true, false);
+}
+
+/** The oldest `limit` replies of each comment of `ids` that `visible` (a condition on comment `c`) lets through, as (comment id, reply) pairs. */
+export async function firstRepliesOf(em: EntityManager, ids: readonly string[], visible: Sql, limit: number): Promise<[string, Comment][]> {
+  const found = await rows(
+    em,
+    sql`select * from (select c.*, row_number() over (partition by c.parent_id order by c.created_at, c.id) as position
+                          from comment c where c.parent_id = any(${uuidArray(ids)}::uuid[]) and ${visible}) ranked
+          where position <= ${limit} order by parent_id, position`,
+  );
+  const toComment = readModel(em, Comment);
+  return found.map((row) => [row.parent_id as string, toComment(row)]);
 }

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
-import { EMPTY_SQL, sql, type Sql } from '../../server/db/sql';
+import { EMPTY_SQL, rawSql, sql, uuidArray, type Sql } from '../../server/db/sql';
 import { chronologicalKeyset, decodeKeyset, type PageDirection } from '../../server/pagination';
+import { inPairOrder, pairsOf, type PairRow } from '../../server/viewer-loader';
 import { visibleToSql } from '../moderation/visibility';
 import { Conversation } from './conversation.entity';
 import { Message } from './message.entity';
@@ -13,8 +14,6 @@ import { Message } from './message.entity';
 
 const rows = (em: EntityManager, query: Sql) => em.execute<Record<string, unknown>[]>(query.text, [...query.params]);
 const count = async (em: EntityManager, query: Sql) => (await rows(em, query))[0].count as number;
-/** SQL built elsewhere with its own `?` parameters. */
-const fragment = (text: string, params: readonly unknown[] = []): Sql => ({ text, params });
 
 /** The conversation if `memberId` is in it. */
 export async function joinedConversation(em: EntityManager, memberId: string, id: string): Promise<Conversation | null> {
@@ -50,10 +49,10 @@ export async function conversationPage(em: EntityManager, memberId: string, firs
  */
 export async function messagePage(em: EntityManager, conversationId: string, page: PageDirection, viewerId: string | null, now: Date) {
   const keyset = chronologicalKeyset(page);
-  const visible = fragment(visibleToSql('message', 'sender_id', '?::timestamptz', '?::uuid'), [viewerId, now]);
+  const visible = rawSql(visibleToSql('message', 'sender_id', '?::timestamptz', '?::uuid'), [viewerId, now]);
   const found = await rows(
     em,
-    sql`select * from message where conversation_id = ${conversationId} and ${visible} ${fragment(keyset.condition, keyset.params)} order by ${fragment(keyset.orderBy)} limit ${keyset.limit}`,
+    sql`select * from message where conversation_id = ${conversationId} and ${visible} ${rawSql(keyset.condition, keyset.params)} order by ${rawSql(keyset.orderBy)} limit ${keyset.limit}`,
   );
   return {
     items: found.map(readModel(em, Message)),
@@ -87,4 +86,66 @@ export async function participantIds(em: EntityManager, conversationId: string):
   return (await rows(em, sql`select member_id from conversation_participant where conversation_id = ${conversationId}`)).map(
     (row) => row.member_id as string,
   );
+}
+
+/** The newest message of each conversation (null for one without any), in the order of `ids`. */
+export async function lastMessages(em: EntityManager, ids: readonly string[]): Promise<(Message | null)[]> {
+  const found = await rows(
+    em,
+    sql`select distinct on (conversation_id) * from message where conversation_id = any(${uuidArray(ids)}::uuid[])
+          order by conversation_id, created_at desc, id desc`,
+  );
+  const toMessage = readModel(em, Message);
+  const byConversation = new Map(found.map((row) => [row.conversation_id as string, toMessage(row)]));
+  return ids.map((id) => byConversation.get(id) ?? null);
+}
+
+/** For each (viewer, message id) pair, the message if the viewer is in its conversation (null otherwise), in the pairs' order. */
+export async function viewerMessages(em: EntityManager, viewerIds: string[], ids: string[]): Promise<(Message | null)[]> {
+  const found = (await rows(
+    em,
+    sql`select k.viewer_id, k.id as key_id, m.* from ${pairsOf(viewerIds, ids)}
+          join message m on m.id = k.id
+          join conversation_participant p on p.conversation_id = m.conversation_id and p.member_id = k.viewer_id and p.left_at is null`,
+  )) as PairRow[];
+  return inPairOrder(viewerIds, ids, found, readModel(em, Message), null);
+}
+
+/** For each (viewer, member id) pair, whether the viewer blocks the member. */
+export async function blockedByViewers(em: EntityManager, viewerIds: string[], ids: string[]): Promise<boolean[]> {
+  const found = (await rows(
+    em,
+    sql`select k.viewer_id, k.id as key_id from ${pairsOf(viewerIds, ids)}
+         where exists (select 1 from member_block b where b.blocker_id = k.viewer_id and b.blocked_id = k.id)`,
+  )) as PairRow[];
+  return inPairOrder(viewerIds, ids, found, () => true, false);
+}
+
+/** For each (viewer, conversation id) pair, the member on the other side (null where the viewer is not in it). */
+export async function otherMemberIds(em: EntityManager, viewerIds: string[], ids: string[]): Promise<(string | null)[]> {
+  const found = (await rows(
+    em,
+    sql`select k.viewer_id, k.id as key_id, p.member_id from ${pairsOf(viewerIds, ids)}
+          join conversation_participant p on p.conversation_id = k.id and p.member_id <> k.viewer_id`,
+  )) as PairRow[];
+  return inPairOrder(viewerIds, ids, found, (row) => row.member_id as string, null);
+}
+
+/** For each (viewer, conversation id) pair, the messages from others the viewer has not read. */
+export async function unreadCounts(em: EntityManager, viewerIds: string[], ids: string[]): Promise<number[]> {
+  const found = (await rows(
+    em,
+    sql`select k.viewer_id, k.id as key_id, count(m.id)::int as unread
+          from ${pairsOf(viewerIds, ids)}
+          join conversation_participant p on p.member_id = k.viewer_id and p.conversation_id = k.id
+          left join message m on m.conversation_id = p.conversation_id and m.sender_id <> p.member_id
+               and m.created_at > coalesce(p.last_read_at, '-infinity')
+         group by k.viewer_id, k.id`,
+  )) as PairRow[];
+  return inPairOrder(viewerIds, ids, found, (row) => row.unread as number, 0);
+}
+
+/** The conversation of a pair of members (pairKeyOf), if it exists. */
+export async function conversationIdOfPair(em: EntityManager, pairKey: string): Promise<string | undefined> {
+  return (await rows(em, sql`select id from conversation where pair_key = ${pairKey}`))[0]?.id as string | undefined;
 }

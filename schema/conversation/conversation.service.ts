@@ -10,6 +10,7 @@ import { MESSAGE_MAX_LENGTH, type ConversationsArgs, type MessagesArgs, type Sen
 import { Message } from './message.entity';
 import {
   blockedBetween,
+  conversationIdOfPair,
   conversationPage,
   deliverableMessage,
   joinedConversation,
@@ -143,7 +144,7 @@ export class ConversationService {
       'insert into conversation (id, pair_key, created_at, last_message_at) values (?, ?, ?, ?) on conflict (pair_key) do nothing',
       [randomUUID(), pairKey, now, now],
     );
-    const [{ id }] = await em.execute<{ id: string }[]>('select id from conversation where pair_key = ?', [pairKey]);
+    const id = (await conversationIdOfPair(em, pairKey))!;
     await em.execute('insert into conversation_participant (conversation_id, member_id) values (?, ?), (?, ?) on conflict do nothing', [
       id,
       a,

@@ -10,8 +10,16 @@ import { EmailOutbox, stableMessageId, type OutboxLedger } from '../../server/em
 import type { Mailer } from '../../server/mailer';
 import { readerLocale, type Locale } from '../../server/i18n/i18n';
 import { DigestStatus } from './digest.entity';
-import { selectDigestContentFor, type DigestSelection } from './digest-content';
-import { eligibleMembers } from './eligibility';
+import {
+  digestClaimRow,
+  digestEmailRows,
+  digestEmailsOn,
+  eligibleMembers,
+  selectDigestContentFor,
+  type DigestEmailRow,
+  type DigestRow,
+  type DigestSelection,
+} from './engagement.queries';
 import { EngagementRule } from './engagement-rule.entity';
 import type { EmailLinks } from './email-links';
 
@@ -37,18 +45,6 @@ export interface DigestSenderOptions {
 /** `relay_unavailable`: the SMTP relay could not be reached; the digest waits for a retry without using up an attempt. */
 export type DeliveryOutcome =
   'sent' | 'held_out' | 'skipped_empty' | 'done_before' | 'not_eligible' | 'busy' | 'failed' | 'relay_unavailable';
-
-/** The columns of a digest row the sender works with. */
-interface DigestRow {
-  id: string;
-  memberId: string;
-  status: DigestStatus;
-  items: string[];
-  hotCount: number;
-  messageId: string | null;
-  attempts: number;
-  leaseUntil: Date | null;
-}
 
 interface Claim {
   digest: DigestRow;
@@ -79,25 +75,7 @@ interface Outcome {
   refundAttempt?: boolean;
 }
 
-interface ComposeRow {
-  email: string;
-  display_name: string;
-  locale: string | null;
-  time_zone: string | null;
-  id: string;
-  title: string;
-  type: string;
-  summary: string | null;
-  published_at: Date;
-  themes: string[];
-  seen: boolean;
-}
-
 export const DIGEST_MAX_ATTEMPTS = 5;
-
-/** The DigestRow columns of the digest aliased `d`. */
-const DIGEST_COLUMNS = `d.id, d.member_id as "memberId", d.status, d.items::text[] as items, d.hot_count as "hotCount",
-  d.message_id as "messageId", d.attempts, d.lease_until as "leaseUntil"`;
 
 /**
  * Sends one member's digest for one rule and period, once (with the outbox's one resend window:
@@ -156,14 +134,7 @@ export class DigestSender {
       await em.execute(`select pg_advisory_xact_lock(hashtextextended('digest:' || ?::text, 0))`, [memberId]);
       const now = clock.now();
       // Read after the lock: the rule's row for this period, and whether another digest took the budget.
-      const [row] = await em.execute<(DigestRow & { overBudget: boolean })[]>(
-        `select ${DIGEST_COLUMNS}, exists (
-           select 1 from digest b where b.member_id = ?::uuid and b.status in ('SENT', 'HELD_OUT', 'PENDING')
-             and b.created_at > ?::timestamptz - make_interval(days => ?::int) and not (b.rule_id = ?::uuid and b.period_key = ?)
-         ) as "overBudget"
-         from (values (1)) as one left join digest d on d.rule_id = ? and d.member_id = ? and d.period_key = ?`,
-        [memberId, now, minIntervalDays, ruleId, periodKey, ruleId, memberId, periodKey],
-      );
+      const row = await digestClaimRow(em, { ruleId, memberId, periodKey }, now, minIntervalDays);
       if (row.id) return rule ? this.reclaim(em, row, rule, now) : 'not_eligible';
       const prepared = members.get(memberId);
       if (!rule || !prepared || prepared.periodKey !== periodKey || row.overBudget) return 'not_eligible';
@@ -233,8 +204,7 @@ export class DigestSender {
     if (digest.status !== DigestStatus.PENDING && digest.status !== DigestStatus.FAILED) return 'done_before';
     if (digest.leaseUntil && new Date(digest.leaseUntil) > now) return 'busy';
     if (digest.attempts >= this.options.maxAttempts) return 'done_before';
-    const [optedIn] = await em.execute<{ digest_emails: boolean }[]>('select digest_emails from member where id = ?', [digest.memberId]);
-    if (!optedIn?.digest_emails) {
+    if (!(await digestEmailsOn(em, digest.memberId))) {
       // Opted out since the claim: nothing was sent, so the period ends without an email.
       await em.execute('delete from digest where id = ?', [digest.id]);
       return 'not_eligible';
@@ -308,18 +278,11 @@ export class DigestSender {
   }
 
   /** One row per item of the digest with the member's address, and whether the member has seen it by now (re-checked just before sending). */
-  private emailRows(em: EntityManager, digest: DigestRow): Promise<ComposeRow[]> {
-    return em.execute<ComposeRow[]>(
-      `select m.email, m.display_name, m.locale, m.time_zone, c.id, c.title, c.type, c.summary, c.published_at,
-         coalesce(array(select t.name from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id order by t.name), '{}') as themes,
-         exists (select 1 from content_view v where v.member_id = m.id and v.content_id = c.id) as seen
-       from member m join content c on c.id = any(?::uuid[])
-       where m.id = ?`,
-      [uuidArray(digest.items), digest.memberId],
-    );
+  private emailRows(em: EntityManager, digest: DigestRow): Promise<DigestEmailRow[]> {
+    return digestEmailRows(em, digest.memberId, digest.items);
   }
 
-  private async compose(digest: DigestRow, rows: ComposeRow[], items: string[], hotCount: number) {
+  private async compose(digest: DigestRow, rows: DigestEmailRow[], items: string[], hotCount: number) {
     const { links, communityName, mailFrom } = this.options;
     const byId = new Map(rows.map((row) => [row.id, row]));
     const toItem = (id: string): DigestEmailItem => {

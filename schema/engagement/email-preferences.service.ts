@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
 import { requireViewer } from '../identity/authorization';
+import { digestEmailsOn } from './engagement.queries';
 import type { EmailPreferences } from './engagement.types';
 
 /** Turns a member's digests on or off: from their preferences, or from a one-click unsubscribe link. */
@@ -15,8 +16,7 @@ export class EmailPreferencesService {
 
   /** Read fresh (not from the viewer snapshot): an unsubscribe link may have changed it a moment ago. */
   async of(memberId: string): Promise<EmailPreferences> {
-    const [row] = await this.ctx.em.execute<{ digest_emails: boolean }[]>('select digest_emails from member where id = ?', [memberId]);
-    return { digests: row?.digest_emails ?? false };
+    return { digests: await digestEmailsOn(this.ctx.em, memberId) };
   }
 
   async update(digests: boolean): Promise<EmailPreferences> {

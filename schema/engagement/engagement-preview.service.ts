@@ -1,7 +1,7 @@
 import type { Context } from '../../server/context';
 import { badInput } from '../../server/errors';
-import { selectDigestContent } from './digest-content';
-import { eligibleMembers, type RuleForEligibility } from './eligibility';
+import type { RuleForEligibility } from './eligibility';
+import { eligibleMembers, selectDigestContent } from './engagement.queries';
 import { EngagementRuleService, type EngagementRuleServiceDeps } from './engagement-rule.service';
 import type { PreviewEngagementRuleArgs } from './engagement.inputs';
 import type { EngagementRulePreview } from './engagement.types';

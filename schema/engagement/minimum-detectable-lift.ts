@@ -1,35 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MinimumDetectableLift } from './engagement.types';
-import { uuidArray } from '../../server/db/sql';
+import { visitDayHistory } from './engagement.queries';
 import { minimumDetectableLift } from './lift';
 import { triggerOf } from './triggers';
 import { DAY_MS } from './triggers/trigger';
 
 /** Past windows of H days read per member: enough to see a habit, recent enough to be today's. */
 export const HISTORY_WINDOWS = 4;
-
-/**
- * For each member and each of the HISTORY_WINDOWS windows of H × 24 hours before the history's end
- * (`now`, or before the days the trigger requires to be quiet: see historyEnd) that began after
- * they joined: their
- * visit days in it, counted as a selection's outcome is (engagement-stats.service.ts). Only the
- * mean and variance over all member-windows come back.
- */
-const HISTORY_SQL = `
-with w as (
-  select m.id as member_id, ?::timestamptz - make_interval(days => ?::int * k) as start_at, ?::timestamptz - make_interval(days => ?::int * (k - 1)) as end_at
-  from unnest(?::uuid[]) m(id) cross join generate_series(1, ?::int) k
-  -- A span before the member joined says nothing about their habit.
-  where ?::timestamptz - make_interval(days => ?::int * k) >= (select created_at from member where member.id = m.id)
-), outcomes as (
-  select (select count(distinct day) from visit v
-          cross join lateral generate_series(
-            (greatest(v.started_at, w.start_at) at time zone ?::text)::date::timestamp,
-            (least(v.last_activity_at, w.end_at) at time zone ?::text)::date::timestamp, interval '1 day') day
-          where v.member_id = w.member_id and v.last_activity_at > w.start_at and v.started_at <= w.end_at)::float8 as days
-  from w
-)
-select count(*)::int as n, coalesce(avg(days), 0)::float8 as mean, coalesce(var_samp(days), 0)::float8 as variance from outcomes`;
 
 const share = (value: number) => `${Math.round(value * 100)} %`;
 const visitDays = (value: number) => (value >= 1 ? value.toFixed(1) : value.toFixed(2));
@@ -64,20 +41,9 @@ export async function minimumDetectableLiftFor(
   const heldOut = selected.filter((row) => row.held_out).length;
   const treated = selected.length - heldOut;
   const ids = selected.map((row) => row.member_id);
-  const [history] = ids.length
-    ? await em.execute<{ n: number; mean: number; variance: number }[]>(HISTORY_SQL, [
-        end,
-        horizonDays,
-        end,
-        horizonDays,
-        uuidArray(ids),
-        HISTORY_WINDOWS,
-        end,
-        horizonDays,
-        zone,
-        zone,
-      ])
-    : [{ n: 0, mean: 0, variance: 0 }];
+  const history = ids.length
+    ? await visitDayHistory(em, ids, { end, horizonDays, windows: HISTORY_WINDOWS, zone })
+    : { n: 0, mean: 0, variance: 0 };
   const sd = Math.sqrt(history.variance);
   const absolute = history.n > 1 ? minimumDetectableLift(sd, treated, heldOut) : null;
   const relative = absolute !== null && history.mean > 0 ? absolute / history.mean : null;

@@ -3,17 +3,13 @@ import type { AppDeps } from '../../server/context';
 import { NotificationKind } from '../notification/notification-kind';
 import { NotificationWriter } from '../notification/notification-writer';
 import { VisitSource } from '../tracking/visit.entity';
-import { attendanceSegment } from './sessions/attendance.queries';
 import { RecordingService } from './sessions/recording.service';
+import { attendanceSegment, registrantsToNotify } from './sessions/sessions.queries';
 
 /** Notifies every active registrant of a session (batched by NotificationWriter). */
 async function notifyRegistrants(deps: AppDeps, sessionId: string, kind: NotificationKind, actorId: string | null): Promise<void> {
   const em = deps.orm.em.fork() as EntityManager;
-  const rows = await em.execute<{ member_id: string; title: string }[]>(
-    `select r.member_id, s.title from session_registration r join live_session s on s.id = r.session_id
-      where r.session_id = ? and r.cancelled_at is null and r.member_id is distinct from ?::uuid`,
-    [sessionId, actorId],
-  );
+  const rows = await registrantsToNotify(em, sessionId, actorId);
   await new NotificationWriter(em, deps.pubSub, deps.clock).notify(
     rows.map((row) => ({ recipientId: row.member_id, kind, actorId, subjectId: sessionId, subjectTitle: row.title })),
   );

@@ -1,40 +1,22 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { readModel } from '../../server/db/read-model';
-import { uuidArray } from '../../server/db/sql';
 import { byIdLoader, groupLoader } from '../../server/dataloaders';
-import { inPairOrder, PAIRS, ViewerKeyedLoader, type PairRow } from '../../server/viewer-loader';
+import { ViewerKeyedLoader } from '../../server/viewer-loader';
 import { themesBy } from '../content/content.loaders';
-import { Member } from '../identity/member.entity';
-import { LiveSession } from './sessions/live-session.entity';
-import { Meeting } from './networking/meeting.entity';
-import { SessionRegistration } from './sessions/registration.entity';
+import type { Member } from '../identity/member.entity';
+import type { Meeting } from './networking/meeting.entity';
+import { viewerMeetings } from './networking/networking.queries';
+import type { SessionRegistration } from './sessions/registration.entity';
+import { liveSessionsByIds, registrantCounts, speakersOfSessions, viewerRegistrations } from './sessions/sessions.queries';
 
 /** The live domain's per-request DataLoaders whose answers are the same for every viewer. */
 export function createLiveLoaders(em: EntityManager) {
   return {
-    liveSessionById: byIdLoader(async (ids) =>
-      (await em.execute<Record<string, unknown>[]>('select * from live_session where id = any(?::uuid[])', [uuidArray(ids)])).map(
-        readModel(em, LiveSession),
-      ),
-    ),
+    liveSessionById: byIdLoader((ids) => liveSessionsByIds(em, ids)),
     themesBySessionId: themesBy(em, 'live_session_theme', 'session_id'),
-    speakersBySessionId: groupLoader<Member>(async (ids) => {
-      const rows = await em.execute<(Record<string, unknown> & { session_id: string })[]>(
-        `select s.session_id, m.* from live_session_speaker s join member m on m.id = s.member_id
-          where s.session_id = any(?::uuid[]) order by m.display_name, m.id`,
-        [uuidArray(ids)],
-      );
-      const toMember = readModel(em, Member);
-      return rows.map((row) => [row.session_id, toMember(row)]);
-    }),
+    speakersBySessionId: groupLoader<Member>((ids) => speakersOfSessions(em, ids)),
     registrantCountBySessionId: new DataLoader<string, number>(async (ids) => {
-      const rows = await em.execute<{ session_id: string; count: number }[]>(
-        `select session_id, count(*)::int as count from session_registration
-          where session_id = any(?::uuid[]) and cancelled_at is null group by session_id`,
-        [uuidArray(ids)],
-      );
-      const counts = new Map(rows.map((row) => [row.session_id, row.count]));
+      const counts = await registrantCounts(em, ids);
       return ids.map((id) => counts.get(id) ?? 0);
     }),
   };
@@ -46,26 +28,12 @@ export function createLiveViewerLoaders(em: EntityManager) {
     /** Meetings the viewer is one of the two members of (null for any other id). */
     viewerMeetingById: new ViewerKeyedLoader<Meeting | null>(
       () => null,
-      async (viewerIds, ids) => {
-        const rows = await em.execute<PairRow[]>(
-          `select k.viewer_id, k.id as key_id, mt.* from ${PAIRS}
-             join meeting mt on mt.id = k.id and (mt.requester_id = k.viewer_id or mt.recipient_id = k.viewer_id)`,
-          [uuidArray(viewerIds), uuidArray(ids)],
-        );
-        return inPairOrder(viewerIds, ids, rows, readModel(em, Meeting), null);
-      },
+      (viewerIds, ids) => viewerMeetings(em, viewerIds, ids),
     ),
     /** The viewer's active registration per session. */
     viewerRegistrationBySessionId: new ViewerKeyedLoader<SessionRegistration | null>(
       () => null,
-      async (viewerIds, ids) => {
-        const rows = await em.execute<PairRow[]>(
-          `select k.viewer_id, k.id as key_id, r.* from ${PAIRS}
-             join session_registration r on r.member_id = k.viewer_id and r.session_id = k.id and r.cancelled_at is null`,
-          [uuidArray(viewerIds), uuidArray(ids)],
-        );
-        return inPairOrder(viewerIds, ids, rows, readModel(em, SessionRegistration), null);
-      },
+      (viewerIds, ids) => viewerRegistrations(em, viewerIds, ids),
     ),
   };
 }

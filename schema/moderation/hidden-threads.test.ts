@@ -1,6 +1,6 @@
 import { buildContent, buildInterests, buildMember, buildTheme } from '../../test/factories';
 import { startTestServer, type TestServer } from '../../test/server';
-import { selectDigestContent } from '../engagement/digest-content';
+import { selectDigestContent } from '../engagement/engagement.queries';
 import { Role } from '../identity/member.entity';
 import { Notification } from '../notification/notification.entity';
 import { NotificationKind, NotificationSubjectType } from '../notification/notification-kind';

@@ -8,7 +8,8 @@ import { ModerationErrors } from './moderation.errors';
 import { ModerationAction, ModerationCaseStatus, ModerationLogAction, ReportKind } from './moderation.enums';
 import type { ModerationQueueArgs, ResolveReportArgs } from './moderation.inputs';
 import { logDecision, setHidden } from './moderation-log';
-import { authorOf, HIDEABLE_TABLE } from './moderation-subject';
+import { HIDEABLE_TABLE } from './moderation-subject';
+import { subjectAuthor } from './moderation.queries';
 import { SuspensionService, type SuspensionServiceDeps } from './suspension.service';
 
 const caseKey = (moderationCase: ModerationCase) => [moderationCase.openedAt.toISOString(), moderationCase.id];
@@ -72,7 +73,7 @@ export class ModerationQueueService {
     const table = HIDEABLE_TABLE[kind];
     if (kind === ReportKind.MEMBER && (action === ModerationAction.HIDE || action === ModerationAction.DELETE))
       throw ModerationErrors.actionNotForMember();
-    const authorId = await authorOf(em, kind, subjectId);
+    const authorId = await subjectAuthor(em, kind, subjectId);
     const log = { actorId: moderator.id, subjectKind: kind, subjectId, caseId, note: note?.trim() || null, at: now };
     const resolution: Resolution = { moderationCase, hidden: null, suspendedId: null };
     switch (action) {

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { createUnionType } from 'type-graphql';
 import type { Context } from '../../server/context';
 import { Comment } from '../content/comment.entity';
@@ -72,12 +71,4 @@ export async function subjectForModerators(ctx: Context, kind: ReportKind, id: s
     case ReportKind.MEMBER:
       return loaders.memberById.load(id);
   }
-}
-
-/** The author of a subject (the member for a MEMBER subject), read in `em`; null once it is gone. */
-export async function authorOf(em: EntityManager, kind: ReportKind, id: string): Promise<string | null> {
-  if (kind === ReportKind.MEMBER) return (await em.execute<{ id: string }[]>('select id from member where id = ?', [id]))[0]?.id ?? null;
-  const column = kind === ReportKind.MESSAGE ? 'sender_id' : 'author_id';
-  const [row] = await em.execute<{ author: string }[]>(`select ${column} as author from ${HIDEABLE_TABLE[kind]} where id = ?`, [id]);
-  return row?.author ?? null;
 }

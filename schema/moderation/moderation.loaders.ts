@@ -1,21 +1,16 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { readModel } from '../../server/db/read-model';
-import { uuidArray } from '../../server/db/sql';
 import { byIdLoader } from '../../server/dataloaders';
-import { Message } from '../conversation/message.entity';
+import type { Message } from '../conversation/message.entity';
 import { ModerationCase } from './moderation-case.entity';
+import { messagesByIds } from './moderation.queries';
 import { Report } from './report.entity';
 
 /** Moderation's per-request loaders (only moderation resolvers, behind their role check, use them). */
 export function createModerationLoaders(em: EntityManager) {
   return {
     /** Any message by id, whoever asks: for the moderation queue only. */
-    messageById: byIdLoader<Message>(async (ids) =>
-      (await em.execute<Record<string, unknown>[]>('select * from message where id = any(?::uuid[])', [uuidArray(ids)])).map(
-        readModel(em, Message),
-      ),
-    ),
+    messageById: byIdLoader<Message>((ids) => messagesByIds(em, ids)),
     moderationCaseById: byIdLoader<ModerationCase>((ids) => em.find(ModerationCase, { id: { $in: [...ids] } })),
     /** A case's reports, oldest first. */
     reportsByCaseId: new DataLoader<string, Report[]>(async (caseIds) => {

@@ -3,7 +3,7 @@ import { errorCode, startTestServer, subscribe, type TestServer } from '../../te
 import { Role } from '../identity/member.entity';
 import { Comment } from '../content/comment.entity';
 import { Content } from '../content/content.entity';
-import { selectDigestContent } from '../engagement/digest-content';
+import { selectDigestContent } from '../engagement/engagement.queries';
 import { Notification } from '../notification/notification.entity';
 import { NotificationKind, NotificationSubjectType } from '../notification/notification-kind';
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../../server/context';
 import { NotificationKind } from './notification-kind';
-import { unreadCounts } from './notification.queries';
+import { commentNotice, messageBody, unreadCounts } from './notification.queries';
 import { NotificationWriter, type NewNotification } from './notification-writer';
 
 /** Who hears about what: each domain event becomes notifications, written after its commit. */
@@ -20,12 +20,7 @@ export function registerNotificationHandlers(deps: AppDeps): void {
 
   deps.events.on('COMMENT_ADDED', async ({ commentId, contentId, parentId, authorId }) => {
     const em = fork();
-    const [row] = await em.execute<{ body: string; content_author: string; parent_author: string | null }[]>(
-      `select c.body, ct.author_id as content_author, p.author_id as parent_author
-         from comment c join content ct on ct.id = c.content_id left join comment p on p.id = ?
-        where c.id = ?`,
-      [parentId, commentId],
-    );
+    const row = await commentNotice(em, commentId, parentId);
     if (!row) return;
     const about = { actorId: authorId, subjectId: commentId, subjectTitle: row.body, contextId: contentId };
     const items: NewNotification[] = [];
@@ -40,15 +35,15 @@ export function registerNotificationHandlers(deps: AppDeps): void {
 
   deps.events.on('MESSAGE_SENT', async ({ messageId, conversationId, senderId, recipientId }) => {
     const em = fork();
-    const [message] = await em.execute<{ body: string }[]>('select body from message where id = ?', [messageId]);
-    if (!message) return;
+    const body = await messageBody(em, messageId);
+    if (body === undefined) return;
     await writer(em).notify([
       {
         recipientId,
         kind: NotificationKind.MESSAGE_RECEIVED,
         actorId: senderId,
         subjectId: messageId,
-        subjectTitle: message.body,
+        subjectTitle: body,
         contextId: conversationId,
       },
     ]);

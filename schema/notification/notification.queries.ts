@@ -12,7 +12,7 @@ import type { NotificationsArgs } from './notification.inputs';
  * recipient at `now` (moderation/visibility).
  */
 
-const rows = (em: EntityManager, query: Sql) => em.execute<Record<string, unknown>[]>(query.text, [...query.params]);
+const rows = <T = Record<string, unknown>>(em: EntityManager, query: Sql) => em.execute<T[]>(query.text, [...query.params]);
 
 /** One page of a member's notifications, newest first after the keyset cursor (up to `first + 1`), and their total. */
 export async function notificationPage(
@@ -48,4 +48,27 @@ export async function unreadCounts(em: EntityManager, memberIds: string[], now: 
        from unnest(${uuidArray(memberIds)}::uuid[]) as m(id)`,
   );
   return new Map(counted.map((row) => [row.member_id as string, Number(row.count)]));
+}
+
+/** What a new comment's notifications say and whom they go to: its body, the item's author and the parent comment's author. */
+export interface CommentNotice {
+  body: string;
+  content_author: string;
+  parent_author: string | null;
+}
+
+export async function commentNotice(em: EntityManager, commentId: string, parentId: string | null): Promise<CommentNotice | undefined> {
+  const [row] = await rows<CommentNotice>(
+    em,
+    sql`select c.body, ct.author_id as content_author, p.author_id as parent_author
+         from comment c join content ct on ct.id = c.content_id left join comment p on p.id = ${parentId}
+        where c.id = ${commentId}`,
+  );
+  return row;
+}
+
+/** A message's body, for its recipient's notification. */
+export async function messageBody(em: EntityManager, messageId: string): Promise<string | undefined> {
+  const [row] = await rows<{ body: string }>(em, sql`select body from message where id = ${messageId}`);
+  return row?.body;
 }

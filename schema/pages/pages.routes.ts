@@ -11,6 +11,7 @@ import { demoAccess } from '../../seed/demo-access';
 import { graphiqlPage } from './graphiql.page';
 import { ContentPage, EmailSettingsPage, FeedPage, LiveSessionPage, NotFoundPage } from './item.pages';
 import { LandingPage } from './landing.page';
+import { newestPublished } from './pages.queries';
 import { renderPage } from './layout';
 
 type Handler = (req: express.Request, res: express.Response) => Promise<void>;
@@ -107,9 +108,7 @@ export function registerPageRoutes(app: express.Express, deps: AppDeps): void {
   app.get(
     '/feed',
     safely(async (_req, res) => {
-      const rows = await em().execute<{ id: string; title: string; type: string; summary: string | null; published_at: Date }[]>(
-        `select id, title, type, summary, published_at from content where status = 'PUBLISHED' order by published_at desc, id desc limit 20`,
-      );
+      const rows = await newestPublished(em());
       const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: config.communityTimezone });
       const entries = rows.map((row) => ({ ...row, published: date.format(new Date(row.published_at)) }));
       html(res, renderPage(FeedPage({ communityName: config.communityName, entries })));

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { CommunityLocale } from '../../server/env';
+import { indexedLanguage } from './search.queries';
 
 /** The text search configuration (made by the search migration) for each community language. */
 export const SEARCH_CONFIGS: Record<CommunityLocale, string> = { en: 'hearth_en', fr: 'hearth_fr' };
@@ -35,9 +36,9 @@ export class SearchIndex {
 
   private async switchLanguage(): Promise<void> {
     const em = this.em();
-    const [row] = await em.execute<{ language: string | null }[]>('select language::text as language from search_language');
-    if (row?.language === this.config) return;
-    this.logger.info({ from: row?.language ?? null, to: this.config }, 'rebuilding the search index in the community language');
+    const language = await indexedLanguage(em);
+    if (language === this.config) return;
+    this.logger.info({ from: language, to: this.config }, 'rebuilding the search index in the community language');
     await em.execute('select search_rebuild(?::regconfig)', [this.config]);
   }
 }

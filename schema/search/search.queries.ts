@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { EMPTY_SQL, sql, type Sql } from '../../server/db/sql';
 import type { ContentType } from '../content/content.entity';
 import { HEADLINE_OPTIONS, MATCH_END, MATCH_START } from './search-snippet';
@@ -97,4 +98,21 @@ export function searchStatement(input: SearchStatementInput): Sql | null {
       ts_headline(${input.config}::regconfig, translate(${{ text: SNIPPET_TEXT, params: [] }}, ${MATCH_START + MATCH_END}, ''), ${tsquery}, ${HEADLINE_OPTIONS}) as headline
     from (${hits} ${{ text: order, params: [] }} limit ${input.limit} offset ${input.offset}) h
     ${{ text: order, params: [] }}`;
+}
+
+/**
+ * The hits of a statement made by searchStatement. Not a prepared statement (readRows): after five
+ * runs PostgreSQL may keep a generic plan, which cannot fold the query into a tsquery constant and
+ * plans a matching word it does not know (P-search: seconds instead of the statement's own time).
+ * Each search is planned for its words.
+ */
+export function searchRows(em: EntityManager, statement: Sql): Promise<SearchRow[]> {
+  return em.execute<SearchRow[]>(statement.text, [...statement.params]);
+}
+
+/** The text search configuration the stored vectors are in (null before the first build). */
+export async function indexedLanguage(em: EntityManager): Promise<string | null> {
+  const query = sql`select language::text as language from search_language`;
+  const [row] = await em.execute<{ language: string | null }[]>(query.text, [...query.params]);
+  return row?.language ?? null;
 }

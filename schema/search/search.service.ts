@@ -8,7 +8,7 @@ import { snippetHtml } from './search-snippet';
 import { searchVisibility } from './search-visibility';
 import { SearchErrors } from './search.errors';
 import { MAX_SEARCH_RESULTS, QUERY_MAX_LENGTH, type SearchArgs } from './search.inputs';
-import { prefixWord, searchStatement, type SearchRow } from './search.queries';
+import { prefixWord, searchRows, searchStatement, type SearchRow } from './search.queries';
 import { DirectoryMember, SearchHit, SearchKind } from './search.types';
 
 export type SearchSubjectValue = Content | Comment | DirectoryMember | LiveSession;
@@ -54,10 +54,7 @@ export class SearchService {
     });
     if (!statement) return toOffsetConnection([], pageSize, offset, (hit: LoadedSearchHit) => hit);
     await searchIndex.inLanguage();
-    // Not a prepared statement (readRows): after five runs PostgreSQL may keep a generic plan, which
-    // cannot fold the query into a tsquery constant and plans a matching word it does not know
-    // (P-search: seconds instead of the statement's own time). Each search is planned for its words.
-    const rows = await this.ctx.em.execute<SearchRow[]>(statement.text, [...statement.params]);
+    const rows = await searchRows(this.ctx.em, statement);
     const hits = await this.withSubjects(rows);
     return toOffsetConnection(hits, pageSize, offset, (hit) => hit);
   }

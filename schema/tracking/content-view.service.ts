@@ -1,9 +1,9 @@
 import { isUUID } from 'class-validator';
 import type { Context } from '../../server/context';
 import { AppError, ErrorCode, notFound } from '../../server/errors';
-import { uuidArray } from '../../server/db/sql';
 import type { Member } from '../identity/member.entity';
 import type { RecordContentViewInput } from './tracking.inputs';
+import { contentStatuses } from './tracking.queries';
 
 export interface RecordedView {
   contentId: string;
@@ -60,9 +60,7 @@ export class ContentViewService {
     const malformed = unknown.find((contentId) => !isUUID(contentId));
     if (malformed !== undefined) throw refuse(malformed);
     if (unknown.length) {
-      const rows = await this.ctx.em.execute<{ id: string; status: string }[]>('select id, status from content where id = any(?::uuid[])', [
-        uuidArray(unknown),
-      ]);
+      const rows = await contentStatuses(this.ctx.em, unknown);
       const status = new Map(rows.map((row) => [row.id, row.status]));
       for (const contentId of unknown) {
         if (!status.has(contentId) || status.get(contentId) === 'DRAFT') throw refuse(contentId);

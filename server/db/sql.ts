@@ -39,6 +39,13 @@ export function sql(strings: TemplateStringsArray, ...values: unknown[]): Sql {
 export const EMPTY_SQL: Sql = { text: '', params: [] };
 
 /**
+ * SQL text written in code (identifiers, expressions, a fragment built from constants), inlined as
+ * it is, with the values of its own `?` if it has any: never a value that came from outside, which
+ * goes through `sql` as a parameter.
+ */
+export const rawSql = (text: string, params: readonly unknown[] = []): Sql => ({ text, params });
+
+/**
  * Splits rows into rounds where each key appears at most once, keeping each key's rows in order:
  * a set-based statement per round then never touches one key twice.
  */

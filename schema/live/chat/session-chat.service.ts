@@ -1,6 +1,5 @@
 import { isUUID } from 'class-validator';
 import type { Context } from '../../../server/context';
-import { readModel } from '../../../server/db/read-model';
 import {
   chronologicalKeyset,
   pageDirection,
@@ -13,6 +12,7 @@ import { hosts, takesPart, type SessionStanding } from '../live-access';
 import { ROOM_OPENS_BEFORE_MS } from '../sessions/live-join.service';
 import { LiveSessionStatus } from '../sessions/live-session.entity';
 import { LiveErrors } from '../live.errors';
+import { chatPage, deliverableChatMessage } from './chat.queries';
 import { SessionChatMessage } from './session-chat-message.entity';
 import { CHAT_BODY_MAX_LENGTH, SessionChatErrors } from './session-chat.errors';
 import type { SendSessionChatMessageArgs, SessionChatMessagesArgs } from './session-chat.inputs';
@@ -69,18 +69,8 @@ export class SessionChatService {
     const page = pageDirection(args, 50);
     const keyset = chronologicalKeyset(page);
     await this.standingOfParticipant(viewer, sessionId);
-    const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
-      `select * from session_chat_message where session_id = ? ${keyset.condition} order by ${keyset.orderBy} limit ?`,
-      [sessionId, ...keyset.params, keyset.limit],
-    );
-    const connection = toChronologicalConnection(rows.map(readModel(this.ctx.em, SessionChatMessage)), page, messageKey);
-    return withTotalCount(connection, async () => {
-      const [{ count }] = await this.ctx.em.execute<{ count: number }[]>(
-        'select count(*)::int as count from session_chat_message where session_id = ?',
-        [sessionId],
-      );
-      return count;
-    });
+    const { items, totalCount } = await chatPage(this.ctx.em, sessionId, keyset);
+    return withTotalCount(toChronologicalConnection(items, page, messageKey), totalCount);
   }
 
   /** For subscribing: NOT_FOUND for an unknown session, FORBIDDEN unless the viewer takes part. Any status. */
@@ -94,15 +84,7 @@ export class SessionChatService {
    * cancelled or an admin role lost since subscribing stops delivery).
    */
   async deliverable(viewer: Member, messageId: string, sessionId: string): Promise<SessionChatMessage | null> {
-    const [row] = await this.ctx.em.execute<Record<string, unknown>[]>(
-      `select m.* from session_chat_message m
-        where m.id = ? and m.session_id = ?
-          and (exists (select 1 from member a where a.id = ? and a.role = 'ADMIN')
-            or exists (select 1 from live_session_speaker sp where sp.session_id = m.session_id and sp.member_id = ?)
-            or exists (select 1 from session_registration r where r.session_id = m.session_id and r.member_id = ? and r.cancelled_at is null))`,
-      [messageId, sessionId, viewer.id, viewer.id, viewer.id],
-    );
-    return row ? readModel(this.ctx.em, SessionChatMessage)(row) : null;
+    return deliverableChatMessage(this.ctx.em, viewer.id, messageId, sessionId);
   }
 
   private async standingOfParticipant(viewer: Member, sessionId: string): Promise<SessionStanding> {

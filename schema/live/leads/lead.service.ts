@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../../server/context';
-import { EMPTY_SQL, sql, type Sql } from '../../../server/db/sql';
-import { readModel } from '../../../server/db/read-model';
+import { sql, type Sql } from '../../../server/db/sql';
 import { badInput, forbidden } from '../../../server/errors';
 import { decodeKeyset, toConnection, type ConnectionShape } from '../../../server/pagination';
 import { Role, type Member } from '../../identity/member.entity';
 import { attendanceCtes, LEAD_MIN_ATTENDED_SECONDS } from '../sessions/attendance.sql';
-import { Lead, LeadSource } from './lead.entity';
+import { LeadSource, type Lead } from './lead.entity';
+import { leadPage } from './leads.queries';
 
 /**
  * THE CONSENT RULE. A member becomes a lead of a partner only through a registration that is
@@ -133,14 +133,8 @@ export class LeadService {
     if (cursor && Number.isNaN(new Date(cursor[0]).getTime()))
       throw badInput('The cursor is not valid; start again from the first page.', { after: 'invalid cursor' });
     await refreshLeads(this.ctx.em, scope, this.ctx.clock.now());
-    const query = sql`
-      select l.* from lead l
-      where (${scope}::uuid is null or l.partner_id = ${scope}::uuid)
-        ${cursor ? sql`and (l.last_at, l.id) < (${new Date(cursor[0])}::timestamptz, ${String(cursor[1])}::uuid)` : EMPTY_SQL}
-      order by l.last_at desc, l.id desc
-      limit ${first + 1}`;
-    const rows = await this.ctx.em.execute<Record<string, unknown>[]>(query.text, [...query.params]);
-    return toConnection(rows.map(readModel(this.ctx.em, Lead)), first, leadKey, after);
+    const rows = await leadPage(this.ctx.em, scope, cursor ? [new Date(cursor[0]), String(cursor[1])] : null, first + 1);
+    return toConnection(rows, first, leadKey, after);
   }
 
   /** Whose leads the viewer may read: a partner's own, any (or all, null) for admins. */

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../../../server/context';
 import { NotificationKind } from '../../notification/notification-kind';
 import { NotificationWriter } from '../../notification/notification-writer';
+import { meetingNotice } from './networking.queries';
 
 /**
  * Meeting notifications, written after the request or answer committed: the asked member hears of
@@ -12,10 +13,7 @@ import { NotificationWriter } from '../../notification/notification-writer';
 export function registerMeetingHandlers(deps: AppDeps): void {
   async function notify(meetingId: string, recipientId: string, actorId: string, kind: NotificationKind, label: string) {
     const em = deps.orm.em.fork() as EntityManager;
-    const [meeting] = await em.execute<{ message: string | null; session_id: string | null }[]>(
-      'select message, session_id from meeting where id = ?',
-      [meetingId],
-    );
+    const meeting = await meetingNotice(em, meetingId);
     if (!meeting) return;
     await new NotificationWriter(em, deps.pubSub, deps.clock).notify([
       { recipientId, kind, actorId, subjectId: meetingId, subjectTitle: meeting.message ?? label, contextId: meeting.session_id },

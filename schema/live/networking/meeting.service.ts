@@ -8,7 +8,7 @@ import { LiveErrors } from '../live.errors';
 import type { LiveJoin } from '../live.types';
 import { Meeting, MeetingStatus } from './meeting.entity';
 import { MeetingErrors } from './meeting.errors';
-import { memberMeeting, meetingPage, pairState, sessionExists } from './meeting.queries';
+import { memberMeeting, meetingPage, pairState, sessionExists } from './networking.queries';
 import { blockedBetween } from '../../conversation/conversation.queries';
 import { MEETING_MESSAGE_MAX_LENGTH, type MyMeetingsArgs, type RequestMeetingInput } from './meeting.inputs';
 

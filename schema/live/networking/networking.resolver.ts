@@ -1,7 +1,8 @@
 import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import { requireViewer } from '../../identity/authorization';
 import type { Context } from '../../../server/context';
-import { NetworkingService, PEER_WEIGHTS } from './networking.service';
+import { NetworkingService } from './networking.service';
+import { PEER_WEIGHTS } from './networking.types';
 import { SuggestedPeer, SuggestedPeersArgs } from './networking.types';
 
 @Resolver(() => SuggestedPeer)

@@ -2,7 +2,20 @@ import { IsOptional, Max, Min } from 'class-validator';
 import { ArgsType, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Theme } from '../../content/theme.entity';
 import { Member } from '../../identity/member.entity';
-import { PEER_WEIGHTS } from './networking.service';
+
+/**
+ * How much each kind of overlap with the viewer weighs in a peer's score. A declared interest is a
+ * deliberate statement, so it counts twice a theme merely read about; sharing a session is the
+ * strongest single reason to meet now, so it outweighs one shared interest but not two.
+ */
+export const PEER_WEIGHTS = {
+  /** Per theme both members declared interest in (member_interest). */
+  sharedInterest: 2,
+  /** Per theme both members viewed content filed under (content_view × content_theme). */
+  sharedViewedTheme: 1,
+  /** Once, when both hold an active (not cancelled) registration to the session asked about. */
+  sameSession: 3,
+} as const;
 
 @ObjectType({ simpleResolvers: true, description: 'A member worth meeting, and why: see Query.suggestedPeers for how the score is made.' })
 export class SuggestedPeer {

@@ -1,13 +1,12 @@
 import { isUUID } from 'class-validator';
 import type { Context } from '../../../server/context';
-import { readModel } from '../../../server/db/read-model';
-import { uuidArray } from '../../../server/db/sql';
 import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../../server/pagination';
 import { ThemeService, type ThemeServiceDeps } from '../../content/theme.service';
 import { rejectNulls } from '../../../server/validation';
 import { Member, Role } from '../../identity/member.entity';
 import { LiveErrors } from '../live.errors';
 import { RecordingService, type RecordingServiceDeps } from './recording.service';
+import { existingMemberIds, registrantCounts, sessionPage } from './sessions.queries';
 import { LiveSession, LiveSessionStatus } from './live-session.entity';
 import {
   SESSION_MAX_HOURS,
@@ -35,22 +34,8 @@ export class LiveSessionService {
   /** Soonest first; keyset on (startsAt, id). */
   async list({ first, after, status, from }: LiveSessionsArgs): Promise<ConnectionShape<LiveSession>> {
     const cursor = decodeKeyset(after);
-    const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
-      `select * from live_session
-        where (?::live_session_status is null or status = ?::live_session_status)
-          and (?::timestamptz is null or ends_at >= ?::timestamptz)
-          ${cursor ? 'and (starts_at, id) > (?::timestamptz, ?::uuid)' : ''}
-        order by starts_at, id limit ?`,
-      [status ?? null, status ?? null, from ?? null, from ?? null, ...(cursor ?? []), first + 1],
-    );
-    return withTotalCount(toConnection(rows.map(readModel(this.ctx.em, LiveSession)), first, sessionKey, after), async () => {
-      const [{ count }] = await this.ctx.em.execute<{ count: number }[]>(
-        `select count(*)::int as count from live_session
-          where (?::live_session_status is null or status = ?::live_session_status) and (?::timestamptz is null or ends_at >= ?::timestamptz)`,
-        [status ?? null, status ?? null, from ?? null, from ?? null],
-      );
-      return count;
-    });
+    const { items, totalCount } = await sessionPage(this.ctx.em, { status: status ?? null, from: from ?? null }, cursor, first + 1);
+    return withTotalCount(toConnection(items, first, sessionKey, after), totalCount);
   }
 
   async schedule(admin: Member, input: ScheduleLiveSessionInput): Promise<LiveSession> {
@@ -134,10 +119,11 @@ export class LiveSessionService {
   private async checkSpeakers(ids: string[]): Promise<void> {
     const unique = [...new Set(ids)];
     const invalid = unique.filter((id) => !isUUID(id));
-    const rows = await this.ctx.em.execute<{ id: string }[]>('select id from member where id = any(?::uuid[])', [
-      uuidArray(unique.filter((id) => isUUID(id))),
-    ]);
-    const missing = [...invalid, ...unique.filter((id) => isUUID(id) && !rows.some((row) => row.id === id))];
+    const found = await existingMemberIds(
+      this.ctx.em,
+      unique.filter((id) => isUUID(id)),
+    );
+    const missing = [...invalid, ...unique.filter((id) => isUUID(id) && !found.includes(id))];
     if (missing.length) throw LiveErrors.unknownMembers('speakerIds', missing);
   }
 
@@ -152,10 +138,7 @@ export class LiveSessionService {
   }
 
   private async checkCapacity(sessionId: string, capacity: number): Promise<void> {
-    const [{ count }] = await this.ctx.em.execute<{ count: number }[]>(
-      'select count(*)::int as count from session_registration where session_id = ? and cancelled_at is null',
-      [sessionId],
-    );
+    const count = (await registrantCounts(this.ctx.em, [sessionId])).get(sessionId) ?? 0;
     if (count > capacity) throw LiveErrors.capacityBelowRegistrants(count);
   }
 }

@@ -1,9 +1,11 @@
 import { isUUID } from 'class-validator';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../../../server/context';
 import { isUnavailableError } from '../../../server/unavailable';
 import { sessionRoomName } from '../../../integrations/livekit/join-token';
 import { LiveErrors } from '../live.errors';
 import { LiveSessionStatus } from './live-session.entity';
+import { recordingState } from './sessions.queries';
 
 /** Where LiveKit's egress writes the file (its storage settings decide the bucket or folder); `{time}` is LiveKit's template. */
 export const recordingFilepath = (sessionId: string) => `hearth/session-${sessionId}-{time}.mp4`;
@@ -20,14 +22,7 @@ export class RecordingService {
 
   /** For admins: the session must be LIVE (LiveKit records rooms that exist). Returns the egress id. */
   async start(sessionId: string): Promise<string> {
-    const [session] = isUUID(sessionId)
-      ? await this.deps.orm.em
-          .fork()
-          .execute<{ status: LiveSessionStatus; recording_egress_id: string | null }[]>(
-            'select status, recording_egress_id from live_session where id = ?',
-            [sessionId],
-          )
-      : [];
+    const session = isUUID(sessionId) ? await recordingState(this.deps.orm.em.fork() as EntityManager, sessionId) : null;
     if (!session) throw LiveErrors.sessionNotFound();
     if (session.recording_egress_id) return session.recording_egress_id;
     if (session.status !== LiveSessionStatus.LIVE) throw LiveErrors.notLive(session.status);

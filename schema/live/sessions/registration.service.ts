@@ -7,6 +7,7 @@ import { LiveSessionStatus, type LiveSession } from './live-session.entity';
 import { LiveSessionService, type LiveSessionServiceDeps } from './live-session.service';
 import { readModel } from '../../../server/db/read-model';
 import { SessionRegistration } from './registration.entity';
+import { seatsTaken } from './sessions.queries';
 
 export type RegistrationServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'loaders'> & LiveSessionServiceDeps;
 
@@ -28,11 +29,7 @@ export class RegistrationService {
       if (!session) throw LiveErrors.sessionNotFound();
       if (session.status !== LiveSessionStatus.SCHEDULED && session.status !== LiveSessionStatus.LIVE)
         throw LiveErrors.closed(session.status);
-      const [{ taken, mine }] = await em.execute<{ taken: number; mine: boolean }[]>(
-        `select count(*)::int as taken, bool_or(member_id = ?) is true as mine
-           from session_registration where session_id = ? and cancelled_at is null`,
-        [viewer.id, sessionId],
-      );
+      const { taken, mine } = await seatsTaken(em as EntityManager, sessionId, viewer.id);
       if (!mine && session.capacity !== null && taken >= session.capacity) throw LiveErrors.capacityFull(session.capacity);
       const [registration] = await em.execute<Record<string, unknown>[]>(
         `insert into session_registration (id, session_id, member_id, share_contact_with_partner, registered_at)

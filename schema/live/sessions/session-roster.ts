@@ -1,9 +1,11 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../../server/clock';
 import type { Orm } from '../../../server/db/orm';
 import { followTopic, type HearthPubSub } from '../../../server/pubsub';
 import type { Member } from '../../identity/member.entity';
 import type { SessionStanding } from '../live-access';
+import { sessionRosterRow } from './sessions.queries';
 
 /** How long a roster may answer joins before it is read again (changes also drop it at once). */
 export const ROSTER_TTL_MS = 10_000;
@@ -86,15 +88,7 @@ export class SessionRosters {
   }
 
   private async load(sessionId: string): Promise<SessionRoster | null> {
-    const [row] = await this.orm.em
-      .fork()
-      .execute<{ id: string; status: string; starts_at: string; ends_at: string; speakers: string[]; registrants: string[] }[]>(
-        `select s.id, s.status, s.starts_at, s.ends_at,
-              array(select member_id::text from live_session_speaker where session_id = s.id) as speakers,
-              array(select member_id::text from session_registration where session_id = s.id and cancelled_at is null) as registrants
-         from live_session s where s.id = ?`,
-        [sessionId],
-      );
+    const row = await sessionRosterRow(this.orm.em.fork() as EntityManager, sessionId);
     if (!row) return null;
     return {
       sessionId: row.id,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { renderDigestEmail } from '../../../emails/render';
-import { selectDigestContentFor } from '../../../schema/engagement/digest-content';
+import { selectDigestContentFor } from '../../../schema/engagement/engagement.queries';
 import { EmailLinks } from '../../../schema/engagement/email-links';
 import { openOrm } from '../../../server/db/orm';
 import { SmtpMailer } from '../../../server/mailer';

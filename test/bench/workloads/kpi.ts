@@ -2,8 +2,7 @@ import { Client } from 'pg';
 import { REQUEST_SESSION_OPTIONS } from '../../../server/db/pool';
 import { benchDatabase } from '../bench-env';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { reachSql } from '../../../schema/analytics/reach.service';
-import { REVISIT_SQL } from '../../../schema/analytics/revisit.service';
+import { reachStatement, revisitStatement } from '../../../schema/analytics/analytics.queries';
 import { ReachGroupBy, ReachOrderBy } from '../../../schema/analytics/analytics.types';
 import { AccessTokens } from '../../../server/access-token';
 import { systemClock } from '../../../server/clock';
@@ -75,25 +74,27 @@ export const kpiWorkload: Workload = {
         const body = (await response.json()) as { errors?: unknown };
         if (body.errors) throw new Error(JSON.stringify(body.errors));
       };
-      const sql = (text: string, params: unknown[]) => async () => {
-        let n = 0;
-        await db.query(
-          text.replace(/\?/g, () => `$${++n}`),
-          params,
-        );
-      };
+      const sql =
+        ({ text, params }: { text: string; params: readonly unknown[] }) =>
+        async () => {
+          let n = 0;
+          await db.query(
+            text.replace(/\?/g, () => `$${++n}`),
+            [...params],
+          );
+        };
       const cases: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
         [
           'revisitFrequency',
           gql('query($from: DateTime!, $to: DateTime!) { revisitFrequency(from: $from, to: $to) { meanDays medianDays membersMeasured } }'),
-          sql(REVISIT_SQL, [window.from, window.to, TZ, null, null]),
+          sql(revisitStatement({ from: window.from, to: window.to, tz: TZ, company: null, role: null })),
         ],
         [
           'contentReach(THEME)',
           gql(
             'query($from: DateTime!, $to: DateTime!) { contentReach(from: $from, to: $to, groupBy: THEME, first: 20) { edges { node { key reach } } } }',
           ),
-          sql(reachSql(ReachGroupBy.THEME, ReachOrderBy.REACH_ASC), [window.from, window.to, 0, 21]),
+          sql(reachStatement({ ...window, groupBy: ReachGroupBy.THEME, orderBy: ReachOrderBy.REACH_ASC, offset: 0, limit: 21 })),
         ],
       ];
       try {
