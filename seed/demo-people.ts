@@ -98,18 +98,26 @@ const LAST = [
 
 /**
  * Display names for the whole community, each different: 1,200 first-and-last combinations, then
- * a middle initial once they run out (`--members 100000`).
+ * a middle initial once they run out, then a number (`--members 100000`).
  */
 export function uniqueNames(random: Random): () => string {
   const used = new Set<string>();
+  const fresh = (name: string) => !used.has(name) && Boolean(used.add(name));
+  let numbered = 0;
   return () => {
     for (let attempt = 0; attempt < 20; attempt++) {
       const name = `${random.pick(FIRST)} ${random.pick(LAST)}`;
-      if (!used.has(name)) return (used.add(name), name);
+      if (fresh(name)) return name;
     }
-    for (;;) {
+    for (let attempt = 0; attempt < 20; attempt++) {
       const name = `${random.pick(FIRST)} ${String.fromCharCode(65 + random.int(0, 25))}. ${random.pick(LAST)}`;
-      if (!used.has(name)) return (used.add(name), name);
+      if (fresh(name)) return name;
+    }
+    // FIRST × LAST with and without an initial is about 32,000 names: past them (the bench's
+    // 75,000-member community) a number keeps names apart, where random draws never ended.
+    for (;;) {
+      const name = `${random.pick(FIRST)} ${random.pick(LAST)} ${++numbered}`;
+      if (fresh(name)) return name;
     }
   };
 }
