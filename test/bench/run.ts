@@ -21,6 +21,7 @@ import { liveJoinWorkload } from './workloads/live-join';
 import { adminConsoleWorkload } from './workloads/admin-console';
 import { searchWorkload } from './workloads/search';
 import { IDENTITIES } from './identities';
+import { FIRST_WARM_UP_SECONDS, WINDOWS } from './load';
 
 export interface Identity {
   memberId: string;
@@ -83,6 +84,14 @@ async function main(): Promise<void> {
   const orm = await openOrm(database.url);
   await migrateToLatest(orm);
   const em = orm.em.fork() as EntityManager;
+  // The server's settings go into the record: absolute figures (P4, P5, P-search) depend on them.
+  const [server] = await em.execute<{ version: string; shared_buffers: string; work_mem: string; jit: string }[]>(
+    `select current_setting('server_version') as version, current_setting('shared_buffers') as shared_buffers,
+            current_setting('work_mem') as work_mem, current_setting('jit') as jit`,
+  );
+  const settings =
+    `PostgreSQL ${server.version} (shared_buffers ${server.shared_buffers}, work_mem ${server.work_mem}, server jit ${server.jit}; ` +
+    `Hearth's connections run with jit off); BENCH_SECONDS=${seconds}, warm-up ${FIRST_WARM_UP_SECONDS} s, ${WINDOWS} windows per side.`;
   await seedDemoCommunity(em, { members: 1000, days: 60, seed: 7, now: new Date() });
   const members = await em.find(Member, { role: Role.MEMBER }, { orderBy: { email: 'asc' }, limit: IDENTITIES });
   const member = members[0];
@@ -116,7 +125,7 @@ async function main(): Promise<void> {
     rows.push(...(await workload.run(ctx)));
   }
   printRows(rows);
-  appendResults(rows, []);
+  appendResults(rows, [settings]);
   writeChart(rows, `npm run bench${only.length ? ` -- ${only.join(' ')}` : ''}, ${new Date().toISOString().slice(0, 16)} UTC`);
   await database.embedded?.stop();
 }
