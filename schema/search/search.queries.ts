@@ -1,6 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { jsonRow } from '../../server/db/read-model';
 import { EMPTY_SQL, sql, type Sql } from '../../server/db/sql';
-import type { ContentType } from '../content/content.entity';
+import { Comment } from '../content/comment.entity';
+import { Content, type ContentType } from '../content/content.entity';
+import { Member } from '../identity/member.entity';
+import { LiveSession } from '../live/sessions/live-session.entity';
 import { HEADLINE_OPTIONS, MATCH_END, MATCH_START } from './search-snippet';
 import type { SearchVisibility } from './search-visibility';
 import { SearchKind } from './search.types';
@@ -12,7 +16,24 @@ export interface SearchRow {
   score: number;
   at: Date;
   headline: string;
+  /** What the hit found, its read-model columns as JSON (see `subjectJson`); null if deleted meanwhile. */
+  subject: Record<string, unknown> | null;
 }
+
+/** SQL for each kind's subject as JSON (table alias `x`): a page of hits comes with what they found, in its one statement. */
+export interface SubjectJson {
+  content: string;
+  comment: string;
+  member: string;
+  liveSession: string;
+}
+
+export const subjectJson = (em: EntityManager): SubjectJson => ({
+  content: jsonRow(em, Content, 'x'),
+  comment: jsonRow(em, Comment, 'x'),
+  member: jsonRow(em, Member, 'x'),
+  liveSession: jsonRow(em, LiveSession, 'x'),
+});
 
 export interface SearchStatementInput {
   /** The text search configuration of the community's language: `hearth_en` or `hearth_fr`. */
@@ -24,6 +45,7 @@ export interface SearchStatementInput {
   themeSlug: string | null;
   type: ContentType | null;
   visibility: SearchVisibility;
+  subjects: SubjectJson;
   limit: number;
   offset: number;
 }
@@ -94,7 +116,15 @@ export function searchStatement(input: SearchStatementInput): Sql | null {
   if (!selects.length) return null;
   const hits = selects.reduce((all, select) => sql`${all} union all ${select}`);
   const order = 'order by score desc, at desc, id desc';
-  return sql`select h.kind, h.id, h.score, h.at,
+  const { content, comment, member, liveSession } = input.subjects;
+  // Each hit's subject in the same statement: loading the page's subjects afterwards cost a round trip per kind.
+  const subject = `case h.kind
+      when 'CONTENT' then (select ${content} from content x where x.id = h.id)
+      when 'COMMENT' then (select ${comment} from comment x where x.id = h.id)
+      when 'MEMBER' then (select ${member} from member x where x.id = h.id)
+      else (select ${liveSession} from live_session x where x.id = h.id)
+    end`;
+  return sql`select h.kind, h.id, h.score, h.at, ${{ text: subject, params: [] }} as subject,
       ts_headline(${input.config}::regconfig, translate(${{ text: SNIPPET_TEXT, params: [] }}, ${MATCH_START + MATCH_END}, ''), ${tsquery}, ${HEADLINE_OPTIONS}) as headline
     from (${hits} ${{ text: order, params: [] }} limit ${input.limit} offset ${input.offset}) h
     ${{ text: order, params: [] }}`;

@@ -1,19 +1,20 @@
 import type { Context } from '../../server/context';
 import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../server/pagination';
-import type { Comment } from '../content/comment.entity';
-import type { Content } from '../content/content.entity';
-import type { Member } from '../identity/member.entity';
-import type { LiveSession } from '../live/sessions/live-session.entity';
+import { readModel } from '../../server/db/read-model';
+import { Comment } from '../content/comment.entity';
+import { Content } from '../content/content.entity';
+import { Member } from '../identity/member.entity';
+import { LiveSession } from '../live/sessions/live-session.entity';
 import { snippetHtml } from './search-snippet';
 import { searchVisibility } from './search-visibility';
 import { SearchErrors } from './search.errors';
 import { MAX_SEARCH_RESULTS, QUERY_MAX_LENGTH, type SearchArgs } from './search.inputs';
-import { prefixWord, searchRows, searchStatement, type SearchRow } from './search.queries';
+import { prefixWord, searchRows, searchStatement, subjectJson, type SearchRow } from './search.queries';
 import { DirectoryMember, SearchHit, SearchKind } from './search.types';
 
 export type SearchSubjectValue = Content | Comment | DirectoryMember | LiveSession;
 
-/** A hit with what it found, loaded for the page in one batch per kind. */
+/** A hit with what it found, read by the search statement itself. */
 export type LoadedSearchHit = SearchHit & { subject: SearchSubjectValue };
 
 const ALL_KINDS = Object.values(SearchKind);
@@ -27,7 +28,7 @@ function toDirectoryMember(member: Member): DirectoryMember {
   });
 }
 
-export type SearchServiceDeps = Pick<Context, 'clock' | 'em' | 'loaders' | 'searchIndex'>;
+export type SearchServiceDeps = Pick<Context, 'clock' | 'em' | 'searchIndex'>;
 
 /** Full-text search over what a member may see: items, comments, the member directory and live sessions. */
 export class SearchService {
@@ -49,21 +50,21 @@ export class SearchService {
       themeSlug: args.themeSlug ?? null,
       type: args.type ?? null,
       visibility: searchVisibility(viewer, this.ctx.clock.now()),
+      subjects: subjectJson(this.ctx.em),
       limit: Math.min(args.first + 1, MAX_SEARCH_RESULTS - offset),
       offset,
     });
     if (!statement) return toOffsetConnection([], pageSize, offset, (hit: LoadedSearchHit) => hit);
     await searchIndex.inLanguage();
     const rows = await searchRows(this.ctx.em, statement);
-    const hits = await this.withSubjects(rows);
+    const hits = this.withSubjects(rows);
     return toOffsetConnection(hits, pageSize, offset, (hit) => hit);
   }
 
-  /** The page's subjects through the request's loaders (one statement per kind); a row deleted since is left out. */
-  private async withSubjects(rows: SearchRow[]): Promise<LoadedSearchHit[]> {
-    const subjects = await Promise.all(rows.map((row) => this.subject(row)));
-    return rows.flatMap((row, index) => {
-      const subject = subjects[index];
+  /** The hits with what they found, which the statement read with them (read models); a row deleted since is left out. */
+  private withSubjects(rows: SearchRow[]): LoadedSearchHit[] {
+    return rows.flatMap((row) => {
+      const subject = row.subject && this.subject(row.kind, row.subject);
       if (!subject) return [];
       const hit = Object.assign(new SearchHit(), {
         kind: row.kind,
@@ -76,19 +77,17 @@ export class SearchService {
     });
   }
 
-  private async subject(row: SearchRow): Promise<SearchSubjectValue | null> {
-    const { loaders } = this.ctx;
-    switch (row.kind) {
+  private subject(kind: SearchKind, json: Record<string, unknown>): SearchSubjectValue {
+    const { em } = this.ctx;
+    switch (kind) {
       case SearchKind.CONTENT:
-        return loaders.contentById.load(row.id);
+        return readModel(em, Content)(json);
       case SearchKind.COMMENT:
-        return loaders.commentById.load(row.id);
-      case SearchKind.MEMBER: {
-        const member = await loaders.memberById.load(row.id);
-        return member && toDirectoryMember(member);
-      }
+        return readModel(em, Comment)(json);
+      case SearchKind.MEMBER:
+        return toDirectoryMember(readModel(em, Member)(json));
       case SearchKind.LIVE_SESSION:
-        return loaders.liveSessionById.load(row.id);
+        return readModel(em, LiveSession)(json);
     }
   }
 }

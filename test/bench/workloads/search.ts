@@ -6,7 +6,7 @@ import { AccessTokens } from '../../../server/access-token';
 import { Member, Role } from '../../../schema/identity/member.entity';
 import { SEARCH_CONFIGS } from '../../../schema/search/search-index';
 import { searchVisibility } from '../../../schema/search/search-visibility';
-import { prefixWord, searchStatement } from '../../../schema/search/search.queries';
+import { prefixWord, searchStatement, subjectJson, type SubjectJson } from '../../../schema/search/search.queries';
 import { SearchKind } from '../../../schema/search/search.types';
 import { systemClock } from '../../../server/clock';
 import { migrateToLatest, openOrm } from '../../../server/db/orm';
@@ -76,13 +76,15 @@ function queries(random: Random): { one: string[]; two: string[]; commonest: str
 }
 
 /** The search database: the demo community (members, themes) plus ITEMS items and COMMENTS comments, COPY-loaded once and kept. */
-async function searchDatabase(ctx: BenchContext): Promise<string> {
+async function searchDatabase(ctx: BenchContext): Promise<{ url: string; subjects: SubjectJson }> {
   const name = `hearth_bench_search_${ITEMS}_${COMMENTS}_v2`;
   const url = await benchDatabase(ctx.databaseUrl, name);
   const orm = await openOrm(url);
+  let subjects: SubjectJson;
   try {
     await migrateToLatest(orm);
     const em = orm.em.fork() as EntityManager;
+    subjects = subjectJson(em);
     const [{ n }] = await em.execute<{ n: number }[]>('select count(*)::int as n from comment');
     if (n < COMMENTS) {
       console.log(`  seeding ${ITEMS} items and ${COMMENTS} comments (once; kept in ${name})…`);
@@ -94,7 +96,7 @@ async function searchDatabase(ctx: BenchContext): Promise<string> {
   } finally {
     await orm.close();
   }
-  return url;
+  return { url, subjects };
 }
 
 /** COPY items and comments; the search triggers write their vectors as rows arrive, the GIN indexes are built once after. */
@@ -194,7 +196,7 @@ async function timedPairs(
 export const searchWorkload: Workload = {
   name: 'P-search',
   async run(ctx: BenchContext): Promise<BenchRow[]> {
-    const url = await searchDatabase(ctx);
+    const { url, subjects } = await searchDatabase(ctx);
     const db = new Client({ connectionString: url, options: REQUEST_SESSION_OPTIONS });
     await db.connect();
     const [{ id }] = (await db.query<{ id: string }>(`select id from member where role = 'MEMBER' order by email limit 1`)).rows;
@@ -221,6 +223,7 @@ export const searchWorkload: Workload = {
         themeSlug: null,
         type: null,
         visibility: searchVisibility(viewer, new Date()),
+        subjects,
         limit: 21,
         offset: 0,
       })!;
