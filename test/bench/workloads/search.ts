@@ -259,29 +259,21 @@ export const searchWorkload: Workload = {
         const workload =
           `${this.name} ${label}, ${ITEMS / 1000}k items + ${COMMENTS / 1_000_000}M comments ` +
           `(rows matched: median ${median(counts)}, p95 ${p95(counts)})`;
+        const againstSql: BenchRow = {
+          workload,
+          measure: 'p95 ms',
+          hearth: hearthP95,
+          baseline: sqlP95,
+          baselineName: 'SQL alone',
+          ratio,
+          target: 'reported',
+        };
         if (!target) {
-          rows.push({
-            workload,
-            measure: 'p95 ms',
-            hearth: hearthP95,
-            baseline: sqlP95,
-            baselineName: 'SQL alone',
-            ratio,
-            target: 'reported',
-          });
+          rows.push(againstSql);
           continue;
         }
         rows.push(
-          {
-            workload,
-            measure: 'p95 ms',
-            hearth: hearthP95,
-            baseline: sqlP95,
-            baselineName: 'SQL alone',
-            ratio,
-            target: '≥ 0.8× the SQL alone',
-            targetRatio: 0.8,
-          },
+          { ...againstSql, target: '≥ 0.8× the SQL alone', targetRatio: 0.8 },
           // The absolute budget as a baseline of its own, so the ratio keeps meaning "higher is better".
           {
             workload,
