@@ -13,7 +13,7 @@ import {
   type ExecutionResult,
 } from 'graphql';
 import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { compiledQueries } from './compiled-queries';
+import { compiledQueries, eventExecution } from './compiled-queries';
 
 let mutations = 0;
 let brokenRuns = 0;
@@ -46,6 +46,20 @@ const schema = new GraphQLSchema({
     },
   }),
   mutation: new GraphQLObjectType({ name: 'Mutation', fields: { bump: { type: GraphQLInt, resolve: () => ++mutations } } }),
+  subscription: new GraphQLObjectType({
+    name: 'Subscription',
+    fields: {
+      // The event is the root value, as the subscription fanout executes it.
+      itemAdded: { type: Item, subscribe: async function* () {}, resolve: (event: { id: string; title: string }) => event },
+      itemBroken: {
+        type: new GraphQLNonNull(GraphQLString),
+        subscribe: async function* () {},
+        resolve: () => {
+          throw new GraphQLError('Gone.', { extensions: { code: 'NOT_FOUND' } });
+        },
+      },
+    },
+  }),
 });
 
 async function executor(): Promise<GatewayExecutor> {
@@ -120,5 +134,32 @@ describe('compiled queries', () => {
     const before = mutations;
     expect((await run(request('mutation { bump }'))).data).toEqual({ bump: before + 1 });
     expect(mutations).toBe(before + 1);
+  });
+});
+
+describe('event executions (the subscription fanout’s)', () => {
+  const event = { id: '7', title: 'Seven' };
+  const viaGraphqlJs = (query: string) => execute({ schema, document: parse(query), rootValue: event }) as Promise<ExecutionResult>;
+
+  it('execute a subscription’s selection for an event compiled, with graphql-js’s result', async () => {
+    const query = 'subscription { itemAdded { id title } }';
+    const run = eventExecution({ schema, document: parse(query) }, query);
+    const result = await run(event, {});
+    expect(result).toEqual(JSON.parse(JSON.stringify(await viaGraphqlJs(query))));
+    // Plain objects: compiled, not graphql-js (whose objects have no prototype).
+    expect(Object.getPrototypeOf(result.data!.itemAdded)).toBe(Object.prototype);
+    // Another parse of the same text (graphql-ws parses each subscribe message) reuses the compilation.
+    expect(await eventExecution({ schema, document: parse(query) }, query)({ id: '8', title: 'Eight' }, {})).toEqual({
+      data: { itemAdded: { id: '8', title: 'Eight' } },
+    });
+  });
+
+  it('give graphql-js’s errors', async () => {
+    const query = 'subscription { itemBroken }';
+    const result = await eventExecution({ schema, document: parse(query) }, query)(event, {});
+    const expected = await viaGraphqlJs(query);
+    expect(result.errors![0]).toBeInstanceOf(GraphQLError);
+    expect(result.errors![0].toJSON()).toEqual(expected.errors![0].toJSON());
+    expect(result.data).toEqual(expected.data);
   });
 });

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { eventExecution, type EventExecution } from './compiled-queries';
 import { buildSharedContext, type AppDeps, type Context } from './context';
 import { createLoaders, EventLoaders } from './loaders';
 import { PushIterator, SubscriberOverflowError } from './push-iterator';
@@ -101,7 +102,7 @@ interface Subscriber {
 
 /** A subscriber whose operation selects a per-viewer field: executed with its own viewer. */
 interface ViewerSubscriber extends Subscriber {
-  args: ExecutionArgs;
+  run: EventExecution;
   ctx: Context;
 }
 
@@ -110,7 +111,7 @@ interface ViewerSubscriber extends Subscriber {
  * one execution per distinct viewer-independent operation and one per per-viewer subscriber.
  */
 class SharedSource {
-  readonly operations = new Map<string, { args: ExecutionArgs; subscribers: Set<Subscriber> }>();
+  readonly operations = new Map<string, { run: EventExecution; subscribers: Set<Subscriber> }>();
   readonly viewers = new Set<ViewerSubscriber>();
 
   constructor(
@@ -155,6 +156,16 @@ export class SubscriptionFanout {
 
   constructor(private readonly deps: AppDeps) {}
 
+  /**
+   * How an operation's result is computed for each event: compiled by graphql-jit, once per
+   * operation text (compiled-queries.ts), unless GRAPHQL_EXECUTOR=graphql-js. A per-viewer
+   * operation runs per subscriber and event, and graphql-js's execution was most of that cost.
+   */
+  private execution(args: ExecutionArgs, key = operationKey(args)): EventExecution {
+    if (this.deps.config.graphqlExecutor === 'jit') return eventExecution(args, key);
+    return (rootValue, contextValue) => execute({ ...args, rootValue, contextValue }) as Promise<ExecutionResult>;
+  }
+
   readonly subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
@@ -185,9 +196,10 @@ export class SubscriptionFanout {
     const joined = shared;
     const ctx = args.contextValue as Context;
     const direct = this.directs.get(ctx);
-    if (selectsPerViewerField(args.schema, args.document, operationKey(args))) {
+    const textKey = operationKey(args);
+    if (selectsPerViewerField(args.schema, args.document, textKey)) {
       const subscriber: ViewerSubscriber = {
-        args,
+        run: this.execution(args, textKey),
         ctx,
         direct,
         results: new PushIterator(() => this.leave(key, joined, () => joined.viewers.delete(subscriber))),
@@ -195,9 +207,9 @@ export class SubscriptionFanout {
       joined.viewers.add(subscriber);
       return subscriber.results;
     }
-    const opKey = `${operationKey(args)}|${JSON.stringify(args.variableValues ?? {})}`;
+    const opKey = `${textKey}|${JSON.stringify(args.variableValues ?? {})}`;
     let operation = joined.operations.get(opKey);
-    if (!operation) joined.operations.set(opKey, (operation = { args, subscribers: new Set() }));
+    if (!operation) joined.operations.set(opKey, (operation = { run: this.execution(args, textKey), subscribers: new Set() }));
     const { subscribers } = operation;
     const subscriber: Subscriber = {
       direct,
@@ -243,8 +255,8 @@ export class SubscriptionFanout {
    */
   private async broadcast(shared: SharedSource, value: unknown, eventCtx: Context): Promise<void> {
     await Promise.all(
-      [...shared.operations.values()].map(async ({ args, subscribers }) => {
-        deliver(subscribers, await execute({ ...args, rootValue: value, contextValue: eventCtx }));
+      [...shared.operations.values()].map(async ({ run, subscribers }) => {
+        deliver(subscribers, await run(value, eventCtx));
       }),
     );
   }
@@ -262,7 +274,7 @@ export class SubscriptionFanout {
       [...shared.viewers].map(async (subscriber) => {
         const viewerId = subscriber.ctx.viewer?.id ?? null;
         const contextValue: Context = { ...subscriber.ctx, em: eventLoaders.em, loaders: eventLoaders.forViewer(() => viewerId) };
-        deliver([subscriber], await execute({ ...subscriber.args, rootValue: value, contextValue }));
+        deliver([subscriber], await subscriber.run(value, contextValue));
       }),
     );
   }
@@ -272,10 +284,8 @@ export class SubscriptionFanout {
     const ctx = args.contextValue as Context;
     const events: AsyncIterable<Checked<unknown>> =
       stream instanceof CheckedSource ? stream.own() : mapEvents(stream, async (value) => ({ value, ctx: contextForEvent(ctx) }));
-    return mapEvents(
-      events,
-      ({ value, ctx: eventCtx }) => execute({ ...args, rootValue: value, contextValue: eventCtx }) as Promise<ExecutionResult>,
-    );
+    const run = this.execution(args);
+    return mapEvents(events, ({ value, ctx: eventCtx }) => run(value, eventCtx));
   }
 }
 
