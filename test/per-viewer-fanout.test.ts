@@ -85,6 +85,8 @@ describe('the per-viewer path of a shared subscription', () => {
         [item.id, uuidArray([...viewers])],
       );
       const draft = await buildContent(server.em(), { author, themes: [theme], status: ContentStatus.DRAFT });
+      // Sockets closed before leave the server asynchronously; until they have, their shared sources check these events too.
+      await until('only this operation’s shared source', () => server.hearth.sharedSubscriptionSources() === 1);
       const statements = await captureQueries(server, async () => {
         server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: draft.id }); // checked once, dropped
         server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: item.id });

@@ -61,6 +61,9 @@ describe('subscriptions on one instance', () => {
       }
       await publishAndReceive(live); // every subscription is registered once it has received an event
       const draft = await buildContent(server.em(), { author, themes: [theme], status: ContentStatus.DRAFT });
+      // Subscriptions disposed before (the previous test's, the previous call's) leave the server
+      // asynchronously; until they have, their shared sources would check these events too.
+      await until('only this operation’s shared source', () => server.hearth.sharedSubscriptionSources() === 1);
       // The statements themselves (ids blanked, sorted: checks run concurrently), so a difference
       // shows which statement it is.
       const statements = await captureQueries(server, async () => {
