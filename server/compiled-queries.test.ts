@@ -154,6 +154,21 @@ describe('event executions (the subscription fanout’s)', () => {
     });
   });
 
+  it('compile per schema: the same text on another schema runs that schema’s resolvers', async () => {
+    const query = 'subscription { itemAdded { id title } }';
+    const other = new GraphQLSchema({
+      query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLString } } }),
+      subscription: new GraphQLObjectType({
+        name: 'Subscription',
+        fields: { itemAdded: { type: Item, subscribe: async function* () {}, resolve: () => ({ id: 'other', title: 'Other' }) } },
+      }),
+    });
+    await eventExecution({ schema, document: parse(query) }, query)(event, {});
+    expect(await eventExecution({ schema: other, document: parse(query) }, query)(event, {})).toEqual({
+      data: { itemAdded: { id: 'other', title: 'Other' } },
+    });
+  });
+
   it('give graphql-js’s errors', async () => {
     const query = 'subscription { itemBroken }';
     const result = await eventExecution({ schema, document: parse(query) }, query)(event, {});

@@ -66,8 +66,10 @@ function compiledFor(
 /** How one subscriber's operation turns an event into its result. */
 export type EventExecution = (rootValue: unknown, contextValue: unknown) => Promise<ExecutionResult>;
 
-/** Compiled subscription operations by their text: graphql-ws parses each subscribe message anew. */
-const compiledByText = new LRUCache<string, { query: CompiledQuery; document: DocumentNode } | false>({ max: 1_000 });
+type CompiledByText = LRUCache<string, { query: CompiledQuery; document: DocumentNode } | false>;
+
+/** Compiled subscription operations per schema (a process may serve several: tests, bench targets), by their text: graphql-ws parses each subscribe message anew. */
+const compiledByText = new WeakMap<GraphQLSchema, CompiledByText>();
 
 /**
  * How to execute `args`'s operation for each event (`rootValue`: the event), compiled by
@@ -78,12 +80,14 @@ const compiledByText = new LRUCache<string, { query: CompiledQuery; document: Do
  */
 export function eventExecution(args: ExecutionArgs, key: string): EventExecution {
   const { schema, document, operationName, variableValues } = args;
-  let entry = compiledByText.get(key);
+  let bySchema = compiledByText.get(schema);
+  if (!bySchema) compiledByText.set(schema, (bySchema = new LRUCache({ max: 1_000 })));
+  let entry = bySchema.get(key);
   if (entry === undefined) {
     const operation = getOperationAST(document, operationName);
     const query = operation && compiledFor(schema, document, operation, operationName ?? null);
     entry = query ? { query, document } : false;
-    compiledByText.set(key, entry);
+    bySchema.set(key, entry);
   }
   if (!entry) return (rootValue, contextValue) => execute({ ...args, rootValue, contextValue }) as Promise<ExecutionResult>;
   const { query, document: compiledDocument } = entry;
