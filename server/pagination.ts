@@ -1,6 +1,6 @@
 // Its classes are decorated when the module loads, whichever entry point (a job, a test) reaches it first.
 import 'reflect-metadata';
-import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { ArgsType, Field, getMetadataStorage, Int, ObjectType, type ClassType } from 'type-graphql';
 import { IsOptional, isUUID, Max, Min } from 'class-validator';
 import { badInput } from './errors';
 
@@ -77,7 +77,11 @@ export interface ConnectionOptions {
 }
 
 /** A Relay connection type for `Node`, named `<Node>Connection` with edges `<Node>Edge`. */
-export function Connection<T extends object>(Node: ClassType<T>, name = Node.name, options: ConnectionOptions = {}) {
+/** The GraphQL name of an object type class (a row class is named for its entity: ContentRow is `Content`). */
+const objectTypeName = (Node: ClassType<object>) =>
+  getMetadataStorage().objectTypes.find((type) => type.target === Node)?.name ?? Node.name;
+
+export function Connection<T extends object>(Node: ClassType<T>, name = objectTypeName(Node), options: ConnectionOptions = {}) {
   @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class EdgeType {
     @Field()

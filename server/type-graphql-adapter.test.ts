@@ -1,8 +1,13 @@
 import 'reflect-metadata';
 import { isObjectType, isUnionType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { Authorized, buildSchema, Field, getMetadataStorage, ObjectType } from 'type-graphql';
-import { Content } from '../schema/content/content.entity';
-import { Member, Role } from '../schema/identity/member.entity';
+import { Comment, CommentRow } from '../schema/content/comment.entity';
+import { Content, ContentRow } from '../schema/content/content.entity';
+import { Message, MessageRow } from '../schema/conversation/message.entity';
+import { MemberResolver } from '../schema/identity/member.resolver';
+import { Member, MemberRow, Role } from '../schema/identity/member.entity';
+import { LiveSession, LiveSessionRow } from '../schema/live/sessions/live-session.entity';
+import { Meeting, MeetingRow } from '../schema/live/networking/meeting.entity';
 import { createHearthPubSub } from './pubsub';
 import { buildHearthSchema, resolvers } from './schema';
 import { adaptTypeGraphQLSchema, installedTypeGraphQLVersion, securedSimpleFields, TYPE_GRAPHQL_VERSION } from './type-graphql-adapter';
@@ -86,21 +91,48 @@ describe('the type-graphql adapter', () => {
     }
   });
 
-  it('answers union types synchronously (graphql-jit does not await a type resolver)', async () => {
+  it('answers union types synchronously, the same for a row (queries) as for its managed entity', async () => {
     const schema = await buildHearthSchema(createHearthPubSub(undefined).pubSub);
-    const content = Object.create(Content.prototype) as Content;
-    const member = Object.create(Member.prototype) as Member;
-    const answers = ['NotificationSubject', 'SearchSubject', 'ModerationSubject'].map((name) => {
+    const resolve = (name: string, value: object) => {
       const union = schema.getType(name);
       if (!isUnionType(union)) throw new Error(`${name} is not a union`);
-      return union.resolveType!(
-        name === 'SearchSubject' ? content : name === 'ModerationSubject' ? member : content,
-        {},
-        {} as GraphQLResolveInfo,
-        union,
-      );
-    });
-    expect(answers).toEqual(['Content', 'Content', 'Member']);
+      // graphql-jit does not await a type resolver: the answer must be a name, not a promise.
+      return union.resolveType!(value, {}, {} as GraphQLResolveInfo, union);
+    };
+    const pairs: [string, abstract new () => object, abstract new () => object, string[]][] = [
+      ['Content', ContentRow, Content, ['NotificationSubject', 'SearchSubject', 'ModerationSubject']],
+      ['Comment', CommentRow, Comment, ['NotificationSubject', 'SearchSubject', 'ModerationSubject']],
+      ['Message', MessageRow, Message, ['NotificationSubject', 'ModerationSubject']],
+      ['Member', MemberRow, Member, ['ModerationSubject']],
+      ['LiveSession', LiveSessionRow, LiveSession, ['NotificationSubject', 'SearchSubject']],
+      ['Meeting', MeetingRow, Meeting, ['NotificationSubject']],
+    ];
+    for (const [type, RowType, EntityType, unions] of pairs) {
+      for (const union of unions) {
+        expect([union, resolve(union, Object.create(RowType.prototype) as object)]).toEqual([union, type]);
+        expect([union, resolve(union, Object.create(EntityType.prototype) as object)]).toEqual([union, type]);
+      }
+    }
+  });
+
+  it('calls a field resolver rooted on a row class directly with a row or an entity, and converts anything else', async () => {
+    const email = jest.spyOn(MemberResolver.prototype, 'email');
+    try {
+      const resolve = fieldOf(await buildHearthSchema(createHearthPubSub(undefined).pubSub), 'Member', 'email').resolve!;
+      const self = { viewer: { id: 'm1', role: Role.MEMBER } };
+      const row = Object.assign(Object.create(MemberRow.prototype) as MemberRow, { id: 'm1', email: 'ada@example.test' });
+      const entity = Object.assign(Object.create(Member.prototype) as Member, { id: 'm1', email: 'ada@example.test' });
+      const plain = { id: 'm1', email: 'ada@example.test' };
+      for (const root of [row, entity, plain]) expect(await resolve(root, {}, self, {} as GraphQLResolveInfo)).toBe('ada@example.test');
+      const roots = email.mock.calls.map(([root]) => root);
+      expect(roots[0]).toBe(row);
+      expect(roots[1]).toBe(entity);
+      // type-graphql's own path: a copy made through `new MemberRow()` (the cost the direct call avoids).
+      expect(roots[2]).not.toBe(plain);
+      expect(roots[2]).toBeInstanceOf(MemberRow);
+    } finally {
+      email.mockRestore();
+    }
   });
 
   it('refuses to build a schema where simpleResolvers would strip a field of its @Authorized', async () => {

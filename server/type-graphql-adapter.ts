@@ -47,8 +47,10 @@ type Method = (...args: unknown[]) => unknown;
  * roles and no middleware, is called directly. type-graphql's wrapper sorts the parameter
  * metadata, maps it to a new array and builds a resolver-data object on every call: on a 20-item
  * feed page (60 such calls) that was a sixth of what the page allocates. Any other field resolver,
- * and any root that is not an instance yet, goes through type-graphql as before. Returns how many
- * fields it set.
+ * and any root that is not an instance yet, goes through type-graphql as before. Object types of
+ * stored things are row classes (server/db/read-model.ts) whose entity is a subclass: a row from a
+ * query module and a managed entity are both instances of the root type, and both taken directly.
+ * Returns how many fields it set.
  */
 function callPlainFieldResolversDirectly(schema: GraphQLSchema, storage: Storage): number {
   const instances = new Map<object, Record<string, Method>>();

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
 import { rawSql, sql, type Sql } from '../../server/db/sql';
-import { Member } from '../identity/member.entity';
+import { MemberRow } from '../identity/member.entity';
 import { ReachGroupBy, ReachOrderBy, type MemberActivityDay } from './analytics.types';
 import type { RollupRead } from './visit-day-rollup';
 import { atRiskCondition, eligibleSince, LAST_VIEW_CTE, LAST_VISIT_CTE, ROLLUP_ZONE, VISIT_DAYS_CTES } from './visit-days.sql';
@@ -98,7 +98,7 @@ export interface AtRiskQuery {
 
 /** An at-risk member with their latest visit and view. */
 export interface AtRiskRow {
-  member: Member;
+  member: MemberRow;
   lastVisitAt: Date | null;
   lastViewAt: Date | null;
 }
@@ -132,7 +132,7 @@ order by c.renewing desc, case when c.renewing then c.renewal_date end asc nulls
          coalesce(c.last_visit, c.created_at) asc, c.id asc
 offset ${offset} limit ${limit}`,
   );
-  const toMember = readModel(em, Member);
+  const toMember = readModel(em, MemberRow);
   return found.map((row) => ({
     member: toMember(row),
     lastVisitAt: row.last_visit ? new Date(row.last_visit as string) : null,

@@ -11,7 +11,7 @@ import {
   RevisitFrequencyArgs,
   RevisitFrequencyTrendArgs,
 } from './analytics.inputs';
-import { Content } from '../content/content.entity';
+import { ContentRow } from '../content/content.entity';
 import {
   AtRiskMember,
   CompanyEngagement,
@@ -80,8 +80,8 @@ export class AnalyticsResolver {
 
 @Resolver(() => ContentReachRow)
 export class ContentReachRowResolver {
-  @FieldResolver(() => Content, { nullable: true, description: 'The item, for rows grouped by ITEM; null for a type or theme.' })
-  content(@Root() row: ContentReachRow, @Ctx() ctx: Context): Promise<Content | null> | null {
+  @FieldResolver(() => ContentRow, { nullable: true, description: 'The item, for rows grouped by ITEM; null for a type or theme.' })
+  content(@Root() row: ContentReachRow, @Ctx() ctx: Context): Promise<ContentRow | null> | null {
     return row.itemId ? ctx.loaders.contentById.load(row.itemId) : null;
   }
 }

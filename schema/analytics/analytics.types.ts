@@ -1,6 +1,6 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { Member } from '../identity/member.entity';
+import { MemberRow } from '../identity/member.entity';
 
 @ObjectType({
   simpleResolvers: true,
@@ -83,7 +83,7 @@ export class ContentReachRow {
 
 @ObjectType({ simpleResolvers: true })
 export class AtRiskMember {
-  @Field(() => Member) member!: Member;
+  @Field(() => MemberRow) member!: MemberRow;
   @Field(() => Date, { nullable: true }) lastVisitAt!: Date | null;
   @Field(() => Date, { nullable: true }) lastViewAt!: Date | null;
   @Field(() => LocalDateResolver, { nullable: true }) renewalDate!: string | null;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OptionalProps, type Ref } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
+import type { Key } from '../../server/db/read-model';
 import { Member } from '../identity/member.entity';
 import { Content } from './content.entity';
 
@@ -9,25 +10,20 @@ import { Content } from './content.entity';
  * A comment on a content item, or a reply to one (one level deep). Deleting keeps the row so
  * the thread keeps its shape: `body` becomes null and `deletedAt` is set.
  */
-@Entity({ tableName: 'comment' })
-@Index({ properties: ['content', 'createdAt', 'id'] })
-@Index({ properties: ['parent', 'createdAt', 'id'] })
-@ObjectType({ simpleResolvers: true })
-export class Comment {
-  [OptionalProps]?: 'id' | 'parent' | 'createdAt' | 'editedAt' | 'deletedAt' | 'hiddenAt';
-
+@ObjectType('Comment', { simpleResolvers: true })
+export class CommentRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
 
   @ManyToOne(() => Content, { ref: true, deleteRule: 'cascade' })
-  content!: Ref<Content>;
+  content!: Key;
 
   @ManyToOne(() => Member, { ref: true, deleteRule: 'cascade' })
-  author!: Ref<Member>;
+  author!: Key;
 
   @ManyToOne(() => Comment, { ref: true, nullable: true, deleteRule: 'cascade' })
-  parent: Ref<Comment> | null = null;
+  parent: Key | null = null;
 
   @Property({ type: 'text', nullable: true })
   @Field(() => String, { nullable: true, description: 'Null once deleted.' })
@@ -48,4 +44,16 @@ export class Comment {
   /** Hidden by a moderator (or automatically after enough reports): only its author and moderators still see it. */
   @Property({ type: 'datetime', nullable: true })
   hiddenAt: Date | null = null;
+}
+
+/** The managed comment (see CommentRow). */
+@Entity({ tableName: 'comment' })
+@Index({ properties: ['content', 'createdAt', 'id'] })
+@Index({ properties: ['parent', 'createdAt', 'id'] })
+export class Comment extends CommentRow {
+  [OptionalProps]?: 'id' | 'parent' | 'createdAt' | 'editedAt' | 'deletedAt' | 'hiddenAt';
+
+  declare content: Ref<Content>;
+  declare author: Ref<Member>;
+  declare parent: Ref<Comment> | null;
 }

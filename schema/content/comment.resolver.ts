@@ -17,18 +17,18 @@ import type { Context } from '../../server/context';
 import { Shareable } from '../../server/viewer-dependence';
 import { Connection } from '../../server/pagination';
 import { deliverChecked } from '../../server/subscriptions';
-import { Member } from '../identity/member.entity';
-import { Comment } from './comment.entity';
+import { MemberRow } from '../identity/member.entity';
+import { CommentRow } from './comment.entity';
 import { AddCommentInput, CommentsArgs, EditCommentInput, RepliesArgs } from './content.inputs';
 import { CommentService } from './comment.service';
 import { moderationNoticeFor } from '../moderation/visibility';
 
-const CommentConnection = Connection(Comment, 'Comment', {
+const CommentConnection = Connection(CommentRow, 'Comment', {
   totalCount:
     'Top-level comments of the item (for `comments`) or replies of the comment (for `replies`) that the viewer may see, deleted ones included.',
 });
 
-@Resolver(() => Comment)
+@Resolver(() => CommentRow)
 export class CommentResolver {
   @Authorized()
   @Query(() => CommentConnection, { description: 'Top-level comments of an item, oldest first, each with its replies.' })
@@ -37,24 +37,24 @@ export class CommentResolver {
   }
 
   @Authorized()
-  @Mutation(() => Comment)
-  addComment(@Arg('input') input: AddCommentInput, @Ctx() ctx: Context): Promise<Comment> {
+  @Mutation(() => CommentRow)
+  addComment(@Arg('input') input: AddCommentInput, @Ctx() ctx: Context): Promise<CommentRow> {
     return new CommentService(ctx).add(requireViewer(ctx), input);
   }
 
   @Authorized()
-  @Mutation(() => Comment)
-  editComment(@Arg('input') input: EditCommentInput, @Ctx() ctx: Context): Promise<Comment> {
+  @Mutation(() => CommentRow)
+  editComment(@Arg('input') input: EditCommentInput, @Ctx() ctx: Context): Promise<CommentRow> {
     return new CommentService(ctx).edit(requireViewer(ctx), input);
   }
 
   @Authorized()
-  @Mutation(() => Comment, { description: 'Author or admin; the comment stays in its thread with a null body.' })
-  deleteComment(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Comment> {
+  @Mutation(() => CommentRow, { description: 'Author or admin; the comment stays in its thread with a null body.' })
+  deleteComment(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<CommentRow> {
     return new CommentService(ctx).delete(requireViewer(ctx), id);
   }
 
-  @Subscription(() => Comment, {
+  @Subscription(() => CommentRow, {
     description: 'New comments and replies on one item.',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { contentId: string }, Context>) => {
       const viewer = requireViewer(context);
@@ -63,24 +63,24 @@ export class CommentResolver {
       );
     },
   })
-  commentAdded(@Root() comment: Comment, @Arg('contentId', () => ID) contentId: string): Comment {
+  commentAdded(@Root() comment: CommentRow, @Arg('contentId', () => ID) contentId: string): CommentRow {
     void contentId;
     return comment;
   }
 
-  @FieldResolver(() => Member)
+  @FieldResolver(() => MemberRow)
   @Shareable('loads the author by id; Member’s own fields decide what each viewer sees')
-  async author(@Root() comment: Comment, @Ctx() ctx: Context): Promise<Member> {
+  async author(@Root() comment: CommentRow, @Ctx() ctx: Context): Promise<MemberRow> {
     return (await ctx.loaders.memberById.load(comment.author.id))!;
   }
 
   @FieldResolver(() => ID)
-  contentId(@Root() comment: Comment): string {
+  contentId(@Root() comment: CommentRow): string {
     return comment.content.id;
   }
 
   @FieldResolver(() => ID, { nullable: true })
-  parentId(@Root() comment: Comment): string | null {
+  parentId(@Root() comment: CommentRow): string | null {
     return comment.parent?.id ?? null;
   }
 
@@ -89,7 +89,7 @@ export class CommentResolver {
     description:
       'For its author and moderators: why other members cannot see this comment (hidden by the moderators, or its author suspended); null otherwise.',
   })
-  moderationNotice(@Root() comment: Comment, @Ctx() ctx: Context): Promise<string | null> {
+  moderationNotice(@Root() comment: CommentRow, @Ctx() ctx: Context): Promise<string | null> {
     return moderationNoticeFor(comment, comment.author.id, ctx);
   }
 
@@ -97,7 +97,7 @@ export class CommentResolver {
     description:
       'Replies the viewer may see, oldest first (none for a reply): hidden ones and those of suspended members only for their author and moderators.',
   })
-  replies(@Root() comment: Comment, @Args() args: RepliesArgs, @Ctx() ctx: Context) {
+  replies(@Root() comment: CommentRow, @Args() args: RepliesArgs, @Ctx() ctx: Context) {
     return new CommentService(ctx).replies(comment, args);
   }
 }

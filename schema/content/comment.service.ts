@@ -1,7 +1,7 @@
 import type { Context } from '../../server/context';
 import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
-import { Role, type Member } from '../identity/member.entity';
-import { Comment } from './comment.entity';
+import { Role, type Member, MemberRow } from '../identity/member.entity';
+import { Comment, CommentRow } from './comment.entity';
 import { ContentStatus } from './content.entity';
 import { ContentErrors } from './content.errors';
 import type { AddCommentInput, CommentsArgs, EditCommentInput, RepliesArgs } from './content.inputs';
@@ -9,7 +9,7 @@ import { firstReplies } from './content.loaders';
 import { ContentService, type ContentServiceDeps } from './content.service';
 import { hiddenFrom, isSuspended, moderates } from '../moderation/visibility';
 
-const threadKey = (comment: Comment) => [comment.createdAt.toISOString(), comment.id];
+const threadKey = (comment: CommentRow) => [comment.createdAt.toISOString(), comment.id];
 
 export type CommentServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'loaders' | 'rateLimits' | 'viewer'> & ContentServiceDeps;
 
@@ -18,7 +18,7 @@ export class CommentService {
   constructor(private readonly ctx: CommentServiceDeps) {}
 
   /** Top-level comments of an item, oldest first (a thread reads top-down); replies hang off each. */
-  async list(viewer: Member, { contentId, first, after }: CommentsArgs): Promise<ConnectionShape<Comment>> {
+  async list(viewer: MemberRow, { contentId, first, after }: CommentsArgs): Promise<ConnectionShape<Comment>> {
     await new ContentService(this.ctx).get(viewer, contentId);
     const cursor = decodeKeyset(after);
     const where = cursor
@@ -36,7 +36,7 @@ export class CommentService {
   }
 
   /** Hidden comments, and those of suspended members, are for their author and moderators only (see moderation/visibility). */
-  private visibleTo(viewer: Member | null) {
+  private visibleTo(viewer: MemberRow | null) {
     if (moderates(viewer)) return {};
     const now = this.ctx.clock.now();
     const own = viewer ? [{ author: viewer.id }] : [];
@@ -50,7 +50,7 @@ export class CommentService {
    * and those of suspended members only for their author and moderators. The first page of every
    * comment of a thread page comes from one statement; later pages seek from their cursor.
    */
-  async replies(comment: Comment, { first, after }: RepliesArgs): Promise<ConnectionShape<Comment>> {
+  async replies(comment: CommentRow, { first, after }: RepliesArgs): Promise<ConnectionShape<CommentRow>> {
     if (comment.parent) return withTotalCount(toConnection([], first, threadKey), async () => 0);
     const { viewer } = this.ctx;
     const now = this.ctx.clock.now();
@@ -78,7 +78,7 @@ export class CommentService {
     );
   }
 
-  async add(author: Member, input: AddCommentInput): Promise<Comment> {
+  async add(author: MemberRow, input: AddCommentInput): Promise<Comment> {
     const content = await new ContentService(this.ctx).get(author, input.contentId);
     if (content.status !== ContentStatus.PUBLISHED) throw ContentErrors.notPublished();
     const parent = input.parentId ? await this.replyableParent(input.parentId, content.id) : null;
@@ -104,7 +104,7 @@ export class CommentService {
     return comment;
   }
 
-  async edit(viewer: Member, input: EditCommentInput): Promise<Comment> {
+  async edit(viewer: MemberRow, input: EditCommentInput): Promise<Comment> {
     const comment = await this.visible(viewer, input.id);
     if (comment.author.id !== viewer.id) throw ContentErrors.notAuthor();
     if (comment.deletedAt) throw ContentErrors.commentDeleted();
@@ -115,7 +115,7 @@ export class CommentService {
   }
 
   /** Soft delete by its author or an admin: the row stays so replies keep their place. Idempotent. */
-  async delete(viewer: Member, id: string): Promise<Comment> {
+  async delete(viewer: MemberRow, id: string): Promise<Comment> {
     const comment = await this.visible(viewer, id);
     if (comment.author.id !== viewer.id && viewer.role !== Role.ADMIN) throw ContentErrors.notAuthor();
     if (comment.deletedAt) return comment;
@@ -130,7 +130,7 @@ export class CommentService {
   }
 
   /** For subscribers: the comment if it is live and its item is visible to the viewer. */
-  async deliverable(viewer: Member | null, id: string): Promise<Comment | null> {
+  async deliverable(viewer: MemberRow | null, id: string): Promise<Comment | null> {
     const comment = await this.ctx.loaders.commentById.load(id);
     if (!comment || comment.deletedAt) return null;
     const content = await this.ctx.loaders.contentById.load(comment.content.id);
@@ -147,7 +147,7 @@ export class CommentService {
     return comment;
   }
 
-  private async visible(viewer: Member, id: string): Promise<Comment> {
+  private async visible(viewer: MemberRow, id: string): Promise<Comment> {
     const comment = await this.ctx.em.findOne(Comment, { id });
     if (!comment) throw ContentErrors.commentNotFound();
     await new ContentService(this.ctx).get(viewer, comment.content.id).catch(() => {

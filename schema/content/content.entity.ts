@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Collection, OptionalProps, type Ref } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToMany, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { Key } from '../../server/db/read-model';
 import { Member } from '../identity/member.entity';
 import { Theme } from './theme.entity';
 
@@ -26,23 +27,8 @@ registerEnumType(ContentStatus, { name: 'ContentStatus' });
  * A published item: article, video, podcast, document or session replay. `themes`, `author` and
  * `seenByMe` are resolved through DataLoaders (ContentResolver), never per row.
  */
-@Entity({ tableName: 'content' })
-@Index({ name: 'content_feed_index', properties: ['status', 'publishedAt', 'id'] })
-@ObjectType({ simpleResolvers: true })
-export class Content {
-  [OptionalProps]?:
-    | 'id'
-    | 'status'
-    | 'summary'
-    | 'body'
-    | 'mediaUrl'
-    | 'publishedAt'
-    | 'createdAt'
-    | 'updatedAt'
-    | 'commentCount'
-    | 'viewCount'
-    | 'hiddenAt';
-
+@ObjectType('Content', { simpleResolvers: true })
+export class ContentRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
@@ -67,12 +53,9 @@ export class Content {
   @Field(() => String, { nullable: true })
   mediaUrl: string | null = null;
 
-  @ManyToMany(() => Theme, undefined, { pivotTable: 'content_theme', joinColumn: 'content_id', inverseJoinColumn: 'theme_id' })
-  themes = new Collection<Theme>(this);
-
   @ManyToOne(() => Member, { ref: true, deleteRule: 'restrict' })
   @Index()
-  author!: Ref<Member>;
+  author!: Key;
 
   @Enum({ items: () => ContentStatus, nativeEnumName: 'content_status' })
   @Field(() => ContentStatus)
@@ -103,4 +86,27 @@ export class Content {
   /** Hidden by a moderator (or automatically after enough reports): only its author and moderators still see it. */
   @Property({ type: 'datetime', nullable: true })
   hiddenAt: Date | null = null;
+}
+
+/** The managed content item (see ContentRow for what it holds). */
+@Entity({ tableName: 'content' })
+@Index({ name: 'content_feed_index', properties: ['status', 'publishedAt', 'id'] })
+export class Content extends ContentRow {
+  [OptionalProps]?:
+    | 'id'
+    | 'status'
+    | 'summary'
+    | 'body'
+    | 'mediaUrl'
+    | 'publishedAt'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'commentCount'
+    | 'viewCount'
+    | 'hiddenAt';
+
+  @ManyToMany(() => Theme, undefined, { pivotTable: 'content_theme', joinColumn: 'content_id', inverseJoinColumn: 'theme_id' })
+  themes = new Collection<Theme>(this);
+
+  declare author: Ref<Member>;
 }

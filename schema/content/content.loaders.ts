@@ -3,15 +3,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { byIdLoader, groupLoader } from '../../server/dataloaders';
 import { rawSql } from '../../server/db/sql';
 import { ViewerKeyedLoader } from '../../server/viewer-loader';
-import { Comment } from './comment.entity';
+import { Comment, type CommentRow } from './comment.entity';
 import { Content } from './content.entity';
 import { firstRepliesOf, replyCounts, seenByViewers, themesOfKeys, type ReplyCount, type ThemeLink } from './content.queries';
-import type { Theme } from './theme.entity';
+import type { ThemeRow } from './theme.entity';
 import { visibleToSql } from '../moderation/visibility';
 
 /** Themes joined to a key column (`content_id` of content_theme, `member_id` of member_interest, `session_id` of live_session_theme). */
 export function themesBy(em: EntityManager, table: ThemeLink, keyColumn: string) {
-  return groupLoader<Theme>((keys) => themesOfKeys(em, table, keyColumn, keys));
+  return groupLoader<ThemeRow>((keys) => themesOfKeys(em, table, keyColumn, keys));
 }
 
 /** The content domain's per-request DataLoaders whose answers are the same for every viewer. */
@@ -22,7 +22,7 @@ export function createContentLoaders(em: EntityManager) {
     themesByContentId: themesBy(em, 'content_theme', 'content_id'),
     interestsByMemberId: themesBy(em, 'member_interest', 'member_id'),
     /** The first page of replies of top-level comments (see `firstReplies`), per page size and reader. */
-    firstRepliesBySize: new Map<string, DataLoader<string, Comment[]>>(),
+    firstRepliesBySize: new Map<string, DataLoader<string, CommentRow[]>>(),
     /**
      * Replies per top-level comment, deleted ones included (they keep their place in the thread),
      * by author and moderation state: each viewer counts the ones they may see (CommentService.replies).
@@ -52,7 +52,7 @@ export type ReplyReader = { moderator: true } | { moderator: false; viewerId: st
  */
 export function firstReplies(
   em: EntityManager,
-  loaders: { firstRepliesBySize: Map<string, DataLoader<string, Comment[]>> },
+  loaders: { firstRepliesBySize: Map<string, DataLoader<string, CommentRow[]>> },
   size: number,
   reader: ReplyReader,
 ) {
@@ -62,7 +62,7 @@ export function firstReplies(
     const visible = reader.moderator
       ? rawSql('true')
       : rawSql(visibleToSql('c', 'author_id', '?::timestamptz', '?::uuid'), [reader.viewerId, reader.now]);
-    loader = groupLoader<Comment>((ids) => firstRepliesOf(em, ids, visible, size + 1));
+    loader = groupLoader<CommentRow>((ids) => firstRepliesOf(em, ids, visible, size + 1));
     loaders.firstRepliesBySize.set(key, loader);
   }
   return loader;

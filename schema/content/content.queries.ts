@@ -6,12 +6,12 @@ import { rawSql, sql, uuidArray, type Sql } from '../../server/db/sql';
 import { decodeKeyset } from '../../server/pagination';
 import { inPairOrder, pairsOf, type PairRow } from '../../server/viewer-loader';
 import { selectedFields } from '../../server/selection';
-import { Member } from '../identity/member.entity';
+import { MemberRow } from '../identity/member.entity';
 import { visibleToSql } from '../moderation/visibility';
-import { Comment } from './comment.entity';
-import { Content } from './content.entity';
+import { CommentRow } from './comment.entity';
+import { ContentRow } from './content.entity';
 import type { FeedArgs } from './content.inputs';
-import { Theme } from './theme.entity';
+import { ThemeRow } from './theme.entity';
 
 /**
  * The feed's reads, in one place: what an operation selects of a page, the one statement that
@@ -34,9 +34,9 @@ export const feedSelection = (info: GraphQLResolveInfo): FeedSelection => ({
 
 /** One item of a feed page with what the page read of its themes, author and the viewer's view of it (null: not selected). */
 export interface FeedItem {
-  content: Content;
-  themes: Theme[] | null;
-  author: Member | null;
+  content: ContentRow;
+  themes: ThemeRow[] | null;
+  author: MemberRow | null;
   seenByMe: boolean | null;
 }
 
@@ -88,11 +88,11 @@ export async function feedPage(
   selection: FeedSelection,
   now: Date,
 ): Promise<FeedPage> {
-  const items = projection(em, Content, selection.item, ITEM_KEYS);
-  const authors = projection(em, Member, selection.author);
+  const items = projection(em, ContentRow, selection.item, ITEM_KEYS);
+  const authors = projection(em, MemberRow, selection.author);
   const themes = selection.item.has('themes')
     ? rawSql(
-        `coalesce((select json_agg(${jsonRow(em, Theme, 't')} order by t.name) from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id), '[]')`,
+        `coalesce((select json_agg(${jsonRow(em, ThemeRow, 't')} order by t.name) from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id), '[]')`,
       )
     : rawSql('null');
   const author = selection.item.has('author')
@@ -105,7 +105,7 @@ export async function feedPage(
   const query = sql`select ${rawSql(items.columns('c'))}, ${themes} as themes_json, ${author} as author_json, ${seenByMe} as seen_by_me
        from content c where ${feedFilter(viewerId, args, now)} order by c.published_at desc, c.id desc limit ${args.first + 1}`;
   const rows = await readRows<FeedRow>(em, query.text, query.params);
-  const [toContent, toTheme, toMember] = [readModel(em, Content), readModel(em, Theme), readModel(em, Member)];
+  const [toContent, toTheme, toMember] = [readModel(em, ContentRow), readModel(em, ThemeRow), readModel(em, MemberRow)];
   return {
     items: rows.map((row) => ({
       content: toContent(row),
@@ -132,7 +132,7 @@ export async function themesOfKeys(
   table: ThemeLink,
   keyColumn: string,
   keys: readonly string[],
-): Promise<[string, Theme][]> {
+): Promise<[string, ThemeRow][]> {
   const key = rawSql(`l.${keyColumn}`);
   const found = await rows<Record<string, unknown> & { key: string }>(
     em,
@@ -141,7 +141,7 @@ export async function themesOfKeys(
         where ${key} = any(${uuidArray(keys)}::uuid[])
         order by t.name`,
   );
-  const toTheme = readModel(em, Theme);
+  const toTheme = readModel(em, ThemeRow);
   return found.map((row) => [row.key, toTheme(row)]);
 }
 
@@ -179,13 +179,18 @@ export async function seenByViewers(em: EntityManager, viewerIds: string[], ids:
 }
 
 /** The oldest `limit` replies of each comment of `ids` that `visible` (a condition on comment `c`) lets through, as (comment id, reply) pairs. */
-export async function firstRepliesOf(em: EntityManager, ids: readonly string[], visible: Sql, limit: number): Promise<[string, Comment][]> {
+export async function firstRepliesOf(
+  em: EntityManager,
+  ids: readonly string[],
+  visible: Sql,
+  limit: number,
+): Promise<[string, CommentRow][]> {
   const found = await rows(
     em,
     sql`select * from (select c.*, row_number() over (partition by c.parent_id order by c.created_at, c.id) as position
                           from comment c where c.parent_id = any(${uuidArray(ids)}::uuid[]) and ${visible}) ranked
           where position <= ${limit} order by parent_id, position`,
   );
-  const toComment = readModel(em, Comment);
+  const toComment = readModel(em, CommentRow);
   return found.map((row) => [row.parent_id as string, toComment(row)]);
 }

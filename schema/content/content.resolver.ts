@@ -19,17 +19,17 @@ import type { Context } from '../../server/context';
 import { Shareable } from '../../server/viewer-dependence';
 import { Connection } from '../../server/pagination';
 import { deliverChecked } from '../../server/subscriptions';
-import { Member, Role } from '../identity/member.entity';
-import { Content } from './content.entity';
+import { MemberRow, Role } from '../identity/member.entity';
+import { ContentRow } from './content.entity';
 import { CreateContentInput, FeedArgs, UpdateContentInput } from './content.inputs';
 import { feedSelection } from './content.queries';
 import { ContentService, embeddedAuthor } from './content.service';
-import { Theme } from './theme.entity';
+import { ThemeRow } from './theme.entity';
 import { moderationNoticeFor } from '../moderation/visibility';
 
-const ContentConnection = Connection(Content);
+const ContentConnection = Connection(ContentRow);
 
-@Resolver(() => Content)
+@Resolver(() => ContentRow)
 export class ContentResolver {
   @Authorized()
   @Query(() => ContentConnection, { description: 'Published items, newest first.' })
@@ -38,39 +38,39 @@ export class ContentResolver {
   }
 
   @Authorized()
-  @Query(() => Content, {
+  @Query(() => ContentRow, {
     nullable: true,
     description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.',
   })
-  content(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Content> {
+  content(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ContentRow> {
     return new ContentService(ctx).get(requireViewer(ctx), id);
   }
 
   @Authorized(Role.ADMIN, Role.SPEAKER)
-  @Mutation(() => Content, { description: 'Creates a draft.' })
-  createContent(@Arg('input') input: CreateContentInput, @Ctx() ctx: Context): Promise<Content> {
+  @Mutation(() => ContentRow, { description: 'Creates a draft.' })
+  createContent(@Arg('input') input: CreateContentInput, @Ctx() ctx: Context): Promise<ContentRow> {
     return new ContentService(ctx).create(requireViewer(ctx), input);
   }
 
   @Authorized(Role.ADMIN, Role.SPEAKER)
-  @Mutation(() => Content)
-  updateContent(@Arg('input') input: UpdateContentInput, @Ctx() ctx: Context): Promise<Content> {
+  @Mutation(() => ContentRow)
+  updateContent(@Arg('input') input: UpdateContentInput, @Ctx() ctx: Context): Promise<ContentRow> {
     return new ContentService(ctx).update(requireViewer(ctx), input);
   }
 
   @Authorized(Role.ADMIN, Role.SPEAKER)
-  @Mutation(() => Content)
-  publishContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Content> {
+  @Mutation(() => ContentRow)
+  publishContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ContentRow> {
     return new ContentService(ctx).publish(requireViewer(ctx), id);
   }
 
   @Authorized(Role.ADMIN, Role.SPEAKER)
-  @Mutation(() => Content)
-  archiveContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Content> {
+  @Mutation(() => ContentRow)
+  archiveContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ContentRow> {
     return new ContentService(ctx).archive(requireViewer(ctx), id);
   }
 
-  @Subscription(() => Content, {
+  @Subscription(() => ContentRow, {
     description: 'Items as they are published; only those on `themeSlug` when given.',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { themeSlug?: string | null }, Context>) => {
       requireViewer(context);
@@ -84,22 +84,22 @@ export class ContentResolver {
       );
     },
   })
-  contentPublished(@Root() content: Content, @Arg('themeSlug', () => String, { nullable: true }) themeSlug: string | null): Content {
+  contentPublished(@Root() content: ContentRow, @Arg('themeSlug', () => String, { nullable: true }) themeSlug: string | null): ContentRow {
     void themeSlug;
     return content;
   }
 
   // Both read what a feed page primed without a promise when they can (see PeekableLoader).
-  @FieldResolver(() => [Theme])
+  @FieldResolver(() => [ThemeRow])
   @Shareable('an item’s themes are the same for everyone')
-  themes(@Root() content: Content, @Ctx() ctx: Context): Theme[] | Promise<Theme[]> {
+  themes(@Root() content: ContentRow, @Ctx() ctx: Context): ThemeRow[] | Promise<ThemeRow[]> {
     const { themesByContentId } = ctx.loaders;
     return themesByContentId.peek(content.id) ?? themesByContentId.load(content.id);
   }
 
-  @FieldResolver(() => Member)
+  @FieldResolver(() => MemberRow)
   @Shareable('loads the author by id; what of the author each viewer may see is decided by Member’s own fields')
-  author(@Root() content: Content, @Ctx() ctx: Context): Member | Promise<Member> {
+  author(@Root() content: ContentRow, @Ctx() ctx: Context): MemberRow | Promise<MemberRow> {
     const embedded = embeddedAuthor(content);
     if (embedded) return embedded;
     const { memberById } = ctx.loaders;
@@ -111,12 +111,12 @@ export class ContentResolver {
     description:
       'For its author and moderators: why other members cannot see this item (hidden by the moderators, or its author suspended); null otherwise.',
   })
-  moderationNotice(@Root() content: Content, @Ctx() ctx: Context): Promise<string | null> {
+  moderationNotice(@Root() content: ContentRow, @Ctx() ctx: Context): Promise<string | null> {
     return moderationNoticeFor(content, content.author.id, ctx);
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether the viewer has viewed this item.' })
-  seenByMe(@Root() content: Content, @Ctx() ctx: Context): Promise<boolean> {
+  seenByMe(@Root() content: ContentRow, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.loaders.seenByMe.load(content.id);
   }
 }

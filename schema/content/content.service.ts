@@ -2,8 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
 import type { PendingEvents } from '../../server/events';
 import { toConnection, type ConnectionShape } from '../../server/pagination';
-import { Member, Role } from '../identity/member.entity';
-import { Content, ContentStatus, ContentType } from './content.entity';
+import { MemberRow, Role } from '../identity/member.entity';
+import { Content, ContentRow, ContentStatus, ContentType } from './content.entity';
 import { ContentErrors } from './content.errors';
 import type { CreateContentInput, FeedArgs, UpdateContentInput } from './content.inputs';
 import { Theme } from './theme.entity';
@@ -12,29 +12,29 @@ import { rejectNulls } from '../../server/validation';
 import { isSuspended, moderates } from '../moderation/visibility';
 import { feedPage, type FeedSelection } from './content.queries';
 
-const feedKey = (content: Content) => [content.publishedAt!.toISOString(), content.id];
+const feedKey = (content: ContentRow) => [content.publishedAt!.toISOString(), content.id];
 
 /**
  * A feed page's authors when they hold only the fields the operation asked for: they must not
  * prime the request's shared member loader, where another field could read what they lack.
  */
-const partialAuthors = new WeakMap<Content, Member>();
+const partialAuthors = new WeakMap<ContentRow, MemberRow>();
 
-export const embeddedAuthor = (content: Content): Member | undefined => partialAuthors.get(content);
+export const embeddedAuthor = (content: ContentRow): MemberRow | undefined => partialAuthors.get(content);
 
 /**
  * Drafts are for their author and admins; published and archived items for every member, unless
  * moderation hid them: then for their author and moderators. (An author's suspension is checked
  * by ContentService.get, which can load the author.)
  */
-export function canSee(viewer: Member | null, content: Content): boolean {
+export function canSee(viewer: MemberRow | null, content: ContentRow): boolean {
   const own = !!viewer && content.author.id === viewer.id;
   if (content.hiddenAt && !own && !moderates(viewer)) return false;
   if (content.status !== ContentStatus.DRAFT) return true;
   return !!viewer && (viewer.role === Role.ADMIN || own);
 }
 
-const canEdit = (viewer: Member, content: Content) => viewer.role === Role.ADMIN || content.author.id === viewer.id;
+const canEdit = (viewer: MemberRow, content: ContentRow) => viewer.role === Role.ADMIN || content.author.id === viewer.id;
 
 /** A finished live session's recording, as the live domain hands it over. */
 export interface ReplayInput {
@@ -82,19 +82,19 @@ export class ContentService {
   constructor(private readonly ctx: ContentServiceDeps) {}
 
   /** An item the viewer may see; NOT_FOUND otherwise (a draft's existence does not leak). */
-  async get(viewer: Member | null, id: string): Promise<Content> {
+  async get(viewer: MemberRow | null, id: string): Promise<Content> {
     const content = await this.ctx.loaders.contentById.load(id);
     if (!content || !canSee(viewer, content) || (await this.authorSuspendedFor(viewer, content))) throw ContentErrors.contentNotFound();
     return content;
   }
 
   /** While its author is suspended an item is hidden from all but them and moderators. */
-  private async authorSuspendedFor(viewer: Member | null, content: Content): Promise<boolean> {
+  private async authorSuspendedFor(viewer: MemberRow | null, content: ContentRow): Promise<boolean> {
     if (moderates(viewer) || viewer?.id === content.author.id) return false;
     return isSuspended(await this.ctx.loaders.memberById.load(content.author.id), this.ctx.clock.now());
   }
 
-  async create(author: Member, input: CreateContentInput): Promise<Content> {
+  async create(author: MemberRow, input: CreateContentInput): Promise<Content> {
     const themes = await new ThemeService(this.ctx).bySlugs(input.themeSlugs, 'themeSlugs');
     const now = this.ctx.clock.now();
     const content = this.ctx.em.create(Content, {
@@ -113,7 +113,7 @@ export class ContentService {
   }
 
   /** Only the fields given change; `null` clears summary, body, media and themes. */
-  async update(viewer: Member, input: UpdateContentInput): Promise<Content> {
+  async update(viewer: MemberRow, input: UpdateContentInput): Promise<Content> {
     rejectNulls(input, ['title', 'type']);
     const content = await this.editable(viewer, input.id);
     if (input.themeSlugs !== undefined) {
@@ -134,7 +134,7 @@ export class ContentService {
    * Publishes a draft (or re-publishes an archived item). Only the first publication is an event:
    * re-publishing does not notify members again.
    */
-  async publish(viewer: Member, id: string): Promise<Content> {
+  async publish(viewer: MemberRow, id: string): Promise<Content> {
     const content = await this.editable(viewer, id);
     if (content.status === ContentStatus.PUBLISHED) return content;
     const firstPublication = content.publishedAt === null;
@@ -147,7 +147,7 @@ export class ContentService {
   }
 
   /** Takes an item out of the feed; its page and comments stay readable. */
-  async archive(viewer: Member, id: string): Promise<Content> {
+  async archive(viewer: MemberRow, id: string): Promise<Content> {
     const content = await this.editable(viewer, id);
     content.status = ContentStatus.ARCHIVED;
     content.updatedAt = this.ctx.clock.now();
@@ -160,7 +160,7 @@ export class ContentService {
    * published. The page (content.queries.ts) comes with its themes, authors and the viewer's
    * seenByMe, which feed the field resolvers through the request's loaders without another round trip.
    */
-  async feed(viewer: Member, args: FeedArgs, selection: FeedSelection): Promise<ConnectionShape<Content>> {
+  async feed(viewer: MemberRow, args: FeedArgs, selection: FeedSelection): Promise<ConnectionShape<ContentRow>> {
     const page = await feedPage(this.ctx.em, viewer.id, args, selection, this.ctx.clock.now());
     const { themesByContentId, memberById, seenByMe: seen } = this.ctx.loaders;
     const items = page.items.map(({ content, themes, author, seenByMe }) => {
@@ -183,7 +183,7 @@ export class ContentService {
     return content;
   }
 
-  private async editable(viewer: Member, id: string): Promise<Content> {
+  private async editable(viewer: MemberRow, id: string): Promise<Content> {
     const content = await this.get(viewer, id);
     if (!canEdit(viewer, content)) throw ContentErrors.notAuthor();
     return content;

@@ -4,11 +4,8 @@ import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
 
 /** A topic content is filed under and members declare interest in. */
-@Entity({ tableName: 'theme' })
-@ObjectType({ simpleResolvers: true })
-export class Theme {
-  [OptionalProps]?: 'id' | 'createdAt';
-
+@ObjectType('Theme', { simpleResolvers: true })
+export class ThemeRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
@@ -23,4 +20,10 @@ export class Theme {
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
+}
+
+/** The managed theme (see ThemeRow). */
+@Entity({ tableName: 'theme' })
+export class Theme extends ThemeRow {
+  [OptionalProps]?: 'id' | 'createdAt';
 }

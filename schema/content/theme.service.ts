@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Context } from '../../server/context';
-import type { Member } from '../identity/member.entity';
+import type { MemberRow } from '../identity/member.entity';
 import { ContentErrors } from './content.errors';
 import type { CreateThemeInput, UpdateThemeInput } from './content.inputs';
 import { MemberInterest } from './member-interest.entity';
@@ -44,7 +44,7 @@ export class ThemeService {
   }
 
   /** Replaces the member's interests with these themes, in one transaction. */
-  async setInterests(member: Member, slugs: string[]): Promise<Theme[]> {
+  async setInterests(member: MemberRow, slugs: string[]): Promise<Theme[]> {
     const themes = await this.bySlugs(slugs, 'themeSlugs');
     await this.ctx.em.transactional(async (em) => {
       await em.nativeDelete(MemberInterest, { member: member.id });

@@ -1,5 +1,5 @@
 import type { Context } from '../../server/context';
-import type { Member } from '../identity/member.entity';
+import type { MemberRow } from '../identity/member.entity';
 import { ConversationErrors } from './conversation.errors';
 
 export type BlockServiceDeps = Pick<Context, 'clock' | 'em' | 'loaders'>;
@@ -8,7 +8,7 @@ export type BlockServiceDeps = Pick<Context, 'clock' | 'em' | 'loaders'>;
 export class BlockService {
   constructor(private readonly ctx: BlockServiceDeps) {}
 
-  async block(viewer: Member, memberId: string): Promise<Member> {
+  async block(viewer: MemberRow, memberId: string): Promise<MemberRow> {
     const member = await this.other(viewer, memberId);
     await this.ctx.em.execute('insert into member_block (blocker_id, blocked_id, created_at) values (?, ?, ?) on conflict do nothing', [
       viewer.id,
@@ -19,14 +19,14 @@ export class BlockService {
     return member;
   }
 
-  async unblock(viewer: Member, memberId: string): Promise<Member> {
+  async unblock(viewer: MemberRow, memberId: string): Promise<MemberRow> {
     const member = await this.other(viewer, memberId);
     await this.ctx.em.execute('delete from member_block where blocker_id = ? and blocked_id = ?', [viewer.id, memberId]);
     this.ctx.loaders.blockedByViewer.clear(member.id).prime(member.id, false);
     return member;
   }
 
-  private async other(viewer: Member, memberId: string): Promise<Member> {
+  private async other(viewer: MemberRow, memberId: string): Promise<MemberRow> {
     if (memberId === viewer.id) throw ConversationErrors.toYourself('memberId');
     const member = await this.ctx.loaders.memberById.load(memberId);
     if (!member) throw ConversationErrors.recipientNotFound();

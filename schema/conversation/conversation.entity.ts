@@ -7,11 +7,8 @@ import { Field, ID, ObjectType } from 'type-graphql';
  * A one-to-one conversation. `pairKey` ("<smaller id>:<larger id>") is unique, so two members have
  * at most one conversation even when both write first at the same moment.
  */
-@Entity({ tableName: 'conversation' })
-@ObjectType({ simpleResolvers: true })
-export class Conversation {
-  [OptionalProps]?: 'id' | 'createdAt' | 'lastMessageAt';
-
+@ObjectType('Conversation', { simpleResolvers: true })
+export class ConversationRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
@@ -27,6 +24,12 @@ export class Conversation {
   @Index()
   @Field({ description: 'When the newest message was sent; conversations sort by it.' })
   lastMessageAt: Date = new Date();
+}
+
+/** The managed conversation (see ConversationRow). */
+@Entity({ tableName: 'conversation' })
+export class Conversation extends ConversationRow {
+  [OptionalProps]?: 'id' | 'createdAt' | 'lastMessageAt';
 }
 
 export const pairKeyOf = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);

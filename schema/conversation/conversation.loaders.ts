@@ -2,13 +2,13 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ViewerKeyedLoader } from '../../server/viewer-loader';
 import { blockedByViewers, lastMessages, otherMemberIds, unreadCounts, viewerMessages } from './conversation.queries';
-import type { Message } from './message.entity';
+import type { MessageRow } from './message.entity';
 
 /** The conversation domain's per-request DataLoaders whose answers are the same for every viewer (each one SQL statement per batch). */
 export function createConversationLoaders(em: EntityManager) {
   return {
     /** The newest message of each conversation. */
-    lastMessageByConversationId: new DataLoader<string, Message | null>((ids) => lastMessages(em, ids)),
+    lastMessageByConversationId: new DataLoader<string, MessageRow | null>((ids) => lastMessages(em, ids)),
   };
 }
 
@@ -16,7 +16,7 @@ export function createConversationLoaders(em: EntityManager) {
 export function createConversationViewerLoaders(em: EntityManager) {
   return {
     /** Messages of conversations the viewer takes part in and has not left (null for any other id). */
-    viewerMessageById: new ViewerKeyedLoader<Message | null>(
+    viewerMessageById: new ViewerKeyedLoader<MessageRow | null>(
       () => null,
       (viewerIds, ids) => viewerMessages(em, viewerIds, ids),
     ),

@@ -4,8 +4,8 @@ import { EMPTY_SQL, rawSql, sql, uuidArray, type Sql } from '../../server/db/sql
 import { chronologicalKeyset, decodeKeyset, type PageDirection } from '../../server/pagination';
 import { inPairOrder, pairsOf, type PairRow } from '../../server/viewer-loader';
 import { visibleToSql } from '../moderation/visibility';
-import { Conversation } from './conversation.entity';
-import { Message } from './message.entity';
+import { ConversationRow } from './conversation.entity';
+import { MessageRow } from './message.entity';
 
 /**
  * The conversation domain's reads that bypass the ORM, each one statement built with the sql
@@ -16,13 +16,13 @@ const rows = (em: EntityManager, query: Sql) => em.execute<Record<string, unknow
 const count = async (em: EntityManager, query: Sql) => (await rows(em, query))[0].count as number;
 
 /** The conversation if `memberId` is in it. */
-export async function joinedConversation(em: EntityManager, memberId: string, id: string): Promise<Conversation | null> {
+export async function joinedConversation(em: EntityManager, memberId: string, id: string): Promise<ConversationRow | null> {
   const [row] = await rows(
     em,
     sql`select c.* from conversation c join conversation_participant p on p.conversation_id = c.id
         where c.id = ${id} and p.member_id = ${memberId} and p.left_at is null`,
   );
-  return row ? readModel(em, Conversation)(row) : null;
+  return row ? readModel(em, ConversationRow)(row) : null;
 }
 
 /** The conversations `memberId` is in, newest activity first after the keyset cursor (up to `first + 1`), and their total. */
@@ -37,7 +37,7 @@ export async function conversationPage(em: EntityManager, memberId: string, firs
         limit ${first + 1}`,
   );
   return {
-    items: page.map(readModel(em, Conversation)),
+    items: page.map(readModel(em, ConversationRow)),
     totalCount: () =>
       count(em, sql`select count(*)::int as count from conversation_participant where member_id = ${memberId} and left_at is null`),
   };
@@ -55,13 +55,13 @@ export async function messagePage(em: EntityManager, conversationId: string, pag
     sql`select * from message where conversation_id = ${conversationId} and ${visible} ${rawSql(keyset.condition, keyset.params)} order by ${rawSql(keyset.orderBy)} limit ${keyset.limit}`,
   );
   return {
-    items: found.map(readModel(em, Message)),
+    items: found.map(readModel(em, MessageRow)),
     totalCount: () => count(em, sql`select count(*)::int as count from message where conversation_id = ${conversationId} and ${visible}`),
   };
 }
 
 /** The message if `memberId` is in its conversation and neither they nor its sender has blocked the other. */
-export async function deliverableMessage(em: EntityManager, memberId: string, messageId: string): Promise<Message | null> {
+export async function deliverableMessage(em: EntityManager, memberId: string, messageId: string): Promise<MessageRow | null> {
   const [row] = await rows(
     em,
     sql`select m.* from message m
@@ -69,7 +69,7 @@ export async function deliverableMessage(em: EntityManager, memberId: string, me
         where m.id = ${messageId} and not exists (select 1 from member_block b
           where (b.blocker_id = p.member_id and b.blocked_id = m.sender_id) or (b.blocker_id = m.sender_id and b.blocked_id = p.member_id))`,
   );
-  return row ? readModel(em, Message)(row) : null;
+  return row ? readModel(em, MessageRow)(row) : null;
 }
 
 /** Whether either member has blocked the other. */
@@ -89,26 +89,26 @@ export async function participantIds(em: EntityManager, conversationId: string):
 }
 
 /** The newest message of each conversation (null for one without any), in the order of `ids`. */
-export async function lastMessages(em: EntityManager, ids: readonly string[]): Promise<(Message | null)[]> {
+export async function lastMessages(em: EntityManager, ids: readonly string[]): Promise<(MessageRow | null)[]> {
   const found = await rows(
     em,
     sql`select distinct on (conversation_id) * from message where conversation_id = any(${uuidArray(ids)}::uuid[])
           order by conversation_id, created_at desc, id desc`,
   );
-  const toMessage = readModel(em, Message);
+  const toMessage = readModel(em, MessageRow);
   const byConversation = new Map(found.map((row) => [row.conversation_id as string, toMessage(row)]));
   return ids.map((id) => byConversation.get(id) ?? null);
 }
 
 /** For each (viewer, message id) pair, the message if the viewer is in its conversation (null otherwise), in the pairs' order. */
-export async function viewerMessages(em: EntityManager, viewerIds: string[], ids: string[]): Promise<(Message | null)[]> {
+export async function viewerMessages(em: EntityManager, viewerIds: string[], ids: string[]): Promise<(MessageRow | null)[]> {
   const found = (await rows(
     em,
     sql`select k.viewer_id, k.id as key_id, m.* from ${pairsOf(viewerIds, ids)}
           join message m on m.id = k.id
           join conversation_participant p on p.conversation_id = m.conversation_id and p.member_id = k.viewer_id and p.left_at is null`,
   )) as PairRow[];
-  return inPairOrder(viewerIds, ids, found, readModel(em, Message), null);
+  return inPairOrder(viewerIds, ids, found, readModel(em, MessageRow), null);
 }
 
 /** For each (viewer, member id) pair, whether the viewer blocks the member. */

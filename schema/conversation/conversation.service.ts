@@ -3,11 +3,11 @@ import { isUUID } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
 import { pageDirection, toChronologicalConnection, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
-import type { Member } from '../identity/member.entity';
-import { Conversation, pairKeyOf } from './conversation.entity';
+import type { MemberRow } from '../identity/member.entity';
+import { Conversation, ConversationRow, pairKeyOf } from './conversation.entity';
 import { ConversationErrors } from './conversation.errors';
 import { MESSAGE_MAX_LENGTH, type ConversationsArgs, type MessagesArgs, type SendMessageInput } from './conversation.inputs';
-import { Message } from './message.entity';
+import { Message, MessageRow } from './message.entity';
 import {
   blockedBetween,
   conversationIdOfPair,
@@ -19,7 +19,7 @@ import {
 } from './conversation.queries';
 
 const activityKey = (conversation: Conversation) => [conversation.lastMessageAt.toISOString(), conversation.id];
-const messageKey = (message: Message) => [message.createdAt.toISOString(), message.id];
+const messageKey = (message: MessageRow) => [message.createdAt.toISOString(), message.id];
 
 /** Where a message goes: an existing conversation, or the pair's conversation made on first write. */
 interface Target {
@@ -44,7 +44,7 @@ export class ConversationService {
    * Writes a message (making the pair's conversation on the first one) in one transaction, then
    * emits MESSAGE_SENT. The sender's read position moves to the message and, if they had left, they are back.
    */
-  async send(sender: Member, input: SendMessageInput): Promise<Message> {
+  async send(sender: MemberRow, input: SendMessageInput): Promise<Message> {
     const body = trimmedBody(input.body);
     const target = await this.target(sender, input);
     if (await blockedBetween(this.ctx.em, sender.id, target.recipientId)) throw ConversationErrors.blocked();
@@ -60,14 +60,14 @@ export class ConversationService {
   }
 
   /** A conversation the viewer takes part in and has not left; NOT_FOUND otherwise. */
-  async get(viewer: Member, id: string): Promise<Conversation> {
+  async get(viewer: MemberRow, id: string): Promise<Conversation> {
     const conversation = isUUID(id) ? await joinedConversation(this.ctx.em, viewer.id, id) : null;
     if (!conversation) throw ConversationErrors.conversationNotFound();
     return conversation;
   }
 
   /** The viewer's conversations they have not left, newest activity first; keyset on (lastMessageAt, id). */
-  async list(viewer: Member, { first, after }: ConversationsArgs): Promise<ConnectionShape<Conversation>> {
+  async list(viewer: MemberRow, { first, after }: ConversationsArgs): Promise<ConnectionShape<Conversation>> {
     const page = await conversationPage(this.ctx.em, viewer.id, first, after);
     return withTotalCount(toConnection(page.items, first, activityKey, after), page.totalCount);
   }
@@ -76,13 +76,13 @@ export class ConversationService {
    * Oldest first, read from the newest end: `last`/`before` scrolls back, `first`/`after` catches
    * up. The caller has checked access.
    */
-  async messages(conversation: Conversation, args: MessagesArgs): Promise<ConnectionShape<Message>> {
+  async messages(conversation: ConversationRow, args: MessagesArgs): Promise<ConnectionShape<MessageRow>> {
     const direction = pageDirection(args, 20);
     const page = await messagePage(this.ctx.em, conversation.id, direction, this.ctx.viewer?.id ?? null, this.ctx.clock.now());
     return withTotalCount(toChronologicalConnection(page.items, direction, messageKey), page.totalCount);
   }
 
-  async markRead(viewer: Member, id: string): Promise<Conversation> {
+  async markRead(viewer: MemberRow, id: string): Promise<Conversation> {
     const conversation = await this.get(viewer, id);
     await this.ctx.em.execute('update conversation_participant set last_read_at = ? where conversation_id = ? and member_id = ?', [
       this.ctx.clock.now(),
@@ -96,21 +96,21 @@ export class ConversationService {
    * For subscribers, checked again for every event: the message if the viewer is still in its
    * conversation (not left) and neither the viewer nor its sender has blocked the other.
    */
-  async deliverable(viewer: Member, messageId: string, onlyConversationId: string | null = null): Promise<Message | null> {
+  async deliverable(viewer: MemberRow, messageId: string, onlyConversationId: string | null = null): Promise<MessageRow | null> {
     const message = await deliverableMessage(this.ctx.em, viewer.id, messageId);
     if (!message || (onlyConversationId && message.conversation.id !== onlyConversationId)) return null;
     return message;
   }
 
   /** An existing member other than the viewer (NOT_FOUND / BAD_USER_INPUT naming `field`). */
-  private async otherMember(viewer: Member, memberId: string, field: string): Promise<Member> {
+  private async otherMember(viewer: MemberRow, memberId: string, field: string): Promise<MemberRow> {
     if (memberId === viewer.id) throw ConversationErrors.toYourself(field);
     const member = isUUID(memberId) ? await this.ctx.loaders.memberById.load(memberId) : null;
     if (!member) throw ConversationErrors.recipientNotFound();
     return member;
   }
 
-  private async target(sender: Member, { recipientId, conversationId }: SendMessageInput): Promise<Target> {
+  private async target(sender: MemberRow, { recipientId, conversationId }: SendMessageInput): Promise<Target> {
     if (!recipientId === !conversationId) throw ConversationErrors.oneTarget();
     if (recipientId) return { conversationId: null, recipientId: (await this.otherMember(sender, recipientId, 'recipientId')).id };
     // A participant who left may still write: the message brings them back.

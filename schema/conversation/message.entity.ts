@@ -4,22 +4,19 @@ import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decor
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Member } from '../identity/member.entity';
 import { Conversation } from './conversation.entity';
+import type { Key } from '../../server/db/read-model';
 
-@Entity({ tableName: 'message' })
-@Index({ properties: ['conversation', 'createdAt', 'id'] })
-@ObjectType({ simpleResolvers: true })
-export class Message {
-  [OptionalProps]?: 'id' | 'createdAt' | 'hiddenAt';
-
+@ObjectType('Message', { simpleResolvers: true })
+export class MessageRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
 
   @ManyToOne(() => Conversation, { ref: true, deleteRule: 'cascade' })
-  conversation!: Ref<Conversation>;
+  conversation!: Key;
 
   @ManyToOne(() => Member, { ref: true, deleteRule: 'cascade' })
-  sender!: Ref<Member>;
+  sender!: Key;
 
   @Property({ type: 'text' })
   @Field()
@@ -32,4 +29,15 @@ export class Message {
   /** Hidden by a moderator (or automatically after enough reports): only its author and moderators still see it. */
   @Property({ type: 'datetime', nullable: true })
   hiddenAt: Date | null = null;
+}
+
+/** The managed message (see MessageRow). */
+@Entity({ tableName: 'message' })
+@Index({ properties: ['conversation', 'createdAt', 'id'] })
+export class Message extends MessageRow {
+  [OptionalProps]?: 'id' | 'createdAt' | 'hiddenAt';
+
+  declare conversation: Ref<Conversation>;
+
+  declare sender: Ref<Member>;
 }

@@ -3,21 +3,21 @@ import { requireViewer } from '../identity/authorization';
 import type { Context } from '../../server/context';
 import { Shareable } from '../../server/viewer-dependence';
 import { deliverChecked } from '../../server/subscriptions';
-import { Member } from '../identity/member.entity';
+import { MemberRow } from '../identity/member.entity';
 import { SendMessageInput } from './conversation.inputs';
 import { ConversationService } from './conversation.service';
-import { Message } from './message.entity';
+import { MessageRow } from './message.entity';
 import { moderationNoticeFor } from '../moderation/visibility';
 
-@Resolver(() => Message)
+@Resolver(() => MessageRow)
 export class MessageResolver {
   @Authorized()
-  @Mutation(() => Message, { description: 'Starts the conversation on a first message to recipientId.' })
-  sendMessage(@Arg('input') input: SendMessageInput, @Ctx() ctx: Context): Promise<Message> {
+  @Mutation(() => MessageRow, { description: 'Starts the conversation on a first message to recipientId.' })
+  sendMessage(@Arg('input') input: SendMessageInput, @Ctx() ctx: Context): Promise<MessageRow> {
     return new ConversationService(ctx).send(requireViewer(ctx), input);
   }
 
-  @Subscription(() => Message, {
+  @Subscription(() => MessageRow, {
     description: 'New messages in the viewer’s conversations (one of them when conversationId is given).',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { conversationId?: string | null }, Context>) => {
       const viewer = requireViewer(context);
@@ -26,14 +26,17 @@ export class MessageResolver {
       );
     },
   })
-  messageAdded(@Root() message: Message, @Arg('conversationId', () => ID, { nullable: true }) conversationId: string | null): Message {
+  messageAdded(
+    @Root() message: MessageRow,
+    @Arg('conversationId', () => ID, { nullable: true }) conversationId: string | null,
+  ): MessageRow {
     void conversationId;
     return message;
   }
 
-  @FieldResolver(() => Member)
+  @FieldResolver(() => MemberRow)
   @Shareable('loads the sender by id; Member’s own fields decide what each viewer sees')
-  async sender(@Root() message: Message, @Ctx() ctx: Context): Promise<Member> {
+  async sender(@Root() message: MessageRow, @Ctx() ctx: Context): Promise<MemberRow> {
     return (await ctx.loaders.memberById.load(message.sender.id))!;
   }
 
@@ -42,12 +45,12 @@ export class MessageResolver {
     description:
       'For its sender and moderators: why the other member cannot see this message (hidden by the moderators, or its sender suspended); null otherwise.',
   })
-  moderationNotice(@Root() message: Message, @Ctx() ctx: Context): Promise<string | null> {
+  moderationNotice(@Root() message: MessageRow, @Ctx() ctx: Context): Promise<string | null> {
     return moderationNoticeFor(message, message.sender.id, ctx);
   }
 
   @FieldResolver(() => ID)
-  conversationId(@Root() message: Message): string {
+  conversationId(@Root() message: MessageRow): string {
     return message.conversation.id;
   }
 }

@@ -2,7 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import type { Context } from '../../server/context';
 import { isSelfOrAdmin } from '../identity/authorization';
 import { forbidden } from '../../server/errors';
-import { Member, Role } from '../identity/member.entity';
+import { MemberRow, Role } from '../identity/member.entity';
 import { EmailPreferencesService } from './email-preferences.service';
 import { EngagementAudience, EngagementRule } from './engagement-rule.entity';
 import { EngagementPreviewService } from './engagement-preview.service';
@@ -86,17 +86,17 @@ export class EngagementRuleResolver {
     return { roles: rule.audienceRoles, themes: rule.audienceThemes, memberships: rule.audienceMemberships };
   }
 
-  @FieldResolver(() => Member, { nullable: true })
-  createdBy(@Root() rule: EngagementRule, @Ctx() ctx: Context): Promise<Member | null> {
+  @FieldResolver(() => MemberRow, { nullable: true })
+  createdBy(@Root() rule: EngagementRule, @Ctx() ctx: Context): Promise<MemberRow | null> {
     return ctx.loaders.memberById.load(rule.createdById);
   }
 }
 
 /** A member's email choices: theirs to read and change (admins may read them). */
-@Resolver(() => Member)
+@Resolver(() => MemberRow)
 export class EmailPreferencesResolver {
   @FieldResolver(() => EmailPreferences)
-  emailPreferences(@Root() member: Member, @Ctx() ctx: Context): Promise<EmailPreferences> {
+  emailPreferences(@Root() member: MemberRow, @Ctx() ctx: Context): Promise<EmailPreferences> {
     if (!isSelfOrAdmin(ctx, member.id)) throw forbidden('Email preferences are visible to the member and admins only.');
     return new EmailPreferencesService(ctx).of(member.id);
   }

@@ -1,17 +1,17 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { Content } from '../content/content.entity';
-import { Member } from '../identity/member.entity';
+import { ContentRow } from '../content/content.entity';
+import { MemberRow } from '../identity/member.entity';
 
 @ObjectType({ simpleResolvers: true, description: 'One member of a preview and what their digest would hold.' })
 export class EngagementRuleSample {
-  @Field(() => Member)
-  member!: Member;
+  @Field(() => MemberRow)
+  member!: MemberRow;
 
-  @Field(() => [Content])
-  hot!: Content[];
+  @Field(() => [ContentRow])
+  hot!: ContentRow[];
 
-  @Field(() => [Content])
-  cold!: Content[];
+  @Field(() => [ContentRow])
+  cold!: ContentRow[];
 }
 
 @ObjectType({

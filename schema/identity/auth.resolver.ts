@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, Mutation, ObjectType, Resolver } from 'type-graphql';
 import type { Context } from '../../server/context';
 import { AuthService } from './auth.service';
 import { LogInInput, SignUpInput } from './identity.inputs';
-import { Member } from './member.entity';
+import { MemberRow } from './member.entity';
 
 @ObjectType({ simpleResolvers: true })
 export class AuthPayload {
@@ -15,8 +15,8 @@ export class AuthPayload {
   @Field({ description: 'Single use: refreshSession returns a new one and this one stops working.' })
   refreshToken!: string;
 
-  @Field(() => Member)
-  member!: Member;
+  @Field(() => MemberRow)
+  member!: MemberRow;
 }
 
 @Resolver()

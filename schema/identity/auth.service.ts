@@ -5,7 +5,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Context } from '../../server/context';
 import { IdentityErrors } from './identity.errors';
 import type { LogInInput, SignUpInput } from './identity.inputs';
-import { Member } from './member.entity';
+import { Member, MemberRow } from './member.entity';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
 import { RefreshToken } from './refresh-token.entity';
 import { ModerationErrors } from '../moderation/moderation.errors';
@@ -17,7 +17,7 @@ export interface Session {
   accessToken: string;
   accessTokenExpiresAt: Date;
   refreshToken: string;
-  member: Member;
+  member: MemberRow;
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -43,7 +43,7 @@ export class AuthService {
   constructor(private readonly ctx: AuthServiceDeps) {}
 
   /** A suspended member gets no session (their refresh tokens work again once the suspension ends). */
-  private refuseSuspended(member: Member): void {
+  private refuseSuspended(member: MemberRow): void {
     if (isSuspended(member, this.ctx.clock.now())) throw ModerationErrors.suspended(member.suspendedUntil!);
   }
 
@@ -122,7 +122,7 @@ export class AuthService {
   }
 
   /** A rotated token presented again: the pair it was rotated to, inside the grace window; reuse otherwise. */
-  private async replay(stored: RefreshToken, secret: string, member: Member, now: Date): Promise<Session> {
+  private async replay(stored: RefreshToken, secret: string, member: MemberRow, now: Date): Promise<Session> {
     await this.ctx.em.refresh(stored);
     const secretOfSuccessor = this.successorSecret(stored.id, secret);
     const graceMs = this.ctx.config.refreshTokenGraceMs;
@@ -168,7 +168,7 @@ export class AuthService {
     await this.ctx.em.nativeUpdate(RefreshToken, { familyId, revokedAt: null }, { revokedAt: this.ctx.clock.now() });
   }
 
-  private async openSession(member: Member, familyId: string): Promise<Session> {
+  private async openSession(member: MemberRow, familyId: string): Promise<Session> {
     const now = this.ctx.clock.now();
     const { token } = await this.storeToken(this.ctx.em, member.id, familyId, randomBytes(32).toString('base64url'), now);
     return this.session(member, token, now);
@@ -187,7 +187,7 @@ export class AuthService {
   }
 
   /** The access token is issued as of `issuedAt`: the same instant gives the same token (a replayed rotation). */
-  private async session(member: Member, refreshToken: string, issuedAt: Date): Promise<Session> {
+  private async session(member: MemberRow, refreshToken: string, issuedAt: Date): Promise<Session> {
     const access = await this.ctx.accessTokens.issue(member.id, issuedAt);
     // The rest of this request (e.g. the payload's `member { email }`) acts as the member it authenticated.
     this.ctx.viewer = member;

@@ -5,7 +5,7 @@ import { membersByIds } from './identity.queries';
 /** The identity domain's per-request DataLoaders. */
 export function createIdentityLoaders(em: EntityManager) {
   return {
-    /** Read-only snapshots (the viewer, authors, senders): services load managed entities to change them. */
+    /** Rows (MemberRow: the viewer, authors, senders), not entities: services load managed entities to change them. */
     memberById: byIdLoader((ids) => membersByIds(em, ids)),
   };
 }

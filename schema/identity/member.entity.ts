@@ -20,24 +20,9 @@ export enum Membership {
 registerEnumType(Role, { name: 'Role', description: 'What a member may do beyond reading and taking part.' });
 registerEnumType(Membership, { name: 'Membership' });
 
-@Entity({ tableName: 'member' })
-@ObjectType({ simpleResolvers: true, description: 'A person in the community.' })
-export class Member {
-  [OptionalProps]?:
-    | 'id'
-    | 'role'
-    | 'membership'
-    | 'createdAt'
-    | 'company'
-    | 'jobTitle'
-    | 'renewalDate'
-    | 'lastVisitAt'
-    | 'digestEmails'
-    | 'suspendedUntil'
-    | 'suspensionReason'
-    | 'locale'
-    | 'timeZone';
-
+/** A member as reads that bypass the ORM return them (never the password hash) and as GraphQL shows them. */
+@ObjectType('Member', { simpleResolvers: true, description: 'A person in the community.' })
+export class MemberRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
@@ -45,9 +30,6 @@ export class Member {
   /** Stored lower-cased so uniqueness is case-insensitive. Exposed (masked) by MemberResolver. */
   @Property({ type: 'text', unique: true })
   email!: string;
-
-  @Property({ type: 'text', lazy: true, hidden: true })
-  passwordHash!: string;
 
   @Property({ type: 'text' })
   @Field()
@@ -99,4 +81,26 @@ export class Member {
   /** The IANA zone their emails show times in; null: the community's (COMMUNITY_TIMEZONE). Exposed by MemberResolver. */
   @Property({ type: 'text', nullable: true })
   timeZone: string | null = null;
+}
+
+/** The managed member: the view's columns and the password hash, loaded only when asked for. */
+@Entity({ tableName: 'member' })
+export class Member extends MemberRow {
+  [OptionalProps]?:
+    | 'id'
+    | 'role'
+    | 'membership'
+    | 'createdAt'
+    | 'company'
+    | 'jobTitle'
+    | 'renewalDate'
+    | 'lastVisitAt'
+    | 'digestEmails'
+    | 'suspendedUntil'
+    | 'suspensionReason'
+    | 'locale'
+    | 'timeZone';
+
+  @Property({ type: 'text', lazy: true, hidden: true })
+  passwordHash!: string;
 }

@@ -4,29 +4,29 @@ import { isSelfOrAdmin, requireViewer } from './authorization';
 import type { Context } from '../../server/context';
 import { Connection } from '../../server/pagination';
 import { MembersArgs, SetMemberRoleArgs, SetMembershipArgs, UpdateProfileInput } from './identity.inputs';
-import { Member, Role } from './member.entity';
+import { MemberRow, Role } from './member.entity';
 import { MemberService } from './member.service';
 
-const MemberConnection = Connection(Member, 'Member', { totalCount: 'Members matching `search` (all members without it).' });
+const MemberConnection = Connection(MemberRow, 'Member', { totalCount: 'Members matching `search` (all members without it).' });
 
 /** Contact and account details are for the member themselves and admins only. */
-const canSeePrivate = (member: Member, ctx: Context) => isSelfOrAdmin(ctx, member.id);
+const canSeePrivate = (member: MemberRow, ctx: Context) => isSelfOrAdmin(ctx, member.id);
 
-@Resolver(() => Member)
+@Resolver(() => MemberRow)
 export class MemberResolver {
   @Authorized()
-  @Query(() => Member, { description: 'The logged-in member.' })
-  me(@Ctx() ctx: Context): Promise<Member> {
+  @Query(() => MemberRow, { description: 'The logged-in member.' })
+  me(@Ctx() ctx: Context): Promise<MemberRow> {
     // Read afresh: the viewer of the context may be a snapshot a few seconds old (lastVisitAt).
     return new MemberService(ctx).get(requireViewer(ctx).id);
   }
 
   @Authorized()
-  @Query(() => Member, {
+  @Query(() => MemberRow, {
     nullable: true,
     description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.',
   })
-  member(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Member> {
+  member(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<MemberRow> {
     return new MemberService(ctx).get(id);
   }
 
@@ -37,30 +37,30 @@ export class MemberResolver {
   }
 
   @Authorized()
-  @Mutation(() => Member)
-  updateProfile(@Arg('input') input: UpdateProfileInput, @Ctx() ctx: Context): Promise<Member> {
+  @Mutation(() => MemberRow)
+  updateProfile(@Arg('input') input: UpdateProfileInput, @Ctx() ctx: Context): Promise<MemberRow> {
     return new MemberService(ctx).updateProfile(requireViewer(ctx), input);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => Member)
-  setMemberRole(@Args() args: SetMemberRoleArgs, @Ctx() ctx: Context): Promise<Member> {
+  @Mutation(() => MemberRow)
+  setMemberRole(@Args() args: SetMemberRoleArgs, @Ctx() ctx: Context): Promise<MemberRow> {
     return new MemberService(ctx).setRole(args);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => Member)
-  setMembership(@Args() args: SetMembershipArgs, @Ctx() ctx: Context): Promise<Member> {
+  @Mutation(() => MemberRow)
+  setMembership(@Args() args: SetMembershipArgs, @Ctx() ctx: Context): Promise<MemberRow> {
     return new MemberService(ctx).setMembership(args);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Visible to the member and admins only.' })
-  email(@Root() member: Member, @Ctx() ctx: Context): string | null {
+  email(@Root() member: MemberRow, @Ctx() ctx: Context): string | null {
     return canSeePrivate(member, ctx) ? member.email : null;
   }
 
   @FieldResolver(() => LocalDateResolver, { nullable: true, description: 'Visible to the member and admins only.' })
-  renewalDate(@Root() member: Member, @Ctx() ctx: Context): string | null {
+  renewalDate(@Root() member: MemberRow, @Ctx() ctx: Context): string | null {
     return canSeePrivate(member, ctx) ? member.renewalDate : null;
   }
 
@@ -69,7 +69,7 @@ export class MemberResolver {
     description:
       'The language of the member’s emails and notifications (`en`, `fr`): their own choice, else the community’s. Visible to the member and admins only.',
   })
-  locale(@Root() member: Member, @Ctx() ctx: Context): string | null {
+  locale(@Root() member: MemberRow, @Ctx() ctx: Context): string | null {
     return canSeePrivate(member, ctx) ? new MemberService(ctx).readerOf(member).locale : null;
   }
 
@@ -78,12 +78,12 @@ export class MemberResolver {
     description:
       'The IANA time zone the member’s emails show times in: their own choice, else the community’s. Visible to the member and admins only.',
   })
-  timeZone(@Root() member: Member, @Ctx() ctx: Context): string | null {
+  timeZone(@Root() member: MemberRow, @Ctx() ctx: Context): string | null {
     return canSeePrivate(member, ctx) ? new MemberService(ctx).readerOf(member).timeZone : null;
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'Visible to the member and admins only.' })
-  lastVisitAt(@Root() member: Member, @Ctx() ctx: Context): Date | null {
+  lastVisitAt(@Root() member: MemberRow, @Ctx() ctx: Context): Date | null {
     return canSeePrivate(member, ctx) ? member.lastVisitAt : null;
   }
 }

@@ -3,12 +3,12 @@ import type { Context } from '../../server/context';
 import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
 import { IdentityErrors } from './identity.errors';
 import type { MembersArgs, SetMemberRoleArgs, SetMembershipArgs, UpdateProfileInput } from './identity.inputs';
-import { Member, Role } from './member.entity';
+import { Member, MemberRow, Role } from './member.entity';
 import { rejectNulls } from '../../server/validation';
 import { readerLocale, type ReaderLocale } from '../../server/i18n/i18n';
 import { parseMemberLocale, parseMemberTimeZone } from './member-locale';
 
-const memberKey = (member: Member) => [member.createdAt.toISOString(), member.id];
+const memberKey = (member: MemberRow) => [member.createdAt.toISOString(), member.id];
 
 export type MemberServiceDeps = Pick<Context, 'config' | 'em' | 'events' | 'loaders'>;
 
@@ -16,13 +16,13 @@ export type MemberServiceDeps = Pick<Context, 'config' | 'em' | 'events' | 'load
 export class MemberService {
   constructor(private readonly ctx: MemberServiceDeps) {}
 
-  async get(id: string): Promise<Member> {
+  async get(id: string): Promise<MemberRow> {
     const member = await this.ctx.loaders.memberById.load(id);
     if (!member) throw IdentityErrors.memberNotFound();
     return member;
   }
 
-  /** A managed entity for changes (the loaders hand out read-only snapshots). */
+  /** A managed entity for changes (the loaders hand out rows, which the ORM does not take). */
   private async forUpdate(id: string): Promise<Member> {
     const member = await this.ctx.em.findOne(Member, { id });
     if (!member) throw IdentityErrors.memberNotFound();
@@ -35,7 +35,7 @@ export class MemberService {
     return member;
   }
 
-  async updateProfile(viewer: Member, input: UpdateProfileInput): Promise<Member> {
+  async updateProfile(viewer: MemberRow, input: UpdateProfileInput): Promise<Member> {
     rejectNulls(input, ['displayName']);
     const member = await this.forUpdate(viewer.id);
     if (input.displayName !== undefined && input.displayName !== null) member.displayName = input.displayName.trim();
@@ -48,7 +48,7 @@ export class MemberService {
   }
 
   /** The language and zone the member reads in: their own, else the community's. */
-  readerOf(member: Member): ReaderLocale {
+  readerOf(member: MemberRow): ReaderLocale {
     return readerLocale(member, this.ctx.config);
   }
 

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../server/clock';
 import { followTopic, type HearthPubSub } from '../../server/pubsub';
-import type { Member } from './member.entity';
+import type { MemberRow } from './member.entity';
 
 /** How long a viewer snapshot may serve requests before it is read again. */
 export const VIEWER_TTL_MS = 10_000;
@@ -12,12 +12,12 @@ export const VIEWER_TTL_MS = 10_000;
  * through MEMBER_ACCESS_CHANGED on the shared pub/sub, on every other instance.
  */
 export class ViewerCache {
-  private readonly entries = new LRUCache<string, { member: Member; until: number }>({ max: 20_000 });
+  private readonly entries = new LRUCache<string, { member: MemberRow; until: number }>({ max: 20_000 });
   private unfollow: (() => Promise<void>) | null = null;
 
   constructor(private readonly clock: Clock) {}
 
-  async get(memberId: string, load: (id: string) => Promise<Member | null>): Promise<Member | null> {
+  async get(memberId: string, load: (id: string) => Promise<MemberRow | null>): Promise<MemberRow | null> {
     const now = this.clock.now().getTime();
     const cached = this.entries.get(memberId);
     if (cached && cached.until > now) return cached.member;

@@ -1,15 +1,15 @@
 import { bearerToken } from '../../server/access-token';
 import type { Context, ContextInput } from '../../server/context';
-import type { Member } from './member.entity';
 import type { ViewerCache } from './viewer-cache';
 import { isSuspended } from '../moderation/visibility';
+import type { MemberRow } from './member.entity';
 
 declare module '../../server/context' {
   interface DomainDeps {
     viewers: ViewerCache;
   }
   interface ViewerFields {
-    viewer: Member | null;
+    viewer: MemberRow | null;
     /** Why a presented token was not accepted (expired, invalid, member gone); null if none was presented. */
     authProblem: string | null;
     /** When the presented access token expires; WebSocket operations re-check it. */

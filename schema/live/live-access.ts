@@ -1,4 +1,4 @@
-import { Role, type Member } from '../identity/member.entity';
+import { Role, MemberRow } from '../identity/member.entity';
 
 /** How the viewer stands in a session (from its roster): decides joining, publishing and its chat. */
 export interface SessionStanding {
@@ -11,7 +11,7 @@ export interface SessionStanding {
 }
 
 /** Speakers and admins host: they publish media and may always enter. */
-export const hosts = (viewer: Member, standing: SessionStanding) => viewer.role === Role.ADMIN || standing.isSpeaker;
+export const hosts = (viewer: MemberRow, standing: SessionStanding) => viewer.role === Role.ADMIN || standing.isSpeaker;
 
 /** Registrants, speakers and admins take part (join, chat). */
-export const takesPart = (viewer: Member, standing: SessionStanding) => hosts(viewer, standing) || standing.isRegistered;
+export const takesPart = (viewer: MemberRow, standing: SessionStanding) => hosts(viewer, standing) || standing.isRegistered;

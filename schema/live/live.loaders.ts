@@ -3,10 +3,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { byIdLoader, groupLoader } from '../../server/dataloaders';
 import { ViewerKeyedLoader } from '../../server/viewer-loader';
 import { themesBy } from '../content/content.loaders';
-import type { Member } from '../identity/member.entity';
-import type { Meeting } from './networking/meeting.entity';
+import type { MemberRow } from '../identity/member.entity';
+import type { MeetingRow } from './networking/meeting.entity';
 import { viewerMeetings } from './networking/networking.queries';
-import type { SessionRegistration } from './sessions/registration.entity';
+import type { SessionRegistrationRow } from './sessions/registration.entity';
 import { liveSessionsByIds, registrantCounts, speakersOfSessions, viewerRegistrations } from './sessions/sessions.queries';
 
 /** The live domain's per-request DataLoaders whose answers are the same for every viewer. */
@@ -14,7 +14,7 @@ export function createLiveLoaders(em: EntityManager) {
   return {
     liveSessionById: byIdLoader((ids) => liveSessionsByIds(em, ids)),
     themesBySessionId: themesBy(em, 'live_session_theme', 'session_id'),
-    speakersBySessionId: groupLoader<Member>((ids) => speakersOfSessions(em, ids)),
+    speakersBySessionId: groupLoader<MemberRow>((ids) => speakersOfSessions(em, ids)),
     registrantCountBySessionId: new DataLoader<string, number>(async (ids) => {
       const counts = await registrantCounts(em, ids);
       return ids.map((id) => counts.get(id) ?? 0);
@@ -26,12 +26,12 @@ export function createLiveLoaders(em: EntityManager) {
 export function createLiveViewerLoaders(em: EntityManager) {
   return {
     /** Meetings the viewer is one of the two members of (null for any other id). */
-    viewerMeetingById: new ViewerKeyedLoader<Meeting | null>(
+    viewerMeetingById: new ViewerKeyedLoader<MeetingRow | null>(
       () => null,
       (viewerIds, ids) => viewerMeetings(em, viewerIds, ids),
     ),
     /** The viewer's active registration per session. */
-    viewerRegistrationBySessionId: new ViewerKeyedLoader<SessionRegistration | null>(
+    viewerRegistrationBySessionId: new ViewerKeyedLoader<SessionRegistrationRow | null>(
       () => null,
       (viewerIds, ids) => viewerRegistrations(em, viewerIds, ids),
     ),

@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
 import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
-import type { Member } from '../identity/member.entity';
+import type { MemberRow } from '../identity/member.entity';
 import { ModerationCase } from './moderation-case.entity';
 import { ModerationErrors } from './moderation.errors';
 import { ModerationAction, ModerationCaseStatus, ModerationLogAction, ReportKind } from './moderation.enums';
@@ -44,7 +44,7 @@ export class ModerationQueueService {
     return withTotalCount(toConnection(rows, first, caseKey, after), () => this.ctx.em.count(ModerationCase, { status }));
   }
 
-  async resolve(moderator: Member, args: ResolveReportArgs): Promise<ModerationCase> {
+  async resolve(moderator: MemberRow, args: ResolveReportArgs): Promise<ModerationCase> {
     const now = this.ctx.clock.now();
     const { moderationCase, hidden, suspendedId } = await this.ctx.em.transactional((em) =>
       this.decide(em as EntityManager, moderator, args, now),
@@ -62,7 +62,7 @@ export class ModerationQueueService {
 
   private async decide(
     em: EntityManager,
-    moderator: Member,
+    moderator: MemberRow,
     { caseId, action, note, suspendUntil }: ResolveReportArgs,
     now: Date,
   ): Promise<Resolution> {

@@ -1,21 +1,21 @@
 import { createUnionType } from 'type-graphql';
 import type { Context } from '../../server/context';
-import { Comment } from '../content/comment.entity';
-import { Content } from '../content/content.entity';
+import { CommentRow } from '../content/comment.entity';
+import { ContentRow } from '../content/content.entity';
 import { ContentService, type ContentServiceDeps } from '../content/content.service';
-import { Message } from '../conversation/message.entity';
-import { Member } from '../identity/member.entity';
+import { MessageRow } from '../conversation/message.entity';
+import { MemberRow } from '../identity/member.entity';
 import { ReportKind } from './moderation.enums';
 
-export type Subject = Content | Comment | Message | Member;
+export type Subject = ContentRow | CommentRow | MessageRow | MemberRow;
 
 /** What a moderation case is about, so the queue shows it without another query per kind. */
 export const ModerationSubject = createUnionType({
   name: 'ModerationSubject',
   description: 'A reported content item, comment, message or member.',
-  types: () => [Content, Comment, Message, Member] as const,
+  types: () => [ContentRow, CommentRow, MessageRow, MemberRow] as const,
   resolveType: (value) => {
-    for (const type of [Content, Comment, Message, Member]) if (value instanceof type) return type;
+    for (const type of [ContentRow, CommentRow, MessageRow, MemberRow]) if (value instanceof type) return type;
     return undefined;
   },
 });

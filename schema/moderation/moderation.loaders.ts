@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { byIdLoader } from '../../server/dataloaders';
-import type { Message } from '../conversation/message.entity';
+import type { MessageRow } from '../conversation/message.entity';
 import { ModerationCase } from './moderation-case.entity';
 import { messagesByIds } from './moderation.queries';
 import { Report } from './report.entity';
@@ -10,7 +10,7 @@ import { Report } from './report.entity';
 export function createModerationLoaders(em: EntityManager) {
   return {
     /** Any message by id, whoever asks: for the moderation queue only. */
-    messageById: byIdLoader<Message>((ids) => messagesByIds(em, ids)),
+    messageById: byIdLoader<MessageRow>((ids) => messagesByIds(em, ids)),
     moderationCaseById: byIdLoader<ModerationCase>((ids) => em.find(ModerationCase, { id: { $in: [...ids] } })),
     /** A case's reports, oldest first. */
     reportsByCaseId: new DataLoader<string, Report[]>(async (caseIds) => {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
 import { rawSql, sql, uuidArray, type Sql } from '../../server/db/sql';
-import { Message } from '../conversation/message.entity';
+import { MessageRow } from '../conversation/message.entity';
 import { ReportKind } from './moderation.enums';
 import { HIDEABLE_TABLE } from './moderation-subject';
 
@@ -10,8 +10,8 @@ import { HIDEABLE_TABLE } from './moderation-subject';
 const rows = <T = Record<string, unknown>>(em: EntityManager, query: Sql) => em.execute<T[]>(query.text, [...query.params]);
 
 /** Any messages by id, whoever asks: for the moderation queue only (the union ModerationSubject tells them by class). */
-export async function messagesByIds(em: EntityManager, ids: readonly string[]): Promise<Message[]> {
-  return (await rows(em, sql`select * from message where id = any(${uuidArray(ids)}::uuid[])`)).map(readModel(em, Message));
+export async function messagesByIds(em: EntityManager, ids: readonly string[]): Promise<MessageRow[]> {
+  return (await rows(em, sql`select * from message where id = any(${uuidArray(ids)}::uuid[])`)).map(readModel(em, MessageRow));
 }
 
 /** The author of a subject (the member for a MEMBER subject), read in `em`; null once it is gone. */

@@ -3,7 +3,7 @@ import { requireViewer } from '../identity/authorization';
 import type { Context } from '../../server/context';
 import { Connection } from '../../server/pagination';
 import { PageArgs } from '../../server/pagination';
-import { Member, Role } from '../identity/member.entity';
+import { MemberRow, Role } from '../identity/member.entity';
 import { ModerationCase } from './moderation-case.entity';
 import { ModerationLogEntry } from './moderation-log-entry.entity';
 import { ModerationLogService } from './moderation-log.service';
@@ -45,16 +45,16 @@ export class ModerationResolver {
   }
 
   @Authorized(...MODERATORS)
-  @Mutation(() => Member, {
+  @Mutation(() => MemberRow, {
     description: 'Suspends a member until `until`: no log-in, sessions and sockets cut at once, their content hidden meanwhile.',
   })
-  suspendMember(@Args() args: SuspendMemberArgs, @Ctx() ctx: Context): Promise<Member> {
+  suspendMember(@Args() args: SuspendMemberArgs, @Ctx() ctx: Context): Promise<MemberRow> {
     return new SuspensionService(ctx).suspend(requireViewer(ctx), args);
   }
 
   @Authorized(...MODERATORS)
-  @Mutation(() => Member, { description: 'Ends a suspension now.' })
-  unsuspendMember(@Args() args: UnsuspendMemberArgs, @Ctx() ctx: Context): Promise<Member> {
+  @Mutation(() => MemberRow, { description: 'Ends a suspension now.' })
+  unsuspendMember(@Args() args: UnsuspendMemberArgs, @Ctx() ctx: Context): Promise<MemberRow> {
     return new SuspensionService(ctx).unsuspend(requireViewer(ctx), args);
   }
 
@@ -77,11 +77,11 @@ export class ModerationCaseResolver {
     return [...new Set((await ctx.loaders.reportsByCaseId.load(moderationCase.id)).map((report) => report.reason))];
   }
 
-  @FieldResolver(() => [Member])
-  async reporters(@Root() moderationCase: ModerationCase, @Ctx() ctx: Context): Promise<Member[]> {
+  @FieldResolver(() => [MemberRow])
+  async reporters(@Root() moderationCase: ModerationCase, @Ctx() ctx: Context): Promise<MemberRow[]> {
     const reports = await ctx.loaders.reportsByCaseId.load(moderationCase.id);
     const members = await ctx.loaders.memberById.loadMany(reports.map((report) => report.reporterId));
-    return members.filter((member): member is Member => member instanceof Member);
+    return members.filter((member): member is MemberRow => member instanceof MemberRow);
   }
 
   @FieldResolver(() => ModerationSubject, { nullable: true, description: 'The subject as it is now (hidden or not); null once deleted.' })
@@ -89,43 +89,43 @@ export class ModerationCaseResolver {
     return subjectForModerators(ctx, moderationCase.subjectKind, moderationCase.subjectId);
   }
 
-  @FieldResolver(() => Member, { nullable: true })
-  resolvedBy(@Root() moderationCase: ModerationCase, @Ctx() ctx: Context): Promise<Member | null> | null {
+  @FieldResolver(() => MemberRow, { nullable: true })
+  resolvedBy(@Root() moderationCase: ModerationCase, @Ctx() ctx: Context): Promise<MemberRow | null> | null {
     return moderationCase.resolvedById ? ctx.loaders.memberById.load(moderationCase.resolvedById) : null;
   }
 }
 
 @Resolver(() => Report)
 export class ReportResolver {
-  @FieldResolver(() => Member, { nullable: true })
-  reporter(@Root() report: Report, @Ctx() ctx: Context): Promise<Member | null> {
+  @FieldResolver(() => MemberRow, { nullable: true })
+  reporter(@Root() report: Report, @Ctx() ctx: Context): Promise<MemberRow | null> {
     return ctx.loaders.memberById.load(report.reporterId);
   }
 }
 
 @Resolver(() => ModerationLogEntry)
 export class ModerationLogEntryResolver {
-  @FieldResolver(() => Member, { nullable: true, description: 'The moderator or admin; null for an automatic decision.' })
-  actor(@Root() entry: ModerationLogEntry, @Ctx() ctx: Context): Promise<Member | null> | null {
+  @FieldResolver(() => MemberRow, { nullable: true, description: 'The moderator or admin; null for an automatic decision.' })
+  actor(@Root() entry: ModerationLogEntry, @Ctx() ctx: Context): Promise<MemberRow | null> | null {
     return entry.actorId ? ctx.loaders.memberById.load(entry.actorId) : null;
   }
 }
 
 /** A member's suspension, for themself, admins and moderators (others are not told why content is gone). */
-@Resolver(() => Member)
+@Resolver(() => MemberRow)
 export class MemberSuspensionResolver {
   @FieldResolver(() => Date, {
     nullable: true,
     description: 'While suspended: when the suspension ends. Visible to the member, admins and moderators only.',
   })
-  suspendedUntil(@Root() member: Member, @Ctx() ctx: Context): Date | null {
+  suspendedUntil(@Root() member: MemberRow, @Ctx() ctx: Context): Date | null {
     return mayKnowSuspension(member, ctx) && isSuspended(member, ctx.clock.now()) ? member.suspendedUntil : null;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'While suspended: why. Visible to the member, admins and moderators only.' })
-  suspensionReason(@Root() member: Member, @Ctx() ctx: Context): string | null {
+  suspensionReason(@Root() member: MemberRow, @Ctx() ctx: Context): string | null {
     return mayKnowSuspension(member, ctx) && isSuspended(member, ctx.clock.now()) ? member.suspensionReason : null;
   }
 }
 
-const mayKnowSuspension = (member: Member, ctx: Context): boolean => ctx.viewer?.id === member.id || moderates(ctx.viewer);
+const mayKnowSuspension = (member: MemberRow, ctx: Context): boolean => ctx.viewer?.id === member.id || moderates(ctx.viewer);

@@ -2,7 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { Context } from '../../server/context';
-import type { Member } from '../identity/member.entity';
+import type { MemberRow } from '../identity/member.entity';
 import { ModerationCase } from './moderation-case.entity';
 import { ModerationErrors } from './moderation.errors';
 import { ModerationLogAction } from './moderation.enums';
@@ -22,7 +22,7 @@ export class ReportService {
    * subject. With MODERATION_AUTO_HIDE_REPORTERS distinct reporters in the case, a hideable
    * subject is hidden in the same transaction.
    */
-  async report(reporter: Member, input: ReportInput): Promise<Report> {
+  async report(reporter: MemberRow, input: ReportInput): Promise<Report> {
     const found = await reportableSubject(this.ctx, input.kind, input.subjectId);
     if (!found) throw ModerationErrors.subjectNotFound();
     if (found.authorId === reporter.id) throw ModerationErrors.ownSubject();
@@ -49,7 +49,7 @@ export class ReportService {
     return report;
   }
 
-  private async file(em: EntityManager, reporter: Member, input: ReportInput, now: Date) {
+  private async file(em: EntityManager, reporter: MemberRow, input: ReportInput, now: Date) {
     // One open case per subject (partial unique index): concurrent first reports share it.
     const inserted = await em.execute<{ id: string }[]>(
       `insert into moderation_case (id, subject_kind, subject_id, status, report_count, opened_at) values (?, ?, ?, 'OPEN', 0, ?)

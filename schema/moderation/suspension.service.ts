@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
-import { Member, Role } from '../identity/member.entity';
+import { Member, MemberRow, Role } from '../identity/member.entity';
 import { IdentityErrors } from '../identity/identity.errors';
 import { ModerationErrors } from './moderation.errors';
 import { ModerationLogAction, ReportKind } from './moderation.enums';
@@ -17,7 +17,7 @@ export type SuspensionServiceDeps = Pick<Context, 'clock' | 'em' | 'events'>;
 export class SuspensionService {
   constructor(private readonly ctx: SuspensionServiceDeps) {}
 
-  async suspend(moderator: Member, args: { memberId: string; until: Date; reason: string }): Promise<Member> {
+  async suspend(moderator: MemberRow, args: { memberId: string; until: Date; reason: string }): Promise<Member> {
     const member = await this.ctx.em.transactional((em) => this.suspendIn(em as EntityManager, moderator, args, null));
     this.announce(member.id);
     return member;
@@ -26,7 +26,7 @@ export class SuspensionService {
   /** Inside the caller's transaction (resolveReport's SUSPEND_AUTHOR); call `announce` after the commit. */
   async suspendIn(
     em: EntityManager,
-    moderator: Member,
+    moderator: MemberRow,
     { memberId, until, reason }: { memberId: string; until: Date; reason: string },
     caseId: string | null,
   ): Promise<Member> {
@@ -50,7 +50,7 @@ export class SuspensionService {
     return member;
   }
 
-  async unsuspend(moderator: Member, { memberId, note }: { memberId: string; note?: string | null }): Promise<Member> {
+  async unsuspend(moderator: MemberRow, { memberId, note }: { memberId: string; note?: string | null }): Promise<Member> {
     const now = this.ctx.clock.now();
     const member = await this.ctx.em.transactional(async (em) => {
       const found = await em.findOne(Member, { id: memberId });

@@ -1,5 +1,5 @@
 import type { Sql } from '../../server/db/sql';
-import type { Member } from '../identity/member.entity';
+import type { Member, MemberRow } from '../identity/member.entity';
 import { Role } from '../identity/member.entity';
 
 /**
@@ -45,7 +45,7 @@ interface Moderated {
  * its author suspended, and the viewer neither its author nor a moderator.
  */
 export function hiddenFrom(
-  viewer: Member | null,
+  viewer: MemberRow | null,
   item: Moderated,
   authorId: string,
   author: Pick<Member, 'suspendedUntil'> | null,

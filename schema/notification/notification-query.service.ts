@@ -1,8 +1,7 @@
 import type { Context } from '../../server/context';
 import { badInput } from '../../server/errors';
 import { toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
-import type { Member } from '../identity/member.entity';
-import { Notification } from './notification.entity';
+import { NotificationRow } from './notification.entity';
 import { isUUID } from 'class-validator';
 import { readModel } from '../../server/db/read-model';
 import { uuidArray } from '../../server/db/sql';
@@ -13,8 +12,9 @@ import {
   type NotificationsArgs,
 } from './notification.inputs';
 import { notificationPage, ownNotification, unreadCounts } from './notification.queries';
+import type { MemberRow } from '../identity/member.entity';
 
-const key = (notification: Notification) => [notification.createdAt.toISOString(), notification.id];
+const key = (notification: NotificationRow) => [notification.createdAt.toISOString(), notification.id];
 
 export type NotificationQueryServiceDeps = Pick<Context, 'clock' | 'em' | 'events'>;
 
@@ -22,17 +22,17 @@ export type NotificationQueryServiceDeps = Pick<Context, 'clock' | 'em' | 'event
 export class NotificationQueryService {
   constructor(private readonly ctx: NotificationQueryServiceDeps) {}
 
-  async list(viewer: Member, args: NotificationsArgs): Promise<ConnectionShape<Notification>> {
+  async list(viewer: MemberRow, args: NotificationsArgs): Promise<ConnectionShape<NotificationRow>> {
     const page = await notificationPage(this.ctx.em, viewer.id, args, this.ctx.clock.now());
     return withTotalCount(toConnection(page.items, args.first, key, args.after), page.totalCount);
   }
 
-  async unreadCount(viewer: Member): Promise<number> {
+  async unreadCount(viewer: MemberRow): Promise<number> {
     return (await unreadCounts(this.ctx.em, [viewer.id], this.ctx.clock.now())).get(viewer.id) ?? 0;
   }
 
   /** Marks the given (or all) of the viewer's notifications read; returns them (read) and the new unread count. */
-  async markRead(viewer: Member, { ids, all }: MarkNotificationsReadArgs): Promise<MarkNotificationsReadPayload> {
+  async markRead(viewer: MemberRow, { ids, all }: MarkNotificationsReadArgs): Promise<MarkNotificationsReadPayload> {
     if (!all && !ids?.length) throw badInput('Pass the ids to mark read, or all: true.', { ids: 'required unless all is true' });
     const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
       // Named ones come back even if they were read already (elsewhere): a client cache learns either way.
@@ -40,7 +40,7 @@ export class NotificationQueryService {
       [this.ctx.clock.now(), viewer.id, ...(all ? [] : [uuidArray(ids!.filter((id) => isUUID(id)))])],
     );
     const notifications = rows
-      .map(readModel(this.ctx.em, Notification))
+      .map(readModel(this.ctx.em, NotificationRow))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (b.id > a.id ? 1 : -1))
       .slice(0, MARKED_READ_RETURNED);
     const unreadCount = await this.unreadCount(viewer);
@@ -49,7 +49,7 @@ export class NotificationQueryService {
   }
 
   /** For subscribers: the notification if it is the viewer's. */
-  own(viewer: Member, id: string): Promise<Notification | null> {
+  own(viewer: MemberRow, id: string): Promise<NotificationRow | null> {
     return ownNotification(this.ctx.em, viewer.id, id, this.ctx.clock.now());
   }
 }

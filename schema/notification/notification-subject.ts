@@ -1,25 +1,26 @@
 import { createUnionType } from 'type-graphql';
 import type { Context } from '../../server/context';
-import { Comment } from '../content/comment.entity';
-import { Content } from '../content/content.entity';
+import { CommentRow } from '../content/comment.entity';
+import { ContentRow } from '../content/content.entity';
 import { canSee } from '../content/content.service';
-import { Message } from '../conversation/message.entity';
-import { LiveSession } from '../live/sessions/live-session.entity';
-import { Meeting } from '../live/networking/meeting.entity';
-import type { Notification } from './notification.entity';
+import { MessageRow } from '../conversation/message.entity';
+import { LiveSessionRow } from '../live/sessions/live-session.entity';
+import { MeetingRow } from '../live/networking/meeting.entity';
+import type { NotificationRow } from './notification.entity';
 import { NotificationSubjectType } from './notification-kind';
 import { ModerationCase } from '../moderation/moderation-case.entity';
 import { moderates } from '../moderation/visibility';
 
-type Subject = Content | Comment | Message | LiveSession | Meeting | ModerationCase;
+type Subject = ContentRow | CommentRow | MessageRow | LiveSessionRow | MeetingRow | ModerationCase;
 
 /** The types a notification can be about, so a client renders one without a second query. */
 export const NotificationSubject = createUnionType({
   name: 'NotificationSubject',
   description: 'What a notification is about: a content item, a comment, a message, a live session, a meeting or a moderation case.',
-  types: () => [Content, Comment, Message, LiveSession, Meeting, ModerationCase] as const,
+  types: () => [ContentRow, CommentRow, MessageRow, LiveSessionRow, MeetingRow, ModerationCase] as const,
   resolveType: (value) => {
-    for (const type of [Content, Comment, Message, LiveSession, Meeting, ModerationCase]) if (value instanceof type) return type;
+    for (const type of [ContentRow, CommentRow, MessageRow, LiveSessionRow, MeetingRow, ModerationCase])
+      if (value instanceof type) return type;
     return undefined;
   },
 });
@@ -29,7 +30,7 @@ export const NotificationSubject = createUnionType({
  * notifications costs one query per subject type): null once it is gone or hidden (a draft again,
  * a deleted comment's item unpublished, a conversation left).
  */
-export async function loadSubject(notification: Notification, ctx: Context): Promise<Subject | null> {
+export async function loadSubject(notification: NotificationRow, ctx: Context): Promise<Subject | null> {
   const { loaders, viewer } = ctx;
   const id = notification.subjectId;
   switch (notification.subjectType) {

@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import type { Context } from '../../server/context';
 import { readerLocale, translator, type Locale } from '../../server/i18n/i18n';
 import { requireViewer } from '../identity/authorization';
-import type { Notification } from './notification.entity';
+import type { NotificationRow } from './notification.entity';
 import { NotificationKind, NotificationSubjectType } from './notification-kind';
 
 export interface NotificationTextInput {
@@ -47,7 +47,7 @@ export function notificationText({ kind, subjectType, subjectTitle, actorName }:
 }
 
 /** The text of one of the viewer's notifications, in the viewer's language; the actor's name through the member loader. */
-export async function loadNotificationText(notification: Notification, ctx: Context): Promise<string> {
+export async function loadNotificationText(notification: NotificationRow, ctx: Context): Promise<string> {
   const actor = notification.actor ? await ctx.loaders.memberById.load(notification.actor.id) : null;
   const { locale } = readerLocale(requireViewer(ctx), ctx.config);
   return notificationText({ ...notification, actorName: actor?.displayName ?? null }, locale);

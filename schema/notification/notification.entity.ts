@@ -4,27 +4,24 @@ import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decor
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Member } from '../identity/member.entity';
 import { NotificationKind, NotificationSubjectType } from './notification-kind';
+import type { Key } from '../../server/db/read-model';
 
 /** An in-app notification for one member. `actor` resolves through the member DataLoader. */
-@Entity({ tableName: 'notification' })
-@Index({ properties: ['recipient', 'createdAt', 'id'] })
-@ObjectType({ simpleResolvers: true })
-export class Notification {
-  [OptionalProps]?: 'id' | 'actor' | 'readAt' | 'createdAt' | 'contextId';
-
+@ObjectType('Notification', { simpleResolvers: true })
+export class NotificationRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
 
   @ManyToOne(() => Member, { ref: true, deleteRule: 'cascade' })
-  recipient!: Ref<Member>;
+  recipient!: Key;
 
   @Property({ type: 'text' })
   @Field(() => NotificationKind)
   kind!: NotificationKind;
 
   @ManyToOne(() => Member, { ref: true, nullable: true, deleteRule: 'set null' })
-  actor: Ref<Member> | null = null;
+  actor: Key | null = null;
 
   @Property({ type: 'text' })
   @Field(() => NotificationSubjectType)
@@ -51,4 +48,15 @@ export class Notification {
   @Property({ type: 'datetime' })
   @Field()
   createdAt: Date = new Date();
+}
+
+/** The managed notification (see NotificationRow). */
+@Entity({ tableName: 'notification' })
+@Index({ properties: ['recipient', 'createdAt', 'id'] })
+export class Notification extends NotificationRow {
+  [OptionalProps]?: 'id' | 'actor' | 'readAt' | 'createdAt' | 'contextId';
+
+  declare recipient: Ref<Member>;
+
+  declare actor: Ref<Member> | null;
 }

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { ArgsType, Field, ID, Int, ObjectType } from 'type-graphql';
-import { Notification } from './notification.entity';
+import { NotificationRow } from './notification.entity';
 import { PageArgs } from '../../server/pagination';
 
 @ArgsType()
@@ -26,10 +26,10 @@ export class MarkNotificationsReadArgs {
 /** What markNotificationsRead changed, for a client cache: the notifications (now read) and the count. */
 @ObjectType({ simpleResolvers: true })
 export class MarkNotificationsReadPayload {
-  @Field(() => [Notification], {
+  @Field(() => [NotificationRow], {
     description: `The notifications named by \`ids\`, now read; with \`all\`, the newest ${MARKED_READ_RETURNED} of those it marked read. Newest first.`,
   })
-  notifications!: Notification[];
+  notifications!: NotificationRow[];
 
   @Field(() => Int, { description: 'The viewer’s unread notifications after the call.' })
   unreadCount!: number;

@@ -3,7 +3,7 @@ import { readModel } from '../../server/db/read-model';
 import { EMPTY_SQL, sql, uuidArray, type Sql } from '../../server/db/sql';
 import { decodeKeyset } from '../../server/pagination';
 import { notificationVisible } from '../moderation/visibility';
-import { Notification } from './notification.entity';
+import { NotificationRow } from './notification.entity';
 import type { NotificationsArgs } from './notification.inputs';
 
 /**
@@ -20,24 +20,24 @@ export async function notificationPage(
   recipientId: string,
   { first, after, unreadOnly }: NotificationsArgs,
   now: Date,
-): Promise<{ items: Notification[]; totalCount: () => Promise<number> }> {
+): Promise<{ items: NotificationRow[]; totalCount: () => Promise<number> }> {
   const cursor = decodeKeyset(after);
   const mine = sql`n.recipient_id = ${recipientId}::uuid ${unreadOnly ? sql`and n.read_at is null` : EMPTY_SQL} and ${notificationVisible('n', now)}`;
   const page = sql`select n.* from notification n where ${mine}
       ${cursor ? sql`and (n.created_at, n.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : EMPTY_SQL}
       order by n.created_at desc, n.id desc limit ${first + 1}::int`;
-  const items = (await rows(em, page)).map(readModel(em, Notification));
+  const items = (await rows(em, page)).map(readModel(em, NotificationRow));
   const count = sql`select count(*)::int as count from notification n where ${mine}`;
   return { items, totalCount: async () => (await rows(em, count))[0].count as number };
 }
 
 /** The notification if it is `recipientId`'s and visible to them. */
-export async function ownNotification(em: EntityManager, recipientId: string, id: string, now: Date): Promise<Notification | null> {
+export async function ownNotification(em: EntityManager, recipientId: string, id: string, now: Date): Promise<NotificationRow | null> {
   const [row] = await rows(
     em,
     sql`select n.* from notification n where n.id = ${id}::uuid and n.recipient_id = ${recipientId}::uuid and ${notificationVisible('n', now)}`,
   );
-  return row ? readModel(em, Notification)(row) : null;
+  return row ? readModel(em, NotificationRow)(row) : null;
 }
 
 /** Unread notifications per member. */

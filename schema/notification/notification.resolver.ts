@@ -16,19 +16,19 @@ import type { Context } from '../../server/context';
 import { Shareable } from '../../server/viewer-dependence';
 import { Connection } from '../../server/pagination';
 import { deliverChecked } from '../../server/subscriptions';
-import { Member } from '../identity/member.entity';
-import { Notification } from './notification.entity';
+import { MemberRow } from '../identity/member.entity';
+import { NotificationRow } from './notification.entity';
 import { loadSubject, NotificationSubject } from './notification-subject';
 import { MarkNotificationsReadArgs, MarkNotificationsReadPayload, NotificationsArgs } from './notification.inputs';
 import { NotificationQueryService } from './notification-query.service';
 import { loadNotificationText } from './notification-text';
 
-const NotificationConnection = Connection(Notification, 'Notification', {
+const NotificationConnection = Connection(NotificationRow, 'Notification', {
   totalCount: 'The viewer’s notifications (unread ones only with `unreadOnly`).',
 });
 type SubscribeData = SubscribeResolverData<unknown, object, Context>;
 
-@Resolver(() => Notification)
+@Resolver(() => NotificationRow)
 export class NotificationResolver {
   @Authorized()
   @Query(() => NotificationConnection, { description: 'The viewer’s notifications, newest first.' })
@@ -50,7 +50,7 @@ export class NotificationResolver {
     return new NotificationQueryService(ctx).markRead(requireViewer(ctx), args);
   }
 
-  @Subscription(() => Notification, {
+  @Subscription(() => NotificationRow, {
     description: 'The viewer’s own notifications as they are created.',
     subscribe: ({ context }: SubscribeData) => {
       const viewer = requireViewer(context);
@@ -59,7 +59,7 @@ export class NotificationResolver {
       );
     },
   })
-  notificationAdded(@Root() notification: Notification): Notification {
+  notificationAdded(@Root() notification: NotificationRow): NotificationRow {
     return notification;
   }
 
@@ -71,9 +71,9 @@ export class NotificationResolver {
     return payload.count;
   }
 
-  @FieldResolver(() => Member, { nullable: true })
+  @FieldResolver(() => MemberRow, { nullable: true })
   @Shareable('loads the actor by id; Member’s own fields decide what each viewer sees')
-  actor(@Root() notification: Notification, @Ctx() ctx: Context): Promise<Member | null> | null {
+  actor(@Root() notification: NotificationRow, @Ctx() ctx: Context): Promise<MemberRow | null> | null {
     return notification.actor ? ctx.loaders.memberById.load(notification.actor.id) : null;
   }
 
@@ -81,7 +81,7 @@ export class NotificationResolver {
     description:
       'What happened, as one sentence in the viewer’s language (their `locale`, else the community’s), e.g. "Camille Martin replied to your comment: “…”".',
   })
-  text(@Root() notification: Notification, @Ctx() ctx: Context): Promise<string> {
+  text(@Root() notification: NotificationRow, @Ctx() ctx: Context): Promise<string> {
     return loadNotificationText(notification, ctx);
   }
 
@@ -89,7 +89,7 @@ export class NotificationResolver {
     nullable: true,
     description: 'The subject itself, as the viewer may see it now; null once it is gone or hidden (subjectTitle still reads).',
   })
-  subject(@Root() notification: Notification, @Ctx() ctx: Context) {
+  subject(@Root() notification: NotificationRow, @Ctx() ctx: Context) {
     return loadSubject(notification, ctx);
   }
 }

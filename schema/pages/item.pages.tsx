@@ -1,7 +1,7 @@
 import type { Content } from '../content/content.entity';
 import type { Theme } from '../content/theme.entity';
-import type { Member } from '../identity/member.entity';
-import type { LiveSession } from '../live/sessions/live-session.entity';
+import type { MemberRow } from '../identity/member.entity';
+import type { LiveSessionRow } from '../live/sessions/live-session.entity';
 import { Page, PlainMarkdown } from './layout';
 
 const FRONT_END_NOTE =
@@ -24,7 +24,7 @@ export function ContentPage({
   published,
 }: {
   content: Content;
-  author: Member | null;
+  author: MemberRow | null;
   themes: Theme[];
   published: string | null;
 }) {
@@ -52,9 +52,9 @@ export function ContentPage({
 }
 
 export function LiveSessionPage(props: {
-  session: LiveSession;
+  session: LiveSessionRow;
   when: string;
-  speakers: Member[];
+  speakers: MemberRow[];
   themes: Theme[];
   replayUrl: string | null;
 }) {

@@ -1,5 +1,5 @@
 import { EMPTY_SQL, sql, type Sql } from '../../server/db/sql';
-import { Role, type Member } from '../identity/member.entity';
+import { Role, MemberRow } from '../identity/member.entity';
 import { moderates, visibleToSql } from '../moderation/visibility';
 
 /**
@@ -36,7 +36,7 @@ export interface SearchVisibility {
  * through an index (content_feed_index by status, content_hidden_index, content_author_id_index).
  * Null when the viewer may see every item.
  */
-function hiddenItems(viewer: Member, now: Date): Sql | null {
+function hiddenItems(viewer: MemberRow, now: Date): Sql | null {
   const parts: Sql[] = [];
   if (viewer.role !== Role.ADMIN) {
     parts.push(sql`select d.id from content d where d.status = 'DRAFT' and d.author_id <> ${viewer.id}::uuid`);
@@ -49,7 +49,7 @@ function hiddenItems(viewer: Member, now: Date): Sql | null {
   return parts.length ? parts.reduce((all, part) => sql`${all} union all ${part}`) : null;
 }
 
-export function searchVisibility(viewer: Member, now: Date): SearchVisibility {
+export function searchVisibility(viewer: MemberRow, now: Date): SearchVisibility {
   const draftRule = viewer.role === Role.ADMIN ? sql`true` : sql`(c.status <> 'DRAFT' or c.author_id = ${viewer.id}::uuid)`;
   const moderated = (alias: string): Sql =>
     moderates(viewer) ? sql`true` : { text: visibleToSql(alias, 'author_id', '?::timestamptz', '?::uuid'), params: [viewer.id, now] };

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { jsonRow } from '../../server/db/read-model';
 import { EMPTY_SQL, sql, type Sql } from '../../server/db/sql';
-import { Comment } from '../content/comment.entity';
-import { Content, type ContentType } from '../content/content.entity';
-import { Member } from '../identity/member.entity';
-import { LiveSession } from '../live/sessions/live-session.entity';
+import { CommentRow } from '../content/comment.entity';
+import { ContentRow, type ContentType } from '../content/content.entity';
+import { MemberRow } from '../identity/member.entity';
+import { LiveSessionRow } from '../live/sessions/live-session.entity';
 import { HEADLINE_OPTIONS, MATCH_END, MATCH_START } from './search-snippet';
 import type { SearchVisibility } from './search-visibility';
 import { SearchKind } from './search.types';
@@ -29,10 +29,10 @@ export interface SubjectJson {
 }
 
 export const subjectJson = (em: EntityManager): SubjectJson => ({
-  content: jsonRow(em, Content, 'x'),
-  comment: jsonRow(em, Comment, 'x'),
-  member: jsonRow(em, Member, 'x'),
-  liveSession: jsonRow(em, LiveSession, 'x'),
+  content: jsonRow(em, ContentRow, 'x'),
+  comment: jsonRow(em, CommentRow, 'x'),
+  member: jsonRow(em, MemberRow, 'x'),
+  liveSession: jsonRow(em, LiveSessionRow, 'x'),
 });
 
 export interface SearchStatementInput {

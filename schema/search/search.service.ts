@@ -1,10 +1,10 @@
 import type { Context } from '../../server/context';
 import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../server/pagination';
 import { readModel } from '../../server/db/read-model';
-import { Comment } from '../content/comment.entity';
-import { Content } from '../content/content.entity';
-import { Member } from '../identity/member.entity';
-import { LiveSession } from '../live/sessions/live-session.entity';
+import { CommentRow } from '../content/comment.entity';
+import { ContentRow } from '../content/content.entity';
+import { MemberRow } from '../identity/member.entity';
+import { LiveSessionRow } from '../live/sessions/live-session.entity';
 import { snippetHtml } from './search-snippet';
 import { searchVisibility } from './search-visibility';
 import { SearchErrors } from './search.errors';
@@ -12,14 +12,14 @@ import { MAX_SEARCH_RESULTS, QUERY_MAX_LENGTH, type SearchArgs } from './search.
 import { prefixWord, searchRows, searchStatement, subjectJson, type SearchRow } from './search.queries';
 import { DirectoryMember, SearchHit, SearchKind } from './search.types';
 
-export type SearchSubjectValue = Content | Comment | DirectoryMember | LiveSession;
+export type SearchSubjectValue = ContentRow | CommentRow | DirectoryMember | LiveSessionRow;
 
 /** A hit with what it found, read by the search statement itself. */
 export type LoadedSearchHit = SearchHit & { subject: SearchSubjectValue };
 
 const ALL_KINDS = Object.values(SearchKind);
 
-function toDirectoryMember(member: Member): DirectoryMember {
+function toDirectoryMember(member: MemberRow): DirectoryMember {
   return Object.assign(new DirectoryMember(), {
     id: member.id,
     name: member.displayName,
@@ -34,7 +34,7 @@ export type SearchServiceDeps = Pick<Context, 'clock' | 'em' | 'searchIndex'>;
 export class SearchService {
   constructor(private readonly ctx: SearchServiceDeps) {}
 
-  async search(viewer: Member, args: SearchArgs): Promise<ConnectionShape<LoadedSearchHit>> {
+  async search(viewer: MemberRow, args: SearchArgs): Promise<ConnectionShape<LoadedSearchHit>> {
     const query = args.query.trim();
     if (!query) throw SearchErrors.emptyQuery();
     if (query.length > QUERY_MAX_LENGTH) throw SearchErrors.queryTooLong();
@@ -81,13 +81,13 @@ export class SearchService {
     const { em } = this.ctx;
     switch (kind) {
       case SearchKind.CONTENT:
-        return readModel(em, Content)(json);
+        return readModel(em, ContentRow)(json);
       case SearchKind.COMMENT:
-        return readModel(em, Comment)(json);
+        return readModel(em, CommentRow)(json);
       case SearchKind.MEMBER:
-        return toDirectoryMember(readModel(em, Member)(json));
+        return toDirectoryMember(readModel(em, MemberRow)(json));
       case SearchKind.LIVE_SESSION:
-        return readModel(em, LiveSession)(json);
+        return readModel(em, LiveSessionRow)(json);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { createUnionType, Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Comment } from '../content/comment.entity';
-import { Content } from '../content/content.entity';
-import { LiveSession } from '../live/sessions/live-session.entity';
+import { CommentRow } from '../content/comment.entity';
+import { ContentRow } from '../content/content.entity';
+import { LiveSessionRow } from '../live/sessions/live-session.entity';
 
 export enum SearchKind {
   CONTENT = 'CONTENT',
@@ -33,11 +33,11 @@ export class DirectoryMember {
 export const SearchSubject = createUnionType({
   name: 'SearchSubject',
   description: 'What a search result found.',
-  types: () => [Content, Comment, DirectoryMember, LiveSession] as const,
+  types: () => [ContentRow, CommentRow, DirectoryMember, LiveSessionRow] as const,
   resolveType: (subject) => {
-    if (subject instanceof Content) return Content;
-    if (subject instanceof Comment) return Comment;
-    if (subject instanceof LiveSession) return LiveSession;
+    if (subject instanceof ContentRow) return ContentRow;
+    if (subject instanceof CommentRow) return CommentRow;
+    if (subject instanceof LiveSessionRow) return LiveSessionRow;
     return DirectoryMember;
   },
 });

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { requireViewer } from '../identity/authorization';
 import type { Context } from '../../server/context';
-import { Content } from '../content/content.entity';
+import { ContentRow } from '../content/content.entity';
 import { ContentViewService } from './content-view.service';
 import { RecordContentViewInput, RecordContentViewsInput } from './tracking.inputs';
 
@@ -40,11 +40,11 @@ export class ContentViewResolver {
     return new ContentViewService(ctx).recordMany(requireViewer(ctx), input.views);
   }
 
-  @FieldResolver(() => Content, {
+  @FieldResolver(() => ContentRow, {
     description:
       'The item, read after the view was committed: its `seenByMe` and `viewCount` are current, so a normalized client cache updates.',
   })
-  async content(@Root() view: RecordedContentView, @Ctx() ctx: Context): Promise<Content> {
+  async content(@Root() view: RecordedContentView, @Ctx() ctx: Context): Promise<ContentRow> {
     return (await ctx.loaders.contentById.load(view.contentId))!;
   }
 }

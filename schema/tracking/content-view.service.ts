@@ -1,9 +1,9 @@
 import { isUUID } from 'class-validator';
 import type { Context } from '../../server/context';
 import { AppError, ErrorCode, notFound } from '../../server/errors';
-import type { Member } from '../identity/member.entity';
 import type { RecordContentViewInput } from './tracking.inputs';
 import { contentStatuses } from './tracking.queries';
+import type { MemberRow } from '../identity/member.entity';
 
 export interface RecordedView {
   contentId: string;
@@ -21,7 +21,7 @@ export type ContentViewServiceDeps = Pick<Context, 'clock' | 'em' | 'viewWriter'
 export class ContentViewService {
   constructor(private readonly ctx: ContentViewServiceDeps) {}
 
-  async record(viewer: Member, input: RecordContentViewInput): Promise<RecordedView> {
+  async record(viewer: MemberRow, input: RecordContentViewInput): Promise<RecordedView> {
     const [view] = await this.write(viewer, [canonical(input)], () => notFound('Content'));
     return view;
   }
@@ -34,7 +34,7 @@ export class ContentViewService {
    * A draft is NOT_FOUND like an unknown id, as `content(id)` answers a member: no one learns here
    * that an unpublished id exists.
    */
-  async recordMany(viewer: Member, views: RecordContentViewInput[]): Promise<RecordedView[]> {
+  async recordMany(viewer: MemberRow, views: RecordContentViewInput[]): Promise<RecordedView[]> {
     const inputs = views.map(canonical);
     const merged = new Map<string, RecordContentViewInput>();
     for (const input of inputs) {
@@ -52,7 +52,11 @@ export class ContentViewService {
   }
 
   /** Checks every item in one statement, then queues the views together (one batch of the writer). */
-  private async write(viewer: Member, inputs: RecordContentViewInput[], refuse: (contentId: string) => AppError): Promise<RecordedView[]> {
+  private async write(
+    viewer: MemberRow,
+    inputs: RecordContentViewInput[],
+    refuse: (contentId: string) => AppError,
+  ): Promise<RecordedView[]> {
     if (!inputs.length) return [];
     const { viewableContent } = this.ctx;
     const unknown = inputs.filter((input) => !viewableContent.has(input.contentId)).map((input) => input.contentId);

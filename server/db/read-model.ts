@@ -1,7 +1,24 @@
-import type { EntityClass, EntityMetadata } from '@mikro-orm/core';
+import type { EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 type Row = Record<string, unknown>;
+
+/**
+ * A row class (`ContentRow` beside `Content`): the view type that reads bypassing the ORM return
+ * (`*.queries.ts`). It declares a table's columns once (MikroORM's column decorators: scalars, and
+ * many-to-one keys as `{ id }`) and the GraphQL object type (`@ObjectType('Content')`, its
+ * `@Field`s); the entity is its subclass and adds what only a managed object has (collections,
+ * lazy columns, references that load). So a managed entity is an instance of its row class
+ * (GraphQL, the union types and field resolvers rooted on the row class take both as they are),
+ * while a row is not an entity: MikroORM refuses to persist one (it never saw the class as an
+ * entity) and TypeScript refuses one where the entity is expected.
+ */
+export type RowClass<V extends object> = abstract new () => V;
+
+/** A row's many-to-one column: the key of the row it points to (the entity declares `Ref<T>` there). */
+export interface Key {
+  id: string;
+}
 
 interface Column {
   name: string;
@@ -19,9 +36,21 @@ interface Shape {
 }
 
 const shapes = new WeakMap<EntityMetadata, Shape>();
+const entities = new WeakMap<RowClass<object>, EntityMetadata>();
 
-function shapeOf(em: EntityManager, entity: EntityClass<object>): Shape {
-  const meta = em.getMetadata().get(entity) as EntityMetadata;
+/** The entity whose row class `view` is: its direct subclass. Anything else (an entity itself) is refused. */
+function entityOf(em: EntityManager, view: RowClass<object>): EntityMetadata {
+  let meta = entities.get(view);
+  if (!meta) {
+    meta = [...em.getMetadata()].find((it) => !it.abstract && Object.getPrototypeOf(it.class) === view);
+    if (!meta) throw new Error(`${view.name} is not a row class (the direct base class of an entity)`);
+    entities.set(view, meta);
+  }
+  return meta;
+}
+
+function shapeOf(em: EntityManager, view: RowClass<object>): Shape {
+  const meta = entityOf(em, view);
   let shape = shapes.get(meta);
   if (!shape) {
     // Scalars and many-to-one keys; never a lazy column (a password hash stays out of read models).
@@ -33,13 +62,10 @@ function shapeOf(em: EntityManager, entity: EntityClass<object>): Shape {
         reference: prop.kind === 'm:1',
         date: prop.runtimeType === 'Date',
       }));
-    // Instances of the entity class (TypeGraphQL passes them to field resolvers as they are, where
-    // it would otherwise construct a fresh entity per field), through a prototype whose plain data
-    // properties shadow MikroORM's change-tracking setters.
-    const prototype = Object.create(
-      meta.prototype as object,
-      Object.fromEntries(columns.map(({ name }) => [name, { value: undefined, writable: true }])),
-    );
+    // Instances of the row class, never of the entity: TypeGraphQL passes them to field resolvers
+    // rooted on the row class as they are (it would otherwise construct a fresh object per field),
+    // and the ORM does not take them for entities.
+    const prototype = view.prototype as object;
     const mapper = (row: Row) => {
       const model: Row = Object.create(prototype);
       for (const { name, column, reference, date } of columns) {
@@ -61,23 +87,22 @@ function shapeOf(em: EntityManager, entity: EntityClass<object>): Shape {
 }
 
 /**
- * Maps rows of hot read paths (feed pages, DataLoader batches) to plain objects shaped like the
- * entity: scalars under their property names, many-to-one references as `{ id }`. It skips what
- * `em.map` pays per row (identity map, change-tracking snapshot), which the bench showed was most
- * of a feed page's cost. These objects are read-only views: a service that changes data loads
- * managed entities instead.
+ * Maps rows of hot read paths (feed pages, DataLoader batches) to instances of a row class (see
+ * RowClass): scalars under their property names, many-to-one references as `{ id }`. It skips
+ * what `em.map` pays per row (identity map, change-tracking snapshot), which the bench showed was
+ * most of a feed page's cost. A service that changes data loads managed entities instead.
  */
-export function readModel<T extends object>(em: EntityManager, entity: EntityClass<T>): (row: Row) => T {
-  return shapeOf(em, entity).mapper as (row: Row) => T;
+export function readModel<V extends object>(em: EntityManager, view: RowClass<V>): (row: Row) => V {
+  return shapeOf(em, view).mapper as (row: Row) => V;
 }
 
 /**
- * SQL for one row of `entity` (table alias `alias`) as JSON holding exactly the columns its read
+ * SQL for one row of `view`'s table (alias `alias`) as JSON holding exactly the columns its read
  * model maps: a page embeds its related rows (a feed item's themes and author) with this rather
  * than `row_to_json`, which would also carry lazy columns and every byte of them.
  */
-export function jsonRow(em: EntityManager, entity: EntityClass<object>, alias: string): string {
-  return projection(em, entity, shapeOf(em, entity).all).json(alias);
+export function jsonRow(em: EntityManager, view: RowClass<object>, alias: string): string {
+  return projection(em, view, shapeOf(em, view).all).json(alias);
 }
 
 export interface Projection {
@@ -92,7 +117,7 @@ export interface Projection {
 const projections = new WeakMap<ReadonlySet<string>, Map<string, Projection>>();
 
 /**
- * The read-model columns of `entity` that a read needs: the properties in `wanted` (typically the
+ * The read-model columns of `view` that a read needs: the properties in `wanted` (typically the
  * fields an operation selects, see selectedFields) and `required` (keys, what authorization and
  * cursors read). Fields that are not columns (resolved elsewhere) are ignored. The rows map with
  * readModel to objects holding only those properties, so a caller passes everything its field
@@ -100,11 +125,11 @@ const projections = new WeakMap<ReadonlySet<string>, Map<string, Projection>>();
  */
 export function projection(
   em: EntityManager,
-  entity: EntityClass<object>,
+  view: RowClass<object>,
   wanted: ReadonlySet<string>,
   required: readonly string[] = ['id'],
 ): Projection {
-  const shape = shapeOf(em, entity);
+  const shape = shapeOf(em, view);
   let byEntity = projections.get(wanted);
   if (!byEntity) projections.set(wanted, (byEntity = new Map()));
   const key = `${shape.name}:${required.join(',')}`;

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../../server/db/read-model';
 import { rawSql, sql, type Sql } from '../../../server/db/sql';
 import type { chronologicalKeyset } from '../../../server/pagination';
-import { SessionChatMessage } from './session-chat-message.entity';
+import { SessionChatMessageRow } from './session-chat-message.entity';
 
 /** A session chat's reads that bypass the ORM, each one statement built with the sql helper. */
 
@@ -15,7 +15,7 @@ export async function chatPage(em: EntityManager, sessionId: string, keyset: Ret
     sql`select * from session_chat_message where session_id = ${sessionId} ${rawSql(keyset.condition, keyset.params)} order by ${rawSql(keyset.orderBy)} limit ${keyset.limit}`,
   );
   return {
-    items: found.map(readModel(em, SessionChatMessage)),
+    items: found.map(readModel(em, SessionChatMessageRow)),
     totalCount: async () =>
       (await rows<{ count: number }>(em, sql`select count(*)::int as count from session_chat_message where session_id = ${sessionId}`))[0]
         .count,
@@ -31,7 +31,7 @@ export async function deliverableChatMessage(
   viewerId: string,
   messageId: string,
   sessionId: string,
-): Promise<SessionChatMessage | null> {
+): Promise<SessionChatMessageRow | null> {
   const [row] = await rows(
     em,
     sql`select m.* from session_chat_message m
@@ -40,5 +40,5 @@ export async function deliverableChatMessage(
             or exists (select 1 from live_session_speaker sp where sp.session_id = m.session_id and sp.member_id = ${viewerId})
             or exists (select 1 from session_registration r where r.session_id = m.session_id and r.member_id = ${viewerId} and r.cancelled_at is null))`,
   );
-  return row ? readModel(em, SessionChatMessage)(row) : null;
+  return row ? readModel(em, SessionChatMessageRow)(row) : null;
 }

@@ -4,12 +4,8 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legac
 import { Field, ID, ObjectType } from 'type-graphql';
 
 /** A message in a session's live chat, kept so latecomers and the replay page can read it. */
-@Entity({ tableName: 'session_chat_message' })
-@Index({ properties: ['sessionId', 'createdAt', 'id'] })
-@ObjectType({ simpleResolvers: true })
-export class SessionChatMessage {
-  [OptionalProps]?: 'id' | 'createdAt';
-
+@ObjectType('SessionChatMessage', { simpleResolvers: true })
+export class SessionChatMessageRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
@@ -28,4 +24,11 @@ export class SessionChatMessage {
   @Property({ type: 'datetime' })
   @Field()
   createdAt: Date = new Date();
+}
+
+/** The managed chat message (see SessionChatMessageRow). */
+@Entity({ tableName: 'session_chat_message' })
+@Index({ properties: ['sessionId', 'createdAt', 'id'] })
+export class SessionChatMessage extends SessionChatMessageRow {
+  [OptionalProps]?: 'id' | 'createdAt';
 }

@@ -17,24 +17,24 @@ import type { Context } from '../../../server/context';
 import { Shareable } from '../../../server/viewer-dependence';
 import { Connection } from '../../../server/pagination';
 import { deliverChecked } from '../../../server/subscriptions';
-import { Member } from '../../identity/member.entity';
-import { SessionChatMessage } from './session-chat-message.entity';
+import { MemberRow } from '../../identity/member.entity';
+import { SessionChatMessage, SessionChatMessageRow } from './session-chat-message.entity';
 import { SendSessionChatMessageArgs, SessionChatMessagesArgs } from './session-chat.inputs';
 import { SessionChatService } from './session-chat.service';
 
-const SessionChatMessageConnection = Connection(SessionChatMessage, 'SessionChatMessage', {
+const SessionChatMessageConnection = Connection(SessionChatMessageRow, 'SessionChatMessage', {
   totalCount: 'Messages in the session’s chat.',
 });
 
 /** A live session's chat, for its registrants, speakers and admins. */
-@Resolver(() => SessionChatMessage)
+@Resolver(() => SessionChatMessageRow)
 export class SessionChatResolver {
   @Authorized()
-  @Mutation(() => SessionChatMessage, {
+  @Mutation(() => SessionChatMessageRow, {
     description:
       'Writes in the session’s chat, open with its room (15 minutes before the start; hosts earlier) until it ends or is cancelled. Rate limited.',
   })
-  sendSessionChatMessage(@Args() args: SendSessionChatMessageArgs, @Ctx() ctx: Context): Promise<SessionChatMessage> {
+  sendSessionChatMessage(@Args() args: SendSessionChatMessageArgs, @Ctx() ctx: Context): Promise<SessionChatMessageRow> {
     return new SessionChatService(ctx).send(requireViewer(ctx), args);
   }
 
@@ -47,7 +47,7 @@ export class SessionChatResolver {
     return new SessionChatService(ctx).history(requireViewer(ctx), args);
   }
 
-  @Subscription(() => SessionChatMessage, {
+  @Subscription(() => SessionChatMessageRow, {
     description: 'New messages in the session’s chat, while the viewer takes part in the session.',
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, { sessionId: string }, Context>) => {
       const viewer = requireViewer(context);
@@ -57,14 +57,14 @@ export class SessionChatResolver {
       );
     },
   })
-  sessionChatMessageAdded(@Root() message: SessionChatMessage, @Arg('sessionId', () => ID) sessionId: string): SessionChatMessage {
+  sessionChatMessageAdded(@Root() message: SessionChatMessageRow, @Arg('sessionId', () => ID) sessionId: string): SessionChatMessage {
     void sessionId;
     return message;
   }
 
-  @FieldResolver(() => Member)
+  @FieldResolver(() => MemberRow)
   @Shareable('loads the author by id; Member’s own fields decide what each viewer sees')
-  async author(@Root() message: SessionChatMessage, @Ctx() ctx: Context): Promise<Member> {
+  async author(@Root() message: SessionChatMessageRow, @Ctx() ctx: Context): Promise<MemberRow> {
     return (await ctx.loaders.memberById.load(message.authorId))!;
   }
 }

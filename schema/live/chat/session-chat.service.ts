@@ -7,7 +7,6 @@ import {
   withTotalCount,
   type ConnectionShape,
 } from '../../../server/pagination';
-import type { Member } from '../../identity/member.entity';
 import { hosts, takesPart, type SessionStanding } from '../live-access';
 import { ROOM_OPENS_BEFORE_MS } from '../sessions/live-join.service';
 import { LiveSessionStatus } from '../sessions/live-session.entity';
@@ -16,6 +15,7 @@ import { chatPage, deliverableChatMessage } from './chat.queries';
 import { SessionChatMessage } from './session-chat-message.entity';
 import { CHAT_BODY_MAX_LENGTH, SessionChatErrors } from './session-chat.errors';
 import type { SendSessionChatMessageArgs, SessionChatMessagesArgs } from './session-chat.inputs';
+import type { MemberRow } from '../../identity/member.entity';
 
 const messageKey = (message: SessionChatMessage) => [message.createdAt.toISOString(), message.id];
 
@@ -32,7 +32,7 @@ function trimmedBody(raw: string): string {
  * overruns; never once ENDED or CANCELLED. Reading is not limited in time: latecomers and the
  * replay page read the history.
  */
-function assertChatOpen(viewer: Member, standing: SessionStanding, now: Date): void {
+function assertChatOpen(viewer: MemberRow, standing: SessionStanding, now: Date): void {
   if (standing.status === LiveSessionStatus.ENDED || standing.status === LiveSessionStatus.CANCELLED) {
     throw SessionChatErrors.closed(standing.status);
   }
@@ -48,7 +48,7 @@ export class SessionChatService {
   constructor(private readonly ctx: SessionChatServiceDeps) {}
 
   /** Validates, rate-limits, writes the message, then emits SESSION_CHAT_MESSAGE_SENT once committed (its handler publishes it). */
-  async send(viewer: Member, { sessionId, body: raw }: SendSessionChatMessageArgs): Promise<SessionChatMessage> {
+  async send(viewer: MemberRow, { sessionId, body: raw }: SendSessionChatMessageArgs): Promise<SessionChatMessage> {
     const body = trimmedBody(raw);
     const standing = await this.standingOfParticipant(viewer, sessionId);
     assertChatOpen(viewer, standing, this.ctx.clock.now());
@@ -65,7 +65,7 @@ export class SessionChatService {
   }
 
   /** Oldest first, read from the newest end (50 by default): `last`/`before` scrolls back, `first`/`after` catches up. */
-  async history(viewer: Member, { sessionId, ...args }: SessionChatMessagesArgs): Promise<ConnectionShape<SessionChatMessage>> {
+  async history(viewer: MemberRow, { sessionId, ...args }: SessionChatMessagesArgs): Promise<ConnectionShape<SessionChatMessage>> {
     const page = pageDirection(args, 50);
     const keyset = chronologicalKeyset(page);
     await this.standingOfParticipant(viewer, sessionId);
@@ -74,7 +74,7 @@ export class SessionChatService {
   }
 
   /** For subscribing: NOT_FOUND for an unknown session, FORBIDDEN unless the viewer takes part. Any status. */
-  async assertMayFollow(viewer: Member, sessionId: string): Promise<void> {
+  async assertMayFollow(viewer: MemberRow, sessionId: string): Promise<void> {
     await this.standingOfParticipant(viewer, sessionId);
   }
 
@@ -83,11 +83,11 @@ export class SessionChatService {
    * `sessionId` and the viewer takes part now (as `takesPart`, read afresh: a registration
    * cancelled or an admin role lost since subscribing stops delivery).
    */
-  async deliverable(viewer: Member, messageId: string, sessionId: string): Promise<SessionChatMessage | null> {
+  async deliverable(viewer: MemberRow, messageId: string, sessionId: string): Promise<SessionChatMessage | null> {
     return deliverableChatMessage(this.ctx.em, viewer.id, messageId, sessionId);
   }
 
-  private async standingOfParticipant(viewer: Member, sessionId: string): Promise<SessionStanding> {
+  private async standingOfParticipant(viewer: MemberRow, sessionId: string): Promise<SessionStanding> {
     const standing = isUUID(sessionId) ? await this.ctx.rosters.standing(viewer, sessionId) : null;
     if (!standing) throw LiveErrors.sessionNotFound();
     if (!takesPart(viewer, standing)) throw SessionChatErrors.notTakingPart();

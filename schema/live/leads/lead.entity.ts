@@ -13,11 +13,8 @@ export enum LeadSource {
 registerEnumType(LeadSource, { name: 'LeadSource' });
 
 /** A consenting member who engaged with a partner: one row per partner and member. */
-@Entity({ tableName: 'lead' })
-@Unique({ properties: ['partnerId', 'memberId'] })
-@Index({ properties: ['partnerId', 'lastAt'] })
-@ObjectType({ simpleResolvers: true })
-export class Lead {
+@ObjectType('Lead', { simpleResolvers: true })
+export class LeadRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
@@ -40,3 +37,9 @@ export class Lead {
   @Field()
   lastAt!: Date;
 }
+
+/** The managed lead (see LeadRow). */
+@Entity({ tableName: 'lead' })
+@Unique({ properties: ['partnerId', 'memberId'] })
+@Index({ properties: ['partnerId', 'lastAt'] })
+export class Lead extends LeadRow {}

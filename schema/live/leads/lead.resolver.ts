@@ -4,11 +4,11 @@ import { isAdmin, requireViewer } from '../../identity/authorization';
 import type { Context } from '../../../server/context';
 import { forbidden } from '../../../server/errors';
 import { Connection, PageArgs } from '../../../server/pagination';
-import { Member, Role } from '../../identity/member.entity';
-import { Lead } from './lead.entity';
+import { MemberRow, Role } from '../../identity/member.entity';
+import { LeadRow } from './lead.entity';
 import { LeadService } from './lead.service';
 
-const LeadConnection = Connection(Lead);
+const LeadConnection = Connection(LeadRow);
 
 @ArgsType()
 export class PartnerLeadsArgs extends PageArgs {
@@ -21,9 +21,9 @@ export class PartnerLeadsArgs extends PageArgs {
 }
 
 /** A lead's contact is for its partner and admins: the member consented to that partner only. */
-const mayContact = (lead: Lead, ctx: Context) => isAdmin(ctx) || ctx.viewer?.id === lead.partnerId;
+const mayContact = (lead: LeadRow, ctx: Context) => isAdmin(ctx) || ctx.viewer?.id === lead.partnerId;
 
-@Resolver(() => Lead)
+@Resolver(() => LeadRow)
 export class LeadResolver {
   @Authorized(Role.PARTNER, Role.ADMIN)
   @Query(() => LeadConnection, {
@@ -34,20 +34,20 @@ export class LeadResolver {
     return new LeadService(ctx).partnerLeads(requireViewer(ctx), args);
   }
 
-  @FieldResolver(() => Member)
-  async partner(@Root() lead: Lead, @Ctx() ctx: Context): Promise<Member> {
+  @FieldResolver(() => MemberRow)
+  async partner(@Root() lead: LeadRow, @Ctx() ctx: Context): Promise<MemberRow> {
     return (await ctx.loaders.memberById.load(lead.partnerId))!;
   }
 
-  @FieldResolver(() => Member, { description: 'The consenting member (their `email` stays masked: read `contactEmail`).' })
-  async member(@Root() lead: Lead, @Ctx() ctx: Context): Promise<Member> {
+  @FieldResolver(() => MemberRow, { description: 'The consenting member (their `email` stays masked: read `contactEmail`).' })
+  async member(@Root() lead: LeadRow, @Ctx() ctx: Context): Promise<MemberRow> {
     return (await ctx.loaders.memberById.load(lead.memberId))!;
   }
 
   @FieldResolver(() => String, {
     description: 'The member’s email, which they agreed to share with this partner: for the partner and admins only.',
   })
-  async contactEmail(@Root() lead: Lead, @Ctx() ctx: Context): Promise<string> {
+  async contactEmail(@Root() lead: LeadRow, @Ctx() ctx: Context): Promise<string> {
     if (!mayContact(lead, ctx)) throw forbidden('Only the lead’s partner and admins may read its contact.');
     return (await ctx.loaders.memberById.load(lead.memberId))!.email;
   }

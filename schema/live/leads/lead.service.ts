@@ -3,7 +3,7 @@ import type { Context } from '../../../server/context';
 import { sql, type Sql } from '../../../server/db/sql';
 import { badInput, forbidden } from '../../../server/errors';
 import { decodeKeyset, toConnection, type ConnectionShape } from '../../../server/pagination';
-import { Role, type Member } from '../../identity/member.entity';
+import { Role, MemberRow } from '../../identity/member.entity';
 import { attendanceCtes, LEAD_MIN_ATTENDED_SECONDS } from '../sessions/attendance.sql';
 import { LeadSource, type Lead } from './lead.entity';
 import { leadPage } from './leads.queries';
@@ -127,7 +127,7 @@ export class LeadService {
   constructor(private readonly ctx: LeadServiceDeps) {}
 
   /** A partner reads their own leads only; admins anyone's; other roles nothing. Latest activity first. */
-  async partnerLeads(viewer: Member, { first, after, partnerId }: PartnerLeadsQuery): Promise<ConnectionShape<Lead>> {
+  async partnerLeads(viewer: MemberRow, { first, after, partnerId }: PartnerLeadsQuery): Promise<ConnectionShape<Lead>> {
     const scope = this.scopeFor(viewer, partnerId ?? null);
     const cursor = decodeKeyset(after);
     if (cursor && Number.isNaN(new Date(cursor[0]).getTime()))
@@ -138,7 +138,7 @@ export class LeadService {
   }
 
   /** Whose leads the viewer may read: a partner's own, any (or all, null) for admins. */
-  private scopeFor(viewer: Member, partnerId: string | null): string | null {
+  private scopeFor(viewer: MemberRow, partnerId: string | null): string | null {
     if (viewer.role === Role.ADMIN) return partnerId;
     if (viewer.role !== Role.PARTNER) throw forbidden('Leads are for partners and admins.');
     if (partnerId && partnerId !== viewer.id) throw forbidden('A partner sees only their own leads.');

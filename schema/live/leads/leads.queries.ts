@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../../server/db/read-model';
 import { EMPTY_SQL, sql } from '../../../server/db/sql';
-import { Lead } from './lead.entity';
+import { LeadRow } from './lead.entity';
 
 /** Leads' reads that bypass the ORM, each one statement built with the sql helper. */
 
@@ -14,7 +14,7 @@ export async function leadPage(
   partnerId: string | null,
   cursor: readonly [Date, string] | null,
   limit: number,
-): Promise<Lead[]> {
+): Promise<LeadRow[]> {
   const query = sql`
       select l.* from lead l
       where (${partnerId}::uuid is null or l.partner_id = ${partnerId}::uuid)
@@ -22,5 +22,5 @@ export async function leadPage(
       order by l.last_at desc, l.id desc
       limit ${limit}`;
   const rows = await em.execute<Record<string, unknown>[]>(query.text, [...query.params]);
-  return rows.map(readModel(em, Lead));
+  return rows.map(readModel(em, LeadRow));
 }

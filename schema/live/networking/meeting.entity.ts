@@ -11,14 +11,8 @@ export enum MeetingStatus {
 registerEnumType(MeetingStatus, { name: 'MeetingStatus' });
 
 /** A business meeting one member asks another for, held in the private room `meeting-<id>`. */
-@Entity({ tableName: 'meeting' })
-@Index({ properties: ['requesterId', 'createdAt'] })
-@Index({ properties: ['recipientId', 'createdAt'] })
-@Index({ properties: ['sessionId'] })
-@ObjectType({ simpleResolvers: true })
-export class Meeting {
-  [OptionalProps]?: 'id' | 'sessionId' | 'message' | 'status' | 'createdAt' | 'respondedAt';
-
+@ObjectType('Meeting', { simpleResolvers: true })
+export class MeetingRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
@@ -52,4 +46,13 @@ export class Meeting {
   @Property({ type: 'datetime', nullable: true })
   @Field(() => Date, { nullable: true })
   respondedAt: Date | null = null;
+}
+
+/** The managed meeting (see MeetingRow). */
+@Entity({ tableName: 'meeting' })
+@Index({ properties: ['requesterId', 'createdAt'] })
+@Index({ properties: ['recipientId', 'createdAt'] })
+@Index({ properties: ['sessionId'] })
+export class Meeting extends MeetingRow {
+  [OptionalProps]?: 'id' | 'sessionId' | 'message' | 'status' | 'createdAt' | 'respondedAt';
 }

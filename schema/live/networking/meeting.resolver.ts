@@ -2,10 +2,10 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import { requireViewer } from '../../identity/authorization';
 import type { Context } from '../../../server/context';
 import { Connection } from '../../../server/pagination';
-import { Member } from '../../identity/member.entity';
-import { LiveSession } from '../sessions/live-session.entity';
+import { MemberRow } from '../../identity/member.entity';
+import { LiveSessionRow } from '../sessions/live-session.entity';
 import { LiveJoin } from '../live.types';
-import { Meeting } from './meeting.entity';
+import { MeetingRow } from './meeting.entity';
 import { MyMeetingsArgs, RequestMeetingInput } from './meeting.inputs';
 import { MeetingService } from './meeting.service';
 
@@ -15,20 +15,20 @@ export enum MeetingRole {
 }
 registerEnumType(MeetingRole, { name: 'MeetingRole', description: 'Which side of a meeting request the viewer is on.' });
 
-const MeetingConnection = Connection(Meeting, 'Meeting', { totalCount: 'The viewer’s meetings (in `status` when given).' });
+const MeetingConnection = Connection(MeetingRow, 'Meeting', { totalCount: 'The viewer’s meetings (in `status` when given).' });
 
 /** Meeting requests between members and joining their private room. */
-@Resolver(() => Meeting)
+@Resolver(() => MeetingRow)
 export class MeetingResolver {
   @Authorized()
-  @Mutation(() => Meeting, { description: 'Asks another member for a one-to-one meeting; they are notified (MEETING_REQUEST).' })
-  requestMeeting(@Arg('input') input: RequestMeetingInput, @Ctx() ctx: Context): Promise<Meeting> {
+  @Mutation(() => MeetingRow, { description: 'Asks another member for a one-to-one meeting; they are notified (MEETING_REQUEST).' })
+  requestMeeting(@Arg('input') input: RequestMeetingInput, @Ctx() ctx: Context): Promise<MeetingRow> {
     return new MeetingService(ctx).request(requireViewer(ctx), input);
   }
 
   @Authorized()
-  @Mutation(() => Meeting, { description: 'The asked member accepts or declines; accepting notifies the requester (MEETING_ACCEPTED).' })
-  respondToMeetingRequest(@Arg('id', () => ID) id: string, @Arg('accept') accept: boolean, @Ctx() ctx: Context): Promise<Meeting> {
+  @Mutation(() => MeetingRow, { description: 'The asked member accepts or declines; accepting notifies the requester (MEETING_ACCEPTED).' })
+  respondToMeetingRequest(@Arg('id', () => ID) id: string, @Arg('accept') accept: boolean, @Ctx() ctx: Context): Promise<MeetingRow> {
     return new MeetingService(ctx).respond(requireViewer(ctx), id, accept);
   }
 
@@ -39,12 +39,12 @@ export class MeetingResolver {
   }
 
   @Authorized()
-  @Query(() => Meeting, {
+  @Query(() => MeetingRow, {
     nullable: true,
     description:
       'One of the viewer’s meetings (e.g. from a MEETING notification); null with a NOT_FOUND error when it is not one of theirs.',
   })
-  meeting(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Meeting> {
+  meeting(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<MeetingRow> {
     return new MeetingService(ctx).get(requireViewer(ctx), id);
   }
 
@@ -54,23 +54,23 @@ export class MeetingResolver {
     return new MeetingService(ctx).join(requireViewer(ctx), id);
   }
 
-  @FieldResolver(() => Member)
-  async requester(@Root() meeting: Meeting, @Ctx() ctx: Context): Promise<Member> {
+  @FieldResolver(() => MemberRow)
+  async requester(@Root() meeting: MeetingRow, @Ctx() ctx: Context): Promise<MemberRow> {
     return (await ctx.loaders.memberById.load(meeting.requesterId))!;
   }
 
-  @FieldResolver(() => Member)
-  async recipient(@Root() meeting: Meeting, @Ctx() ctx: Context): Promise<Member> {
+  @FieldResolver(() => MemberRow)
+  async recipient(@Root() meeting: MeetingRow, @Ctx() ctx: Context): Promise<MemberRow> {
     return (await ctx.loaders.memberById.load(meeting.recipientId))!;
   }
 
-  @FieldResolver(() => LiveSession, { nullable: true, description: 'The session where the two met, if any.' })
-  session(@Root() meeting: Meeting, @Ctx() ctx: Context): Promise<LiveSession | null> | null {
+  @FieldResolver(() => LiveSessionRow, { nullable: true, description: 'The session where the two met, if any.' })
+  session(@Root() meeting: MeetingRow, @Ctx() ctx: Context): Promise<LiveSessionRow | null> | null {
     return meeting.sessionId ? ctx.loaders.liveSessionById.load(meeting.sessionId) : null;
   }
 
   @FieldResolver(() => MeetingRole, { nullable: true, description: 'Null when the viewer is neither member.' })
-  viewerRole(@Root() meeting: Meeting, @Ctx() ctx: Context): MeetingRole | null {
+  viewerRole(@Root() meeting: MeetingRow, @Ctx() ctx: Context): MeetingRole | null {
     if (ctx.viewer?.id === meeting.requesterId) return MeetingRole.REQUESTER;
     return ctx.viewer?.id === meeting.recipientId ? MeetingRole.RECIPIENT : null;
   }

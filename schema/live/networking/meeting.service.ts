@@ -2,11 +2,11 @@ import { isUUID } from 'class-validator';
 import type { Context } from '../../../server/context';
 import { readModel } from '../../../server/db/read-model';
 import { toConnection, withTotalCount, type ConnectionShape } from '../../../server/pagination';
-import type { Member } from '../../identity/member.entity';
+import type { MemberRow } from '../../identity/member.entity';
 import { issueJoinToken, meetingRoomName } from '../../../integrations/livekit/join-token';
 import { LiveErrors } from '../live.errors';
 import type { LiveJoin } from '../live.types';
-import { Meeting, MeetingStatus } from './meeting.entity';
+import { Meeting, MeetingRow, MeetingStatus } from './meeting.entity';
 import { MeetingErrors } from './meeting.errors';
 import { memberMeeting, meetingPage, pairState, sessionExists } from './networking.queries';
 import { blockedBetween } from '../../conversation/conversation.queries';
@@ -41,7 +41,7 @@ export class MeetingService {
    * between the two is open (either way) is a CONFLICT naming that request's id, rather than
    * silently returning it: the client should show the open request, not claim a new one was sent.
    */
-  async request(viewer: Member, input: RequestMeetingInput): Promise<Meeting> {
+  async request(viewer: MemberRow, input: RequestMeetingInput): Promise<Meeting> {
     const message = trimmedMessage(input.message);
     const recipient = await this.otherMember(viewer, input.memberId);
     const now = this.ctx.clock.now();
@@ -65,7 +65,7 @@ export class MeetingService {
       const again = await pairState(this.ctx.em, viewer.id, recipient.id);
       throw MeetingErrors.alreadyPending(again.pending_id ?? '', true);
     }
-    const meeting = readModel(this.ctx.em, Meeting)(row);
+    const meeting = readModel(this.ctx.em, MeetingRow)(row);
     this.ctx.events.emit('MEETING_REQUESTED', { meetingId: meeting.id, requesterId: viewer.id, recipientId: recipient.id });
     return meeting;
   }
@@ -74,7 +74,7 @@ export class MeetingService {
    * The recipient accepts or declines an open request; accepting emits MEETING_ACCEPTED. Accepting
    * is refused while either member blocks the other; declining never is.
    */
-  async respond(viewer: Member, id: string, accept: boolean): Promise<Meeting> {
+  async respond(viewer: MemberRow, id: string, accept: boolean): Promise<Meeting> {
     const meeting = await this.get(viewer, id);
     if (meeting.recipientId !== viewer.id) throw MeetingErrors.notTheRecipient();
     if (meeting.status !== MeetingStatus.REQUESTED) throw MeetingErrors.alreadyAnswered(meeting.status);
@@ -87,7 +87,7 @@ export class MeetingService {
       [status, this.ctx.clock.now(), meeting.id, viewer.id],
     );
     if (!row) throw MeetingErrors.alreadyAnswered((await this.get(viewer, id)).status);
-    const answered = readModel(this.ctx.em, Meeting)(row);
+    const answered = readModel(this.ctx.em, MeetingRow)(row);
     if (accept) {
       this.ctx.events.emit('MEETING_ACCEPTED', {
         meetingId: answered.id,
@@ -99,14 +99,14 @@ export class MeetingService {
   }
 
   /** A meeting the viewer is one of the two members of; NOT_FOUND otherwise. */
-  async get(viewer: Member, id: string): Promise<Meeting> {
+  async get(viewer: MemberRow, id: string): Promise<Meeting> {
     const meeting = isUUID(id) ? await memberMeeting(this.ctx.em, viewer.id, id) : null;
     if (!meeting) throw MeetingErrors.meetingNotFound();
     return meeting;
   }
 
   /** Meetings the viewer asked for or was asked to, newest request first; keyset on (createdAt, id). */
-  async list(viewer: Member, { first, after, status }: MyMeetingsArgs): Promise<ConnectionShape<Meeting>> {
+  async list(viewer: MemberRow, { first, after, status }: MyMeetingsArgs): Promise<ConnectionShape<Meeting>> {
     const page = await meetingPage(this.ctx.em, viewer.id, first, after, status);
     return withTotalCount(toConnection(page.items, first, meetingKey, after), page.totalCount);
   }
@@ -116,7 +116,7 @@ export class MeetingService {
    * accepted (CONFLICT before), never while one blocks the other. Both members publish. The token
    * admits until proposedStart + 2 hours, and at least 1 hour from now (joining late or early).
    */
-  async join(viewer: Member, id: string): Promise<LiveJoin> {
+  async join(viewer: MemberRow, id: string): Promise<LiveJoin> {
     const meeting = await this.get(viewer, id);
     if (meeting.status !== MeetingStatus.ACCEPTED) throw MeetingErrors.notAccepted(meeting.status);
     if (await blockedBetween(this.ctx.em, meeting.requesterId, meeting.recipientId)) throw MeetingErrors.blocked();
@@ -135,7 +135,7 @@ export class MeetingService {
   }
 
   /** An existing member other than the viewer. */
-  private async otherMember(viewer: Member, memberId: string): Promise<Member> {
+  private async otherMember(viewer: MemberRow, memberId: string): Promise<MemberRow> {
     if (memberId === viewer.id) throw MeetingErrors.withYourself();
     const member = isUUID(memberId) ? await this.ctx.loaders.memberById.load(memberId) : null;
     if (!member) throw MeetingErrors.memberNotFound();

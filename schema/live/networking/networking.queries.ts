@@ -3,9 +3,9 @@ import { readModel } from '../../../server/db/read-model';
 import { EMPTY_SQL, sql, type Sql } from '../../../server/db/sql';
 import { decodeKeyset } from '../../../server/pagination';
 import { inPairOrder, pairsOf, type PairRow } from '../../../server/viewer-loader';
-import { Theme } from '../../content/theme.entity';
-import { Member } from '../../identity/member.entity';
-import { Meeting, type MeetingStatus } from './meeting.entity';
+import { ThemeRow } from '../../content/theme.entity';
+import { MemberRow } from '../../identity/member.entity';
+import { MeetingRow, type MeetingStatus } from './meeting.entity';
 import { PEER_WEIGHTS } from './networking.types';
 
 /** Networking's reads that bypass the ORM (meetings, suggested peers), each one statement built with the sql helper. */
@@ -20,9 +20,9 @@ export interface PairState {
 }
 
 /** The meeting if `memberId` is one of its two members. */
-export async function memberMeeting(em: EntityManager, memberId: string, id: string): Promise<Meeting | null> {
+export async function memberMeeting(em: EntityManager, memberId: string, id: string): Promise<MeetingRow | null> {
   const [row] = await rows(em, sql`select * from meeting where id = ${id} and (requester_id = ${memberId} or recipient_id = ${memberId})`);
-  return row ? readModel(em, Meeting)(row) : null;
+  return row ? readModel(em, MeetingRow)(row) : null;
 }
 
 /** Meetings `memberId` asked for or was asked to, newest request first after the keyset cursor (up to `first + 1`), and their total. */
@@ -44,7 +44,7 @@ export async function meetingPage(
         limit ${first + 1}`,
   );
   return {
-    items: page.map(readModel(em, Meeting)),
+    items: page.map(readModel(em, MeetingRow)),
     totalCount: async () => (await rows<{ count: number }>(em, sql`select count(*)::int as count from meeting where ${mine}`))[0].count,
   };
 }
@@ -82,21 +82,21 @@ export async function meetingNotice(em: EntityManager, meetingId: string): Promi
 }
 
 /** For each (viewer, id) pair, the meeting if the viewer is one of its two members (null otherwise), in the pairs' order. */
-export async function viewerMeetings(em: EntityManager, viewerIds: string[], ids: string[]): Promise<(Meeting | null)[]> {
+export async function viewerMeetings(em: EntityManager, viewerIds: string[], ids: string[]): Promise<(MeetingRow | null)[]> {
   const found = await rows<PairRow>(
     em,
     sql`select k.viewer_id, k.id as key_id, mt.* from ${pairsOf(viewerIds, ids)}
           join meeting mt on mt.id = k.id and (mt.requester_id = k.viewer_id or mt.recipient_id = k.viewer_id)`,
   );
-  return inPairOrder(viewerIds, ids, found, readModel(em, Meeting), null);
+  return inPairOrder(viewerIds, ids, found, readModel(em, MeetingRow), null);
 }
 
 /** A member to meet, what they share with the viewer, and how much it weighs (PEER_WEIGHTS). */
 export interface PeerSuggestion {
-  member: Member;
+  member: MemberRow;
   score: number;
   sameSession: boolean;
-  sharedThemes: Theme[];
+  sharedThemes: ThemeRow[];
 }
 
 /**
@@ -151,8 +151,8 @@ export async function suggestedPeers(
   first: number,
 ): Promise<PeerSuggestion[]> {
   const found = await rows<PeerRow>(em, suggestedPeersSql(viewerId, sessionId, first));
-  const toMember = readModel(em, Member);
-  const toTheme = readModel(em, Theme);
+  const toMember = readModel(em, MemberRow);
+  const toTheme = readModel(em, ThemeRow);
   return found.map((row) => ({
     member: toMember(row),
     score: row.peer_score,

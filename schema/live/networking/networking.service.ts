@@ -1,9 +1,9 @@
 import { isUUID } from 'class-validator';
 import type { Context } from '../../../server/context';
-import type { Member } from '../../identity/member.entity';
 import { LiveErrors } from '../live.errors';
 import { sessionExists, suggestedPeers } from './networking.queries';
 import type { SuggestedPeer, SuggestedPeersArgs } from './networking.types';
+import type { MemberRow } from '../../identity/member.entity';
 
 export type NetworkingServiceDeps = Pick<Context, 'em'>;
 
@@ -12,7 +12,7 @@ export class NetworkingService {
   constructor(private readonly ctx: NetworkingServiceDeps) {}
 
   /** At most `first` peers, best first. A sessionId that names no session is NOT_FOUND. */
-  async suggestedPeers(viewer: Member, { sessionId, first }: SuggestedPeersArgs): Promise<SuggestedPeer[]> {
+  async suggestedPeers(viewer: MemberRow, { sessionId, first }: SuggestedPeersArgs): Promise<SuggestedPeer[]> {
     if (sessionId) await this.assertSessionExists(sessionId);
     return suggestedPeers(this.ctx.em, viewer.id, sessionId ?? null, first);
   }

@@ -1,7 +1,7 @@
 import { IsOptional, Max, Min } from 'class-validator';
 import { ArgsType, Field, ID, Int, ObjectType } from 'type-graphql';
-import { Theme } from '../../content/theme.entity';
-import { Member } from '../../identity/member.entity';
+import { ThemeRow } from '../../content/theme.entity';
+import { MemberRow } from '../../identity/member.entity';
 
 /**
  * How much each kind of overlap with the viewer weighs in a peer's score. A declared interest is a
@@ -19,16 +19,16 @@ export const PEER_WEIGHTS = {
 
 @ObjectType({ simpleResolvers: true, description: 'A member worth meeting, and why: see Query.suggestedPeers for how the score is made.' })
 export class SuggestedPeer {
-  @Field(() => Member)
-  member!: Member;
+  @Field(() => MemberRow)
+  member!: MemberRow;
 
   @Field(() => Int, {
     description: `${PEER_WEIGHTS.sharedInterest} per shared declared interest + ${PEER_WEIGHTS.sharedViewedTheme} per theme both viewed content on + ${PEER_WEIGHTS.sameSession} if both are registered to the session.`,
   })
   score!: number;
 
-  @Field(() => [Theme], { description: 'Themes in common (declared interests and viewed themes), by name.' })
-  sharedThemes!: Theme[];
+  @Field(() => [ThemeRow], { description: 'Themes in common (declared interests and viewed themes), by name.' })
+  sharedThemes!: ThemeRow[];
 
   @Field({ description: 'Both the viewer and this member are registered to the session given to suggestedPeers.' })
   sameSession!: boolean;

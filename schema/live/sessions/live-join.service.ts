@@ -1,11 +1,11 @@
 import { isUUID } from 'class-validator';
 import type { Context } from '../../../server/context';
 import { issueJoinToken, sessionRoomName } from '../../../integrations/livekit/join-token';
-import type { Member } from '../../identity/member.entity';
 import { hosts, takesPart } from '../live-access';
 import { LiveErrors } from '../live.errors';
 import { LiveSessionStatus } from './live-session.entity';
 import type { LiveJoin } from '../live.types';
+import type { MemberRow } from '../../identity/member.entity';
 
 /** The room opens this long before the start. */
 export const ROOM_OPENS_BEFORE_MS = 15 * 60_000;
@@ -22,7 +22,7 @@ export type LiveJoinServiceDeps = Pick<Context, 'clock' | 'config' | 'rosters'>;
 export class LiveJoinService {
   constructor(private readonly ctx: LiveJoinServiceDeps) {}
 
-  async join(viewer: Member, sessionId: string): Promise<LiveJoin> {
+  async join(viewer: MemberRow, sessionId: string): Promise<LiveJoin> {
     const standing = isUUID(sessionId) ? await this.ctx.rosters.standing(viewer, sessionId) : null;
     if (!standing) throw LiveErrors.sessionNotFound();
     if (standing.status === LiveSessionStatus.CANCELLED) throw LiveErrors.closed(standing.status);

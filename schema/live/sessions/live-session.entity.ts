@@ -19,25 +19,8 @@ registerEnumType(LiveSessionStatus, { name: 'LiveSessionStatus' });
  * `themes`, `speakers`, `partner`, `replay`, `registrantCount` and `viewerRegistration` are
  * resolved through DataLoaders (LiveSessionResolver).
  */
-@Entity({ tableName: 'live_session' })
-@Index({ properties: ['startsAt', 'id'] })
-@ObjectType({ simpleResolvers: true })
-export class LiveSession {
-  [OptionalProps]?:
-    | 'id'
-    | 'description'
-    | 'capacity'
-    | 'status'
-    | 'partnerId'
-    | 'autoRecord'
-    | 'replayId'
-    | 'createdAt'
-    | 'updatedAt'
-    | 'startedAt'
-    | 'endedAt'
-    | 'cancelledAt'
-    | 'recordingEgressId';
-
+@ObjectType('LiveSession', { simpleResolvers: true })
+export class LiveSessionRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
@@ -49,12 +32,6 @@ export class LiveSession {
   @Property({ type: 'text' })
   @Field({ description: 'Markdown.' })
   description: string = '';
-
-  @ManyToMany(() => Theme, undefined, { pivotTable: 'live_session_theme', joinColumn: 'session_id', inverseJoinColumn: 'theme_id' })
-  themes = new Collection<Theme>(this);
-
-  @ManyToMany(() => Member, undefined, { pivotTable: 'live_session_speaker', joinColumn: 'session_id', inverseJoinColumn: 'member_id' })
-  speakers = new Collection<Member>(this);
 
   @Property({ type: 'datetime' })
   @Field()
@@ -113,4 +90,30 @@ export class LiveSession {
   /** The egress recording the room, once one was started. */
   @Property({ type: 'text', nullable: true })
   recordingEgressId: string | null = null;
+}
+
+/** The managed live session (see LiveSessionRow). */
+@Entity({ tableName: 'live_session' })
+@Index({ properties: ['startsAt', 'id'] })
+export class LiveSession extends LiveSessionRow {
+  [OptionalProps]?:
+    | 'id'
+    | 'description'
+    | 'capacity'
+    | 'status'
+    | 'partnerId'
+    | 'autoRecord'
+    | 'replayId'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'startedAt'
+    | 'endedAt'
+    | 'cancelledAt'
+    | 'recordingEgressId';
+
+  @ManyToMany(() => Theme, undefined, { pivotTable: 'live_session_theme', joinColumn: 'session_id', inverseJoinColumn: 'theme_id' })
+  themes = new Collection<Theme>(this);
+
+  @ManyToMany(() => Member, undefined, { pivotTable: 'live_session_speaker', joinColumn: 'session_id', inverseJoinColumn: 'member_id' })
+  speakers = new Collection<Member>(this);
 }

@@ -18,20 +18,20 @@ import type { Context } from '../../../server/context';
 import { Shareable } from '../../../server/viewer-dependence';
 import { Connection } from '../../../server/pagination';
 import { deliverChecked } from '../../../server/subscriptions';
-import { Content } from '../../content/content.entity';
-import { Theme } from '../../content/theme.entity';
-import { Member, Role } from '../../identity/member.entity';
+import { ContentRow } from '../../content/content.entity';
+import { ThemeRow } from '../../content/theme.entity';
+import { MemberRow, Role } from '../../identity/member.entity';
 import { LiveJoinService } from './live-join.service';
-import { LiveSession } from './live-session.entity';
+import { LiveSessionRow } from './live-session.entity';
 import { LiveSessionsArgs, ScheduleLiveSessionInput, UpdateLiveSessionInput } from './live-session.inputs';
 import { LiveSessionService } from './live-session.service';
 import { LiveJoin } from '../live.types';
-import { SessionRegistration } from './registration.entity';
+import { SessionRegistrationRow } from './registration.entity';
 import { RegistrationService } from './registration.service';
 
-const LiveSessionConnection = Connection(LiveSession, 'LiveSession', { totalCount: 'Sessions matching `status` and `from`.' });
+const LiveSessionConnection = Connection(LiveSessionRow, 'LiveSession', { totalCount: 'Sessions matching `status` and `from`.' });
 
-@Resolver(() => LiveSession)
+@Resolver(() => LiveSessionRow)
 export class LiveSessionResolver {
   @Authorized()
   @Query(() => LiveSessionConnection, { description: 'Sessions, soonest first.' })
@@ -40,35 +40,35 @@ export class LiveSessionResolver {
   }
 
   @Authorized()
-  @Query(() => LiveSession, {
+  @Query(() => LiveSessionRow, {
     nullable: true,
     description: 'Null with a NOT_FOUND error when it does not exist or the viewer may not see it; the rest of the request still answers.',
   })
-  liveSession(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<LiveSession> {
+  liveSession(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<LiveSessionRow> {
     return new LiveSessionService(ctx).get(id);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => LiveSession)
-  scheduleLiveSession(@Arg('input') input: ScheduleLiveSessionInput, @Ctx() ctx: Context): Promise<LiveSession> {
+  @Mutation(() => LiveSessionRow)
+  scheduleLiveSession(@Arg('input') input: ScheduleLiveSessionInput, @Ctx() ctx: Context): Promise<LiveSessionRow> {
     return new LiveSessionService(ctx).schedule(requireViewer(ctx), input);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => LiveSession, { description: 'Moving the start reschedules the reminders.' })
-  updateLiveSession(@Arg('input') input: UpdateLiveSessionInput, @Ctx() ctx: Context): Promise<LiveSession> {
+  @Mutation(() => LiveSessionRow, { description: 'Moving the start reschedules the reminders.' })
+  updateLiveSession(@Arg('input') input: UpdateLiveSessionInput, @Ctx() ctx: Context): Promise<LiveSessionRow> {
     return new LiveSessionService(ctx).update(input);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => LiveSession, { description: 'Registrants are notified (SESSION_CANCELLED).' })
-  cancelLiveSession(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<LiveSession> {
+  @Mutation(() => LiveSessionRow, { description: 'Registrants are notified (SESSION_CANCELLED).' })
+  cancelLiveSession(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<LiveSessionRow> {
     return new LiveSessionService(ctx).cancel(requireViewer(ctx), id);
   }
 
   @Authorized()
-  @Mutation(() => LiveSession, { description: 'Idempotent.' })
-  cancelRegistration(@Arg('sessionId', () => ID) sessionId: string, @Ctx() ctx: Context): Promise<LiveSession> {
+  @Mutation(() => LiveSessionRow, { description: 'Idempotent.' })
+  cancelRegistration(@Arg('sessionId', () => ID) sessionId: string, @Ctx() ctx: Context): Promise<LiveSessionRow> {
     return new RegistrationService(ctx).cancel(requireViewer(ctx), sessionId);
   }
 
@@ -82,14 +82,14 @@ export class LiveSessionResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => LiveSession, {
+  @Mutation(() => LiveSessionRow, {
     description: 'Records the LIVE room to a file (LiveKit Egress); the file becomes the REPLAY. Idempotent.',
   })
-  startSessionRecording(@Arg('sessionId', () => ID) sessionId: string, @Ctx() ctx: Context): Promise<LiveSession> {
+  startSessionRecording(@Arg('sessionId', () => ID) sessionId: string, @Ctx() ctx: Context): Promise<LiveSessionRow> {
     return new LiveSessionService(ctx).startRecording(sessionId);
   }
 
-  @Subscription(() => LiveSession, {
+  @Subscription(() => LiveSessionRow, {
     description: 'The session each time its status, schedule or replay changes.',
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, { sessionId: string }, Context>) => {
       requireViewer(context);
@@ -99,43 +99,43 @@ export class LiveSessionResolver {
       );
     },
   })
-  liveSessionUpdated(@Root() session: LiveSession, @Arg('sessionId', () => ID) sessionId: string): LiveSession {
+  liveSessionUpdated(@Root() session: LiveSessionRow, @Arg('sessionId', () => ID) sessionId: string): LiveSessionRow {
     void sessionId;
     return session;
   }
 
-  @FieldResolver(() => [Theme])
+  @FieldResolver(() => [ThemeRow])
   @Shareable('a session’s themes are the same for everyone')
-  themes(@Root() session: LiveSession, @Ctx() ctx: Context): Promise<Theme[]> {
+  themes(@Root() session: LiveSessionRow, @Ctx() ctx: Context): Promise<ThemeRow[]> {
     return ctx.loaders.themesBySessionId.load(session.id);
   }
 
-  @FieldResolver(() => [Member])
+  @FieldResolver(() => [MemberRow])
   @Shareable('a session’s speakers are public; Member’s own fields decide what each viewer sees')
-  speakers(@Root() session: LiveSession, @Ctx() ctx: Context): Promise<Member[]> {
+  speakers(@Root() session: LiveSessionRow, @Ctx() ctx: Context): Promise<MemberRow[]> {
     return ctx.loaders.speakersBySessionId.load(session.id);
   }
 
-  @FieldResolver(() => Member, { nullable: true })
+  @FieldResolver(() => MemberRow, { nullable: true })
   @Shareable('a session’s partner is public; Member’s own fields decide what each viewer sees')
-  partner(@Root() session: LiveSession, @Ctx() ctx: Context): Promise<Member | null> | null {
+  partner(@Root() session: LiveSessionRow, @Ctx() ctx: Context): Promise<MemberRow | null> | null {
     return session.partnerId ? ctx.loaders.memberById.load(session.partnerId) : null;
   }
 
-  @FieldResolver(() => Content, { nullable: true, description: 'The recording, once published as REPLAY content.' })
+  @FieldResolver(() => ContentRow, { nullable: true, description: 'The recording, once published as REPLAY content.' })
   @Shareable('the replay is published content, the same for every member; Content’s own fields decide the rest')
-  replay(@Root() session: LiveSession, @Ctx() ctx: Context): Promise<Content | null> | null {
+  replay(@Root() session: LiveSessionRow, @Ctx() ctx: Context): Promise<ContentRow | null> | null {
     return session.replayId ? ctx.loaders.contentById.load(session.replayId) : null;
   }
 
   @FieldResolver(() => Int)
   @Shareable('a count over all registrations, the same for everyone')
-  registrantCount(@Root() session: LiveSession, @Ctx() ctx: Context): Promise<number> {
+  registrantCount(@Root() session: LiveSessionRow, @Ctx() ctx: Context): Promise<number> {
     return ctx.loaders.registrantCountBySessionId.load(session.id);
   }
 
-  @FieldResolver(() => SessionRegistration, { nullable: true, description: 'The viewer’s registration, if they are registered.' })
-  viewerRegistration(@Root() session: LiveSession, @Ctx() ctx: Context): Promise<SessionRegistration | null> {
+  @FieldResolver(() => SessionRegistrationRow, { nullable: true, description: 'The viewer’s registration, if they are registered.' })
+  viewerRegistration(@Root() session: LiveSessionRow, @Ctx() ctx: Context): Promise<SessionRegistrationRow | null> {
     return ctx.loaders.viewerRegistrationBySessionId.load(session.id);
   }
 }

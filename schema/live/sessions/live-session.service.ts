@@ -3,11 +3,11 @@ import type { Context } from '../../../server/context';
 import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../../server/pagination';
 import { ThemeService, type ThemeServiceDeps } from '../../content/theme.service';
 import { rejectNulls } from '../../../server/validation';
-import { Member, Role } from '../../identity/member.entity';
+import { Member, MemberRow, Role } from '../../identity/member.entity';
 import { LiveErrors } from '../live.errors';
 import { RecordingService, type RecordingServiceDeps } from './recording.service';
 import { existingMemberIds, registrantCounts, sessionPage } from './sessions.queries';
-import { LiveSession, LiveSessionStatus } from './live-session.entity';
+import { LiveSession, LiveSessionRow, LiveSessionStatus } from './live-session.entity';
 import {
   SESSION_MAX_HOURS,
   type LiveSessionsArgs,
@@ -15,7 +15,7 @@ import {
   type UpdateLiveSessionInput,
 } from './live-session.inputs';
 
-const sessionKey = (session: LiveSession) => [session.startsAt.toISOString(), session.id];
+const sessionKey = (session: LiveSessionRow) => [session.startsAt.toISOString(), session.id];
 const CLOSED = new Set([LiveSessionStatus.ENDED, LiveSessionStatus.CANCELLED]);
 
 export type LiveSessionServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'loaders'> & RecordingServiceDeps & ThemeServiceDeps;
@@ -25,20 +25,20 @@ export class LiveSessionService {
   constructor(private readonly ctx: LiveSessionServiceDeps) {}
 
   /** Any member may see any session: they are the community's public agenda. */
-  async get(id: string): Promise<LiveSession> {
+  async get(id: string): Promise<LiveSessionRow> {
     const session = isUUID(id) ? await this.ctx.loaders.liveSessionById.load(id) : null;
     if (!session) throw LiveErrors.sessionNotFound();
     return session;
   }
 
   /** Soonest first; keyset on (startsAt, id). */
-  async list({ first, after, status, from }: LiveSessionsArgs): Promise<ConnectionShape<LiveSession>> {
+  async list({ first, after, status, from }: LiveSessionsArgs): Promise<ConnectionShape<LiveSessionRow>> {
     const cursor = decodeKeyset(after);
     const { items, totalCount } = await sessionPage(this.ctx.em, { status: status ?? null, from: from ?? null }, cursor, first + 1);
     return withTotalCount(toConnection(items, first, sessionKey, after), totalCount);
   }
 
-  async schedule(admin: Member, input: ScheduleLiveSessionInput): Promise<LiveSession> {
+  async schedule(admin: MemberRow, input: ScheduleLiveSessionInput): Promise<LiveSession> {
     checkTimes(input.startsAt, input.endsAt);
     const themes = await new ThemeService(this.ctx).bySlugs(input.themeSlugs, 'themeSlugs');
     await this.checkSpeakers(input.speakerIds);
@@ -92,7 +92,7 @@ export class LiveSessionService {
   }
 
   /** Registrants are notified (SESSION_CANCELLED) after the commit; reminders stop because only SCHEDULED sessions get them. */
-  async cancel(admin: Member, id: string): Promise<LiveSession> {
+  async cancel(admin: MemberRow, id: string): Promise<LiveSession> {
     const session = await this.editable(id);
     const now = this.ctx.clock.now();
     Object.assign(session, { status: LiveSessionStatus.CANCELLED, cancelledAt: now, updatedAt: now });
@@ -103,7 +103,7 @@ export class LiveSessionService {
   }
 
   /** Starts (or finds) the room's recording and returns the session; see RecordingService. */
-  async startRecording(id: string): Promise<LiveSession> {
+  async startRecording(id: string): Promise<LiveSessionRow> {
     await new RecordingService(this.ctx).start(id);
     return this.get(id);
   }

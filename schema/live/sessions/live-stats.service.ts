@@ -3,7 +3,7 @@ import { sql, type Sql } from '../../../server/db/sql';
 import { forbidden } from '../../../server/errors';
 import { assertWindow } from '../../analytics/analytics.errors';
 import { roundFigure } from '../../analytics/visit-days.sql';
-import { Role, type Member } from '../../identity/member.entity';
+import { Role, MemberRow } from '../../identity/member.entity';
 import { LiveSession, LiveSessionStatus } from './live-session.entity';
 import { LiveErrors } from '../live.errors';
 import type { LiveSessionsSummaryArgs } from './live-stats.inputs';
@@ -29,7 +29,7 @@ export class LiveStatsService {
   constructor(private readonly ctx: LiveStatsServiceDeps) {}
 
   /** Admins read any session's figures; a partner those of the sessions they sponsor. */
-  async sessionStats(viewer: Member, sessionId: string): Promise<LiveSessionStats> {
+  async sessionStats(viewer: MemberRow, sessionId: string): Promise<LiveSessionStats> {
     const session = await this.ctx.em.findOne(LiveSession, { id: sessionId }, { fields: ['id', 'partnerId'] });
     if (!session) throw LiveErrors.sessionNotFound();
     const sponsors = viewer.role === Role.PARTNER && session.partnerId === viewer.id;

@@ -7,13 +7,8 @@ import { Field, ID, ObjectType } from 'type-graphql';
  * A member's seat in a session. Cancelling keeps the row (cancelledAt) so registering again
  * reuses it; one row per member and session.
  */
-@Entity({ tableName: 'session_registration' })
-@Unique({ properties: ['sessionId', 'memberId'] })
-@Index({ properties: ['memberId'] })
 @ObjectType('SessionRegistration', { simpleResolvers: true })
-export class SessionRegistration {
-  [OptionalProps]?: 'id' | 'registeredAt' | 'cancelledAt';
-
+export class SessionRegistrationRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
@@ -36,4 +31,12 @@ export class SessionRegistration {
   @Property({ type: 'datetime', nullable: true })
   @Field(() => Date, { nullable: true })
   cancelledAt: Date | null = null;
+}
+
+/** The managed registration (see SessionRegistrationRow). */
+@Entity({ tableName: 'session_registration' })
+@Unique({ properties: ['sessionId', 'memberId'] })
+@Index({ properties: ['memberId'] })
+export class SessionRegistration extends SessionRegistrationRow {
+  [OptionalProps]?: 'id' | 'registeredAt' | 'cancelledAt';
 }

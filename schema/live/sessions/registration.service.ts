@@ -1,13 +1,13 @@
 import { isUUID } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../../server/context';
-import type { Member } from '../../identity/member.entity';
 import { LiveErrors } from '../live.errors';
-import { LiveSessionStatus, type LiveSession } from './live-session.entity';
+import { LiveSessionStatus, LiveSessionRow } from './live-session.entity';
 import { LiveSessionService, type LiveSessionServiceDeps } from './live-session.service';
 import { readModel } from '../../../server/db/read-model';
-import { SessionRegistration } from './registration.entity';
+import { SessionRegistration, SessionRegistrationRow } from './registration.entity';
 import { seatsTaken } from './sessions.queries';
+import type { MemberRow } from '../../identity/member.entity';
 
 export type RegistrationServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'loaders'> & LiveSessionServiceDeps;
 
@@ -19,7 +19,7 @@ export class RegistrationService {
    * Idempotent: registering again updates the consent. Open while the session is SCHEDULED or
    * LIVE; a full session is a CONFLICT (a member already registered keeps their seat).
    */
-  async register(viewer: Member, sessionId: string, shareContactWithPartner: boolean): Promise<SessionRegistration> {
+  async register(viewer: MemberRow, sessionId: string, shareContactWithPartner: boolean): Promise<SessionRegistration> {
     if (!isUUID(sessionId)) throw LiveErrors.sessionNotFound();
     const row = await this.ctx.em.transactional(async (em) => {
       const [session] = await (em as EntityManager).execute<{ status: LiveSessionStatus; capacity: number | null }[]>(
@@ -46,11 +46,11 @@ export class RegistrationService {
     this.ctx.loaders.viewerRegistrationBySessionId.clear(sessionId);
     this.ctx.loaders.registrantCountBySessionId.clear(sessionId);
     // The confirmation email goes with the reminders (send-session-reminders), under their once-only guard.
-    return readModel(this.ctx.em, SessionRegistration)(row);
+    return readModel(this.ctx.em, SessionRegistrationRow)(row);
   }
 
   /** Idempotent; frees the seat. The consent goes with it: lead refreshes drop leads it alone supported (lead.service). */
-  async cancel(viewer: Member, sessionId: string): Promise<LiveSession> {
+  async cancel(viewer: MemberRow, sessionId: string): Promise<LiveSessionRow> {
     if (!isUUID(sessionId)) throw LiveErrors.sessionNotFound();
     await this.ctx.em.execute(
       'update session_registration set cancelled_at = ? where session_id = ? and member_id = ? and cancelled_at is null',

@@ -3,9 +3,9 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../../server/clock';
 import type { Orm } from '../../../server/db/orm';
 import { followTopic, type HearthPubSub } from '../../../server/pubsub';
-import type { Member } from '../../identity/member.entity';
 import type { SessionStanding } from '../live-access';
 import { sessionRosterRow } from './sessions.queries';
+import type { MemberRow } from '../../identity/member.entity';
 
 /** How long a roster may answer joins before it is read again (changes also drop it at once). */
 export const ROSTER_TTL_MS = 10_000;
@@ -43,7 +43,7 @@ export class SessionRosters {
   ) {}
 
   /** The viewer's standing in the session from its roster; null when there is no such session. */
-  async standing(viewer: Member, sessionId: string): Promise<SessionStanding | null> {
+  async standing(viewer: MemberRow, sessionId: string): Promise<SessionStanding | null> {
     const roster = await this.get(sessionId);
     if (!roster) return null;
     return {

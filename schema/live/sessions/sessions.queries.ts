@@ -2,28 +2,28 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../../server/db/read-model';
 import { EMPTY_SQL, sql, uuidArray, type Sql } from '../../../server/db/sql';
 import { inPairOrder, pairsOf, type PairRow } from '../../../server/viewer-loader';
-import { Member } from '../../identity/member.entity';
+import { MemberRow } from '../../identity/member.entity';
 import { LEAD_EVIDENCE_CTES } from '../leads/lead.service';
 import { attendanceCtes, peakConcurrentCte } from './attendance.sql';
-import { LiveSession, type LiveSessionStatus } from './live-session.entity';
-import { SessionRegistration } from './registration.entity';
+import { LiveSessionRow, type LiveSessionStatus } from './live-session.entity';
+import { SessionRegistrationRow } from './registration.entity';
 
 /** Live sessions' reads that bypass the ORM (sessions, speakers, registrations, rosters, KPIs), each one statement built with the sql helper. */
 
 const rows = <T = Record<string, unknown>>(em: EntityManager, query: Sql) => em.execute<T[]>(query.text, [...query.params]);
 
-export async function liveSessionsByIds(em: EntityManager, ids: readonly string[]): Promise<LiveSession[]> {
-  return (await rows(em, sql`select * from live_session where id = any(${uuidArray(ids)}::uuid[])`)).map(readModel(em, LiveSession));
+export async function liveSessionsByIds(em: EntityManager, ids: readonly string[]): Promise<LiveSessionRow[]> {
+  return (await rows(em, sql`select * from live_session where id = any(${uuidArray(ids)}::uuid[])`)).map(readModel(em, LiveSessionRow));
 }
 
 /** Each session's speakers as (session id, member) pairs, by display name. */
-export async function speakersOfSessions(em: EntityManager, ids: readonly string[]): Promise<[string, Member][]> {
+export async function speakersOfSessions(em: EntityManager, ids: readonly string[]): Promise<[string, MemberRow][]> {
   const found = await rows<Record<string, unknown> & { session_id: string }>(
     em,
     sql`select s.session_id, m.* from live_session_speaker s join member m on m.id = s.member_id
           where s.session_id = any(${uuidArray(ids)}::uuid[]) order by m.display_name, m.id`,
   );
-  const toMember = readModel(em, Member);
+  const toMember = readModel(em, MemberRow);
   return found.map((row) => [row.session_id, toMember(row)]);
 }
 
@@ -38,13 +38,17 @@ export async function registrantCounts(em: EntityManager, ids: readonly string[]
 }
 
 /** For each (viewer, session id) pair, the viewer's active registration (or null), in the pairs' order. */
-export async function viewerRegistrations(em: EntityManager, viewerIds: string[], ids: string[]): Promise<(SessionRegistration | null)[]> {
+export async function viewerRegistrations(
+  em: EntityManager,
+  viewerIds: string[],
+  ids: string[],
+): Promise<(SessionRegistrationRow | null)[]> {
   const found = await rows<PairRow>(
     em,
     sql`select k.viewer_id, k.id as key_id, r.* from ${pairsOf(viewerIds, ids)}
           join session_registration r on r.member_id = k.viewer_id and r.session_id = k.id and r.cancelled_at is null`,
   );
-  return inPairOrder(viewerIds, ids, found, readModel(em, SessionRegistration), null);
+  return inPairOrder(viewerIds, ids, found, readModel(em, SessionRegistrationRow), null);
 }
 
 /** An active registrant to tell about their session, with its title. */
@@ -80,7 +84,7 @@ export async function sessionPage(em: EntityManager, { status, from }: SessionFi
         order by starts_at, id limit ${limit}`,
   );
   return {
-    items: found.map(readModel(em, LiveSession)),
+    items: found.map(readModel(em, LiveSessionRow)),
     totalCount: async () =>
       (await rows<{ count: number }>(em, sql`select count(*)::int as count from live_session where ${matching}`))[0].count,
   };
