@@ -5,6 +5,7 @@ import { Comment, CommentRow } from '../schema/content/comment.entity';
 import { Content, ContentRow } from '../schema/content/content.entity';
 import { Message, MessageRow } from '../schema/conversation/message.entity';
 import { MemberResolver } from '../schema/identity/member.resolver';
+import { ModerationCase, ModerationCaseRow } from '../schema/moderation/moderation-case.entity';
 import { Member, MemberRow, Role } from '../schema/identity/member.entity';
 import { LiveSession, LiveSessionRow } from '../schema/live/sessions/live-session.entity';
 import { Meeting, MeetingRow } from '../schema/live/networking/meeting.entity';
@@ -106,6 +107,7 @@ describe('the type-graphql adapter', () => {
       ['Member', MemberRow, Member, ['ModerationSubject']],
       ['LiveSession', LiveSessionRow, LiveSession, ['NotificationSubject', 'SearchSubject']],
       ['Meeting', MeetingRow, Meeting, ['NotificationSubject']],
+      ['ModerationCase', ModerationCaseRow, ModerationCase, ['NotificationSubject']],
     ];
     for (const [type, RowType, EntityType, unions] of pairs) {
       for (const union of unions) {

@@ -18,12 +18,8 @@ export class EngagementAudience {
 }
 
 /** An admin's standing instruction: which members get a digest of what they have not seen, and when. */
-@Entity({ tableName: 'engagement_rule' })
-@Index({ properties: ['enabled'] })
-@ObjectType({ simpleResolvers: true })
-export class EngagementRule {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'enabled' | 'lastRunAt' | 'lastRunMembers';
-
+@ObjectType('EngagementRule', { simpleResolvers: true })
+export class EngagementRuleRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
@@ -94,4 +90,11 @@ export class EngagementRule {
   /** Deleted rules keep their digests (budget and statistics); they are never evaluated again. */
   @Property({ type: 'datetime', nullable: true })
   deletedAt: Date | null = null;
+}
+
+/** The managed engagement rule (see EngagementRuleRow). */
+@Entity({ tableName: 'engagement_rule' })
+@Index({ properties: ['enabled'] })
+export class EngagementRule extends EngagementRuleRow {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'enabled' | 'lastRunAt' | 'lastRunMembers';
 }

@@ -4,7 +4,7 @@ import { isSelfOrAdmin } from '../identity/authorization';
 import { forbidden } from '../../server/errors';
 import { MemberRow, Role } from '../identity/member.entity';
 import { EmailPreferencesService } from './email-preferences.service';
-import { EngagementAudience, EngagementRule } from './engagement-rule.entity';
+import { EngagementAudience, EngagementRuleRow } from './engagement-rule.entity';
 import { EngagementPreviewService } from './engagement-preview.service';
 import { EngagementRuleService } from './engagement-rule.service';
 import { EngagementStatsService } from './engagement-stats.service';
@@ -20,33 +20,33 @@ import {
 import { EmailPreferences, EngagementRulePreview, EngagementRuleStats, EngagementRuleStatsWindow } from './engagement.types';
 
 /** Admins' engagement rules: define, preview, switch on, measure. */
-@Resolver(() => EngagementRule)
+@Resolver(() => EngagementRuleRow)
 export class EngagementRuleResolver {
   @Authorized(Role.ADMIN)
-  @Query(() => [EngagementRule], { description: 'Rules not deleted, oldest first.' })
-  engagementRules(@Ctx() ctx: Context): Promise<EngagementRule[]> {
+  @Query(() => [EngagementRuleRow], { description: 'Rules not deleted, oldest first.' })
+  engagementRules(@Ctx() ctx: Context): Promise<EngagementRuleRow[]> {
     return new EngagementRuleService(ctx).list();
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => EngagementRule)
-  createEngagementRule(@Arg('input') input: CreateEngagementRuleInput, @Ctx() ctx: Context): Promise<EngagementRule> {
+  @Mutation(() => EngagementRuleRow)
+  createEngagementRule(@Arg('input') input: CreateEngagementRuleInput, @Ctx() ctx: Context): Promise<EngagementRuleRow> {
     return new EngagementRuleService(ctx).create(input);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => EngagementRule)
-  updateEngagementRule(@Arg('input') input: UpdateEngagementRuleInput, @Ctx() ctx: Context): Promise<EngagementRule> {
+  @Mutation(() => EngagementRuleRow)
+  updateEngagementRule(@Arg('input') input: UpdateEngagementRuleInput, @Ctx() ctx: Context): Promise<EngagementRuleRow> {
     return new EngagementRuleService(ctx).update(input);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => EngagementRule)
+  @Mutation(() => EngagementRuleRow)
   setEngagementRuleEnabled(
     @Arg('id', () => ID) id: string,
     @Arg('enabled') enabled: boolean,
     @Ctx() ctx: Context,
-  ): Promise<EngagementRule> {
+  ): Promise<EngagementRuleRow> {
     return new EngagementRuleService(ctx).setEnabled(id, enabled);
   }
 
@@ -82,12 +82,12 @@ export class EngagementRuleResolver {
   }
 
   @FieldResolver(() => EngagementAudience)
-  audience(@Root() rule: EngagementRule): EngagementAudience {
+  audience(@Root() rule: EngagementRuleRow): EngagementAudience {
     return { roles: rule.audienceRoles, themes: rule.audienceThemes, memberships: rule.audienceMemberships };
   }
 
   @FieldResolver(() => MemberRow, { nullable: true })
-  createdBy(@Root() rule: EngagementRule, @Ctx() ctx: Context): Promise<MemberRow | null> {
+  createdBy(@Root() rule: EngagementRuleRow, @Ctx() ctx: Context): Promise<MemberRow | null> {
     return ctx.loaders.memberById.load(rule.createdById);
   }
 }

@@ -8,12 +8,8 @@ import { ModerationAction, ModerationCaseStatus, ReportKind } from './moderation
  * The reports about one subject, from the first report until a moderator resolves them. At most
  * one case per subject is open (a partial unique index); a report after resolution opens a new one.
  */
-@Entity({ tableName: 'moderation_case' })
-@Index({ properties: ['status', 'openedAt', 'id'] })
-@ObjectType({ description: 'Open or resolved reports about one subject.', simpleResolvers: true })
-export class ModerationCase {
-  [OptionalProps]?: 'id' | 'status' | 'reportCount' | 'autoHidden' | 'resolvedAt' | 'resolvedById' | 'action' | 'note';
-
+@ObjectType('ModerationCase', { description: 'Open or resolved reports about one subject.', simpleResolvers: true })
+export class ModerationCaseRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
@@ -56,4 +52,11 @@ export class ModerationCase {
   @Property({ type: 'text', nullable: true })
   @Field(() => String, { nullable: true, description: 'The moderator’s note when resolving.' })
   note: string | null = null;
+}
+
+/** The managed moderation case (see ModerationCaseRow). */
+@Entity({ tableName: 'moderation_case' })
+@Index({ properties: ['status', 'openedAt', 'id'] })
+export class ModerationCase extends ModerationCaseRow {
+  [OptionalProps]?: 'id' | 'status' | 'reportCount' | 'autoHidden' | 'resolvedAt' | 'resolvedById' | 'action' | 'note';
 }

@@ -5,12 +5,8 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { ModerationLogAction, ReportKind } from './moderation.enums';
 
 /** One moderation decision: who (null: automatic), what, on what, when and why. Never changed. */
-@Entity({ tableName: 'moderation_log_entry' })
-@Index({ properties: ['createdAt', 'id'] })
-@ObjectType({ description: 'One moderation decision.', simpleResolvers: true })
-export class ModerationLogEntry {
-  [OptionalProps]?: 'id' | 'actorId' | 'caseId' | 'note';
-
+@ObjectType('ModerationLogEntry', { description: 'One moderation decision.', simpleResolvers: true })
+export class ModerationLogEntryRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
@@ -42,4 +38,11 @@ export class ModerationLogEntry {
   @Property({ type: 'datetime' })
   @Field()
   createdAt!: Date;
+}
+
+/** The managed moderation log entry (see ModerationLogEntryRow). */
+@Entity({ tableName: 'moderation_log_entry' })
+@Index({ properties: ['createdAt', 'id'] })
+export class ModerationLogEntry extends ModerationLogEntryRow {
+  [OptionalProps]?: 'id' | 'actorId' | 'caseId' | 'note';
 }

@@ -4,20 +4,20 @@ import type { Context } from '../../server/context';
 import { Connection } from '../../server/pagination';
 import { PageArgs } from '../../server/pagination';
 import { MemberRow, Role } from '../identity/member.entity';
-import { ModerationCase } from './moderation-case.entity';
-import { ModerationLogEntry } from './moderation-log-entry.entity';
+import { ModerationCaseRow } from './moderation-case.entity';
+import { ModerationLogEntryRow } from './moderation-log-entry.entity';
 import { ModerationLogService } from './moderation-log.service';
 import { ModerationQueueService } from './moderation-queue.service';
 import { ReportReason } from './moderation.enums';
 import { ModerationQueueArgs, ReportInput, ResolveReportArgs, SuspendMemberArgs, UnsuspendMemberArgs } from './moderation.inputs';
 import { ModerationSubject, subjectForModerators, type Subject } from './moderation-subject';
-import { Report } from './report.entity';
+import { ReportRow } from './report.entity';
 import { isSuspended, moderates } from './visibility';
 import { ReportService } from './report.service';
 import { SuspensionService } from './suspension.service';
 
-const ModerationCaseConnection = Connection(ModerationCase, 'ModerationCase', { totalCount: 'Cases with this status.' });
-const ModerationLogConnection = Connection(ModerationLogEntry, 'ModerationLogEntry', { totalCount: 'Every entry of the log.' });
+const ModerationCaseConnection = Connection(ModerationCaseRow, 'ModerationCase', { totalCount: 'Cases with this status.' });
+const ModerationLogConnection = Connection(ModerationLogEntryRow, 'ModerationLogEntry', { totalCount: 'Every entry of the log.' });
 
 /** Admins and moderators. */
 const MODERATORS = [Role.ADMIN, Role.MODERATOR];
@@ -25,10 +25,10 @@ const MODERATORS = [Role.ADMIN, Role.MODERATOR];
 @Resolver()
 export class ModerationResolver {
   @Authorized()
-  @Mutation(() => Report, {
+  @Mutation(() => ReportRow, {
     description: 'Reports a content item, comment, message or member to the moderators: once per member and subject (CONFLICT after).',
   })
-  report(@Arg('input') input: ReportInput, @Ctx() ctx: Context): Promise<Report> {
+  report(@Arg('input') input: ReportInput, @Ctx() ctx: Context): Promise<ReportRow> {
     return new ReportService(ctx).report(requireViewer(ctx), input);
   }
 
@@ -39,8 +39,8 @@ export class ModerationResolver {
   }
 
   @Authorized(...MODERATORS)
-  @Mutation(() => ModerationCase, { description: 'Closes an open case with a decision, recorded in the moderation log.' })
-  resolveReport(@Args() args: ResolveReportArgs, @Ctx() ctx: Context): Promise<ModerationCase> {
+  @Mutation(() => ModerationCaseRow, { description: 'Closes an open case with a decision, recorded in the moderation log.' })
+  resolveReport(@Args() args: ResolveReportArgs, @Ctx() ctx: Context): Promise<ModerationCaseRow> {
     return new ModerationQueueService(ctx).resolve(requireViewer(ctx), args);
   }
 
@@ -65,48 +65,48 @@ export class ModerationResolver {
   }
 }
 
-@Resolver(() => ModerationCase)
+@Resolver(() => ModerationCaseRow)
 export class ModerationCaseResolver {
-  @FieldResolver(() => [Report], { description: 'Oldest first.' })
-  reports(@Root() moderationCase: ModerationCase, @Ctx() ctx: Context): Promise<Report[]> {
+  @FieldResolver(() => [ReportRow], { description: 'Oldest first.' })
+  reports(@Root() moderationCase: ModerationCaseRow, @Ctx() ctx: Context): Promise<ReportRow[]> {
     return ctx.loaders.reportsByCaseId.load(moderationCase.id);
   }
 
   @FieldResolver(() => [ReportReason], { description: 'The reasons given, each once.' })
-  async reasons(@Root() moderationCase: ModerationCase, @Ctx() ctx: Context): Promise<ReportReason[]> {
+  async reasons(@Root() moderationCase: ModerationCaseRow, @Ctx() ctx: Context): Promise<ReportReason[]> {
     return [...new Set((await ctx.loaders.reportsByCaseId.load(moderationCase.id)).map((report) => report.reason))];
   }
 
   @FieldResolver(() => [MemberRow])
-  async reporters(@Root() moderationCase: ModerationCase, @Ctx() ctx: Context): Promise<MemberRow[]> {
+  async reporters(@Root() moderationCase: ModerationCaseRow, @Ctx() ctx: Context): Promise<MemberRow[]> {
     const reports = await ctx.loaders.reportsByCaseId.load(moderationCase.id);
     const members = await ctx.loaders.memberById.loadMany(reports.map((report) => report.reporterId));
     return members.filter((member): member is MemberRow => member instanceof MemberRow);
   }
 
   @FieldResolver(() => ModerationSubject, { nullable: true, description: 'The subject as it is now (hidden or not); null once deleted.' })
-  subject(@Root() moderationCase: ModerationCase, @Ctx() ctx: Context): Promise<Subject | null> {
+  subject(@Root() moderationCase: ModerationCaseRow, @Ctx() ctx: Context): Promise<Subject | null> {
     return subjectForModerators(ctx, moderationCase.subjectKind, moderationCase.subjectId);
   }
 
   @FieldResolver(() => MemberRow, { nullable: true })
-  resolvedBy(@Root() moderationCase: ModerationCase, @Ctx() ctx: Context): Promise<MemberRow | null> | null {
+  resolvedBy(@Root() moderationCase: ModerationCaseRow, @Ctx() ctx: Context): Promise<MemberRow | null> | null {
     return moderationCase.resolvedById ? ctx.loaders.memberById.load(moderationCase.resolvedById) : null;
   }
 }
 
-@Resolver(() => Report)
+@Resolver(() => ReportRow)
 export class ReportResolver {
   @FieldResolver(() => MemberRow, { nullable: true })
-  reporter(@Root() report: Report, @Ctx() ctx: Context): Promise<MemberRow | null> {
+  reporter(@Root() report: ReportRow, @Ctx() ctx: Context): Promise<MemberRow | null> {
     return ctx.loaders.memberById.load(report.reporterId);
   }
 }
 
-@Resolver(() => ModerationLogEntry)
+@Resolver(() => ModerationLogEntryRow)
 export class ModerationLogEntryResolver {
   @FieldResolver(() => MemberRow, { nullable: true, description: 'The moderator or admin; null for an automatic decision.' })
-  actor(@Root() entry: ModerationLogEntry, @Ctx() ctx: Context): Promise<MemberRow | null> | null {
+  actor(@Root() entry: ModerationLogEntryRow, @Ctx() ctx: Context): Promise<MemberRow | null> | null {
     return entry.actorId ? ctx.loaders.memberById.load(entry.actorId) : null;
   }
 }

@@ -5,13 +5,8 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { ReportKind, ReportReason } from './moderation.enums';
 
 /** One member's report about one subject: once per member and subject (a unique index). */
-@Entity({ tableName: 'report' })
-@Unique({ properties: ['reporterId', 'subjectId'] })
-@Index({ properties: ['caseId'] })
-@ObjectType({ simpleResolvers: true })
-export class Report {
-  [OptionalProps]?: 'id' | 'note';
-
+@ObjectType('Report', { simpleResolvers: true })
+export class ReportRow {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
@@ -41,4 +36,12 @@ export class Report {
   @Property({ type: 'datetime' })
   @Field()
   createdAt!: Date;
+}
+
+/** The managed report (see ReportRow). */
+@Entity({ tableName: 'report' })
+@Unique({ properties: ['reporterId', 'subjectId'] })
+@Index({ properties: ['caseId'] })
+export class Report extends ReportRow {
+  [OptionalProps]?: 'id' | 'note';
 }

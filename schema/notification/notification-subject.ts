@@ -8,18 +8,18 @@ import { LiveSessionRow } from '../live/sessions/live-session.entity';
 import { MeetingRow } from '../live/networking/meeting.entity';
 import type { NotificationRow } from './notification.entity';
 import { NotificationSubjectType } from './notification-kind';
-import { ModerationCase } from '../moderation/moderation-case.entity';
+import { ModerationCaseRow } from '../moderation/moderation-case.entity';
 import { moderates } from '../moderation/visibility';
 
-type Subject = ContentRow | CommentRow | MessageRow | LiveSessionRow | MeetingRow | ModerationCase;
+type Subject = ContentRow | CommentRow | MessageRow | LiveSessionRow | MeetingRow | ModerationCaseRow;
 
 /** The types a notification can be about, so a client renders one without a second query. */
 export const NotificationSubject = createUnionType({
   name: 'NotificationSubject',
   description: 'What a notification is about: a content item, a comment, a message, a live session, a meeting or a moderation case.',
-  types: () => [ContentRow, CommentRow, MessageRow, LiveSessionRow, MeetingRow, ModerationCase] as const,
+  types: () => [ContentRow, CommentRow, MessageRow, LiveSessionRow, MeetingRow, ModerationCaseRow] as const,
   resolveType: (value) => {
-    for (const type of [ContentRow, CommentRow, MessageRow, LiveSessionRow, MeetingRow, ModerationCase])
+    for (const type of [ContentRow, CommentRow, MessageRow, LiveSessionRow, MeetingRow, ModerationCaseRow])
       if (value instanceof type) return type;
     return undefined;
   },

@@ -2,19 +2,19 @@ import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'typ
 import type { Context } from '../../server/context';
 import { Role } from '../identity/member.entity';
 import { MemberVisitsArgs } from './tracking.inputs';
-import { Visit } from './visit.entity';
+import { VisitRow } from './visit.entity';
 import { VisitService } from './visit.service';
 
-@Resolver(() => Visit)
+@Resolver(() => VisitRow)
 export class VisitResolver {
   @Authorized(Role.ADMIN)
-  @Query(() => [Visit], { description: 'A member’s visits overlapping [from, to), oldest first.' })
-  memberVisits(@Args() args: MemberVisitsArgs, @Ctx() ctx: Context): Promise<Visit[]> {
+  @Query(() => [VisitRow], { description: 'A member’s visits overlapping [from, to), oldest first.' })
+  memberVisits(@Args() args: MemberVisitsArgs, @Ctx() ctx: Context): Promise<VisitRow[]> {
     return new VisitService(ctx).memberVisits(args);
   }
 
   @FieldResolver(() => [String], { description: 'Visit days (YYYY-MM-DD, community time zone) this visit touched.' })
-  days(@Root() visit: Visit, @Ctx() ctx: Context): string[] {
+  days(@Root() visit: VisitRow, @Ctx() ctx: Context): string[] {
     return new VisitService(ctx).visitDays(visit);
   }
 }

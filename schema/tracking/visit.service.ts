@@ -3,7 +3,7 @@ import { badInput } from '../../server/errors';
 import { daysFromTo, localDate } from '../../server/time';
 import { MemberService, type MemberServiceDeps } from '../identity/member.service';
 import type { MemberVisitsArgs } from './tracking.inputs';
-import { Visit } from './visit.entity';
+import { Visit, VisitRow } from './visit.entity';
 
 const MAX_WINDOW_DAYS = 366;
 
@@ -33,7 +33,7 @@ export class VisitService {
    * The visit days a visit touched, in the community time zone: a visit running past midnight
    * counts on both days, since the member was active on both.
    */
-  visitDays(visit: Visit): string[] {
+  visitDays(visit: VisitRow): string[] {
     const zone = this.ctx.config.communityTimezone;
     return daysFromTo(localDate(visit.startedAt, zone), localDate(visit.lastActivityAt, zone));
   }
