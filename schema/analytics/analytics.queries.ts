@@ -5,13 +5,14 @@ import { Member } from '../identity/member.entity';
 import { ReachGroupBy, ReachOrderBy, type MemberActivityDay } from './analytics.types';
 import type { RollupRead } from './visit-day-rollup';
 import { atRiskCondition, eligibleSince, LAST_VIEW_CTE, LAST_VISIT_CTE, ROLLUP_ZONE, VISIT_DAYS_CTES } from './visit-days.sql';
+import { plannedRows } from '../../server/db/read-query';
 
 /**
  * The KPIs of PRODUCT.md, each one statement built with the sql helper. The figures over visit
  * days select ROLLUP_ZONE: run them through readVisitDays (visit-day-rollup).
  */
 
-const rows = <T>(em: EntityManager, query: Sql) => em.execute<T[]>(query.text, [...query.params]);
+const rows = plannedRows;
 
 /** A window of time: from inclusive, to exclusive. */
 export interface KpiWindow {

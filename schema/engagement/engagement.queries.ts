@@ -5,6 +5,7 @@ import { DigestStatus } from './digest.entity';
 import type { RuleForEligibility } from './eligibility';
 import type { MemberOutcomes } from './lift';
 import { triggerOf } from './triggers';
+import { plannedRows } from '../../server/db/read-query';
 
 /**
  * The engagement domain's reads that bypass the ORM, each one statement built with the sql
@@ -12,7 +13,7 @@ import { triggerOf } from './triggers';
  * figures that measure a rule.
  */
 
-const rows = <T>(em: EntityManager, query: Sql) => em.execute<T[]>(query.text, [...query.params]);
+const rows = plannedRows;
 
 export interface EligibleMember {
   member_id: string;
