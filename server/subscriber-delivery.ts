@@ -55,7 +55,11 @@ export function deliver(subscribers: Iterable<Subscriber>, result: ExecutionResu
  * Entry point 2 of the fanout (subscriptions.ts), for one operation: every subscriber's per-viewer
  * part executed with its own viewer, on the event's loaders (each per-viewer field kind loaded in
  * one statement for all of them, keyed by viewer), then the whole operation once per distinct
- * answer, with one of its subscribers as the viewer, serialized once for the group.
+ * answer, with one of its subscribers as the viewer, serialized once for the group. What the
+ * part leaves out must give every viewer the same answer: the classification of viewer-dependence.ts,
+ * which test/subscription-sharing.test.ts checks by executing every shared field a subscription
+ * reaches with no viewer at all. Unlike a broadcast, this execution has a viewer: a field wrongly
+ * declared @Shareable would not fail here, it would answer for the group's first subscriber.
  */
 export async function deliverPerAnswer(
   { run, answers, subscribers }: ViewerOperation,
@@ -63,10 +67,11 @@ export async function deliverPerAnswer(
   eventLoaders: EventLoaders,
 ): Promise<void> {
   const all = [...subscribers];
-  const contexts = all.map(({ ctx }): Context => {
-    const viewerId = ctx.viewer?.id ?? null;
-    return { ...ctx, em: eventLoaders.em, loaders: eventLoaders.forViewer(() => viewerId) };
-  });
+  const contexts = all.map(({ ctx }): Context => ({
+    ...ctx,
+    em: eventLoaders.em,
+    loaders: eventLoaders.forViewerId(ctx.viewer?.id ?? null),
+  }));
   await executePerAnswer(
     all.length,
     (i) => run(value, contexts[i]),
