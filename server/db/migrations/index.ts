@@ -14,6 +14,7 @@ import { Migration20261203171500_MemberLocale } from './Migration20261203171500_
 import { Migration20261204153000_ContentHiddenIndex } from './Migration20261204153000_ContentHiddenIndex';
 import { Migration20261204163000_ContentSearchVectorInline } from './Migration20261204163000_ContentSearchVectorInline';
 import { Migration20261204190000_ContentViewDays } from './Migration20261204190000_ContentViewDays';
+import { Migration20261204191000_VisitYears } from './Migration20261204191000_VisitYears';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -30,4 +31,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204153000_ContentHiddenIndex', class: Migration20261204153000_ContentHiddenIndex },
   { name: 'Migration20261204163000_ContentSearchVectorInline', class: Migration20261204163000_ContentSearchVectorInline },
   { name: 'Migration20261204190000_ContentViewDays', class: Migration20261204190000_ContentViewDays },
+  { name: 'Migration20261204191000_VisitYears', class: Migration20261204191000_VisitYears },
 ];
