@@ -145,6 +145,16 @@ describe('the content_view_day rollup', () => {
       [members[1].id],
     );
     await expectRollupAsDefined(server.em());
+    // A bulk write (past the triggers' 10,000 rows, its items are rebuilt whole), then its deletion.
+    await server.em().execute(
+      `insert into content_view (id, member_id, content_id, first_seen_at, last_seen_at, seconds, source)
+       select gen_random_uuid(), (array[?, ?]::uuid[])[1 + n % 2], ?, at, at, n % 7, 'FEED'
+       from generate_series(1, 12000) n, lateral (select '2026-03-31T20:00:00Z'::timestamptz + n * interval '1 minute' as at) t`,
+      [members[2].id, members[3].id, items[1].id],
+    );
+    await expectRollupAsDefined(server.em());
+    await server.em().execute(`delete from content_view where content_id = ? and seconds = 6`, [items[1].id]);
+    await expectRollupAsDefined(server.em());
     await server.em().nativeDelete(Member, { id: members[0].id });
     await expectRollupAsDefined(server.em());
     await server.em().nativeDelete(Content, { id: items[0].id });

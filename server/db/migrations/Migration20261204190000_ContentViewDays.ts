@@ -58,6 +58,21 @@ export class Migration20261204190000_ContentViewDays extends Migration {
       on conflict (content_id, day) do update set views = excluded.views, viewers = excluded.viewers, seconds = excluded.seconds;
     $$;`);
 
+    // Builds the rows of the given items (null: every item) from their views at once, each
+    // (member, item)'s first view counting its member on its day: the backfill, and the bulk writes
+    // (a COPY of millions), for which counting each touched day again would probe every view.
+    this.addSql(`create function content_view_day_rebuild(contents uuid[]) returns void language sql as $$
+      delete from content_view_day where contents is null or content_id = any (contents);
+      insert into content_view_day (content_id, day, views, viewers, seconds)
+      select content_id, day, count(*)::int, count(*) filter (where first_of_member)::int, sum(seconds)::bigint
+      from (
+        select content_id, (first_seen_at at time zone 'UTC')::date as day, seconds,
+               row_number() over (partition by content_id, member_id order by first_seen_at) = 1 as first_of_member
+        from content_view where contents is null or content_id = any (contents)
+      ) views
+      group by content_id, day order by content_id, day;
+    $$;`);
+
     // The touched (item, day) rows: the days of the changed views, and for each (member, item) the
     // days of their first view before and after the statement (a first view inserted earlier, or
     // deleted, moves that member to another day).
@@ -65,8 +80,25 @@ export class Migration20261204190000_ContentViewDays extends Migration {
       declare
         contents uuid[];
         days date[];
+        changed_rows bigint;
       begin
         if current_setting('hearth.content_view_day', true) = 'writer' then
+          return null;
+        end if;
+        if tg_op = 'INSERT' then
+          select count(*) into changed_rows from new_views;
+        else
+          select count(*) into changed_rows from old_views;
+        end if;
+        if changed_rows > ${BULK_ROWS} then
+          if tg_op = 'INSERT' then
+            perform content_view_day_rebuild(array(select distinct content_id from new_views));
+          elsif tg_op = 'UPDATE' then
+            -- an update may move a view to another item: both items' rows are rebuilt
+            perform content_view_day_rebuild(array(select content_id from old_views union select content_id from new_views));
+          else
+            perform content_view_day_rebuild(array(select distinct content_id from old_views));
+          end if;
           return null;
         end if;
         if tg_op = 'INSERT' then
@@ -103,15 +135,7 @@ export class Migration20261204190000_ContentViewDays extends Migration {
     this.addSql(`create trigger "content_view_day_delete" after delete on "content_view" referencing old table as old_views for each statement execute function content_view_day_sync();`);
     this.addSql(`create trigger "content_view_day_truncate" after truncate on "content_view" for each statement execute function content_view_day_clear();`);
 
-    // The backfill: each (member, item)'s first view counts its member on its day.
-    this.addSql(`insert into content_view_day (content_id, day, views, viewers, seconds)
-      select content_id, day, count(*)::int, count(*) filter (where first_of_member)::int, sum(seconds)::bigint
-      from (
-        select content_id, (first_seen_at at time zone 'UTC')::date as day, seconds,
-               row_number() over (partition by content_id, member_id order by first_seen_at) = 1 as first_of_member
-        from content_view
-      ) views
-      group by content_id, day order by content_id, day;`);
+    this.addSql(`select content_view_day_rebuild(null);`);
   }
 
   override down(): void | Promise<void> {
@@ -122,10 +146,14 @@ export class Migration20261204190000_ContentViewDays extends Migration {
     this.addSql(`drop function content_view_day_clear();`);
     this.addSql(`drop function content_view_day_sync();`);
     this.addSql(`drop function content_view_day_recount(uuid[], date[]);`);
+    this.addSql(`drop function content_view_day_rebuild(uuid[]);`);
     this.addSql(`drop table "content_view_day";`);
   }
 
 }
+
+/** Above this many rows, a statement's items are rebuilt whole rather than their touched days counted again. */
+const BULK_ROWS = 10_000;
 
 /**
  * After a `changed` CTE (the statement's old rows with gone = true, its new rows with false):
@@ -139,7 +167,7 @@ const TOUCHED_KEYS = `
           kept_firsts as (
             select v.content_id, min(v.first_seen_at) as first_seen_at
             from content_view v join pairs p on p.content_id = v.content_id and p.member_id = v.member_id
-            where v.id not in (select c.id from changed c where not c.gone)
+            where not exists (select 1 from changed c where not c.gone and c.id = v.id)
             group by v.content_id, v.member_id
           ),
           touched as (
