@@ -78,20 +78,26 @@ export const ROLLUP_ZONE = sql`(select zone from visit_day_zone) as rollup_zone`
 export const roundFigure = (value: number | string | null) => (value === null ? null : Math.round(Number(value) * 1e6) / 1e6);
 
 /**
- * Each member's latest visit before the window's end (expects `params.to_at`): the latest
- * activity among the visits that started before it, one probe of visit (member_id,
- * last_activity_at) per member rather than a pass over every visit.
+ * Each member's latest visit before the window's end (expects `params.to_at`): the latest activity
+ * among the visits that started before it. From visit_latest (one narrow row per member, see the
+ * VisitLatest migration) for the members whose visits all started before it; for the others (who
+ * visited since), one probe of visit (member_id, last_activity_at) each.
  */
 export const LAST_VISIT_CTE = sql`
 member_last_visit as materialized (
-  select m.id as member_id, lv.last_visit
+  select l.member_id, l.last_activity_at as last_visit
+  from params p cross join visit_latest l
+  where l.started_at < p.to_at
+  union all
+  select l.member_id, lv.last_visit
   from params p
-  cross join member m
+  cross join visit_latest l
   cross join lateral (
     select v.last_activity_at as last_visit from visit v
-    where v.member_id = m.id and v.started_at < p.to_at
+    where v.member_id = l.member_id and v.started_at < p.to_at
     order by v.last_activity_at desc limit 1
   ) lv
+  where l.started_at >= p.to_at
 )`;
 
 /** Each member's latest view before the window's end (expects `params.to_at`). */

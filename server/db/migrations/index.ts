@@ -15,6 +15,7 @@ import { Migration20261204153000_ContentHiddenIndex } from './Migration202612041
 import { Migration20261204163000_ContentSearchVectorInline } from './Migration20261204163000_ContentSearchVectorInline';
 import { Migration20261204190000_ContentViewDays } from './Migration20261204190000_ContentViewDays';
 import { Migration20261204191000_VisitYears } from './Migration20261204191000_VisitYears';
+import { Migration20261204192000_VisitLatest } from './Migration20261204192000_VisitLatest';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -32,4 +33,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204163000_ContentSearchVectorInline', class: Migration20261204163000_ContentSearchVectorInline },
   { name: 'Migration20261204190000_ContentViewDays', class: Migration20261204190000_ContentViewDays },
   { name: 'Migration20261204191000_VisitYears', class: Migration20261204191000_VisitYears },
+  { name: 'Migration20261204192000_VisitLatest', class: Migration20261204192000_VisitLatest },
 ];
