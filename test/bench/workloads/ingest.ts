@@ -104,6 +104,10 @@ export const ingestWorkload: Workload = {
         );
         return { ...result, rowsPerSecond: ((await committed!) - before) / seconds };
       };
+      // The baseline stays the bare write it always measured: this session's COPY skips the
+      // content_view_day triggers (as the view writer does, which keeps that rollup itself), so the
+      // rollup's cost weighs on Hearth's side only. Nothing reads the rollup of this database.
+      await db.query(`select set_config('hearth.content_view_day', 'writer', false)`);
       const copy = async () => {
         const at = new Date();
         const begun = performance.now();

@@ -6,9 +6,9 @@ import { Migration } from '@mikro-orm/migrations';
  * (schema/search/search-visibility.ts): without this index, a scan of the whole member table in
  * every search, which grows with the community.
  */
-export class Migration20261204190000_MemberSuspendedIndex extends Migration {
+export class Migration20261204193000_MemberSuspendedIndex extends Migration {
 
-  override name = 'Migration20261204190000_MemberSuspendedIndex';
+  override name = 'Migration20261204193000_MemberSuspendedIndex';
 
   override up(): void | Promise<void> {
     this.addSql(`create index "member_suspended_index" on "member" ("suspended_until") where "suspended_until" is not null;`);
