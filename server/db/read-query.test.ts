@@ -1,6 +1,5 @@
 import { DriverException } from '@mikro-orm/core';
 import { Theme } from '../../schema/content/theme.entity';
-import { jest } from '@jest/globals';
 import { contentStatuses } from '../../schema/tracking/tracking.queries';
 import { membersByIds } from '../../schema/identity/identity.queries';
 import { buildContent, buildMember, buildTheme } from '../../test/factories';
