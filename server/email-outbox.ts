@@ -18,6 +18,19 @@ export interface OutboxLedger<Claim> {
 }
 
 /**
+ * The same protocol for a batch of claims, in one statement per step instead of one per email:
+ * the leases of all claims renewed together, and the sent ones recorded together.
+ */
+export interface OutboxBatchLedger<Claim> {
+  /** Renews the leases of the claims still ours and unexpired; answers those. */
+  renewAll(claims: readonly Claim[]): Promise<ReadonlySet<Claim>>;
+  /** The relay accepted these emails: their rows say sent; answers those still ours. */
+  recordSentAll(claims: readonly Claim[]): Promise<ReadonlySet<Claim>>;
+  /** The email did not leave: the row goes back for a later attempt (false: no longer ours). */
+  recordFailure(claim: Claim, failure: { error: unknown; relayDown: boolean }): Promise<boolean>;
+}
+
+/**
  * `lost`: the claim was no longer ours (another worker took it over after its lease, or recorded
  * it first); nothing was sent by this call, or its outcome was not ours to record.
  * `relay_unavailable`: the SMTP relay could not be reached (a retry should not count as an attempt).
@@ -76,16 +89,79 @@ export class EmailOutbox {
       };
       if ((await whileHolding(hold, () => mailer.send(email))) === LOST) return 'lost';
     } catch (error) {
-      const relayDown = isRelayUnavailable(error);
-      logger.warn({ err: error, ...context, relayDown }, `${label} send failed; will retry`);
-      const recorded = await ledger.recordFailure(claim, { error, relayDown }).catch((err: unknown) => {
-        logger.warn({ err, ...context }, `${label} failure not recorded; retried after its lease`);
-        return true;
-      });
-      if (!recorded) return 'lost';
-      return relayDown ? 'relay_unavailable' : 'failed';
+      return this.recordFailure(claim, error, ledger, label, () => context);
     }
     return (await ledger.recordSent(claim)) ? 'sent' : 'lost';
+  }
+
+  /**
+   * `send` for a batch of claims, OUTBOX_CONCURRENCY at a time, with the same guarantees and a
+   * statement per step rather than per email: the claims still ours are renewed together first
+   * (the others are `lost` and nothing is sent for them), their leases together while any email is
+   * with the relay or not yet recorded, and once the last renewal has settled, the accepted ones
+   * are recorded sent together and the refused ones given back one by one. Every claim given is
+   * attempted (no `stop`): a claim taken is never left waiting for its lease to run out.
+   */
+  async sendAll<Claim>(
+    claims: readonly Claim[],
+    ledger: OutboxBatchLedger<Claim>,
+    compose: (claim: Claim) => Promise<OutgoingEmail>,
+    label: string,
+    context: (claim: Claim) => object,
+  ): Promise<OutboxOutcome[]> {
+    const { mailer, logger, leaseMs, renewEveryMs } = this.options;
+    const outcomes: OutboxOutcome[] = claims.map(() => 'lost');
+    if (!claims.length) return outcomes;
+    const held = await ledger.renewAll(claims);
+    const holding = new Set(claims.filter((claim) => held.has(claim)));
+    const accepted: number[] = [];
+    const failures: { index: number; error: unknown }[] = [];
+    let renewing: Promise<unknown> | null = null;
+    const timer = setInterval(
+      () => {
+        renewing ??= ledger
+          .renewAll([...holding])
+          .catch((err: unknown) => logger.warn({ err }, `${label} lease renewal failed`))
+          .finally(() => (renewing = null));
+      },
+      renewEveryMs ?? Math.min(leaseMs / 3, 5_000),
+    );
+    try {
+      const indices = claims.flatMap((claim, index) => (holding.has(claim) ? [index] : []));
+      await EmailOutbox.forEach(indices, async (index) => {
+        try {
+          await mailer.send(await compose(claims[index]));
+          accepted.push(index);
+        } catch (error) {
+          failures.push({ index, error });
+        }
+      });
+    } finally {
+      clearInterval(timer);
+      await renewing;
+    }
+    for (const { index, error } of failures) outcomes[index] = await this.recordFailure(claims[index], error, ledger, label, context);
+    const recorded = accepted.length ? await ledger.recordSentAll(accepted.map((index) => claims[index])) : new Set<Claim>();
+    for (const index of accepted) outcomes[index] = recorded.has(claims[index]) ? 'sent' : 'lost';
+    return outcomes;
+  }
+
+  private async recordFailure<Claim>(
+    claim: Claim,
+    error: unknown,
+    ledger: Pick<OutboxLedger<Claim>, 'recordFailure'>,
+    label: string,
+    context: (claim: Claim) => object,
+  ): Promise<OutboxOutcome> {
+    const { logger } = this.options;
+    const relayDown = isRelayUnavailable(error);
+    logger.warn({ err: error, ...context(claim), relayDown }, `${label} send failed; will retry`);
+    const recorded = await ledger.recordFailure(claim, { error, relayDown }).catch((err: unknown) => {
+      logger.warn({ err, ...context(claim) }, `${label} failure not recorded; retried after its lease`);
+      return true;
+    });
+    if (!recorded) return 'lost';
+    return relayDown ? 'relay_unavailable' : 'failed';
   }
 
   /**
