@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isRelayUnavailable, type Mailer, type OutgoingEmail } from './mailer';
+import type { Clock } from './clock';
 import { LOST, whileHolding } from './renewing';
 
 /**
@@ -13,19 +14,6 @@ export interface OutboxLedger<Claim> {
   renew(claim: Claim): Promise<boolean>;
   /** The relay accepted the email: the row says sent (false: the claim was taken over meanwhile). */
   recordSent(claim: Claim): Promise<boolean>;
-  /** The email did not leave: the row goes back for a later attempt (false: no longer ours). */
-  recordFailure(claim: Claim, failure: { error: unknown; relayDown: boolean }): Promise<boolean>;
-}
-
-/**
- * The same protocol for a batch of claims, in one statement per step instead of one per email:
- * the leases of all claims renewed together, and the sent ones recorded together.
- */
-export interface OutboxBatchLedger<Claim> {
-  /** Renews the leases of the claims still ours and unexpired; answers those. */
-  renewAll(claims: readonly Claim[]): Promise<ReadonlySet<Claim>>;
-  /** The relay accepted these emails: their rows say sent; answers those still ours. */
-  recordSentAll(claims: readonly Claim[]): Promise<ReadonlySet<Claim>>;
   /** The email did not leave: the row goes back for a later attempt (false: no longer ours). */
   recordFailure(claim: Claim, failure: { error: unknown; relayDown: boolean }): Promise<boolean>;
 }
@@ -44,6 +32,8 @@ export interface EmailOutboxOptions {
   leaseMs: number;
   /** How often a sender renews its lease while the SMTP exchange lasts (default: a third of the lease, at most 5 s). */
   renewEveryMs?: number;
+  /** What leases are measured with (batches check theirs before each send). */
+  clock?: Clock;
 }
 
 /** Sends at once per batch: SMTP exchanges wait on the relay, not on this process. */
@@ -94,59 +84,8 @@ export class EmailOutbox {
     return (await ledger.recordSent(claim)) ? 'sent' : 'lost';
   }
 
-  /**
-   * `send` for a batch of claims, OUTBOX_CONCURRENCY at a time, with the same guarantees and a
-   * statement per step rather than per email: the claims still ours are renewed together first
-   * (the others are `lost` and nothing is sent for them), their leases together while any email is
-   * with the relay or not yet recorded, and once the last renewal has settled, the accepted ones
-   * are recorded sent together and the refused ones given back one by one. Every claim given is
-   * attempted (no `stop`): a claim taken is never left waiting for its lease to run out.
-   */
-  async sendAll<Claim>(
-    claims: readonly Claim[],
-    ledger: OutboxBatchLedger<Claim>,
-    compose: (claim: Claim) => Promise<OutgoingEmail>,
-    label: string,
-    context: (claim: Claim) => object,
-  ): Promise<OutboxOutcome[]> {
-    const { mailer, logger, leaseMs, renewEveryMs } = this.options;
-    const outcomes: OutboxOutcome[] = claims.map(() => 'lost');
-    if (!claims.length) return outcomes;
-    const held = await ledger.renewAll(claims);
-    const holding = new Set(claims.filter((claim) => held.has(claim)));
-    const accepted: number[] = [];
-    const failures: { index: number; error: unknown }[] = [];
-    let renewing: Promise<unknown> | null = null;
-    const timer = setInterval(
-      () => {
-        renewing ??= ledger
-          .renewAll([...holding])
-          .catch((err: unknown) => logger.warn({ err }, `${label} lease renewal failed`))
-          .finally(() => (renewing = null));
-      },
-      renewEveryMs ?? Math.min(leaseMs / 3, 5_000),
-    );
-    try {
-      const indices = claims.flatMap((claim, index) => (holding.has(claim) ? [index] : []));
-      await EmailOutbox.forEach(indices, async (index) => {
-        try {
-          await mailer.send(await compose(claims[index]));
-          accepted.push(index);
-        } catch (error) {
-          failures.push({ index, error });
-        }
-      });
-    } finally {
-      clearInterval(timer);
-      await renewing;
-    }
-    for (const { index, error } of failures) outcomes[index] = await this.recordFailure(claims[index], error, ledger, label, context);
-    const recorded = accepted.length ? await ledger.recordSentAll(accepted.map((index) => claims[index])) : new Set<Claim>();
-    for (const index of accepted) outcomes[index] = recorded.has(claims[index]) ? 'sent' : 'lost';
-    return outcomes;
-  }
-
-  private async recordFailure<Claim>(
+  /** Gives a claim whose email did not leave back for a later attempt (`lost`: it was no longer ours). */
+  async recordFailure<Claim>(
     claim: Claim,
     error: unknown,
     ledger: Pick<OutboxLedger<Claim>, 'recordFailure'>,

@@ -4,10 +4,11 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../server/clock';
 import type { Orm } from '../../server/db/orm';
 import { uuidArray } from '../../server/db/sql';
-import { EmailOutbox, OUTBOX_CONCURRENCY, stableMessageId, type OutboxBatchLedger } from '../../server/email-outbox';
+import { OUTBOX_CONCURRENCY, stableMessageId } from '../../server/email-outbox';
+import { sendClaimedBatch, type OutboxBatchLedger, type OutboxBatchOutcome } from '../../server/email-outbox-batch';
 import type { Mailer } from '../../server/mailer';
 import type { Locale } from '../../server/i18n/i18n';
-import { composeDigestEmail, type DigestSending } from './digest-email.compose';
+import { composeDigestEmail } from './digest-email.compose';
 import { DigestStatus } from './digest.entity';
 import {
   digestEmailRows,
@@ -15,6 +16,7 @@ import {
   digestRowsFor,
   eligibleMembers,
   selectDigestContentFor,
+  type DigestEmailRow,
   type DigestRow,
   type DigestSelection,
 } from './engagement.queries';
@@ -98,22 +100,27 @@ interface NewDigest {
   lease_until: Date | null;
 }
 
+/** A claimed digest, and what its row was before this worker took it (null: this claim inserted it). */
+interface DigestClaim extends DigestRow {
+  before: { status: DigestStatus; leaseUntil: Date | null; attempts: number } | null;
+}
+
+/** Members claimed per transaction: a send-digest job's batch (DIGEST_BATCH_SIZE) in one or a few rounds. */
+const CLAIMS_PER_ROUND = 100;
+
 /**
  * Sends each member's digest for one rule and period, once (with the outbox's one resend window:
- * see EmailOutbox). Members go in rounds of OUTBOX_CONCURRENCY: a round's rows keyed by (rule,
- * member, period) are claimed in one transaction under its members' locks (which also serialise
- * the global budget across rules), the emails leave through the outbox only while the claims'
- * leases are ours, and the sent rows then say SENT. A crash after claiming leaves PENDING rows
- * whose lease expires, and the retried job sends them (with the same Message-ID); a finished row
- * is never sent again. Thousands go out per run, so a round costs a handful of statements whatever
- * its size: the claim (lock, insert), the email rows, one lease renewal, one record of the sent.
+ * see EmailOutbox). Members go in rounds (a job's batch): a round's rows keyed by (rule, member,
+ * period) are claimed in one transaction under its members' locks (which also serialise the global
+ * budget across rules); the emails leave through the outbox (sendClaimedBatch) only while the
+ * claims' leases are ours, OUTBOX_CONCURRENCY at a time, each group's rows and seen items read just
+ * before it is sent; the sent rows then say SENT, a group at a time. A crash after claiming leaves
+ * PENDING rows whose lease expires, and the retried job sends them (with the same Message-ID); a
+ * finished row is never sent again. Thousands go out per run, so a digest costs a fraction of a
+ * statement: one claim per round, and per group of OUTBOX_CONCURRENCY one read and one record.
  */
 export class DigestSender {
-  private readonly outbox: EmailOutbox;
-
-  constructor(private readonly options: DigestSenderOptions) {
-    this.outbox = new EmailOutbox(options);
-  }
+  constructor(private readonly options: DigestSenderOptions) {}
 
   /**
    * Re-checks a batch against the rule as it stands (audience, opt-in, trigger, period, holdout)
@@ -148,9 +155,9 @@ export class DigestSender {
   }
 
   /**
-   * A batch, in rounds of OUTBOX_CONCURRENCY members: each round is claimed, sent and recorded
-   * before the next starts, and every member a round claims is attempted, so stopping between
-   * rounds leaves no claim waiting for its lease. Returns how many members were started.
+   * A batch, in rounds of CLAIMS_PER_ROUND members, each claimed then sent; `stop` ends it before
+   * the next send, and what was claimed but not attempted is given back at once. Returns how many
+   * members were decided (the rest are untouched: a retry does them).
    */
   async deliverAll(ruleId: string, targets: readonly DigestTarget[], options: DeliverAllOptions = {}): Promise<number> {
     const { stop = () => false, onOutcome = () => undefined } = options;
@@ -160,17 +167,20 @@ export class DigestSender {
         ruleId,
         targets.map((target) => target.memberId),
       ));
-    let started = 0;
-    for (; started < targets.length && !stop(); started += OUTBOX_CONCURRENCY) {
-      const round = targets.slice(started, started + OUTBOX_CONCURRENCY);
+    let decided = 0;
+    for (let start = 0; start < targets.length && !stop(); start += CLAIMS_PER_ROUND) {
+      const round = targets.slice(start, start + CLAIMS_PER_ROUND);
       const claimed = await this.claimRound(ruleId, round, batch);
-      const outcomes = await this.sendRound(
-        ruleId,
-        claimed.filter((claim): claim is DigestRow => typeof claim !== 'string'),
-      );
-      claimed.forEach((claim, index) => onOutcome(typeof claim === 'string' ? claim : outcomes.get(claim)!, round[index]));
+      const claims = claimed.filter((claim): claim is DigestClaim => typeof claim !== 'string');
+      const sent = await this.sendRound(ruleId, claims, stop);
+      claimed.forEach((claim, index) => {
+        const outcome = typeof claim === 'string' ? claim : sent.get(claim);
+        if (outcome) onOutcome(outcome, round[index]);
+        if (outcome) decided += 1;
+      });
+      if (decided < start + round.length) break;
     }
-    return Math.min(started, targets.length);
+    return decided;
   }
 
   /**
@@ -183,7 +193,7 @@ export class DigestSender {
     ruleId: string,
     targets: readonly DigestTarget[],
     { rule, members }: PreparedBatch,
-  ): Promise<(DigestRow | DeliveryOutcome)[]> {
+  ): Promise<(DigestClaim | DeliveryOutcome)[]> {
     const { orm, clock, minIntervalDays } = this.options;
     return orm.em.fork().transactional(async (txn) => {
       const em = txn as EntityManager;
@@ -226,7 +236,7 @@ export class DigestSender {
         const row = found[position];
         results[index] = row.id && rule ? await this.reclaim(em, row, now) : 'not_eligible';
       }
-      return results as (DigestRow | DeliveryOutcome)[];
+      return results as (DigestClaim | DeliveryOutcome)[];
     });
   }
 
@@ -256,7 +266,7 @@ export class DigestSender {
   }
 
   /** A row exists: finished (nothing to do), being sent by someone else, or abandoned/failed (ours now). */
-  private async reclaim(em: EntityManager, digest: DigestRow, now: Date): Promise<DigestRow | DeliveryOutcome> {
+  private async reclaim(em: EntityManager, digest: DigestRow, now: Date): Promise<DigestClaim | DeliveryOutcome> {
     if (digest.status !== DigestStatus.PENDING && digest.status !== DigestStatus.FAILED) return 'done_before';
     if (digest.leaseUntil && new Date(digest.leaseUntil) > now) return 'busy';
     if (digest.attempts >= this.options.maxAttempts) return 'done_before';
@@ -273,86 +283,109 @@ export class DigestSender {
       [leaseUntil, digest.id, digest.attempts, digest.leaseUntil],
     );
     if (!taken.length) return 'busy';
-    return { ...digest, attempts: digest.attempts + 1, status: DigestStatus.PENDING, leaseUntil };
+    const before = { status: digest.status, leaseUntil: digest.leaseUntil, attempts: digest.attempts };
+    return { ...digest, attempts: digest.attempts + 1, status: DigestStatus.PENDING, leaseUntil, before };
   }
 
   /**
-   * Sends a round's claims: the email rows of all of them in one statement (what is seen by now
-   * is dropped; a digest left with nothing is SKIPPED_EMPTY), then through the outbox.
+   * Sends a round's claims through the outbox. Each group of OUTBOX_CONCURRENCY reads its rows
+   * (address, items, what is seen by now) in one statement as its first email is composed: what
+   * the member has seen is dropped, and a digest left with nothing is SKIPPED_EMPTY.
    */
-  private async sendRound(ruleId: string, claims: DigestRow[]): Promise<Map<DigestRow, DeliveryOutcome>> {
-    const outcomes = new Map<DigestRow, DeliveryOutcome>();
+  private async sendRound(ruleId: string, claims: DigestClaim[], stop: () => boolean): Promise<Map<DigestClaim, DeliveryOutcome>> {
+    const outcomes = new Map<DigestClaim, DeliveryOutcome>();
     if (!claims.length) return outcomes;
     const em = this.options.orm.em.fork() as EntityManager;
-    const rows = await digestEmailRows(em, claims);
-    const sendings: DigestSending[] = [];
-    for (const digest of claims) {
-      const own = rows.filter((row) => row.member_id === digest.memberId);
-      const seen = new Set(own.filter((row) => row.seen).map((row) => row.id));
+    const groups = new Map<number, Promise<(DigestEmailRow & { member_id: string })[]>>();
+    const rowsOf = (index: number) => {
+      const group = Math.floor(index / OUTBOX_CONCURRENCY);
+      if (!groups.has(group))
+        groups.set(group, digestEmailRows(em, claims.slice(group * OUTBOX_CONCURRENCY, (group + 1) * OUTBOX_CONCURRENCY)));
+      return groups.get(group)!;
+    };
+    const unseen = new Map<DigestClaim, { items: string[]; hotCount: number }>();
+    const position = new Map(claims.map((claim, index) => [claim, index]));
+    const compose = async (digest: DigestClaim) => {
+      const rows = (await rowsOf(position.get(digest)!)).filter((row) => row.member_id === digest.memberId);
+      const seen = new Set(rows.filter((row) => row.seen).map((row) => row.id));
       const items = digest.items.filter((id) => !seen.has(id));
       const hotCount = digest.items.slice(0, digest.hotCount).filter((id) => !seen.has(id)).length;
-      if (items.length && own.length) sendings.push({ digest, items, hotCount, rows: own });
-      else
-        outcomes.set(
-          digest,
-          await this.finish(em, digest, { status: DigestStatus.SKIPPED_EMPTY, items: [], hotCount: 0 }, 'skipped_empty'),
-        );
-    }
-    const sent = await this.outbox.sendAll(
-      sendings,
-      this.ledger(em),
-      (sending) => composeDigestEmail(this.options, sending),
-      'digest',
-      ({ digest }) => ({
-        digestId: digest.id,
-        ruleId,
-        memberId: digest.memberId,
-      }),
-    );
-    sendings.forEach(({ digest }, index) => outcomes.set(digest, sent[index] === 'lost' ? 'busy' : sent[index]));
+      if (!items.length || !rows.length) return null;
+      unseen.set(digest, { items, hotCount });
+      return composeDigestEmail(this.options, { digest, items, hotCount, rows });
+    };
+    const context = (digest: DigestClaim) => ({ digestId: digest.id, ruleId, memberId: digest.memberId });
+    const ledger = this.ledger(em, unseen);
+    const sent = await sendClaimedBatch(this.options, { claims, ledger, compose, label: 'digest', context, stop });
+    claims.forEach((claim, index) => {
+      const outcome = deliveryOutcome(sent[index]);
+      if (outcome) outcomes.set(claim, outcome);
+    });
     return outcomes;
   }
 
   /**
    * The digest table as the outbox's ledger: leases renewed and sent rows recorded one statement
-   * per round, each only for the claims still ours (same attempt, still PENDING).
+   * per call, each only for the claims still ours (same attempt, still PENDING).
    */
-  private ledger(em: EntityManager): OutboxBatchLedger<DigestSending> {
+  private ledger(em: EntityManager, unseen: Map<DigestClaim, { items: string[]; hotCount: number }>): OutboxBatchLedger<DigestClaim> {
     const { clock, leaseMs } = this.options;
-    const ours = (sendings: readonly DigestSending[], ids: { id: string }[]) => {
+    const ours = (claims: readonly DigestClaim[], ids: { id: string }[]) => {
       const kept = new Set(ids.map((row) => row.id));
-      return new Set(sendings.filter(({ digest }) => kept.has(digest.id)));
+      return new Set(claims.filter((claim) => kept.has(claim.id)));
     };
+    const json = (claims: readonly DigestClaim[], row: (claim: DigestClaim) => object) =>
+      JSON.stringify(claims.map((claim) => ({ id: claim.id, attempts: claim.attempts, ...row(claim) })));
     return {
-      renewAll: async (sendings) => {
-        if (!sendings.length) return new Set();
+      renewAll: async (claims) => {
+        if (!claims.length) return new Set();
         const now = clock.now();
-        const claims = sendings.map(({ digest }) => ({ id: digest.id, attempts: digest.attempts }));
         const renewed = await em.execute<{ id: string }[]>(
           `update digest d set lease_until = ? from json_to_recordset(?::json) as c(id uuid, attempts int)
            where d.id = c.id and d.attempts = c.attempts and d.status = 'PENDING' and d.lease_until > ? returning d.id`,
-          [new Date(now.getTime() + leaseMs), JSON.stringify(claims), now],
+          [new Date(now.getTime() + leaseMs), json(claims, () => ({})), now],
         );
-        return ours(sendings, renewed);
+        return ours(claims, renewed);
       },
-      recordSentAll: async (sendings) => {
-        const sent = sendings.map(({ digest, items, hotCount }) => ({
-          id: digest.id,
-          attempts: digest.attempts,
-          items,
-          hot_count: hotCount,
-        }));
+      recordSentAll: async (claims) => {
         const recorded = await em.execute<{ id: string }[]>(
           `update digest d set status = 'SENT', items = s.items, hot_count = s.hot_count, sent_at = ?, lease_until = null
            from json_to_recordset(?::json) as s(id uuid, attempts int, items uuid[], hot_count int)
            where d.id = s.id and d.attempts = s.attempts and d.status = 'PENDING' returning d.id`,
-          [clock.now(), JSON.stringify(sent)],
+          [clock.now(), json(claims, (claim) => ({ items: unseen.get(claim)!.items, hot_count: unseen.get(claim)!.hotCount }))],
         );
-        return ours(sendings, recorded);
+        return ours(claims, recorded);
       },
-      recordFailure: async ({ digest }, { error, relayDown }) => {
+      recordFailure: async (digest, { error, relayDown }) => {
         const lastError = error instanceof Error ? error.message.slice(0, 500) : String(error);
         return (await this.finish(em, digest, { status: DigestStatus.FAILED, lastError, refundAttempt: relayDown }, 'failed')) === 'failed';
+      },
+      recordNothingToSend: async (digest) =>
+        (await this.finish(em, digest, { status: DigestStatus.SKIPPED_EMPTY, items: [], hotCount: 0 }, 'skipped_empty')) ===
+        'skipped_empty',
+      releaseAll: async (claims) => {
+        // Never attempted: a row this claim inserted goes (as if never claimed); a reclaimed one is as it was.
+        const inserted = claims.filter((claim) => !claim.before);
+        const reclaimed = claims.filter((claim) => claim.before);
+        if (inserted.length)
+          await em.execute(
+            `delete from digest d using json_to_recordset(?::json) as r(id uuid, attempts int)
+             where d.id = r.id and d.attempts = r.attempts and d.status = 'PENDING'`,
+            [json(inserted, () => ({}))],
+          );
+        if (reclaimed.length)
+          await em.execute(
+            `update digest d set status = r.status, lease_until = r.lease_until, attempts = r.before_attempts
+             from json_to_recordset(?::json) as r(id uuid, attempts int, status digest_status, lease_until timestamptz, before_attempts int)
+             where d.id = r.id and d.attempts = r.attempts and d.status = 'PENDING'`,
+            [
+              json(reclaimed, (claim) => ({
+                status: claim.before!.status,
+                lease_until: claim.before!.leaseUntil,
+                before_attempts: claim.before!.attempts,
+              })),
+            ],
+          );
       },
     };
   }
@@ -378,8 +411,15 @@ export class DigestSender {
   }
 }
 
+/** The outbox's word for a claim as the job counts it (null: never attempted). */
+function deliveryOutcome(outcome: OutboxBatchOutcome): DeliveryOutcome | null {
+  if (outcome === 'lost') return 'busy';
+  if (outcome === 'empty') return 'skipped_empty';
+  return outcome;
+}
+
 /** What an inserted row means: a claim to send, or a decision already final. */
-function claimOf(row: NewDigest): DigestRow | DeliveryOutcome {
+function claimOf(row: NewDigest): DigestClaim | DeliveryOutcome {
   if (row.status === DigestStatus.HELD_OUT) return 'held_out';
   if (row.status === DigestStatus.SKIPPED_EMPTY) return 'skipped_empty';
   return {
@@ -391,6 +431,7 @@ function claimOf(row: NewDigest): DigestRow | DeliveryOutcome {
     messageId: row.message_id,
     attempts: row.attempts,
     leaseUntil: row.lease_until,
+    before: null,
   };
 }
 
