@@ -19,6 +19,9 @@ export interface OutboxBatchLedger<Claim> {
   releaseAll(claims: readonly Claim[]): Promise<void>;
 }
 
+/** How long an accepted email waits, at most, for others to be recorded with it. */
+export const RECORD_WITHIN_MS = 20;
+
 /** `empty`: compose found nothing left to send. `null` in a batch's outcomes: never attempted, released. */
 export type OutboxBatchOutcome = OutboxOutcome | 'empty' | null;
 
@@ -38,9 +41,10 @@ export interface OutboxBatchRun<Claim> {
  * claims still ours are renewed together first (the others are `lost`, nothing is sent for them);
  * a send starts only within one renewal interval of a renewal that found its claim still ours
  * (when one is due, the send waits for it), and the leases of everything not yet recorded keep
- * being renewed while the batch lasts. Accepted emails are recorded sent in groups of
- * OUTBOX_CONCURRENCY as they complete, refused ones given back once the last renewal has settled,
- * and claims never attempted (stopped, or a renewal that failed) released for another worker.
+ * being renewed while the batch lasts. Accepted emails are recorded sent in groups, each within
+ * RECORD_WITHIN_MS of its acceptance (a renewal under way cannot undo a record: it only touches
+ * claims still pending); refused ones are given back once the last renewal has
+ * settled, and claims never attempted (stopped, or a renewal that failed) released for another worker.
  */
 export async function sendClaimedBatch<Claim>(options: EmailOutboxOptions, run: OutboxBatchRun<Claim>): Promise<OutboxBatchOutcome[]> {
   return new OutboxBatch(options, run).send();
@@ -58,6 +62,11 @@ class OutboxBatch<Claim> {
   private renewedAt = 0;
   private renewing: Promise<void> | null = null;
   private recording: Promise<void> = Promise.resolve();
+  private recordingNow = false;
+  private recordTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The wait for a group is over: record what there is. */
+  private flushing = false;
+  private recordError: { error: unknown } | null = null;
   private relayDown = false;
   private readonly renewEveryMs: number;
   private readonly clock: Clock;
@@ -90,7 +99,6 @@ class OutboxBatch<Claim> {
     } finally {
       clearInterval(timer);
       await this.renewing;
-      await this.recording;
     }
     await this.settle();
     return this.outcomes;
@@ -106,7 +114,7 @@ class OutboxBatch<Claim> {
       if (email === null) return this.setOutcome(claim, (await this.run.ledger.recordNothingToSend(claim)) ? 'empty' : 'lost');
       await this.options.mailer.send(email);
       this.accepted.push(claim);
-      if (this.accepted.length >= OUTBOX_CONCURRENCY) this.recordAccepted();
+      this.recordAccepted();
     } catch (error) {
       this.failures.push({ claim, error });
       if (isRelayUnavailable(error)) this.relayDown = true;
@@ -134,23 +142,54 @@ class OutboxBatch<Claim> {
     this.renewedAt = at;
   }
 
-  /** Records the accepted emails so far, one group after another. */
+  /**
+   * Records what the relay accepted, in groups: at once when a group of OUTBOX_CONCURRENCY has
+   * accumulated, else within RECORD_WITHIN_MS of the first unrecorded acceptance (a slow relay
+   * leaves each email unrecorded for no longer than that: the resend window stays as narrow).
+   * One record at a time; what accumulates meanwhile goes in the next.
+   */
   private recordAccepted(): void {
+    if (this.recordingNow || !this.accepted.length) return;
+    if (this.accepted.length < OUTBOX_CONCURRENCY && !this.flushing) {
+      this.recordTimer ??= setTimeout(() => {
+        this.recordTimer = null;
+        this.flushing = true;
+        this.recordAccepted();
+      }, RECORD_WITHIN_MS);
+      return;
+    }
+    if (this.recordTimer) clearTimeout(this.recordTimer);
+    this.recordTimer = null;
+    this.flushing = false;
     const group = this.accepted.splice(0);
-    if (!group.length) return;
-    this.recording = this.recording.then(async () => {
-      const recorded = await this.run.ledger.recordSentAll(group);
-      for (const claim of group) {
-        this.holding.delete(claim);
-        this.setOutcome(claim, recorded.has(claim) ? 'sent' : 'lost');
-      }
-    });
+    this.recordingNow = true;
+    this.recording = this.run.ledger
+      .recordSentAll(group)
+      .then((recorded) => {
+        for (const claim of group) {
+          this.holding.delete(claim);
+          this.setOutcome(claim, recorded.has(claim) ? 'sent' : 'lost');
+        }
+      })
+      .catch((error: unknown) => {
+        // Kept for settle: the batch stops (what is accepted stays PENDING, leased, and goes again after its lease).
+        this.recordError ??= { error };
+      })
+      .finally(() => {
+        this.recordingNow = false;
+        this.recordAccepted();
+      });
   }
 
   /** After the last renewal: the rest of the accepted recorded, the refused given back, the unattempted released. */
   private async settle(): Promise<void> {
+    this.flushing = true;
     this.recordAccepted();
-    await this.recording;
+    for (let recording = this.recording; ; recording = this.recording) {
+      await recording;
+      if (recording === this.recording) break;
+    }
+    if (this.recordError) throw this.recordError.error;
     const outbox = new EmailOutbox(this.options);
     for (const { claim, error } of this.failures) {
       this.setOutcome(claim, await outbox.recordFailure(claim, error, this.run.ledger, this.run.label, () => this.run.context(claim)));

@@ -97,4 +97,31 @@ describe('digest batches', () => {
     const rows = await server.em().find(Digest, { ruleId: rule.id });
     expect(rows.map((row) => [row.status, row.attempts, row.messageId])).toEqual([[DigestStatus.SENT, 2, messageId]]);
   });
+
+  it('a batch stopped part-way gives back what it claimed and never attempted: new rows go, retried rows are as they were', async () => {
+    const { rule, targets } = await backlog(12);
+    const deps = jobDeps(server, sink.url);
+    const stopAfter = (count: number) => {
+      let asked = 0;
+      return () => asked++ >= count;
+    };
+    const rowsOf = async () =>
+      (await server.em().fork().find(Digest, { ruleId: rule.id })).map((row) => [row.status, row.attempts, row.leaseUntil]);
+    const sent = await deps.digests.deliverAll(rule.id, targets, { stop: stopAfter(3) });
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(targets.length);
+    expect(await rowsOf()).toEqual(Array.from({ length: sent }, () => [DigestStatus.SENT, 1, null]));
+    // The others fail for good once (550): FAILED rows, one attempt each; then a retry stops part-way again.
+    sink.failNext(targets.length - sent, 550);
+    await deps.digests.deliverAll(rule.id, targets);
+    expect((await rowsOf()).filter(([status]) => status === DigestStatus.FAILED)).toHaveLength(targets.length - sent);
+    const retried = await deps.digests.deliverAll(rule.id, targets, { stop: stopAfter(3) });
+    const rows = await rowsOf();
+    const resent = rows.filter(([status, attempts]) => status === DigestStatus.SENT && attempts === 2).length;
+    expect(resent).toBeGreaterThan(0);
+    expect(rows.filter(([status, attempts, lease]) => status === DigestStatus.FAILED && attempts === 1 && lease === null)).toHaveLength(
+      targets.length - sent - resent,
+    );
+    expect(retried).toBe(sent + resent);
+  });
 });
