@@ -20,7 +20,7 @@ export interface OutboxBatchLedger<Claim> {
 }
 
 /** How long an accepted email waits, at most, for others to be recorded with it. */
-export const RECORD_WITHIN_MS = 20;
+export const RECORD_WITHIN_MS = 100;
 
 /** `empty`: compose found nothing left to send. `null` in a batch's outcomes: never attempted, released. */
 export type OutboxBatchOutcome = OutboxOutcome | 'empty' | null;
