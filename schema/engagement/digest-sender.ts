@@ -5,10 +5,11 @@ import type { Clock } from '../../server/clock';
 import type { Orm } from '../../server/db/orm';
 import { uuidArray } from '../../server/db/sql';
 import { OUTBOX_CONCURRENCY, stableMessageId } from '../../server/email-outbox';
-import { sendClaimedBatch, type OutboxBatchLedger, type OutboxBatchOutcome } from '../../server/email-outbox-batch';
+import { sendClaimedBatch, type OutboxBatchOutcome } from '../../server/email-outbox-batch';
 import type { Mailer } from '../../server/mailer';
 import type { Locale } from '../../server/i18n/i18n';
 import { composeDigestEmail } from './digest-email.compose';
+import { digestLedger, type DeliveryOutcome, type DigestClaim } from './digest-ledger';
 import { DigestStatus } from './digest.entity';
 import {
   digestEmailRows,
@@ -42,9 +43,7 @@ export interface DigestSenderOptions {
   renewEveryMs?: number;
 }
 
-/** `relay_unavailable`: the SMTP relay could not be reached; the digest waits for a retry without using up an attempt. */
-export type DeliveryOutcome =
-  'sent' | 'held_out' | 'skipped_empty' | 'done_before' | 'not_eligible' | 'busy' | 'failed' | 'relay_unavailable';
+export type { DeliveryOutcome } from './digest-ledger';
 
 /** One member of a batch, with the period the evaluation found them due for. */
 export interface DigestTarget {
@@ -74,17 +73,6 @@ export interface PreparedBatch {
   members: Map<string, PreparedDigest>;
 }
 
-/** What a finished attempt writes on its row. */
-interface Outcome {
-  status: DigestStatus;
-  items?: string[];
-  hotCount?: number;
-  sentAt?: Date;
-  lastError?: string;
-  /** The relay was down: this attempt does not count towards maxAttempts (which is for refusals of the message). */
-  refundAttempt?: boolean;
-}
-
 export const DIGEST_MAX_ATTEMPTS = 5;
 
 /** A member's row as the claim inserts it (`json_to_recordset` in claimRound). */
@@ -98,11 +86,6 @@ interface NewDigest {
   message_id: string | null;
   attempts: number;
   lease_until: Date | null;
-}
-
-/** A claimed digest, and what its row was before this worker took it (null: this claim inserted it). */
-interface DigestClaim extends DigestRow {
-  before: { status: DigestStatus; leaseUntil: Date | null; attempts: number } | null;
 }
 
 /** Members claimed per transaction: a send-digest job's batch (DIGEST_BATCH_SIZE) in one or a few rounds. */
@@ -315,99 +298,13 @@ export class DigestSender {
       return composeDigestEmail(this.options, { digest, items, hotCount, rows });
     };
     const context = (digest: DigestClaim) => ({ digestId: digest.id, ruleId, memberId: digest.memberId });
-    const ledger = this.ledger(em, unseen);
+    const ledger = digestLedger(em, this.options, unseen);
     const sent = await sendClaimedBatch(this.options, { claims, ledger, compose, label: 'digest', context, stop });
     claims.forEach((claim, index) => {
       const outcome = deliveryOutcome(sent[index]);
       if (outcome) outcomes.set(claim, outcome);
     });
     return outcomes;
-  }
-
-  /**
-   * The digest table as the outbox's ledger: leases renewed and sent rows recorded one statement
-   * per call, each only for the claims still ours (same attempt, still PENDING).
-   */
-  private ledger(em: EntityManager, unseen: Map<DigestClaim, { items: string[]; hotCount: number }>): OutboxBatchLedger<DigestClaim> {
-    const { clock, leaseMs } = this.options;
-    const ours = (claims: readonly DigestClaim[], ids: { id: string }[]) => {
-      const kept = new Set(ids.map((row) => row.id));
-      return new Set(claims.filter((claim) => kept.has(claim.id)));
-    };
-    const json = (claims: readonly DigestClaim[], row: (claim: DigestClaim) => object) =>
-      JSON.stringify(claims.map((claim) => ({ id: claim.id, attempts: claim.attempts, ...row(claim) })));
-    return {
-      renewAll: async (claims) => {
-        if (!claims.length) return new Set();
-        const now = clock.now();
-        const renewed = await em.execute<{ id: string }[]>(
-          `update digest d set lease_until = ? from json_to_recordset(?::json) as c(id uuid, attempts int)
-           where d.id = c.id and d.attempts = c.attempts and d.status = 'PENDING' and d.lease_until > ? returning d.id`,
-          [new Date(now.getTime() + leaseMs), json(claims, () => ({})), now],
-        );
-        return ours(claims, renewed);
-      },
-      recordSentAll: async (claims) => {
-        const recorded = await em.execute<{ id: string }[]>(
-          `update digest d set status = 'SENT', items = s.items, hot_count = s.hot_count, sent_at = ?, lease_until = null
-           from json_to_recordset(?::json) as s(id uuid, attempts int, items uuid[], hot_count int)
-           where d.id = s.id and d.attempts = s.attempts and d.status = 'PENDING' returning d.id`,
-          [clock.now(), json(claims, (claim) => ({ items: unseen.get(claim)!.items, hot_count: unseen.get(claim)!.hotCount }))],
-        );
-        return ours(claims, recorded);
-      },
-      recordFailure: async (digest, { error, relayDown }) => {
-        const lastError = error instanceof Error ? error.message.slice(0, 500) : String(error);
-        return (await this.finish(em, digest, { status: DigestStatus.FAILED, lastError, refundAttempt: relayDown }, 'failed')) === 'failed';
-      },
-      recordNothingToSend: async (digest) =>
-        (await this.finish(em, digest, { status: DigestStatus.SKIPPED_EMPTY, items: [], hotCount: 0 }, 'skipped_empty')) ===
-        'skipped_empty',
-      releaseAll: async (claims) => {
-        // Never attempted: a row this claim inserted goes (as if never claimed); a reclaimed one is as it was.
-        const inserted = claims.filter((claim) => !claim.before);
-        const reclaimed = claims.filter((claim) => claim.before);
-        if (inserted.length)
-          await em.execute(
-            `delete from digest d using json_to_recordset(?::json) as r(id uuid, attempts int)
-             where d.id = r.id and d.attempts = r.attempts and d.status = 'PENDING'`,
-            [json(inserted, () => ({}))],
-          );
-        if (reclaimed.length)
-          await em.execute(
-            `update digest d set status = r.status, lease_until = r.lease_until, attempts = r.before_attempts
-             from json_to_recordset(?::json) as r(id uuid, attempts int, status digest_status, lease_until timestamptz, before_attempts int)
-             where d.id = r.id and d.attempts = r.attempts and d.status = 'PENDING'`,
-            [
-              json(reclaimed, (claim) => ({
-                status: claim.before!.status,
-                lease_until: claim.before!.leaseUntil,
-                before_attempts: claim.before!.attempts,
-              })),
-            ],
-          );
-      },
-    };
-  }
-
-  /** Records the outcome only if the claim is still ours (same attempt): a stale worker changes nothing. */
-  private async finish(em: EntityManager, digest: DigestRow, outcome: Outcome, result: DeliveryOutcome): Promise<DeliveryOutcome> {
-    const updated = await em.execute<{ id: string }[]>(
-      `update digest set status = ?, items = coalesce(?::uuid[], items), hot_count = coalesce(?, hot_count), sent_at = coalesce(?, sent_at),
-         last_error = coalesce(?, last_error), lease_until = null, attempts = attempts - ?
-       where id = ? and attempts = ? and status = 'PENDING' returning id`,
-      [
-        outcome.status,
-        outcome.items ? uuidArray(outcome.items) : null,
-        outcome.hotCount ?? null,
-        outcome.sentAt ?? null,
-        outcome.lastError ?? null,
-        outcome.refundAttempt ? 1 : 0,
-        digest.id,
-        digest.attempts,
-      ],
-    );
-    return updated.length ? result : 'busy';
   }
 }
 
