@@ -1,4 +1,7 @@
-import { Heading, Link, Section, Text } from '@react-email/components';
+import { Heading } from '@react-email/heading';
+import { Link } from '@react-email/link';
+import { Section } from '@react-email/section';
+import { Text } from '@react-email/text';
 import type { TFunction } from 'i18next';
 import { formatDate } from '../server/i18n/datetime';
 import { translator, type Locale, type ReaderLocale } from '../server/i18n/i18n';

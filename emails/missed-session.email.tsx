@@ -1,4 +1,4 @@
-import { Text } from '@react-email/components';
+import { Text } from '@react-email/text';
 import { translator } from '../server/i18n/i18n';
 import { EmailFooter, EmailFrame, greeting } from './layout';
 import { defineEmail, renderTemplate, type RenderedTemplate as RenderedEmailWithSubject } from './email-template';

@@ -1,4 +1,5 @@
-import { Hr, Text } from '@react-email/components';
+import { Hr } from '@react-email/hr';
+import { Text } from '@react-email/text';
 import { translator } from '../server/i18n/i18n';
 import { EmailFrame, greeting } from './layout';
 import { defineEmail, renderTemplate, type RenderedTemplate as RenderedEmailWithSubject } from './email-template';

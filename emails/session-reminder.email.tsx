@@ -1,4 +1,6 @@
-import { Heading, Hr, Text } from '@react-email/components';
+import { Heading } from '@react-email/heading';
+import { Hr } from '@react-email/hr';
+import { Text } from '@react-email/text';
 import { formatDateTime, formatList, startsInLabel } from '../server/i18n/datetime';
 import { translator, type Locale, type ReaderLocale } from '../server/i18n/i18n';
 import { baseStyles, CallToAction, EmailFrame, greeting } from './layout';

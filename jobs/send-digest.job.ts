@@ -1,7 +1,6 @@
 import { backoffStrategies } from 'agenda';
 import { DIGEST_MAX_ATTEMPTS, DigestSender, type DeliveryOutcome, type DigestSenderOptions } from '../schema/engagement/digest-sender';
 import { EmailLinks } from '../schema/engagement/email-links';
-import { EmailOutbox } from '../server/email-outbox';
 import type { JobBase, JobDefinition, JobDeps } from './job-deps';
 
 export const SEND_DIGEST = 'send-digest';
@@ -36,17 +35,10 @@ export async function sendDigestBatch(deps: JobDeps, data: SendDigestData): Prom
     failed: 0,
     relay_unavailable: 0,
   };
-  const batch = await deps.digests.prepare(
-    data.ruleId,
-    data.members.map((member) => member.memberId),
-  );
-  const started = await EmailOutbox.forEach(
-    data.members,
-    async ({ memberId, periodKey }) => {
-      counts[await deps.digests.deliver(data.ruleId, memberId, periodKey, batch)] += 1;
-    },
-    () => counts.relay_unavailable > 0 || Boolean(deps.stopping?.aborted),
-  );
+  const started = await deps.digests.deliverAll(data.ruleId, data.members, {
+    stop: () => counts.relay_unavailable > 0 || Boolean(deps.stopping?.aborted),
+    onOutcome: (outcome) => (counts[outcome] += 1),
+  });
   const untouched = data.members.length - started;
   deps.logger.info({ job: SEND_DIGEST, ruleId: data.ruleId, ...counts, untouched }, 'digest batch');
   const pending = counts.failed + counts.busy + counts.relay_unavailable + untouched;

@@ -1,9 +1,11 @@
+import cluster from 'node:cluster';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { startHearth, type Hearth } from './app';
 import { resolveDatabase } from './db/database';
 import type { Config } from './env';
 import { createLogger } from './logger';
+import { clusterWorkerIndex, reportReady, startCluster } from './cluster';
 import { configOrExit, onShutdownSignals, runMain, stopInOrder } from './process';
 import { demoAccess, type DemoAccess } from '../seed/demo-access';
 import type { DemoCommunity } from '../seed/demo-community';
@@ -38,8 +40,39 @@ function printBanner(hearth: Hearth, config: Config, { seeded, demo }: Startup, 
   console.log(lines.join('\n') + '\n');
 }
 
+/**
+ * WEB_CONCURRENCY > 1: this process starts the database once (the embedded one, if no
+ * DATABASE_URL) and runs that many API processes on one port (server/cluster.ts); the first one
+ * runs the in-process job worker, if any, and prints the banner. SIGTERM stops them, then the
+ * embedded database.
+ */
+async function primary(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const database = await resolveDatabase(config);
+  const running = await startCluster({
+    workers: config.webConcurrency,
+    env: { DATABASE_URL: database.url, HEARTH_WORKER_IN_PROCESS: 'false' },
+    firstEnv: { HEARTH_WORKER_IN_PROCESS: String(config.workerInProcess) },
+    logger,
+  }).catch(async (error: unknown) => {
+    await database.embedded?.stop();
+    throw error;
+  });
+  logger.info({ processes: config.webConcurrency, url: running.url }, 'API processes running');
+  onShutdownSignals(
+    () =>
+      stopInOrder(logger, [
+        ['API processes', () => running.stop()],
+        ['embedded PostgreSQL', async () => database.embedded?.stop()],
+      ]),
+    logger,
+    'stopping the API processes',
+  );
+}
+
 export async function main(): Promise<void> {
   const config = configOrExit();
+  if (config.webConcurrency > 1 && cluster.isPrimary) return primary(config);
   const logger = createLogger(config.logLevel);
   const database = await resolveDatabase(config);
   // dist/server/api.js next to dist/admin, which `npm run build` writes.
@@ -56,7 +89,8 @@ export async function main(): Promise<void> {
         pubSub: hearth.deps.pubSub,
       })
     : null;
-  printBanner(hearth, config, { seeded, demo }, Boolean(database.embedded), worker);
+  const index = clusterWorkerIndex();
+  if (index === null || index === 0) printBanner(hearth, config, { seeded, demo }, Boolean(database.embedded), worker);
   // The embedded PostgreSQL stops last, once nothing holds a connection to it any more.
   onShutdownSignals(
     () =>
@@ -68,6 +102,7 @@ export async function main(): Promise<void> {
     logger,
     'finishing in-flight requests',
   );
+  reportReady(hearth.url);
 }
 
 if (require.main === module) runMain(main);

@@ -50,6 +50,8 @@ export interface Hearth {
   sockets(): WebSocket[];
   /** Checks shared by subscribers on this instance, running now (one per subscription and arguments whose check is viewer-independent). */
   sharedSubscriptionSources(): number;
+  /** Subscription operations executed for events since start: per event, one per distinct answer of a shared operation's per-viewer fields. */
+  subscriptionExecutions(): number;
   /** Subscriptions set up over WebSocket since start (each listening to its topics on this instance). */
   subscriptionsStarted(): number;
   /** Resolves once every topic subscribed so far is subscribed at the broker too (Redis). */
@@ -137,6 +139,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     httpServer,
     sockets: ws.sockets,
     sharedSubscriptionSources: ws.sharedSubscriptionSources,
+    subscriptionExecutions: ws.subscriptionExecutions,
     subscriptionsStarted: ws.subscriptionsStarted,
     subscriptionsSettled: () => pubSubHandle.settled(),
     url: `http://localhost:${port}/graphql`,

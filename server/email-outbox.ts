@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isRelayUnavailable, type Mailer, type OutgoingEmail } from './mailer';
+import type { Clock } from './clock';
 import { LOST, whileHolding } from './renewing';
 
 /**
@@ -31,6 +32,8 @@ export interface EmailOutboxOptions {
   leaseMs: number;
   /** How often a sender renews its lease while the SMTP exchange lasts (default: a third of the lease, at most 5 s). */
   renewEveryMs?: number;
+  /** What leases are measured with (batches check theirs before each send). */
+  clock?: Clock;
 }
 
 /** Sends at once per batch: SMTP exchanges wait on the relay, not on this process. */
@@ -76,16 +79,28 @@ export class EmailOutbox {
       };
       if ((await whileHolding(hold, () => mailer.send(email))) === LOST) return 'lost';
     } catch (error) {
-      const relayDown = isRelayUnavailable(error);
-      logger.warn({ err: error, ...context, relayDown }, `${label} send failed; will retry`);
-      const recorded = await ledger.recordFailure(claim, { error, relayDown }).catch((err: unknown) => {
-        logger.warn({ err, ...context }, `${label} failure not recorded; retried after its lease`);
-        return true;
-      });
-      if (!recorded) return 'lost';
-      return relayDown ? 'relay_unavailable' : 'failed';
+      return this.recordFailure(claim, error, ledger, label, () => context);
     }
     return (await ledger.recordSent(claim)) ? 'sent' : 'lost';
+  }
+
+  /** Gives a claim whose email did not leave back for a later attempt (`lost`: it was no longer ours). */
+  async recordFailure<Claim>(
+    claim: Claim,
+    error: unknown,
+    ledger: Pick<OutboxLedger<Claim>, 'recordFailure'>,
+    label: string,
+    context: (claim: Claim) => object,
+  ): Promise<OutboxOutcome> {
+    const { logger } = this.options;
+    const relayDown = isRelayUnavailable(error);
+    logger.warn({ err: error, ...context(claim), relayDown }, `${label} send failed; will retry`);
+    const recorded = await ledger.recordFailure(claim, { error, relayDown }).catch((err: unknown) => {
+      logger.warn({ err, ...context(claim) }, `${label} failure not recorded; retried after its lease`);
+      return true;
+    });
+    if (!recorded) return 'lost';
+    return relayDown ? 'relay_unavailable' : 'failed';
   }
 
   /**

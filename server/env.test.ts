@@ -127,6 +127,13 @@ describe('parseEnv', () => {
     );
   });
 
+  it('runs one API process unless WEB_CONCURRENCY says more, which needs REDIS_URL', () => {
+    expect(parse({}).webConcurrency).toBe(1);
+    expect(parse({ WEB_CONCURRENCY: '2', REDIS_URL: 'redis://127.0.0.1:6379' }).webConcurrency).toBe(2);
+    expect(errorOf({ WEB_CONCURRENCY: '2' }).message).toMatch(/WEB_CONCURRENCY above 1 needs REDIS_URL/);
+    expect(errorOf({ WEB_CONCURRENCY: '0', REDIS_URL: 'redis://127.0.0.1:6379' }).variable).toBe('WEB_CONCURRENCY');
+  });
+
   it('generates the development JWT secret once and keeps it under .hearth/', () => {
     const cwd = tempDir();
     const first = parseEnv({ NODE_ENV: 'development' }, cwd);

@@ -52,6 +52,8 @@ export interface Config {
   jobLockLifetimeMs: number;
   /** Run the Agenda worker inside the API process (the one-command embedded default). */
   workerInProcess: boolean;
+  /** WEB_CONCURRENCY: API processes `npm start` runs on one port (one per core in production; server/cluster.ts). */
+  webConcurrency: number;
   /** How long a just-rotated refresh token still returns the pair it was rotated to (concurrent refreshes), in ms; 0: never. */
   refreshTokenGraceMs: number;
   /** Origins (exact, or with `*` for a port or a subdomain) whose pages may call the API from a browser. */
@@ -238,6 +240,17 @@ function developmentJwtSecret(dataDir: string): string {
   return secret;
 }
 
+/** API processes; more than one are instances that must share pub/sub and cache invalidation through Redis. */
+function parseWebConcurrency(source: Source): number {
+  const processes = parseInteger(source, 'WEB_CONCURRENCY', 1, 1, 64);
+  if (processes > 1 && read(source, 'REDIS_URL') === undefined)
+    throw new EnvError(
+      'WEB_CONCURRENCY',
+      'above 1 needs REDIS_URL: the API processes share subscriptions and cache invalidation through Redis',
+    );
+  return processes;
+}
+
 function parseJwtSecret(source: Source, nodeEnv: Config['nodeEnv'], dataDir: string): string {
   const raw = read(source, 'JWT_SECRET');
   if (raw !== undefined) {
@@ -304,6 +317,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     digestBatchSize: parseInteger(source, 'DIGEST_BATCH_SIZE', 100, 1, 10_000),
     jobLockLifetimeMs: parseDuration(source, 'JOB_LOCK_LIFETIME', 10 * 60_000, 500),
     workerInProcess: parseBoolean(source, 'HEARTH_WORKER_IN_PROCESS', databaseUrl === undefined),
+    webConcurrency: parseWebConcurrency(source),
     refreshTokenGraceMs: parseDuration(source, 'REFRESH_TOKEN_GRACE', 30_000, 0, 5 * 60_000),
     corsOrigins: parseCorsOrigins(source, nodeEnv, publicUrl),
     liveKit,

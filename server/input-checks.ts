@@ -40,17 +40,32 @@ function nulInLiteral(value: ValueNode, path: string): string | null {
   }
 }
 
+/**
+ * Per parsed document, the first literal argument holding a NUL, or null: Apollo parses each
+ * distinct query text once and hands the same document to every request sending it, so a feed
+ * page's document is walked once, not on every request.
+ */
+const literalNuls = new WeakMap<DocumentNode, string | null>();
+
+function nulInLiterals(document: DocumentNode): string | null {
+  let found = literalNuls.get(document);
+  if (found === undefined) {
+    let first: string | null = null;
+    visit(document, {
+      Argument(node) {
+        first ??= nulInLiteral(node.value, node.name.value);
+      },
+    });
+    literalNuls.set(document, (found = first));
+  }
+  return found;
+}
+
 /** Where the request carries a NUL character (a variable's path, or an argument's), or null when it carries none. */
 export function findNulCharacter(document: DocumentNode, variables: Record<string, unknown>): string | null {
   for (const [name, value] of Object.entries(variables)) {
     const found = nulIn(value, name);
     if (found) return found;
   }
-  let found: string | null = null;
-  visit(document, {
-    Argument(node) {
-      found ??= nulInLiteral(node.value, node.name.value);
-    },
-  });
-  return found;
+  return nulInLiterals(document);
 }

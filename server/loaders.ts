@@ -33,6 +33,7 @@ function fold(modules: readonly HearthModule[], make: (module: HearthModule) => 
 export class EventLoaders {
   private readonly shared: SharedLoaders;
   private readonly keyed: Record<string, ViewerKeyedLoader<unknown>>;
+  private readonly byViewerId = new Map<string | null, Loaders>();
 
   constructor(
     modules: readonly HearthModule[],
@@ -40,6 +41,13 @@ export class EventLoaders {
   ) {
     this.shared = fold(modules, (module) => module.loaders?.(em)) as SharedLoaders;
     this.keyed = fold(modules, (module) => module.viewerLoaders?.(em)) as Record<string, ViewerKeyedLoader<unknown>>;
+  }
+
+  /** `forViewer` of a viewer known now, made once per viewer: a member's several subscriptions to one event share it. */
+  forViewerId(viewerId: string | null): Loaders {
+    let loaders = this.byViewerId.get(viewerId);
+    if (!loaders) this.byViewerId.set(viewerId, (loaders = this.forViewer(() => viewerId)));
+    return loaders;
   }
 
   forViewer(viewerId: () => string | null): Loaders {

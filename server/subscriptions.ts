@@ -3,8 +3,16 @@ import { createSourceEventStream, execute, print, type ExecutionArgs, type Execu
 import { eventExecution, type EventExecution } from './compiled-queries';
 import { buildSharedContext, type AppDeps, type Context } from './context';
 import { createLoaders, EventLoaders } from './loaders';
-import { PushIterator, SubscriberOverflowError } from './push-iterator';
-import { selectsPerViewerField } from './viewer-dependence';
+import { PushIterator } from './push-iterator';
+import {
+  deliver,
+  deliverPerAnswer,
+  type DirectDelivery,
+  type Subscriber,
+  type ViewerOperation,
+  type ViewerSubscriber,
+} from './subscriber-delivery';
+import { perViewerPart, selectsPerViewerField } from './viewer-dependence';
 
 /** A context for one event: the subscriber's viewer and collaborators, a fresh EntityManager and loaders. */
 export function contextForEvent(ctx: Context): Context {
@@ -83,36 +91,13 @@ export function deliverChecked<P, T>(ctx: Context, source: AsyncIterable<P>, che
 }
 
 /**
- * How a transport writes a result straight to one subscriber, skipping its per-message path
- * (graphql-ws' costs 10 µs per message: 40% of a 10,000-socket broadcast, P2 in test/bench).
- * ws.ts registers one per operation with `SubscriptionFanout.deliverDirectly`.
- */
-export interface DirectDelivery<S = unknown> {
-  /** The result as this transport's clients get it; the same for every subscriber of one server, so computed once per event. */
-  serialize(result: ExecutionResult): S;
-  /** Writes it; false when the subscriber cannot take it (socket closed or too far behind): the subscription then ends with an error. */
-  write(serialized: S): boolean;
-}
-
-/** One subscriber: what graphql-ws iterates, and how to write to it directly when possible. */
-interface Subscriber {
-  results: PushIterator<ExecutionResult>;
-  direct?: DirectDelivery;
-}
-
-/** A subscriber whose operation selects a per-viewer field: executed with its own viewer. */
-interface ViewerSubscriber extends Subscriber {
-  run: EventExecution;
-  ctx: Context;
-}
-
-/**
  * The subscribers of one shared check on this instance: one source, one check per event, then
- * one execution per distinct viewer-independent operation and one per per-viewer subscriber.
+ * one execution per distinct viewer-independent operation and, for a per-viewer one, one per
+ * distinct answer of its per-viewer part.
  */
 class SharedSource {
   readonly operations = new Map<string, { run: EventExecution; subscribers: Set<Subscriber> }>();
-  readonly viewers = new Set<ViewerSubscriber>();
+  readonly viewers = new Map<string, ViewerOperation>();
 
   constructor(
     readonly events: AsyncIterator<unknown>,
@@ -120,19 +105,7 @@ class SharedSource {
   ) {}
 
   all(): Subscriber[] {
-    return [...this.viewers, ...[...this.operations.values()].flatMap((operation) => [...operation.subscribers])];
-  }
-}
-
-/**
- * Delivers one result to subscribers: written directly when it can be, serialized once (one
- * server's subscribers share one transport); pushed to graphql-ws otherwise.
- */
-function deliver(subscribers: Iterable<Subscriber>, result: ExecutionResult): void {
-  let serialized: { value: unknown } | undefined;
-  for (const { direct, results } of subscribers) {
-    if (!direct) results.push(result);
-    else if (!direct.write((serialized ??= { value: direct.serialize(result) }).value)) results.fail(new SubscriberOverflowError());
+    return [...this.viewers.values(), ...this.operations.values()].flatMap((operation) => [...operation.subscribers]);
   }
 }
 
@@ -145,7 +118,8 @@ const operationKey = (args: ExecutionArgs) => `${print(args.document)}|${args.op
  * - `broadcast`: an operation that selects only fields proven viewer-independent
  *   (viewer-dependence.ts) is executed once per event, with a context that has no viewer, and the
  *   result goes to all its subscribers (serialized once);
- * - `perViewer`: any other operation is executed per subscriber, with that subscriber's viewer.
+ * - `perViewer`: any other operation is executed with a subscriber's viewer, once for all the
+ *   subscribers (of the same operation text and variables) whose per-viewer fields answer the same.
  *
  * A subscription whose check depends on the viewer (no `sharedAs`) is checked and executed per
  * subscriber, with its own viewer.
@@ -153,6 +127,7 @@ const operationKey = (args: ExecutionArgs) => `${print(args.document)}|${args.op
 export class SubscriptionFanout {
   private readonly shared = new Map<string, SharedSource>();
   private readonly directs = new WeakMap<object, DirectDelivery>();
+  private executions = 0;
 
   constructor(private readonly deps: AppDeps) {}
 
@@ -161,9 +136,16 @@ export class SubscriptionFanout {
    * operation text (compiled-queries.ts), unless GRAPHQL_EXECUTOR=graphql-js. A per-viewer
    * operation runs per subscriber and event, and graphql-js's execution was most of that cost.
    */
-  private execution(args: ExecutionArgs, key = operationKey(args)): EventExecution {
-    if (this.deps.config.graphqlExecutor === 'jit') return eventExecution(args, key);
-    return (rootValue, contextValue) => execute({ ...args, rootValue, contextValue }) as Promise<ExecutionResult>;
+  private execution(args: ExecutionArgs, key = operationKey(args), counted = true): EventExecution {
+    const run: EventExecution =
+      this.deps.config.graphqlExecutor === 'jit'
+        ? eventExecution(args, key)
+        : (rootValue, contextValue) => execute({ ...args, rootValue, contextValue }) as Promise<ExecutionResult>;
+    if (!counted) return run;
+    return (rootValue, contextValue) => {
+      this.executions++;
+      return run(rootValue, contextValue);
+    };
   }
 
   readonly subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
@@ -183,6 +165,11 @@ export class SubscriptionFanout {
     return this.shared.size;
   }
 
+  /** Subscription operations executed for events since start, whose results were delivered (operators' metrics; tests). */
+  eventExecutions(): number {
+    return this.executions;
+  }
+
   /** Joins (or starts) the shared source of `stream.sharedAs`; a subscriber joining a running one lets its own source go. */
   private join(stream: CheckedSource, args: ExecutionArgs): AsyncIterableIterator<ExecutionResult> {
     const key = stream.sharedAs!;
@@ -197,17 +184,24 @@ export class SubscriptionFanout {
     const ctx = args.contextValue as Context;
     const direct = this.directs.get(ctx);
     const textKey = operationKey(args);
+    const opKey = `${textKey}|${JSON.stringify(args.variableValues ?? {})}`;
     if (selectsPerViewerField(args.schema, args.document, textKey)) {
+      let operation = joined.viewers.get(opKey);
+      if (!operation) joined.viewers.set(opKey, (operation = this.viewerOperation(args, textKey)));
+      const { subscribers } = operation;
       const subscriber: ViewerSubscriber = {
-        run: this.execution(args, textKey),
         ctx,
         direct,
-        results: new PushIterator(() => this.leave(key, joined, () => joined.viewers.delete(subscriber))),
+        results: new PushIterator(() =>
+          this.leave(key, joined, () => {
+            subscribers.delete(subscriber);
+            if (subscribers.size === 0) joined.viewers.delete(opKey);
+          }),
+        ),
       };
-      joined.viewers.add(subscriber);
+      subscribers.add(subscriber);
       return subscriber.results;
     }
-    const opKey = `${textKey}|${JSON.stringify(args.variableValues ?? {})}`;
     let operation = joined.operations.get(opKey);
     if (!operation) joined.operations.set(opKey, (operation = { run: this.execution(args, textKey), subscribers: new Set() }));
     const { subscribers } = operation;
@@ -222,6 +216,13 @@ export class SubscriptionFanout {
     };
     subscribers.add(subscriber);
     return subscriber.results;
+  }
+
+  private viewerOperation(args: ExecutionArgs, textKey: string): ViewerOperation {
+    const part = perViewerPart(args.schema, args.document, args.operationName, textKey);
+    // Not counted as executions: a per-viewer part is only compared, never delivered.
+    const answers = part && this.execution({ ...args, document: part }, `${textKey}|per-viewer part`, false);
+    return { run: this.execution(args, textKey), answers, subscribers: new Set() };
   }
 
   private leave(key: string, shared: SharedSource, remove: () => void): void {
@@ -262,21 +263,17 @@ export class SubscriptionFanout {
   }
 
   /**
-   * Entry point 2, per viewer: each subscriber's operation executed with its own viewer, all of
-   * them together on the event's loaders: what is the same for everyone (the item, its themes, its
-   * author) is loaded once, and each per-viewer field kind (seenByMe, blockedByMe, ...) in one
-   * statement for all the subscribers, keyed by viewer (ViewerKeyedLoader): the statements per
-   * event do not grow with the subscribers. Each execution reads only its own viewer's answers and
-   * authorizes with its own viewer.
+   * Entry point 2, per viewer: every subscriber's per-viewer part (perViewerPart: seenByMe,
+   * blockedByMe, ... and what leads to them) executed with its own viewer, all of them together on
+   * the event's loaders: each per-viewer field kind is loaded in one statement for all the
+   * subscribers, keyed by viewer (ViewerKeyedLoader), so the statements per event do not grow with
+   * the subscribers. The subscribers whose parts answer the same get the same result of the whole
+   * operation (the rest is proven the same for every viewer): it is executed once per distinct
+   * answer, with one of them as the viewer, and serialized once for all of them. A part that errs
+   * (an authorization refused) is never compared: that subscriber gets an execution of its own.
    */
   private async perViewer(shared: SharedSource, value: unknown, eventLoaders: EventLoaders): Promise<void> {
-    await Promise.all(
-      [...shared.viewers].map(async (subscriber) => {
-        const viewerId = subscriber.ctx.viewer?.id ?? null;
-        const contextValue: Context = { ...subscriber.ctx, em: eventLoaders.em, loaders: eventLoaders.forViewer(() => viewerId) };
-        deliver([subscriber], await subscriber.run(value, contextValue));
-      }),
-    );
+    await Promise.all([...shared.viewers.values()].map((operation) => deliverPerAnswer(operation, value, eventLoaders)));
   }
 
   /** A subscription checked (or not checked) per subscriber: executed per event with the subscriber's own viewer. */

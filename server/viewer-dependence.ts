@@ -1,13 +1,21 @@
 import {
   getNamedType,
+  getOperationAST,
   isAbstractType,
+  isCompositeType,
+  isInterfaceType,
   isObjectType,
+  Kind,
   TypeInfo,
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
   type GraphQLObjectType,
   type GraphQLSchema,
+  type SelectionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { Extensions, getMetadataStorage } from 'type-graphql';
 import { LRUCache } from 'lru-cache';
@@ -144,4 +152,89 @@ export function selectsPerViewerField(schema: GraphQLSchema, document: DocumentN
   );
   perViewerOperations.set(cacheKey, perViewer);
   return perViewer;
+}
+
+const perViewerParts = new WeakMap<GraphQLSchema, LRUCache<string, { part: DocumentNode | null }>>();
+
+/**
+ * The part of an operation that its per-viewer answers are made of: every field not proven shared,
+ * with all it selects, and the fields and fragments that lead to one; every other field left out.
+ * What is left out gives every viewer the same answer, so two viewers whose results of this part
+ * are equal get equal results of the whole operation: one execution serves both (the fan-out in
+ * subscriptions.ts). Null when nothing can be left out (a per-viewer root field).
+ */
+export function perViewerPart(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  cacheKey: string,
+): DocumentNode | null {
+  let cache = perViewerParts.get(schema);
+  if (!cache) perViewerParts.set(schema, (cache = new LRUCache({ max: 1_000 })));
+  let cached = cache.get(cacheKey);
+  if (!cached) cache.set(cacheKey, (cached = { part: partOf(schema, document, operationName) }));
+  return cached.part;
+}
+
+function partOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): DocumentNode | null {
+  const operation = getOperationAST(document, operationName);
+  const root = operation && schema.getRootType(operation.operation);
+  if (!operation || !root) return null;
+  const sharing = fieldSharing(schema);
+  const fragments = new Map(
+    document.definitions
+      .filter((it): it is FragmentDefinitionNode => it.kind === Kind.FRAGMENT_DEFINITION)
+      .map((it) => [it.name.value, it]),
+  );
+  const kept = new Map<string, FragmentDefinitionNode | null>();
+  let leftOut = false;
+  const isShared = (typeName: string, fieldName: string) => sharing.get(`${typeName}.${fieldName}`)?.kind === 'shared';
+  /** Whether a field answers per viewer; fails closed on anything it cannot trace. */
+  const perViewer = (parent: GraphQLCompositeType, name: string) => {
+    if (name.startsWith('__')) return false;
+    if (isAbstractType(parent)) return schema.getPossibleTypes(parent).some((type) => !isShared(type.name, name));
+    return !isShared(parent.name, name);
+  };
+  const fragment = (name: string): FragmentDefinitionNode | null => {
+    if (kept.has(name)) return kept.get(name)!;
+    kept.set(name, null); // a cycle (refused by validation before) keeps nothing
+    const definition = fragments.get(name);
+    const type = definition && schema.getType(definition.typeCondition.name.value);
+    const selectionSet = type && isCompositeType(type) ? prune(definition.selectionSet, type) : null;
+    const result = selectionSet ? { ...definition!, selectionSet } : null;
+    kept.set(name, result);
+    return result;
+  };
+  const prune = (set: SelectionSetNode, parent: GraphQLCompositeType): SelectionSetNode | null => {
+    const selections: SelectionNode[] = [];
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        if (fragment(selection.name.value)) selections.push(selection);
+        else leftOut = true;
+        continue;
+      }
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        const inner = type && isCompositeType(type) ? prune(selection.selectionSet, type) : selection.selectionSet;
+        if (inner) selections.push({ ...selection, selectionSet: inner });
+        else leftOut = true;
+        continue;
+      }
+      const name = selection.name.value;
+      const field = isAbstractType(parent) && !isInterfaceType(parent) ? undefined : parent.getFields()[name];
+      const type = field && getNamedType(field.type);
+      if (perViewer(parent, name) || (selection.selectionSet && !(type && isCompositeType(type)))) {
+        selections.push(selection);
+        continue;
+      }
+      const inner = selection.selectionSet && type && isCompositeType(type) ? prune(selection.selectionSet, type) : null;
+      if (inner) selections.push({ ...selection, selectionSet: inner });
+      else leftOut = true;
+    }
+    return selections.length ? { ...set, selections } : null;
+  };
+  const selectionSet = prune(operation.selectionSet, root);
+  if (!selectionSet || !leftOut) return null;
+  const definitions = [...kept.values()].filter((it): it is FragmentDefinitionNode => it !== null);
+  return { kind: Kind.DOCUMENT, definitions: [{ ...operation, selectionSet }, ...definitions] };
 }

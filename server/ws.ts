@@ -11,7 +11,8 @@ import { asServiceUnavailable, ServiceUnavailableError, toClientError } from './
 import { MAX_BODY_BYTES, type QueryLimits } from './limits';
 import { checkOperation } from './request-checks';
 import { releaseAll, SubscriptionQuota } from './subscription-quota';
-import { SubscriptionFanout, type DirectDelivery } from './subscriptions';
+import { type DirectDelivery } from './subscriber-delivery';
+import { SubscriptionFanout } from './subscriptions';
 
 /** Close code for a refused or expired access token (graphql-ws' own "Forbidden"). */
 export const WS_FORBIDDEN = 4403;
@@ -244,6 +245,8 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
     sockets: () => [...wsServer.clients],
     /** Checks shared by the subscribers of one subscription and arguments, running now (see SubscriptionFanout). */
     sharedSubscriptionSources: () => fanout.sharedSources(),
+    /** Subscription operations executed for events, since start (one per distinct per-viewer answer of a shared source's operation). */
+    subscriptionExecutions: () => fanout.eventExecutions(),
     /** Subscriptions whose source stream was set up (listening to its topics), since start. */
     subscriptionsStarted: () => subscriptionsStarted,
     /** Closes every socket with 1001 (going away) and stops accepting new ones. */

@@ -64,7 +64,7 @@ async function subscribeAll(members: Member[], themeSlug: string) {
 }
 
 describe('the per-viewer path of a shared subscription', () => {
-  it('runs the same statements per event for 1 and 1,000 subscribers, each with their own seenByMe', async () => {
+  it('runs the same statements per event for 1 and 1,000 subscribers, each with their own seenByMe, executed once per distinct answer', async () => {
     const theme = await buildTheme(server.em());
     const author = await buildMember(server.em(), { role: Role.SPEAKER });
     const statementsFor = async (subscribers: number) => {
@@ -87,11 +87,15 @@ describe('the per-viewer path of a shared subscription', () => {
       const draft = await buildContent(server.em(), { author, themes: [theme], status: ContentStatus.DRAFT });
       // Sockets closed before leave the server asynchronously; until they have, their shared sources check these events too.
       await until('only this operation’s shared source', () => server.hearth.sharedSubscriptionSources() === 1);
+      const executionsBefore = server.hearth.subscriptionExecutions();
       const statements = await captureQueries(server, async () => {
         server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: draft.id }); // checked once, dropped
         server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: item.id });
         await live.allHave(2);
       });
+      // One execution per distinct seenByMe (the rest of ContentCard is the same for everyone), not per subscriber.
+      const answers = new Set(members.map((member) => viewers.has(member.id))).size;
+      expect(server.hearth.subscriptionExecutions() - executionsBefore).toBe(answers);
       for (const member of members) {
         const result = live.received.get(member.id)![1];
         expect(result.errors).toBeUndefined();
@@ -107,9 +111,9 @@ describe('the per-viewer path of a shared subscription', () => {
       // statements of one event, whatever the number of its subscribers.
       return statements.map((sql) => sql.replace(/'[^']*'/g, "'…'")).sort();
     };
-    const one = await statementsFor(1);
+    const one = await statementsFor(1); // 1 execution
     expect(one.some((sql) => sql.includes('content_view'))).toBe(true);
-    expect(await statementsFor(1000)).toEqual(one);
+    expect(await statementsFor(1000)).toEqual(one); // 2 executions: seen, not seen
   }, 180_000);
 
   it('gives each subscriber only their own per-viewer answers and private fields', async () => {
@@ -144,6 +148,48 @@ describe('the per-viewer path of a shared subscription', () => {
       seenByMe: false,
       author: { id: author.id, email: author.email, blockedByMe: false },
     });
+    live.forEach((subscription) => subscription.dispose());
+  });
+
+  it('executes once per distinct answer, and gives every subscriber the answer of its own viewer', async () => {
+    const theme = await buildTheme(server.em());
+    const author = await buildMember(server.em(), { role: Role.SPEAKER });
+    const [seer1, seer2, blocker, reader1, reader2] = await buildMembers(5);
+    const query = `subscription($t: String) { contentPublished(themeSlug: $t) { id title seenByMe author { id displayName email blockedByMe } } }`;
+    // Each of `answers` is one distinct answer of the per-viewer fields; two sockets of one member answer alike.
+    const groups = [[seer1, seer2], [blocker], [reader1, reader2, reader1], [author]];
+    const live = [];
+    for (const group of groups)
+      for (const member of group) live.push(await subscribe(server.ws(await server.tokenFor(member.id)), query, { t: theme.slug }));
+    const item = await buildContent(server.em(), { author, themes: [theme] });
+    for (const member of [seer1, seer2, blocker]) await buildView(server.em(), member, item, new Date());
+    const token = await server.tokenFor(blocker.id);
+    await server.gql(`mutation($id: ID!) { blockMember(memberId: $id) { blockedByMe } }`, { id: author.id }, { token });
+    await until('only this operation’s shared source', () => server.hearth.sharedSubscriptionSources() === 1);
+
+    const before = server.hearth.subscriptionExecutions();
+    server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: item.id });
+    const results = await Promise.all(live.map((subscription) => subscription.next()));
+    expect(server.hearth.subscriptionExecutions() - before).toBe(groups.length);
+    const expected = (seenByMe: boolean, email: string | null, blockedByMe: boolean) => ({
+      data: {
+        contentPublished: {
+          id: item.id,
+          title: item.title,
+          seenByMe,
+          author: { id: author.id, displayName: author.displayName, email, blockedByMe },
+        },
+      },
+    });
+    expect(results.map(({ data, errors }) => ({ data, errors }))).toEqual([
+      expected(true, null, false),
+      expected(true, null, false),
+      expected(true, null, true),
+      expected(false, null, false),
+      expected(false, null, false),
+      expected(false, null, false),
+      expected(false, author.email, false),
+    ]);
     live.forEach((subscription) => subscription.dispose());
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
 import { createServer } from 'node:net';
@@ -91,6 +92,55 @@ describeWithRedis('SIGTERM to real processes with REDIS_URL', () => {
     LOG_LEVEL: 'info',
     HEARTH_DATA_DIR: dataDir(),
   });
+
+  it('WEB_CONCURRENCY=2 serves from two API processes on one port, replaces one that dies, and stops them all on SIGTERM', async () => {
+    const member = await buildMember(orm.em.fork());
+    const { token } = await new AccessTokens(SECRET, systemClock).issue(member.id);
+    const api = startProcess('dist/server/api.js', { ...env(), WEB_CONCURRENCY: '2' });
+    processes.push(api);
+    const origin = await apiOrigin(api);
+    await until('both API processes', async () => api.logs().some((line) => line.msg === 'API processes running'));
+    const children = () =>
+      execFileSync('ps', ['-o', 'pid=', '--ppid', String(api.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .map((pid) => Number(pid.trim()))
+        .filter(Boolean);
+    const me = async () => {
+      // A connection per request: the primary hands connections to the processes in turn.
+      const response = await fetch(`${origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, connection: 'close' },
+        body: JSON.stringify({ query: '{ me { id } }' }),
+      });
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+    const first = children();
+    expect(first).toHaveLength(2);
+    for (let i = 0; i < 6; i++) expect(await me()).toEqual({ status: 200, body: { data: { me: { id: member.id } } } });
+    const servedBy = new Set(
+      api
+        .logs()
+        .filter((line) => line.msg === 'operation')
+        .map((line) => line.worker),
+    );
+    expect(servedBy).toEqual(new Set([0, 1]));
+
+    process.kill(first[1], 'SIGKILL');
+    const ready = () => api.logs().filter((line) => line.msg === 'API process ready').length;
+    await until('a replacement process serving', async () => ready() === 3);
+    expect(children()).toHaveLength(2);
+    expect(children()).not.toContain(first[1]);
+    for (let i = 0; i < 4; i++) expect((await me()).status).toBe(200);
+
+    const remaining = children();
+    process.kill(api.pid, 'SIGTERM');
+    const signalledAt = Date.now();
+    const exit = await api.exited();
+    expect(exit.code).toBe(0);
+    expect(exit.at - signalledAt).toBeLessThan(10_000);
+    for (const pid of remaining) expect(() => process.kill(pid, 0)).toThrow();
+    expect(api.output()).not.toMatch(/Unhandled|shutdown (failed|took too long)/);
+  }, 60_000);
 
   it('the API finishes the in-flight request, closes its sockets and every Redis connection, and exits 0 within 10 s', async () => {
     const member = await buildMember(orm.em.fork());

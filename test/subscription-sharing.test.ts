@@ -6,6 +6,8 @@ import {
   isNonNullType,
   isObjectType,
   parse,
+  print,
+  type DocumentNode,
   type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLSchema,
@@ -23,7 +25,8 @@ import { Notification } from '../schema/notification/notification.entity';
 import { buildSharedContext } from '../server/context';
 import { createHearthPubSub } from '../server/pubsub';
 import { buildHearthSchema } from '../server/schema';
-import { fieldSharing } from '../server/viewer-dependence';
+import { fieldSharing, perViewerPart } from '../server/viewer-dependence';
+import { ContentPublishedDocument } from '../client/generated/graphql';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -161,6 +164,35 @@ describe('the classification of every field a subscription can reach', () => {
         'SessionRegistration.session',
       ].sort(),
     );
+  });
+
+  it('leaves out of an operation’s per-viewer part only fields every viewer gets alike, keeping what leads to the others', () => {
+    const part = (query: string | DocumentNode, name?: string) => {
+      const document = typeof query === 'string' ? parse(query) : query;
+      const found = perViewerPart(schema, document, name, `${print(document)}|${name ?? ''}|test`);
+      return found && print(found).replace(/\s+/g, ' ');
+    };
+    // The shipped client's: ContentCard's seenByMe alone, through its fragment.
+    expect(part(ContentPublishedDocument, 'ContentPublished')).toBe(
+      'subscription ContentPublished($themeSlug: String) { contentPublished(themeSlug: $themeSlug) { ...ContentCard } } ' +
+        'fragment ContentCard on Content { seenByMe }',
+    );
+    // Aliases, arguments, directives and inline fragments stay as they were; the shared fields beside them go.
+    expect(
+      part(`subscription($t: String, $s: Boolean!) { c: contentPublished(themeSlug: $t) {
+        __typename id title mine: seenByMe @include(if: $s) author { id displayName email blockedByMe } themes { slug }
+        ... on Content { moderationNotice viewCount } } }`),
+    ).toBe(
+      'subscription ($t: String, $s: Boolean!) { c: contentPublished(themeSlug: $t) { mine: seenByMe @include(if: $s) ' +
+        'author { email blockedByMe } ... on Content { moderationNotice } } }',
+    );
+    // A per-viewer field keeps all it selects: which object it answers is the viewer's.
+    expect(
+      part(`subscription($id: ID!) { liveSessionUpdated(sessionId: $id) { id title viewerRegistration { id session { id title } } } }`),
+    ).toBe('subscription ($id: ID!) { liveSessionUpdated(sessionId: $id) { viewerRegistration { id session { id title } } } }');
+    // Nothing to leave out: the whole operation is its part (executed per subscriber).
+    expect(part(`subscription { contentPublished { seenByMe } }`)).toBeNull();
+    expect(part(`subscription { contentPublished { id } }`)).toBeNull();
   });
 
   /** A selection of every shared field of `type`, nested `depth` levels (each type once per path). */

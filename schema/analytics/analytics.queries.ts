@@ -5,13 +5,14 @@ import { MemberRow } from '../identity/member.entity';
 import { ReachGroupBy, ReachOrderBy, type MemberActivityDay } from './analytics.types';
 import type { RollupRead } from './visit-day-rollup';
 import { atRiskCondition, eligibleSince, LAST_VIEW_CTE, LAST_VISIT_CTE, ROLLUP_ZONE, VISIT_DAYS_CTES } from './visit-days.sql';
+import { plannedRows } from '../../server/db/read-query';
 
 /**
  * The KPIs of PRODUCT.md, each one statement built with the sql helper. The figures over visit
  * days select ROLLUP_ZONE: run them through readVisitDays (visit-day-rollup).
  */
 
-const rows = <T>(em: EntityManager, query: Sql) => em.execute<T[]>(query.text, [...query.params]);
+const rows = plannedRows;
 
 /** A window of time: from inclusive, to exclusive. */
 export interface KpiWindow {
@@ -317,19 +318,29 @@ items as not materialized (
   select c.id, c.title, c.type, c.published_at from content c, params p
   where c.published_at >= p.from_at and c.published_at < p.to_at and c.status <> 'DRAFT' ${byType} ${byTheme}
 ),
--- Views and unique viewers per item from content_view (content_id, member_id) alone; seconds,
--- which heartbeats keep changing and no index holds, from the rows.
-view_counts as materialized (
-  select i.id as content_id, counted.views, counted.viewers from items i, params p
-  cross join lateral (
-    select count(*)::int as views, count(distinct v.member_id)::int as viewers
-    from content_view v where v.content_id = i.id and v.first_seen_at < p.to_at
-  ) counted
+-- Views, unique viewers and seconds per item from content_view_day (one row per item and UTC day
+-- of first_seen_at) for the days wholly before the window's end; the views of the day it cuts
+-- through, read themselves: a member counts there if they have no view of the item before that day.
+cut as not materialized (
+  select (p.to_at at time zone 'UTC')::date as day, date_trunc('day', p.to_at at time zone 'UTC') at time zone 'UTC' as day_at from params p
 ),
-view_seconds as (
-  select v.content_id, sum(v.seconds)::bigint as seconds
-  from content_view v, params p
-  where v.content_id in (select id from items) and v.first_seen_at < p.to_at group by v.content_id
+whole_days as (
+  select d.content_id, sum(d.views)::int as views, sum(d.viewers)::int as viewers, sum(d.seconds)::bigint as seconds
+  from content_view_day d, cut
+  where d.content_id in (select id from items) and d.day < cut.day group by d.content_id
+),
+cut_day as (
+  select v.content_id, count(*)::int as views, sum(v.seconds)::bigint as seconds,
+         count(distinct v.member_id) filter (where not exists (
+           select 1 from content_view e where e.content_id = v.content_id and e.member_id = v.member_id and e.first_seen_at < cut.day_at
+         ))::int as viewers
+  from content_view v, cut, params p
+  where v.content_id in (select id from items) and v.first_seen_at >= cut.day_at and v.first_seen_at < p.to_at group by v.content_id
+),
+view_counts as (
+  select i.id as content_id, coalesce(w.views, 0) + coalesce(c.views, 0) as views, coalesce(w.viewers, 0) + coalesce(c.viewers, 0) as viewers,
+         case when w.content_id is not null or c.content_id is not null then coalesce(w.seconds, 0) + coalesce(c.seconds, 0) end as seconds
+  from items i left join whole_days w on w.content_id = i.id left join cut_day c on c.content_id = i.id
 ),
 ${LAST_VISIT_CTE},
 member_lasts as materialized (
@@ -341,10 +352,9 @@ eligible as materialized (
 grouped as (
   select ${rawSql(group.key)} as key, min(${rawSql(group.label)}) as label, count(*)::int as items,
          sum(vc.views)::int as views, sum(vc.viewers)::int as viewers,
-         coalesce(sum(e.members), 0)::int as eligible, sum(s.seconds) as seconds, max(i.published_at) as published_at
+         coalesce(sum(e.members), 0)::int as eligible, sum(vc.seconds) as seconds, max(i.published_at) as published_at
   from items i ${rawSql(group.from)}
   join view_counts vc on vc.content_id = i.id
-  left join view_seconds s on s.content_id = i.id
   left join eligible e on e.id = i.id
   group by 1
 )

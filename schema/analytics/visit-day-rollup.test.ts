@@ -67,10 +67,28 @@ const WINDOWS: [string, string][] = [
 ];
 
 const rollupRows = (em: EntityManager) => em.execute('select member_id, day, visits from visit_day order by 1, 2');
+
+/** visit_year holds visit_day's days, per member and year, sorted; visit_latest each member's latest visit. */
+async function expectYearsOfDays(em: EntityManager): Promise<void> {
+  const years = await em.execute(`select member_id, year, array_to_string(days, ',') as days from visit_year order by 1, 2`);
+  const ofDays = await em.execute(
+    `select member_id, extract(year from day)::int as year, string_agg(day::text, ',' order by day) as days from visit_day group by 1, 2 order by 1, 2`,
+  );
+  expect(years).toEqual(ofDays);
+  // visit_latest: each member's latest activity exactly, and a start no earlier than their latest start.
+  const [latest] = await em.execute(
+    `select count(*)::int as members,
+            count(*) filter (where l.last_activity_at = x.last_activity_at and l.started_at >= x.started_at)::int as exact
+     from (select member_id, max(started_at) as started_at, max(last_activity_at) as last_activity_at from visit group by member_id) x
+     full join visit_latest l on l.member_id = x.member_id`,
+  );
+  expect(latest.exact).toBe(latest.members);
+}
 const definitionRows = (em: EntityManager, zone: string) => em.execute(DEFINITION_DAYS_SQL, [zone, zone]);
 
-async function expectRevisitAsDefined(server: TestServer, token: string, company: string): Promise<void> {
-  for (const [from, to] of WINDOWS) {
+async function expectRevisitAsDefined(server: TestServer, token: string, company: string, windows = WINDOWS): Promise<void> {
+  await expectYearsOfDays(server.em());
+  for (const [from, to] of windows) {
     const result = await server.gql(REVISIT, { from, to, company }, { token });
     expect(result.errors).toBeUndefined();
     const [reference] = await server.em().execute(REFERENCE_REVISIT_SQL, [from, to, server.config.communityTimezone, company]);
@@ -131,6 +149,12 @@ describe('the visit_day rollup', () => {
     expect(visits).toBeLessThan(400);
     expect(merged).toBeGreaterThan(0);
     await server.em().nativeDelete(Member, { id: members[0].id });
+    // A member's latest visit deleted: their latest activity is an earlier visit's again.
+    await server
+      .em()
+      .execute(`delete from visit where id = (select id from visit where member_id = ? order by last_activity_at desc limit 1)`, [
+        members[1].id,
+      ]);
 
     expect(await rollupRows(server.em())).toEqual(await definitionRows(server.em(), 'Europe/Paris'));
     await expectRevisitAsDefined(server, token, company);
@@ -162,6 +186,21 @@ describe('the visit_day rollup', () => {
         rows.filter((row: any) => items.some((item) => item.id === row.key)).sort((a: any, b: any) => a.key.localeCompare(b.key)),
       ).toEqual(eligible);
     }
+  });
+
+  it('counts visit days across the new year (visit_year holds each year apart)', async () => {
+    const company = 'New Year GmbH';
+    const members = await Promise.all(Array.from({ length: 3 }, () => buildMember(server.em(), { company })));
+    const starts = ['2025-12-20T10:00:00Z', '2025-12-31T22:50:00Z', '2026-01-01T09:00:00Z', '2026-01-03T23:30:00Z', '2026-01-09T12:00:00Z'];
+    for (const [i, member] of members.entries()) {
+      for (const start of starts.slice(i)) await buildVisit(server.em(), member, start, new Date(Date.parse(start) + 40 * 60_000));
+    }
+    const windows: [string, string][] = [
+      ['2025-12-01T00:00:00Z', '2026-02-01T00:00:00Z'],
+      ['2025-12-31T23:00:00Z', '2026-01-05T23:00:00Z'],
+      ['2025-12-31T23:20:00Z', '2026-01-09T12:05:00Z'],
+    ];
+    await expectRevisitAsDefined(server, token, company, windows);
   });
 
   it('is rebuilt when the community time zone changes, and when it was emptied', async () => {

@@ -8,29 +8,38 @@ import { rawSql, sql } from '../../server/db/sql';
  *
  * The days come from the `visit_day` rollup (one row per member and day a visit touched, kept by
  * triggers on visit; see the VisitDays migration). Days wholly inside the window count as the
- * rollup has them: counted, first and last, per member by one index range each (no hash of every
- * member-day). A day that the window's start or end cuts through counts only if a visit touched
+ * rollup has them, read from its copy per member and year as a sorted array (`visit_year`, see the
+ * VisitYears migration): counted, first and last, by binary search in one row per member and year
+ * (no row, nor heap visit, per member-day). A day that the window's start or end cuts through counts only if a visit touched
  * its part inside the window: checked on the visits of the members the rollup has on that day.
  * The statement must also select ROLLUP_ZONE, so readVisitDays can tell which zone it read.
  */
 export const VISIT_DAYS_CTES = sql`
 day_bounds as (
-  select p.from_at, p.to_at, p.tz, f.first_day, l.last_day,
-         ((p.from_at - interval '1 microsecond') at time zone p.tz)::date < f.first_day as first_whole,
-         (p.to_at at time zone p.tz)::date > l.last_day as last_whole
-  from params p
-  cross join lateral (select (p.from_at at time zone p.tz)::date as first_day) f
-  cross join lateral (select ((p.to_at - interval '1 microsecond') at time zone p.tz)::date as last_day) l
+  select b.*, b.first_day + (not b.first_whole)::int as whole_from, b.last_day - (not b.last_whole)::int as whole_to
+  from (
+    select p.from_at, p.to_at, p.tz, f.first_day, l.last_day,
+           ((p.from_at - interval '1 microsecond') at time zone p.tz)::date < f.first_day as first_whole,
+           (p.to_at at time zone p.tz)::date > l.last_day as last_whole
+    from params p
+    cross join lateral (select (p.from_at at time zone p.tz)::date as first_day) f
+    cross join lateral (select ((p.to_at - interval '1 microsecond') at time zone p.tz)::date as last_day) l
+  ) b
 ),
 whole_days as (
-  select pop.id as member_id, w.days, w.first_day, w.last_day
+  -- Per member and year, the days in [whole_from, whole_to] of its sorted array: below = the days
+  -- before whole_from, through = the days up to whole_to (binary searches). Taken out of the array
+  -- per row (offset 0), so grouping sorts scalars rather than the arrays.
+  select y.member_id, sum(w.days)::int as days, min(w.first_day) as first_day, max(w.last_day) as last_day
   from day_bounds b
-  cross join population pop
+  join visit_year y on y.year >= extract(year from b.whole_from) and y.year <= extract(year from b.whole_to)
   cross join lateral (
-    select count(*)::int as days, min(vd.day) as first_day, max(vd.day) as last_day from visit_day vd
-    where vd.member_id = pop.id and vd.day >= b.first_day + (not b.first_whole)::int and vd.day <= b.last_day - (not b.last_whole)::int
+    select s.through - s.below as days, y.days[s.below + 1] as first_day, y.days[s.through] as last_day
+    from (select width_bucket(b.whole_from - 1, y.days) as below, width_bucket(b.whole_to, y.days) as through) s
+    offset 0
   ) w
-  where w.days > 0
+  where y.member_id in (select id from population) and w.days > 0
+  group by y.member_id
 ),
 cut_days as (
   select first_day as day from day_bounds where not first_whole
@@ -69,20 +78,26 @@ export const ROLLUP_ZONE = sql`(select zone from visit_day_zone) as rollup_zone`
 export const roundFigure = (value: number | string | null) => (value === null ? null : Math.round(Number(value) * 1e6) / 1e6);
 
 /**
- * Each member's latest visit before the window's end (expects `params.to_at`): the latest
- * activity among the visits that started before it, one probe of visit (member_id,
- * last_activity_at) per member rather than a pass over every visit.
+ * Each member's latest visit before the window's end (expects `params.to_at`): the latest activity
+ * among the visits that started before it. From visit_latest (one narrow row per member, see the
+ * VisitLatest migration) for the members whose visits all started before it; for the others (who
+ * visited since), one probe of visit (member_id, last_activity_at) each.
  */
 export const LAST_VISIT_CTE = sql`
 member_last_visit as materialized (
-  select m.id as member_id, lv.last_visit
+  select l.member_id, l.last_activity_at as last_visit
+  from params p cross join visit_latest l
+  where l.started_at < p.to_at
+  union all
+  select l.member_id, lv.last_visit
   from params p
-  cross join member m
+  cross join visit_latest l
   cross join lateral (
     select v.last_activity_at as last_visit from visit v
-    where v.member_id = m.id and v.started_at < p.to_at
+    where v.member_id = l.member_id and v.started_at < p.to_at
     order by v.last_activity_at desc limit 1
   ) lv
+  where l.started_at >= p.to_at
 )`;
 
 /** Each member's latest view before the window's end (expects `params.to_at`). */

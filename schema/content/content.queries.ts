@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { jsonRow, projection, readModel } from '../../server/db/read-model';
-import { readRows } from '../../server/db/read-query';
 import { rawSql, sql, uuidArray, type Sql } from '../../server/db/sql';
 import { decodeKeyset } from '../../server/pagination';
 import { inPairOrder, pairsOf, type PairRow } from '../../server/viewer-loader';
@@ -12,6 +11,7 @@ import { CommentRow } from './comment.entity';
 import { ContentRow } from './content.entity';
 import type { FeedArgs } from './content.inputs';
 import { ThemeRow } from './theme.entity';
+import { queryRows, readRows } from '../../server/db/read-query';
 
 /**
  * The feed's reads, in one place: what an operation selects of a page, the one statement that
@@ -121,7 +121,7 @@ export async function feedPage(
  * The content loaders' reads: one statement per batch.
  */
 
-const rows = <T = Record<string, unknown>>(em: EntityManager, query: Sql) => em.execute<T[]>(query.text, [...query.params]);
+const rows = queryRows;
 
 /** The tables that join themes to a key column (`content_id`, `member_id`, `session_id`). */
 export type ThemeLink = 'content_theme' | 'member_interest' | 'live_session_theme';

@@ -6,13 +6,14 @@ import { inPairOrder, pairsOf, type PairRow } from '../../server/viewer-loader';
 import { visibleToSql } from '../moderation/visibility';
 import { ConversationRow } from './conversation.entity';
 import { MessageRow } from './message.entity';
+import { queryRows } from '../../server/db/read-query';
 
 /**
  * The conversation domain's reads that bypass the ORM, each one statement built with the sql
  * helper. A member "is in" a conversation while they take part in it and have not left it.
  */
 
-const rows = (em: EntityManager, query: Sql) => em.execute<Record<string, unknown>[]>(query.text, [...query.params]);
+const rows = (em: EntityManager, query: Sql) => queryRows(em, query);
 const count = async (em: EntityManager, query: Sql) => (await rows(em, query))[0].count as number;
 
 /** The conversation if `memberId` is in it. */

@@ -5,6 +5,7 @@ import { DigestStatus } from './digest.entity';
 import type { RuleForEligibility } from './eligibility';
 import type { MemberOutcomes } from './lift';
 import { triggerOf } from './triggers';
+import { plannedRows } from '../../server/db/read-query';
 
 /**
  * The engagement domain's reads that bypass the ORM, each one statement built with the sql
@@ -12,7 +13,7 @@ import { triggerOf } from './triggers';
  * figures that measure a rule.
  */
 
-const rows = <T>(em: EntityManager, query: Sql) => em.execute<T[]>(query.text, [...query.params]);
+const rows = plannedRows;
 
 export interface EligibleMember {
   member_id: string;
@@ -178,32 +179,27 @@ export interface DigestRow {
   leaseUntil: Date | null;
 }
 
-/** What a claim reads under the member's lock: the rule's digest for the period (its columns null without one), and the global budget. */
-export type DigestClaimRow = DigestRow & { overBudget: boolean };
-
 /** The DigestRow columns of the digest aliased `d`. */
 const DIGEST_COLUMNS = sql`d.id, d.member_id as "memberId", d.status, d.items::text[] as items, d.hot_count as "hotCount",
   d.message_id as "messageId", d.attempts, d.lease_until as "leaseUntil"`;
 
 /**
- * The rule's digest of `memberId` for the period (if any), and whether another digest (any rule)
- * took the global budget within `minIntervalDays` of `now`.
+ * What a batch claim reads under its members' locks for the members it did not insert a row for:
+ * the rule's digest of each (member, period), in the order given (`id` null where there is none).
  */
-export async function digestClaimRow(
+export function digestRowsFor(
   em: EntityManager,
-  { ruleId, memberId, periodKey }: { ruleId: string; memberId: string; periodKey: string },
-  now: Date,
-  minIntervalDays: number,
-): Promise<DigestClaimRow> {
-  const [row] = await rows<DigestClaimRow>(
+  ruleId: string,
+  targets: readonly { memberId: string; periodKey: string }[],
+): Promise<DigestRow[]> {
+  return rows<DigestRow>(
     em,
-    sql`select ${DIGEST_COLUMNS}, exists (
-           select 1 from digest b where b.member_id = ${memberId}::uuid and b.status in ('SENT', 'HELD_OUT', 'PENDING')
-             and b.created_at > ${now}::timestamptz - make_interval(days => ${minIntervalDays}::int) and not (b.rule_id = ${ruleId}::uuid and b.period_key = ${periodKey})
-         ) as "overBudget"
-         from (values (1)) as one left join digest d on d.rule_id = ${ruleId} and d.member_id = ${memberId} and d.period_key = ${periodKey}`,
+    sql`select ${DIGEST_COLUMNS}
+         from unnest(${uuidArray(targets.map((t) => t.memberId))}::uuid[], ${textArray(targets.map((t) => t.periodKey))}::text[])
+           with ordinality as t(member_id, period_key, n)
+         left join digest d on d.rule_id = ${ruleId}::uuid and d.member_id = t.member_id and d.period_key = t.period_key
+         order by t.n`,
   );
-  return row;
 }
 
 /** One item of a digest email, with its reader's address and whether they have seen it by now. */
@@ -221,15 +217,19 @@ export interface DigestEmailRow {
   seen: boolean;
 }
 
-/** One row per item of the digest with the member's address, and whether the member has seen it by now. */
-export function digestEmailRows(em: EntityManager, memberId: string, items: readonly string[]): Promise<DigestEmailRow[]> {
-  return rows<DigestEmailRow>(
+/** One row per item of each digest with its member's address, and whether the member has seen it by now (`member_id` says whose). */
+export function digestEmailRows(
+  em: EntityManager,
+  digests: readonly { memberId: string; items: readonly string[] }[],
+): Promise<(DigestEmailRow & { member_id: string })[]> {
+  const pairs = digests.flatMap(({ memberId, items }) => items.map((item) => [memberId, item]));
+  return rows<DigestEmailRow & { member_id: string }>(
     em,
-    sql`select m.email, m.display_name, m.locale, m.time_zone, c.id, c.title, c.type, c.summary, c.published_at,
+    sql`select m.id as member_id, m.email, m.display_name, m.locale, m.time_zone, c.id, c.title, c.type, c.summary, c.published_at,
          coalesce(array(select t.name from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id order by t.name), '{}') as themes,
          exists (select 1 from content_view v where v.member_id = m.id and v.content_id = c.id) as seen
-       from member m join content c on c.id = any(${uuidArray(items)}::uuid[])
-       where m.id = ${memberId}`,
+       from unnest(${uuidArray(pairs.map(([member]) => member))}::uuid[], ${uuidArray(pairs.map(([, item]) => item))}::uuid[]) as p(member_id, content_id)
+       join member m on m.id = p.member_id join content c on c.id = p.content_id`,
   );
 }
 

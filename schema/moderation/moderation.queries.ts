@@ -4,10 +4,11 @@ import { rawSql, sql, uuidArray, type Sql } from '../../server/db/sql';
 import { MessageRow } from '../conversation/message.entity';
 import { ReportKind } from './moderation.enums';
 import { HIDEABLE_TABLE } from './moderation-subject';
+import { queryRows } from '../../server/db/read-query';
 
 /** Moderation's reads that bypass the ORM, each one statement built with the sql helper. */
 
-const rows = <T = Record<string, unknown>>(em: EntityManager, query: Sql) => em.execute<T[]>(query.text, [...query.params]);
+const rows = queryRows;
 
 /** Any messages by id, whoever asks: for the moderation queue only (the union ModerationSubject tells them by class). */
 export async function messagesByIds(em: EntityManager, ids: readonly string[]): Promise<MessageRow[]> {

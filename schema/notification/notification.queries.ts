@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
-import { EMPTY_SQL, sql, uuidArray, type Sql } from '../../server/db/sql';
+import { EMPTY_SQL, sql, uuidArray } from '../../server/db/sql';
 import { decodeKeyset } from '../../server/pagination';
 import { notificationVisible } from '../moderation/visibility';
 import { NotificationRow } from './notification.entity';
 import type { NotificationsArgs } from './notification.inputs';
+import { queryRows } from '../../server/db/read-query';
 
 /**
  * The notification domain's reads that bypass the ORM, each one statement built with the sql
@@ -12,7 +13,7 @@ import type { NotificationsArgs } from './notification.inputs';
  * recipient at `now` (moderation/visibility).
  */
 
-const rows = <T = Record<string, unknown>>(em: EntityManager, query: Sql) => em.execute<T[]>(query.text, [...query.params]);
+const rows = queryRows;
 
 /** One page of a member's notifications, newest first after the keyset cursor (up to `first + 1`), and their total. */
 export async function notificationPage(

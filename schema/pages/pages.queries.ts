@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../../server/db/sql';
+import { queryRows } from '../../server/db/read-query';
 
 /** The public pages' reads that bypass the ORM, each one statement built with the sql helper. */
 
@@ -15,5 +16,5 @@ export interface FeedPageEntry {
 /** The 20 newest published items. */
 export function newestPublished(em: EntityManager): Promise<FeedPageEntry[]> {
   const query = sql`select id, title, type, summary, published_at from content where status = 'PUBLISHED' order by published_at desc, id desc limit 20`;
-  return em.execute<FeedPageEntry[]>(query.text, [...query.params]);
+  return queryRows<FeedPageEntry>(em, query);
 }

@@ -8,6 +8,7 @@ import { LiveSessionRow } from '../live/sessions/live-session.entity';
 import { HEADLINE_OPTIONS, MATCH_END, MATCH_START } from './search-snippet';
 import type { SearchVisibility } from './search-visibility';
 import { SearchKind } from './search.types';
+import { plannedRows, queryRows } from '../../server/db/read-query';
 
 /** A row of the search statement: one hit of the page, with its raw ts_headline snippet. */
 export interface SearchRow {
@@ -137,12 +138,12 @@ export function searchStatement(input: SearchStatementInput): Sql | null {
  * Each search is planned for its words.
  */
 export function searchRows(em: EntityManager, statement: Sql): Promise<SearchRow[]> {
-  return em.execute<SearchRow[]>(statement.text, [...statement.params]);
+  return plannedRows<SearchRow>(em, statement);
 }
 
 /** The text search configuration the stored vectors are in (null before the first build). */
 export async function indexedLanguage(em: EntityManager): Promise<string | null> {
   const query = sql`select language::text as language from search_language`;
-  const [row] = await em.execute<{ language: string | null }[]>(query.text, [...query.params]);
+  const [row] = await queryRows<{ language: string | null }>(em, query);
   return row?.language ?? null;
 }

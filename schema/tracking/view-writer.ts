@@ -21,19 +21,20 @@ with params as (
   select * from jsonb_to_recordset($1::jsonb)
     as p(idx int, member_id uuid, content_id uuid, at timestamptz, seconds int, source view_source, new_id uuid)
 ), matched as (
-  -- each view with the member's current view of the item, if any (one index probe per view)
-  select p.*, cv.id as view_id from params p
+  -- each view with the member's current view of the item, if any (one index probe per view), and
+  -- for a new view whether the member saw the item before (content_view_day counts each viewer once)
+  select p.*, cv.id as view_id, cv.credit,
+    cv.id is null and exists (select 1 from content_view e where e.content_id = p.content_id and e.member_id = p.member_id) as seen_before
+  from params p
   left join lateral (
-    select v.id from content_view v
+    select v.id, least(p.seconds, greatest(0, floor(extract(epoch from (p.at - v.last_seen_at))))::int) as credit from content_view v
     where v.member_id = p.member_id and v.content_id = p.content_id and v.last_seen_at > p.at - interval '30 minutes'
     order by v.last_seen_at desc limit 1
   ) cv on true
 ), extended as (
-  update content_view v set
-    seconds = v.seconds + least(m.seconds, greatest(0, floor(extract(epoch from (m.at - v.last_seen_at))))::int),
-    last_seen_at = greatest(v.last_seen_at, m.at)
+  update content_view v set seconds = v.seconds + m.credit, last_seen_at = greatest(v.last_seen_at, m.at)
   from matched m where v.id = m.view_id
-  returning m.idx, v.seconds, v.first_seen_at, false as new_view
+  returning m.idx, v.seconds, v.first_seen_at, false as new_view, m.credit, false as seen_before
 ), visit_now as (
   -- once per member and time (a call's views share both), not once per view
   select m.member_id, m.at, (select vi.id from visit vi where vi.member_id = m.member_id and vi.last_activity_at > m.at - interval '30 minutes'
@@ -49,9 +50,9 @@ with params as (
   where m.view_id is null
   returning id, seconds, first_seen_at
 )
-select idx, seconds, first_seen_at, new_view from extended
+select idx, seconds, first_seen_at, new_view, credit, seen_before from extended
 union all
-select p.idx, i.seconds, i.first_seen_at, true from inserted i join params p on p.new_id = i.id`;
+select m.idx, i.seconds, i.first_seen_at, true, i.seconds, m.seen_before from inserted i join matched m on m.new_id = i.id`;
 
 export interface ViewWrite {
   memberId: string;
@@ -67,13 +68,59 @@ export interface ViewRow {
   new_view: boolean;
 }
 
+/** A row of RECORD_VIEWS_SQL: the view as written, the seconds this call credited, whether the member had viewed the item before a new view. */
+interface RecordedRow extends ViewRow {
+  idx: number;
+  credit: number;
+  seen_before: boolean;
+}
+
+const utcDay = (at: Date) => at.toISOString().slice(0, 10);
+
+/**
+ * What a batch changes in content_view_day, per item and UTC day of the views' first_seen_at: a new
+ * view is one more view; the seconds credited go to the day its view began; a member is a viewer
+ * on the day of their first view of the item. The writer never starts a view before an existing
+ * one (a view seen later than 30 minutes before `at` is extended instead), so a new view is the
+ * member's first exactly when they had not seen the item before.
+ */
+class ViewDayChanges {
+  private readonly byKey = new Map<string, { content_id: string; day: string; views: number; viewers: number; seconds: number }>();
+
+  add(contentId: string, row: RecordedRow): void {
+    const day = utcDay(row.first_seen_at);
+    const change = this.change(contentId, day);
+    change.seconds += row.credit;
+    if (!row.new_view) return;
+    change.views += 1;
+    if (!row.seen_before) change.viewers += 1;
+  }
+
+  changes() {
+    return [...this.byKey.values()].filter((change) => change.views || change.viewers || change.seconds);
+  }
+
+  private change(contentId: string, day: string) {
+    const key = `${contentId}:${day}`;
+    let change = this.byKey.get(key);
+    if (!change) this.byKey.set(key, (change = { content_id: contentId, day, views: 0, viewers: 0, seconds: 0 }));
+    return change;
+  }
+}
+
 interface Pending extends ViewWrite {
   resolve(row: ViewRow): void;
   reject(error: unknown): void;
 }
 
-/** Every key's lock in one statement, in a fixed order so concurrent batches and instances cannot deadlock. */
-const LOCK_VIEWS_SQL = 'select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest($1::text[]) as k order by k';
+/**
+ * Every key's lock in one statement, in a fixed order so concurrent batches and instances cannot
+ * deadlock. The transaction also tells content_view's triggers that the writer keeps
+ * content_view_day itself (COUNT_VIEW_DAYS_SQL), once per batch rather than per statement.
+ */
+const LOCK_VIEWS_SQL = `
+with writer as (select set_config('hearth.content_view_day', 'writer', true))
+select pg_advisory_xact_lock(hashtextextended(k, 0)) from writer, unnest($1::text[]) as k order by k`;
 
 /**
  * New views count on their items in the batch's commit (a separate one cost a second disk flush per
@@ -83,6 +130,21 @@ const COUNT_VIEWS_SQL = `
 with counted as (select id, count(*)::int as n from unnest($1::uuid[]) as id group by id),
      locked as (select c.id from content c join counted x on x.id = c.id order by c.id for no key update of c)
 update content c set view_count = c.view_count + x.n from counted x where c.id = x.id and c.id in (select id from locked)`;
+
+/**
+ * The batch's changes to the per-item, per-UTC-day rollup of views (see the ContentViewDays
+ * migration): added to its rows in key order, the last statement before the commit, after the item
+ * rows are locked, so batches sharing items wait for each other's commit only and cannot deadlock.
+ */
+const COUNT_VIEW_DAYS_SQL = `
+insert into content_view_day (content_id, day, views, viewers, seconds)
+select d.content_id, d.day, d.views, d.viewers, d.seconds
+from jsonb_to_recordset($1::jsonb) as d(content_id uuid, day date, views int, viewers int, seconds bigint)
+order by d.content_id, d.day
+on conflict (content_id, day) do update set
+  views = content_view_day.views + excluded.views,
+  viewers = content_view_day.viewers + excluded.viewers,
+  seconds = content_view_day.seconds + excluded.seconds`;
 
 /** At most this many views share one transaction. */
 const BATCH = 500;
@@ -163,6 +225,7 @@ export class ViewWriter {
   private async writeBatch(batch: Pending[]): Promise<void> {
     const key = (view: Pending) => `view:${view.memberId}:${view.contentId}`;
     const rows = await this.transaction(async (client) => {
+      const viewDays = new ViewDayChanges();
       await client.query({ name: 'hearth-view-locks', text: LOCK_VIEWS_SQL, values: [[...new Set(batch.map(key))]] });
       const written = new Map<Pending, ViewRow>();
       // Two heartbeats of one view in a batch must extend one row, not open two: rounds of distinct
@@ -177,16 +240,20 @@ export class ViewWriter {
           source: view.source,
           new_id: randomUUID(),
         }));
-        const result = await client.query<ViewRow & { idx: number }>({
+        const result = await client.query<RecordedRow>({
           name: 'hearth-record-views',
           text: RECORD_VIEWS_SQL,
           values: [JSON.stringify(views), FIRST_CALL_MAX_SECONDS],
         });
-        for (const row of result.rows)
+        for (const row of result.rows) {
           written.set(round[row.idx], { seconds: row.seconds, first_seen_at: row.first_seen_at, new_view: row.new_view });
+          viewDays.add(round[row.idx].contentId, row);
+        }
       }
       const counted = batch.filter((view) => written.get(view)!.new_view).map((view) => view.contentId);
       if (counted.length) await client.query({ name: 'hearth-count-views', text: COUNT_VIEWS_SQL, values: [counted] });
+      const days = viewDays.changes();
+      if (days.length) await client.query({ name: 'hearth-count-view-days', text: COUNT_VIEW_DAYS_SQL, values: [JSON.stringify(days)] });
       return written;
     });
     for (const view of batch) view.resolve(rows.get(view)!);

@@ -1,8 +1,11 @@
 import { DriverException } from '@mikro-orm/core';
 import { Theme } from '../../schema/content/theme.entity';
-import { buildTheme } from '../../test/factories';
+import { contentStatuses } from '../../schema/tracking/tracking.queries';
+import { membersByIds } from '../../schema/identity/identity.queries';
+import { buildContent, buildMember, buildTheme } from '../../test/factories';
 import { captureQueries, startTestServer, type TestServer } from '../../test/server';
-import { readRows } from './read-query';
+import { plannedRows, readRows } from './read-query';
+import { sql } from './sql';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -57,5 +60,43 @@ describe('readRows', () => {
 
   it('fails with MikroORM’s driver exceptions', async () => {
     await expect(readRows(server.em(), 'select 1 from theme where id = ?::uuid', ['not-a-uuid'])).rejects.toBeInstanceOf(DriverException);
+  });
+});
+
+describe('the reads of queries modules', () => {
+  /** What `read` sent through the pool's own `query` (the prepared path; MikroORM's execute goes through its own client). */
+  async function sent(read: () => Promise<unknown>) {
+    const pool = (await server.em().getConnection().getNativeClient()) as { query: (...args: unknown[]) => unknown };
+    const spy = jest.spyOn(pool, 'query');
+    try {
+      await read();
+      return spy.mock.calls.map(([config]) => config as unknown);
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('send lookups by key (the viewer, an item’s status) as named prepared statements with bound parameters', async () => {
+    const member = await buildMember(server.em());
+    const content = await buildContent(server.em(), { author: member });
+    const lookups = [
+      await sent(async () => expect((await membersByIds(server.em(), [member.id])).map((m) => m.id)).toEqual([member.id])),
+      await sent(async () =>
+        expect(await contentStatuses(server.em(), [content.id])).toEqual([{ id: content.id, status: content.status }]),
+      ),
+    ];
+    for (const [config] of lookups) {
+      expect(config).toMatchObject({ name: expect.stringMatching(/^hearth_read_\d+$/), text: expect.stringContaining('$1') });
+    }
+  });
+
+  it('send a read whose plan follows its parameters (plannedRows) through MikroORM, planned each time', async () => {
+    const query = sql`select ${41}::int + 1 as n`;
+    let configs: unknown[] = [];
+    const statements = await captureQueries(server, async () => {
+      configs = await sent(async () => expect(await plannedRows(server.em(), query)).toEqual([{ n: 42 }]));
+    });
+    expect(statements).toEqual([query.text]);
+    expect(configs).toEqual([]);
   });
 });

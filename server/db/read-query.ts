@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
 import { LRUCache } from 'lru-cache';
+import type { Sql } from './sql';
 
 interface Statement {
   text: string;
@@ -52,4 +53,22 @@ export async function readRows<T extends object>(em: EntityManager, sql: string,
   } catch (error) {
     throw em.getDriver().convertException(error as Error);
   }
+}
+
+/**
+ * Rows of a read of a `*.queries.ts` (a statement built with the sql helper): a prepared statement
+ * with bound parameters outside a transaction (readRows), so PostgreSQL parses and plans each text
+ * once per connection. For the lookups of loaders and services: keys, pages, small batches.
+ */
+export function queryRows<T extends object = Record<string, unknown>>(em: EntityManager, query: Sql): Promise<T[]> {
+  return readRows<T>(em, query.text, query.params);
+}
+
+/**
+ * Rows of a read whose best plan depends on its parameters (a search's words, a KPI's period over
+ * skewed data): sent with its parameters inlined and planned anew each time. A prepared statement
+ * may switch to a generic plan after five executions, fine for a lookup by key, not for these.
+ */
+export function plannedRows<T extends object = Record<string, unknown>>(em: EntityManager, query: Sql): Promise<T[]> {
+  return em.execute<T[]>(query.text, [...query.params]);
 }

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { BenchContext } from './run';
 import type { BenchRow } from './report';
-import { alternate, checkedLoad, FIRST_WARM_UP_SECONDS, medianOf, startTarget, type LoadResult, type LoadSpec, type Target } from './load';
+import { alternate, checkedLoad, FIRST_WARM_UP_SECONDS, medianOf, startServer, type LoadResult, type LoadSpec, type Target } from './load';
 
 export interface HttpSide {
   /** Label of this side ('Hearth', 'raw', 'PostGraphile'). */
@@ -34,13 +34,13 @@ export interface HttpComparison {
 
 export const hearthSide = (query: string, variables?: Record<string, unknown>): HttpSide => ({
   name: 'Hearth',
-  start: (ctx) => startTarget('hearth.js', [ctx.databaseUrl, ctx.jwtSecret]),
+  start: (ctx) => startServer('hearth.js', [ctx.databaseUrl, ctx.jwtSecret]),
   request: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) },
 });
 
 export const rawSide = (file: string, extraArgs: string[] = []): HttpSide => ({
   name: 'raw',
-  start: (ctx) => startTarget(file, [ctx.databaseUrl, ctx.jwtSecret, ...extraArgs]),
+  start: (ctx) => startServer(file, [ctx.databaseUrl, ctx.jwtSecret, ...extraArgs]),
   request: { method: 'GET' },
 });
 

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { median } from './report';
 
@@ -26,6 +27,20 @@ export interface Target {
  * do not share a thread. Its stdout goes nowhere: Hearth logs a line per request at the shipped
  * LOG_LEVEL=info, which it pays for as in production, but nobody needs to read here.
  */
+/**
+ * Processes per HTTP server for the request/response workloads (W1, P1 and its peer, P3, P6), on
+ * every side alike: one per core, as WEB_CONCURRENCY runs Hearth in production (README, "Using
+ * every core"). Node runs JavaScript on one thread, so one process per server measured a framework
+ * bound by one core against a baseline whose work is mostly PostgreSQL's, on the other core.
+ */
+export const HTTP_PROCESSES = Number(process.env.BENCH_PROCESSES ?? os.availableParallelism());
+
+/** startTarget for an HTTP server, run as HTTP_PROCESSES copies sharing its port (targets/cluster.ts). */
+export function startServer(file: string, args: string[], env: Record<string, string> = {}): Promise<Target> {
+  if (HTTP_PROCESSES <= 1) return startTarget(file, args, env);
+  return startTarget('cluster.js', [file, ...args], { ...env, BENCH_PROCESSES: String(HTTP_PROCESSES) });
+}
+
 export async function startTarget(file: string, args: string[], env: Record<string, string> = {}): Promise<Target> {
   const child: ChildProcess = fork(path.join(__dirname, 'targets', file), args, {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

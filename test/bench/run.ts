@@ -21,7 +21,7 @@ import { liveJoinWorkload } from './workloads/live-join';
 import { adminConsoleWorkload } from './workloads/admin-console';
 import { searchWorkload } from './workloads/search';
 import { IDENTITIES } from './identities';
-import { FIRST_WARM_UP_SECONDS, WINDOWS } from './load';
+import { FIRST_WARM_UP_SECONDS, HTTP_PROCESSES, WINDOWS } from './load';
 
 export interface Identity {
   memberId: string;
@@ -85,13 +85,14 @@ async function main(): Promise<void> {
   await migrateToLatest(orm);
   const em = orm.em.fork() as EntityManager;
   // The server's settings go into the record: absolute figures (P4, P5, P-search) depend on them.
-  const [server] = await em.execute<{ version: string; shared_buffers: string; work_mem: string; jit: string }[]>(
+  const [server] = await em.execute<{ version: string; shared_buffers: string; work_mem: string; jit: string; autovacuum: string }[]>(
     `select current_setting('server_version') as version, current_setting('shared_buffers') as shared_buffers,
-            current_setting('work_mem') as work_mem, current_setting('jit') as jit`,
+            current_setting('work_mem') as work_mem, current_setting('jit') as jit, current_setting('autovacuum') as autovacuum`,
   );
   const settings =
-    `PostgreSQL ${server.version} (shared_buffers ${server.shared_buffers}, work_mem ${server.work_mem}, server jit ${server.jit}; ` +
-    `Hearth's connections run with jit off); BENCH_SECONDS=${seconds}, warm-up ${FIRST_WARM_UP_SECONDS} s, ${WINDOWS} windows per side.`;
+    `PostgreSQL ${server.version} (shared_buffers ${server.shared_buffers}, work_mem ${server.work_mem}, autovacuum ${server.autovacuum}, server jit ${server.jit}; ` +
+    `Hearth's connections run with jit off); BENCH_SECONDS=${seconds}, warm-up ${FIRST_WARM_UP_SECONDS} s, ${WINDOWS} windows per side; ` +
+    `${HTTP_PROCESSES} process(es) per HTTP server for W1, P1, P3 and P6, Hearth and baselines alike (P2, P4, P-search, A1: one).`;
   await seedDemoCommunity(em, { members: 1000, days: 60, seed: 7, now: new Date() });
   // The seed's writes reach the disk now, not in a background checkpoint spread over the first
   // workloads' windows (P-search measured right after a seed ran its one-word searches 2x slower).

@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../../server/db/read-model';
-import { rawSql, sql, type Sql } from '../../../server/db/sql';
+import { rawSql, sql } from '../../../server/db/sql';
 import type { chronologicalKeyset } from '../../../server/pagination';
 import { SessionChatMessageRow } from './session-chat-message.entity';
+import { queryRows } from '../../../server/db/read-query';
 
 /** A session chat's reads that bypass the ORM, each one statement built with the sql helper. */
 
-const rows = <T = Record<string, unknown>>(em: EntityManager, query: Sql) => em.execute<T[]>(query.text, [...query.params]);
+const rows = queryRows;
 
 /** A page of a session's chat after or before the keyset's cursor (toChronologicalConnection orders it), and its total. */
 export async function chatPage(em: EntityManager, sessionId: string, keyset: ReturnType<typeof chronologicalKeyset>) {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../../server/db/read-model';
 import { EMPTY_SQL, sql } from '../../../server/db/sql';
 import { LeadRow } from './lead.entity';
+import { queryRows } from '../../../server/db/read-query';
 
 /** Leads' reads that bypass the ORM, each one statement built with the sql helper. */
 
@@ -21,6 +22,6 @@ export async function leadPage(
         ${cursor ? sql`and (l.last_at, l.id) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : EMPTY_SQL}
       order by l.last_at desc, l.id desc
       limit ${limit}`;
-  const rows = await em.execute<Record<string, unknown>[]>(query.text, [...query.params]);
+  const rows = await queryRows(em, query);
   return rows.map(readModel(em, LeadRow));
 }

@@ -7,10 +7,11 @@ import { ThemeRow } from '../../content/theme.entity';
 import { MemberRow } from '../../identity/member.entity';
 import { MeetingRow, type MeetingStatus } from './meeting.entity';
 import { PEER_WEIGHTS } from './networking.types';
+import { queryRows } from '../../../server/db/read-query';
 
 /** Networking's reads that bypass the ORM (meetings, suggested peers), each one statement built with the sql helper. */
 
-const rows = <T = Record<string, unknown>>(em: EntityManager, query: Sql) => em.execute<T[]>(query.text, [...query.params]);
+const rows = queryRows;
 
 /** What stands between two members before one asks the other for a meeting. */
 export interface PairState {

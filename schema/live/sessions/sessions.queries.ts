@@ -7,10 +7,11 @@ import { LEAD_EVIDENCE_CTES } from '../leads/lead.service';
 import { attendanceCtes, peakConcurrentCte } from './attendance.sql';
 import { LiveSessionRow, type LiveSessionStatus } from './live-session.entity';
 import { SessionRegistrationRow } from './registration.entity';
+import { queryRows } from '../../../server/db/read-query';
 
 /** Live sessions' reads that bypass the ORM (sessions, speakers, registrations, rosters, KPIs), each one statement built with the sql helper. */
 
-const rows = <T = Record<string, unknown>>(em: EntityManager, query: Sql) => em.execute<T[]>(query.text, [...query.params]);
+const rows = queryRows;
 
 export async function liveSessionsByIds(em: EntityManager, ids: readonly string[]): Promise<LiveSessionRow[]> {
   return (await rows(em, sql`select * from live_session where id = any(${uuidArray(ids)}::uuid[])`)).map(readModel(em, LiveSessionRow));

@@ -13,6 +13,10 @@ import { Migration20261203170000_ModerationChecks } from './Migration20261203170
 import { Migration20261203171500_MemberLocale } from './Migration20261203171500_MemberLocale';
 import { Migration20261204153000_ContentHiddenIndex } from './Migration20261204153000_ContentHiddenIndex';
 import { Migration20261204163000_ContentSearchVectorInline } from './Migration20261204163000_ContentSearchVectorInline';
+import { Migration20261204190000_ContentViewDays } from './Migration20261204190000_ContentViewDays';
+import { Migration20261204191000_VisitYears } from './Migration20261204191000_VisitYears';
+import { Migration20261204192000_VisitLatest } from './Migration20261204192000_VisitLatest';
+import { Migration20261204193000_MemberSuspendedIndex } from './Migration20261204193000_MemberSuspendedIndex';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -28,4 +32,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203171500_MemberLocale', class: Migration20261203171500_MemberLocale },
   { name: 'Migration20261204153000_ContentHiddenIndex', class: Migration20261204153000_ContentHiddenIndex },
   { name: 'Migration20261204163000_ContentSearchVectorInline', class: Migration20261204163000_ContentSearchVectorInline },
+  { name: 'Migration20261204190000_ContentViewDays', class: Migration20261204190000_ContentViewDays },
+  { name: 'Migration20261204191000_VisitYears', class: Migration20261204191000_VisitYears },
+  { name: 'Migration20261204192000_VisitLatest', class: Migration20261204192000_VisitLatest },
+  { name: 'Migration20261204193000_MemberSuspendedIndex', class: Migration20261204193000_MemberSuspendedIndex },
 ];

@@ -1,7 +1,7 @@
 import { clientOperation } from '../client-operation';
 import type { BenchContext, Workload } from '../run';
 import { compareHttp, hearthSide, rawSide, type HttpSide } from '../compare-http';
-import { startTarget } from '../load';
+import { startServer } from '../load';
 
 /** The shipped client's `Feed` operation (its ContentCard selects seenByMe), first page of 20. */
 export const FEED = clientOperation('Feed');
@@ -19,7 +19,7 @@ const items = (page: Page) => page.edges.map(({ node }) => ({ ...node, published
 
 const postGraphile: HttpSide = {
   name: 'PostGraphile',
-  start: (ctx) => startTarget('postgraphile.js', [ctx.databaseUrl, ctx.jwtSecret], { GRAPHILE_ENV: 'production' }),
+  start: (ctx) => startServer('postgraphile.js', [ctx.databaseUrl, ctx.jwtSecret], { GRAPHILE_ENV: 'production' }),
   request: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: POSTGRAPHILE_FEED }) },
   normalize: (body: { data: { allContents: Page } }) =>
     items({

@@ -4,7 +4,7 @@ import { AccessTokens } from '../../../server/access-token';
 import { systemClock } from '../../../server/clock';
 import type { BenchContext, Workload } from '../run';
 import type { BenchRow } from '../report';
-import { alternate, checkedLoad, FIRST_WARM_UP_SECONDS, medianOf, startTarget, type LoadResult } from '../load';
+import { alternate, checkedLoad, FIRST_WARM_UP_SECONDS, medianOf, startServer, startTarget, type LoadResult } from '../load';
 
 const TARGET_RATIO = 0.9;
 
@@ -49,7 +49,7 @@ export const liveJoinWorkload: Workload = {
       ctx,
       firstIdentities.map((identity) => identity.memberId),
     );
-    const hearth = await startTarget('hearth.js', [ctx.databaseUrl, ctx.jwtSecret, 'constant-join']);
+    const hearth = await startServer('hearth.js', [ctx.databaseUrl, ctx.jwtSecret, 'constant-join']);
     const other = await startTarget('hearth.js', [ctx.databaseUrl, ctx.jwtSecret]);
     try {
       const fields = '{ serverUrl token roomName canPublish expiresAt }';

@@ -13,6 +13,7 @@ import { migrateToLatest, openOrm } from '../../../server/db/orm';
 import { copyRows, type Cell } from '../../../seed/copy';
 import { seedDemoCommunity } from '../../../seed/demo-community';
 import { seededRandom, type Random } from '../../../seed/random';
+import { JsonClient } from '../http-client';
 import { startTarget } from '../load';
 import { median, type BenchRow } from '../report';
 import type { BenchContext, Workload } from '../run';
@@ -205,14 +206,12 @@ export const searchWorkload: Workload = {
     const hearth = await startTarget('hearth.js', [url, ctx.jwtSecret]);
     const document =
       'query($query: String!) { search(query: $query, first: 20) { edges { cursor node { kind id score snippet subject { __typename ... on Content { id title } ... on Comment { id } } } } pageInfo { hasNextPage } } }';
+    // A bare client on each side: pg for the SQL, one kept-alive node:http connection for Hearth.
+    const client = new JsonClient(hearth.url);
     const viaHearth = async (query: string) => {
-      const response = await fetch(hearth.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: document, variables: { query } }),
-      });
-      const body = (await response.json()) as { errors?: unknown };
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      const { status, json } = await client.post({ query: document, variables: { query } }, { authorization: `Bearer ${token}` });
+      const body = json as { errors?: unknown };
+      if (status !== 200 || body.errors) throw new Error(`HTTP ${status}: ${JSON.stringify(body).slice(0, 500)}`);
     };
     const viaSql = async (query: string) => {
       const statement = searchStatement({
@@ -288,6 +287,7 @@ export const searchWorkload: Workload = {
         );
       }
     } finally {
+      client.close();
       await hearth.stop();
       await db.end();
     }
