@@ -196,9 +196,9 @@ export function digestRowsFor(
     em,
     sql`select ${DIGEST_COLUMNS}
          from unnest(${uuidArray(targets.map((t) => t.memberId))}::uuid[], ${textArray(targets.map((t) => t.periodKey))}::text[])
-           with ordinality as t(member_id, period_key, n)
-         left join digest d on d.rule_id = ${ruleId}::uuid and d.member_id = t.member_id and d.period_key = t.period_key
-         order by t.n`,
+           with ordinality as target(member_id, period_key, n)
+         left join digest d on d.rule_id = ${ruleId}::uuid and d.member_id = target.member_id and d.period_key = target.period_key
+         order by target.n`,
   );
 }
 
