@@ -28,7 +28,7 @@ export interface Target {
  * LOG_LEVEL=info, which it pays for as in production, but nobody needs to read here.
  */
 /**
- * Processes per HTTP server for the request/response workloads (W1, P1 and its peer, P3, P6), on
+ * Processes per HTTP server for the request/response workloads (W1, P1 and its peer, P6), on
  * every side alike: one per core, as WEB_CONCURRENCY runs Hearth in production (README, "Using
  * every core"). Node runs JavaScript on one thread, so one process per server measured a framework
  * bound by one core against a baseline whose work is mostly PostgreSQL's, on the other core.

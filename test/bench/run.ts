@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const settings =
     `PostgreSQL ${server.version} (shared_buffers ${server.shared_buffers}, work_mem ${server.work_mem}, autovacuum ${server.autovacuum}, server jit ${server.jit}; ` +
     `Hearth's connections run with jit off); BENCH_SECONDS=${seconds}, warm-up ${FIRST_WARM_UP_SECONDS} s, ${WINDOWS} windows per side; ` +
-    `${HTTP_PROCESSES} process(es) per HTTP server for W1, P1, P3 and P6, Hearth and baselines alike (P2, P4, P-search, A1: one).`;
+    `${HTTP_PROCESSES} process(es) per HTTP server for W1, P1 and P6, Hearth and baselines alike (P2, P3, P4, P-search, A1: one).`;
   await seedDemoCommunity(em, { members: 1000, days: 60, seed: 7, now: new Date() });
   // The seed's writes reach the disk now, not in a background checkpoint spread over the first
   // workloads' windows (P-search measured right after a seed ran its one-word searches 2x slower).
