@@ -8,7 +8,7 @@ import { LiveSessionRow } from '../live/sessions/live-session.entity';
 import { HEADLINE_OPTIONS, MATCH_END, MATCH_START } from './search-snippet';
 import type { SearchVisibility } from './search-visibility';
 import { SearchKind } from './search.types';
-import { plannedRows, queryRows } from '../../server/db/read-query';
+import { oneShotRows, queryRows } from '../../server/db/read-query';
 
 /** A row of the search statement: one hit of the page, with its raw ts_headline snippet. */
 export interface SearchRow {
@@ -135,10 +135,10 @@ export function searchStatement(input: SearchStatementInput): Sql | null {
  * The hits of a statement made by searchStatement. Not a prepared statement (readRows): after five
  * runs PostgreSQL may keep a generic plan, which cannot fold the query into a tsquery constant and
  * plans a matching word it does not know (P-search: seconds instead of the statement's own time).
- * Each search is planned for its words.
+ * An unnamed statement is planned for its words each time (oneShotRows).
  */
 export function searchRows(em: EntityManager, statement: Sql): Promise<SearchRow[]> {
-  return plannedRows<SearchRow>(em, statement);
+  return oneShotRows<SearchRow>(em, statement);
 }
 
 /** The text search configuration the stored vectors are in (null before the first build). */

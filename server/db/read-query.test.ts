@@ -4,7 +4,7 @@ import { contentStatuses } from '../../schema/tracking/tracking.queries';
 import { membersByIds } from '../../schema/identity/identity.queries';
 import { buildContent, buildMember, buildTheme } from '../../test/factories';
 import { captureQueries, startTestServer, type TestServer } from '../../test/server';
-import { plannedRows, readRows } from './read-query';
+import { oneShotRows, plannedRows, readRows } from './read-query';
 import { sql } from './sql';
 
 let server: TestServer;
@@ -98,5 +98,10 @@ describe('the reads of queries modules', () => {
     });
     expect(statements).toEqual([query.text]);
     expect(configs).toEqual([]);
+  });
+  it('send a search (oneShotRows) unnamed with bound parameters: planned for its words each time, not kept', async () => {
+    const query = sql`select ${41}::int + 1 as n`;
+    const configs = await sent(async () => expect(await oneShotRows(server.em(), query)).toEqual([{ n: 42 }]));
+    expect(configs).toEqual([expect.objectContaining({ name: undefined, text: 'select $1::int + 1 as n', values: [41] })]);
   });
 });
