@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { until } from '../test/server';
-import { startSmtpSink, type SmtpSink } from '../test/smtp-sink';
+import { outboxTestEmail, startSmtpSink, type SmtpSink } from '../test/smtp-sink';
 import { sendClaimedBatch, type OutboxBatchLedger } from './email-outbox-batch';
 import { stableMessageId } from './email-outbox';
-import { SmtpMailer, type Mailer, type OutgoingEmail } from './mailer';
+import { SmtpMailer, type Mailer } from './mailer';
 
 /** An in-memory guard row: what a domain's table would record. */
 interface Row {
@@ -40,15 +40,6 @@ const ledger = (rows: Row[]) => {
   return { record, calls, rows };
 };
 
-const emailFor = (row: Row): OutgoingEmail => ({
-  to: `${row.id}@hearth.test`,
-  from: 'Hearth <digest@hearth.test>',
-  subject: `About ${row.id}`,
-  html: `<p>${row.id}</p>`,
-  text: row.id,
-  messageId: stableMessageId('test', row.id),
-});
-
 const claims = (count: number): Row[] => Array.from({ length: count }, (_, i) => ({ id: `row${i}`, status: 'claimed', ours: true }));
 
 describe('sendClaimedBatch', () => {
@@ -73,7 +64,7 @@ describe('sendClaimedBatch', () => {
     const outcomes = await sendClaimedBatch(options(), {
       claims: rows,
       ledger: record,
-      compose: async (row) => emailFor(row),
+      compose: async (row) => outboxTestEmail(row.id),
       label: 'test',
       context: () => ({}),
     });
@@ -105,7 +96,7 @@ describe('sendClaimedBatch', () => {
     const sending = sendClaimedBatch(options(slow), {
       claims: rows,
       ledger: record,
-      compose: async (row) => emailFor(row),
+      compose: async (row) => outboxTestEmail(row.id),
       label: 'test',
       context: () => ({}),
     });
@@ -122,7 +113,7 @@ describe('sendClaimedBatch', () => {
     const outcomes = await sendClaimedBatch(options(), {
       claims: rows,
       ledger: record,
-      compose: async (row) => emailFor(row),
+      compose: async (row) => outboxTestEmail(row.id),
       label: 'test',
       context: () => ({}),
       stop: () => sent++ >= 2,
@@ -136,7 +127,7 @@ describe('sendClaimedBatch', () => {
     const unreachable = await sendClaimedBatch(options(), {
       claims: down,
       ledger: ledger(down).record,
-      compose: async (row) => emailFor(row),
+      compose: async (row) => outboxTestEmail(row.id),
       label: 'test',
       context: () => ({}),
     });
@@ -151,7 +142,7 @@ describe('sendClaimedBatch', () => {
     const outcomes = await sendClaimedBatch(options(), {
       claims: rows,
       ledger: record,
-      compose: async (row) => (row.id === 'row0' ? null : emailFor(row)),
+      compose: async (row) => (row.id === 'row0' ? null : outboxTestEmail(row.id)),
       label: 'test',
       context: () => ({}),
     });

@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { until } from '../test/server';
-import { startSmtpSink, type SmtpSink } from '../test/smtp-sink';
+import { outboxTestEmail, startSmtpSink, type SmtpSink } from '../test/smtp-sink';
 import { EmailOutbox, OUTBOX_CONCURRENCY, stableMessageId, type OutboxLedger } from './email-outbox';
-import { SmtpMailer, type OutgoingEmail } from './mailer';
+import { SmtpMailer } from './mailer';
 
 /** An in-memory guard row: what a domain's table would record. */
 interface Row {
@@ -30,15 +30,6 @@ const ledger: OutboxLedger<Row> = {
   },
 };
 
-const emailFor = (row: Row): OutgoingEmail => ({
-  to: `${row.id}@hearth.test`,
-  from: 'Hearth <digest@hearth.test>',
-  subject: `About ${row.id}`,
-  html: `<p>${row.id}</p>`,
-  text: row.id,
-  messageId: stableMessageId('test', row.id),
-});
-
 const claim = (id: string): Row => ({ id, status: 'claimed', ours: true, renewals: 0 });
 
 describe('EmailOutbox', () => {
@@ -59,7 +50,7 @@ describe('EmailOutbox', () => {
 
   it('sends with the row’s Message-ID and records it sent only after the relay accepted it', async () => {
     const row = claim('ann');
-    expect(await outbox.send(row, ledger, async () => emailFor(row), 'test', {})).toBe('sent');
+    expect(await outbox.send(row, ledger, async () => outboxTestEmail(row.id), 'test', {})).toBe('sent');
     expect(row.status).toBe('sent');
     const [mail] = await sink.waitFor(1);
     expect(mail.messageId).toBe(stableMessageId('test', 'ann'));
@@ -68,7 +59,7 @@ describe('EmailOutbox', () => {
   it('keeps renewing the claim while a slow relay holds the message', async () => {
     sink.hold();
     const row = claim('slow');
-    const sending = outbox.send(row, ledger, async () => emailFor(row), 'test', {});
+    const sending = outbox.send(row, ledger, async () => outboxTestEmail(row.id), 'test', {});
     await until('the relay to hold the message', async () => sink.heldCount() === 1, 5_000);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(row.status).toBe('claimed');
@@ -79,7 +70,7 @@ describe('EmailOutbox', () => {
 
   it('sends nothing for a claim that is no longer ours', async () => {
     const row = { ...claim('taken'), ours: false };
-    expect(await outbox.send(row, ledger, async () => emailFor(row), 'test', {})).toBe('lost');
+    expect(await outbox.send(row, ledger, async () => outboxTestEmail(row.id), 'test', {})).toBe('lost');
     expect(sink.messages).toHaveLength(0);
     expect(row.status).toBe('claimed');
   });
@@ -87,12 +78,12 @@ describe('EmailOutbox', () => {
   it('gives the claim back on a refusal, and says when the relay was unreachable', async () => {
     sink.failNext(1, 550);
     const refused = claim('refused');
-    expect(await outbox.send(refused, ledger, async () => emailFor(refused), 'test', {})).toBe('failed');
+    expect(await outbox.send(refused, ledger, async () => outboxTestEmail(refused.id), 'test', {})).toBe('failed');
     expect(refused).toMatchObject({ status: 'failed', relayDown: false });
 
     await sink.refuseConnections();
     const unreachable = claim('unreachable');
-    expect(await outbox.send(unreachable, ledger, async () => emailFor(unreachable), 'test', {})).toBe('relay_unavailable');
+    expect(await outbox.send(unreachable, ledger, async () => outboxTestEmail(unreachable.id), 'test', {})).toBe('relay_unavailable');
     expect(unreachable).toMatchObject({ status: 'failed', relayDown: true });
     await sink.acceptConnections();
   });

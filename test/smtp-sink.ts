@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { stableMessageId } from '../server/email-outbox';
+import type { OutgoingEmail } from '../server/mailer';
 
 export interface SmtpSink {
   port: number;
@@ -158,3 +160,13 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 /** The first recipient address of each message the sink accepted, in arrival order. */
 export const recipientsOf = (sink: SmtpSink): string[] =>
   sink.messages.map((mail) => (Array.isArray(mail.to) ? mail.to[0] : mail.to)!.value[0].address!);
+
+/** The email outbox tests send for a guard row `id`: its address and Message-ID derive from the id. */
+export const outboxTestEmail = (id: string): OutgoingEmail => ({
+  to: `${id}@hearth.test`,
+  from: 'Hearth <digest@hearth.test>',
+  subject: `About ${id}`,
+  html: `<p>${id}</p>`,
+  text: id,
+  messageId: stableMessageId('test', id),
+});
