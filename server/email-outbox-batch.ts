@@ -1,9 +1,9 @@
 import { systemClock, type Clock } from './clock';
-import { EmailOutbox, OUTBOX_CONCURRENCY, type EmailOutboxOptions, type OutboxOutcome } from './email-outbox';
+import { forEachBounded, OUTBOX_CONCURRENCY, type EmailOutboxOptions, type OutboxOutcome } from './email-outbox';
 import { isRelayUnavailable, type OutgoingEmail } from './mailer';
 
 /**
- * The outbox's protocol for a batch of claims (EmailOutbox.send for one), one statement per step
+ * The outbox's protocol for a batch of claims (one or many), one statement per step
  * rather than per email: leases renewed together, sent emails recorded in groups.
  */
 export interface OutboxBatchLedger<Claim> {
@@ -37,7 +37,7 @@ export interface OutboxBatchRun<Claim> {
 }
 
 /**
- * Sends a batch of claims OUTBOX_CONCURRENCY at a time, with EmailOutbox.send's guarantees: the
+ * Sends a batch of claims OUTBOX_CONCURRENCY at a time (every email Hearth sends goes this way): the
  * claims still ours are renewed together first (the others are `lost`, nothing is sent for them);
  * a send starts only within one renewal interval of a renewal that found its claim still ours
  * (when one is due, the send waits for it), and the leases of everything not yet recorded keep
@@ -91,7 +91,7 @@ class OutboxBatch<Claim> {
     await this.renew();
     const timer = setInterval(() => void this.renewSoon(), this.renewEveryMs);
     try {
-      await EmailOutbox.forEach(
+      await forEachBounded(
         claims,
         (claim) => this.attempt(claim),
         () => this.relayDown || stop(),
@@ -190,12 +190,23 @@ class OutboxBatch<Claim> {
       if (recording === this.recording) break;
     }
     if (this.recordError) throw this.recordError.error;
-    const outbox = new EmailOutbox(this.options);
-    for (const { claim, error } of this.failures) {
-      this.setOutcome(claim, await outbox.recordFailure(claim, error, this.run.ledger, this.run.label, () => this.run.context(claim)));
-    }
+    for (const { claim, error } of this.failures) this.setOutcome(claim, await this.recordFailure(claim, error));
     const unattempted = [...this.waiting];
     if (unattempted.length) await this.run.ledger.releaseAll(unattempted);
+  }
+
+  /** A send that failed: logged, and its claim given back (`lost` if it was no longer ours). */
+  private async recordFailure(claim: Claim, error: unknown): Promise<OutboxOutcome> {
+    const { logger } = this.options;
+    const { label, ledger, context } = this.run;
+    const relayDown = isRelayUnavailable(error);
+    logger.warn({ err: error, ...context(claim), relayDown }, `${label} send failed; will retry`);
+    const recorded = await ledger.recordFailure(claim, { error, relayDown }).catch((err: unknown) => {
+      logger.warn({ err, ...context(claim) }, `${label} failure not recorded; retried after its lease`);
+      return true;
+    });
+    if (!recorded) return 'lost';
+    return relayDown ? 'relay_unavailable' : 'failed';
   }
 
   private setOutcome(claim: Claim, outcome: OutboxBatchOutcome): void {

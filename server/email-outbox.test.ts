@@ -1,7 +1,9 @@
 import pino from 'pino';
 import { until } from '../test/server';
 import { outboxTestEmail, startSmtpSink, type SmtpSink } from '../test/smtp-sink';
-import { EmailOutbox, OUTBOX_CONCURRENCY, stableMessageId, type OutboxLedger } from './email-outbox';
+import { forEachBounded, OUTBOX_CONCURRENCY, stableMessageId } from './email-outbox';
+import { sendClaimedBatch, type OutboxBatchLedger } from './email-outbox-batch';
+import type { OutgoingEmail } from './mailer';
 import { SmtpMailer } from './mailer';
 
 /** An in-memory guard row: what a domain's table would record. */
@@ -13,34 +15,48 @@ interface Row {
   relayDown?: boolean;
 }
 
-const ledger: OutboxLedger<Row> = {
-  renew: async (row) => {
-    row.renewals += 1;
-    return row.ours;
-  },
-  recordSent: async (row) => {
-    if (!row.ours) return false;
-    row.status = 'sent';
-    return true;
-  },
+/** The ledger of in-memory rows, one statement per row. */
+const ledger: OutboxBatchLedger<Row> = {
+  renewAll: async (rows) =>
+    new Set(
+      rows.filter((row) => {
+        row.renewals += 1;
+        return row.ours;
+      }),
+    ),
+  recordSentAll: async (rows) =>
+    new Set(
+      rows.filter((row) => {
+        if (row.ours) row.status = 'sent';
+        return row.ours;
+      }),
+    ),
   recordFailure: async (row, { relayDown }) => {
     row.status = 'failed';
     row.relayDown = relayDown;
     return row.ours;
   },
+  recordNothingToSend: async (row) => row.ours,
+  releaseAll: async () => undefined,
 };
 
 const claim = (id: string): Row => ({ id, status: 'claimed', ours: true, renewals: 0 });
 
-describe('EmailOutbox', () => {
+/** One email through the outbox: a batch of one claim (how a single reminder or confirmation leaves). */
+describe('the outbox, one email at a time', () => {
   let sink: SmtpSink;
   let mailer: SmtpMailer;
-  let outbox: EmailOutbox;
+  const sendOne = async (row: Row, compose: () => Promise<OutgoingEmail>) =>
+    (
+      await sendClaimedBatch(
+        { mailer, logger: pino({ level: 'silent' }), leaseMs: 300, renewEveryMs: 20 },
+        { claims: [row], ledger, compose, label: 'test', context: () => ({}) },
+      )
+    )[0];
 
   beforeEach(async () => {
     sink = await startSmtpSink();
     mailer = new SmtpMailer(sink.url);
-    outbox = new EmailOutbox({ mailer, logger: pino({ level: 'silent' }), leaseMs: 300, renewEveryMs: 20 });
   });
 
   afterEach(async () => {
@@ -50,7 +66,7 @@ describe('EmailOutbox', () => {
 
   it('sends with the row’s Message-ID and records it sent only after the relay accepted it', async () => {
     const row = claim('ann');
-    expect(await outbox.send(row, ledger, async () => outboxTestEmail(row.id), 'test', {})).toBe('sent');
+    expect(await sendOne(row, async () => outboxTestEmail(row.id))).toBe('sent');
     expect(row.status).toBe('sent');
     const [mail] = await sink.waitFor(1);
     expect(mail.messageId).toBe(stableMessageId('test', 'ann'));
@@ -59,7 +75,7 @@ describe('EmailOutbox', () => {
   it('keeps renewing the claim while a slow relay holds the message', async () => {
     sink.hold();
     const row = claim('slow');
-    const sending = outbox.send(row, ledger, async () => outboxTestEmail(row.id), 'test', {});
+    const sending = sendOne(row, async () => outboxTestEmail(row.id));
     await until('the relay to hold the message', async () => sink.heldCount() === 1, 5_000);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(row.status).toBe('claimed');
@@ -70,7 +86,7 @@ describe('EmailOutbox', () => {
 
   it('sends nothing for a claim that is no longer ours', async () => {
     const row = { ...claim('taken'), ours: false };
-    expect(await outbox.send(row, ledger, async () => outboxTestEmail(row.id), 'test', {})).toBe('lost');
+    expect(await sendOne(row, async () => outboxTestEmail(row.id))).toBe('lost');
     expect(sink.messages).toHaveLength(0);
     expect(row.status).toBe('claimed');
   });
@@ -78,19 +94,19 @@ describe('EmailOutbox', () => {
   it('gives the claim back on a refusal, and says when the relay was unreachable', async () => {
     sink.failNext(1, 550);
     const refused = claim('refused');
-    expect(await outbox.send(refused, ledger, async () => outboxTestEmail(refused.id), 'test', {})).toBe('failed');
+    expect(await sendOne(refused, async () => outboxTestEmail(refused.id))).toBe('failed');
     expect(refused).toMatchObject({ status: 'failed', relayDown: false });
 
     await sink.refuseConnections();
     const unreachable = claim('unreachable');
-    expect(await outbox.send(unreachable, ledger, async () => outboxTestEmail(unreachable.id), 'test', {})).toBe('relay_unavailable');
+    expect(await sendOne(unreachable, async () => outboxTestEmail(unreachable.id))).toBe('relay_unavailable');
     expect(unreachable).toMatchObject({ status: 'failed', relayDown: true });
     await sink.acceptConnections();
   });
 
   it('records a failure when composing the email throws', async () => {
     const row = claim('broken');
-    const outcome = await outbox.send(row, ledger, async () => Promise.reject(new Error('template broke')), 'test', {});
+    const outcome = await sendOne(row, async () => Promise.reject(new Error('template broke')));
     expect(outcome).toBe('failed');
     expect(row.status).toBe('failed');
   });
@@ -104,7 +120,7 @@ describe('EmailOutbox', () => {
   it('sends a batch at most OUTBOX_CONCURRENCY at a time, and stops when told', async () => {
     let running = 0;
     let most = 0;
-    const started = await EmailOutbox.forEach(
+    const started = await forEachBounded(
       Array.from({ length: 30 }, (_, i) => i),
       async () => {
         running += 1;
@@ -117,7 +133,7 @@ describe('EmailOutbox', () => {
     expect(most).toBe(OUTBOX_CONCURRENCY);
 
     let done = 0;
-    const stoppedAt = await EmailOutbox.forEach(
+    const stoppedAt = await forEachBounded(
       Array.from({ length: 30 }, (_, i) => i),
       async () => {
         done += 1;

@@ -1,22 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { isRelayUnavailable, type Mailer, type OutgoingEmail } from './mailer';
+import type { Mailer } from './mailer';
 import type { Clock } from './clock';
-import { LOST, whileHolding } from './renewing';
-
-/**
- * A domain's guard rows for its emails (digest, session_reminder): one row per email that must go
- * out, keyed so that two workers claim it once. The domain claims rows its own way (its SQL knows
- * who is due); the outbox does the rest of the protocol with these three calls.
- */
-export interface OutboxLedger<Claim> {
-  /** Renews the claim's lease if the claim is still ours and its lease has not run out. */
-  renew(claim: Claim): Promise<boolean>;
-  /** The relay accepted the email: the row says sent (false: the claim was taken over meanwhile). */
-  recordSent(claim: Claim): Promise<boolean>;
-  /** The email did not leave: the row goes back for a later attempt (false: no longer ours). */
-  recordFailure(claim: Claim, failure: { error: unknown; relayDown: boolean }): Promise<boolean>;
-}
 
 /**
  * `lost`: the claim was no longer ours (another worker took it over after its lease, or recorded
@@ -50,69 +35,19 @@ export function stableMessageId(prefix: string, ...key: string[]): string {
 }
 
 /**
- * Every email Hearth sends leaves through here: under a claim on its guard row that is renewed
- * while the SMTP exchange lasts (so a relay slower than the lease does not let another worker
- * send it too), with the Message-ID the row fixed, and with its outcome recorded only while the
- * claim is still ours. Delivery is at least once with one documented resend window (README,
- * "Emails"): a worker that dies after the relay accepted an email and before its row says so
- * leaves a claim that runs out, and the email is sent again, with the same Message-ID.
+ * Runs `each` over `items`, OUTBOX_CONCURRENCY at a time, until done or `stop()` says so (the
+ * relay is down, the worker is stopping). Returns how many items were started. Every email Hearth
+ * sends leaves through sendClaimedBatch (server/email-outbox-batch.ts), which sends this way.
  */
-export class EmailOutbox {
-  constructor(private readonly options: EmailOutboxOptions) {}
-
-  /** Composes and sends one claimed email. `label` names it in logs; `context` adds ids. */
-  async send<Claim>(
-    claim: Claim,
-    ledger: OutboxLedger<Claim>,
-    compose: () => Promise<OutgoingEmail>,
-    label: string,
-    context: object,
-  ): Promise<OutboxOutcome> {
-    const { mailer, logger, leaseMs, renewEveryMs } = this.options;
-    try {
-      const email = await compose();
-      const hold = {
-        renew: () => ledger.renew(claim),
-        leaseMs,
-        renewEveryMs,
-        onRenewalError: (err: unknown) => logger.warn({ err, ...context }, `${label} lease renewal failed`),
-      };
-      if ((await whileHolding(hold, () => mailer.send(email))) === LOST) return 'lost';
-    } catch (error) {
-      return this.recordFailure(claim, error, ledger, label, () => context);
-    }
-    return (await ledger.recordSent(claim)) ? 'sent' : 'lost';
-  }
-
-  /** Gives a claim whose email did not leave back for a later attempt (`lost`: it was no longer ours). */
-  async recordFailure<Claim>(
-    claim: Claim,
-    error: unknown,
-    ledger: Pick<OutboxLedger<Claim>, 'recordFailure'>,
-    label: string,
-    context: (claim: Claim) => object,
-  ): Promise<OutboxOutcome> {
-    const { logger } = this.options;
-    const relayDown = isRelayUnavailable(error);
-    logger.warn({ err: error, ...context(claim), relayDown }, `${label} send failed; will retry`);
-    const recorded = await ledger.recordFailure(claim, { error, relayDown }).catch((err: unknown) => {
-      logger.warn({ err, ...context(claim) }, `${label} failure not recorded; retried after its lease`);
-      return true;
-    });
-    if (!recorded) return 'lost';
-    return relayDown ? 'relay_unavailable' : 'failed';
-  }
-
-  /**
-   * Runs `each` over `items`, OUTBOX_CONCURRENCY at a time, until done or `stop()` says so (the
-   * relay is down, the worker is stopping). Returns how many items were started.
-   */
-  static async forEach<T>(items: readonly T[], each: (item: T) => Promise<void>, stop: () => boolean = () => false): Promise<number> {
-    let next = 0;
-    const worker = async () => {
-      while (next < items.length && !stop()) await each(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(OUTBOX_CONCURRENCY, items.length) }, worker));
-    return next;
-  }
+export async function forEachBounded<T>(
+  items: readonly T[],
+  each: (item: T) => Promise<void>,
+  stop: () => boolean = () => false,
+): Promise<number> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !stop()) await each(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(OUTBOX_CONCURRENCY, items.length) }, worker));
+  return next;
 }

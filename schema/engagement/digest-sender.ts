@@ -93,7 +93,7 @@ const CLAIMS_PER_ROUND = 100;
 
 /**
  * Sends each member's digest for one rule and period, once (with the outbox's one resend window:
- * see EmailOutbox). Members go in rounds (a job's batch): a round's rows keyed by (rule, member,
+ * see sendClaimedBatch). Members go in rounds (a job's batch): a round's rows keyed by (rule, member,
  * period) are claimed in one transaction under its members' locks (which also serialise the global
  * budget across rules); the emails leave through the outbox (sendClaimedBatch) only while the
  * claims' leases are ours, OUTBOX_CONCURRENCY at a time, each group's rows and seen items read just

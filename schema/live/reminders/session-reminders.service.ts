@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../../server/clock';
 import type { Orm } from '../../../server/db/orm';
 import { sql, type Sql } from '../../../server/db/sql';
-import { EmailOutbox, stableMessageId, type OutboxLedger } from '../../../server/email-outbox';
+import { stableMessageId } from '../../../server/email-outbox';
+import { sendClaimedBatch, type OutboxBatchLedger } from '../../../server/email-outbox-batch';
 import type { Mailer } from '../../../server/mailer';
 import type { HearthPubSub } from '../../../server/pubsub';
 import type { EmailLinks } from '../../engagement/email-links';
@@ -134,18 +135,14 @@ export function sessionEmailMessageId(kind: SessionEmailKind, sessionId: string,
 /**
  * A confirmation of each new registration, reminders 24 hours and 15 minutes before a session,
  * and "you missed it" once its replay is out, each sent once per registrant and start time (with
- * the outbox's one resend window: see EmailOutbox). The guard is a session_reminder row keyed by
+ * the outbox's one resend window: see sendClaimedBatch). The guard is a session_reminder row keyed by
  * (session, member, kind, starts_at): moving a session makes new keys (reminders for the new time,
  * none left for the old one), and a run repeated or racing another finds the rows taken.
  * A claimed row is notified, then sent through the outbox with a fixed Message-ID and marked sent;
  * one left unsent (crash, SMTP refusal) is taken over after the lease while its window is still open.
  */
 export class SessionReminders {
-  private readonly outbox: EmailOutbox;
-
-  constructor(private readonly options: SessionRemindersOptions) {
-    this.outbox = new EmailOutbox(options);
-  }
+  constructor(private readonly options: SessionRemindersOptions) {}
 
   async run(): Promise<Record<SessionEmailKind, SendCounts>> {
     const counts = {} as Record<SessionEmailKind, SendCounts>;
@@ -196,36 +193,49 @@ export class SessionReminders {
     await new NotificationWriter(this.fork(), pubSub, clock).notify(items);
   }
 
+  /**
+   * One round's claims through the outbox (sendClaimedBatch), as digests go: leases renewed while
+   * the round lasts, each email sent with its fixed Message-ID and recorded once the relay took it;
+   * one refused, or never attempted (the worker stopping, the relay down), is given back for the
+   * next run. Renewals and records are one statement per claim (a round is at most a claim batch).
+   */
   private async sendAll(kind: SessionEmailKind, claims: Claim[]): Promise<SendCounts> {
-    const counts: SendCounts = { sent: 0, failed: 0 };
-    await EmailOutbox.forEach(claims, async (claim) => {
-      const outcome = await this.deliver(kind, claim);
-      if (outcome !== 'lost') counts[outcome === 'sent' ? 'sent' : 'failed'] += 1;
+    const messageId = (claim: Claim) => sessionEmailMessageId(kind, claim.session_id, claim.member_id, claim.starts_at);
+    const kept = async (held: readonly Claim[], keep: (claim: Claim) => Promise<boolean>) =>
+      new Set((await Promise.all(held.map(async (claim) => ((await keep(claim)) ? [claim] : [])))).flat());
+    const giveBack = async (claim: Claim) => {
+      await this.release(kind, claim);
+      return true;
+    };
+    const ledger: OutboxBatchLedger<Claim> = {
+      renewAll: (held) => kept(held, (claim) => this.holdClaim(kind, claim)),
+      recordSentAll: (sent) => kept(sent, (claim) => this.recordSent(kind, claim, messageId(claim))),
+      // Unsent: the claim is given back, so the next run (a minute later) sends it, same Message-ID.
+      recordFailure: giveBack,
+      recordNothingToSend: giveBack, // a session email always has something to say: not reached
+      releaseAll: async (unsent) => void (await Promise.all(unsent.map(giveBack))),
+    };
+    const outcomes = await sendClaimedBatch(this.options, {
+      claims,
+      ledger,
+      compose: (claim) => composeSessionEmail(kind, claim, messageId(claim), this.options, this.options.clock.now()),
+      label: 'session email',
+      context: (claim) => ({ kind, sessionId: claim.session_id, memberId: claim.member_id }),
+      stop: () => this.options.stopping?.aborted ?? false,
     });
-    return counts;
+    return {
+      sent: outcomes.filter((outcome) => outcome === 'sent').length,
+      failed: outcomes.filter((outcome) => outcome === 'failed' || outcome === 'relay_unavailable').length,
+    };
   }
 
-  /** 'lost': the claim was no longer ours when its email was ready (see whileHolding); someone else sends it. */
-  private deliver(kind: SessionEmailKind, claim: Claim) {
-    const messageId = sessionEmailMessageId(kind, claim.session_id, claim.member_id, claim.starts_at);
-    const ledger: OutboxLedger<Claim> = {
-      renew: () => this.holdClaim(kind, claim),
-      recordSent: async () => {
-        await this.fork().execute(
-          `update session_reminder set sent_at = ?, message_id = ?
-            where session_id = ? and member_id = ? and kind = ? and starts_at = ? and sent_at is null`,
-          [this.options.clock.now(), messageId, claim.session_id, claim.member_id, kind, claim.starts_at],
-        );
-        return true;
-      },
-      // Unsent: the claim is given back, so the next run (a minute later) sends it, same Message-ID.
-      recordFailure: async () => {
-        await this.release(kind, claim);
-        return true;
-      },
-    };
-    const compose = () => composeSessionEmail(kind, claim, messageId, this.options, this.options.clock.now());
-    return this.outbox.send(claim, ledger, compose, 'session email', { kind, sessionId: claim.session_id, memberId: claim.member_id });
+  private async recordSent(kind: SessionEmailKind, claim: Claim, messageId: string): Promise<boolean> {
+    await this.fork().execute(
+      `update session_reminder set sent_at = ?, message_id = ?
+        where session_id = ? and member_id = ? and kind = ? and starts_at = ? and sent_at is null`,
+      [this.options.clock.now(), messageId, claim.session_id, claim.member_id, kind, claim.starts_at],
+    );
+    return true;
   }
 
   /**
@@ -240,7 +250,7 @@ export class SessionReminders {
     );
   }
 
-  /** Renews the claim if it is still this run's and its lease has not run out (see whileHolding). */
+  /** Renews the claim if it is still this run's and its lease has not run out (the outbox's renewAll). */
   private async holdClaim(kind: SessionEmailKind, claim: Claim): Promise<boolean> {
     const now = this.options.clock.now();
     const renewed = await this.fork().execute<{ session_id: string }[]>(
