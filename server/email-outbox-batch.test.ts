@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { until } from '../test/server';
-import { outboxTestEmail, startSmtpSink, type SmtpSink } from '../test/smtp-sink';
-import { sendClaimedBatch, type OutboxBatchLedger } from './email-outbox-batch';
+import { outboxTestEmail, smtpPerTest } from '../test/smtp-sink';
+import { sendClaimedBatch, type OutboxBatchLedger, type OutboxBatchRun } from './email-outbox-batch';
 import { stableMessageId } from './email-outbox';
-import { SmtpMailer, type Mailer } from './mailer';
+import type { Mailer } from './mailer';
 
 /** An in-memory guard row: what a domain's table would record. */
 interface Row {
@@ -43,34 +43,22 @@ const ledger = (rows: Row[]) => {
 const claims = (count: number): Row[] => Array.from({ length: count }, (_, i) => ({ id: `row${i}`, status: 'claimed', ours: true }));
 
 describe('sendClaimedBatch', () => {
-  let sink: SmtpSink;
-  let mailer: SmtpMailer;
-  const options = (over: Mailer = mailer) => ({ mailer: over, logger: pino({ level: 'silent' }), leaseMs: 300, renewEveryMs: 20 });
-
-  beforeEach(async () => {
-    sink = await startSmtpSink();
-    mailer = new SmtpMailer(sink.url);
-  });
-
-  afterEach(async () => {
-    await mailer.close();
-    await sink.stop();
-  });
+  const smtp = smtpPerTest();
+  /** `rows` through the outbox, each email built from its row; `run` overrides the rest, `mailer` the sink's. */
+  const send = (rows: Row[], record: OutboxBatchLedger<Row>, run: Partial<OutboxBatchRun<Row>> = {}, mailer: Mailer = smtp.mailer) =>
+    sendClaimedBatch(
+      { mailer, logger: pino({ level: 'silent' }), leaseMs: 300, renewEveryMs: 20 },
+      { claims: rows, ledger: record, compose: async (row) => outboxTestEmail(row.id), label: 'test', context: () => ({}), ...run },
+    );
 
   it('sends each claim still ours once, with its Message-ID, in fewer records than emails', async () => {
     const rows = claims(20);
     rows[3].ours = false;
     const { record, calls } = ledger(rows);
-    const outcomes = await sendClaimedBatch(options(), {
-      claims: rows,
-      ledger: record,
-      compose: async (row) => outboxTestEmail(row.id),
-      label: 'test',
-      context: () => ({}),
-    });
+    const outcomes = await send(rows, record);
     expect(outcomes[3]).toBe('lost');
     expect(outcomes.filter((outcome) => outcome === 'sent')).toHaveLength(19);
-    expect(sink.messages.map((mail) => mail.messageId).sort()).toEqual(
+    expect(smtp.sink.messages.map((mail) => mail.messageId).sort()).toEqual(
       rows
         .filter((row) => row.ours)
         .map((row) => stableMessageId('test', row.id))
@@ -89,17 +77,11 @@ describe('sendClaimedBatch', () => {
       send: async (email) => {
         if (!first) await held;
         first = false;
-        return mailer.send(email);
+        return smtp.mailer.send(email);
       },
       close: async () => undefined,
     };
-    const sending = sendClaimedBatch(options(slow), {
-      claims: rows,
-      ledger: record,
-      compose: async (row) => outboxTestEmail(row.id),
-      label: 'test',
-      context: () => ({}),
-    });
+    const sending = send(rows, record, {}, slow);
     await until('the first email recorded sent', () => rows.some((row) => row.status === 'sent'), 5_000);
     expect(rows.filter((row) => row.status === 'sent')).toHaveLength(1);
     release();
@@ -110,28 +92,15 @@ describe('sendClaimedBatch', () => {
     const rows = claims(20);
     const { record } = ledger(rows);
     let sent = 0;
-    const outcomes = await sendClaimedBatch(options(), {
-      claims: rows,
-      ledger: record,
-      compose: async (row) => outboxTestEmail(row.id),
-      label: 'test',
-      context: () => ({}),
-      stop: () => sent++ >= 2,
-    });
+    const outcomes = await send(rows, record, { stop: () => sent++ >= 2 });
     expect(outcomes.filter((outcome) => outcome === null).length).toBeGreaterThan(0);
     expect(rows.filter((row) => row.status === 'released')).toHaveLength(outcomes.filter((outcome) => outcome === null).length);
-    expect(rows.filter((row) => row.status === 'sent')).toHaveLength(sink.messages.length);
+    expect(rows.filter((row) => row.status === 'sent')).toHaveLength(smtp.sink.messages.length);
 
-    await sink.refuseConnections();
+    await smtp.sink.refuseConnections();
     const down = claims(20);
-    const unreachable = await sendClaimedBatch(options(), {
-      claims: down,
-      ledger: ledger(down).record,
-      compose: async (row) => outboxTestEmail(row.id),
-      label: 'test',
-      context: () => ({}),
-    });
-    await sink.acceptConnections();
+    const unreachable = await send(down, ledger(down).record);
+    await smtp.sink.acceptConnections();
     expect(unreachable.filter((outcome) => outcome === 'relay_unavailable').length).toBeLessThan(20);
     expect(down.every((row) => row.status === 'failed' || row.status === 'released')).toBe(true);
   });
@@ -139,14 +108,8 @@ describe('sendClaimedBatch', () => {
   it('records a claim with nothing left to send without sending it', async () => {
     const rows = claims(2);
     const { record } = ledger(rows);
-    const outcomes = await sendClaimedBatch(options(), {
-      claims: rows,
-      ledger: record,
-      compose: async (row) => (row.id === 'row0' ? null : outboxTestEmail(row.id)),
-      label: 'test',
-      context: () => ({}),
-    });
+    const outcomes = await send(rows, record, { compose: async (row) => (row.id === 'row0' ? null : outboxTestEmail(row.id)) });
     expect(outcomes).toEqual(['empty', 'sent']);
-    expect(sink.messages).toHaveLength(1);
+    expect(smtp.sink.messages).toHaveLength(1);
   });
 });

@@ -1,10 +1,9 @@
 import pino from 'pino';
 import { until } from '../test/server';
-import { outboxTestEmail, startSmtpSink, type SmtpSink } from '../test/smtp-sink';
+import { outboxTestEmail, smtpPerTest } from '../test/smtp-sink';
 import { forEachBounded, OUTBOX_CONCURRENCY, stableMessageId } from './email-outbox';
 import { sendClaimedBatch, type OutboxBatchLedger } from './email-outbox-batch';
 import type { OutgoingEmail } from './mailer';
-import { SmtpMailer } from './mailer';
 
 /** An in-memory guard row: what a domain's table would record. */
 interface Row {
@@ -44,42 +43,31 @@ const claim = (id: string): Row => ({ id, status: 'claimed', ours: true, renewal
 
 /** One email through the outbox: a batch of one claim (how a single reminder or confirmation leaves). */
 describe('the outbox, one email at a time', () => {
-  let sink: SmtpSink;
-  let mailer: SmtpMailer;
+  const smtp = smtpPerTest();
   const sendOne = async (row: Row, compose: () => Promise<OutgoingEmail>) =>
     (
       await sendClaimedBatch(
-        { mailer, logger: pino({ level: 'silent' }), leaseMs: 300, renewEveryMs: 20 },
+        { mailer: smtp.mailer, logger: pino({ level: 'silent' }), leaseMs: 300, renewEveryMs: 20 },
         { claims: [row], ledger, compose, label: 'test', context: () => ({}) },
       )
     )[0];
-
-  beforeEach(async () => {
-    sink = await startSmtpSink();
-    mailer = new SmtpMailer(sink.url);
-  });
-
-  afterEach(async () => {
-    await mailer.close();
-    await sink.stop();
-  });
 
   it('sends with the row’s Message-ID and records it sent only after the relay accepted it', async () => {
     const row = claim('ann');
     expect(await sendOne(row, async () => outboxTestEmail(row.id))).toBe('sent');
     expect(row.status).toBe('sent');
-    const [mail] = await sink.waitFor(1);
+    const [mail] = await smtp.sink.waitFor(1);
     expect(mail.messageId).toBe(stableMessageId('test', 'ann'));
   });
 
   it('keeps renewing the claim while a slow relay holds the message', async () => {
-    sink.hold();
+    smtp.sink.hold();
     const row = claim('slow');
     const sending = sendOne(row, async () => outboxTestEmail(row.id));
-    await until('the relay to hold the message', async () => sink.heldCount() === 1, 5_000);
+    await until('the relay to hold the message', async () => smtp.sink.heldCount() === 1, 5_000);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(row.status).toBe('claimed');
-    sink.release();
+    smtp.sink.release();
     expect(await sending).toBe('sent');
     expect(row.renewals).toBeGreaterThan(2);
   });
@@ -87,21 +75,21 @@ describe('the outbox, one email at a time', () => {
   it('sends nothing for a claim that is no longer ours', async () => {
     const row = { ...claim('taken'), ours: false };
     expect(await sendOne(row, async () => outboxTestEmail(row.id))).toBe('lost');
-    expect(sink.messages).toHaveLength(0);
+    expect(smtp.sink.messages).toHaveLength(0);
     expect(row.status).toBe('claimed');
   });
 
   it('gives the claim back on a refusal, and says when the relay was unreachable', async () => {
-    sink.failNext(1, 550);
+    smtp.sink.failNext(1, 550);
     const refused = claim('refused');
     expect(await sendOne(refused, async () => outboxTestEmail(refused.id))).toBe('failed');
     expect(refused).toMatchObject({ status: 'failed', relayDown: false });
 
-    await sink.refuseConnections();
+    await smtp.sink.refuseConnections();
     const unreachable = claim('unreachable');
     expect(await sendOne(unreachable, async () => outboxTestEmail(unreachable.id))).toBe('relay_unavailable');
     expect(unreachable).toMatchObject({ status: 'failed', relayDown: true });
-    await sink.acceptConnections();
+    await smtp.sink.acceptConnections();
   });
 
   it('records a failure when composing the email throws', async () => {

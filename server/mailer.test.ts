@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { until } from '../test/server';
-import { rawHeader, startSmtpSink, type SmtpSink } from '../test/smtp-sink';
+import { rawHeader, smtpPerTest } from '../test/smtp-sink';
 import { createMailer, OutboxMailer, SmtpMailer, type OutgoingEmail } from './mailer';
 
 function buildEmail(overrides: Partial<OutgoingEmail> = {}): OutgoingEmail {
@@ -23,33 +23,22 @@ function buildEmail(overrides: Partial<OutgoingEmail> = {}): OutgoingEmail {
 }
 
 describe('SmtpMailer', () => {
-  let sink: SmtpSink;
-  let mailer: SmtpMailer;
-
-  beforeEach(async () => {
-    sink = await startSmtpSink();
-    mailer = new SmtpMailer(sink.url);
-  });
-
-  afterEach(async () => {
-    await mailer.close();
-    await sink.stop();
-  });
+  const smtp = smtpPerTest();
 
   it('sends the language of the email as Content-Language, beside its own headers', async () => {
-    await mailer.send(buildEmail({ language: 'fr' }));
-    await mailer.send(buildEmail());
+    await smtp.mailer.send(buildEmail({ language: 'fr' }));
+    await smtp.mailer.send(buildEmail());
 
-    const [french, unsaid] = await sink.waitFor(2);
+    const [french, unsaid] = await smtp.sink.waitFor(2);
     expect(rawHeader(french, 'Content-Language')).toBe('fr');
     expect(rawHeader(french, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     expect(rawHeader(unsaid, 'Content-Language')).toBeUndefined();
   });
 
   it('delivers subject, html, text and custom headers over SMTP', async () => {
-    const { messageId } = await mailer.send(buildEmail());
+    const { messageId } = await smtp.mailer.send(buildEmail());
 
-    const [received] = await sink.waitFor(1);
+    const [received] = await smtp.sink.waitFor(1);
     expect(received.messageId).toBe(messageId);
     expect(received.subject).toBe('New for you in Growth Circle');
     expect(received.html).toContain('href="https://hearth.test/content/1"');
@@ -59,18 +48,18 @@ describe('SmtpMailer', () => {
   });
 
   it('rejects when the server refuses the message, so the caller can retry', async () => {
-    sink.failNext(1);
+    smtp.sink.failNext(1);
 
-    await expect(mailer.send(buildEmail({ subject: 'refused' }))).rejects.toMatchObject({ responseCode: 451 });
-    expect(sink.messages).toHaveLength(0);
+    await expect(smtp.mailer.send(buildEmail({ subject: 'refused' }))).rejects.toMatchObject({ responseCode: 451 });
+    expect(smtp.sink.messages).toHaveLength(0);
 
-    await mailer.send(buildEmail({ subject: 'retried' }));
-    const [received] = await sink.waitFor(1);
+    await smtp.mailer.send(buildEmail({ subject: 'retried' }));
+    const [received] = await smtp.sink.waitFor(1);
     expect(received.subject).toBe('retried');
   });
 
   it('the test relay outlives a client reset in the middle of a message (a killed worker)', async () => {
-    const socket = connect(sink.port, '127.0.0.1');
+    const socket = connect(smtp.sink.port, '127.0.0.1');
     let replies = '';
     socket.on('data', (chunk) => (replies += chunk));
     const reply = (code: string) => until(`SMTP ${code}`, () => replies.includes(`\r\n${code} `) || replies.startsWith(`${code} `), 5_000);
@@ -88,8 +77,8 @@ describe('SmtpMailer', () => {
     socket.write('Subject: cut short\r\n\r\nHalf a');
     await new Promise((resolve) => socket.once('close', resolve).resetAndDestroy());
 
-    await mailer.send(buildEmail({ subject: 'after the reset' }));
-    const [received] = await sink.waitFor(1);
+    await smtp.mailer.send(buildEmail({ subject: 'after the reset' }));
+    const [received] = await smtp.sink.waitFor(1);
     expect(received.subject).toBe('after the reset');
   });
 });

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { stableMessageId } from '../server/email-outbox';
-import type { OutgoingEmail } from '../server/mailer';
+import { SmtpMailer, type OutgoingEmail } from '../server/mailer';
 
 export interface SmtpSink {
   port: number;
@@ -170,3 +170,17 @@ export const outboxTestEmail = (id: string): OutgoingEmail => ({
   text: id,
   messageId: stableMessageId('test', id),
 });
+
+/** For each test of the calling describe block: a fresh sink and an SmtpMailer sending to it, both closed after. */
+export function smtpPerTest(): { readonly sink: SmtpSink; readonly mailer: SmtpMailer } {
+  const current = {} as { sink: SmtpSink; mailer: SmtpMailer };
+  beforeEach(async () => {
+    current.sink = await startSmtpSink();
+    current.mailer = new SmtpMailer(current.sink.url);
+  });
+  afterEach(async () => {
+    await current.mailer.close();
+    await current.sink.stop();
+  });
+  return current;
+}
