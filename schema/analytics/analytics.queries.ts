@@ -5,7 +5,7 @@ import { MemberRow } from '../identity/member.entity';
 import { ReachGroupBy, ReachOrderBy, type MemberActivityDay } from './analytics.types';
 import type { RollupRead } from './visit-day-rollup';
 import { atRiskCondition, eligibleSince, LAST_VIEW_CTE, LAST_VISIT_CTE, ROLLUP_ZONE, VISIT_DAYS_CTES } from './visit-days.sql';
-import { plannedRows } from '../../server/db/read-query';
+import { plannedRows, queryRows } from '../../server/db/read-query';
 
 /**
  * The KPIs of PRODUCT.md, each one statement built with the sql helper. The figures over visit
@@ -365,3 +365,19 @@ from grouped order by ${rawSql(order)} offset ${offset} limit ${limit}`;
 }
 
 export const reachRows = (em: EntityManager, query: ReachQuery) => rows<ReachRow>(em, reachStatement(query));
+
+/**
+ * Whether an item that contentReach counts (not a draft) was published inside one of the spans
+ * (epoch ms: after exclusive, upTo inclusive). One index probe of content_feed_index per span.
+ */
+export async function publishedWithin(em: EntityManager, spans: readonly { after: number; upTo: number }[]): Promise<boolean> {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const [{ published }] = await queryRows<{ published: boolean }>(
+    em,
+    sql`select exists (
+      select 1 from unnest(${spans.map((s) => iso(s.after))}::timestamptz[], ${spans.map((s) => iso(s.upTo))}::timestamptz[]) s(after_at, up_to)
+      join content c on c.status in ('PUBLISHED', 'ARCHIVED') and c.published_at > s.after_at and c.published_at <= s.up_to
+    ) as published`,
+  );
+  return published;
+}

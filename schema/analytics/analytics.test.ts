@@ -139,6 +139,51 @@ describe('contentReach', () => {
   });
 });
 
+describe('contentReach and activity not written yet', () => {
+  // Year 2033 is this describe's own.
+  const window = { from: '2033-06-01T00:00:00Z', to: '2033-06-02T00:00:00Z' };
+  const eligible = async () => {
+    const result = await server.gql(REACH, { ...window, groupBy: 'ITEM' }, admin());
+    return Object.fromEntries(result.data!.contentReach.edges.map((e: any) => [e.node.key, e.node.eligibleMembers]));
+  };
+
+  it('writes it first only when it can make a member eligible, and then counts it', async () => {
+    const em = server.em();
+    const tracker = server.hearth.deps.visitTracker;
+    const flush = jest.spyOn(tracker, 'flush');
+    try {
+      const member = await buildMember(em);
+      const early = await buildContent(em, { createdAt: new Date('2033-06-01T09:00:00Z') });
+      // Written at once (a visit's first activity), then extended in memory to 10:20.
+      await tracker.recordActivity(member.id, new Date('2033-06-01T10:00:00Z'));
+      await tracker.recordActivity(member.id, new Date('2033-06-01T10:20:00Z'));
+      expect(tracker.unwrittenSpans()).toContainEqual({ after: Date.parse('2033-06-01T10:00:00Z'), upTo: Date.parse('2033-06-01T10:20:00Z') });
+
+      // Nothing was published between 10:00 and 10:20: the written visit already makes the member
+      // eligible for the 9:00 item, and the unwritten activity cannot change any figure.
+      flush.mockClear();
+      expect(await eligible()).toEqual({ [early.id]: 1 });
+      expect(flush).not.toHaveBeenCalled();
+
+      // An item published at 10:10 counts the member only with the activity up to 10:20.
+      const late = await buildContent(em, { createdAt: new Date('2033-06-01T10:10:00Z') });
+      expect(await eligible()).toEqual({ [early.id]: 1, [late.id]: 1 });
+      expect(flush).toHaveBeenCalledTimes(1);
+      expect(tracker.unwrittenSpans()).not.toContainEqual(expect.objectContaining({ after: Date.parse('2033-06-01T10:00:00Z') }));
+
+      // Activity reported earlier than its interval's written start can join older visits: flushed.
+      await tracker.recordActivity(member.id, new Date('2033-06-01T10:30:00Z'));
+      await tracker.recordActivity(member.id, new Date('2033-06-01T09:50:00Z'));
+      expect(tracker.unwrittenSpans()).toBeUndefined();
+      flush.mockClear();
+      await eligible();
+      expect(flush).toHaveBeenCalledTimes(1);
+    } finally {
+      flush.mockRestore();
+    }
+  });
+});
+
 describe('atRiskMembers', () => {
   it('lists members with no recent visit and no recent view, paid renewals first, then the longest absent', async () => {
     const own = await startTestServer();

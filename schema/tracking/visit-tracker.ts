@@ -21,6 +21,12 @@ interface CachedInterval extends ActivityInterval {
   persistedEnd: number;
 }
 
+/** Epoch milliseconds: a member's latest activity moves from `after` (exclusive) to at most `upTo`. */
+export interface UnwrittenSpan {
+  after: number;
+  upTo: number;
+}
+
 const isDirty = (interval: CachedInterval) => interval.start !== interval.persistedStart || interval.end !== interval.persistedEnd;
 
 /**
@@ -96,6 +102,23 @@ export class VisitTracker {
     await this.mergeOpening([
       { memberId, start: start.getTime(), end: Math.max(start.getTime(), end.getTime()), source, attributedDigestId: null },
     ]);
+  }
+
+  /**
+   * What a flush would change of members' latest activity, for readers that may skip it. Every
+   * interval is written at its first activity, so its member's written visits already reach its
+   * written end; an interval extended since moves that member's latest activity within (written
+   * end, end], and nowhere else. `undefined` when some interval also grew earlier than its written
+   * start (activity reported late): that can join older visits, and only a flush tells.
+   */
+  unwrittenSpans(): UnwrittenSpan[] | undefined {
+    const spans: UnwrittenSpan[] = [];
+    for (const interval of this.recent.values()) {
+      if (!isDirty(interval)) continue;
+      if (interval.start < interval.persistedStart) return undefined;
+      spans.push({ after: interval.persistedEnd, upTo: interval.end });
+    }
+    return spans;
   }
 
   /** Writes every interval extended since its last write, and forgets intervals that are over. */
