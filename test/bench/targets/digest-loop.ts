@@ -17,7 +17,8 @@ const MAX_LOOPS = 12;
  * Child process (arguments: database URL, JWT secret, SMTP URL, theme slug, loops): P5's
  * baseline, a queue table drained with SELECT … FOR UPDATE SKIP LOCKED by parallel loops (`loops` parallel sends), each
  * claiming a batch of members, selecting their content in one call per batch (as Hearth's sender
- * does), rendering and sending each digest. Answers `run` with its duration and the count sent.
+ * does), rendering and sending each digest. Answers `run` with its duration and the count sent as
+ * soon as the last digest is sent, then cleans up.
  */
 async function run(
   databaseUrl: string,
@@ -25,7 +26,7 @@ async function run(
   smtpUrl: string,
   themeSlug: string,
   loops: number,
-): Promise<{ seconds: number; sent: number }> {
+): Promise<void> {
   const loopCount = Math.min(loops, MAX_LOOPS);
   const SENDS_PER_LOOP = Math.ceil(loops / loopCount);
   const orm = await openOrm(databaseUrl, { pool: { min: 0, max: loopCount + 2 } });
@@ -102,16 +103,19 @@ async function run(
   };
   await Promise.all(Array.from({ length: loopCount }, loop));
   const seconds = (performance.now() - started) / 1000;
+  // Answered before cleaning up: the parent times this side from its fork to this answer.
+  process.send!({ seconds, sent });
   await mailer.close();
   await db.query('drop table p5_queue');
   await db.end();
   await orm.close();
-  return { seconds, sent };
 }
 
 const [databaseUrl, jwtSecret, smtpUrl, themeSlug, loops] = process.argv.slice(2);
+let running: Promise<void> = Promise.resolve();
 process.send!({ url: 'digest-loop' });
 process.on('message', (message) => {
-  if (message === 'run') void run(databaseUrl, jwtSecret, smtpUrl, themeSlug, Number(loops)).then((result) => process.send!(result));
-  if (message === 'stop') process.exit(0);
+  if (message === 'run') running = run(databaseUrl, jwtSecret, smtpUrl, themeSlug, Number(loops));
+  // After the run's cleanup (its queue table dropped, its connections closed).
+  if (message === 'stop') void running.finally(() => process.exit(0));
 });
