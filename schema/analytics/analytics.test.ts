@@ -157,7 +157,10 @@ describe('contentReach and activity not written yet', () => {
       // Written at once (a visit's first activity), then extended in memory to 10:20.
       await tracker.recordActivity(member.id, new Date('2033-06-01T10:00:00Z'));
       await tracker.recordActivity(member.id, new Date('2033-06-01T10:20:00Z'));
-      expect(tracker.unwrittenSpans()).toContainEqual({ after: Date.parse('2033-06-01T10:00:00Z'), upTo: Date.parse('2033-06-01T10:20:00Z') });
+      expect(tracker.unwrittenSpans()).toContainEqual({
+        after: Date.parse('2033-06-01T10:00:00Z'),
+        upTo: Date.parse('2033-06-01T10:20:00Z'),
+      });
 
       // Nothing was published between 10:00 and 10:20: the written visit already makes the member
       // eligible for the 9:00 item, and the unwritten activity cannot change any figure.

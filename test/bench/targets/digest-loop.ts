@@ -20,13 +20,7 @@ const MAX_LOOPS = 12;
  * does), rendering and sending each digest. Answers `run` with its duration and the count sent as
  * soon as the last digest is sent, then cleans up.
  */
-async function run(
-  databaseUrl: string,
-  jwtSecret: string,
-  smtpUrl: string,
-  themeSlug: string,
-  loops: number,
-): Promise<void> {
+async function run(databaseUrl: string, jwtSecret: string, smtpUrl: string, themeSlug: string, loops: number): Promise<void> {
   const loopCount = Math.min(loops, MAX_LOOPS);
   const SENDS_PER_LOOP = Math.ceil(loops / loopCount);
   const orm = await openOrm(databaseUrl, { pool: { min: 0, max: loopCount + 2 } });

@@ -83,7 +83,10 @@ export const kpiWorkload: Workload = {
       // connection for Hearth (fetch cost about 0.4 ms more a call, counted as Hearth's).
       const client = new JsonClient(hearth.url);
       const gql = (query: string) => async () => {
-        const { status, json } = await client.post({ query, variables: { from: window.from, to: window.to } }, { authorization: `Bearer ${token}` });
+        const { status, json } = await client.post(
+          { query, variables: { from: window.from, to: window.to } },
+          { authorization: `Bearer ${token}` },
+        );
         const body = json as { errors?: unknown };
         if (status !== 200 || body.errors) throw new Error(`HTTP ${status}: ${JSON.stringify(body).slice(0, 500)}`);
       };
