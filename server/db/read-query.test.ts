@@ -22,6 +22,16 @@ describe('readRows', () => {
     expect(rows).toEqual([{ n: 42, q: 'why?', s: "it's" }]);
   });
 
+  it('reads an apostrophe or a ? in a comment as part of the comment, not as a string or a parameter', async () => {
+    const rows = await readRows<{ n: number; s: string }>(
+      server.em(),
+      `-- the window's end (an apostrophe), and a ? in a comment
+       select ?::int + 1 as n, /* it's? */ ?::text as s`,
+      [41, 'b'],
+    );
+    expect(rows).toEqual([{ n: 42, s: 'b' }]);
+  });
+
   it('is seen by the onQuery hook like any statement, and answers the same rows each time it is reused', async () => {
     const theme = await buildTheme(server.em());
     const sql = 'select slug from theme where id = ?::uuid';

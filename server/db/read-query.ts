@@ -14,14 +14,34 @@ const NAMED_STATEMENTS = 100;
 const statements = new LRUCache<string, Statement>({ max: 1_000 });
 let named = 0;
 
-/** `?` placeholders (MikroORM's convention) as `$1`, `$2`…, outside string literals. */
+/**
+ * `?` placeholders (MikroORM's convention) as `$1`, `$2`…, outside string literals and comments
+ * (`-- …` to the end of the line, `/* … *\/`), where a `?` or an apostrophe is only text.
+ */
 function numbered(sql: string): string {
   let n = 0;
-  let quoted = false;
   let out = '';
-  for (const char of sql) {
-    if (char === "'") quoted = !quoted;
-    out += char === '?' && !quoted ? `$${++n}` : char;
+  let state: 'code' | 'string' | 'line' | 'block' = 'code';
+  for (let i = 0; i < sql.length; i++) {
+    const char = sql[i];
+    const next = sql[i + 1];
+    if (state === 'code') {
+      if (char === "'") state = 'string';
+      else if (char === '-' && next === '-') state = 'line';
+      else if (char === '/' && next === '*') state = 'block';
+      else if (char === '?') {
+        out += `$${++n}`;
+        continue;
+      }
+    } else if (state === 'string' && char === "'") state = 'code';
+    else if (state === 'line' && char === '\n') state = 'code';
+    else if (state === 'block' && char === '*' && next === '/') {
+      out += '*/';
+      i++;
+      state = 'code';
+      continue;
+    }
+    out += char;
   }
   return out;
 }
