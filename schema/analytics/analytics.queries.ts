@@ -5,7 +5,7 @@ import { MemberRow } from '../identity/member.entity';
 import { ReachGroupBy, ReachOrderBy, type MemberActivityDay } from './analytics.types';
 import type { RollupRead } from './visit-day-rollup';
 import { atRiskCondition, eligibleSince, LAST_VIEW_CTE, LAST_VISIT_CTE, ROLLUP_ZONE, VISIT_DAYS_CTES } from './visit-days.sql';
-import { plannedRows, queryRows } from '../../server/db/read-query';
+import { oneShotRows, plannedRows, queryRows } from '../../server/db/read-query';
 
 /**
  * The KPIs of PRODUCT.md, each one statement built with the sql helper. The figures over visit
@@ -364,7 +364,7 @@ select key, label, items, views, viewers, eligible, published_at,
 from grouped order by ${rawSql(order)} offset ${offset} limit ${limit}`;
 }
 
-export const reachRows = (em: EntityManager, query: ReachQuery) => rows<ReachRow>(em, reachStatement(query));
+export const reachRows = (em: EntityManager, query: ReachQuery) => oneShotRows<ReachRow>(em, reachStatement(query));
 
 /**
  * Whether an item that contentReach counts (not a draft) was published inside one of the spans
