@@ -76,8 +76,16 @@ export async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const database = await resolveDatabase(config);
   // dist/server/api.js next to dist/admin, which `npm run build` writes.
-  const hearth = await startHearth({ config, databaseUrl: database.url, logger, adminDir: path.resolve(__dirname, '../admin') });
+  const hearth = await startHearth({
+    config,
+    databaseUrl: database.url,
+    logger,
+    adminDir: path.resolve(__dirname, '../admin'),
+    preparing: 'preparing the community (bootstrap admin, demo seed)',
+  });
   const seeded = await prepareCommunity(hearth, config);
+  // Ready only now: a demo login sent when /ready first answered found no member yet.
+  hearth.startup.step = null;
   const demo = await demoAccess(hearth.deps.orm.em.fork() as EntityManager, config);
   const worker = config.workerInProcess
     ? await startWorker({

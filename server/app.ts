@@ -15,7 +15,7 @@ import { createQueryLimits } from './limits';
 import { createLogger, type Logger } from './logger';
 import { StartupError, stopInOrder } from './process';
 import { createHearthPubSub } from './pubsub';
-import { readinessRoute } from './readiness';
+import { readinessRoute, type Startup } from './readiness';
 import { RedisConnections } from './redis';
 import { RateLimits, type RateLimitPolicy } from './rate-limit';
 import { buildHearthSchema, type ResolverClass } from './schema';
@@ -37,10 +37,17 @@ export interface HearthOptions {
   extraResolvers?: ResolverClass[];
   /** The built admin console (dist/admin) to serve at /admin; without it /admin answers 503. */
   adminDir?: string | null;
+  /**
+   * Set when the caller prepares more before the server serves as it should (the demo seed):
+   * /ready answers 503 `starting` with this step until `hearth.startup.step` is set to null.
+   */
+  preparing?: string;
 }
 
 export interface Hearth {
   deps: AppDeps;
+  /** What /ready reports the process still prepares (see HearthOptions.preparing). */
+  startup: Startup;
   /** The executable schema this server answers with. */
   schema: GraphQLSchema;
   url: string;
@@ -124,7 +131,8 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   const { app, apollo, listener } = await createHttpApp(httpServer, schema, deps, limits, [
     { serverWillStart: async () => ({ drainServer: () => ws.close() }) },
   ]);
-  readinessRoute(app, orm, logger, redis);
+  const startup: Startup = { step: options.preparing ?? null };
+  readinessRoute(app, orm, logger, redis, startup);
   registerAdminConsole(app, options.adminDir ?? null, logger);
   for (const module of modules) module.routes?.(app, deps);
   finishRoutes(app, deps);
@@ -135,6 +143,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   let stopping: Promise<void> | undefined;
   return {
     deps,
+    startup,
     schema,
     httpServer,
     sockets: ws.sockets,

@@ -4,6 +4,11 @@ import type { Logger } from './logger';
 import type { RedisConnections } from './redis';
 import { throttledWarning } from './unavailable';
 
+/** What an API process still does before it serves as it should; `step` null once it does. */
+export interface Startup {
+  step: string | null;
+}
+
 /** /ready answers within this even when the database does not (frozen, cut off): probes are short. */
 export const READY_DATABASE_TIMEOUT_MS = 1_500;
 
@@ -23,9 +28,17 @@ function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  *   query and mutation (rate limits count per process meanwhile), so it stays in rotation; realtime
  *   subscriptions are refused with SERVICE_UNAVAILABLE until Redis is back;
  * - 503 `{ status: "unavailable", database: "down" }`: the database did not answer within 1.5 s;
- * - 503 `{ status: "migrating" }`: migrations are still pending.
+ * - 503 `{ status: "migrating" }`: migrations are still pending;
+ * - 503 `{ status: "starting", step }`: the process is still preparing what it serves (the demo
+ *   community being seeded): a login sent now could find no member yet.
  */
-export function readinessRoute(app: express.Express, orm: Orm, logger: Logger, redis?: RedisConnections): void {
+export function readinessRoute(
+  app: express.Express,
+  orm: Orm,
+  logger: Logger,
+  redis: RedisConnections | undefined,
+  startup: Startup,
+): void {
   let migrated = false;
   const warn = throttledWarning(logger, 'readiness check failed: the database does not answer');
   app.get('/ready', async (_req, res) => {
@@ -39,6 +52,7 @@ export function readinessRoute(app: express.Express, orm: Orm, logger: Logger, r
       return;
     }
     if (!migrated) res.status(503).json({ status: 'migrating', database: 'up', redis: redisState });
+    else if (startup.step) res.status(503).json({ status: 'starting', step: startup.step, database: 'up', redis: redisState });
     else res.json({ status: redisState === 'down' ? 'degraded' : 'ready', database: 'up', redis: redisState });
   });
 }
