@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
@@ -13,7 +12,7 @@ import { openOrm, type Orm } from '../server/db/orm';
 import { createTestDatabase } from './db';
 import { buildRule } from './engagement';
 import { buildAdmin, buildContent, buildInterests, buildMember, buildTheme } from './factories';
-import { apiOrigin, startProcess, type HearthProcess } from './process';
+import { apiOrigin, freePort, startProcess, type HearthProcess } from './process';
 import { describeWithRedis, until } from './server';
 import { startSmtpSink } from './smtp-sink';
 
@@ -30,14 +29,6 @@ function dataDir(): string {
   chmodSync(folder, 0o755);
   folders.push(folder);
   return folder;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**

@@ -1,9 +1,8 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from './db';
-import { startProcess, type HearthProcess } from './process';
+import { freePort, startProcess, type HearthProcess } from './process';
 
 let api: HearthProcess | undefined;
 let folder: string | undefined;
@@ -13,14 +12,6 @@ afterEach(async () => {
   if (folder) rmSync(folder, { recursive: true, force: true });
   await database?.drop();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('starting on an empty database with the demo seed (what `npm start` does)', () => {
   it('answers /ready 503 "starting" while it seeds, and a demo login works as soon as /ready says ready', async () => {
