@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 
 /** The project root, from the sources (jest) as from their build (dist/test, the drills). */
@@ -78,13 +77,4 @@ export async function apiOrigin(api: HearthProcess, timeoutMs = 60_000): Promise
     if (Date.now() > deadline) throw new Error(`the API did not start within ${timeoutMs} ms:\n${api.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** A TCP port free on the loopback now, for a process that must listen on a port known in advance. */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

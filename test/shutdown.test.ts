@@ -12,7 +12,8 @@ import { openOrm, type Orm } from '../server/db/orm';
 import { createTestDatabase } from './db';
 import { buildRule } from './engagement';
 import { buildAdmin, buildContent, buildInterests, buildMember, buildTheme } from './factories';
-import { apiOrigin, freePort, startProcess, type HearthProcess } from './process';
+import { apiOrigin, startProcess, type HearthProcess } from './process';
+import { freeLoopbackPort } from './redis-server';
 import { describeWithRedis, until } from './server';
 import { startSmtpSink } from './smtp-sink';
 
@@ -214,7 +215,7 @@ describe('stopping `npm start` on the embedded database', () => {
       NODE_ENV: 'development',
       PORT: '0',
       HEARTH_DATA_DIR: dataDir(),
-      EMBEDDED_POSTGRES_PORT: String(await freePort()),
+      EMBEDDED_POSTGRES_PORT: String(await freeLoopbackPort()),
       HEARTH_SEED_DEMO: 'false',
       LOG_LEVEL: 'info',
     };

@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from './db';
-import { freePort, startProcess, type HearthProcess } from './process';
+import { startProcess, type HearthProcess } from './process';
+import { freeLoopbackPort } from './redis-server';
 
 let api: HearthProcess | undefined;
 let folder: string | undefined;
@@ -18,7 +19,7 @@ describe('starting on an empty database with the demo seed (what `npm start` doe
     database = await createTestDatabase();
     folder = mkdtempSync(path.join(os.tmpdir(), 'hearth-startup-'));
     chmodSync(folder, 0o755);
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     api = startProcess('dist/server/api.js', {
       NODE_ENV: 'development',
       PORT: String(port),
