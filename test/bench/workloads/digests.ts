@@ -112,7 +112,7 @@ export const digestsWorkload: Workload = {
       // sending. The loop used to start its clock after the first three, Hearth at its fork.
       const forked = performance.now();
       const loop = await startTarget('digest-loop.js', [ctx.databaseUrl, ctx.jwtSecret, sink.url, themeSlug, String(BASELINE_LOOPS)]);
-      const { sent: loopSent } = await loop.ask<{ seconds: number; sent: number }>('run');
+      const { sent: loopSent } = await loop.ask<{ sent: number }>('run');
       const baselineSeconds = (performance.now() - forked) / 1000;
       await loop.stop();
       const afterLoop = await delivered();
