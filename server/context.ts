@@ -5,7 +5,7 @@ import type { Clock } from './clock';
 import type { Orm } from './db/orm';
 import type { Config } from './env';
 import type { DomainEventBus } from './events';
-import { createLoaders, EventLoaders, type Loaders } from './loaders';
+import { EventLoaders, type Loaders } from './loaders';
 import type { HearthPubSub } from './pubsub';
 import type { HearthModule } from './module';
 import type { RateLimits } from './rate-limit';
@@ -94,17 +94,19 @@ export function buildSharedContext(
 }
 
 export async function buildContext(deps: AppDeps, input: ContextInput): Promise<Context> {
-  const em = deps.orm.em.fork() as EntityManager;
+  // The request's EntityManager is forked when first used (see EventLoaders): `me`, or a join
+  // decided from a cached roster, never touches the database.
+  const events = new EventLoaders(deps.modules, () => deps.orm.em.fork() as EntityManager);
   const context = {
     ...deps,
-    em,
     loaders: undefined!,
     viewer: null,
     authProblem: null,
     tokenExpiresAt: null,
     ip: input.ip,
   } as unknown as Context;
-  context.loaders = createLoaders(deps.modules, em, () => context.viewer?.id ?? null);
+  Object.defineProperty(context, 'em', { get: () => events.em, enumerable: true });
+  context.loaders = events.forViewer(() => context.viewer?.id ?? null);
   for (const module of deps.modules) await module.prepareContext?.(context, input);
   return context;
 }

@@ -21,26 +21,103 @@ type BoundTo<K> = { [Name in keyof K]: K[Name] extends ViewerKeyedLoader<infer V
 /** What field resolvers and services load through: one viewer's view of the loaders. */
 export type Loaders = SharedLoaders & BoundTo<ViewerKeyedLoaders>;
 
-function fold(modules: readonly HearthModule[], make: (module: HearthModule) => object | undefined): object {
-  return Object.assign({}, ...modules.map(make));
+/** Where a loader's name comes from: the module (its index) and whether its loaders are per viewer. */
+interface Origin {
+  module: number;
+  keyed: boolean;
+}
+
+/**
+ * The loaders' names of a module list (the last module naming one wins, as Object.assign would),
+ * found once from a set made with `em` and kept for the list, and the class that serves them: a
+ * getter per name on its prototype, which makes the owning module's set on first use.
+ */
+interface LoaderNames {
+  origins: Map<string, Origin>;
+  View: new (events: EventLoaders, viewerId: () => string | null) => Loaders;
+}
+
+const namesByModules = new WeakMap<readonly HearthModule[], LoaderNames>();
+
+function loaderNames(modules: readonly HearthModule[], em: EntityManager): LoaderNames {
+  let names = namesByModules.get(modules);
+  if (names) return names;
+  const origins = new Map<string, Origin>();
+  modules.forEach((module, index) => {
+    for (const name of Object.keys(module.loaders?.(em) ?? {})) origins.set(name, { module: index, keyed: false });
+    for (const name of Object.keys(module.viewerLoaders?.(em) ?? {})) origins.set(name, { module: index, keyed: true });
+  });
+  class View {
+    /** Per module, its per-viewer loaders bound to this viewer, once asked for. */
+    readonly bound: (Record<string, ViewerLoader<unknown>> | undefined)[] = [];
+
+    constructor(
+      readonly events: EventLoaders,
+      readonly viewerId: () => string | null,
+    ) {}
+
+    boundOf(module: number): Record<string, ViewerLoader<unknown>> {
+      return (this.bound[module] ??= bind(this.events.keyedOf(module), this.viewerId));
+    }
+  }
+  for (const [name, { module, keyed }] of origins)
+    Object.defineProperty(View.prototype, name, {
+      enumerable: true,
+      get: keyed
+        ? function (this: View) {
+            return this.boundOf(module)[name];
+          }
+        : function (this: View) {
+            return this.events.sharedOf(module)[name];
+          },
+    });
+  names = { origins, View: View as unknown as LoaderNames['View'] };
+  namesByModules.set(modules, names);
+  return names;
+}
+
+function bind(keyed: Record<string, ViewerKeyedLoader<unknown>>, viewerId: () => string | null): Record<string, ViewerLoader<unknown>> {
+  return Object.fromEntries(Object.entries(keyed).map(([name, loader]) => [name, loader.forViewer(viewerId)]));
 }
 
 /**
  * The loaders of one unit of work for any number of viewers (one subscription event delivered to
  * all its subscribers): shared loaders once, per-viewer loaders batched across viewers. Each
  * viewer reads through `forViewer`, which binds the per-viewer ones to it.
+ *
+ * A module's loaders are made when one of them is first used, and the EntityManager when a loader
+ * or the context first needs it: a request uses a few of the twenty-odd loaders, and many (`me`,
+ * a join from a cached roster) need no database at all. Making them all, and forking the
+ * EntityManager, cost about 20 µs per request before a single query.
  */
 export class EventLoaders {
-  private readonly shared: SharedLoaders;
-  private readonly keyed: Record<string, ViewerKeyedLoader<unknown>>;
+  private readonly names: LoaderNames | undefined;
+  private readonly shared: (object | undefined)[] = [];
+  private readonly keyed: (Record<string, ViewerKeyedLoader<unknown>> | undefined)[] = [];
   private readonly byViewerId = new Map<string | null, Loaders>();
+  private forked: EntityManager | undefined;
+  private readonly fork: (() => EntityManager) | undefined;
 
   constructor(
-    modules: readonly HearthModule[],
-    readonly em: EntityManager,
+    private readonly modules: readonly HearthModule[],
+    /** The unit of work's EntityManager, or how to make it when first needed. */
+    em: EntityManager | (() => EntityManager),
   ) {
-    this.shared = fold(modules, (module) => module.loaders?.(em)) as SharedLoaders;
-    this.keyed = fold(modules, (module) => module.viewerLoaders?.(em)) as Record<string, ViewerKeyedLoader<unknown>>;
+    if (typeof em === 'function') this.fork = em;
+    else this.forked = em;
+    this.names = namesByModules.get(modules);
+  }
+
+  get em(): EntityManager {
+    return (this.forked ??= this.fork!());
+  }
+
+  sharedOf(module: number): Record<string, unknown> {
+    return (this.shared[module] ??= this.modules[module].loaders?.(this.em) ?? {}) as Record<string, unknown>;
+  }
+
+  keyedOf(module: number): Record<string, ViewerKeyedLoader<unknown>> {
+    return (this.keyed[module] ??= (this.modules[module].viewerLoaders?.(this.em) ?? {}) as Record<string, ViewerKeyedLoader<unknown>>);
   }
 
   /** `forViewer` of a viewer known now, made once per viewer: a member's several subscriptions to one event share it. */
@@ -51,8 +128,8 @@ export class EventLoaders {
   }
 
   forViewer(viewerId: () => string | null): Loaders {
-    const bound = Object.fromEntries(Object.entries(this.keyed).map(([name, loader]) => [name, loader.forViewer(viewerId)]));
-    return { ...this.shared, ...bound } as Loaders;
+    const { View } = this.names ?? loaderNames(this.modules, this.em);
+    return new View(this, viewerId);
   }
 }
 
@@ -60,6 +137,10 @@ export class EventLoaders {
  * Per-request DataLoaders: field resolvers load through these, never one query per parent.
  * `viewerId` is read lazily: the viewer is itself loaded through `memberById`.
  */
-export function createLoaders(modules: readonly HearthModule[], em: EntityManager, viewerId: () => string | null): Loaders {
+export function createLoaders(
+  modules: readonly HearthModule[],
+  em: EntityManager | (() => EntityManager),
+  viewerId: () => string | null,
+): Loaders {
   return new EventLoaders(modules, em).forViewer(viewerId);
 }
