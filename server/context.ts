@@ -94,8 +94,8 @@ export function buildSharedContext(
 }
 
 export async function buildContext(deps: AppDeps, input: ContextInput): Promise<Context> {
-  // The request's EntityManager is forked when first used (see EventLoaders): `me`, or a join
-  // decided from a cached roster, never touches the database.
+  // The request's EntityManager is forked when first used (see EventLoaders): a join decided from
+  // a cached roster never needs one.
   const events = new EventLoaders(deps.modules, () => deps.orm.em.fork() as EntityManager);
   const context = {
     ...deps,

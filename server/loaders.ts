@@ -27,21 +27,19 @@ interface Origin {
   keyed: boolean;
 }
 
+/** What serves a module list's loaders: one instance per viewer of a unit of work. */
+type LoadersView = new (events: EventLoaders, viewerId: () => string | null) => Loaders;
+
+const viewsByModules = new WeakMap<readonly HearthModule[], LoadersView>();
+
 /**
- * The loaders' names of a module list (the last module naming one wins, as Object.assign would),
- * found once from a set made with `em` and kept for the list, and the class that serves them: a
- * getter per name on its prototype, which makes the owning module's set on first use.
+ * The class serving a module list's loaders, made once per list from the names of a set made
+ * with `em` (the last module naming one wins, as Object.assign would): a getter per name on its
+ * prototype, which makes the owning module's set on first use.
  */
-interface LoaderNames {
-  origins: Map<string, Origin>;
-  View: new (events: EventLoaders, viewerId: () => string | null) => Loaders;
-}
-
-const namesByModules = new WeakMap<readonly HearthModule[], LoaderNames>();
-
-function loaderNames(modules: readonly HearthModule[], em: EntityManager): LoaderNames {
-  let names = namesByModules.get(modules);
-  if (names) return names;
+function loadersView(modules: readonly HearthModule[], em: EntityManager): LoadersView {
+  const made = viewsByModules.get(modules);
+  if (made) return made;
   const origins = new Map<string, Origin>();
   modules.forEach((module, index) => {
     for (const name of Object.keys(module.loaders?.(em) ?? {})) origins.set(name, { module: index, keyed: false });
@@ -71,9 +69,8 @@ function loaderNames(modules: readonly HearthModule[], em: EntityManager): Loade
             return this.events.sharedOf(module)[name];
           },
     });
-  names = { origins, View: View as unknown as LoaderNames['View'] };
-  namesByModules.set(modules, names);
-  return names;
+  viewsByModules.set(modules, View as unknown as LoadersView);
+  return View as unknown as LoadersView;
 }
 
 function bind(keyed: Record<string, ViewerKeyedLoader<unknown>>, viewerId: () => string | null): Record<string, ViewerLoader<unknown>> {
@@ -86,12 +83,12 @@ function bind(keyed: Record<string, ViewerKeyedLoader<unknown>>, viewerId: () =>
  * viewer reads through `forViewer`, which binds the per-viewer ones to it.
  *
  * A module's loaders are made when one of them is first used, and the EntityManager when a loader
- * or the context first needs it: a request uses a few of the twenty-odd loaders, and many (`me`,
- * a join from a cached roster) need no database at all. Making them all, and forking the
+ * or the context first needs it: a request uses a few of the twenty-odd loaders, and some (a join
+ * decided from a cached roster) need no database at all. Making them all, and forking the
  * EntityManager, cost about 20 µs per request before a single query.
  */
 export class EventLoaders {
-  private readonly names: LoaderNames | undefined;
+  private readonly View: LoadersView | undefined;
   private readonly shared: (object | undefined)[] = [];
   private readonly keyed: (Record<string, ViewerKeyedLoader<unknown>> | undefined)[] = [];
   private readonly byViewerId = new Map<string | null, Loaders>();
@@ -105,7 +102,7 @@ export class EventLoaders {
   ) {
     if (typeof em === 'function') this.fork = em;
     else this.forked = em;
-    this.names = namesByModules.get(modules);
+    this.View = viewsByModules.get(modules);
   }
 
   get em(): EntityManager {
@@ -128,7 +125,7 @@ export class EventLoaders {
   }
 
   forViewer(viewerId: () => string | null): Loaders {
-    const { View } = this.names ?? loaderNames(this.modules, this.em);
+    const View = this.View ?? loadersView(this.modules, this.em);
     return new View(this, viewerId);
   }
 }
