@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pino from 'pino';
-import { Client } from 'pg';
 import { systemClock } from '../../server/clock';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded';
 import { migrateToLatest, openOrm } from '../../server/db/orm';
@@ -130,7 +129,7 @@ async function main(): Promise<void> {
     // The previous workload's writes (P3's views, P5's digests) reach the disk now, not in a
     // background checkpoint spread over this one's windows: P-search two words read 0.76x after
     // the whole bench and 0.87x alone.
-    await checkpoint(database.url);
+    await withAdminClient(database.url, (client) => client.query('checkpoint'));
     rows.push(...(await workload.run(ctx)));
   }
   printRows(rows);
@@ -147,14 +146,3 @@ main().then(
     process.exit(1);
   },
 );
-
-/** A checkpoint of the whole PostgreSQL server (every database's dirty pages written). */
-async function checkpoint(url: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('checkpoint');
-  } finally {
-    await client.end();
-  }
-}
