@@ -105,6 +105,36 @@ describe('sendClaimedBatch', () => {
     expect(down.every((row) => row.status === 'failed' || row.status === 'released')).toBe(true);
   });
 
+  it('sends nothing composed while its lease could have run out: a renewal after composing decides', async () => {
+    // The database stalls after the first renewal, and composing takes longer than the lease: by
+    // the time the email is ready, another worker may have taken the claim over.
+    for (const stillOurs of [true, false]) {
+      const rows = claims(1);
+      const { record } = ledger(rows);
+      const before = smtp.sink.messages.length;
+      let renewals = 0;
+      let unstall: () => void = () => undefined;
+      const stalled = new Promise<void>((resolve) => (unstall = resolve));
+      const renewAll = record.renewAll;
+      record.renewAll = async (held) => {
+        if (renewals++ > 0) await stalled;
+        return renewAll(held);
+      };
+      const sending = send(rows, record, {
+        compose: async (row) => {
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          return outboxTestEmail(row.id);
+        },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(smtp.sink.messages).toHaveLength(before);
+      rows[0].ours = stillOurs;
+      unstall();
+      expect(await sending).toEqual([stillOurs ? 'sent' : 'lost']);
+      expect(smtp.sink.messages).toHaveLength(before + (stillOurs ? 1 : 0));
+    }
+  });
+
   it('records a claim with nothing left to send without sending it', async () => {
     const rows = claims(2);
     const { record } = ledger(rows);

@@ -39,9 +39,9 @@ export interface OutboxBatchRun<Claim> {
 /**
  * Sends a batch of claims OUTBOX_CONCURRENCY at a time (every email Hearth sends goes this way): the
  * claims still ours are renewed together first (the others are `lost`, nothing is sent for them);
- * a send starts only within one renewal interval of a renewal that found its claim still ours
- * (when one is due, the send waits for it), and the leases of everything not yet recorded keep
- * being renewed while the batch lasts. Accepted emails are recorded sent in groups, each within
+ * an email is composed, and then handed to the relay, only within one renewal interval of a
+ * renewal that found its claim still ours (when one is due, it waits for it), and the leases of
+ * everything not yet recorded keep being renewed while the batch lasts. Accepted emails are recorded sent in groups, each within
  * RECORD_WITHIN_MS of its acceptance (a renewal under way cannot undo a record: it only touches
  * claims still pending); refused ones are given back once the last renewal has
  * settled, and claims never attempted (stopped, or a renewal that failed) released for another worker.
@@ -53,7 +53,7 @@ export async function sendClaimedBatch<Claim>(options: EmailOutboxOptions, run: 
 class OutboxBatch<Claim> {
   private readonly outcomes: OutboxBatchOutcome[];
   private readonly position: Map<Claim, number>;
-  /** Ours and not attempted yet. */
+  /** Ours and not handed to the relay yet (being composed counts): what a renewal can find lost. */
   private readonly waiting = new Set<Claim>();
   /** Ours and not recorded yet: what renewals keep. */
   private readonly holding = new Set<Claim>();
@@ -105,20 +105,38 @@ class OutboxBatch<Claim> {
   }
 
   private async attempt(claim: Claim): Promise<void> {
-    if (this.clock.now().getTime() - this.renewedAt >= this.renewEveryMs) await this.renewSoon();
-    // Lost meanwhile, or the renewal failed: not attempted (released at the end if still ours).
-    if (!this.waiting.has(claim) || this.clock.now().getTime() - this.renewedAt >= this.renewEveryMs) return;
-    this.waiting.delete(claim);
+    if (!(await this.stillOurs(claim))) return;
     try {
       const email = await this.run.compose(claim);
-      if (email === null) return this.setOutcome(claim, (await this.run.ledger.recordNothingToSend(claim)) ? 'empty' : 'lost');
+      if (email === null) {
+        this.waiting.delete(claim);
+        return this.setOutcome(claim, (await this.run.ledger.recordNothingToSend(claim)) ? 'empty' : 'lost');
+      }
+      // Composing reads the database: a stalled process or a slow database can outlast the lease
+      // meanwhile, and another worker may have taken the claim over. Checked again right before the
+      // relay sees it, so only the SMTP exchange itself is left unfenced.
+      if (!(await this.stillOurs(claim))) return;
+      this.waiting.delete(claim);
       await this.options.mailer.send(email);
       this.accepted.push(claim);
       this.recordAccepted();
     } catch (error) {
+      this.waiting.delete(claim);
       this.failures.push({ claim, error });
       if (isRelayUnavailable(error)) this.relayDown = true;
     }
+  }
+
+  /**
+   * True when the claim was found ours by a renewal that started less than one renewal interval
+   * ago. When one is due it waits for it, and for a second one when the renewal it joined had
+   * started too long ago (a stalled database). False: lost meanwhile (its outcome says so), or no
+   * renewal came through in time (it stays waiting: released at the end, never attempted).
+   */
+  private async stillOurs(claim: Claim): Promise<boolean> {
+    const stale = () => this.clock.now().getTime() - this.renewedAt >= this.renewEveryMs;
+    for (let tries = 0; tries < 2 && stale() && this.waiting.has(claim); tries += 1) await this.renewSoon();
+    return this.waiting.has(claim) && !stale();
   }
 
   /** One renewal at a time: a send that finds one due waits for the one under way. */
