@@ -192,4 +192,26 @@ describe('the per-viewer path of a shared subscription', () => {
     ]);
     live.forEach((subscription) => subscription.dispose());
   });
+
+  it('answers each event as of that event: what a subscriber saw since the last one counts', async () => {
+    const theme = await buildTheme(server.em());
+    const author = await buildMember(server.em(), { role: Role.SPEAKER });
+    const [reader, other] = await buildMembers(2);
+    const query = `subscription($t: String) { contentPublished(themeSlug: $t) { id seenByMe } }`;
+    const live = [];
+    for (const member of [reader, other]) live.push(await subscribe(server.ws(await server.tokenFor(member.id)), query, { t: theme.slug }));
+    const item = await buildContent(server.em(), { author, themes: [theme] });
+    await until('only this operation’s shared source', () => server.hearth.sharedSubscriptionSources() === 1);
+    const event = async () => {
+      server.hearth.deps.pubSub.publish('CONTENT_PUBLISHED', { contentId: item.id });
+      return (await Promise.all(live.map((subscription) => subscription.next()))).map(({ data }) => data);
+    };
+    const seen = (seenByMe: boolean) => ({ contentPublished: { id: item.id, seenByMe } });
+    expect(await event()).toEqual([seen(false), seen(false)]);
+    // A later event for the same item (a replay republished) is executed with its own loaders and
+    // EntityManager: nothing the first event loaded for this subscriber answers for it.
+    await buildView(server.em(), reader, item, new Date());
+    expect(await event()).toEqual([seen(true), seen(false)]);
+    live.forEach((subscription) => subscription.dispose());
+  });
 });
