@@ -198,8 +198,9 @@ describe('the per-viewer path of a shared subscription', () => {
     const author = await buildMember(server.em(), { role: Role.SPEAKER });
     const [reader, other] = await buildMembers(2);
     const query = `subscription($t: String) { contentPublished(themeSlug: $t) { id seenByMe } }`;
-    const live = [];
-    for (const member of [reader, other]) live.push(await subscribe(server.ws(await server.tokenFor(member.id)), query, { t: theme.slug }));
+    const live = await Promise.all(
+      [reader, other].map(async (member) => subscribe(server.ws(await server.tokenFor(member.id)), query, { t: theme.slug })),
+    );
     const item = await buildContent(server.em(), { author, themes: [theme] });
     await until('only this operation’s shared source', () => server.hearth.sharedSubscriptionSources() === 1);
     const event = async () => {
