@@ -41,10 +41,11 @@ export interface OutboxBatchRun<Claim> {
  * claims still ours are renewed together first (the others are `lost`, nothing is sent for them);
  * an email is composed, and then handed to the relay, only within one renewal interval of a
  * renewal that found its claim still ours (when one is due, it waits for it), and the leases of
- * everything not yet recorded keep being renewed while the batch lasts. Accepted emails are recorded sent in groups, each within
- * RECORD_WITHIN_MS of its acceptance (a renewal under way cannot undo a record: it only touches
- * claims still pending); refused ones are given back once the last renewal has
- * settled, and claims never attempted (stopped, or a renewal that failed) released for another worker.
+ * everything not yet recorded keep being renewed while the batch lasts. Accepted emails are
+ * recorded sent in groups, each within RECORD_WITHIN_MS of its acceptance (a renewal under way
+ * cannot undo a record: it only touches claims still pending); refused ones are given back once
+ * the last renewal has settled, and claims never attempted (stopped, or a renewal that failed)
+ * released for another worker.
  */
 export async function sendClaimedBatch<Claim>(options: EmailOutboxOptions, run: OutboxBatchRun<Claim>): Promise<OutboxBatchOutcome[]> {
   return new OutboxBatch(options, run).send();
