@@ -137,16 +137,20 @@ export function describeWithRedis(title: string, body: () => void): void {
 }
 
 /**
- * The SQL statements the server's ORM runs during `work`, in order. Handlers of earlier requests'
- * domain events (notification fan-out after a commit) finish first: their statements are not `work`'s.
+ * The SQL statements the server's ORM runs during `work`, in order, with their parameters. Handlers
+ * of earlier requests' domain events (notification fan-out after a commit) finish first: their
+ * statements are not `work`'s.
  */
-export async function captureQueries(server: TestServer, work: () => Promise<unknown>): Promise<string[]> {
+export async function captureStatements(
+  server: TestServer,
+  work: () => Promise<unknown>,
+): Promise<{ sql: string; params: readonly unknown[] }[]> {
   await server.hearth.deps.events.idle();
   const config = server.hearth.deps.orm.config;
   const previous = config.get('onQuery');
-  const statements: string[] = [];
+  const statements: { sql: string; params: readonly unknown[] }[] = [];
   config.set('onQuery', (sql: string, params: readonly unknown[]) => {
-    statements.push(sql);
+    statements.push({ sql, params });
     return previous(sql, params);
   });
   try {
@@ -155,6 +159,11 @@ export async function captureQueries(server: TestServer, work: () => Promise<unk
     config.set('onQuery', previous);
   }
   return statements;
+}
+
+/** The SQL text of each statement the server's ORM runs during `work` (see captureStatements). */
+export async function captureQueries(server: TestServer, work: () => Promise<unknown>): Promise<string[]> {
+  return (await captureStatements(server, work)).map((statement) => statement.sql);
 }
 
 /** Counts the SQL statements the server sends while `work` runs (see captureQueries). */

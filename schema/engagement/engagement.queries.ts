@@ -217,7 +217,12 @@ export interface DigestEmailRow {
   seen: boolean;
 }
 
-/** One row per item of each digest with its member's address, and whether the member has seen it by now (`member_id` says whose). */
+/**
+ * One row per item of each digest with its member's address, and whether the member has seen it by
+ * now (`member_id` says whose). "Seen" is one index probe per pair, a lateral `limit 1` rather than
+ * an `exists`: PostgreSQL ran the `exists` for a group's 48 pairs as one hashed scan of all of
+ * content_view whenever that table was small enough (tens of thousands of views), at 3.5 ms a group.
+ */
 export function digestEmailRows(
   em: EntityManager,
   digests: readonly { memberId: string; items: readonly string[] }[],
@@ -227,9 +232,10 @@ export function digestEmailRows(
     em,
     sql`select m.id as member_id, m.email, m.display_name, m.locale, m.time_zone, c.id, c.title, c.type, c.summary, c.published_at,
          coalesce(array(select t.name from content_theme ct join theme t on t.id = ct.theme_id where ct.content_id = c.id order by t.name), '{}') as themes,
-         exists (select 1 from content_view v where v.member_id = m.id and v.content_id = c.id) as seen
+         seen.seen is not null as seen
        from unnest(${uuidArray(pairs.map(([member]) => member))}::uuid[], ${uuidArray(pairs.map(([, item]) => item))}::uuid[]) as p(member_id, content_id)
-       join member m on m.id = p.member_id join content c on c.id = p.content_id`,
+       join member m on m.id = p.member_id join content c on c.id = p.content_id
+       left join lateral (select true as seen from content_view v where v.member_id = p.member_id and v.content_id = p.content_id limit 1) seen on true`,
   );
 }
 
