@@ -105,6 +105,20 @@ describe('issueJoinToken', () => {
     await expect(new TokenVerifier(config.apiKey, 'another-secret-another-secret-xx').verify(token)).rejects.toThrow();
   });
 
+  it('signs what LiveKit verifies whatever the secret’s length, one secret after another', async () => {
+    // HMAC pads a key to SHA-256's 64-byte block, and hashes a longer one first: each side of that
+    // edge, a multi-byte secret, and secrets one after another (nothing of one may carry over).
+    const secrets = ['short-secret', 'x'.repeat(63), 'y'.repeat(64), 'z'.repeat(65), 'é'.repeat(40), 'k'.repeat(200)];
+    for (const apiSecret of [...secrets, ...secrets.reverse()]) {
+      const { token } = await issueJoinToken(
+        { ...config, apiSecret },
+        { roomName: sessionRoomName('s1'), identity: 'member-1', name: 'Ann', canPublish: false, ttlSeconds: 60 },
+      );
+      await expect(new TokenVerifier(config.apiKey, apiSecret).verify(token)).resolves.toMatchObject({ sub: 'member-1' });
+      await expect(new TokenVerifier(config.apiKey, `${apiSecret}!`).verify(token)).rejects.toThrow();
+    }
+  });
+
   it('refuses empty credentials instead of falling back to LIVEKIT_* variables', async () => {
     const request = { roomName: 'session-s1', identity: 'm', name: 'M', canPublish: false, ttlSeconds: 60 };
     await expect(issueJoinToken({ ...config, apiSecret: '' }, request)).rejects.toThrow('apiSecret');
