@@ -1,17 +1,22 @@
 import path from 'node:path';
 import { startHearth } from '../../../server/app';
 import { parseEnv } from '../../../server/env';
-import { issueJoinToken } from '../../../integrations/livekit/join-token';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { membersByIds } from '../../../schema/identity/identity.queries';
+import { LiveJoinService } from '../../../schema/live/sessions/live-join.service';
+import type { LiveJoin } from '../../../schema/live/live.types';
 import type { ResolverClass } from '../../../server/schema';
 import { BENCH_LIVEKIT_ENV } from '../bench-env';
 import { constantJoinResolver } from './constant-join.resolver';
 
 /**
  * Child process: a real Hearth API on the bench database; reports its port to the parent.
- * With `constant-join` as its last argument it also serves `benchConstantJoin`, P6's baseline.
+ * With `constant-join <sessionId> <memberId>` after them it also serves `benchConstantJoin`, P6's
+ * baseline: that member's join of that session, made once.
  */
 async function main(): Promise<void> {
-  const [databaseUrl, jwtSecret, variant] = process.argv.slice(2);
+  const argv = process.argv.slice(2);
+  const [databaseUrl, jwtSecret, variant] = argv;
   const config = parseEnv({
     NODE_ENV: 'production',
     PORT: '0',
@@ -24,20 +29,19 @@ async function main(): Promise<void> {
     ...BENCH_LIVEKIT_ENV,
   });
   const extraResolvers: ResolverClass[] = [];
-  if (variant === 'constant-join') {
-    const roomName = 'session-constant';
-    const { token, expiresAt } = await issueJoinToken(config.liveKit, {
-      roomName,
-      identity: 'bench',
-      name: 'Bench',
-      canPublish: false,
-      ttlSeconds: 3600,
-    });
-    extraResolvers.push(constantJoinResolver({ serverUrl: config.liveKit.url, token, roomName, canPublish: false, expiresAt }));
-  }
+  let constantJoin: LiveJoin | undefined;
+  if (variant === 'constant-join') extraResolvers.push(constantJoinResolver(() => constantJoin!));
   // dist/test/bench/targets → dist/admin: the console as `npm run build` wrote it (A1).
   const adminDir = path.resolve(__dirname, '../../../admin');
   const hearth = await startHearth({ config, databaseUrl, rateLimits: {}, extraResolvers, adminDir });
+  if (variant === 'constant-join') {
+    // One real join of the session, by one of the load's members, signed once: the baseline
+    // answers the very JSON (same room, identity, name and metadata, so the same size) a join
+    // answers, without deciding admission or signing per request.
+    const [sessionId, memberId] = argv.slice(3);
+    const [member] = await membersByIds(hearth.deps.orm.em.fork() as EntityManager, [memberId]);
+    constantJoin = await new LiveJoinService(hearth.deps).join(member, sessionId);
+  }
   process.send!({ url: hearth.url });
   process.on('message', () => void hearth.stop().then(() => process.exit(0)));
 }

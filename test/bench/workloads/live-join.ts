@@ -49,7 +49,13 @@ export const liveJoinWorkload: Workload = {
       ctx,
       firstIdentities.map((identity) => identity.memberId),
     );
-    const hearth = await startServer('hearth.js', [ctx.databaseUrl, ctx.jwtSecret, 'constant-join']);
+    const hearth = await startServer('hearth.js', [
+      ctx.databaseUrl,
+      ctx.jwtSecret,
+      'constant-join',
+      sessionId,
+      firstIdentities[0].memberId,
+    ]);
     const other = await startTarget('hearth.js', [ctx.databaseUrl, ctx.jwtSecret]);
     try {
       const fields = '{ serverUrl token roomName canPublish expiresAt }';
