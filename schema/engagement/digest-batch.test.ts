@@ -58,7 +58,7 @@ describe('digest batches', () => {
   it('reads each email’s rows with index probes into content_view, never a scan of all of it', async () => {
     // 8 members (one group of the outbox) with 6 unseen items each, in a community whose members
     // have viewed 4,000 items, analyzed. At 48 (member, item) pairs PostgreSQL ran the "seen by
-    // now" check of an \`exists\` as one hashed scan of the whole table: 3.5 ms a group in the
+    // now" check of an `exists` as one hashed scan of the whole table: 3.5 ms a group in the
     // P5 bench, most of the database's work for a digest.
     const em = server.em();
     const admin = await buildAdmin(em);
@@ -67,19 +67,22 @@ describe('digest batches', () => {
     const members = [];
     for (let i = 0; i < 8; i++) members.push(await buildMember(em, { lastVisitAt: new Date(Date.parse(NOW) - 10 * DAY) }));
     await buildInterests(em, members, theme);
-    await em.execute(`
+    await em.execute(
+      `
       with readers as (
         insert into member (id, email, password_hash, display_name, created_at)
         select gen_random_uuid(), 'reader' || n || '@example.com', 'x', 'Reader ' || n, now() from generate_series(1, 80) n
         returning id
       ), items as (
         insert into content (id, type, title, author_id, status, published_at, created_at, updated_at)
-        select gen_random_uuid(), 'ARTICLE', 'Older item ' || n, '${admin.id}', 'PUBLISHED', now() - interval '90 days', now(), now()
+        select gen_random_uuid(), 'ARTICLE', 'Older item ' || n, ?::uuid, 'PUBLISHED', now() - interval '90 days', now(), now()
         from generate_series(1, 50) n
         returning id
       )
       insert into content_view (id, member_id, content_id, first_seen_at, last_seen_at, seconds, source)
-      select gen_random_uuid(), r.id, i.id, now() - interval '60 days', now() - interval '60 days', 30, 'FEED' from readers r cross join items i`);
+      select gen_random_uuid(), r.id, i.id, now() - interval '60 days', now() - interval '60 days', 30, 'FEED' from readers r cross join items i`,
+      [admin.id],
+    );
     await em.execute('analyze');
     await buildRule(em, admin.id, { audienceThemes: [theme.slug] });
     const queue = collectingQueue();
