@@ -101,6 +101,23 @@ describe('search: ranking and syntax', () => {
     expect(ids(await hits(member, { query: `${word}x -webin` }))).toEqual([item.id]);
   });
 
+  it('matches a typed prefix the stemmer would rewrite: "copy" finds copywriting', async () => {
+    // The English stemmer turns a final consonant + "y" into "i" ("copy" -> "copi"), which no longer
+    // begins "copywrit", the indexed form of "copywriting": the word as typed is a prefix too.
+    const word = nonce();
+    const compound = await buildContent(server.em(), { title: `Copywriting for ${word} launches` });
+    const coined = await buildContent(server.em(), { title: `The ${word}byx playbook` });
+    const member = await buildMember(server.em());
+    expect(ids(await hits(member, { query: `${word} copy` }))).toEqual([compound.id]);
+    expect(ids(await hits(member, { query: `${word}by` }))).toEqual([coined.id]);
+    // Once the word is finished, it is matched as the stemmer reads it, as before.
+    expect(await hits(member, { query: `${word} copy ` })).toEqual([]);
+    // Whatever the typed word holds, the query answers (the typed form is spliced into a tsquery).
+    for (const typed of ["cop'y", 'cop\\y', 'copy:*', 'co&py', 'c|o!py', 'copy)', 'ÉTÉy', 'e-mail', '(copy']) {
+      expect(ids(await hits(member, { query: `${word} ${typed}` })).every((id) => id === compound.id)).toBe(true);
+    }
+  });
+
   it('ignores accents and case on both sides', async () => {
     const word = nonce();
     const accented = await buildContent(server.em(), { title: `Événement ${word} à Orléans` });

@@ -17,6 +17,7 @@ import { Migration20261204190000_ContentViewDays } from './Migration202612041900
 import { Migration20261204191000_VisitYears } from './Migration20261204191000_VisitYears';
 import { Migration20261204192000_VisitLatest } from './Migration20261204192000_VisitLatest';
 import { Migration20261204193000_MemberSuspendedIndex } from './Migration20261204193000_MemberSuspendedIndex';
+import { Migration20261205230000_SearchTypedPrefix } from './Migration20261205230000_SearchTypedPrefix';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -36,4 +37,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204191000_VisitYears', class: Migration20261204191000_VisitYears },
   { name: 'Migration20261204192000_VisitLatest', class: Migration20261204192000_VisitLatest },
   { name: 'Migration20261204193000_MemberSuspendedIndex', class: Migration20261204193000_MemberSuspendedIndex },
+  { name: 'Migration20261205230000_SearchTypedPrefix', class: Migration20261205230000_SearchTypedPrefix },
 ];
