@@ -36,8 +36,8 @@ shipped \`LOG_LEVEL=info\`.
 digests/s); baseline ÷ Hearth for latency and durations (ms, s); for an absolute target (≤ 1 s,
 < 40 s) the target ÷ Hearth's figure, so 1 is the target exactly. "met" is \`—\` for a row that is
 only reported. Each run names the commit measured (\`git rev-parse HEAD\` of the measured tree) and
-says when the tree had changes not committed. Each run also draws its ratios against their targets
-in [results.svg](results.svg) (the committed chart is the run its title names).
+says when the tree had changes not committed. A whole run (every workload) also draws its ratios
+against their targets in [results.svg](results.svg) (the committed chart is the run its title names).
 `;
 
 /** The middle value (the upper one of an even count). */
