@@ -7,9 +7,11 @@ import { alternate, checkedLoad, FIRST_WARM_UP_SECONDS, startTarget, WINDOWS } f
 import { median, type BenchRow } from '../report';
 import type { BenchContext, Workload } from '../run';
 import { IDENTITIES } from '../identities';
+import { clientOperation } from '../client-operation';
 
-const RECORD = 'mutation($input: RecordContentViewInput!) { recordContentView(input: $input) { newView } }';
-const RECORD_MANY = 'mutation($input: RecordContentViewsInput!) { recordContentViews(input: $input) { newView } }';
+/** The shipped client's operations: each answers the item's `seenByMe` and `viewCount` after the commit. */
+const RECORD = clientOperation('RecordContentView');
+const RECORD_MANY = clientOperation('RecordContentViews');
 const ME = '{ me { id } }';
 
 /** A reader's buffered heartbeats: 5 views per call, 3 of items new to the member and 2 repeats of the previous call's, 15 real seconds each. */
@@ -18,17 +20,25 @@ const REPEATS_PER_CALL = 2;
 const SECONDS_PER_VIEW = 15;
 /** Calls prepared per member and window (request n is member n mod IDENTITIES, call n div IDENTITIES). */
 const CALLS = 100;
+/**
+ * recordContentView is what a reader's app sends when it opens an item (README, Tracking): a new
+ * view, 0 seconds. Each of its windows (and its warm-up) opens items of a block of its own, one
+ * item after the other for all members, so every measured call starts a view; a window that
+ * would need more calls than its block has fails rather than measure repeats.
+ */
+const SINGLE_CALLS = 200;
 /** Published items added for the run, so that a member's calls keep finding items they have not viewed. */
-const EXTRA_ITEMS = NEW_PER_CALL * CALLS + 20;
+const BATCH_ITEMS = NEW_PER_CALL * CALLS + 20;
+const EXTRA_ITEMS = BATCH_ITEMS + (WINDOWS + 1) * SINGLE_CALLS;
 /** Rows COPY writes per baseline window. */
 const COPY_ROWS = 20_000;
 
 /**
- * P3: views written through the API under concurrent load. Two rows: the single-view path
- * (recordContentView, one view per request) against the authenticated request floor (`me` on the
- * same process: the write must not dominate a request), and the batch path (recordContentViews, 5
- * views per call, new and repeat, real seconds) against COPY, counting only the rows committed
- * inside each window. Each window uses members of its own (fresh pairs), their visits opened
+ * P3: views written through the API under concurrent load, with the shipped client's operations.
+ * Two rows: the single-view path (RecordContentView, a member opening an item: a new view per
+ * request) against the authenticated request floor (`me` on the same process: the write must not
+ * dominate a request), and the batch path (RecordContentViews, 5 views per call, new and repeat,
+ * real seconds) against COPY, counting only the rows committed inside each window. Each window uses members of its own (fresh pairs), their visits opened
  * beforehand; the database is left as it was found for the next workloads.
  */
 export const ingestWorkload: Workload = {
@@ -74,24 +84,28 @@ export const ingestWorkload: Workload = {
       const singleGroup = open(membersOf(groups - 1));
       const group = (single: boolean) => (single ? singleGroup : open(membersOf(nextGroup++)));
       const view = (contentId: string, seconds: number) => ({ contentId, seconds, source: 'FEED' });
-      const singleBodies = Array.from({ length: IDENTITIES * CALLS }, (_, n) =>
-        JSON.stringify({ query: RECORD, variables: { input: view(items[Math.floor(n / IDENTITIES) % items.length], 0) } }),
-      );
+      const [batchItems, singleItems] = [items.slice(0, BATCH_ITEMS), items.slice(BATCH_ITEMS)];
+      const singleBlock = (block: number) =>
+        Array.from({ length: IDENTITIES * SINGLE_CALLS }, (_, n) =>
+          JSON.stringify({ query: RECORD, variables: { input: view(singleItems[block * SINGLE_CALLS + Math.floor(n / IDENTITIES)], 0) } }),
+        );
+      let singleWindows = 0;
       const batchBodies = Array.from({ length: IDENTITIES * CALLS }, (_, n) => {
         const call = Math.floor(n / IDENTITIES);
         const fresh = Array.from({ length: NEW_PER_CALL }, (_, i) =>
-          view(items[(call * NEW_PER_CALL + i) % items.length], call === 0 ? 0 : SECONDS_PER_VIEW),
+          view(batchItems[(call * NEW_PER_CALL + i) % batchItems.length], call === 0 ? 0 : SECONDS_PER_VIEW),
         );
         const repeats =
           call === 0
             ? []
             : Array.from({ length: REPEATS_PER_CALL }, (_, i) =>
-                view(items[((call - 1) * NEW_PER_CALL + i) % items.length], SECONDS_PER_VIEW),
+                view(batchItems[((call - 1) * NEW_PER_CALL + i) % batchItems.length], SECONDS_PER_VIEW),
               );
         return JSON.stringify({ query: RECORD_MANY, variables: { input: { views: [...fresh, ...repeats] } } });
       });
       const load = async (bodies: string[] | undefined, body: string | undefined, seconds: number, warmUp = false) => {
         const authorizations = await group(bodies !== batchBodies);
+        const single = bodies !== undefined && bodies !== batchBodies;
         let before = 0;
         let committed: Promise<number> | undefined;
         const result = await checkedLoad(
@@ -105,6 +119,8 @@ export const ingestWorkload: Workload = {
             },
           },
         );
+        if (single && !warmUp && result.requests > bodies.length)
+          throw new Error(`P3: recordContentView sent ${result.requests} calls, more than the ${bodies.length} new views of its block`);
         return { ...result, rowsPerSecond: ((await committed!) - before) / seconds };
       };
       // The baseline stays the bare write it always measured: this session's COPY skips the
@@ -131,8 +147,8 @@ export const ingestWorkload: Workload = {
       const [single, floor] = await alternate<Window>([
         side(
           'recordContentView',
-          () => load(singleBodies, undefined, ctx.seconds),
-          () => load(singleBodies, undefined, FIRST_WARM_UP_SECONDS, true),
+          () => load(singleBlock(++singleWindows), undefined, ctx.seconds),
+          () => load(singleBlock(0), undefined, FIRST_WARM_UP_SECONDS, true),
         ),
         side(
           'me',
@@ -152,7 +168,7 @@ export const ingestWorkload: Workload = {
       const rows = (windows: Window[]) => median(windows.map((w) => w.rowsPerSecond));
       return [
         {
-          workload: `${this.name} (recordContentView, 1 per request)`,
+          workload: `${this.name} (RecordContentView, an item opened per request)`,
           measure: 'requests/s',
           hearth: rps(single),
           baseline: rps(floor),
@@ -162,7 +178,7 @@ export const ingestWorkload: Workload = {
           targetRatio: 0.6,
         },
         {
-          workload: `${this.name} (recordContentViews, ${NEW_PER_CALL} new + ${REPEATS_PER_CALL} repeat per call)`,
+          workload: `${this.name} (RecordContentViews, ${NEW_PER_CALL} new + ${REPEATS_PER_CALL} repeat per call)`,
           measure: `new rows/s committed in the window (median of ${WINDOWS})`,
           hearth: rows(batch),
           baseline: rows(viaCopy),
