@@ -18,6 +18,9 @@ export class RecordedContentView {
 
   @Field({ description: 'True when this call started a new view (the first call of a visit).' })
   newView!: boolean;
+
+  /** The item as the write left it (see `content`). */
+  item?: ContentRow;
 }
 
 @Resolver(() => RecordedContentView)
@@ -45,6 +48,7 @@ export class ContentViewResolver {
       'The item, read after the view was committed: its `seenByMe` and `viewCount` are current, so a normalized client cache updates.',
   })
   async content(@Root() view: RecordedContentView, @Ctx() ctx: Context): Promise<ContentRow> {
-    return (await ctx.loaders.contentById.load(view.contentId))!;
+    // The writer's statement hands the item back as of the commit: no second read.
+    return view.item ?? (await ctx.loaders.contentById.load(view.contentId))!;
   }
 }

@@ -4,18 +4,22 @@ import { AppError, ErrorCode, notFound } from '../../server/errors';
 import type { RecordContentViewInput } from './tracking.inputs';
 import { contentStatuses } from './tracking.queries';
 import type { MemberRow } from '../identity/member.entity';
+import { ContentRow } from '../content/content.entity';
+import { readModel } from '../../server/db/read-model';
 
 export interface RecordedView {
   contentId: string;
   totalSeconds: number;
   firstSeenAt: Date;
   newView: boolean;
+  /** The item as of the view's commit (its viewCount counts the view). */
+  item: ContentRow;
 }
 
 /** Ids as PostgreSQL prints them, so an upper-case id matches its row. */
 const canonical = (input: RecordContentViewInput): RecordContentViewInput => ({ ...input, contentId: input.contentId.toLowerCase() });
 
-export type ContentViewServiceDeps = Pick<Context, 'clock' | 'em' | 'viewWriter' | 'viewableContent'>;
+export type ContentViewServiceDeps = Pick<Context, 'clock' | 'em' | 'loaders' | 'viewWriter' | 'viewableContent'>;
 
 /** Records what members view: the raw material of "seen", reach and digests. */
 export class ContentViewService {
@@ -75,11 +79,15 @@ export class ContentViewService {
     const written = await this.ctx.viewWriter.writeMany(
       inputs.map((input) => ({ memberId: viewer.id, contentId: input.contentId, at, seconds: input.seconds, source: input.source })),
     );
+    // The viewer has now seen each item: the answer's `seenByMe` needs no statement.
+    for (const input of inputs) this.ctx.loaders.seenByMe.prime(input.contentId, true);
+    const toContent = readModel(this.ctx.em, ContentRow);
     return written.map((row, i) => ({
       contentId: inputs[i].contentId,
       totalSeconds: row.seconds,
       firstSeenAt: new Date(row.first_seen_at),
       newView: row.new_view,
+      item: toContent(row.item),
     }));
   }
 }

@@ -5,6 +5,9 @@ import { startTestServer, type TestServer } from '../../test/server';
 import { buildContext } from '../../server/context';
 import { ContentView, ViewSource } from './content-view.entity';
 import { ContentViewService } from './content-view.service';
+import { print } from 'graphql';
+import { RecordContentViewDocument, RecordContentViewsDocument } from '../../client/generated/graphql';
+import { captureQueries, countQueries } from '../../test/server';
 
 const RECORD = `mutation($input: RecordContentViewInput!) { recordContentView(input: $input) { contentId totalSeconds firstSeenAt newView } }`;
 
@@ -72,6 +75,38 @@ describe('recordContentView', () => {
     const results = await Promise.all(calls);
     expect(results.filter((r) => r.newView)).toHaveLength(1);
     expect(await server.em().count(ContentView, { member: member.id, content: content.id })).toBe(1);
+  });
+
+  // The shipped client's operations ask for the item's seenByMe and viewCount after each view: the
+  // writer's statement hands the item back as it left it, so answering them costs nothing more.
+  it('answers the shipped client’s seenByMe and viewCount as of the commit, without another statement', async () => {
+    const [reader, other] = [await buildMember(server.em()), await buildMember(server.em())];
+    const [item, second] = [await buildContent(server.em()), await buildContent(server.em())];
+    server.clock.set('2026-04-04T10:00:00Z');
+    const options = { token: await server.tokenFor(reader.id) };
+    await record(other.id, item.id, 0);
+    // The visit opened and the items known to accept views: what is left is the call itself.
+    await server.gql('{ me { id } }', {}, options);
+    await record(reader.id, second.id, 0);
+    let answer: any;
+    const statements = await countQueries(server, async () => {
+      answer = await server.gql(print(RecordContentViewDocument), { input: { contentId: item.id, seconds: 0, source: 'FEED' } }, options);
+    });
+    expect(answer.data.recordContentView).toMatchObject({ newView: true, content: { id: item.id, seenByMe: true, viewCount: 2 } });
+    expect(statements).toBe(0);
+
+    server.clock.advance({ seconds: 15 });
+    await server.gql('{ me { id } }', {}, options);
+    const views = [item.id, second.id].map((contentId) => ({ contentId, seconds: 15, source: 'FEED' }));
+    const many = await captureQueries(server, async () => {
+      answer = await server.gql(print(RecordContentViewsDocument), { input: { views } }, options);
+    });
+    expect(answer.data.recordContentViews).toEqual([
+      expect.objectContaining({ newView: false, totalSeconds: 15, content: { id: item.id, seenByMe: true, viewCount: 2 } }),
+      expect.objectContaining({ newView: false, totalSeconds: 15, content: { id: second.id, seenByMe: true, viewCount: 1 } }),
+    ]);
+    expect(many).toEqual([]);
+    expect((await server.em().findOneOrFail(Content, item.id)).viewCount).toBe(2);
   });
 
   it('refuses unknown and draft content, and negative seconds, with typed errors', async () => {

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { createTestDatabase } from '../../test/db';
-import { FIRST_CALL_MAX_SECONDS, RECORD_VIEWS_SQL } from './view-writer';
+import { recordViewsStatement } from '../../server/db/migrations/Migration20261206003000_RecordContentViews';
+import { FIRST_CALL_MAX_SECONDS } from './view-writer';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let client: Client;
@@ -38,7 +39,7 @@ describe('the view writer’s statement', () => {
     await client.query('begin');
     try {
       await client.query(`set local plan_cache_mode = force_generic_plan`);
-      await client.query(`prepare record_views(jsonb, int) as ${RECORD_VIEWS_SQL}`);
+      await client.query(`prepare record_views(jsonb, int) as ${recordViewsStatement('$1::jsonb', '$2::int')}`);
       const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain execute record_views('[]', ${FIRST_CALL_MAX_SECONDS})`);
       const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
       expect(plan).toMatch(/Index (Only )?Scan using content_view_\w+ on content_view/);

@@ -18,6 +18,7 @@ import { Migration20261204191000_VisitYears } from './Migration20261204191000_Vi
 import { Migration20261204192000_VisitLatest } from './Migration20261204192000_VisitLatest';
 import { Migration20261204193000_MemberSuspendedIndex } from './Migration20261204193000_MemberSuspendedIndex';
 import { Migration20261205230000_SearchTypedPrefix } from './Migration20261205230000_SearchTypedPrefix';
+import { Migration20261206003000_RecordContentViews } from './Migration20261206003000_RecordContentViews';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -38,4 +39,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204192000_VisitLatest', class: Migration20261204192000_VisitLatest },
   { name: 'Migration20261204193000_MemberSuspendedIndex', class: Migration20261204193000_MemberSuspendedIndex },
   { name: 'Migration20261205230000_SearchTypedPrefix', class: Migration20261205230000_SearchTypedPrefix },
+  { name: 'Migration20261206003000_RecordContentViews', class: Migration20261206003000_RecordContentViews },
 ];
