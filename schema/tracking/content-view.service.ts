@@ -79,8 +79,9 @@ export class ContentViewService {
     const written = await this.ctx.viewWriter.writeMany(
       inputs.map((input) => ({ memberId: viewer.id, contentId: input.contentId, at, seconds: input.seconds, source: input.source })),
     );
-    // The viewer has now seen each item: the answer's `seenByMe` needs no statement.
-    for (const input of inputs) this.ctx.loaders.seenByMe.prime(input.contentId, true);
+    // The viewer has now seen each item (even if this request read otherwise before): the answer's
+    // `seenByMe` needs no statement.
+    for (const input of inputs) this.ctx.loaders.seenByMe.clear(input.contentId).prime(input.contentId, true);
     const toContent = readModel(this.ctx.em, ContentRow);
     return written.map((row, i) => ({
       contentId: inputs[i].contentId,

@@ -1,6 +1,6 @@
 import { ContentStatus } from '../content/content.entity';
 import { Content } from '../content/content.entity';
-import { buildContent, buildMember } from '../../test/factories';
+import { buildAdmin, buildContent, buildMember } from '../../test/factories';
 import { startTestServer, type TestServer } from '../../test/server';
 import { buildContext } from '../../server/context';
 import { ContentView, ViewSource } from './content-view.entity';
@@ -107,6 +107,21 @@ describe('recordContentView', () => {
     ]);
     expect(many).toEqual([]);
     expect((await server.em().findOneOrFail(Content, item.id)).viewCount).toBe(2);
+  });
+
+  it('answers seenByMe true after the view even when the same operation read it as false before', async () => {
+    const author = await buildAdmin(server.em());
+    const item = await buildContent(server.em(), { author });
+    const { data, errors } = await server.gql(
+      `mutation($id: ID!, $input: RecordContentViewInput!) {
+        before: updateContent(input: { id: $id, title: "Renamed" }) { seenByMe }
+        after: recordContentView(input: $input) { content { seenByMe viewCount } }
+      }`,
+      { id: item.id, input: { contentId: item.id, seconds: 0, source: 'FEED' } },
+      { token: await server.tokenFor(author.id) },
+    );
+    expect(errors).toBeUndefined();
+    expect(data).toEqual({ before: { seenByMe: false }, after: { content: { seenByMe: true, viewCount: 1 } } });
   });
 
   it('refuses unknown and draft content, and negative seconds, with typed errors', async () => {
