@@ -36,11 +36,11 @@ const BATCH = 500;
 /**
  * Batches written at once, each on its own connection of the writer's pool; batches sharing items
  * queue on the items' advisory locks, taken in one global order, so lanes (and instances) cannot
- * deadlock. One: a batch is one round trip, commit included, and the views arriving meanwhile
- * make the next batch larger. With three lanes, batches of the same popular items waited for each
- * other on those locks, and each took a round trip of its own for fewer views: P3 alone read 0.76
- * and 0.79 (single view) and 0.14 and 0.15 (batch) with three, 0.94 and 0.95, 0.17 and 0.16 with
- * one.
+ * deadlock. A single lane: a batch is one round trip, commit included, and the views arriving
+ * meanwhile make the next batch larger. With three lanes, batches of the same popular items
+ * waited for each other on those locks, and each took a round trip of its own for fewer views: P3
+ * alone read 0.76 and 0.79 (single view) and 0.14 and 0.15 (batch) with three, 0.94 and 0.95, 0.17
+ * and 0.16 with one.
  */
 const LANES = 1;
 
@@ -49,9 +49,10 @@ const LANES = 1;
  * caps ingest at the disk's pace. Views arriving while batches are being written wait for the next
  * one: one transaction, one commit for all of them, and each caller is answered only after that
  * commit (an acknowledged view is in the database). A batch is one call of
- * hearth_record_content_views (Migration20261206003000_RecordContentViews): one round trip, with one statement per round of distinct keys inside,
- * rather than one statement per view (PostgreSQL planned and ran those serially) or one round trip
- * per step (each step waited for the API's event loop with the items' locks held).
+ * hearth_record_content_views (Migration20261206003000_RecordContentViews): one round trip, with
+ * one statement per round of distinct keys inside, rather than one statement per view (PostgreSQL
+ * planned and ran those serially) or one round trip per step (each step waited for the API's
+ * event loop with the items' locks held).
  *
  * The writer has its own small pool and calls the function as a prepared statement with bound
  * parameters: a batch's JSON is neither escaped into the SQL text by the ORM nor parsed and
