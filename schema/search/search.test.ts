@@ -118,6 +118,21 @@ describe('search: ranking and syntax', () => {
     }
   });
 
+  it('matches a hyphenated word while it is being typed: "follow-u" finds follow-up', async () => {
+    // The parser reads a hyphenated word as the compound and its parts, in a phrase
+    // ('follow-u' <-> 'follow' <-> 'u'): with only the last part as a prefix, the compound had to
+    // match whole, and nothing did until the word was complete.
+    const word = nonce();
+    const item = await buildContent(server.em(), { title: `Webinar ${word} follow-up checklist` });
+    const cloned = await buildContent(server.em(), { title: `A ${word} fresh-clone check` });
+    const member = await buildMember(server.em());
+    expect(ids(await hits(member, { query: `${word} follow-u` }))).toEqual([item.id]);
+    expect(ids(await hits(member, { query: `${word} Fresh-cl` }))).toEqual([cloned.id]);
+    expect(ids(await hits(member, { query: `${word} follow-up` }))).toEqual([item.id]);
+    expect(ids(await hits(member, { query: `${word} fresh-clone` }))).toEqual([cloned.id]);
+    expect(await hits(member, { query: `${word} follow-u ` })).toEqual([]);
+  });
+
   it('ignores accents and case on both sides', async () => {
     const word = nonce();
     const accented = await buildContent(server.em(), { title: `Événement ${word} à Orléans` });

@@ -1,5 +1,20 @@
 import { Migration } from '@mikro-orm/migrations';
 
+/** This migration's search_query, which the next one's down() restores. */
+export const TYPED_PREFIX_SEARCH_QUERY = `create or replace function search_query(config regconfig, query text, last_word text) returns tsquery
+      language sql immutable parallel safe as $$
+        with q as (
+          select websearch_to_tsquery(config, query)::text as stemmed, websearch_to_tsquery('hearth_prefix', last_word) as typed
+        )
+        select case
+          when last_word is null or length(to_tsvector(config, last_word)) = 0 then websearch_to_tsquery(config, query)
+          when numnode(typed) = 1 and typed::text <> substring(stemmed from '''(?:[^'']|'''')+''$')
+            then regexp_replace(stemmed, '''(?:[^'']|'''')+''$', '( \\&:* | ' || replace(typed::text, '\\', '\\\\') || ':* )')::tsquery
+          else regexp_replace(stemmed, '''(?:[^'']|'''')+''$', '\\&:*')::tsquery
+        end
+        from q
+      $$;`;
+
 /**
  * The word being typed also matches as typed, not only as the stemmer rewrites it. The English
  * stemmer turns a final consonant + "y" into "i": "copy" became the prefix `copi:*`, which does
@@ -15,19 +30,7 @@ export class Migration20261205230000_SearchTypedPrefix extends Migration {
   override up(): void | Promise<void> {
     this.addSql(`create text search configuration hearth_prefix (copy = simple);`);
     this.addSql(`alter text search configuration hearth_prefix alter mapping for hword, hword_part, word with unaccent, simple;`);
-    this.addSql(`create or replace function search_query(config regconfig, query text, last_word text) returns tsquery
-      language sql immutable parallel safe as $$
-        with q as (
-          select websearch_to_tsquery(config, query)::text as stemmed, websearch_to_tsquery('hearth_prefix', last_word) as typed
-        )
-        select case
-          when last_word is null or length(to_tsvector(config, last_word)) = 0 then websearch_to_tsquery(config, query)
-          when numnode(typed) = 1 and typed::text <> substring(stemmed from '''(?:[^'']|'''')+''$')
-            then regexp_replace(stemmed, '''(?:[^'']|'''')+''$', '( \\&:* | ' || replace(typed::text, '\\', '\\\\') || ':* )')::tsquery
-          else regexp_replace(stemmed, '''(?:[^'']|'''')+''$', '\\&:*')::tsquery
-        end
-        from q
-      $$;`);
+    this.addSql(TYPED_PREFIX_SEARCH_QUERY);
   }
 
   override down(): void | Promise<void> {

@@ -19,6 +19,7 @@ import { Migration20261204192000_VisitLatest } from './Migration20261204192000_V
 import { Migration20261204193000_MemberSuspendedIndex } from './Migration20261204193000_MemberSuspendedIndex';
 import { Migration20261205230000_SearchTypedPrefix } from './Migration20261205230000_SearchTypedPrefix';
 import { Migration20261206003000_RecordContentViews } from './Migration20261206003000_RecordContentViews';
+import { Migration20261206020000_SearchHyphenPrefix } from './Migration20261206020000_SearchHyphenPrefix';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -40,4 +41,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204193000_MemberSuspendedIndex', class: Migration20261204193000_MemberSuspendedIndex },
   { name: 'Migration20261205230000_SearchTypedPrefix', class: Migration20261205230000_SearchTypedPrefix },
   { name: 'Migration20261206003000_RecordContentViews', class: Migration20261206003000_RecordContentViews },
+  { name: 'Migration20261206020000_SearchHyphenPrefix', class: Migration20261206020000_SearchHyphenPrefix },
 ];
