@@ -141,15 +141,8 @@ export class ViewWriter {
     // Each item comes once per round: the last is as the batch left it.
     const items = new Map<string, Row>();
     for (const row of rows) if (row.item) items.set(row.content_id, row.item);
-    const written = new Map<number, ViewRow>();
-    for (const row of rows)
-      written.set(row.idx, {
-        seconds: row.seconds,
-        first_seen_at: row.first_seen_at,
-        new_view: row.new_view,
-        item: items.get(row.content_id)!,
-      });
-    batch.forEach((view, idx) => view.resolve(written.get(idx)!));
+    for (const { idx, seconds, first_seen_at, new_view, content_id } of rows)
+      batch[idx].resolve({ seconds, first_seen_at, new_view, item: items.get(content_id)! });
   }
 
   /** One statement on a connection of the writer's pool (prepared as `name`), in a transaction of its own. */
