@@ -84,7 +84,7 @@ describe('the view writer', () => {
     }
   });
 
-  // Two instances' writers, each with three lanes, write heartbeats of the same items at once:
+  // Two instances' writers write heartbeats of the same items at once:
   // batches that share an item take its lock in one order, so none deadlocks, no view is opened
   // twice and no count is lost.
   it('keeps one view per member and exact counts while writers of two instances share items', async () => {
