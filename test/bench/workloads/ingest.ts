@@ -38,8 +38,9 @@ const COPY_ROWS = 20_000;
  * Two rows: the single-view path (RecordContentView, a member opening an item: a new view per
  * request) against the authenticated request floor (`me` on the same process: the write must not
  * dominate a request), and the batch path (RecordContentViews, 5 views per call, new and repeat,
- * real seconds) against COPY, counting only the rows committed inside each window. Each window uses members of its own (fresh pairs), their visits opened
- * beforehand; the database is left as it was found for the next workloads.
+ * real seconds) against COPY, counting only the rows committed inside each window. Each batch
+ * window uses members of its own and each single-view window items of its own (fresh pairs), the
+ * members' visits opened beforehand; the database is left as it was found for the next workloads.
  */
 export const ingestWorkload: Workload = {
   name: 'P3 view ingest',
