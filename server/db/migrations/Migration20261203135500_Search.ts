@@ -1,5 +1,15 @@
 import { Migration } from '@mikro-orm/migrations';
 
+/** This migration's search_query (after `create function`), which the typed-prefix migration's down() restores. */
+export const SEARCH_QUERY = `search_query(config regconfig, query text, last_word text) returns tsquery
+      language sql immutable parallel safe as $$
+        select case
+          when last_word is not null and length(to_tsvector(config, last_word)) > 0
+            then regexp_replace(websearch_to_tsquery(config, query)::text, '''(?:[^'']|'''')+''$', '\\&:*')::tsquery
+          else websearch_to_tsquery(config, query)
+        end
+      $$;`;
+
 /**
  * Written by hand (search, issue 20): full-text search over content, comments, members and live
  * sessions.
@@ -98,14 +108,7 @@ export class Migration20261203135500_Search extends Migration {
      * The last word is the last operand of websearch_to_tsquery's output, which keeps the order of
      * the words: it gets `:*` there, so the operators around it stay as websearch_to_tsquery read them.
      */
-    this.addSql(`create function search_query(config regconfig, query text, last_word text) returns tsquery
-      language sql immutable parallel safe as $$
-        select case
-          when last_word is not null and length(to_tsvector(config, last_word)) > 0
-            then regexp_replace(websearch_to_tsquery(config, query)::text, '''(?:[^'']|'''')+''$', '\\&:*')::tsquery
-          else websearch_to_tsquery(config, query)
-        end
-      $$;`);
+    this.addSql(`create function ${SEARCH_QUERY}`);
   }
 
   override down(): void | Promise<void> {

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { SEARCH_QUERY } from './Migration20261203135500_Search';
 
 /** This migration's search_query, which the next one's down() restores. */
 export const TYPED_PREFIX_SEARCH_QUERY = `create or replace function search_query(config regconfig, query text, last_word text) returns tsquery
@@ -34,14 +35,7 @@ export class Migration20261205230000_SearchTypedPrefix extends Migration {
   }
 
   override down(): void | Promise<void> {
-    this.addSql(`create or replace function search_query(config regconfig, query text, last_word text) returns tsquery
-      language sql immutable parallel safe as $$
-        select case
-          when last_word is not null and length(to_tsvector(config, last_word)) > 0
-            then regexp_replace(websearch_to_tsquery(config, query)::text, '''(?:[^'']|'''')+''$', '\\&:*')::tsquery
-          else websearch_to_tsquery(config, query)
-        end
-      $$;`);
+    this.addSql(`create or replace function ${SEARCH_QUERY}`);
     this.addSql(`drop text search configuration hearth_prefix;`);
   }
 
