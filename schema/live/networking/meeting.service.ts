@@ -124,7 +124,7 @@ export class MeetingService {
     const now = this.ctx.clock.now().getTime();
     const until = Math.max(meeting.proposedStart.getTime() + MEETING_ROOM_OPEN_AFTER_START_MS, now + MEETING_TOKEN_MIN_TTL_MS);
     const roomName = meetingRoomName(meeting.id);
-    const { token, expiresAt } = await issueJoinToken(this.ctx.config.liveKit, {
+    const { token, expiresAt } = issueJoinToken(this.ctx.config.liveKit, {
       roomName,
       identity: viewer.id,
       name: viewer.displayName,

@@ -4,6 +4,7 @@ import { issueJoinToken, sessionRoomName } from '../../../integrations/livekit/j
 import { hosts, takesPart } from '../live-access';
 import { LiveErrors } from '../live.errors';
 import { LiveSessionStatus } from './live-session.entity';
+import { standingIn, type SessionRoster } from './session-roster';
 import type { LiveJoin } from '../live.types';
 import type { MemberRow } from '../../identity/member.entity';
 
@@ -11,6 +12,10 @@ import type { MemberRow } from '../../identity/member.entity';
 export const ROOM_OPENS_BEFORE_MS = 15 * 60_000;
 /** A token admits until the end plus this margin (sessions overrun); connected participants are not cut off at expiry. */
 const TOKEN_MARGIN_AFTER_END_MS = 30 * 60_000;
+
+/** What other participants read of a participant's role (the participant's metadata). */
+const HOST_METADATA = JSON.stringify({ role: 'host' });
+const ATTENDEE_METADATA = JSON.stringify({ role: 'attendee' });
 
 export type LiveJoinServiceDeps = Pick<Context, 'clock' | 'config' | 'rosters'>;
 
@@ -22,12 +27,23 @@ export type LiveJoinServiceDeps = Pick<Context, 'clock' | 'config' | 'rosters'>;
 export class LiveJoinService {
   constructor(private readonly ctx: LiveJoinServiceDeps) {}
 
-  async join(viewer: MemberRow, sessionId: string): Promise<LiveJoin> {
-    const standing = isUUID(sessionId) ? await this.ctx.rosters.standing(viewer, sessionId) : null;
-    if (!standing) throw LiveErrors.sessionNotFound();
+  /** Synchronous when the session's roster is loaded, as it is for every join of a herd but the first. */
+  join(viewer: MemberRow, sessionId: string): LiveJoin | Promise<LiveJoin> {
+    const now = this.ctx.clock.now().getTime();
+    const roster = this.ctx.rosters.loaded(sessionId, now);
+    return roster === undefined ? this.joinOnceLoaded(viewer, sessionId) : this.admit(viewer, roster, now);
+  }
+
+  private async joinOnceLoaded(viewer: MemberRow, sessionId: string): Promise<LiveJoin> {
+    const roster = isUUID(sessionId) ? await this.ctx.rosters.get(sessionId) : null;
+    return this.admit(viewer, roster, this.ctx.clock.now().getTime());
+  }
+
+  private admit(viewer: MemberRow, roster: SessionRoster | null, now: number): LiveJoin {
+    if (!roster) throw LiveErrors.sessionNotFound();
+    const standing = standingIn(roster, viewer);
     if (standing.status === LiveSessionStatus.CANCELLED) throw LiveErrors.closed(standing.status);
     if (!takesPart(viewer, standing)) throw LiveErrors.notRegistered();
-    const now = this.ctx.clock.now().getTime();
     if (standing.status === LiveSessionStatus.ENDED || now >= standing.endsAt.getTime()) throw LiveErrors.over();
     const opensAt = standing.startsAt.getTime() - ROOM_OPENS_BEFORE_MS;
     if (now < opensAt && !hosts(viewer, standing)) throw LiveErrors.tooEarly(new Date(opensAt));
@@ -35,13 +51,13 @@ export class LiveJoinService {
     const canPublish = hosts(viewer, standing);
     const roomName = sessionRoomName(standing.sessionId);
     const ttlSeconds = Math.ceil((standing.endsAt.getTime() + TOKEN_MARGIN_AFTER_END_MS - now) / 1000);
-    const { token, expiresAt } = await issueJoinToken(this.ctx.config.liveKit, {
+    const { token, expiresAt } = issueJoinToken(this.ctx.config.liveKit, {
       roomName,
       identity: viewer.id,
       name: viewer.displayName,
       canPublish,
       ttlSeconds,
-      metadata: JSON.stringify({ role: canPublish ? 'host' : 'attendee' }),
+      metadata: canPublish ? HOST_METADATA : ATTENDEE_METADATA,
     });
     return { serverUrl: this.ctx.config.liveKit.url, token, roomName, canPublish, expiresAt };
   }

@@ -77,7 +77,7 @@ export class LiveSessionResolver {
     description:
       'A LiveKit token for the session’s room: registrants from 15 minutes before the start to the end (subscribe and chat only); speakers and admins may publish.',
   })
-  joinLiveSession(@Arg('sessionId', () => ID) sessionId: string, @Ctx() ctx: Context): Promise<LiveJoin> {
+  joinLiveSession(@Arg('sessionId', () => ID) sessionId: string, @Ctx() ctx: Context): LiveJoin | Promise<LiveJoin> {
     return new LiveJoinService(ctx).join(requireViewer(ctx), sessionId);
   }
 

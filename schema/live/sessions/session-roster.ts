@@ -22,7 +22,21 @@ export interface SessionRoster {
 
 interface Entry {
   roster: Promise<SessionRoster | null>;
+  /** The roster once loaded (null: no such session), for joins that need not wait on a promise. */
+  loaded?: SessionRoster | null;
   until: number;
+}
+
+/** The viewer's standing in the session a roster describes. */
+export function standingIn(roster: SessionRoster, viewer: MemberRow): SessionStanding {
+  return {
+    sessionId: roster.sessionId,
+    status: roster.status,
+    startsAt: roster.startsAt,
+    endsAt: roster.endsAt,
+    isSpeaker: roster.speakerIds.has(viewer.id),
+    isRegistered: roster.registrantIds.has(viewer.id),
+  };
 }
 
 /**
@@ -45,15 +59,13 @@ export class SessionRosters {
   /** The viewer's standing in the session from its roster; null when there is no such session. */
   async standing(viewer: MemberRow, sessionId: string): Promise<SessionStanding | null> {
     const roster = await this.get(sessionId);
-    if (!roster) return null;
-    return {
-      sessionId,
-      status: roster.status,
-      startsAt: roster.startsAt,
-      endsAt: roster.endsAt,
-      isSpeaker: roster.speakerIds.has(viewer.id),
-      isRegistered: roster.registrantIds.has(viewer.id),
-    };
+    return roster && standingIn(roster, viewer);
+  }
+
+  /** The session's roster if it is loaded and fresh at `now`, null if there is no such session; undefined: `get` it. */
+  loaded(sessionId: string, now: number): SessionRoster | null | undefined {
+    const cached = this.entries.get(sessionId);
+    return cached && cached.until > now ? cached.loaded : undefined;
   }
 
   get(sessionId: string): Promise<SessionRoster | null> {
@@ -62,9 +74,12 @@ export class SessionRosters {
     if (cached && cached.until > now) return cached.roster;
     // Concurrent joins share one load.
     const roster = this.load(sessionId);
-    const entry = { roster, until: now + ROSTER_TTL_MS };
+    const entry: Entry = { roster, until: now + ROSTER_TTL_MS };
     this.entries.set(sessionId, entry);
-    roster.catch(() => this.entries.get(sessionId) === entry && this.entries.delete(sessionId));
+    roster.then(
+      (loaded) => (entry.loaded = loaded),
+      () => this.entries.get(sessionId) === entry && this.entries.delete(sessionId),
+    );
     return roster;
   }
 
