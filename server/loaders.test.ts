@@ -78,4 +78,23 @@ describe('per-request loaders', () => {
     expect(await (events.forViewerId(null) as unknown as Record<string, any>).seen.load('x')).toBe('anonymous');
     expect(made).toEqual(['second', 'second viewers']);
   });
+
+  it('lets each viewer peek only at what was primed for them, until it is cleared', async () => {
+    const events = new EventLoaders(countingModules().modules, { id: 7 } as unknown as EntityManager);
+    const [ann, bob, nobody] = ['ann', 'bob', null].map((id) => events.forViewerId(id) as unknown as Record<string, any>);
+    ann.seen.prime('x', 'primed for ann');
+    expect(ann.seen.peek('x')).toBe('primed for ann');
+    expect(bob.seen.peek('x')).toBeUndefined();
+    expect(nobody.seen.peek('x')).toBeUndefined();
+    // As the loader's cache: a second prime changes nothing; after a clear, a prime does.
+    ann.seen.prime('x', 'again');
+    expect([ann.seen.peek('x'), await ann.seen.load('x')]).toEqual(['primed for ann', 'primed for ann']);
+    ann.seen.clear('x');
+    expect(ann.seen.peek('x')).toBeUndefined();
+    ann.seen.prime('x', 'after the view');
+    expect([ann.seen.peek('x'), await ann.seen.load('x')]).toEqual(['after the view', 'after the view']);
+    // What a batch loaded is not peeked at: only primed values are.
+    expect(await bob.seen.load('y')).toBe('bob saw y (7)');
+    expect(bob.seen.peek('y')).toBeUndefined();
+  });
 });

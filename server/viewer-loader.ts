@@ -10,6 +10,8 @@ interface ViewerKey {
 /** What a field resolver or service sees of a per-viewer loader: one viewer's answers, keyed by id. */
 export interface ViewerLoader<V> {
   load(id: string): Promise<V>;
+  /** The value primed for `id` (never one loaded from a batch), to answer a field without a promise (see PeekableLoader). */
+  peek(id: string): V | undefined;
   prime(id: string, value: V): this;
   clear(id: string): this;
 }
@@ -24,6 +26,8 @@ export interface ViewerLoader<V> {
  */
 export class ViewerKeyedLoader<V> {
   private readonly loader: DataLoader<ViewerKey, V, string>;
+  /** Primed values by `viewerId|id`, as the loader's cache keys them. */
+  private readonly primed = new Map<string, V>();
 
   constructor(
     /** The answer when there is no viewer (anonymous request): nothing is queried. */
@@ -42,20 +46,30 @@ export class ViewerKeyedLoader<V> {
 
   /** This viewer's answers; `viewerId` is read at each call (a request's viewer is loaded after its loaders are made). */
   forViewer(viewerId: () => string | null): ViewerLoader<V> {
-    const { loader, anonymous } = this;
+    const { loader, anonymous, primed } = this;
     const bound: ViewerLoader<V> = {
       load: async (id) => {
         const viewer = viewerId();
         return viewer ? loader.load({ viewerId: viewer, id }) : anonymous();
       },
+      peek(id) {
+        const viewer = viewerId();
+        return viewer ? primed.get(`${viewer}|${id}`) : undefined;
+      },
       prime(id, value) {
         const viewer = viewerId();
-        if (viewer) loader.prime({ viewerId: viewer, id }, value);
+        if (!viewer) return bound;
+        // Like the loader's own cache, a second prime of a key changes nothing (clear it first).
+        const key = `${viewer}|${id}`;
+        if (!primed.has(key)) primed.set(key, value);
+        loader.prime({ viewerId: viewer, id }, value);
         return bound;
       },
       clear(id) {
         const viewer = viewerId();
-        if (viewer) loader.clear({ viewerId: viewer, id });
+        if (!viewer) return bound;
+        primed.delete(`${viewer}|${id}`);
+        loader.clear({ viewerId: viewer, id });
         return bound;
       },
     };

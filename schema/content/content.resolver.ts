@@ -116,7 +116,9 @@ export class ContentResolver {
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether the viewer has viewed this item.' })
-  seenByMe(@Root() content: ContentRow, @Ctx() ctx: Context): Promise<boolean> {
-    return ctx.loaders.seenByMe.load(content.id);
+  seenByMe(@Root() content: ContentRow, @Ctx() ctx: Context): boolean | Promise<boolean> {
+    // A feed page primes it for its items: the page then completes without a promise per item.
+    const { seenByMe } = ctx.loaders;
+    return seenByMe.peek(content.id) ?? seenByMe.load(content.id);
   }
 }
