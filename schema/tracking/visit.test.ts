@@ -92,7 +92,7 @@ describe('a flush of many members', () => {
       await tracker.recordActivity(member.id, new Date(last));
     }
     const statements = await captureQueries(server, () => tracker.flush());
-    expect(statements.filter((sql) => sql.includes('jsonb_to_recordset'))).toHaveLength(1);
+    expect(statements.filter((sql) => sql.includes('::visit_source[]'))).toHaveLength(1);
     const spans = async (member: { id: string }) =>
       (await storedVisits(member.id)).map((v) => [v.startedAt.toISOString(), v.lastActivityAt.toISOString()]);
     expect(await spans(bridged)).toEqual([['2026-03-07T09:00:00.000Z', '2026-03-07T10:00:00.000Z']]);
