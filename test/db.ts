@@ -39,3 +39,25 @@ export async function createTestDatabase(): Promise<{ name: string; url: string;
     drop: () => withAdminClient(adminUrl, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
   };
 }
+
+/**
+ * A fresh database holding `members` members (more rows come from `history`, then everything is
+ * analyzed) and a client connected to it, for tests of statement plans: on empty tables any plan
+ * is a scan.
+ */
+export async function planTestDatabase(
+  members: number,
+  history: (client: Client) => Promise<void>,
+): Promise<{ client: Client; drop(): Promise<void> }> {
+  const database = await createTestDatabase();
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  await client.query(
+    `insert into member (id, email, password_hash, display_name, created_at)
+     select gen_random_uuid(), 'plan' || n || '@example.com', 'x', 'Member ' || n, now() from generate_series(1, $1::int) n`,
+    [members],
+  );
+  await history(client);
+  await client.query('analyze');
+  return { client, drop: () => client.end().then(() => database.drop()) };
+}

@@ -1,33 +1,25 @@
-import { Client } from 'pg';
-import { createTestDatabase } from '../../test/db';
+import type { Client } from 'pg';
+import { planTestDatabase } from '../../test/db';
 import { recordViewsStatement } from '../../server/db/migrations/Migration20261206003000_RecordContentViews';
 import { FIRST_CALL_MAX_SECONDS } from './view-writer';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof planTestDatabase>>;
 let client: Client;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  client = new Client({ connectionString: database.url });
-  await client.connect();
-  // A community with some history (200 members, 100 items, 20,000 views), analyzed: on an empty
-  // table any plan is a scan.
-  await client.query(`
-    insert into member (id, email, password_hash, display_name, created_at)
-    select gen_random_uuid(), 'plan' || n || '@example.com', 'x', 'Member ' || n, now() from generate_series(1, 200) n`);
-  await client.query(`
-    insert into content (id, type, title, author_id, status, published_at, created_at, updated_at)
-    select gen_random_uuid(), 'ARTICLE', 'Item ' || n, (select id from member limit 1), 'PUBLISHED', now(), now(), now()
-    from generate_series(1, 100) n`);
-  await client.query(`
-    insert into content_view (id, member_id, content_id, first_seen_at, last_seen_at, seconds, source)
-    select gen_random_uuid(), m.id, c.id, now() - interval '1 day', now() - interval '1 day', 30, 'FEED'
-    from member m cross join content c`);
-  await client.query('analyze');
+  // A community with some history (200 members, 100 items, 20,000 views).
+  database = await planTestDatabase(200, async (db) => {
+    await db.query(`
+      insert into content (id, type, title, author_id, status, published_at, created_at, updated_at)
+      select gen_random_uuid(), 'ARTICLE', 'Item ' || n, (select id from member limit 1), 'PUBLISHED', now(), now(), now()
+      from generate_series(1, 100) n`);
+    await db.query(`
+      insert into content_view (id, member_id, content_id, first_seen_at, last_seen_at, seconds, source)
+      select gen_random_uuid(), m.id, c.id, now() - interval '1 day', now() - interval '1 day', 30, 'FEED'
+      from member m cross join content c`);
+  });
+  client = database.client;
 });
-afterAll(async () => {
-  await client.end();
-  await database.drop();
-});
+afterAll(() => database.drop());
 
 describe('the view writer’s statement', () => {
   // The writer sends it as a prepared statement, so PostgreSQL soon runs a generic plan, made for

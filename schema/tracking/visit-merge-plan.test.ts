@@ -1,30 +1,23 @@
-import { Client } from 'pg';
-import { createTestDatabase } from '../../test/db';
+import type { Client } from 'pg';
+import { planTestDatabase } from '../../test/db';
 import { MERGE_INTERVALS_SQL, mergeParams } from './visit-tracker';
 import { VisitSource } from './visit.entity';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof planTestDatabase>>;
 let client: Client;
 let memberIds: string[];
 beforeAll(async () => {
-  database = await createTestDatabase();
-  client = new Client({ connectionString: database.url });
-  await client.connect();
-  // A community with some history (1,000 members, 20,000 visits), analyzed: on an empty table any plan is a scan.
-  await client.query(`
-    insert into member (id, email, password_hash, display_name, created_at)
-    select gen_random_uuid(), 'plan' || n || '@example.com', 'x', 'Member ' || n, now() from generate_series(1, 1000) n`);
-  await client.query(`
-    insert into visit (id, member_id, started_at, last_activity_at, source)
-    select gen_random_uuid(), m.id, now() - d * interval '1 day', now() - d * interval '1 day' + interval '10 minutes', 'DIRECT'
-    from member m cross join generate_series(1, 20) d`);
-  await client.query('analyze');
+  // A community with some history (1,000 members, 20,000 visits).
+  database = await planTestDatabase(1000, async (db) => {
+    await db.query(`
+      insert into visit (id, member_id, started_at, last_activity_at, source)
+      select gen_random_uuid(), m.id, now() - d * interval '1 day', now() - d * interval '1 day' + interval '10 minutes', 'DIRECT'
+      from member m cross join generate_series(1, 20) d`);
+  });
+  client = database.client;
   memberIds = (await client.query<{ id: string }>('select id from member order by id limit 3')).rows.map((row) => row.id);
 });
-afterAll(async () => {
-  await client.end();
-  await database.drop();
-});
+afterAll(() => database.drop());
 
 describe('the visit merge statement', () => {
   // MikroORM inlines the parameters, so each flush is planned for its own rows. Sent as one JSON
