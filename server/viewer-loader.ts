@@ -7,6 +7,9 @@ interface ViewerKey {
   id: string;
 }
 
+/** How a (viewer, id) pair is keyed: the loader's cache, its primed values and a batch's answers. */
+const pairKey = (viewerId: string, id: string) => `${viewerId}|${id}`;
+
 /** What a field resolver or service sees of a per-viewer loader: one viewer's answers, keyed by id. */
 export interface ViewerLoader<V> {
   load(id: string): Promise<V>;
@@ -26,7 +29,7 @@ export interface ViewerLoader<V> {
  */
 export class ViewerKeyedLoader<V> {
   private readonly loader: DataLoader<ViewerKey, V, string>;
-  /** Primed values by `viewerId|id`, as the loader's cache keys them. */
+  /** Primed values, keyed as the loader's cache keys them (pairKey). */
   private readonly primed = new Map<string, V>();
 
   constructor(
@@ -40,7 +43,7 @@ export class ViewerKeyedLoader<V> {
           keys.map((key) => key.viewerId),
           keys.map((key) => key.id),
         ),
-      { cacheKeyFn: (key) => `${key.viewerId}|${key.id}` },
+      { cacheKeyFn: (key) => pairKey(key.viewerId, key.id) },
     );
   }
 
@@ -54,13 +57,13 @@ export class ViewerKeyedLoader<V> {
       },
       peek(id) {
         const viewer = viewerId();
-        return viewer ? primed.get(`${viewer}|${id}`) : undefined;
+        return viewer ? primed.get(pairKey(viewer, id)) : undefined;
       },
       prime(id, value) {
         const viewer = viewerId();
         if (!viewer) return bound;
         // Like the loader's own cache, a second prime of a key changes nothing (clear it first).
-        const key = `${viewer}|${id}`;
+        const key = pairKey(viewer, id);
         if (!primed.has(key)) primed.set(key, value);
         loader.prime({ viewerId: viewer, id }, value);
         return bound;
@@ -68,7 +71,7 @@ export class ViewerKeyedLoader<V> {
       clear(id) {
         const viewer = viewerId();
         if (!viewer) return bound;
-        primed.delete(`${viewer}|${id}`);
+        primed.delete(pairKey(viewer, id));
         loader.clear({ viewerId: viewer, id });
         return bound;
       },
@@ -86,9 +89,9 @@ export const pairsOf = (viewerIds: readonly string[], ids: readonly string[]): S
 
 /** Answers in the batch's order: `value(row)` where a row answers the pair, `missing` elsewhere. */
 export function inPairOrder<V>(viewerIds: string[], ids: string[], rows: PairRow[], value: (row: PairRow) => V, missing: V): V[] {
-  const found = new Map(rows.map((row) => [`${row.viewer_id}|${row.key_id}`, value(row)]));
+  const found = new Map(rows.map((row) => [pairKey(row.viewer_id, row.key_id), value(row)]));
   return ids.map((id, i) => {
-    const key = `${viewerIds[i]}|${id}`;
+    const key = pairKey(viewerIds[i], id);
     return found.has(key) ? found.get(key)! : missing;
   });
 }

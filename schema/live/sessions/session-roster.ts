@@ -64,14 +64,13 @@ export class SessionRosters {
 
   /** The session's roster if it is loaded and fresh at `now`, null if there is no such session; undefined: `get` it. */
   loaded(sessionId: string, now: number): SessionRoster | null | undefined {
-    const cached = this.entries.get(sessionId);
-    return cached && cached.until > now ? cached.loaded : undefined;
+    return this.fresh(sessionId, now)?.loaded;
   }
 
   get(sessionId: string): Promise<SessionRoster | null> {
     const now = this.clock.now().getTime();
-    const cached = this.entries.get(sessionId);
-    if (cached && cached.until > now) return cached.roster;
+    const cached = this.fresh(sessionId, now);
+    if (cached) return cached.roster;
     // Concurrent joins share one load.
     const roster = this.load(sessionId);
     const entry: Entry = { roster, until: now + ROSTER_TTL_MS };
@@ -81,6 +80,12 @@ export class SessionRosters {
       () => this.entries.get(sessionId) === entry && this.entries.delete(sessionId),
     );
     return roster;
+  }
+
+  /** The session's entry if it may still answer at `now`. */
+  private fresh(sessionId: string, now: number): Entry | undefined {
+    const cached = this.entries.get(sessionId);
+    return cached && cached.until > now ? cached : undefined;
   }
 
   /** Call after committing a change to who may enter the session. */
