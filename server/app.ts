@@ -31,8 +31,6 @@ export interface HearthOptions {
   clock?: Clock;
   logger?: Logger;
   rateLimits?: Partial<RateLimitPolicy>;
-  /** Namespace for shared counters in Redis (tests isolate themselves with it). */
-  redisKeyPrefix?: string;
   /** Resolvers added to the schema (benchmark baselines, tests that need a field of their own). */
   extraResolvers?: ResolverClass[];
   /** The built admin console (dist/admin) to serve at /admin; without it /admin answers 503. */
@@ -93,7 +91,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
 
   const redis = config.redisUrl ? new RedisConnections(config.redisUrl, logger) : undefined;
-  const pubSubHandle = createHearthPubSub(config.redisUrl, { connections: redis, logger });
+  const pubSubHandle = createHearthPubSub(config.redisUrl, { connections: redis, logger, keyPrefix: config.redisKeyPrefix });
   // Rate limits never wait for Redis: without it they count per process (RateLimits).
   const rateLimitRedis = redis?.open('rate-limit', { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1_000 });
   if (redis && !(await redis.whenReady(REDIS_START_WAIT_MS))) logger.warn('starting without Redis: degraded until it is reachable');
@@ -105,7 +103,7 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
     orm,
     pubSub,
     accessTokens: new AccessTokens(config.jwtSecret, clock),
-    rateLimits: new RateLimits(options.rateLimits ?? {}, rateLimitRedis, `${options.redisKeyPrefix ?? 'hearth'}:rl`),
+    rateLimits: new RateLimits(options.rateLimits ?? {}, rateLimitRedis, `${config.redisKeyPrefix}:rl`),
     events: new DomainEventBus(logger),
     databaseUrl: options.databaseUrl,
     modules,

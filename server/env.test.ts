@@ -134,6 +134,15 @@ describe('parseEnv', () => {
     expect(errorOf({ WEB_CONCURRENCY: '0', REDIS_URL: 'redis://127.0.0.1:6379' }).variable).toBe('WEB_CONCURRENCY');
   });
 
+  it('namespaces the deployment on Redis with REDIS_KEY_PREFIX, hearth by default', () => {
+    expect(parse({}).redisKeyPrefix).toBe('hearth');
+    expect(parse({ REDIS_KEY_PREFIX: 'acme-staging:v2' }).redisKeyPrefix).toBe('acme-staging:v2');
+    expect(errorOf({ REDIS_KEY_PREFIX: 'has space' }).message).toBe(
+      'Invalid environment: REDIS_KEY_PREFIX must be 1 to 64 letters, digits, "_", ".", ":" or "-" (got "has space")',
+    );
+    expect(errorOf({ REDIS_KEY_PREFIX: 'x'.repeat(65) }).variable).toBe('REDIS_KEY_PREFIX');
+  });
+
   it('generates the development JWT secret once and keeps it under .hearth/', () => {
     const cwd = tempDir();
     const first = parseEnv({ NODE_ENV: 'development' }, cwd);

@@ -19,6 +19,8 @@ export interface Config {
   databaseUrl?: string;
   /** Absent: pub/sub and rate limits stay in this process's memory. */
   redisUrl?: string;
+  /** REDIS_KEY_PREFIX: this deployment's namespace on Redis (pub/sub channels, rate-limit counters); API and workers share it. */
+  redisKeyPrefix: string;
   jwtSecret: string;
   publicUrl: string;
   communityName: string;
@@ -191,6 +193,17 @@ function parseLocale(source: Source, name: string): CommunityLocale {
   return raw as CommunityLocale;
 }
 
+export const DEFAULT_REDIS_KEY_PREFIX = 'hearth';
+
+/** Letters, digits and `_ . : -`, at most 64: it starts every channel and key name. */
+function parseRedisKeyPrefix(source: Source): string {
+  const raw = read(source, 'REDIS_KEY_PREFIX') ?? DEFAULT_REDIS_KEY_PREFIX;
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(raw)) {
+    throw new EnvError('REDIS_KEY_PREFIX', `must be 1 to 64 letters, digits, "_", ".", ":" or "-" (got "${raw}")`);
+  }
+  return raw;
+}
+
 function parseChoice<T extends string>(source: Source, name: string, choices: readonly T[], fallback: T): T {
   const raw = read(source, name)?.toLowerCase() ?? fallback;
   if (!(choices as readonly string[]).includes(raw)) throw new EnvError(name, `must be one of ${choices.join(', ')} (got "${raw}")`);
@@ -295,6 +308,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Con
     port,
     databaseUrl,
     redisUrl: parseUrl(source, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: parseRedisKeyPrefix(source),
     jwtSecret,
     publicUrl,
     communityName,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describeWithRedis } from '../test/server';
+import { DEFAULT_REDIS_KEY_PREFIX } from './env';
 import { createHearthPubSub, type PubSubHandle } from './pubsub';
 import { MAX_PENDING_EVENTS, SubscriberOverflowError } from './push-iterator';
 
@@ -80,7 +81,8 @@ describeWithRedis('Redis pub/sub', () => {
       const ids = [randomUUID(), randomUUID(), randomUUID()];
       const streams = ids.map((id) => handle.pubSub.subscribe('LIVE_SESSION_UPDATED', id));
       await handle.settled();
-      const counts = (await observer.pubsub('NUMSUB', ...ids.map((id) => `LIVE_SESSION_UPDATED:${id}`))) as (string | number)[];
+      const channels = ids.map((id) => `${DEFAULT_REDIS_KEY_PREFIX}:LIVE_SESSION_UPDATED:${id}`);
+      const counts = (await observer.pubsub('NUMSUB', ...channels)) as (string | number)[];
       expect(counts.filter((_, i) => i % 2 === 1).map(Number)).toEqual([1, 1, 1]);
       await Promise.all(streams.map((stream) => stream.return!()));
     } finally {
@@ -99,6 +101,29 @@ describeWithRedis('Redis pub/sub', () => {
       await events.return!();
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('keeps deployments that share one Redis apart: an event reaches only instances of its key prefix', async () => {
+    const [ours, other] = [`p-${randomUUID()}`, `p-${randomUUID()}`];
+    const [a, b, c] = [
+      createHearthPubSub(process.env.REDIS_URL, { keyPrefix: ours }),
+      createHearthPubSub(process.env.REDIS_URL, { keyPrefix: ours }),
+      createHearthPubSub(process.env.REDIS_URL, { keyPrefix: other }),
+    ];
+    try {
+      const id = randomUUID();
+      const [sameDeployment, otherDeployment] = [b, c].map((handle) => handle.pubSub.subscribe('LIVE_SESSION_UPDATED', id));
+      await Promise.all([b.settled(), c.settled()]);
+      a.pubSub.publish('LIVE_SESSION_UPDATED', id, { sessionId: 'ours' });
+      expect(await sameDeployment.next()).toEqual({ done: false, value: { sessionId: 'ours' } });
+      // Redis hands a PUBLISH to every subscriber of its channel at once: had c been one, it would
+      // have 'ours' before its own deployment's later event.
+      c.pubSub.publish('LIVE_SESSION_UPDATED', id, { sessionId: 'theirs' });
+      expect(await otherDeployment.next()).toEqual({ done: false, value: { sessionId: 'theirs' } });
+      await Promise.all([sameDeployment.return!(), otherDeployment.return!()]);
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
     }
   });
 });

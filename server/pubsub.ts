@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { DEFAULT_REDIS_KEY_PREFIX } from './env';
 import { createLogger } from './logger';
 import { PushIterator } from './push-iterator';
 import { RedisConnections } from './redis';
@@ -91,6 +92,12 @@ export interface HearthPubSubOptions {
   /** The process's Redis connections (the caller closes them); a pub/sub given none opens and closes its own. */
   connections?: RedisConnections;
   logger?: Logger;
+  /**
+   * The deployment's namespace on Redis (REDIS_KEY_PREFIX): its channels are `<keyPrefix>:<topic>`,
+   * so deployments sharing one Redis (staging beside production, parallel test servers) never
+   * receive each other's events. The API and its workers must use the same one.
+   */
+  keyPrefix?: string;
 }
 
 /** Redis-backed when REDIS_URL is set (several API instances share events), in-memory otherwise. */
@@ -105,6 +112,7 @@ export function createHearthPubSub(redisUrl: string | undefined, options: Hearth
     publisher,
     subscriber,
     throttledWarning(logger, 'realtime events could not be published (Redis unavailable)'),
+    `${options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX}:`,
   );
   return {
     pubSub: createTypedPubSub<Topics>(topics),

@@ -22,6 +22,8 @@ export class RealtimeInterruptedError extends ServiceUnavailableError {
  * - a publish made while the publishing connection reconnects waits in ioredis' queue (bounded by
  *   its retries) and goes out late rather than never; one that fails is logged, never thrown into
  *   the request that published it (the data it announces is committed either way).
+ * A topic's channel is the deployment's key prefix and the topic (`hearth:CONTENT_PUBLISHED`), so
+ * deployments sharing one Redis do not hear each other.
  */
 export class RedisTopics implements PubSubTarget {
   private readonly listeners = new Map<string, Set<Listener>>();
@@ -34,6 +36,8 @@ export class RedisTopics implements PubSubTarget {
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly onPublishFailed: (err: unknown) => void,
+    /** Prepended to every topic to make its channel, separator included (`hearth:`). */
+    private readonly channelPrefix: string,
   ) {
     subscriber.on('message', (channel: string, message: string) => this.deliver(channel, message));
     subscriber.on('ready', () => (this.state = 'up'));
@@ -46,7 +50,7 @@ export class RedisTopics implements PubSubTarget {
     if (!listeners) {
       this.listeners.set(topic, (listeners = new Set()));
       // A SUBSCRIBE lost with the connection is answered by interrupt(), which ends its subscribers.
-      this.subscriber.subscribe(topic).catch(() => undefined);
+      this.subscriber.subscribe(this.channelPrefix + topic).catch(() => undefined);
     }
     listeners.add(listener);
   }
@@ -55,12 +59,12 @@ export class RedisTopics implements PubSubTarget {
     const listeners = this.listeners.get(topic);
     if (!listeners?.delete(listener) || listeners.size > 0) return;
     this.listeners.delete(topic);
-    if (this.state !== 'down') this.subscriber.unsubscribe(topic).catch(() => undefined);
+    if (this.state !== 'down') this.subscriber.unsubscribe(this.channelPrefix + topic).catch(() => undefined);
   }
 
   dispatchEvent(event: CustomEvent): boolean {
     const message = event.detail === undefined || event.detail === null ? '' : JSON.stringify(event.detail);
-    this.publisher.publish(event.type, message).catch(this.onPublishFailed);
+    this.publisher.publish(this.channelPrefix + event.type, message).catch(this.onPublishFailed);
     return true;
   }
 
@@ -79,10 +83,12 @@ export class RedisTopics implements PubSubTarget {
   }
 
   private deliver(channel: string, message: string): void {
-    const listeners = this.listeners.get(channel);
+    // Every channel this connection subscribes to starts with the prefix.
+    const topic = channel.slice(this.channelPrefix.length);
+    const listeners = this.listeners.get(topic);
     if (!listeners) return;
     // One payload object for every listener of the process: shared checks key on it (subscriptions.ts).
-    const event = new CustomEvent(channel, { detail: message === '' ? null : JSON.parse(message) });
+    const event = new CustomEvent(topic, { detail: message === '' ? null : JSON.parse(message) });
     for (const listener of listeners) listener(event);
   }
 

@@ -52,7 +52,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const orm = options.orm ?? (await openWorkerOrm(config, options.databaseUrl, logger));
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: outboxDir(config) });
   // Redis-backed when REDIS_URL is set, so a separate worker's notifications reach the API's subscribers.
-  const ownPubSub = options.pubSub ? null : createHearthPubSub(config.redisUrl, { logger });
+  const ownPubSub = options.pubSub ? null : createHearthPubSub(config.redisUrl, { logger, keyPrefix: config.redisKeyPrefix });
   const pubSub = options.pubSub ?? ownPubSub!.pubSub;
   const stopping = new AbortController();
   const base = { config, orm, clock: options.clock ?? systemClock, logger, mailer };

@@ -131,14 +131,14 @@ export async function runWorld(options: WorldOptions): Promise<WorldResult> {
     PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: url.toString(),
-    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: `sim:${database}` } : {}),
     JWT_SECRET: 'simulator-secret-simulator-secret-0123456789',
     HEARTH_DATA_DIR: outboxDir,
     DIGEST_MIN_INTERVAL_DAYS: '2',
     VISIT_FLUSH_MS: '1000',
   });
   const t0 = Date.now();
-  const hearth = await startHearth({ config, databaseUrl: url.toString(), clock, redisKeyPrefix: `sim:${database}` });
+  const hearth = await startHearth({ config, databaseUrl: url.toString(), clock });
   log(`Hearth started on a fresh database in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const mailer = new RecordingMailer(new OutboxMailer(outboxDir));
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -39,7 +38,7 @@ export interface TestServerOptions extends Partial<Omit<HearthOptions, 'config' 
 
 /**
  * A real Hearth on a random port, on its own copy of the migrated database, with a ManualClock.
- * Redis is used when REDIS_URL is set, under a key prefix of its own.
+ * Redis is used when REDIS_URL is set, under the key prefix of its database.
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = options.databaseUrl ? null : await createTestDatabase();
@@ -50,12 +49,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL,
+    // One deployment per database: instances sharing one share events; test files running beside this one do not.
+    REDIS_KEY_PREFIX: `test:${new URL(databaseUrl).pathname.slice(1)}`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     VISIT_FLUSH_MS: '60000',
     ...options.env,
   });
   const clock = (options.clock as ManualClock | undefined) ?? new ManualClock();
-  const hearth = await startHearth({ redisKeyPrefix: `test:${randomUUID()}`, ...options, config, databaseUrl, clock });
+  const hearth = await startHearth({ ...options, config, databaseUrl, clock });
   const sockets: Client[] = [];
   return {
     hearth,

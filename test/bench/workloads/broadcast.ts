@@ -6,6 +6,10 @@ import type { BenchContext, Workload } from '../run';
 import { median, type BenchRow } from '../report';
 import { alternate, startTarget, type Target } from '../load';
 import type { Delivery, FleetCommand, FleetSpec } from '../fleet';
+import { DEFAULT_REDIS_KEY_PREFIX } from '../../../server/env';
+
+/** Where a Hearth instance with the default REDIS_KEY_PREFIX hears of a published item. */
+const HEARTH_CHANNEL = `${DEFAULT_REDIS_KEY_PREFIX}:CONTENT_PUBLISHED`;
 
 /** The shipped client's subscription: its ContentCard selects seenByMe, so every subscriber is executed with its own viewer. */
 const PER_VIEWER = clientOperation('ContentPublished');
@@ -94,7 +98,7 @@ export const broadcastWorkload: Workload = {
             hearth = await startTarget('hearth.js', [ctx.databaseUrl, ctx.jwtSecret]);
             fleet = await startFleet({ wsUrl: hearth.url.replace('http', 'ws'), redisUrl, size, authorizations, query });
             const [viaHearth, viaRaw] = await alternate([
-              side('Hearth', fleet, 'CONTENT_PUBLISHED', JSON.stringify({ contentId: ctx.contentId }), ctx.contentId),
+              side('Hearth', fleet, HEARTH_CHANNEL, JSON.stringify({ contentId: ctx.contentId }), ctx.contentId),
               side('raw', rawFleet, channel, 'go', ctx.contentId),
             ]);
             const [h50, h95, r50, r95] = [
