@@ -75,11 +75,14 @@ describeWithRedis('SIGTERM to real processes with REDIS_URL', () => {
     await database.drop();
   });
 
+  /** A deployment of its own on the shared Redis, as test servers have (test/server.ts). */
+  const redisKeyPrefix = () => `test:${database.name}`;
   const env = () => ({
     NODE_ENV: 'development',
     PORT: '0',
     DATABASE_URL: database.url,
     REDIS_URL: process.env.REDIS_URL,
+    REDIS_KEY_PREFIX: redisKeyPrefix(),
     JWT_SECRET: SECRET,
     LOG_LEVEL: 'info',
     HEARTH_DATA_DIR: dataDir(),
@@ -142,7 +145,7 @@ describeWithRedis('SIGTERM to real processes with REDIS_URL', () => {
     const origin = await apiOrigin(api);
 
     // An open WebSocket with a subscription on Redis, and an idle keep-alive connection.
-    const channel = `NOTIFICATION_ADDED:${member.id}`;
+    const channel = `${redisKeyPrefix()}:NOTIFICATION_ADDED:${member.id}`;
     const ws = createClient({
       url: `${origin.replace('http', 'ws')}/graphql`,
       webSocketImpl: WebSocket,
