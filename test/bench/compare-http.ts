@@ -1,7 +1,17 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { BenchContext } from './run';
 import type { BenchRow } from './report';
-import { alternate, checkedLoad, FIRST_WARM_UP_SECONDS, medianOf, startServer, type LoadResult, type LoadSpec, type Target } from './load';
+import {
+  alternate,
+  checkedLoad,
+  FIRST_WARM_UP_SECONDS,
+  medianOf,
+  perWindow,
+  startServer,
+  type LoadResult,
+  type LoadSpec,
+  type Target,
+} from './load';
 
 export interface HttpSide {
   /** Label of this side ('Hearth', 'raw', 'PostGraphile'). */
@@ -105,6 +115,7 @@ export async function compareHttp(ctx: BenchContext, spec: HttpComparison): Prom
             ratio: hearth.rps / baseline.rps,
             target: minRatio ? `≥ ${minRatio}× ${side.name}` : 'reported',
             targetRatio: minRatio,
+            windows: perWindow(windows[0], windows[i + 1], (w) => w.requestsPerSecond),
           },
         ];
         if (p99Row)
@@ -117,6 +128,7 @@ export async function compareHttp(ctx: BenchContext, spec: HttpComparison): Prom
             ratio: baseline.p99 / Math.max(hearth.p99, 0.001),
             target: maxP99 ? `Hearth ≤ ${maxP99}× ${side.name} (ratio ≥ ${1 / maxP99})` : 'reported',
             targetRatio: maxP99 ? 1 / maxP99 : undefined,
+            windows: perWindow(windows[0], windows[i + 1], (w) => w.p99Ms),
           });
         return rows;
       },

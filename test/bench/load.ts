@@ -145,3 +145,9 @@ export async function alternate<T>(sides: Side<T>[]): Promise<T[][]> {
 
 /** The median of one figure over a side's windows. */
 export const medianOf = <T>(windows: T[], pick: (window: T) => number) => median(windows.map(pick));
+
+/** One figure of each side's windows, in the order measured, for a row's `windows` (report.ts). */
+export const perWindow = <T>(hearth: T[], baseline: T[], pick: (window: T) => number) => ({
+  hearth: hearth.map(pick),
+  baseline: baseline.map(pick),
+});

@@ -16,6 +16,8 @@ export interface BenchRow {
   target: string;
   /** The ratio the target asks for at least; undefined for a row that is only reported. */
   targetRatio?: number;
+  /** Each side's figure in each measured window, in the order measured: the row's figures are their medians. */
+  windows?: { hearth: number[]; baseline: number[] };
 }
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -77,6 +79,24 @@ export function measuredCommit(): string {
 const met = (row: BenchRow) => (row.targetRatio === undefined ? '—' : row.ratio >= row.targetRatio ? 'yes' : '**no**');
 const round = (value: number) => (Math.abs(value) >= 100 ? Math.round(value) : Math.round(value * 100) / 100);
 
+/** The ratio to two decimals, or to three (cut, not rounded) when two would print a ratio under its target as the target. */
+export function ratioText(row: Pick<BenchRow, 'ratio' | 'targetRatio'>): string {
+  const shown = round(row.ratio);
+  if (row.targetRatio !== undefined && row.ratio < row.targetRatio && shown >= row.targetRatio)
+    return (Math.floor(row.ratio * 1000) / 1000).toFixed(3);
+  return String(shown);
+}
+
+/** One line per row measured in windows: each side's figures in the order measured. */
+export function windowLines(rows: BenchRow[]): string[] {
+  return rows
+    .filter((row) => row.windows)
+    .map(
+      ({ workload, measure, baselineName, windows }) =>
+        `- ${workload}, ${measure}: Hearth ${windows!.hearth.map(round).join(', ')}; ${baselineName ?? 'baseline'} ${windows!.baseline.map(round).join(', ')}`,
+    );
+}
+
 export function printRows(rows: BenchRow[]): void {
   console.table(
     rows.map((r) => ({
@@ -84,7 +104,7 @@ export function printRows(rows: BenchRow[]): void {
       measure: r.measure,
       Hearth: round(r.hearth),
       baseline: `${round(r.baseline)}${r.baselineName ? ` (${r.baselineName})` : ''}`,
-      ratio: round(r.ratio),
+      ratio: Number(ratioText(r)),
       target: r.target,
       met: met(r).replace(/\*/g, ''),
     })),
@@ -94,6 +114,7 @@ export function printRows(rows: BenchRow[]): void {
 /** Appends this run to test/bench/RESULTS.md (the header written first when missing). */
 export function appendResults(rows: BenchRow[], notes: string[]): void {
   const previous = existsSync(FILE) ? readFileSync(FILE, 'utf8') : '';
+  const windows = windowLines(rows);
   const body = previous.startsWith(HEADER) ? previous.slice(HEADER.length) : previous.replace(/^# Benchmark results\n/, '');
   const lines = [
     '',
@@ -105,9 +126,12 @@ export function appendResults(rows: BenchRow[], notes: string[]): void {
     '| --- | --- | ---: | ---: | ---: | --- | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.workload} | ${r.measure} | ${round(r.hearth)} | ${round(r.baseline)}${r.baselineName ? ` (${r.baselineName})` : ''} | ${round(r.ratio)} | ${r.target} | ${met(r)} |`,
+        `| ${r.workload} | ${r.measure} | ${round(r.hearth)} | ${round(r.baseline)}${r.baselineName ? ` (${r.baselineName})` : ''} | ${ratioText(r)} | ${r.target} | ${met(r)} |`,
     ),
     ...notes.map((note) => `\n${note}`),
+    ...(windows.length
+      ? ['', "Each side's figure in each measured window, in the order measured (a row gives their medians):", '', ...windows]
+      : []),
     '',
   ];
   writeFileSync(FILE, HEADER + body + lines.join('\n'));
@@ -137,7 +161,7 @@ export function writeChart(rows: BenchRow[], title: string): void {
         `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escape(`${row.workload}: ${row.measure}`)}</text>`,
         `<rect x="${x(0.1)}" y="${y + 4}" width="${x(row.ratio) - x(0.1)}" height="${rowHeight - 10}" fill="${ok ? '#3a9d5d' : '#d0493f'}"/>`,
         `<line x1="${x(row.targetRatio!)}" y1="${y + 1}" x2="${x(row.targetRatio!)}" y2="${y + rowHeight - 3}" stroke="black" stroke-width="3"/>`,
-        `<text x="${x(Math.max(row.ratio, row.targetRatio!)) + 6}" y="${y + 15}">${round(row.ratio)}× (target ${round(row.targetRatio!)}×)</text>`,
+        `<text x="${x(Math.max(row.ratio, row.targetRatio!)) + 6}" y="${y + 15}">${ratioText(row)}× (target ${round(row.targetRatio!)}×)</text>`,
       ];
     }),
     '</svg>',

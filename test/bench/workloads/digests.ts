@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
 import { copyRows } from '../../../seed/copy';
-import { alternate, startTarget, WINDOWS, type Side } from '../load';
+import { alternate, perWindow, startTarget, WINDOWS, type Side } from '../load';
 import { median, type BenchRow } from '../report';
 import { BENCH_LIVEKIT_ENV } from '../bench-env';
 import type { BenchContext, Workload } from '../run';
@@ -178,6 +178,7 @@ export const digestsWorkload: Workload = {
           ratio: 40 / agendaSeconds,
           target: '< 40 s',
           targetRatio: 1,
+          windows: { hearth: hearthWindows, baseline: loopWindows },
         },
         {
           workload: this.name,
@@ -188,6 +189,7 @@ export const digestsWorkload: Workload = {
           ratio,
           target: '≥ 0.8× SKIP LOCKED loop',
           targetRatio: 0.8,
+          windows: perWindow(hearthWindows, loopWindows, (seconds) => MEMBERS / seconds),
         },
       ];
     } finally {

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { AccessTokens } from '../../../server/access-token';
 import { systemClock } from '../../../server/clock';
 import { copyRows } from '../../../seed/copy';
-import { alternate, checkedLoad, FIRST_WARM_UP_SECONDS, startTarget, WINDOWS } from '../load';
+import { alternate, checkedLoad, FIRST_WARM_UP_SECONDS, perWindow, startTarget, WINDOWS } from '../load';
 import { median, type BenchRow } from '../report';
 import type { BenchContext, Workload } from '../run';
 import { IDENTITIES } from '../identities';
@@ -177,6 +177,7 @@ export const ingestWorkload: Workload = {
           ratio: rps(single) / rps(floor),
           target: '≥ 0.6× me',
           targetRatio: 0.6,
+          windows: perWindow(single, floor, (w) => w.requestsPerSecond ?? 0),
         },
         {
           workload: `${this.name} (RecordContentViews, ${NEW_PER_CALL} new + ${REPEATS_PER_CALL} repeat per call)`,
@@ -187,6 +188,7 @@ export const ingestWorkload: Workload = {
           ratio: rows(batch) / rows(viaCopy),
           target: '≥ 0.3× COPY',
           targetRatio: 0.3,
+          windows: perWindow(batch, viaCopy, (w) => w.rowsPerSecond),
         },
       ];
     } finally {

@@ -140,6 +140,7 @@ export const kpiWorkload: Workload = {
             ratio,
             target: '≥ 0.8× SQL',
             targetRatio: 0.8,
+            windows: { hearth: viaHearthMs, baseline: viaSqlMs },
           });
           rows.push({
             workload: name,

@@ -4,7 +4,7 @@ import { AccessTokens } from '../../../server/access-token';
 import { systemClock } from '../../../server/clock';
 import type { BenchContext, Workload } from '../run';
 import type { BenchRow } from '../report';
-import { alternate, checkedLoad, FIRST_WARM_UP_SECONDS, medianOf, startServer, startTarget, type LoadResult } from '../load';
+import { alternate, checkedLoad, FIRST_WARM_UP_SECONDS, medianOf, perWindow, startServer, startTarget, type LoadResult } from '../load';
 
 const TARGET_RATIO = 0.9;
 
@@ -107,6 +107,7 @@ export const liveJoinWorkload: Workload = {
           ratio,
           target: `≥ ${TARGET_RATIO}× constant token`,
           targetRatio: TARGET_RATIO,
+          windows: perWindow(join, constant, (w) => w.requestsPerSecond),
         },
         {
           workload: this.name,
@@ -116,6 +117,7 @@ export const liveJoinWorkload: Workload = {
           baselineName: 'constant token',
           ratio: p99(constant) / Math.max(p99(join), 0.001),
           target: 'reported',
+          windows: perWindow(join, constant, (w) => w.p99Ms),
         },
       ];
     } finally {
