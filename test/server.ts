@@ -43,6 +43,7 @@ export interface TestServerOptions extends Partial<Omit<HearthOptions, 'config' 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = options.databaseUrl ? null : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? database!.url;
+  const databaseName = database?.name ?? new URL(databaseUrl).pathname.slice(1);
   const config = parseEnv({
     NODE_ENV: 'test',
     PORT: '0',
@@ -50,7 +51,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL,
     // One deployment per database: instances sharing one share events; test files running beside this one do not.
-    REDIS_KEY_PREFIX: `test:${new URL(databaseUrl).pathname.slice(1)}`,
+    REDIS_KEY_PREFIX: `test:${databaseName}`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     VISIT_FLUSH_MS: '60000',
     ...options.env,
@@ -63,7 +64,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     config,
     clock,
     databaseUrl,
-    databaseName: database?.name ?? new URL(databaseUrl).pathname.slice(1),
+    databaseName,
     em: () => hearth.deps.orm.em.fork() as EntityManager,
     async gql(query, variables, { token, headers = {} } = {}) {
       const response = await fetch(hearth.url, {

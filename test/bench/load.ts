@@ -146,6 +146,32 @@ export async function alternate<T>(sides: Side<T>[]): Promise<T[][]> {
 /** The median of one figure over a side's windows. */
 export const medianOf = <T>(windows: T[], pick: (window: T) => number) => median(windows.map(pick));
 
+/**
+ * `times` pairs of runs, Hearth's and the baseline's back to back, which goes first alternating
+ * (Hearth first when `pair + offset` is even), so that both sides meet the same spells of the
+ * machine and the same warm caches: each side's durations in ms. `run(i)` is pair i's run.
+ */
+export async function pairedRuns(
+  times: number,
+  hearth: (i: number) => Promise<unknown>,
+  baseline: (i: number) => Promise<unknown>,
+  offset = 0,
+): Promise<{ hearth: number[]; baseline: number[] }> {
+  const durations = { hearth: [] as number[], baseline: [] as number[] };
+  const sides = [
+    ['hearth', hearth],
+    ['baseline', baseline],
+  ] as const;
+  for (let i = 0; i < times; i++) {
+    for (const [side, run] of (i + offset) % 2 ? [...sides].reverse() : sides) {
+      const started = performance.now();
+      await run(i);
+      durations[side].push(performance.now() - started);
+    }
+  }
+  return durations;
+}
+
 /** One figure of each side's windows, in the order measured, for a row's `windows` (report.ts). */
 export const perWindow = <T>(hearth: T[], baseline: T[], pick: (window: T) => number) => ({
   hearth: hearth.map(pick),

@@ -9,7 +9,7 @@ import { systemClock } from '../../../server/clock';
 import { migrateToLatest, openOrm } from '../../../server/db/orm';
 import { seedDemoCommunity } from '../../../seed/demo-community';
 import { JsonClient } from '../http-client';
-import { FIRST_WARM_UP_SECONDS, startTarget, WINDOWS } from '../load';
+import { FIRST_WARM_UP_SECONDS, pairedRuns, startTarget, WINDOWS } from '../load';
 import { median, type BenchRow } from '../report';
 import type { BenchContext, Workload } from '../run';
 
@@ -32,12 +32,6 @@ async function warmUp(run: () => Promise<unknown>): Promise<void> {
 /** Runs per measured window and side; a window's figure is their median, and the row's is the median of the windows. */
 const RUNS_PER_WINDOW = 5;
 
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-}
-
 /**
  * WINDOWS windows of RUNS_PER_WINDOW runs per side, the two sides' runs back to back in pairs
  * (which goes first alternates, from pair to pair and window to window): each side's figure per
@@ -49,16 +43,9 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 async function pairedWindows(hearth: () => Promise<unknown>, sql: () => Promise<unknown>) {
   const windows = { hearth: [] as number[], sql: [] as number[] };
   for (let window = 0; window < WINDOWS; window++) {
-    const runs = { hearth: [] as number[], sql: [] as number[] };
-    for (let pair = 0; pair < RUNS_PER_WINDOW; pair++) {
-      const sides = [
-        ['hearth', hearth],
-        ['sql', sql],
-      ] as const;
-      for (const [name, run] of (window + pair) % 2 ? [...sides].reverse() : sides) runs[name].push(await timed(run));
-    }
+    const runs = await pairedRuns(RUNS_PER_WINDOW, hearth, sql, window);
     windows.hearth.push(median(runs.hearth));
-    windows.sql.push(median(runs.sql));
+    windows.sql.push(median(runs.baseline));
   }
   return windows;
 }

@@ -14,7 +14,7 @@ import { copyRows, type Cell } from '../../../seed/copy';
 import { seedDemoCommunity } from '../../../seed/demo-community';
 import { seededRandom, type Random } from '../../../seed/random';
 import { JsonClient } from '../http-client';
-import { FIRST_WARM_UP_SECONDS, startTarget } from '../load';
+import { FIRST_WARM_UP_SECONDS, pairedRuns, startTarget } from '../load';
 import { median, type BenchRow } from '../report';
 import type { BenchContext, Workload } from '../run';
 
@@ -160,33 +160,18 @@ async function loadText(url: string): Promise<void> {
 
 const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)];
 
-async function timed(run: () => Promise<void>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-}
-
 /**
  * Each search of the list in turn on both sides, back to back, the side going first alternating:
  * the second run of a search finds the pages the first one read in the caches, so neither side
  * always gets that advantage.
  */
-async function timedPairs(
-  queryList: string[],
-  times: number,
-  hearth: (query: string) => Promise<void>,
-  sql: (query: string) => Promise<void>,
-) {
-  const durations = { hearth: [] as number[], sql: [] as number[] };
-  for (let i = 0; i < times; i++) {
-    const query = queryList[i % queryList.length];
-    const sides = [
-      ['hearth', hearth],
-      ['sql', sql],
-    ] as const;
-    for (const [side, run] of i % 2 ? [...sides].reverse() : sides) durations[side].push(await timed(() => run(query)));
-  }
-  return durations;
+function timedPairs(queryList: string[], times: number, hearth: (query: string) => Promise<void>, sql: (query: string) => Promise<void>) {
+  const query = (i: number) => queryList[i % queryList.length];
+  return pairedRuns(
+    times,
+    (i) => hearth(query(i)),
+    (i) => sql(query(i)),
+  );
 }
 
 /**
@@ -259,7 +244,7 @@ export const searchWorkload: Workload = {
         // And the list's own searches, on both sides.
         await timedPairs(list, WARM_UP, viaHearth, viaSql);
         const durations = await timedPairs(list, SEARCHES, viaHearth, viaSql);
-        const [hearthP95, sqlP95] = [p95(durations.hearth), p95(durations.sql)];
+        const [hearthP95, sqlP95] = [p95(durations.hearth), p95(durations.baseline)];
         const ratio = sqlP95 / hearthP95;
         const counts: number[] = [];
         // One statement at a time on the one client (pg deprecates queueing them on it).
