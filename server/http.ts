@@ -30,14 +30,16 @@ function operationLog(deps: AppDeps): ApolloServerPlugin<Context> {
     async requestDidStart() {
       const started = performance.now();
       return {
-        async willSendResponse({ request, response, contextValue }) {
+        async willSendResponse({ operationName, response, contextValue }) {
           const body = response.body;
           const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
           markUnavailable(response, errors);
           deps.logger.info(
             {
               transport: 'http',
-              operation: request.operationName ?? null,
+              // The executed operation's name as Apollo resolved it from the document: clients
+              // (ours included) seldom send `operationName`, which is only needed to pick one of several.
+              operation: operationName ?? null,
               ms: Math.round(performance.now() - started),
               memberId: contextValue.viewer?.id ?? null,
               code: errors?.[0]?.extensions?.code ?? null,

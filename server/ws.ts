@@ -33,7 +33,7 @@ type SocketState = {
   /** Expiry of the token the socket was opened with; re-checked at every new operation. */
   tokenExpiresAt?: Date;
   /** Per operation: start time, member and first error code, for its log line. */
-  operations?: Map<string, { started: number; memberId: string | null; code: unknown }>;
+  operations?: Map<string, { name: string | null; started: number; memberId: string | null; code: unknown }>;
   /** The subscriptions this socket holds (counted against its quota), and their member. */
   subscriptions?: Map<string, string | null>;
   /** The member the socket's token is for (CLOSE_MEMBER_SOCKETS). */
@@ -186,11 +186,18 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         );
         if (contextValue instanceof ServiceUnavailableError)
           return [new GraphQLError(contextValue.message, { originalError: contextValue })];
-        if (getOperationAST(checked.document, payload.operationName)?.operation === 'subscription') {
+        const definition = getOperationAST(checked.document, payload.operationName);
+        if (definition?.operation === 'subscription') {
           const refused = quota.take((ctx.extra.subscriptions ??= new Map()), id, contextValue.viewer?.id ?? null);
           if (refused) return [refused];
         }
-        const operation = { started: performance.now(), memberId: contextValue.viewer?.id ?? null, code: null as unknown };
+        const operation = {
+          // As the document names it: graphql-ws clients, ours included, seldom send `operationName`.
+          name: definition?.name?.value ?? null,
+          started: performance.now(),
+          memberId: contextValue.viewer?.id ?? null,
+          code: null as unknown,
+        };
         (ctx.extra.operations ??= new Map()).set(id, operation);
         fanout.deliverDirectly(
           contextValue,
@@ -222,14 +229,14 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
         sockets?.delete(socket);
         if (memberId !== undefined && sockets?.size === 0) socketsOf.delete(memberId);
       },
-      onComplete: (ctx, id, payload) => {
+      onComplete: (ctx, id) => {
         if (ctx.extra.subscriptions) quota.release(ctx.extra.subscriptions, id);
         const operation = ctx.extra.operations?.get(id);
         ctx.extra.operations?.delete(id);
         deps.logger.info(
           {
             transport: 'ws',
-            operation: payload.operationName ?? null,
+            operation: operation?.name ?? null,
             ms: operation ? Math.round(performance.now() - operation.started) : null,
             memberId: operation?.memberId ?? null,
             code: operation?.code ?? null,
