@@ -42,11 +42,11 @@ const jsonIsland = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 /** `GET /graphiql`: the bundled GraphiQL (see server/ide), or how to build it. */
 export function graphiqlPage({ url, wsUrl, assets, demo, built }: GraphiqlPageProps): string {
   if (!built) {
-    return '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>GraphiQL is not built</title></head><body style="font-family:system-ui;max-width:40rem;margin:3rem auto"><h1>GraphiQL is not built yet</h1><p>Run <code>npm run build</code> (it bundles GraphiQL from its npm package into dist/ide), then reload.</p></body></html>';
+    return '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>GraphiQL is not built</title><link rel="icon" href="data:,"></head><body style="font-family:system-ui;max-width:40rem;margin:3rem auto"><h1>GraphiQL is not built yet</h1><p>Run <code>npm run build</code> (it bundles GraphiQL from its npm package into dist/ide), then reload.</p></body></html>';
   }
   const settings = jsonIsland({ url, wsUrl, assets, defaultQuery: defaultQuery(demo) });
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>GraphiQL · Hearth</title><link rel="stylesheet" href="${assets}graphiql.css">
+<title>GraphiQL · Hearth</title><link rel="icon" href="data:,"><link rel="stylesheet" href="${assets}graphiql.css">
 <style>html,body{margin:0;height:100%}#graphiql{height:100vh}</style></head>
 <body><div id="graphiql">Loading GraphiQL…</div>
 <script id="hearth-ide-settings" type="application/json">${settings}</script>

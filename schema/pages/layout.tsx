@@ -21,6 +21,8 @@ export function Page({ title, children }: { title: string; children: ReactNode }
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title}</title>
+        {/* No icon: without this line every browser asks for /favicon.ico, a 404 in its console. */}
+        <link rel="icon" href="data:," />
         <style dangerouslySetInnerHTML={{ __html: STYLE }} />
       </head>
       <body>

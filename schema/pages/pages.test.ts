@@ -96,6 +96,21 @@ describeWithChromium('the landing page and GraphiQL in Chromium', () => {
     }
   });
 
+  it('loads each page without an error in the browser console (no request for a missing icon)', async () => {
+    const item = await buildContent(server.em(), { title: 'An item for the console check' });
+    for (const path of ['/', `/content/${item.id}`, '/graphiql']) {
+      // A context each: Chromium asks for an origin's icon once and remembers the answer.
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+      page.on('pageerror', (error) => problems.push(String(error)));
+      await page.goto(`${origin}${path}`, { waitUntil: 'networkidle' });
+      expect([path, problems]).toEqual([path, []]);
+      await context.close();
+    }
+  }, 60_000);
+
   it('runs GraphiQL from files the API serves, with every other host unreachable (offline)', async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     const elsewhere: string[] = [];
