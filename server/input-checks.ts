@@ -1,25 +1,44 @@
 import { Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
 
 /**
- * PostgreSQL text cannot hold a NUL character (and nothing a member writes needs one): a request
- * carrying one anywhere, in a variable or a literal argument, is refused before it runs, naming
- * where. One check for every field, rather than a 500 and a stack trace per text column.
+ * Text PostgreSQL would not store as sent is refused before the operation runs, naming where, in
+ * a variable or a literal argument: one check for every field, rather than a 500 and a stack
+ * trace (or a silent change) per text column.
+ * - A NUL character: PostgreSQL text cannot hold one (and nothing a member writes needs one).
+ * - A lone surrogate (half of a character outside the Basic Multilingual Plane, such as an emoji,
+ *   left by a client that cut a string in the middle of one): it has no UTF-8 form, so the
+ *   driver would store U+FFFD in its place while the mutation answered the text as sent.
+ *   GraphQL's parser already refuses one in a literal.
  */
+export type TextProblem = 'NUL' | 'LONE_SURROGATE';
+
+export interface UnstorableText {
+  /** `input.views.0.contentId`, `themeSlug` */
+  path: string;
+  problem: TextProblem;
+}
+
 const NUL = '\u0000';
 
-/** The path of the first string holding a NUL in `value` (`input.views.0.contentId`), or null. */
-function nulIn(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes(NUL) ? path : null;
+const problemOf = (text: string): TextProblem | null => (text.includes(NUL) ? 'NUL' : text.isWellFormed() ? null : 'LONE_SURROGATE');
+
+/** The first string in `value` that cannot be stored as sent, or null. */
+function unstorableIn(value: unknown, path: string): UnstorableText | null {
+  if (typeof value === 'string') {
+    const problem = problemOf(value);
+    return problem ? { path, problem } : null;
+  }
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
-      const found = nulIn(item, `${path}.${index}`);
+      const found = unstorableIn(item, `${path}.${index}`);
       if (found) return found;
     }
     return null;
   }
   if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      const found = nulIn(item, `${path}.${key}`) ?? (key.includes(NUL) ? `${path}.${key}` : null);
+      const keyProblem = problemOf(key);
+      const found = unstorableIn(item, `${path}.${key}`) ?? (keyProblem ? { path: `${path}.${key}`, problem: keyProblem } : null);
       if (found) return found;
     }
   }
@@ -61,11 +80,12 @@ function nulInLiterals(document: DocumentNode): string | null {
   return found;
 }
 
-/** Where the request carries a NUL character (a variable's path, or an argument's), or null when it carries none. */
-export function findNulCharacter(document: DocumentNode, variables: Record<string, unknown>): string | null {
+/** Where the request carries text that cannot be stored as sent (a variable's path, or an argument's), or null when it carries none. */
+export function findUnstorableText(document: DocumentNode, variables: Record<string, unknown>): UnstorableText | null {
   for (const [name, value] of Object.entries(variables)) {
-    const found = nulIn(value, name);
+    const found = unstorableIn(value, name);
     if (found) return found;
   }
-  return nulInLiterals(document);
+  const literal = nulInLiterals(document);
+  return literal ? { path: literal, problem: 'NUL' } : null;
 }

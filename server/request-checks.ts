@@ -12,7 +12,7 @@ import {
 } from 'graphql';
 import { operationCost } from './cost';
 import { AppError, ErrorCode } from './errors';
-import { findNulCharacter } from './input-checks';
+import { findUnstorableText, type TextProblem } from './input-checks';
 import { QUERY_LIMITS, withoutSuggestions, type QueryLimits } from './limits';
 
 /** A refusal of the request itself, before anything runs: HTTP 400 (see legacyJsonStatus for the one exception). */
@@ -30,6 +30,12 @@ function unresolvedOperation(document: DocumentNode, operationName: string | nul
   return refusal(message, 'OPERATION_RESOLUTION_FAILURE');
 }
 
+/** What text must be, as the refusal words it. */
+const TEXT_RULES: Record<TextProblem, string> = {
+  NUL: 'must not contain a NUL character (\\u0000)',
+  LONE_SURROGATE: 'must be valid Unicode, not hold half of a character (a lone surrogate, as when an emoji is cut in two)',
+};
+
 /**
  * The checks that need the operation chosen and its variables, for HTTP (after Apollo's parsing
  * and validation) and WebSocket alike: an operation name that names no single operation, a NUL
@@ -45,13 +51,14 @@ export function checkRequest(
   const operation = getOperationAST(document, operationName ?? undefined);
   if (!operation) return unresolvedOperation(document, operationName ?? null);
   const sent = variables !== null && typeof variables === 'object' ? variables : {};
-  const nul = findNulCharacter(document, sent);
-  if (nul) {
-    const message = `Text must not contain a NUL character (\\u0000): ${nul.slice(0, 200)}.`;
+  const text = findUnstorableText(document, sent);
+  if (text) {
+    const where = text.path.slice(0, 200);
+    const message = `Text ${TEXT_RULES[text.problem]}: ${where}.`;
     return refusal(
       message,
       ErrorCode.BAD_USER_INPUT,
-      new AppError(ErrorCode.BAD_USER_INPUT, message, { fields: { [nul.slice(0, 200)]: 'must not contain a NUL character (\\u0000)' } }),
+      new AppError(ErrorCode.BAD_USER_INPUT, message, { fields: { [where]: TEXT_RULES[text.problem] } }),
     );
   }
   const cost = operationCost(schema, document, operation, sent);

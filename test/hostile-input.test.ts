@@ -138,6 +138,35 @@ describe('a NUL byte in a text input', () => {
   });
 });
 
+describe('half of a character (a lone surrogate) in a text input', () => {
+  const add = `mutation($input: AddCommentInput!) { addComment(input: $input) { id body } }`;
+  const bodies = async () => {
+    const result = await server.gql<{ comments: { edges: { node: { body: string } }[] } }>(
+      `query($id: ID!) { comments(contentId: $id, first: 100) { edges { node { body } } } }`,
+      { id: ids.content },
+      { token: memberToken },
+    );
+    return result.data!.comments.edges.map(({ node }) => node.body);
+  };
+
+  it('is refused naming the input, over HTTP and WebSocket, with nothing stored; a whole emoji is stored as sent', async () => {
+    // A client that cut "👍" in two: PostgreSQL would have stored U+FFFD while the answer echoed the half.
+    const cut = `cut short ${'\u{1F44D}'.slice(0, 1)}`;
+    const refused = await server.gql(add, { input: { contentId: ids.content, body: cut } }, { token: memberToken });
+    expect([refused.status, errorCode(refused)]).toEqual([400, 'BAD_USER_INPUT']);
+    expect(refused.errors![0].extensions!.fields).toEqual({ 'input.body': expect.stringMatching(/valid Unicode/) });
+    const overWs = await wsExecute(server.ws(memberToken), add, { input: { contentId: ids.content, body: cut } });
+    expect(overWs.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect((await bodies()).filter((body) => body.startsWith('cut short'))).toEqual([]);
+
+    const whole = `whole ${'\u{1F44D}\u{1F3FD}'}`;
+    const added = await server.gql(add, { input: { contentId: ids.content, body: whole } }, { token: memberToken });
+    expect(added.data!.addComment.body).toBe(whole);
+    expect(await bodies()).toContain(whole);
+    expect(logs.errors()).toEqual([]);
+  });
+});
+
 /** Posts a raw JSON body to /graphql. */
 async function post(body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
   const response = await fetch(server.hearth.url, {
