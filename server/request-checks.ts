@@ -70,14 +70,19 @@ export function checkRequest(
   return null;
 }
 
+const SUBSCRIPTION_OVER_HTTP =
+  'Subscriptions run over WebSocket (the graphql-transport-ws protocol of graphql-ws) at this same /graphql path; over HTTP it answers queries and mutations.';
+
 /** checkRequest on Apollo's requests, once the operation is resolved (and before the executor, which needs one). */
 export function requestChecksPlugin(schema: GraphQLSchema): ApolloServerPlugin<any> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document }) {
+        async didResolveOperation({ request, document, operation }) {
           const refused = checkRequest(schema, document, request.operationName, request.variables);
           if (refused) throw refused;
+          // Run as a query, a subscription's field resolves to null: a non-null error and a 500.
+          if (operation?.operation === 'subscription') throw refusal(SUBSCRIPTION_OVER_HTTP, 'BAD_REQUEST');
         },
       };
     },

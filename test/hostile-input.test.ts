@@ -177,6 +177,20 @@ async function post(body: unknown, headers: Record<string, string> = {}): Promis
   return { status: response.status, ...((await response.json()) as object) };
 }
 
+describe('a subscription sent over HTTP', () => {
+  it('answers 400 BAD_REQUEST pointing to WebSocket, and logs no error', async () => {
+    for (const body of [
+      { query: `subscription { commentAdded(contentId: "${UUID}") { id } }` },
+      { query: `subscription($id: ID!) { commentAdded(contentId: $id) { id } }`, variables: { id: ids.content } },
+    ]) {
+      const result = await post(body);
+      expect([result.status, errorCode(result)]).toEqual([400, 'BAD_REQUEST']);
+      expect(result.errors![0].message).toMatch(/WebSocket/);
+    }
+    expect(logs.errors()).toEqual([]);
+  });
+});
+
 describe('documents that do not parse', () => {
   const tooManyTokens = `{ me { ${Array.from({ length: QUERY_LIMITS.maxTokens }, () => 'id').join(' ')} } }`;
 
