@@ -86,6 +86,11 @@ describe('signUp and logIn', () => {
     expect(result.errors![0].extensions!.fields.password).toMatch(/at least 10 characters/);
   });
 
+  it('refuses a display name of spaces only, which would be stored empty', async () => {
+    const result = await server.gql(SIGN_UP, { input: { email: uniqueEmail('blank'), password: 'long enough pw', displayName: ' \t ' } });
+    expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { displayName: 'must not be empty' } });
+  });
+
   it('gives the same UNAUTHENTICATED message for a wrong password and an unknown email', async () => {
     const member = await buildMember(server.em());
     const wrong = await server.gql(LOG_IN, { input: { email: member.email, password: 'wrong password!' } });

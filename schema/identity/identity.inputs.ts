@@ -1,4 +1,5 @@
-import { IsEmail, IsOptional, Length, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsOptional, MaxLength, MinLength } from 'class-validator';
+import { RequiredText } from '../../server/validation';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { Max, Min } from 'class-validator';
 import { LocalDateResolver } from 'graphql-scalars';
@@ -19,7 +20,7 @@ export class SignUpInput {
   password!: string;
 
   @Field()
-  @Length(1, 80, { message: 'must be 1 to 80 characters long' })
+  @RequiredText(80)
   displayName!: string;
 
   @Field(() => String, { nullable: true })
@@ -62,7 +63,7 @@ export class LogInInput {
 export class UpdateProfileInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Length(1, 80, { message: 'must be 1 to 80 characters long' })
+  @RequiredText(80)
   displayName?: string | null;
 
   @Field(() => String, { nullable: true })

@@ -77,6 +77,10 @@ describe('profiles', () => {
     expect(unchanged.data!.updateProfile).toEqual({ displayName: 'Grace', company: 'Initech', jobTitle: 'CTO' });
     const nameless = await server.gql(update, { input: { displayName: null } }, { token });
     expect(nameless.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { displayName: 'cannot be null' } });
+    // Spaces only would be stored trimmed: a member without a name.
+    const blank = await server.gql(update, { input: { displayName: '   ' } }, { token });
+    expect(blank.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { displayName: 'must not be empty' } });
+    expect((await server.gql(update, { input: {} }, { token })).data!.updateProfile.displayName).toBe('Grace');
   });
 
   it('sets locale and timeZone, canonical, back to the community’s with null, and refuses anything else with BAD_USER_INPUT', async () => {
