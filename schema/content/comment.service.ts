@@ -107,7 +107,7 @@ export class CommentService {
   async edit(viewer: MemberRow, input: EditCommentInput): Promise<Comment> {
     const comment = await this.visible(viewer, input.id);
     if (comment.author.id !== viewer.id) throw ContentErrors.notAuthor();
-    if (comment.deletedAt) throw ContentErrors.commentDeleted();
+    if (comment.deletedAt) throw ContentErrors.commentDeleted('id');
     comment.body = input.body.trim();
     comment.editedAt = this.ctx.clock.now();
     await this.ctx.em.flush();
@@ -161,7 +161,7 @@ export class CommentService {
     if (!parent) throw ContentErrors.commentNotFound();
     if (parent.content.id !== contentId) throw ContentErrors.parentElsewhere();
     if (parent.parent) throw ContentErrors.replyTooDeep();
-    if (parent.deletedAt) throw ContentErrors.commentDeleted();
+    if (parent.deletedAt) throw ContentErrors.commentDeleted('parentId');
     return parent;
   }
 }

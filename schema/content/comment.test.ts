@@ -87,6 +87,11 @@ describe('comments', () => {
     expect(list.data!.comments.edges[0].node).toMatchObject({ id: top.id, body: null });
     expect(replyBodies(list.data!.comments.edges[0].node)).toMatchObject([{ body: 'Reply' }]);
     expect(await commentCount(content.id)).toBe(1);
+    // A deleted comment takes no reply and no edit; each refusal names the input that points at it.
+    const reply = await server.gql(ADD, { input: { contentId: content.id, body: 'Late reply', parentId: top.id } }, await as(bob.id));
+    expect(reply.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { parentId: 'deleted' } });
+    const late = await server.gql(edit, { input: { id: top.id, body: 'Back again' } }, await as(alice.id));
+    expect(late.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { id: 'deleted' } });
   });
 
   it('pages top-level comments oldest first', async () => {

@@ -23,5 +23,7 @@ export const ContentErrors = {
     new AppError(ErrorCode.BAD_USER_INPUT, 'The parent comment belongs to another content item.', {
       fields: { parentId: 'other content' },
     }),
-  commentDeleted: () => new AppError(ErrorCode.BAD_USER_INPUT, 'This comment was deleted.', { fields: { id: 'deleted' } }),
+  /** `field`: the input naming the comment (`id` to edit it, `parentId` to reply to it). */
+  commentDeleted: (field: 'id' | 'parentId') =>
+    new AppError(ErrorCode.BAD_USER_INPUT, 'This comment was deleted.', { fields: { [field]: 'deleted' } }),
 };
