@@ -5,6 +5,10 @@ export const LiveErrors = {
   sessionNotFound: () => new AppError(ErrorCode.NOT_FOUND, 'Live session not found.'),
   endsBeforeStart: () =>
     new AppError(ErrorCode.BAD_USER_INPUT, 'A session must end after it starts.', { fields: { endsAt: 'must be after startsAt' } }),
+  endsInPast: () =>
+    new AppError(ErrorCode.BAD_USER_INPUT, 'A session must end in the future: this one would be over before it is scheduled.', {
+      fields: { endsAt: 'must be in the future' },
+    }),
   tooLong: (hours: number) =>
     new AppError(ErrorCode.BAD_USER_INPUT, `A session can last at most ${hours} hours.`, {
       fields: { endsAt: `must be at most ${hours} hours after startsAt` },

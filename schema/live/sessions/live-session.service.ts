@@ -39,7 +39,7 @@ export class LiveSessionService {
   }
 
   async schedule(admin: MemberRow, input: ScheduleLiveSessionInput): Promise<LiveSession> {
-    checkTimes(input.startsAt, input.endsAt);
+    checkTimes(input.startsAt, input.endsAt, this.ctx.clock.now());
     const themes = await new ThemeService(this.ctx).bySlugs(input.themeSlugs, 'themeSlugs');
     await this.checkSpeakers(input.speakerIds);
     if (input.partnerId) await this.checkPartner(input.partnerId);
@@ -68,7 +68,7 @@ export class LiveSessionService {
     const session = await this.editable(input.id);
     const startsAt = input.startsAt ?? session.startsAt;
     const endsAt = input.endsAt ?? session.endsAt;
-    if (input.startsAt || input.endsAt) checkTimes(startsAt, endsAt);
+    if (input.startsAt || input.endsAt) checkTimes(startsAt, endsAt, this.ctx.clock.now());
     if (input.themeSlugs !== undefined) session.themes.set(await new ThemeService(this.ctx).bySlugs(input.themeSlugs ?? [], 'themeSlugs'));
     if (input.speakerIds !== undefined) {
       await this.checkSpeakers(input.speakerIds ?? []);
@@ -143,7 +143,9 @@ export class LiveSessionService {
   }
 }
 
-function checkTimes(startsAt: Date, endsAt: Date): void {
+/** A session may start before now (one opened while under way), but not be over already: a wrong year typed would make a SCHEDULED session that never starts. */
+function checkTimes(startsAt: Date, endsAt: Date, now: Date): void {
   if (endsAt.getTime() <= startsAt.getTime()) throw LiveErrors.endsBeforeStart();
+  if (endsAt.getTime() <= now.getTime()) throw LiveErrors.endsInPast();
   if (endsAt.getTime() - startsAt.getTime() > SESSION_MAX_HOURS * 3_600_000) throw LiveErrors.tooLong(SESSION_MAX_HOURS);
 }

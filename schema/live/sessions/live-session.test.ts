@@ -78,6 +78,22 @@ describe('scheduling sessions', () => {
     expect(errorCode(await server.gql(SCHEDULE, { input: base }, await as(member)))).toBe('FORBIDDEN');
   });
 
+  it('refuses a session that would be over before it is scheduled, and a move into the past', async () => {
+    // A wrong year typed by an admin made a SCHEDULED session of 2020: listed first among the
+    // upcoming ones, open to registrations and reminders, and never started.
+    const admin = await buildAdmin(server.em());
+    const now = server.clock.now().getTime();
+    const at = (minutes: number) => new Date(now + minutes * 60_000).toISOString();
+    const past = await server.gql(SCHEDULE, { input: { title: 'Typo', startsAt: at(-120), endsAt: at(-60) } }, await as(admin));
+    expect(past.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { endsAt: 'must be in the future' } });
+    // One already under way (started a few minutes ago, ends later) is a session an admin opens now.
+    const underWay = await server.gql(SCHEDULE, { input: { title: 'Now', startsAt: at(-5), endsAt: at(55) } }, await as(admin));
+    expect(underWay.data!.scheduleLiveSession.title).toBe('Now');
+    const session = await buildSession(server.em(), admin.id);
+    const moved = await server.gql(UPDATE, { input: { id: session.id, startsAt: at(-120), endsAt: at(-60) } }, await as(admin));
+    expect(moved.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { endsAt: 'must be in the future' } });
+  });
+
   it('moves a session and refuses a capacity below the registrants', async () => {
     const admin = await buildAdmin(server.em());
     const session = await buildSession(server.em(), admin.id);
