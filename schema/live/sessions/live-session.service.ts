@@ -143,7 +143,10 @@ export class LiveSessionService {
   }
 }
 
-/** A session may start before now (one opened while under way), but not be over already: a wrong year typed would make a SCHEDULED session that never starts. */
+/**
+ * A session may start before now (one opened while under way), but not be over already: a wrong
+ * year typed would make a SCHEDULED session that never starts.
+ */
 function checkTimes(startsAt: Date, endsAt: Date, now: Date): void {
   if (endsAt.getTime() <= startsAt.getTime()) throw LiveErrors.endsBeforeStart();
   if (endsAt.getTime() <= now.getTime()) throw LiveErrors.endsInPast();
