@@ -1,5 +1,14 @@
 import { buildContent, buildMember, buildTheme } from './factories';
-import { captureQueries, describeWithRedis, startTestServer, subscribe, until, type LiveSubscription, type TestServer } from './server';
+import {
+  captureQueries,
+  describeWithRedis,
+  startTestServer,
+  subscribe,
+  until,
+  wsExecute,
+  type LiveSubscription,
+  type TestServer,
+} from './server';
 import { Role } from '../schema/identity/member.entity';
 import { ContentStatus } from '../schema/content/content.entity';
 import { MemberInterest } from '../schema/content/member-interest.entity';
@@ -133,6 +142,17 @@ describe('subscriptions on one instance', () => {
     await server.gql(add, { input: { contentId: item.id, body: 'here' } }, { token });
     expect((await comments.next()).data!.commentAdded).toEqual({ body: 'here', author: { id: writer.id } });
     expect(comments.received).toHaveLength(1);
+  });
+
+  it('commentAdded on an item the member cannot see answers NOT_FOUND at once, as the comments query does', async () => {
+    // It used to subscribe to nothing and stay open, silent.
+    const reader = await buildMember(server.em());
+    const draft = await buildContent(server.em(), { status: ContentStatus.DRAFT });
+    const query = `subscription($id: ID!) { commentAdded(contentId: $id) { id } }`;
+    for (const id of ['00000000-0000-4000-8000-000000000000', 'not-an-id', draft.id]) {
+      const result = await wsExecute(server.ws(await server.tokenFor(reader.id)), query, { id });
+      expect([id, result.errors?.[0]?.extensions?.code]).toEqual([id, 'NOT_FOUND']);
+    }
   });
 });
 
