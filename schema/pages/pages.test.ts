@@ -5,6 +5,7 @@ import { buildAdmin, buildContent, buildMember } from '../../test/factories';
 import { buildSession } from '../../test/live';
 import { startTestServer, type TestServer } from '../../test/server';
 import { DEMO_PASSWORD, seedDemoCommunity } from '../../seed/demo-community';
+import { EmailLinks } from '../engagement/email-links';
 
 let server: TestServer;
 let origin: string;
@@ -98,7 +99,10 @@ describeWithChromium('the landing page and GraphiQL in Chromium', () => {
 
   it('loads each page without an error in the browser console (no request for a missing icon)', async () => {
     const item = await buildContent(server.em(), { title: 'An item for the console check' });
-    for (const path of ['/', `/content/${item.id}`, '/graphiql']) {
+    // The page an email's unsubscribe link opens (a confirmation; it unsubscribes nobody by itself).
+    const unsubscribe = new URL(new EmailLinks(server.config.jwtSecret, origin).unsubscribeUrl((await buildMember(server.em())).id))
+      .pathname;
+    for (const path of ['/', `/content/${item.id}`, '/graphiql', unsubscribe]) {
       // A context each: Chromium asks for an origin's icon once and remembers the answer.
       const context = await browser.newContext();
       const page = await context.newPage();
