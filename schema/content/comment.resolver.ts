@@ -21,7 +21,6 @@ import { MemberRow } from '../identity/member.entity';
 import { CommentRow } from './comment.entity';
 import { AddCommentInput, CommentsArgs, EditCommentInput, RepliesArgs } from './content.inputs';
 import { CommentService } from './comment.service';
-import { ContentService } from './content.service';
 import { moderationNoticeFor } from '../moderation/visibility';
 
 const CommentConnection = Connection(CommentRow, 'Comment', {
@@ -60,7 +59,7 @@ export class CommentResolver {
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, { contentId: string }, Context>) => {
       const viewer = requireViewer(context);
       // An item the viewer cannot see is NOT_FOUND, as for `comments`: not a subscription that stays silent.
-      await new ContentService(context).get(viewer, args.contentId);
+      await new CommentService(context).assertMayFollow(viewer, args.contentId);
       return deliverChecked(context, context.pubSub.subscribe('COMMENT_ADDED', args.contentId), ({ commentId }, ctx) =>
         new CommentService(ctx).deliverable(viewer, commentId),
       );

@@ -17,6 +17,11 @@ export type CommentServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'load
 export class CommentService {
   constructor(private readonly ctx: CommentServiceDeps) {}
 
+  /** For subscribing to an item's new comments: NOT_FOUND for an item the viewer cannot see, as `list` answers. */
+  async assertMayFollow(viewer: MemberRow, contentId: string): Promise<void> {
+    await new ContentService(this.ctx).get(viewer, contentId);
+  }
+
   /** Top-level comments of an item, oldest first (a thread reads top-down); replies hang off each. */
   async list(viewer: MemberRow, { contentId, first, after }: CommentsArgs): Promise<ConnectionShape<Comment>> {
     await new ContentService(this.ctx).get(viewer, contentId);
