@@ -60,7 +60,12 @@ async function apiUnderLoad(cluster: OwnPostgres, resources: Resources): Promise
       inFlightTally.ok === inFlightTally.tried &&
       closed1001 === sockets.length,
     figures:
-      `API: exit ${exit ? `${exit.code} after ${seconds(exitMs!)}` : 'NONE within 15 s'}; in flight at the signal ${inFlightTally.tried}, answered ${inFlightTally.ok}; ` +
+      `API: exit ${exit ? `${exit.code} after ${seconds(exitMs!)}` : 'NONE within 15 s'}; in flight at the signal ${inFlightTally.tried}, answered ${inFlightTally.ok}` +
+      // What the others got (NO_ANSWER: the connection closed without a response), so a failure says which.
+      (inFlightTally.ok < inFlightTally.tried
+        ? ` (SERVICE_UNAVAILABLE ${inFlightTally.unavailable}, others ${inFlightTally.otherCodes.join(', ') || 'none'})`
+        : '') +
+      '; ' +
       `writes acknowledged ${ids.length}, lost ${ids.length - found}; sockets closed with 1001 ${closed1001}/${sockets.length}`,
   };
 }
