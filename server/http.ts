@@ -1,6 +1,5 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express, { type ErrorRequestHandler } from 'express';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
@@ -9,6 +8,7 @@ import { corsPolicy } from './cors';
 import { buildContext, type AppDeps, type Context } from './context';
 import { asServiceUnavailable, ErrorCode, toClientError } from './errors';
 import { isUnavailableError, RETRY_AFTER_SECONDS } from './unavailable';
+import { HttpDrain } from './http-drain';
 import { MAX_BODY_BYTES, PARSE_OPTIONS, type QueryLimits } from './limits';
 import { readJsonBody } from './request-body';
 import { legacyJsonStatusPlugin, requestChecksPlugin } from './request-checks';
@@ -156,9 +156,6 @@ function graphqlHandler(apollo: ApolloServer<Context>, deps: AppDeps) {
   };
 }
 
-/** How long a stopping server lets in-flight requests finish before closing their connections. */
-export const DRAIN_GRACE_MS = 5_000;
-
 export interface HttpParts {
   app: express.Express;
   apollo: ApolloServer<Context>;
@@ -173,6 +170,8 @@ export async function createHttpApp(
   limits: QueryLimits,
   extraPlugins: ApolloServerPlugin<Context>[],
 ): Promise<HttpParts> {
+  // Before the application's request listener (see HttpDrain).
+  const drain = new HttpDrain(httpServer);
   const apollo = new ApolloServer<Context>({
     // GRAPHQL_EXECUTOR: queries compiled by graphql-jit (mutations on graphql-js), or graphql-js alone.
     ...(deps.config.graphqlExecutor === 'jit' ? { gateway: compiledQueries(schema) } : { schema }),
@@ -181,10 +180,10 @@ export async function createHttpApp(
     // The parser stops at the token limit: a longer document is a GRAPHQL_PARSE_FAILED (400), not a 500.
     parseOptions: PARSE_OPTIONS,
     // Cache hints are unused, and its per-field hook was a large share of a feed page's CPU.
-    // In-flight requests get a few seconds to finish at shutdown: the whole stop fits in 10 s.
+    // In-flight requests get a few seconds to finish at shutdown (server/http-drain.ts): the whole stop fits in 10 s.
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: DRAIN_GRACE_MS }),
+      { serverWillStart: async () => ({ drainServer: () => drain.stop() }) },
       ...limits.plugins,
       requestChecksPlugin(schema),
       legacyJsonStatusPlugin(),

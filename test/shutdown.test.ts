@@ -13,6 +13,7 @@ import { createTestDatabase } from './db';
 import { buildRule } from './engagement';
 import { buildAdmin, buildContent, buildInterests, buildMember, buildTheme } from './factories';
 import { apiOrigin, startProcess, type HearthProcess } from './process';
+import { keepAliveConnection, rawRequest } from './raw-http';
 import { freeLoopbackPort } from './redis-server';
 import { describeWithRedis, until } from './server';
 import { startSmtpSink } from './smtp-sink';
@@ -177,6 +178,31 @@ describeWithRedis('SIGTERM to real processes with REDIS_URL', () => {
     expect(api.logs().filter((line) => /shutting down/.test(line.msg))).toHaveLength(1);
     expect(api.output()).not.toMatch(/Unhandled|ioredis|shutdown (failed|took too long)/);
     await ws.dispose();
+  });
+
+  it('answers, with `connection: close`, a request that reaches an open keep-alive connection just after SIGTERM', async () => {
+    const member = await buildMember(orm.em.fork());
+    const { token } = await new AccessTokens(SECRET, systemClock).issue(member.id);
+    const api = startProcess('dist/server/api.js', env());
+    processes.push(api);
+    const origin = await apiOrigin(api);
+    const connection = await keepAliveConnection(origin);
+    expect(await connection.send(rawRequest('GET', '/health', {}))).toMatch(/^HTTP\/1.1 200/);
+
+    process.kill(api.pid, 'SIGTERM');
+    await until('the stop under way', async () => api.logs().some((line) => /shutting down/.test(line.msg)));
+    // The client wrote before it saw anything of the stop (a proxy busy elsewhere, a lagging app).
+    const body = JSON.stringify({ query: '{ me { id } }' });
+    const answer = await connection.send(
+      rawRequest('POST', '/graphql', { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body),
+    );
+    const exit = await api.exited();
+
+    expect(answer).toMatch(/^HTTP\/1.1 200/);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ data: { me: { id: member.id } } });
+    expect(exit.code).toBe(0);
+    connection.socket.destroy();
   });
 
   it('the worker, SIGTERMed in the middle of a digest batch the relay does not answer, exits 0 within 10 s with its job unlocked', async () => {
