@@ -14,6 +14,7 @@ import { operationCost } from './cost';
 import { AppError, ErrorCode } from './errors';
 import { findUnstorableText, type TextProblem } from './input-checks';
 import { QUERY_LIMITS, withoutSuggestions, type QueryLimits } from './limits';
+import { cutAt } from './text';
 
 /** A refusal of the request itself, before anything runs: HTTP 400 (see legacyJsonStatus for the one exception). */
 function refusal(message: string, code: string, originalError?: Error): GraphQLError {
@@ -23,7 +24,7 @@ function refusal(message: string, code: string, originalError?: Error): GraphQLE
 function unresolvedOperation(document: DocumentNode, operationName: string | null): GraphQLError {
   const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
   const message = operationName
-    ? `Unknown operation named "${operationName.slice(0, 100)}".`
+    ? `Unknown operation named "${cutAt(operationName, 100)}".`
     : operations === 0
       ? 'The document holds no operation.'
       : `The document holds ${operations} operations: pass operationName to say which one to run.`;

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../server/clock';
 import { uuidArray } from '../../server/db/sql';
 import type { OutboxBatchLedger } from '../../server/email-outbox-batch';
+import { cutAt } from '../../server/text';
 import { DigestStatus } from './digest.entity';
 import type { DigestRow } from './engagement.queries';
 
@@ -67,7 +68,7 @@ export function digestLedger(
       return ours(claims, recorded);
     },
     recordFailure: async (digest, { error, relayDown }) => {
-      const lastError = error instanceof Error ? error.message.slice(0, 500) : String(error);
+      const lastError = error instanceof Error ? cutAt(error.message, 500) : String(error);
       return (await finishDigest(em, digest, { status: DigestStatus.FAILED, lastError, refundAttempt: relayDown }, 'failed')) === 'failed';
     },
     recordNothingToSend: async (digest) =>

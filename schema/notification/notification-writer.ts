@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../server/clock';
 import type { HearthPubSub } from '../../server/pubsub';
+import { shorten } from '../../server/text';
 import { unreadCounts } from './notification.queries';
 import { NOTIFICATION_SUBJECT, type NotificationKind, type NotificationSubjectType } from './notification-kind';
 
@@ -22,7 +23,7 @@ const TITLE_MAX = 140;
 
 export const excerpt = (text: string | null) => {
   const flat = (text ?? '').replace(/\s+/g, ' ').trim();
-  return flat.length > TITLE_MAX ? `${flat.slice(0, TITLE_MAX - 1)}…` : flat;
+  return shorten(flat, TITLE_MAX);
 };
 
 /**
