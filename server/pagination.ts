@@ -145,9 +145,9 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export function decodeKeyset(cursor: string | null | undefined, argument: 'after' | 'before' = 'after'): [at: string, id: string] | null {
   if (!cursor) return null;
   const [at, id, ...rest] = parts(cursor, argument);
-  // Exactly as toISOString() wrote it, with a four-digit year (PostgreSQL's range, not JavaScript's).
+  // Exactly as toISOString() wrote it, with a year from 0001 to 9999 (PostgreSQL has no year 0).
   const time = typeof at === 'string' && ISO_INSTANT.test(at) ? new Date(at) : null;
-  const exact = time !== null && !Number.isNaN(time.getTime()) && time.toISOString() === at;
+  const exact = time !== null && !Number.isNaN(time.getTime()) && time.toISOString() === at && time.getUTCFullYear() >= 1;
   if (!exact || typeof id !== 'string' || !isUUID(id) || rest.length) throw invalidCursor(argument);
   return [at as string, id];
 }

@@ -3,10 +3,14 @@ import {
   getOperationAST,
   getVariableValues,
   GraphQLError,
+  isNonNullType,
   Kind,
   parse,
   specifiedRules,
+  TypeInfo,
   validate,
+  visit,
+  visitWithTypeInfo,
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
@@ -38,6 +42,30 @@ const TEXT_RULES: Record<TextProblem, string> = {
 };
 
 /**
+ * A variable sent as null where the argument or input field it stands for is non-null. Validation
+ * lets a nullable variable stand there when the position has a default (the GraphQL spec's rule);
+ * an explicit null then fails inside execution, which clients saw as INTERNAL_SERVER_ERROR.
+ * Costs nothing unless a variable is null. Returns the variable's name, or null.
+ */
+function nullWhereRequired(schema: GraphQLSchema, document: DocumentNode, sent: Record<string, unknown>): string | null {
+  const nulls = new Set(Object.keys(sent).filter((name) => sent[name] === null));
+  if (!nulls.size) return null;
+  const typeInfo = new TypeInfo(schema);
+  let found: string | null = null;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      // A variable's own declaration is not a use.
+      VariableDefinition: () => false,
+      Variable(node) {
+        if (found === null && nulls.has(node.name.value) && isNonNullType(typeInfo.getInputType())) found = node.name.value;
+      },
+    }),
+  );
+  return found;
+}
+
+/**
  * The checks that need the operation chosen and its variables, for HTTP (after Apollo's parsing
  * and validation) and WebSocket alike: an operation name that names no single operation, a NUL
  * character anywhere in the input, and the cost limit counted with the variables' values.
@@ -60,6 +88,15 @@ export function checkRequest(
       message,
       ErrorCode.BAD_USER_INPUT,
       new AppError(ErrorCode.BAD_USER_INPUT, message, { fields: { [where]: TEXT_RULES[text.problem] } }),
+    );
+  }
+  const required = nullWhereRequired(schema, document, sent);
+  if (required) {
+    const message = `Variable "$${required}" is null where a value is required: leave it out to use the default.`;
+    return refusal(
+      message,
+      ErrorCode.BAD_USER_INPUT,
+      new AppError(ErrorCode.BAD_USER_INPUT, message, { fields: { [required]: 'must not be null here' } }),
     );
   }
   const cost = operationCost(schema, document, operation, sent);

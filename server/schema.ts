@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeScalar } from './scalars';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { modules } from '../schema/modules';
@@ -30,7 +30,7 @@ export async function buildHearthSchema(
     authChecker,
     pubSub,
     validate: { forbidUnknownValues: false },
-    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     emitSchemaFile: false,
   });
   adaptTypeGraphQLSchema(schema, { directFieldResolvers });

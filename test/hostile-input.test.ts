@@ -64,6 +64,7 @@ const forgedCursors: [string, string][] = [
   ['an id that overflows a bigint', cursor(['2026-01-01T00:00:00.000Z', Number('123456789012345678901234567890')])],
   ['a timestamp out of range', cursor(['+275760-09-13T00:00:00.001Z', UUID])],
   ['a timestamp JavaScript takes and PostgreSQL does not', cursor(['-271821-04-20T00:00:00.000Z', UUID])],
+  ['a timestamp in year 0000, which PostgreSQL does not have', cursor(['0000-01-01T00:00:00.000Z', UUID])],
   ['a negative offset', cursor([-1])],
   ['a NaN offset', cursor(['NaN'])],
   ['an offset that overflows a bigint', cursor([1e30])],
@@ -213,6 +214,71 @@ describe('a variable of the wrong type', () => {
       expect(errorCode(await server.gql(query, { first }, { token: memberToken }))).toBe('BAD_USER_INPUT');
       expect((await wsExecute(server.ws(memberToken), query, { first })).errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     }
+    expect(logs.errors()).toEqual([]);
+  });
+});
+
+describe('null for an argument that has a default', () => {
+  // A nullable variable may stand where the argument is non-null with a default (the GraphQL spec
+  // allows it); an explicit null there used to fail inside execution as INTERNAL_SERVER_ERROR.
+  const cases: [string, string, Record<string, unknown>, string][] = [
+    ['feed(first)', 'query($first: Int) { feed(first: $first) { edges { cursor } } }', { first: null }, 'first'],
+    [
+      'notifications(first) in a fragment',
+      'query($n: Int) { ...N } fragment N on Query { notifications(first: $n) { totalCount } }',
+      { n: null },
+      'n',
+    ],
+    [
+      'recordContentView(input.source)',
+      'mutation($s: ViewSource) { recordContentView(input: { contentId: "' + UUID + '", seconds: 0, source: $s }) { newView } }',
+      { s: null },
+      's',
+    ],
+    ['markNotificationsRead(all)', 'mutation($all: Boolean) { markNotificationsRead(all: $all) { unreadCount } }', { all: null }, 'all'],
+  ];
+  it.each(cases)('%s answers BAD_USER_INPUT naming the variable, over HTTP and WebSocket', async (_what, query, variables, name) => {
+    const overHttp = await server.gql(query, variables, { token: memberToken });
+    expect([overHttp.status, errorCode(overHttp), overHttp.errors![0].extensions!.fields]).toEqual([
+      400,
+      'BAD_USER_INPUT',
+      { [name]: expect.stringMatching(/null/) },
+    ]);
+    expect((await wsExecute(server.ws(memberToken), query, variables)).errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(logs.errors()).toEqual([]);
+  });
+
+  it('is still fine left out, or null where null is allowed', async () => {
+    const left = await server.gql('query($first: Int) { feed(first: $first) { edges { cursor } } }', {}, { token: memberToken });
+    expect(left.errors).toBeUndefined();
+    const allowed = await server.gql(
+      'query($slug: String) { feed(themeSlug: $slug) { edges { cursor } } }',
+      { slug: null },
+      { token: memberToken },
+    );
+    expect(allowed.errors).toBeUndefined();
+  });
+});
+
+describe('a date in year 0000, which PostgreSQL does not have', () => {
+  it('is BAD_USER_INPUT as a DateTime or a LocalDate, as a variable or a literal, never an internal error', async () => {
+    const activity =
+      'query($from: DateTime!) { memberActivity(memberId: "' + UUID + '", from: $from, to: "2026-06-01T00:00:00Z") { views } }';
+    const asVariable = await server.gql(activity, { from: '0000-01-01T00:00:00.000Z' }, { token: adminToken });
+    expect(errorCode(asVariable)).toBe('BAD_USER_INPUT');
+    const asLiteral = await server.gql(
+      '{ revisitFrequency(from: "0000-01-01T00:00:00Z", to: "0000-06-01T00:00:00Z") { __typename } }',
+      {},
+      { token: adminToken },
+    );
+    expect(errorCode(asLiteral)).toBe('GRAPHQL_VALIDATION_FAILED');
+    const renewal = await server.gql(
+      'mutation($d: LocalDate) { setMembership(memberId: "' + UUID + '", membership: PAID, renewalDate: $d) { id } }',
+      { d: '0000-01-01' },
+      { token: adminToken },
+    );
+    expect(errorCode(renewal)).toBe('BAD_USER_INPUT');
+    expect(renewal.errors![0].message).toMatch(/0001 to 9999/);
     expect(logs.errors()).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../server/scalars';
 import { MemberRow } from '../identity/member.entity';
 
 @ObjectType({
@@ -86,7 +86,7 @@ export class AtRiskMember {
   @Field(() => MemberRow) member!: MemberRow;
   @Field(() => Date, { nullable: true }) lastVisitAt!: Date | null;
   @Field(() => Date, { nullable: true }) lastViewAt!: Date | null;
-  @Field(() => LocalDateResolver, { nullable: true }) renewalDate!: string | null;
+  @Field(() => LocalDateScalar, { nullable: true }) renewalDate!: string | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'One company (account) over a window.' })
@@ -113,7 +113,7 @@ export class ThemeViews {
 
 @ObjectType({ simpleResolvers: true, description: 'One calendar day (community time zone) of a member’s activity.' })
 export class MemberActivityDay {
-  @Field(() => LocalDateResolver) day!: string;
+  @Field(() => LocalDateScalar) day!: string;
   @Field(() => Int, { description: 'Visits that touched the day.' }) visits!: number;
   @Field(() => Int, { description: 'Content views that began on the day.' }) views!: number;
 }

@@ -2,7 +2,7 @@ import { IsEmail, IsOptional, MaxLength, MinLength } from 'class-validator';
 import { RequiredText } from '../../server/validation';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { Max, Min } from 'class-validator';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../server/scalars';
 import { Membership, Role } from './member.entity';
 
 export const PASSWORD_MIN_LENGTH = 10;
@@ -134,6 +134,6 @@ export class SetMembershipArgs {
   @Field(() => Membership)
   membership!: Membership;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true })
   renewalDate?: string | null;
 }

@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../../server/scalars';
 import { isSelfOrAdmin, requireViewer } from './authorization';
 import type { Context } from '../../server/context';
 import { Connection } from '../../server/pagination';
@@ -59,7 +59,7 @@ export class MemberResolver {
     return canSeePrivate(member, ctx) ? member.email : null;
   }
 
-  @FieldResolver(() => LocalDateResolver, { nullable: true, description: 'Visible to the member and admins only.' })
+  @FieldResolver(() => LocalDateScalar, { nullable: true, description: 'Visible to the member and admins only.' })
   renewalDate(@Root() member: MemberRow, @Ctx() ctx: Context): string | null {
     return canSeePrivate(member, ctx) ? member.renewalDate : null;
   }

@@ -28,7 +28,9 @@ interface Placed {
 
 function place(argument: GraphQLArgument, value: unknown, inline: boolean, name: string): Placed {
   if (inline) return { text: `${argument.name}: ${toLiteral(value, argument.type)}` };
-  return { text: `${argument.name}: $${name}`, declaration: `$${name}: ${argument.type.toString()}`, variable: [name, value] };
+  // A non-null argument with a default may take a nullable variable (the spec allows it), and null through it.
+  const declared = isNonNullType(argument.type) && argument.defaultValue !== undefined ? argument.type.ofType : argument.type;
+  return { text: `${argument.name}: $${name}`, declaration: `$${name}: ${declared.toString()}`, variable: [name, value] };
 }
 
 /** Arguments of `field`: each one given or not (required ones almost always), as variables or literals. */

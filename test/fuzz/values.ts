@@ -101,6 +101,8 @@ function scalarOf(name: string, known: KnownValues): fc.Arbitrary<unknown> {
             .map((date) => date.toISOString()),
         },
         { weight: 1, arbitrary: fc.date({ noInvalidDate: true }).map((date) => date.toISOString()) },
+        // Year 0000: JavaScript has it, PostgreSQL does not; 9999: the last RFC 3339 year.
+        { weight: 1, arbitrary: fc.constantFrom('0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z') },
         { weight: 1, arbitrary: fc.constantFrom(...EDGE_STRINGS) },
       );
     case 'LocalDate':
@@ -111,6 +113,7 @@ function scalarOf(name: string, known: KnownValues): fc.Arbitrary<unknown> {
             .date({ min: new Date('1990-01-01'), max: new Date('2040-01-01'), noInvalidDate: true })
             .map((date) => date.toISOString().slice(0, 10)),
         },
+        { weight: 1, arbitrary: fc.constantFrom('0000-01-01', '9999-12-31') },
         { weight: 1, arbitrary: fc.constantFrom(...EDGE_STRINGS) },
       );
     default:
