@@ -25,7 +25,8 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /** Refresh tokens are "<row id>.<secret>"; only the secret's SHA-256 is stored. */
 function parseRefreshToken(token: string): { id: string; secret: string } | null {
-  const match = /^([0-9a-f-]{36})\.([\w-]{20,})$/.exec(token);
+  // The id is a UUID as randomUUID writes it: anything else would reach PostgreSQL's uuid parser.
+  const match = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([\w-]{20,})$/.exec(token);
   return match ? { id: match[1], secret: match[2] } : null;
 }
 

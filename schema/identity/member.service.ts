@@ -7,10 +7,11 @@ import { Member, MemberRow, Role } from './member.entity';
 import { rejectNulls } from '../../server/validation';
 import { readerLocale, type ReaderLocale } from '../../server/i18n/i18n';
 import { parseMemberLocale, parseMemberTimeZone } from './member-locale';
+import { isSuspended } from '../moderation/visibility';
 
 const memberKey = (member: MemberRow) => [member.createdAt.toISOString(), member.id];
 
-export type MemberServiceDeps = Pick<Context, 'config' | 'em' | 'events' | 'loaders'>;
+export type MemberServiceDeps = Pick<Context, 'clock' | 'config' | 'em' | 'events' | 'loaders'>;
 
 /** Profiles, roles and memberships. */
 export class MemberService {
@@ -54,8 +55,22 @@ export class MemberService {
 
   async setRole({ memberId, role }: SetMemberRoleArgs): Promise<Member> {
     const member = await this.forUpdate(memberId);
-    if (member.role === Role.ADMIN && role !== Role.ADMIN && (await this.ctx.em.count(Member, { role: Role.ADMIN })) <= 1) {
-      throw IdentityErrors.lastAdmin();
+    // Admins and moderators cannot be suspended (moderation), so a suspended member does not become one.
+    if ((role === Role.ADMIN || role === Role.MODERATOR) && isSuspended(member, this.ctx.clock.now()))
+      throw IdentityErrors.suspendedStaff();
+    if (member.role === Role.ADMIN && role !== Role.ADMIN) {
+      // The admins' rows are locked while counting them: two admins demoting each other (or
+      // themselves) at once are decided one after the other, so the second finds one admin left.
+      await this.ctx.em.transactional(async (em) => {
+        const admins = await em
+          .getConnection()
+          .execute<{ id: string }[]>(`select id from member where role = 'ADMIN' for update`, [], 'all', em.getTransactionContext());
+        if (!admins.some((admin) => admin.id === member.id)) return; // demoted meanwhile: nothing left to decide
+        if (admins.length <= 1) throw IdentityErrors.lastAdmin();
+        await em.nativeUpdate(Member, { id: member.id }, { role });
+      });
+      await this.ctx.em.refresh(member);
+      return this.changed(member);
     }
     member.role = role;
     await this.ctx.em.flush();
@@ -72,21 +87,22 @@ export class MemberService {
 
   /** Newest first; keyset pagination on (createdAt, id). */
   async list({ first, after, search, role, membership }: MembersArgs): Promise<ConnectionShape<Member>> {
-    const where: FilterQuery<Member>[] = [];
-    if (role) where.push({ role });
-    if (membership) where.push({ membership });
-    const cursor = decodeKeyset(after);
-    if (cursor) {
-      const [createdAt, id] = cursor as [string, string];
-      where.push({ $or: [{ createdAt: { $lt: new Date(createdAt) } }, { createdAt: new Date(createdAt), id: { $lt: id } }] });
-    }
+    // What the members must match; totalCount counts them all, on every page.
+    const matching: FilterQuery<Member>[] = [];
+    if (role) matching.push({ role });
+    if (membership) matching.push({ membership });
     const term = search?.trim();
     if (term) {
       const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push({ $or: [{ displayName: { $ilike: pattern } }, { email: { $ilike: pattern } }, { company: { $ilike: pattern } }] });
+      matching.push({ $or: [{ displayName: { $ilike: pattern } }, { email: { $ilike: pattern } }, { company: { $ilike: pattern } }] });
     }
-    const rows = await this.ctx.em.find(Member, { $and: where }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 });
-    const matching = where.slice(cursor ? 1 : 0);
+    const page = [...matching];
+    const cursor = decodeKeyset(after);
+    if (cursor) {
+      const [createdAt, id] = cursor as [string, string];
+      page.push({ $or: [{ createdAt: { $lt: new Date(createdAt) } }, { createdAt: new Date(createdAt), id: { $lt: id } }] });
+    }
+    const rows = await this.ctx.em.find(Member, { $and: page }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 });
     return withTotalCount(toConnection(rows, first, memberKey, after), () =>
       this.ctx.em.count(Member, matching.length ? { $and: matching } : {}),
     );

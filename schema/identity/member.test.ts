@@ -157,6 +157,50 @@ describe('members (admin)', () => {
     expect(badCursor.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
   });
 
+  it('counts every member the filters match on every page, not only the first', async () => {
+    const admin = await buildAdmin(server.em());
+    const token = await server.tokenFor(admin.id);
+    const tag = `paged${Date.now()}`;
+    for (let i = 0; i < 3; i++) await buildMember(server.em(), { company: `${tag} Ltd`, role: Role.SPEAKER });
+    await buildMember(server.em(), { company: `${tag} Ltd`, role: Role.MEMBER });
+    const query = `query($after: String, $search: String) {
+      members(first: 2, after: $after, search: $search, role: SPEAKER) { totalCount pageInfo { endCursor } }
+    }`;
+    const page1 = await server.gql(query, { search: tag }, { token });
+    const page2 = await server.gql(query, { search: tag, after: page1.data!.members.pageInfo.endCursor }, { token });
+    expect([page1.data!.members.totalCount, page2.data!.members.totalCount]).toEqual([3, 3]);
+  });
+
+  it('keeps one admin when the last two demote themselves at the same moment', async () => {
+    const em = server.em();
+    await em.nativeUpdate(Member, { role: Role.ADMIN }, { role: Role.MEMBER });
+    const pair = [await buildAdmin(server.em()), await buildAdmin(server.em())];
+    const tokens = await Promise.all(pair.map((admin) => server.tokenFor(admin.id)));
+    for (let round = 0; round < 8; round++) {
+      const results = await Promise.all(
+        pair.map((admin, i) => server.gql(SET_ROLE, { id: admin.id, role: 'MEMBER' }, { token: tokens[i] })),
+      );
+      const refused = results.filter((result) => result.errors?.[0]?.extensions?.code === 'CONFLICT');
+      expect({ round, refused: refused.length, admins: await server.em().count(Member, { role: Role.ADMIN }) }).toEqual({
+        round,
+        refused: 1,
+        admins: 1,
+      });
+      await server.em().nativeUpdate(Member, { id: { $in: pair.map((admin) => admin.id) } }, { role: Role.ADMIN });
+    }
+  });
+
+  it('does not make a suspended member an admin or a moderator', async () => {
+    const admin = await buildAdmin(server.em());
+    const token = await server.tokenFor(admin.id);
+    const suspended = await buildMember(server.em(), { suspendedUntil: new Date(Date.now() + 86_400_000) });
+    for (const role of ['ADMIN', 'MODERATOR']) {
+      const result = await server.gql(SET_ROLE, { id: suspended.id, role }, { token });
+      expect(result.errors![0].extensions!.code).toBe('CONFLICT');
+    }
+    expect((await server.gql(SET_ROLE, { id: suspended.id, role: 'SPEAKER' }, { token })).data!.setMemberRole.role).toBe('SPEAKER');
+  });
+
   it('keeps at least one admin', async () => {
     const { em } = server;
     const admins = await em().find(Member, { role: Role.ADMIN });
