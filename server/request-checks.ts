@@ -14,6 +14,7 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
+import { canonicalizeIds } from './canonical-ids';
 import { operationCost } from './cost';
 import { AppError, ErrorCode } from './errors';
 import { findUnstorableText, type TextProblem } from './input-checks';
@@ -68,7 +69,8 @@ function nullWhereRequired(schema: GraphQLSchema, document: DocumentNode, sent: 
 /**
  * The checks that need the operation chosen and its variables, for HTTP (after Apollo's parsing
  * and validation) and WebSocket alike: an operation name that names no single operation, a NUL
- * character anywhere in the input, and the cost limit counted with the variables' values.
+ * character anywhere in the input, and the cost limit counted with the variables' values. A
+ * request that passes has its UUID IDs made lower case (server/canonical-ids.ts).
  * Returns the refusal, or null.
  */
 export function checkRequest(
@@ -105,6 +107,7 @@ export function checkRequest(
       `Query cost limit of ${QUERY_LIMITS.maxCost} exceeded, found ${Math.round(Math.min(cost, Number.MAX_SAFE_INTEGER))}.`,
       'GRAPHQL_VALIDATION_FAILED',
     );
+  canonicalizeIds(schema, document, operation, sent);
   return null;
 }
 
