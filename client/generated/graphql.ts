@@ -213,7 +213,7 @@ export type RequestMeetingInput = {
   memberId: string;
   /** Up to 1000 characters after trimming; blank means none. */
   message?: string | null | undefined;
-  /** When the meeting would start; must be in the future. */
+  /** When the meeting would start: in the future, at most 365 days ahead. */
   proposedStart: string;
   /** The session where you met, if any. */
   sessionId?: string | null | undefined;

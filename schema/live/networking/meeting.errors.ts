@@ -1,5 +1,5 @@
 import { AppError, ErrorCode } from '../../../server/errors';
-import { MEETING_MESSAGE_MAX_LENGTH } from './meeting.inputs';
+import { MEETING_MAX_DAYS_AHEAD, MEETING_MESSAGE_MAX_LENGTH } from './meeting.inputs';
 
 /**
  * Meeting requests' errors. A meeting the viewer is not one of the two members of is "not found":
@@ -13,6 +13,10 @@ export const MeetingErrors = {
   startInPast: () =>
     new AppError(ErrorCode.BAD_USER_INPUT, 'A meeting must be proposed for a time in the future.', {
       fields: { proposedStart: 'must be in the future' },
+    }),
+  startTooFar: () =>
+    new AppError(ErrorCode.BAD_USER_INPUT, `A meeting can be proposed at most ${MEETING_MAX_DAYS_AHEAD} days ahead.`, {
+      fields: { proposedStart: `must be within ${MEETING_MAX_DAYS_AHEAD} days` },
     }),
   messageTooLong: () =>
     new AppError(ErrorCode.BAD_USER_INPUT, `A meeting message can be at most ${MEETING_MESSAGE_MAX_LENGTH} characters long.`, {

@@ -4,6 +4,12 @@ import { PageArgs } from '../../../server/pagination';
 import { MeetingStatus } from './meeting.entity';
 
 export const MEETING_MESSAGE_MAX_LENGTH = 1000;
+/**
+ * How far ahead a meeting may be proposed: a year covers any real plan, and keeps the join
+ * token's expiry (the start plus two hours) a date every client can read (a year-9999 start
+ * made one in year 10000, which no RFC 3339 date can hold).
+ */
+export const MEETING_MAX_DAYS_AHEAD = 365;
 
 /** The message is checked by the service after trimming, like a direct message's body. */
 @InputType()
@@ -19,7 +25,7 @@ export class RequestMeetingInput {
   @IsOptional()
   message?: string | null;
 
-  @Field({ description: 'When the meeting would start; must be in the future.' })
+  @Field({ description: `When the meeting would start: in the future, at most ${MEETING_MAX_DAYS_AHEAD} days ahead.` })
   proposedStart!: Date;
 }
 

@@ -10,7 +10,7 @@ import { Meeting, MeetingRow, MeetingStatus } from './meeting.entity';
 import { MeetingErrors } from './meeting.errors';
 import { memberMeeting, meetingPage, pairState, sessionExists } from './networking.queries';
 import { blockedBetween } from '../../conversation/conversation.queries';
-import { MEETING_MESSAGE_MAX_LENGTH, type MyMeetingsArgs, type RequestMeetingInput } from './meeting.inputs';
+import { MEETING_MAX_DAYS_AHEAD, MEETING_MESSAGE_MAX_LENGTH, type MyMeetingsArgs, type RequestMeetingInput } from './meeting.inputs';
 
 const HOUR_MS = 60 * 60_000;
 
@@ -46,6 +46,7 @@ export class MeetingService {
     const recipient = await this.otherMember(viewer, input.memberId);
     const now = this.ctx.clock.now();
     if (input.proposedStart.getTime() <= now.getTime()) throw MeetingErrors.startInPast();
+    if (input.proposedStart.getTime() > now.getTime() + MEETING_MAX_DAYS_AHEAD * 86_400_000) throw MeetingErrors.startTooFar();
     if (input.sessionId) await this.assertSessionExists(input.sessionId);
 
     const state = await pairState(this.ctx.em, viewer.id, recipient.id);

@@ -88,7 +88,7 @@ describe('requestMeeting', () => {
     expect((await notificationsOf(bob.id))[0]).toMatchObject({ kind: 'MEETING_REQUEST', contextId: null, subjectTitle: 'Meeting request' });
   });
 
-  it('refuses yourself, the past, and an over-long message with BAD_USER_INPUT', async () => {
+  it('refuses yourself, the past, more than a year ahead, and an over-long message with BAD_USER_INPUT', async () => {
     const [ann, bob] = await members(2);
     expect((await request(ann.id, { memberId: ann.id })).errors![0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
@@ -96,6 +96,8 @@ describe('requestMeeting', () => {
     });
     const past = await request(ann.id, { memberId: bob.id, proposedStart: server.clock.now().toISOString() });
     expect(past.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { proposedStart: 'must be in the future' } });
+    const farOff = await request(ann.id, { memberId: bob.id, proposedStart: '9999-12-31T23:59:59.999Z' });
+    expect(farOff.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { proposedStart: 'must be within 365 days' } });
     const long = await request(ann.id, { memberId: bob.id, message: 'x'.repeat(MEETING_MESSAGE_MAX_LENGTH + 1) });
     expect(long.errors![0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
@@ -103,6 +105,8 @@ describe('requestMeeting', () => {
     });
     expect(errorCode(await request(ann.id, { memberId: bob.id, proposedStart: 'not a date' }))).toBe('BAD_USER_INPUT');
     expect(await server.em().count(Meeting, { requesterId: ann.id })).toBe(0);
+    const inAYear = new Date(server.clock.now().getTime() + 365 * 86_400_000).toISOString();
+    expect((await request(ann.id, { memberId: bob.id, proposedStart: inAYear })).errors).toBeUndefined();
   });
 
   it('answers NOT_FOUND for an unknown member or session', async () => {
