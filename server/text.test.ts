@@ -1,4 +1,4 @@
-import { cutAt, shorten } from './text';
+import { characterCount, cutAt, hasVisibleText, shorten } from './text';
 
 describe('cutting text to a length', () => {
   it('never leaves half of a character outside the BMP', () => {
@@ -12,5 +12,20 @@ describe('cutting text to a length', () => {
     expect(shorten('abcdef', 4)).toBe('abc…');
     expect(shorten('abcd', 4)).toBe('abcd');
     expect(shorten('a😀😀', 3)).toBe('a…');
+  });
+});
+
+describe('visible text and character counts', () => {
+  it('finds nothing visible in spaces, zero-width and lone combining characters', () => {
+    for (const blank of ['', '  \n', '\u200B\u200B', '\u0301\u0301', '\u200D\uFEFF', '\u00A0\u3000', '\u202E'])
+      expect([blank, hasVisibleText(blank)]).toEqual([blank, false]);
+    for (const text of ['a', '\u200Bhi', 'é', '😀', '日本', '٣']) expect([text, hasVisibleText(text)]).toEqual([text, true]);
+  });
+
+  it('counts an emoji as one character, and a lone surrogate as one', () => {
+    expect(characterCount('😀'.repeat(3))).toBe(3);
+    expect(characterCount('a😀b')).toBe(3);
+    expect(characterCount('\uD83D')).toBe(1);
+    expect(characterCount('')).toBe(0);
   });
 });

@@ -1,12 +1,13 @@
 import { Matches, MaxLength } from 'class-validator';
 import { badInput } from './errors';
+import { VISIBLE_TEXT } from './text';
 
 /**
- * A required text field: at least one non-blank character and at most `max` characters.
- * Services store it trimmed.
+ * A required text field: at least one visible character (not only spaces, zero-width or
+ * combining characters) and at most `max` characters. Services store it trimmed.
  */
 export function RequiredText(max: number): PropertyDecorator {
-  const notBlank = Matches(/\S/, { message: 'must not be empty' });
+  const notBlank = Matches(VISIBLE_TEXT, { message: 'must not be empty' });
   const notTooLong = MaxLength(max, { message: `must be at most ${max} characters long` });
   return (target, property) => {
     notBlank(target, property);

@@ -11,10 +11,12 @@ let server: TestServer;
 let adminToken: string;
 let memberToken: string;
 let ids: { content: string; session: string; conversation: string };
+let adminId: string;
 
 beforeAll(async () => {
   server = await startTestServer({ logger: logs.logger });
   const admin = await buildAdmin(server.em());
+  adminId = admin.id;
   const member = await buildMember(server.em());
   [adminToken, memberToken] = [await server.tokenFor(admin.id), await server.tokenFor(member.id)];
   const content = await buildContent(server.em());
@@ -177,6 +179,31 @@ async function post(body: unknown, headers: Record<string, string> = {}): Promis
   });
   return { status: response.status, ...((await response.json()) as object) };
 }
+
+const ADD_COMMENT = `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`;
+const SEND_MESSAGE = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`;
+
+describe('text that shows nothing, and text in emoji', () => {
+  it('refuses a comment or a message of zero-width or lone combining characters as empty', async () => {
+    for (const blank of ['\u200B\u200B', '\u0301\u0301', '\u200D \uFEFF']) {
+      const comment = await server.gql(ADD_COMMENT, { input: { contentId: ids.content, body: blank } }, { token: memberToken });
+      expect([blank, errorCode(comment), comment.errors![0].extensions!.fields]).toEqual([
+        blank,
+        'BAD_USER_INPUT',
+        { body: 'must not be empty' },
+      ]);
+      const message = await server.gql(SEND_MESSAGE, { input: { recipientId: adminId, body: blank } }, { token: memberToken });
+      expect([blank, errorCode(message)]).toEqual([blank, 'BAD_USER_INPUT']);
+    }
+  });
+
+  it('counts a message’s length in characters, an emoji as one', async () => {
+    const sent = await server.gql(SEND_MESSAGE, { input: { recipientId: adminId, body: '😀'.repeat(5000) } }, { token: memberToken });
+    expect(sent.errors).toBeUndefined();
+    const over = await server.gql(SEND_MESSAGE, { input: { recipientId: adminId, body: '😀'.repeat(5001) } }, { token: memberToken });
+    expect(errorCode(over)).toBe('BAD_USER_INPUT');
+  });
+});
 
 describe('a subscription sent over HTTP', () => {
   it('answers 400 BAD_REQUEST pointing to WebSocket, and logs no error', async () => {

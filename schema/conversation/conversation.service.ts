@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isUUID } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { characterCount, hasVisibleText } from '../../server/text';
 import type { Context } from '../../server/context';
 import { pageDirection, toChronologicalConnection, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
 import type { MemberRow } from '../identity/member.entity';
@@ -29,8 +30,8 @@ interface Target {
 
 function trimmedBody(raw: string): string {
   const body = raw.trim();
-  if (!body) throw ConversationErrors.emptyBody();
-  if (body.length > MESSAGE_MAX_LENGTH) throw ConversationErrors.bodyTooLong();
+  if (!hasVisibleText(body)) throw ConversationErrors.emptyBody();
+  if (characterCount(body) > MESSAGE_MAX_LENGTH) throw ConversationErrors.bodyTooLong();
   return body;
 }
 

@@ -16,13 +16,14 @@ import { SessionChatMessage } from './session-chat-message.entity';
 import { CHAT_BODY_MAX_LENGTH, SessionChatErrors } from './session-chat.errors';
 import type { SendSessionChatMessageArgs, SessionChatMessagesArgs } from './session-chat.inputs';
 import type { MemberRow } from '../../identity/member.entity';
+import { characterCount, hasVisibleText } from '../../../server/text';
 
 const messageKey = (message: SessionChatMessage) => [message.createdAt.toISOString(), message.id];
 
 function trimmedBody(raw: string): string {
   const body = raw.trim();
-  if (!body) throw SessionChatErrors.emptyBody();
-  if (body.length > CHAT_BODY_MAX_LENGTH) throw SessionChatErrors.bodyTooLong();
+  if (!hasVisibleText(body)) throw SessionChatErrors.emptyBody();
+  if (characterCount(body) > CHAT_BODY_MAX_LENGTH) throw SessionChatErrors.bodyTooLong();
   return body;
 }
 
