@@ -1,3 +1,4 @@
+import { WebSocket as NodeWebSocket } from 'ws';
 import type { Browser, Page } from 'playwright-core';
 import { ContentStatus } from '../schema/content/content.entity';
 import { Role } from '../schema/identity/member.entity';
@@ -111,6 +112,18 @@ describe('CORS and CSRF headers', () => {
     server = await startTestServer({ env: { CORS_ORIGINS: 'https://app.example.com' } });
   });
   afterAll(() => server.stop());
+
+  it('refuses a WebSocket from an origin that is not allowed with 403, and takes one from an allowed origin', async () => {
+    const statusFrom = (origin: string) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = new NodeWebSocket(server.hearth.wsUrl, 'graphql-transport-ws', { origin });
+        socket.on('unexpected-response', (_req, res) => resolve(res.statusCode!));
+        socket.on('open', () => (socket.close(), resolve(101)));
+        socket.on('error', reject);
+      });
+    expect(await statusFrom('https://evil.example')).toBe(403);
+    expect(await statusFrom('https://app.example.com')).toBe(101);
+  });
 
   const preflight = (origin: string) =>
     fetch(server.hearth.url, {

@@ -120,7 +120,11 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
     path: '/graphql',
     maxPayload: MAX_BODY_BYTES,
     // Browsers send Origin and apply no CORS to WebSockets: the same origins as HTTP (or the API's own pages) may connect.
-    verifyClient: ({ origin, req }: { origin?: string; req: IncomingMessage }) => !origin || sameOrigin(origin, req) || cors.allows(origin),
+    // Another origin is 403 Forbidden (ws answers 401 to a plain `false`, which says "log in").
+    verifyClient: (
+      { origin, req }: { origin?: string; req: IncomingMessage },
+      done: (allowed: boolean, code?: number, message?: string) => void,
+    ) => (!origin || sameOrigin(origin, req) || cors.allows(origin) ? done(true) : done(false, 403, 'Origin not allowed')),
   });
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((error) => toClientError(error.toJSON(), error, deps.logger));
