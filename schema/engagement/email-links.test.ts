@@ -68,7 +68,8 @@ describe('GET /r/:token', () => {
     const { mail } = await digestFor();
     const link = local(/https:\/\/community\.example\.test\/r\/[\w-]+/.exec(mail.text!)![0]);
     const tampered = link.slice(0, -3) + (link.endsWith('AAA') ? 'BBB' : 'AAA');
-    for (const url of [tampered, `${new URL(server.hearth.url).origin}/r/not-a-token`]) {
+    const origin = new URL(server.hearth.url).origin;
+    for (const url of [tampered, `${origin}/r/not-a-token`, `${origin}/r/%ZZ`, `${origin}/unsubscribe/%ZZ`]) {
       const response = await fetch(url, { redirect: 'manual' });
       expect(response.status).toBe(400);
       expect(await response.text()).toContain('This link is not valid');

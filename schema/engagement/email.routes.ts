@@ -82,4 +82,13 @@ export function registerEmailRoutes(app: express.Express, deps: AppDeps): void {
       next(error);
     }
   });
+
+  // A link whose token is not even URL-encoded text (`/r/%ZZ`: Express cannot decode the parameter) is as invalid as a tampered one.
+  app.use(
+    ['/r/', '/unsubscribe/'],
+    (error: { status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (error.status === 400 && !res.headersSent) res.status(400).type('html').send(INVALID_LINK);
+      else next(error);
+    },
+  );
 }
