@@ -12,12 +12,39 @@ export function localDate(at: Date, timeZone: string): string {
   return formatter.format(at);
 }
 
-/** The IANA id of `raw` as Intl knows it (case fixed: "europe/paris" → "Europe/Paris"), or null when it is no IANA zone. */
+/**
+ * Zones ICU (and so Intl) still calls by the name CLDR kept when IANA renamed them: Intl reads
+ * "Asia/Kolkata" and answers "Asia/Calcutta". Members and emails get IANA's current name.
+ */
+const IANA_NAME_OF_CLDR: Record<string, string> = {
+  'Africa/Asmera': 'Africa/Asmara',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Coral_Harbour': 'America/Atikokan',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+};
+
+/** The IANA id of `raw` (case fixed: "europe/paris" → "Europe/Paris"; IANA's current name: "Asia/Kolkata"), or null when it is no IANA zone. */
 export function canonicalTimeZone(raw: string): string | null {
   // Offsets ("+01:00") are accepted by Intl but are no IANA zone: they ignore daylight saving time.
   if (!/^[A-Za-z]/.test(raw)) return null;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone;
+    const zone = new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone;
+    return IANA_NAME_OF_CLDR[zone] ?? zone;
   } catch {
     return null;
   }
