@@ -10,7 +10,7 @@ import type { MemberRow } from '../../identity/member.entity';
 
 /** The room opens this long before the start. */
 export const ROOM_OPENS_BEFORE_MS = 15 * 60_000;
-/** A token admits until the end plus this margin (sessions overrun); connected participants are not cut off at expiry. */
+/** A token admits until the end (or now, in an overrun) plus this margin; connected participants are not cut off at expiry. */
 const TOKEN_MARGIN_AFTER_END_MS = 30 * 60_000;
 
 /** What other participants read of a participant's role (the participant's metadata). */
@@ -44,13 +44,16 @@ export class LiveJoinService {
     const standing = standingIn(roster, viewer);
     if (standing.status === LiveSessionStatus.CANCELLED) throw LiveErrors.closed(standing.status);
     if (!takesPart(viewer, standing)) throw LiveErrors.notRegistered();
-    if (standing.status === LiveSessionStatus.ENDED || now >= standing.endsAt.getTime()) throw LiveErrors.over();
+    // A LIVE room admits however long it overruns (a registrant who dropped gets back in), as its chat does;
+    // a session whose end passed without its room ever starting is over.
+    if (standing.status === LiveSessionStatus.ENDED || (standing.status !== LiveSessionStatus.LIVE && now >= standing.endsAt.getTime()))
+      throw LiveErrors.over();
     const opensAt = standing.startsAt.getTime() - ROOM_OPENS_BEFORE_MS;
     if (now < opensAt && !hosts(viewer, standing)) throw LiveErrors.tooEarly(new Date(opensAt));
 
     const canPublish = hosts(viewer, standing);
     const roomName = sessionRoomName(standing.sessionId);
-    const ttlSeconds = Math.ceil((standing.endsAt.getTime() + TOKEN_MARGIN_AFTER_END_MS - now) / 1000);
+    const ttlSeconds = Math.ceil((Math.max(standing.endsAt.getTime(), now) + TOKEN_MARGIN_AFTER_END_MS - now) / 1000);
     const { token, expiresAt } = issueJoinToken(this.ctx.config.liveKit, {
       roomName,
       identity: viewer.id,

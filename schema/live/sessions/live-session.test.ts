@@ -3,6 +3,7 @@ import { buildAdmin, buildMember, buildTheme } from '../../../test/factories';
 import { buildRegistration, buildSession } from '../../../test/live';
 import { errorCode, describeWithRedis, startTestServer, until, type TestServer } from '../../../test/server';
 import { Role } from '../../identity/member.entity';
+import { LiveSession, LiveSessionStatus } from './live-session.entity';
 
 const SCHEDULE = `mutation($input: ScheduleLiveSessionInput!) {
   scheduleLiveSession(input: $input) { id title status capacity autoRecord startsAt endsAt themes { slug } speakers { id } partner { id } registrantCount }
@@ -300,6 +301,18 @@ describe('joinLiveSession', () => {
     await server.gql(CANCEL, { id: session.id }, await as(admin));
     expect(errorCode(await server.gql(JOIN, { id: session.id }, await as(attendee)))).toBe('CONFLICT');
     expect(errorCode(await server.gql(JOIN, { id: session.id }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('lets a registrant back into a LIVE room that overruns its end, with a token for the overrun', async () => {
+    const { session, attendee } = await setUp();
+    await server.em().nativeUpdate(LiveSession, { id: session.id }, { status: LiveSessionStatus.LIVE });
+    server.clock.set('2026-03-10T11:20:00Z');
+    const join = await server.gql(JOIN, { id: session.id }, await as(attendee));
+    expect(join.errors).toBeUndefined();
+    // Tokens are signed on the wall clock: 30 minutes from the join, the end being past.
+    const minutesLeft = (new Date(join.data!.joinLiveSession.expiresAt).getTime() - Date.now()) / 60_000;
+    expect(minutesLeft).toBeGreaterThan(29.9);
+    expect(minutesLeft).toBeLessThanOrEqual(30.1);
   });
 
   it('refuses a member whose registration was cancelled, at once though their roster was cached', async () => {
