@@ -1,16 +1,15 @@
-import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ViewerKeyedLoader } from '../../server/viewer-loader';
-import { blockedByViewers, lastMessages, otherMemberIds, unreadCounts, viewerMessages } from './conversation.queries';
+import {
+  blockedByViewers,
+  lastMessages,
+  otherMemberIds,
+  unreadCounts,
+  viewerMessages,
+  type LastMessages,
+  type UnreadMessages,
+} from './conversation.queries';
 import type { MessageRow } from './message.entity';
-
-/** The conversation domain's per-request DataLoaders whose answers are the same for every viewer (each one SQL statement per batch). */
-export function createConversationLoaders(em: EntityManager) {
-  return {
-    /** The newest message of each conversation. */
-    lastMessageByConversationId: new DataLoader<string, MessageRow | null>((ids) => lastMessages(em, ids)),
-  };
-}
 
 /** The conversation domain's per-viewer loaders (see ViewerKeyedLoader): one statement per batch, whatever the number of viewers in it. */
 export function createConversationViewerLoaders(em: EntityManager) {
@@ -30,18 +29,21 @@ export function createConversationViewerLoaders(em: EntityManager) {
       () => null,
       (viewerIds, ids) => otherMemberIds(em, viewerIds, ids),
     ),
-    /** Messages from others the viewer has not read, per conversation. */
-    unreadCountByConversationId: new ViewerKeyedLoader<number>(
-      () => 0,
+    /** What the viewer's lastMessage of each conversation is chosen from (moderation hides the other member's for a while). */
+    lastMessagesByConversationId: new ViewerKeyedLoader<LastMessages>(
+      () => ({ own: null, other: null, otherSuspendedUntil: null }),
+      (viewerIds, ids) => lastMessages(em, viewerIds, ids),
+    ),
+    /** Messages from others the viewer has not read, per conversation, and whether their sender is suspended. */
+    unreadByConversationId: new ViewerKeyedLoader<UnreadMessages>(
+      () => ({ count: 0, senderSuspendedUntil: null }),
       (viewerIds, ids) => unreadCounts(em, viewerIds, ids),
     ),
   };
 }
 
-type ConversationLoaders = ReturnType<typeof createConversationLoaders>;
 type ConversationViewerLoaders = ReturnType<typeof createConversationViewerLoaders>;
 
 declare module '../../server/loaders' {
-  interface SharedLoaders extends ConversationLoaders {}
   interface ViewerKeyedLoaders extends ConversationViewerLoaders {}
 }

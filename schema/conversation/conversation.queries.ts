@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
-import { EMPTY_SQL, rawSql, sql, uuidArray, type Sql } from '../../server/db/sql';
+import { EMPTY_SQL, rawSql, sql, type Sql } from '../../server/db/sql';
 import { chronologicalKeyset, decodeKeyset, type PageDirection } from '../../server/pagination';
 import { inPairOrder, pairsOf, type PairRow } from '../../server/viewer-loader';
 import { visibleToSql } from '../moderation/visibility';
@@ -89,16 +89,42 @@ export async function participantIds(em: EntityManager, conversationId: string):
   );
 }
 
-/** The newest message of each conversation (null for one without any), in the order of `ids`. */
-export async function lastMessages(em: EntityManager, ids: readonly string[]): Promise<(MessageRow | null)[]> {
-  const found = await rows(
+/**
+ * What each viewer's lastMessage is chosen from, whenever they read it (a suspension starts and ends
+ * by the clock: ConversationService.lastMessage decides): their own newest message, the newest one
+ * from the other member that the moderators did not hide, and until when that member is suspended.
+ */
+export interface LastMessages {
+  own: MessageRow | null;
+  other: MessageRow | null;
+  otherSuspendedUntil: Date | null;
+}
+
+/** For each (viewer, conversation id) pair, its LastMessages, in the pairs' order. */
+export async function lastMessages(em: EntityManager, viewerIds: string[], ids: string[]): Promise<LastMessages[]> {
+  const newest = (senders: string) =>
+    rawSql(`left join lateral (select * from message m where m.conversation_id = k.id and ${senders}
+                                 order by m.created_at desc, m.id desc limit 1)`);
+  const found = (await rows(
     em,
-    sql`select distinct on (conversation_id) * from message where conversation_id = any(${uuidArray(ids)}::uuid[])
-          order by conversation_id, created_at desc, id desc`,
-  );
+    sql`select k.viewer_id, k.id as key_id, to_jsonb(own) as own, to_jsonb(other) as other, o.suspended_until as other_suspended_until
+          from ${pairsOf(viewerIds, ids)}
+          ${newest('m.sender_id = k.viewer_id')} own on true
+          ${newest('m.sender_id <> k.viewer_id and m.hidden_at is null')} other on true
+          left join member o on o.id = other.sender_id`,
+  )) as PairRow[];
   const toMessage = readModel(em, MessageRow);
-  const byConversation = new Map(found.map((row) => [row.conversation_id as string, toMessage(row)]));
-  return ids.map((id) => byConversation.get(id) ?? null);
+  return inPairOrder(
+    viewerIds,
+    ids,
+    found,
+    (row) => ({
+      own: row.own ? toMessage(row.own as Record<string, unknown>) : null,
+      other: row.other ? toMessage(row.other as Record<string, unknown>) : null,
+      otherSuspendedUntil: row.other_suspended_until ? new Date(row.other_suspended_until as string) : null,
+    }),
+    { own: null, other: null, otherSuspendedUntil: null },
+  );
 }
 
 /** For each (viewer, message id) pair, the message if the viewer is in its conversation (null otherwise), in the pairs' order. */
@@ -132,18 +158,38 @@ export async function otherMemberIds(em: EntityManager, viewerIds: string[], ids
   return inPairOrder(viewerIds, ids, found, (row) => row.member_id as string, null);
 }
 
-/** For each (viewer, conversation id) pair, the messages from others the viewer has not read. */
-export async function unreadCounts(em: EntityManager, viewerIds: string[], ids: string[]): Promise<number[]> {
+/**
+ * A viewer's unread messages from the other member that the moderators did not hide, and until
+ * when their sender is suspended (ConversationService.unreadCount decides at the time it reads).
+ */
+export interface UnreadMessages {
+  count: number;
+  senderSuspendedUntil: Date | null;
+}
+
+/** For each (viewer, conversation id) pair, its UnreadMessages, in the pairs' order. */
+export async function unreadCounts(em: EntityManager, viewerIds: string[], ids: string[]): Promise<UnreadMessages[]> {
+  // One other member per conversation; were there several, the latest suspension would hide them all (fail closed).
   const found = (await rows(
     em,
-    sql`select k.viewer_id, k.id as key_id, count(m.id)::int as unread
+    sql`select k.viewer_id, k.id as key_id, count(m.id)::int as unread, max(s.suspended_until) as sender_suspended_until
           from ${pairsOf(viewerIds, ids)}
           join conversation_participant p on p.member_id = k.viewer_id and p.conversation_id = k.id
           left join message m on m.conversation_id = p.conversation_id and m.sender_id <> p.member_id
-               and m.created_at > coalesce(p.last_read_at, '-infinity')
+               and m.created_at > coalesce(p.last_read_at, '-infinity') and m.hidden_at is null
+          left join member s on s.id = m.sender_id
          group by k.viewer_id, k.id`,
   )) as PairRow[];
-  return inPairOrder(viewerIds, ids, found, (row) => row.unread as number, 0);
+  return inPairOrder(
+    viewerIds,
+    ids,
+    found,
+    (row) => ({
+      count: row.unread as number,
+      senderSuspendedUntil: row.sender_suspended_until ? new Date(row.sender_suspended_until as string) : null,
+    }),
+    { count: 0, senderSuspendedUntil: null },
+  );
 }
 
 /** The conversation of a pair of members (pairKeyOf), if it exists. */

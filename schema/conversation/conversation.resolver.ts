@@ -43,14 +43,14 @@ export class ConversationResolver {
     return (await ctx.loaders.memberById.load(memberId!))!;
   }
 
-  @FieldResolver(() => MessageRow, { nullable: true })
+  @FieldResolver(() => MessageRow, { nullable: true, description: 'The newest of `messages`: the newest message the viewer may see.' })
   lastMessage(@Root() conversation: ConversationRow, @Ctx() ctx: Context): Promise<MessageRow | null> {
-    return ctx.loaders.lastMessageByConversationId.load(conversation.id);
+    return new ConversationService(ctx).lastMessage(conversation);
   }
 
-  @FieldResolver(() => Int, { description: 'Messages from the other member since the viewer last read.' })
+  @FieldResolver(() => Int, { description: 'Messages from the other member since the viewer last read (those `messages` lists).' })
   unreadCount(@Root() conversation: ConversationRow, @Ctx() ctx: Context): Promise<number> {
-    return ctx.loaders.unreadCountByConversationId.load(conversation.id);
+    return new ConversationService(ctx).unreadCount(conversation);
   }
 
   @FieldResolver(() => MessageConnection, {

@@ -5,6 +5,7 @@ import { characterCount, hasVisibleText } from '../../server/text';
 import type { Context } from '../../server/context';
 import { pageDirection, toChronologicalConnection, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
 import type { MemberRow } from '../identity/member.entity';
+import { isSuspended } from '../moderation/visibility';
 import { Conversation, ConversationRow, pairKeyOf } from './conversation.entity';
 import { ConversationErrors } from './conversation.errors';
 import { MESSAGE_MAX_LENGTH, type ConversationsArgs, type MessagesArgs, type SendMessageInput } from './conversation.inputs';
@@ -81,6 +82,24 @@ export class ConversationService {
     const direction = pageDirection(args, 20);
     const page = await messagePage(this.ctx.em, conversation.id, direction, this.ctx.viewer?.id ?? null, this.ctx.clock.now());
     return withTotalCount(toChronologicalConnection(page.items, direction, messageKey), page.totalCount);
+  }
+
+  /**
+   * The newest message the viewer may see, as `messages` lists them (moderation/visibility): their
+   * own, or the other member's unless the moderators hid it or its sender is suspended now.
+   */
+  async lastMessage(conversation: ConversationRow): Promise<MessageRow | null> {
+    const { own, other, otherSuspendedUntil } = await this.ctx.loaders.lastMessagesByConversationId.load(conversation.id);
+    const visible = other && !isSuspended({ suspendedUntil: otherSuspendedUntil }, this.ctx.clock.now()) ? other : null;
+    if (!own || !visible) return own ?? visible;
+    const byTime = own.createdAt.getTime() - visible.createdAt.getTime();
+    return byTime > 0 || (byTime === 0 && own.id > visible.id) ? own : visible; // messages' order: (createdAt, id)
+  }
+
+  /** The other member's messages since the viewer last read, those `messages` lists: none while their sender is suspended. */
+  async unreadCount(conversation: ConversationRow): Promise<number> {
+    const { count, senderSuspendedUntil } = await this.ctx.loaders.unreadByConversationId.load(conversation.id);
+    return isSuspended({ suspendedUntil: senderSuspendedUntil }, this.ctx.clock.now()) ? 0 : count;
   }
 
   async markRead(viewer: MemberRow, id: string): Promise<Conversation> {

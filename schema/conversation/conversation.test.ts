@@ -1,5 +1,6 @@
 import { buildMember } from '../../test/factories';
 import { countQueries, errorCode, startTestServer, subscribe, type TestServer } from '../../test/server';
+import { Role } from '../identity/member.entity';
 import { Block } from './block.entity';
 import { ConversationParticipant } from './conversation-participant.entity';
 import { Conversation } from './conversation.entity';
@@ -188,6 +189,84 @@ describe('direct messages', () => {
     const two = await counted(2);
     expect(two).toBeGreaterThanOrEqual(4);
     expect(await counted(6)).toBe(two);
+  });
+});
+
+describe('moderation in the conversation list', () => {
+  const CONVERSATION = `query($id: ID!) {
+    conversation(id: $id) { unreadCount lastMessage { body } messages(last: 10) { totalCount edges { node { body } } } }
+  }`;
+
+  /** What `viewer` reads of the conversation, in `conversation(id)` and in `conversations`, which must agree. */
+  async function seenBy(viewerId: string, conversationId: string) {
+    const options = await as(viewerId);
+    const one = await server.gql(CONVERSATION, { id: conversationId }, options);
+    expect(one.errors).toBeUndefined();
+    const { unreadCount, lastMessage, messages } = one.data!.conversation;
+    const listed = (await server.gql(CONVERSATIONS, {}, options)).data!.conversations.edges.find(
+      (edge: any) => edge.node.id === conversationId,
+    ).node;
+    expect({ unreadCount: listed.unreadCount, lastMessage: listed.lastMessage?.body ?? null }).toEqual({
+      unreadCount,
+      lastMessage: lastMessage?.body ?? null,
+    });
+    return {
+      unreadCount,
+      lastMessage: lastMessage?.body ?? null,
+      messages: messages.edges.map((edge: any) => edge.node.body),
+      totalCount: messages.totalCount,
+    };
+  }
+
+  it('leaves a hidden message, and a suspended sender’s, out of the other member’s lastMessage and unreadCount, as from messages', async () => {
+    const [ann, bob, moderator] = [
+      await buildMember(server.em()),
+      await buildMember(server.em()),
+      await buildMember(server.em(), { role: Role.MODERATOR }),
+    ];
+    const { conversationId } = (await send(ann.id, { recipientId: bob.id, body: 'Hello Bob' })).data!.sendMessage;
+    const rude = (await send(ann.id, { conversationId, body: 'You idiot' })).data!.sendMessage;
+    expect(await seenBy(bob.id, conversationId)).toMatchObject({ unreadCount: 2, lastMessage: 'You idiot' });
+
+    const report = { input: { subjectId: rude.id, kind: 'MESSAGE', reason: 'HARASSMENT' } };
+    expect(
+      (await server.gql(`mutation($input: ReportInput!) { report(input: $input) { id } }`, report, await as(bob.id))).errors,
+    ).toBeUndefined();
+    const [{ id: caseId }] = await server
+      .em()
+      .execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [rude.id]);
+    const resolve = `mutation($id: ID!) { resolveReport(caseId: $id, action: HIDE) { id } }`;
+    expect((await server.gql(resolve, { id: caseId }, await as(moderator.id))).errors).toBeUndefined();
+    expect(await seenBy(bob.id, conversationId)).toEqual({
+      unreadCount: 1,
+      lastMessage: 'Hello Bob',
+      messages: ['Hello Bob'],
+      totalCount: 1,
+    });
+    // Its sender still reads it, as in messages.
+    expect(await seenBy(ann.id, conversationId)).toMatchObject({ lastMessage: 'You idiot', messages: ['Hello Bob', 'You idiot'] });
+
+    await send(bob.id, { conversationId, body: 'Who is this?' });
+    await send(ann.id, { conversationId, body: 'Sorry' });
+    expect(await seenBy(bob.id, conversationId)).toMatchObject({ unreadCount: 1, lastMessage: 'Sorry' });
+    const until = new Date(server.clock.now().getTime() + 86_400_000).toISOString();
+    const suspend = `mutation($id: ID!, $until: DateTime!) { suspendMember(memberId: $id, until: $until, reason: "Abuse") { id } }`;
+    expect((await server.gql(suspend, { id: ann.id, until }, await as(moderator.id))).errors).toBeUndefined();
+    expect(await seenBy(bob.id, conversationId)).toEqual({
+      unreadCount: 0,
+      lastMessage: 'Who is this?',
+      messages: ['Who is this?'],
+      totalCount: 1,
+    });
+
+    const unsuspend = `mutation($id: ID!) { unsuspendMember(memberId: $id) { id } }`;
+    expect((await server.gql(unsuspend, { id: ann.id }, await as(moderator.id))).errors).toBeUndefined();
+    expect(await seenBy(bob.id, conversationId)).toEqual({
+      unreadCount: 1,
+      lastMessage: 'Sorry',
+      messages: ['Hello Bob', 'Who is this?', 'Sorry'],
+      totalCount: 3,
+    });
   });
 });
 

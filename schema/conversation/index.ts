@@ -4,7 +4,7 @@ import { BlockResolver } from './block.resolver';
 import { ConversationParticipant } from './conversation-participant.entity';
 import { Conversation } from './conversation.entity';
 import { registerConversationHandlers } from './conversation.handlers';
-import { createConversationLoaders, createConversationViewerLoaders } from './conversation.loaders';
+import { createConversationViewerLoaders } from './conversation.loaders';
 import { ConversationResolver } from './conversation.resolver';
 import { Message } from './message.entity';
 import { MessageResolver } from './message.resolver';
@@ -27,7 +27,6 @@ export const conversationModule: HearthModule = {
   name: 'conversation',
   entities: [Conversation, ConversationParticipant, Message, Block],
   resolvers: [ConversationResolver, MessageResolver, BlockResolver],
-  loaders: createConversationLoaders,
   viewerLoaders: createConversationViewerLoaders,
   handlers: registerConversationHandlers,
 };
