@@ -4,7 +4,8 @@ import { toConnection, withTotalCount, type ConnectionShape } from '../../server
 import { NotificationRow } from './notification.entity';
 import { isUUID } from 'class-validator';
 import { readModel } from '../../server/db/read-model';
-import { uuidArray } from '../../server/db/sql';
+import { sql, uuidArray } from '../../server/db/sql';
+import { notificationVisible } from '../moderation/visibility';
 import {
   MARKED_READ_RETURNED,
   type MarkNotificationsReadArgs,
@@ -31,14 +32,18 @@ export class NotificationQueryService {
     return (await unreadCounts(this.ctx.em, [viewer.id], this.ctx.clock.now())).get(viewer.id) ?? 0;
   }
 
-  /** Marks the given (or all) of the viewer's notifications read; returns them (read) and the new unread count. */
+  /**
+   * Marks the given (or all) of the viewer's notifications read, among those `list` shows (not the
+   * ones about what moderation hides from them); returns them (read) and the new unread count.
+   */
   async markRead(viewer: MemberRow, { ids, all }: MarkNotificationsReadArgs): Promise<MarkNotificationsReadPayload> {
     if (!all && !ids?.length) throw badInput('Pass the ids to mark read, or all: true.', { ids: 'required unless all is true' });
-    const rows = await this.ctx.em.execute<Record<string, unknown>[]>(
-      // Named ones come back even if they were read already (elsewhere): a client cache learns either way.
-      `update notification set read_at = coalesce(read_at, ?) where recipient_id = ? ${all ? 'and read_at is null' : 'and id = any(?::uuid[])'} returning *`,
-      [this.ctx.clock.now(), viewer.id, ...(all ? [] : [uuidArray(ids!.filter((id) => isUUID(id)))])],
-    );
+    const now = this.ctx.clock.now();
+    // Named ones come back even if they were read already (elsewhere): a client cache learns either way.
+    const which = all ? sql`n.read_at is null` : sql`n.id = any(${uuidArray(ids!.filter((id) => isUUID(id)))}::uuid[])`;
+    const update = sql`update notification n set read_at = coalesce(n.read_at, ${now}::timestamptz)
+      where n.recipient_id = ${viewer.id}::uuid and ${which} and ${notificationVisible('n', now)} returning n.*`;
+    const rows = await this.ctx.em.execute<Record<string, unknown>[]>(update.text, [...update.params]);
     const notifications = rows
       .map(readModel(this.ctx.em, NotificationRow))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (b.id > a.id ? 1 : -1))

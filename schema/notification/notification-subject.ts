@@ -9,7 +9,8 @@ import { MeetingRow } from '../live/networking/meeting.entity';
 import type { NotificationRow } from './notification.entity';
 import { NotificationSubjectType } from './notification-kind';
 import { ModerationCaseRow } from '../moderation/moderation-case.entity';
-import { moderates } from '../moderation/visibility';
+import { hiddenFrom, moderates } from '../moderation/visibility';
+import { MemberRow } from '../identity/member.entity';
 
 type Subject = ContentRow | CommentRow | MessageRow | LiveSessionRow | MeetingRow | ModerationCaseRow;
 
@@ -28,7 +29,8 @@ export const NotificationSubject = createUnionType({
 /**
  * The subject as the viewer may see it now, through the request's loaders (a page of
  * notifications costs one query per subject type): null once it is gone or hidden (a draft again,
- * a deleted comment's item unpublished, a conversation left).
+ * a deleted comment's item unpublished, a conversation left, or moderation: hidden by the
+ * moderators or by a suspended author, a comment with its item).
  */
 export async function loadSubject(notification: NotificationRow, ctx: Context): Promise<Subject | null> {
   const { loaders, viewer } = ctx;
@@ -36,15 +38,18 @@ export async function loadSubject(notification: NotificationRow, ctx: Context): 
   switch (notification.subjectType) {
     case NotificationSubjectType.CONTENT: {
       const content = await loaders.contentById.load(id);
-      return content && canSee(viewer, content) ? content : null;
+      return content && canSee(viewer, content) && !(await moderationHides(ctx, [content, content.author.id])) ? content : null;
     }
     case NotificationSubjectType.COMMENT: {
       const comment = await loaders.commentById.load(id);
       const content = comment && (await loaders.contentById.load(comment.content.id));
-      return comment && content && canSee(viewer, content) ? comment : null;
+      if (!comment || !content || !canSee(viewer, content)) return null;
+      return (await moderationHides(ctx, [comment, comment.author.id], [content, content.author.id])) ? null : comment;
     }
-    case NotificationSubjectType.MESSAGE:
-      return loaders.viewerMessageById.load(id);
+    case NotificationSubjectType.MESSAGE: {
+      const message = await loaders.viewerMessageById.load(id);
+      return message && !(await moderationHides(ctx, [message, message.sender.id])) ? message : null;
+    }
     case NotificationSubjectType.SESSION:
       return loaders.liveSessionById.load(id);
     case NotificationSubjectType.MEETING:
@@ -52,4 +57,14 @@ export async function loadSubject(notification: NotificationRow, ctx: Context): 
     case NotificationSubjectType.MODERATION_CASE:
       return moderates(viewer) ? loaders.moderationCaseById.load(id) : null;
   }
+}
+
+/** Whether moderation hides any of `items` (each with its author's id) from the viewer now (moderation/visibility). */
+async function moderationHides(ctx: Context, ...items: [item: { hiddenAt: Date | null }, authorId: string][]): Promise<boolean> {
+  const authors = await ctx.loaders.memberById.loadMany(items.map(([, authorId]) => authorId));
+  const now = ctx.clock.now();
+  return items.some(([item, authorId], i) => {
+    const author = authors[i];
+    return hiddenFrom(ctx.viewer, item, authorId, author instanceof MemberRow ? author : null, now);
+  });
 }

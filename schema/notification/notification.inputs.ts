@@ -27,7 +27,7 @@ export class MarkNotificationsReadArgs {
 @ObjectType({ simpleResolvers: true })
 export class MarkNotificationsReadPayload {
   @Field(() => [NotificationRow], {
-    description: `The notifications named by \`ids\`, now read; with \`all\`, the newest ${MARKED_READ_RETURNED} of those it marked read. Newest first.`,
+    description: `The notifications named by \`ids\`, now read; with \`all\`, the newest ${MARKED_READ_RETURNED} of those it marked read. Newest first. Only those \`notifications\` lists: never one about what moderation hides from the viewer.`,
   })
   notifications!: NotificationRow[];
 

@@ -228,3 +228,84 @@ describe('notifications', () => {
     expect(errorCode(await anonymous.next())).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('notifications and moderation', () => {
+  const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`;
+  const MARK = `mutation($ids: [ID!], $all: Boolean) {
+    markNotificationsRead(ids: $ids, all: $all) { notifications { id subject { ... on Message { body } } } unreadCount }
+  }`;
+  const SUSPEND = `mutation($id: ID!, $until: DateTime!) { suspendMember(memberId: $id, until: $until, reason: "Spam") { id } }`;
+  const UNSUSPEND = `mutation($id: ID!) { unsuspendMember(memberId: $id) { id } }`;
+
+  const moderator = () => buildMember(server.em(), { role: Role.MODERATOR });
+  const tomorrow = () => new Date(server.clock.now().getTime() + 86_400_000).toISOString();
+
+  /** Sends a message and waits for its notification, one second after the previous one (notifications list newest first). */
+  async function message(from: { id: string }, to: { id: string }, body: string): Promise<string> {
+    server.clock.advance({ seconds: 1 });
+    const sent = await server.gql(SEND, { input: { recipientId: to.id, body } }, await as(from.id));
+    expect(sent.errors).toBeUndefined();
+    await settled();
+    return sent.data!.sendMessage.id as string;
+  }
+
+  /** A member reports the message and a moderator hides it. */
+  async function hideMessage(reporter: { id: string }, messageId: string): Promise<void> {
+    const report = `mutation($input: ReportInput!) { report(input: $input) { id } }`;
+    expect(
+      (await server.gql(report, { input: { subjectId: messageId, kind: 'MESSAGE', reason: 'HARASSMENT' } }, await as(reporter.id))).errors,
+    ).toBeUndefined();
+    const [{ id }] = await server
+      .em()
+      .execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [messageId]);
+    const resolve = `mutation($id: ID!) { resolveReport(caseId: $id, action: HIDE) { id } }`;
+    expect((await server.gql(resolve, { id }, await as((await moderator()).id))).errors).toBeUndefined();
+  }
+
+  const notificationOf = async (recipient: { id: string }, subjectId: string) =>
+    (await server.em().findOneOrFail(Notification, { recipient: recipient.id, subjectId })).id;
+
+  it('markNotificationsRead answers only with notifications that notifications lists, never one about a hidden message', async () => {
+    const [sender, friend, reader] = [await buildMember(server.em()), await buildMember(server.em()), await buildMember(server.em())];
+    const nasty = await message(sender, reader, 'Nasty');
+    const first = await notificationOf(reader, await message(friend, reader, 'First'));
+    const second = await notificationOf(reader, await message(friend, reader, 'Second'));
+    await hideMessage(reader, nasty);
+    const listed = await server.gql(NOTIFICATIONS, {}, await as(reader.id));
+    expect(listed.data!.notifications.edges.map((e: any) => e.node.id)).toEqual([second, first]);
+
+    const all = await server.gql(MARK, { all: true }, await as(reader.id));
+    expect(all.data!.markNotificationsRead).toEqual({
+      notifications: [
+        { id: second, subject: { body: 'Second' } },
+        { id: first, subject: { body: 'First' } },
+      ],
+      unreadCount: 0,
+    });
+    const named = await server.gql(MARK, { ids: [await notificationOf(reader, nasty), first] }, await as(reader.id));
+    expect(named.data!.markNotificationsRead).toEqual({ notifications: [{ id: first, subject: { body: 'First' } }], unreadCount: 0 });
+  });
+
+  it('a notification’s subject is null while moderation hides it from the reader: a reply on the item of a suspended author', async () => {
+    const author = await buildMember(server.em(), { role: Role.SPEAKER });
+    const item = await buildContent(server.em(), { author });
+    const [reader, replier] = [await buildMember(server.em()), await buildMember(server.em())];
+    const top = (await server.gql(ADD_COMMENT, { input: { contentId: item.id, body: 'A question' } }, await as(reader.id))).data!
+      .addComment;
+    const reply = (
+      await server.gql(ADD_COMMENT, { input: { contentId: item.id, body: 'An answer', parentId: top.id } }, await as(replier.id))
+    ).data!.addComment;
+    await settled();
+    const subjects = async () =>
+      (
+        await server.gql(`{ notifications { edges { node { subjectTitle subject { ... on Comment { id } } } } } }`, {}, await as(reader.id))
+      ).data!.notifications.edges.map((e: any) => e.node);
+    expect(await subjects()).toEqual([{ subjectTitle: 'An answer', subject: { id: reply.id } }]);
+
+    const mod = await moderator();
+    expect((await server.gql(SUSPEND, { id: author.id, until: tomorrow() }, await as(mod.id))).errors).toBeUndefined();
+    expect(await subjects()).toEqual([{ subjectTitle: 'An answer', subject: null }]);
+    expect((await server.gql(UNSUSPEND, { id: author.id }, await as(mod.id))).errors).toBeUndefined();
+    expect(await subjects()).toEqual([{ subjectTitle: 'An answer', subject: { id: reply.id } }]);
+  });
+});
