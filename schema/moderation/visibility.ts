@@ -67,20 +67,23 @@ const AUTHORED: [type: string, table: string, authorColumn: string][] = [
 
 /**
  * SQL condition: the notification `alias` is not about something hidden from its recipient (a
- * hidden item, comment or message, or one whose author is suspended). One `?` per subject type,
- * each `now`: see `notificationVisible`.
+ * hidden item, comment or message, or one whose author is suspended), nor caused by a member now
+ * suspended (its actor: a meeting request or acceptance, a comment, a message, a publication). One
+ * `?` per subject type and one for the actor, each `now`: see `notificationVisible`.
  */
 export function notificationVisibleSql(alias: string): string {
-  return AUTHORED.map(
+  const subjects = AUTHORED.map(
     ([type, table, author]) =>
       `not exists (select 1 from ${table} s where ${alias}.subject_type = '${type}' and s.id = ${alias}.subject_id and s.${author} <> ${alias}.recipient_id and not (${visibleToOthersSql('s', author, '?::timestamptz')}))`,
-  ).join(' and ');
+  );
+  const actor = `not exists (select 1 from member actor where actor.id = ${alias}.actor_id and actor.id <> ${alias}.recipient_id and actor.suspended_until > ?::timestamptz)`;
+  return [...subjects, actor].join(' and ');
 }
 
 /** `notificationVisibleSql` as a fragment for the `sql` tag, at `now`. */
 export const notificationVisible = (alias: string, now: Date): Sql => ({
   text: notificationVisibleSql(alias),
-  params: AUTHORED.map(() => now),
+  params: [...AUTHORED.map(() => now), now],
 });
 
 /** What an author (or a moderator) is told about an item others cannot see; null when others see it. */

@@ -286,6 +286,62 @@ describe('notifications and moderation', () => {
     expect(named.data!.markNotificationsRead).toEqual({ notifications: [{ id: first, subject: { body: 'First' } }], unreadCount: 0 });
   });
 
+  it('leaves out every notification a suspended member caused, meetings included, while the suspension lasts', async () => {
+    const [reader, requester, accepter] = [await buildMember(server.em()), await buildMember(server.em()), await buildMember(server.em())];
+    const meeting = async (from: { id: string }, to: { id: string }, message: string) => {
+      server.clock.advance({ seconds: 1 });
+      const input = { memberId: to.id, proposedStart: new Date(server.clock.now().getTime() + 3 * 86_400_000).toISOString(), message };
+      const asked = await server.gql(
+        `mutation($input: RequestMeetingInput!) { requestMeeting(input: $input) { id } }`,
+        { input },
+        await as(from.id),
+      );
+      expect(asked.errors).toBeUndefined();
+      await settled();
+      return asked.data!.requestMeeting.id as string;
+    };
+    await meeting(requester, reader, 'Coffee?');
+    const mine = await meeting(reader, accepter, 'Lunch?');
+    server.clock.advance({ seconds: 1 });
+    const accept = `mutation($id: ID!) { respondToMeetingRequest(id: $id, accept: true) { id } }`;
+    expect((await server.gql(accept, { id: mine }, await as(accepter.id))).errors).toBeUndefined();
+    await settled();
+    const seen = async () => {
+      const result = await server.gql(
+        `{ notifications { totalCount edges { node { kind subjectTitle } } } unreadNotificationCount }`,
+        {},
+        await as(reader.id),
+      );
+      expect(result.errors).toBeUndefined();
+      return {
+        kinds: result.data!.notifications.edges.map((e: any) => [e.node.kind, e.node.subjectTitle]),
+        totalCount: result.data!.notifications.totalCount,
+        unread: result.data!.unreadNotificationCount,
+      };
+    };
+    expect(await seen()).toEqual({
+      kinds: [
+        ['MEETING_ACCEPTED', 'Lunch?'],
+        ['MEETING_REQUEST', 'Coffee?'],
+      ],
+      totalCount: 2,
+      unread: 2,
+    });
+
+    const mod = await moderator();
+    expect((await server.gql(SUSPEND, { id: requester.id, until: tomorrow() }, await as(mod.id))).errors).toBeUndefined();
+    expect(await seen()).toEqual({ kinds: [['MEETING_ACCEPTED', 'Lunch?']], totalCount: 1, unread: 1 });
+    expect((await server.gql(SUSPEND, { id: accepter.id, until: tomorrow() }, await as(mod.id))).errors).toBeUndefined();
+    expect(await seen()).toEqual({ kinds: [], totalCount: 0, unread: 0 });
+
+    for (const member of [requester, accepter])
+      expect((await server.gql(UNSUSPEND, { id: member.id }, await as(mod.id))).errors).toBeUndefined();
+    expect((await seen()).kinds).toEqual([
+      ['MEETING_ACCEPTED', 'Lunch?'],
+      ['MEETING_REQUEST', 'Coffee?'],
+    ]);
+  });
+
   it('a notification’s subject is null while moderation hides it from the reader: a reply on the item of a suspended author', async () => {
     const author = await buildMember(server.em(), { role: Role.SPEAKER });
     const item = await buildContent(server.em(), { author });
