@@ -20,6 +20,12 @@ declare module '../../server/events' {
     SUBJECT_HIDDEN: { kind: 'CONTENT' | 'COMMENT' | 'MESSAGE' | 'MEMBER'; subjectId: string; authorId: string; caseId: string | null };
     /** A member was suspended (emitted after MEMBER_CHANGED): their open sockets close on every instance. */
     MEMBER_SUSPENDED: { memberId: string };
+    /**
+     * What moderation hides from others changed: a content item, comment or message (by `authorId`)
+     * was hidden or shown again, or a suspension began or ended (MEMBER: everything by `authorId`,
+     * the subject). Members notified about it hear their new unread count.
+     */
+    MODERATION_VISIBILITY_CHANGED: { kind: 'CONTENT' | 'COMMENT' | 'MESSAGE' | 'MEMBER'; subjectId: string; authorId: string };
   }
 }
 

@@ -1,5 +1,5 @@
 import { buildContent, buildMember } from '../../test/factories';
-import { startTestServer, type TestServer } from '../../test/server';
+import { startTestServer, subscribe, type TestServer } from '../../test/server';
 import { Role } from '../identity/member.entity';
 
 const REPORT = `mutation($input: ReportInput!) { report(input: $input) { id } }`;
@@ -82,5 +82,29 @@ describe('moderation notifications', () => {
         subject: { __typename: 'Comment', id: commentId },
       },
     ]);
+  });
+
+  it('unreadNotificationCountChanged: a comment hidden by enough reporters leaves its readers’ counts, a dismissal brings it back', async () => {
+    const author = await buildMember(server.em(), { role: Role.SPEAKER });
+    const item = await buildContent(server.em(), { author });
+    const [commenter, a, b] = [await buildMember(server.em()), await buildMember(server.em()), await buildMember(server.em())];
+    const added = await server.gql(
+      `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
+      { input: { contentId: item.id, body: 'Buy cheap watches' } },
+      await as(commenter),
+    );
+    const commentId = added.data!.addComment.id;
+    await server.hearth.deps.events.idle();
+    const counts = await subscribe(server.ws(await server.tokenFor(author.id)), `subscription { unreadNotificationCountChanged }`);
+
+    for (const reporter of [a, b])
+      await server.gql(REPORT, { input: { subjectId: commentId, kind: 'COMMENT', reason: 'SPAM' } }, await as(reporter));
+    expect((await counts.next()).data!.unreadNotificationCountChanged).toBe(0);
+    const [{ id: caseId }] = await server
+      .em()
+      .execute<{ id: string }[]>(`select id from moderation_case where subject_id = ?`, [commentId]);
+    const moderator = await buildMember(server.em(), { role: Role.MODERATOR });
+    await server.gql(`mutation($id: ID!) { resolveReport(caseId: $id, action: DISMISS) { id } }`, { id: caseId }, await as(moderator));
+    expect((await counts.next()).data!.unreadNotificationCountChanged).toBe(1);
   });
 });

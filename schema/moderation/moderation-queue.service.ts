@@ -19,6 +19,8 @@ const DEFAULT_SUSPENSION_MS = 7 * 86_400_000;
 interface Resolution {
   moderationCase: ModerationCase;
   hidden: { authorId: string } | null;
+  /** The subject was hidden or shown again (by `authorId`): who was notified about it hears their new count. */
+  visibilityChanged: { authorId: string } | null;
   suspendedId: string | null;
 }
 
@@ -46,16 +48,12 @@ export class ModerationQueueService {
 
   async resolve(moderator: MemberRow, args: ResolveReportArgs): Promise<ModerationCase> {
     const now = this.ctx.clock.now();
-    const { moderationCase, hidden, suspendedId } = await this.ctx.em.transactional((em) =>
+    const { moderationCase, hidden, visibilityChanged, suspendedId } = await this.ctx.em.transactional((em) =>
       this.decide(em as EntityManager, moderator, args, now),
     );
-    if (hidden)
-      this.ctx.events.emit('SUBJECT_HIDDEN', {
-        kind: moderationCase.subjectKind,
-        subjectId: moderationCase.subjectId,
-        authorId: hidden.authorId,
-        caseId: moderationCase.id,
-      });
+    const { subjectKind: kind, subjectId } = moderationCase;
+    if (hidden) this.ctx.events.emit('SUBJECT_HIDDEN', { kind, subjectId, authorId: hidden.authorId, caseId: moderationCase.id });
+    if (visibilityChanged) this.ctx.events.emit('MODERATION_VISIBILITY_CHANGED', { kind, subjectId, authorId: visibilityChanged.authorId });
     if (suspendedId) new SuspensionService(this.ctx).announce(suspendedId);
     return moderationCase;
   }
@@ -75,16 +73,20 @@ export class ModerationQueueService {
       throw ModerationErrors.actionNotForMember();
     const authorId = await subjectAuthor(em, kind, subjectId);
     const log = { actorId: moderator.id, subjectKind: kind, subjectId, caseId, note: note?.trim() || null, at: now };
-    const resolution: Resolution = { moderationCase, hidden: null, suspendedId: null };
+    const resolution: Resolution = { moderationCase, hidden: null, visibilityChanged: null, suspendedId: null };
     switch (action) {
       case ModerationAction.DISMISS:
         // What enough reporters hid shows again; what a moderator hid before stays hidden.
-        if (moderationCase.autoHidden && table) await setHidden(em, table, subjectId, null);
+        if (moderationCase.autoHidden && table && (await setHidden(em, table, subjectId, null)) && authorId)
+          resolution.visibilityChanged = { authorId };
         await logDecision(em, { ...log, action: ModerationLogAction.DISMISS });
         break;
       case ModerationAction.HIDE:
-        if (table && authorId && ((await setHidden(em, table, subjectId, now)) || moderationCase.autoHidden))
-          resolution.hidden = { authorId };
+        if (table && authorId) {
+          const changed = await setHidden(em, table, subjectId, now);
+          if (changed || moderationCase.autoHidden) resolution.hidden = { authorId };
+          if (changed) resolution.visibilityChanged = { authorId };
+        }
         await logDecision(em, { ...log, action: ModerationLogAction.HIDE });
         break;
       case ModerationAction.DELETE:

@@ -39,13 +39,15 @@ export class ReportService {
     }
     const { report, moderationCase, opened, autoHidden } = outcome;
     this.ctx.events.emit('REPORT_FILED', { caseId: moderationCase.id, reportId: report.id, reporterId: reporter.id, opened });
-    if (autoHidden)
+    if (autoHidden) {
       this.ctx.events.emit('SUBJECT_HIDDEN', {
         kind: input.kind,
         subjectId: input.subjectId,
         authorId: found.authorId,
         caseId: moderationCase.id,
       });
+      this.ctx.events.emit('MODERATION_VISIBILITY_CHANGED', { kind: input.kind, subjectId: input.subjectId, authorId: found.authorId });
+    }
     return report;
   }
 

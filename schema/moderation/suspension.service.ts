@@ -70,12 +70,18 @@ export class SuspensionService {
       return found;
     });
     this.ctx.events.emit('MEMBER_CHANGED', { memberId: member.id });
+    this.ctx.events.emit('MODERATION_VISIBILITY_CHANGED', { kind: ReportKind.MEMBER, subjectId: member.id, authorId: member.id });
     return member;
   }
 
-  /** After a suspension committed: the member's cached viewer is forgotten everywhere and their sockets closed (handlers, before the answer). */
+  /**
+   * After a suspension committed: the member's cached viewer is forgotten everywhere and their
+   * sockets closed (handlers, before the answer); the members notified about what they wrote or
+   * did hear their new unread count.
+   */
   announce(memberId: string): void {
     this.ctx.events.emit('MEMBER_CHANGED', { memberId });
     this.ctx.events.emit('MEMBER_SUSPENDED', { memberId });
+    this.ctx.events.emit('MODERATION_VISIBILITY_CHANGED', { kind: ReportKind.MEMBER, subjectId: memberId, authorId: memberId });
   }
 }

@@ -86,6 +86,18 @@ export const notificationVisible = (alias: string, now: Date): Sql => ({
   params: [...AUTHORED.map(() => now), now],
 });
 
+/**
+ * SQL condition: the notification `alias` is about a content item, comment or message by the member
+ * `memberId`, or they caused it (its actor): what their suspension hides (notificationVisibleSql).
+ */
+export const notificationByMember = (alias: string, memberId: string): Sql => ({
+  text: `(${alias}.actor_id = ?::uuid or ${AUTHORED.map(
+    ([type, table, author]) =>
+      `exists (select 1 from ${table} s where ${alias}.subject_type = '${type}' and s.id = ${alias}.subject_id and s.${author} = ?::uuid)`,
+  ).join(' or ')})`,
+  params: [memberId, ...AUTHORED.map(() => memberId)],
+});
+
 /** What an author (or a moderator) is told about an item others cannot see; null when others see it. */
 export function moderationNotice(item: Moderated, author: Pick<Member, 'suspendedUntil'> | null, now: Date): string | null {
   if (item.hiddenAt) return 'Hidden by the moderators: only you and the moderators can see it.';

@@ -90,7 +90,14 @@ export class NotificationWriter {
   /** Publishes each new notification to its recipient, then each recipient's unread count (one query per batch). */
   async announce(created: { id: string; recipientId: string }[]): Promise<void> {
     for (const { id, recipientId } of created) this.pubSub.publish('NOTIFICATION_ADDED', recipientId, { notificationId: id });
-    const counts = await unreadCounts(this.em, [...new Set(created.map((row) => row.recipientId))], this.clock.now());
-    for (const [memberId, count] of counts) this.pubSub.publish('UNREAD_COUNT_CHANGED', memberId, { count });
+    await this.announceCounts([...new Set(created.map((row) => row.recipientId))]);
+  }
+
+  /** Publishes each member's unread count, FAN_OUT_BATCH members per query. */
+  async announceCounts(memberIds: string[]): Promise<void> {
+    for (let start = 0; start < memberIds.length; start += FAN_OUT_BATCH) {
+      const counts = await unreadCounts(this.em, memberIds.slice(start, start + FAN_OUT_BATCH), this.clock.now());
+      for (const [memberId, count] of counts) this.pubSub.publish('UNREAD_COUNT_CHANGED', memberId, { count });
+    }
   }
 }

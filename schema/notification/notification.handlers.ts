@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../../server/context';
 import { NotificationKind } from './notification-kind';
-import { commentNotice, messageBody, unreadCounts } from './notification.queries';
+import { commentNotice, messageBody, readersAffectedBy, unreadCounts } from './notification.queries';
 import { NotificationWriter, type NewNotification } from './notification-writer';
 
 /** Who hears about what: each domain event becomes notifications, written after its commit. */
@@ -12,6 +12,12 @@ export function registerNotificationHandlers(deps: AppDeps): void {
   deps.events.on('NOTIFICATIONS_READ', async ({ memberId }) => {
     const count = (await unreadCounts(fork(), [memberId], deps.clock.now())).get(memberId) ?? 0;
     deps.pubSub.publish('UNREAD_COUNT_CHANGED', memberId, { count });
+  });
+
+  // Moderation hid or showed again what they were notified about: each reader hears their new count.
+  deps.events.on('MODERATION_VISIBILITY_CHANGED', async (change) => {
+    const em = fork();
+    await writer(em).announceCounts(await readersAffectedBy(em, change));
   });
 
   deps.events.on('CONTENT_PUBLISHED', async ({ contentId, actorId }) => {

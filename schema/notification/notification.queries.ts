@@ -2,10 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
 import { EMPTY_SQL, sql, uuidArray } from '../../server/db/sql';
 import { decodeKeyset } from '../../server/pagination';
-import { notificationVisible } from '../moderation/visibility';
+import { notificationByMember, notificationVisible } from '../moderation/visibility';
 import { NotificationRow } from './notification.entity';
 import type { NotificationsArgs } from './notification.inputs';
 import { queryRows } from '../../server/db/read-query';
+import type { DomainEvents } from '../../server/events';
 
 /**
  * The notification domain's reads that bypass the ORM, each one statement built with the sql
@@ -49,6 +50,24 @@ export async function unreadCounts(em: EntityManager, memberIds: string[], now: 
        from unnest(${uuidArray(memberIds)}::uuid[]) as m(id)`,
   );
   return new Map(counted.map((row) => [row.member_id as string, Number(row.count)]));
+}
+
+/**
+ * The members with unread notifications that a moderation decision may have hidden or shown again
+ * (MODERATION_VISIBILITY_CHANGED): about the item, comment or message, or, for a member, about
+ * what they wrote or did. Never its author, whose own notifications it does not hide.
+ */
+export async function readersAffectedBy(
+  em: EntityManager,
+  { kind, subjectId, authorId }: DomainEvents['MODERATION_VISIBILITY_CHANGED'],
+): Promise<string[]> {
+  const about =
+    kind === 'MEMBER' ? notificationByMember('n', subjectId) : sql`n.subject_type = ${kind} and n.subject_id = ${subjectId}::uuid`;
+  const found = await rows<{ recipient_id: string }>(
+    em,
+    sql`select distinct n.recipient_id from notification n where n.read_at is null and n.recipient_id <> ${authorId}::uuid and ${about}`,
+  );
+  return found.map((row) => row.recipient_id);
 }
 
 /** What a new comment's notifications say and whom they go to: its body, the item's author and the parent comment's author. */

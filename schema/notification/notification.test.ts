@@ -1,5 +1,5 @@
 import { buildContent, buildMember, buildTheme } from '../../test/factories';
-import { errorCode, startTestServer, subscribe, type TestServer } from '../../test/server';
+import { countQueries, errorCode, startTestServer, subscribe, type TestServer } from '../../test/server';
 import { Role } from '../identity/member.entity';
 import { MemberInterest } from '../content/member-interest.entity';
 import { ContentStatus } from '../content/content.entity';
@@ -363,5 +363,61 @@ describe('notifications and moderation', () => {
     expect(await subjects()).toEqual([{ subjectTitle: 'An answer', subject: null }]);
     expect((await server.gql(UNSUSPEND, { id: author.id }, await as(mod.id))).errors).toBeUndefined();
     expect(await subjects()).toEqual([{ subjectTitle: 'An answer', subject: { id: reply.id } }]);
+  });
+
+  it('unreadNotificationCountChanged gives each reader their new count when moderation hides or shows what notified them', async () => {
+    const [sender, friend, reader, other, bystander] = [
+      await buildMember(server.em()),
+      await buildMember(server.em()),
+      await buildMember(server.em()),
+      await buildMember(server.em()),
+      await buildMember(server.em()),
+    ];
+    const rude = await message(sender, reader, 'One');
+    await message(sender, reader, 'Two');
+    await message(friend, reader, 'Hi');
+    await message(sender, other, 'Hello');
+    const counts = async (member: { id: string }) =>
+      subscribe(server.ws(await server.tokenFor(member.id)), `subscription { unreadNotificationCountChanged }`);
+    const [readerCounts, otherCounts, bystanderCounts] = [await counts(reader), await counts(other), await counts(bystander)];
+    const next = async (live: typeof readerCounts) => (await live.next()).data!.unreadNotificationCountChanged;
+
+    await hideMessage(reader, rude);
+    expect(await next(readerCounts)).toBe(2);
+    const mod = await moderator();
+    expect((await server.gql(SUSPEND, { id: sender.id, until: tomorrow() }, await as(mod.id))).errors).toBeUndefined();
+    expect([await next(readerCounts), await next(otherCounts)]).toEqual([1, 0]);
+    expect((await server.gql(UNSUSPEND, { id: sender.id }, await as(mod.id))).errors).toBeUndefined();
+    expect([await next(readerCounts), await next(otherCounts)]).toEqual([2, 1]);
+    await settled();
+    expect([readerCounts.received.length, otherCounts.received.length, bystanderCounts.received]).toEqual([3, 2, []]);
+  });
+
+  it('announces the new counts of a suspended member’s readers in as many statements for 6 readers as for 2', async () => {
+    const counted = async (readers: number) => {
+      const member = await buildMember(server.em());
+      const em = server.em();
+      for (let i = 0; i < readers; i++) {
+        const reader = await buildMember(em);
+        em.create(Notification, {
+          recipient: reader.id,
+          kind: NotificationKind.MEETING_REQUEST,
+          actor: member.id,
+          subjectType: NotificationSubjectType.MEETING,
+          subjectId: crypto.randomUUID(),
+          subjectTitle: 'Coffee?',
+          createdAt: server.clock.now(),
+        });
+      }
+      await em.flush();
+      const mod = await moderator();
+      const options = await as(mod.id);
+      return countQueries(server, async () => {
+        expect((await server.gql(SUSPEND, { id: member.id, until: tomorrow() }, options)).errors).toBeUndefined();
+        await settled();
+      });
+    };
+    const two = await counted(2);
+    expect(await counted(6)).toBe(two);
   });
 });
