@@ -43,7 +43,21 @@ const PHRASES: Record<NotificationKind, Phrase> = {
  */
 export function notificationText({ kind, subjectType, subjectTitle, actorName }: NotificationTextInput, locale: Locale): string {
   const t = translator(locale);
-  return PHRASES[kind](t, { actor: actorName ?? t('common.someone'), title: subjectTitle }, subjectType);
+  return PHRASES[kind](t, { actor: isolated(actorName ?? t('common.someone')), title: isolated(subjectTitle) }, subjectType);
+}
+
+/** Right-to-left letters and the controls that change direction (marks, embeddings, overrides, isolates). */
+const DIRECTIONAL =
+  /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u061c\u200f\u202a-\u202e\u2066-\u2069]|\ud802[\udc00-\udfff]|\ud83a[\udc00-\udfff]/;
+
+/**
+ * What a member wrote, inside a sentence of ours, as a Unicode isolate (FSI … PDI, UAX #9) when it
+ * holds right-to-left text or direction controls: an Arabic name or an unclosed U+202E in a
+ * comment then cannot reorder or flip the rest of the sentence (its quotes, the other name).
+ * Text without any is left as it is.
+ */
+function isolated(text: string): string {
+  return DIRECTIONAL.test(text) ? `\u2068${text}\u2069` : text;
 }
 
 /** The text of one of the viewer's notifications, in the viewer's language; the actor's name through the member loader. */

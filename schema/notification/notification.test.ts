@@ -223,6 +223,19 @@ describe('notifications', () => {
     ).toMatch(/^(Someone|Quelqu’un) /);
   });
 
+  it('isolates what a member wrote when it holds right-to-left text or direction controls, and only then', () => {
+    const text = (subjectTitle: string, actorName: string) =>
+      notificationText(
+        { kind: NotificationKind.COMMENT_REPLY, subjectType: NotificationSubjectType.COMMENT, subjectTitle, actorName },
+        'en',
+      );
+    const flipped = text('nice \u202Etxet', 'Ann Lee');
+    expect(flipped).toContain('\u2068nice \u202Etxet\u2069');
+    expect(flipped).toContain('Ann Lee');
+    expect(text('Merci', 'سارة')).toContain('\u2068سارة\u2069');
+    expect(text('Merci', 'Ann Lee')).not.toMatch(/[\u2068\u2069]/);
+  });
+
   it('refuses subscriptions without a logged-in member', async () => {
     const anonymous = await subscribe(server.ws(), `subscription { notificationAdded { id } }`);
     expect(errorCode(await anonymous.next())).toBe('UNAUTHENTICATED');
