@@ -67,7 +67,10 @@ export class LiveSessionResolver {
   }
 
   @Authorized()
-  @Mutation(() => LiveSessionRow, { description: 'Idempotent.' })
+  @Mutation(() => LiveSessionRow, {
+    description:
+      'Idempotent. Refused (CONFLICT, as registering is) once the session is ENDED or CANCELLED: its registrants are its audience.',
+  })
   cancelRegistration(@Arg('sessionId', () => ID) sessionId: string, @Ctx() ctx: Context): Promise<LiveSessionRow> {
     return new RegistrationService(ctx).cancel(requireViewer(ctx), sessionId);
   }

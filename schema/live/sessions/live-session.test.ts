@@ -233,12 +233,44 @@ describe('registration', () => {
     expect(count).toBe(3);
   });
 
+  it('refuses cancelling a registration once the session is ENDED or CANCELLED, as registering again is refused', async () => {
+    // A member who could leave an ended session took their attendance and consent out of its
+    // figures for good (registrants, attendees, leads), with no way back in.
+    const admin = await buildAdmin(server.em());
+    const ended = await buildSession(server.em(), admin.id, { status: LiveSessionStatus.ENDED });
+    const cancelled = await buildSession(server.em(), admin.id, { status: LiveSessionStatus.CANCELLED });
+    const [ann, bob] = [await buildMember(server.em()), await buildMember(server.em())];
+    for (const session of [ended, cancelled]) await buildRegistration(server.em(), session, ann, { shareContactWithPartner: true });
+    for (const [session, status] of [
+      [ended, 'ENDED'],
+      [cancelled, 'CANCELLED'],
+    ] as const) {
+      const refused = await server.gql(UNREGISTER, { id: session.id }, await as(ann));
+      const registering = await server.gql(REGISTER, { id: session.id, share: false }, await as(ann));
+      expect(refused.errors?.[0]).toMatchObject({ message: registering.errors![0].message, extensions: { code: 'CONFLICT', status } });
+      expect(refused.errors![0].extensions).toEqual(registering.errors![0].extensions);
+      // Whoever never registered is refused alike: the answer does not depend on the seat.
+      expect((await server.gql(UNREGISTER, { id: session.id }, await as(bob))).errors![0].extensions).toEqual({ code: 'CONFLICT', status });
+    }
+    const seats = await server
+      .em()
+      .execute<{ cancelled_at: Date | null; share_contact_with_partner: boolean }[]>(
+        'select cancelled_at, share_contact_with_partner from session_registration where member_id = ?',
+        [ann.id],
+      );
+    expect(seats).toEqual([
+      { cancelled_at: null, share_contact_with_partner: true },
+      { cancelled_at: null, share_contact_with_partner: true },
+    ]);
+  });
+
   it('answers NOT_FOUND for an unknown session', async () => {
     const ann = await buildMember(server.em());
     expect(errorCode(await server.gql(REGISTER, { id: '00000000-0000-4000-8000-000000000000', share: false }, await as(ann)))).toBe(
       'NOT_FOUND',
     );
     expect(errorCode(await server.gql(REGISTER, { id: 'not-a-uuid', share: false }, await as(ann)))).toBe('NOT_FOUND');
+    expect(errorCode(await server.gql(UNREGISTER, { id: '00000000-0000-4000-8000-000000000000' }, await as(ann)))).toBe('NOT_FOUND');
   });
 });
 

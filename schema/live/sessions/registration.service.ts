@@ -6,7 +6,7 @@ import { LiveSessionStatus, LiveSessionRow } from './live-session.entity';
 import { LiveSessionService, type LiveSessionServiceDeps } from './live-session.service';
 import { readModel } from '../../../server/db/read-model';
 import { SessionRegistration, SessionRegistrationRow } from './registration.entity';
-import { seatsTaken } from './sessions.queries';
+import { lockSeats, seatsTaken, type SeatRules } from './sessions.queries';
 import type { MemberRow } from '../../identity/member.entity';
 
 export type RegistrationServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'loaders'> & LiveSessionServiceDeps;
@@ -22,13 +22,7 @@ export class RegistrationService {
   async register(viewer: MemberRow, sessionId: string, shareContactWithPartner: boolean): Promise<SessionRegistration> {
     if (!isUUID(sessionId)) throw LiveErrors.sessionNotFound();
     const row = await this.ctx.em.transactional(async (em) => {
-      const [session] = await (em as EntityManager).execute<{ status: LiveSessionStatus; capacity: number | null }[]>(
-        'select status, capacity from live_session where id = ? for update',
-        [sessionId],
-      );
-      if (!session) throw LiveErrors.sessionNotFound();
-      if (session.status !== LiveSessionStatus.SCHEDULED && session.status !== LiveSessionStatus.LIVE)
-        throw LiveErrors.closed(session.status);
+      const session = await openSeats(em as EntityManager, sessionId);
       const { taken, mine } = await seatsTaken(em as EntityManager, sessionId, viewer.id);
       if (!mine && session.capacity !== null && taken >= session.capacity) throw LiveErrors.capacityFull(session.capacity);
       const [registration] = await em.execute<Record<string, unknown>[]>(
@@ -49,14 +43,30 @@ export class RegistrationService {
     return readModel(this.ctx.em, SessionRegistrationRow)(row);
   }
 
-  /** Idempotent; frees the seat. The consent goes with it: lead refreshes drop leads it alone supported (lead.service). */
+  /**
+   * Idempotent; frees the seat. The consent goes with it: lead refreshes drop leads it alone
+   * supported (lead.service). Refused, as registering is, once the session is ENDED or CANCELLED:
+   * its registrants are then the audience its figures and leads are counted on.
+   */
   async cancel(viewer: MemberRow, sessionId: string): Promise<LiveSessionRow> {
     if (!isUUID(sessionId)) throw LiveErrors.sessionNotFound();
-    await this.ctx.em.execute(
-      'update session_registration set cancelled_at = ? where session_id = ? and member_id = ? and cancelled_at is null',
-      [this.ctx.clock.now(), sessionId, viewer.id],
-    );
+    await this.ctx.em.transactional(async (em) => {
+      await openSeats(em as EntityManager, sessionId);
+      await em.execute('update session_registration set cancelled_at = ? where session_id = ? and member_id = ? and cancelled_at is null', [
+        this.ctx.clock.now(),
+        sessionId,
+        viewer.id,
+      ]);
+    });
     this.ctx.events.emit('SESSION_REGISTRATION_CHANGED', { sessionId, memberId: viewer.id });
     return new LiveSessionService(this.ctx).get(sessionId);
   }
+}
+
+/** The seat rules of a session open to registrations (SCHEDULED or LIVE), under the session-row lock (lockSeats). */
+async function openSeats(em: EntityManager, sessionId: string): Promise<SeatRules> {
+  const session = await lockSeats(em, sessionId);
+  if (!session) throw LiveErrors.sessionNotFound();
+  if (session.status !== LiveSessionStatus.SCHEDULED && session.status !== LiveSessionStatus.LIVE) throw LiveErrors.closed(session.status);
+  return session;
 }

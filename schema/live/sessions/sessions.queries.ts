@@ -96,6 +96,22 @@ export async function existingMemberIds(em: EntityManager, ids: readonly string[
   return (await rows<{ id: string }>(em, sql`select id from member where id = any(${uuidArray(ids)}::uuid[])`)).map((row) => row.id);
 }
 
+/** What seats in a session are decided on: its status and capacity. */
+export interface SeatRules {
+  status: LiveSessionStatus;
+  capacity: number | null;
+}
+
+/**
+ * The session's status and capacity, its row locked until the transaction ends (null: no such
+ * session). Whatever takes, frees or limits seats takes this lock first, so that a seat count is
+ * still true when it is acted on: the last seat goes once, and a capacity is never set below it.
+ */
+export async function lockSeats(em: EntityManager, sessionId: string): Promise<SeatRules | null> {
+  const [rules] = await rows<SeatRules>(em, sql`select status, capacity from live_session where id = ${sessionId} for update`);
+  return rules ?? null;
+}
+
 /** Seats a session's active registrations take, and whether `memberId` holds one of them. */
 export async function seatsTaken(em: EntityManager, sessionId: string, memberId: string): Promise<{ taken: number; mine: boolean }> {
   const [seats] = await rows<{ taken: number; mine: boolean }>(
