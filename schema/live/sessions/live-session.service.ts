@@ -1,4 +1,5 @@
 import { isUUID } from 'class-validator';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../../server/context';
 import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../../server/pagination';
 import { ThemeService, type ThemeServiceDeps } from '../../content/theme.service';
@@ -6,7 +7,7 @@ import { rejectNulls } from '../../../server/validation';
 import { Member, MemberRow, Role } from '../../identity/member.entity';
 import { LiveErrors } from '../live.errors';
 import { RecordingService, type RecordingServiceDeps } from './recording.service';
-import { existingMemberIds, registrantCounts, sessionPage } from './sessions.queries';
+import { existingMemberIds, lockSeats, registrantCounts, sessionPage } from './sessions.queries';
 import { LiveSession, LiveSessionRow, LiveSessionStatus } from './live-session.entity';
 import {
   SESSION_MAX_HOURS,
@@ -65,7 +66,17 @@ export class LiveSessionService {
   /** Moving a session moves its reminders too: they are keyed on the start time they announce. */
   async update(input: UpdateLiveSessionInput): Promise<LiveSession> {
     rejectNulls(input, ['title', 'startsAt', 'endsAt', 'autoRecord']);
-    const session = await this.editable(input.id);
+    const session = await this.ctx.em.transactional((em) => new LiveSessionService({ ...this.ctx, em: em as EntityManager }).change(input));
+    this.ctx.events.emit('SESSION_CHANGED', { sessionId: session.id });
+    return session;
+  }
+
+  /**
+   * update's changes, in its transaction and under the session-row lock registrations take
+   * (lockSeats): the registrants a new capacity is checked against are still all there is at the commit.
+   */
+  private async change(input: UpdateLiveSessionInput): Promise<LiveSession> {
+    const session = await this.editable(input.id, { locked: true });
     const startsAt = input.startsAt ?? session.startsAt;
     const endsAt = input.endsAt ?? session.endsAt;
     if (input.startsAt || input.endsAt) checkTimes(startsAt, endsAt, this.ctx.clock.now());
@@ -87,7 +98,6 @@ export class LiveSessionService {
       updatedAt: this.ctx.clock.now(),
     });
     await this.ctx.em.flush();
-    this.ctx.events.emit('SESSION_CHANGED', { sessionId: session.id });
     return session;
   }
 
@@ -108,8 +118,9 @@ export class LiveSessionService {
     return this.get(id);
   }
 
-  /** A managed session that may still change: not ENDED or CANCELLED. */
-  private async editable(id: string): Promise<LiveSession> {
+  /** A managed session that may still change: not ENDED or CANCELLED. `locked` (in a transaction): under lockSeats' lock. */
+  private async editable(id: string, { locked = false } = {}): Promise<LiveSession> {
+    if (locked && isUUID(id)) await lockSeats(this.ctx.em, id);
     const session = isUUID(id) ? await this.ctx.em.findOne(LiveSession, { id }, { populate: ['themes', 'speakers'] }) : null;
     if (!session) throw LiveErrors.sessionNotFound();
     if (CLOSED.has(session.status)) throw LiveErrors.closed(session.status);
@@ -137,6 +148,7 @@ export class LiveSessionService {
     if (partner.role !== Role.PARTNER) throw LiveErrors.notAPartner();
   }
 
+  /** Under lockSeats' lock (update): a registration cannot slip in between this count and the commit. */
   private async checkCapacity(sessionId: string, capacity: number): Promise<void> {
     const count = (await registrantCounts(this.ctx.em, [sessionId])).get(sessionId) ?? 0;
     if (count > capacity) throw LiveErrors.capacityBelowRegistrants(count);

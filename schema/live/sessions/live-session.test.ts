@@ -111,6 +111,28 @@ describe('scheduling sessions', () => {
     expect(unlimited.data!.updateLiveSession.capacity).toBeNull();
   });
 
+  it('never leaves more registrants than seats when the capacity is lowered while a member registers', async () => {
+    // Lowering counted the registrations without the lock registering takes: both could win.
+    const admin = await buildAdmin(server.em());
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const session = await buildSession(server.em(), admin.id, { capacity: 5 });
+      await buildRegistration(server.em(), session, await buildMember(server.em()));
+      const late = await buildMember(server.em());
+      const [lowered, registered] = await Promise.all([
+        server.gql(UPDATE, { input: { id: session.id, capacity: 1 } }, await as(admin)),
+        server.gql(REGISTER, { id: session.id, share: false }, await as(late)),
+      ]);
+      // One of the two wins; the other is told why it lost.
+      expect([errorCode(lowered), errorCode(registered)].filter(Boolean)).toEqual(['CONFLICT']);
+      const [{ capacity, registrants }] = await server.em().execute<{ capacity: number; registrants: number }[]>(
+        `select capacity, (select count(*)::int from session_registration where session_id = s.id and cancelled_at is null) as registrants
+             from live_session s where id = ?`,
+        [session.id],
+      );
+      expect(registrants).toBeLessThanOrEqual(capacity);
+    }
+  });
+
   it('changes only the fields given: a rename keeps speakers, themes, partner and description', async () => {
     const admin = await buildAdmin(server.em());
     const [speaker, partner, theme] = [
