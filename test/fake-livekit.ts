@@ -14,6 +14,8 @@ export interface FakeLiveKit {
   received: ReceivedTwirpRequest[];
   /** Answers the next request with this status and JSON (e.g. a Twirp error) instead of the default. */
   replyNext(status: number, json: unknown): void;
+  /** Answers every request this many milliseconds after it arrived (0: at once), as a LiveKit under load does. */
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startFakeLiveKit(): Promise<FakeLiveKit> {
   const received: ReceivedTwirpRequest[] = [];
   const queued: { status: number; json: unknown }[] = [];
   let started = 0;
+  let latencyMs = 0;
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -36,8 +39,10 @@ export async function startFakeLiveKit(): Promise<FakeLiveKit> {
         status: 200,
         json: { egressId: `EG_fake_${++started}`, roomName: body.roomName, status: 'EGRESS_STARTING' },
       };
-      res.writeHead(reply.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(reply.json));
+      setTimeout(() => {
+        res.writeHead(reply.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(reply.json));
+      }, latencyMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -46,6 +51,7 @@ export async function startFakeLiveKit(): Promise<FakeLiveKit> {
     url: `ws://127.0.0.1:${port}`,
     received,
     replyNext: (status, json) => void queued.push({ status, json }),
+    setLatency: (ms) => void (latencyMs = ms),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

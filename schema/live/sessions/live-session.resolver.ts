@@ -86,7 +86,8 @@ export class LiveSessionResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => LiveSessionRow, {
-    description: 'Records the LIVE room to a file (LiveKit Egress); the file becomes the REPLAY. Idempotent.',
+    description:
+      'Records the LIVE room to a file (LiveKit Egress); the file becomes the REPLAY. Idempotent, however many start it at once (one egress).',
   })
   startSessionRecording(@Arg('sessionId', () => ID) sessionId: string, @Ctx() ctx: Context): Promise<LiveSessionRow> {
     return new LiveSessionService(ctx).startRecording(sessionId);

@@ -41,6 +41,14 @@ async function status(
 
 const asDate = (value: string | Date | null) => (value === null ? null : new Date(value));
 
+/** The egress the session records with, as stored. */
+async function recordingEgress(sessionId: string): Promise<string | null> {
+  const [row] = await server
+    .em()
+    .execute<{ recording_egress_id: string | null }[]>('select recording_egress_id from live_session where id = ?', [sessionId]);
+  return row.recording_egress_id;
+}
+
 async function segments(sessionId: string) {
   const rows = await server
     .em()
@@ -337,6 +345,33 @@ describe('recordings and replays', () => {
       await as(ann),
     );
     expect(view.data!.recordContentView).toEqual({ newView: true });
+  });
+
+  it('starts one egress when admins start the recording at the same moment, and lets the next try after LiveKit failed', async () => {
+    // Each request read "no recording yet" before any had stored its egress: two egresses ran, one orphaned.
+    const admin = await buildAdmin(server.em());
+    const START = `mutation($id: ID!) { startSessionRecording(sessionId: $id) { id } }`;
+    liveKit.setLatency(150);
+    try {
+      const session = await buildSession(server.em(), admin.id);
+      await postWebhook(server, { event: 'room_started', room: room(session) });
+      const token = await as(admin);
+      const results = await Promise.all(Array.from({ length: 5 }, () => server.gql(START, { id: session.id }, token)));
+      expect(results.map((result) => result.errors)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+      expect(recordingsOf(session).length).toBe(1);
+      expect(await recordingEgress(session.id)).toMatch(/^EG_fake_\d+$/);
+
+      // LiveKit fails the first: that request is told, and the next one asks LiveKit again.
+      const other = await buildSession(server.em(), admin.id);
+      await postWebhook(server, { event: 'room_started', room: room(other) });
+      liveKit.replyNext(503, { code: 'unavailable', msg: 'egress not connected' });
+      const retried = await Promise.all(Array.from({ length: 5 }, () => server.gql(START, { id: other.id }, token)));
+      expect(retried.map((result) => errorCode(result) ?? 'ok').sort()).toEqual(['SERVICE_UNAVAILABLE', 'ok', 'ok', 'ok', 'ok']);
+      expect(recordingsOf(other).length).toBe(2);
+      expect(await recordingEgress(other.id)).toMatch(/^EG_fake_\d+$/);
+    } finally {
+      liveKit.setLatency(0);
+    }
   });
 
   it('a failed egress makes no replay', async () => {

@@ -133,6 +133,15 @@ export async function recordingState(em: EntityManager, sessionId: string): Prom
   return state ?? null;
 }
 
+/**
+ * Takes the session's recording lock until the transaction ends: whoever decides whether to start
+ * an egress does it one at a time. An advisory lock, not the row's: it is held while LiveKit
+ * answers, and registrations and webhooks must not wait for that.
+ */
+export async function lockRecording(em: EntityManager, sessionId: string): Promise<void> {
+  await rows(em, sql`select pg_advisory_xact_lock(hashtextextended('recording:' || ${sessionId}::text, 0))`);
+}
+
 /** One connection's attendance segment: who, and when they joined and left. */
 export interface AttendanceSegmentRow {
   member_id: string;
