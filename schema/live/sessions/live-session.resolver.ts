@@ -87,7 +87,8 @@ export class LiveSessionResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => LiveSessionRow, {
     description:
-      'Records the LIVE room to a file (LiveKit Egress); the file becomes the REPLAY. Idempotent, however many start it at once (one egress).',
+      'Records the LIVE room to a file (LiveKit Egress); the file becomes the REPLAY. Idempotent while a recording runs, however many ' +
+      'start it at once (one egress); once LiveKit reports it failed, starting again starts a new one.',
   })
   startSessionRecording(@Arg('sessionId', () => ID) sessionId: string, @Ctx() ctx: Context): Promise<LiveSessionRow> {
     return new LiveSessionService(ctx).startRecording(sessionId);

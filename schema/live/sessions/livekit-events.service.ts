@@ -7,6 +7,7 @@ import { WebhookPayloadError, type LiveKitEvent } from '../../../integrations/li
 import { publishReplay } from '../../content/content.service';
 import { isMediaUrl } from '../../content/media-url';
 import { excerpt } from '../../notification/notification-writer';
+import { releaseFailedRecording } from './recording.service';
 
 export type WebhookOutcome = 'handled' | 'duplicate' | 'ignored';
 
@@ -126,7 +127,7 @@ export class LiveKitEventHandler {
     if (segment?.joined_at) pending.add('SESSION_ATTENDANCE_LEFT', { sessionId, participantSid: participant.sid });
   }
 
-  /** A finished recording becomes the session's published REPLAY, once. */
+  /** A finished recording becomes the session's published REPLAY, once; a failed one lets the session be recorded again. */
   private async egressEnded(
     em: EntityManager,
     sessionId: string,
@@ -136,6 +137,7 @@ export class LiveKitEventHandler {
     const file = event.egress?.files[0];
     if (event.egress?.status !== 'EGRESS_COMPLETE' || !file) {
       this.deps.logger.warn({ sessionId, egress: event.egress }, 'recording ended without a file: no replay');
+      if (event.egress) await releaseFailedRecording(em, sessionId, event.egress.egressId, this.deps.clock.now());
       return;
     }
     // Members open a replay's mediaUrl: it is checked as createContent checks one (http or https only).

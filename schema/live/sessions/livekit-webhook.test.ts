@@ -347,6 +347,37 @@ describe('recordings and replays', () => {
     expect(view.data!.recordContentView).toEqual({ newView: true });
   });
 
+  it('a failed egress lets the recording start again; an egress still running stays the one reported', async () => {
+    // After EGRESS_FAILED, startSessionRecording answered success without asking LiveKit again:
+    // the session could never be recorded again.
+    const admin = await buildAdmin(server.em());
+    const session = await buildSession(server.em(), admin.id);
+    const START = `mutation($id: ID!) { startSessionRecording(sessionId: $id) { id status } }`;
+    const egressEnded = (egressId: string) =>
+      postWebhook(server, {
+        event: 'egress_ended',
+        egressInfo: { egressId, roomName: `session-${session.id}`, status: EgressStatus.EGRESS_FAILED, error: 'pipeline stalled' },
+      });
+    await postWebhook(server, { event: 'room_started', room: room(session) });
+    expect((await server.gql(START, { id: session.id }, await as(admin))).errors).toBeUndefined();
+    const first = await recordingEgress(session.id);
+    expect((await server.gql(START, { id: session.id }, await as(admin))).errors).toBeUndefined();
+    // The end of some other egress (an earlier one, a stray) says nothing about the one recording now.
+    await egressEnded('EG_stray');
+    expect((await server.gql(START, { id: session.id }, await as(admin))).errors).toBeUndefined();
+    expect([recordingsOf(session).length, await recordingEgress(session.id)]).toEqual([1, first]);
+
+    expect((await egressEnded(first!)).status).toBe(200);
+    const again = await server.gql(START, { id: session.id }, await as(admin));
+    expect(again.data!.startSessionRecording).toEqual({ id: session.id, status: 'LIVE' });
+    expect(recordingsOf(session).length).toBe(2);
+    const second = await recordingEgress(session.id);
+    expect(second).toMatch(/^EG_fake_\d+$/);
+    expect(second).not.toBe(first);
+    expect((await server.gql(START, { id: session.id }, await as(admin))).errors).toBeUndefined();
+    expect(recordingsOf(session).length).toBe(2);
+  });
+
   it('starts one egress when admins start the recording at the same moment, and lets the next try after LiveKit failed', async () => {
     // Each request read "no recording yet" before any had stored its egress: two egresses ran, one orphaned.
     const admin = await buildAdmin(server.em());

@@ -16,7 +16,8 @@ export type RecordingServiceDeps = Pick<AppDeps, 'clock' | 'liveRooms' | 'logger
  * Starts the room-composite recording of a live session through LiveKit's Egress API. One
  * recording per session: starting again returns the one already running, and admins pressing at
  * once (or with room_started's autoRecord) start one egress, under the session's recording lock.
- * When it ends, LiveKit's egress_ended webhook turns the file into the REPLAY (LiveKitEventHandler).
+ * When it ends, LiveKit's egress_ended webhook turns the file into the REPLAY, or, when it failed,
+ * frees the session for a new recording (LiveKitEventHandler).
  */
 export class RecordingService {
   constructor(private readonly deps: RecordingServiceDeps) {}
@@ -66,4 +67,18 @@ export class RecordingService {
       throw LiveErrors.recordingFailed(err instanceof Error ? err.message : String(err));
     }
   }
+}
+
+/**
+ * An egress of the session ended without a file (failed, aborted): if it is the one the session
+ * records with, the session may be recorded again. Under the recording lock, so an egress that
+ * fails while its start is still being stored is found stored.
+ */
+export async function releaseFailedRecording(em: EntityManager, sessionId: string, egressId: string, now: Date): Promise<void> {
+  await lockRecording(em, sessionId);
+  await em.execute('update live_session set recording_egress_id = null, updated_at = ? where id = ? and recording_egress_id = ?', [
+    now,
+    sessionId,
+    egressId,
+  ]);
 }

@@ -135,8 +135,8 @@ export async function recordingState(em: EntityManager, sessionId: string): Prom
 
 /**
  * Takes the session's recording lock until the transaction ends: whoever decides whether to start
- * an egress does it one at a time. An advisory lock, not the row's: it is held while LiveKit
- * answers, and registrations and webhooks must not wait for that.
+ * an egress, or that the one recorded with has ended, does it one at a time. An advisory lock,
+ * not the row's: it is held while LiveKit answers, and registrations and webhooks must not wait.
  */
 export async function lockRecording(em: EntityManager, sessionId: string): Promise<void> {
   await rows(em, sql`select pg_advisory_xact_lock(hashtextextended('recording:' || ${sessionId}::text, 0))`);
