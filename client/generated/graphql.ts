@@ -312,6 +312,7 @@ export type UpdateLiveSessionInput = {
   description?: string | null | undefined;
   endsAt?: string | null | undefined;
   id: string;
+  /** A member with role PARTNER. Changing it (or clearing it) resets every registrant’s shareContactWithPartner to false: consent given to one partner is not given to another, and members consent again by registering again. */
   partnerId?: string | null | undefined;
   speakerIds?: Array<string> | null | undefined;
   startsAt?: string | null | undefined;

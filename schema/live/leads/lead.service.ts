@@ -21,8 +21,10 @@ import { leadPage } from './leads.queries';
  *
  * Consent is read as it stands when leads are refreshed; refreshing also deletes the leads of
  * pairs that no longer have it (registration cancelled or consent withdrawn), so a partner never
- * reads a member who does not consent today. The partner registering for their own session is
- * not their own lead.
+ * reads a member who does not consent today. Consent is to the partner the session had when it
+ * was given: changing a session's partner resets its registrations' consent (LiveSessionService),
+ * so it never counts for the new one. The partner registering for their own session is not their
+ * own lead.
  *
  * Expects `scoped_sessions (id, ended_at, partner_id, replay_id)` and the attendance CTEs; defines
  * `consenting (session_id, partner_id, replay_id, member_id)` and

@@ -137,6 +137,47 @@ describe('consent', () => {
   });
 });
 
+describe('a partner change', () => {
+  const UPDATE = `mutation($input: UpdateLiveSessionInput!) { updateLiveSession(input: $input) { partner { id } } }`;
+  const REGISTER = `mutation($id: ID!, $share: Boolean!) { registerForSession(sessionId: $id, shareContactWithPartner: $share) { shareContactWithPartner } }`;
+  const STATS = `query($id: ID!) { liveSessionStats(sessionId: $id) { leads } }`;
+  const sessionLeads = async (sessionId: string) =>
+    (await server.gql(STATS, { id: sessionId }, await as(adminId))).data!.liveSessionStats.leads;
+
+  it('does not hand consent given to the previous partner to the new one: it is reset, and members may consent again', async () => {
+    // Members who had consented while P was the partner appeared, with their email, in Q's leads.
+    const [p, q] = [await partner(), await partner()];
+    const session = await endedSession(p.id, { status: LiveSessionStatus.LIVE, endedAt: null, endsAt: new Date('2026-04-02T11:00:00Z') });
+    const [ann, bob] = await members(2);
+    await consenting(session, ann);
+    await buildRegistration(server.em(), session, bob, { shareContactWithPartner: false });
+    for (const member of [ann, bob]) await buildAttendance(server.em(), session, member, '2026-03-10T10:00:00Z', '2026-03-10T10:20:00Z');
+    expect((await leadsOf(p.id)).map((lead: any) => lead.member.id)).toEqual([ann.id]);
+    expect(await sessionLeads(session.id)).toBe(1);
+
+    const moved = await server.gql(UPDATE, { input: { id: session.id, partnerId: q.id } }, await as(adminId));
+    expect(moved.data!.updateLiveSession.partner).toEqual({ id: q.id });
+    expect(await leadsOf(q.id)).toEqual([]);
+    expect(await leadsOf(p.id)).toEqual([]);
+    expect(await sessionLeads(session.id)).toBe(0);
+    const consents = await server
+      .em()
+      .execute<{ share_contact_with_partner: boolean }[]>(
+        'select share_contact_with_partner from session_registration where session_id = ?',
+        [session.id],
+      );
+    expect(consents).toEqual([{ share_contact_with_partner: false }, { share_contact_with_partner: false }]);
+
+    // Ann consents again, now to Q; naming Q again is no change and keeps it.
+    expect((await server.gql(REGISTER, { id: session.id, share: true }, await as(ann.id))).data!.registerForSession).toEqual({
+      shareContactWithPartner: true,
+    });
+    await server.gql(UPDATE, { input: { id: session.id, partnerId: q.id } }, await as(adminId));
+    expect(await leadsOf(q.id)).toMatchObject([{ member: { id: ann.id }, contactEmail: ann.email, sources: ['ATTENDED'] }]);
+    expect(await sessionLeads(session.id)).toBe(1);
+  });
+});
+
 describe('leads from replays and meetings', () => {
   it('makes REPLAY_VIEWED and MEETING leads, merges sources into one lead per member, and pages by latest activity', async () => {
     const q = await partner();

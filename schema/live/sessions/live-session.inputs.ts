@@ -87,7 +87,12 @@ export class UpdateLiveSessionInput {
   @ArrayMaxSize(20)
   speakerIds?: string[] | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'A member with role PARTNER. Changing it (or clearing it) resets every registrant’s shareContactWithPartner to false: consent ' +
+      'given to one partner is not given to another, and members consent again by registering again.',
+  })
   @IsOptional()
   partnerId?: string | null;
 

@@ -9,6 +9,7 @@ import { LiveErrors } from '../live.errors';
 import { RecordingService, type RecordingServiceDeps } from './recording.service';
 import { existingMemberIds, lockSeats, registrantCounts, sessionPage } from './sessions.queries';
 import { LiveSession, LiveSessionRow, LiveSessionStatus } from './live-session.entity';
+import { SessionRegistration } from './registration.entity';
 import {
   SESSION_MAX_HOURS,
   type LiveSessionsArgs,
@@ -87,6 +88,7 @@ export class LiveSessionService {
     }
     if (input.partnerId) await this.checkPartner(input.partnerId);
     if (input.capacity) await this.checkCapacity(session.id, input.capacity);
+    if (input.partnerId !== undefined && (input.partnerId ?? null) !== session.partnerId) await this.resetConsents(session.id);
     Object.assign(session, {
       startsAt,
       endsAt,
@@ -146,6 +148,16 @@ export class LiveSessionService {
     const partner = isUUID(partnerId) ? await this.ctx.loaders.memberById.load(partnerId) : null;
     if (!partner) throw LiveErrors.unknownMembers('partnerId', [partnerId]);
     if (partner.role !== Role.PARTNER) throw LiveErrors.notAPartner();
+  }
+
+  /**
+   * A member consents to the partner the session has when they register: consent given to one
+   * partner is not given to the next, so it is reset when the partner changes, and members consent
+   * again by registering again. (A registration committed just after the change, under lockSeats'
+   * lock, consents to the new partner: registerForSession does not say which partner was shown.)
+   */
+  private async resetConsents(sessionId: string): Promise<void> {
+    await this.ctx.em.nativeUpdate(SessionRegistration, { sessionId, shareContactWithPartner: true }, { shareContactWithPartner: false });
   }
 
   /** Under lockSeats' lock (update): a registration cannot slip in between this count and the commit. */

@@ -19,9 +19,13 @@ export class SessionRegistrationRow {
   @Property({ type: 'uuid' })
   memberId!: string;
 
-  /** Consent to become a lead of the session's partner; without it, never a lead. */
+  /** Consent to become a lead of the session's partner; without it, never a lead. Reset when the partner changes. */
   @Property({ type: 'boolean' })
-  @Field({ description: 'The member agreed that the session’s partner may receive their contact details.' })
+  @Field({
+    description:
+      'The member agreed that the session’s partner may receive their contact details. Given to the partner the session had then: ' +
+      'when an admin changes the partner it is reset to false, until the member consents again (registerForSession).',
+  })
   shareContactWithPartner!: boolean;
 
   @Property({ type: 'datetime' })

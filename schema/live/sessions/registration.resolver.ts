@@ -16,7 +16,10 @@ export class RegistrationResolver {
   })
   registerForSession(
     @Arg('sessionId', () => ID) sessionId: string,
-    @Arg('shareContactWithPartner', { description: 'Consent to become a lead of the session’s partner.' }) shareContactWithPartner: boolean,
+    @Arg('shareContactWithPartner', {
+      description: 'Consent to become a lead of the session’s current partner (reset if an admin changes the partner).',
+    })
+    shareContactWithPartner: boolean,
     @Ctx() ctx: Context,
   ): Promise<SessionRegistrationRow> {
     return new RegistrationService(ctx).register(requireViewer(ctx), sessionId, shareContactWithPartner);
