@@ -19,9 +19,12 @@ import { leadPage } from './leads.queries';
  * - MEETING: an accepted meeting with the partner (either asked), and consent on any of the
  *   partner's sessions; dated when it was accepted.
  *
- * Consent is read as it stands when leads are refreshed; refreshing also deletes the leads of
- * pairs that no longer have it (registration cancelled or consent withdrawn), so a partner never
- * reads a member who does not consent today. Consent is to the partner the session had when it
+ * Consent is read as it stands when leads are refreshed, and a lead is what it supports today:
+ * refreshing deletes the leads of pairs left with no evidence (registration cancelled or consent
+ * withdrawn) and sets the others' sources and dates from their evidence alone, so a partner never
+ * reads a member who does not consent today, nor a source whose consent is gone (ATTENDED stays
+ * only while the session attended has consent, whatever consent remains elsewhere), and a lead
+ * agrees with the leads liveSessionStats counts. Consent is to the partner the session had when it
  * was given: changing a session's partner resets its registrations' consent (LiveSessionService),
  * so it never counts for the new one. The partner registering for their own session is not their
  * own lead.
@@ -59,9 +62,10 @@ lead_evidence as (
 };
 
 /**
- * One statement: removes the leads whose consent is gone, then upserts one lead per partner and
- * member from the evidence. An existing lead keeps what it had: sources become the sorted union,
- * firstAt the earliest, lastAt the latest; unchanged leads are not rewritten.
+ * One statement: removes the leads left with no evidence, then upserts one lead per partner and
+ * member from the evidence. An existing lead keeps its id and takes the evidence's sources,
+ * firstAt and lastAt (never a union with what it had: a source whose consent is gone goes);
+ * unchanged leads are not rewritten.
  */
 function refreshSql(partnerId: string | null, now: Date): Sql {
   return sql`
@@ -74,7 +78,7 @@ ${LEAD_EVIDENCE_CTES},
 removed as (
   delete from lead l
   where (${partnerId}::uuid is null or l.partner_id = ${partnerId}::uuid)
-    and not exists (select 1 from consenting c where c.partner_id = l.partner_id and c.member_id = l.member_id)
+    and not exists (select 1 from lead_evidence e where e.partner_id = l.partner_id and e.member_id = l.member_id)
   returning 1
 ),
 upserted as (
@@ -83,10 +87,10 @@ upserted as (
   from lead_evidence e
   group by e.partner_id, e.member_id
   on conflict (partner_id, member_id) do update set
-    sources = array(select distinct s from unnest(lead.sources || excluded.sources) s order by s),
-    first_at = least(lead.first_at, excluded.first_at),
-    last_at = greatest(lead.last_at, excluded.last_at)
-  where not (lead.sources @> excluded.sources) or excluded.first_at < lead.first_at or excluded.last_at > lead.last_at
+    sources = excluded.sources,
+    first_at = excluded.first_at,
+    last_at = excluded.last_at
+  where (lead.sources, lead.first_at, lead.last_at) is distinct from (excluded.sources, excluded.first_at, excluded.last_at)
   returning 1
 )
 select (select count(*) from upserted)::int as upserted, (select count(*) from removed)::int as removed`;
@@ -95,7 +99,7 @@ select (select count(*) from upserted)::int as upserted, (select count(*) from r
 export interface LeadRefresh {
   /** Leads created or changed. */
   upserted: number;
-  /** Leads deleted because their consent is gone. */
+  /** Leads deleted because no consented evidence is left for them. */
   removed: number;
 }
 

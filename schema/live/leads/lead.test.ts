@@ -57,6 +57,12 @@ const meeting = (
     respondedAt: respondedAt ? new Date(respondedAt) : null,
   });
 
+/** The leads liveSessionStats counts for the session. */
+async function sessionLeads(sessionId: string): Promise<number> {
+  const result = await server.gql(`query($id: ID!) { liveSessionStats(sessionId: $id) { leads } }`, { id: sessionId }, await as(adminId));
+  return result.data!.liveSessionStats.leads;
+}
+
 async function leadsOf(viewerId: string, variables: Record<string, unknown> = {}) {
   const result = await server.gql(LEADS, { first: 100, ...variables }, await as(viewerId));
   expect(result.errors).toBeUndefined();
@@ -137,13 +143,50 @@ describe('consent', () => {
   });
 });
 
+describe('sources', () => {
+  it('are what consent supports today: ATTENDED goes with the consent on the session attended, whatever other consent remains', async () => {
+    // A lead kept every source it ever had while any consent to the partner remained: withdrawing
+    // consent on the session attended left ATTENDED in partnerLeads, while liveSessionStats counted no lead there.
+    const p = await partner();
+    const replay = await buildContent(server.em(), { type: ContentType.REPLAY, createdAt: new Date('2026-03-11T09:00:00Z') });
+    const attended = await endedSession(p.id);
+    const replayed = await endedSession(p.id, { replayId: replay.id });
+    const later = await endedSession(p.id, { startsAt: new Date('2026-03-24T10:00:00Z'), endedAt: new Date('2026-03-24T11:00:00Z') });
+    const [ann] = await members(1);
+    const onAttended = await consenting(attended, ann);
+    const onReplayed = await consenting(replayed, ann);
+    await buildAttendance(server.em(), attended, ann, '2026-03-10T10:00:00Z', '2026-03-10T10:30:00Z');
+    await buildView(server.em(), ann, replay, '2026-03-12T09:00:00Z');
+    const shown = async () =>
+      (await leadsOf(p.id)).map((lead: any) => ({
+        member: lead.member.id,
+        sources: lead.sources,
+        firstAt: lead.firstAt,
+        lastAt: lead.lastAt,
+      }));
+    const counted = async () => [await sessionLeads(attended.id), await sessionLeads(replayed.id), await sessionLeads(later.id)];
+    expect(await shown()).toEqual([
+      { member: ann.id, sources: ['ATTENDED', 'REPLAY_VIEWED'], firstAt: '2026-03-10T10:00:00.000Z', lastAt: '2026-03-12T09:00:00.000Z' },
+    ]);
+    expect(await counted()).toEqual([1, 1, 0]);
+
+    await server.em().nativeUpdate(SessionRegistration, { id: onAttended.id }, { shareContactWithPartner: false });
+    expect(await shown()).toEqual([
+      { member: ann.id, sources: ['REPLAY_VIEWED'], firstAt: '2026-03-12T09:00:00.000Z', lastAt: '2026-03-12T09:00:00.000Z' },
+    ]);
+    expect(await counted()).toEqual([0, 1, 0]);
+
+    // Consent left only where she did nothing: no lead, though she still consents to the partner.
+    await server.em().nativeUpdate(SessionRegistration, { id: onReplayed.id }, { shareContactWithPartner: false });
+    await consenting(later, ann);
+    expect(await shown()).toEqual([]);
+    expect(await counted()).toEqual([0, 0, 0]);
+  });
+});
+
 describe('a partner change', () => {
   const UPDATE = `mutation($input: UpdateLiveSessionInput!) { updateLiveSession(input: $input) { partner { id } } }`;
   const REGISTER = `mutation($id: ID!, $share: Boolean!) { registerForSession(sessionId: $id, shareContactWithPartner: $share) { shareContactWithPartner } }`;
-  const STATS = `query($id: ID!) { liveSessionStats(sessionId: $id) { leads } }`;
-  const sessionLeads = async (sessionId: string) =>
-    (await server.gql(STATS, { id: sessionId }, await as(adminId))).data!.liveSessionStats.leads;
-
   it('does not hand consent given to the previous partner to the new one: it is reset, and members may consent again', async () => {
     // Members who had consented while P was the partner appeared, with their email, in Q's leads.
     const [p, q] = [await partner(), await partner()];
