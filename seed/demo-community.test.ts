@@ -85,6 +85,37 @@ describe('the demo community', () => {
     expect(registrations).toBeGreaterThan(0);
   });
 
+  it('gives the ended webinar its replay, as the egress_ended of its recording leaves it', async () => {
+    // README promises "one ended with attendance and a replay"; its replay was null.
+    const token = await server.tokenFor((await buildAdmin(server.em())).id);
+    const ended = await server.gql(
+      `{ liveSessions(status: ENDED, first: 5) { edges { node { title description endedAt themes { slug } speakers { id }
+           replay { type status title summary mediaUrl publishedAt themes { slug } author { id } } } } } }`,
+      {},
+      { token },
+    );
+    const sessions = ended.data!.liveSessions.edges.map((edge: any) => edge.node);
+    expect(sessions).toHaveLength(1);
+    const [session] = sessions;
+    expect(session.replay).toEqual({
+      type: 'REPLAY',
+      status: 'PUBLISHED',
+      title: `Replay: ${session.title}`,
+      summary: session.description,
+      mediaUrl: expect.stringMatching(/^https:\/\/.+\.mp4$/),
+      publishedAt: expect.any(String),
+      themes: session.themes,
+      author: session.speakers[0],
+    });
+    expect(session.themes.length).toBeGreaterThan(0);
+    expect(new Date(session.replay.publishedAt) > new Date(session.endedAt)).toBe(true);
+    expect(new Date(session.replay.publishedAt) < NOW).toBe(true);
+    const [{ egress }] = await rows<{ egress: string | null }>(
+      `select recording_egress_id as egress from live_session where status = 'ENDED'`,
+    );
+    expect(egress).toMatch(/^EG_/);
+  });
+
   it('sends digests with a cold section when a member has fewer new items than the rule’s maxItems', async () => {
     const token = await server.tokenFor((await buildAdmin(server.em())).id);
     const [{ id }] = await rows<{ id: string }>(`select id from engagement_rule where trigger = 'INACTIVITY'`);

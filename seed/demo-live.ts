@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { recordingFilepath } from '../schema/live/sessions/recording.service';
 import { copyRows, type Cell } from './copy';
 import type { Random } from './random';
 
@@ -14,8 +15,9 @@ const HOUR = 3_600_000;
 
 /**
  * Three webinars, so the live features have something to show: one ended last week with
- * registrations (some consenting to the partner), attendance and reconnects, one starting in an
- * hour (its room opens 15 minutes before), and one next week. Stats, leads and joins work at once.
+ * registrations (some consenting to the partner), attendance and reconnects, and its recording
+ * published as a replay, one starting in an hour (its room opens 15 minutes before), and one next
+ * week. Stats, leads, joins and the replay work at once.
  */
 export async function seedDemoSessions(client: Client, random: Random, options: DemoLiveOptions): Promise<void> {
   const { rows: themes } = await client.query<{ id: string }>('select id from theme order by slug limit 2');
@@ -23,7 +25,10 @@ export async function seedDemoSessions(client: Client, random: Random, options: 
   const sessions = [
     {
       title: 'Customer panel: forecasting that sales trusts',
-      starts: day - 7 * 24 * HOUR,
+      // Over a week ago, replay included: past the 7 days in which absentees get "you missed it"
+      // (a live community sent it then; the demo's first start does not), and before the last
+      // visit of members away for just a week, whose win-back digest keeps room for cold items.
+      starts: day - 8 * 24 * HOUR,
       status: 'ENDED',
       registrants: 60,
       description:
@@ -85,8 +90,45 @@ export async function seedDemoSessions(client: Client, random: Random, options: 
         new Date(announced + random.next() * (latest - announced)),
       ]),
     );
-    if (ended) await seedAttendance(client, random, id, registrants, session.starts);
+    if (ended) {
+      await seedAttendance(client, random, id, registrants, session.starts);
+      await seedReplay(client, random, { sessionId: id, title: session.title, description: session.description, startsAt, endsAt });
+    }
   }
+}
+
+/**
+ * The session's recording as LiveKit's egress_ended leaves it (LiveKitEventHandler.egressEnded):
+ * a published REPLAY on the session's themes by its speaker, its summary the description, linked
+ * from the session, and the egress that recorded it. The file is where LiveKit's storage would
+ * have written it (recordingFilepath, `{time}` as LiveKit fills it in).
+ */
+async function seedReplay(
+  client: Client,
+  random: Random,
+  session: { sessionId: string; title: string; description: string; startsAt: Date; endsAt: Date },
+): Promise<void> {
+  const replayId = random.uuid();
+  const egressId = `EG_${random.uuid().replace(/-/g, '').slice(0, 12)}`;
+  const publishedAt = new Date(session.endsAt.getTime() + 4 * 60_000);
+  const time = session.startsAt.toISOString().slice(0, 19).replace(/:/g, '');
+  const mediaUrl = `https://media.demo.hearth.dev/${recordingFilepath(session.sessionId).replace('{time}', time)}`;
+  await client.query(
+    `insert into content (id, type, title, summary, media_url, author_id, status, published_at, created_at, updated_at)
+     select $1, 'REPLAY', $2, $3, $4, sp.member_id, 'PUBLISHED', $5, $5, $5
+       from live_session_speaker sp join member m on m.id = sp.member_id where sp.session_id = $6 order by m.display_name, m.id limit 1`,
+    [replayId, `Replay: ${session.title}`, session.description, mediaUrl, publishedAt, session.sessionId],
+  );
+  await client.query('insert into content_theme (content_id, theme_id) select $1, theme_id from live_session_theme where session_id = $2', [
+    replayId,
+    session.sessionId,
+  ]);
+  await client.query('update live_session set replay_id = $1, recording_egress_id = $2, updated_at = $3 where id = $4', [
+    replayId,
+    egressId,
+    publishedAt,
+    session.sessionId,
+  ]);
 }
 
 /** Two thirds of the registrants attend; some drop out and reconnect (two segments). */
