@@ -268,7 +268,7 @@ describe('registration', () => {
       [cancelled, 'CANCELLED'],
     ] as const) {
       const refused = await server.gql(UNREGISTER, { id: session.id }, await as(ann));
-      const registering = await server.gql(REGISTER, { id: session.id, share: false }, await as(ann));
+      const registering = await server.gql(REGISTER, { id: session.id, share: true }, await as(ann));
       expect(refused.errors?.[0]).toMatchObject({ message: registering.errors![0].message, extensions: { code: 'CONFLICT', status } });
       expect(refused.errors![0].extensions).toEqual(registering.errors![0].extensions);
       // Whoever never registered is refused alike: the answer does not depend on the seat.
@@ -284,6 +284,35 @@ describe('registration', () => {
       { cancelled_at: null, share_contact_with_partner: true },
       { cancelled_at: null, share_contact_with_partner: true },
     ]);
+  });
+
+  it('lets a registrant withdraw their consent after the session ended, and nothing else', async () => {
+    // Once cancelling was refused on a closed session, nothing let a member take back the consent
+    // that makes them a partner's lead.
+    const admin = await buildAdmin(server.em());
+    const session = await buildSession(server.em(), admin.id, { status: LiveSessionStatus.ENDED });
+    const [ann, bob] = [await buildMember(server.em()), await buildMember(server.em())];
+    const seat = await buildRegistration(server.em(), session, ann, { shareContactWithPartner: true });
+    const withdrawn = await server.gql(REGISTER, { id: session.id, share: false }, await as(ann));
+    expect(withdrawn.data!.registerForSession).toEqual({
+      id: seat.id,
+      shareContactWithPartner: false,
+      session: { id: session.id, registrantCount: 1, viewerRegistration: { id: seat.id, shareContactWithPartner: false } },
+    });
+    expect((await server.gql(REGISTER, { id: session.id, share: true }, await as(ann))).errors![0].extensions).toEqual({
+      code: 'CONFLICT',
+      status: 'ENDED',
+    });
+    expect((await server.gql(REGISTER, { id: session.id, share: false }, await as(bob))).errors![0].extensions).toEqual({
+      code: 'CONFLICT',
+      status: 'ENDED',
+    });
+    const [{ registrants }] = await server
+      .em()
+      .execute<{ registrants: number }[]>('select count(*)::int as registrants from session_registration where session_id = ?', [
+        session.id,
+      ]);
+    expect(registrants).toBe(1);
   });
 
   it('answers NOT_FOUND for an unknown session', async () => {

@@ -12,6 +12,8 @@ export class RegistrationResolver {
   @Mutation(() => SessionRegistrationRow, {
     description:
       'Idempotent; registering again updates the consent. A full session is a CONFLICT. A new registration is confirmed by email. ' +
+      'Once the session is ENDED or CANCELLED, a registrant may still withdraw their consent (shareContactWithPartner: false); ' +
+      'anything else is a CONFLICT. ' +
       'Select `session { registrantCount viewerRegistration { id } }` to keep a cached session current.',
   })
   registerForSession(

@@ -17,12 +17,16 @@ export class RegistrationService {
 
   /**
    * Idempotent: registering again updates the consent. Open while the session is SCHEDULED or
-   * LIVE; a full session is a CONFLICT (a member already registered keeps their seat).
+   * LIVE; a full session is a CONFLICT (a member already registered keeps their seat). Once it is
+   * ENDED or CANCELLED, a registrant may still withdraw their consent, and do nothing else.
    */
   async register(viewer: MemberRow, sessionId: string, shareContactWithPartner: boolean): Promise<SessionRegistration> {
     if (!isUUID(sessionId)) throw LiveErrors.sessionNotFound();
     const row = await this.ctx.em.transactional(async (em) => {
-      const session = await openSeats(em as EntityManager, sessionId);
+      const session = await lockSeats(em as EntityManager, sessionId);
+      if (!session) throw LiveErrors.sessionNotFound();
+      if (!isOpen(session.status))
+        return withdrawConsent(em as EntityManager, session.status, viewer.id, sessionId, shareContactWithPartner);
       const { taken, mine } = await seatsTaken(em as EntityManager, sessionId, viewer.id);
       if (!mine && session.capacity !== null && taken >= session.capacity) throw LiveErrors.capacityFull(session.capacity);
       const [registration] = await em.execute<Record<string, unknown>[]>(
@@ -63,10 +67,34 @@ export class RegistrationService {
   }
 }
 
+const isOpen = (status: LiveSessionStatus) => status === LiveSessionStatus.SCHEDULED || status === LiveSessionStatus.LIVE;
+
 /** The seat rules of a session open to registrations (SCHEDULED or LIVE), under the session-row lock (lockSeats). */
 async function openSeats(em: EntityManager, sessionId: string): Promise<SeatRules> {
   const session = await lockSeats(em, sessionId);
   if (!session) throw LiveErrors.sessionNotFound();
-  if (session.status !== LiveSessionStatus.SCHEDULED && session.status !== LiveSessionStatus.LIVE) throw LiveErrors.closed(session.status);
+  if (!isOpen(session.status)) throw LiveErrors.closed(session.status);
   return session;
+}
+
+/**
+ * On a closed session the seat is fixed (its figures are counted on it), but consent must stay
+ * revocable: a registrant may withdraw it. Giving it, or anything from a non-registrant, is the
+ * closed session's CONFLICT.
+ */
+async function withdrawConsent(
+  em: EntityManager,
+  status: LiveSessionStatus,
+  memberId: string,
+  sessionId: string,
+  shareContactWithPartner: boolean,
+): Promise<Record<string, unknown>> {
+  if (shareContactWithPartner) throw LiveErrors.closed(status);
+  const [registration] = await em.execute<Record<string, unknown>[]>(
+    `update session_registration set share_contact_with_partner = false
+      where session_id = ? and member_id = ? and cancelled_at is null returning *`,
+    [sessionId, memberId],
+  );
+  if (!registration) throw LiveErrors.closed(status);
+  return registration;
 }
