@@ -239,6 +239,7 @@ export type ScheduleLiveSessionInput = {
   partnerId?: string | null | undefined;
   /** Members who may publish audio and video in the room. */
   speakerIds?: Array<string>;
+  /** At most 730 days ahead. */
   startsAt: string;
   themeSlugs?: Array<string>;
   title: string;

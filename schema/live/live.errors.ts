@@ -9,6 +9,10 @@ export const LiveErrors = {
     new AppError(ErrorCode.BAD_USER_INPUT, 'A session must end in the future: this one would be over before it is scheduled.', {
       fields: { endsAt: 'must be in the future' },
     }),
+  tooFarAhead: (days: number) =>
+    new AppError(ErrorCode.BAD_USER_INPUT, `A session can start at most ${days} days ahead.`, {
+      fields: { startsAt: `must be within ${days} days` },
+    }),
   tooLong: (hours: number) =>
     new AppError(ErrorCode.BAD_USER_INPUT, `A session can last at most ${hours} hours.`, {
       fields: { endsAt: `must be at most ${hours} hours after startsAt` },

@@ -5,6 +5,8 @@ import { PageArgs } from '../../../server/pagination';
 import { LiveSessionStatus } from './live-session.entity';
 
 export const SESSION_MAX_HOURS = 12;
+/** How far ahead a session may start: two years covers any real programme and catches a mistyped year (2062 for 2026). */
+export const SESSION_MAX_DAYS_AHEAD = 730;
 
 @InputType()
 export class ScheduleLiveSessionInput {
@@ -20,7 +22,7 @@ export class ScheduleLiveSessionInput {
   @ArrayMaxSize(10)
   themeSlugs!: string[];
 
-  @Field()
+  @Field({ description: `At most ${SESSION_MAX_DAYS_AHEAD} days ahead.` })
   startsAt!: Date;
 
   @Field()

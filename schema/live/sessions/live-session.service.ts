@@ -11,6 +11,7 @@ import { existingMemberIds, lockSeats, registrantCounts, sessionPage } from './s
 import { LiveSession, LiveSessionRow, LiveSessionStatus } from './live-session.entity';
 import { SessionRegistration } from './registration.entity';
 import {
+  SESSION_MAX_DAYS_AHEAD,
   SESSION_MAX_HOURS,
   type LiveSessionsArgs,
   type ScheduleLiveSessionInput,
@@ -175,4 +176,5 @@ function checkTimes(startsAt: Date, endsAt: Date, now: Date): void {
   if (endsAt.getTime() <= startsAt.getTime()) throw LiveErrors.endsBeforeStart();
   if (endsAt.getTime() <= now.getTime()) throw LiveErrors.endsInPast();
   if (endsAt.getTime() - startsAt.getTime() > SESSION_MAX_HOURS * 3_600_000) throw LiveErrors.tooLong(SESSION_MAX_HOURS);
+  if (startsAt.getTime() > now.getTime() + SESSION_MAX_DAYS_AHEAD * 86_400_000) throw LiveErrors.tooFarAhead(SESSION_MAX_DAYS_AHEAD);
 }

@@ -93,6 +93,22 @@ describe('scheduling sessions', () => {
     const session = await buildSession(server.em(), admin.id);
     const moved = await server.gql(UPDATE, { input: { id: session.id, startsAt: at(-120), endsAt: at(-60) } }, await as(admin));
     expect(moved.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { endsAt: 'must be in the future' } });
+    // A mistyped year the other way (9999, 2062 for 2026) is refused too: two years ahead at most.
+    const days = (n: number) => at(n * 24 * 60);
+    const farOff = await server.gql(
+      SCHEDULE,
+      { input: { title: 'Typo', startsAt: '9999-12-31T22:00:00Z', endsAt: '9999-12-31T23:00:00Z' } },
+      await as(admin),
+    );
+    expect(farOff.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { startsAt: 'must be within 730 days' } });
+    const movedFar = await server.gql(UPDATE, { input: { id: session.id, startsAt: days(731), endsAt: days(731.01) } }, await as(admin));
+    expect(movedFar.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { startsAt: 'must be within 730 days' } });
+    const inTwoYears = await server.gql(
+      SCHEDULE,
+      { input: { title: 'Planned', startsAt: days(729), endsAt: days(729.01) } },
+      await as(admin),
+    );
+    expect(inTwoYears.errors).toBeUndefined();
   });
 
   it('moves a session and refuses a capacity below the registrants', async () => {
