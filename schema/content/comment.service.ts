@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
 import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
 import { Role, type Member, MemberRow } from '../identity/member.entity';
@@ -10,6 +11,22 @@ import { ContentService, type ContentServiceDeps } from './content.service';
 import { hiddenFrom, isSuspended, moderates } from '../moderation/visibility';
 
 const threadKey = (comment: CommentRow) => [comment.createdAt.toISOString(), comment.id];
+
+/**
+ * Deletes a comment in the caller's transaction, once: the update is conditional on the row, so
+ * of concurrent deletes (its author's double click, a moderator's DELETE) only one changes it and
+ * takes it out of its item's `commentCount`. Returns the deleted row, or null when it was deleted
+ * already. A comment hidden by moderation had already left the count (setHidden).
+ */
+export async function softDeleteComment(em: EntityManager, id: string, now: Date): Promise<Record<string, unknown> | null> {
+  const [deleted] = await em.execute<Record<string, unknown>[]>(
+    'update comment set body = null, deleted_at = ? where id = ? and deleted_at is null returning *',
+    [now, id],
+  );
+  if (!deleted) return null;
+  if (!deleted.hidden_at) await em.execute('update content set comment_count = comment_count - 1 where id = ?', [deleted.content_id]);
+  return deleted;
+}
 
 export type CommentServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'loaders' | 'rateLimits' | 'viewer'> & ContentServiceDeps;
 
@@ -119,18 +136,18 @@ export class CommentService {
     return comment;
   }
 
-  /** Soft delete by its author or an admin: the row stays so replies keep their place. Idempotent. */
+  /**
+   * Soft delete by its author or an admin: the row stays so replies keep their place. Idempotent:
+   * of concurrent deletes (a double click, a retry) one deletes and counts, and every one answers
+   * the stored deletion.
+   */
   async delete(viewer: MemberRow, id: string): Promise<Comment> {
     const comment = await this.visible(viewer, id);
     if (comment.author.id !== viewer.id && viewer.role !== Role.ADMIN) throw ContentErrors.notAuthor();
     if (comment.deletedAt) return comment;
-    await this.ctx.em.transactional(async (em) => {
-      comment.body = null;
-      comment.deletedAt = this.ctx.clock.now();
-      await em.flush();
-      // A comment hidden by moderation had already left the count.
-      if (!comment.hiddenAt) await em.execute('update content set comment_count = comment_count - 1 where id = ?', [comment.content.id]);
-    });
+    const deleted = await this.ctx.em.transactional((em) => softDeleteComment(em as EntityManager, comment.id, this.ctx.clock.now()));
+    if (deleted) return this.ctx.em.map(Comment, deleted);
+    await this.ctx.em.refresh(comment);
     return comment;
   }
 

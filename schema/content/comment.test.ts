@@ -12,6 +12,7 @@ const COMMENTS = `query($contentId: ID!, $first: Int, $after: String) {
     totalCount
   }
 }`;
+const DELETE = `mutation($id: ID!) { deleteComment(id: $id) { body deletedAt } }`;
 const replyBodies = (node: any) => node.replies.edges.map((e: any) => e.node);
 
 let server: TestServer;
@@ -92,6 +93,26 @@ describe('comments', () => {
     expect(reply.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { parentId: 'deleted' } });
     const late = await server.gql(edit, { input: { id: top.id, body: 'Back again' } }, await as(alice.id));
     expect(late.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { id: 'deleted' } });
+  });
+
+  it('counts a comment deleted by parallel calls (a double click, a retry) once, and answers each with the stored deletion', async () => {
+    const content = await buildContent(server.em());
+    const [alice, admin] = [await buildMember(server.em()), await buildAdmin(server.em())];
+    const options = await as(alice.id);
+    const [doomed, kept] = [
+      (await server.gql(ADD, { input: { contentId: content.id, body: 'Oops' } }, options)).data!.addComment,
+      (await server.gql(ADD, { input: { contentId: content.id, body: 'Stays' } }, options)).data!.addComment,
+    ];
+    const calls = [options, options, options, await as(admin.id), options, options];
+    const answers = await Promise.all(calls.map((caller) => server.gql(DELETE, { id: doomed.id }, caller)));
+    expect(answers.map((answer) => answer.errors)).toEqual(calls.map(() => undefined));
+    const stored = await server.em().findOneOrFail(Comment, doomed.id);
+    expect(stored.body).toBeNull();
+    expect(answers.map((answer) => answer.data!.deleteComment)).toEqual(
+      calls.map(() => ({ body: null, deletedAt: stored.deletedAt!.toISOString() })),
+    );
+    expect(await commentCount(content.id)).toBe(1);
+    expect((await server.em().findOneOrFail(Comment, kept.id)).body).toBe('Stays');
   });
 
   it('pages top-level comments oldest first', async () => {

@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
 import { decodeKeyset, toConnection, withTotalCount, type ConnectionShape } from '../../server/pagination';
+import { softDeleteComment } from '../content/comment.service';
 import type { MemberRow } from '../identity/member.entity';
 import { ModerationCase } from './moderation-case.entity';
 import { ModerationErrors } from './moderation.errors';
@@ -120,13 +121,7 @@ export class ModerationQueueService {
   /** A comment is deleted as its author would (its place in the thread stays); content and messages go. */
   private async deleteSubject(em: EntityManager, kind: ReportKind, id: string, now: Date): Promise<void> {
     if (kind === ReportKind.COMMENT) {
-      const changed = await em.execute<{ content_id: string; hidden_at: Date | null }[]>(
-        'update comment set body = null, deleted_at = ? where id = ? and deleted_at is null returning content_id, hidden_at',
-        [now, id],
-      );
-      // A hidden comment had already left the count (setHidden).
-      if (changed.length && !changed[0].hidden_at)
-        await em.execute('update content set comment_count = comment_count - 1 where id = ?', [changed[0].content_id]);
+      await softDeleteComment(em, id, now);
       return;
     }
     await em.execute(`delete from ${HIDEABLE_TABLE[kind]} where id = ?`, [id]);
