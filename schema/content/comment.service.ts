@@ -130,10 +130,14 @@ export class CommentService {
     const comment = await this.visible(viewer, input.id);
     if (comment.author.id !== viewer.id) throw ContentErrors.notAuthor();
     if (comment.deletedAt) throw ContentErrors.commentDeleted('id');
-    comment.body = input.body.trim();
-    comment.editedAt = this.ctx.clock.now();
-    await this.ctx.em.flush();
-    return comment;
+    // Decided by the row, not by what was read above: a delete committed meanwhile wins, and the
+    // edit is refused rather than writing a body back into a deleted comment.
+    const [edited] = await this.ctx.em.execute<Record<string, unknown>[]>(
+      'update comment set body = ?, edited_at = ? where id = ? and deleted_at is null returning *',
+      [input.body.trim(), this.ctx.clock.now(), comment.id],
+    );
+    if (!edited) throw ContentErrors.commentDeleted('id');
+    return this.ctx.em.map(Comment, edited);
   }
 
   /**

@@ -12,6 +12,7 @@ const COMMENTS = `query($contentId: ID!, $first: Int, $after: String) {
     totalCount
   }
 }`;
+const EDIT = `mutation($input: EditCommentInput!) { editComment(input: $input) { body editedAt } }`;
 const DELETE = `mutation($id: ID!) { deleteComment(id: $id) { body deletedAt } }`;
 const replyBodies = (node: any) => node.replies.edges.map((e: any) => e.node);
 
@@ -113,6 +114,31 @@ describe('comments', () => {
     );
     expect(await commentCount(content.id)).toBe(1);
     expect((await server.em().findOneOrFail(Comment, kept.id)).body).toBe('Stays');
+  });
+
+  it('never writes a body back into a comment deleted while an edit of it was under way', async () => {
+    const content = await buildContent(server.em());
+    const alice = await buildMember(server.em());
+    const options = await as(alice.id);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++)
+      ids.push((await server.gql(ADD, { input: { contentId: content.id, body: `#${i}` } }, options)).data!.addComment.id);
+    // Each comment: edits racing one delete, all sent at once.
+    const answers = await Promise.all(
+      ids.flatMap((id) => [
+        server.gql(EDIT, { input: { id, body: 'Edited before' } }, options),
+        server.gql(DELETE, { id }, options),
+        ...Array.from({ length: 4 }, () => server.gql(EDIT, { input: { id, body: 'Edited after' } }, options)),
+      ]),
+    );
+    // An edit either landed before the delete or is refused as editing a deleted comment is.
+    for (const answer of answers)
+      if (answer.errors) expect(answer.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { id: 'deleted' } });
+    const stored = await server.em().find(Comment, { id: { $in: ids } });
+    expect(stored.map(({ body, deletedAt }) => ({ body, deleted: deletedAt !== null }))).toEqual(
+      ids.map(() => ({ body: null, deleted: true })),
+    );
+    expect(await commentCount(content.id)).toBe(0);
   });
 
   it('pages top-level comments oldest first', async () => {
