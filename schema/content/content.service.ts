@@ -132,18 +132,27 @@ export class ContentService {
 
   /**
    * Publishes a draft (or re-publishes an archived item). Only the first publication is an event:
-   * re-publishing does not notify members again.
+   * re-publishing does not notify members again. The row decides, under its lock: of concurrent
+   * calls (a double click, a retry) one publishes and announces it, and every call answers the
+   * stored row.
    */
   async publish(viewer: MemberRow, id: string): Promise<Content> {
     const content = await this.editable(viewer, id);
     if (content.status === ContentStatus.PUBLISHED) return content;
-    const firstPublication = content.publishedAt === null;
-    content.status = ContentStatus.PUBLISHED;
-    content.publishedAt ??= this.ctx.clock.now();
-    content.updatedAt = this.ctx.clock.now();
-    await this.ctx.em.flush();
-    if (firstPublication) this.ctx.events.emit('CONTENT_PUBLISHED', { contentId: content.id, actorId: viewer.id });
-    return content;
+    const now = this.ctx.clock.now();
+    const [published] = await this.ctx.em.execute<Record<string, unknown>[]>(
+      `with prior as (select id, published_at from content where id = ? and status <> 'PUBLISHED' for update)
+       update content c set status = 'PUBLISHED', published_at = coalesce(prior.published_at, ?), updated_at = ?
+       from prior where c.id = prior.id
+       returning c.*, prior.published_at is null as first_publication`,
+      [content.id, now, now],
+    );
+    if (!published) {
+      await this.ctx.em.refresh(content); // published by another call meanwhile
+      return content;
+    }
+    if (published.first_publication) this.ctx.events.emit('CONTENT_PUBLISHED', { contentId: content.id, actorId: viewer.id });
+    return this.ctx.em.map(Content, published);
   }
 
   /** Takes an item out of the feed; its page and comments stay readable. */

@@ -1,4 +1,4 @@
-import { buildAdmin, buildContent, buildMember, buildTheme } from '../../test/factories';
+import { buildAdmin, buildContent, buildInterests, buildMember, buildTheme } from '../../test/factories';
 import { captureQueries, countQueries, errorCode, startTestServer, type TestServer } from '../../test/server';
 import { Role } from '../identity/member.entity';
 import { Content, ContentStatus, ContentType } from './content.entity';
@@ -98,6 +98,38 @@ describe('content authoring', () => {
     await server.gql(`mutation($id: ID!) { archiveContent(id: $id) { status } }`, { id: draft.id }, await as(admin.id));
     expect(feedIds(await server.gql(FEED, { themeSlug: theme.slug }, await as(member.id)))).toEqual([]);
     expect((await server.gql(CONTENT, { id: draft.id }, await as(member.id))).data!.content.status).toBe('ARCHIVED');
+  });
+
+  it('publishes a draft once however many calls race to publish it: one notification each, the stored publishedAt in every answer', async () => {
+    const theme = await buildTheme(server.em());
+    const [speaker, admin] = [await buildMember(server.em(), { role: Role.SPEAKER }), await buildAdmin(server.em())];
+    const fans = [await buildMember(server.em()), await buildMember(server.em()), await buildMember(server.em())];
+    await buildInterests(server.em(), fans, theme);
+    const draft = await buildContent(server.em(), { author: speaker, themes: [theme], status: ContentStatus.DRAFT });
+    const callers = [speaker, speaker, admin, speaker, admin, speaker];
+    const tokens = await Promise.all(callers.map((caller) => as(caller.id)));
+    // Each call reads its own instant, as it would on a real clock.
+    let tick = server.clock.now().getTime();
+    const ticking = jest.spyOn(server.clock, 'now').mockImplementation(() => new Date((tick += 1000)));
+    let answers;
+    try {
+      answers = await Promise.all(tokens.map((token) => server.gql(PUBLISH, { id: draft.id }, token)));
+    } finally {
+      ticking.mockRestore();
+    }
+    await server.hearth.deps.events.idle();
+    expect(answers.map((answer) => answer.errors)).toEqual(callers.map(() => undefined));
+    const notified = await server
+      .em()
+      .execute<{ recipient_id: string; count: number }[]>(
+        `select recipient_id, count(*)::int as count from notification where subject_id = ? and kind = 'CONTENT_PUBLISHED' group by recipient_id`,
+        [draft.id],
+      );
+    expect(notified.map(({ recipient_id, count }) => [recipient_id, count]).sort()).toEqual(fans.map(({ id }) => [id, 1]).sort());
+    const stored = await server.em().findOneOrFail(Content, draft.id);
+    expect(answers.map((answer) => answer.data!.publishContent)).toEqual(
+      callers.map(() => ({ id: draft.id, status: 'PUBLISHED', publishedAt: stored.publishedAt!.toISOString() })),
+    );
   });
 
   it('lets only the author or an admin update; unknown themes and ids are typed errors', async () => {
