@@ -62,12 +62,14 @@ describe('the house (ARCHITECTURE.md)', () => {
   it('reads past the ORM only in a domain’s *.queries.ts: nowhere else in schema/ hands a select or with to .execute', () => {
     // Statements that open with `select` but change or lock, so they stay with their writer: a SQL
     // function that rebuilds a rollup or an index, and the transaction-scoped advisory locks that
-    // serialise one member's digest and visits. Each entry is one file and the statement's opening.
+    // serialise one member's digest, visits and interests. Each entry is one file and the
+    // statement's opening.
     const writesThatSelect: readonly (readonly [string, RegExp])[] = [
       ['schema/analytics/visit-day-rollup.ts', /^select visit_day_rebuild\(/],
       ['schema/search/search-index.ts', /^select search_rebuild\(/],
       ['schema/engagement/digest-sender.ts', /^select pg_advisory_xact_lock\(/],
       ['schema/tracking/visit-tracker.ts', /^select pg_advisory_xact_lock\(/],
+      ['schema/content/theme.service.ts', /^select pg_advisory_xact_lock\(/],
     ];
     const allowed = (file: string, text: string) =>
       writesThatSelect.some(([where, opening]) => where === file && opening.test(text.trim()));

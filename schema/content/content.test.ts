@@ -2,6 +2,7 @@ import { buildAdmin, buildContent, buildInterests, buildMember, buildTheme } fro
 import { captureQueries, countQueries, errorCode, startTestServer, type TestServer } from '../../test/server';
 import { Role } from '../identity/member.entity';
 import { Content, ContentStatus, ContentType } from './content.entity';
+import { MemberInterest } from './member-interest.entity';
 
 const CREATE = `mutation($input: CreateContentInput!) { createContent(input: $input) { id status publishedAt themes { slug } author { id } } }`;
 const PUBLISH = `mutation($id: ID!) { publishContent(id: $id) { id status publishedAt } }`;
@@ -60,6 +61,25 @@ describe('themes and interests', () => {
     expect(unknown.errors![0].extensions!.fields.themeSlugs).toMatch(/no-such-theme/);
     const after = await server.gql(`{ me { interests { slug } } }`, {}, await as(member.id));
     expect(after.data!.me.interests).toHaveLength(2);
+  });
+
+  it('keeps setInterests calls racing for one member whole: each answers the set it stored, the last one stays', async () => {
+    const themes = [
+      await buildTheme(server.em(), { name: 'A' }),
+      await buildTheme(server.em(), { name: 'B' }),
+      await buildTheme(server.em(), { name: 'C' }),
+      await buildTheme(server.em(), { name: 'D' }),
+    ];
+    const member = await buildMember(server.em());
+    const options = await as(member.id);
+    const set = `mutation($slugs: [String!]!) { setInterests(themeSlugs: $slugs) { slug } }`;
+    const asked = [[0, 1], [1, 2], [0, 1, 2, 3], [3], [2, 0], [1, 3]].map((picks) => picks.map((i) => themes[i].slug));
+    const answers = await Promise.all(asked.map((slugs) => server.gql(set, { slugs }, options)));
+    expect(answers.map((answer) => answer.errors)).toEqual(asked.map(() => undefined));
+    const answered = answers.map((answer) => answer.data!.setInterests.map((theme: any) => theme.slug));
+    expect(answered).toEqual(asked.map((slugs) => [...slugs].sort()));
+    const stored = await server.em().find(MemberInterest, { member: member.id }, { populate: ['theme'] });
+    expect(answered).toContainEqual(stored.map((interest) => interest.theme.$.slug).sort());
   });
 
   it('names a few unknown slugs, not every one, however many or long they are', async () => {

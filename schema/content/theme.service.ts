@@ -43,10 +43,16 @@ export class ThemeService {
     return themes;
   }
 
-  /** Replaces the member's interests with these themes, in one transaction. */
+  /**
+   * Replaces the member's interests with these themes, in one transaction. Calls for one member
+   * take turns on a lock of their own (not the member's row, which other writes reference): two at
+   * once each deleted the old set, then both inserted, and the second insert hit the primary key.
+   * Each call answers the set it stored; the last to commit stays.
+   */
   async setInterests(member: MemberRow, slugs: string[]): Promise<Theme[]> {
     const themes = await this.bySlugs(slugs, 'themeSlugs');
     await this.ctx.em.transactional(async (em) => {
+      await em.execute(`select pg_advisory_xact_lock(hashtextextended('member-interests:' || ?, 0))`, [member.id]);
       await em.nativeDelete(MemberInterest, { member: member.id });
       for (const theme of themes) em.create(MemberInterest, { member: member.id, theme: theme.id, createdAt: this.ctx.clock.now() });
     });
