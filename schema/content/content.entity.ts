@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Collection, OptionalProps, type Ref } from '@mikro-orm/core';
-import { Entity, Enum, Index, ManyToMany, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Enum, Index, ManyToMany, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Key } from '../../server/db/read-model';
 import { Member } from '../identity/member.entity';
@@ -88,9 +88,14 @@ export class ContentRow {
   hiddenAt: Date | null = null;
 }
 
-/** The managed content item (see ContentRow for what it holds). */
+/**
+ * The managed content item (see ContentRow for what it holds). Only drafts lack a publication
+ * date: every reader (content(id), search, tracking, pages, reach, digests) takes an item that is
+ * not a draft for one every member may read, so an item is archived only once it was published.
+ */
 @Entity({ tableName: 'content' })
 @Index({ name: 'content_feed_index', properties: ['status', 'publishedAt', 'id'] })
+@Check({ name: 'content_published_at_check', expression: "status = 'DRAFT' or published_at is not null" })
 export class Content extends ContentRow {
   [OptionalProps]?:
     | 'id'

@@ -13,6 +13,10 @@ export const ContentErrors = {
     return new AppError(ErrorCode.BAD_USER_INPUT, `Unknown theme: ${list}.`, { fields: { [field]: `unknown theme ${list}` } });
   },
   notAuthor: () => new AppError(ErrorCode.FORBIDDEN, 'Only the author or an admin can change this.'),
+  neverPublished: () =>
+    new AppError(ErrorCode.BAD_USER_INPUT, 'Only published content can be archived: a draft stays a draft until it is published.', {
+      fields: { id: 'never published' },
+    }),
   notPublished: () =>
     new AppError(ErrorCode.BAD_USER_INPUT, 'Comments can only be added to published content.', { fields: { contentId: 'not published' } }),
   replyTooDeep: () =>

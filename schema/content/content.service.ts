@@ -23,7 +23,8 @@ const partialAuthors = new WeakMap<ContentRow, MemberRow>();
 export const embeddedAuthor = (content: ContentRow): MemberRow | undefined => partialAuthors.get(content);
 
 /**
- * Drafts are for their author and admins; published and archived items for every member, unless
+ * Drafts are for their author and admins; published and archived items (archived ones were
+ * published first: `archive` and content_published_at_check see to it) for every member, unless
  * moderation hid them: then for their author and moderators. (An author's suspension is checked
  * by ContentService.get, which can load the author.)
  */
@@ -155,9 +156,13 @@ export class ContentService {
     return this.ctx.em.map(Content, published);
   }
 
-  /** Takes an item out of the feed; its page and comments stay readable. */
+  /**
+   * Takes a published item out of the feed; its page and comments stay readable. A draft cannot be
+   * archived: every member may read an archived item, and a draft is for its author and admins.
+   */
   async archive(viewer: MemberRow, id: string): Promise<Content> {
     const content = await this.editable(viewer, id);
+    if (content.publishedAt === null) throw ContentErrors.neverPublished();
     content.status = ContentStatus.ARCHIVED;
     content.updatedAt = this.ctx.clock.now();
     await this.ctx.em.flush();

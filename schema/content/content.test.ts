@@ -6,6 +6,7 @@ import { MemberInterest } from './member-interest.entity';
 
 const CREATE = `mutation($input: CreateContentInput!) { createContent(input: $input) { id status publishedAt themes { slug } author { id } } }`;
 const PUBLISH = `mutation($id: ID!) { publishContent(id: $id) { id status publishedAt } }`;
+const ARCHIVE = `mutation($id: ID!) { archiveContent(id: $id) { id status publishedAt } }`;
 const CONTENT = `query($id: ID!) { content(id: $id) { id title status } }`;
 const FEED = `query($first: Int, $after: String, $themeSlug: String, $type: ContentType, $unseenOnly: Boolean) {
   feed(first: $first, after: $after, themeSlug: $themeSlug, type: $type, unseenOnly: $unseenOnly) {
@@ -118,6 +119,27 @@ describe('content authoring', () => {
     await server.gql(`mutation($id: ID!) { archiveContent(id: $id) { status } }`, { id: draft.id }, await as(admin.id));
     expect(feedIds(await server.gql(FEED, { themeSlug: theme.slug }, await as(member.id)))).toEqual([]);
     expect((await server.gql(CONTENT, { id: draft.id }, await as(member.id))).data!.content.status).toBe('ARCHIVED');
+  });
+
+  it('refuses to archive what was never published: a draft stays a draft, for its author and admins only', async () => {
+    const speaker = await buildMember(server.em(), { role: Role.SPEAKER });
+    const [member, admin] = [await buildMember(server.em()), await buildAdmin(server.em())];
+    const draft = await buildContent(server.em(), { author: speaker, status: ContentStatus.DRAFT, title: 'Unannounced pricing' });
+    for (const archivist of [speaker, admin]) {
+      const refused = await server.gql(ARCHIVE, { id: draft.id }, await as(archivist.id));
+      expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { id: 'never published' } });
+    }
+    expect(await server.em().findOneOrFail(Content, draft.id)).toMatchObject({ status: ContentStatus.DRAFT, publishedAt: null });
+    const options = await as(member.id);
+    expect(errorCode(await server.gql(CONTENT, { id: draft.id }, options))).toBe('NOT_FOUND');
+    const view = `mutation($id: ID!) { recordContentView(input: { contentId: $id, seconds: 0 }) { newView } }`;
+    expect(errorCode(await server.gql(view, { id: draft.id }, options))).toBe('NOT_FOUND');
+    const page = await fetch(new URL(`/content/${draft.id}`, server.hearth.url));
+    expect(page.status).toBe(404);
+    // The database holds the rule too: an archived item was published first.
+    await expect(server.em().nativeUpdate(Content, { id: draft.id }, { status: ContentStatus.ARCHIVED })).rejects.toThrow(
+      /content_published_at_check/,
+    );
   });
 
   it('publishes a draft once however many calls race to publish it: one notification each, the stored publishedAt in every answer', async () => {

@@ -20,6 +20,7 @@ import { Migration20261204193000_MemberSuspendedIndex } from './Migration2026120
 import { Migration20261205230000_SearchTypedPrefix } from './Migration20261205230000_SearchTypedPrefix';
 import { Migration20261206003000_RecordContentViews } from './Migration20261206003000_RecordContentViews';
 import { Migration20261206020000_SearchHyphenPrefix } from './Migration20261206020000_SearchHyphenPrefix';
+import { Migration20261206112127_ContentPublishedAtCheck } from './Migration20261206112127_ContentPublishedAtCheck';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -42,4 +43,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205230000_SearchTypedPrefix', class: Migration20261205230000_SearchTypedPrefix },
   { name: 'Migration20261206003000_RecordContentViews', class: Migration20261206003000_RecordContentViews },
   { name: 'Migration20261206020000_SearchHyphenPrefix', class: Migration20261206020000_SearchHyphenPrefix },
+  { name: 'Migration20261206112127_ContentPublishedAtCheck', class: Migration20261206112127_ContentPublishedAtCheck },
 ];
