@@ -2,10 +2,11 @@ import { isUUID } from 'class-validator';
 import type { Context } from '../../server/context';
 import { AppError, ErrorCode, notFound } from '../../server/errors';
 import type { RecordContentViewInput } from './tracking.inputs';
-import { contentStatuses } from './tracking.queries';
+import { contentStates, type ContentStateRow } from './tracking.queries';
 import type { MemberRow } from '../identity/member.entity';
 import { ContentRow } from '../content/content.entity';
 import { readModel } from '../../server/db/read-model';
+import { moderates } from '../moderation/visibility';
 
 export interface RecordedView {
   contentId: string;
@@ -18,6 +19,16 @@ export interface RecordedView {
 
 /** Ids as PostgreSQL prints them, so an upper-case id matches its row. */
 const canonical = (input: RecordContentViewInput): RecordContentViewInput => ({ ...input, contentId: input.contentId.toLowerCase() });
+
+/**
+ * Whether `viewer` may record views of the item: never of a draft (nor of an unknown id); of an
+ * item hidden by moderation or by its author's suspension, only its author and moderators, as
+ * `content(id)` answers (schema/moderation/visibility.ts).
+ */
+function mayView(viewer: MemberRow, state: ContentStateRow | undefined): boolean {
+  if (!state || state.status === 'DRAFT') return false;
+  return state.visible_to_others || state.author_id === viewer.id || moderates(viewer);
+}
 
 export type ContentViewServiceDeps = Pick<Context, 'clock' | 'em' | 'loaders' | 'viewWriter' | 'viewableContent'>;
 
@@ -36,7 +47,7 @@ export class ContentViewService {
    * for one item add up (the seconds since the previous call for it), still capped by real time.
    * One unknown or unpublished item refuses the whole call, naming it; nothing is written.
    * A draft is NOT_FOUND like an unknown id, as `content(id)` answers a member: no one learns here
-   * that an unpublished id exists.
+   * that an unpublished id exists. So is an item moderation hides from the viewer (see `mayView`).
    */
   async recordMany(viewer: MemberRow, views: RecordContentViewInput[]): Promise<RecordedView[]> {
     const inputs = views.map(canonical);
@@ -55,7 +66,10 @@ export class ContentViewService {
     return inputs.map((input) => byContent.get(input.contentId)!);
   }
 
-  /** Checks every item in one statement, then queues the views together (one batch of the writer). */
+  /**
+   * Checks every item the viewable cache does not know in one statement, then queues the views
+   * together (one batch of the writer).
+   */
   private async write(
     viewer: MemberRow,
     inputs: RecordContentViewInput[],
@@ -68,12 +82,10 @@ export class ContentViewService {
     const malformed = unknown.find((contentId) => !isUUID(contentId));
     if (malformed !== undefined) throw refuse(malformed);
     if (unknown.length) {
-      const rows = await contentStatuses(this.ctx.em, unknown);
-      const status = new Map(rows.map((row) => [row.id, row.status]));
-      for (const contentId of unknown) {
-        if (!status.has(contentId) || status.get(contentId) === 'DRAFT') throw refuse(contentId);
-      }
-      for (const contentId of unknown) viewableContent.add(contentId);
+      const mark = viewableContent.mark();
+      const states = new Map((await contentStates(this.ctx.em, unknown, this.ctx.clock.now())).map((row) => [row.id, row]));
+      for (const contentId of unknown) if (!mayView(viewer, states.get(contentId))) throw refuse(contentId);
+      for (const state of states.values()) if (state.visible_to_others) viewableContent.add(state.id, state.author_id, mark);
     }
     const at = this.ctx.clock.now();
     const written = await this.ctx.viewWriter.writeMany(

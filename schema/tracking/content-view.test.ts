@@ -1,17 +1,23 @@
 import { ContentStatus } from '../content/content.entity';
 import { Content } from '../content/content.entity';
 import { buildAdmin, buildContent, buildMember } from '../../test/factories';
-import { startTestServer, type TestServer } from '../../test/server';
+import { describeWithRedis, errorCode, startTestServer, until, type TestServer } from '../../test/server';
 import { buildContext } from '../../server/context';
 import { ContentView, ViewSource } from './content-view.entity';
 import { ContentViewService } from './content-view.service';
 import { print } from 'graphql';
 import { RecordContentViewDocument, RecordContentViewsDocument } from '../../client/generated/graphql';
 import { captureQueries } from '../../test/server';
+import { Role } from '../identity/member.entity';
 
 const RECORD = `mutation($input: RecordContentViewInput!) { recordContentView(input: $input) { contentId totalSeconds firstSeenAt newView } }`;
 
 const RECORD_MANY = `mutation($input: RecordContentViewsInput!) { recordContentViews(input: $input) { contentId totalSeconds newView } }`;
+
+const RECORD_READING = `mutation($id: ID!) { recordContentView(input: { contentId: $id, seconds: 0 }) { content { title body author { id } } } }`;
+const REPORT = `mutation($id: ID!) { report(input: { subjectId: $id, kind: CONTENT, reason: SPAM }) { id } }`;
+const SUSPEND = `mutation($id: ID!, $until: DateTime!) { suspendMember(memberId: $id, until: $until, reason: "Spam") { id } }`;
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -210,5 +216,109 @@ describe('recordContentViews', () => {
     expect(tooMany.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { views: expect.any(String) } });
     expect(await server.em().count(ContentView, { member: member.id })).toBe(0);
     expect((await recordMany(member.id, [])).data!.recordContentViews).toEqual([]);
+  });
+});
+
+describe('views of what moderation hides', () => {
+  /** Hides `item` as three members' reports do (MODERATION_AUTO_HIDE_REPORTERS), on `on`. */
+  async function reportThrice(on: TestServer, item: { id: string }) {
+    for (let i = 0; i < 3; i++) {
+      const reporter = await buildMember(on.em());
+      expect((await on.gql(REPORT, { id: item.id }, { token: await on.tokenFor(reporter.id) })).errors).toBeUndefined();
+    }
+  }
+  const inDays = (on: TestServer, days: number) => new Date(on.clock.now().getTime() + days * 86_400_000).toISOString();
+
+  it('refuses them as content(id) does, even for an item viewed just before, but for its author and moderators', async () => {
+    const [reader, moderator] = [await buildMember(server.em()), await buildMember(server.em(), { role: Role.MODERATOR })];
+    const [autoHidden, hiddenByModerator, bySuspended, visible] = [
+      await buildContent(server.em()),
+      await buildContent(server.em()),
+      await buildContent(server.em()),
+      await buildContent(server.em()),
+    ];
+    const readerToken = { token: await server.tokenFor(reader.id) };
+    // Viewed first: the tracking path now takes them for viewable by every member.
+    for (const item of [autoHidden, hiddenByModerator, bySuspended])
+      expect((await server.gql(RECORD_READING, { id: item.id }, readerToken)).errors).toBeUndefined();
+
+    const moderatorToken = { token: await server.tokenFor(moderator.id) };
+    await reportThrice(server, autoHidden);
+    await server.gql(REPORT, { id: hiddenByModerator.id }, { token: await server.tokenFor((await buildMember(server.em())).id) });
+    const [{ id: caseId }] = await server
+      .em()
+      .execute<{ id: string }[]>('select id from moderation_case where subject_id = ?', [hiddenByModerator.id]);
+    const resolved = await server.gql(
+      `mutation($id: ID!) { resolveReport(caseId: $id, action: HIDE) { status } }`,
+      { id: caseId },
+      moderatorToken,
+    );
+    expect(resolved.errors).toBeUndefined();
+    const suspended = await server.gql(SUSPEND, { id: bySuspended.author.id, until: inDays(server, 3) }, moderatorToken);
+    expect(suspended.errors).toBeUndefined();
+
+    const unknown = await server.gql(RECORD_READING, { id: UNKNOWN_ID }, readerToken);
+    for (const item of [autoHidden, hiddenByModerator, bySuspended]) {
+      expect(errorCode(await server.gql(`query($id: ID!) { content(id: $id) { id } }`, { id: item.id }, readerToken))).toBe('NOT_FOUND');
+      const refused = await server.gql(RECORD_READING, { id: item.id }, readerToken);
+      expect(refused.data).toBeNull(); // not a word of the item
+      expect(refused.errors!.map(({ message, extensions }) => ({ message, extensions }))).toEqual(
+        unknown.errors!.map(({ message, extensions }) => ({ message, extensions })),
+      );
+      const batch = await server.gql(
+        RECORD_MANY,
+        {
+          input: {
+            views: [
+              { contentId: visible.id, seconds: 5 },
+              { contentId: item.id, seconds: 5 },
+            ],
+          },
+        },
+        readerToken,
+      );
+      expect(batch.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', fields: { 'views.1.contentId': 'not found' } });
+      // Moderators still see it, to decide about it.
+      const moderated = await server.gql(RECORD_READING, { id: item.id }, moderatorToken);
+      expect(moderated.data!.recordContentView.content.author.id).toBe(item.author.id);
+    }
+    // Its author too, while they may use their account.
+    const own = await server.gql(RECORD_READING, { id: autoHidden.id }, { token: await server.tokenFor(autoHidden.author.id) });
+    expect(own.data!.recordContentView.content.title).toBe(autoHidden.title);
+
+    expect(await server.em().count(ContentView, { member: reader.id })).toBe(3); // the views before the hiding, nothing since
+    for (const item of [autoHidden, hiddenByModerator, bySuspended])
+      expect((await server.em().findOneOrFail(Content, item.id)).viewCount).toBe(item === autoHidden ? 3 : 2);
+  });
+
+  describeWithRedis('on two API instances', () => {
+    let a: TestServer;
+    let b: TestServer;
+    beforeAll(async () => {
+      a = await startTestServer();
+      b = await startTestServer({ databaseUrl: a.databaseUrl, clock: a.clock });
+    });
+    afterAll(async () => {
+      await b.stop();
+      await a.stop();
+    });
+
+    it('stops taking views on one instance as soon as the other hides the item or suspends its author', async () => {
+      const [reader, moderator] = [await buildMember(a.em()), await buildMember(a.em(), { role: Role.MODERATOR })];
+      const [hidden, bySuspended] = [await buildContent(a.em()), await buildContent(a.em())];
+      const onA = { token: await a.tokenFor(reader.id) };
+      for (const item of [hidden, bySuspended]) expect((await a.gql(RECORD_READING, { id: item.id }, onA)).errors).toBeUndefined();
+
+      await reportThrice(b, hidden);
+      await b.gql(SUSPEND, { id: bySuspended.author.id, until: inDays(b, 3) }, { token: await b.tokenFor(moderator.id) });
+      // A remembered both as viewable a moment ago, for a minute: only the invalidation can make it ask again.
+      for (const item of [hidden, bySuspended])
+        await until(
+          `A to refuse views of ${item.id}`,
+          async () => errorCode(await a.gql(RECORD_READING, { id: item.id }, onA)) === 'NOT_FOUND',
+          5_000,
+        );
+      expect(await a.em().count(ContentView, { member: reader.id })).toBe(2);
+    });
   });
 });

@@ -3,8 +3,9 @@ import { databaseTimeouts } from '../../server/db/pool';
 import type { HearthModule } from '../../server/module';
 import { ContentView } from './content-view.entity';
 import { ContentViewResolver } from './content-view.resolver';
+import { registerTrackingHandlers } from './tracking.handlers';
 import { ViewWriter } from './view-writer';
-import { ViewableContent } from './viewable-content';
+import { ViewableContent, type ViewableContentChange } from './viewable-content';
 import { Visit, VisitSource } from './visit.entity';
 import { VisitResolver } from './visit.resolver';
 import { VisitTracker } from './visit-tracker';
@@ -13,8 +14,15 @@ declare module '../../server/context' {
   interface DomainDeps {
     visitTracker: VisitTracker;
     viewWriter: ViewWriter;
-    /** Items known to accept views (published or archived), so heartbeats skip the lookup. */
+    /** Items known to accept views from every member, so heartbeats skip the lookup. */
     viewableContent: ViewableContent;
+  }
+}
+
+declare module '../../server/pubsub' {
+  interface Topics {
+    /** Moderation hid an item or suspended an author: every instance drops them from its ViewableContent. */
+    VIEWABLE_CONTENT_CHANGED: [ViewableContentChange];
   }
 }
 
@@ -38,8 +46,13 @@ export const trackingModule: HearthModule = {
     viewableContent: new ViewableContent(),
   }),
   prepareContext: recordViewerActivity,
-  start: (deps) => deps.visitTracker.start(deps.config.visitFlushMs),
+  handlers: registerTrackingHandlers,
+  start: (deps) => {
+    deps.viewableContent.listen(deps.pubSub);
+    deps.visitTracker.start(deps.config.visitFlushMs);
+  },
   stop: [
+    ['viewable content', (deps) => deps.viewableContent.stop()],
     ['content view writer', (deps) => deps.viewWriter.close()],
     ['visit tracker', (deps) => deps.visitTracker.stop()],
   ],

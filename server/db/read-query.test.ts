@@ -1,6 +1,6 @@
 import { DriverException } from '@mikro-orm/core';
 import { Theme } from '../../schema/content/theme.entity';
-import { contentStatuses } from '../../schema/tracking/tracking.queries';
+import { contentStates } from '../../schema/tracking/tracking.queries';
 import { membersByIds } from '../../schema/identity/identity.queries';
 import { buildContent, buildMember, buildTheme } from '../../test/factories';
 import { captureQueries, startTestServer, type TestServer } from '../../test/server';
@@ -92,7 +92,9 @@ describe('the reads of queries modules', () => {
     const lookups = [
       await sent(async () => expect((await membersByIds(server.em(), [member.id])).map((m) => m.id)).toEqual([member.id])),
       await sent(async () =>
-        expect(await contentStatuses(server.em(), [content.id])).toEqual([{ id: content.id, status: content.status }]),
+        expect(await contentStates(server.em(), [content.id], server.clock.now())).toEqual([
+          { id: content.id, status: content.status, author_id: member.id, visible_to_others: true },
+        ]),
       ),
     ];
     for (const [config] of lookups) {
