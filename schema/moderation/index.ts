@@ -18,6 +18,8 @@ declare module '../../server/events' {
     REPORT_FILED: { caseId: string; reportId: string; reporterId: string; opened: boolean };
     /** A moderator (or enough reporters) hid a content item, comment or message; its author hears about it. */
     SUBJECT_HIDDEN: { kind: 'CONTENT' | 'COMMENT' | 'MESSAGE' | 'MEMBER'; subjectId: string; authorId: string; caseId: string | null };
+    /** A moderator deleted a content item, comment or message (resolveReport DELETE; members are not deleted). */
+    SUBJECT_DELETED: { kind: 'CONTENT' | 'COMMENT' | 'MESSAGE' | 'MEMBER'; subjectId: string };
     /** A member was suspended (emitted after MEMBER_CHANGED): their open sockets close on every instance. */
     MEMBER_SUSPENDED: { memberId: string };
     /**

@@ -22,6 +22,7 @@ interface Resolution {
   hidden: { authorId: string } | null;
   /** The subject was hidden or shown again (by `authorId`): who was notified about it hears their new count. */
   visibilityChanged: { authorId: string } | null;
+  deleted: boolean;
   suspendedId: string | null;
 }
 
@@ -49,12 +50,13 @@ export class ModerationQueueService {
 
   async resolve(moderator: MemberRow, args: ResolveReportArgs): Promise<ModerationCase> {
     const now = this.ctx.clock.now();
-    const { moderationCase, hidden, visibilityChanged, suspendedId } = await this.ctx.em.transactional((em) =>
+    const { moderationCase, hidden, visibilityChanged, deleted, suspendedId } = await this.ctx.em.transactional((em) =>
       this.decide(em as EntityManager, moderator, args, now),
     );
     const { subjectKind: kind, subjectId } = moderationCase;
     if (hidden) this.ctx.events.emit('SUBJECT_HIDDEN', { kind, subjectId, authorId: hidden.authorId, caseId: moderationCase.id });
     if (visibilityChanged) this.ctx.events.emit('MODERATION_VISIBILITY_CHANGED', { kind, subjectId, authorId: visibilityChanged.authorId });
+    if (deleted) this.ctx.events.emit('SUBJECT_DELETED', { kind, subjectId });
     if (suspendedId) new SuspensionService(this.ctx).announce(suspendedId);
     return moderationCase;
   }
@@ -74,7 +76,7 @@ export class ModerationQueueService {
       throw ModerationErrors.actionNotForMember();
     const authorId = await subjectAuthor(em, kind, subjectId);
     const log = { actorId: moderator.id, subjectKind: kind, subjectId, caseId, note: note?.trim() || null, at: now };
-    const resolution: Resolution = { moderationCase, hidden: null, visibilityChanged: null, suspendedId: null };
+    const resolution: Resolution = { moderationCase, hidden: null, visibilityChanged: null, deleted: false, suspendedId: null };
     switch (action) {
       case ModerationAction.DISMISS:
         // What enough reporters hid shows again; what a moderator hid before stays hidden.
@@ -91,7 +93,10 @@ export class ModerationQueueService {
         await logDecision(em, { ...log, action: ModerationLogAction.HIDE });
         break;
       case ModerationAction.DELETE:
-        if (table) await this.deleteSubject(em, kind, subjectId, now);
+        if (table) {
+          await this.deleteSubject(em, kind, subjectId, now);
+          resolution.deleted = true;
+        }
         await logDecision(em, { ...log, action: ModerationLogAction.DELETE });
         break;
       case ModerationAction.SUSPEND_AUTHOR: {

@@ -291,6 +291,27 @@ describe('views of what moderation hides', () => {
       expect((await server.em().findOneOrFail(Content, item.id)).viewCount).toBe(item === autoHidden ? 3 : 2);
   });
 
+  it('refuses views of an item the moderators deleted as of an unknown one, right after viewing it', async () => {
+    const [reader, reporter, moderator] = [
+      await buildMember(server.em()),
+      await buildMember(server.em()),
+      await buildMember(server.em(), { role: Role.MODERATOR }),
+    ];
+    const item = await buildContent(server.em());
+    const readerToken = { token: await server.tokenFor(reader.id) };
+    expect((await server.gql(RECORD_READING, { id: item.id }, readerToken)).errors).toBeUndefined();
+    await server.gql(REPORT, { id: item.id }, { token: await server.tokenFor(reporter.id) });
+    const [{ id: caseId }] = await server.em().execute<{ id: string }[]>('select id from moderation_case where subject_id = ?', [item.id]);
+    const deleted = await server.gql(
+      `mutation($id: ID!) { resolveReport(caseId: $id, action: DELETE) { status } }`,
+      { id: caseId },
+      { token: await server.tokenFor(moderator.id) },
+    );
+    expect(deleted.errors).toBeUndefined();
+    // Not an internal error from the writer (whose failing batch would fail other members' views with it).
+    expect(errorCode(await server.gql(RECORD_READING, { id: item.id }, readerToken))).toBe('NOT_FOUND');
+  });
+
   describeWithRedis('on two API instances', () => {
     let a: TestServer;
     let b: TestServer;

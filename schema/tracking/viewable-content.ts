@@ -1,17 +1,17 @@
 import { LRUCache } from 'lru-cache';
 import { followTopic, type HearthPubSub } from '../../server/pubsub';
 
-/** What makes items no longer viewable by every member: one item hidden, or every item of a suspended author. */
+/** What makes items no longer viewable by every member: one item hidden or deleted, or every item of a suspended author. */
 export type ViewableContentChange = { contentId: string } | { authorId: string };
 
 /**
  * Items recently found viewable by every member (published or archived, neither hidden by
  * moderation nor by a suspended author), so a client's heartbeats do not look the same items up
  * again on every call. What only its author and moderators may view is never kept: they are few
- * and look it up each time. Hiding an item or suspending its author drops it here and, through
- * VIEWABLE_CONTENT_CHANGED, on every other instance, before the decision's request answers
- * (tracking.handlers.ts). Entries still expire after a minute, bounding how long an item removed
- * by hand in the database would be taken for viewable.
+ * and look it up each time. Hiding or deleting an item, or suspending its author, drops it here
+ * and, through VIEWABLE_CONTENT_CHANGED, on every other instance, before the decision's request
+ * answers (tracking.handlers.ts). Entries still expire after a minute, bounding how long an item
+ * removed by hand in the database would be taken for viewable.
  */
 export class ViewableContent {
   private readonly entries: LRUCache<string, { until: number; authorId: string }>;
