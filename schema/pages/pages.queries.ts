@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../../server/db/sql';
 import { queryRows } from '../../server/db/read-query';
+import { visibleToOthers } from '../moderation/visibility';
 
 /** The public pages' reads that bypass the ORM, each one statement built with the sql helper. */
 
@@ -13,8 +14,10 @@ export interface FeedPageEntry {
   published_at: Date;
 }
 
-/** The 20 newest published items. */
-export function newestPublished(em: EntityManager): Promise<FeedPageEntry[]> {
-  const query = sql`select id, title, type, summary, published_at from content where status = 'PUBLISHED' order by published_at desc, id desc limit 20`;
+/** The 20 newest published items anyone may read (moderation hides some from all but their author and moderators). */
+export function newestPublished(em: EntityManager, now: Date): Promise<FeedPageEntry[]> {
+  const query = sql`select c.id, c.title, c.type, c.summary, c.published_at from content c
+    where c.status = 'PUBLISHED' and ${visibleToOthers('c', 'author_id', now)}
+    order by c.published_at desc, c.id desc limit 20`;
   return queryRows<FeedPageEntry>(em, query);
 }

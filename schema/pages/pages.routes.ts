@@ -3,9 +3,10 @@ import path from 'node:path';
 import express from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isUUID } from 'class-validator';
-import { canSee } from '../content/content.service';
+import { ContentService } from '../content/content.service';
 import { formatSessionTime } from '../live/reminders/session-email.compose';
 import { buildContext, type AppDeps } from '../../server/context';
+import { AppError, ErrorCode } from '../../server/errors';
 import { ideDir } from '../../server/ide/ide-files';
 import { demoAccess } from '../../seed/demo-access';
 import { graphiqlPage } from './graphiql.page';
@@ -15,6 +16,12 @@ import { newestPublished } from './pages.queries';
 import { renderPage } from './layout';
 
 type Handler = (req: express.Request, res: express.Response) => Promise<void>;
+
+/** Null for a NOT_FOUND, so the page answers its 404; anything else stays an error. */
+const unlessNotFound = (error: unknown): null => {
+  if (error instanceof AppError && error.code === ErrorCode.NOT_FOUND) return null;
+  throw error;
+};
 const safely =
   (handler: Handler): express.RequestHandler =>
   (req, res, next) =>
@@ -73,8 +80,9 @@ export function registerPageRoutes(app: express.Express, deps: AppDeps): void {
     safely(async (req, res) => {
       const ctx = await buildContext(deps, { authorization: undefined, ip: req.ip ?? 'unknown' });
       const id = String(req.params.id);
-      const content = isUUID(id) ? await ctx.loaders.contentById.load(id) : null;
-      if (!content || !canSee(null, content)) return html(res, renderPage(NotFoundPage({ what: 'Content' })), 404);
+      // As content(id) answers an anonymous reader: no draft, nothing moderation hides.
+      const content = isUUID(id) ? await new ContentService(ctx).get(null, id).catch(unlessNotFound) : null;
+      if (!content) return html(res, renderPage(NotFoundPage({ what: 'Content' })), 404);
       const [author, themes] = await Promise.all([
         ctx.loaders.memberById.load(content.author.id),
         ctx.loaders.themesByContentId.load(content.id),
@@ -108,7 +116,7 @@ export function registerPageRoutes(app: express.Express, deps: AppDeps): void {
   app.get(
     '/feed',
     safely(async (_req, res) => {
-      const rows = await newestPublished(em());
+      const rows = await newestPublished(em(), deps.clock.now());
       const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: config.communityTimezone });
       const entries = rows.map((row) => ({ ...row, published: date.format(new Date(row.published_at)) }));
       html(res, renderPage(FeedPage({ communityName: config.communityName, entries })));

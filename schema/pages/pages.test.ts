@@ -1,5 +1,6 @@
 import type { Browser, Route } from 'playwright-core';
 import { ContentStatus } from '../content/content.entity';
+import { Role } from '../identity/member.entity';
 import { describeWithChromium, launchChromium } from '../../test/browser';
 import { buildAdmin, buildContent, buildMember } from '../../test/factories';
 import { buildSession } from '../../test/live';
@@ -53,6 +54,17 @@ describe('pages for links in emails (outside production)', () => {
     for (const path of [`/content/${draft.id}`, '/content/not-an-id', '/live/00000000-0000-4000-8000-000000000000']) {
       const missing = await get(path);
       expect([path, missing.status, missing.headers.get('content-type')]).toEqual([path, 404, expect.stringMatching(/text\/html/)]);
+    }
+  });
+
+  it('shows nothing of what moderation hides: an item hidden, or by a suspended author, is a 404 and off /feed', async () => {
+    const hidden = await buildContent(server.em(), { hiddenAt: new Date('2026-01-03T00:00:00Z') });
+    const suspendedAuthor = await buildMember(server.em(), { role: Role.SPEAKER, suspendedUntil: new Date('2099-01-01T00:00:00Z') });
+    const bySuspended = await buildContent(server.em(), { author: suspendedAuthor });
+    const feed = await (await get('/feed')).text();
+    for (const item of [hidden, bySuspended]) {
+      expect((await get(`/content/${item.id}`)).status).toBe(404);
+      expect(feed).not.toContain(item.id);
     }
   });
 
