@@ -13,7 +13,8 @@ async function serve(): Promise<{ server: Server; drain: HttpDrain; origin: stri
   const drain = new HttpDrain(server, { graceMs: GRACE_MS, idleMs: IDLE_MS });
   server.on('request', (req, res) => {
     const ms = Number(new URL(req.url!, 'http://x').searchParams.get('ms') ?? 0);
-    setTimeout(() => res.setHeader('content-type', 'text/plain').end('done'), ms);
+    // Unref'd: the answer cut by the grace test must not keep the test process alive.
+    setTimeout(() => res.setHeader('content-type', 'text/plain').end('done'), ms).unref();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, drain, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
