@@ -45,7 +45,7 @@ export class LiveSessionService {
     checkTimes(input.startsAt, input.endsAt, this.ctx.clock.now());
     const themes = await new ThemeService(this.ctx).bySlugs(input.themeSlugs, 'themeSlugs');
     await this.checkSpeakers(input.speakerIds);
-    if (input.partnerId) await this.checkPartner(input.partnerId);
+    if (typeof input.partnerId === 'string') await this.checkPartner(input.partnerId);
     const now = this.ctx.clock.now();
     const session = this.ctx.em.create(LiveSession, {
       title: input.title.trim(),
@@ -87,7 +87,7 @@ export class LiveSessionService {
       await this.checkSpeakers(input.speakerIds ?? []);
       this.setSpeakers(session, input.speakerIds ?? []);
     }
-    if (input.partnerId) await this.checkPartner(input.partnerId);
+    if (typeof input.partnerId === 'string') await this.checkPartner(input.partnerId);
     if (input.capacity) await this.checkCapacity(session.id, input.capacity);
     if (input.partnerId !== undefined && (input.partnerId ?? null) !== session.partnerId) await this.resetConsents(session.id);
     Object.assign(session, {

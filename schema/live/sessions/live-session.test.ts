@@ -76,6 +76,9 @@ describe('scheduling sessions', () => {
     expect(unknown.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { speakerIds: 'unknown member' } });
     const notPartner = await server.gql(SCHEDULE, { input: { ...base, partnerId: member.id } }, await as(admin));
     expect(notPartner.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { partnerId: 'must be a PARTNER' } });
+    // An empty id is an unknown member too, not a database error.
+    const empty = await server.gql(SCHEDULE, { input: { ...base, partnerId: '' } }, await as(admin));
+    expect(empty.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { partnerId: 'unknown member' } });
     expect(errorCode(await server.gql(SCHEDULE, { input: base }, await as(member)))).toBe('FORBIDDEN');
   });
 
