@@ -3,6 +3,8 @@ import {
   captureQueries,
   describeWithRedis,
   startTestServer,
+  startTwoInstances,
+  stopServers,
   subscribe,
   until,
   wsExecute,
@@ -159,14 +161,8 @@ describe('subscriptions on one instance', () => {
 describeWithRedis('two API instances sharing Redis', () => {
   let a: TestServer;
   let b: TestServer;
-  beforeAll(async () => {
-    a = await startTestServer();
-    b = await startTestServer({ databaseUrl: a.databaseUrl, clock: a.clock });
-  });
-  afterAll(async () => {
-    await b.stop();
-    await a.stop();
-  });
+  beforeAll(async () => ({ a, b } = await startTwoInstances()));
+  afterAll(() => stopServers(b, a));
 
   it('delivers on instance A what a member did on instance B', async () => {
     const theme = await buildTheme(a.em());

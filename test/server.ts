@@ -95,6 +95,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
 }
 
+/** Two API instances of one deployment: one database, one clock and the shared Redis (REDIS_URL). */
+export async function startTwoInstances(): Promise<{ a: TestServer; b: TestServer }> {
+  const a = await startTestServer();
+  return { a, b: await startTestServer({ databaseUrl: a.databaseUrl, clock: a.clock }) };
+}
+
+/** Stops servers in the order given (the last one started first). */
+export async function stopServers(...servers: (TestServer | undefined)[]): Promise<void> {
+  for (const server of servers) await server?.stop();
+}
+
 const serverOfClient = new WeakMap<Client, Hearth>();
 
 /**

@@ -1,5 +1,14 @@
 import { buildContent, buildMember, FACTORY_PASSWORD } from '../../test/factories';
-import { describeWithRedis, errorCode, startTestServer, subscribe, until, type TestServer } from '../../test/server';
+import {
+  describeWithRedis,
+  errorCode,
+  startTestServer,
+  startTwoInstances,
+  stopServers,
+  subscribe,
+  until,
+  type TestServer,
+} from '../../test/server';
 import { WS_MEMBER_SUSPENDED } from '../../server/ws';
 import { Role, type Member } from '../identity/member.entity';
 
@@ -121,14 +130,8 @@ describe('suspendMember and unsuspendMember', () => {
 describeWithRedis('a suspension across two API instances', () => {
   let a: TestServer;
   let b: TestServer;
-  beforeAll(async () => {
-    a = await startTestServer();
-    b = await startTestServer({ databaseUrl: a.databaseUrl, clock: a.clock });
-  });
-  afterAll(async () => {
-    await b.stop();
-    await a.stop();
-  });
+  beforeAll(async () => ({ a, b } = await startTwoInstances()));
+  afterAll(() => stopServers(b, a));
 
   it('cuts the member’s access tokens on the other instance at once and closes their sockets there with WS_MEMBER_SUSPENDED', async () => {
     const [member, moderator] = [await buildMember(a.em()), await buildMember(a.em(), { role: Role.MODERATOR })];

@@ -1,7 +1,7 @@
 import { ContentStatus } from '../content/content.entity';
 import { Content } from '../content/content.entity';
 import { buildAdmin, buildContent, buildMember } from '../../test/factories';
-import { describeWithRedis, errorCode, startTestServer, until, type TestServer } from '../../test/server';
+import { describeWithRedis, errorCode, startTestServer, startTwoInstances, stopServers, until, type TestServer } from '../../test/server';
 import { buildContext } from '../../server/context';
 import { ContentView, ViewSource } from './content-view.entity';
 import { ContentViewService } from './content-view.service';
@@ -315,14 +315,8 @@ describe('views of what moderation hides', () => {
   describeWithRedis('on two API instances', () => {
     let a: TestServer;
     let b: TestServer;
-    beforeAll(async () => {
-      a = await startTestServer();
-      b = await startTestServer({ databaseUrl: a.databaseUrl, clock: a.clock });
-    });
-    afterAll(async () => {
-      await b.stop();
-      await a.stop();
-    });
+    beforeAll(async () => ({ a, b } = await startTwoInstances()));
+    afterAll(() => stopServers(b, a));
 
     it('stops taking views on one instance as soon as the other hides the item or suspends its author', async () => {
       const [reader, moderator] = [await buildMember(a.em()), await buildMember(a.em(), { role: Role.MODERATOR })];

@@ -1,6 +1,15 @@
 import { buildAdmin, buildMember } from '../../../test/factories';
 import { buildRegistration, buildSession } from '../../../test/live';
-import { errorCode, describeWithRedis, startTestServer, subscribe, wsExecute, type TestServer } from '../../../test/server';
+import {
+  errorCode,
+  describeWithRedis,
+  startTestServer,
+  startTwoInstances,
+  stopServers,
+  subscribe,
+  wsExecute,
+  type TestServer,
+} from '../../../test/server';
 import type { Member } from '../../identity/member.entity';
 import { LiveSession, LiveSessionStatus } from '../sessions/live-session.entity';
 import { SessionRegistration } from '../sessions/registration.entity';
@@ -223,14 +232,8 @@ describe('sendSessionChatMessage rate limit', () => {
 describeWithRedis('session chat across two API instances sharing Redis', () => {
   let a: TestServer;
   let b: TestServer;
-  beforeAll(async () => {
-    a = await startTestServer();
-    b = await startTestServer({ databaseUrl: a.databaseUrl, clock: a.clock });
-  });
-  afterAll(async () => {
-    await b.stop();
-    await a.stop();
-  });
+  beforeAll(async () => ({ a, b } = await startTwoInstances()));
+  afterAll(() => stopServers(b, a));
 
   it('delivers on instance A a message sent on instance B, once', async () => {
     const {
