@@ -28,6 +28,11 @@ export const LiveErrors = {
     new AppError(ErrorCode.CONFLICT, `${registrants} members are already registered: capacity cannot be lower.`, {
       fields: { capacity: `must be at least ${registrants}` },
     }),
+  /** SCHEDULED, its end passed without its room ever starting: as over as an ENDED one. */
+  endPassed: () =>
+    new AppError(ErrorCode.CONFLICT, 'This session’s scheduled end has passed: it can no longer be registered for.', {
+      status: 'SCHEDULED',
+    }),
   closed: (status: string) =>
     new AppError(ErrorCode.CONFLICT, `This session is ${status.toLowerCase()}: it can no longer be changed or registered for.`, { status }),
   notRegistered: () => new AppError(ErrorCode.FORBIDDEN, 'Register for this session to join it.'),

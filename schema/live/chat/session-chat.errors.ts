@@ -12,6 +12,10 @@ export const SessionChatErrors = {
   notTakingPart: () => new AppError(ErrorCode.FORBIDDEN, 'Register for this session to read and write in its chat.'),
   /** ENDED or CANCELLED: the history stays readable, nothing more can be written. */
   closed: (status: string) => new AppError(ErrorCode.CONFLICT, `This session is ${status.toLowerCase()}: its chat is closed.`, { status }),
+  endPassed: () =>
+    new AppError(ErrorCode.CONFLICT, 'This session’s scheduled end has passed without it starting: its chat is closed.', {
+      status: 'SCHEDULED',
+    }),
   notOpenYet: (opensAt: Date) =>
     new AppError(ErrorCode.CONFLICT, `The chat opens with the room, 15 minutes before the start, at ${opensAt.toISOString()}.`, {
       opensAt: opensAt.toISOString(),

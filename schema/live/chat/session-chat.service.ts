@@ -30,13 +30,15 @@ function trimmedBody(raw: string): string {
 /**
  * Writing is for the live room, so it follows the room: attendees from its opening (15 minutes
  * before a SCHEDULED session starts), hosts earlier too; all through LIVE, however long it
- * overruns; never once ENDED or CANCELLED. Reading is not limited in time: latecomers and the
+ * overruns; never once ENDED or CANCELLED, nor once a SCHEDULED session's end passed without it starting. Reading is not limited in time: latecomers and the
  * replay page read the history.
  */
 function assertChatOpen(viewer: MemberRow, standing: SessionStanding, now: Date): void {
   if (standing.status === LiveSessionStatus.ENDED || standing.status === LiveSessionStatus.CANCELLED) {
     throw SessionChatErrors.closed(standing.status);
   }
+  // Its end passed without its room ever starting: over, as its room is (LiveJoinService).
+  if (standing.status === LiveSessionStatus.SCHEDULED && now >= standing.endsAt) throw SessionChatErrors.endPassed();
   const opensAt = new Date(standing.startsAt.getTime() - ROOM_OPENS_BEFORE_MS);
   if (standing.status === LiveSessionStatus.SCHEDULED && now < opensAt && !hosts(viewer, standing))
     throw SessionChatErrors.notOpenYet(opensAt);

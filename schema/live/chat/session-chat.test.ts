@@ -184,6 +184,10 @@ describe('sendSessionChatMessage and sessionChatMessageAdded', () => {
       startsAt: new Date(server.clock.now().getTime() - 2 * 3600_000),
     });
     expect(errorCode(await send(overrun.registrants[0].id, overrun.session.id, 'still here'))).toBeUndefined();
+    // A SCHEDULED session whose end passed without its room ever starting is over, chat included.
+    const neverHeld = await openSession(server, 1, { startsAt: new Date(server.clock.now().getTime() - 2 * 3600_000) });
+    const late = await send(neverHeld.registrants[0].id, neverHeld.session.id, 'anyone?');
+    expect(late.errors![0].extensions).toEqual({ code: 'CONFLICT', status: 'SCHEDULED' });
   });
 });
 

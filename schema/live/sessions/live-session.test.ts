@@ -274,6 +274,29 @@ describe('registration', () => {
     expect(count).toBe(3);
   });
 
+  it('takes no registration, nor its cancellation, once a SCHEDULED session’s end has passed without it starting', async () => {
+    const admin = await buildAdmin(server.em());
+    const now = server.clock.now().getTime();
+    const passed = await buildSession(server.em(), admin.id, {
+      startsAt: new Date(now - 3 * 3_600_000),
+      endsAt: new Date(now - 2 * 3_600_000),
+    });
+    const [ann, bob] = [await buildMember(server.em()), await buildMember(server.em())];
+    await buildRegistration(server.em(), passed, ann, { shareContactWithPartner: true });
+    const refusal = { code: 'CONFLICT', status: 'SCHEDULED' };
+    expect((await server.gql(REGISTER, { id: passed.id, share: false }, await as(bob))).errors![0].extensions).toEqual(refusal);
+    expect((await server.gql(UNREGISTER, { id: passed.id }, await as(ann))).errors![0].extensions).toEqual(refusal);
+    // Consent stays revocable, as on an ENDED session.
+    const withdrawn = await server.gql(REGISTER, { id: passed.id, share: false }, await as(ann));
+    expect(withdrawn.data!.registerForSession.shareContactWithPartner).toBe(false);
+    // A session whose end is still ahead takes registrations as before.
+    const upcoming = await buildSession(server.em(), admin.id, {
+      startsAt: new Date(now + 3_600_000),
+      endsAt: new Date(now + 2 * 3_600_000),
+    });
+    expect((await server.gql(REGISTER, { id: upcoming.id, share: false }, await as(bob))).errors).toBeUndefined();
+  });
+
   it('refuses cancelling a registration once the session is ENDED or CANCELLED, as registering again is refused', async () => {
     // A member who could leave an ended session took their attendance and consent out of its
     // figures for good (registrants, attendees, leads), with no way back in.

@@ -1,6 +1,7 @@
 import { isUUID } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../../server/context';
+import type { AppError } from '../../../server/errors';
 import { LiveErrors } from '../live.errors';
 import { LiveSessionStatus, LiveSessionRow } from './live-session.entity';
 import { LiveSessionService, type LiveSessionServiceDeps } from './live-session.service';
@@ -25,8 +26,8 @@ export class RegistrationService {
     const row = await this.ctx.em.transactional(async (em) => {
       const session = await lockSeats(em as EntityManager, sessionId);
       if (!session) throw LiveErrors.sessionNotFound();
-      if (!isOpen(session.status))
-        return withdrawConsent(em as EntityManager, session.status, viewer.id, sessionId, shareContactWithPartner);
+      const closed = closure(session, this.ctx.clock.now());
+      if (closed) return withdrawConsent(em as EntityManager, closed, viewer.id, sessionId, shareContactWithPartner);
       const { taken, mine } = await seatsTaken(em as EntityManager, sessionId, viewer.id);
       if (!mine && session.capacity !== null && taken >= session.capacity) throw LiveErrors.capacityFull(session.capacity);
       const [registration] = await em.execute<Record<string, unknown>[]>(
@@ -55,7 +56,7 @@ export class RegistrationService {
   async cancel(viewer: MemberRow, sessionId: string): Promise<LiveSessionRow> {
     if (!isUUID(sessionId)) throw LiveErrors.sessionNotFound();
     await this.ctx.em.transactional(async (em) => {
-      await openSeats(em as EntityManager, sessionId);
+      await openSeats(em as EntityManager, sessionId, this.ctx.clock.now());
       await em.execute('update session_registration set cancelled_at = ? where session_id = ? and member_id = ? and cancelled_at is null', [
         this.ctx.clock.now(),
         sessionId,
@@ -67,13 +68,23 @@ export class RegistrationService {
   }
 }
 
-const isOpen = (status: LiveSessionStatus) => status === LiveSessionStatus.SCHEDULED || status === LiveSessionStatus.LIVE;
+/**
+ * Why a session takes no more registrations, or null while it does: LIVE, or SCHEDULED with its
+ * end still ahead. A SCHEDULED session whose end passed without its room ever starting is over
+ * too (its room refuses joins: LiveJoinService).
+ */
+function closure(session: SeatRules, now: Date): AppError | null {
+  if (session.status === LiveSessionStatus.LIVE) return null;
+  if (session.status === LiveSessionStatus.SCHEDULED) return now < new Date(session.ends_at) ? null : LiveErrors.endPassed();
+  return LiveErrors.closed(session.status);
+}
 
-/** The seat rules of a session open to registrations (SCHEDULED or LIVE), under the session-row lock (lockSeats). */
-async function openSeats(em: EntityManager, sessionId: string): Promise<SeatRules> {
+/** The seat rules of a session open to registrations, under the session-row lock (lockSeats). */
+async function openSeats(em: EntityManager, sessionId: string, now: Date): Promise<SeatRules> {
   const session = await lockSeats(em, sessionId);
   if (!session) throw LiveErrors.sessionNotFound();
-  if (!isOpen(session.status)) throw LiveErrors.closed(session.status);
+  const closed = closure(session, now);
+  if (closed) throw closed;
   return session;
 }
 
@@ -84,17 +95,17 @@ async function openSeats(em: EntityManager, sessionId: string): Promise<SeatRule
  */
 async function withdrawConsent(
   em: EntityManager,
-  status: LiveSessionStatus,
+  closed: AppError,
   memberId: string,
   sessionId: string,
   shareContactWithPartner: boolean,
 ): Promise<Record<string, unknown>> {
-  if (shareContactWithPartner) throw LiveErrors.closed(status);
+  if (shareContactWithPartner) throw closed;
   const [registration] = await em.execute<Record<string, unknown>[]>(
     `update session_registration set share_contact_with_partner = false
       where session_id = ? and member_id = ? and cancelled_at is null returning *`,
     [sessionId, memberId],
   );
-  if (!registration) throw LiveErrors.closed(status);
+  if (!registration) throw closed;
   return registration;
 }

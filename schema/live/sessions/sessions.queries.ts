@@ -100,6 +100,7 @@ export async function existingMemberIds(em: EntityManager, ids: readonly string[
 export interface SeatRules {
   status: LiveSessionStatus;
   capacity: number | null;
+  ends_at: Date;
 }
 
 /**
@@ -108,7 +109,7 @@ export interface SeatRules {
  * still true when it is acted on: the last seat goes once, and a capacity is never set below it.
  */
 export async function lockSeats(em: EntityManager, sessionId: string): Promise<SeatRules | null> {
-  const [rules] = await rows<SeatRules>(em, sql`select status, capacity from live_session where id = ${sessionId} for update`);
+  const [rules] = await rows<SeatRules>(em, sql`select status, capacity, ends_at from live_session where id = ${sessionId} for update`);
   return rules ?? null;
 }
 
