@@ -3,7 +3,16 @@ import { print } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { ContentPublishedDocument } from '../client/generated/graphql';
 import { buildContent, buildMember, buildTheme, buildView } from './factories';
-import { captureQueries, startTestServer, subscribe, subscriptionsReady, until, type GraphQLResponse, type TestServer } from './server';
+import {
+  captureQueries,
+  startTestServer,
+  subscribe,
+  subscriptionsReady,
+  until,
+  type GraphQLResponse,
+  type LiveSubscription,
+  type TestServer,
+} from './server';
 import { Member, Role } from '../schema/identity/member.entity';
 import { ContentStatus } from '../schema/content/content.entity';
 import { uuidArray } from '../server/db/sql';
@@ -198,9 +207,10 @@ describe('the per-viewer path of a shared subscription', () => {
     const author = await buildMember(server.em(), { role: Role.SPEAKER });
     const [reader, other] = await buildMembers(2);
     const query = `subscription($t: String) { contentPublished(themeSlug: $t) { id seenByMe } }`;
-    const live = await Promise.all(
-      [reader, other].map(async (member) => subscribe(server.ws(await server.tokenFor(member.id)), query, { t: theme.slug })),
-    );
+    // One after the other: subscribe() waits for one more subscription on the server, so two at
+    // once could both return when the first is set up, and the event miss the second.
+    const live: LiveSubscription<Record<string, any>>[] = [];
+    for (const member of [reader, other]) live.push(await subscribe(server.ws(await server.tokenFor(member.id)), query, { t: theme.slug }));
     const item = await buildContent(server.em(), { author, themes: [theme] });
     await until('only this operation’s shared source', () => server.hearth.sharedSubscriptionSources() === 1);
     const event = async () => {
