@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../../server/context';
 import { NotificationKind } from './notification-kind';
-import { commentNotice, messageBody, readersAffectedBy, unreadCounts } from './notification.queries';
+import { commentNotice, dropNotificationsAbout, messageBody, readersAffectedBy, unreadCounts } from './notification.queries';
 import { NotificationWriter, type NewNotification } from './notification-writer';
 
 /** Who hears about what: each domain event becomes notifications, written after its commit. */
@@ -18,6 +18,13 @@ export function registerNotificationHandlers(deps: AppDeps): void {
   deps.events.on('MODERATION_VISIBILITY_CHANGED', async (change) => {
     const em = fork();
     await writer(em).announceCounts(await readersAffectedBy(em, change));
+  });
+
+  // Moderators deleted what they were notified about: the notifications quoting it go, and their readers hear their new count.
+  deps.events.on('SUBJECT_DELETED', async ({ kind, subjectId }) => {
+    if (kind === 'MEMBER') return;
+    const em = fork();
+    await writer(em).announceCounts(await dropNotificationsAbout(em, kind, subjectId));
   });
 
   deps.events.on('CONTENT_PUBLISHED', async ({ contentId, actorId }) => {

@@ -4,6 +4,7 @@ import { EMPTY_SQL, sql, uuidArray } from '../../server/db/sql';
 import { decodeKeyset } from '../../server/pagination';
 import { notificationByMember, notificationVisible } from '../moderation/visibility';
 import { NotificationRow } from './notification.entity';
+import { NotificationKind } from './notification-kind';
 import type { NotificationsArgs } from './notification.inputs';
 import { queryRows } from '../../server/db/read-query';
 import type { DomainEvents } from '../../server/events';
@@ -68,6 +69,19 @@ export async function readersAffectedBy(
     sql`select distinct n.recipient_id from notification n where n.read_at is null and n.recipient_id <> ${authorId}::uuid and ${about}`,
   );
   return found.map((row) => row.recipient_id);
+}
+
+/**
+ * Deletes the notifications that quote a subject the moderators deleted (a message, comment or
+ * item): its text must not live on in them. The notices of the decision itself (CONTENT_HIDDEN to
+ * its author, REPORT_FILED to moderators) stay. Answers the readers whose unread count changed.
+ */
+export async function dropNotificationsAbout(em: EntityManager, subjectType: string, subjectId: string): Promise<string[]> {
+  const drop = sql`delete from notification where subject_type = ${subjectType} and subject_id = ${subjectId}::uuid
+      and kind not in (${NotificationKind.CONTENT_HIDDEN}, ${NotificationKind.REPORT_FILED})
+    returning recipient_id, read_at`;
+  const dropped = await em.execute<{ recipient_id: string; read_at: Date | null }[]>(drop.text, [...drop.params]);
+  return [...new Set(dropped.filter((row) => row.read_at === null).map((row) => row.recipient_id))];
 }
 
 /** What a new comment's notifications say and whom they go to: its body, the item's author and the parent comment's author. */

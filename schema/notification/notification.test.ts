@@ -275,6 +275,28 @@ describe('notifications and moderation', () => {
     expect((await server.gql(resolve, { id }, await as((await moderator()).id))).errors).toBeUndefined();
   }
 
+  it('drops the notifications that quote a message the moderators deleted, and tells the reader their new count', async () => {
+    const [sender, friend, reader] = [await buildMember(server.em()), await buildMember(server.em()), await buildMember(server.em())];
+    const nasty = await message(sender, reader, 'Nasty words');
+    const kept = await notificationOf(reader, await message(friend, reader, 'Hello'));
+    const counts = await subscribe(server.ws(await server.tokenFor(reader.id)), `subscription { unreadNotificationCountChanged }`);
+    const report = `mutation($input: ReportInput!) { report(input: $input) { id } }`;
+    await server.gql(report, { input: { subjectId: nasty, kind: 'MESSAGE', reason: 'HARASSMENT' } }, await as(reader.id));
+    const [{ id }] = await server
+      .em()
+      .execute<{ id: string }[]>(`select id from moderation_case where subject_id = ? and status = 'OPEN'`, [nasty]);
+    const resolve = `mutation($id: ID!) { resolveReport(caseId: $id, action: DELETE) { id } }`;
+    expect((await server.gql(resolve, { id }, await as((await moderator()).id))).errors).toBeUndefined();
+    await settled();
+
+    expect(await server.em().count(Notification, { subjectId: nasty })).toBe(0);
+    const listed = await server.gql(NOTIFICATIONS, {}, await as(reader.id));
+    expect(listed.data!.notifications.edges.map((e: any) => e.node.id)).toEqual([kept]);
+    expect(listed.data!.unreadNotificationCount).toBe(1);
+    expect((await counts.next()).data).toEqual({ unreadNotificationCountChanged: 1 });
+    counts.dispose();
+  });
+
   const notificationOf = async (recipient: { id: string }, subjectId: string) =>
     (await server.em().findOneOrFail(Notification, { recipient: recipient.id, subjectId })).id;
 
