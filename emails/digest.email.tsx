@@ -1,6 +1,7 @@
 import { Heading } from '@react-email/heading';
 import { Link } from '@react-email/link';
 import { Section } from '@react-email/section';
+import { shorten } from '../server/text';
 import { Text } from '@react-email/text';
 import type { TFunction } from 'i18next';
 import { formatDate } from '../server/i18n/datetime';
@@ -56,7 +57,7 @@ export function digestSubject({ hot, cold, locale }: Pick<DigestEmailProps, 'hot
   const t = translator(locale);
   const top = hot[0] ?? cold[0];
   if (!top) return t('digest.subject.empty');
-  const title = top.title.length > TITLE_IN_SUBJECT ? `${top.title.slice(0, TITLE_IN_SUBJECT - 1).trimEnd()}…` : top.title;
+  const title = shorten(top.title, TITLE_IN_SUBJECT);
   const more = hot.length + cold.length - 1;
   return more > 0 ? t('digest.subject.more', { title, count: more }) : t('digest.subject.single', { title });
 }

@@ -3,6 +3,7 @@ import { Hr } from '@react-email/hr';
 import { Text } from '@react-email/text';
 import { formatDateTime, formatList, startsInLabel } from '../server/i18n/datetime';
 import { translator, type Locale, type ReaderLocale } from '../server/i18n/i18n';
+import { shorten } from '../server/text';
 import { baseStyles, CallToAction, EmailFrame, greeting } from './layout';
 import { defineEmail, renderTemplate, type RenderedTemplate as RenderedEmailWithSubject } from './email-template';
 
@@ -29,8 +30,7 @@ export interface SessionReminderEmailProps extends SessionDetails {
 const DESCRIPTION_MAX = 600;
 
 /** A description short enough for an email: the rest is on the session's page. */
-export const descriptionExcerpt = (description: string) =>
-  description.length > DESCRIPTION_MAX ? `${description.slice(0, DESCRIPTION_MAX - 1).trimEnd()}…` : description;
+export const descriptionExcerpt = (description: string) => shorten(description, DESCRIPTION_MAX);
 
 export const speakersLine = (speakers: string[], locale: Locale) =>
   speakers.length ? translator(locale)('session.speakers', { speakers: formatList(speakers, locale) }) : '';

@@ -12,6 +12,7 @@ describe('cutting text to a length', () => {
     expect(shorten('abcdef', 4)).toBe('abc…');
     expect(shorten('abcd', 4)).toBe('abcd');
     expect(shorten('a😀😀', 3)).toBe('a…');
+    expect(shorten('ab cd', 4)).toBe('ab…');
   });
 });
 

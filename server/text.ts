@@ -9,8 +9,8 @@ export function cutAt(text: string, max: number): string {
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
 }
 
-/** `text` cut to at most `max` units with an ellipsis when it was longer (titles, excerpts). */
-export const shorten = (text: string, max: number): string => (text.length > max ? `${cutAt(text, max - 1)}…` : text);
+/** `text` cut to at most `max` units with an ellipsis when it was longer (titles, excerpts, email subjects). */
+export const shorten = (text: string, max: number): string => (text.length > max ? `${cutAt(text, max - 1).trimEnd()}…` : text);
 
 /**
  * Whether `text` shows anything: a character that is not a space, an invisible format character

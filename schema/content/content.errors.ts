@@ -1,3 +1,4 @@
+import { shorten } from '../../server/text';
 import { AppError, ErrorCode } from '../../server/errors';
 
 /** The content domain's errors: one message per situation. */
@@ -8,7 +9,7 @@ export const ContentErrors = {
   slugTaken: () => new AppError(ErrorCode.CONFLICT, 'A theme with this slug already exists.', { fields: { slug: 'already used' } }),
   unknownThemes: (field: string, slugs: string[]) => {
     // A few slugs, each cut short: a request naming 20,000 unknown ones does not get them all back.
-    const named = slugs.slice(0, 5).map((slug) => (slug.length > 60 ? `${slug.slice(0, 60)}…` : slug));
+    const named = slugs.slice(0, 5).map((slug) => shorten(slug, 61));
     const list = `${named.join(', ')}${slugs.length > named.length ? ` and ${slugs.length - named.length} more` : ''}`;
     return new AppError(ErrorCode.BAD_USER_INPUT, `Unknown theme: ${list}.`, { fields: { [field]: `unknown theme ${list}` } });
   },
