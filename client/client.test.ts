@@ -1,4 +1,4 @@
-import { buildMember, FACTORY_PASSWORD } from '../test/factories.ts';
+import { buildContent, buildMember, FACTORY_PASSWORD } from '../test/factories.ts';
 import { startTestServer, type TestServer } from '../test/server.ts';
 import { createHearthClient, HearthError, LogInDocument, MeDocument, MembersDocument, RefreshSessionDocument } from './index.ts';
 
@@ -25,6 +25,46 @@ function appClient() {
   const bare = createHearthClient({ url: server.hearth.url, getAccessToken: () => null });
   return { client, session, close: () => Promise.all([client.close(), bare.close()]) };
 }
+
+describe('recordViews (POST /views)', () => {
+  it('records a reader’s buffered heartbeats and answers each view with its item', async () => {
+    const member = await buildMember(server.em());
+    const content = await buildContent(server.em());
+    const client = createHearthClient({ url: server.hearth.url, getAccessToken: () => server.tokenFor(member.id) });
+    const [opened] = await client.recordViews([{ contentId: content.id, seconds: 0, source: 'FEED' }]);
+    expect(opened).toMatchObject({
+      contentId: content.id,
+      newView: true,
+      totalSeconds: 0,
+      content: { id: content.id, seenByMe: true, viewCount: 1 },
+    });
+    server.clock.advance({ seconds: 10 });
+    const [beat] = await client.recordViews([{ contentId: content.id, seconds: 10 }]);
+    expect(beat).toMatchObject({ newView: false, totalSeconds: 10, firstSeenAt: opened.firstSeenAt });
+    await client.close();
+  });
+
+  it('refreshes the access token once on UNAUTHENTICATED and sends the views again', async () => {
+    const member = await buildMember(server.em());
+    const content = await buildContent(server.em());
+    const { client, session, close } = appClient();
+    const login = await client.mutate(LogInDocument, { input: { email: member.email, password: FACTORY_PASSWORD } });
+    Object.assign(session, { accessToken: login.logIn.accessToken, refreshToken: login.logIn.refreshToken });
+    server.clock.advance({ minutes: 16 });
+    const [view] = await client.recordViews([{ contentId: content.id, seconds: 0 }]);
+    expect([view.newView, session.refreshes]).toEqual([true, 1]);
+    await close();
+  });
+
+  it('throws a HearthError carrying the code and the fields', async () => {
+    const member = await buildMember(server.em());
+    const client = createHearthClient({ url: `${server.hearth.url}/`, getAccessToken: () => server.tokenFor(member.id) });
+    const error = (await client.recordViews([{ contentId: member.id, seconds: 0 }]).catch((e: unknown) => e)) as HearthError;
+    expect(error).toBeInstanceOf(HearthError);
+    expect([error.code, error.errors[0].extensions?.fields]).toEqual(['NOT_FOUND', { 'views.0.contentId': 'not found' }]);
+    await client.close();
+  });
+});
 
 describe('createHearthClient over HTTP', () => {
   it('logs in and runs typed queries', async () => {

@@ -90,7 +90,7 @@ function isArgumentValidationError(error: unknown): error is GraphQLError & { ex
 const unavailableWarnings = new WeakMap<Logger, (err: unknown) => void>();
 
 /** Outages are logged once, then every 10 s with a count, rather than once per failed request. */
-function warnUnavailable(logger: Logger, err: unknown): void {
+export function warnUnavailable(logger: Logger, err: unknown): void {
   let warn = unavailableWarnings.get(logger);
   if (!warn)
     unavailableWarnings.set(logger, (warn = throttledWarning(logger, 'a dependency is unavailable: answering SERVICE_UNAVAILABLE')));

@@ -11,6 +11,7 @@ import { isUnavailableError, RETRY_AFTER_SECONDS } from './unavailable';
 import { HttpDrain } from './http-drain';
 import { MAX_BODY_BYTES, PARSE_OPTIONS, type QueryLimits } from './limits';
 import { readJsonBody } from './request-body';
+import { routePath, serveJsonRoute } from './json-route';
 import { legacyJsonStatusPlugin, requestChecksPlugin } from './request-checks';
 
 /** An answer carrying SERVICE_UNAVAILABLE is an HTTP 503 with Retry-After, which any client or proxy knows to retry. */
@@ -208,9 +209,16 @@ export async function createHttpApp(
   });
   const graphql = graphqlHandler(apollo, deps);
   const cors = corsPolicy(deps.config.corsOrigins);
+  const jsonRoutes = new Map(
+    deps.modules
+      .flatMap((module) => module.jsonRoutes ?? [])
+      .map((route) => [route.path, serveJsonRoute(route, deps, (req) => contextFor(deps, req))]),
+  );
   const listener: RequestListener = (req, res) => {
     if (cors.handle(req, res)) return;
-    if (isGraphQLRoute(req.url)) void graphql(req, res);
+    if (isGraphQLRoute(req.url)) return void graphql(req, res);
+    const json = jsonRoutes.size ? jsonRoutes.get(routePath(req.url)) : undefined;
+    if (json) void json(req, res);
     else app(req, res);
   };
   return { app, apollo, listener };

@@ -3,6 +3,7 @@ import type express from 'express';
 import type { AuthChecker } from 'type-graphql';
 import type { JobBase, JobDefinition } from '../jobs/job-deps';
 import type { AppDeps, BaseDeps, Context, ContextInput } from './context';
+import type { JsonRoute } from './json-route';
 
 /** A class type-graphql takes as a resolver. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -46,6 +47,8 @@ export interface HearthModule {
   handlers?(deps: AppDeps): void;
   /** HTTP routes besides /graphql. */
   routes?(app: express.Express, deps: AppDeps): void;
+  /** Hot JSON endpoints served on node:http before Express (server/json-route.ts), each with the request's context. */
+  jsonRoutes?: readonly JsonRoute[];
   /** Starts listening (pub/sub, timers) once every module's collaborators exist. */
   start?(deps: AppDeps): void;
   /** Stopped in list order after HTTP and the event handlers, before pub/sub, Redis and the database. */

@@ -9,6 +9,7 @@ import { ViewableContent, type ViewableContentChange } from './viewable-content'
 import { Visit, VisitSource } from './visit.entity';
 import { VisitResolver } from './visit.resolver';
 import { VisitTracker } from './visit-tracker';
+import { viewsRoute } from './views.route';
 
 declare module '../../server/context' {
   interface DomainDeps {
@@ -46,6 +47,7 @@ export const trackingModule: HearthModule = {
     viewableContent: new ViewableContent(),
   }),
   prepareContext: recordViewerActivity,
+  jsonRoutes: [viewsRoute],
   handlers: registerTrackingHandlers,
   start: (deps) => {
     deps.viewableContent.listen(deps.pubSub);
