@@ -6,7 +6,8 @@ import { Role } from '../identity/member.entity';
  * What moderation hides, in one place. Content, comments and messages are hidden from everyone
  * but their author and moderators when a moderator (or enough reporters) hid them, and while
  * their author is suspended. Every list that others read (feed, comments, conversations, digests,
- * notifications, search) filters with `visibleToOthersSql`; single reads use `hiddenFrom`.
+ * notifications, search) filters with `visibleToOthersSql`; single reads use `hiddenFrom`. A
+ * meeting is its requester's: `meetingVisibleTo`.
  */
 
 /** Admins and moderators: they see hidden items (to decide about them). */
@@ -22,7 +23,12 @@ export const isSuspended = (member: Pick<Member, 'suspendedUntil'> | null | unde
  * application clock, not the database's).
  */
 export function visibleToOthersSql(alias: string, authorColumn: string, now: string): string {
-  return `${alias}.hidden_at is null and not exists (select 1 from member hider where hider.id = ${alias}.${authorColumn} and hider.suspended_until > ${now})`;
+  return `${alias}.hidden_at is null and ${notSuspendedSql(alias, authorColumn, now)}`;
+}
+
+/** SQL condition: the member in `alias.memberColumn` is not suspended at `now` (a suspension is a window: `until` ends it). */
+export function notSuspendedSql(alias: string, memberColumn: string, now: string): string {
+  return `not exists (select 1 from member hider where hider.id = ${alias}.${memberColumn} and hider.suspended_until > ${now})`;
 }
 
 /** `visibleToOthersSql` as a fragment for the `sql` tag, at `now`. */
@@ -35,6 +41,19 @@ export const visibleToOthers = (alias: string, authorColumn: string, now: Date):
 export function visibleToSql(alias: string, authorColumn: string, now: string, viewer: string): string {
   return `(${alias}.${authorColumn} = ${viewer} or (${visibleToOthersSql(alias, authorColumn, now)}))`;
 }
+
+/**
+ * SQL condition for the meeting `alias` and the viewer `viewerId`, one of its two members: a meeting
+ * is its requester's (they asked, their message), so while the requester is suspended it is hidden
+ * from the other member whatever its status (no answer, no join), as a suspended sender's messages
+ * are. The requester keeps seeing it, as their own messages; a member who asked a suspended member
+ * still sees that meeting (it is theirs). Nothing hides a meeting one by one (no hidden_at), and
+ * moderators have no exemption: only the two members ever read a meeting.
+ */
+export const meetingVisibleTo = (alias: string, viewerId: string, now: Date): Sql => ({
+  text: `(${alias}.requester_id = ?::uuid or ${notSuspendedSql(alias, 'requester_id', '?::timestamptz')})`,
+  params: [viewerId, now],
+});
 
 interface Moderated {
   hiddenAt: Date | null;

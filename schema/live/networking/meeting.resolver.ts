@@ -33,7 +33,10 @@ export class MeetingResolver {
   }
 
   @Authorized()
-  @Query(() => MeetingConnection, { description: 'Meetings the viewer asked for or was asked to, newest request first.' })
+  @Query(() => MeetingConnection, {
+    description:
+      'Meetings the viewer asked for or was asked to, newest request first; those asked by a member now suspended are left out until the suspension ends.',
+  })
   myMeetings(@Args() args: MyMeetingsArgs, @Ctx() ctx: Context) {
     return new MeetingService(ctx).list(requireViewer(ctx), args);
   }
@@ -42,7 +45,7 @@ export class MeetingResolver {
   @Query(() => MeetingRow, {
     nullable: true,
     description:
-      'One of the viewer’s meetings (e.g. from a MEETING notification); null with a NOT_FOUND error when it is not one of theirs.',
+      'One of the viewer’s meetings (e.g. from a MEETING notification); null with a NOT_FOUND error when it is not one of theirs, or while moderation hides it from them (its requester suspended).',
   })
   meeting(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<MeetingRow> {
     return new MeetingService(ctx).get(requireViewer(ctx), id);

@@ -99,16 +99,20 @@ export class MeetingService {
     return answered;
   }
 
-  /** A meeting the viewer is one of the two members of; NOT_FOUND otherwise. */
+  /**
+   * A meeting the viewer is one of the two members of; NOT_FOUND otherwise, and while moderation
+   * hides it from them (its requester suspended: moderation/visibility). Answering and joining read
+   * it here, so they are refused the same way.
+   */
   async get(viewer: MemberRow, id: string): Promise<Meeting> {
-    const meeting = isUUID(id) ? await memberMeeting(this.ctx.em, viewer.id, id) : null;
+    const meeting = isUUID(id) ? await memberMeeting(this.ctx.em, viewer.id, id, this.ctx.clock.now()) : null;
     if (!meeting) throw MeetingErrors.meetingNotFound();
     return meeting;
   }
 
-  /** Meetings the viewer asked for or was asked to, newest request first; keyset on (createdAt, id). */
+  /** Meetings the viewer asked for or was asked to, as `get` shows them, newest request first; keyset on (createdAt, id). */
   async list(viewer: MemberRow, { first, after, status }: MyMeetingsArgs): Promise<ConnectionShape<Meeting>> {
-    const page = await meetingPage(this.ctx.em, viewer.id, first, after, status);
+    const page = await meetingPage(this.ctx.em, viewer.id, first, after, status, this.ctx.clock.now());
     return withTotalCount(toConnection(page.items, first, meetingKey, after), page.totalCount);
   }
 

@@ -1,4 +1,5 @@
 import { TokenVerifier } from 'livekit-server-sdk';
+import { Role } from '../../identity/member.entity';
 import { buildMember } from '../../../test/factories';
 import { buildRegistration, buildSession } from '../../../test/live';
 import { countQueries, errorCode, startTestServer, type TestServer } from '../../../test/server';
@@ -323,5 +324,55 @@ describe('myMeetings', () => {
       return queries;
     };
     expect(await counted(6)).toBe(await counted(2));
+  });
+});
+
+describe('meetings and moderation', () => {
+  const SUSPEND = `mutation($id: ID!, $until: DateTime!) { suspendMember(memberId: $id, until: $until, reason: "Spam") { id } }`;
+  const MEETING = `query($id: ID!) { meeting(id: $id) { id status } }`;
+  const COUNTED = `query($status: MeetingStatus) { myMeetings(status: $status) { totalCount edges { node { id } } } }`;
+  const listed = async (memberId: string, status?: string) => {
+    const { totalCount, edges } = (await server.gql(COUNTED, { status }, await as(memberId))).data!.myMeetings;
+    return { totalCount, ids: edges.map((edge: any) => edge.node.id) };
+  };
+
+  it('hides a suspended requester’s meetings from the other member while the suspension lasts: no read, answer or join', async () => {
+    const [ann, bob, cid, dan] = await members(4);
+    const moderator = await buildMember(server.em(), { role: Role.MODERATOR });
+    const pending = await requested(ann.id, bob.id, { message: 'Buy my course' });
+    server.clock.advance({ seconds: 1 });
+    const accepted = await requested(ann.id, cid.id);
+    await respond(cid.id, accepted, true);
+    server.clock.advance({ seconds: 1 });
+    const toAnn = await requested(dan.id, ann.id);
+
+    const until = new Date(server.clock.now().getTime() + 86_400_000).toISOString();
+    expect((await server.gql(SUSPEND, { id: ann.id, until }, await as(moderator.id))).errors).toBeUndefined();
+
+    expect(await listed(bob.id)).toEqual({ totalCount: 0, ids: [] });
+    expect(await listed(bob.id, 'REQUESTED')).toEqual({ totalCount: 0, ids: [] });
+    expect(errorCode(await server.gql(MEETING, { id: pending }, await as(bob.id)))).toBe('NOT_FOUND');
+    expect(errorCode(await respond(bob.id, pending, true))).toBe('NOT_FOUND');
+    expect(errorCode(await respond(bob.id, pending, false))).toBe('NOT_FOUND');
+    expect((await server.em().findOneOrFail(Meeting, pending)).status).toBe(MeetingStatus.REQUESTED);
+    expect(await listed(cid.id)).toEqual({ totalCount: 0, ids: [] });
+    expect(errorCode(await server.gql(MEETING, { id: accepted }, await as(cid.id)))).toBe('NOT_FOUND');
+    expect(errorCode(await server.gql(JOIN, { id: accepted }, await as(cid.id)))).toBe('NOT_FOUND');
+    // What the suspended member was asked for is the asker's, who still sees it.
+    expect(await listed(dan.id)).toEqual({ totalCount: 1, ids: [toAnn] });
+    expect((await server.gql(MEETING, { id: toAnn }, await as(dan.id))).data!.meeting).toEqual({ id: toAnn, status: 'REQUESTED' });
+
+    // The suspension ends by itself at `until`: everything shows again, to be answered and joined.
+    server.clock.advance({ days: 1, seconds: 1 });
+    try {
+      expect(await listed(bob.id)).toEqual({ totalCount: 1, ids: [pending] });
+      expect((await server.gql(MEETING, { id: pending }, await as(bob.id))).data!.meeting).toEqual({ id: pending, status: 'REQUESTED' });
+      expect(await listed(cid.id)).toEqual({ totalCount: 1, ids: [accepted] });
+      expect(errorCode(await server.gql(JOIN, { id: accepted }, await as(cid.id)))).toBeUndefined();
+      expect(await listed(ann.id)).toEqual({ totalCount: 3, ids: [toAnn, accepted, pending] });
+      expect((await respond(bob.id, pending, false)).data!.respondToMeetingRequest.status).toBe('DECLINED');
+    } finally {
+      server.clock.advance({ days: -1, seconds: -1 });
+    }
   });
 });

@@ -5,6 +5,7 @@ import { decodeKeyset } from '../../../server/pagination';
 import { inPairOrder, pairsOf, type PairRow } from '../../../server/viewer-loader';
 import { ThemeRow } from '../../content/theme.entity';
 import { MemberRow } from '../../identity/member.entity';
+import { meetingVisibleTo } from '../../moderation/visibility';
 import { MeetingRow, type MeetingStatus } from './meeting.entity';
 import { PEER_WEIGHTS } from './networking.types';
 import { queryRows } from '../../../server/db/read-query';
@@ -20,22 +21,31 @@ export interface PairState {
   pending_requester_id: string | null;
 }
 
-/** The meeting if `memberId` is one of its two members. */
-export async function memberMeeting(em: EntityManager, memberId: string, id: string): Promise<MeetingRow | null> {
-  const [row] = await rows(em, sql`select * from meeting where id = ${id} and (requester_id = ${memberId} or recipient_id = ${memberId})`);
+/** The meeting if `memberId` is one of its two members and moderation does not hide it from them at `now` (meetingVisibleTo). */
+export async function memberMeeting(em: EntityManager, memberId: string, id: string, now: Date): Promise<MeetingRow | null> {
+  const [row] = await rows(
+    em,
+    sql`select * from meeting
+         where id = ${id} and (requester_id = ${memberId} or recipient_id = ${memberId}) and ${meetingVisibleTo('meeting', memberId, now)}`,
+  );
   return row ? readModel(em, MeetingRow)(row) : null;
 }
 
-/** Meetings `memberId` asked for or was asked to, newest request first after the keyset cursor (up to `first + 1`), and their total. */
+/**
+ * Meetings `memberId` asked for or was asked to and may see at `now` (meetingVisibleTo), newest
+ * request first after the keyset cursor (up to `first + 1`), and their total.
+ */
 export async function meetingPage(
   em: EntityManager,
   memberId: string,
   first: number,
   after: string | null | undefined,
   status: MeetingStatus | null | undefined,
+  now: Date,
 ) {
   const cursor = decodeKeyset(after);
-  const mine = sql`(requester_id = ${memberId} or recipient_id = ${memberId}) ${status ? sql`and status = ${status}` : EMPTY_SQL}`;
+  const mine = sql`(requester_id = ${memberId} or recipient_id = ${memberId}) and ${meetingVisibleTo('meeting', memberId, now)}
+                   ${status ? sql`and status = ${status}` : EMPTY_SQL}`;
   const page = await rows(
     em,
     sql`select * from meeting
