@@ -106,16 +106,25 @@ export const notificationVisible = (alias: string, now: Date): Sql => ({
 });
 
 /**
- * SQL condition: the notification `alias` is about a content item, comment or message by the member
- * `memberId`, or they caused it (its actor): what their suspension hides (notificationVisibleSql).
+ * SQL: the notifications (`n.*`) meeting `where` (on `n`) that the member `memberId` caused (their
+ * actor) or that are about a content item, comment or message they wrote: what their suspension
+ * hides (notificationVisibleSql). A union of one arm per way, each reading notification by index
+ * (by actor, or by subject from the member's items): one condition joined with `or` read all the
+ * rows `where` left, every unread notification on each suspension. `where` goes into each arm,
+ * where a partial index's condition (unread) must be seen. A notification may come out of two
+ * arms. (The member's comments and messages are still found by a scan: neither table has an index
+ * by author.)
  */
-export const notificationByMember = (alias: string, memberId: string): Sql => ({
-  text: `(${alias}.actor_id = ?::uuid or ${AUTHORED.map(
-    ([type, table, author]) =>
-      `exists (select 1 from ${table} s where ${alias}.subject_type = '${type}' and s.id = ${alias}.subject_id and s.${author} = ?::uuid)`,
-  ).join(' or ')})`,
-  params: [memberId, ...AUTHORED.map(() => memberId)],
-});
+export const notificationsByMember = (memberId: string, where: Sql): Sql => {
+  const arms: Sql[] = [
+    { text: `select n.* from notification n where n.actor_id = ?::uuid and ${where.text}`, params: [memberId, ...where.params] },
+    ...AUTHORED.map(([type, table, author]) => ({
+      text: `select n.* from ${table} s join notification n on n.subject_type = '${type}' and n.subject_id = s.id where s.${author} = ?::uuid and ${where.text}`,
+      params: [memberId, ...where.params],
+    })),
+  ];
+  return { text: arms.map((arm) => arm.text).join(' union all '), params: arms.flatMap((arm) => arm.params) };
+};
 
 /** What an author (or a moderator) is told about an item others cannot see; null when others see it. */
 export function moderationNotice(item: Moderated, author: Pick<Member, 'suspendedUntil'> | null, now: Date): string | null {

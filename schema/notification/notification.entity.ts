@@ -53,6 +53,9 @@ export class NotificationRow {
 /** The managed notification (see NotificationRow). */
 @Entity({ tableName: 'notification' })
 @Index({ properties: ['recipient', 'createdAt', 'id'] })
+// Moderation's decisions find notifications by subject, and the unread ones by actor (migration NotificationSubjectIndexes).
+@Index({ name: 'notification_subject_index', properties: ['subjectType', 'subjectId'] })
+@Index({ name: 'notification_actor_unread_index', properties: ['actor'], where: 'read_at is null' })
 export class Notification extends NotificationRow {
   [OptionalProps]?: 'id' | 'actor' | 'readAt' | 'createdAt' | 'contextId';
 

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { readModel } from '../../server/db/read-model';
-import { EMPTY_SQL, sql, uuidArray } from '../../server/db/sql';
+import { EMPTY_SQL, sql, uuidArray, type Sql } from '../../server/db/sql';
 import { decodeKeyset } from '../../server/pagination';
-import { notificationByMember, notificationVisible } from '../moderation/visibility';
+import { notificationsByMember, notificationVisible } from '../moderation/visibility';
 import { NotificationRow } from './notification.entity';
 import { NotificationKind } from './notification-kind';
 import type { NotificationsArgs } from './notification.inputs';
@@ -58,17 +58,20 @@ export async function unreadCounts(em: EntityManager, memberIds: string[], now: 
  * (MODERATION_VISIBILITY_CHANGED): about the item, comment or message, or, for a member, about
  * what they wrote or did. Never its author, whose own notifications it does not hide.
  */
-export async function readersAffectedBy(
-  em: EntityManager,
-  { kind, subjectId, authorId }: DomainEvents['MODERATION_VISIBILITY_CHANGED'],
-): Promise<string[]> {
-  const about =
-    kind === 'MEMBER' ? notificationByMember('n', subjectId) : sql`n.subject_type = ${kind} and n.subject_id = ${subjectId}::uuid`;
-  const found = await rows<{ recipient_id: string }>(
-    em,
-    sql`select distinct n.recipient_id from notification n where n.read_at is null and n.recipient_id <> ${authorId}::uuid and ${about}`,
-  );
+export async function readersAffectedBy(em: EntityManager, change: DomainEvents['MODERATION_VISIBILITY_CHANGED']): Promise<string[]> {
+  const found = await rows<{ recipient_id: string }>(em, readersAffectedSql(change));
   return found.map((row) => row.recipient_id);
+}
+
+/**
+ * readersAffectedBy's statement, read through notification_subject_index (or, for a member,
+ * notificationsByMember's arms): without it, every decision read all unread notifications.
+ * Its plan is tested (notification-moderation-plan.test.ts).
+ */
+export function readersAffectedSql({ kind, subjectId, authorId }: DomainEvents['MODERATION_VISIBILITY_CHANGED']): Sql {
+  const unread = sql`n.read_at is null and n.recipient_id <> ${authorId}::uuid`;
+  if (kind === 'MEMBER') return sql`select distinct n.recipient_id from (${notificationsByMember(subjectId, unread)}) n`;
+  return sql`select distinct n.recipient_id from notification n where ${unread} and n.subject_type = ${kind} and n.subject_id = ${subjectId}::uuid`;
 }
 
 /**
@@ -77,12 +80,19 @@ export async function readersAffectedBy(
  * its author, REPORT_FILED to moderators) stay. Answers the readers whose unread count changed.
  */
 export async function dropNotificationsAbout(em: EntityManager, subjectType: string, subjectId: string): Promise<string[]> {
-  const drop = sql`delete from notification where subject_type = ${subjectType} and subject_id = ${subjectId}::uuid
-      and kind not in (${NotificationKind.CONTENT_HIDDEN}, ${NotificationKind.REPORT_FILED})
-    returning recipient_id, read_at`;
+  const drop = dropNotificationsSql(subjectType, subjectId);
   const dropped = await em.execute<{ recipient_id: string; read_at: Date | null }[]>(drop.text, [...drop.params]);
   return [...new Set(dropped.filter((row) => row.read_at === null).map((row) => row.recipient_id))];
 }
+
+/**
+ * dropNotificationsAbout's statement, read and unread alike, through notification_subject_index
+ * (its plan is tested: notification-moderation-plan.test.ts).
+ */
+export const dropNotificationsSql = (subjectType: string, subjectId: string): Sql =>
+  sql`delete from notification where subject_type = ${subjectType} and subject_id = ${subjectId}::uuid
+      and kind not in (${NotificationKind.CONTENT_HIDDEN}, ${NotificationKind.REPORT_FILED})
+    returning recipient_id, read_at`;
 
 /** What a new comment's notifications say and whom they go to: its body, the item's author and the parent comment's author. */
 export interface CommentNotice {

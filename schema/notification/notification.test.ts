@@ -6,6 +6,7 @@ import { ContentStatus } from '../content/content.entity';
 import { Notification } from './notification.entity';
 import { NotificationKind, NotificationSubjectType, NOTIFICATION_SUBJECT } from './notification-kind';
 import { notificationText } from './notification-text';
+import { readersAffectedBy } from './notification.queries';
 import { LOCALES } from '../../server/i18n/i18n';
 
 const NOTIFICATIONS = `query($unreadOnly: Boolean, $first: Int, $after: String) {
@@ -426,6 +427,47 @@ describe('notifications and moderation', () => {
     expect([await next(readerCounts), await next(otherCounts)]).toEqual([2, 1]);
     await settled();
     expect([readerCounts.received.length, otherCounts.received.length, bystanderCounts.received]).toEqual([3, 2, []]);
+  });
+
+  // readersAffectedBy reads a member's notifications in one arm per way (notificationsByMember), each through its index.
+  it('finds the unread readers of what a member caused or wrote, each way, never their own notifications', async () => {
+    const members = [];
+    for (let i = 0; i < 8; i++) members.push(await buildMember(server.em()));
+    const [member, friend, caused, aboutItem, aboutComment, aboutMessage, readAlready, elsewhere] = members;
+    const item = await buildContent(server.em(), { author: member });
+    const other = await buildContent(server.em(), { author: friend });
+    const comment = (await server.gql(ADD_COMMENT, { input: { contentId: item.id, body: 'Mine' } }, await as(member.id))).data!.addComment;
+    const sent = await message(member, friend, 'Hello'); // friend's notification: its actor is the member
+    const em = server.em();
+    const notify = (
+      recipient: { id: string },
+      subjectType: NotificationSubjectType,
+      subjectId: string,
+      more: { actor?: string; readAt?: Date } = {},
+    ) =>
+      em.create(Notification, {
+        recipient: recipient.id,
+        kind: NotificationKind.MEETING_REQUEST,
+        subjectType,
+        subjectId,
+        subjectTitle: 'About',
+        createdAt: server.clock.now(),
+        ...more,
+      });
+    notify(caused, NotificationSubjectType.MEETING, crypto.randomUUID(), { actor: member.id });
+    notify(aboutItem, NotificationSubjectType.CONTENT, item.id);
+    notify(aboutComment, NotificationSubjectType.COMMENT, comment.id);
+    notify(aboutMessage, NotificationSubjectType.MESSAGE, sent);
+    notify(readAlready, NotificationSubjectType.MEETING, crypto.randomUUID(), { actor: member.id, readAt: server.clock.now() });
+    notify(elsewhere, NotificationSubjectType.CONTENT, other.id);
+    notify(member, NotificationSubjectType.CONTENT, item.id);
+    await em.flush();
+
+    const readers = async (change: Parameters<typeof readersAffectedBy>[1]) => (await readersAffectedBy(server.em(), change)).sort();
+    expect(await readers({ kind: 'MEMBER', subjectId: member.id, authorId: member.id })).toEqual(
+      [caused, aboutItem, aboutComment, aboutMessage, friend].map((m) => m.id).sort(),
+    );
+    expect(await readers({ kind: 'CONTENT', subjectId: item.id, authorId: member.id })).toEqual([aboutItem.id]);
   });
 
   it('announces the new counts of a suspended member’s readers in as many statements for 6 readers as for 2', async () => {

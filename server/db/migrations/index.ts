@@ -21,6 +21,7 @@ import { Migration20261205230000_SearchTypedPrefix } from './Migration2026120523
 import { Migration20261206003000_RecordContentViews } from './Migration20261206003000_RecordContentViews';
 import { Migration20261206020000_SearchHyphenPrefix } from './Migration20261206020000_SearchHyphenPrefix';
 import { Migration20261206112127_ContentPublishedAtCheck } from './Migration20261206112127_ContentPublishedAtCheck';
+import { Migration20261206150000_NotificationSubjectIndexes } from './Migration20261206150000_NotificationSubjectIndexes';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -44,4 +45,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206003000_RecordContentViews', class: Migration20261206003000_RecordContentViews },
   { name: 'Migration20261206020000_SearchHyphenPrefix', class: Migration20261206020000_SearchHyphenPrefix },
   { name: 'Migration20261206112127_ContentPublishedAtCheck', class: Migration20261206112127_ContentPublishedAtCheck },
+  { name: 'Migration20261206150000_NotificationSubjectIndexes', class: Migration20261206150000_NotificationSubjectIndexes },
 ];
