@@ -40,6 +40,10 @@ export class MeetingService {
    * Asks `memberId` for a meeting, then emits MEETING_REQUESTED. Asking again while a request
    * between the two is open (either way) is a CONFLICT naming that request's id, rather than
    * silently returning it: the client should show the open request, not claim a new one was sent.
+   * Only a request the viewer can see counts: while the other member is suspended their request is
+   * hidden (meetingVisibleTo), so naming it would leak it and leave nothing to answer; the viewer
+   * asks them as they may still write to them. Once the suspension ends the pair has one open
+   * request each way (the unique index is per direction): each recipient answers theirs.
    */
   async request(viewer: MemberRow, input: RequestMeetingInput): Promise<Meeting> {
     const message = trimmedMessage(input.message);
@@ -49,7 +53,7 @@ export class MeetingService {
     if (input.proposedStart.getTime() > now.getTime() + MEETING_MAX_DAYS_AHEAD * 86_400_000) throw MeetingErrors.startTooFar();
     if (input.sessionId) await this.assertSessionExists(input.sessionId);
 
-    const state = await pairState(this.ctx.em, viewer.id, recipient.id);
+    const state = await pairState(this.ctx.em, viewer.id, recipient.id, now);
     if (state.blocked) throw MeetingErrors.blocked();
     if (state.pending_id) throw MeetingErrors.alreadyPending(state.pending_id, state.pending_requester_id === viewer.id);
     await this.ctx.rateLimits.consume('meetingRequestsPerMember', viewer.id);
@@ -63,7 +67,7 @@ export class MeetingService {
       [viewer.id, recipient.id, input.sessionId ?? null, message, input.proposedStart, now],
     );
     if (!row) {
-      const again = await pairState(this.ctx.em, viewer.id, recipient.id);
+      const again = await pairState(this.ctx.em, viewer.id, recipient.id, now);
       throw MeetingErrors.alreadyPending(again.pending_id ?? '', true);
     }
     const meeting = readModel(this.ctx.em, MeetingRow)(row);

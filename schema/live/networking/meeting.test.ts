@@ -375,4 +375,39 @@ describe('meetings and moderation', () => {
       server.clock.advance({ days: -1, seconds: -1 });
     }
   });
+
+  it('lets the other member ask a suspended requester for a meeting, as if their hidden request were not there', async () => {
+    const [ann, bob] = await members(2);
+    const moderator = await buildMember(server.em(), { role: Role.MODERATOR });
+    const hidden = await requested(ann.id, bob.id, { message: 'Buy my course' });
+    const until = new Date(server.clock.now().getTime() + 86_400_000).toISOString();
+    expect((await server.gql(SUSPEND, { id: ann.id, until }, await as(moderator.id))).errors).toBeUndefined();
+
+    server.clock.advance({ seconds: 1 });
+    // Nothing names or hints at the request bob cannot see: his own is made, as messaging a suspended member is.
+    const own = await request(bob.id, { memberId: ann.id, message: 'Coffee?' });
+    expect(own.errors).toBeUndefined();
+    const bobs = own.data!.requestMeeting.id;
+    expect(bobs).not.toBe(hidden);
+    const again = await request(bob.id, { memberId: ann.id });
+    expect(again.errors![0]).toMatchObject({
+      message: expect.stringMatching(/already asked this member/),
+      extensions: { code: 'CONFLICT', meetingId: bobs },
+    });
+    expect(await listed(bob.id)).toEqual({ totalCount: 1, ids: [bobs] });
+
+    // Once the suspension ends each sees both requests, each answerable by its recipient; asking again names one's own.
+    server.clock.advance({ days: 1, seconds: 1 });
+    try {
+      expect(await listed(bob.id)).toEqual({ totalCount: 2, ids: [bobs, hidden] });
+      expect(await listed(ann.id)).toEqual({ totalCount: 2, ids: [bobs, hidden] });
+      expect((await request(ann.id, { memberId: bob.id })).errors![0].extensions).toEqual({ code: 'CONFLICT', meetingId: hidden });
+      expect((await request(bob.id, { memberId: ann.id })).errors![0].extensions).toEqual({ code: 'CONFLICT', meetingId: bobs });
+      expect((await respond(ann.id, bobs, true)).data!.respondToMeetingRequest.status).toBe('ACCEPTED');
+      expect((await respond(bob.id, hidden, false)).data!.respondToMeetingRequest.status).toBe('DECLINED');
+      expect(errorCode(await request(ann.id, { memberId: bob.id }))).toBeUndefined();
+    } finally {
+      server.clock.advance({ days: -1, seconds: -1 });
+    }
+  });
 });

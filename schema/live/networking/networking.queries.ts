@@ -65,8 +65,12 @@ export async function sessionExists(em: EntityManager, sessionId: string): Promi
   return (await rows(em, sql`select 1 from live_session where id = ${sessionId}`)).length > 0;
 }
 
-/** Blocks either way, and the pair's open request either way (the viewer's first). */
-export async function pairState(em: EntityManager, viewerId: string, memberId: string): Promise<PairState> {
+/**
+ * Blocks either way, and the pair's open request either way (the viewer's first) that the viewer
+ * may see at `now` (meetingVisibleTo): the other member's request, hidden while they are suspended,
+ * must not stop the viewer asking them (a suspended member can still be written to) nor be named.
+ */
+export async function pairState(em: EntityManager, viewerId: string, memberId: string, now: Date): Promise<PairState> {
   const [state] = await rows<PairState>(
     em,
     sql`select exists (select 1 from member_block
@@ -76,6 +80,7 @@ export async function pairState(em: EntityManager, viewerId: string, memberId: s
          left join lateral (select id, requester_id from meeting
                              where status = 'REQUESTED'
                                and ((requester_id = ${viewerId} and recipient_id = ${memberId}) or (requester_id = ${memberId} and recipient_id = ${viewerId}))
+                               and ${meetingVisibleTo('meeting', viewerId, now)}
                              order by requester_id = ${viewerId} desc limit 1) open on true`,
   );
   return state;
