@@ -50,6 +50,8 @@ export class CommentRow {
 @Entity({ tableName: 'comment' })
 @Index({ properties: ['content', 'createdAt', 'id'] })
 @Index({ properties: ['parent', 'createdAt', 'id'] })
+// A suspension finds the member's comments by author (notificationsByMember; migration AuthorIndexes).
+@Index({ name: 'comment_author_id_index', properties: ['author'] })
 export class Comment extends CommentRow {
   [OptionalProps]?: 'id' | 'parent' | 'createdAt' | 'editedAt' | 'deletedAt' | 'hiddenAt';
 

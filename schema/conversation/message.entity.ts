@@ -34,6 +34,8 @@ export class MessageRow {
 /** The managed message (see MessageRow). */
 @Entity({ tableName: 'message' })
 @Index({ properties: ['conversation', 'createdAt', 'id'] })
+// A suspension finds the member's messages by sender (notificationsByMember; migration AuthorIndexes).
+@Index({ name: 'message_sender_id_index', properties: ['sender'] })
 export class Message extends MessageRow {
   [OptionalProps]?: 'id' | 'createdAt' | 'hiddenAt';
 

@@ -112,8 +112,9 @@ export const notificationVisible = (alias: string, now: Date): Sql => ({
  * (by actor, or by subject from the member's items): one condition joined with `or` read all the
  * rows `where` left, every unread notification on each suspension. `where` goes into each arm,
  * where a partial index's condition (unread) must be seen. A notification may come out of two
- * arms. (The member's comments and messages are still found by a scan: neither table has an index
- * by author.)
+ * arms. The member's items, comments and messages are found by their indexes by author
+ * (content_author_id_index, comment_author_id_index, message_sender_id_index): without the last
+ * two each suspension read both whole tables.
  */
 export const notificationsByMember = (memberId: string, where: Sql): Sql => {
   const arms: Sql[] = [

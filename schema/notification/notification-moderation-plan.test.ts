@@ -92,4 +92,14 @@ describe('the notification statements of moderation decisions', () => {
     expectProbes(plan, /notification_actor_unread_index/);
     expect(plan).toMatch(/notification_subject_index/);
   });
+
+  // The arms about what the member wrote start from their comments and messages: without an index
+  // by author (sender) each suspension, and each lifting, read both whole tables.
+  it('suspending a member finds their comments and messages through the indexes by author and sender', async () => {
+    const plan = await planOf(readersAffectedSql({ kind: 'MEMBER', subjectId: member, authorId: member }));
+    expect(plan).toMatch(/comment_author_id_index/);
+    expect(plan).toMatch(/message_sender_id_index/);
+    expect(plan).not.toMatch(/Seq Scan on (comment|message)\b/);
+    expect(plan).not.toMatch(/(comment|message)_pkey/);
+  });
 });
