@@ -18,7 +18,10 @@ export class SearchArgs extends PageArgs {
   })
   query!: string;
 
-  @Field(() => [SearchKind], { nullable: true, description: 'Only these kinds of result (all kinds when absent).' })
+  @Field(() => [SearchKind], {
+    nullable: true,
+    description: 'Only these kinds of result (all kinds when absent or null). An empty list is BAD_USER_INPUT on `kinds`.',
+  })
   @IsOptional()
   @ArrayMaxSize(4)
   kinds?: SearchKind[] | null;

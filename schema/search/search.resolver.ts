@@ -14,7 +14,7 @@ export class SearchResolver {
   @Query(() => SearchHitConnection, {
     description:
       'Finds items, comments, members (the directory: name, company, headline) and live sessions the viewer may see, ' +
-      'most relevant first (the most recent first among equals). BAD_USER_INPUT for a blank or over-long query or a cursor this search did not give.',
+      'most relevant first (the most recent first among equals). BAD_USER_INPUT for a blank or over-long query, an empty `kinds` or a cursor this search did not give.',
   })
   search(@Args() args: SearchArgs, @Ctx() ctx: Context) {
     return new SearchService(ctx).search(requireViewer(ctx), args);

@@ -38,6 +38,7 @@ export class SearchService {
     const query = args.query.trim();
     if (!query) throw SearchErrors.emptyQuery();
     if (query.length > QUERY_MAX_LENGTH) throw SearchErrors.queryTooLong();
+    if (args.kinds && !args.kinds.length) throw SearchErrors.noKinds();
     const offset = decodeOffset(args.after);
     if (offset >= MAX_SEARCH_RESULTS) throw SearchErrors.tooDeep();
     const { searchIndex } = this.ctx;
@@ -46,7 +47,7 @@ export class SearchService {
       config: searchIndex.config,
       query,
       lastWord: prefixWord(args.query),
-      kinds: args.kinds?.length ? args.kinds : ALL_KINDS,
+      kinds: args.kinds ?? ALL_KINDS,
       themeSlug: args.themeSlug ?? null,
       type: args.type ?? null,
       visibility: searchVisibility(viewer, this.ctx.clock.now()),

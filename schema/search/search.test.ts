@@ -152,6 +152,19 @@ describe('search: ranking and syntax', () => {
     // Only operators or stop words: nothing to find, not an error.
     expect(await hits(member, { query: 'the - or "' })).toEqual([]);
   });
+
+  it('refuses an empty kinds list rather than searching every kind', async () => {
+    // An app building kinds from checkboxes sends [] when none is ticked: that asks for nothing,
+    // not for everything, which leaving kinds out asks for.
+    const word = nonce();
+    await buildContent(server.em(), { title: `${word} guide` });
+    const member = await buildMember(server.em());
+    const refused = await search(member, { query: word, kinds: [] });
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.errors![0].extensions!.fields.kinds).toBeDefined();
+    expect(await hits(member, { query: word, kinds: null })).toHaveLength(1);
+    expect(await hits(member, { query: word })).toHaveLength(1);
+  });
 });
 
 describe('search: what it finds', () => {
