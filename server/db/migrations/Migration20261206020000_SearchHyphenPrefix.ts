@@ -1,20 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 import { TYPED_PREFIX_SEARCH_QUERY } from './Migration20261205230000_SearchTypedPrefix';
 
-/**
- * A hyphenated word being typed matches as a prefix too. The parser reads "follow-u" as the
- * compound and its parts in a phrase, `'follow-u' <-> 'follow' <-> 'u'`, and only the last part
- * was a prefix: the compound had to match whole, so a member typing "follow-u" found no
- * "follow-up" item until the word was complete. When the query ends with such a phrase (the last
- * word's own parse), it ends with the compound as a prefix instead (`'follow-u':*`); otherwise
- * search_query is as before.
- */
-export class Migration20261206020000_SearchHyphenPrefix extends Migration {
-
-  override name = 'Migration20261206020000_SearchHyphenPrefix';
-
-  override up(): void | Promise<void> {
-    this.addSql(`create or replace function search_query(config regconfig, query text, last_word text) returns tsquery
+/** This migration's search_query, which the next one's down() restores. */
+export const HYPHEN_PREFIX_SEARCH_QUERY = `create or replace function search_query(config regconfig, query text, last_word text) returns tsquery
       language sql immutable parallel safe as $$
         with q as (
           select websearch_to_tsquery(config, query)::text as stemmed, websearch_to_tsquery('hearth_prefix', last_word) as typed,
@@ -29,7 +17,22 @@ export class Migration20261206020000_SearchHyphenPrefix extends Migration {
           else regexp_replace(stemmed, '''(?:[^'']|'''')+''$', '\\&:*')::tsquery
         end
         from q
-      $$;`);
+      $$;`;
+
+/**
+ * A hyphenated word being typed matches as a prefix too. The parser reads "follow-u" as the
+ * compound and its parts in a phrase, `'follow-u' <-> 'follow' <-> 'u'`, and only the last part
+ * was a prefix: the compound had to match whole, so a member typing "follow-u" found no
+ * "follow-up" item until the word was complete. When the query ends with such a phrase (the last
+ * word's own parse), it ends with the compound as a prefix instead (`'follow-u':*`); otherwise
+ * search_query is as before.
+ */
+export class Migration20261206020000_SearchHyphenPrefix extends Migration {
+
+  override name = 'Migration20261206020000_SearchHyphenPrefix';
+
+  override up(): void | Promise<void> {
+    this.addSql(HYPHEN_PREFIX_SEARCH_QUERY);
   }
 
   override down(): void | Promise<void> {

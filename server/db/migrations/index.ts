@@ -22,6 +22,7 @@ import { Migration20261206003000_RecordContentViews } from './Migration202612060
 import { Migration20261206020000_SearchHyphenPrefix } from './Migration20261206020000_SearchHyphenPrefix';
 import { Migration20261206112127_ContentPublishedAtCheck } from './Migration20261206112127_ContentPublishedAtCheck';
 import { Migration20261206150000_NotificationSubjectIndexes } from './Migration20261206150000_NotificationSubjectIndexes';
+import { Migration20261206160000_SearchHyphenPhrase } from './Migration20261206160000_SearchHyphenPhrase';
 import { Migration20261206170000_AuthorIndexes } from './Migration20261206170000_AuthorIndexes';
 
 export const migrationsList: MigrationObject[] = [
@@ -47,5 +48,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206020000_SearchHyphenPrefix', class: Migration20261206020000_SearchHyphenPrefix },
   { name: 'Migration20261206112127_ContentPublishedAtCheck', class: Migration20261206112127_ContentPublishedAtCheck },
   { name: 'Migration20261206150000_NotificationSubjectIndexes', class: Migration20261206150000_NotificationSubjectIndexes },
+  { name: 'Migration20261206160000_SearchHyphenPhrase', class: Migration20261206160000_SearchHyphenPhrase },
   { name: 'Migration20261206170000_AuthorIndexes', class: Migration20261206170000_AuthorIndexes },
 ];
