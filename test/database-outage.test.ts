@@ -5,7 +5,7 @@ import { AccessTokens } from '../server/access-token';
 import { systemClock } from '../server/clock';
 import { openOrm } from '../server/db/orm';
 import { createTestDatabase, testDatabaseEnv, withAdminClient } from './db';
-import { buildMember } from './factories';
+import { buildContent, buildMember } from './factories';
 import { apiOrigin, startProcess, type HearthProcess } from './process';
 import { until } from './server';
 import { startFreezableProxy } from './tcp-proxy';
@@ -15,6 +15,7 @@ const SECRET = 'outage-test-secret-outage-test-secret-01';
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let token: string;
 let memberId: string;
+let contentId: string;
 const processes: HearthProcess[] = [];
 const folders: string[] = [];
 
@@ -22,6 +23,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   const orm = await openOrm(database.url);
   const member = await buildMember(orm.em.fork());
+  contentId = (await buildContent(orm.em.fork())).id;
   await orm.close();
   memberId = member.id;
   token = (await new AccessTokens(SECRET, systemClock).issue(member.id)).token;
@@ -67,6 +69,22 @@ async function me(origin: string): Promise<{ status: number; code: string | null
   };
 }
 
+/** A reader's heartbeat to POST /views: the HTTP status, Retry-After and the error code if any. */
+async function heartbeat(origin: string): Promise<{ status: number; retryAfter: string | null; code: string | null }> {
+  const response = await fetch(`${origin}/views`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ views: [{ contentId, seconds: 0 }] }),
+    signal: AbortSignal.timeout(20_000),
+  });
+  const body = (await response.json()) as { views?: { contentId: string }[]; errors?: { extensions?: { code?: string } }[] };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    code: body.errors?.[0]?.extensions?.code ?? (body.views?.[0]?.contentId === contentId ? null : 'WRONG'),
+  };
+}
+
 async function readyStatus(origin: string): Promise<{ status: number; ms: number }> {
   const started = Date.now();
   const response = await fetch(`${origin}/ready`, { signal: AbortSignal.timeout(10_000) });
@@ -80,6 +98,7 @@ describe('PostgreSQL going away under a running API with its worker', () => {
     // Its LISTEN connection (Agenda's notifications) is open once the worker says it started.
     await until('the worker', () => api.logs().some((line) => line.msg === 'worker started'), 30_000);
     expect(await me(origin)).toMatchObject({ status: 200, code: null });
+    expect(await heartbeat(origin)).toEqual({ status: 200, retryAfter: null, code: null });
 
     const { adminUrl } = testDatabaseEnv();
     await withAdminClient(adminUrl, async (client) => {
@@ -93,6 +112,8 @@ describe('PostgreSQL going away under a running API with its worker', () => {
       await until('a 503 while the database is away', async () => (await me(origin)).status === 503, 15_000);
       expect(await me(origin)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
       expect((await readyStatus(origin)).status).toBe(503);
+      // The view writer has a pool of its own: its cut connection is a 503 to retry too, not a 500.
+      expect(await heartbeat(origin)).toEqual({ status: 503, retryAfter: '2', code: 'SERVICE_UNAVAILABLE' });
     } finally {
       await withAdminClient(adminUrl, (client) => client.query(`alter database "${database.name}" with allow_connections true`));
     }
@@ -100,8 +121,11 @@ describe('PostgreSQL going away under a running API with its worker', () => {
     await until('the API to answer again', async () => (await me(origin)).status === 200, 5_000);
     expect(Date.now() - back).toBeLessThan(5_000);
     expect((await readyStatus(origin)).status).toBe(200);
+    await until('POST /views to write again', async () => (await heartbeat(origin)).status === 200, 5_000);
     expect(api.child.exitCode).toBeNull();
     expect(api.output()).not.toMatch(/Unhandled 'error' event/);
+    // An outage is a warning (throttled), not an error line per failed batch of views.
+    expect(api.logs().filter((line) => line.level >= 50 && /content view/.test(String(line.msg)))).toEqual([]);
   }, 60_000);
 
   it('a frozen database (it holds connections and answers nothing): /ready 503 within 2 s, requests fail within their timeouts, recovery when it answers again', async () => {

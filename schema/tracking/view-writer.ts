@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { createPool, type DatabaseTimeouts } from '../../server/db/pool';
 import { distinctRounds } from '../../server/db/sql';
-import { isUnavailableError } from '../../server/unavailable';
+import { isUnavailableError, throttledWarning } from '../../server/unavailable';
 
 /** What the first call of a view may credit: there is no earlier call to measure elapsed time from. */
 export const FIRST_CALL_MAX_SECONDS = 60;
@@ -64,6 +64,8 @@ export class ViewWriter {
   /** Batches being written now (each its own transaction), at most LANES. */
   private lanes = 0;
   private idleWaiters: (() => void)[] = [];
+  /** The database away fails every batch until it is back: a warning every 10 s, as the rest of the API logs an outage. */
+  private readonly warnUnavailable: (err: unknown) => void;
 
   constructor(
     databaseUrl: string,
@@ -72,6 +74,10 @@ export class ViewWriter {
   ) {
     // A dropped connection is logged; the pool makes a new one for the next batch.
     this.pool = createPool(databaseUrl, { max: LANES, timeouts, logger, name: 'content view writer' });
+    this.warnUnavailable = throttledWarning(
+      logger,
+      'content views could not be written (the database is unavailable): answering SERVICE_UNAVAILABLE',
+    );
   }
 
   write(view: ViewWrite): Promise<ViewRow> {
@@ -104,7 +110,8 @@ export class ViewWriter {
       while (this.queue.length) {
         const batch = this.queue.splice(0, BATCH);
         await this.writeBatch(batch).catch((error: unknown) => {
-          this.logger.error({ err: error, views: batch.length }, 'writing a batch of content views failed');
+          if (isUnavailableError(error)) this.warnUnavailable(error);
+          else this.logger.error({ err: error, views: batch.length }, 'writing a batch of content views failed');
           for (const view of batch) view.reject(error);
         });
       }
