@@ -1,3 +1,4 @@
+import { announceSuspensionEndsJob } from '../../jobs/announce-suspension-ends.job';
 import type { HearthModule } from '../../server/module';
 import { ModerationCase } from './moderation-case.entity';
 import { ModerationLogEntry } from './moderation-log-entry.entity';
@@ -25,15 +26,17 @@ declare module '../../server/events' {
     /**
      * What moderation hides from others changed: a content item, comment or message (by `authorId`)
      * was hidden or shown again, or a suspension began or ended (MEMBER: everything by `authorId`,
-     * the subject). Members notified about it hear their new unread count.
+     * the subject). Members notified about it hear their new unread count. A suspension that runs
+     * out at `until` emits nothing: the worker's announce-suspension-ends tells the same readers.
      */
     MODERATION_VISIBILITY_CHANGED: { kind: 'CONTENT' | 'COMMENT' | 'MESSAGE' | 'MEMBER'; subjectId: string; authorId: string };
   }
 }
 
 /**
- * Reports, the moderators' queue and decisions, suspensions and the moderation log. What is hidden
- * from whom lives in visibility.ts, which the other domains' lists use.
+ * Reports, the moderators' queue and decisions, suspensions (the worker announces their ends) and
+ * the moderation log. What is hidden from whom lives in visibility.ts, which the other domains'
+ * lists use.
  */
 export const moderationModule: HearthModule = {
   name: 'moderation',
@@ -41,4 +44,5 @@ export const moderationModule: HearthModule = {
   resolvers: [ModerationResolver, ModerationCaseResolver, ReportResolver, ModerationLogEntryResolver, MemberSuspensionResolver],
   loaders: createModerationLoaders,
   handlers: registerModerationHandlers,
+  jobs: [announceSuspensionEndsJob],
 };

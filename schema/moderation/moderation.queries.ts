@@ -55,3 +55,15 @@ export async function moderatorIds(em: EntityManager, exceptId: string): Promise
   const found = await rows<{ id: string }>(em, sql`select id from member where role in ('ADMIN', 'MODERATOR') and id <> ${exceptId}`);
   return found.map(({ id }) => id);
 }
+
+/**
+ * The members whose suspension ended in (`since`, `now`]: a suspension lifted earlier is null, one
+ * extended ends later, so neither is here at its old end. Through member_suspended_index.
+ */
+export async function suspensionsEndedBetween(em: EntityManager, since: Date, now: Date): Promise<string[]> {
+  const found = await rows<{ id: string }>(
+    em,
+    sql`select id from member where suspended_until > ${since}::timestamptz and suspended_until <= ${now}::timestamptz order by suspended_until, id`,
+  );
+  return found.map((row) => row.id);
+}

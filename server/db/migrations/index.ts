@@ -24,6 +24,7 @@ import { Migration20261206112127_ContentPublishedAtCheck } from './Migration2026
 import { Migration20261206150000_NotificationSubjectIndexes } from './Migration20261206150000_NotificationSubjectIndexes';
 import { Migration20261206160000_SearchHyphenPhrase } from './Migration20261206160000_SearchHyphenPhrase';
 import { Migration20261206170000_AuthorIndexes } from './Migration20261206170000_AuthorIndexes';
+import { Migration20261206180000_JobWatermark } from './Migration20261206180000_JobWatermark';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -50,4 +51,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206150000_NotificationSubjectIndexes', class: Migration20261206150000_NotificationSubjectIndexes },
   { name: 'Migration20261206160000_SearchHyphenPhrase', class: Migration20261206160000_SearchHyphenPhrase },
   { name: 'Migration20261206170000_AuthorIndexes', class: Migration20261206170000_AuthorIndexes },
+  { name: 'Migration20261206180000_JobWatermark', class: Migration20261206180000_JobWatermark },
 ];
