@@ -11,7 +11,7 @@ import { isUnavailableError, RETRY_AFTER_SECONDS } from './unavailable';
 import { HttpDrain } from './http-drain';
 import { MAX_BODY_BYTES, PARSE_OPTIONS, type QueryLimits } from './limits';
 import { readJsonBody } from './request-body';
-import { routePath, serveJsonRoute } from './json-route';
+import { bodyRefusal, routePath, serveJsonRoute } from './json-route';
 import { legacyJsonStatusPlugin, requestChecksPlugin } from './request-checks';
 
 /** An answer carrying SERVICE_UNAVAILABLE is an HTTP 503 with Retry-After, which any client or proxy knows to retry. */
@@ -53,10 +53,6 @@ function operationLog(deps: AppDeps): ApolloServerPlugin<Context> {
   };
 }
 
-/** "256 KB", "1 MB": a byte limit as people read it. */
-const readableBytes = (bytes: number) =>
-  bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
-
 /** The JSON answer to a request that never reached GraphQL: a code, never an HTML page or a stack trace. */
 function errorBody(status: number, limitBytes = MAX_BODY_BYTES): string {
   if (status === 503)
@@ -65,12 +61,10 @@ function errorBody(status: number, limitBytes = MAX_BODY_BYTES): string {
         { message: 'The service is temporarily unavailable; try again shortly.', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } },
       ],
     });
-  const [message, code] =
-    status === 413
-      ? [`Request body is larger than ${readableBytes(limitBytes)}.`, 'PAYLOAD_TOO_LARGE']
-      : status < 500
-        ? ['Malformed request.', 'BAD_REQUEST']
-        : ['Internal server error.', 'INTERNAL_SERVER_ERROR'];
+  const [code, message] =
+    status === 413 || status < 500
+      ? bodyRefusal(status === 413 ? 413 : 400, limitBytes)
+      : ['INTERNAL_SERVER_ERROR', 'Internal server error.'];
   return JSON.stringify({ errors: [{ message, extensions: { code } }] });
 }
 

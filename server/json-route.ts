@@ -35,11 +35,18 @@ const STATUS: Record<string, number> = {
   [ErrorCode.SERVICE_UNAVAILABLE]: 503,
 };
 
-const READ_REFUSALS = {
-  400: ['BAD_REQUEST', 'The body is not valid JSON.'],
-  413: ['PAYLOAD_TOO_LARGE', 'The body is too large.'],
-  415: ['UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json (UTF-8, identity, gzip, deflate, br or zstd).'],
-} as const;
+/** "256 KB", "1 MB": a byte limit as people read it. */
+const readableBytes = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
+
+/** The code and message of a body refused before anything ran, for /graphql and the JSON routes alike. */
+export function bodyRefusal(status: 400 | 413, limitBytes: number): [code: string, message: string] {
+  return status === 413
+    ? ['PAYLOAD_TOO_LARGE', `Request body is larger than ${readableBytes(limitBytes)}.`]
+    : ['BAD_REQUEST', 'Malformed request.'];
+}
+
+const UNSUPPORTED_MEDIA_TYPE = 'Send the body as application/json (UTF-8, identity, gzip, deflate, br or zstd).';
 
 type Refusal = { code: string; message: string; extensions?: Record<string, unknown> };
 
@@ -94,14 +101,15 @@ export function serveJsonRoute(
       }
       if ((req.headers['content-type'] ?? '').split(';', 1)[0].trim().toLowerCase() !== 'application/json') {
         code = 'UNSUPPORTED_MEDIA_TYPE';
-        return refuse(res, { code, message: READ_REFUSALS[415][1] });
+        return refuse(res, { code, message: UNSUPPORTED_MEDIA_TYPE });
       }
       const read = await readJsonBody(req, route.maxBodyBytes);
       if ('aborted' in read) return void res.destroy(); // the client went away mid-body
       if ('refused' in read) {
-        const [refusedCode, message] = READ_REFUSALS[read.refused];
+        const [refusedCode, message] =
+          read.refused === 415 ? ['UNSUPPORTED_MEDIA_TYPE', UNSUPPORTED_MEDIA_TYPE] : bodyRefusal(read.refused, route.maxBodyBytes);
         code = refusedCode;
-        return refuse(res, { code, message: read.refused === 413 ? `The body is larger than ${route.maxBodyBytes} bytes.` : message });
+        return refuse(res, { code, message });
       }
       context = await contextFor(req);
       const answer = await route.handle(read.body, context);
