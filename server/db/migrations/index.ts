@@ -25,6 +25,7 @@ import { Migration20261206150000_NotificationSubjectIndexes } from './Migration2
 import { Migration20261206160000_SearchHyphenPhrase } from './Migration20261206160000_SearchHyphenPhrase';
 import { Migration20261206170000_AuthorIndexes } from './Migration20261206170000_AuthorIndexes';
 import { Migration20261206180000_JobWatermark } from './Migration20261206180000_JobWatermark';
+import { Migration20261206190000_RecordViewsPlanSettings } from './Migration20261206190000_RecordViewsPlanSettings';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -52,4 +53,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206160000_SearchHyphenPhrase', class: Migration20261206160000_SearchHyphenPhrase },
   { name: 'Migration20261206170000_AuthorIndexes', class: Migration20261206170000_AuthorIndexes },
   { name: 'Migration20261206180000_JobWatermark', class: Migration20261206180000_JobWatermark },
+  { name: 'Migration20261206190000_RecordViewsPlanSettings', class: Migration20261206190000_RecordViewsPlanSettings },
 ];
