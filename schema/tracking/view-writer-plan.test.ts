@@ -1,6 +1,6 @@
 import type { Client } from 'pg';
 import { planTestDatabase } from '../../test/db';
-import { recordViewsStatement } from '../../server/db/migrations/Migration20261206003000_RecordContentViews';
+import { recordViewsStatement } from '../../server/db/migrations/Migration20261206200000_RecordViewsOneProbe';
 import { FIRST_CALL_MAX_SECONDS } from './view-writer';
 
 let database: Awaited<ReturnType<typeof planTestDatabase>>;

@@ -49,7 +49,8 @@ const LANES = 1;
  * caps ingest at the disk's pace. Views arriving while batches are being written wait for the next
  * one: one transaction, one commit for all of them, and each caller is answered only after that
  * commit (an acknowledged view is in the database). A batch is one call of
- * hearth_record_content_views (Migration20261206003000_RecordContentViews): one round trip, with
+ * hearth_record_content_views (Migration20261206003000_RecordContentViews, its statement now in
+ * Migration20261206200000_RecordViewsOneProbe): one round trip, with
  * one statement per round of distinct keys inside, rather than one statement per view (PostgreSQL
  * planned and ran those serially) or one round trip per step (each step waited for the API's
  * event loop with the items' locks held).

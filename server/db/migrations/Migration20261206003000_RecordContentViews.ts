@@ -14,7 +14,8 @@ import { Migration } from '@mikro-orm/migrations';
  * The first row of each item carries the item's row as JSON (`to_jsonb`, without its search
  * vector), as the statement left it: the API answers with the item's count as of the commit
  * without reading it again. `views` is the views as JSON (idx, member_id, content_id, at,
- * seconds, source, new_id), `cap` what a first call may credit. Exported for its plan's test.
+ * seconds, source, new_id), `cap` what a first call may credit. The function's first version;
+ * Migration20261206200000_RecordViewsOneProbe has the current one.
  */
 export const recordViewsStatement = (views: string, cap: string) => `
 with params as (
@@ -85,6 +86,27 @@ select a.idx, a.seconds, a.first_seen_at, a.new_view, a.content_id,
 from answered a left join counted u on u.id = a.content_id`;
 
 /**
+ * The function around a version of the statement: `create` (with `replace`, a later version) and
+ * its `set` clauses (`settings`).
+ */
+export const recordViewsFunction = (statement: (views: string, cap: string) => string, replace = false, settings = '') => `create ${replace ? 'or replace ' : ''}function hearth_record_content_views(rounds jsonb, first_call_max int)
+      returns table (idx int, seconds int, first_seen_at timestamptz, new_view boolean, content_id uuid, item jsonb)
+      language plpgsql volatile${settings} as $function$
+      #variable_conflict use_column
+      declare
+        round_views jsonb;
+      begin
+        perform set_config('hearth.content_view_day', 'writer', true);
+        perform pg_advisory_xact_lock(hashtextextended('content-views:' || item, 0))
+        from (select distinct v->>'content_id' as item from jsonb_array_elements(rounds) r, jsonb_array_elements(r) v) items
+        order by item;
+        for round_views in select r from jsonb_array_elements(rounds) r loop
+          return query ${statement('round_views', 'first_call_max')};
+        end loop;
+      end
+      $function$;`;
+
+/**
  * The content view writer's batch in one round trip, commit included (schema/tracking/view-writer.ts).
  *
  * It tells content_view's triggers that it keeps content_view_day itself, then takes a lock per
@@ -103,22 +125,7 @@ export class Migration20261206003000_RecordContentViews extends Migration {
   override name = 'Migration20261206003000_RecordContentViews';
 
   override up(): void | Promise<void> {
-    this.addSql(`create function hearth_record_content_views(rounds jsonb, first_call_max int)
-      returns table (idx int, seconds int, first_seen_at timestamptz, new_view boolean, content_id uuid, item jsonb)
-      language plpgsql volatile as $function$
-      #variable_conflict use_column
-      declare
-        round_views jsonb;
-      begin
-        perform set_config('hearth.content_view_day', 'writer', true);
-        perform pg_advisory_xact_lock(hashtextextended('content-views:' || item, 0))
-        from (select distinct v->>'content_id' as item from jsonb_array_elements(rounds) r, jsonb_array_elements(r) v) items
-        order by item;
-        for round_views in select r from jsonb_array_elements(rounds) r loop
-          return query ${recordViewsStatement('round_views', 'first_call_max')};
-        end loop;
-      end
-      $function$;`);
+    this.addSql(recordViewsFunction(recordViewsStatement));
   }
 
   override down(): void | Promise<void> {

@@ -26,6 +26,7 @@ import { Migration20261206160000_SearchHyphenPhrase } from './Migration202612061
 import { Migration20261206170000_AuthorIndexes } from './Migration20261206170000_AuthorIndexes';
 import { Migration20261206180000_JobWatermark } from './Migration20261206180000_JobWatermark';
 import { Migration20261206190000_RecordViewsPlanSettings } from './Migration20261206190000_RecordViewsPlanSettings';
+import { Migration20261206200000_RecordViewsOneProbe } from './Migration20261206200000_RecordViewsOneProbe';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -54,4 +55,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206170000_AuthorIndexes', class: Migration20261206170000_AuthorIndexes },
   { name: 'Migration20261206180000_JobWatermark', class: Migration20261206180000_JobWatermark },
   { name: 'Migration20261206190000_RecordViewsPlanSettings', class: Migration20261206190000_RecordViewsPlanSettings },
+  { name: 'Migration20261206200000_RecordViewsOneProbe', class: Migration20261206200000_RecordViewsOneProbe },
 ];
