@@ -8,7 +8,9 @@ import { Migration } from '@mikro-orm/migrations';
  *   views to extend by a scan of all of content_view, and a batch of 100 views came to take 50 ms
  *   once the table held 100,000 views;
  * - made on a large one, the plan's estimated cost passed jit_above_cost, and PostgreSQL compiled
- *   the statement with LLVM for every batch (40 ms of compiling for 5 ms of writing).
+ *   the statement with LLVM for every batch (40 ms of compiling for 5 ms of writing). The API's
+ *   pools already turn JIT off for their sessions (server/db/pool.ts); this was seen on a writer
+ *   built without them, and covers any connection that does not (a URL's own `options`).
  * Every read the function makes is a probe by key: an index serves each at any size.
  */
 export class Migration20261206190000_RecordViewsPlanSettings extends Migration {
