@@ -3,20 +3,28 @@ import { planTestDatabase } from '../../test/db';
 import { recordViewsStatement } from '../../server/db/migrations/Migration20261206200000_RecordViewsOneProbe';
 import { FIRST_CALL_MAX_SECONDS } from './view-writer';
 
+/** A community of `members` members and `items` items, each item viewed once, a day ago, by `viewers` of the members. */
+const community = (members: number, items: number, viewers: number) =>
+  planTestDatabase(members, async (db) => {
+    await db.query(
+      `insert into content (id, type, title, author_id, status, published_at, created_at, updated_at)
+       select gen_random_uuid(), 'ARTICLE', 'Item ' || n, (select id from member limit 1), 'PUBLISHED', now(), now(), now()
+       from generate_series(1, $1::int) n`,
+      [items],
+    );
+    await db.query(
+      `insert into content_view (id, member_id, content_id, first_seen_at, last_seen_at, seconds, source)
+       select gen_random_uuid(), m.id, c.id, now() - interval '1 day', now() - interval '1 day', 30, 'FEED'
+       from (select id from member limit $1::int) m cross join content c`,
+      [viewers],
+    );
+  });
+
 let database: Awaited<ReturnType<typeof planTestDatabase>>;
 let client: Client;
 beforeAll(async () => {
   // A community with some history (200 members, 100 items, 20,000 views).
-  database = await planTestDatabase(200, async (db) => {
-    await db.query(`
-      insert into content (id, type, title, author_id, status, published_at, created_at, updated_at)
-      select gen_random_uuid(), 'ARTICLE', 'Item ' || n, (select id from member limit 1), 'PUBLISHED', now(), now(), now()
-      from generate_series(1, 100) n`);
-    await db.query(`
-      insert into content_view (id, member_id, content_id, first_seen_at, last_seen_at, seconds, source)
-      select gen_random_uuid(), m.id, c.id, now() - interval '1 day', now() - interval '1 day', 30, 'FEED'
-      from member m cross join content c`);
-  });
+  database = await community(200, 100, 200);
   client = database.client;
 });
 afterAll(() => database.drop());
@@ -66,16 +74,7 @@ describe('the view writer’s statement in a community starting out', () => {
   beforeAll(async () => {
     // 20 members, 10 items, 50 views: what a new community (or a table just emptied) holds when
     // the writer's connection first plans the statement.
-    small = await planTestDatabase(20, async (db) => {
-      await db.query(`
-        insert into content (id, type, title, author_id, status, published_at, created_at, updated_at)
-        select gen_random_uuid(), 'ARTICLE', 'Item ' || n, (select id from member limit 1), 'PUBLISHED', now(), now(), now()
-        from generate_series(1, 10) n`);
-      await db.query(`
-        insert into content_view (id, member_id, content_id, first_seen_at, last_seen_at, seconds, source)
-        select gen_random_uuid(), m.id, c.id, now() - interval '1 day', now() - interval '1 day', 30, 'FEED'
-        from (select id from member limit 5) m cross join content c`);
-    });
+    small = await community(20, 10, 5);
   });
   afterAll(() => small.drop());
 
