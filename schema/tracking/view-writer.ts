@@ -40,7 +40,9 @@ const BATCH = 500;
  * meanwhile make the next batch larger. With three lanes, batches of the same popular items
  * waited for each other on those locks, and each took a round trip of its own for fewer views: P3
  * alone read 0.76 and 0.79 (single view) and 0.14 and 0.15 (batch) with three, 0.94 and 0.95, 0.17
- * and 0.16 with one.
+ * and 0.16 with one. Two lanes each writing only the items hashed to it (no lock shared) did no
+ * better either: 6,612 and 8,322 new rows/s against 8,536 and 7,375 with one (RESULTS.md, the
+ * notes on the run at 4716d78: the request, not the write, bounds P3 now).
  */
 const LANES = 1;
 
