@@ -62,9 +62,7 @@ function errorBody(status: number, limitBytes = MAX_BODY_BYTES): string {
       ],
     });
   const [code, message] =
-    status === 413 || status < 500
-      ? bodyRefusal(status === 413 ? 413 : 400, limitBytes)
-      : ['INTERNAL_SERVER_ERROR', 'Internal server error.'];
+    status < 500 ? bodyRefusal(status === 413 ? 413 : 400, limitBytes) : ['INTERNAL_SERVER_ERROR', 'Internal server error.'];
   return JSON.stringify({ errors: [{ message, extensions: { code } }] });
 }
 

@@ -40,13 +40,11 @@ const readableBytes = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
 
 /** The code and message of a body refused before anything ran, for /graphql and the JSON routes alike. */
-export function bodyRefusal(status: 400 | 413, limitBytes: number): [code: string, message: string] {
-  return status === 413
-    ? ['PAYLOAD_TOO_LARGE', `Request body is larger than ${readableBytes(limitBytes)}.`]
-    : ['BAD_REQUEST', 'Malformed request.'];
+export function bodyRefusal(status: 400 | 413 | 415, limitBytes: number): [code: string, message: string] {
+  if (status === 413) return ['PAYLOAD_TOO_LARGE', `Request body is larger than ${readableBytes(limitBytes)}.`];
+  if (status === 415) return ['UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json (UTF-8, identity, gzip, deflate, br or zstd).'];
+  return ['BAD_REQUEST', 'Malformed request.'];
 }
-
-const UNSUPPORTED_MEDIA_TYPE = 'Send the body as application/json (UTF-8, identity, gzip, deflate, br or zstd).';
 
 type Refusal = { code: string; message: string; extensions?: Record<string, unknown> };
 
@@ -99,15 +97,13 @@ export function serveJsonRoute(
         code = 'METHOD_NOT_ALLOWED';
         return send(res, 405, { errors: [{ message: `Use ${route.method} ${route.path}.`, extensions: { code } }] });
       }
-      if ((req.headers['content-type'] ?? '').split(';', 1)[0].trim().toLowerCase() !== 'application/json') {
-        code = 'UNSUPPORTED_MEDIA_TYPE';
-        return refuse(res, { code, message: UNSUPPORTED_MEDIA_TYPE });
-      }
-      const read = await readJsonBody(req, route.maxBodyBytes);
+      const read =
+        (req.headers['content-type'] ?? '').split(';', 1)[0].trim().toLowerCase() !== 'application/json'
+          ? ({ refused: 415 } as const)
+          : await readJsonBody(req, route.maxBodyBytes);
       if ('aborted' in read) return void res.destroy(); // the client went away mid-body
       if ('refused' in read) {
-        const [refusedCode, message] =
-          read.refused === 415 ? ['UNSUPPORTED_MEDIA_TYPE', UNSUPPORTED_MEDIA_TYPE] : bodyRefusal(read.refused, route.maxBodyBytes);
+        const [refusedCode, message] = bodyRefusal(read.refused, route.maxBodyBytes);
         code = refusedCode;
         return refuse(res, { code, message });
       }
