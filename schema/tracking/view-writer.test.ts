@@ -84,6 +84,39 @@ describe('the view writer', () => {
     }
   });
 
+  // The views that came while a batch was written leave for PostgreSQL as soon as its answer is
+  // in, before its callers run: answered first, their continuations (the API writing each
+  // response) kept the writer's connection idle, and P3's batch path spent 4.7 ms a batch in the
+  // API for 2.4 ms of writing.
+  it('sends the next batch before answering the callers of the last one', async () => {
+    const writer = newWriter();
+    const at = new Date();
+    await writer.write(view(members[3], items[0], at)); // the writer's connection
+    const sent = jest.spyOn(Client.prototype, 'query');
+    try {
+      const first = writer.write(view(members[4], items[0], at));
+      const second = writer.write(view(members[5], items[0], at)); // queued behind the first batch
+      const sentWhenAnswered = await first.then(() => sent.mock.calls.length);
+      expect(sentWhenAnswered).toBe(2);
+      expect((await second).new_view).toBe(true);
+    } finally {
+      sent.mockRestore();
+    }
+  });
+
+  // A lost connection is not reused: the next batch connects anew.
+  it('writes on a new connection after its own was cut', async () => {
+    const writer = newWriter();
+    const at = new Date();
+    await writer.write(view(members[6], items[1], at));
+    await db.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity
+       where datname = current_database() and pid <> pg_backend_pid() and query like '%hearth_record_content_views%'`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await writer.write(view(members[7], items[1], at))).new_view).toBe(true);
+  });
+
   // Two instances' writers write heartbeats of the same items at once:
   // batches that share an item take its lock in one order, so none deadlocks, no view is opened
   // twice and no count is lost.
