@@ -21,8 +21,13 @@ const ME = '{ me { id } }';
 const NEW_PER_CALL = 3;
 const REPEATS_PER_CALL = 2;
 const SECONDS_PER_VIEW = 15;
-/** Calls prepared per member and window (request n is member n mod IDENTITIES, call n div IDENTITIES). */
-const CALLS = 100;
+/**
+ * Calls prepared per member and window (request n is member n mod IDENTITIES, call n div IDENTITIES),
+ * for up to this many calls a second: 100 a member (20,000 for 5 s) capped the window at 4,000 calls
+ * and 12,000 new rows a second, after which the load generator sent the first calls again, as
+ * repeats. A window that sends more calls than prepared fails rather than measure repeats.
+ */
+const MAX_CALLS_PER_SECOND = 12_000;
 /**
  * recordContentView is what a reader's app sends when it opens an item (README, Tracking): a new
  * view, 0 seconds. Each of its windows (and its warm-up) opens items of a block of its own, one
@@ -30,9 +35,9 @@ const CALLS = 100;
  * would need more calls than its block has fails rather than measure repeats.
  */
 const SINGLE_CALLS = 200;
+const callsPerMember = (seconds: number) => Math.ceil((MAX_CALLS_PER_SECOND * seconds) / IDENTITIES);
 /** Published items added for the run, so that a member's calls keep finding items they have not viewed. */
-const BATCH_ITEMS = NEW_PER_CALL * CALLS + 20;
-const EXTRA_ITEMS = BATCH_ITEMS + (WINDOWS + 1) * SINGLE_CALLS;
+const batchItemCount = (seconds: number): number => NEW_PER_CALL * callsPerMember(seconds) + 20;
 /** Rows COPY writes per baseline window. */
 const COPY_ROWS = 20_000;
 
@@ -56,12 +61,14 @@ export const ingestWorkload: Workload = {
     // other's item rows (view counts, content_view_day), and ingest fell from 0.91x to 0.40x `me`
     // (RESULTS.md, 4 December). Until the writers share one queue, ingest is measured as it is fastest.
     const hearth = await startTarget('hearth.js', [ctx.databaseUrl, ctx.jwtSecret]);
+    const calls = callsPerMember(ctx.seconds);
+    const batchItemTotal = batchItemCount(ctx.seconds);
     try {
       const [{ id: author }] = (await db.query<{ id: string }>(`select id from member where role = 'ADMIN' order by id limit 1`)).rows;
       await db.query(
         `insert into content (id, type, title, author_id, status, published_at, created_at, updated_at, comment_count, view_count)
          select gen_random_uuid(), 'ARTICLE', 'P3 item ' || n, $1, 'PUBLISHED', now() - interval '1 year', now(), now(), 0, 0
-         from generate_series(1, ${EXTRA_ITEMS}) n`,
+         from generate_series(1, ${batchItemTotal + (WINDOWS + 1) * SINGLE_CALLS}) n`,
         [author],
       );
       const members = (await db.query<{ id: string }>(`select id from member where role = 'MEMBER' order by id`)).rows.map((r) => r.id);
@@ -90,13 +97,13 @@ export const ingestWorkload: Workload = {
       const singleGroup = open(membersOf(groups - 1));
       const group = (single: boolean) => (single ? singleGroup : open(membersOf(nextGroup++)));
       const view = (contentId: string, seconds: number) => ({ contentId, seconds, source: 'FEED' });
-      const [batchItems, singleItems] = [items.slice(0, BATCH_ITEMS), items.slice(BATCH_ITEMS)];
+      const [batchItems, singleItems] = [items.slice(0, batchItemTotal), items.slice(batchItemTotal)];
       const singleBlock = (block: number) =>
         Array.from({ length: IDENTITIES * SINGLE_CALLS }, (_, n) =>
           JSON.stringify({ query: RECORD, variables: { input: view(singleItems[block * SINGLE_CALLS + Math.floor(n / IDENTITIES)], 0) } }),
         );
       let singleWindows = 0;
-      const batchBodies = Array.from({ length: IDENTITIES * CALLS }, (_, n) => {
+      const batchBodies = Array.from({ length: IDENTITIES * calls }, (_, n) => {
         const call = Math.floor(n / IDENTITIES);
         const fresh = Array.from({ length: NEW_PER_CALL }, (_, i) =>
           view(batchItems[(call * NEW_PER_CALL + i) % batchItems.length], call === 0 ? 0 : SECONDS_PER_VIEW),
@@ -128,6 +135,8 @@ export const ingestWorkload: Workload = {
         );
         if (single && !warmUp && result.requests > bodies.length)
           throw new Error(`P3: recordContentView sent ${result.requests} calls, more than the ${bodies.length} new views of its block`);
+        if (bodies === batchBodies && !warmUp && result.requests > bodies.length)
+          throw new Error(`P3: recordViews sent ${result.requests} calls, more than the ${bodies.length} prepared (MAX_CALLS_PER_SECOND)`);
         return { ...result, rowsPerSecond: ((await committed!) - before) / seconds };
       };
       // The baseline stays the bare write it always measured: this session's COPY skips the
