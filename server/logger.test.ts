@@ -10,7 +10,11 @@ function loggingProcess(script: string): Promise<{ lines: { msg: string; n?: num
   const module = path.join(__dirname, 'logger.ts');
   const child = spawn(
     process.execPath,
-    ['--no-warnings', '-e', `import(${JSON.stringify(module)}).then(({ createLogger }) => { const logger = createLogger('info'); ${script} })`],
+    [
+      '--no-warnings',
+      '-e',
+      `import(${JSON.stringify(module)}).then(({ createLogger }) => { const logger = createLogger('info'); ${script} })`,
+    ],
     { stdio: ['ignore', 'pipe', 'ignore'] },
   );
   const started = performance.now();

@@ -113,13 +113,16 @@ describeWithRedis('SIGTERM to real processes with REDIS_URL', () => {
     const first = children();
     expect(first).toHaveLength(2);
     for (let i = 0; i < 6; i++) expect(await me()).toEqual({ status: 200, body: { data: { me: { id: member.id } } } });
-    const servedBy = new Set(
-      api
-        .logs()
-        .filter((line) => line.msg === 'operation')
-        .map((line) => line.worker),
-    );
-    expect(servedBy).toEqual(new Set([0, 1]));
+    // Each process writes its log lines a chunk at a time, within 250 ms (server/logger.ts).
+    const servedBy = () =>
+      new Set(
+        api
+          .logs()
+          .filter((line) => line.msg === 'operation')
+          .map((line) => line.worker),
+      );
+    await until('an operation line from each API process', () => servedBy().size === 2, 5_000);
+    expect(servedBy()).toEqual(new Set([0, 1]));
 
     process.kill(first[1], 'SIGKILL');
     const ready = () => api.logs().filter((line) => line.msg === 'API process ready').length;

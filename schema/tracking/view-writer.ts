@@ -202,7 +202,7 @@ export class ViewWriter {
     return this.pool.connect().then((client) => {
       this.client = client;
       // Lost while idle (the server restarted): the next batch connects anew.
-      client.once('end', () => this.drop(client, new Error('the content view writer\'s connection ended')));
+      client.once('end', () => this.drop(client, new Error("the content view writer's connection ended")));
       return send(client);
     });
   }
