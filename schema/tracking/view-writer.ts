@@ -103,7 +103,7 @@ export class ViewWriter {
   /** Writes what is queued, then closes the pool (shutdown). */
   async close(): Promise<void> {
     await this.idle();
-    if (this.client) this.drop(this.client);
+    if (this.client) this.drop(this.client, false);
     await this.pool.end();
   }
 
@@ -194,7 +194,7 @@ export class ViewWriter {
         return await client.query<R>({ name, text, values });
       } catch (error) {
         // A connection whose server stopped answering may still owe the answer: never reuse it.
-        if (isUnavailableError(error)) this.drop(client, error);
+        if (isUnavailableError(error)) this.drop(client, true);
         throw error;
       }
     };
@@ -202,17 +202,17 @@ export class ViewWriter {
     return this.pool.connect().then((client) => {
       this.client = client;
       // Lost while idle (the server restarted): the next batch connects anew.
-      client.once('end', () => this.drop(client, new Error("the content view writer's connection ended")));
+      client.once('end', () => this.drop(client, true));
       return send(client);
     });
   }
 
-  /** Gives the connection back to the pool to be discarded (`error`) or kept (shutdown). */
-  private drop(client: PoolClient, error?: unknown): void {
+  /** Gives the connection back to the pool, to be discarded (`broken`) or kept (shutdown). */
+  private drop(client: PoolClient, broken: boolean): void {
     if (this.client !== client) return;
     this.client = undefined;
     try {
-      client.release(error instanceof Error ? error : error === undefined ? undefined : new Error(String(error)));
+      client.release(broken);
     } catch {
       // already taken back by the pool (server/db/pool.ts reclaims a dead connection held too long)
     }
