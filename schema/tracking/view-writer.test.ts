@@ -104,6 +104,38 @@ describe('the view writer', () => {
     }
   });
 
+  // The next batch is sent while the one before it is still being written (pipelined on the
+  // writer's connection), so PostgreSQL starts it as soon as the first commits instead of waiting
+  // for the API to read that answer: one batch at a time, the writer's backend waited for the
+  // API's event loop for about a third of each cycle (P3's batch path).
+  it('sends the next batch while the one before it is still being written, and answers both in order', async () => {
+    const writer = newWriter();
+    const at = new Date();
+    await writer.write(view(members[8], items[1], at)); // the writer's connection
+    const holder = new Client({ connectionString: database.url });
+    await holder.connect();
+    // Another instance's batch holds the first item's lock: the writer's first batch waits on it.
+    await holder.query('begin');
+    await holder.query(`select pg_advisory_xact_lock(hashtextextended('content-views:' || $1::text, 0))`, [items[0]]);
+    const sent = jest.spyOn(Client.prototype, 'query');
+    try {
+      const answered: string[] = [];
+      const first = writer.write(view(members[9], items[0], at)).then((row) => (answered.push('first'), row));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const second = writer.write(view(members[9], items[1], at)).then((row) => (answered.push('second'), row));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(sent.mock.calls.length).toBe(2);
+      expect(answered).toEqual([]);
+      sent.mockRestore();
+      await holder.query('commit');
+      expect([(await first).new_view, (await second).new_view]).toEqual([true, true]);
+      expect(answered).toEqual(['first', 'second']);
+    } finally {
+      sent.mockRestore();
+      await holder.end();
+    }
+  });
+
   // A lost connection is not reused: the next batch connects anew.
   it('writes on a new connection after its own was cut', async () => {
     const writer = newWriter();

@@ -89,9 +89,13 @@ function reclaimDeadConnections(pool: Pool): void {
   );
 }
 
-export function createPool(databaseUrl: string, options: { max: number; timeouts?: DatabaseTimeouts; logger: Logger; name: string }): Pool {
+/** `pipeline`: each connection sends a query without waiting for the answers to those before it (node-postgres's pipeline mode). */
+export function createPool(
+  databaseUrl: string,
+  options: { max: number; timeouts?: DatabaseTimeouts; logger: Logger; name: string; pipeline?: boolean },
+): Pool {
   return watchPool(
-    new Pool({ connectionString: databaseUrl, max: options.max, ...poolTimeouts(options.timeouts) }),
+    new Pool({ connectionString: databaseUrl, max: options.max, pipeline: options.pipeline, ...poolTimeouts(options.timeouts) }),
     options.logger,
     options.name,
   );
