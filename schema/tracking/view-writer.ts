@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../server/db/time-ordered-id';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import type { Logger } from 'pino';
 import { createPool, type DatabaseTimeouts } from '../../server/db/pool';
@@ -162,7 +162,7 @@ export class ViewWriter {
         at: view.at.toISOString(),
         seconds: view.seconds,
         source: view.source,
-        new_id: randomUUID(),
+        new_id: timeOrderedId(),
       })),
     );
     const { rows } = await this.query<{
