@@ -58,13 +58,14 @@ const IN_FLIGHT = 2;
  * answer and sending the next: with one batch at a time, the writer's backend waited for the API's
  * busy event loop for about a third of each cycle (P3's batch path alone, alternated on one machine:
  * 9,429, 7,036 and 8,683 new rows/s pipelined against 8,502, 6,622 and 7,555). At most IN_FLIGHT
- * batches are sent at once; the views arriving meanwhile make the next batch larger (three gave
- * 7,068 and 4,424 new rows/s against 7,515 and 7,339 with two: not kept). Tried and not kept: three lanes
- * (connections: batches of the same popular items waited for each other on the items' locks, each
- * a round trip of its own for fewer views: P3 alone read 0.14 and 0.15 against 0.17 and 0.16 with
- * one); two lanes each writing only the items hashed to it (6,612 and 8,322 new rows/s against
- * 8,536 and 7,375 with one); and two lanes again once each next batch left early: 9,648 new
- * rows/s against 12,087 with one.
+ * batches are sent at once; the views arriving meanwhile make the next batch larger.
+ *
+ * Tried and not kept: three batches in flight (7,068 and 4,424 new rows/s against 7,515 and 7,339
+ * with two); three lanes (connections: batches of the same popular items waited for each other on
+ * the items' locks, each a round trip of its own for fewer views: P3 alone read 0.14 and 0.15
+ * against 0.17 and 0.16 with one); two lanes each writing only the items hashed to it (6,612 and
+ * 8,322 new rows/s against 8,536 and 7,375 with one); and two lanes again once each next batch
+ * left early: 9,648 new rows/s against 12,087 with one.
  */
 export class ViewWriter {
   private readonly pool: Pool;
