@@ -27,6 +27,7 @@ import { Migration20261206170000_AuthorIndexes } from './Migration20261206170000
 import { Migration20261206180000_JobWatermark } from './Migration20261206180000_JobWatermark';
 import { Migration20261206190000_RecordViewsPlanSettings } from './Migration20261206190000_RecordViewsPlanSettings';
 import { Migration20261206200000_RecordViewsOneProbe } from './Migration20261206200000_RecordViewsOneProbe';
+import { Migration20261207000000_ContentViewFillfactor } from './Migration20261207000000_ContentViewFillfactor';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -56,4 +57,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206180000_JobWatermark', class: Migration20261206180000_JobWatermark },
   { name: 'Migration20261206190000_RecordViewsPlanSettings', class: Migration20261206190000_RecordViewsPlanSettings },
   { name: 'Migration20261206200000_RecordViewsOneProbe', class: Migration20261206200000_RecordViewsOneProbe },
+  { name: 'Migration20261207000000_ContentViewFillfactor', class: Migration20261207000000_ContentViewFillfactor },
 ];
