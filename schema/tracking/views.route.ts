@@ -68,7 +68,7 @@ export const viewsRoute: JsonRoute = {
         totalSeconds: view.totalSeconds,
         firstSeenAt: view.firstSeenAt.toISOString(),
         newView: view.newView,
-        content: { id: view.item.id, seenByMe: true, viewCount: view.item.viewCount },
+        content: { id: view.contentId, seenByMe: true, viewCount: view.viewCount },
       })),
     };
   },
