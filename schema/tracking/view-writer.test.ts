@@ -118,6 +118,23 @@ describe('the view writer', () => {
   });
 
   // A lost connection is not reused: the next batch connects anew.
+  // The answer's first_seen_at comes as epoch milliseconds: floored as a number of them, never a
+  // hair under (123 ms is 0.12299999… seconds as a double, and a Date truncates).
+  it('answers each view’s first_seen_at to the millisecond it was written', async () => {
+    const writer = newWriter();
+    const base = Date.UTC(2026, 11, 6, 10, 0, 0);
+    const times = [1, 123, 499, 500, 999, 7, 250, 333, 667, 871].map((ms, i) => new Date(base - i * 60_000 + ms));
+    const [{ id: item }] = (
+      await db.query<{ id: string }>(
+        `insert into content (id, type, title, author_id, status, published_at, created_at, updated_at)
+         values (gen_random_uuid(), 'ARTICLE', 'Timed', $1, 'PUBLISHED', now(), now(), now()) returning id`,
+        [members[0]],
+      )
+    ).rows;
+    const rows = await writer.writeMany(times.map((at, i) => view(members[40 + i], item, at)));
+    expect(rows.map((row) => row.first_seen_at.toISOString())).toEqual(times.map((at) => at.toISOString()));
+  });
+
   it('writes on a new connection after its own was cut', async () => {
     const writer = newWriter();
     const at = new Date();

@@ -170,21 +170,24 @@ export class ViewWriter {
     const { rows } = await this.query<{
       idx: number;
       seconds: number;
-      first_seen_at: Date;
+      first_seen_ms: number;
       new_view: boolean;
       content_id: string;
       item: Row | null;
     }>(
       'hearth-record-views',
-      'select idx, seconds, first_seen_at, new_view, content_id, item from hearth_record_content_views($1::jsonb, $2::int)',
+      // first_seen_at as epoch milliseconds (exact: numeric, floored as Date truncates): a number
+      // parses for free where the driver's timestamp parser was 1.6% of the API's busy time in P3
+      `select idx, seconds, floor(extract(epoch from first_seen_at) * 1000)::float8 as first_seen_ms, new_view, content_id, item
+       from hearth_record_content_views($1::jsonb, $2::int)`,
       [JSON.stringify(rounds), FIRST_CALL_MAX_SECONDS],
     );
     // Each item comes once per round: the last is as the batch left it.
     const items = new Map<string, Row>();
     for (const row of rows) if (row.item) items.set(row.content_id, row.item);
     const answers: ViewRow[] = [];
-    for (const { idx, seconds, first_seen_at, new_view, content_id } of rows)
-      answers[idx] = { seconds, first_seen_at, new_view, item: items.get(content_id)! };
+    for (const { idx, seconds, first_seen_ms, new_view, content_id } of rows)
+      answers[idx] = { seconds, first_seen_at: new Date(first_seen_ms), new_view, item: items.get(content_id)! };
     return answers;
   }
 
