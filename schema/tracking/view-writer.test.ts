@@ -117,7 +117,6 @@ describe('the view writer', () => {
     }
   });
 
-  // A lost connection is not reused: the next batch connects anew.
   // The answer's first_seen_at comes as epoch milliseconds: floored as a number of them, never a
   // hair under (123 ms is 0.12299999… seconds as a double, and a Date truncates).
   it('answers each view’s first_seen_at to the millisecond it was written', async () => {
@@ -135,6 +134,7 @@ describe('the view writer', () => {
     expect(rows.map((row) => row.first_seen_at.toISOString())).toEqual(times.map((at) => at.toISOString()));
   });
 
+  // A lost connection is not reused: the next batch connects anew.
   it('writes on a new connection after its own was cut', async () => {
     const writer = newWriter();
     const at = new Date();
