@@ -64,9 +64,10 @@ const IN_FLIGHT = 2;
  * with two); holding the second batch back until 20 views are queued, so that it is not a call or
  * two alone (7,120 and 7,252 against 7,453 and 7,884); three lanes (connections: batches of the
  * same popular items waited for each other on the items' locks, each a round trip of its own for
- * fewer views: P3 alone read 0.14 and 0.15 against 0.17 and 0.16 with one); two lanes each writing only the items hashed to it (6,612 and
- * 8,322 new rows/s against 8,536 and 7,375 with one); and two lanes again once each next batch
- * left early: 9,648 new rows/s against 12,087 with one.
+ * fewer views: P3 alone read 0.14 and 0.15 against 0.17 and 0.16 with one); two lanes each
+ * writing only the items hashed to it (6,612 and 8,322 new rows/s against 8,536 and 7,375 with
+ * one); and two lanes again once each next batch left early: 9,648 new rows/s against 12,087
+ * with one.
  */
 export class ViewWriter {
   private readonly pool: Pool;
