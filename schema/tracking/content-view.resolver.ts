@@ -29,10 +29,8 @@ export class ContentViewResolver {
   @Mutation(() => RecordedContentView, {
     description: 'Call when the member opens an item, then as a heartbeat while they read or watch.',
   })
-  async recordContentView(@Arg('input') input: RecordContentViewInput, @Ctx() ctx: Context): Promise<RecordedContentView> {
-    const view = await new ContentViewService(ctx).record(requireViewer(ctx), input);
-    ContentViewService.answeredSeen(ctx, [view]);
-    return view;
+  recordContentView(@Arg('input') input: RecordContentViewInput, @Ctx() ctx: Context): Promise<RecordedContentView> {
+    return new ContentViewService(ctx).record(requireViewer(ctx), input);
   }
 
   @Authorized()
@@ -41,10 +39,8 @@ export class ContentViewResolver {
       'recordContentView for several items at once: a client buffers its heartbeats and sends them every few seconds. ' +
       'Each result (in input order) is returned after its view is committed.',
   })
-  async recordContentViews(@Arg('input') input: RecordContentViewsInput, @Ctx() ctx: Context): Promise<RecordedContentView[]> {
-    const views = await new ContentViewService(ctx).recordMany(requireViewer(ctx), input.views);
-    ContentViewService.answeredSeen(ctx, views);
-    return views;
+  recordContentViews(@Arg('input') input: RecordContentViewsInput, @Ctx() ctx: Context): Promise<RecordedContentView[]> {
+    return new ContentViewService(ctx).recordMany(requireViewer(ctx), input.views);
   }
 
   @FieldResolver(() => ContentRow, {

@@ -43,6 +43,7 @@ export class ContentViewService {
 
   async record(viewer: MemberRow, input: RecordContentViewInput): Promise<RecordedView> {
     const [view] = await this.write(viewer, [canonical(input)], () => notFound('Content'));
+    this.answeredSeen([view]);
     return view;
   }
 
@@ -53,8 +54,9 @@ export class ContentViewService {
    * One unknown or unpublished item refuses the whole call, naming it; nothing is written.
    * A draft is NOT_FOUND like an unknown id, as `content(id)` answers a member: no one learns here
    * that an unpublished id exists. So is an item moderation hides from the viewer (see `mayView`).
+   * POST /views, which answers `seenByMe` itself, passes `primeLoaders: false` (see answeredSeen).
    */
-  async recordMany(viewer: MemberRow, views: RecordContentViewInput[]): Promise<RecordedView[]> {
+  async recordMany(viewer: MemberRow, views: RecordContentViewInput[], { primeLoaders = true } = {}): Promise<RecordedView[]> {
     const inputs = views.map(canonical);
     const merged = new Map<string, RecordContentViewInput>();
     for (const input of inputs) {
@@ -67,6 +69,7 @@ export class ContentViewService {
         fields: { [`views.${index}.contentId`]: 'not found' },
       });
     });
+    if (primeLoaders) this.answeredSeen(recorded);
     const byContent = new Map(recorded.map((view) => [view.contentId, view]));
     return inputs.map((input) => byContent.get(input.contentId)!);
   }
@@ -117,9 +120,10 @@ export class ContentViewService {
 
   /**
    * The viewer has now seen each item (even if this request read otherwise before): a GraphQL
-   * answer's `seenByMe` needs no statement.
+   * answer's `seenByMe` needs no statement. Binding the loader forks the request's EntityManager,
+   * which an answer that never reads a loader need not pay for.
    */
-  static answeredSeen(ctx: Pick<Context, 'loaders'>, views: RecordedView[]): void {
-    for (const view of views) ctx.loaders.seenByMe.clear(view.contentId).prime(view.contentId, true);
+  private answeredSeen(views: RecordedView[]): void {
+    for (const view of views) this.ctx.loaders.seenByMe.clear(view.contentId).prime(view.contentId, true);
   }
 }

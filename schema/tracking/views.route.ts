@@ -61,7 +61,7 @@ export const viewsRoute: JsonRoute = {
   async handle(body, context) {
     const viewer = requireViewer(context);
     const views = parseViews(body);
-    const recorded = await new ContentViewService(context).recordMany(viewer, views);
+    const recorded = await new ContentViewService(context).recordMany(viewer, views, { primeLoaders: false });
     return {
       views: recorded.map((view) => ({
         contentId: view.contentId,
