@@ -15,9 +15,17 @@ async function audit(url: string): Promise<AuditResult[]> {
   return results;
 }
 
-/** Apollo Server with its defaults (the integration Hearth uses), for its own figure beside Hearth's. */
+/**
+ * Apollo Server with its defaults (the integration Hearth uses), for its own figure beside Hearth's;
+ * introspection on, as Hearth's test server has it: under NODE_ENV=production (test/setup-env.ts)
+ * Apollo's default turns it off, and two MUST audits query the schema.
+ */
 async function startPlainApollo(): Promise<{ url: string; stop(): Promise<void> }> {
-  const apollo = new ApolloServer({ typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'world' } } });
+  const apollo = new ApolloServer({
+    typeDefs: 'type Query { hello: String }',
+    resolvers: { Query: { hello: () => 'world' } },
+    introspection: true,
+  });
   await apollo.start();
   const app = express();
   app.use('/graphql', express.json(), expressMiddleware(apollo));
