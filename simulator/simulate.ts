@@ -100,7 +100,13 @@ function worldProcessScript(): string {
 /** runWorld in a child process (world-process.ts), same options, same result. */
 function runWorldInProcess({ log, ...options }: WorldOptions): Promise<WorldResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(worldProcessScript(), [], { execArgv: ['--enable-source-maps'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // The environment as this process reads it (NODE_ENV decides React's build): under jest that is
+    // the test file's own copy, which fork would not pass on by itself.
+    const child = fork(worldProcessScript(), [], {
+      env: process.env,
+      execArgv: ['--enable-source-maps'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let outcome: WorldProcessMessage | null = null;
     child.on('message', (message: WorldProcessMessage) => {
       if ('log' in message) log?.(message.log);
