@@ -10,6 +10,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  testSequencer: '<rootDir>/test/sequencer.js',
   testTimeout: 30000,
   // Jest's default on a 2-core machine (CI's) is one worker, and much of a suite's time is spent
   // waiting on PostgreSQL, Redis, Chromium and child processes: two workers left the cores a third
