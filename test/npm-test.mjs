@@ -1,8 +1,8 @@
-// `npm test`: jest and the static checks (typecheck, lint, format:check) side by side. The checks
-// use the cores jest leaves idle while its suites wait on PostgreSQL, Chromium, child processes and
-// timers (on two cores: 391 s one after the other, 361 s side by side, when this was written). Jest's
-// output streams as it runs; each check's output is printed whole when it ends. Arguments go to
-// jest (`npm test -- schema/content`). Any failure fails the run.
+// `npm test`: jest and the static checks (typecheck, lint, format:check) side by side, so the checks
+// can use whatever cores jest leaves idle while its suites wait on PostgreSQL, Chromium, child
+// processes and timers (on two cores, with jest's CPU as it is now, that gain is within the
+// machine's run-to-run noise). Jest's output streams as it runs; each check's output is printed
+// whole when it ends. Arguments go to jest (`npm test -- schema/content`). Any failure fails the run.
 import { spawn } from 'node:child_process';
 
 const checks = ['typecheck', 'lint', 'format:check'];

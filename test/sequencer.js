@@ -2,9 +2,9 @@
 //
 // Jest starts the files that took longest last time first, so no long one starts last. On a fresh
 // clone (CI) it has no durations yet and starts the largest files first instead; the simulator's
-// (a small file, 45 s of two cores) then started last and ran alone for most of a minute (npm test
-// 384 s against 350 s with durations known). These files, the longest on 2 cores, go first, in
-// this order; the rest keep Jest's order. A file missing from the list only loses that head start.
+// (a small file, 45 s of two cores) then started last and ran alone for most of a minute. These
+// files, the longest on 2 cores, go first, in this order; the rest keep Jest's order. A file
+// missing from the list only loses that head start.
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
