@@ -33,6 +33,12 @@ export interface HearthOptions {
   rateLimits?: Partial<RateLimitPolicy>;
   /** Resolvers added to the schema (benchmark baselines, tests that need a field of their own). */
   extraResolvers?: ResolverClass[];
+  /**
+   * The schema to serve, as buildHearthSchema builds it for `extraResolvers` and the config's
+   * directFieldResolvers; built here when not given. It holds no instance's state: the servers of
+   * one process may share one (test servers do).
+   */
+  schema?: GraphQLSchema;
   /** The built admin console (dist/admin) to serve at /admin; without it /admin answers 503. */
   adminDir?: string | null;
   /**
@@ -119,10 +125,9 @@ export async function startHearth(options: HearthOptions): Promise<Hearth> {
       'server/type-graphql-adapter.ts was written for another type-graphql: field resolvers go through type-graphql until it is checked',
     );
   }
-  const schema = await buildHearthSchema(deps.pubSub, {
-    extraResolvers: options.extraResolvers,
-    directFieldResolvers: config.directFieldResolvers,
-  });
+  const schema =
+    options.schema ??
+    (await buildHearthSchema({ extraResolvers: options.extraResolvers, directFieldResolvers: config.directFieldResolvers }));
   const limits = createQueryLimits({ introspection: config.introspection });
   const httpServer = createServer();
   const ws = attachWebSocketServer(httpServer, schema, deps, limits);

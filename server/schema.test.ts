@@ -1,10 +1,9 @@
 import { isObjectType, type GraphQLResolveInfo } from 'graphql';
 import { Member, Role } from '../schema/identity/member.entity';
-import { createHearthPubSub } from './pubsub';
 import { buildHearthSchema } from './schema';
 
 describe('resolvers of the built schema', () => {
-  const schemaPromise = buildHearthSchema(createHearthPubSub(undefined).pubSub);
+  const schemaPromise = buildHearthSchema();
   const field = async (type: string, name: string) => {
     const found = (await schemaPromise).getType(type);
     if (!isObjectType(found)) throw new Error(`${type} is not an object type`);

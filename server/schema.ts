@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { DateTimeScalar } from './scalars';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { modules } from '../schema/modules';
 import type { ResolverClass } from './module';
-import type { HearthPubSub } from './pubsub';
 import { adaptTypeGraphQLSchema } from './type-graphql-adapter';
 
 /** Every resolver class, from the module list. */
@@ -21,14 +20,25 @@ export interface SchemaOptions {
   directFieldResolvers?: boolean;
 }
 
-export async function buildHearthSchema(
-  pubSub: HearthPubSub,
-  { extraResolvers = [], directFieldResolvers = true }: SchemaOptions = {},
-): Promise<GraphQLSchema> {
+/**
+ * type-graphql wants a PubSub for any schema with subscriptions, for those declared with `topics`.
+ * Hearth's declare `subscribe` and read the instance's pub/sub from their context, so the schema
+ * holds no instance's state (servers in one process can share it); this one only refuses.
+ */
+const noTopicSubscriptions: PubSub = {
+  publish() {
+    throw new Error('Hearth publishes through context.pubSub, not type-graphql topics');
+  },
+  subscribe() {
+    throw new Error('Hearth subscriptions declare `subscribe` and read context.pubSub, not type-graphql topics');
+  },
+};
+
+export async function buildHearthSchema({ extraResolvers = [], directFieldResolvers = true }: SchemaOptions = {}): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [...resolvers, ...extraResolvers] as typeof resolvers,
     authChecker,
-    pubSub,
+    pubSub: noTopicSubscriptions,
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     emitSchemaFile: false,

@@ -42,7 +42,7 @@ describe('the type-graphql adapter', () => {
   });
 
   it('lets every object type resolve its plain fields directly through the public option, simpleResolvers', async () => {
-    const schema = await buildHearthSchema(createHearthPubSub(undefined).pubSub);
+    const schema = await buildHearthSchema();
     const storage = getMetadataStorage();
     const inSchema = storage.objectTypes.filter((type) => isObjectType(schema.getType(type.name)));
     expect([...new Set(inSchema.filter((type) => !type.simpleResolvers).map((type) => type.name))].sort()).toEqual(NOT_YET_SIMPLE);
@@ -72,12 +72,8 @@ describe('the type-graphql adapter', () => {
   });
 
   it('answers the same with direct calls as through type-graphql’s wrappers, for an entity or a plain object as root', async () => {
-    const direct = fieldOf(await buildHearthSchema(createHearthPubSub(undefined).pubSub), 'Member', 'email').resolve!;
-    const wrapped = fieldOf(
-      await buildHearthSchema(createHearthPubSub(undefined).pubSub, { directFieldResolvers: false }),
-      'Member',
-      'email',
-    ).resolve!;
+    const direct = fieldOf(await buildHearthSchema(), 'Member', 'email').resolve!;
+    const wrapped = fieldOf(await buildHearthSchema({ directFieldResolvers: false }), 'Member', 'email').resolve!;
     expect(direct).not.toBe(wrapped);
     const self = { viewer: { id: 'm1', role: Role.MEMBER } };
     const other = { viewer: { id: 'm2', role: Role.MEMBER } };
@@ -93,7 +89,7 @@ describe('the type-graphql adapter', () => {
   });
 
   it('answers union types synchronously, the same for a row (queries) as for its managed entity', async () => {
-    const schema = await buildHearthSchema(createHearthPubSub(undefined).pubSub);
+    const schema = await buildHearthSchema();
     const resolve = (name: string, value: object) => {
       const union = schema.getType(name);
       if (!isUnionType(union)) throw new Error(`${name} is not a union`);
@@ -120,7 +116,7 @@ describe('the type-graphql adapter', () => {
   it('calls a field resolver rooted on a row class directly with a row or an entity, and converts anything else', async () => {
     const email = jest.spyOn(MemberResolver.prototype, 'email');
     try {
-      const resolve = fieldOf(await buildHearthSchema(createHearthPubSub(undefined).pubSub), 'Member', 'email').resolve!;
+      const resolve = fieldOf(await buildHearthSchema(), 'Member', 'email').resolve!;
       const self = { viewer: { id: 'm1', role: Role.MEMBER } };
       const row = Object.assign(Object.create(MemberRow.prototype) as MemberRow, { id: 'm1', email: 'ada@example.test' });
       const entity = Object.assign(Object.create(Member.prototype) as Member, { id: 'm1', email: 'ada@example.test' });
@@ -145,7 +141,7 @@ describe('the type-graphql adapter', () => {
       secret!: string;
     }
     expect(LeakyProbe).toBeDefined();
-    await expect(buildHearthSchema(createHearthPubSub(undefined).pubSub)).rejects.toThrow(/give them simple: false.*LeakyProbe\.secret/);
+    await expect(buildHearthSchema()).rejects.toThrow(/give them simple: false.*LeakyProbe\.secret/);
     expect(securedSimpleFields()).toEqual(['LeakyProbe.secret']);
   });
 });

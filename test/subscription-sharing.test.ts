@@ -23,7 +23,6 @@ import { LiveSession } from '../schema/live/sessions/live-session.entity';
 import { SessionChatMessage } from '../schema/live/chat/session-chat-message.entity';
 import { Notification } from '../schema/notification/notification.entity';
 import { buildSharedContext } from '../server/context';
-import { createHearthPubSub } from '../server/pubsub';
 import { buildHearthSchema } from '../server/schema';
 import { fieldSharing, perViewerPart } from '../server/viewer-dependence';
 import { ContentPublishedDocument } from '../client/generated/graphql';
@@ -94,7 +93,7 @@ describe('a subscription result shared between subscribers', () => {
 describe('the classification of every field a subscription can reach', () => {
   let schema: GraphQLSchema;
   beforeAll(async () => {
-    schema = await buildHearthSchema(createHearthPubSub(undefined).pubSub);
+    schema = await buildHearthSchema();
   });
 
   /** Every object type reachable from the subscription root fields' results, through any field. */
