@@ -1,20 +1,54 @@
 // Jest's runtime with a V8 code cache per worker (jest.config.js `runtime`).
 //
 // Jest gives each test file a module registry of its own, so every file compiles the server's
-// module graph again: about 1,900 CommonJS files, 11 MB of JavaScript. A module's source does not
-// change between the test files of one run, so the first compile of each file in a worker keeps
-// V8's code cache and the worker's next test files start from it: importing test/server.ts went
-// from about 1.0 to 0.78 CPU-seconds per test file. Anything unusual (a path that is not a file,
-// a compile error) goes to Jest's own compile, so its errors read as they always do; a Jest whose
-// internals differ (it compiles in `this.executor`, as Jest 30 does) simply runs without the cache.
-const { compileFunction } = require('node:vm');
+// module graph again: about 1,900 CommonJS files, 11 MB of JavaScript, and MikroORM's ES modules.
+// A module's source does not change between the test files of one run, so the first compile of
+// each file in a worker keeps V8's code cache and the worker's next test files start from it.
+// Importing test/server.ts went from about 1.0 to 0.78 CPU-s per test file with the CommonJS
+// cache; the ES modules' cache halved the time Jest spent building them (in a profile of 24 test
+// files in one process: 2.4 to 1.2 s).
+// Anything unusual (a path that is not a file, a compile error, a cache V8 refuses) goes to Jest's
+// own code path, so its errors read as they always do; a Jest whose internals differ (it compiles
+// in `this.executor` and builds ES modules with `vm.SourceTextModule`, as Jest 30 does) simply runs
+// without the caches.
+const vm = require('node:vm');
 const path = require('node:path');
 const Runtime = require('jest-runtime').default;
 
 /** filename → the source compiled and V8's cache for it; one per worker, for every test file it runs. */
 const codeCache = new Map();
 
-class CodeCachingRuntime extends Runtime {
+/** Jest 30 builds ES modules with `new (require('node:vm').SourceTextModule)(code, options)`, read at each call. */
+function cacheSourceTextModules() {
+  const JestSourceTextModule = vm.SourceTextModule;
+  if (typeof JestSourceTextModule !== 'function' || JestSourceTextModule.hearthCodeCache) return;
+  class CachingSourceTextModule extends JestSourceTextModule {
+    static hearthCodeCache = true;
+    constructor(code, options = {}) {
+      const filename = options.identifier;
+      if (typeof code !== 'string' || typeof filename !== 'string' || !path.isAbsolute(filename) || options.cachedData) {
+        super(code, options);
+        return;
+      }
+      const cached = codeCache.get(filename);
+      if (cached !== undefined && cached.source === code) {
+        try {
+          super(code, { ...options, cachedData: cached.data });
+          return;
+        } catch {
+          codeCache.delete(filename);
+        }
+      }
+      super(code, options);
+      // Before it is evaluated (V8 refuses after): what it compiled eagerly.
+      codeCache.set(filename, { source: code, data: this.createCachedData() });
+    }
+  }
+  vm.SourceTextModule = CachingSourceTextModule;
+}
+cacheSourceTextModules();
+
+class CachingRuntime extends Runtime {
   constructor(...args) {
     super(...args);
     const executor = this.executor;
@@ -27,7 +61,7 @@ class CodeCachingRuntime extends Runtime {
       const cachedData = cached !== undefined && cached.source === scriptSource ? cached.data : undefined;
       let compiled;
       try {
-        compiled = compileFunction(scriptSource, executor.injectedModuleParameters, {
+        compiled = vm.compileFunction(scriptSource, executor.injectedModuleParameters, {
           filename,
           parsingContext: vmContext,
           cachedData,
@@ -44,4 +78,4 @@ class CodeCachingRuntime extends Runtime {
   }
 }
 
-module.exports = CodeCachingRuntime;
+module.exports = CachingRuntime;
