@@ -28,6 +28,11 @@ module.exports = tseslint.config(
       eqeqeq: ['error', 'smart'],
       // Domains extend shared maps (Loaders, Topics, DomainDeps) by interface merging: `interface Loaders extends ContentLoaders {}`.
       '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
+      // Packages loaded on first use, not at start (server/on-first-use.ts): only these.
+      '@typescript-eslint/no-require-imports': [
+        'error',
+        { allow: ['^livekit-server-sdk$', '^nodemailer$', '^react-dom/server$', '^@react-email/render$'] },
+      ],
     },
   },
   {

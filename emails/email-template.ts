@@ -1,6 +1,10 @@
-import { render, toPlainText } from '@react-email/render';
+import type * as ReactEmailRender from '@react-email/render';
 import { createElement, type ReactElement } from 'react';
 import type { ReaderLocale } from '../server/i18n/i18n';
+import { onFirstUse } from '../server/on-first-use';
+
+/** react-email's renderer (React's server renderer under it), loaded by the first email rendered (server/on-first-use.ts). */
+export const emailRenderer = onFirstUse(() => require('@react-email/render') as typeof ReactEmailRender);
 
 /**
  * What every email template provides, in one place (after outline's BaseEmail): its subject, the
@@ -36,6 +40,7 @@ export const defineEmail = <P extends EmailProps>(template: EmailTemplate<P>): E
 /** Every email goes out as multipart/alternative: the HTML and a plain-text part from the same props. */
 export async function renderTemplate<P extends EmailProps>(template: EmailTemplate<P>, props: P): Promise<RenderedTemplate> {
   // One render: the plain-text part is written by the template or derived from the HTML (what `plainText: true` does, minus a second render).
+  const { render, toPlainText } = emailRenderer();
   const html = await render(createElement(template.Component as (props: object) => ReactElement, props as object));
   return { subject: template.subject(props), html, text: template.text ? template.text(props) : toPlainText(html), language: props.locale };
 }

@@ -1,7 +1,6 @@
-import { render, toPlainText } from '@react-email/render';
 import type { ReactElement } from 'react';
 import { digestEmail, digestSubject, type DigestEmailProps } from './digest.email';
-import { renderTemplate, type RenderedTemplate } from './email-template';
+import { emailRenderer, renderTemplate, type RenderedTemplate } from './email-template';
 
 export interface RenderedEmail {
   html: string;
@@ -12,6 +11,7 @@ export type RenderedEmailWithSubject = RenderedTemplate;
 
 /** An element as multipart/alternative parts: the HTML and a plain-text part derived from it. Templates render through renderTemplate. */
 export async function renderEmail(element: ReactElement): Promise<RenderedEmail> {
+  const { render, toPlainText } = emailRenderer();
   const html = await render(element);
   return { html, text: toPlainText(html) };
 }

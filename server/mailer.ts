@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createTransport, type Transporter } from 'nodemailer';
+import type * as Nodemailer from 'nodemailer';
+import { onFirstUse } from './on-first-use';
+
+/** nodemailer, loaded when a process makes its first mailer (server/on-first-use.ts). */
+const nodemailer = onFirstUse(() => require('nodemailer') as typeof Nodemailer);
 
 export interface OutgoingEmail {
   to: string;
@@ -54,11 +58,11 @@ function toMailOptions(email: OutgoingEmail) {
 
 /** Delivers through an SMTP relay; pooled so a digest run reuses a few connections. */
 export class SmtpMailer implements Mailer {
-  private readonly transport: Transporter;
+  private readonly transport: Nodemailer.Transporter;
 
   constructor(smtpUrl: string) {
     // Bounded waits: a stuck relay fails the send (retried later) instead of holding a job's lease.
-    this.transport = createTransport({
+    this.transport = nodemailer().createTransport({
       url: smtpUrl,
       pool: true,
       maxConnections: 10,
@@ -83,7 +87,7 @@ export class SmtpMailer implements Mailer {
  * RFC 822 `.eml` file that any mail client opens, instead of being dropped.
  */
 export class OutboxMailer implements Mailer {
-  private readonly transport = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  private readonly transport = nodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   /** The folder, made by the first send (not once per email: a worker writes thousands per run). */
   private made: Promise<unknown> | null = null;
 

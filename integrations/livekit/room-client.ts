@@ -1,4 +1,4 @@
-import { EgressClient, EncodedFileOutput, EncodedFileType } from 'livekit-server-sdk';
+import { liveKitSdk, type LiveKitSdk } from './sdk';
 import { assertLiveKitCredentials, type LiveKitConfig } from './livekit.config';
 
 export interface StartedRecording {
@@ -17,17 +17,26 @@ export interface LiveKitRoomsOptions {
 }
 
 export class LiveKitRooms implements LiveRooms {
-  private readonly egress: EgressClient;
+  private egressClient?: LiveKitSdk.EgressClient;
 
-  constructor(config: LiveKitConfig, options: LiveKitRoomsOptions = {}) {
+  constructor(
+    private readonly config: LiveKitConfig,
+    private readonly options: LiveKitRoomsOptions = {},
+  ) {
     assertLiveKitCredentials(config);
-    this.egress = new EgressClient(config.url, config.apiKey, config.apiSecret, {
+  }
+
+  /** Made at the first call: the SDK loads then (integrations/livekit/sdk.ts). */
+  private get egress(): LiveKitSdk.EgressClient {
+    const { config, options } = this;
+    return (this.egressClient ??= new (liveKitSdk().EgressClient)(config.url, config.apiKey, config.apiSecret, {
       requestTimeout: options.requestTimeoutSeconds,
-    });
+    }));
   }
 
   /** Rejects with the SDK's TwirpError when LiveKit refuses the request (status and code attached). */
   async startRoomRecording(roomName: string, filepath: string): Promise<StartedRecording> {
+    const { EncodedFileOutput, EncodedFileType } = liveKitSdk();
     const file = new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath });
     // `{ file }` sends only the current `fileOutputs` list, not the deprecated single `file` field too.
     const info = await this.egress.startRoomCompositeEgress(roomName, { file });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { EgressStatus, TokenVerifier, WebhookReceiver, type EgressInfo, type WebhookEvent } from 'livekit-server-sdk';
+import type { EgressInfo, WebhookEvent } from 'livekit-server-sdk';
 import { assertLiveKitCredentials, type LiveKitConfig } from './livekit.config';
+import { liveKitSdk, type LiveKitSdk } from './sdk';
 
 /** The Authorization header is missing, not signed with our secret, expired, or not for this body: HTTP 401. */
 export class WebhookSignatureError extends Error {
@@ -102,13 +103,20 @@ export function assertPlausible(event: LiveKitEvent): LiveKitEvent {
 }
 
 export class LiveKitWebhooks {
-  private readonly verifier: TokenVerifier;
-  private readonly receiver: WebhookReceiver;
+  private sdkVerifier?: LiveKitSdk.TokenVerifier;
+  private sdkReceiver?: LiveKitSdk.WebhookReceiver;
 
-  constructor(config: LiveKitConfig) {
+  constructor(private readonly config: LiveKitConfig) {
     assertLiveKitCredentials(config);
-    this.verifier = new TokenVerifier(config.apiKey, config.apiSecret);
-    this.receiver = new WebhookReceiver(config.apiKey, config.apiSecret);
+  }
+
+  /** Made at the first webhook: the SDK loads then (integrations/livekit/sdk.ts). */
+  private get verifier(): LiveKitSdk.TokenVerifier {
+    return (this.sdkVerifier ??= new (liveKitSdk().TokenVerifier)(this.config.apiKey, this.config.apiSecret));
+  }
+
+  private get receiver(): LiveKitSdk.WebhookReceiver {
+    return (this.sdkReceiver ??= new (liveKitSdk().WebhookReceiver)(this.config.apiKey, this.config.apiSecret));
   }
 
   /** Verifies the signature first (a forged body is a 401 even when it is also malformed), then decodes. */
@@ -182,7 +190,7 @@ function normalizeEgress(info: EgressInfo): LiveKitEgress {
   const files = info.fileResults.length > 0 ? info.fileResults : info.result.case === 'file' ? [info.result.value] : [];
   return {
     egressId: info.egressId,
-    status: EgressStatus[info.status] ?? String(info.status),
+    status: liveKitSdk().EgressStatus[info.status] ?? String(info.status),
     files: files.map((file) => ({
       location: file.location,
       filename: file.filename,

@@ -1,5 +1,9 @@
 import type { ReactNode } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
+import type * as ReactDomServer from 'react-dom/server';
+import { onFirstUse } from '../../server/on-first-use';
+
+/** React's server renderer, loaded by the first page served (server/on-first-use.ts). */
+const reactDomServer = onFirstUse(() => require('react-dom/server') as typeof ReactDomServer);
 
 const STYLE = `
 *{box-sizing:border-box}body{margin:0;font:16px/1.55 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#18181b;background:#fafafa}
@@ -33,7 +37,7 @@ export function Page({ title, children }: { title: string; children: ReactNode }
 }
 
 /** React escapes every value: titles and bodies written by members cannot inject markup. */
-export const renderPage = (element: ReactNode) => `<!doctype html>${renderToStaticMarkup(element)}`;
+export const renderPage = (element: ReactNode) => `<!doctype html>${reactDomServer().renderToStaticMarkup(element)}`;
 
 /** Markdown, shown as text: headings and paragraphs, nothing interpreted as HTML. */
 export function PlainMarkdown({ source }: { source: string }) {
