@@ -194,6 +194,17 @@ describe('admin console', () => {
     await page.context().close();
   });
 
+  it('checks accessibility with axe as the tour below runs it: a page with violations fails', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.setContent(
+      '<html lang="en"><head><title>Broken</title></head><body><main><h1>Broken</h1>' +
+        '<button></button><p style="color:#ccc;background:#fff">Faint text</p><img src="data:,"></main></body></html>',
+    );
+    const found = await seriousViolations(page);
+    expect(found.map((line) => line.split(' ')[0]).sort()).toEqual(['button-name', 'color-contrast', 'image-alt']);
+    await page.context().close();
+  });
+
   it('has no serious or critical accessibility violation on any page (screenshots at 1280 and 390 px in artifacts/)', async () => {
     const rule = await server.gql(
       `mutation { createEngagementRule(input: { name: "Tour rule", trigger: UNSEEN_BACKLOG, holdoutPercent: 20 }) { id } }`,
