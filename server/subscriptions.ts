@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { eventExecution, type EventExecution } from './compiled-queries';
 import { buildSharedContext, type AppDeps, type Context } from './context';
 import { createLoaders, EventLoaders } from './loaders';
@@ -109,7 +109,15 @@ class SharedSource {
   }
 }
 
-const operationKey = (args: ExecutionArgs) => `${print(args.document)}|${args.operationName ?? ''}`;
+/** Each document's text as printed: a document the server kept (request-checks.ts operationChecker) is printed once. */
+const printed = new WeakMap<DocumentNode, string>();
+function printedText(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (text === undefined) printed.set(document, (text = print(document)));
+  return text;
+}
+
+const operationKey = (args: ExecutionArgs) => `${printedText(args.document)}|${args.operationName ?? ''}`;
 
 /**
  * graphql-ws' `subscribe` for one server, and the one place that decides what subscribers share.

@@ -9,7 +9,7 @@ import { followTopic } from './pubsub';
 import { corsPolicy } from './cors';
 import { asServiceUnavailable, ServiceUnavailableError, toClientError } from './errors';
 import { MAX_BODY_BYTES, type QueryLimits } from './limits';
-import { checkOperation } from './request-checks';
+import { operationChecker } from './request-checks';
 import { releaseAll, SubscriptionQuota } from './subscription-quota';
 import { type DirectDelivery } from './subscriber-delivery';
 import { SubscriptionFanout } from './subscriptions';
@@ -140,6 +140,7 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
     return { json: JSON.stringify(sent.result), code: sent.code };
   };
 
+  const check = operationChecker(schema, limits);
   const fanout = new SubscriptionFanout(deps);
   const quota = new SubscriptionQuota({
     perSocket: deps.config.maxSubscriptionsPerSocket,
@@ -178,7 +179,7 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
             new GraphQLError('Your access token has expired; reconnect with a fresh one.', { extensions: { code: 'UNAUTHENTICATED' } }),
           ];
         }
-        const checked = checkOperation(schema, payload, limits);
+        const checked = check(payload);
         if ('errors' in checked) return checked.errors;
         const contextValue = await buildContext(deps, { authorization: ctx.extra.authorization, ip: clientIp(ctx.extra) }).catch(
           (error: unknown) => {
