@@ -56,10 +56,16 @@ cut_days as (
   select last_day from day_bounds where not last_whole
 ),
 cut_visit_days as (
+  -- The members the rollup has on a cut day: found in visit_year (the day in the year's array,
+  -- by binary search), read once per cut day; visit_day has no index by day, and reading it
+  -- whole for one day took 0.7 s at 5M visits.
   select vd.member_id, count(*)::int as days, min(vd.day) as first_day, max(vd.day) as last_day
   from day_bounds b
   cross join cut_days c
-  join visit_day vd on vd.day = c.day
+  cross join lateral (
+    select y.member_id, c.day from visit_year y
+    where y.year = extract(year from c.day)::int and y.days[width_bucket(c.day, y.days)] = c.day
+  ) vd
   where vd.member_id in (select id from population)
     -- A visit touching that day began before the next local midnight (+ a day: safe in any
     -- zone). Latest first: the member's visits of that day come before any older one.
