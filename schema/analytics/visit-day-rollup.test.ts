@@ -203,6 +203,28 @@ describe('the visit_day rollup', () => {
     await expectRevisitAsDefined(server, token, company, windows);
   });
 
+  it('counts a cut day that only a visit begun days before touched inside the window', async () => {
+    const company = 'Long Visit SA';
+    const [long, short] = await Promise.all(Array.from({ length: 2 }, () => buildMember(server.em(), { company })));
+    // 3 days and 6 hours, into 10 May (Paris) until 16:00 there; then a visit on 20 May.
+    await buildVisit(server.em(), long, '2026-05-07T08:00:00Z', new Date('2026-05-10T14:00:00Z'));
+    await buildVisit(server.em(), long, '2026-05-20T09:00:00Z', new Date('2026-05-20T09:40:00Z'));
+    // Visits of 10 May that end before the cut, and on 20 May.
+    await buildVisit(server.em(), short, '2026-05-10T06:00:00Z', new Date('2026-05-10T06:30:00Z'));
+    await buildVisit(server.em(), short, '2026-05-20T10:00:00Z', new Date('2026-05-20T10:20:00Z'));
+    const windows: [string, string][] = [
+      // 10 May from 14:00 (Paris): the long visit was still going; the short one was over.
+      ['2026-05-10T12:00:00Z', '2026-05-25T00:00:00Z'],
+      // From 17:00: both were over.
+      ['2026-05-10T15:00:00Z', '2026-05-25T00:00:00Z'],
+      // The window's last day cut while the long visit went on.
+      ['2026-05-01T00:00:00Z', '2026-05-08T12:00:00Z'],
+    ];
+    await expectRevisitAsDefined(server, token, company, windows);
+    const first = await server.gql(REVISIT, { from: windows[0][0], to: windows[0][1], company }, { token });
+    expect(first.data!.revisitFrequency).toMatchObject({ membersMeasured: 1, bands: { oneVisit: 1, weekly: 0, monthly: 1 } });
+  });
+
   it('is rebuilt when the community time zone changes, and when it was emptied', async () => {
     const company = 'Zones SA';
     await buildActivity(server, company, 13);

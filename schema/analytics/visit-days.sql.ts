@@ -67,14 +67,25 @@ cut_visit_days as (
     where y.year = extract(year from c.day)::int and y.days[width_bucket(c.day, y.days)] = c.day
   ) vd
   where vd.member_id in (select id from population)
-    -- A visit touching that day began before the next local midnight (+ a day: safe in any
-    -- zone). Latest first: the member's visits of that day come before any older one.
-    and (select true from visit v
+    -- A visit touched that day inside the window (the last two conditions, in the community's
+    -- zone). It began before the next local midnight (+ a day: safe in any zone), and either in
+    -- the two days before the day (by visit_member_id_started_at_index: a handful of rows) or
+    -- earlier, and then it lasted at least a day, far over 12 hours in any zone (by the partial
+    -- visit_long_member_id_last_activity_at_index: long visits are few). One probe from the day
+    -- back through all of a member's visits read ~55 rows each for members whose visit that day
+    -- fell outside the window.
+    and (exists (select from visit v
            where v.member_id = vd.member_id and v.last_activity_at >= b.from_at
+             and v.started_at >= (c.day - 2)::timestamp at time zone b.tz
              and v.started_at < least(b.to_at, (c.day + 2)::timestamp at time zone b.tz)
              and (greatest(v.started_at, b.from_at) at time zone b.tz)::date <= c.day
-             and (least(v.last_activity_at, b.to_at - interval '1 microsecond') at time zone b.tz)::date >= c.day
-           order by v.started_at desc limit 1)
+             and (least(v.last_activity_at, b.to_at - interval '1 microsecond') at time zone b.tz)::date >= c.day)
+      or exists (select from visit v
+           where v.member_id = vd.member_id and v.last_activity_at - v.started_at >= interval '12 hours'
+             and v.last_activity_at >= greatest(b.from_at, (c.day - 1)::timestamp at time zone b.tz)
+             and v.started_at < least(b.to_at, (c.day + 2)::timestamp at time zone b.tz)
+             and (greatest(v.started_at, b.from_at) at time zone b.tz)::date <= c.day
+             and (least(v.last_activity_at, b.to_at - interval '1 microsecond') at time zone b.tz)::date >= c.day))
   group by vd.member_id
 ),
 per_member as (

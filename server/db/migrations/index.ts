@@ -28,6 +28,7 @@ import { Migration20261206180000_JobWatermark } from './Migration20261206180000_
 import { Migration20261206190000_RecordViewsPlanSettings } from './Migration20261206190000_RecordViewsPlanSettings';
 import { Migration20261206200000_RecordViewsOneProbe } from './Migration20261206200000_RecordViewsOneProbe';
 import { Migration20261207000000_ContentViewFillfactor } from './Migration20261207000000_ContentViewFillfactor';
+import { Migration20261207090000_VisitLongIndex } from './Migration20261207090000_VisitLongIndex';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123074114_Initial', class: Migration20261123074114_Initial },
@@ -58,4 +59,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206190000_RecordViewsPlanSettings', class: Migration20261206190000_RecordViewsPlanSettings },
   { name: 'Migration20261206200000_RecordViewsOneProbe', class: Migration20261206200000_RecordViewsOneProbe },
   { name: 'Migration20261207000000_ContentViewFillfactor', class: Migration20261207000000_ContentViewFillfactor },
+  { name: 'Migration20261207090000_VisitLongIndex', class: Migration20261207090000_VisitLongIndex },
 ];
