@@ -265,6 +265,42 @@ describe('revisitFrequencyTrend', () => {
 });
 
 describe('companyEngagement and memberEngagement', () => {
+  it('counts an account’s viewer of an item once however many views, and none after the window', async () => {
+    const hooli = company('Hooli');
+    const em = server.em();
+    const [h1, h2, h3] = [
+      await buildMember(em, { company: hooli }),
+      await buildMember(em, { company: hooli }),
+      await buildMember(em, { company: hooli }),
+    ];
+    const [y, w] = [
+      await buildContent(em, { createdAt: new Date('2033-03-05T09:00:00Z') }),
+      await buildContent(em, { createdAt: new Date('2033-03-05T10:00:00Z') }),
+    ];
+    for (const [member, day] of [
+      [h1, '06'],
+      [h2, '07'],
+      [h3, '08'],
+    ] as const)
+      await buildVisit(em, member, `2033-03-${day}T10:00:00Z`);
+    // h1 saw Y three times and W once, h2 saw Y once, h3 saw Y only after the window.
+    for (const at of ['2033-03-06T10:01:00Z', '2033-03-06T10:05:00Z', '2033-04-02T08:00:00Z']) await buildView(em, h1, y, at);
+    await buildView(em, h1, w, '2033-03-06T10:02:00Z');
+    await buildView(em, h2, y, '2033-03-07T10:01:00Z');
+    await buildView(em, h3, y, '2033-08-01T10:00:00Z');
+
+    const companies = await server.gql(
+      `query($from: DateTime!, $to: DateTime!) { companyEngagement(from: $from, to: $to, first: 100) { edges { node { company contentReach } } } }`,
+      { from: '2033-01-01T00:00:00Z', to: '2033-07-01T00:00:00Z' },
+      admin(),
+    );
+    // Viewers Y: h1, h2; W: h1. Eligible: the three members for each item.
+    expect(companies.data!.companyEngagement.edges.map((e: any) => e.node).find((node: any) => node.company === hooli)).toEqual({
+      company: hooli,
+      contentReach: 0.5,
+    });
+  });
+
   it('sums an account’s members, activity, revisit, reach and at-risk; a member reads their own figures', async () => {
     const initech = company('Initech');
     const em = server.em();
