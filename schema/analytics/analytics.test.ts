@@ -268,11 +268,7 @@ describe('companyEngagement and memberEngagement', () => {
   it('counts an account’s viewer of an item once however many views, and none after the window', async () => {
     const hooli = company('Hooli');
     const em = server.em();
-    const [h1, h2, h3] = [
-      await buildMember(em, { company: hooli }),
-      await buildMember(em, { company: hooli }),
-      await buildMember(em, { company: hooli }),
-    ];
+    const [h1, h2, h3] = await Promise.all(Array.from({ length: 3 }, () => buildMember(em, { company: hooli })));
     const [y, w] = [
       await buildContent(em, { createdAt: new Date('2033-03-05T09:00:00Z') }),
       await buildContent(em, { createdAt: new Date('2033-03-05T10:00:00Z') }),
