@@ -210,9 +210,9 @@ const DOCUMENTS = { max: 500, maxSize: 4_000_000 };
  * client's ContentPublished took 400 to 450 µs a subscribe here, and 3 to 5 µs once its text is
  * kept (parsing and validating it, and what checkRequest keys by the document, its cost analysis
  * and ID literals, ran again for each fresh document). What depends on the variables (checkRequest,
- * their coercion) still runs for each operation. A kept document
- * is shared by the operations sending its text, as Apollo's are: nothing that runs writes to it
- * (canonicalizeIds lower-cases its ID literals once, the same for every request).
+ * their coercion) still runs for each operation. A kept document is shared by the operations
+ * sending its text, as Apollo's are: nothing that runs writes to it (canonicalizeIds lower-cases
+ * its ID literals once, the same for every request).
  */
 export function operationChecker(schema: GraphQLSchema, limits: QueryLimits) {
   const documents = new LRUCache<string, DocumentNode>({ ...DOCUMENTS, sizeCalculation: (_document, text) => Math.max(1, text.length) });
@@ -224,9 +224,9 @@ function validDocument(
   schema: GraphQLSchema,
   query: string,
   limits: QueryLimits,
-  documents: LRUCache<string, DocumentNode> | undefined,
+  documents: LRUCache<string, DocumentNode>,
 ): DocumentNode | GraphQLError[] {
-  const kept = documents?.get(query);
+  const kept = documents.get(query);
   if (kept) return kept;
   let document: DocumentNode;
   try {
@@ -239,20 +239,20 @@ function validDocument(
     return errors.map(
       (e) => new GraphQLError(withoutSuggestions(e.message), { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
     );
-  documents?.set(query, document);
+  documents.set(query, document);
   return document;
 }
 
 /**
  * Parses, validates and checks a WebSocket operation as Apollo does an HTTP one (Apollo's
  * validation rules and plugins never see graphql-ws traffic). Returns the document or the errors.
- * With `documents` (operationChecker), a text that validated before is not parsed nor validated again.
+ * A text in `documents` (operationChecker's) is not parsed nor validated again.
  */
-export function checkOperation(
+function checkOperation(
   schema: GraphQLSchema,
   payload: OperationPayload,
   limits: QueryLimits,
-  documents?: LRUCache<string, DocumentNode>,
+  documents: LRUCache<string, DocumentNode>,
 ): { document: DocumentNode } | { errors: GraphQLError[] } {
   if (typeof payload.query !== 'string') return { errors: [parseFailed('The operation has no query text.')] };
   const document = validDocument(schema, payload.query, limits, documents);
