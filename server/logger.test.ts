@@ -6,7 +6,9 @@ import path from 'node:path';
  * `script` with `logger` in scope: each line the process wrote to standard output, how long after
  * the start each arrived, and the exit code.
  */
-function loggingProcess(script: string): Promise<{ lines: { msg: string; n?: number }[]; arrivedMs: number[]; code: number | null }> {
+type Line = { msg: string; n?: number } & Record<string, unknown>;
+
+function loggingProcess(script: string): Promise<{ lines: Line[]; text: string; arrivedMs: number[]; code: number | null }> {
   const module = path.join(__dirname, 'logger.ts');
   const child = spawn(
     process.execPath,
@@ -31,8 +33,8 @@ function loggingProcess(script: string): Promise<{ lines: { msg: string; n?: num
       const lines = text
         .split('\n')
         .filter(Boolean)
-        .map((line) => JSON.parse(line) as { msg: string; n?: number });
-      resolve({ lines, arrivedMs, code });
+        .map((line) => JSON.parse(line) as Line);
+      resolve({ lines, text, arrivedMs, code });
     });
   });
 }
@@ -58,5 +60,45 @@ describe('createLogger', () => {
     const { lines, code } = await loggingProcess(`for (let n = 0; n < 500; n++) logger.info({ n }, 'line'); throw new Error('boom');`);
     expect(code).toBe(1);
     expect(lines.map((line) => line.n)).toEqual(Array.from({ length: 500 }, (_, n) => n));
+  });
+
+  // Secrets are censored by key, at the top of a line's fields or one level down, in a child
+  // logger's bindings too, and in an error logged with a secret property; nothing else changes.
+  it('never writes a password, token or authorization header', async () => {
+    const { lines, text, code } = await loggingProcess(`
+      logger.info({ password: 'secret-1', input: { token: 'secret-2', name: 'kept' }, authorization: 'Bearer secret-3', n: 1 }, 'fields');
+      logger.error({ err: Object.assign(new Error('boom'), { refreshToken: 'secret-4', code: 'E_BOOM' }) }, 'failed');
+      logger.child({ token: 'secret-5', requestId: 'r1' }).info({ list: [1, 2], bytes: Buffer.from('ab') }, 'child');
+      logger.child({ requestId: 'r2' }).child({ authorization: 'secret-6' }).info('grandchild');
+      logger.info({ operation: 'POST /views', memberId: null, ms: 3 }, 'operation');
+      process.exit(0);`);
+    expect(code).toBe(0);
+    expect(text).not.toMatch(/secret-\d/);
+    const [fields, failed, child, grandchild, operation] = lines;
+    expect(fields).toMatchObject({
+      password: '[redacted]',
+      input: { token: '[redacted]', name: 'kept' },
+      authorization: '[redacted]',
+      n: 1,
+    });
+    expect(failed).toMatchObject({ msg: 'failed', err: { type: 'Error', message: 'boom', code: 'E_BOOM', refreshToken: '[redacted]' } });
+    expect((failed.err as { stack: string }).stack).toContain('Error: boom');
+    expect(child).toMatchObject({
+      msg: 'child',
+      token: '[redacted]',
+      requestId: 'r1',
+      list: [1, 2],
+      bytes: { type: 'Buffer', data: [97, 98] },
+    });
+    expect(grandchild).toMatchObject({ msg: 'grandchild', requestId: 'r2', authorization: '[redacted]' });
+    expect(operation).toEqual({
+      level: 30,
+      time: expect.any(Number),
+      service: 'hearth',
+      operation: 'POST /views',
+      memberId: null,
+      ms: 3,
+      msg: 'operation',
+    });
   });
 });
