@@ -1,6 +1,14 @@
 import { rawSql, sql } from '../../server/db/sql';
 
 /**
+ * Visit `v` touched cut day `c.day` inside the window (`b`, day_bounds): it began before the next
+ * local midnight (+ a day: safe in any zone), and its part inside the window reaches the day.
+ */
+const TOUCHES_CUT_DAY = rawSql(`v.started_at < least(b.to_at, (c.day + 2)::timestamp at time zone b.tz)
+             and (greatest(v.started_at, b.from_at) at time zone b.tz)::date <= c.day
+             and (least(v.last_activity_at, b.to_at - interval '1 microsecond') at time zone b.tz)::date >= c.day`);
+
+/**
  * SQL shared by the KPIs. They expect a `params` CTE with `from_at`, `to_at` and `tz`, and a
  * `population` CTE with the members' `id`. per_member: each member with a visit day in the window
  * (a calendar day, community time zone, that one of their visits touched inside the window), their
@@ -77,15 +85,11 @@ cut_visit_days as (
     and (exists (select from visit v
            where v.member_id = vd.member_id and v.last_activity_at >= b.from_at
              and v.started_at >= (c.day - 2)::timestamp at time zone b.tz
-             and v.started_at < least(b.to_at, (c.day + 2)::timestamp at time zone b.tz)
-             and (greatest(v.started_at, b.from_at) at time zone b.tz)::date <= c.day
-             and (least(v.last_activity_at, b.to_at - interval '1 microsecond') at time zone b.tz)::date >= c.day)
+             and ${TOUCHES_CUT_DAY})
       or exists (select from visit v
            where v.member_id = vd.member_id and v.last_activity_at - v.started_at >= interval '12 hours'
              and v.last_activity_at >= greatest(b.from_at, (c.day - 1)::timestamp at time zone b.tz)
-             and v.started_at < least(b.to_at, (c.day + 2)::timestamp at time zone b.tz)
-             and (greatest(v.started_at, b.from_at) at time zone b.tz)::date <= c.day
-             and (least(v.last_activity_at, b.to_at - interval '1 microsecond') at time zone b.tz)::date >= c.day))
+             and ${TOUCHES_CUT_DAY}))
   group by vd.member_id
 ),
 per_member as (

@@ -72,6 +72,10 @@ async function kpiDatabase(ctx: BenchContext, visits: number): Promise<string> {
   return url;
 }
 
+/** The revisitFrequency query both of P4's revisit rows send. */
+const REVISIT_QUERY =
+  'query($from: DateTime!, $to: DateTime!) { revisitFrequency(from: $from, to: $to) { meanDays medianDays membersMeasured } }';
+
 /**
  * P4: revisitFrequency and contentReach(THEME) over a year of 1M (and 5M) visits vs their SQL
  * alone: the very statements the services run (revisit reads visit_year and visit_day, contentReach
@@ -119,15 +123,12 @@ export const kpiWorkload: Workload = {
       const cases: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
         [
           'revisitFrequency',
-          gql('query($from: DateTime!, $to: DateTime!) { revisitFrequency(from: $from, to: $to) { meanDays medianDays membersMeasured } }'),
+          gql(REVISIT_QUERY),
           sql(revisitStatement({ from: window.from, to: window.to, tz: TZ, company: null, role: null })),
         ],
         [
           'revisitFrequency (the year cut at both ends)',
-          gql(
-            'query($from: DateTime!, $to: DateTime!) { revisitFrequency(from: $from, to: $to) { meanDays medianDays membersMeasured } }',
-            cutWindow,
-          ),
+          gql(REVISIT_QUERY, cutWindow),
           sql(revisitStatement({ from: cutWindow.from, to: cutWindow.to, tz: TZ, company: null, role: null })),
         ],
         [
