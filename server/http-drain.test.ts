@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { keepAliveConnection, rawRequest } from '../test/raw-http';
 import { HttpDrain } from './http-drain';
 
@@ -71,5 +73,25 @@ describe('HttpDrain: stopping without dropping a request already sent', () => {
     await drain.stop();
     expect(performance.now() - began).toBeGreaterThanOrEqual(GRACE_MS - 20);
     expect(await answer).toBe('');
+  });
+
+  it('lets a stopped server go: its connection checks do not hold it for the life of the process', async () => {
+    // A listening http.Server checks its connections' timeouts on an interval of its own (unref'd,
+    // so it never kept a process up), which holds the server and its listeners: the application's.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const stopped = await (async () => {
+      const { server, drain, origin } = await serve();
+      const connection = await keepAliveConnection(origin);
+      await connection.send(rawRequest('GET', '/', {}));
+      await drain.stop();
+      await connection.closed;
+      return new WeakRef(server);
+    })();
+    for (let i = 0; i < 5 && stopped.deref(); i++) {
+      await sleep(10);
+      gc();
+    }
+    expect(stopped.deref() === undefined).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { Server as NetServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 
 /** How long a stopping server lets in-flight requests finish before closing their connections. */
 export const DRAIN_GRACE_MS = 5_000;
@@ -23,6 +23,24 @@ interface Connection {
   upgraded: boolean;
   /** Answers in progress, so a stop can still mark those not yet started `connection: close`. */
   responses: Set<ServerResponse>;
+}
+
+/**
+ * http.Server's `close()` without its first step, closing every connection with no request in
+ * progress (a request already sent on one included): HttpDrain closes those itself, once idle.
+ * Its other step is kept: stopping the interval (connectionsCheckingInterval, unref'd) with
+ * which a listening http.Server checks its connections' timeouts. net.Server's close alone left
+ * that interval running after the stop, every 30 s for the life of the process, and with it the
+ * server, its listeners and so the whole application: in a test process, every stopped server.
+ */
+function closeKeepingIdleConnections(server: Server, onClose: () => void): void {
+  server.closeIdleConnections = () => {};
+  try {
+    server.close(onClose);
+  } finally {
+    // The prototype's method again.
+    Reflect.deleteProperty(server, 'closeIdleConnections');
+  }
 }
 
 /**
@@ -83,9 +101,7 @@ export class HttpDrain {
     // An answer under way whose head is not written yet closes its connection after it.
     for (const connection of this.connections.values())
       for (const res of connection.responses) if (!res.headersSent) res.setHeader('connection', 'close');
-    // net.Server's close, not http.Server's: that one would first close every connection with no
-    // request in progress, a request already sent on it included.
-    const closed = new Promise<void>((resolve) => Reflect.apply(NetServer.prototype.close, this.server, [() => resolve()]));
+    const closed = new Promise<void>((resolve) => closeKeepingIdleConnections(this.server, () => resolve()));
     const closeIdle = () => {
       const now = performance.now();
       for (const [socket, connection] of this.connections)
