@@ -19,4 +19,10 @@ module.exports = {
   // idle (8 min of CPU in 5m26s of jest); three ran the same 768 tests in 4m27s. Each suite copies
   // its own database from the template, so workers never share rows.
   maxWorkers: 3,
+  // Each test file loads its own copy of the server, and a worker kept every copy it had run (1.2
+  // to 1.3 GB of heap, about 2 GB RSS, by its last file): freeing that at exit took 0.55 to 0.75 s,
+  // past the 0.5 s Jest allows, so Jest killed the worker and printed "A worker process has failed
+  // to exit gracefully" in most runs. A worker above this much heap after a file is replaced (its
+  // code cache, test/jest-runtime.js, starts again).
+  workerIdleMemoryLimit: '800MB',
 };
