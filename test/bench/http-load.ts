@@ -8,7 +8,7 @@ export interface HttpLoadSpec {
   body?: string;
   /** Request n sends bodies[n mod length] (instead of `body`). */
   bodies?: string[];
-  /** Request n sends authorizations[n mod length] as its Authorization header. */
+  /** Request n sends authorizations[n mod length] as its Authorization header: many identities, not one hot cache. */
   authorizations?: string[];
   connections: number;
   seconds: number;
@@ -28,7 +28,7 @@ export interface HttpLoadResult {
 }
 
 /** The problem with an answer, if any: a status outside 2xx, a body that is not JSON, GraphQL `errors`. */
-export function answerProblem(status: number, body: string): string | undefined {
+function answerProblem(status: number, body: string): string | undefined {
   if (status < 200 || status >= 300) return `HTTP ${status}: ${body.slice(0, 300)}`;
   try {
     const parsed = JSON.parse(body) as { errors?: unknown };
@@ -156,8 +156,7 @@ export function generateHttpLoad(spec: HttpLoadSpec): Promise<HttpLoadResult> {
     errors++;
     firstError ??= problem;
   };
-  const started = performance.now();
-  const deadline = started + spec.seconds * 1000;
+  const deadline = performance.now() + spec.seconds * 1000;
 
   return new Promise((resolve) => {
     let open = spec.connections;
