@@ -21,12 +21,29 @@ let standardOutput: DestinationStream | undefined;
  * the views written a second. A line waits at most FLUSH_EVERY_MS. Each write holds whole lines
  * and at most PIPE_BUF bytes, so the lines of a cluster's API processes, which share standard
  * output, never interleave (a single line longer than that is written alone, as it was before).
- * pino writes what is left when the process exits (its exit handler), so an exit, a crash
- * included, loses no line; a process killed outright (SIGKILL, out of memory) loses its last
- * FLUSH_EVERY_MS of them.
+ * What is left is written when the process exits, so an exit, a crash included, loses no line;
+ * a process killed outright (SIGKILL, out of memory) loses its last FLUSH_EVERY_MS of them.
+ *
+ * A chunk is written synchronously: one write call per chunk, on the main thread. Written on
+ * libuv's threads instead (`sync: false`), a chunk waited behind whatever held them, password
+ * hashes during a burst of logins (argon2, schema/identity/password.ts), and the exit could not
+ * write it again: a crash then lost that chunk, or wrote it after the lines that followed it.
+ * pino flushes only its asynchronous destinations at exit; this one is flushed here. As with
+ * pino's default destination, a reader of standard output that stops reading holds the process
+ * up (a full pipe is written again every 100 ms) rather than letting lines pile up in memory.
  */
 function bufferedStandardOutput(): DestinationStream {
-  standardOutput ??= pino.destination({ dest: 1, sync: false, minLength: CHUNK_BYTES, maxWrite: PIPE_BUF, periodicFlush: FLUSH_EVERY_MS });
+  if (standardOutput === undefined) {
+    const destination = pino.destination({
+      dest: 1,
+      sync: true,
+      minLength: CHUNK_BYTES,
+      maxWrite: PIPE_BUF,
+      periodicFlush: FLUSH_EVERY_MS,
+    });
+    process.once('exit', () => destination.flushSync());
+    standardOutput = destination;
+  }
   return standardOutput;
 }
 
