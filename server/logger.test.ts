@@ -52,7 +52,7 @@ describe('createLogger', () => {
     expect(code).toBe(0);
   });
 
-  // What is still buffered when the process exits is written by pino's exit handler.
+  // What is still buffered when the process exits is written by the logger's exit handler.
   it('loses no line when the process exits right after logging', async () => {
     const { lines, code } = await loggingProcess(`for (let n = 0; n < 2000; n++) logger.info({ n }, 'line'); process.exit(0);`);
     expect(code).toBe(0);
