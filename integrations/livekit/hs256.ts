@@ -35,7 +35,9 @@ export class Hs256Key {
       this.inner = grown;
     }
     const written = this.inner.write(message, BLOCK_BYTES, 'latin1');
-    hash('sha256', this.inner.subarray(0, BLOCK_BYTES + written), 'buffer').copy(this.outer, BLOCK_BYTES);
+    // The inner digest as a one-byte ('binary', latin1) string, copied into place: a Buffer would
+    // be an ArrayBuffer of its own for each token.
+    this.outer.write(hash('sha256', this.inner.subarray(0, BLOCK_BYTES + written), 'binary'), BLOCK_BYTES, 'latin1');
     return hash('sha256', this.outer, 'base64url');
   }
 }

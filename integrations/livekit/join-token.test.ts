@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
-import { issueJoinToken, joinGrant, meetingRoomName, sessionRoomName } from './join-token';
+import { issueJoinToken, type JoinTokenRequest, joinGrant, meetingRoomName, sessionRoomName } from './join-token';
 import type { LiveKitConfig } from './livekit.config';
 
 const config: LiveKitConfig = { url: 'ws://127.0.0.1:7880', apiKey: 'APItest', apiSecret: 'test-secret-that-is-long-enough-32b' };
@@ -63,28 +64,25 @@ describe('issueJoinToken', () => {
     expect(claims.exp! - claims.nbf!).toBe(60);
   });
 
-  it('carries exactly the header and claims the SDK’s AccessToken would sign', async () => {
-    const request = {
-      roomName: 'session-s1',
-      identity: 'member-3',
-      name: 'Ann',
-      canPublish: false,
-      ttlSeconds: 600,
-      metadata: '{"role":"attendee"}',
-    };
-    const sdk = new AccessToken(config.apiKey, config.apiSecret, {
+  /** Our token and the one the SDK's AccessToken signs for the same request and API key, each verified and decoded. */
+  async function withSdks(apiKey: string, request: JoinTokenRequest) {
+    const sdk = new AccessToken(apiKey, config.apiSecret, {
       identity: request.identity,
       name: request.name,
       ttl: request.ttlSeconds,
       metadata: request.metadata,
     });
     sdk.addGrant(joinGrant(request.roomName, request.canPublish));
-    const [ours, theirs] = [issueJoinToken(config, request).token, await sdk.toJwt()];
+    const [ours, theirs] = [issueJoinToken({ ...config, apiKey }, request).token, await sdk.toJwt()];
+    const verifier = new TokenVerifier(apiKey, config.apiSecret);
+    await Promise.all([verifier.verify(ours), verifier.verify(theirs)]);
     const decode = (token: string) =>
       token
         .split('.')
         .slice(0, 2)
-        .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+        .map(
+          (part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown> & { exp: number; nbf: number },
+        );
     const [[ourHeader, ourClaims], [theirHeader, theirClaims]] = [decode(ours), decode(theirs)];
     expect(ourHeader).toEqual(theirHeader);
     // Both were signed within a second or so: the times are compared apart from the rest.
@@ -92,6 +90,40 @@ describe('issueJoinToken', () => {
     expect(untimed(ourClaims)).toEqual(untimed(theirClaims));
     expect(ourClaims.exp - ourClaims.nbf).toBe(theirClaims.exp - theirClaims.nbf);
     expect(Math.abs(ourClaims.nbf - theirClaims.nbf)).toBeLessThanOrEqual(1);
+  }
+
+  it('carries exactly the header and claims the SDK’s AccessToken would sign', async () => {
+    await withSdks(config.apiKey, {
+      roomName: 'session-s1',
+      identity: 'member-3',
+      name: 'Ann',
+      canPublish: false,
+      ttlSeconds: 600,
+      metadata: '{"role":"attendee"}',
+    });
+  });
+
+  // A room's claims are encoded once per room, role, metadata and API key, then reused: requests
+  // in turn whose parts run into one another (API key "a" and room "bc" against "ab" and "c"),
+  // with and without metadata (or an empty one), and names of any characters, each get their own.
+  it('carries the SDK’s claims for any room, role, metadata, API key and member, request after request', async () => {
+    // Parts that run into one another: "a" then "bc" reads as "ab" then "c".
+    const short = fc.constantFrom('a', 'ab', 'abc', 'b', 'bc', 'c', '1:a', 'a1:', 'é');
+    const request = fc.record({
+      apiKey: short,
+      roomName: short,
+      identity: fc.string({ minLength: 1, maxLength: 40 }),
+      name: fc.string({ unit: 'grapheme', maxLength: 30 }),
+      canPublish: fc.boolean(),
+      ttlSeconds: fc.integer({ min: 1, max: 86_400 }),
+      metadata: fc.option(fc.oneof(fc.constant(''), short, fc.string({ unit: 'grapheme', maxLength: 20 })), { nil: undefined, freq: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 6 }), async (requests) => {
+        for (const { apiKey, ...joinRequest } of [...requests, ...requests.reverse()]) await withSdks(apiKey, joinRequest);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('is rejected when verified with another secret', async () => {

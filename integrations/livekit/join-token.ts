@@ -1,4 +1,5 @@
 import type { VideoGrant } from 'livekit-server-sdk';
+import { LRUCache } from 'lru-cache';
 import { Hs256Key } from './hs256';
 import { assertLiveKitCredentials, type LiveKitConfig } from './livekit.config';
 
@@ -51,9 +52,42 @@ export function issueJoinToken(config: LiveKitConfig, request: JoinTokenRequest)
 
   const now = Math.floor(Date.now() / 1000);
   const exp = now + ttlSeconds;
-  // The claims in the order AccessToken writes them; JSON leaves out a metadata left undefined.
-  const claims = { video: joinGrant(roomName, canPublish), metadata, name, iss: config.apiKey, exp, nbf: now, sub: identity };
-  return { token: signHs256(config.apiSecret, Buffer.from(JSON.stringify(claims)).toString('base64url')), expiresAt: new Date(exp * 1000) };
+  // The claims AccessToken writes (a test holds them equal, decoded), those of the room first: their
+  // base64url is kept, so a join encodes only its member's and its times.
+  // As the SDK, an empty name or metadata is left out.
+  const memberClaims = `${name ? `"name":${JSON.stringify(name)},` : ''}"exp":${exp},"nbf":${now},"sub":${JSON.stringify(identity)}}`;
+  const payload = roomClaims(roomName, canPublish, metadata, config.apiKey) + base64url(memberClaims);
+  return { token: signHs256(config.apiSecret, payload), expiresAt: new Date(exp * 1000) };
+}
+
+/** The base64url of a room's claims by room, role and issuer: a deployment's rooms open now, at most. */
+const roomClaimsBase64 = new LRUCache<string, string>({ max: 1_000 });
+
+/**
+ * The base64url of the claims every member joining a room as one role gets, `{"video":…,"metadata":…,"iss":…,`,
+ * padded with JSON's blanks to whole 3-byte groups, so that the member's claims' base64url follows
+ * it as is. Computed once per room and role: a herd of joins (benchmark P6) spent 1.9 µs a join
+ * stringifying the grant and 1.4 µs encoding it.
+ */
+function roomClaims(roomName: string, canPublish: boolean, metadata: string | undefined, iss: string): string {
+  // Lengths keep the parts apart, whatever they hold.
+  const key = `${canPublish ? 'P' : 'S'}${iss.length}:${iss}${roomName.length}:${roomName}${metadata ?? ''}`;
+  let encoded = roomClaimsBase64.get(key);
+  if (encoded === undefined) {
+    const metadataClaim = metadata ? `"metadata":${JSON.stringify(metadata)},` : '';
+    const claims = `{"video":${JSON.stringify(joinGrant(roomName, canPublish))},${metadataClaim}"iss":${JSON.stringify(iss)},`;
+    encoded = Buffer.from(claims + ' '.repeat((3 - (Buffer.byteLength(claims) % 3)) % 3)).toString('base64url');
+    roomClaimsBase64.set(key, encoded);
+  }
+  return encoded;
+}
+
+/** Where base64url encodes text, rather than a Buffer made for each join. */
+let scratch = Buffer.alloc(1024);
+
+function base64url(text: string): string {
+  if (3 * text.length > scratch.length) scratch = Buffer.alloc(3 * text.length);
+  return scratch.toString('base64url', 0, scratch.write(text, 0, 'utf8'));
 }
 
 /** base64url of `{"alg":"HS256"}`, the header the SDK's AccessToken writes. */
