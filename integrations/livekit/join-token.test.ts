@@ -120,7 +120,7 @@ describe('issueJoinToken', () => {
     });
     await fc.assert(
       fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 6 }), async (requests) => {
-        for (const { apiKey, ...joinRequest } of [...requests, ...requests.reverse()]) await withSdks(apiKey, joinRequest);
+        for (const { apiKey, ...joinRequest } of [...requests, ...[...requests].reverse()]) await withSdks(apiKey, joinRequest);
       }),
       { numRuns: 100 },
     );
