@@ -79,6 +79,31 @@ describe('createLogger', () => {
     expect(lines.map((line) => line.n)).toEqual(Array.from({ length: 500 }, (_, n) => n));
   });
 
+  // A log shipper restarted, `| head`: whoever read standard output is gone. sonic-boom's flushSync
+  // sleeps and writes again on any error, a broken pipe too, so the exit flush never ended.
+  it('exits when whoever read its standard output has gone', async () => {
+    const module = path.join(__dirname, 'logger.ts');
+    const child = spawn(
+      process.execPath,
+      [
+        '--no-warnings',
+        '-e',
+        `import(${JSON.stringify(module)}).then(({ createLogger }) => {
+          const logger = createLogger('info');
+          logger.info('first');
+          setTimeout(() => { logger.info('after the reader left'); process.exit(0); }, 500);
+        })`,
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    child.stdout.once('data', () => child.stdout.destroy());
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 4000).unref());
+    const outcome = await Promise.race([exited, hung]);
+    child.kill('SIGKILL');
+    expect(outcome).toBe(0);
+  });
+
   // Secrets are censored by key, at the top of a line's fields or one level down, in a child
   // logger's bindings too, and in an error logged with a secret property; nothing else changes.
   it('never writes a password, token or authorization header', async () => {

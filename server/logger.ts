@@ -41,7 +41,13 @@ function bufferedStandardOutput(): DestinationStream {
       maxWrite: PIPE_BUF,
       periodicFlush: FLUSH_EVERY_MS,
     });
-    process.once('exit', () => destination.flushSync());
+    process.once('exit', () => {
+      // Through the write path first: a broken pipe (whoever read standard output has gone) is an
+      // error there, on which pino turns the destination off, flushSync included. flushSync alone
+      // would sleep and write again on it forever, and the process would never end.
+      destination.flush();
+      destination.flushSync();
+    });
     standardOutput = destination;
   }
   return standardOutput;
