@@ -1,5 +1,7 @@
+import { fork } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { generateHttpLoad } from './bench/http-load';
 
 /** A server on a free port answering each request with `answer`; resolves with its URL and the requests it saw. */
@@ -124,6 +126,28 @@ describe("the bench's load generator", () => {
       expect(result.errors).toBe(2);
       expect(result.firstError).toBe('no answer in 200 ms');
     } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("the bench's load worker", () => {
+  // One outlived a whole run, idle, its channel to the bench closed. Whatever it was doing, a
+  // worker whose bench has gone has nobody to answer: it stops at once, not when its load ends.
+  it('stops as soon as the bench that started it disconnects', async () => {
+    const server = await serve((_req, _body, res) => json(res, { data: { me: null } }));
+    // The compiled worker, as the bench forks it (Jest's global setup builds dist/).
+    const worker = fork(path.resolve(__dirname, '../dist/test/bench/load-worker.js'), [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    try {
+      const started = new Promise((resolve) => worker.once('message', resolve));
+      worker.send({ url: server.url, headers: { 'content-type': 'application/json' }, body: '{}', connections: 1, seconds: 60 });
+      await started;
+      const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+      worker.disconnect();
+      const stillRunning = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 3000).unref());
+      expect(await Promise.race([exited, stillRunning])).toBe(0);
+    } finally {
+      worker.kill('SIGKILL');
       await server.close();
     }
   });
