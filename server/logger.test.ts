@@ -1,19 +1,15 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-/**
- * createLogger in a process of its own (Node runs server/logger.ts, its types stripped), running
- * `script` with `logger` in scope: each line the process wrote to standard output, how long after
- * the start each arrived, and the exit code.
- */
 type Line = { msg: string; n?: number } & Record<string, unknown>;
 
-function loggingProcess(
-  script: string,
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ lines: Line[]; text: string; arrivedMs: number[]; code: number | null }> {
+/**
+ * createLogger in a process of its own (Node runs server/logger.ts, its types stripped), running
+ * `script` with `logger` in scope, its standard output a pipe to this process.
+ */
+function loggerProcess(script: string, env: NodeJS.ProcessEnv = {}) {
   const module = path.join(__dirname, 'logger.ts');
-  const child = spawn(
+  return spawn(
     process.execPath,
     [
       '--no-warnings',
@@ -22,6 +18,14 @@ function loggingProcess(
     ],
     { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...env } },
   );
+}
+
+/** loggerProcess run to its end: each line it wrote to standard output, how long after the start each arrived, and the exit code. */
+function loggingProcess(
+  script: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ lines: Line[]; text: string; arrivedMs: number[]; code: number | null }> {
+  const child = loggerProcess(script, env);
   const started = performance.now();
   let text = '';
   const arrivedMs: number[] = [];
@@ -82,20 +86,7 @@ describe('createLogger', () => {
   // A log shipper restarted, `| head`: whoever read standard output is gone. sonic-boom's flushSync
   // sleeps and writes again on any error, a broken pipe too, so the exit flush never ended.
   it('exits when whoever read its standard output has gone', async () => {
-    const module = path.join(__dirname, 'logger.ts');
-    const child = spawn(
-      process.execPath,
-      [
-        '--no-warnings',
-        '-e',
-        `import(${JSON.stringify(module)}).then(({ createLogger }) => {
-          const logger = createLogger('info');
-          logger.info('first');
-          setTimeout(() => { logger.info('after the reader left'); process.exit(0); }, 500);
-        })`,
-      ],
-      { stdio: ['ignore', 'pipe', 'ignore'] },
-    );
+    const child = loggerProcess(`logger.info('first'); setTimeout(() => { logger.info('after the reader left'); process.exit(0); }, 500);`);
     child.stdout.once('data', () => child.stdout.destroy());
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 4000).unref());

@@ -65,7 +65,7 @@ describe('issueJoinToken', () => {
   });
 
   /** Our token and the one the SDK's AccessToken signs for the same request and API key, each verified and decoded. */
-  async function withSdks(apiKey: string, request: JoinTokenRequest) {
+  async function expectSdkClaims(apiKey: string, request: JoinTokenRequest) {
     const sdk = new AccessToken(apiKey, config.apiSecret, {
       identity: request.identity,
       name: request.name,
@@ -93,7 +93,7 @@ describe('issueJoinToken', () => {
   }
 
   it('carries exactly the header and claims the SDK’s AccessToken would sign', async () => {
-    await withSdks(config.apiKey, {
+    await expectSdkClaims(config.apiKey, {
       roomName: 'session-s1',
       identity: 'member-3',
       name: 'Ann',
@@ -120,7 +120,7 @@ describe('issueJoinToken', () => {
     });
     await fc.assert(
       fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 6 }), async (requests) => {
-        for (const { apiKey, ...joinRequest } of [...requests, ...[...requests].reverse()]) await withSdks(apiKey, joinRequest);
+        for (const { apiKey, ...joinRequest } of [...requests, ...[...requests].reverse()]) await expectSdkClaims(apiKey, joinRequest);
       }),
       { numRuns: 100 },
     );
