@@ -2,7 +2,10 @@ import { fork } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { generateHttpLoad } from './bench/http-load';
+import { runLoad } from './bench/load';
 
 /** A server on a free port answering each request with `answer`; resolves with its URL and the requests it saw. */
 async function serve(answer: (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void) {
@@ -132,8 +135,8 @@ describe("the bench's load generator", () => {
 });
 
 describe("the bench's load worker", () => {
-  // One outlived a whole run, idle, its channel to the bench closed. Whatever it was doing, a
-  // worker whose bench has gone has nobody to answer: it stops at once, not when its load ends.
+  // A worker whose bench has gone (killed, or failed) has nobody to answer: it stops at once, not
+  // when its load ends.
   it('stops as soon as the bench that started it disconnects', async () => {
     const server = await serve((_req, _body, res) => json(res, { data: { me: null } }));
     // The compiled worker, as the bench forks it (Jest's global setup builds dist/).
@@ -150,5 +153,31 @@ describe("the bench's load worker", () => {
       worker.kill('SIGKILL');
       await server.close();
     }
+  });
+
+  // A load worker outlived two whole runs hung inside process.exit() (nodejs/node#54918: its main
+  // thread joining a V8 compiler thread that waits for a garbage collection). A worker that has
+  // sent its result is given a moment to exit, then killed, before the next load starts.
+  it('is gone when its load resolves, killed if it has not exited after sending its result', async () => {
+    const hung = path.join(os.tmpdir(), `hearth-hung-load-worker-${process.pid}.js`);
+    writeFileSync(
+      hung,
+      `process.on('message', () => {
+        process.send('started');
+        process.send({ requestsPerSecond: 1, p50Ms: 1, p99Ms: 1, requests: 1, errors: 0, pid: process.pid });
+        setInterval(() => {}, 1000);
+      });`,
+    );
+    const result = (await runLoad({ url: 'http://127.0.0.1:9/graphql', connections: 1, seconds: 1 }, undefined, hung)) as Awaited<
+      ReturnType<typeof runLoad>
+    > & { pid: number };
+    expect(result.requests).toBe(1);
+    let alive = true;
+    try {
+      process.kill(result.pid, 0);
+    } catch (error) {
+      alive = (error as NodeJS.ErrnoException).code !== 'ESRCH';
+    }
+    expect(alive).toBe(false);
   });
 });

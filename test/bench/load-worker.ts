@@ -7,7 +7,7 @@ import type { LoadSpec } from './load';
  * checked: an HTTP status other than 2xx, a body that is not JSON or a GraphQL `errors` array
  * counts as an error (a run with errors fails in the parent).
  */
-// A worker whose bench has gone (its channel closed) has nobody to answer: one outlived a whole run.
+// A worker whose bench has gone (its channel closed) has nobody to answer.
 process.once('disconnect', () => process.exit(0));
 process.on('message', (spec: LoadSpec) => {
   process.send!('started');

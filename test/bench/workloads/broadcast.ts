@@ -4,7 +4,7 @@ import path from 'node:path';
 import { clientOperation } from '../client-operation';
 import type { BenchContext, Workload } from '../run';
 import { median, type BenchRow } from '../report';
-import { alternate, perWindow, startTarget, type Target } from '../load';
+import { alternate, perWindow, reap, startTarget, STOP_GRACE_MS, type Target } from '../load';
 import type { Delivery, FleetCommand, FleetSpec } from '../fleet';
 import { DEFAULT_REDIS_KEY_PREFIX } from '../../../server/env';
 
@@ -38,11 +38,11 @@ async function startFleet(spec: FleetSpec): Promise<Fleet> {
         child.once('message', (delivery: Delivery) => resolve(delivery));
         child.send({ event: { channel, message, expectId } } satisfies FleetCommand);
       }),
-    close: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.send('close' satisfies FleetCommand);
-      }),
+    close: () => {
+      const exited = reap(child, STOP_GRACE_MS);
+      child.send('close' satisfies FleetCommand);
+      return exited;
+    },
   };
 }
 

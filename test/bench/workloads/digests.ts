@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
 import { copyRows } from '../../../seed/copy';
-import { alternate, perWindow, startTarget, WINDOWS, type Side } from '../load';
+import { alternate, perWindow, reap, startTarget, STOP_GRACE_MS, WINDOWS, type Side } from '../load';
 import { median, type BenchRow } from '../report';
 import { BENCH_LIVEKIT_ENV } from '../bench-env';
 import type { BenchContext, Workload } from '../run';
@@ -89,7 +89,6 @@ async function throughWorker(ctx: BenchContext, smtpUrl: string, ruleId: string,
   };
   const started = performance.now();
   const worker = fork(path.resolve(__dirname, '../../../server/worker.js'), [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
   const alive = () => {
     if (worker.exitCode !== null) throw new Error(`the worker exited with ${worker.exitCode}`);
   };
@@ -107,8 +106,9 @@ async function throughWorker(ctx: BenchContext, smtpUrl: string, ruleId: string,
     }
     return (performance.now() - started) / 1000;
   } finally {
+    const gone = reap(worker, STOP_GRACE_MS);
     worker.kill('SIGTERM');
-    await exited;
+    await gone;
     await db.end();
   }
 }
