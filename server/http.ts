@@ -3,6 +3,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import express, { type ErrorRequestHandler } from 'express';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { useNodeHashForApollo } from './apollo-query-hash';
 import { compiledQueries } from './compiled-queries';
 import { corsPolicy } from './cors';
 import { buildContext, type AppDeps, type Context } from './context';
@@ -165,6 +166,7 @@ export async function createHttpApp(
 ): Promise<HttpParts> {
   // Before the application's request listener (see HttpDrain).
   const drain = new HttpDrain(httpServer);
+  useNodeHashForApollo();
   const apollo = new ApolloServer<Context>({
     // GRAPHQL_EXECUTOR: queries compiled by graphql-jit (mutations on graphql-js), or graphql-js alone.
     ...(deps.config.graphqlExecutor === 'jit' ? { gateway: compiledQueries(schema) } : { schema }),
