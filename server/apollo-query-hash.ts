@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { installedVersion } from './installed-version';
 
 /**
  * Apollo Server hashes the text of every operation it is sent (SHA-256, its document cache's key)
@@ -21,11 +21,8 @@ export const apolloCreateHashEntry = () =>
 /** Apollo's hashing module and its version. */
 function apolloCreateHashModule(): { module: { createHash: (kind: string) => unknown }; version: string } {
   const entry = apolloCreateHashEntry();
-  let dir = path.dirname(entry);
-  while (!dir.endsWith(`${path.sep}utils.createhash`) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the very module instance Apollo's pipeline calls
-  return { module: require(entry) as { createHash: (kind: string) => unknown }, version };
+  return { module: require(entry) as { createHash: (kind: string) => unknown }, version: installedVersion(entry, 'utils.createhash') };
 }
 
 /** Node's createHash, taken once: what Apollo's looks up again for every operation. */

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { isObjectType, isUnionType, type GraphQLSchema } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
+import { installedVersion } from './installed-version';
 
 /**
  * What Hearth does past type-graphql's public options, in one place. Plain fields resolve
@@ -17,9 +16,7 @@ export const TYPE_GRAPHQL_VERSION = '2.0.0-rc.4';
 
 /** The installed type-graphql's version (its package.json is not exported: found beside its entry point). */
 export function installedTypeGraphQLVersion(): string {
-  let dir = path.dirname(require.resolve('type-graphql'));
-  while (!dir.endsWith(`${path.sep}type-graphql`) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  return installedVersion(require.resolve('type-graphql'), 'type-graphql');
 }
 
 type Storage = ReturnType<typeof getMetadataStorage>;

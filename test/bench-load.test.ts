@@ -1,9 +1,9 @@
 import { fork } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { generateHttpLoad } from './bench/http-load';
 import { runLoad } from './bench/load';
 
@@ -168,9 +168,12 @@ describe("the bench's load worker", () => {
         setInterval(() => {}, 1000);
       });`,
     );
-    const result = (await runLoad({ url: 'http://127.0.0.1:9/graphql', connections: 1, seconds: 1 }, undefined, hung)) as Awaited<
-      ReturnType<typeof runLoad>
-    > & { pid: number };
+    let result: Awaited<ReturnType<typeof runLoad>> & { pid: number };
+    try {
+      result = (await runLoad({ url: 'http://127.0.0.1:9/graphql', connections: 1, seconds: 1 }, undefined, hung)) as typeof result;
+    } finally {
+      rmSync(hung, { force: true });
+    }
     expect(result.requests).toBe(1);
     let alive = true;
     try {
