@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { DateTimeScalar } from './scalars';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
+import { buildSchema, type BuildSchemaOptions, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { modules } from '../schema/modules';
 import type { ResolverClass } from './module';
 import { adaptTypeGraphQLSchema } from './type-graphql-adapter';
+import { validateArgument } from './validation';
 
 /** Every resolver class, from the module list. */
 export const resolvers = modules.flatMap((module) => module.resolvers ?? []) as unknown as NonEmptyArray<ResolverClass>;
@@ -34,15 +35,19 @@ const noTopicSubscriptions: PubSub = {
   },
 };
 
+/** What type-graphql builds the schema from. */
+export const schemaBuildOptions = (extraResolvers: ResolverClass[] = []): BuildSchemaOptions => ({
+  resolvers: [...resolvers, ...extraResolvers] as typeof resolvers,
+  authChecker,
+  pubSub: noTopicSubscriptions,
+  // Arguments are validated as type-graphql's `validate` would, class-validator loaded once (validation.ts).
+  validateFn: validateArgument,
+  scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+  emitSchemaFile: false,
+});
+
 export async function buildHearthSchema({ extraResolvers = [], directFieldResolvers = true }: SchemaOptions = {}): Promise<GraphQLSchema> {
-  const schema = await buildSchema({
-    resolvers: [...resolvers, ...extraResolvers] as typeof resolvers,
-    authChecker,
-    pubSub: noTopicSubscriptions,
-    validate: { forbidUnknownValues: false },
-    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
-    emitSchemaFile: false,
-  });
+  const schema = await buildSchema(schemaBuildOptions(extraResolvers));
   adaptTypeGraphQLSchema(schema, { directFieldResolvers });
   return schema;
 }
