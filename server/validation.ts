@@ -31,18 +31,18 @@ export function rejectNulls<T extends object>(input: T, fields: readonly (keyof 
   }
 }
 
-/**
- * How arguments are checked: type-graphql's own validation (argument objects and arrays of them;
- * a property left out is not checked, unknown values are let through, as `validate:
- * { forbidUnknownValues: false }` had it), with class-validator loaded once. type-graphql's
- * `validateArg` requires class-validator anew at each call, and Node resolves that request from
- * disk each time (its fast path only serves a module first loaded by the requiring one): about
- * 50 µs of every request with an input object (timed in place on `search`, P-search in test/bench).
- */
 const VALIDATOR_OPTIONS: ValidatorOptions = { skipMissingProperties: true, forbidUnknownValues: false };
 
 const isObject = (value: unknown): value is object => value !== null && typeof value === 'object';
 
+/**
+ * How arguments are checked: type-graphql's own validation (argument objects and arrays of them;
+ * a property left out is not checked, unknown values are let through, as `validate:
+ * { forbidUnknownValues: false }` had it), with class-validator loaded once. type-graphql's
+ * `validateArg` requires class-validator anew at each call, and Node resolves that request again
+ * each time (its fast path only serves a module first loaded by the requiring one): about 50 µs
+ * of every request with an input object (timed in place on `search`, P-search in test/bench).
+ */
 export const validateArgument: ValidatorFn = async (value: unknown) => {
   if (!isObject(value)) return;
   try {
