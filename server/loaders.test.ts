@@ -3,7 +3,7 @@ import { createLoaders, EventLoaders } from './loaders';
 import type { HearthModule } from './module';
 import { ViewerKeyedLoader } from './viewer-loader';
 
-/** Two modules whose loader sets record when they are made, and the EntityManager they were made with. */
+/** Two modules whose loader sets record when they are made, and how they get the EntityManager (a batch asks for it). */
 function countingModules() {
   const made: string[] = [];
   const modules: HearthModule[] = [
@@ -25,7 +25,7 @@ function countingModules() {
         return {
           seen: new ViewerKeyedLoader<string>(
             () => 'anonymous',
-            async (viewerIds, ids) => ids.map((id, i) => `${viewerIds[i]} saw ${id} (${(em as unknown as { id: number }).id})`),
+            async (viewerIds, ids) => ids.map((id, i) => `${viewerIds[i]} saw ${id} (${(em() as unknown as { id: number }).id})`),
           ),
         };
       },
@@ -35,17 +35,17 @@ function countingModules() {
 }
 
 describe('per-request loaders', () => {
-  it('makes a module’s loaders, and forks the EntityManager, only when one of them is first used', async () => {
+  it('makes a module’s loaders when one of them is first used, and forks the EntityManager only when a batch asks for it', async () => {
     const { made, modules } = countingModules();
     const forks: number[] = [];
     const fork = () => {
       forks.push(forks.length + 1);
       return { id: forks.length } as unknown as EntityManager;
     };
-    // The first list of modules seen reads their loaders' names once (with a fork of its own).
+    // The first list of modules seen reads their loaders' names once, forking nothing.
     void (createLoaders(modules, fork, () => null) as unknown as Record<string, unknown>).alpha;
+    expect(forks).toEqual([]);
     made.length = 0;
-    forks.length = 0;
 
     const loaders = createLoaders(modules, fork, () => 'viewer-1') as unknown as Record<string, any>;
     expect(made).toEqual([]);
@@ -55,13 +55,26 @@ describe('per-request loaders', () => {
     expect(loaders.beta).toBe(loaders.beta);
     expect(loaders.alpha.em).toBe(loaders.beta.em);
     expect(made).toEqual(['first']);
-    expect(forks).toEqual([1]);
+    expect(forks).toEqual([]);
 
     expect(loaders.gamma.em).toBe(loaders.alpha.em);
     expect(await loaders.seen.load('item-1')).toBe('viewer-1 saw item-1 (1)');
     expect(made).toEqual(['first', 'second', 'second viewers']);
     expect(forks).toEqual([1]);
+    expect(loaders.gamma.em()).toBe(loaders.alpha.em());
+    expect(forks).toEqual([1]);
     expect(Object.keys(Object.getPrototypeOf(loaders))).toEqual(['alpha', 'beta', 'gamma', 'seen']);
+  });
+
+  it('refuses a module that asks for the EntityManager while its loaders are made', () => {
+    const eager: HearthModule[] = [{ name: 'eager', loaders: (em) => ({ now: em() }) }];
+    expect(() =>
+      createLoaders(
+        eager,
+        () => ({}) as EntityManager,
+        () => null,
+      ),
+    ).toThrow(/while being made/);
   });
 
   it('gives each viewer of one unit of work its own answers from shared loaders', async () => {

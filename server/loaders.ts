@@ -32,18 +32,23 @@ type LoadersView = new (events: EventLoaders, viewerId: () => string | null) => 
 
 const viewsByModules = new WeakMap<readonly HearthModule[], LoadersView>();
 
+/** What the loader sets made only for their names get: they must not query while being made. */
+const noEntityManager = (): never => {
+  throw new Error('a module’s loaders asked for the EntityManager while being made: call `em()` when a batch runs');
+};
+
 /**
- * The class serving a module list's loaders, made once per list from the names of a set made
- * with `em` (the last module naming one wins, as Object.assign would): a getter per name on its
+ * The class serving a module list's loaders, made once per list from the names of a set of each
+ * module (the last module naming one wins, as Object.assign would): a getter per name on its
  * prototype, which makes the owning module's set on first use.
  */
-function loadersView(modules: readonly HearthModule[], em: EntityManager): LoadersView {
+function loadersView(modules: readonly HearthModule[]): LoadersView {
   const made = viewsByModules.get(modules);
   if (made) return made;
   const origins = new Map<string, Origin>();
   modules.forEach((module, index) => {
-    for (const name of Object.keys(module.loaders?.(em) ?? {})) origins.set(name, { module: index, keyed: false });
-    for (const name of Object.keys(module.viewerLoaders?.(em) ?? {})) origins.set(name, { module: index, keyed: true });
+    for (const name of Object.keys(module.loaders?.(noEntityManager) ?? {})) origins.set(name, { module: index, keyed: false });
+    for (const name of Object.keys(module.viewerLoaders?.(noEntityManager) ?? {})) origins.set(name, { module: index, keyed: true });
   });
   class View {
     /** Per module, its per-viewer loaders bound to this viewer, once asked for. */
@@ -109,12 +114,18 @@ export class EventLoaders {
     return (this.forked ??= this.fork!());
   }
 
+  /** What the modules' loaders are made with: the EntityManager, forked when a batch first asks for it. */
+  private readonly emOnDemand = () => this.em;
+
   sharedOf(module: number): Record<string, unknown> {
-    return (this.shared[module] ??= this.modules[module].loaders?.(this.em) ?? {}) as Record<string, unknown>;
+    return (this.shared[module] ??= this.modules[module].loaders?.(this.emOnDemand) ?? {}) as Record<string, unknown>;
   }
 
   keyedOf(module: number): Record<string, ViewerKeyedLoader<unknown>> {
-    return (this.keyed[module] ??= (this.modules[module].viewerLoaders?.(this.em) ?? {}) as Record<string, ViewerKeyedLoader<unknown>>);
+    return (this.keyed[module] ??= (this.modules[module].viewerLoaders?.(this.emOnDemand) ?? {}) as Record<
+      string,
+      ViewerKeyedLoader<unknown>
+    >);
   }
 
   /** `forViewer` of a viewer known now, made once per viewer: a member's several subscriptions to one event share it. */
@@ -125,7 +136,7 @@ export class EventLoaders {
   }
 
   forViewer(viewerId: () => string | null): Loaders {
-    const View = this.View ?? loadersView(this.modules, this.em);
+    const View = this.View ?? loadersView(this.modules);
     return new View(this, viewerId);
   }
 }

@@ -31,10 +31,14 @@ export interface HearthModule {
   authChecker?: AuthChecker<Context, any>;
   /** Process-wide collaborators, made once at start; they become part of every context (DomainDeps). */
   provide?(base: BaseDeps): object;
-  /** Per-request DataLoaders whose answers are the same for every viewer (types merged into SharedLoaders). */
-  loaders?(em: EntityManager): object;
-  /** Loaders of per-viewer answers, ViewerKeyedLoader each (types merged into ViewerKeyedLoaders). */
-  viewerLoaders?(em: EntityManager): object;
+  /**
+   * Per-request DataLoaders whose answers are the same for every viewer (types merged into
+   * SharedLoaders). `em` gives the unit of work's EntityManager: call it when a batch runs, never
+   * while making the loaders, so that a request whose loaders never query forks none.
+   */
+  loaders?(em: () => EntityManager): object;
+  /** Loaders of per-viewer answers, ViewerKeyedLoader each (types merged into ViewerKeyedLoaders); `em` as for `loaders`. */
+  viewerLoaders?(em: () => EntityManager): object;
   /**
    * What a request's context needs from this domain, in list order (identity resolves the
    * viewer first; tracking then records the viewer's activity).

@@ -10,15 +10,15 @@ import type { ThemeRow } from './theme.entity';
 import { visibleToSql } from '../moderation/visibility';
 
 /** Themes joined to a key column (`content_id` of content_theme, `member_id` of member_interest, `session_id` of live_session_theme). */
-export function themesBy(em: EntityManager, table: ThemeLink, keyColumn: string) {
-  return groupLoader<ThemeRow>((keys) => themesOfKeys(em, table, keyColumn, keys));
+export function themesBy(em: () => EntityManager, table: ThemeLink, keyColumn: string) {
+  return groupLoader<ThemeRow>((keys) => themesOfKeys(em(), table, keyColumn, keys));
 }
 
 /** The content domain's per-request DataLoaders whose answers are the same for every viewer. */
-export function createContentLoaders(em: EntityManager) {
+export function createContentLoaders(em: () => EntityManager) {
   return {
-    contentById: byIdLoader((ids) => em.find(Content, { id: { $in: [...ids] } })),
-    commentById: byIdLoader((ids) => em.find(Comment, { id: { $in: [...ids] } })),
+    contentById: byIdLoader((ids) => em().find(Content, { id: { $in: [...ids] } })),
+    commentById: byIdLoader((ids) => em().find(Comment, { id: { $in: [...ids] } })),
     themesByContentId: themesBy(em, 'content_theme', 'content_id'),
     interestsByMemberId: themesBy(em, 'member_interest', 'member_id'),
     /** The first page of replies of top-level comments (see `firstReplies`), per page size and reader. */
@@ -27,17 +27,17 @@ export function createContentLoaders(em: EntityManager) {
      * Replies per top-level comment, deleted ones included (they keep their place in the thread),
      * by author and moderation state: each viewer counts the ones they may see (CommentService.replies).
      */
-    replyCountsByCommentId: groupLoader<ReplyCount>((ids) => replyCounts(em, ids)),
+    replyCountsByCommentId: groupLoader<ReplyCount>((ids) => replyCounts(em(), ids)),
   };
 }
 
 /** The content domain's per-viewer loaders (see ViewerKeyedLoader). */
-export function createContentViewerLoaders(em: EntityManager) {
+export function createContentViewerLoaders(em: () => EntityManager) {
   return {
     /** Whether the viewer has ever viewed each item. */
     seenByMe: new ViewerKeyedLoader<boolean>(
       () => false,
-      (viewerIds, ids) => seenByViewers(em, viewerIds, ids),
+      (viewerIds, ids) => seenByViewers(em(), viewerIds, ids),
     ),
   };
 }

@@ -10,30 +10,30 @@ import type { SessionRegistrationRow } from './sessions/registration.entity';
 import { liveSessionsByIds, registrantCounts, speakersOfSessions, viewerRegistrations } from './sessions/sessions.queries';
 
 /** The live domain's per-request DataLoaders whose answers are the same for every viewer. */
-export function createLiveLoaders(em: EntityManager) {
+export function createLiveLoaders(em: () => EntityManager) {
   return {
-    liveSessionById: byIdLoader((ids) => liveSessionsByIds(em, ids)),
+    liveSessionById: byIdLoader((ids) => liveSessionsByIds(em(), ids)),
     themesBySessionId: themesBy(em, 'live_session_theme', 'session_id'),
-    speakersBySessionId: groupLoader<MemberRow>((ids) => speakersOfSessions(em, ids)),
+    speakersBySessionId: groupLoader<MemberRow>((ids) => speakersOfSessions(em(), ids)),
     registrantCountBySessionId: new DataLoader<string, number>(async (ids) => {
-      const counts = await registrantCounts(em, ids);
+      const counts = await registrantCounts(em(), ids);
       return ids.map((id) => counts.get(id) ?? 0);
     }),
   };
 }
 
 /** The live domain's per-viewer loaders (see ViewerKeyedLoader): one statement per batch, whatever the number of viewers in it. */
-export function createLiveViewerLoaders(em: EntityManager) {
+export function createLiveViewerLoaders(em: () => EntityManager) {
   return {
     /** Meetings the viewer is one of the two members of (null for any other id). */
     viewerMeetingById: new ViewerKeyedLoader<MeetingRow | null>(
       () => null,
-      (viewerIds, ids) => viewerMeetings(em, viewerIds, ids),
+      (viewerIds, ids) => viewerMeetings(em(), viewerIds, ids),
     ),
     /** The viewer's active registration per session. */
     viewerRegistrationBySessionId: new ViewerKeyedLoader<SessionRegistrationRow | null>(
       () => null,
-      (viewerIds, ids) => viewerRegistrations(em, viewerIds, ids),
+      (viewerIds, ids) => viewerRegistrations(em(), viewerIds, ids),
     ),
   };
 }
