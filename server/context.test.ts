@@ -1,4 +1,5 @@
-import { buildMember } from '../test/factories';
+import { clientOperation } from '../test/bench/client-operation';
+import { buildContent, buildMember, buildTheme } from '../test/factories';
 import { startTestServer, type TestServer } from '../test/server';
 
 let server: TestServer;
@@ -17,12 +18,47 @@ describe('a request’s context', () => {
       fork.mockClear();
       expect(await server.gql('{ __typename }')).toMatchObject({ data: { __typename: 'Query' } });
       expect(fork).not.toHaveBeenCalled();
-      // One that reads still gets its EntityManager, forked on its first use.
-      const token = await server.tokenFor((await buildMember(server.em())).id);
+      // One that loads through a unit of work still gets its EntityManager, forked on its first use.
+      const em = server.em();
+      const token = await server.tokenFor((await buildMember(em)).id);
+      const { id } = await buildContent(em);
       fork.mockClear();
-      const { errors } = await server.gql('{ feed(first: 1) { edges { cursor } } }', {}, { token });
+      const { errors } = await server.gql('query($id: ID!) { content(id: $id) { id } }', { id }, { token });
       expect(errors).toBeUndefined();
       expect(fork).toHaveBeenCalled();
+    } finally {
+      fork.mockRestore();
+    }
+  });
+
+  it('forks none for a feed page or a search: their reads need no unit of work, their loaders are made without one', async () => {
+    const em = server.em();
+    const theme = await buildTheme(em);
+    const item = await buildContent(em, { title: 'Pipeline review for partners', themes: [theme] });
+    const token = await server.tokenFor((await buildMember(em)).id);
+    // The viewer's first request loads the member (through a loader, forking); later ones find it cached.
+    expect((await server.gql('{ me { id } }', {}, { token })).errors).toBeUndefined();
+    const fork = jest.spyOn(server.hearth.deps.orm.em, 'fork');
+    try {
+      // The shipped client's page: items with their themes, author and the viewer's seenByMe.
+      const feed = await server.gql<{ feed: { edges: { node: { id: string; themes: unknown[]; seenByMe: boolean } }[] } }>(
+        clientOperation('Feed'),
+        { first: 5 },
+        { token },
+      );
+      expect(feed.errors).toBeUndefined();
+      expect(feed.data!.feed.edges.find(({ node }) => node.id === item.id)?.node).toMatchObject({
+        themes: [expect.objectContaining({ slug: theme.slug })],
+        seenByMe: false,
+      });
+      const search = await server.gql<{ search: { edges: unknown[] } }>(
+        '{ search(query: "pipeline") { edges { node { kind id } } } }',
+        {},
+        { token },
+      );
+      expect(search.errors).toBeUndefined();
+      expect(search.data!.search.edges).toHaveLength(1);
+      expect(fork).not.toHaveBeenCalled();
     } finally {
       fork.mockRestore();
     }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../server/context';
 import type { PendingEvents } from '../../server/events';
+import { processReads } from '../../server/db/read-query';
 import { toConnection, type ConnectionShape } from '../../server/pagination';
 import { MemberRow, Role } from '../identity/member.entity';
 import { Content, ContentRow, ContentStatus, ContentType } from './content.entity';
@@ -76,7 +77,7 @@ export async function publishReplay(
   return { content };
 }
 
-export type ContentServiceDeps = Pick<Context, 'clock' | 'em' | 'events' | 'loaders'> & ThemeServiceDeps;
+export type ContentServiceDeps = Pick<Context, 'clock' | 'em' | 'orm' | 'events' | 'loaders'> & ThemeServiceDeps;
 
 /** Content items: authoring, the publication workflow and the feed. */
 export class ContentService {
@@ -175,7 +176,7 @@ export class ContentService {
    * seenByMe, which feed the field resolvers through the request's loaders without another round trip.
    */
   async feed(viewer: MemberRow, args: FeedArgs, selection: FeedSelection): Promise<ConnectionShape<ContentRow>> {
-    const page = await feedPage(this.ctx.em, viewer.id, args, selection, this.ctx.clock.now());
+    const page = await feedPage(processReads(this.ctx.orm), viewer.id, args, selection, this.ctx.clock.now());
     const { themesByContentId, memberById, seenByMe: seen } = this.ctx.loaders;
     const items = page.items.map(({ content, themes, author, seenByMe }) => {
       if (themes) themesByContentId.prime(content.id, themes);

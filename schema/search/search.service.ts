@@ -1,6 +1,7 @@
 import type { Context } from '../../server/context';
 import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../server/pagination';
 import { readModel } from '../../server/db/read-model';
+import { processReads } from '../../server/db/read-query';
 import { CommentRow } from '../content/comment.entity';
 import { ContentRow } from '../content/content.entity';
 import { MemberRow } from '../identity/member.entity';
@@ -28,7 +29,7 @@ function toDirectoryMember(member: MemberRow): DirectoryMember {
   });
 }
 
-export type SearchServiceDeps = Pick<Context, 'clock' | 'em' | 'searchIndex'>;
+export type SearchServiceDeps = Pick<Context, 'clock' | 'orm' | 'searchIndex'>;
 
 /** Full-text search over what a member may see: items, comments, the member directory and live sessions. */
 export class SearchService {
@@ -51,13 +52,13 @@ export class SearchService {
       themeSlug: args.themeSlug ?? null,
       type: args.type ?? null,
       visibility: searchVisibility(viewer, this.ctx.clock.now()),
-      subjects: subjectJson(this.ctx.em),
+      subjects: subjectJson(processReads(this.ctx.orm)),
       limit: Math.min(args.first + 1, MAX_SEARCH_RESULTS - offset),
       offset,
     });
     if (!statement) return toOffsetConnection([], pageSize, offset, (hit: LoadedSearchHit) => hit);
     await searchIndex.inLanguage();
-    const rows = await searchRows(this.ctx.em, statement);
+    const rows = await searchRows(processReads(this.ctx.orm), statement);
     const hits = this.withSubjects(rows);
     return toOffsetConnection(hits, pageSize, offset, (hit) => hit);
   }
@@ -79,7 +80,7 @@ export class SearchService {
   }
 
   private subject(kind: SearchKind, json: Record<string, unknown>): SearchSubjectValue {
-    const { em } = this.ctx;
+    const em = processReads(this.ctx.orm);
     switch (kind) {
       case SearchKind.CONTENT:
         return readModel(em, ContentRow)(json);

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
 import { LRUCache } from 'lru-cache';
+import type { Orm } from './orm';
 import type { Sql } from './sql';
 
 interface Statement {
@@ -85,6 +86,14 @@ async function sendRead<T extends object>(em: EntityManager, sql: string, params
     throw em.getDriver().convertException(error as Error);
   }
 }
+
+/**
+ * The EntityManager to send a hot path's reads with (readRows, oneShotRows, queryRows, and the
+ * read models of their rows) outside a transaction: the process's own, never forked. They use its
+ * configuration, connection, driver and metadata, nothing of a unit of work, and forking one per
+ * request took 2 to 4% of the API's busy CPU on a feed page or a search (test/bench/RESULTS.md).
+ */
+export const processReads = (orm: Orm): EntityManager => orm.em as EntityManager;
 
 /** Rows of a read-only statement of a hot path (a feed page), as a prepared statement (see sendRead). */
 export function readRows<T extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
