@@ -10,6 +10,7 @@ import { AccessTokens } from '../../server/access-token';
 import { Member, Role } from '../../schema/identity/member.entity';
 import { seedDemoCommunity } from '../../seed/demo-community';
 import { databaseUrl, withAdminClient } from '../db';
+import { cpuTimes, stealNote, stolenShare } from './host-cpu';
 import { appendResults, CHART_FILE, printRows, writeChart, type BenchRow } from './report';
 import { feedWorkload } from './workloads/feed';
 import { meWorkload } from './workloads/me';
@@ -124,16 +125,22 @@ async function main(): Promise<void> {
     contentFrame: content.frame,
   };
   const rows: BenchRow[] = [];
+  const stolen: { name: string; share: number | null }[] = [];
+  const runStarted = cpuTimes();
   for (const workload of WORKLOADS.filter((w) => only.length === 0 || only.some((prefix) => w.name.startsWith(prefix)))) {
     console.log(`running ${workload.name} (${seconds} s per side)…`);
     // The previous workload's writes (P3's views, P5's digests) reach the disk now, not in a
     // background checkpoint spread over this one's windows: P-search two words read 0.76x after
     // the whole bench and 0.87x alone.
     await withAdminClient(database.url, (client) => client.query('checkpoint'));
+    const started = cpuTimes();
     rows.push(...(await workload.run(ctx)));
+    stolen.push({ name: workload.name, share: stolenShare(started, cpuTimes()) });
   }
   printRows(rows);
-  appendResults(rows, [settings]);
+  const steal = stealNote(stolen, stolenShare(runStarted, cpuTimes()));
+  if (steal) console.log(steal);
+  appendResults(rows, steal ? [settings, steal] : [settings]);
   // The chart README links is of a whole run: a run of some workloads leaves it as it is.
   if (only.length === 0) writeChart(rows, `npm run bench, ${new Date().toISOString().slice(0, 16)} UTC`);
   else console.log(`${path.relative(process.cwd(), CHART_FILE)} left as it was: it charts whole runs only`);
