@@ -1,4 +1,4 @@
-import { cpuTimes, stealNote, stolenShare } from './bench/host-cpu';
+import { cpuTimes, hostNote, probeMs, stolenShare } from './bench/host-cpu';
 
 // /proc/stat as Linux 6 writes it: user nice system idle iowait irq softirq steal guest guest_nice.
 const stat = (user: number, idle: number, steal: number) =>
@@ -29,20 +29,30 @@ describe("the bench's reading of the CPU time a host takes for other guests", ()
     expect(times!.steal).toBeLessThanOrEqual(times!.total);
   });
 
-  it('notes the run’s share and each workload’s, leaving out workloads it could not read', () => {
+  it('times the same work each time', () => {
+    const [first, second] = [probeMs(), probeMs()];
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBeGreaterThan(0);
+  });
+
+  it('notes the run’s steal and each workload’s steal and probe, leaving out steal it could not read', () => {
     expect(
-      stealNote(
+      hostNote(
         [
-          { name: 'P1 feed', share: 0.031 },
-          { name: 'P2 fan-out', share: null },
-          { name: 'P3 view ingest', share: 0.2 },
+          { name: 'P1 feed', stolen: 0.031, probeMs: 4.04 },
+          { name: 'P2 fan-out', stolen: null, probeMs: 4.5 },
+          { name: 'P3 view ingest', stolen: 0.2, probeMs: 6.16 },
         ],
         0.12,
       ),
     ).toBe(
-      "CPU time the host took for other guests while the machine's CPUs had work (/proc/stat steal): 12% of the run; " +
-        'P1 feed 3.1%, P3 view ingest 20%.',
+      "The host: the CPU time it took for other guests while the machine's CPUs had work (/proc/stat steal), 12% of the run, " +
+        "and a fixed CPU task's time right before each workload (higher: a slower host, steal or not): " +
+        'P1 feed 3.1%, 4.0 ms; P2 fan-out 4.5 ms; P3 view ingest 20%, 6.2 ms.',
     );
-    expect(stealNote([{ name: 'P1 feed', share: null }], null)).toBeNull();
+    expect(hostNote([{ name: 'P1 feed', stolen: null, probeMs: 4 }], null)).toBe(
+      "The host: a fixed CPU task's time right before each workload (higher: a slower host): P1 feed 4.0 ms.",
+    );
+    expect(hostNote([], 0.1)).toBeNull();
   });
 });

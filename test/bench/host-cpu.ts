@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /** The machine's CPU time in clock ticks, all CPUs together (the `cpu` line of /proc/stat). */
@@ -34,19 +35,59 @@ export function stolenShare(before: CpuTimes | null, after: CpuTimes | null): nu
   return (after.steal - before.steal) / (after.total - before.total);
 }
 
+/** The work `probeMs` times: SHA-256 over 1 MB, then strided reads of an 8 MB array (beyond a core's own caches). */
+const PROBE_BYTES = Buffer.alloc(1 << 20, 7);
+const PROBE_WORDS = new Int32Array(1 << 21).fill(3);
+
+/** Where the work's result goes, so that none of it can be left out as unused. */
+let _probeResult = 0;
+
+function probeWork(): number {
+  const digest = createHash('sha256').update(PROBE_BYTES).digest();
+  let sum = digest[0];
+  for (let stride = 0; stride < 16; stride++) for (let i = stride; i < PROBE_WORDS.length; i += 16) sum = (sum + PROBE_WORDS[i]) | 0;
+  return sum;
+}
+
 /**
- * Each workload's stolen share, and the run's, as one note for RESULTS.md: on a shared virtual
- * machine a neighbour's load takes CPU from both sides of a comparison, and not always evenly (a
- * write path waiting on PostgreSQL's wake-ups loses more than COPY: P3's batch path read 0.13x COPY
- * alone with a fifth of the CPU stolen, where earlier runs read 0.25x to 0.35x). Null when nothing
- * was read.
+ * Milliseconds a fixed piece of CPU and memory work takes now, the median of five: the same work
+ * every time, so a host that got slower reads higher, whether it stole the time (steal) or gave
+ * less of it (shared caches and memory, clock). One whole run on this machine read steal at 3% in
+ * P3 while everything ran slower than an hour before (P5 42 s against 22 s, P6 6,146 joins/s
+ * against 10,000): steal alone did not say so.
  */
-export function stealNote(workloads: { name: string; share: number | null }[], run: number | null): string | null {
-  const measured = workloads.filter((workload) => workload.share !== null);
-  if (run === null || measured.length === 0) return null;
+export function probeMs(): number {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    _probeResult ^= probeWork();
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[2];
+}
+
+export interface HostReading {
+  name: string;
+  /** The share of CPU time stolen while the workload ran, or null. */
+  stolen: number | null;
+  /** `probeMs()` right before the workload. */
+  probeMs: number;
+}
+
+/**
+ * The host during each workload, as one note for RESULTS.md: on a shared virtual machine a
+ * neighbour's load slows both sides of a comparison, and not always evenly (a write path waiting
+ * on PostgreSQL's wake-ups loses more than COPY: P3's batch path read 0.12x COPY alone with a
+ * fifth of the CPU stolen, where earlier runs read 0.25x to 0.35x). Null when nothing was read.
+ */
+export function hostNote(workloads: HostReading[], runStolen: number | null): string | null {
+  if (workloads.length === 0) return null;
   const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
-  return (
-    `CPU time the host took for other guests while the machine's CPUs had work (/proc/stat steal): ${percent(run)} of the run; ` +
-    `${measured.map(({ name, share }) => `${name} ${percent(share!)}`).join(', ')}.`
+  const each = workloads.map(
+    ({ name, stolen, probeMs }) => `${name} ${stolen === null ? '' : `${percent(stolen)}, `}${probeMs.toFixed(1)} ms`,
   );
+  return runStolen === null
+    ? `The host: a fixed CPU task's time right before each workload (higher: a slower host): ${each.join('; ')}.`
+    : `The host: the CPU time it took for other guests while the machine's CPUs had work (/proc/stat steal), ${percent(runStolen)} of ` +
+        `the run, and a fixed CPU task's time right before each workload (higher: a slower host, steal or not): ${each.join('; ')}.`;
 }

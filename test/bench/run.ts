@@ -10,7 +10,7 @@ import { AccessTokens } from '../../server/access-token';
 import { Member, Role } from '../../schema/identity/member.entity';
 import { seedDemoCommunity } from '../../seed/demo-community';
 import { databaseUrl, withAdminClient } from '../db';
-import { cpuTimes, stealNote, stolenShare } from './host-cpu';
+import { cpuTimes, hostNote, probeMs, stolenShare, type HostReading } from './host-cpu';
 import { appendResults, CHART_FILE, printRows, writeChart, type BenchRow } from './report';
 import { feedWorkload } from './workloads/feed';
 import { meWorkload } from './workloads/me';
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     contentFrame: content.frame,
   };
   const rows: BenchRow[] = [];
-  const stolen: { name: string; share: number | null }[] = [];
+  const host: HostReading[] = [];
   const runStarted = cpuTimes();
   for (const workload of WORKLOADS.filter((w) => only.length === 0 || only.some((prefix) => w.name.startsWith(prefix)))) {
     console.log(`running ${workload.name} (${seconds} s per side)…`);
@@ -133,14 +133,15 @@ async function main(): Promise<void> {
     // background checkpoint spread over this one's windows: P-search two words read 0.76x after
     // the whole bench and 0.87x alone.
     await withAdminClient(database.url, (client) => client.query('checkpoint'));
+    const probe = probeMs();
     const started = cpuTimes();
     rows.push(...(await workload.run(ctx)));
-    stolen.push({ name: workload.name, share: stolenShare(started, cpuTimes()) });
+    host.push({ name: workload.name, stolen: stolenShare(started, cpuTimes()), probeMs: probe });
   }
   printRows(rows);
-  const steal = stealNote(stolen, stolenShare(runStarted, cpuTimes()));
-  if (steal) console.log(steal);
-  appendResults(rows, steal ? [settings, steal] : [settings]);
+  const hostText = hostNote(host, stolenShare(runStarted, cpuTimes()));
+  if (hostText) console.log(hostText);
+  appendResults(rows, hostText ? [settings, hostText] : [settings]);
   // The chart README links is of a whole run: a run of some workloads leaves it as it is.
   if (only.length === 0) writeChart(rows, `npm run bench, ${new Date().toISOString().slice(0, 16)} UTC`);
   else console.log(`${path.relative(process.cwd(), CHART_FILE)} left as it was: it charts whole runs only`);
