@@ -29,10 +29,11 @@ describe("the bench's reading of the CPU time a host takes for other guests", ()
     expect(times!.steal).toBeLessThanOrEqual(times!.total);
   });
 
-  it('times the same work each time', () => {
-    const [first, second] = [probeMs(), probeMs()];
-    expect(first).toBeGreaterThan(0);
-    expect(second).toBeGreaterThan(0);
+  it('times its work in milliseconds', () => {
+    const ms = probeMs();
+    expect(ms).toBeGreaterThan(0);
+    // A megabyte hashed and 8 MB read: far under a second on any machine the bench runs on.
+    expect(ms).toBeLessThan(1000);
   });
 
   it('notes the run’s steal and each workload’s steal and probe, leaving out steal it could not read', () => {
