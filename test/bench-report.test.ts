@@ -1,4 +1,6 @@
-import { ratioText, windowLines, type BenchRow } from './bench/report';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { HEADER, ratioText, windowLines, type BenchRow } from './bench/report';
 
 const row = (ratio: number, targetRatio?: number): BenchRow => ({
   workload: 'P6 joinLiveSession',
@@ -25,5 +27,9 @@ describe("the bench report's figures", () => {
     expect(windowLines([row(1, 0.9), measured])).toEqual([
       '- P6 joinLiveSession, requests/s: Hearth 4850, 4702, 4990; constant token 5390, 5302, 5400',
     ]);
+  });
+
+  it('RESULTS.md begins with the header a run writes, so a run appends below it rather than writing it again', () => {
+    expect(readFileSync(path.join(__dirname, 'bench/RESULTS.md'), 'utf8').startsWith(HEADER)).toBe(true);
   });
 });

@@ -40,6 +40,10 @@ digests/s); baseline ÷ Hearth for latency and durations (ms, s); for an absolut
 only reported. Each run names the commit measured (\`git rev-parse HEAD\` of the measured tree) and
 says when the tree had changes not committed. A whole run (every workload) also draws its ratios
 against their targets in [results.svg](results.svg) (the committed chart is the run its title names).
+Since 8 December each run also notes its host ("The host: …"): the share of CPU time the
+hypervisor took for other guests (\`/proc/stat\` steal) during each workload, and a fixed CPU task's
+time right before each (higher: a slower host). On a shared virtual machine a busy host slows a
+run, and not always both sides alike: judge targets on runs whose host readings are low and steady.
 `;
 
 /** The middle value (the upper one of an even count). */
