@@ -1,5 +1,5 @@
 import { clientOperation } from '../test/bench/client-operation';
-import { buildContent, buildMember, buildTheme } from '../test/factories';
+import { buildAdmin, buildContent, buildMember, buildTheme, buildView, buildVisit } from '../test/factories';
 import { startTestServer, type TestServer } from '../test/server';
 
 let server: TestServer;
@@ -58,6 +58,31 @@ describe('a request’s context', () => {
       );
       expect(search.errors).toBeUndefined();
       expect(search.data!.search.edges).toHaveLength(1);
+      expect(fork).not.toHaveBeenCalled();
+    } finally {
+      fork.mockRestore();
+    }
+  });
+
+  it('forks none for contentReach, the console’s second KPI: its reads need no unit of work either', async () => {
+    const em = server.em();
+    // 2037 is this test's own year: no other test has items or visits then.
+    const theme = await buildTheme(em);
+    const item = await buildContent(em, { title: 'Reach of a theme', themes: [theme], createdAt: new Date('2037-03-10T09:00:00Z') });
+    const reader = await buildMember(em);
+    await buildVisit(em, reader, '2037-03-12T10:00:00Z');
+    await buildView(em, reader, item, '2037-03-12T10:01:00Z', 60);
+    const token = await server.tokenFor((await buildAdmin(em)).id);
+    expect((await server.gql('{ me { id } }', {}, { token })).errors).toBeUndefined();
+    const fork = jest.spyOn(server.hearth.deps.orm.em, 'fork');
+    try {
+      const reach = await server.gql<{ contentReach: { edges: { node: { key: string; reach: number } }[] } }>(
+        clientOperation('ContentReach'),
+        { from: '2037-01-01T00:00:00Z', to: '2038-01-01T00:00:00Z', groupBy: 'THEME' },
+        { token },
+      );
+      expect(reach.errors).toBeUndefined();
+      expect(reach.data!.contentReach.edges.map(({ node }) => node)).toEqual([expect.objectContaining({ key: theme.slug, reach: 1 })]);
       expect(fork).not.toHaveBeenCalled();
     } finally {
       fork.mockRestore();

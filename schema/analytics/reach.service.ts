@@ -1,13 +1,17 @@
 import type { Context } from '../../server/context';
+import { processReads } from '../../server/db/read-query';
 import { decodeOffset, toOffsetConnection, type ConnectionShape } from '../../server/pagination';
 import { assertWindow } from './analytics.errors';
 import { publishedWithin, reachRows } from './analytics.queries';
 import type { ContentReachArgs } from './analytics.inputs';
 import { ReachGroupBy, type ContentReachRow } from './analytics.types';
 
-export type ReachServiceDeps = Pick<Context, 'em' | 'visitTracker'>;
+export type ReachServiceDeps = Pick<Context, 'orm' | 'visitTracker'>;
 
-/** How much of what is published is seen: the second KPI. */
+/**
+ * How much of what is published is seen: the second KPI. Its reads need no unit of work: they go
+ * through the process's EntityManager (processReads), as a feed page's do, forking none per request.
+ */
 export class ReachService {
   constructor(private readonly ctx: ReachServiceDeps) {}
 
@@ -24,7 +28,7 @@ export class ReachService {
     assertWindow(from, to);
     await this.flushActivityThatCounts(from, to);
     const offset = decodeOffset(after);
-    const rows = await reachRows(this.ctx.em, { from, to, groupBy, orderBy, type, themeSlug, offset, limit: first + 1 });
+    const rows = await reachRows(processReads(this.ctx.orm), { from, to, groupBy, orderBy, type, themeSlug, offset, limit: first + 1 });
     return toOffsetConnection(rows, first, offset, (row) => ({
       key: row.key,
       label: row.label,
@@ -52,7 +56,7 @@ export class ReachService {
     const inWindow = spans
       .map(({ after, upTo }) => ({ after: Math.max(after, from.getTime() - 1), upTo: Math.min(upTo, to.getTime()) }))
       .filter(({ after, upTo }) => after < upTo);
-    if (inWindow.length && (await publishedWithin(this.ctx.em, mergeSpans(inWindow)))) await this.ctx.visitTracker.flush();
+    if (inWindow.length && (await publishedWithin(processReads(this.ctx.orm), mergeSpans(inWindow)))) await this.ctx.visitTracker.flush();
   }
 }
 
