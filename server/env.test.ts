@@ -1,10 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EnvError, parseEnv } from './env';
 
-const tempDir = () => mkdtempSync(path.join(os.tmpdir(), 'hearth-env-'));
+/** The folders this file made: removed once it is done, so a run leaves nothing in the temporary folder. */
+const made: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hearth-env-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 const parse = (source: Record<string, string>) => parseEnv({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), ...source }, tempDir());
 
 function errorOf(source: Record<string, string>): EnvError {
