@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { median } from './report';
 
 /** The machine's CPU time in clock ticks, all CPUs together (the `cpu` line of /proc/stat). */
 export interface CpuTimes {
@@ -63,7 +64,7 @@ export function probeMs(): number {
     _probeResult ^= probeWork();
     times.push(performance.now() - started);
   }
-  return times.sort((a, b) => a - b)[2];
+  return median(times);
 }
 
 export interface HostReading {
